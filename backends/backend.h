@@ -1,0 +1,42 @@
+/*
+ * backend.h - the interface every data source implements. A backend is
+ * one file in backends/ exporting one const struct backend. Its poll does
+ * synchronous I/O with a timeout on every call and returns a fresh,
+ * immutable snapshot; threads, timing, backoff and the hand-off to the UI
+ * are the runner's job (runner.h), written once.
+ */
+#ifndef AM_BACKEND_H
+#define AM_BACKEND_H
+
+#include <stddef.h>
+
+/* A request from the UI to a backend, delivered on the worker thread
+ * before its next poll. kind and the payload are backend-defined. */
+struct backend_request {
+	int kind;
+	char *arg;          /* owned by the request; freed by the runner */
+};
+
+struct backend {
+	const char *name;
+	/* Prepare state from a backend-specific argument (a config section,
+	 * owned by the caller and valid until close). No network here is
+	 * required; connecting may wait for the first poll. 0 or -1 + err. */
+	int (*open)(void **state, const void *arg, char *err, size_t errlen);
+	/* Fetch once. On success return 0 and a new snapshot in *snap (owned
+	 * by the caller from then on); on failure -1 with a one-line reason
+	 * in err ("connection refused"). Runs on the worker thread only. */
+	int (*poll)(void *state, void **snap, char *err, size_t errlen);
+	/* Optional: act on a request (worker thread). 0 or -1 + err. */
+	int (*request)(void *state, const struct backend_request *req, char *err,
+		       size_t errlen);
+	/* Release state; worker thread, after the last poll. */
+	void (*close)(void *state);
+	/* Free one snapshot; any thread. */
+	void (*snapshot_free)(void *snap);
+};
+
+/* The NULL-terminated registry of real backends (backends/registry.c). */
+extern const struct backend *const backend_registry[];
+
+#endif

@@ -1,0 +1,2 @@
+/* backends/exec.c - placeholder until written. */
+extern int am_placeholder_exec;

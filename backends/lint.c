@@ -1,0 +1,2 @@
+/* backends/lint.c - placeholder until written. */
+extern int am_placeholder_lint;

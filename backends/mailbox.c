@@ -1,0 +1,2 @@
+/* backends/mailbox.c - placeholder until written. */
+extern int am_placeholder_mailbox;

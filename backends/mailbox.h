@@ -1,0 +1,49 @@
+/*
+ * mailbox.h - hands snapshots from one worker thread to the UI thread.
+ * The worker puts a whole snapshot (or an error) and writes one byte to
+ * the UI's wake-up pipe; the UI takes the newest one when it wakes. Older
+ * snapshots the UI never took are freed by the mailbox. One mutex, no
+ * waiting on either side.
+ */
+#ifndef AM_MAILBOX_H
+#define AM_MAILBOX_H
+
+#include <stddef.h>
+
+/* What the UI knows about a source besides its data. */
+enum mailbox_state {
+	MAILBOX_CONNECTING, /* no attempt finished yet */
+	MAILBOX_OK,         /* the last attempt succeeded */
+	MAILBOX_ERROR,      /* the last attempt failed; data (if any) is old */
+};
+
+struct mailbox_status {
+	enum mailbox_state state;
+	unsigned long generation; /* bumps on every put (data or error) */
+	double taken;             /* wall time the current data was fetched, 0 if none */
+	double fetch_ms;          /* duration of the last attempt */
+	double last_attempt;      /* monotonic time of the last attempt */
+	double next_retry;        /* monotonic time of the next attempt */
+	int failures;             /* consecutive failed attempts */
+	char error[256];          /* last error, "" when state is OK */
+};
+
+struct mailbox;
+
+/* Create a mailbox that writes one byte to wake_fd on every put (-1: no
+ * wake). free_snap frees snapshots the UI never took. */
+struct mailbox *mailbox_new(int wake_fd, void (*free_snap)(void *));
+/* Free the mailbox and any snapshot still in it. Nobody may use it after. */
+void mailbox_free(struct mailbox *mb);
+/* Worker: publish a new snapshot (ownership passes to the mailbox). */
+void mailbox_put(struct mailbox *mb, void *snap, double fetch_ms, double next_retry);
+/* Worker: publish a failed attempt; the last data stays with the UI. */
+void mailbox_put_error(struct mailbox *mb, const char *error, double fetch_ms,
+		       double next_retry);
+/* UI: copy the status out; if a snapshot newer than the last take is
+ * waiting, move it to *snap (caller owns it) and return 1, else 0. */
+int mailbox_take(struct mailbox *mb, void **snap, struct mailbox_status *st);
+/* UI: copy the status only. */
+void mailbox_status(struct mailbox *mb, struct mailbox_status *st);
+
+#endif

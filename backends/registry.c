@@ -1,0 +1,2 @@
+/* backends/registry.c - placeholder until written. */
+extern int am_placeholder_registry;

@@ -1,0 +1,2 @@
+/* backends/runbook.c - placeholder until written. */
+extern int am_placeholder_runbook;

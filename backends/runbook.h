@@ -1,0 +1,126 @@
+/*
+ * runbook.h - the runbook model: CommonMark files parsed with libcmark
+ * into entries (symptoms, procedures, reference sections) made of steps,
+ * each step classified (kind, phase, read-only or changing, interactive),
+ * with its placeholders and lint warnings. Pure data and parsing; no
+ * terminal, no threads. Used by the runbook pane, --dump-runbook and --lint.
+ *
+ * The rules (DESIGN.md "Runbooks"):
+ *  - a heading whose direct sub-headings include "Symptoms" or
+ *    "Diagnostic ..." is a symptom; its "Symptoms" bullets are its
+ *    symptoms; its code blocks are its steps;
+ *  - an H2 section outside any symptom with runnable code blocks is a
+ *    procedure; one without is reference text;
+ *  - a bash/sh/sql/promql/redis block is split into blank-line separated
+ *    chunks; leading comment lines (#, or -- for sql) title a chunk; a
+ *    chunk of only comments titles the next; a block with a #! line is one
+ *    script step; yaml and other runnable blocks are one step;
+ *  - **Caption** paragraphs and sub-headings are the group of the steps
+ *    that follow; steps under "Diagnostic"/"Monitoring" are diagnosis,
+ *    under "Solutions"/"Common Causes"/recovery sections are remedies.
+ *  - an HTML comment "<!-- amconsole: KEY[=VALUE] ... -->" before a code
+ *    block, or a "# amconsole: ..." comment line in a chunk, overrides
+ *    classification: read-only, changing, destructive, target=NAME,
+ *    confirm (a confirmation note exists), interactive, timeout=DURATION.
+ */
+#ifndef AM_RUNBOOK_H
+#define AM_RUNBOOK_H
+
+#include <stddef.h>
+
+enum step_kind { STEP_SHELL, STEP_SQL, STEP_PROMQL, STEP_REDIS, STEP_YAML };
+enum step_phase { PHASE_DIAGNOSIS, PHASE_REMEDY };
+enum entry_type { ENTRY_SYMPTOM, ENTRY_PROCEDURE, ENTRY_REFERENCE };
+
+struct placeholder {
+	char *token;  /* as written: "<pod-name>" or "$TOKEN" */
+	char *env;    /* environment variable the command reads: "POD_NAME", "TOKEN" */
+	char *label;  /* for the prompt: "pod-name" */
+	int k8s_name; /* value must be a valid Kubernetes name (DNS-1123) */
+	int pod;      /* a pod name: the prompt may offer the live pod list */
+	int secret;   /* token/password: masked while typed, never logged */
+};
+
+struct step {
+	char *title;       /* from the leading comments; never NULL ("" allowed) */
+	char *command;     /* full text as written (continuations kept) */
+	char *group;       /* caption or sub-heading; never NULL */
+	char *lang;        /* the fence's info word: "bash", "sql", ... */
+	enum step_kind kind;
+	enum step_phase phase;
+	int changing;      /* needs confirmation; refused in --read-only */
+	int destructive;   /* confirmation by typing target */
+	char *target;      /* what to type for a destructive step; NULL otherwise */
+	char *change_why;  /* short reason it is changing ("kubectl delete"), or NULL */
+	int interactive;   /* needs the terminal (-it, bare psql ...) */
+	int script;        /* the block had a #! line */
+	int confirm_note;  /* an annotation acknowledged the data loss */
+	double timeout;    /* seconds from an annotation, 0 = default */
+	int line;          /* 1-based first line of the command in the file */
+	struct placeholder *placeholders;
+	size_t nplaceholders;
+	char **warnings;   /* lint warnings, each one line */
+	size_t nwarnings;
+};
+
+struct runbook_entry {
+	char *title;       /* heading text without numbering: "Service Startup Issues" */
+	char *file;        /* path it was loaded from */
+	int line;          /* heading line */
+	enum entry_type type;
+	char **symptoms;   /* "Symptoms" bullets (plain text) */
+	size_t nsymptoms;
+	struct step *steps;
+	size_t nsteps;
+	char *text;        /* reference text (plain, formatted lines), or NULL */
+};
+
+struct runbook_set {
+	struct runbook_entry *entries;
+	size_t nentries;
+};
+
+/* Parse Markdown text and append its entries to set. name is recorded as
+ * each entry's file. 0, or -1 + err (the set is unchanged on error). */
+int runbook_parse(struct runbook_set *set, const char *name, const char *text,
+		  size_t len, char *err, size_t errlen);
+/* Read and parse one file (capped at 4 MiB). 0 or -1 + err. */
+int runbook_load_file(struct runbook_set *set, const char *path, char *err,
+		      size_t errlen);
+/* Load every *.md in dir, in name order. Returns the number of files
+ * loaded, or -1 + err when dir cannot be read. Files that fail are
+ * reported through err of the first failure but do not stop the rest. */
+int runbook_load_dir(struct runbook_set *set, const char *dir, char *err,
+		     size_t errlen);
+void runbook_set_free(struct runbook_set *set);
+
+/* The JSON of --dump-runbook for set (symptoms and procedures only);
+ * caller frees. */
+char *runbook_dump_json(const struct runbook_set *set);
+
+/* 1 if entry matches the filter words (case-insensitive, every word must
+ * appear in the title or a symptom bullet); an empty filter matches. */
+int runbook_entry_matches(const struct runbook_entry *e, const char *filter);
+
+const char *runbook_kind_name(enum step_kind k);
+const char *runbook_phase_name(enum step_phase p);
+
+/* Build the environment for running step with the placeholder values
+ * (values[i] for placeholders[i]): returns a NULL-terminated array of
+ * "ENV=value" strings (caller frees each and the array), or NULL + err
+ * when a value is invalid (empty, or not a Kubernetes name where one is
+ * required). */
+char **runbook_step_env(const struct step *st, const char *const *values,
+			char *err, size_t errlen);
+/* The command text that actually runs: each <placeholder> replaced by a
+ * reference to its variable, quoted for where it stands ("${POD_NAME}"
+ * outside quotes, ${POD_NAME} inside double quotes, '"${POD_NAME}"'
+ * inside single quotes). $VAR placeholders are left as written. Caller
+ * frees. */
+char *runbook_step_script(const struct step *st);
+
+/* 1 if s is a valid DNS-1123 subdomain (<= 253 chars, [a-z0-9.-],
+ * alphanumeric at both ends, no "..") — the rule for pod names. */
+int runbook_valid_k8s_name(const char *s);
+
+#endif

@@ -1,0 +1,2 @@
+/* backends/runner.c - placeholder until written. */
+extern int am_placeholder_runner;

@@ -1,0 +1,38 @@
+/*
+ * runner.h - one worker thread per backend: calls its poll every
+ * interval, times each attempt, backs off exponentially (capped) after
+ * failures, delivers requests from the UI, and publishes through a
+ * mailbox. A dead source never affects another; nothing here blocks the
+ * UI thread except runner_stop, which joins.
+ */
+#ifndef AM_RUNNER_H
+#define AM_RUNNER_H
+
+#include "backend.h"
+#include "mailbox.h"
+
+struct runner;
+
+struct runner_opts {
+	double interval;    /* seconds between successful polls */
+	double backoff_min; /* first retry delay after a failure (s) */
+	double backoff_max; /* cap on the retry delay (s) */
+};
+
+/* Open the backend with arg and start its thread. Returns NULL and fills
+ * err when open fails. wake_fd as for mailbox_new. Main thread. */
+struct runner *runner_start(const struct backend *be, const void *arg,
+			    const struct runner_opts *opts, int wake_fd, char *err,
+			    size_t errlen);
+/* The runner's mailbox (owned by the runner). */
+struct mailbox *runner_mailbox(struct runner *r);
+const struct backend *runner_backend(const struct runner *r);
+/* Ask for a poll now (resets the backoff). UI thread; never blocks. */
+void runner_refresh(struct runner *r);
+/* Queue a request; arg is copied. UI thread; never blocks. */
+void runner_request(struct runner *r, int kind, const char *arg);
+/* Stop the thread (waking it if asleep), join, close the backend, free
+ * everything. A poll in progress finishes first (it has timeouts). */
+void runner_stop(struct runner *r);
+
+#endif

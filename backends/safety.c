@@ -1,0 +1,2 @@
+/* backends/safety.c - placeholder until written. */
+extern int am_placeholder_safety;

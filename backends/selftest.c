@@ -1,0 +1,2 @@
+/* backends/selftest.c - placeholder until written. */
+extern int am_placeholder_selftest;

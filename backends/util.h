@@ -1,0 +1,59 @@
+/*
+ * util.h - allocation wrappers, growable strings, clocks and the fatal
+ * path shared by every layer. Part of the small runtime in backends/ that
+ * the data sources and the shell both stand on. Nothing here touches the
+ * terminal; the shell registers a hook so a fatal error restores it first.
+ */
+#ifndef AM_UTIL_H
+#define AM_UTIL_H
+
+#include <stdarg.h>
+#include <stddef.h>
+
+/* Allocation wrappers: never return NULL; on failure call util_die(). */
+void *xmalloc(size_t n);
+void *xcalloc(size_t n, size_t size);
+void *xrealloc(void *p, size_t n);
+char *xstrdup(const char *s);
+char *xstrndup(const char *s, size_t n);
+/* printf into a fresh string; caller frees. */
+char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* Register a function run once before util_die() prints (e.g. endwin).
+ * Call from the main thread before starting workers. */
+void util_set_fatal_hook(void (*hook)(void));
+/* Print "amconsole: MSG" to stderr after the fatal hook, exit(70). */
+_Noreturn void util_die(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* Monotonic seconds (CLOCK_MONOTONIC); any thread. */
+double util_now(void);
+/* Wall-clock seconds since the epoch (CLOCK_REALTIME); any thread. */
+double util_wall(void);
+/* Format a duration in seconds as "34s", "5m02s", "1h04m", "2d03h" into buf. */
+void util_fmt_duration(char *buf, size_t n, double seconds);
+/* Parse "2s", "500ms", "1m", "1h", or a bare number of seconds.
+ * Returns 0 and sets *out, or -1 on a malformed value. */
+int util_parse_duration(const char *s, double *out);
+/* Expand a leading "~/" with $HOME; caller frees. */
+char *util_expand_home(const char *path);
+/* Create a directory and its parents with mode; 0 or -1 (errno set). */
+int util_mkdirs(const char *path, int mode);
+
+/* A growable byte string, always NUL-terminated when buf != NULL. */
+struct strbuf {
+	char *buf;
+	size_t len;
+	size_t cap;
+};
+
+void strbuf_append(struct strbuf *sb, const char *data, size_t n);
+void strbuf_puts(struct strbuf *sb, const char *s);
+void strbuf_putc(struct strbuf *sb, char c);
+void strbuf_printf(struct strbuf *sb, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+void strbuf_reset(struct strbuf *sb);
+void strbuf_free(struct strbuf *sb);
+/* Hand over the buffer (never NULL; "" when empty) and reset sb. */
+char *strbuf_detach(struct strbuf *sb);
+
+#endif

@@ -1,0 +1,2 @@
+/* panels/registry.c - placeholder until written. */
+extern int am_placeholder_registry;

@@ -1,0 +1,2 @@
+/* panels/runbook.c - placeholder until written. */
+extern int am_placeholder_runbook;

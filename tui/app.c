@@ -1,0 +1,2 @@
+/* tui/app.c - placeholder until written. */
+extern int am_placeholder_app;

@@ -1,0 +1,2 @@
+/* tui/audit.c - placeholder until written. */
+extern int am_placeholder_audit;

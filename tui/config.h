@@ -1,0 +1,81 @@
+/*
+ * config.h - the effective configuration: the YAML file
+ * ($XDG_CONFIG_HOME/amconsole/config.yaml or --config), then the
+ * environment each ecosystem already uses, then flags. Every key of
+ * DESIGN.md "Configuration" is accepted and validated; an unknown key or
+ * a bad value is an error naming the file, line and key. Loaded once on
+ * the main thread before anything starts; read-only afterwards.
+ */
+#ifndef AM_CONFIG_H
+#define AM_CONFIG_H
+
+#include <stddef.h>
+
+struct config_redis {
+	char *name;
+	char *url;            /* redis://[user[:password]@]host[:port][/db] or a socket path */
+	char *password_file;
+	char *password_env;   /* name of an environment variable holding it */
+};
+
+struct config_health {
+	char *name;
+	char *url;
+};
+
+struct config {
+	char *theme;          /* "default", "light", "high-contrast", "mono" or a file */
+	double refresh;       /* seconds, default 2 */
+	int read_only;
+	char **runbooks;      /* extra runbook directories (expanded ~) */
+	size_t nrunbooks;
+
+	char *kubeconfig;     /* kubernetes.kubeconfig, else KUBECONFIG */
+	char *kube_context;
+	char *kube_namespace;
+
+	char *pg_conninfo;    /* postgres.conninfo; NULL: libpq's environment */
+
+	struct config_redis *redis; /* redis.instances; else REDIS_URL */
+	size_t nredis;
+
+	char *kafka_bootstrap;      /* kafka.bootstrap, else KAFKA_BOOTSTRAP_SERVERS */
+	char **kafka_groups;
+	size_t nkafka_groups;
+	char **kafka_prop_keys;     /* kafka.properties, passed as is */
+	char **kafka_prop_values;
+	size_t nkafka_props;
+
+	char **alertmanager_urls;   /* else ALERTMANAGER_URL */
+	size_t nalertmanager_urls;
+	char *prometheus_url;       /* else PROMETHEUS_URL */
+
+	struct config_health *health;
+	size_t nhealth;
+
+	/* From flags only. */
+	char *config_path;    /* the file loaded, or NULL */
+	char *audit_log;      /* --audit-log; NULL: default */
+	char *log_file;       /* --log or AMCONSOLE_LOG */
+	int ascii;            /* --ascii: force ASCII line drawing */
+	int no_mouse;         /* --no-mouse */
+	double step_timeout;  /* --step-timeout, default 300 s */
+};
+
+/* Fill the built-in defaults. */
+void config_defaults(struct config *c);
+/* Load one YAML file over c. 0, or -1 with err "FILE:LINE: key: problem". */
+int config_load_file(struct config *c, const char *path, char *err, size_t errlen);
+/* The default file path ($XDG_CONFIG_HOME or ~/.config), fresh string. */
+char *config_default_path(void);
+/* Fill what the file left unset from the environment (KUBECONFIG,
+ * REDIS_URL, KAFKA_BOOTSTRAP_SERVERS, ALERTMANAGER_URL, PROMETHEUS_URL,
+ * NO_COLOR is the theme's business). */
+void config_apply_env(struct config *c);
+/* The effective configuration as YAML with secrets masked (passwords in
+ * URLs and conninfo, sasl.password/ssl.key.password properties). Caller
+ * frees. */
+char *config_print(const struct config *c);
+void config_free(struct config *c);
+
+#endif

@@ -1,0 +1,2 @@
+/* tui/options.c - placeholder until written. */
+extern int am_placeholder_options;

@@ -1,0 +1,2 @@
+/* tui/prompt.c - placeholder until written. */
+extern int am_placeholder_prompt;

@@ -1,0 +1,2 @@
+/* tui/table.c - placeholder until written. */
+extern int am_placeholder_table;
