@@ -35,9 +35,12 @@ struct mailbox;
 struct mailbox *mailbox_new(int wake_fd, void (*free_snap)(void *));
 /* Free the mailbox and any snapshot still in it. Nobody may use it after. */
 void mailbox_free(struct mailbox *mb);
-/* Worker: publish a new snapshot (ownership passes to the mailbox). */
+/* Worker: publish a new snapshot (ownership passes to the mailbox); a
+ * snapshot the UI never took is freed. snap NULL records a successful
+ * attempt without new data. Never blocks on the UI. */
 void mailbox_put(struct mailbox *mb, void *snap, double fetch_ms, double next_retry);
-/* Worker: publish a failed attempt; the last data stays with the UI. */
+/* Worker: publish a failed attempt (failures + 1); the last data stays
+ * with the UI and an untaken snapshot stays takeable. */
 void mailbox_put_error(struct mailbox *mb, const char *error, double fetch_ms,
 		       double next_retry);
 /* UI: copy the status out; if a snapshot newer than the last take is

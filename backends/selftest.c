@@ -1,2 +1,101 @@
-/* backends/selftest.c - placeholder until written. */
-extern int am_placeholder_selftest;
+/*
+ * selftest.c - the test backend (see selftest.h). It stands in for a real
+ * data source wherever the runner, the mailbox or the UI's staleness and
+ * error display must be exercised without a server: numbered snapshots,
+ * simulated slowness, and failures by count or while a file exists.
+ */
+#include "selftest.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "util.h"
+
+struct selftest_state {
+	struct selftest_arg arg;
+	unsigned long polls;
+	char text[64];
+};
+
+static int selftest_open(void **state, const void *arg, char *err, size_t errlen)
+{
+	struct selftest_state *st = xcalloc(1, sizeof *st);
+
+	if (arg != NULL)
+		st->arg = *(const struct selftest_arg *)arg;
+	snprintf(st->text, sizeof st->text, "selftest");
+	*state = st;
+	return 0;
+}
+
+static void selftest_sleep(double seconds)
+{
+	struct timespec ts;
+
+	ts.tv_sec = (time_t)seconds;
+	ts.tv_nsec = (long)((seconds - (double)ts.tv_sec) * 1e9);
+	while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
+		;
+}
+
+static int selftest_poll(void *state, void **snap, char *err, size_t errlen)
+{
+	struct selftest_state *st = state;
+	struct selftest_snap *s;
+	int fail = 0;
+
+	st->polls++;
+	if (st->arg.delay > 0)
+		selftest_sleep(st->arg.delay);
+	if (st->arg.fail_every > 0 && st->polls % (unsigned long)st->arg.fail_every == 0)
+		fail = 1;
+	if (st->arg.fail_after > 0 && st->polls > (unsigned long)st->arg.fail_after)
+		fail = 1;
+	if (st->arg.fail_file != NULL && access(st->arg.fail_file, F_OK) == 0)
+		fail = 1;
+	if (fail) {
+		snprintf(err, errlen, "selftest: simulated failure");
+		return -1;
+	}
+	s = xcalloc(1, sizeof *s);
+	s->seq = st->polls;
+	memcpy(s->text, st->text, sizeof s->text);
+	*snap = s;
+	return 0;
+}
+
+static int selftest_request(void *state, const struct backend_request *req, char *err,
+			    size_t errlen)
+{
+	struct selftest_state *st = state;
+
+	if (req->kind != SELFTEST_REQ_TEXT) {
+		snprintf(err, errlen, "selftest: unknown request %d", req->kind);
+		return -1;
+	}
+	snprintf(st->text, sizeof st->text, "%s", req->arg != NULL ? req->arg : "");
+	return 0;
+}
+
+static void selftest_close(void *state)
+{
+	free(state);
+}
+
+static void selftest_snapshot_free(void *snap)
+{
+	free(snap);
+}
+
+const struct backend selftest_backend = {
+	.name = "selftest",
+	.open = selftest_open,
+	.poll = selftest_poll,
+	.request = selftest_request,
+	.close = selftest_close,
+	.snapshot_free = selftest_snapshot_free,
+};

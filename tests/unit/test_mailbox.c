@@ -1,0 +1,194 @@
+/*
+ * test_mailbox.c - unit tests for backends/mailbox.c: the hand-off of
+ * snapshots and errors, the replacement of untaken snapshots, status
+ * bookkeeping, and the wake-up byte on a pipe that must never block.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "backends/mailbox.h"
+#include "backends/util.h"
+
+static int test_mailbox_freed;
+
+static void test_mailbox_free_int(void *p)
+{
+	test_mailbox_freed++;
+	free(p);
+}
+
+static int *test_mailbox_int(int v)
+{
+	int *p = xmalloc(sizeof *p);
+
+	*p = v;
+	return p;
+}
+
+static int test_mailbox_drain(int fd)
+{
+	char buf[256];
+	int total = 0;
+	ssize_t n;
+
+	while ((n = read(fd, buf, sizeof buf)) > 0)
+		total += (int)n;
+	return total;
+}
+
+static void test_mailbox_put_take(void **unused)
+{
+	struct mailbox_status st;
+	struct mailbox *mb;
+	void *snap = NULL;
+	int fds[2];
+	double w0 = util_wall();
+
+	assert_int_equal(pipe(fds), 0);
+	fcntl(fds[0], F_SETFL, O_NONBLOCK);
+	test_mailbox_freed = 0;
+	mb = mailbox_new(fds[1], test_mailbox_free_int);
+
+	mailbox_status(mb, &st);
+	assert_int_equal(st.state, MAILBOX_CONNECTING);
+	assert_int_equal(st.generation, 0);
+	assert_true(st.taken == 0);
+	assert_int_equal(mailbox_take(mb, &snap, &st), 0);
+	assert_null(snap);
+
+	mailbox_put(mb, test_mailbox_int(1), 12.5, util_now() + 2);
+	assert_int_equal(test_mailbox_drain(fds[0]), 1);
+	assert_int_equal(mailbox_take(mb, &snap, &st), 1);
+	assert_int_equal(*(int *)snap, 1);
+	free(snap);
+	assert_int_equal(st.state, MAILBOX_OK);
+	assert_int_equal(st.generation, 1);
+	assert_true(st.taken >= w0 - 1 && st.taken <= util_wall() + 1);
+	assert_true(st.fetch_ms == 12.5);
+	assert_true(st.next_retry > st.last_attempt);
+	assert_string_equal(st.error, "");
+	/* Taken once: the second take has nothing new. */
+	snap = NULL;
+	assert_int_equal(mailbox_take(mb, &snap, &st), 0);
+	assert_null(snap);
+
+	/* Two puts before a take: the older one is freed, newest wins. */
+	mailbox_put(mb, test_mailbox_int(2), 1, 0);
+	mailbox_put(mb, test_mailbox_int(3), 1, 0);
+	assert_int_equal(test_mailbox_freed, 1);
+	assert_int_equal(test_mailbox_drain(fds[0]), 2);
+	assert_int_equal(mailbox_take(mb, &snap, &st), 1);
+	assert_int_equal(*(int *)snap, 3);
+	assert_int_equal(st.generation, 3);
+	free(snap);
+
+	/* A snapshot left in the mailbox is freed with it. */
+	mailbox_put(mb, test_mailbox_int(4), 1, 0);
+	mailbox_free(mb);
+	assert_int_equal(test_mailbox_freed, 2);
+	close(fds[0]);
+	close(fds[1]);
+}
+
+static void test_mailbox_errors(void **unused)
+{
+	struct mailbox_status st;
+	struct mailbox *mb;
+	void *snap = NULL;
+	double taken;
+
+	test_mailbox_freed = 0;
+	mb = mailbox_new(-1, test_mailbox_free_int);
+	mailbox_put(mb, test_mailbox_int(7), 1, 0);
+	mailbox_status(mb, &st);
+	taken = st.taken;
+
+	mailbox_put_error(mb, "connection refused", 3000, util_now() + 1);
+	mailbox_put_error(mb, "connection refused again", 3000, util_now() + 2);
+	/* The untaken data survives an error and is still delivered. */
+	assert_int_equal(mailbox_take(mb, &snap, &st), 1);
+	assert_int_equal(*(int *)snap, 7);
+	free(snap);
+	assert_int_equal(st.state, MAILBOX_ERROR);
+	assert_int_equal(st.failures, 2);
+	assert_int_equal(st.generation, 3);
+	assert_string_equal(st.error, "connection refused again");
+	assert_true(st.taken == taken);
+	assert_true(st.fetch_ms == 3000);
+
+	/* An empty message still says something. */
+	mailbox_put_error(mb, "", 0, 0);
+	mailbox_status(mb, &st);
+	assert_true(st.error[0] != '\0');
+	assert_int_equal(st.failures, 3);
+
+	/* A long message is cut, not overflowed. */
+	{
+		char big[1000];
+
+		memset(big, 'x', sizeof big - 1);
+		big[sizeof big - 1] = '\0';
+		mailbox_put_error(mb, big, 0, 0);
+		mailbox_status(mb, &st);
+		assert_int_equal(strlen(st.error), sizeof st.error - 1);
+	}
+
+	/* Success clears the error and the failure count. */
+	mailbox_put(mb, test_mailbox_int(8), 1, 0);
+	mailbox_status(mb, &st);
+	assert_int_equal(st.state, MAILBOX_OK);
+	assert_int_equal(st.failures, 0);
+	assert_string_equal(st.error, "");
+
+	/* A status-only success (no snapshot) keeps the waiting one. */
+	mailbox_put(mb, NULL, 1, 0);
+	assert_int_equal(mailbox_take(mb, &snap, &st), 1);
+	assert_int_equal(*(int *)snap, 8);
+	free(snap);
+	assert_int_equal(mailbox_take(mb, &snap, &st), 0);
+	mailbox_free(mb);
+	assert_int_equal(test_mailbox_freed, 0);
+}
+
+/* A full wake-up pipe must not block the worker. */
+static void test_mailbox_full_pipe(void **unused)
+{
+	struct mailbox *mb;
+	int fds[2], i;
+	void *snap;
+
+	assert_int_equal(pipe(fds), 0);
+	fcntl(fds[0], F_SETFL, O_NONBLOCK);
+	test_mailbox_freed = 0;
+	mb = mailbox_new(fds[1], test_mailbox_free_int);
+	for (i = 0; i < 100000; i++)
+		mailbox_put(mb, test_mailbox_int(i), 0, 0);
+	assert_int_equal(test_mailbox_freed, 99999);
+	assert_true(test_mailbox_drain(fds[0]) > 0);
+	assert_int_equal(mailbox_take(mb, &snap, NULL), 1);
+	assert_int_equal(*(int *)snap, 99999);
+	free(snap);
+	mailbox_free(mb);
+	close(fds[0]);
+	close(fds[1]);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_mailbox_put_take),
+		cmocka_unit_test(test_mailbox_errors),
+		cmocka_unit_test(test_mailbox_full_pipe),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

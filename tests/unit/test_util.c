@@ -1,0 +1,185 @@
+/*
+ * test_util.c - unit tests for backends/util.c: duration parsing and
+ * formatting, the growable string, home expansion and directory creation.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "backends/util.h"
+
+static void test_util_parse_duration(void **unused)
+{
+	double v;
+
+	assert_int_equal(util_parse_duration("2s", &v), 0);
+	assert_true(v == 2.0);
+	assert_int_equal(util_parse_duration("500ms", &v), 0);
+	assert_true(v == 0.5);
+	assert_int_equal(util_parse_duration("1m", &v), 0);
+	assert_true(v == 60.0);
+	assert_int_equal(util_parse_duration("1h", &v), 0);
+	assert_true(v == 3600.0);
+	assert_int_equal(util_parse_duration("7", &v), 0);
+	assert_true(v == 7.0);
+	assert_int_equal(util_parse_duration("1.5s", &v), 0);
+	assert_true(v == 1.5);
+	assert_int_equal(util_parse_duration("", &v), -1);
+	assert_int_equal(util_parse_duration(NULL, &v), -1);
+	assert_int_equal(util_parse_duration("s", &v), -1);
+	assert_int_equal(util_parse_duration("2x", &v), -1);
+	assert_int_equal(util_parse_duration("-1s", &v), -1);
+	assert_int_equal(util_parse_duration("2 s", &v), -1);
+	assert_int_equal(util_parse_duration("nan", &v), -1);
+}
+
+static void test_util_fmt_duration(void **unused)
+{
+	char buf[32];
+
+	util_fmt_duration(buf, sizeof buf, 0);
+	assert_string_equal(buf, "0s");
+	util_fmt_duration(buf, sizeof buf, 34.9);
+	assert_string_equal(buf, "34s");
+	util_fmt_duration(buf, sizeof buf, 302);
+	assert_string_equal(buf, "5m02s");
+	util_fmt_duration(buf, sizeof buf, 3840);
+	assert_string_equal(buf, "1h04m");
+	util_fmt_duration(buf, sizeof buf, 2 * 86400 + 3 * 3600 + 59);
+	assert_string_equal(buf, "2d03h");
+	util_fmt_duration(buf, sizeof buf, -5);
+	assert_string_equal(buf, "0s");
+	util_fmt_duration(buf, 3, 302);
+	assert_string_equal(buf, "5m");
+}
+
+static void test_util_strbuf(void **unused)
+{
+	struct strbuf sb = { 0 };
+	char *p;
+	int i;
+
+	strbuf_puts(&sb, "ab");
+	strbuf_putc(&sb, 'c');
+	strbuf_append(&sb, "d\0e", 3);
+	assert_int_equal(sb.len, 6);
+	assert_memory_equal(sb.buf, "abcd\0e", 7);
+	strbuf_reset(&sb);
+	assert_int_equal(sb.len, 0);
+	assert_string_equal(sb.buf, "");
+	for (i = 0; i < 1000; i++)
+		strbuf_printf(&sb, "%d,", i % 10);
+	assert_int_equal(sb.len, 2000);
+	assert_int_equal(strlen(sb.buf), 2000);
+	assert_true(sb.cap > sb.len);
+	strbuf_printf(&sb, "%s", "");
+	assert_int_equal(sb.len, 2000);
+	p = strbuf_detach(&sb);
+	assert_null(sb.buf);
+	assert_int_equal(sb.len, 0);
+	assert_memory_equal(p, "0,1,2,", 6);
+	free(p);
+	p = strbuf_detach(&sb);
+	assert_string_equal(p, "");
+	free(p);
+	strbuf_free(&sb);
+	strbuf_append(&sb, "", 0);
+	assert_string_equal(sb.buf, "");
+	strbuf_free(&sb);
+	assert_null(sb.buf);
+}
+
+static void test_util_xasprintf(void **unused)
+{
+	char *p = xasprintf("%s-%d-%%", "x", 42);
+
+	assert_string_equal(p, "x-42-%");
+	free(p);
+}
+
+static void test_util_expand_home(void **unused)
+{
+	char *old = getenv("HOME") ? strdup(getenv("HOME")) : NULL;
+	char *p;
+
+	setenv("HOME", "/home/op", 1);
+	p = util_expand_home("~/runbooks");
+	assert_string_equal(p, "/home/op/runbooks");
+	free(p);
+	p = util_expand_home("~");
+	assert_string_equal(p, "/home/op");
+	free(p);
+	p = util_expand_home("~other/x");
+	assert_string_equal(p, "~other/x");
+	free(p);
+	p = util_expand_home("/etc/x");
+	assert_string_equal(p, "/etc/x");
+	free(p);
+	unsetenv("HOME");
+	p = util_expand_home("~/x");
+	assert_string_equal(p, "~/x");
+	free(p);
+	if (old != NULL)
+		setenv("HOME", old, 1);
+	free(old);
+}
+
+static void test_util_mkdirs(void **unused)
+{
+	char tmpl[] = "/tmp/am_util_XXXXXX";
+	char *dir = mkdtemp(tmpl);
+	char *deep, *cmd;
+	struct stat st;
+
+	assert_non_null(dir);
+	deep = xasprintf("%s/a/b/c", dir);
+	assert_int_equal(util_mkdirs(deep, 0700), 0);
+	assert_int_equal(stat(deep, &st), 0);
+	assert_true(S_ISDIR(st.st_mode));
+	assert_int_equal(st.st_mode & 0777, 0700);
+	/* Existing directories are fine. */
+	assert_int_equal(util_mkdirs(deep, 0700), 0);
+	free(deep);
+	/* A file in the way is an error. */
+	deep = xasprintf("%s/file", dir);
+	fclose(fopen(deep, "w"));
+	free(deep);
+	deep = xasprintf("%s/file/sub", dir);
+	assert_int_equal(util_mkdirs(deep, 0700), -1);
+	free(deep);
+	cmd = xasprintf("rm -rf '%s'", dir);
+	assert_int_equal(system(cmd), 0);
+	free(cmd);
+}
+
+static void test_util_clocks(void **unused)
+{
+	double a = util_now(), b = util_now();
+	double w = util_wall();
+
+	assert_true(b >= a);
+	assert_true(w > 1.6e9);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_util_parse_duration),
+		cmocka_unit_test(test_util_fmt_duration),
+		cmocka_unit_test(test_util_strbuf),
+		cmocka_unit_test(test_util_xasprintf),
+		cmocka_unit_test(test_util_expand_home),
+		cmocka_unit_test(test_util_mkdirs),
+		cmocka_unit_test(test_util_clocks),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
