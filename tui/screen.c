@@ -1,2 +1,491 @@
-/* tui/screen.c - placeholder until written. */
-extern int am_placeholder_screen;
+/*
+ * screen.c - curses lives here and nowhere else (see screen.h): set-up
+ * and teardown, colour pairs from the theme's roles, the one doupdate()
+ * per frame, key decoding that throws away stray escape sequences, OSC 52
+ * copy, and the draw helpers that sanitise every string they paint.
+ */
+#include "screen.h"
+
+#include <curses.h>
+#include <langinfo.h>
+#include <locale.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/ioctl.h>
+#include <wchar.h>
+
+#include "backends/util.h"
+#include "sanitize.h"
+
+/* The most we sanitise for one draw call: a row never shows more. */
+#define SCREEN_DRAW_CAP 4096
+
+static int screen_active;
+static int screen_is_utf8;
+static int screen_ascii;
+static int screen_colors;
+static attr_t screen_attr[ROLE_COUNT];
+static int screen_mouse_y, screen_mouse_x;
+
+static attr_t screen_style_attrs(unsigned a)
+{
+	attr_t r = A_NORMAL;
+
+	if (a & THEME_BOLD)
+		r |= A_BOLD;
+	if (a & THEME_UNDERLINE)
+		r |= A_UNDERLINE;
+	if (a & THEME_REVERSE)
+		r |= A_REVERSE;
+	if (a & THEME_DIM)
+		r |= A_DIM;
+#ifdef A_ITALIC
+	if (a & THEME_ITALIC)
+		r |= A_ITALIC;
+#endif
+	return r;
+}
+
+static short screen_clamp_color(short c)
+{
+	if (c < 0)
+		return -1;
+	if (c >= COLORS)
+		return (short)(c % 8);
+	return c;
+}
+
+void screen_set_theme(const struct theme *t)
+{
+	int r;
+
+	for (r = 0; r < ROLE_COUNT; r++) {
+		const struct theme_style *s = &t->style[r];
+
+		screen_attr[r] = screen_style_attrs(s->attrs);
+		if (screen_colors && (s->fg >= 0 || s->bg >= 0)) {
+			init_pair((short)(r + 1), screen_clamp_color(s->fg),
+				  screen_clamp_color(s->bg));
+			screen_attr[r] |= COLOR_PAIR(r + 1);
+		}
+	}
+	screen_invalidate();
+}
+
+int screen_init(const struct theme *t, int ascii, int mouse, char *err, size_t errlen)
+{
+	const char *cs = nl_langinfo(CODESET);
+
+	screen_is_utf8 = cs != NULL && strcmp(cs, "UTF-8") == 0;
+	screen_ascii = ascii || !screen_is_utf8;
+	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
+		snprintf(err, errlen, "standard input and output must be a terminal");
+		return -1;
+	}
+	if (newterm(NULL, stdout, stdin) == NULL) {
+		snprintf(err, errlen, "cannot initialise the terminal (TERM=%s)",
+			 getenv("TERM") ? getenv("TERM") : "unset");
+		return -1;
+	}
+	screen_active = 1;
+	set_escdelay(25);
+	raw();
+	noecho();
+	nonl();
+	keypad(stdscr, TRUE);
+	nodelay(stdscr, TRUE);
+	intrflush(stdscr, FALSE);
+	leaveok(stdscr, FALSE);
+	curs_set(0);
+	screen_colors = has_colors() && getenv("NO_COLOR") == NULL;
+	if (screen_colors) {
+		start_color();
+		use_default_colors();
+	}
+	if (mouse)
+		mousemask(BUTTON1_CLICKED | BUTTON1_PRESSED | BUTTON4_PRESSED | BUTTON5_PRESSED,
+			  NULL);
+	mouseinterval(0);
+	screen_set_theme(t);
+	return 0;
+}
+
+void screen_end(void)
+{
+	if (!screen_active)
+		return;
+	screen_active = 0;
+	curs_set(1);
+	endwin();
+}
+
+void screen_suspend(void)
+{
+	if (!screen_active)
+		return;
+	def_prog_mode();
+	endwin();
+}
+
+void screen_resume(void)
+{
+	if (!screen_active)
+		return;
+	reset_prog_mode();
+	screen_invalidate();
+}
+
+void screen_size(int *rows, int *cols)
+{
+	*rows = LINES;
+	*cols = COLS;
+}
+
+void screen_resize(void)
+{
+	struct winsize ws;
+
+	if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_row > 0 && ws.ws_col > 0)
+		resizeterm(ws.ws_row, ws.ws_col);
+	screen_invalidate();
+}
+
+int screen_utf8(void)
+{
+	return screen_is_utf8 && !screen_ascii;
+}
+
+void screen_begin(void)
+{
+	werase(stdscr);
+}
+
+void screen_finish(int y, int x)
+{
+	if (y >= 0 && y < LINES && x >= 0 && x < COLS) {
+		curs_set(1);
+		wmove(stdscr, y, x);
+	} else {
+		curs_set(0);
+	}
+	wnoutrefresh(stdscr);
+	doupdate();
+}
+
+void screen_invalidate(void)
+{
+	if (screen_active)
+		clearok(curscr, TRUE);
+}
+
+/* Read what follows an ESC that is already waiting in the input and say
+ * whether it was a sequence to discard (CSI, OSC, DCS, SS3, APC, PM):
+ * terminal responses and pastes must never act as keys. */
+static int screen_swallow_sequence(void)
+{
+	wint_t c;
+	int rc = get_wch(&c);
+	int intro;
+	int n;
+
+	if (rc == ERR)
+		return 0;
+	if (rc == KEY_CODE_YES)
+		return 1;
+	intro = (int)c;
+	if (intro == '[') {
+		for (n = 0; n < 256 && get_wch(&c) != ERR; n++)
+			if (c >= 0x40 && c <= 0x7e)
+				break;
+	} else if (intro == ']' || intro == 'P' || intro == '_' || intro == '^' ||
+		   intro == 'X') {
+		int prev = 0;
+
+		for (n = 0; n < 65536 && get_wch(&c) != ERR; n++) {
+			if (c == 7 || (prev == 27 && c == '\\'))
+				break;
+			prev = (int)c;
+		}
+	} else if (intro == 'O') {
+		get_wch(&c);
+	}
+	/* ESC followed by any other key (Alt-x) is discarded too: no
+	 * binding uses Alt, and a stray one must not act. */
+	return 1;
+}
+
+int screen_getkey(void)
+{
+	wint_t c;
+	int rc = get_wch(&c);
+	MEVENT me;
+
+	if (rc == ERR)
+		return SCREEN_KEY_NONE;
+	if (rc == KEY_CODE_YES) {
+		switch (c) {
+		case KEY_BTAB:
+			return SCREEN_KEY_BACKTAB;
+		case KEY_MOUSE:
+			if (getmouse(&me) != OK)
+				return SCREEN_KEY_IGNORED;
+			screen_mouse_y = me.y;
+			screen_mouse_x = me.x;
+			if (me.bstate & BUTTON4_PRESSED)
+				return SCREEN_KEY_WHEEL_UP;
+			if (me.bstate & BUTTON5_PRESSED)
+				return SCREEN_KEY_WHEEL_DOWN;
+			if (me.bstate & (BUTTON1_CLICKED | BUTTON1_PRESSED))
+				return SCREEN_KEY_MOUSE_CLICK;
+			return SCREEN_KEY_IGNORED;
+		default:
+			return (int)c;
+		}
+	}
+	if (c == 27) {
+		/* Give the rest of a sequence a moment to arrive. */
+		nodelay(stdscr, FALSE);
+		timeout(15);
+		rc = screen_swallow_sequence();
+		nodelay(stdscr, TRUE);
+		return rc ? SCREEN_KEY_IGNORED : SCREEN_KEY_ESC;
+	}
+	return (int)c;
+}
+
+void screen_mouse(int *y, int *x)
+{
+	*y = screen_mouse_y;
+	*x = screen_mouse_x;
+}
+
+static const char screen_b64[] =
+	"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
+void screen_copy(const char *text, size_t len)
+{
+	struct sanitize_out so;
+	struct strbuf sb = { 0 };
+	size_t i;
+
+	sanitize(text, len, SANITIZE_MULTILINE, 64 * 1024, &so);
+	strbuf_puts(&sb, "\033]52;c;");
+	for (i = 0; i < so.len; i += 3) {
+		unsigned v = (unsigned char)so.text[i] << 16;
+		size_t rem = so.len - i;
+
+		if (rem > 1)
+			v |= (unsigned char)so.text[i + 1] << 8;
+		if (rem > 2)
+			v |= (unsigned char)so.text[i + 2];
+		strbuf_putc(&sb, screen_b64[(v >> 18) & 63]);
+		strbuf_putc(&sb, screen_b64[(v >> 12) & 63]);
+		strbuf_putc(&sb, rem > 1 ? screen_b64[(v >> 6) & 63] : '=');
+		strbuf_putc(&sb, rem > 2 ? screen_b64[v & 63] : '=');
+	}
+	strbuf_puts(&sb, "\a");
+	sanitize_out_free(&so);
+	/* After doupdate() curses has flushed; this goes out whole. */
+	fflush(stdout);
+	for (i = 0; i < sb.len;) {
+		ssize_t n = write(STDOUT_FILENO, sb.buf + i, sb.len - i);
+
+		if (n <= 0)
+			break;
+		i += (size_t)n;
+	}
+	strbuf_free(&sb);
+}
+
+const char *screen_keyname(int key)
+{
+	static char buf[32];
+
+	switch (key) {
+	case '\r':
+	case '\n':
+	case KEY_ENTER:
+		return "Enter";
+	case '\t':
+		return "Tab";
+	case SCREEN_KEY_BACKTAB:
+		return "S-Tab";
+	case 27:
+		return "Esc";
+	case ' ':
+		return "Space";
+	case KEY_UP:
+		return "Up";
+	case KEY_DOWN:
+		return "Down";
+	case KEY_LEFT:
+		return "Left";
+	case KEY_RIGHT:
+		return "Right";
+	case KEY_PPAGE:
+		return "PgUp";
+	case KEY_NPAGE:
+		return "PgDn";
+	case KEY_HOME:
+		return "Home";
+	case KEY_END:
+		return "End";
+	case KEY_BACKSPACE:
+	case 127:
+		return "BS";
+	}
+	if (key >= KEY_F(1) && key <= KEY_F(12)) {
+		snprintf(buf, sizeof buf, "F%d", key - KEY_F(0));
+		return buf;
+	}
+	if (key > 0 && key < 32) {
+		snprintf(buf, sizeof buf, "C-%c", key + 'a' - 1);
+		return buf;
+	}
+	if (key >= 32 && key < 127) {
+		snprintf(buf, sizeof buf, "%c", key);
+		return buf;
+	}
+	snprintf(buf, sizeof buf, "#%d", key);
+	return buf;
+}
+
+/* Put sanitised UTF-8 s[0..len) at screen (y, x) in attr, at most cols
+ * columns; returns columns used. ASCII terminals get '?' for non-ASCII. */
+static int screen_put(int y, int x, attr_t attr, const char *s, size_t len, int cols)
+{
+	size_t fit;
+	int used;
+
+	if (cols <= 0 || len == 0)
+		return 0;
+	fit = sanitize_fit(s, len, (size_t)cols);
+	if (fit == 0)
+		return 0;
+	used = (int)sanitize_width(s, fit);
+	wattrset(stdscr, attr);
+	if (screen_utf8()) {
+		mvaddnstr(y, x, s, (int)fit);
+	} else {
+		size_t i;
+
+		move(y, x);
+		for (i = 0; i < fit; i++) {
+			unsigned char c = (unsigned char)s[i];
+
+			if (c < 0x80)
+				addch(c);
+			else if ((c & 0xc0) != 0x80)
+				addch('?');
+		}
+	}
+	wattrset(stdscr, A_NORMAL);
+	return used;
+}
+
+int draw_textn(const struct view *v, int y, int x, enum role role, const char *s, size_t len,
+	       int maxcols)
+{
+	struct sanitize_out so;
+	int avail, col = 0;
+	size_t pos = 0, i;
+
+	if (s == NULL || y < 0 || y >= v->h || x < 0 || x >= v->w)
+		return 0;
+	avail = v->w - x;
+	if (maxcols >= 0 && maxcols < avail)
+		avail = maxcols;
+	sanitize(s, len, 0, SCREEN_DRAW_CAP, &so);
+	for (i = 0; i <= so.nspans && col < avail; i++) {
+		size_t end = i < so.nspans ? so.spans[i].start : so.len;
+
+		if (end > pos)
+			col += screen_put(v->y + y, v->x + x + col, screen_attr[role],
+					  so.text + pos, end - pos, avail - col);
+		if (i < so.nspans && col < avail) {
+			col += screen_put(v->y + y, v->x + x + col, screen_attr[ROLE_ESCAPE],
+					  so.text + so.spans[i].start, so.spans[i].len,
+					  avail - col);
+			pos = so.spans[i].start + so.spans[i].len;
+		}
+	}
+	sanitize_out_free(&so);
+	return col;
+}
+
+int draw_text(const struct view *v, int y, int x, enum role role, const char *s, int maxcols)
+{
+	return s == NULL ? 0 : draw_textn(v, y, x, role, s, strlen(s), maxcols);
+}
+
+int draw_label(const struct view *v, int y, int x, enum role role, const char *s)
+{
+	if (s == NULL || y < 0 || y >= v->h || x < 0 || x >= v->w)
+		return 0;
+	return screen_put(v->y + y, v->x + x, screen_attr[role], s, strlen(s), v->w - x);
+}
+
+void draw_fill(const struct view *v, int y, enum role role)
+{
+	if (y < 0 || y >= v->h || v->w <= 0)
+		return;
+	wattrset(stdscr, screen_attr[role]);
+	mvhline(v->y + y, v->x, ' ', v->w);
+	wattrset(stdscr, A_NORMAL);
+}
+
+void draw_clear(const struct view *v, enum role role)
+{
+	int y;
+
+	for (y = 0; y < v->h; y++)
+		draw_fill(v, y, role);
+}
+
+void draw_hline(const struct view *v, int y, enum role role)
+{
+	if (y < 0 || y >= v->h || v->w <= 0)
+		return;
+	wattrset(stdscr, screen_attr[role]);
+	mvhline(v->y + y, v->x, screen_ascii ? '-' : ACS_HLINE, v->w);
+	wattrset(stdscr, A_NORMAL);
+}
+
+void draw_box(const struct view *v, enum role role, const char *title, enum role title_role)
+{
+	chtype hl = screen_ascii ? '-' : ACS_HLINE, vl = screen_ascii ? '|' : ACS_VLINE;
+	chtype ul = screen_ascii ? '+' : ACS_ULCORNER, ur = screen_ascii ? '+' : ACS_URCORNER;
+	chtype ll = screen_ascii ? '+' : ACS_LLCORNER, lr = screen_ascii ? '+' : ACS_LRCORNER;
+
+	if (v->h < 2 || v->w < 2)
+		return;
+	wattrset(stdscr, screen_attr[role]);
+	mvhline(v->y, v->x + 1, hl, v->w - 2);
+	mvhline(v->y + v->h - 1, v->x + 1, hl, v->w - 2);
+	mvvline(v->y + 1, v->x, vl, v->h - 2);
+	mvvline(v->y + 1, v->x + v->w - 1, vl, v->h - 2);
+	mvaddch(v->y, v->x, ul);
+	mvaddch(v->y, v->x + v->w - 1, ur);
+	mvaddch(v->y + v->h - 1, v->x, ll);
+	mvaddch(v->y + v->h - 1, v->x + v->w - 1, lr);
+	wattrset(stdscr, A_NORMAL);
+	if (title != NULL && v->w > 6) {
+		struct view top = { v->y, v->x + 2, 1, v->w - 4 };
+		int n = draw_label(&top, 0, 0, title_role, " ");
+
+		n += draw_text(&top, 0, n, title_role, title, top.w - n - 1);
+		draw_label(&top, 0, n, title_role, " ");
+	}
+}
+
+struct view view_inner(const struct view *v)
+{
+	struct view in = { v->y + 1, v->x + 1, v->h - 2, v->w - 2 };
+
+	if (in.h < 0)
+		in.h = 0;
+	if (in.w < 0)
+		in.w = 0;
+	return in;
+}

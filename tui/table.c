@@ -1,2 +1,374 @@
-/* tui/table.c - placeholder until written. */
-extern int am_placeholder_table;
+/*
+ * table.c - the table widget (see table.h). Rows are plain strings; the
+ * draw goes through the draw helpers, so cell text is sanitised there.
+ */
+#include "table.h"
+
+#include <ctype.h>
+#include <curses.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "backends/util.h"
+#include "sanitize.h"
+
+void table_init(struct table *t, const struct table_column *cols, size_t ncols)
+{
+	memset(t, 0, sizeof *t);
+	t->cols = cols;
+	t->ncols = ncols;
+	t->sort_col = -1;
+	t->filter = xstrdup("");
+	t->show_header = 1;
+}
+
+static void table_row_free(struct table *t, struct table_row *r)
+{
+	size_t c;
+
+	for (c = 0; c < t->ncols; c++)
+		free(r->cells[c]);
+	free(r->cells);
+	free(r->id);
+	free(r->search);
+}
+
+void table_clear_rows(struct table *t)
+{
+	size_t i;
+	const struct table_row *sel = table_selected(t);
+
+	if (sel != NULL) {
+		free(t->sel_id);
+		t->sel_id = xstrdup(sel->id);
+	}
+	for (i = 0; i < t->nrows; i++)
+		table_row_free(t, &t->rows[i]);
+	t->nrows = 0;
+	t->nvisible = 0;
+}
+
+void table_free(struct table *t)
+{
+	table_clear_rows(t);
+	free(t->rows);
+	free(t->visible);
+	free(t->filter);
+	free(t->sel_id);
+	memset(t, 0, sizeof *t);
+}
+
+void table_add_row(struct table *t, const char *id, enum role role, const char *const *cells,
+		   const char *search)
+{
+	struct table_row *r;
+	size_t c;
+
+	if (t->nrows == t->rows_cap) {
+		t->rows_cap = t->rows_cap ? t->rows_cap * 2 : 32;
+		t->rows = xrealloc(t->rows, t->rows_cap * sizeof *t->rows);
+	}
+	r = &t->rows[t->nrows++];
+	r->id = xstrdup(id);
+	r->role = role;
+	r->cells = xcalloc(t->ncols, sizeof *r->cells);
+	for (c = 0; c < t->ncols; c++)
+		r->cells[c] = xstrdup(cells[c] != NULL ? cells[c] : "");
+	r->search = search != NULL ? xstrdup(search) : NULL;
+}
+
+/* Case-insensitive substring search over bytes (ASCII folding only, so
+ * the filter matches the bytes actually present). */
+static int table_contains(const char *hay, const char *needle, size_t nlen)
+{
+	size_t i, hlen = strlen(hay);
+
+	if (nlen == 0)
+		return 1;
+	for (i = 0; i + nlen <= hlen; i++)
+		if (strncasecmp(hay + i, needle, nlen) == 0)
+			return 1;
+	return 0;
+}
+
+int table_match(const char *text, const char *filter)
+{
+	const char *p = filter;
+
+	while (*p != '\0') {
+		size_t n;
+
+		while (*p == ' ')
+			p++;
+		n = strcspn(p, " ");
+		if (n > 0 && !table_contains(text, p, n))
+			return 0;
+		p += n;
+	}
+	return 1;
+}
+
+static int table_row_matches(const struct table *t, const struct table_row *r)
+{
+	struct strbuf sb = { 0 };
+	size_t c;
+	int ok;
+
+	if (t->filter[0] == '\0')
+		return 1;
+	for (c = 0; c < t->ncols; c++) {
+		strbuf_puts(&sb, r->cells[c]);
+		strbuf_putc(&sb, '\x1f');
+	}
+	if (r->search != NULL)
+		strbuf_puts(&sb, r->search);
+	ok = table_match(sb.buf, t->filter);
+	strbuf_free(&sb);
+	return ok;
+}
+
+/* qsort has no context argument; the comparison reads these. */
+static const struct table *table_sorting;
+
+static int table_numeric(const char *s, double *v)
+{
+	char *end;
+
+	*v = strtod(s, &end);
+	return end != s;
+}
+
+static int table_cmp(const void *a, const void *b)
+{
+	const struct table *t = table_sorting;
+	size_t ia = *(const size_t *)a, ib = *(const size_t *)b;
+	const char *sa = t->rows[ia].cells[t->sort_col];
+	const char *sb = t->rows[ib].cells[t->sort_col];
+	double va, vb;
+	int r;
+
+	if (table_numeric(sa, &va) && table_numeric(sb, &vb))
+		r = va < vb ? -1 : va > vb;
+	else
+		r = strcasecmp(sa, sb);
+	if (r == 0)
+		r = ia < ib ? -1 : ia > ib;
+	return t->sort_desc ? -r : r;
+}
+
+void table_commit(struct table *t)
+{
+	size_t i;
+
+	t->visible = xrealloc(t->visible, (t->nrows ? t->nrows : 1) * sizeof *t->visible);
+	t->nvisible = 0;
+	for (i = 0; i < t->nrows; i++)
+		if (table_row_matches(t, &t->rows[i]))
+			t->visible[t->nvisible++] = i;
+	if (t->sort_col >= 0 && (size_t)t->sort_col < t->ncols && t->nvisible > 1) {
+		table_sorting = t;
+		qsort(t->visible, t->nvisible, sizeof *t->visible, table_cmp);
+		table_sorting = NULL;
+	}
+	if (t->sel_id == NULL || !table_select_id(t, t->sel_id)) {
+		if (t->sel >= t->nvisible)
+			t->sel = t->nvisible ? t->nvisible - 1 : 0;
+	}
+}
+
+int table_select_id(struct table *t, const char *id)
+{
+	size_t i;
+
+	for (i = 0; i < t->nvisible; i++) {
+		if (strcmp(t->rows[t->visible[i]].id, id) == 0) {
+			t->sel = i;
+			return 1;
+		}
+	}
+	return 0;
+}
+
+void table_set_filter(struct table *t, const char *filter)
+{
+	const struct table_row *sel = table_selected(t);
+
+	if (sel != NULL) {
+		free(t->sel_id);
+		t->sel_id = xstrdup(sel->id);
+	}
+	free(t->filter);
+	t->filter = xstrdup(filter != NULL ? filter : "");
+	t->top = 0;
+	table_commit(t);
+}
+
+void table_set_sort(struct table *t, int col, int desc)
+{
+	const struct table_row *sel = table_selected(t);
+
+	if (sel != NULL) {
+		free(t->sel_id);
+		t->sel_id = xstrdup(sel->id);
+	}
+	t->sort_col = col;
+	t->sort_desc = desc;
+	table_commit(t);
+}
+
+const struct table_row *table_selected(const struct table *t)
+{
+	if (t->nvisible == 0 || t->sel >= t->nvisible)
+		return NULL;
+	return &t->rows[t->visible[t->sel]];
+}
+
+long table_selected_index(const struct table *t)
+{
+	if (t->nvisible == 0 || t->sel >= t->nvisible)
+		return -1;
+	return (long)t->visible[t->sel];
+}
+
+static void table_remember(struct table *t)
+{
+	const struct table_row *sel = table_selected(t);
+
+	free(t->sel_id);
+	t->sel_id = sel != NULL ? xstrdup(sel->id) : NULL;
+}
+
+int table_key(struct table *t, int key)
+{
+	size_t page = t->page > 1 ? (size_t)t->page - 1 : 1;
+	size_t old = t->sel;
+
+	if (t->nvisible == 0)
+		return key == KEY_UP || key == KEY_DOWN || key == 'j' || key == 'k';
+	switch (key) {
+	case KEY_UP:
+	case 'k':
+	case SCREEN_KEY_WHEEL_UP:
+		if (t->sel > 0)
+			t->sel--;
+		break;
+	case KEY_DOWN:
+	case 'j':
+	case SCREEN_KEY_WHEEL_DOWN:
+		if (t->sel + 1 < t->nvisible)
+			t->sel++;
+		break;
+	case KEY_PPAGE:
+	case 2: /* C-b */
+		t->sel = t->sel > page ? t->sel - page : 0;
+		break;
+	case KEY_NPAGE:
+	case 6: /* C-f */
+		t->sel = t->sel + page < t->nvisible ? t->sel + page : t->nvisible - 1;
+		break;
+	case KEY_HOME:
+	case 'g':
+		t->sel = 0;
+		break;
+	case KEY_END:
+	case 'G':
+		t->sel = t->nvisible - 1;
+		break;
+	default:
+		return 0;
+	}
+	if (t->sel != old)
+		table_remember(t);
+	return 1;
+}
+
+int table_click(struct table *t, int y)
+{
+	size_t row;
+
+	if (t->show_header)
+		y--;
+	if (y < 0)
+		return 0;
+	row = t->top + (size_t)y;
+	if (row >= t->nvisible)
+		return 0;
+	t->sel = row;
+	table_remember(t);
+	return 1;
+}
+
+/* Column widths for a view w columns wide: fixed ones as given (shrunk
+ * when the view is narrow), the flexible one takes the rest. */
+static void table_widths(const struct table *t, int w, int *out)
+{
+	int fixed = 0, flex = -1;
+	size_t c;
+
+	for (c = 0; c < t->ncols; c++) {
+		out[c] = t->cols[c].width;
+		if (out[c] == 0 && flex < 0)
+			flex = (int)c;
+		fixed += out[c] + (c + 1 < t->ncols ? 1 : 0);
+	}
+	if (flex >= 0) {
+		out[flex] = w - fixed;
+		if (out[flex] < 4) {
+			out[flex] = 4;
+		}
+	}
+}
+
+void table_draw(struct table *t, const struct view *v, int focused)
+{
+	int widths[32];
+	int y = 0, rows, x;
+	size_t c, i;
+
+	if (v->h <= 0 || v->w <= 0 || t->ncols > 32)
+		return;
+	table_widths(t, v->w, widths);
+	if (t->show_header && v->h > 1) {
+		draw_fill(v, 0, ROLE_HEADER);
+		for (c = 0, x = 0; c < t->ncols && x < v->w; c++) {
+			char title[64];
+
+			snprintf(title, sizeof title, "%s%s", t->cols[c].title,
+				 (int)c == t->sort_col ? (t->sort_desc ? "v" : "^") : "");
+			draw_label(v, 0, x, ROLE_HEADER, title);
+			x += widths[c] + 1;
+		}
+		y = 1;
+	}
+	rows = v->h - y;
+	t->page = rows;
+	if (t->sel < t->top)
+		t->top = t->sel;
+	if (rows > 0 && t->sel >= t->top + (size_t)rows)
+		t->top = t->sel - (size_t)rows + 1;
+	if (t->top + (size_t)rows > t->nvisible)
+		t->top = t->nvisible > (size_t)rows ? t->nvisible - (size_t)rows : 0;
+	for (i = t->top; i < t->nvisible && y < v->h; i++, y++) {
+		const struct table_row *r = &t->rows[t->visible[i]];
+		int selected = i == t->sel;
+		enum role role = selected && focused ? ROLE_SELECTED : r->role;
+
+		if (selected && focused)
+			draw_fill(v, y, ROLE_SELECTED);
+		for (c = 0, x = 0; c < t->ncols && x < v->w; c++) {
+			int cw = widths[c];
+			int pad = 0;
+
+			if (t->cols[c].align_right) {
+				int tw = (int)sanitize_width(r->cells[c], strlen(r->cells[c]));
+
+				pad = cw > tw ? cw - tw : 0;
+			}
+			draw_text(v, y, x + pad, role, r->cells[c], cw - pad);
+			x += cw + 1;
+		}
+		if (selected && !focused)
+			draw_label(v, y, 0, ROLE_DIM, ">");
+	}
+}

@@ -1,0 +1,57 @@
+/*
+ * panel.h - the interface every panel implements. A panel is one file in
+ * panels/ exporting one const struct panel_ops: it turns snapshots into
+ * rows and keys into actions, and never opens a socket or spawns a
+ * process itself (it asks a backend or the shell). Its key table drives
+ * dispatch, the help screen and the key bar: there is no second copy.
+ */
+#ifndef AM_PANEL_H
+#define AM_PANEL_H
+
+#include "tui/screen.h"
+
+struct app;
+
+/* One key binding. key is a curses/Unicode code (see screen.h); alt is a
+ * second key for the same action (0 if none). label is the short text
+ * for the key bar (NULL: not on the bar); help the line in the help
+ * screen. The table ends with an entry whose keyname is NULL. */
+struct keymap_entry {
+	int key;
+	int alt;
+	const char *keyname;
+	const char *label;
+	const char *help;
+	int action;
+};
+
+struct panel_ops {
+	const char *name;   /* "runbook": used by :commands and tests */
+	const char *title;  /* shown in the border and the tab bar */
+	const struct keymap_entry *keys;
+	void *(*create)(struct app *app);
+	void (*destroy)(void *self);
+	/* Called every loop pass: take new snapshots, poll jobs. Returns 1
+	 * when the panel must be redrawn. Never blocks. */
+	int (*update)(void *self);
+	/* Draw into v (already cleared). focused: has the keyboard. */
+	void (*draw)(void *self, const struct view *v, int focused);
+	/* An action from the key table; 1 = redraw. Never draws. */
+	int (*action)(void *self, int action);
+	/* Keys not in the table (movement); 1 if used. */
+	int (*key)(void *self, int key);
+	/* A click at view-relative (y, x); 1 if used. */
+	int (*click)(void *self, int y, int x);
+	/* The / filter text changed ("" clears it). */
+	void (*filter)(void *self, const char *text);
+	/* 1 while a command the panel started is still running. */
+	int (*busy)(void *self);
+	/* Optional: the key bar when the panel is in a sub-mode, else NULL
+	 * to use keys. */
+	const struct keymap_entry *(*mode_keys)(void *self);
+};
+
+/* The NULL-terminated registry of panels, in tab order (registry.c). */
+extern const struct panel_ops *const panel_registry[];
+
+#endif

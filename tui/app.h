@@ -1,0 +1,77 @@
+/*
+ * app.h - the application shell as panels see it: messages, dialogs
+ * (confirm, type-to-confirm, prompt), the clipboard, handing the terminal
+ * to a child, the configuration and the loaded runbooks, the incident
+ * severity. Everything here runs on the UI thread.
+ */
+#ifndef AM_APP_H
+#define AM_APP_H
+
+#include <stdarg.h>
+#include "backends/exec.h"
+#include "backends/runbook.h"
+#include "config.h"
+#include "theme.h"
+
+struct app;
+
+/* Show a one-line message in the status area until the next key. */
+void app_message(struct app *a, enum role role, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/* A confirmation. body is shown verbatim (sanitised), one string per
+ * line. When type is non-NULL the operator must type it exactly;
+ * otherwise they must move to [Run] and press Enter: the default is
+ * always Cancel. done(ctx, confirmed) is called once. */
+struct app_confirm {
+	const char *title;
+	const char *const *body;
+	size_t nbody;
+	const char *type;
+	const char *run_label; /* "Run", "Delete" ... */
+	int danger;            /* paint in the destructive role */
+	void (*done)(void *ctx, int confirmed);
+	void *ctx;
+};
+void app_confirm(struct app *a, const struct app_confirm *req);
+
+/* Ask for one line. done(ctx, value) gets NULL on cancel; value is only
+ * valid during the call. secret masks the echo. */
+void app_prompt(struct app *a, const char *label, const char *initial, int secret,
+		void (*done)(void *ctx, const char *value), void *ctx);
+
+/* Copy text to the clipboard (OSC 52) and say so. */
+void app_copy(struct app *a, const char *text);
+
+/* Run spec in the foreground with the terminal handed over. */
+int app_run_foreground(struct app *a, const struct exec_spec *spec, struct exec_status *st);
+
+/* Edit text in $VISUAL/$EDITOR (vi) with the terminal handed over.
+ * Returns the new text (caller frees), or NULL if unchanged/failed. */
+char *app_edit(struct app *a, const char *text);
+
+const struct config *app_config(const struct app *a);
+int app_read_only(const struct app *a);
+int app_wake_fd(const struct app *a);
+const struct runbook_set *app_runbooks(const struct app *a);
+/* The shell for steps (resolved at start-up). */
+const char *app_shell(const struct app *a);
+
+/* Incident: severity 0..3 (P0..P3) or -1 when none is open; since is the
+ * wall time it was opened. */
+int app_severity(const struct app *a, double *since);
+/* The state directory ($XDG_STATE_HOME/amconsole), created on demand. */
+const char *app_state_dir(struct app *a);
+
+
+
+/* For main: build the shell over a loaded configuration, theme and
+ * runbooks (the app borrows them; they must outlive it). NULL + err if
+ * the terminal cannot be set up. */
+struct app *app_new(const struct config *c, const struct theme *t,
+		    const struct runbook_set *rb, char *err, size_t errlen);
+/* Run the event loop until quit; returns the exit status (0, or 128 +
+ * signal after SIGTERM/SIGHUP). Restores the terminal before returning. */
+int app_run(struct app *a);
+void app_free(struct app *a);
+#endif
