@@ -18,7 +18,7 @@ DATADIR   = $(PREFIX)/share/amconsole
 FUZZ_TIME ?= 30
 
 PKGS      = ncursesw libcmark yaml-0.1 libcjson
-PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_CFLAGS := $(filter-out -D_XOPEN_SOURCE=% -D_DEFAULT_SOURCE,$(shell pkg-config --cflags $(PKGS) 2>/dev/null))
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 CMOCKA_LIBS := $(shell pkg-config --libs cmocka 2>/dev/null)
 
@@ -63,7 +63,8 @@ TUI_SRCS = \
 
 PANEL_SRCS = \
 	panels/registry.c \
-	panels/runbook.c
+	panels/runbook.c \
+	panels/sources.c
 
 MAIN_SRC  = tui/main.c
 LIB_SRCS  = $(BACKEND_SRCS) $(TUI_SRCS) $(PANEL_SRCS)

@@ -1,0 +1,263 @@
+/*
+ * sources.c - the Sources panel: one row per data source the console
+ * knows (Kubernetes, PostgreSQL, Redis, Kafka, Alertmanager, Prometheus,
+ * health checks), saying whether it is configured and how to configure
+ * it, and for each running backend its state from the mailbox: ok, stale
+ * for how long, the last error and when it retries. When
+ * AMCONSOLE_SELFTEST_FILE is set, a selftest source runs on its own
+ * runner thread and fails while that file exists: the live proof that
+ * staleness, errors and recovery reach the screen.
+ */
+#include <curses.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "backends/runner.h"
+#include "backends/selftest.h"
+#include "backends/util.h"
+#include "panel.h"
+#include "tui/app.h"
+#include "tui/table.h"
+
+enum sources_action { SOURCES_REFRESH = 1 };
+
+static const struct keymap_entry sources_keys[] = {
+	{ 'r', 0, "r", "Refresh", "poll the selected source now (resets its backoff)",
+	  SOURCES_REFRESH },
+	{ 0, 0, NULL, NULL, NULL, 0 },
+};
+
+static const struct table_column sources_cols[] = {
+	{ "SOURCE", 13, 0 },
+	{ "STATE", 12, 0 },
+	{ "AGE", 7, 1 },
+	{ "FETCH", 8, 1 },
+	{ "DETAIL", 0, 0 },
+};
+
+struct sources_panel {
+	struct app *app;
+	struct table table;
+	struct runner *selftest;
+	struct selftest_arg selftest_arg;
+	struct selftest_snap *snap;   /* the last snapshot taken */
+	struct mailbox_status status;
+	unsigned long seen_generation;
+	long last_second;
+};
+
+static void *sources_create(struct app *app)
+{
+	struct sources_panel *sp = xcalloc(1, sizeof *sp);
+	const char *file = getenv("AMCONSOLE_SELFTEST_FILE");
+
+	sp->app = app;
+	table_init(&sp->table, sources_cols, 5);
+	if (file != NULL && file[0] != '\0') {
+		struct runner_opts opts = { 0 };
+		char err[256];
+
+		sp->selftest_arg.fail_file = file;
+		opts.interval = app_config(app)->refresh;
+		opts.backoff_min = opts.interval;
+		opts.backoff_max = 8 * opts.interval;
+		sp->selftest = runner_start(&selftest_backend, &sp->selftest_arg, &opts,
+					    app_wake_fd(app), err, sizeof err);
+		if (sp->selftest == NULL)
+			app_message(app, ROLE_ERROR, "selftest source: %s", err);
+	}
+	return sp;
+}
+
+static void sources_destroy(void *self)
+{
+	struct sources_panel *sp = self;
+
+	if (sp->selftest != NULL)
+		runner_stop(sp->selftest);
+	if (sp->snap != NULL)
+		selftest_backend.snapshot_free(sp->snap);
+	table_free(&sp->table);
+	free(sp);
+}
+
+/* Take a new snapshot if one is waiting; redraw once a second while a
+ * source is failing or stale so the ages stay true. */
+static int sources_update(void *self)
+{
+	struct sources_panel *sp = self;
+	void *snap = NULL;
+	long sec = (long)util_wall();
+
+	if (sp->selftest == NULL)
+		return 0;
+	if (mailbox_take(runner_mailbox(sp->selftest), &snap, &sp->status)) {
+		if (sp->snap != NULL)
+			selftest_backend.snapshot_free(sp->snap);
+		sp->snap = snap;
+	}
+	if (sp->status.generation != sp->seen_generation) {
+		sp->seen_generation = sp->status.generation;
+		sp->last_second = sec;
+		return 1;
+	}
+	if (sp->status.state == MAILBOX_ERROR && sec != sp->last_second) {
+		sp->last_second = sec;
+		return 1;
+	}
+	return 0;
+}
+
+static void sources_row(struct sources_panel *sp, const char *id, const char *name,
+			const char *state, const char *age, const char *fetch, const char *detail,
+			enum role role)
+{
+	const char *cells[5] = { name, state, age, fetch, detail };
+
+	table_add_row(&sp->table, id, role, cells, NULL);
+}
+
+static void sources_config_rows(struct sources_panel *sp)
+{
+	const struct config *c = app_config(sp->app);
+	char buf[512];
+
+	if (c->kubeconfig != NULL || c->kube_context != NULL)
+		snprintf(buf, sizeof buf, "configured (%s%s%s); the pods panel arrives with its backend",
+			 c->kubeconfig ? c->kubeconfig : "", c->kube_context ? " context " : "",
+			 c->kube_context ? c->kube_context : "");
+	else
+		snprintf(buf, sizeof buf, "not configured: set kubernetes.kubeconfig or KUBECONFIG");
+	sources_row(sp, "k8s", "kubernetes", c->kubeconfig ? "configured" : "-", "", "", buf,
+		    c->kubeconfig ? ROLE_NORMAL : ROLE_DIM);
+	sources_row(sp, "pg", "postgres", c->pg_conninfo ? "configured" : "-", "", "",
+		    c->pg_conninfo ? "configured (conninfo set); the slow-query panel arrives with its backend"
+				   : "not configured: set postgres.conninfo or PGHOST/PGDATABASE",
+		    c->pg_conninfo ? ROLE_NORMAL : ROLE_DIM);
+	snprintf(buf, sizeof buf, "%zu instance(s)%s", c->nredis,
+		 c->nredis ? "; the cache panel arrives with its backend"
+			   : " - not configured: set redis.instances or REDIS_URL");
+	sources_row(sp, "redis", "redis", c->nredis ? "configured" : "-", "", "", buf,
+		    c->nredis ? ROLE_NORMAL : ROLE_DIM);
+	sources_row(sp, "kafka", "kafka", c->kafka_bootstrap ? "configured" : "-", "", "",
+		    c->kafka_bootstrap ? "configured; the lag panel arrives with its backend"
+				       : "not configured: set kafka.bootstrap or KAFKA_BOOTSTRAP_SERVERS",
+		    c->kafka_bootstrap ? ROLE_NORMAL : ROLE_DIM);
+	sources_row(sp, "am", "alertmanager", c->nalertmanager_urls ? "configured" : "-", "", "",
+		    c->nalertmanager_urls ? "configured; the alerts panel arrives with its backend"
+					  : "not configured: set alertmanager.urls or ALERTMANAGER_URL",
+		    c->nalertmanager_urls ? ROLE_NORMAL : ROLE_DIM);
+	sources_row(sp, "prom", "prometheus", c->prometheus_url ? "configured" : "-", "", "",
+		    c->prometheus_url ? "configured; promql steps run natively with its backend"
+				      : "not configured: set prometheus.url or PROMETHEUS_URL",
+		    c->prometheus_url ? ROLE_NORMAL : ROLE_DIM);
+	snprintf(buf, sizeof buf, "%zu check(s)%s", c->nhealth,
+		 c->nhealth ? "" : " - not configured: add health: [{name, url}]");
+	sources_row(sp, "health", "health", c->nhealth ? "configured" : "-", "", "", buf,
+		    c->nhealth ? ROLE_NORMAL : ROLE_DIM);
+}
+
+static void sources_selftest_row(struct sources_panel *sp)
+{
+	const struct mailbox_status *st = &sp->status;
+	char state[32], age[16] = "", fetch[16] = "", detail[512];
+	double now = util_now();
+	enum role role = ROLE_OK;
+
+	if (st->fetch_ms > 0 || st->state != MAILBOX_CONNECTING)
+		snprintf(fetch, sizeof fetch, "%.0fms", st->fetch_ms);
+	if (st->taken > 0)
+		util_fmt_duration(age, sizeof age, util_wall() - st->taken);
+	switch (st->state) {
+	case MAILBOX_CONNECTING:
+		snprintf(state, sizeof state, "connecting");
+		snprintf(detail, sizeof detail, "first poll in progress");
+		role = ROLE_DIM;
+		break;
+	case MAILBOX_OK:
+		snprintf(state, sizeof state, "ok");
+		snprintf(detail, sizeof detail, "snapshot #%lu: %s", sp->snap ? sp->snap->seq : 0,
+			 sp->snap ? sp->snap->text : "");
+		break;
+	case MAILBOX_ERROR: {
+		char retry[16];
+		double in = st->next_retry - now;
+
+		util_fmt_duration(retry, sizeof retry, in > 0 ? in + 0.5 : 0);
+		snprintf(state, sizeof state, sp->snap ? "STALE" : "error");
+		if (sp->snap != NULL)
+			snprintf(detail, sizeof detail, "stale %s — %s, retry in %s (%d failures)",
+				 age, st->error, retry, st->failures);
+		else
+			snprintf(detail, sizeof detail, "disconnected: %s, retry in %s", st->error,
+				 retry);
+		role = sp->snap ? ROLE_STALE : ROLE_ERROR;
+		break;
+	}
+	}
+	sources_row(sp, "selftest", "selftest", state, age, fetch, detail, role);
+}
+
+static void sources_draw(void *self, const struct view *v, int focused)
+{
+	struct sources_panel *sp = self;
+
+	table_clear_rows(&sp->table);
+	if (sp->selftest != NULL)
+		sources_selftest_row(sp);
+	sources_config_rows(sp);
+	table_commit(&sp->table);
+	table_draw(&sp->table, v, focused);
+}
+
+static int sources_action(void *self, int action)
+{
+	struct sources_panel *sp = self;
+	const struct table_row *r = table_selected(&sp->table);
+
+	if (action != SOURCES_REFRESH)
+		return 0;
+	if (r != NULL && strcmp(r->id, "selftest") == 0 && sp->selftest != NULL) {
+		runner_refresh(sp->selftest);
+		app_message(sp->app, ROLE_NORMAL, "refreshing %s", r->id);
+	} else {
+		app_message(sp->app, ROLE_NORMAL, "that source has no backend running");
+	}
+	return 1;
+}
+
+static int sources_key(void *self, int key)
+{
+	struct sources_panel *sp = self;
+
+	return table_key(&sp->table, key);
+}
+
+static int sources_click(void *self, int y, int x)
+{
+	struct sources_panel *sp = self;
+
+	return table_click(&sp->table, y);
+}
+
+static void sources_filter(void *self, const char *text)
+{
+	struct sources_panel *sp = self;
+
+	table_set_filter(&sp->table, text);
+}
+
+const struct panel_ops sources_panel = {
+	.name = "sources",
+	.title = "Sources",
+	.keys = sources_keys,
+	.create = sources_create,
+	.destroy = sources_destroy,
+	.update = sources_update,
+	.draw = sources_draw,
+	.action = sources_action,
+	.key = sources_key,
+	.click = sources_click,
+	.filter = sources_filter,
+};
