@@ -64,9 +64,11 @@ struct config {
 
 /* Fill the built-in defaults. */
 void config_defaults(struct config *c);
-/* Load one YAML file over c. 0, or -1 with err "FILE:LINE: key: problem". */
+/* Load one YAML file over c (keys it sets replace what c had; sets
+ * c->config_path). 0, or -1 with err "FILE:LINE: key: problem". */
 int config_load_file(struct config *c, const char *path, char *err, size_t errlen);
-/* The default file path ($XDG_CONFIG_HOME or ~/.config), fresh string. */
+/* The default file path ($XDG_CONFIG_HOME or ~/.config), fresh string;
+ * NULL if no home directory is known. */
 char *config_default_path(void);
 /* Fill what the file left unset from the environment (KUBECONFIG,
  * REDIS_URL, KAFKA_BOOTSTRAP_SERVERS, ALERTMANAGER_URL, PROMETHEUS_URL,
@@ -76,6 +78,12 @@ void config_apply_env(struct config *c);
  * URLs and conninfo, sasl.password/ssl.key.password properties). Caller
  * frees. */
 char *config_print(const struct config *c);
+/* Free every field and zero c (config_defaults() makes it usable again). */
 void config_free(struct config *c);
+/* Append a runbook directory (~ expanded), as --runbooks does. */
+void config_add_runbook_dir(struct config *c, const char *dir);
+/* 1 if a kafka property's value is a secret config_print masks
+ * (password, secret, sasl.jaas.config, ssl.key..., token). */
+int config_is_secret_property(const char *key);
 
 #endif

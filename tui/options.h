@@ -24,10 +24,31 @@ struct options_result {
 	int nfiles;
 };
 
+/* What an option does; the table's id column, so parsing dispatches on
+ * the table rather than on a second list of names. */
+enum options_id {
+	OPTIONS_OPT_CONFIG,
+	OPTIONS_OPT_RUNBOOKS,
+	OPTIONS_OPT_THEME,
+	OPTIONS_OPT_READ_ONLY,
+	OPTIONS_OPT_REFRESH,
+	OPTIONS_OPT_AUDIT_LOG,
+	OPTIONS_OPT_LOG,
+	OPTIONS_OPT_STEP_TIMEOUT,
+	OPTIONS_OPT_ASCII,
+	OPTIONS_OPT_NO_MOUSE,
+	OPTIONS_OPT_PRINT_CONFIG,
+	OPTIONS_OPT_LINT,
+	OPTIONS_OPT_DUMP_RUNBOOK,
+	OPTIONS_OPT_VERSION,
+	OPTIONS_OPT_HELP,
+};
+
 struct options_def {
 	const char *name;     /* long name without "--" */
 	const char *arg;      /* argument name ("FILE") or NULL for a switch */
 	const char *help;     /* one line */
+	enum options_id id;
 };
 
 /* The NULL-name-terminated option table. */
@@ -35,8 +56,11 @@ extern const struct options_def options_table[];
 
 /* Parse argv: loads the config file (--config, else the default path if
  * it exists), applies the environment, then flags, into c (which the
- * caller has config_defaults()ed). 0, or -1 + err (a usage or config
- * error; exit status 2). */
+ * caller has config_defaults()ed). Accepts "--opt value" and
+ * "--opt=value"; "--" ends the options. Operands are moved to the end of
+ * argv (as GNU getopt does), so res->files points into argv and needs no
+ * freeing. --help and --version load no configuration. 0, or -1 + err
+ * (a usage or config error; exit status 2). */
 int options_parse(int argc, char **argv, struct config *c, struct options_result *res,
 		  char *err, size_t errlen);
 /* Print --help text from the table. */

@@ -65,9 +65,23 @@ const char *theme_role_name(enum role r);
 /* The built-in theme: "default", "light", "high-contrast" or "mono".
  * 0, or -1 if name is not built in. */
 int theme_builtin(const char *name, struct theme *t);
-/* Load a theme by name (searched as DIR/NAME.yaml in dirs, then built
- * in) or by path (contains '/' or ends in .yaml), over the default.
- * 0, or -1 + err "FILE:LINE: problem". */
+/* The role named name, or -1. */
+int theme_role_from_name(const char *name);
+/* The i-th built-in theme's name (0-based), or NULL past the end. */
+const char *theme_builtin_name(size_t i);
+/* Parse a colour: "default" (-1), black..white (0..7), bright-black..
+ * bright-white (8..15) or 0..255. 0, or -1 if unknown. */
+int theme_parse_colour(const char *s, short *out);
+/* Fold t onto a terminal with `colors` colours (COLORS): 256+ unchanged;
+ * 16: nearest of the 16; 8: bright text becomes bold, grey text dim;
+ * fewer than 8: every colour -1 (use mono then). */
+void theme_fit(struct theme *t, int colors);
+/* Load a theme by name (searched as DIR/NAME.yaml in dirs, a
+ * NULL-terminated list or NULL, then built in) or by path (contains '/'
+ * or ends in .yaml). A file starts from the built-in default, or from
+ * the built-in named by its "inherit" key, and overrides roles field by
+ * field (fg, bg, attrs). t is untouched on error. 0, or -1 + err
+ * "FILE:LINE: problem". */
 int theme_load(const char *name_or_path, const char *const *dirs, struct theme *t,
 	       char *err, size_t errlen);
 
