@@ -37,6 +37,7 @@ struct exec_status {
 	double duration;     /* seconds so far, or total when finished */
 	size_t total_bytes;  /* bytes the child wrote */
 	size_t dropped;      /* bytes dropped because of the cap */
+	int pid;             /* the child's pid, which is also its process group */
 	char error[200];
 };
 
