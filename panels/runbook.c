@@ -256,7 +256,7 @@ static void runbook_fill_steps(struct runbook_panel *rp)
 	e = &rp->set->entries[rp->entry];
 	for (i = 0; i < e->nsteps; i++) {
 		const struct step *s = &e->steps[i];
-		char id[32], num[16], sbuf[32];
+		char id[32], num[32], sbuf[32];
 		const char *cells[5];
 		enum role role = runbook_status_role(rp->st[i].status);
 

@@ -56,10 +56,14 @@ static short screen_clamp_color(short c)
 	return c;
 }
 
-void screen_set_theme(const struct theme *t)
+void screen_set_theme(const struct theme *theme)
 {
+	struct theme fitted = *theme;
+	const struct theme *t = &fitted;
 	int r;
 
+	/* Adapt 256-colour themes to what the terminal has. */
+	theme_fit(&fitted, screen_colors ? COLORS : 0);
 	for (r = 0; r < ROLE_COUNT; r++) {
 		const struct theme_style *s = &t->style[r];
 

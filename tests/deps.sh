@@ -1,0 +1,18 @@
+#!/bin/sh
+# Install the Debian packages amconsole needs to build and test, if any
+# are missing. Used by `make run` (README's first command) and .ci/run.
+set -eu
+PKGS="build-essential pkg-config libncurses-dev libcmark-dev libyaml-dev
+libcjson-dev libcmocka-dev tmux clang libclang-rt-14-dev man-db groff-base
+python3 ncurses-term"
+missing=""
+for p in $PKGS; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" ||
+		missing="$missing $p"
+done
+[ -z "$missing" ] && exit 0
+echo "installing:$missing"
+SUDO=""
+[ "$(id -u)" -eq 0 ] || SUDO=sudo
+$SUDO apt-get update -qq
+DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends $missing

@@ -1,0 +1,110 @@
+# lib.sh - helpers for the end-to-end tests: each test runs the real
+# binary inside a private tmux server (its own socket in a temp dir),
+# drives it with send-keys and reads it with capture-pane (screen) and
+# pipe-pane (raw bytes). Everything lives in $T and is removed, and the
+# tmux server killed, on exit whatever happens (trap).
+set -u
+AMCONSOLE=${AMCONSOLE:-$PWD/build/amconsole}
+REPO=$PWD
+T=$(mktemp -d "${TMPDIR:-/tmp}/am-e2e.XXXXXX")
+SOCK="$T/tmux.sock"
+export HOME="$T/home" XDG_STATE_HOME="$T/state" XDG_CONFIG_HOME="$T/config"
+mkdir -p "$HOME" "$XDG_STATE_HOME" "$XDG_CONFIG_HOME" "$T/stubs" "$T/runbooks"
+AUDIT="$XDG_STATE_HOME/amconsole/audit.log"
+STUBLOG="$T/stub.log"
+: >"$STUBLOG"
+checks=0
+
+cleanup() {
+	tmux -S "$SOCK" kill-server 2>/dev/null
+	# Children a failed test may have left: only ours (they carry $T).
+	pkill -f "$T" 2>/dev/null
+	rm -rf "$T"
+}
+trap cleanup EXIT INT TERM HUP
+
+tm() { tmux -S "$SOCK" "$@"; }
+
+fail() {
+	echo "not ok - $*"
+	echo "--- screen:"
+	tm capture-pane -p -t am 2>/dev/null
+	exit 1
+}
+
+ok() {
+	checks=$((checks + 1))
+	echo "ok $checks - $*"
+}
+
+# A stub program on PATH that records its argv (one line, args separated
+# by " | ") to $STUBLOG and prints what the test asks for.
+stub() { # name [script body]
+	cat >"$T/stubs/$1" <<STUB
+#!/bin/sh
+{ printf '%s' "$1"; for a in "\$@"; do printf ' | %s' "\$a"; done; echo; } >>"$STUBLOG"
+${2:-}
+STUB
+	chmod 755 "$T/stubs/$1"
+}
+
+# Start the console: am_start COLS ROWS [args...]
+am_start() {
+	cols=$1 rows=$2
+	shift 2
+	cat >"$T/tmux.conf" <<CONF
+set -g remain-on-exit on
+set -g set-clipboard on
+set -g status off
+set -g default-terminal screen-256color
+CONF
+	tm -f "$T/tmux.conf" new-session -d -s am -x "$cols" -y "$rows" \
+		"exec env PATH='$T/stubs:$PATH' LANG=C.UTF-8 LC_ALL=C.UTF-8 TERM=screen-256color EDITOR=true VISUAL=true ${AM_ENV:-} '$AMCONSOLE' --audit-log '$AUDIT' $*"
+	tm pipe-pane -O -t am "cat >>'$T/raw'"
+}
+
+screen() { tm capture-pane -p -t am; }
+
+# wait_for TEXT [seconds]: until the screen shows TEXT (fixed string).
+wait_for() {
+	n=$(( ${2:-10} * 10 ))
+	while [ "$n" -gt 0 ]; do
+		screen | grep -qF -- "$1" && return 0
+		sleep 0.1
+		n=$((n - 1))
+	done
+	fail "timed out waiting for: $1"
+}
+
+# wait_gone TEXT [seconds]
+wait_gone() {
+	n=$(( ${2:-10} * 10 ))
+	while [ "$n" -gt 0 ]; do
+		screen | grep -qF -- "$1" || return 0
+		sleep 0.1
+		n=$((n - 1))
+	done
+	fail "still on screen: $1"
+}
+
+keys() { tm send-keys -t am "$@"; sleep 0.15; }
+type_text() { tm send-keys -t am -l "$1"; sleep 0.15; }
+
+pane_dead() { [ "$(tm display -p -t am '#{pane_dead}')" = 1 ]; }
+pane_status() { tm display -p -t am '#{pane_dead_status}'; }
+pane_pid() { tm display -p -t am '#{pane_pid}'; }
+
+wait_dead() {
+	n=$(( ${1:-10} * 10 ))
+	while [ "$n" -gt 0 ]; do
+		pane_dead && return 0
+		sleep 0.1
+		n=$((n - 1))
+	done
+	fail "the console did not exit"
+}
+
+resize() { tm resize-window -t am -x "$1" -y "$2"; sleep 0.3; }
+
+# The runbook from the guide, for tests that walk it.
+use_shipped_runbooks() { cp "$REPO"/runbooks/*.md "$T/runbooks/"; }
