@@ -8,6 +8,12 @@ wait_for "Service Startup Issues"
 wait_for "1 Runbook"
 wait_for "2 Sources"
 ok "below 160x45 one panel shows under a tab bar"
+sleep 1
+before=$(wc -c <"$T/raw")
+sleep 3
+after=$(wc -c <"$T/raw")
+[ "$before" -eq "$after" ] || fail "an idle console sent $((after - before)) bytes in 3 s"
+ok "an idle console sends 0 bytes to the terminal"
 for i in 1 2 3 4 5 6 7 8 9 10; do
 	tm resize-window -t am -x 20 -y 10
 	tm resize-window -t am -x 300 -y 100
