@@ -48,7 +48,12 @@ struct exec_job;
 struct exec_job *exec_start(const struct exec_spec *spec, int wake_fd, char *err,
 			    size_t errlen);
 /* Copy the status; move output that arrived since the last call into out
- * (appended). Returns 1 when something changed. Any thread. */
+ * (appended). Returns 1 when something changed. Any thread. Between two
+ * calls the job keeps at most output_cap bytes (the newest; st->dropped
+ * counts the rest), so the caller bounds only its own copy. The state
+ * leaves EXEC_RUNNING only after the last output is in. A job whose shell
+ * has exited is over: anything it left holding the pipe is killed after
+ * half a second. */
 int exec_poll(struct exec_job *job, struct exec_status *st, struct strbuf *out);
 /* Ask the job to stop: SIGTERM to its process group now, SIGKILL after a
  * 2 s grace. Never blocks. */
@@ -69,9 +74,12 @@ int exec_running_count(void);
 int exec_run_foreground(const struct exec_spec *spec, struct exec_status *st);
 
 /* Resolve a program name against PATH at start-up (B7): returns a fresh
- * absolute path, or NULL if not found. A directory in PATH that is
- * world-writable (without the sticky bit) is skipped and reported in
- * warn (may be NULL). */
+ * absolute path (realpath; caller frees), or NULL if not found. A name
+ * with a '/' is checked as given. A directory in PATH holding the program
+ * but world-writable (without the sticky bit), owned by neither root nor
+ * the user, or relative, is skipped and reported in warn (may be NULL) as
+ * "PATH directory DIR is writable by others; skipped" (several joined by
+ * "; "). */
 char *exec_resolve(const char *prog, char *warn, size_t warnlen);
 
 #endif
