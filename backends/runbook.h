@@ -55,6 +55,7 @@ struct step {
 	int interactive;   /* needs the terminal (-it, bare psql ...) */
 	int script;        /* the block had a #! line */
 	int confirm_note;  /* an annotation acknowledged the data loss */
+	char *confirm_text; /* the note given as confirm="...", or NULL */
 	double timeout;    /* seconds from an annotation, 0 = default */
 	int line;          /* 1-based first line of the command in the file */
 	struct placeholder *placeholders;
@@ -122,5 +123,33 @@ char *runbook_step_script(const struct step *st);
 /* 1 if s is a valid DNS-1123 subdomain (<= 253 chars, [a-z0-9.-],
  * alphanumeric at both ends, no "..") — the rule for pod names. */
 int runbook_valid_k8s_name(const char *s);
+
+/* Lexical context of each byte of a step's text, from runbook_scan(). */
+enum runbook_ctx {
+	RB_CODE,        /* top level: outside quotes, comments, $(...) */
+	RB_NESTED,      /* code inside $(...), `...` or ( ... ) */
+	RB_SQ,          /* inside '...' (or a SQL string, $$...$$) */
+	RB_ANSI,        /* inside $'...' */
+	RB_DQ,          /* inside "..." */
+	RB_ESCAPED,     /* the byte after a backslash */
+	RB_COMMENT,     /* a comment, marker included */
+	RB_HEREDOC,     /* a here-document body that expands $VAR */
+	RB_HEREDOC_LIT, /* a here-document body with a quoted delimiter */
+};
+
+/* Scan text (len bytes) with the lexical rules of kind (shell quoting,
+ * comments and here-documents; SQL strings and comments; yaml comments):
+ * returns len + 1 context bytes (enum runbook_ctx), caller frees. A
+ * newline's context says whether the next line starts a new command
+ * (RB_CODE or RB_COMMENT) or continues one. */
+unsigned char *runbook_scan(enum step_kind kind, const char *text, size_t len);
+/* text with every comment byte replaced by a space (lines kept);
+ * caller frees. */
+char *runbook_strip_comments(enum step_kind kind, const char *text);
+/* Length of a "<lower-case-words>" placeholder starting at t[i] (t has
+ * n bytes), or 0 when there is none. */
+size_t runbook_placeholder_len(const char *t, size_t n, size_t i);
+/* "symptom", "procedure" or "reference". */
+const char *runbook_type_name(enum entry_type t);
 
 #endif

@@ -21,4 +21,23 @@ struct safety_verdict {
 void safety_classify(enum step_kind kind, const char *command, struct safety_verdict *v);
 void safety_verdict_free(struct safety_verdict *v);
 
+/* One simple command of a shell text: its words with quotes removed and
+ * continuations joined, its redirections ("<file", ">file", "<<EOF"),
+ * the body of its last here-document, and whether stdin is a pipe. */
+struct safety_simple {
+	char **words;
+	size_t nwords;
+	char **redirs;
+	size_t nredirs;
+	const char *heredoc;
+	int piped_in;
+};
+
+/* Split shell text (comments already blanked, see
+ * runbook_strip_comments) into simple commands and call fn for each, in
+ * order; the commands inside $(...) and `...` are reported too, before
+ * the command that contains them. */
+void safety_each_command(const char *text,
+			 void (*fn)(const struct safety_simple *sc, void *arg), void *arg);
+
 #endif
