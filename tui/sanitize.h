@@ -7,16 +7,23 @@
  * Output invariant: valid UTF-8 with no C0 control (except '\n' in
  * multi-line mode), no DEL, no C1 (U+0080..U+009F), no bidi control
  * (U+202A..U+202E, U+2066..U+2069, U+200E, U+200F, U+061C), no zero-width
- * or tag character (U+200B..U+200D, U+2060, U+FEFF, U+E0000..U+E007F),
- * no ESC. Each such character becomes a visible placeholder:
+ * or format character (U+200B..U+200D, U+2060..U+2064, U+206A..U+206F,
+ * U+FEFF, U+00AD, U+180E, U+FFF9..U+FFFB), no line/paragraph separator
+ * (U+2028, U+2029), no tag character (U+E0000..U+E007F), no ESC. Each
+ * such character becomes a visible placeholder:
  *   ESC -> "\e", BS -> "\b", CR -> "\r", TAB -> spaces to the next stop
- *   of 8 (or "\t" when tabs_visible), LF -> "\n" (single-line mode),
- *   other C0/DEL -> "^X"-style "\xNN", C1 and format characters ->
- *   "<U+XXXX>", an invalid byte -> "\xNN".
- * A literal backslash followed by one of these escapes is doubled
- * ("\\e") so data text and escaped control characters never look alike
- * (A13); the spans of placeholders are reported so the draw helpers can
- * paint them in the escape attribute.
+ *   of 8 counted from the start of the line (or "\t" with
+ *   SANITIZE_TABS_VISIBLE), LF -> "\n" (single-line mode), other C0/DEL
+ *   -> "\xNN", C1 and format characters -> "<U+XXXX>" (4 to 6 uppercase
+ *   hex digits), each byte of invalid UTF-8 (overlong, surrogate, above
+ *   U+10FFFF, truncated, a raw 0x9B) -> "\xNN".
+ * UTF-8 is decoded strictly without the locale; widths use wcwidth(), so
+ * the caller sets a UTF-8 LC_CTYPE. A literal backslash followed by
+ * e, b, r, n, t, x, a backslash, or a byte that becomes a "\..."
+ * placeholder is doubled ("\\e") so data text and escaped control
+ * characters never look alike (A13); the spans of placeholders (not of
+ * doubled backslashes, tab spaces or the truncation marker) are reported
+ * so the draw helpers can paint them in the escape attribute.
  */
 #ifndef AM_SANITIZE_H
 #define AM_SANITIZE_H

@@ -1,0 +1,308 @@
+/*
+ * test_redact.c - unit tests for tui/redact.c: RELIABILITY.md C3 (a
+ * DATABASE_URL password, a redis:// password, a JAAS password="..."), C5
+ * (requirepass, MONITOR's AUTH), URL userinfo for many schemes, key=value
+ * secrets in conninfo, env, YAML, JSON, properties and flags,
+ * Authorization and Bearer credentials, PEM private keys, the secret-name
+ * test, and the negative cases that must not be masked (prose, shell
+ * variable references, ordinary keys).
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "tui/redact.h"
+
+static void test_redact_expect(const char *in, const char *want)
+{
+	char *got = redact(in);
+	char *again;
+
+	assert_string_equal(got, want);
+	/* masking twice changes nothing more */
+	again = redact(got);
+	assert_string_equal(again, got);
+	free(again);
+	free(got);
+}
+
+static void test_redact_same(const char *in)
+{
+	test_redact_expect(in, in);
+}
+
+/* C3: the three rows of the reliability table. */
+static void test_redact_c3(void **unused)
+{
+	test_redact_expect("DATABASE_URL=postgres://app:S3cr3t@db/x",
+			   "DATABASE_URL=postgres://app:***@db/x");
+	test_redact_expect("REDIS_URL=redis://:pw@h", "REDIS_URL=redis://:***@h");
+	test_redact_expect("redis://:pw@h:6379/0", "redis://:***@h:6379/0");
+	test_redact_expect(
+		"sasl.jaas.config=org.apache.kafka.common.security.plain.PlainLoginModule "
+		"required username=\"app\" password=\"x\";",
+		"sasl.jaas.config=org.apache.kafka.common.security.plain.PlainLoginModule "
+		"required username=\"app\" password=\"***\";");
+	test_redact_expect("password='s e c r e t' user=x", "password='***' user=x");
+}
+
+static void test_redact_urls(void **unused)
+{
+	test_redact_expect("postgresql://u:p@h:5432/db?sslmode=require",
+			   "postgresql://u:***@h:5432/db?sslmode=require");
+	test_redact_expect("rediss://default:Zx9!@cache.internal:6380",
+			   "rediss://default:***@cache.internal:6380");
+	test_redact_expect("amqp://guest:guest@rabbit//", "amqp://guest:***@rabbit//");
+	test_redact_expect("see https://bob:hunter2@example.com/x?y#z now",
+			   "see https://bob:***@example.com/x?y#z now");
+	test_redact_expect("mongodb://root:pw@m1:27017,m2:27017/admin?replicaSet=rs0",
+			   "mongodb://root:***@m1:27017,m2:27017/admin?replicaSet=rs0");
+	test_redact_expect("kafka://svc:k@broker:9092", "kafka://svc:***@broker:9092");
+	/* a password holding '@' masks up to the last '@' of the authority */
+	test_redact_expect("http://u:p@ss@host/", "http://u:***@host/");
+	test_redact_expect("\"url\": \"postgres://a:b@c/d\"", "\"url\": \"postgres://a:***@c/d\"");
+	/* two URLs on one line */
+	test_redact_expect("from redis://:a@h1 to redis://:b@h2", "from redis://:***@h1 to redis://:***@h2");
+	/* user only, no userinfo, '@' after the authority */
+	test_redact_same("ssh://git@github.com/org/repo.git");
+	test_redact_same("https://host:8443/path?q=1");
+	test_redact_same("https://social.example/@user:name");
+	test_redact_same("http://u:@h/");
+	/* a reference is not a value */
+	test_redact_same("postgres://app:$PGPASS@db/x");
+}
+
+static void test_redact_key_value(void **unused)
+{
+	test_redact_expect("host=db port=5432 password=hunter2 dbname=x",
+			   "host=db port=5432 password=*** dbname=x");
+	test_redact_expect("PGPASSWORD=abc psql -h db", "PGPASSWORD=*** psql -h db");
+	test_redact_expect("passwd=a pwd=b secret=c token=d", "passwd=*** pwd=*** secret=*** token=***");
+	test_redact_expect("api_key=e apikey=f access_key=g", "api_key=*** apikey=*** access_key=***");
+	test_redact_expect("sasl.password=x\nssl.key.password=y\n", "sasl.password=***\nssl.key.password=***\n");
+	test_redact_expect("Password=Abc PASSWORD = Def", "Password=*** PASSWORD = ***");
+	test_redact_expect("REDIS_PASSWORD=x ADMIN_TOKEN=abc", "REDIS_PASSWORD=*** ADMIN_TOKEN=***");
+	test_redact_expect("AWS_SECRET=s STRIPE_KEY=sk_live_1 DB_PASS=p",
+			   "AWS_SECRET=*** STRIPE_KEY=*** DB_PASS=***");
+	test_redact_expect("export GITHUB_TOKEN=ghp_abc; make", "export GITHUB_TOKEN=***; make");
+	test_redact_expect("jdbc:postgresql://h/db?user=u&password=p&ssl=true",
+			   "jdbc:postgresql://h/db?user=u&password=***&ssl=true");
+	test_redact_expect("Server=db;User Id=sa;Password=P@ss;", "Server=db;User Id=sa;Password=***;");
+	test_redact_expect("--password=x --db-password=y --pass=z", "--password=*** --db-password=*** --pass=***");
+	test_redact_expect("<password>x y</password>", "<password>***</password>");
+	/* a separator ends the value only when the next field follows */
+	test_redact_expect("PASSWORD=p@ss,word", "PASSWORD=***");
+	test_redact_expect("PASSWORD=a;b&c next", "PASSWORD=*** next");
+	test_redact_expect("--set db.password=x,db.user=y", "--set db.password=***,db.user=y");
+	test_redact_expect("{\"token\": 12345, \"n\": 1}", "{\"token\": ***, \"n\": 1}");
+	/* quotes are kept, escapes inside them are skipped */
+	test_redact_expect("password=\"a \\\" b\" next", "password=\"***\" next");
+	test_redact_expect("password='x'", "password='***'");
+	/* an empty value stays empty */
+	test_redact_same("password= ");
+	test_redact_same("password=\"\"");
+	test_redact_same("token=");
+}
+
+static void test_redact_yaml_json(void **unused)
+{
+	test_redact_expect("password: x", "password: ***");
+	test_redact_expect("  password: 'x'\n  user: u\n", "  password: '***'\n  user: u\n");
+	test_redact_expect("{\"password\":\"x\",\"user\":\"u\"}", "{\"password\":\"***\",\"user\":\"u\"}");
+	test_redact_expect("{\"password\": \"x\", \"n\": 1}", "{\"password\": \"***\", \"n\": 1}");
+	test_redact_expect("{\"token\": 12345}", "{\"token\": ***}");
+	/* JSON inside a JSON string (last-applied-configuration) */
+	test_redact_expect("\"{\\\"password\\\":\\\"x\\\"}\"", "\"{\\\"password\\\":\\\"***\\\"}\"");
+	/* kubectl describe pod */
+	test_redact_expect("    DB_PASSWORD:  hunter2\n    LOG_LEVEL:  debug\n",
+			   "    DB_PASSWORD:  ***\n    LOG_LEVEL:  debug\n");
+	/* env as name/value pairs, YAML and JSON */
+	test_redact_expect("- name: DB_PASSWORD\n  value: hunter2\n- name: LOG_LEVEL\n  value: debug\n",
+			   "- name: DB_PASSWORD\n  value: ***\n- name: LOG_LEVEL\n  value: debug\n");
+	test_redact_expect("[{\"name\":\"API_TOKEN\",\"value\":\"abc\"},{\"name\":\"HOME\",\"value\":\"/root\"}]",
+			   "[{\"name\":\"API_TOKEN\",\"value\":\"***\"},{\"name\":\"HOME\",\"value\":\"/root\"}]");
+	/* helm values in camelCase */
+	test_redact_expect("adminPassword: x\nclientSecret: y\nauthToken=z\n",
+			   "adminPassword: ***\nclientSecret: ***\nauthToken=***\n");
+	/* docker config */
+	test_redact_expect("{\"auths\":{\"r.io\":{\"auth\":\"dXNlcjpwYXNz\"}}}",
+			   "{\"auths\":{\"r.io\":{\"auth\":\"***\"}}}");
+}
+
+static void test_redact_authorization(void **unused)
+{
+	test_redact_expect("Authorization: Bearer eyJhbGciOi.eyJzdWIi.sig",
+			   "Authorization: Bearer ***");
+	test_redact_expect("Authorization: Basic dXNlcjpwYXNz", "Authorization: Basic ***");
+	test_redact_expect("authorization: basic dXNlcjpwYXNz\r\nHost: x",
+			   "authorization: basic ***\r\nHost: x");
+	test_redact_expect("curl -H \"Authorization: Bearer abc\" -v https://x",
+			   "curl -H \"Authorization: Bearer ***\" -v https://x");
+	test_redact_expect("{\"Authorization\": \"Basic xyz==\"}", "{\"Authorization\": \"Basic ***\"}");
+	test_redact_expect("Authorization: token ghp_x", "Authorization: token ***");
+	test_redact_expect("Proxy-Authorization: abcdef", "Proxy-Authorization: ***");
+	test_redact_expect("Authorization: Digest username=\"bob\", response=\"abc\"\nHost: h",
+			   "Authorization: Digest ***\nHost: h");
+	test_redact_expect("Bearer abc123", "Bearer ***");
+	test_redact_expect("got header bearer  x.y.z from client", "got header bearer  *** from client");
+	test_redact_expect("X-Auth-Token: abc\nx-api-key: def\n", "X-Auth-Token: ***\nx-api-key: ***\n");
+}
+
+static void test_redact_redis(void **unused)
+{
+	test_redact_expect("AUTH p", "AUTH ***");
+	test_redact_expect("AUTH user p", "AUTH user ***");
+	test_redact_expect("auth p\nGET k", "auth ***\nGET k");
+	test_redact_expect("127.0.0.1:6379> AUTH pw", "127.0.0.1:6379> AUTH ***");
+	/* MONITOR output */
+	test_redact_expect("1700000000.123456 [0 127.0.0.1:53412] \"AUTH\" \"s3cret\"",
+			   "1700000000.123456 [0 127.0.0.1:53412] \"AUTH\" \"***\"");
+	test_redact_expect("1700000000.1 [0 10.0.0.1:1] \"auth\" \"default\" \"s3cret\"\n",
+			   "1700000000.1 [0 10.0.0.1:1] \"auth\" \"default\" \"***\"\n");
+	test_redact_expect("1.1 [0 h:1] \"HELLO\" \"3\" \"AUTH\" \"u\" \"pw\"",
+			   "1.1 [0 h:1] \"HELLO\" \"3\" \"AUTH\" \"u\" \"***\"");
+	/* config */
+	test_redact_expect("requirepass foobared", "requirepass ***");
+	test_redact_expect("CONFIG SET requirepass newpw", "CONFIG SET requirepass ***");
+	test_redact_expect("masterauth \"abc\"", "masterauth \"***\"");
+	test_redact_expect("1) \"requirepass\"\n2) \"foobared\"\n", "1) \"requirepass\"\n2) \"***\"\n");
+	test_redact_expect("requirepass: x", "requirepass: ***");
+	test_redact_same("1) \"requirepass\"\n2) \"\"\n");
+	/* redis-cli arguments */
+	test_redact_expect("redis-cli -h h -a s3cret ping", "redis-cli -h h -a *** ping");
+	test_redact_expect("redis-cli --pass s3cret --no-auth-warning", "redis-cli --pass *** --no-auth-warning");
+	test_redact_expect("argv: 'redis-cli' '-a' 'pw' 'info'", "argv: 'redis-cli' '-a' '***' 'info'");
+	test_redact_expect("[\"redis-cli\",\"-a\",\"pw\"]", "[\"redis-cli\",\"-a\",\"***\"]");
+	test_redact_same("redis-cli -a \"$REDIS_PASSWORD\" ping");
+	test_redact_same("ls -a /tmp");
+	test_redact_same("NOAUTH Authentication required.");
+	test_redact_same("the AUTH command failed");
+	test_redact_same("AUTH failed for user x");
+}
+
+static void test_redact_flags(void **unused)
+{
+	test_redact_expect("app --password s3 --token t0k -v", "app --password *** --token *** -v");
+	test_redact_same("psql --no-password -h db");
+	test_redact_same("app --password-file /etc/pw");
+	test_redact_same("app --password --verbose");
+}
+
+static void test_redact_pem(void **unused)
+{
+	test_redact_expect("key:\n-----BEGIN RSA PRIVATE KEY-----\nMIIEow\nAbCd\n-----END RSA PRIVATE KEY-----\n",
+			   "key:\n-----BEGIN RSA PRIVATE KEY-----\n***\n-----END RSA PRIVATE KEY-----\n");
+	test_redact_expect("-----BEGIN PRIVATE KEY-----\nMIIE", "-----BEGIN PRIVATE KEY-----\n***");
+	test_redact_same("-----BEGIN CERTIFICATE-----\nMIIC\n-----END CERTIFICATE-----\n");
+	test_redact_same("-----BEGIN ");
+}
+
+/* Things that look close to secrets but are not values. */
+static void test_redact_negative(void **unused)
+{
+	char *s;
+
+	test_redact_same("");
+	test_redact_same("passwords are rotated weekly");
+	test_redact_same("the password is required");
+	test_redact_same("TOKEN=$TOKEN");
+	test_redact_same("--header \"Authorization: Bearer ${ADMIN_TOKEN}\"");
+	test_redact_same("Authorization: Bearer $TOKEN");
+	test_redact_same("NEW=$(echo -n $NEW_TOKEN | base64)");
+	test_redact_same("token=$(echo -n $NEW_TOKEN | base64)");
+	test_redact_same("ADMIN_TOKEN=\"${ADMIN_TOKEN}\"");
+	test_redact_same("password: {{ .Values.db.password }}");
+	test_redact_same("Bearer token expired");
+	test_redact_same("monkey=banana keyboard=us tokens=5");
+	test_redact_same("secretName: db-creds\nkind: Secret\nsecret:\n  secretName: x\n");
+	test_redact_same("PWD=/home/app OLDPWD=~/src");
+	test_redact_same("[red::b]X[-] %s%n%x {\"a\":[\"b\"]}");
+	test_redact_same("user=app host=db port=5432");
+	test_redact_same("- name: HOME\n  value: /root\n");
+	test_redact_same("- name: DB_PASSWORD\n  valueFrom:\n    secretKeyRef:\n      name: db\n");
+	s = redact(NULL);
+	assert_string_equal(s, "");
+	free(s);
+}
+
+static void test_redact_secret_name(void **unused)
+{
+	assert_true(redact_is_secret_name("TOKEN"));
+	assert_true(redact_is_secret_name("github_token"));
+	assert_true(redact_is_secret_name("DB_PASSWORD"));
+	assert_true(redact_is_secret_name("passwd"));
+	assert_true(redact_is_secret_name("client_secret"));
+	assert_true(redact_is_secret_name("AWS_CREDENTIALS"));
+	assert_true(redact_is_secret_name("apikey"));
+	assert_true(redact_is_secret_name("X_API_KEY_ID"));
+	assert_true(redact_is_secret_name("PRIVATE_KEY_PEM"));
+	assert_true(redact_is_secret_name("SSH_KEY"));
+	assert_true(redact_is_secret_name("encryptionKey"));
+	assert_true(redact_is_secret_name("DB_PASS"));
+	assert_false(redact_is_secret_name("HOME"));
+	assert_false(redact_is_secret_name("PATH"));
+	assert_false(redact_is_secret_name("PASSENGER"));
+	assert_false(redact_is_secret_name("KEYCLOAK_URL"));
+	assert_false(redact_is_secret_name("BYPASS"));
+	assert_false(redact_is_secret_name(""));
+	assert_false(redact_is_secret_name(NULL));
+}
+
+/* Arbitrary bytes: no crash, NUL-terminated, never grows wildly. */
+static void test_redact_random(void **unused)
+{
+	static const char *const atoms[] = {
+		"password", "=", ":", "\"", "'", "\\\"", " ", "\n", "://", "@", "AUTH",
+		"Bearer", "Authorization", "requirepass", "-a", "redis-cli", "$", "x",
+		"-----BEGIN PRIVATE KEY-----", "-----END", "name", "value", "DB_TOKEN",
+		"<", ">", ",", "\xff", "--pass", "2) ", "{{",
+	};
+	char buf[512];
+	uint32_t x = 88172645u;
+	size_t n, alen;
+	int round, k;
+	char *out;
+
+	for (round = 0; round < 20000; round++) {
+		n = 0;
+		for (k = 0; k < 24; k++) {
+			x ^= x << 13;
+			x ^= x >> 17;
+			x ^= x << 5;
+			alen = strlen(atoms[x % (sizeof atoms / sizeof atoms[0])]);
+			if (n + alen >= sizeof buf)
+				break;
+			memcpy(buf + n, atoms[x % (sizeof atoms / sizeof atoms[0])], alen);
+			n += alen;
+		}
+		buf[n] = '\0';
+		out = redact(buf);
+		assert_non_null(out);
+		assert_true(strlen(out) <= n * 3 + 3);
+		free(out);
+	}
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_redact_c3),
+		cmocka_unit_test(test_redact_urls),
+		cmocka_unit_test(test_redact_key_value),
+		cmocka_unit_test(test_redact_yaml_json),
+		cmocka_unit_test(test_redact_authorization),
+		cmocka_unit_test(test_redact_redis),
+		cmocka_unit_test(test_redact_flags),
+		cmocka_unit_test(test_redact_pem),
+		cmocka_unit_test(test_redact_negative),
+		cmocka_unit_test(test_redact_secret_name),
+		cmocka_unit_test(test_redact_random),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
