@@ -1586,6 +1586,8 @@ static void runbook_emit_step(struct runbook_block *bk, const char *title,
 	runbook_annot_merge(&a, bk->annot);
 	if (chunk != NULL)
 		runbook_annot_merge(&a, chunk);
+	if (a.destructive == 1 && st->change_why == NULL)
+		st->change_why = xstrdup("annotated as destructive");
 	if (a.changing == 0) {
 		st->changing = st->destructive = 0;
 		free(st->target);
@@ -1593,13 +1595,12 @@ static void runbook_emit_step(struct runbook_block *bk, const char *title,
 		st->target = st->change_why = NULL;
 	} else if (a.changing == 1 && !st->changing) {
 		st->changing = 1;
-		st->change_why = xstrdup("annotated as changing");
-	}
-	if (a.destructive == 1) {
-		st->changing = st->destructive = 1;
 		if (st->change_why == NULL)
-			st->change_why = xstrdup("annotated as destructive");
-	} else if (a.destructive == 0 && st->destructive) {
+			st->change_why = xstrdup("annotated as changing");
+	}
+	if (a.destructive == 1)
+		st->changing = st->destructive = 1;
+	else if (a.destructive == 0 && st->destructive) {
 		st->destructive = 0;
 		free(st->target);
 		st->target = NULL;
@@ -1609,13 +1610,15 @@ static void runbook_emit_step(struct runbook_block *bk, const char *title,
 		st->target = xstrdup(a.target);
 	}
 	if (st->destructive && st->target == NULL) {
-		const char *p = st->command;
+		char *text = runbook_strip_comments(st->kind, st->command);
+		const char *p = text;
 		size_t n;
 
 		while (isspace((unsigned char)*p))
 			p++;
 		n = strcspn(p, " \t\n");
 		st->target = xstrndup(p, n);
+		free(text);
 	}
 	if (a.interactive >= 0)
 		st->interactive = a.interactive;

@@ -45,9 +45,10 @@ struct safety_split {
 	struct strbuf word;
 	int inword;
 	char redir[4];      /* operator waiting for its target word */
-	struct strbuf delims; /* pending here-document delimiters, '\n'-separated */
-	struct strbuf body;
-	int next_piped;
+	struct strbuf body; /* the current command's last here-document */
+	int hd_pending;     /* bodies to skip at the end of this line */
+	size_t hd_line_end; /* the newline after which the bodies start */
+	size_t hd_resume;   /* the newline ending the last delimiter line */
 };
 
 static void safety_split_text(const char *t, size_t n, void (*fn)(const struct safety_simple *,
@@ -97,8 +98,6 @@ static void safety_end_cmd(struct safety_split *sp)
 	free(sp->sc.redirs);
 	memset(&sp->sc, 0, sizeof(sp->sc));
 	strbuf_free(&sp->body);
-	sp->sc.piped_in = sp->next_piped;
-	sp->next_piped = 0;
 }
 
 /* Index of the ')' closing the '(' at t[open], or n. */
@@ -141,55 +140,17 @@ static void safety_nested(struct safety_split *sp, const char *t, size_t s, size
 	sp->inword = 1;
 }
 
-/* Read the here-document bodies starting at t[i]; returns the index of
- * the newline ending the last delimiter line (or n). */
-static size_t safety_heredocs(struct safety_split *sp, const char *t, size_t n, size_t i)
-{
-	const char *d = sp->delims.buf;
-
-	while (d != NULL && *d != '\0' && i < n) {
-		const char *de = strchr(d, '\n');
-		size_t dlen = de != NULL ? (size_t)(de - d) : strlen(d);
-		int strip = *d == '-';
-
-		if (strip) {
-			d++;
-			dlen--;
-		}
-		strbuf_reset(&sp->body);
-		while (i < n) {
-			size_t eol = i, s = i;
-
-			while (eol < n && t[eol] != '\n')
-				eol++;
-			if (strip)
-				while (s < eol && t[s] == '\t')
-					s++;
-			if (eol - s == dlen && memcmp(t + s, d, dlen) == 0) {
-				i = eol;
-				break;
-			}
-			strbuf_append(&sp->body, t + s, eol - s);
-			strbuf_putc(&sp->body, '\n');
-			i = eol < n ? eol + 1 : n;
-		}
-		d = de != NULL ? de + 1 : NULL;
-		if (d != NULL && *d != '\0' && i < n)
-			i++;
-	}
-	strbuf_reset(&sp->delims);
-	return i;
-}
-
-/* The here-document operator at t[i] ("<<" or "<<-"); returns the index
- * after its delimiter word. */
+/* The here-document operator at t[i] ("<<" or "<<-"): reads its body
+ * (the lines after the current one, up to the delimiter) into the current
+ * command and returns the index after the delimiter word. */
 static size_t safety_heredoc_op(struct safety_split *sp, const char *t, size_t n, size_t i)
 {
-	size_t j = i + 2;
+	size_t j = i + 2, k;
 	struct strbuf d = { 0 };
+	int strip = 0;
 
 	if (j < n && t[j] == '-') {
-		strbuf_putc(&d, '-');
+		strip = 1;
 		j++;
 	}
 	while (j < n && (t[j] == ' ' || t[j] == '\t'))
@@ -199,11 +160,37 @@ static size_t safety_heredoc_op(struct safety_split *sp, const char *t, size_t n
 			strbuf_putc(&d, t[j]);
 		j++;
 	}
-	if (d.len > 0 && !(d.len == 1 && d.buf[0] == '-')) {
-		strbuf_append(&sp->delims, d.buf, d.len);
-		strbuf_putc(&sp->delims, '\n');
-		safety_push(&sp->sc.redirs, &sp->sc.nredirs, xasprintf("<<%s", d.buf));
+	if (d.len == 0) {
+		strbuf_free(&d);
+		return j;
 	}
+	safety_push(&sp->sc.redirs, &sp->sc.nredirs, xasprintf("<<%s", d.buf));
+	if (!sp->hd_pending) {
+		const char *nl = memchr(t + j, '\n', n - j);
+
+		sp->hd_line_end = nl != NULL ? (size_t)(nl - t) : n;
+		sp->hd_resume = sp->hd_line_end;
+		sp->hd_pending = 1;
+	}
+	strbuf_reset(&sp->body);
+	k = sp->hd_resume < n ? sp->hd_resume + 1 : n;
+	while (k < n) {
+		size_t eol = k, s = k;
+
+		while (eol < n && t[eol] != '\n')
+			eol++;
+		if (strip)
+			while (s < eol && t[s] == '\t')
+				s++;
+		if (eol - s == d.len && memcmp(t + s, d.buf, d.len) == 0) {
+			k = eol;
+			break;
+		}
+		strbuf_append(&sp->body, t + s, eol - s);
+		strbuf_putc(&sp->body, '\n');
+		k = eol < n ? eol + 1 : n;
+	}
+	sp->hd_resume = k;
 	strbuf_free(&d);
 	return j;
 }
@@ -280,9 +267,10 @@ static void safety_split_text(const char *t, size_t n, void (*fn)(const struct s
 			i++;
 		} else if (c == '\n') {
 			safety_end_word(&sp);
+			if (sp.hd_pending && i == sp.hd_line_end)
+				i = sp.hd_resume;
+			sp.hd_pending = 0;
 			i++;
-			if (sp.delims.len > 0)
-				i = safety_heredocs(&sp, t, n, i);
 			safety_end_cmd(&sp);
 		} else if (c == '<' && runbook_placeholder_len(t, n, i) > 0) {
 			size_t len = runbook_placeholder_len(t, n, i);
@@ -319,7 +307,6 @@ static void safety_split_text(const char *t, size_t n, void (*fn)(const struct s
 				i++;
 			else if (c == '|' && nx == '&')
 				i++;
-			sp.next_piped = piped;
 			sp.sc.piped_in = piped;
 		} else {
 			strbuf_putc(&sp.word, c);
@@ -329,7 +316,6 @@ static void safety_split_text(const char *t, size_t n, void (*fn)(const struct s
 	}
 	safety_end_cmd(&sp);
 	strbuf_free(&sp.word);
-	strbuf_free(&sp.delims);
 	strbuf_free(&sp.body);
 }
 
@@ -1437,13 +1423,15 @@ void safety_classify(enum step_kind kind, const char *command, struct safety_ver
 	}
 	free(cx.pattern);
 	if (v->destructive && v->target == NULL) {
-		const char *p = command;
+		char *text = runbook_strip_comments(kind, command);
+		const char *p = text;
 		size_t n;
 
 		while (isspace((unsigned char)*p))
 			p++;
 		n = strcspn(p, " \t\n");
 		v->target = xstrndup(p, n);
+		free(text);
 	}
 	if (!v->destructive) {
 		free(v->target);
