@@ -120,6 +120,7 @@ struct runbook_pending {
 	char *script;
 	char *resolved;     /* for display and audit */
 	char *target;
+	const char *retry;  /* why the last value was refused, or NULL */
 };
 
 struct runbook_panel {
@@ -535,11 +536,16 @@ static void runbook_got_value(void *ctx, const char *value)
 		return;
 	}
 	if (p->copy.placeholders[p->next].k8s_name && !runbook_valid_k8s_name(value)) {
-		app_message(rp->app, ROLE_ERROR,
-			    "not a valid Kubernetes name (lower-case letters, digits, '-' and '.'): try again");
+		p->retry = "not a valid Kubernetes name (a-z, 0-9, '-', '.')";
 		runbook_ask_next(rp);
 		return;
 	}
+	if (value[0] == '\0') {
+		p->retry = "a value is needed (Esc cancels)";
+		runbook_ask_next(rp);
+		return;
+	}
+	p->retry = NULL;
 	p->values[p->next] = xstrdup(value);
 	p->next++;
 	runbook_ask_next(rp);
@@ -548,7 +554,7 @@ static void runbook_got_value(void *ctx, const char *value)
 static void runbook_ask_next(struct runbook_panel *rp)
 {
 	struct runbook_pending *p = &rp->pend;
-	char label[160];
+	char label[256];
 	const struct placeholder *ph;
 
 	if (p->next >= p->copy.nplaceholders) {
@@ -563,8 +569,9 @@ static void runbook_ask_next(struct runbook_panel *rp)
 		runbook_ask_next(rp);
 		return;
 	}
-	snprintf(label, sizeof label, "%s%s (%zu/%zu): ", ph->label,
-		 ph->secret ? " [hidden]" : "", p->next + 1, p->copy.nplaceholders);
+	snprintf(label, sizeof label, "%s%s%s%s (%zu/%zu): ", p->retry ? p->retry : "",
+		 p->retry ? "; " : "", ph->label, ph->secret ? " [hidden]" : "", p->next + 1,
+		 p->copy.nplaceholders);
 	app_prompt(rp->app, label, "", ph->secret, runbook_got_value, rp);
 }
 

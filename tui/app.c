@@ -1070,7 +1070,11 @@ static void app_key(struct app *a, int key)
 	const struct keymap_entry *k;
 	int rows, cols;
 
-	if (key == SCREEN_KEY_IGNORED)
+	int was_dirty = a->dirty;
+
+	/* curses queues KEY_RESIZE after resizeterm(); the SIGWINCH path
+	 * already redraws. */
+	if (key == SCREEN_KEY_IGNORED || key == KEY_RESIZE)
 		return;
 	a->dirty = 1;
 	if (a->dialog != DIALOG_NONE) {
@@ -1106,7 +1110,7 @@ static void app_key(struct app *a, int key)
 	k = app_lookup(app_keys, key);
 	if (k == NULL) {
 		if (p->ops->key == NULL || !p->ops->key(p->self, key))
-			a->dirty = 0;
+			a->dirty = was_dirty;
 		return;
 	}
 	switch (k->action) {

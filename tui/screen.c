@@ -392,29 +392,44 @@ int draw_textn(const struct view *v, int y, int x, enum role role, const char *s
 	       int maxcols)
 {
 	struct sanitize_out so;
-	int avail, col = 0;
-	size_t pos = 0, i;
+	char marker[48] = "";
+	int avail, col = 0, mw = 0;
+	size_t pos = 0, i, shown = len;
 
 	if (s == NULL || y < 0 || y >= v->h || x < 0 || x >= v->w)
 		return 0;
 	avail = v->w - x;
 	if (maxcols >= 0 && maxcols < avail)
 		avail = maxcols;
-	sanitize(s, len, 0, SCREEN_DRAW_CAP, &so);
-	for (i = 0; i <= so.nspans && col < avail; i++) {
+	/* A row never shows more than the cap; a longer text keeps a visible
+	 * marker of its real size at the end of what fits. */
+	if (len > SCREEN_DRAW_CAP) {
+		shown = SCREEN_DRAW_CAP;
+		while (shown > 0 && ((unsigned char)s[shown] & 0xc0) == 0x80)
+			shown--;
+		snprintf(marker, sizeof marker, "…(%zu bytes)", len);
+		mw = (int)sanitize_width(marker, strlen(marker));
+		if (mw > avail)
+			mw = avail;
+	}
+	sanitize(s, shown, 0, 0, &so);
+	for (i = 0; i <= so.nspans && col < avail - mw; i++) {
 		size_t end = i < so.nspans ? so.spans[i].start : so.len;
 
 		if (end > pos)
 			col += screen_put(v->y + y, v->x + x + col, screen_attr[role],
-					  so.text + pos, end - pos, avail - col);
-		if (i < so.nspans && col < avail) {
+					  so.text + pos, end - pos, avail - mw - col);
+		if (i < so.nspans && col < avail - mw) {
 			col += screen_put(v->y + y, v->x + x + col, screen_attr[ROLE_ESCAPE],
 					  so.text + so.spans[i].start, so.spans[i].len,
-					  avail - col);
+					  avail - mw - col);
 			pos = so.spans[i].start + so.spans[i].len;
 		}
 	}
 	sanitize_out_free(&so);
+	if (mw > 0)
+		col += screen_put(v->y + y, v->x + x + col, screen_attr[ROLE_DIM], marker,
+				  strlen(marker), avail - col);
 	return col;
 }
 

@@ -6,6 +6,7 @@
 set -u
 AMCONSOLE=${AMCONSOLE:-$PWD/build/amconsole}
 REPO=$PWD
+AM_SEED=${AM_SEED:-$REPO/../shared/seeds/000_87ab7a3ebe0b4121.txt}
 T=$(mktemp -d "${TMPDIR:-/tmp}/am-e2e.XXXXXX")
 SOCK="$T/tmux.sock"
 export HOME="$T/home" XDG_STATE_HOME="$T/state" XDG_CONFIG_HOME="$T/config"
@@ -58,8 +59,9 @@ set -g set-clipboard on
 set -g status off
 set -g default-terminal screen-256color
 CONF
+	# A shell in the pane records the console's exit status in $T/exit.
 	tm -f "$T/tmux.conf" new-session -d -s am -x "$cols" -y "$rows" \
-		"exec env PATH='$T/stubs:$PATH' LANG=C.UTF-8 LC_ALL=C.UTF-8 TERM=screen-256color EDITOR=true VISUAL=true ${AM_ENV:-} '$AMCONSOLE' --audit-log '$AUDIT' $*"
+		"env PATH='$T/stubs:$PATH' LANG=C.UTF-8 LC_ALL=C.UTF-8 TERM=screen-256color EDITOR=true VISUAL=true ${AM_ENV:-} '$AMCONSOLE' --audit-log '$AUDIT' $*; echo \$? >'$T/exit'"
 	tm pipe-pane -O -t am "cat >>'$T/raw'"
 }
 
@@ -90,14 +92,17 @@ wait_gone() {
 keys() { tm send-keys -t am "$@"; sleep 0.15; }
 type_text() { tm send-keys -t am -l "$1"; sleep 0.15; }
 
-pane_dead() { [ "$(tm display -p -t am '#{pane_dead}')" = 1 ]; }
-pane_status() { tm display -p -t am '#{pane_dead_status}'; }
+pane_dead() { [ -s "$T/exit" ]; }
+# The console's exit status, once it has exited.
+pane_status() { cat "$T/exit" 2>/dev/null; }
+# The console's pid (the pane runs a shell around it) and its session.
+am_pid() { pgrep -P "$(tm display -p -t am '#{pane_pid}')" | head -1; }
 pane_pid() { tm display -p -t am '#{pane_pid}'; }
 
 wait_dead() {
 	n=$(( ${1:-10} * 10 ))
 	while [ "$n" -gt 0 ]; do
-		pane_dead && return 0
+		[ -s "$T/exit" ] && return 0
 		sleep 0.1
 		n=$((n - 1))
 	done

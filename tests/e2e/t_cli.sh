@@ -32,7 +32,7 @@ PY
 ok "--dump-runbook: 8 symptoms; Service Startup 10 steps, Database Performance 8"
 
 "$AMCONSOLE" --help >"$T/help.out" || fail "--help failed"
-for opt in $(grep -o -- '--[a-z][a-z-]*' "$T/help.out" | sort -u); do
+for opt in $(grep -o -- '^  --[a-z][a-z-]*' "$T/help.out" | sort -u); do
 	grep -q -- "$(echo "$opt" | sed 's/-/\\\\-/g')" "$REPO/man/amconsole.1" ||
 		grep -qF -- "$opt" "$REPO/man/amconsole.1" || fail "man page lacks $opt"
 	grep -qF -- "$opt" "$REPO/README.md" || fail "README lacks $opt"
