@@ -17,10 +17,18 @@ STUBLOG="$T/stub.log"
 checks=0
 
 cleanup() {
+	rc=$?
 	tmux -S "$SOCK" kill-server 2>/dev/null
 	# Children a failed test may have left: only ours (they carry $T).
 	pkill -f "$T" 2>/dev/null
+	# Under make check, a sanitizer report fails the test.
+	if grep -qE "AddressSanitizer|LeakSanitizer|runtime error" "$T/stderr" 2>/dev/null; then
+		echo "not ok - sanitizer report:"
+		head -60 "$T/stderr"
+		rc=1
+	fi
 	rm -rf "$T"
+	exit $rc
 }
 trap cleanup EXIT INT TERM HUP
 
@@ -61,7 +69,7 @@ set -g default-terminal screen-256color
 CONF
 	# A shell in the pane records the console's exit status in $T/exit.
 	tm -f "$T/tmux.conf" new-session -d -s am -x "$cols" -y "$rows" \
-		"env PATH='$T/stubs:$PATH' LANG=C.UTF-8 LC_ALL=C.UTF-8 TERM=screen-256color EDITOR=true VISUAL=true ${AM_ENV:-} '$AMCONSOLE' --audit-log '$AUDIT' $*; echo \$? >'$T/exit'"
+		"env PATH='$T/stubs:$PATH' LANG=C.UTF-8 LC_ALL=C.UTF-8 TERM=screen-256color EDITOR=true VISUAL=true ${AM_ENV:-} '$AMCONSOLE' --audit-log '$AUDIT' $* 2>>'$T/stderr'; echo \$? >'$T/exit'"
 	tm pipe-pane -O -t am "cat >>'$T/raw'"
 }
 

@@ -55,6 +55,10 @@ static void test_exec_wait(struct exec_job *job, int wfd, struct test_exec_run *
 			while (read(wfd, buf, sizeof buf) > 0)
 				run->wakes++;
 	}
+	/* The final wake is written just after the state changes. */
+	if (poll(&pfd, 1, 1000) > 0)
+		while (read(wfd, buf, sizeof buf) > 0)
+			run->wakes++;
 }
 
 static struct exec_job *test_exec_start(const struct exec_spec *spec, int fds[2])
