@@ -85,6 +85,12 @@ $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
 
+# Rebuild what embeds the data directory when PREFIX changes.
+$(BUILD)/.datadir: FORCE
+	@mkdir -p $(BUILD)
+	@echo '$(DATADIR)' | cmp -s - $@ || echo '$(DATADIR)' >$@
+$(BUILD)/tui/main.o $(BUILD)/tui/app.o: $(BUILD)/.datadir
+
 $(LIB): $(LIB_OBJS)
 	rm -f $@
 	ar rcs $@ $(LIB_OBJS)
@@ -147,7 +153,7 @@ fmt-check:
 clean:
 	rm -rf build
 
-.PHONY: all run deps test check fuzz bench install uninstall fmt fmt-check clean
+.PHONY: all run deps test check fuzz bench install uninstall fmt fmt-check clean FORCE
 .SECONDARY:
 
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
