@@ -129,7 +129,10 @@ fuzz: $(FUZZ_BINS)
 		tail -1 build/fuzz/fuzz_$$f.log; \
 	done
 
-bench: $(BIN)
+$(BUILD)/tests/bench/bench_%: $(BUILD)/tests/bench/bench_%.o $(LIB)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+bench: $(BIN) $(BUILD)/tests/bench/bench_sanitize
 	@BUILD=$(BUILD) ./tests/bench/run.sh
 
 install: $(BIN)

@@ -1240,6 +1240,36 @@ static void runbook_draw_entry_info(struct runbook_panel *rp, const struct view 
 	}
 }
 
+/* Rows for the list when the pane is split top/bottom: the detail gets
+ * what the selected step needs (its command, badges, and half the pane
+ * once it has output); the list keeps the rest. */
+static int runbook_list_height(const struct runbook_panel *rp, int h)
+{
+	long i = runbook_selected_step(rp);
+	int need = 4, lh;
+
+	if (rp->mode == RUNBOOK_OUTPUT)
+		return 3;
+	if (rp->mode == RUNBOOK_PICKER || i < 0) {
+		need = h / 3;
+	} else {
+		const struct step *s = runbook_step(rp, (size_t)i);
+		const char *p;
+		int lines = 1;
+
+		for (p = rp->st[i].edited ? rp->st[i].edited : s->command; *p; p++)
+			lines += *p == '\n';
+		need += (lines < h / 3 ? lines : h / 3) + (int)s->nwarnings + s->changing +
+			(int)(s->nplaceholders < 4 ? s->nplaceholders : 4);
+		if (rp->st[i].out.len > 0 && need < h / 2)
+			need = h / 2;
+	}
+	lh = h - 1 - need;
+	if (lh > h - 5)
+		lh = h - 5;
+	return lh < 3 ? 3 : lh;
+}
+
 static void runbook_draw(void *self, const struct view *v, int focused)
 {
 	struct runbook_panel *rp = self;
@@ -1257,10 +1287,8 @@ static void runbook_draw(void *self, const struct view *v, int focused)
 		list = (struct view){ v->y, v->x, v->h, v->w * 9 / 20 };
 		detail = (struct view){ v->y, v->x + list.w + 1, v->h, v->w - list.w - 1 };
 	} else {
-		int lh = rp->mode == RUNBOOK_OUTPUT ? 3 : (v->h * 2) / 5;
+		int lh = runbook_list_height(rp, v->h);
 
-		if (lh < 3)
-			lh = 3;
 		list = (struct view){ v->y, v->x, lh, v->w };
 		detail = (struct view){ v->y + lh + 1, v->x, v->h - lh - 1, v->w };
 		if (detail.h < 0)
