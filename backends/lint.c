@@ -55,18 +55,20 @@ static void lint_redis(struct lint_ctx *lx, char **w, size_t n)
 	if (strcasecmp(w[0], "DEL") == 0 && !lx->del_glob) {
 		for (i = 1; i < n; i++)
 			if (lint_has_glob(w[i])) {
-				lint_add(lx->st, xasprintf("DEL does not expand patterns like \"%.60s\"; "
-							   "use SCAN MATCH with UNLINK",
-							   w[i]));
+				lint_add(lx->st,
+					 xasprintf("DEL does not expand patterns like \"%.60s\"; "
+						   "use SCAN MATCH with UNLINK",
+						   w[i]));
 				lx->del_glob = 1;
 				break;
 			}
 	}
 	if ((strcasecmp(w[0], "FLUSHALL") == 0 || strcasecmp(w[0], "FLUSHDB") == 0) &&
 	    !lx->st->confirm_note && !lx->flush) {
-		lint_add(lx->st, xasprintf("%s loses all keys; add a confirmation note "
-					   "(<!-- amconsole: confirm -->)",
-					   strcasecmp(w[0], "FLUSHALL") == 0 ? "FLUSHALL" : "FLUSHDB"));
+		lint_add(lx->st,
+			 xasprintf("%s loses all keys; add a confirmation note "
+				   "(<!-- amconsole: confirm -->)",
+				   strcasecmp(w[0], "FLUSHALL") == 0 ? "FLUSHALL" : "FLUSHDB"));
 		lx->flush = 1;
 	}
 }
@@ -74,9 +76,30 @@ static void lint_redis(struct lint_ctx *lx, char **w, size_t n)
 static void lint_redis_cli(struct lint_ctx *lx, char **w, size_t n)
 {
 	static const char *const valued[] = {
-		"-h", "-p", "-s", "-a", "-u", "-n", "-r", "-i", "-d", "-D", "--user", "--pass",
-		"--pattern", "--count", "--cacert", "--cacertdir", "--cert", "--key", "--sni",
-		"--rdb", "--eval", "--tls-ciphers", "--tls-ciphersuites", NULL,
+		"-h",
+		"-p",
+		"-s",
+		"-a",
+		"-u",
+		"-n",
+		"-r",
+		"-i",
+		"-d",
+		"-D",
+		"--user",
+		"--pass",
+		"--pattern",
+		"--count",
+		"--cacert",
+		"--cacertdir",
+		"--cert",
+		"--key",
+		"--sni",
+		"--rdb",
+		"--eval",
+		"--tls-ciphers",
+		"--tls-ciphersuites",
+		NULL,
 	};
 	size_t i = 0;
 
@@ -194,8 +217,8 @@ static void lint_pg_stat_statements(struct step *st, const char *text)
 		strbuf_puts(&renamed, "_exec_time");
 	}
 	if (old.len > 0)
-		lint_add(st, xasprintf("pg_stat_statements %s: renamed %s in PostgreSQL 13", old.buf,
-				       renamed.buf));
+		lint_add(st, xasprintf("pg_stat_statements %s: renamed %s in PostgreSQL 13",
+				       old.buf, renamed.buf));
 	strbuf_free(&old);
 	strbuf_free(&renamed);
 }

@@ -43,6 +43,10 @@
 #define RUNBOOK_MAX_NEST 64
 #define RUNBOOK_MAX_HEREDOCS 8
 #define RUNBOOK_RENDER_DEPTH 32
+#define RUNBOOK_MAX_ENTRIES 10000   /* per file: more is not a runbook */
+#define RUNBOOK_MAX_STEPS 10000     /* per file */
+#define RUNBOOK_MAX_PLACEHOLDERS 64 /* per step */
+#define RUNBOOK_MAX_ASSIGNED 256    /* names a step assigns itself */
 
 /* ------------------------------------------------------------------ */
 /* Small string helpers                                                */
@@ -108,8 +112,14 @@ static void runbook_push_str(char ***arr, size_t *n, char *s)
 /* ------------------------------------------------------------------ */
 /* Lexical scanning                                                    */
 
-enum runbook_shstate { RUNBOOK_ST_TOP, RUNBOOK_ST_SUB, RUNBOOK_ST_BQ, RUNBOOK_ST_SQ,
-		       RUNBOOK_ST_ANSI, RUNBOOK_ST_DQ };
+enum runbook_shstate {
+	RUNBOOK_ST_TOP,
+	RUNBOOK_ST_SUB,
+	RUNBOOK_ST_BQ,
+	RUNBOOK_ST_SQ,
+	RUNBOOK_ST_ANSI,
+	RUNBOOK_ST_DQ
+};
 
 struct runbook_heredoc {
 	const char *delim;
@@ -120,8 +130,7 @@ struct runbook_heredoc {
 
 /* Parse the delimiter after "<<" or "<<-" at t[i]; fills h, returns the
  * index after the word, or 0 when there is none. */
-static size_t runbook_scan_heredoc_op(const char *t, size_t n, size_t i,
-				      struct runbook_heredoc *h)
+static size_t runbook_scan_heredoc_op(const char *t, size_t n, size_t i, struct runbook_heredoc *h)
 {
 	size_t j = i + 2;
 	size_t start;
@@ -152,8 +161,7 @@ static size_t runbook_scan_heredoc_op(const char *t, size_t n, size_t i,
 		j++;
 	}
 	start = j;
-	while (j < n && (isalnum((unsigned char)t[j]) || t[j] == '_' || t[j] == '-' ||
-			 t[j] == '.'))
+	while (j < n && (isalnum((unsigned char)t[j]) || t[j] == '_' || t[j] == '-' || t[j] == '.'))
 		j++;
 	if (j == start)
 		return 0;
@@ -164,8 +172,7 @@ static size_t runbook_scan_heredoc_op(const char *t, size_t n, size_t i,
 
 /* Mark the here-document bodies that start at i; returns the index of
  * the newline that ends the last delimiter line (or n). */
-static size_t runbook_scan_heredoc_bodies(const char *t, size_t n, size_t i,
-					  unsigned char *ctx,
+static size_t runbook_scan_heredoc_bodies(const char *t, size_t n, size_t i, unsigned char *ctx,
 					  const struct runbook_heredoc *hd, int nhd)
 {
 	int k = 0;
@@ -371,7 +378,8 @@ static void runbook_scan_sql(const char *t, size_t n, unsigned char *ctx)
 			}
 			continue;
 		}
-		if (c == '$' && (i == 0 || !(isalnum((unsigned char)t[i - 1]) || t[i - 1] == '_'))) {
+		if (c == '$' &&
+		    (i == 0 || !(isalnum((unsigned char)t[i - 1]) || t[i - 1] == '_'))) {
 			size_t j = i + 1;
 
 			while (j < n && (isalpha((unsigned char)t[j]) || t[j] == '_'))
@@ -505,14 +513,59 @@ static size_t runbook_var_len(const char *t, size_t n, size_t i, size_t *name, s
 static int runbook_std_env(const char *name, size_t n)
 {
 	static const char *const std[] = {
-		"HOME", "PATH", "USER", "SHELL", "PWD", "OLDPWD", "TERM", "LANG",
-		"LANGUAGE", "LOGNAME", "HOSTNAME", "HOSTTYPE", "OSTYPE", "TMPDIR",
-		"TMP", "TEMP", "EDITOR", "VISUAL", "PAGER", "DISPLAY", "MAIL", "UID",
-		"EUID", "GROUPS", "PPID", "RANDOM", "SECONDS", "LINENO", "IFS", "PS1",
-		"PS2", "PS4", "OPTARG", "OPTIND", "OPTERR", "REPLY", "BASH", "BASHPID",
-		"BASH_VERSION", "BASH_SOURCE", "FUNCNAME", "PIPESTATUS", "SHLVL",
-		"COLUMNS", "LINES", "TZ", "KUBECONFIG", "SSH_AUTH_SOCK",
-		"SSH_CONNECTION", "SSH_CLIENT", "SSH_TTY", "HISTFILE", "COLORTERM",
+		"HOME",
+		"PATH",
+		"USER",
+		"SHELL",
+		"PWD",
+		"OLDPWD",
+		"TERM",
+		"LANG",
+		"LANGUAGE",
+		"LOGNAME",
+		"HOSTNAME",
+		"HOSTTYPE",
+		"OSTYPE",
+		"TMPDIR",
+		"TMP",
+		"TEMP",
+		"EDITOR",
+		"VISUAL",
+		"PAGER",
+		"DISPLAY",
+		"MAIL",
+		"UID",
+		"EUID",
+		"GROUPS",
+		"PPID",
+		"RANDOM",
+		"SECONDS",
+		"LINENO",
+		"IFS",
+		"PS1",
+		"PS2",
+		"PS4",
+		"OPTARG",
+		"OPTIND",
+		"OPTERR",
+		"REPLY",
+		"BASH",
+		"BASHPID",
+		"BASH_VERSION",
+		"BASH_SOURCE",
+		"FUNCNAME",
+		"PIPESTATUS",
+		"SHLVL",
+		"COLUMNS",
+		"LINES",
+		"TZ",
+		"KUBECONFIG",
+		"SSH_AUTH_SOCK",
+		"SSH_CONNECTION",
+		"SSH_CLIENT",
+		"SSH_TTY",
+		"HISTFILE",
+		"COLORTERM",
 		NULL,
 	};
 	size_t i;
@@ -540,8 +593,29 @@ static int runbook_is_ident(const char *s, size_t n)
 }
 
 /* Names the command assigns itself: NAME=, for NAME in, read NAME. */
+struct runbook_names {
+	char *name[RUNBOOK_MAX_ASSIGNED];
+	size_t n;
+};
+
+static int runbook_name_listed(const struct runbook_names *names, const char *name, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < names->n; i++)
+		if (strlen(names->name[i]) == n && memcmp(names->name[i], name, n) == 0)
+			return 1;
+	return 0;
+}
+
+static void runbook_name_add(struct runbook_names *names, const char *name, size_t n)
+{
+	if (names->n < RUNBOOK_MAX_ASSIGNED && !runbook_name_listed(names, name, n))
+		names->name[names->n++] = xstrndup(name, n);
+}
+
 static void runbook_assigned(const char *t, size_t n, const unsigned char *ctx,
-			     struct strbuf *names)
+			     struct runbook_names *names)
 {
 	size_t i = 0;
 	int reading = 0;
@@ -572,8 +646,7 @@ static void runbook_assigned(const char *t, size_t n, const unsigned char *ctx,
 		if (after_for) {
 			after_for = 0;
 			if (runbook_is_ident(t + s, e - s)) {
-				strbuf_append(names, t + s, e - s);
-				strbuf_putc(names, ' ');
+				runbook_name_add(names, t + s, e - s);
 			}
 			continue;
 		}
@@ -583,8 +656,7 @@ static void runbook_assigned(const char *t, size_t n, const unsigned char *ctx,
 			} else if (t[s] == '-') {
 				skip_arg = e - s == 2 && strchr("adinNptu", t[s + 1]) != NULL;
 			} else if (runbook_is_ident(t + s, e - s)) {
-				strbuf_append(names, t + s, e - s);
-				strbuf_putc(names, ' ');
+				runbook_name_add(names, t + s, e - s);
 			}
 			continue;
 		}
@@ -604,25 +676,9 @@ static void runbook_assigned(const char *t, size_t n, const unsigned char *ctx,
 		if (k > s && k < e &&
 		    (t[k] == '=' || (t[k] == '+' && k + 1 < e && t[k + 1] == '=')) &&
 		    runbook_is_ident(t + s, k - s)) {
-			strbuf_append(names, t + s, k - s);
-			strbuf_putc(names, ' ');
+			runbook_name_add(names, t + s, k - s);
 		}
 	}
-}
-
-static int runbook_name_listed(const struct strbuf *names, const char *name, size_t n)
-{
-	const char *p = names->buf;
-
-	while (p != NULL && *p != '\0') {
-		const char *sp = strchr(p, ' ');
-		size_t len = sp != NULL ? (size_t)(sp - p) : strlen(p);
-
-		if (len == n && memcmp(p, name, n) == 0)
-			return 1;
-		p = sp != NULL ? sp + 1 : NULL;
-	}
-	return 0;
 }
 
 static char *runbook_env_of_angle(const char *tok, size_t n)
@@ -648,19 +704,29 @@ static int runbook_word_in(const char *w, size_t n, const char *const *list)
 static void runbook_angle_flags(struct placeholder *ph)
 {
 	static const char *const res[] = {
-		"pod", "pods", "service", "svc", "deployment", "deploy", "statefulset",
-		"sts", "daemonset", "ds", "replicaset", "rs", "job", "cronjob", "node",
-		"namespace", "ns", "configmap", "cm", "secret", "pvc", "pv", "container",
-		"ingress", "release", "serviceaccount", "sa", "hpa", "system", NULL,
+		"pod",         "pods",
+		"service",     "svc",
+		"deployment",  "deploy",
+		"statefulset", "sts",
+		"daemonset",   "ds",
+		"replicaset",  "rs",
+		"job",         "cronjob",
+		"node",        "namespace",
+		"ns",          "configmap",
+		"cm",          "secret",
+		"pvc",         "pv",
+		"container",   "ingress",
+		"release",     "serviceaccount",
+		"sa",          "hpa",
+		"system",      NULL,
 	};
 	static const char *const whole[] = {
-		"pod", "service", "deployment", "statefulset", "daemonset", "job",
-		"cronjob", "node", "namespace", "configmap", "pvc", "container",
-		"release", NULL,
+		"pod",  "service",   "deployment", "statefulset", "daemonset", "job",     "cronjob",
+		"node", "namespace", "configmap",  "pvc",         "container", "release", NULL,
 	};
 	static const char *const secret[] = {
-		"token", "password", "passwd", "secret", "credential", "credentials",
-		"apikey", NULL,
+		"token",      "password",    "passwd", "secret",
+		"credential", "credentials", "apikey", NULL,
 	};
 	static const char *const keyq[] = {
 		"api", "access", "secret", "private", "signing", "encryption", "ssh", NULL,
@@ -715,8 +781,7 @@ static int runbook_secret_var(const char *name)
 	return 0;
 }
 
-static void runbook_add_placeholder(struct step *st, const char *tok, size_t n, char *env,
-				    int var)
+static void runbook_add_placeholder(struct step *st, const char *tok, size_t n, char *env, int var)
 {
 	struct placeholder *ph;
 	size_t i;
@@ -726,8 +791,12 @@ static void runbook_add_placeholder(struct step *st, const char *tok, size_t n, 
 			free(env);
 			return;
 		}
-	st->placeholders = xrealloc(st->placeholders,
-				    (st->nplaceholders + 1) * sizeof(*st->placeholders));
+	if (st->nplaceholders >= RUNBOOK_MAX_PLACEHOLDERS) {
+		free(env);
+		return;
+	}
+	st->placeholders =
+		xrealloc(st->placeholders, (st->nplaceholders + 1) * sizeof(*st->placeholders));
 	ph = &st->placeholders[st->nplaceholders++];
 	memset(ph, 0, sizeof(*ph));
 	ph->env = env;
@@ -747,10 +816,11 @@ static void runbook_find_placeholders(struct step *st)
 	const char *t = st->command;
 	size_t n = strlen(t);
 	unsigned char *ctx = runbook_scan(st->kind, t, n);
-	struct strbuf assigned = { 0 };
+	struct runbook_names assigned;
 	int shell = st->kind == STEP_SHELL;
 	size_t i;
 
+	assigned.n = 0;
 	if (shell)
 		runbook_assigned(t, n, ctx, &assigned);
 	for (i = 0; i < n; i++) {
@@ -760,7 +830,8 @@ static void runbook_find_placeholders(struct step *st)
 		if (ctx[i] == RB_COMMENT || ctx[i] == RB_ESCAPED)
 			continue;
 		if (t[i] == '<' && (len = runbook_placeholder_len(t, n, i)) > 0) {
-			runbook_add_placeholder(st, t + i, len, runbook_env_of_angle(t + i, len), 0);
+			runbook_add_placeholder(st, t + i, len, runbook_env_of_angle(t + i, len),
+						0);
 			i += len - 1;
 			continue;
 		}
@@ -775,7 +846,8 @@ static void runbook_find_placeholders(struct step *st)
 			runbook_add_placeholder(st, t + i, len, xstrndup(t + name, nlen), 1);
 		i += len - 1;
 	}
-	strbuf_free(&assigned);
+	for (i = 0; i < assigned.n; i++)
+		free(assigned.name[i]);
 	free(ctx);
 }
 
@@ -844,8 +916,7 @@ int runbook_valid_k8s_name(const char *s)
 	return 1;
 }
 
-char **runbook_step_env(const struct step *st, const char *const *values, char *err,
-			size_t errlen)
+char **runbook_step_env(const struct step *st, const char *const *values, char *err, size_t errlen)
 {
 	char **env = xcalloc(st->nplaceholders + 1, sizeof(*env));
 	size_t i;
@@ -884,7 +955,7 @@ struct runbook_annot {
 	int destructive; /* -1 unset, 0, 1 */
 	int interactive; /* -1 unset */
 	int confirm;
-	double timeout;  /* < 0 unset */
+	double timeout; /* < 0 unset */
 	char *target;
 	char *confirm_text;
 	char **errors;
@@ -1154,10 +1225,10 @@ static int runbook_kind_of(const char *lang)
 		const char *lang;
 		enum step_kind kind;
 	} map[] = {
-		{ "bash", STEP_SHELL },	     { "sh", STEP_SHELL },     { "shell", STEP_SHELL },
-		{ "console", STEP_SHELL },   { "zsh", STEP_SHELL },    { "sql", STEP_SQL },
-		{ "postgresql", STEP_SQL },  { "psql", STEP_SQL },     { "promql", STEP_PROMQL },
-		{ "redis", STEP_REDIS },     { "yaml", STEP_YAML },    { "yml", STEP_YAML },
+		{ "bash", STEP_SHELL },     { "sh", STEP_SHELL },  { "shell", STEP_SHELL },
+		{ "console", STEP_SHELL },  { "zsh", STEP_SHELL }, { "sql", STEP_SQL },
+		{ "postgresql", STEP_SQL }, { "psql", STEP_SQL },  { "promql", STEP_PROMQL },
+		{ "redis", STEP_REDIS },    { "yaml", STEP_YAML }, { "yml", STEP_YAML },
 	};
 	size_t i;
 
@@ -1178,12 +1249,12 @@ struct runbook_heading {
 struct runbook_scope {
 	int active;
 	int symptom;
-	int lazy;             /* create a procedure at the first runnable block */
-	int reference;        /* becomes reference text if nothing else */
-	long entry;           /* index into the build, or -1 */
+	int lazy;      /* create a procedure at the first runnable block */
+	int reference; /* becomes reference text if nothing else */
+	long entry;    /* index into the build, or -1 */
 	char *title;
 	int line;
-	size_t start, end;    /* top-level node range (start = heading) */
+	size_t start, end; /* top-level node range (start = heading) */
 	struct runbook_heading stack[8];
 	int depth;
 	char *caption;
@@ -1195,6 +1266,7 @@ struct runbook_build {
 	const char *name;
 	struct runbook_entry *entries;
 	size_t n;
+	size_t nsteps; /* in all entries, capped at RUNBOOK_MAX_STEPS */
 };
 
 /* Plain text of a node's inline content (iterative: no recursion). */
@@ -1261,12 +1333,12 @@ static int runbook_is_symptoms_heading(const char *t)
 static int runbook_heading_phase(const char *h)
 {
 	static const char *const remedy[] = {
-		"recover", "solution", "fix", "remed", "resolution", "resolv", "mitigat",
-		"workaround", "restor", "rollback", "roll back", NULL,
+		"recover", "solution",   "fix",    "remed",    "resolution", "resolv",
+		"mitigat", "workaround", "restor", "rollback", "roll back",  NULL,
 	};
 	static const char *const diag[] = {
-		"log analysis", "health check", "diagnos", "check", "verify", "investigat",
-		"triage", "inspect", NULL,
+		"log analysis", "health check", "diagnos", "check", "verify",
+		"investigat",   "triage",       "inspect", NULL,
 	};
 	size_t i;
 
@@ -1289,6 +1361,8 @@ static struct runbook_entry *runbook_new_entry(struct runbook_build *b, enum ent
 {
 	struct runbook_entry *e;
 
+	if (b->n >= RUNBOOK_MAX_ENTRIES)
+		return NULL;
 	b->entries = xrealloc(b->entries, (b->n + 1) * sizeof(*b->entries));
 	e = &b->entries[b->n++];
 	memset(e, 0, sizeof(*e));
@@ -1306,8 +1380,8 @@ static void runbook_scope_clear_pending(struct runbook_scope *sc)
 	sc->has_pending = 0;
 }
 
-static void runbook_scope_open(struct runbook_scope *sc, const char *title, int line,
-			       size_t start, size_t end)
+static void runbook_scope_open(struct runbook_scope *sc, const char *title, int line, size_t start,
+			       size_t end)
 {
 	memset(sc, 0, sizeof(*sc));
 	sc->active = 1;
@@ -1334,8 +1408,8 @@ static void runbook_scope_heading(struct runbook_scope *sc, int level, const cha
 }
 
 /* Plain-text rendering of reference sections. */
-static void runbook_render(struct strbuf *sb, cmark_node *n, const char *first,
-			   const char *rest, int depth);
+static void runbook_render(struct strbuf *sb, cmark_node *n, const char *first, const char *rest,
+			   int depth);
 
 static void runbook_render_lines(struct strbuf *sb, const char *text, const char *first,
 				 const char *rest, const char *extra)
@@ -1368,8 +1442,8 @@ static void runbook_render_children(struct strbuf *sb, cmark_node *n, const char
 		runbook_render(sb, c, i == 0 ? first : rest, rest, depth + 1);
 }
 
-static void runbook_render(struct strbuf *sb, cmark_node *n, const char *first,
-			   const char *rest, int depth)
+static void runbook_render(struct strbuf *sb, cmark_node *n, const char *first, const char *rest,
+			   int depth)
 {
 	char *t;
 
@@ -1451,7 +1525,7 @@ static void runbook_render(struct strbuf *sb, cmark_node *n, const char *first,
 struct runbook_line {
 	const char *s;
 	size_t n;
-	int top;       /* starts a new command (not inside quotes etc.) */
+	int top; /* starts a new command (not inside quotes etc.) */
 	int blank;
 };
 
@@ -1539,8 +1613,8 @@ static void runbook_title_add(struct strbuf *title, enum step_kind kind,
 }
 
 static void runbook_emit_step(struct runbook_block *bk, const char *title,
-			      const struct runbook_line *lines, size_t from, size_t to,
-			      int line, const struct runbook_annot *chunk)
+			      const struct runbook_line *lines, size_t from, size_t to, int line,
+			      const struct runbook_annot *chunk)
 {
 	struct runbook_entry *e = bk->e;
 	struct runbook_annot a;
@@ -1560,10 +1634,11 @@ static void runbook_emit_step(struct runbook_block *bk, const char *title,
 	}
 	while (cmd.len > 0 && isspace((unsigned char)cmd.buf[cmd.len - 1]))
 		cmd.buf[--cmd.len] = '\0';
-	if (cmd.len == 0) {
+	if (cmd.len == 0 || bk->b->nsteps >= RUNBOOK_MAX_STEPS) {
 		strbuf_free(&cmd);
 		return;
 	}
+	bk->b->nsteps++;
 	e->steps = xrealloc(e->steps, (e->nsteps + 1) * sizeof(*e->steps));
 	st = &e->steps[e->nsteps++];
 	memset(st, 0, sizeof(*st));
@@ -1660,8 +1735,8 @@ static void runbook_block_single(struct runbook_block *bk, const struct runbook_
 			runbook_title_add(&title, bk->kind, &lines[i]);
 		i++;
 	}
-	runbook_emit_step(bk, title.buf != NULL ? title.buf : "", lines, i, n,
-			  first_line + (int)i, &chunk);
+	runbook_emit_step(bk, title.buf != NULL ? title.buf : "", lines, i, n, first_line + (int)i,
+			  &chunk);
 	runbook_annot_free(&chunk);
 	strbuf_free(&title);
 }
@@ -1707,7 +1782,7 @@ static void runbook_code_block(struct runbook_build *b, struct runbook_scope *sc
 	const char *info = cmark_node_get_fence_info(n);
 	const char *lit = cmark_node_get_literal(n);
 	char lang[33];
-	size_t ln = 0, i, nlines = 0, len;
+	size_t ln = 0, i, nlines = 0, cap = 0, len;
 	int kind;
 	struct runbook_line *lines = NULL;
 	unsigned char *ctx;
@@ -1730,7 +1805,8 @@ static void runbook_code_block(struct runbook_build *b, struct runbook_scope *sc
 	if (sc->entry < 0) {
 		if (!sc->lazy)
 			return;
-		runbook_new_entry(b, ENTRY_PROCEDURE, sc->title, sc->line);
+		if (runbook_new_entry(b, ENTRY_PROCEDURE, sc->title, sc->line) == NULL)
+			return;
 		sc->entry = (long)b->n - 1;
 	}
 	if (lit == NULL)
@@ -1742,7 +1818,10 @@ static void runbook_code_block(struct runbook_build *b, struct runbook_scope *sc
 
 		while (e < len && lit[e] != '\n')
 			e++;
-		lines = xrealloc(lines, (nlines + 1) * sizeof(*lines));
+		if (nlines == cap) {
+			cap = cap ? cap * 2 : 64;
+			lines = xrealloc(lines, cap * sizeof(*lines));
+		}
 		lines[nlines].s = lit + i;
 		lines[nlines].n = e - i;
 		if (lines[nlines].n > 0 && lines[nlines].s[lines[nlines].n - 1] == '\r')
@@ -1761,7 +1840,8 @@ static void runbook_code_block(struct runbook_build *b, struct runbook_scope *sc
 	bk.kind = (enum step_kind)kind;
 	bk.lang = lang;
 	bk.group = sc->caption != NULL ? sc->caption
-		   : sc->depth > 0 ? sc->stack[sc->depth - 1].text : "";
+		   : sc->depth > 0     ? sc->stack[sc->depth - 1].text
+				       : "";
 	runbook_annot_init(&none);
 	bk.annot = sc->has_pending ? &sc->pending : &none;
 	if (kind != STEP_SQL)
@@ -1884,9 +1964,11 @@ static void runbook_scope_close(struct runbook_build *b, struct runbook_scope *s
 			runbook_render(&sb, tops[k], "", "", 0);
 		}
 		e = runbook_new_entry(b, ENTRY_REFERENCE, sc->title, sc->line);
-		while (sb.len > 0 && sb.buf[sb.len - 1] == '\n')
+		while (e != NULL && sb.len > 0 && sb.buf[sb.len - 1] == '\n')
 			sb.buf[--sb.len] = '\0';
-		e->text = strbuf_detach(&sb);
+		if (e != NULL)
+			e->text = strbuf_detach(&sb);
+		strbuf_free(&sb);
 	}
 	for (i = 0; i < sc->depth; i++)
 		free(sc->stack[i].text);
@@ -1992,8 +2074,8 @@ int runbook_parse(struct runbook_set *set, const char *name, const char *text, s
 		if (!sym.active && symptom[i]) {
 			runbook_scope_open(&sym, t, cmark_node_get_start_line(tops[i]), i, end[i]);
 			sym.symptom = 1;
-			runbook_new_entry(&b, ENTRY_SYMPTOM, t, sym.line);
-			sym.entry = (long)b.n - 1;
+			if (runbook_new_entry(&b, ENTRY_SYMPTOM, t, sym.line) != NULL)
+				sym.entry = (long)b.n - 1;
 		} else if (!sym.active && level[i] == section) {
 			int holds_symptom = 0;
 
@@ -2024,8 +2106,8 @@ int runbook_parse(struct runbook_set *set, const char *name, const char *text, s
 	cmark_node_free(doc);
 
 	if (b.n > 0) {
-		set->entries = xrealloc(set->entries,
-					(set->nentries + b.n) * sizeof(*set->entries));
+		set->entries =
+			xrealloc(set->entries, (set->nentries + b.n) * sizeof(*set->entries));
 		memcpy(set->entries + set->nentries, b.entries, b.n * sizeof(*b.entries));
 		set->nentries += b.n;
 	}
@@ -2194,7 +2276,8 @@ char *runbook_dump_json(const struct runbook_set *set)
 			cJSON_AddNumberToObject(js, "line", st->line);
 			ph = cJSON_AddArrayToObject(js, "placeholders");
 			for (k = 0; k < st->nplaceholders; k++)
-				cJSON_AddItemToArray(ph, cJSON_CreateString(st->placeholders[k].token));
+				cJSON_AddItemToArray(ph,
+						     cJSON_CreateString(st->placeholders[k].token));
 			w = cJSON_AddArrayToObject(js, "warnings");
 			for (k = 0; k < st->nwarnings; k++)
 				cJSON_AddItemToArray(w, cJSON_CreateString(st->warnings[k]));

@@ -42,38 +42,38 @@ struct placeholder {
 };
 
 struct step {
-	char *title;       /* from the leading comments; never NULL ("" allowed) */
-	char *command;     /* full text as written (continuations kept) */
-	char *group;       /* caption or sub-heading; never NULL */
-	char *lang;        /* the fence's info word: "bash", "sql", ... */
+	char *title;   /* from the leading comments; never NULL ("" allowed) */
+	char *command; /* full text as written (continuations kept) */
+	char *group;   /* caption or sub-heading; never NULL */
+	char *lang;    /* the fence's info word: "bash", "sql", ... */
 	enum step_kind kind;
 	enum step_phase phase;
-	int changing;      /* needs confirmation; refused in --read-only */
-	int destructive;   /* confirmation by typing target */
-	char *target;      /* what to type for a destructive step; NULL otherwise */
-	char *change_why;  /* short reason it is changing ("kubectl delete"), or NULL */
-	int interactive;   /* needs the terminal (-it, bare psql ...) */
-	int script;        /* the block had a #! line */
-	int confirm_note;  /* an annotation acknowledged the data loss */
+	int changing;       /* needs confirmation; refused in --read-only */
+	int destructive;    /* confirmation by typing target */
+	char *target;       /* what to type for a destructive step; NULL otherwise */
+	char *change_why;   /* short reason it is changing ("kubectl delete"), or NULL */
+	int interactive;    /* needs the terminal (-it, bare psql ...) */
+	int script;         /* the block had a #! line */
+	int confirm_note;   /* an annotation acknowledged the data loss */
 	char *confirm_text; /* the note given as confirm="...", or NULL */
-	double timeout;    /* seconds from an annotation, 0 = default */
-	int line;          /* 1-based first line of the command in the file */
+	double timeout;     /* seconds from an annotation, 0 = default */
+	int line;           /* 1-based first line of the command in the file */
 	struct placeholder *placeholders;
 	size_t nplaceholders;
-	char **warnings;   /* lint warnings, each one line */
+	char **warnings; /* lint warnings, each one line */
 	size_t nwarnings;
 };
 
 struct runbook_entry {
-	char *title;       /* heading text without numbering: "Service Startup Issues" */
-	char *file;        /* path it was loaded from */
-	int line;          /* heading line */
+	char *title; /* heading text without numbering: "Service Startup Issues" */
+	char *file;  /* path it was loaded from */
+	int line;    /* heading line */
 	enum entry_type type;
-	char **symptoms;   /* "Symptoms" bullets (plain text) */
+	char **symptoms; /* "Symptoms" bullets (plain text) */
 	size_t nsymptoms;
 	struct step *steps;
 	size_t nsteps;
-	char *text;        /* reference text (plain, formatted lines), or NULL */
+	char *text; /* reference text (plain, formatted lines), or NULL */
 };
 
 struct runbook_set {
@@ -83,16 +83,14 @@ struct runbook_set {
 
 /* Parse Markdown text and append its entries to set. name is recorded as
  * each entry's file. 0, or -1 + err (the set is unchanged on error). */
-int runbook_parse(struct runbook_set *set, const char *name, const char *text,
-		  size_t len, char *err, size_t errlen);
+int runbook_parse(struct runbook_set *set, const char *name, const char *text, size_t len,
+		  char *err, size_t errlen);
 /* Read and parse one file (capped at 4 MiB). 0 or -1 + err. */
-int runbook_load_file(struct runbook_set *set, const char *path, char *err,
-		      size_t errlen);
+int runbook_load_file(struct runbook_set *set, const char *path, char *err, size_t errlen);
 /* Load every *.md in dir, in name order. Returns the number of files
  * loaded, or -1 + err when dir cannot be read. Files that fail are
  * reported through err of the first failure but do not stop the rest. */
-int runbook_load_dir(struct runbook_set *set, const char *dir, char *err,
-		     size_t errlen);
+int runbook_load_dir(struct runbook_set *set, const char *dir, char *err, size_t errlen);
 void runbook_set_free(struct runbook_set *set);
 
 /* The JSON of --dump-runbook for set (symptoms and procedures only);
@@ -111,8 +109,7 @@ const char *runbook_phase_name(enum step_phase p);
  * "ENV=value" strings (caller frees each and the array), or NULL + err
  * when a value is invalid (empty, or not a Kubernetes name where one is
  * required). */
-char **runbook_step_env(const struct step *st, const char *const *values,
-			char *err, size_t errlen);
+char **runbook_step_env(const struct step *st, const char *const *values, char *err, size_t errlen);
 /* The command text that actually runs: each <placeholder> replaced by a
  * reference to its variable, quoted for where it stands ("${POD_NAME}"
  * outside quotes, ${POD_NAME} inside double quotes, '"${POD_NAME}"'

@@ -26,8 +26,8 @@
 struct safety_ctx {
 	struct safety_verdict *v;
 	int depth;
-	const char *pod;  /* the pod of a surrounding kubectl exec */
-	char *pattern;    /* the last redis-cli --pattern seen */
+	const char *pod; /* the pod of a surrounding kubectl exec */
+	char *pattern;   /* the last redis-cli --pattern seen */
 };
 
 static void safety_words(struct safety_ctx *cx, char **w, size_t n, int stdin_fed);
@@ -51,9 +51,9 @@ struct safety_split {
 	size_t hd_resume;   /* the newline ending the last delimiter line */
 };
 
-static void safety_split_text(const char *t, size_t n, void (*fn)(const struct safety_simple *,
-								    void *),
-			      void *arg, int depth);
+static void safety_split_text(const char *t, size_t n,
+			      void (*fn)(const struct safety_simple *, void *), void *arg,
+			      int depth);
 
 static void safety_push(char ***arr, size_t *n, char *s)
 {
@@ -131,8 +131,8 @@ static size_t safety_close_paren(const char *t, size_t n, size_t open)
 
 /* A nested $(...) or `...` at t[s..e): report its commands, keep its
  * raw text in the current word. */
-static void safety_nested(struct safety_split *sp, const char *t, size_t s, size_t e,
-			  size_t raw_s, size_t raw_e)
+static void safety_nested(struct safety_split *sp, const char *t, size_t s, size_t e, size_t raw_s,
+			  size_t raw_e)
 {
 	if (sp->depth < SAFETY_MAX_DEPTH && e > s)
 		safety_split_text(t + s, e - s, sp->fn, sp->arg, sp->depth + 1);
@@ -195,9 +195,9 @@ static size_t safety_heredoc_op(struct safety_split *sp, const char *t, size_t n
 	return j;
 }
 
-static void safety_split_text(const char *t, size_t n, void (*fn)(const struct safety_simple *,
-								    void *),
-			      void *arg, int depth)
+static void safety_split_text(const char *t, size_t n,
+			      void (*fn)(const struct safety_simple *, void *), void *arg,
+			      int depth)
 {
 	struct safety_split sp;
 	size_t i = 0;
@@ -228,7 +228,8 @@ static void safety_split_text(const char *t, size_t n, void (*fn)(const struct s
 			size_t j = i + 1;
 
 			while (j < n && t[j] != '"') {
-				if (t[j] == '\\' && j + 1 < n && strchr("\"\\$`\n", t[j + 1]) != NULL) {
+				if (t[j] == '\\' && j + 1 < n &&
+				    strchr("\"\\$`\n", t[j + 1]) != NULL) {
 					if (t[j + 1] != '\n')
 						strbuf_putc(&sp.word, t[j + 1]);
 					j += 2;
@@ -328,8 +329,7 @@ void safety_each_command(const char *text, void (*fn)(const struct safety_simple
 /* ------------------------------------------------------------------ */
 /* Verdicts                                                            */
 
-static void safety_mark(struct safety_ctx *cx, int destructive, const char *why,
-			const char *target)
+static void safety_mark(struct safety_ctx *cx, int destructive, const char *why, const char *target)
 {
 	struct safety_verdict *v = cx->v;
 
@@ -429,14 +429,58 @@ static int safety_has(char **w, size_t n, const char *word)
 /* Programs                                                            */
 
 static const char *const safety_kubectl_valued[] = {
-	"-n", "--namespace", "--context", "--kubeconfig", "--cluster", "--user", "--as",
-	"--as-group", "--as-uid", "-s", "--server", "--token", "--request-timeout", "-v",
-	"--cache-dir", "-l", "--selector", "-f", "--filename", "-o", "--output", "-c",
-	"--container", "--field-selector", "--grace-period", "--timeout", "--image",
-	"--replicas", "--type", "-p", "--patch", "--patch-file", "--duration", "--for",
-	"--overrides", "--restart", "--port", "--env", "--labels", "--from-literal",
-	"--from-file", "--sort-by", "--since", "--tail", "--template", "-k", "--kustomize",
-	"--cascade", "--pod-running-timeout", "--limits", "--requests", "--to-revision",
+	"-n",
+	"--namespace",
+	"--context",
+	"--kubeconfig",
+	"--cluster",
+	"--user",
+	"--as",
+	"--as-group",
+	"--as-uid",
+	"-s",
+	"--server",
+	"--token",
+	"--request-timeout",
+	"-v",
+	"--cache-dir",
+	"-l",
+	"--selector",
+	"-f",
+	"--filename",
+	"-o",
+	"--output",
+	"-c",
+	"--container",
+	"--field-selector",
+	"--grace-period",
+	"--timeout",
+	"--image",
+	"--replicas",
+	"--type",
+	"-p",
+	"--patch",
+	"--patch-file",
+	"--duration",
+	"--for",
+	"--overrides",
+	"--restart",
+	"--port",
+	"--env",
+	"--labels",
+	"--from-literal",
+	"--from-file",
+	"--sort-by",
+	"--since",
+	"--tail",
+	"--template",
+	"-k",
+	"--kustomize",
+	"--cascade",
+	"--pod-running-timeout",
+	"--limits",
+	"--requests",
+	"--to-revision",
 	NULL,
 };
 
@@ -492,14 +536,24 @@ static int safety_tty_flags(char **w, size_t n)
 static void safety_kubectl(struct safety_ctx *cx, char **w, size_t n)
 {
 	static const char *const changing[] = {
-		"scale", "patch", "apply", "create", "replace", "edit", "drain", "cordon",
-		"uncordon", "taint", "label", "annotate", "set", "run", "autoscale", "expose",
-		"debug", "certificate", "delete", NULL,
+		"scale",     "patch",    "apply", "create",      "replace",  "edit", "drain",
+		"cordon",    "uncordon", "taint", "label",       "annotate", "set",  "run",
+		"autoscale", "expose",   "debug", "certificate", "delete",   NULL,
 	};
 	static const char *const rollout[] = { "restart", "undo", "pause", "resume", NULL };
 	static const char *const config[] = {
-		"set", "set-context", "set-cluster", "set-credentials", "use-context", "use",
-		"delete-context", "delete-cluster", "delete-user", "rename-context", "unset", NULL,
+		"set",
+		"set-context",
+		"set-cluster",
+		"set-credentials",
+		"use-context",
+		"use",
+		"delete-context",
+		"delete-cluster",
+		"delete-user",
+		"rename-context",
+		"unset",
+		NULL,
 	};
 	char *pos[8];
 	size_t np, dd, i = 0;
@@ -517,8 +571,8 @@ static void safety_kubectl(struct safety_ctx *cx, char **w, size_t n)
 	w += i + 1;
 	n -= i + 1;
 	np = safety_positional(w, n, safety_kubectl_valued, pos, 8, &dd);
-	if (strcmp(verb, "exec") == 0 || strcmp(verb, "run") == 0 ||
-	    strcmp(verb, "attach") == 0 || strcmp(verb, "debug") == 0) {
+	if (strcmp(verb, "exec") == 0 || strcmp(verb, "run") == 0 || strcmp(verb, "attach") == 0 ||
+	    strcmp(verb, "debug") == 0) {
 		if (safety_tty_flags(w, dd))
 			cx->v->interactive = 1;
 	}
@@ -557,8 +611,7 @@ static void safety_kubectl(struct safety_ctx *cx, char **w, size_t n)
 		if (strcmp(verb, "edit") == 0)
 			cx->v->interactive = 1;
 	}
-	if ((strcmp(verb, "exec") == 0 || strcmp(verb, "run") == 0 ||
-	     strcmp(verb, "debug") == 0) &&
+	if ((strcmp(verb, "exec") == 0 || strcmp(verb, "run") == 0 || strcmp(verb, "debug") == 0) &&
 	    dd + 1 < n) {
 		const char *saved = cx->pod;
 
@@ -575,20 +628,109 @@ static void safety_kubectl(struct safety_ctx *cx, char **w, size_t n)
 static void safety_redis(struct safety_ctx *cx, char **w, size_t n, const char *host)
 {
 	static const char *const changing[] = {
-		"SET", "SETEX", "PSETEX", "SETNX", "MSET", "MSETNX", "GETSET", "GETDEL", "GETEX",
-		"APPEND", "INCR", "INCRBY", "INCRBYFLOAT", "DECR", "DECRBY", "EXPIRE", "EXPIREAT",
-		"PEXPIRE", "PEXPIREAT", "PERSIST", "RENAME", "RENAMENX", "MOVE", "COPY", "RESTORE",
-		"MIGRATE", "HSET", "HSETNX", "HMSET", "HDEL", "HINCRBY", "HINCRBYFLOAT", "LPUSH",
-		"RPUSH", "LPUSHX", "RPUSHX", "LPOP", "RPOP", "LSET", "LREM", "LTRIM", "LINSERT",
-		"LMOVE", "BLMOVE", "BLPOP", "BRPOP", "RPOPLPUSH", "BRPOPLPUSH", "LMPOP", "BLMPOP",
-		"SADD", "SREM", "SPOP", "SMOVE", "SINTERSTORE", "SUNIONSTORE", "SDIFFSTORE", "ZADD",
-		"ZREM", "ZINCRBY", "ZPOPMIN", "ZPOPMAX", "BZPOPMIN", "BZPOPMAX", "ZMPOP", "BZMPOP",
-		"ZREMRANGEBYSCORE", "ZREMRANGEBYRANK", "ZREMRANGEBYLEX", "ZUNIONSTORE",
-		"ZINTERSTORE", "ZDIFFSTORE", "ZRANGESTORE", "XADD", "XDEL", "XTRIM", "XGROUP",
-		"XACK", "XCLAIM", "XAUTOCLAIM", "XSETID", "PFADD", "PFMERGE", "SETBIT", "SETRANGE",
-		"BITOP", "BITFIELD", "GEOADD", "EVAL", "EVALSHA", "FCALL", "SHUTDOWN", "SAVE",
-		"BGSAVE", "BGREWRITEAOF", "DEBUG", "REPLICAOF", "SLAVEOF", "FAILOVER", "SWAPDB",
-		"PUBLISH", "SPUBLISH", NULL,
+		"SET",
+		"SETEX",
+		"PSETEX",
+		"SETNX",
+		"MSET",
+		"MSETNX",
+		"GETSET",
+		"GETDEL",
+		"GETEX",
+		"APPEND",
+		"INCR",
+		"INCRBY",
+		"INCRBYFLOAT",
+		"DECR",
+		"DECRBY",
+		"EXPIRE",
+		"EXPIREAT",
+		"PEXPIRE",
+		"PEXPIREAT",
+		"PERSIST",
+		"RENAME",
+		"RENAMENX",
+		"MOVE",
+		"COPY",
+		"RESTORE",
+		"MIGRATE",
+		"HSET",
+		"HSETNX",
+		"HMSET",
+		"HDEL",
+		"HINCRBY",
+		"HINCRBYFLOAT",
+		"LPUSH",
+		"RPUSH",
+		"LPUSHX",
+		"RPUSHX",
+		"LPOP",
+		"RPOP",
+		"LSET",
+		"LREM",
+		"LTRIM",
+		"LINSERT",
+		"LMOVE",
+		"BLMOVE",
+		"BLPOP",
+		"BRPOP",
+		"RPOPLPUSH",
+		"BRPOPLPUSH",
+		"LMPOP",
+		"BLMPOP",
+		"SADD",
+		"SREM",
+		"SPOP",
+		"SMOVE",
+		"SINTERSTORE",
+		"SUNIONSTORE",
+		"SDIFFSTORE",
+		"ZADD",
+		"ZREM",
+		"ZINCRBY",
+		"ZPOPMIN",
+		"ZPOPMAX",
+		"BZPOPMIN",
+		"BZPOPMAX",
+		"ZMPOP",
+		"BZMPOP",
+		"ZREMRANGEBYSCORE",
+		"ZREMRANGEBYRANK",
+		"ZREMRANGEBYLEX",
+		"ZUNIONSTORE",
+		"ZINTERSTORE",
+		"ZDIFFSTORE",
+		"ZRANGESTORE",
+		"XADD",
+		"XDEL",
+		"XTRIM",
+		"XGROUP",
+		"XACK",
+		"XCLAIM",
+		"XAUTOCLAIM",
+		"XSETID",
+		"PFADD",
+		"PFMERGE",
+		"SETBIT",
+		"SETRANGE",
+		"BITOP",
+		"BITFIELD",
+		"GEOADD",
+		"EVAL",
+		"EVALSHA",
+		"FCALL",
+		"SHUTDOWN",
+		"SAVE",
+		"BGSAVE",
+		"BGREWRITEAOF",
+		"DEBUG",
+		"REPLICAOF",
+		"SLAVEOF",
+		"FAILOVER",
+		"SWAPDB",
+		"PUBLISH",
+		"SPUBLISH",
+		NULL,
 	};
 	static const struct {
 		const char *cmd;
@@ -598,9 +740,10 @@ static void safety_redis(struct safety_ctx *cx, char **w, size_t n, const char *
 		{ "CLIENT", { "KILL", "PAUSE", "UNPAUSE", "NO-EVICT", NULL } },
 		{ "SCRIPT", { "FLUSH", "LOAD", "KILL", NULL } },
 		{ "FUNCTION", { "DELETE", "FLUSH", "LOAD", "RESTORE", "KILL", NULL } },
-		{ "CLUSTER", { "ADDSLOTS", "ADDSLOTSRANGE", "BUMPEPOCH", "DELSLOTS",
-			       "DELSLOTSRANGE", "FAILOVER", "FLUSHSLOTS", "FORGET", "MEET",
-			       "REPLICATE", "RESET", "SAVECONFIG", "SETSLOT", NULL } },
+		{ "CLUSTER",
+		  { "ADDSLOTS", "ADDSLOTSRANGE", "BUMPEPOCH", "DELSLOTS", "DELSLOTSRANGE",
+		    "FAILOVER", "FLUSHSLOTS", "FORGET", "MEET", "REPLICATE", "RESET", "SAVECONFIG",
+		    "SETSLOT", NULL } },
 		{ "ACL", { "SETUSER", "DELUSER", "LOAD", "SAVE", NULL } },
 		{ "MODULE", { "LOAD", "LOADEX", "UNLOAD", NULL } },
 		{ "MEMORY", { "PURGE", NULL } },
@@ -613,15 +756,14 @@ static void safety_redis(struct safety_ctx *cx, char **w, size_t n, const char *
 	if (n == 0)
 		return;
 	if (strcasecmp(w[0], "FLUSHALL") == 0 || strcasecmp(w[0], "FLUSHDB") == 0) {
-		snprintf(why, sizeof(why), "redis %s", strcasecmp(w[0], "FLUSHALL") == 0
-							       ? "FLUSHALL"
-							       : "FLUSHDB");
+		snprintf(why, sizeof(why), "redis %s",
+			 strcasecmp(w[0], "FLUSHALL") == 0 ? "FLUSHALL" : "FLUSHDB");
 		safety_mark(cx, 1, why, cx->pod != NULL ? cx->pod : host);
 		return;
 	}
 	if (strcasecmp(w[0], "DEL") == 0 || strcasecmp(w[0], "UNLINK") == 0) {
-		snprintf(why, sizeof(why), "redis %s", strcasecmp(w[0], "DEL") == 0 ? "DEL"
-										 : "UNLINK");
+		snprintf(why, sizeof(why), "redis %s",
+			 strcasecmp(w[0], "DEL") == 0 ? "DEL" : "UNLINK");
 		safety_mark(cx, 1, why, n > 1 ? w[1] : cx->pattern);
 		return;
 	}
@@ -648,21 +790,59 @@ static void safety_redis(struct safety_ctx *cx, char **w, size_t n, const char *
 static void safety_redis_cli(struct safety_ctx *cx, char **w, size_t n, int stdin_fed)
 {
 	static const char *const valued[] = {
-		"-h", "-p", "-s", "-a", "-u", "-n", "-r", "-i", "-d", "-D", "--user", "--pass",
-		"--pattern", "--count", "--cacert", "--cacertdir", "--cert", "--key", "--sni",
-		"--tls-ciphers", "--tls-ciphersuites", "--rdb", "--functions-rdb",
-		"--pipe-timeout", "--quoted-pattern", "--memkeys-samples", "--intrinsic-latency",
-		"--eval", NULL,
+		"-h",
+		"-p",
+		"-s",
+		"-a",
+		"-u",
+		"-n",
+		"-r",
+		"-i",
+		"-d",
+		"-D",
+		"--user",
+		"--pass",
+		"--pattern",
+		"--count",
+		"--cacert",
+		"--cacertdir",
+		"--cert",
+		"--key",
+		"--sni",
+		"--tls-ciphers",
+		"--tls-ciphersuites",
+		"--rdb",
+		"--functions-rdb",
+		"--pipe-timeout",
+		"--quoted-pattern",
+		"--memkeys-samples",
+		"--intrinsic-latency",
+		"--eval",
+		NULL,
 	};
 	static const char *const modes[] = {
-		"--scan", "--bigkeys", "--memkeys", "--hotkeys", "--stat", "--latency",
-		"--latency-history", "--latency-dist", "--lru-test", "--pipe", "--rdb",
-		"--functions-rdb", "--replica", "--slave", "--intrinsic-latency", "--eval",
-		"--cluster", NULL,
+		"--scan",
+		"--bigkeys",
+		"--memkeys",
+		"--hotkeys",
+		"--stat",
+		"--latency",
+		"--latency-history",
+		"--latency-dist",
+		"--lru-test",
+		"--pipe",
+		"--rdb",
+		"--functions-rdb",
+		"--replica",
+		"--slave",
+		"--intrinsic-latency",
+		"--eval",
+		"--cluster",
+		NULL,
 	};
 	static const char *const cluster_changing[] = {
-		"create", "fix", "reshard", "rebalance", "add-node", "del-node", "import",
-		"set-timeout", "call", "backup", NULL,
+		"create", "fix",         "reshard", "rebalance", "add-node", "del-node",
+		"import", "set-timeout", "call",    "backup",    NULL,
 	};
 	const char *host = NULL;
 	int mode = 0;
@@ -708,9 +888,9 @@ static void safety_psql(struct safety_ctx *cx, char **w, size_t n, int stdin_fed
 			const char *heredoc)
 {
 	static const char *const valued[] = {
-		"-d", "-h", "-p", "-U", "-v", "--set", "-P", "-o", "-L", "-T", "-F", "-R",
-		"--dbname", "--host", "--port", "--username", "--variable", "--pset",
-		"--output", "--log-file", NULL,
+		"-d",     "-h",         "-p",         "-U",     "-v",       "--set",      "-P",
+		"-o",     "-L",         "-T",         "-F",     "-R",       "--dbname",   "--host",
+		"--port", "--username", "--variable", "--pset", "--output", "--log-file", NULL,
 	};
 	int acted = 0;
 	size_t i;
@@ -729,7 +909,8 @@ static void safety_psql(struct safety_ctx *cx, char **w, size_t n, int stdin_fed
 			safety_sql(cx, a + 2);
 			acted = 1;
 		} else if (strcmp(a, "-f") == 0 || strcmp(a, "--file") == 0 ||
-			   strncmp(a, "--file=", 7) == 0 || (strncmp(a, "-f", 2) == 0 && a[2] != '\0')) {
+			   strncmp(a, "--file=", 7) == 0 ||
+			   (strncmp(a, "-f", 2) == 0 && a[2] != '\0')) {
 			safety_mark(cx, 0, "psql -f", NULL);
 			acted = 1;
 			if (strcmp(a, "-f") == 0 || strcmp(a, "--file") == 0)
@@ -931,8 +1112,8 @@ static void safety_rm(struct safety_ctx *cx, char **w, size_t n)
 static void safety_docker(struct safety_ctx *cx, const char *prog, char **w, size_t n)
 {
 	static const char *const changing[] = {
-		"rm", "rmi", "stop", "kill", "restart", "run", "start", "pause", "unpause",
-		"update", "create", "prune", "cp", "commit", "push", NULL,
+		"rm",      "rmi",    "stop",   "kill",  "restart", "run",    "start", "pause",
+		"unpause", "update", "create", "prune", "cp",      "commit", "push",  NULL,
 	};
 	static const char *const groups[] = {
 		"system", "volume", "image", "container", "network", "builder", NULL,
@@ -996,8 +1177,8 @@ static void safety_shell_prog(struct safety_ctx *cx, char **w, size_t n, int std
 static void safety_ssh(struct safety_ctx *cx, char **w, size_t n, int stdin_fed)
 {
 	static const char *const valued[] = {
-		"-i", "-p", "-l", "-o", "-F", "-J", "-L", "-R", "-D", "-b", "-c", "-E", "-e",
-		"-I", "-m", "-O", "-Q", "-S", "-W", "-w", NULL,
+		"-i", "-p", "-l", "-o", "-F", "-J", "-L", "-R", "-D", "-b", "-c",
+		"-E", "-e", "-I", "-m", "-O", "-Q", "-S", "-W", "-w", NULL,
 	};
 	struct strbuf sb = { 0 };
 	size_t i = 0;
@@ -1042,18 +1223,19 @@ static void safety_words_sc(struct safety_ctx *cx, char **w, size_t n, int stdin
 			    const char *heredoc)
 {
 	static const char *const keywords[] = {
-		"if", "then", "else", "elif", "fi", "do", "done", "while", "until", "!", "{", "}",
-		"time", "esac", NULL,
+		"if",    "then", "else", "elif", "fi",   "do",   "done", "while",
+		"until", "!",    "{",    "}",    "time", "esac", NULL,
 	};
 	static const char *const headers[] = { "for", "select", "case", "[", "[[", "test", NULL };
 	static const char *const simple_changing[] = {
-		"mv", "dd", "truncate", "shred", "chmod", "chown", "chgrp", "kill", "pkill",
-		"killall", "reboot", "shutdown", "halt", "poweroff", "createdb", "vacuumdb",
-		"reindexdb", "clusterdb", "createuser", "dropuser", "mkfs", "iptables", NULL,
+		"mv",         "dd",       "truncate", "shred",    "chmod",     "chown",
+		"chgrp",      "kill",     "pkill",    "killall",  "reboot",    "shutdown",
+		"halt",       "poweroff", "createdb", "vacuumdb", "reindexdb", "clusterdb",
+		"createuser", "dropuser", "mkfs",     "iptables", NULL,
 	};
 	static const char *const pager[] = {
-		"top", "htop", "atop", "less", "more", "most", "vi", "vim", "nvim", "nano",
-		"emacs", "man", "k9s", "tmux", "screen", NULL,
+		"top",  "htop", "atop",  "less", "more", "most", "vi",     "vim",
+		"nvim", "nano", "emacs", "man",  "k9s",  "tmux", "screen", NULL,
 	};
 	char prog[64];
 	char why[96];
@@ -1113,9 +1295,9 @@ static void safety_words_sc(struct safety_ctx *cx, char **w, size_t n, int stdin
 		if (np > 0 && (strcmp(pos[0], "uninstall") == 0 || strcmp(pos[0], "delete") == 0 ||
 			       strcmp(pos[0], "del") == 0 || strcmp(pos[0], "un") == 0)) {
 			safety_mark(cx, 1, "helm uninstall", np > 1 ? pos[1] : NULL);
-		} else if (np > 0 && (strcmp(pos[0], "install") == 0 ||
-				      strcmp(pos[0], "upgrade") == 0 ||
-				      strcmp(pos[0], "rollback") == 0)) {
+		} else if (np > 0 &&
+			   (strcmp(pos[0], "install") == 0 || strcmp(pos[0], "upgrade") == 0 ||
+			    strcmp(pos[0], "rollback") == 0)) {
 			snprintf(why, sizeof(why), "helm %s", pos[0]);
 			safety_mark(cx, 0, why, NULL);
 		}
@@ -1174,9 +1356,10 @@ static void safety_words_sc(struct safety_ctx *cx, char **w, size_t n, int stdin
 			}
 	} else if (strcmp(prog, "systemctl") == 0 || strcmp(prog, "service") == 0) {
 		static const char *const subs[] = {
-			"restart", "stop", "start", "reload", "kill", "disable", "enable", "mask",
-			"unmask", "isolate", "reboot", "poweroff", "daemon-reload", "try-restart",
-			"reload-or-restart", NULL,
+			"restart", "stop",     "start",         "reload",      "kill",
+			"disable", "enable",   "mask",          "unmask",      "isolate",
+			"reboot",  "poweroff", "daemon-reload", "try-restart", "reload-or-restart",
+			NULL,
 		};
 		size_t i;
 
@@ -1254,18 +1437,21 @@ static void safety_sql_stmt(struct safety_ctx *cx, const char *s, const unsigned
 			    size_t n)
 {
 	static const char *const changing[] = {
-		"VACUUM", "REINDEX", "CREATE", "ANALYZE", "ANALYSE", "ALTER", "UPDATE", "INSERT",
-		"GRANT", "REVOKE", "CLUSTER", "REFRESH", "COMMENT", "SECURITY", "LOCK", "MERGE",
-		"CALL", "DO", "IMPORT", "LOAD", "REASSIGN", "CHECKPOINT", NULL,
+		"VACUUM",  "REINDEX",  "CREATE",   "ANALYZE",    "ANALYSE", "ALTER",
+		"UPDATE",  "INSERT",   "GRANT",    "REVOKE",     "CLUSTER", "REFRESH",
+		"COMMENT", "SECURITY", "LOCK",     "MERGE",      "CALL",    "DO",
+		"IMPORT",  "LOAD",     "REASSIGN", "CHECKPOINT", NULL,
 	};
 	static const char *const dml[] = { "INSERT", "UPDATE", "DELETE", "MERGE", NULL };
 	static const char *const skip_drop[] = {
-		"TABLE", "INDEX", "DATABASE", "SCHEMA", "VIEW", "MATERIALIZED", "SEQUENCE",
-		"FUNCTION", "ROLE", "USER", "EXTENSION", "TYPE", "TRIGGER", "IF", "EXISTS",
-		"CONCURRENTLY", "POLICY", "RULE", "PUBLICATION", "SUBSCRIPTION", "TABLESPACE",
-		"OWNED", "BY", "FOREIGN", "SERVER", "DOMAIN", "COLLATION", "AGGREGATE",
-		"OPERATOR", "PROCEDURE", "GROUP", "CAST", "LANGUAGE", "STATISTICS", "EVENT",
-		"ONLY", "FROM", NULL,
+		"TABLE",        "INDEX",     "DATABASE",  "SCHEMA",      "VIEW",
+		"MATERIALIZED", "SEQUENCE",  "FUNCTION",  "ROLE",        "USER",
+		"EXTENSION",    "TYPE",      "TRIGGER",   "IF",          "EXISTS",
+		"CONCURRENTLY", "POLICY",    "RULE",      "PUBLICATION", "SUBSCRIPTION",
+		"TABLESPACE",   "OWNED",     "BY",        "FOREIGN",     "SERVER",
+		"DOMAIN",       "COLLATION", "AGGREGATE", "OPERATOR",    "PROCEDURE",
+		"GROUP",        "CAST",      "LANGUAGE",  "STATISTICS",  "EVENT",
+		"ONLY",         "FROM",      NULL,
 	};
 	struct safety_tok toks[32];
 	size_t nt = 0, i = 0, k;
@@ -1287,8 +1473,9 @@ static void safety_sql_stmt(struct safety_ctx *cx, const char *s, const unsigned
 			       (isalnum((unsigned char)s[i + 1]) || s[i + 1] == '_' ||
 				ctx[i + 1] == RB_DQ)) {
 				i++;
-				while (i < n && (ctx[i] == RB_DQ || (ctx[i] == RB_CODE &&
-					(isalnum((unsigned char)s[i]) || s[i] == '_'))))
+				while (i < n && (ctx[i] == RB_DQ ||
+						 (ctx[i] == RB_CODE &&
+						  (isalnum((unsigned char)s[i]) || s[i] == '_'))))
 					i++;
 			}
 			toks[nt].s = s + st;
@@ -1304,12 +1491,14 @@ static void safety_sql_stmt(struct safety_ctx *cx, const char *s, const unsigned
 		int analyze = 0;
 
 		for (k = 1; k < nt && k < 4; k++)
-			if (safety_tok_is(&toks[k], "ANALYZE") || safety_tok_is(&toks[k], "ANALYSE"))
+			if (safety_tok_is(&toks[k], "ANALYZE") ||
+			    safety_tok_is(&toks[k], "ANALYSE"))
 				analyze = 1;
 		if (!analyze)
 			return;
-		for (k = 1; k < nt && !safety_tok_in(&toks[k], dml) &&
-			    !safety_tok_is(&toks[k], "CREATE") && !safety_tok_is(&toks[k], "SELECT");
+		for (k = 1;
+		     k < nt && !safety_tok_in(&toks[k], dml) &&
+		     !safety_tok_is(&toks[k], "CREATE") && !safety_tok_is(&toks[k], "SELECT");
 		     k++)
 			;
 		if (k >= nt)
@@ -1351,10 +1540,20 @@ static void safety_sql_stmt(struct safety_ctx *cx, const char *s, const unsigned
 static void safety_sql(struct safety_ctx *cx, const char *sql)
 {
 	static const char *const funcs[] = {
-		"pg_cancel_backend", "pg_terminate_backend", "pg_reload_conf",
-		"pg_rotate_logfile", "pg_stat_reset", "pg_stat_reset_shared",
-		"pg_stat_statements_reset", "setval", "pg_drop_replication_slot",
-		"pg_switch_wal", "pg_promote", "pg_create_restore_point", "lo_unlink", NULL,
+		"pg_cancel_backend",
+		"pg_terminate_backend",
+		"pg_reload_conf",
+		"pg_rotate_logfile",
+		"pg_stat_reset",
+		"pg_stat_reset_shared",
+		"pg_stat_statements_reset",
+		"setval",
+		"pg_drop_replication_slot",
+		"pg_switch_wal",
+		"pg_promote",
+		"pg_create_restore_point",
+		"lo_unlink",
+		NULL,
 	};
 	size_t n = strlen(sql);
 	unsigned char *ctx = runbook_scan(STEP_SQL, sql, n);
@@ -1369,7 +1568,8 @@ static void safety_sql(struct safety_ctx *cx, const char *sql)
 			while (i < n && (isalnum((unsigned char)sql[i]) || sql[i] == '_'))
 				i++;
 			for (f = 0; funcs[f] != NULL; f++)
-				if (strlen(funcs[f]) == i - s && strncasecmp(sql + s, funcs[f], i - s) == 0)
+				if (strlen(funcs[f]) == i - s &&
+				    strncasecmp(sql + s, funcs[f], i - s) == 0)
 					safety_mark(cx, 0, funcs[f], NULL);
 			continue;
 		}

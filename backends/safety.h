@@ -12,8 +12,8 @@ struct safety_verdict {
 	int changing;
 	int destructive;
 	int interactive;
-	char *target;  /* for destructive: the name to type (fresh), else NULL */
-	char *why;     /* short reason, e.g. "kubectl delete" (fresh), else NULL */
+	char *target; /* for destructive: the name to type (fresh), else NULL */
+	char *why;    /* short reason, e.g. "kubectl delete" (fresh), else NULL */
 };
 
 /* Classify command text of the given kind. Fills v (caller frees
@@ -37,7 +37,7 @@ struct safety_simple {
  * runbook_strip_comments) into simple commands and call fn for each, in
  * order; the commands inside $(...) and `...` are reported too, before
  * the command that contains them. */
-void safety_each_command(const char *text,
-			 void (*fn)(const struct safety_simple *sc, void *arg), void *arg);
+void safety_each_command(const char *text, void (*fn)(const struct safety_simple *sc, void *arg),
+			 void *arg);
 
 #endif

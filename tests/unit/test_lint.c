@@ -159,38 +159,59 @@ static void test_lint_rules(void **state)
 		int confirm;
 		const char *want; /* substring, or "" for clean */
 	} cases[] = {
-		{ STEP_SHELL, "redis-cli DEL \"fleet:*\"", 0, "DEL does not expand patterns like \"fleet:*\"" },
+		{ STEP_SHELL, "redis-cli DEL \"fleet:*\"", 0,
+		  "DEL does not expand patterns like \"fleet:*\"" },
 		{ STEP_SHELL, "redis-cli -h c -n 1 del 'user:?'", 0, "\"user:?\"" },
 		{ STEP_SHELL, "redis-cli DEL fleet:1 fleet:2", 0, "" },
-		{ STEP_SHELL, "redis-cli --scan --pattern 'fleet:*' | xargs -r redis-cli UNLINK", 0, "" },
+		{ STEP_SHELL, "redis-cli --scan --pattern 'fleet:*' | xargs -r redis-cli UNLINK", 0,
+		  "" },
 		{ STEP_REDIS, "DEL vehicle:*", 0, "\"vehicle:*\"" },
 		{ STEP_REDIS, "GET vehicle:*", 0, "" },
-		{ STEP_SQL, "SELECT total_time FROM pg_stat_statements;", 0, "total_time: renamed total_exec_time" },
+		{ STEP_SQL, "SELECT total_time FROM pg_stat_statements;", 0,
+		  "total_time: renamed total_exec_time" },
 		{ STEP_SQL, "SELECT max_time, stddev_time FROM pg_stat_statements;", 0,
 		  "max_time, stddev_time: renamed max_exec_time, stddev_exec_time" },
-		{ STEP_SQL, "SELECT total_exec_time, mean_exec_time FROM pg_stat_statements;", 0, "" },
+		{ STEP_SQL, "SELECT total_exec_time, mean_exec_time FROM pg_stat_statements;", 0,
+		  "" },
 		{ STEP_SQL, "SELECT total_time FROM my_stats;", 0, "" },
 		{ STEP_SQL, "-- total_time was renamed\nSELECT 1 FROM pg_stat_statements;", 0, "" },
-		{ STEP_SHELL, "psql -c 'SELECT mean_time FROM pg_stat_statements'", 0, "mean_time" },
-		{ STEP_SHELL, "pg_restore -d db /backups/latest.sql", 0, "pg_restore cannot read a plain SQL dump" },
-		{ STEP_SHELL, "pg_restore -d db < /backups/latest.SQL", 0, "pg_restore cannot read" },
+		{ STEP_SHELL, "psql -c 'SELECT mean_time FROM pg_stat_statements'", 0,
+		  "mean_time" },
+		{ STEP_SHELL, "pg_restore -d db /backups/latest.sql", 0,
+		  "pg_restore cannot read a plain SQL dump" },
+		{ STEP_SHELL, "pg_restore -d db < /backups/latest.SQL", 0,
+		  "pg_restore cannot read" },
 		{ STEP_SHELL, "pg_restore -d db /backups/latest.dump", 0, "" },
 		{ STEP_SHELL, "psql -d db -f /backups/latest.sql", 0, "" },
-		{ STEP_SHELL, "kafka-preferred-replica-election.sh --bootstrap-server x", 0, "removed in Kafka 3.0" },
-		{ STEP_SHELL, "/opt/kafka/bin/kafka-preferred-replica-election --zookeeper z", 0, "removed in Kafka 3.0" },
-		{ STEP_SHELL, "kafka-leader-election.sh --election-type preferred --all-topic-partitions", 0, "" },
+		{ STEP_SHELL, "kafka-preferred-replica-election.sh --bootstrap-server x", 0,
+		  "removed in Kafka 3.0" },
+		{ STEP_SHELL, "/opt/kafka/bin/kafka-preferred-replica-election --zookeeper z", 0,
+		  "removed in Kafka 3.0" },
+		{ STEP_SHELL,
+		  "kafka-leader-election.sh --election-type preferred --all-topic-partitions", 0,
+		  "" },
 		{ STEP_SHELL, "# kafka-preferred-replica-election.sh is gone\nls", 0, "" },
 		{ STEP_SHELL, "redis-cli FLUSHALL", 0, "FLUSHALL loses all keys" },
 		{ STEP_SHELL, "redis-cli flushdb", 0, "FLUSHDB loses all keys" },
 		{ STEP_SHELL, "redis-cli FLUSHALL", 1, "" },
 		{ STEP_REDIS, "FLUSHALL", 0, "FLUSHALL loses all keys" },
 		{ STEP_SHELL, "echo FLUSHALL", 0, "" },
-		{ STEP_SHELL, "kafka-consumer-groups.sh --group g --reset-offsets --to-latest --topic t --execute", 0,
-		  "(<!-- amconsole: confirm -->)|--to-latest skips every unconsumed message" },
-		{ STEP_SHELL, "kafka-consumer-groups.sh --group g --reset-offsets --to-earliest --all-topics --execute", 0,
-		  "--reset-offsets --execute moves" },
-		{ STEP_SHELL, "kafka-consumer-groups.sh --group g --reset-offsets --to-latest --topic t --dry-run", 0, "" },
-		{ STEP_SHELL, "kafka-consumer-groups.sh --group g --reset-offsets --to-latest --topic t --execute", 1, "" },
+		{ STEP_SHELL,
+		  "kafka-consumer-groups.sh --group g --reset-offsets --to-latest --topic t "
+		  "--execute",
+		  0, "(<!-- amconsole: confirm -->)|--to-latest skips every unconsumed message" },
+		{ STEP_SHELL,
+		  "kafka-consumer-groups.sh --group g --reset-offsets --to-earliest --all-topics "
+		  "--execute",
+		  0, "--reset-offsets --execute moves" },
+		{ STEP_SHELL,
+		  "kafka-consumer-groups.sh --group g --reset-offsets --to-latest --topic t "
+		  "--dry-run",
+		  0, "" },
+		{ STEP_SHELL,
+		  "kafka-consumer-groups.sh --group g --reset-offsets --to-latest --topic t "
+		  "--execute",
+		  1, "" },
 		{ STEP_SHELL, "- Update system packages\n- Rotate logs", 0, "checklist" },
 		{ STEP_SHELL, "- Update\nkubectl get pods", 0, "" },
 		{ STEP_PROMQL, "rate(x[5m]) - rate(y[5m])", 0, "" },
@@ -200,7 +221,8 @@ static void test_lint_rules(void **state)
 	(void)state;
 	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		char *got = test_lint_step(cases[i].kind, cases[i].cmd, cases[i].confirm);
-		int ok = cases[i].want[0] == '\0' ? got[0] == '\0' : strstr(got, cases[i].want) != NULL;
+		int ok = cases[i].want[0] == '\0' ? got[0] == '\0'
+						  : strstr(got, cases[i].want) != NULL;
 
 		if (!ok) {
 			print_error("case %zu: %s\n  got: %s\n", i, cases[i].cmd, got);
@@ -238,10 +260,8 @@ static void test_lint_clean_output(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_lint_seed),
-		cmocka_unit_test(test_lint_shipped_clean),
-		cmocka_unit_test(test_lint_unreadable),
-		cmocka_unit_test(test_lint_rules),
+		cmocka_unit_test(test_lint_seed),         cmocka_unit_test(test_lint_shipped_clean),
+		cmocka_unit_test(test_lint_unreadable),   cmocka_unit_test(test_lint_rules),
 		cmocka_unit_test(test_lint_clean_output),
 	};
 

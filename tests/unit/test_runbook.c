@@ -49,8 +49,7 @@ static const struct runbook_entry *test_runbook_find(const struct runbook_set *s
 	return NULL;
 }
 
-static const struct step *test_runbook_step_titled(const struct runbook_entry *e,
-						   const char *title)
+static const struct step *test_runbook_step_titled(const struct runbook_entry *e, const char *title)
 {
 	size_t i;
 
@@ -72,8 +71,8 @@ static struct runbook_set test_runbook_parse_str(const char *md)
 
 static const char *const test_runbook_symptoms[] = {
 	"Service Startup Issues",  "Database Performance Issues",
-	"Message Queue Issues",	   "Network Connectivity Issues",
-	"Storage Issues",	   "Authentication & Authorization Issues",
+	"Message Queue Issues",    "Network Connectivity Issues",
+	"Storage Issues",          "Authentication & Authorization Issues",
 	"Performance Degradation", "Data Consistency Issues",
 };
 
@@ -81,12 +80,17 @@ static const char *const test_runbook_symptoms[] = {
 static void test_runbook_check_structure(const struct runbook_set *set)
 {
 	static const char *const procedures[] = {
-		"Monitoring & Alerting", "Log Analysis", "Recovery Procedures",
+		"Monitoring & Alerting",
+		"Log Analysis",
+		"Recovery Procedures",
 		"Preventive Measures",
 	};
 	static const char *const references[] = {
-		"Overview", "Quick Reference", "System Architecture Overview",
-		"Escalation Procedures", "Documentation Updates",
+		"Overview",
+		"Quick Reference",
+		"System Architecture Overview",
+		"Escalation Procedures",
+		"Documentation Updates",
 	};
 	size_t i, nsym = 0;
 
@@ -262,9 +266,8 @@ static void test_runbook_seed_other_steps(void **state)
 	e = test_runbook_find(&set, "Log Analysis");
 	assert_int_equal(e->nsteps, 10);
 	st = &e->steps[2];
-	assert_string_equal(st->title,
-			    "Persistent logs (if using log aggregation) \xe2\x80\x94 "
-			    "Elasticsearch/Fluentd setup");
+	assert_string_equal(st->title, "Persistent logs (if using log aggregation) \xe2\x80\x94 "
+				       "Elasticsearch/Fluentd setup");
 	assert_string_equal(st->command, "kubectl logs fluentd-<pod-id> -n logging");
 	assert_int_equal(st->line, 542);
 	assert_string_equal(st->placeholders[0].env, "POD_ID");
@@ -347,7 +350,8 @@ static void test_runbook_seed_reference_text(void **state)
 	(void)state;
 	test_runbook_load(&set, SEED);
 	e = test_runbook_find(&set, "Escalation Procedures");
-	assert_non_null(strstr(e->text, "P0 - Critical (System Down)\n- Response Time: 15 minutes"));
+	assert_non_null(
+		strstr(e->text, "P0 - Critical (System Down)\n- Response Time: 15 minutes"));
 	assert_non_null(strstr(e->text, "  1. Page on-call engineer\n"));
 	assert_non_null(strstr(e->text, "    P0/P1 Issues:"));
 	assert_null(strstr(e->text, "**"));
@@ -366,18 +370,17 @@ static void test_runbook_matches(void **state)
 
 	(void)state;
 	test_runbook_load(&set, SEED);
-	assert_true(runbook_entry_matches(test_runbook_find(&set, "Service Startup Issues"),
-					  "crash"));
+	assert_true(
+		runbook_entry_matches(test_runbook_find(&set, "Service Startup Issues"), "crash"));
 	assert_true(runbook_entry_matches(test_runbook_find(&set, "Service Startup Issues"),
 					  "CRASHLOOP"));
 	assert_false(runbook_entry_matches(test_runbook_find(&set, "Storage Issues"), "crash"));
 	assert_true(runbook_entry_matches(test_runbook_find(&set, "Message Queue Issues"), "lag"));
 	assert_true(runbook_entry_matches(
 		test_runbook_find(&set, "Authentication & Authorization Issues"), "401"));
-	assert_true(runbook_entry_matches(test_runbook_find(&set, "Storage Issues"),
-					  "  pvc   disk "));
-	assert_false(runbook_entry_matches(test_runbook_find(&set, "Storage Issues"),
-					   "pvc kafka"));
+	assert_true(
+		runbook_entry_matches(test_runbook_find(&set, "Storage Issues"), "  pvc   disk "));
+	assert_false(runbook_entry_matches(test_runbook_find(&set, "Storage Issues"), "pvc kafka"));
 	assert_true(runbook_entry_matches(test_runbook_find(&set, "Storage Issues"), ""));
 	assert_true(runbook_entry_matches(test_runbook_find(&set, "Storage Issues"), NULL));
 	runbook_set_free(&set);
@@ -485,7 +488,8 @@ static void test_runbook_annotations(void **state)
 	st = &e->steps[0];
 	assert_true(st->destructive);
 	assert_true(st->confirm_note);
-	assert_string_equal(st->confirm_text, "Drops every key; the cache refills from PostgreSQL.");
+	assert_string_equal(st->confirm_text,
+			    "Drops every key; the cache refills from PostgreSQL.");
 	assert_string_equal(st->target, "cache");
 	assert_int_equal(st->nwarnings, 0);
 	assert_true(e->steps[1].confirm_note); /* block annotation covers every step */
@@ -555,7 +559,8 @@ static void test_runbook_placeholders(void **state)
 	st = &e->steps[3];
 	assert_int_equal(st->nplaceholders, 1);
 	s = runbook_step_script(st);
-	assert_string_equal(s, "kubectl logs fluentd-\"${POD_ID}\" -n logging # see <comment-token>");
+	assert_string_equal(s,
+			    "kubectl logs fluentd-\"${POD_ID}\" -n logging # see <comment-token>");
 	free(s);
 
 	st = &e->steps[4];
@@ -595,9 +600,14 @@ static void test_runbook_step_env(void **state)
 	char *long_name;
 	const char *ok[] = { "fleet-manager-7d9f", "a b;c", "s3cr3t" };
 	const char *bad[][3] = {
-		{ "", "x", "t" },	  { "$(id)", "x", "t" }, { "Foo_Bar", "x", "t" },
-		{ "a..b", "x", "t" },	  { "-a", "x", "t" },	 { "a-", "x", "t" },
-		{ "ok", "two\nlines", "t" }, { "ok", "x", "" },
+		{ "", "x", "t" },
+		{ "$(id)", "x", "t" },
+		{ "Foo_Bar", "x", "t" },
+		{ "a..b", "x", "t" },
+		{ "-a", "x", "t" },
+		{ "a-", "x", "t" },
+		{ "ok", "two\nlines", "t" },
+		{ "ok", "x", "" },
 	};
 	size_t i;
 
@@ -694,7 +704,8 @@ static void test_runbook_dump_json(void **state)
 	assert_true(cJSON_IsFalse(cJSON_GetObjectItemCaseSensitive(st, "interactive")));
 	assert_int_equal(cJSON_GetObjectItemCaseSensitive(st, "line")->valueint, 58);
 	assert_string_equal(
-		cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(st, "placeholders"), 0)->valuestring,
+		cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(st, "placeholders"), 0)
+			->valuestring,
 		"<pod-name>");
 	assert_true(cJSON_IsArray(cJSON_GetObjectItemCaseSensitive(st, "warnings")));
 	assert_non_null(cJSON_GetObjectItemCaseSensitive(st, "command"));
@@ -780,7 +791,8 @@ static void test_runbook_hostile(void **state)
 		"```bash\n",
 		"# T\n\n```bash\n# only a comment\n```\n",
 		"## A\n### Symptoms\n- x\n## B\n#### Diagnostic Steps\n```sh\nls\n```\n",
-		"## P\n\n<!-- amconsole: confirm=\"unterminated -->\n```bash\nredis-cli FLUSHALL\n```\n",
+		"## P\n\n<!-- amconsole: confirm=\"unterminated -->\n```bash\nredis-cli "
+		"FLUSHALL\n```\n",
 		"## P\n\n<!-- amconsole: target= timeout= = , -->\n```bash\nrm -rf /\n```\n",
 		"## P\n\n```bash\ncat <<'E'\n<pod-name>\nE\necho $(( 1 + $(echo ')' ) ))\n```\n",
 		"## P\n\n```bash\n\\\n```\n```sql\n$a$ unterminated\n```\n```sql\n/* open\n```\n",
@@ -798,9 +810,9 @@ static void test_runbook_hostile(void **state)
 	for (i = 0; i < sizeof(inputs) / sizeof(inputs[0]); i++) {
 		char err[128];
 
-		assert_int_equal(runbook_parse(&set, "h.md", inputs[i], strlen(inputs[i]), err,
-					       sizeof(err)),
-				 0);
+		assert_int_equal(
+			runbook_parse(&set, "h.md", inputs[i], strlen(inputs[i]), err, sizeof(err)),
+			0);
 		json = runbook_dump_json(&set);
 		free(json);
 		runbook_set_free(&set);
