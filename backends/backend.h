@@ -14,7 +14,7 @@
  * before its next poll. kind and the payload are backend-defined. */
 struct backend_request {
 	int kind;
-	char *arg;          /* owned by the request; freed by the runner */
+	char *arg; /* owned by the request; freed by the runner */
 };
 
 struct backend {
@@ -28,8 +28,7 @@ struct backend {
 	 * in err ("connection refused"). Runs on the worker thread only. */
 	int (*poll)(void *state, void **snap, char *err, size_t errlen);
 	/* Optional: act on a request (worker thread). 0 or -1 + err. */
-	int (*request)(void *state, const struct backend_request *req, char *err,
-		       size_t errlen);
+	int (*request)(void *state, const struct backend_request *req, char *err, size_t errlen);
 	/* Release state; worker thread, after the last poll. */
 	void (*close)(void *state);
 	/* Free one snapshot; any thread. */

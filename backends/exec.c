@@ -346,8 +346,7 @@ static void exec_errf(char *err, size_t errlen, const char *what, int e)
 		snprintf(err, errlen, "%s: %s", what, strerror(e));
 }
 
-struct exec_job *exec_start(const struct exec_spec *spec, int wake_fd, char *err,
-			    size_t errlen)
+struct exec_job *exec_start(const struct exec_spec *spec, int wake_fd, char *err, size_t errlen)
 {
 	const char *shell = spec->shell != NULL ? spec->shell : EXEC_DEFAULT_SHELL;
 	struct exec_job *job;

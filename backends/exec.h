@@ -22,22 +22,22 @@ enum exec_state {
 };
 
 struct exec_spec {
-	const char *shell;        /* absolute path; NULL means /bin/sh */
-	const char *command;      /* passed as the -c argument, unchanged */
-	const char *const *env;   /* extra "NAME=VALUE" entries, NULL-terminated, may be NULL */
-	double timeout;           /* seconds; <= 0 means 300 */
-	size_t output_cap;        /* bytes kept (the newest); 0 means 1 MiB */
+	const char *shell;      /* absolute path; NULL means /bin/sh */
+	const char *command;    /* passed as the -c argument, unchanged */
+	const char *const *env; /* extra "NAME=VALUE" entries, NULL-terminated, may be NULL */
+	double timeout;         /* seconds; <= 0 means 300 */
+	size_t output_cap;      /* bytes kept (the newest); 0 means 1 MiB */
 };
 
 struct exec_status {
 	enum exec_state state;
 	int exit_code;
 	int term_signal;
-	double started;      /* wall time */
-	double duration;     /* seconds so far, or total when finished */
-	size_t total_bytes;  /* bytes the child wrote */
-	size_t dropped;      /* bytes dropped because of the cap */
-	int pid;             /* the child's pid, which is also its process group */
+	double started;     /* wall time */
+	double duration;    /* seconds so far, or total when finished */
+	size_t total_bytes; /* bytes the child wrote */
+	size_t dropped;     /* bytes dropped because of the cap */
+	int pid;            /* the child's pid, which is also its process group */
 	char error[200];
 };
 
@@ -45,8 +45,7 @@ struct exec_job;
 
 /* Start a background job; writes one byte to wake_fd when output arrives
  * or the job ends. NULL + err if fork/pipe fails. UI thread. */
-struct exec_job *exec_start(const struct exec_spec *spec, int wake_fd, char *err,
-			    size_t errlen);
+struct exec_job *exec_start(const struct exec_spec *spec, int wake_fd, char *err, size_t errlen);
 /* Copy the status; move output that arrived since the last call into out
  * (appended). Returns 1 when something changed. Any thread. Between two
  * calls the job keeps at most output_cap bytes (the newest; st->dropped

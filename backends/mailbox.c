@@ -90,8 +90,7 @@ void mailbox_put(struct mailbox *mb, void *snap, double fetch_ms, double next_re
 	mailbox_wake(mb);
 }
 
-void mailbox_put_error(struct mailbox *mb, const char *error, double fetch_ms,
-		       double next_retry)
+void mailbox_put_error(struct mailbox *mb, const char *error, double fetch_ms, double next_retry)
 {
 	pthread_mutex_lock(&mb->lock);
 	mb->st.state = MAILBOX_ERROR;

@@ -41,8 +41,7 @@ void mailbox_free(struct mailbox *mb);
 void mailbox_put(struct mailbox *mb, void *snap, double fetch_ms, double next_retry);
 /* Worker: publish a failed attempt (failures + 1); the last data stays
  * with the UI and an untaken snapshot stays takeable. */
-void mailbox_put_error(struct mailbox *mb, const char *error, double fetch_ms,
-		       double next_retry);
+void mailbox_put_error(struct mailbox *mb, const char *error, double fetch_ms, double next_retry);
 /* UI: copy the status out; if a snapshot newer than the last take is
  * waiting, move it to *snap (caller owns it) and return 1, else 0. */
 int mailbox_take(struct mailbox *mb, void **snap, struct mailbox_status *st);

@@ -161,8 +161,7 @@ static void *runner_main(void *p)
 }
 
 struct runner *runner_start(const struct backend *be, const void *arg,
-			    const struct runner_opts *opts, int wake_fd, char *err,
-			    size_t errlen)
+			    const struct runner_opts *opts, int wake_fd, char *err, size_t errlen)
 {
 	struct runner *r;
 	pthread_condattr_t ca;

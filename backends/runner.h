@@ -22,8 +22,7 @@ struct runner_opts {
 /* Open the backend with arg and start its thread. Returns NULL and fills
  * err when open fails. wake_fd as for mailbox_new. Main thread. */
 struct runner *runner_start(const struct backend *be, const void *arg,
-			    const struct runner_opts *opts, int wake_fd, char *err,
-			    size_t errlen);
+			    const struct runner_opts *opts, int wake_fd, char *err, size_t errlen);
 /* The runner's mailbox (owned by the runner). */
 struct mailbox *runner_mailbox(struct runner *r);
 const struct backend *runner_backend(const struct runner *r);

@@ -26,8 +26,8 @@ struct keymap_entry {
 };
 
 struct panel_ops {
-	const char *name;   /* "runbook": used by :commands and tests */
-	const char *title;  /* shown in the border and the tab bar */
+	const char *name;  /* "runbook": used by :commands and tests */
+	const char *title; /* shown in the border and the tab bar */
 	const struct keymap_entry *keys;
 	void *(*create)(struct app *app);
 	void (*destroy)(void *self);

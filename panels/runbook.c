@@ -99,28 +99,28 @@ static const struct keymap_entry runbook_output_keys[] = {
 struct runbook_step_state {
 	enum runbook_status status;
 	int exit_code;
-	double started;   /* wall time */
+	double started; /* wall time */
 	double duration;
 	struct strbuf out;
 	size_t dropped;
 	char *note;
-	char *edited;     /* the operator's edited command, or NULL */
-	char *ran;        /* the resolved command, secrets masked, as run */
+	char *edited; /* the operator's edited command, or NULL */
+	char *ran;    /* the resolved command, secrets masked, as run */
 };
 
 /* A run being prepared: placeholder values being collected. */
 struct runbook_pending {
 	int active;
 	size_t step;
-	size_t next;        /* next placeholder to ask for */
+	size_t next; /* next placeholder to ask for */
 	char **values;
-	struct step copy;   /* the step as it will run (edited command) */
+	struct step copy; /* the step as it will run (edited command) */
 	struct safety_verdict verdict;
 	char **env;
 	char *script;
-	char *resolved;     /* for display and audit */
+	char *resolved; /* for display and audit */
 	char *target;
-	const char *retry;  /* why the last value was refused, or NULL */
+	const char *retry; /* why the last value was refused, or NULL */
 };
 
 struct runbook_panel {
@@ -129,13 +129,13 @@ struct runbook_panel {
 	enum runbook_mode mode;
 	struct table picker;
 	struct table steps;
-	long entry;         /* opened entry, or -1 */
+	long entry; /* opened entry, or -1 */
 	struct runbook_step_state *st;
 	size_t nst;
 	struct exec_job *job;
 	size_t job_step;
 	struct runbook_pending pend;
-	long out_top;       /* first output line shown; -1 follows the end */
+	long out_top; /* first output line shown; -1 follows the end */
 	char search[256];
 	char filter[256];
 };
@@ -147,11 +147,8 @@ static const struct table_column runbook_picker_cols[] = {
 };
 
 static const struct table_column runbook_step_cols[] = {
-	{ "#", 3, 1 },
-	{ "STATUS", 10, 0 },
-	{ "SAFETY", 11, 0 },
-	{ "KIND", 6, 0 },
-	{ "TITLE", 0, 0 },
+	{ "#", 3, 1 },    { "STATUS", 10, 0 }, { "SAFETY", 11, 0 },
+	{ "KIND", 6, 0 }, { "TITLE", 0, 0 },
 };
 
 static const char *runbook_status_name(const struct runbook_step_state *s, char *buf, size_t n)
@@ -204,8 +201,9 @@ static enum role runbook_status_role(enum runbook_status s)
 
 static const char *runbook_entry_type(const struct runbook_entry *e)
 {
-	return e->type == ENTRY_SYMPTOM ? "symptom" : e->type == ENTRY_PROCEDURE ? "procedure"
-										: "reference";
+	return e->type == ENTRY_SYMPTOM     ? "symptom"
+	       : e->type == ENTRY_PROCEDURE ? "procedure"
+					    : "reference";
 }
 
 static void runbook_fill_picker(struct runbook_panel *rp)
@@ -334,8 +332,8 @@ static void runbook_pending_clear(struct runbook_pending *p)
 }
 
 static void runbook_audit(struct runbook_panel *rp, const char *event, size_t step,
-			  const char *command, const char *status, int exit_code,
-			  double duration, const char *reason, const char *target)
+			  const char *command, const char *status, int exit_code, double duration,
+			  const char *reason, const char *target)
 {
 	const struct runbook_entry *e = &rp->set->entries[rp->entry];
 	struct audit_event ev = { 0 };
@@ -394,7 +392,8 @@ static void runbook_open(struct runbook_panel *rp)
 		return;
 	if (i != rp->entry) {
 		if (rp->job != NULL) {
-			app_message(rp->app, ROLE_WARN, "a step is still running: x stops it first");
+			app_message(rp->app, ROLE_WARN,
+				    "a step is still running: x stops it first");
 			return;
 		}
 		runbook_free_states(rp);
@@ -430,9 +429,9 @@ static char *runbook_resolve_display(const struct step *s, char *const *values)
 		}
 		if (blen > 0) {
 			strbuf_puts(&sb, s->placeholders[best].secret || values == NULL ||
-						 values[best] == NULL
-					 ? "***"
-					 : values[best]);
+							 values[best] == NULL
+						 ? "***"
+						 : values[best]);
 			p += blen;
 		} else {
 			strbuf_putc(&sb, *p++);
@@ -581,16 +580,19 @@ static void runbook_prepare(struct runbook_panel *rp, size_t i, const char *edit
 	struct runbook_pending *p = &rp->pend;
 
 	if (rp->job != NULL) {
-		app_message(rp->app, ROLE_WARN, "step %zu is still running: x stops it", rp->job_step + 1);
+		app_message(rp->app, ROLE_WARN, "step %zu is still running: x stops it",
+			    rp->job_step + 1);
 		return;
 	}
 	if (s->kind != STEP_SHELL) {
 		if (s->kind == STEP_YAML)
 			app_message(rp->app, ROLE_NORMAL,
-				    "a yaml step is shown and copied (c); it is applied only through an explicit action");
+				    "a yaml step is shown and copied (c); it is applied only "
+				    "through an explicit action");
 		else
 			app_message(rp->app, ROLE_NORMAL,
-				    "%s steps run natively once their backend is configured; c copies it",
+				    "%s steps run natively once their backend is configured; c "
+				    "copies it",
 				    runbook_kind_name(s->kind));
 		return;
 	}
@@ -662,13 +664,14 @@ static void runbook_start(struct runbook_panel *rp)
 		} else {
 			ss->exit_code = st.exit_code;
 			ss->status = st.state == EXEC_EXITED && st.exit_code == 0 ? RUNBOOK_OK
-										 : RUNBOOK_FAILED;
-			strbuf_puts(&ss->out, "(interactive step: its output went to the terminal)\n");
+										  : RUNBOOK_FAILED;
+			strbuf_puts(&ss->out,
+				    "(interactive step: its output went to the terminal)\n");
 		}
 		ss->duration = st.duration;
 		runbook_audit(rp, "end", p->step, p->resolved,
-			      ss->status == RUNBOOK_OK ? "ok" : "failed", ss->exit_code, ss->duration,
-			      NULL, p->target);
+			      ss->status == RUNBOOK_OK ? "ok" : "failed", ss->exit_code,
+			      ss->duration, NULL, p->target);
 		runbook_pending_clear(p);
 		runbook_fill_steps(rp);
 		return;
@@ -858,7 +861,8 @@ static void runbook_write_transcript(struct runbook_panel *rp)
 				continue;
 			fprintf(f, "\n### %zu. ", i + 1);
 			runbook_md_text(f, e->steps[i].title[0] ? e->steps[i].title : "(untitled)");
-			fprintf(f, "\n\n- Status: %s\n", runbook_status_name(ss, sbuf, sizeof sbuf));
+			fprintf(f, "\n\n- Status: %s\n",
+				runbook_status_name(ss, sbuf, sizeof sbuf));
 			if (ss->started > 0) {
 				gmtime_r(&started, &st);
 				strftime(t, sizeof t, "%H:%M:%S UTC", &st);
@@ -870,7 +874,8 @@ static void runbook_write_transcript(struct runbook_panel *rp)
 				fputc('\n', f);
 			}
 			fputs("\nCommand:\n\n", f);
-			runbook_md_block(f, ss->ran != NULL ? ss->ran : e->steps[i].command, 200, 0);
+			runbook_md_block(f, ss->ran != NULL ? ss->ran : e->steps[i].command, 200,
+					 0);
 			if (ss->out.len > 0) {
 				fputs("\nOutput (last lines):\n\n", f);
 				runbook_md_block(f, ss->out.buf, 20, 1);
@@ -1100,8 +1105,8 @@ static const struct keymap_entry *runbook_mode_keys(void *self)
 
 /* Draw multi-line text from line `top` (-1: the end) into v; lines
  * matching search are painted as matches. Returns lines in text. */
-static long runbook_draw_lines(const struct view *v, int y0, const char *text, size_t len,
-			       long top, const char *search, enum role role)
+static long runbook_draw_lines(const struct view *v, int y0, const char *text, size_t len, long top,
+			       const char *search, enum role role)
 {
 	long total = 0, first, line = 0;
 	size_t i, start = 0;
@@ -1197,7 +1202,8 @@ static void runbook_draw_detail(struct runbook_panel *rp, const struct view *v)
 		char dur[32];
 
 		util_fmt_duration(dur, sizeof dur, ss->duration);
-		snprintf(buf, sizeof buf, " output: %s%s%s ", runbook_status_name(ss, sbuf, sizeof sbuf),
+		snprintf(buf, sizeof buf, " output: %s%s%s ",
+			 runbook_status_name(ss, sbuf, sizeof sbuf),
 			 ss->status != RUNBOOK_NOT_RUN ? ", " : "",
 			 ss->status != RUNBOOK_NOT_RUN ? dur : "");
 		draw_hline(v, y, ROLE_BORDER);
@@ -1279,8 +1285,9 @@ static void runbook_draw(void *self, const struct view *v, int focused)
 
 	if (rp->set == NULL || rp->set->nentries == 0) {
 		draw_label(v, 0, 0, ROLE_WARN, "No runbooks loaded.");
-		draw_label(v, 1, 0, ROLE_NORMAL,
-			   "Install them (make install) or pass --runbooks DIR; see man amconsole.");
+		draw_label(
+			v, 1, 0, ROLE_NORMAL,
+			"Install them (make install) or pass --runbooks DIR; see man amconsole.");
 		return;
 	}
 	if (wide) {

@@ -29,11 +29,8 @@ static const struct keymap_entry sources_keys[] = {
 };
 
 static const struct table_column sources_cols[] = {
-	{ "SOURCE", 13, 0 },
-	{ "STATE", 12, 0 },
-	{ "AGE", 7, 1 },
-	{ "FETCH", 8, 1 },
-	{ "DETAIL", 0, 0 },
+	{ "SOURCE", 13, 0 }, { "STATE", 12, 0 }, { "AGE", 7, 1 },
+	{ "FETCH", 8, 1 },   { "DETAIL", 0, 0 },
 };
 
 struct sources_panel {
@@ -41,7 +38,7 @@ struct sources_panel {
 	struct table table;
 	struct runner *selftest;
 	struct selftest_arg selftest_arg;
-	struct selftest_snap *snap;   /* the last snapshot taken */
+	struct selftest_snap *snap; /* the last snapshot taken */
 	struct mailbox_status status;
 	unsigned long seen_generation;
 	long last_second;
@@ -124,29 +121,35 @@ static void sources_config_rows(struct sources_panel *sp)
 	char buf[512];
 
 	if (c->kubeconfig != NULL || c->kube_context != NULL)
-		snprintf(buf, sizeof buf, "configured (%s%s%s); the pods panel arrives with its backend",
+		snprintf(buf, sizeof buf,
+			 "configured (%s%s%s); the pods panel arrives with its backend",
 			 c->kubeconfig ? c->kubeconfig : "", c->kube_context ? " context " : "",
 			 c->kube_context ? c->kube_context : "");
 	else
-		snprintf(buf, sizeof buf, "not configured: set kubernetes.kubeconfig or KUBECONFIG");
+		snprintf(buf, sizeof buf,
+			 "not configured: set kubernetes.kubeconfig or KUBECONFIG");
 	sources_row(sp, "k8s", "kubernetes", c->kubeconfig ? "configured" : "-", "", "", buf,
 		    c->kubeconfig ? ROLE_NORMAL : ROLE_DIM);
-	sources_row(sp, "pg", "postgres", c->pg_conninfo ? "configured" : "-", "", "",
-		    c->pg_conninfo ? "configured (conninfo set); the slow-query panel arrives with its backend"
-				   : "not configured: set postgres.conninfo or PGHOST/PGDATABASE",
-		    c->pg_conninfo ? ROLE_NORMAL : ROLE_DIM);
+	sources_row(
+		sp, "pg", "postgres", c->pg_conninfo ? "configured" : "-", "", "",
+		c->pg_conninfo
+			? "configured (conninfo set); the slow-query panel arrives with its backend"
+			: "not configured: set postgres.conninfo or PGHOST/PGDATABASE",
+		c->pg_conninfo ? ROLE_NORMAL : ROLE_DIM);
 	snprintf(buf, sizeof buf, "%zu instance(s)%s", c->nredis,
 		 c->nredis ? "; the cache panel arrives with its backend"
 			   : " - not configured: set redis.instances or REDIS_URL");
 	sources_row(sp, "redis", "redis", c->nredis ? "configured" : "-", "", "", buf,
 		    c->nredis ? ROLE_NORMAL : ROLE_DIM);
 	sources_row(sp, "kafka", "kafka", c->kafka_bootstrap ? "configured" : "-", "", "",
-		    c->kafka_bootstrap ? "configured; the lag panel arrives with its backend"
-				       : "not configured: set kafka.bootstrap or KAFKA_BOOTSTRAP_SERVERS",
+		    c->kafka_bootstrap
+			    ? "configured; the lag panel arrives with its backend"
+			    : "not configured: set kafka.bootstrap or KAFKA_BOOTSTRAP_SERVERS",
 		    c->kafka_bootstrap ? ROLE_NORMAL : ROLE_DIM);
 	sources_row(sp, "am", "alertmanager", c->nalertmanager_urls ? "configured" : "-", "", "",
-		    c->nalertmanager_urls ? "configured; the alerts panel arrives with its backend"
-					  : "not configured: set alertmanager.urls or ALERTMANAGER_URL",
+		    c->nalertmanager_urls
+			    ? "configured; the alerts panel arrives with its backend"
+			    : "not configured: set alertmanager.urls or ALERTMANAGER_URL",
 		    c->nalertmanager_urls ? ROLE_NORMAL : ROLE_DIM);
 	sources_row(sp, "prom", "prometheus", c->prometheus_url ? "configured" : "-", "", "",
 		    c->prometheus_url ? "configured; promql steps run natively with its backend"

@@ -90,7 +90,7 @@ enum app_dialog { DIALOG_NONE, DIALOG_CONFIRM, DIALOG_SEVERITY, DIALOG_HELP };
 struct app_panel {
 	const struct panel_ops *ops;
 	void *self;
-	struct view view;  /* outer (with border) at the last layout; h = 0 hidden */
+	struct view view; /* outer (with border) at the last layout; h = 0 hidden */
 	char filter[PROMPT_MAX];
 };
 
@@ -382,8 +382,7 @@ char *app_edit(struct app *a, const char *text)
 	spec.command = "${VISUAL:-${EDITOR:-vi}} \"$AM_EDIT_FILE\"";
 	spec.env = (const char *const *)envv;
 	screen_suspend();
-	if (exec_run_foreground(&spec, &st) == 0 && st.state == EXEC_EXITED &&
-	    st.exit_code == 0) {
+	if (exec_run_foreground(&spec, &st) == 0 && st.state == EXEC_EXITED && st.exit_code == 0) {
 		fd = open(path, O_RDONLY | O_CLOEXEC);
 		while (fd >= 0 && (n = read(fd, buf, sizeof buf)) > 0 && sb.len < 256 * 1024)
 			strbuf_append(&sb, buf, (size_t)n);
@@ -746,8 +745,7 @@ static void app_draw(struct app *a)
 	case DIALOG_CONFIRM:
 		i = app_draw_confirm(a, rows, cols);
 		if (i >= 0) {
-			struct view box = app_centered(rows, cols,
-						       (int)a->confirm.nbody + 7, 100);
+			struct view box = app_centered(rows, cols, (int)a->confirm.nbody + 7, 100);
 
 			curx = i;
 			cury = box.y + 1 + (int)a->confirm.nbody + 2;
@@ -809,8 +807,9 @@ static void app_ask_quit(struct app *a)
 		"A runbook step is still running.",
 		"Quitting stops it (SIGTERM to its process group, then SIGKILL).",
 	};
-	struct app_confirm c = { "Quit amconsole?", body, 2, NULL, "Quit", 1,
-				 app_quit_confirmed, a };
+	struct app_confirm c = {
+		"Quit amconsole?", body, 2, NULL, "Quit", 1, app_quit_confirmed, a
+	};
 
 	if (!app_any_busy(a)) {
 		a->quit = 1;
@@ -831,7 +830,10 @@ static void app_set_severity(struct app *a, int sev)
 		a->severity = sev;
 		app_message(a, ROLE_SEV_P0 + sev, "incident %s %s: response target %s",
 			    app_sev[sev].name, app_sev[sev].label,
-			    sev == 0 ? "15 min" : sev == 1 ? "1 h" : sev == 2 ? "4 h" : "24 h");
+			    sev == 0   ? "15 min"
+			    : sev == 1 ? "1 h"
+			    : sev == 2 ? "4 h"
+				       : "24 h");
 	}
 	a->dirty = 1;
 }
@@ -873,7 +875,8 @@ static void app_command(struct app *a, const char *cmdline)
 		dirs[1] = AM_DATADIR "/themes";
 		dirs[2] = NULL;
 		if (arg[0] == '\0') {
-			app_message(a, ROLE_NORMAL, "theme: %s (default, light, high-contrast, mono, or a file)",
+			app_message(a, ROLE_NORMAL,
+				    "theme: %s (default, light, high-contrast, mono, or a file)",
 				    a->theme.name);
 		} else if (theme_load(arg, (const char *const *)dirs, &t, err, sizeof err) != 0) {
 			app_message(a, ROLE_ERROR, "%s", err);
@@ -907,7 +910,8 @@ static void app_command(struct app *a, const char *cmdline)
 		screen_invalidate();
 	} else {
 		app_message(a, ROLE_ERROR,
-			    "unknown command ':%s' (theme, runbook, severity, zoom, help, quit)", cmd);
+			    "unknown command ':%s' (theme, runbook, severity, zoom, help, quit)",
+			    cmd);
 	}
 	a->dirty = 1;
 }
@@ -944,7 +948,8 @@ static void app_key_dialog(struct app *a, int key)
 			if (strcmp(a->line.buf, a->confirm.type) == 0)
 				app_confirm_finish(a, 1);
 			else
-				app_message(a, ROLE_WARN, "the typed text does not match; Esc cancels");
+				app_message(a, ROLE_WARN,
+					    "the typed text does not match; Esc cancels");
 			return;
 		}
 		prompt_key(&a->line, key);
@@ -1210,7 +1215,8 @@ int app_run(struct app *a)
 			if (a->panels[i].ops->update != NULL &&
 			    a->panels[i].ops->update(a->panels[i].self))
 				a->dirty = 1;
-		if ((a->severity >= 0 || app_any_busy(a)) && (long)util_wall() != (long)a->last_tick) {
+		if ((a->severity >= 0 || app_any_busy(a)) &&
+		    (long)util_wall() != (long)a->last_tick) {
 			a->last_tick = util_wall();
 			a->dirty = 1;
 		}

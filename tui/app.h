@@ -63,13 +63,11 @@ int app_severity(const struct app *a, double *since);
 /* The state directory ($XDG_STATE_HOME/amconsole), created on demand. */
 const char *app_state_dir(struct app *a);
 
-
-
 /* For main: build the shell over a loaded configuration, theme and
  * runbooks (the app borrows them; they must outlive it). NULL + err if
  * the terminal cannot be set up. */
-struct app *app_new(const struct config *c, const struct theme *t,
-		    const struct runbook_set *rb, char *err, size_t errlen);
+struct app *app_new(const struct config *c, const struct theme *t, const struct runbook_set *rb,
+		    char *err, size_t errlen);
 /* Run the event loop until quit; returns the exit status (0, or 128 +
  * signal after SIGTERM/SIGHUP). Restores the terminal before returning. */
 int app_run(struct app *a);

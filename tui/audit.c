@@ -216,7 +216,8 @@ int audit_write(const struct audit_event *ev)
 	if (ev->exit_code != -1)
 		cJSON_AddNumberToObject(o, "exit_code", ev->exit_code);
 	if (ev->duration >= 0)
-		cJSON_AddNumberToObject(o, "duration_s", (double)(long)(ev->duration * 1000) / 1000.0);
+		cJSON_AddNumberToObject(o, "duration_s",
+					(double)(long)(ev->duration * 1000) / 1000.0);
 	audit_add_text(o, "reason", ev->reason);
 
 	json = cJSON_PrintUnformatted(o);

@@ -11,15 +11,15 @@
 #include <stddef.h>
 
 struct audit_event {
-	const char *event;    /* "run", "end", "refused", "cancelled", "reveal" */
-	const char *runbook;  /* entry title, or NULL */
-	const char *step;     /* step title, or NULL */
-	const char *command;  /* resolved command (redacted here), or NULL */
-	const char *target;   /* confirmed target, or NULL */
-	const char *status;   /* "ok", "failed", "timed out", ... or NULL */
-	int exit_code;        /* -1 when not applicable */
-	double duration;      /* seconds, < 0 when not applicable */
-	const char *reason;   /* refusal or error text, or NULL */
+	const char *event;   /* "run", "end", "refused", "cancelled", "reveal" */
+	const char *runbook; /* entry title, or NULL */
+	const char *step;    /* step title, or NULL */
+	const char *command; /* resolved command (redacted here), or NULL */
+	const char *target;  /* confirmed target, or NULL */
+	const char *status;  /* "ok", "failed", "timed out", ... or NULL */
+	int exit_code;       /* -1 when not applicable */
+	double duration;     /* seconds, < 0 when not applicable */
+	const char *reason;  /* refusal or error text, or NULL */
 };
 
 /* Open the log (creating directories); path NULL means the default.

@@ -235,8 +235,8 @@ static int config_get_path(struct config_loader *ld, yaml_node_t *node, const ch
 }
 
 /* A list of strings; a lone string is taken as a list of one. */
-static int config_get_strv(struct config_loader *ld, yaml_node_t *node, const char *path,
-			   int urls, int expand, char ***outv, size_t *outn)
+static int config_get_strv(struct config_loader *ld, yaml_node_t *node, const char *path, int urls,
+			   int expand, char ***outv, size_t *outn)
 {
 	char **v = NULL;
 	size_t n = 0, cap;
@@ -349,9 +349,10 @@ static int config_load_refresh(struct config_loader *ld, struct config *c, yaml_
 		return config_error(ld, node, path, "expected a duration, got %s",
 				    config_node_kind(node));
 	if (util_parse_duration(config_scalar(node), &d) < 0 || !(d > 0) || !isfinite(d))
-		return config_error(ld, node, path,
-				    "bad duration '%s' (a positive number of seconds, or 2s, 500ms, 1m)",
-				    config_scalar(node));
+		return config_error(
+			ld, node, path,
+			"bad duration '%s' (a positive number of seconds, or 2s, 500ms, 1m)",
+			config_scalar(node));
 	c->refresh = d;
 	return 0;
 }
@@ -369,8 +370,8 @@ static int config_parse_bool(const char *s, int *out)
 	return 0;
 }
 
-static int config_load_read_only(struct config_loader *ld, struct config *c,
-				 yaml_node_t *node, const char *path)
+static int config_load_read_only(struct config_loader *ld, struct config *c, yaml_node_t *node,
+				 const char *path)
 {
 	if (config_is_null(node))
 		return 0;
@@ -389,20 +390,20 @@ static int config_load_runbooks(struct config_loader *ld, struct config *c, yaml
 	return config_get_strv(ld, node, path, 0, 1, &c->runbooks, &c->nrunbooks);
 }
 
-static int config_load_kubeconfig(struct config_loader *ld, struct config *c,
-				  yaml_node_t *node, const char *path)
+static int config_load_kubeconfig(struct config_loader *ld, struct config *c, yaml_node_t *node,
+				  const char *path)
 {
 	return config_get_path(ld, node, path, &c->kubeconfig);
 }
 
-static int config_load_kube_context(struct config_loader *ld, struct config *c,
-				    yaml_node_t *node, const char *path)
+static int config_load_kube_context(struct config_loader *ld, struct config *c, yaml_node_t *node,
+				    const char *path)
 {
 	return config_get_string(ld, node, path, &c->kube_context);
 }
 
-static int config_load_kube_namespace(struct config_loader *ld, struct config *c,
-				      yaml_node_t *node, const char *path)
+static int config_load_kube_namespace(struct config_loader *ld, struct config *c, yaml_node_t *node,
+				      const char *path)
 {
 	return config_get_string(ld, node, path, &c->kube_namespace);
 }
@@ -414,8 +415,8 @@ static const struct config_key config_kubernetes_keys[] = {
 	{ NULL, NULL },
 };
 
-static int config_load_kubernetes(struct config_loader *ld, struct config *c,
-				  yaml_node_t *node, const char *path)
+static int config_load_kubernetes(struct config_loader *ld, struct config *c, yaml_node_t *node,
+				  const char *path)
 {
 	return config_walk_map(ld, c, node, path, config_kubernetes_keys);
 }
@@ -494,7 +495,8 @@ static int config_load_redis_one(struct config_loader *ld, struct config_redis *
 			rc = config_get_path(ld, value, sub, &r->password_file);
 		} else if (strcmp(k, "password_env") == 0) {
 			rc = config_get_string(ld, value, sub, &r->password_env);
-			if (rc == 0 && r->password_env != NULL && !config_is_env_name(r->password_env))
+			if (rc == 0 && r->password_env != NULL &&
+			    !config_is_env_name(r->password_env))
 				rc = config_error(ld, value, sub,
 						  "'%s' is not an environment variable name",
 						  r->password_env);
@@ -566,8 +568,8 @@ static int config_load_kafka_bootstrap(struct config_loader *ld, struct config *
 	return 0;
 }
 
-static int config_load_kafka_groups(struct config_loader *ld, struct config *c,
-				    yaml_node_t *node, const char *path)
+static int config_load_kafka_groups(struct config_loader *ld, struct config *c, yaml_node_t *node,
+				    const char *path)
 {
 	return config_get_strv(ld, node, path, 0, 0, &c->kafka_groups, &c->nkafka_groups);
 }
@@ -628,8 +630,7 @@ static int config_load_kafka(struct config_loader *ld, struct config *c, yaml_no
 static int config_load_am_urls(struct config_loader *ld, struct config *c, yaml_node_t *node,
 			       const char *path)
 {
-	return config_get_strv(ld, node, path, 1, 0, &c->alertmanager_urls,
-			       &c->nalertmanager_urls);
+	return config_get_strv(ld, node, path, 1, 0, &c->alertmanager_urls, &c->nalertmanager_urls);
 }
 
 static const struct config_key config_alertmanager_keys[] = {
@@ -637,8 +638,8 @@ static const struct config_key config_alertmanager_keys[] = {
 	{ NULL, NULL },
 };
 
-static int config_load_alertmanager(struct config_loader *ld, struct config *c,
-				    yaml_node_t *node, const char *path)
+static int config_load_alertmanager(struct config_loader *ld, struct config *c, yaml_node_t *node,
+				    const char *path)
 {
 	return config_walk_map(ld, c, node, path, config_alertmanager_keys);
 }
@@ -658,8 +659,8 @@ static const struct config_key config_prometheus_keys[] = {
 	{ NULL, NULL },
 };
 
-static int config_load_prometheus(struct config_loader *ld, struct config *c,
-				  yaml_node_t *node, const char *path)
+static int config_load_prometheus(struct config_loader *ld, struct config *c, yaml_node_t *node,
+				  const char *path)
 {
 	return config_walk_map(ld, c, node, path, config_prometheus_keys);
 }
@@ -731,7 +732,8 @@ static int config_load_health(struct config_loader *ld, struct config *c, yaml_n
 			return -1;
 		for (i = 0; i + 1 < c->nhealth; i++)
 			if (strcmp(c->health[i].name, h->name) == 0) {
-				snprintf(sub, sizeof(sub), "%.200s[%zu].name", path, c->nhealth - 1);
+				snprintf(sub, sizeof(sub), "%.200s[%zu].name", path,
+					 c->nhealth - 1);
 				return config_error(ld, item, sub,
 						    "duplicate check name '%s' (also [%zu])",
 						    h->name, i);
@@ -898,8 +900,8 @@ void config_apply_env(struct config *c)
 
 static int config_plain_ok(const char *s)
 {
-	static const char *const reserved[] = { "true", "false", "yes", "no", "on", "off",
-						"null", "~", NULL };
+	static const char *const reserved[] = { "true", "false", "yes", "no", "on",
+						"off",  "null",  "~",   NULL };
 	const char *p;
 	size_t i;
 
@@ -968,8 +970,7 @@ static void config_put_duration(struct strbuf *sb, double d)
 		strbuf_printf(sb, "%gs", d);
 }
 
-static void config_put_strv(struct strbuf *sb, const char *indent, char **v, size_t n,
-			    int secret)
+static void config_put_strv(struct strbuf *sb, const char *indent, char **v, size_t n, int secret)
 {
 	size_t i;
 
@@ -990,9 +991,10 @@ static void config_put_strv(struct strbuf *sb, const char *indent, char **v, siz
 
 int config_is_secret_property(const char *key)
 {
-	static const char *const words[] = { "password", "secret", "sasl.jaas.config",
-					     "ssl.key", "sasl.oauthbearer.config", "token",
-					     NULL };
+	static const char *const words[] = {
+		"password", "secret", "sasl.jaas.config", "ssl.key", "sasl.oauthbearer.config",
+		"token",    NULL
+	};
 	size_t i, n = strlen(key);
 	char *lower = xstrdup(key);
 	int hit = 0;

@@ -13,9 +13,9 @@
 
 struct config_redis {
 	char *name;
-	char *url;            /* redis://[user[:password]@]host[:port][/db] or a socket path */
+	char *url; /* redis://[user[:password]@]host[:port][/db] or a socket path */
 	char *password_file;
-	char *password_env;   /* name of an environment variable holding it */
+	char *password_env; /* name of an environment variable holding it */
 };
 
 struct config_health {
@@ -24,42 +24,42 @@ struct config_health {
 };
 
 struct config {
-	char *theme;          /* "default", "light", "high-contrast", "mono" or a file */
-	double refresh;       /* seconds, default 2 */
+	char *theme;    /* "default", "light", "high-contrast", "mono" or a file */
+	double refresh; /* seconds, default 2 */
 	int read_only;
-	char **runbooks;      /* extra runbook directories (expanded ~) */
+	char **runbooks; /* extra runbook directories (expanded ~) */
 	size_t nrunbooks;
 
-	char *kubeconfig;     /* kubernetes.kubeconfig, else KUBECONFIG */
+	char *kubeconfig; /* kubernetes.kubeconfig, else KUBECONFIG */
 	char *kube_context;
 	char *kube_namespace;
 
-	char *pg_conninfo;    /* postgres.conninfo; NULL: libpq's environment */
+	char *pg_conninfo; /* postgres.conninfo; NULL: libpq's environment */
 
 	struct config_redis *redis; /* redis.instances; else REDIS_URL */
 	size_t nredis;
 
-	char *kafka_bootstrap;      /* kafka.bootstrap, else KAFKA_BOOTSTRAP_SERVERS */
+	char *kafka_bootstrap; /* kafka.bootstrap, else KAFKA_BOOTSTRAP_SERVERS */
 	char **kafka_groups;
 	size_t nkafka_groups;
-	char **kafka_prop_keys;     /* kafka.properties, passed as is */
+	char **kafka_prop_keys; /* kafka.properties, passed as is */
 	char **kafka_prop_values;
 	size_t nkafka_props;
 
-	char **alertmanager_urls;   /* else ALERTMANAGER_URL */
+	char **alertmanager_urls; /* else ALERTMANAGER_URL */
 	size_t nalertmanager_urls;
-	char *prometheus_url;       /* else PROMETHEUS_URL */
+	char *prometheus_url; /* else PROMETHEUS_URL */
 
 	struct config_health *health;
 	size_t nhealth;
 
 	/* From flags only. */
-	char *config_path;    /* the file loaded, or NULL */
-	char *audit_log;      /* --audit-log; NULL: default */
-	char *log_file;       /* --log or AMCONSOLE_LOG */
-	int ascii;            /* --ascii: force ASCII line drawing */
-	int no_mouse;         /* --no-mouse */
-	double step_timeout;  /* --step-timeout, default 300 s */
+	char *config_path;   /* the file loaded, or NULL */
+	char *audit_log;     /* --audit-log; NULL: default */
+	char *log_file;      /* --log or AMCONSOLE_LOG */
+	int ascii;           /* --ascii: force ASCII line drawing */
+	int no_mouse;        /* --no-mouse */
+	double step_timeout; /* --step-timeout, default 300 s */
 };
 
 /* Fill the built-in defaults. */

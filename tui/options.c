@@ -23,8 +23,7 @@ const struct options_def options_table[] = {
 	{ "theme", "NAME", "colour theme: default, light, high-contrast, mono or a file",
 	  OPTIONS_OPT_THEME },
 	{ "read-only", NULL, "refuse every step that changes something", OPTIONS_OPT_READ_ONLY },
-	{ "refresh", "DURATION", "default refresh interval (2s, 500ms, 1m)",
-	  OPTIONS_OPT_REFRESH },
+	{ "refresh", "DURATION", "default refresh interval (2s, 500ms, 1m)", OPTIONS_OPT_REFRESH },
 	{ "audit-log", "FILE", "append the audit log to FILE", OPTIONS_OPT_AUDIT_LOG },
 	{ "log", "FILE", "write the debug log to FILE (also AMCONSOLE_LOG)", OPTIONS_OPT_LOG },
 	{ "step-timeout", "DURATION", "stop a running step after DURATION (default 300s)",
@@ -33,8 +32,7 @@ const struct options_def options_table[] = {
 	{ "no-mouse", NULL, "do not capture the mouse", OPTIONS_OPT_NO_MOUSE },
 	{ "print-config", NULL, "print the effective configuration, secrets masked, and exit",
 	  OPTIONS_OPT_PRINT_CONFIG },
-	{ "lint", NULL, "check the runbook FILEs given as operands and exit",
-	  OPTIONS_OPT_LINT },
+	{ "lint", NULL, "check the runbook FILEs given as operands and exit", OPTIONS_OPT_LINT },
 	{ "dump-runbook", NULL, "print the steps parsed from the runbook FILEs and exit",
 	  OPTIONS_OPT_DUMP_RUNBOOK },
 	{ "version", NULL, "print the version and exit", OPTIONS_OPT_VERSION },
@@ -96,8 +94,8 @@ static int options_is_option(const char *arg)
 	return arg[0] == '-' && arg[1] != '\0';
 }
 
-static int options_duration(const struct options_def *d, const char *value, double *out,
-			    char *err, size_t errlen)
+static int options_duration(const struct options_def *d, const char *value, double *out, char *err,
+			    size_t errlen)
 {
 	double v;
 
@@ -215,8 +213,8 @@ static int options_permute(int argc, char **argv)
 	return nops;
 }
 
-int options_parse(int argc, char **argv, struct config *c, struct options_result *res,
-		  char *err, size_t errlen)
+int options_parse(int argc, char **argv, struct config *c, struct options_result *res, char *err,
+		  size_t errlen)
 {
 	const struct options_def *d;
 	const char *value, *config_file = NULL;

@@ -10,7 +10,7 @@
 #include "config.h"
 
 enum options_mode {
-	OPTIONS_RUN,          /* start the console */
+	OPTIONS_RUN, /* start the console */
 	OPTIONS_HELP,
 	OPTIONS_VERSION,
 	OPTIONS_PRINT_CONFIG,
@@ -20,7 +20,7 @@ enum options_mode {
 
 struct options_result {
 	enum options_mode mode;
-	char **files;         /* --lint / --dump-runbook operands (point into argv) */
+	char **files; /* --lint / --dump-runbook operands (point into argv) */
 	int nfiles;
 };
 
@@ -45,9 +45,9 @@ enum options_id {
 };
 
 struct options_def {
-	const char *name;     /* long name without "--" */
-	const char *arg;      /* argument name ("FILE") or NULL for a switch */
-	const char *help;     /* one line */
+	const char *name; /* long name without "--" */
+	const char *arg;  /* argument name ("FILE") or NULL for a switch */
+	const char *help; /* one line */
 	enum options_id id;
 };
 
@@ -61,8 +61,8 @@ extern const struct options_def options_table[];
  * argv (as GNU getopt does), so res->files points into argv and needs no
  * freeing. --help and --version load no configuration. 0, or -1 + err
  * (a usage or config error; exit status 2). */
-int options_parse(int argc, char **argv, struct config *c, struct options_result *res,
-		  char *err, size_t errlen);
+int options_parse(int argc, char **argv, struct config *c, struct options_result *res, char *err,
+		  size_t errlen);
 /* Print --help text from the table. */
 void options_usage(FILE *out);
 

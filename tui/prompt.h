@@ -15,8 +15,8 @@
 struct prompt {
 	char buf[PROMPT_MAX];
 	size_t len;
-	size_t cur;   /* byte offset of the cursor */
-	int secret;   /* draw '*' for each character */
+	size_t cur; /* byte offset of the cursor */
+	int secret; /* draw '*' for each character */
 };
 
 void prompt_set(struct prompt *p, const char *text);

@@ -23,23 +23,31 @@
 /* Key names (compared case-insensitively, leading dashes dropped) whose
  * value is a secret. */
 static const char *const redact_exact_keys[] = {
-	"password", "passwd", "pwd", "secret", "token", "api_key", "apikey", "api-key",
-	"access_key", "accesskey", "secret_key", "secretkey", "private_key",
-	"privatekey", "client_secret", "pgpassword", "sasl.password",
-	"ssl.key.password", "auth_token", "access_token", "refresh_token",
-	"id_token", "session_token", "masterauth", "requirepass", NULL,
+	"password",      "passwd",
+	"pwd",           "secret",
+	"token",         "api_key",
+	"apikey",        "api-key",
+	"access_key",    "accesskey",
+	"secret_key",    "secretkey",
+	"private_key",   "privatekey",
+	"client_secret", "pgpassword",
+	"sasl.password", "ssl.key.password",
+	"auth_token",    "access_token",
+	"refresh_token", "id_token",
+	"session_token", "masterauth",
+	"requirepass",   NULL,
 };
 
 /* Key name endings (case-insensitive) that mark a secret. */
 static const char *const redact_key_suffixes[] = {
-	"password", "passwd", "_token", ".token", "-token", "_secret", ".secret",
-	"-secret", "_key", "_pass", "_pwd", "api-key", "apikey", NULL,
+	"password", "passwd", "_token", ".token", "-token",  "_secret", ".secret",
+	"-secret",  "_key",   "_pass",  "_pwd",   "api-key", "apikey",  NULL,
 };
 
 /* Substrings of redact_is_secret_name(). */
 static const char *const redact_name_parts[] = {
-	"TOKEN", "PASSWORD", "PASSWD", "SECRET", "CREDENTIAL", "APIKEY", "API_KEY",
-	"API-KEY", "PRIVATE_KEY", NULL,
+	"TOKEN",  "PASSWORD", "PASSWD",  "SECRET",      "CREDENTIAL",
+	"APIKEY", "API_KEY",  "API-KEY", "PRIVATE_KEY", NULL,
 };
 
 /* Authorization schemes whose credential is a single word. */
@@ -50,7 +58,7 @@ static const char *const redact_single_word_schemes[] = {
 struct redact_ctx {
 	const char *s;
 	size_t len;
-	size_t done;          /* s[0..done) has been copied or masked */
+	size_t done; /* s[0..done) has been copied or masked */
 	struct strbuf out;
 	int pending;          /* a "name: <secret name>" awaits its "value:" */
 	size_t pending_until; /* offset after which pending lapses */
@@ -240,8 +248,8 @@ static int redact_unquoted_stop(const struct redact_ctx *c, size_t i, int ws_onl
 /* Bounds of the value starting at v: *in0..*in1 is its body (inside any
  * quotes); returns the offset just past it. ws_only: an unquoted value
  * ends only at white space or a quote. */
-static size_t redact_value_bounds(const struct redact_ctx *c, size_t v, int ws_only,
-				  size_t *in0, size_t *in1)
+static size_t redact_value_bounds(const struct redact_ctx *c, size_t v, int ws_only, size_t *in0,
+				  size_t *in1)
 {
 	const char *s = c->s;
 	size_t e;
@@ -545,10 +553,11 @@ static size_t redact_key(struct redact_ctx *c, size_t p)
 
 	if (dashes > 0 && j < c->len && s[j] != '=' && s[j] != ':') {
 		/* a command-line flag and its next argument */
-		int secret = (dashes == 1 && nlen == 1 && name[0] == 'a' &&
-			      redact_line_has(c, p, "redis-cli")) ||
-			     redact_ieq(name, nlen, "pass") ||
-			     (redact_key_is_secret(name, nlen) && !redact_istarts(name, nlen, "no-"));
+		int secret =
+			(dashes == 1 && nlen == 1 && name[0] == 'a' &&
+			 redact_line_has(c, p, "redis-cli")) ||
+			redact_ieq(name, nlen, "pass") ||
+			(redact_key_is_secret(name, nlen) && !redact_istarts(name, nlen, "no-"));
 
 		if (!secret)
 			return k1;
@@ -561,7 +570,8 @@ static size_t redact_key(struct redact_ctx *c, size_t p)
 		return redact_value(c, v, 1);
 	}
 
-	if (p > 0 && s[p - 1] == '<' && j < c->len && s[j] == '>' && redact_key_is_secret(name, nlen)) {
+	if (p > 0 && s[p - 1] == '<' && j < c->len && s[j] == '>' &&
+	    redact_key_is_secret(name, nlen)) {
 		/* <password>V</password> */
 		for (v = j + 1; v < c->len && s[v] != '<' && s[v] != '\n'; v++)
 			;
@@ -608,7 +618,8 @@ char *redact(const char *s)
 			p = redact_url(&c, p);
 		} else if (ch == '-' && strncmp(s + p, "-----BEGIN ", 11) == 0) {
 			p = redact_pem(&c, p);
-		} else if (redact_is_keychar(ch) && (p == 0 || !redact_is_keychar((unsigned char)s[p - 1]))) {
+		} else if (redact_is_keychar(ch) &&
+			   (p == 0 || !redact_is_keychar((unsigned char)s[p - 1]))) {
 			p = redact_key(&c, p);
 		} else {
 			p++;

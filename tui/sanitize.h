@@ -42,11 +42,11 @@ struct sanitize_span {
 };
 
 struct sanitize_out {
-	char *text;                  /* NUL-terminated, owned */
+	char *text; /* NUL-terminated, owned */
 	size_t len;
 	struct sanitize_span *spans; /* escape placeholders, in order, owned */
 	size_t nspans;
-	size_t truncated;            /* input bytes not shown because of the cap */
+	size_t truncated; /* input bytes not shown because of the cap */
 };
 
 /* Sanitise in[0..len). At most cap input bytes are read (0 = no cap);

@@ -202,8 +202,7 @@ static int screen_swallow_sequence(void)
 		for (n = 0; n < 256 && get_wch(&c) != ERR; n++)
 			if (c >= 0x40 && c <= 0x7e)
 				break;
-	} else if (intro == ']' || intro == 'P' || intro == '_' || intro == '^' ||
-		   intro == 'X') {
+	} else if (intro == ']' || intro == 'P' || intro == '_' || intro == '^' || intro == 'X') {
 		int prev = 0;
 
 		for (n = 0; n < 65536 && get_wch(&c) != ERR; n++) {
@@ -264,8 +263,7 @@ void screen_mouse(int *y, int *x)
 	*x = screen_mouse_x;
 }
 
-static const char screen_b64[] =
-	"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+static const char screen_b64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 
 void screen_copy(const char *text, size_t len)
 {

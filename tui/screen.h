@@ -21,11 +21,11 @@ struct view {
 /* Special key codes returned by screen_getkey besides curses KEY_* and
  * Unicode code points. */
 enum {
-	SCREEN_KEY_NONE = -1,     /* nothing to read */
-	SCREEN_KEY_IGNORED = -2,  /* a discarded escape sequence (D4) */
+	SCREEN_KEY_NONE = -1,    /* nothing to read */
+	SCREEN_KEY_IGNORED = -2, /* a discarded escape sequence (D4) */
 	SCREEN_KEY_ESC = 27,
 	SCREEN_KEY_BACKTAB = 0x110000,
-	SCREEN_KEY_MOUSE_CLICK,   /* screen_mouse() has the position */
+	SCREEN_KEY_MOUSE_CLICK, /* screen_mouse() has the position */
 	SCREEN_KEY_WHEEL_UP,
 	SCREEN_KEY_WHEEL_DOWN,
 };

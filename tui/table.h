@@ -12,14 +12,14 @@
 
 struct table_column {
 	const char *title;
-	int width;       /* columns; 0 = takes the remaining width */
+	int width; /* columns; 0 = takes the remaining width */
 	int align_right;
 };
 
 struct table_row {
 	char *id;
-	char **cells;    /* ncols strings, owned */
-	char *search;    /* extra text the filter also matches, or NULL */
+	char **cells; /* ncols strings, owned */
+	char *search; /* extra text the filter also matches, or NULL */
 	enum role role;
 };
 
@@ -28,15 +28,15 @@ struct table {
 	size_t ncols;
 	struct table_row *rows;
 	size_t nrows, rows_cap;
-	size_t *visible;   /* indices of rows passing the filter, sorted */
+	size_t *visible; /* indices of rows passing the filter, sorted */
 	size_t nvisible;
-	char *filter;      /* "" = all */
-	int sort_col;      /* -1 = insertion order */
+	char *filter; /* "" = all */
+	int sort_col; /* -1 = insertion order */
 	int sort_desc;
-	size_t sel;        /* index into visible */
-	size_t top;        /* first visible row on screen */
-	char *sel_id;      /* id of the selected row, kept across rebuilds */
-	int page;          /* rows shown at the last draw */
+	size_t sel;   /* index into visible */
+	size_t top;   /* first visible row on screen */
+	char *sel_id; /* id of the selected row, kept across rebuilds */
+	int page;     /* rows shown at the last draw */
 	int show_header;
 };
 

@@ -26,38 +26,25 @@
 #define THEME_I THEME_ITALIC
 
 static const char *const theme_role_names[ROLE_COUNT] = {
-	[ROLE_NORMAL] = "normal",
-	[ROLE_DIM] = "dim",
-	[ROLE_BORDER] = "border",
-	[ROLE_BORDER_FOCUS] = "border_focus",
-	[ROLE_TITLE] = "title",
-	[ROLE_TITLE_FOCUS] = "title_focus",
-	[ROLE_HEADER] = "header",
-	[ROLE_SELECTED] = "selected",
-	[ROLE_STATUS] = "status",
-	[ROLE_KEY] = "key",
-	[ROLE_KEY_LABEL] = "key_label",
-	[ROLE_ESCAPE] = "escape",
-	[ROLE_MATCH] = "match",
-	[ROLE_OK] = "ok",
-	[ROLE_WARN] = "warn",
-	[ROLE_ERROR] = "error",
-	[ROLE_STALE] = "stale",
-	[ROLE_READONLY] = "readonly",
-	[ROLE_CHANGING] = "changing",
-	[ROLE_DESTRUCTIVE] = "destructive",
-	[ROLE_RUNNING] = "running",
-	[ROLE_DIALOG] = "dialog",
-	[ROLE_INPUT] = "input",
-	[ROLE_SEV_P0] = "sev_p0",
-	[ROLE_SEV_P1] = "sev_p1",
-	[ROLE_SEV_P2] = "sev_p2",
+	[ROLE_NORMAL] = "normal",       [ROLE_DIM] = "dim",
+	[ROLE_BORDER] = "border",       [ROLE_BORDER_FOCUS] = "border_focus",
+	[ROLE_TITLE] = "title",         [ROLE_TITLE_FOCUS] = "title_focus",
+	[ROLE_HEADER] = "header",       [ROLE_SELECTED] = "selected",
+	[ROLE_STATUS] = "status",       [ROLE_KEY] = "key",
+	[ROLE_KEY_LABEL] = "key_label", [ROLE_ESCAPE] = "escape",
+	[ROLE_MATCH] = "match",         [ROLE_OK] = "ok",
+	[ROLE_WARN] = "warn",           [ROLE_ERROR] = "error",
+	[ROLE_STALE] = "stale",         [ROLE_READONLY] = "readonly",
+	[ROLE_CHANGING] = "changing",   [ROLE_DESTRUCTIVE] = "destructive",
+	[ROLE_RUNNING] = "running",     [ROLE_DIALOG] = "dialog",
+	[ROLE_INPUT] = "input",         [ROLE_SEV_P0] = "sev_p0",
+	[ROLE_SEV_P1] = "sev_p1",       [ROLE_SEV_P2] = "sev_p2",
 	[ROLE_SEV_P3] = "sev_p3",
 };
 
 static const char *const theme_colour_names[] = {
-	"black",	"red",	      "green",	      "yellow",	      "blue",
-	"magenta",	"cyan",	      "white",	      "bright-black", "bright-red",
+	"black",        "red",           "green",       "yellow",         "blue",
+	"magenta",      "cyan",          "white",       "bright-black",   "bright-red",
 	"bright-green", "bright-yellow", "bright-blue", "bright-magenta", "bright-cyan",
 	"bright-white",
 };
@@ -66,38 +53,25 @@ static const struct {
 	const char *name;
 	unsigned bit;
 } theme_attr_names[] = {
-	{ "bold", THEME_BOLD },	    { "underline", THEME_UNDERLINE }, { "reverse", THEME_REVERSE },
-	{ "dim", THEME_DIM },	    { "italic", THEME_ITALIC },
+	{ "bold", THEME_BOLD }, { "underline", THEME_UNDERLINE }, { "reverse", THEME_REVERSE },
+	{ "dim", THEME_DIM },   { "italic", THEME_ITALIC },
 };
 
 /* Dark background, terminal default colours for plain text. */
 static const struct theme_style theme_default_styles[ROLE_COUNT] = {
-	[ROLE_NORMAL] = { -1, -1, 0 },
-	[ROLE_DIM] = { 8, -1, 0 },
-	[ROLE_BORDER] = { 8, -1, 0 },
-	[ROLE_BORDER_FOCUS] = { 6, -1, THEME_B },
-	[ROLE_TITLE] = { -1, -1, THEME_B },
-	[ROLE_TITLE_FOCUS] = { 0, 6, THEME_B },
-	[ROLE_HEADER] = { 0, 2, 0 },
-	[ROLE_SELECTED] = { 0, 6, 0 },
-	[ROLE_STATUS] = { 7, 4, THEME_B },
-	[ROLE_KEY] = { -1, -1, THEME_B },
-	[ROLE_KEY_LABEL] = { 0, 6, 0 },
-	[ROLE_ESCAPE] = { 0, 5, 0 },
-	[ROLE_MATCH] = { 0, 3, 0 },
-	[ROLE_OK] = { 2, -1, 0 },
-	[ROLE_WARN] = { 3, -1, 0 },
-	[ROLE_ERROR] = { 1, -1, THEME_B },
-	[ROLE_STALE] = { 8, -1, THEME_I },
-	[ROLE_READONLY] = { 0, 2, THEME_B },
-	[ROLE_CHANGING] = { 0, 3, 0 },
-	[ROLE_DESTRUCTIVE] = { 7, 1, THEME_B },
-	[ROLE_RUNNING] = { 6, -1, THEME_B },
-	[ROLE_DIALOG] = { 7, 4, 0 },
-	[ROLE_INPUT] = { 0, 7, 0 },
-	[ROLE_SEV_P0] = { 7, 1, THEME_B },
-	[ROLE_SEV_P1] = { 1, -1, THEME_B },
-	[ROLE_SEV_P2] = { 3, -1, THEME_B },
+	[ROLE_NORMAL] = { -1, -1, 0 },       [ROLE_DIM] = { 8, -1, 0 },
+	[ROLE_BORDER] = { 8, -1, 0 },        [ROLE_BORDER_FOCUS] = { 6, -1, THEME_B },
+	[ROLE_TITLE] = { -1, -1, THEME_B },  [ROLE_TITLE_FOCUS] = { 0, 6, THEME_B },
+	[ROLE_HEADER] = { 0, 2, 0 },         [ROLE_SELECTED] = { 0, 6, 0 },
+	[ROLE_STATUS] = { 7, 4, THEME_B },   [ROLE_KEY] = { -1, -1, THEME_B },
+	[ROLE_KEY_LABEL] = { 0, 6, 0 },      [ROLE_ESCAPE] = { 0, 5, 0 },
+	[ROLE_MATCH] = { 0, 3, 0 },          [ROLE_OK] = { 2, -1, 0 },
+	[ROLE_WARN] = { 3, -1, 0 },          [ROLE_ERROR] = { 1, -1, THEME_B },
+	[ROLE_STALE] = { 8, -1, THEME_I },   [ROLE_READONLY] = { 0, 2, THEME_B },
+	[ROLE_CHANGING] = { 0, 3, 0 },       [ROLE_DESTRUCTIVE] = { 7, 1, THEME_B },
+	[ROLE_RUNNING] = { 6, -1, THEME_B }, [ROLE_DIALOG] = { 7, 4, 0 },
+	[ROLE_INPUT] = { 0, 7, 0 },          [ROLE_SEV_P0] = { 7, 1, THEME_B },
+	[ROLE_SEV_P1] = { 1, -1, THEME_B },  [ROLE_SEV_P2] = { 3, -1, THEME_B },
 	[ROLE_SEV_P3] = { 6, -1, 0 },
 };
 
@@ -274,8 +248,8 @@ int theme_parse_colour(const char *s, short *out)
 static void theme_rgb(int c, int rgb[3])
 {
 	static const int base[16][3] = {
-		{ 0, 0, 0 },	   { 205, 0, 0 },   { 0, 205, 0 },   { 205, 205, 0 },
-		{ 0, 0, 238 },	   { 205, 0, 205 }, { 0, 205, 205 }, { 229, 229, 229 },
+		{ 0, 0, 0 },       { 205, 0, 0 },   { 0, 205, 0 },   { 205, 205, 0 },
+		{ 0, 0, 238 },     { 205, 0, 205 }, { 0, 205, 205 }, { 229, 229, 229 },
 		{ 127, 127, 127 }, { 255, 0, 0 },   { 0, 255, 0 },   { 255, 255, 0 },
 		{ 92, 92, 255 },   { 255, 0, 255 }, { 0, 255, 255 }, { 255, 255, 255 },
 	};
@@ -304,7 +278,8 @@ static short theme_nearest(short c, int ncolours)
 		long d;
 
 		theme_rgb(i, q);
-		d = (long)(rgb[0] - q[0]) * (rgb[0] - q[0]) + (long)(rgb[1] - q[1]) * (rgb[1] - q[1]) +
+		d = (long)(rgb[0] - q[0]) * (rgb[0] - q[0]) +
+		    (long)(rgb[1] - q[1]) * (rgb[1] - q[1]) +
 		    (long)(rgb[2] - q[2]) * (rgb[2] - q[2]);
 		if (bestd < 0 || d < bestd) {
 			bestd = d;
@@ -418,7 +393,8 @@ static int theme_load_colour(struct theme_loader *ld, yaml_node_t *node, const c
 			     short *out)
 {
 	if (node->type != YAML_SCALAR_NODE)
-		return theme_error(ld, node, "%s: expected a colour, got %s", what, theme_kind(node));
+		return theme_error(ld, node, "%s: expected a colour, got %s", what,
+				   theme_kind(node));
 	if (theme_parse_colour(theme_scalar(node), out) < 0)
 		return theme_error(ld, node,
 				   "%s: unknown colour '%s' (a name such as red or bright-red, "
@@ -639,8 +615,8 @@ static int theme_load_file(const char *path, struct theme *t, char *err, size_t 
 	return rc;
 }
 
-int theme_load(const char *name_or_path, const char *const *dirs, struct theme *t,
-	       char *err, size_t errlen)
+int theme_load(const char *name_or_path, const char *const *dirs, struct theme *t, char *err,
+	       size_t errlen)
 {
 	size_t n = strlen(name_or_path);
 	const char *const *d;

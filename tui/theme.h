@@ -16,20 +16,20 @@ enum role {
 	ROLE_BORDER_FOCUS,
 	ROLE_TITLE,
 	ROLE_TITLE_FOCUS,
-	ROLE_HEADER,        /* table column headers */
-	ROLE_SELECTED,      /* selected row */
-	ROLE_STATUS,        /* top line */
-	ROLE_KEY,           /* key names in the key bar and help */
-	ROLE_KEY_LABEL,     /* their labels */
-	ROLE_ESCAPE,        /* sanitiser placeholders */
-	ROLE_MATCH,         /* search/filter hits */
+	ROLE_HEADER,    /* table column headers */
+	ROLE_SELECTED,  /* selected row */
+	ROLE_STATUS,    /* top line */
+	ROLE_KEY,       /* key names in the key bar and help */
+	ROLE_KEY_LABEL, /* their labels */
+	ROLE_ESCAPE,    /* sanitiser placeholders */
+	ROLE_MATCH,     /* search/filter hits */
 	ROLE_OK,
 	ROLE_WARN,
 	ROLE_ERROR,
 	ROLE_STALE,
-	ROLE_READONLY,      /* the read-only badge */
-	ROLE_CHANGING,      /* changing-step badge */
-	ROLE_DESTRUCTIVE,   /* destructive-step badge */
+	ROLE_READONLY,    /* the read-only badge */
+	ROLE_CHANGING,    /* changing-step badge */
+	ROLE_DESTRUCTIVE, /* destructive-step badge */
 	ROLE_RUNNING,
 	ROLE_DIALOG,
 	ROLE_INPUT,
@@ -82,7 +82,7 @@ void theme_fit(struct theme *t, int colors);
  * the built-in named by its "inherit" key, and overrides roles field by
  * field (fg, bg, attrs). t is untouched on error. 0, or -1 + err
  * "FILE:LINE: problem". */
-int theme_load(const char *name_or_path, const char *const *dirs, struct theme *t,
-	       char *err, size_t errlen);
+int theme_load(const char *name_or_path, const char *const *dirs, struct theme *t, char *err,
+	       size_t errlen);
 
 #endif

@@ -199,8 +199,9 @@ static void test_audit_lines_and_fields(void **unused)
  * SSH origin is the client's address. */
 static void test_audit_append_only(void **unused)
 {
-	struct audit_event ev = { .event = "run", .command = "true", .exit_code = 7,
-				  .duration = 0 };
+	struct audit_event ev = {
+		.event = "run", .command = "true", .exit_code = 7, .duration = 0
+	};
 	char err[256] = "", *path, *before, *after;
 	size_t blen, alen;
 	cJSON *objs[8];
@@ -264,8 +265,7 @@ static void test_audit_open_errors(void **unused)
 
 static void *test_audit_writer(void *arg)
 {
-	struct audit_event ev = { .event = "run", .step = arg, .exit_code = -1,
-				  .duration = -1 };
+	struct audit_event ev = { .event = "run", .step = arg, .exit_code = -1, .duration = -1 };
 	char cmd[600];
 	int i;
 
@@ -292,7 +292,8 @@ static void test_audit_threads(void **unused)
 	path = xasprintf("%s/threads.log", test_audit_dir);
 	assert_int_equal(audit_open(path, err, sizeof err), 0);
 	for (i = 0; i < TEST_AUDIT_THREADS; i++)
-		assert_int_equal(pthread_create(&th[i], NULL, test_audit_writer, (void *)names[i]), 0);
+		assert_int_equal(pthread_create(&th[i], NULL, test_audit_writer, (void *)names[i]),
+				 0);
 	for (i = 0; i < TEST_AUDIT_THREADS; i++) {
 		pthread_join(th[i], &ret);
 		assert_null(ret);

@@ -23,8 +23,13 @@
 #define FIX "tests/fixtures/config/"
 
 static const char *const test_config_env_names[] = {
-	"KUBECONFIG",	    "REDIS_URL", "KAFKA_BOOTSTRAP_SERVERS", "ALERTMANAGER_URL",
-	"PROMETHEUS_URL", "AMCONSOLE_LOG", NULL,
+	"KUBECONFIG",
+	"REDIS_URL",
+	"KAFKA_BOOTSTRAP_SERVERS",
+	"ALERTMANAGER_URL",
+	"PROMETHEUS_URL",
+	"AMCONSOLE_LOG",
+	NULL,
 };
 
 /* A clean environment: no ecosystem variables, no user config file. */
@@ -241,8 +246,9 @@ static void test_config_type_errors(void **unused)
 	test_config_expect_error("postgres:\n  dsn: x\n", "F:2: postgres.dsn: unknown key");
 	test_config_expect_error("redis:\n  instances: {name: a}\n",
 				 "F:2: redis.instances: expected a list, got a map");
-	test_config_expect_error("redis:\n  instances:\n    - cache\n",
-				 "F:3: redis.instances[0]: expected a map {name, url}, got a scalar");
+	test_config_expect_error(
+		"redis:\n  instances:\n    - cache\n",
+		"F:3: redis.instances[0]: expected a map {name, url}, got a scalar");
 	test_config_expect_error("redis:\n  instances:\n    - {url: \"redis://a\"}\n",
 				 "F:3: redis.instances[0]: name is required");
 	test_config_expect_error("redis:\n  instances:\n    - {name: a, url: \"http://a\"}\n",
@@ -301,9 +307,8 @@ static void test_config_values(void **unused)
 	assert_null(c.prometheus_url);
 	config_free(&c);
 
-	assert_int_equal(test_config_load_text("refresh: 1.5m\nread_only: true\n", &c, err,
-					       sizeof(err)),
-			 0);
+	assert_int_equal(
+		test_config_load_text("refresh: 1.5m\nread_only: true\n", &c, err, sizeof(err)), 0);
 	assert_true(c.refresh == 90.0);
 	assert_int_equal(c.read_only, 1);
 	config_free(&c);
@@ -398,12 +403,17 @@ static void test_config_print_secrets(void **unused)
 static void test_config_print_roundtrip(void **unused)
 {
 	static const char *const keys[] = {
-		"\ntheme: ",	   "\nrefresh: ",	"\nread_only: ",    "\nrunbooks:",
-		"\nkubernetes:\n", "\n  kubeconfig: ",	"\n  context: ",    "\n  namespace: ",
-		"\npostgres:\n",   "\n  conninfo: ",	"\nredis:\n",	    "\n  instances:",
-		"\nkafka:\n",	   "\n  bootstrap: ",	"\n  groups:",	    "\n  properties:",
-		"\nalertmanager:\n", "\n  urls:",	"\nprometheus:\n", "\n  url: ",
-		"\nhealth:",	   NULL,
+		"\ntheme: ",         "\nrefresh: ",
+		"\nread_only: ",     "\nrunbooks:",
+		"\nkubernetes:\n",   "\n  kubeconfig: ",
+		"\n  context: ",     "\n  namespace: ",
+		"\npostgres:\n",     "\n  conninfo: ",
+		"\nredis:\n",        "\n  instances:",
+		"\nkafka:\n",        "\n  bootstrap: ",
+		"\n  groups:",       "\n  properties:",
+		"\nalertmanager:\n", "\n  urls:",
+		"\nprometheus:\n",   "\n  url: ",
+		"\nhealth:",         NULL,
 	};
 	struct config c, d;
 	char err[512] = "";
@@ -473,9 +483,8 @@ static void test_config_argv_init(struct test_config_argv *a, const char *const 
 }
 
 /* Parse args into c; a holds the argv that res->files points into. */
-static int test_config_parse(struct test_config_argv *a, const char *const *args,
-			     struct config *c, struct options_result *res, char *err,
-			     size_t errlen)
+static int test_config_parse(struct test_config_argv *a, const char *const *args, struct config *c,
+			     struct options_result *res, char *err, size_t errlen)
 {
 	test_config_argv_init(a, args);
 	config_defaults(c);
@@ -515,9 +524,12 @@ static void test_config_options_plain(void **unused)
 static void test_config_options_flags_over_file(void **unused)
 {
 	static const char *const args[] = {
-		"--theme=mono",	   "--read-only",  "--refresh",	 "250ms", "--runbooks", "/a",
-		"--runbooks=~/b",  "--config",	   FIX "good.yaml", "--audit-log", "/tmp/audit",
-		"--log=/tmp/log",  "--step-timeout", "1m",	 "--ascii", "--no-mouse", NULL,
+		"--theme=mono",   "--read-only", "--refresh",
+		"250ms",          "--runbooks",  "/a",
+		"--runbooks=~/b", "--config",    FIX "good.yaml",
+		"--audit-log",    "/tmp/audit",  "--log=/tmp/log",
+		"--step-timeout", "1m",          "--ascii",
+		"--no-mouse",     NULL,
 	};
 	struct config c;
 	struct options_result res;
@@ -681,8 +693,7 @@ static void test_config_options_errors(void **unused)
 	test_config_options_expect_error(lintnone, "--lint needs at least one FILE");
 	test_config_options_expect_error(operand, "unexpected argument 'stray.md' (see --help)");
 	test_config_options_expect_error(both, "--lint and --print-config cannot be combined");
-	test_config_options_expect_error(missing,
-					 FIX "no-such.yaml: No such file or directory");
+	test_config_options_expect_error(missing, FIX "no-such.yaml: No such file or directory");
 	test_config_options_expect_error(badfile,
 					 FIX "unknown-key.yaml:4: kubernetes.contxt: unknown key");
 	test_config_options_expect_error(emptytheme, "--theme: the NAME must not be empty");

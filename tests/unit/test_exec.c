@@ -36,8 +36,7 @@ struct test_exec_run {
 
 /* Wait for the job to end (or the limit), collecting output as the UI
  * does: on wake-ups from the pipe. */
-static void test_exec_wait(struct exec_job *job, int wfd, struct test_exec_run *run,
-			   double limit)
+static void test_exec_wait(struct exec_job *job, int wfd, struct test_exec_run *run, double limit)
 {
 	struct pollfd pfd = { .fd = wfd, .events = POLLIN };
 	double end = util_now() + limit;
@@ -207,7 +206,8 @@ static void test_exec_signals_reset(void **unused)
 	{
 		unsigned long long blk, ign;
 
-		assert_int_equal(sscanf(run.out.buf, "SigBlk:\t%llx\nSigIgn:\t%llx", &blk, &ign), 2);
+		assert_int_equal(sscanf(run.out.buf, "SigBlk:\t%llx\nSigIgn:\t%llx", &blk, &ign),
+				 2);
 		assert_int_equal(blk, 0);
 		/* Signals 32 and 33 belong to glibc (SIGCANCEL, SIGSETXID) and
 		 * cannot be reset; a parent may have left them ignored. */
@@ -288,7 +288,8 @@ static void test_exec_secret_not_in_argv(void **unused)
 /* B6: a value full of shell syntax is printed literally, never run. */
 static void test_exec_hostile_value(void **unused)
 {
-	const char *value = "it's \"q\" $(touch /tmp/am_exec_b6_pwn) `touch /tmp/am_exec_b6_pwn` ${HOME} ; | & \\ *";
+	const char *value = "it's \"q\" $(touch /tmp/am_exec_b6_pwn) `touch /tmp/am_exec_b6_pwn` "
+			    "${HOME} ; | & \\ *";
 	char *entry = xasprintf("AM_VAL=%s", value);
 	const char *env[] = { entry, NULL };
 	struct exec_spec spec = { .command = "printf '%s\\n' \"$AM_VAL\"", .env = env };

@@ -67,7 +67,8 @@ static void test_redact_urls(void **unused)
 	test_redact_expect("http://u:p@ss@host/", "http://u:***@host/");
 	test_redact_expect("\"url\": \"postgres://a:b@c/d\"", "\"url\": \"postgres://a:***@c/d\"");
 	/* two URLs on one line */
-	test_redact_expect("from redis://:a@h1 to redis://:b@h2", "from redis://:***@h1 to redis://:***@h2");
+	test_redact_expect("from redis://:a@h1 to redis://:b@h2",
+			   "from redis://:***@h1 to redis://:***@h2");
 	/* user only, no userinfo, '@' after the authority */
 	test_redact_same("ssh://git@github.com/org/repo.git");
 	test_redact_same("https://host:8443/path?q=1");
@@ -82,18 +83,24 @@ static void test_redact_key_value(void **unused)
 	test_redact_expect("host=db port=5432 password=hunter2 dbname=x",
 			   "host=db port=5432 password=*** dbname=x");
 	test_redact_expect("PGPASSWORD=abc psql -h db", "PGPASSWORD=*** psql -h db");
-	test_redact_expect("passwd=a pwd=b secret=c token=d", "passwd=*** pwd=*** secret=*** token=***");
-	test_redact_expect("api_key=e apikey=f access_key=g", "api_key=*** apikey=*** access_key=***");
-	test_redact_expect("sasl.password=x\nssl.key.password=y\n", "sasl.password=***\nssl.key.password=***\n");
+	test_redact_expect("passwd=a pwd=b secret=c token=d",
+			   "passwd=*** pwd=*** secret=*** token=***");
+	test_redact_expect("api_key=e apikey=f access_key=g",
+			   "api_key=*** apikey=*** access_key=***");
+	test_redact_expect("sasl.password=x\nssl.key.password=y\n",
+			   "sasl.password=***\nssl.key.password=***\n");
 	test_redact_expect("Password=Abc PASSWORD = Def", "Password=*** PASSWORD = ***");
-	test_redact_expect("REDIS_PASSWORD=x ADMIN_TOKEN=abc", "REDIS_PASSWORD=*** ADMIN_TOKEN=***");
+	test_redact_expect("REDIS_PASSWORD=x ADMIN_TOKEN=abc",
+			   "REDIS_PASSWORD=*** ADMIN_TOKEN=***");
 	test_redact_expect("AWS_SECRET=s STRIPE_KEY=sk_live_1 DB_PASS=p",
 			   "AWS_SECRET=*** STRIPE_KEY=*** DB_PASS=***");
 	test_redact_expect("export GITHUB_TOKEN=ghp_abc; make", "export GITHUB_TOKEN=***; make");
 	test_redact_expect("jdbc:postgresql://h/db?user=u&password=p&ssl=true",
 			   "jdbc:postgresql://h/db?user=u&password=***&ssl=true");
-	test_redact_expect("Server=db;User Id=sa;Password=P@ss;", "Server=db;User Id=sa;Password=***;");
-	test_redact_expect("--password=x --db-password=y --pass=z", "--password=*** --db-password=*** --pass=***");
+	test_redact_expect("Server=db;User Id=sa;Password=P@ss;",
+			   "Server=db;User Id=sa;Password=***;");
+	test_redact_expect("--password=x --db-password=y --pass=z",
+			   "--password=*** --db-password=*** --pass=***");
 	test_redact_expect("<password>x y</password>", "<password>***</password>");
 	/* a separator ends the value only when the next field follows */
 	test_redact_expect("PASSWORD=p@ss,word", "PASSWORD=***");
@@ -113,19 +120,24 @@ static void test_redact_yaml_json(void **unused)
 {
 	test_redact_expect("password: x", "password: ***");
 	test_redact_expect("  password: 'x'\n  user: u\n", "  password: '***'\n  user: u\n");
-	test_redact_expect("{\"password\":\"x\",\"user\":\"u\"}", "{\"password\":\"***\",\"user\":\"u\"}");
+	test_redact_expect("{\"password\":\"x\",\"user\":\"u\"}",
+			   "{\"password\":\"***\",\"user\":\"u\"}");
 	test_redact_expect("{\"password\": \"x\", \"n\": 1}", "{\"password\": \"***\", \"n\": 1}");
 	test_redact_expect("{\"token\": 12345}", "{\"token\": ***}");
 	/* JSON inside a JSON string (last-applied-configuration) */
-	test_redact_expect("\"{\\\"password\\\":\\\"x\\\"}\"", "\"{\\\"password\\\":\\\"***\\\"}\"");
+	test_redact_expect("\"{\\\"password\\\":\\\"x\\\"}\"",
+			   "\"{\\\"password\\\":\\\"***\\\"}\"");
 	/* kubectl describe pod */
 	test_redact_expect("    DB_PASSWORD:  hunter2\n    LOG_LEVEL:  debug\n",
 			   "    DB_PASSWORD:  ***\n    LOG_LEVEL:  debug\n");
 	/* env as name/value pairs, YAML and JSON */
-	test_redact_expect("- name: DB_PASSWORD\n  value: hunter2\n- name: LOG_LEVEL\n  value: debug\n",
-			   "- name: DB_PASSWORD\n  value: ***\n- name: LOG_LEVEL\n  value: debug\n");
-	test_redact_expect("[{\"name\":\"API_TOKEN\",\"value\":\"abc\"},{\"name\":\"HOME\",\"value\":\"/root\"}]",
-			   "[{\"name\":\"API_TOKEN\",\"value\":\"***\"},{\"name\":\"HOME\",\"value\":\"/root\"}]");
+	test_redact_expect(
+		"- name: DB_PASSWORD\n  value: hunter2\n- name: LOG_LEVEL\n  value: debug\n",
+		"- name: DB_PASSWORD\n  value: ***\n- name: LOG_LEVEL\n  value: debug\n");
+	test_redact_expect("[{\"name\":\"API_TOKEN\",\"value\":\"abc\"},{\"name\":\"HOME\","
+			   "\"value\":\"/root\"}]",
+			   "[{\"name\":\"API_TOKEN\",\"value\":\"***\"},{\"name\":\"HOME\","
+			   "\"value\":\"/root\"}]");
 	/* helm values in camelCase */
 	test_redact_expect("adminPassword: x\nclientSecret: y\nauthToken=z\n",
 			   "adminPassword: ***\nclientSecret: ***\nauthToken=***\n");
@@ -143,14 +155,17 @@ static void test_redact_authorization(void **unused)
 			   "authorization: basic ***\r\nHost: x");
 	test_redact_expect("curl -H \"Authorization: Bearer abc\" -v https://x",
 			   "curl -H \"Authorization: Bearer ***\" -v https://x");
-	test_redact_expect("{\"Authorization\": \"Basic xyz==\"}", "{\"Authorization\": \"Basic ***\"}");
+	test_redact_expect("{\"Authorization\": \"Basic xyz==\"}",
+			   "{\"Authorization\": \"Basic ***\"}");
 	test_redact_expect("Authorization: token ghp_x", "Authorization: token ***");
 	test_redact_expect("Proxy-Authorization: abcdef", "Proxy-Authorization: ***");
 	test_redact_expect("Authorization: Digest username=\"bob\", response=\"abc\"\nHost: h",
 			   "Authorization: Digest ***\nHost: h");
 	test_redact_expect("Bearer abc123", "Bearer ***");
-	test_redact_expect("got header bearer  x.y.z from client", "got header bearer  *** from client");
-	test_redact_expect("X-Auth-Token: abc\nx-api-key: def\n", "X-Auth-Token: ***\nx-api-key: ***\n");
+	test_redact_expect("got header bearer  x.y.z from client",
+			   "got header bearer  *** from client");
+	test_redact_expect("X-Auth-Token: abc\nx-api-key: def\n",
+			   "X-Auth-Token: ***\nx-api-key: ***\n");
 }
 
 static void test_redact_redis(void **unused)
@@ -170,13 +185,16 @@ static void test_redact_redis(void **unused)
 	test_redact_expect("requirepass foobared", "requirepass ***");
 	test_redact_expect("CONFIG SET requirepass newpw", "CONFIG SET requirepass ***");
 	test_redact_expect("masterauth \"abc\"", "masterauth \"***\"");
-	test_redact_expect("1) \"requirepass\"\n2) \"foobared\"\n", "1) \"requirepass\"\n2) \"***\"\n");
+	test_redact_expect("1) \"requirepass\"\n2) \"foobared\"\n",
+			   "1) \"requirepass\"\n2) \"***\"\n");
 	test_redact_expect("requirepass: x", "requirepass: ***");
 	test_redact_same("1) \"requirepass\"\n2) \"\"\n");
 	/* redis-cli arguments */
 	test_redact_expect("redis-cli -h h -a s3cret ping", "redis-cli -h h -a *** ping");
-	test_redact_expect("redis-cli --pass s3cret --no-auth-warning", "redis-cli --pass *** --no-auth-warning");
-	test_redact_expect("argv: 'redis-cli' '-a' 'pw' 'info'", "argv: 'redis-cli' '-a' '***' 'info'");
+	test_redact_expect("redis-cli --pass s3cret --no-auth-warning",
+			   "redis-cli --pass *** --no-auth-warning");
+	test_redact_expect("argv: 'redis-cli' '-a' 'pw' 'info'",
+			   "argv: 'redis-cli' '-a' '***' 'info'");
 	test_redact_expect("[\"redis-cli\",\"-a\",\"pw\"]", "[\"redis-cli\",\"-a\",\"***\"]");
 	test_redact_same("redis-cli -a \"$REDIS_PASSWORD\" ping");
 	test_redact_same("ls -a /tmp");
@@ -195,8 +213,10 @@ static void test_redact_flags(void **unused)
 
 static void test_redact_pem(void **unused)
 {
-	test_redact_expect("key:\n-----BEGIN RSA PRIVATE KEY-----\nMIIEow\nAbCd\n-----END RSA PRIVATE KEY-----\n",
-			   "key:\n-----BEGIN RSA PRIVATE KEY-----\n***\n-----END RSA PRIVATE KEY-----\n");
+	test_redact_expect(
+		"key:\n-----BEGIN RSA PRIVATE KEY-----\nMIIEow\nAbCd\n-----END RSA PRIVATE "
+		"KEY-----\n",
+		"key:\n-----BEGIN RSA PRIVATE KEY-----\n***\n-----END RSA PRIVATE KEY-----\n");
 	test_redact_expect("-----BEGIN PRIVATE KEY-----\nMIIE", "-----BEGIN PRIVATE KEY-----\n***");
 	test_redact_same("-----BEGIN CERTIFICATE-----\nMIIC\n-----END CERTIFICATE-----\n");
 	test_redact_same("-----BEGIN ");
@@ -257,10 +277,36 @@ static void test_redact_secret_name(void **unused)
 static void test_redact_random(void **unused)
 {
 	static const char *const atoms[] = {
-		"password", "=", ":", "\"", "'", "\\\"", " ", "\n", "://", "@", "AUTH",
-		"Bearer", "Authorization", "requirepass", "-a", "redis-cli", "$", "x",
-		"-----BEGIN PRIVATE KEY-----", "-----END", "name", "value", "DB_TOKEN",
-		"<", ">", ",", "\xff", "--pass", "2) ", "{{",
+		"password",
+		"=",
+		":",
+		"\"",
+		"'",
+		"\\\"",
+		" ",
+		"\n",
+		"://",
+		"@",
+		"AUTH",
+		"Bearer",
+		"Authorization",
+		"requirepass",
+		"-a",
+		"redis-cli",
+		"$",
+		"x",
+		"-----BEGIN PRIVATE KEY-----",
+		"-----END",
+		"name",
+		"value",
+		"DB_TOKEN",
+		"<",
+		">",
+		",",
+		"\xff",
+		"--pass",
+		"2) ",
+		"{{",
 	};
 	char buf[512];
 	uint32_t x = 88172645u;

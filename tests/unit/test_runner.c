@@ -29,8 +29,8 @@ struct test_runner_ctx {
 	struct mailbox_status st;
 	unsigned long last_seq;
 	char last_text[64];
-	int snaps;    /* snapshots taken */
-	int seq_ok;   /* every snapshot's seq was above the previous one */
+	int snaps;            /* snapshots taken */
+	int seq_ok;           /* every snapshot's seq was above the previous one */
 	double delay_for[16]; /* next_retry - last_attempt, by failure count */
 };
 

@@ -64,11 +64,11 @@ static int test_sanitize_forbidden(uint32_t cp, int flags)
 		return !(cp == '\n' && (flags & SANITIZE_MULTILINE));
 	if (cp == 0x7f || (cp >= 0x80 && cp <= 0x9f))
 		return 1;
-	if ((cp >= 0x202a && cp <= 0x202e) || (cp >= 0x2066 && cp <= 0x2069) ||
-	    cp == 0x200e || cp == 0x200f || cp == 0x061c)
+	if ((cp >= 0x202a && cp <= 0x202e) || (cp >= 0x2066 && cp <= 0x2069) || cp == 0x200e ||
+	    cp == 0x200f || cp == 0x061c)
 		return 1;
-	if ((cp >= 0x200b && cp <= 0x200d) || (cp >= 0x2060 && cp <= 0x2064) ||
-	    cp == 0xfeff || cp == 0x00ad || cp == 0x180e)
+	if ((cp >= 0x200b && cp <= 0x200d) || (cp >= 0x2060 && cp <= 0x2064) || cp == 0xfeff ||
+	    cp == 0x00ad || cp == 0x180e)
 		return 1;
 	if (cp == 0x2028 || cp == 0x2029)
 		return 1;
@@ -235,8 +235,11 @@ static void test_sanitize_a8_newline(void **unused)
 static void test_sanitize_a9_bidi(void **unused)
 {
 	test_sanitize_expect("prod\xe2\x80\xaetxt.exe", 0, "prod<U+202E>txt.exe");
-	test_sanitize_expect("\xe2\x81\xa6" "a\xe2\x81\xa7" "b\xe2\x81\xa8" "c\xe2\x81\xa9", 0,
-			     "<U+2066>a<U+2067>b<U+2068>c<U+2069>");
+	test_sanitize_expect("\xe2\x81\xa6"
+			     "a\xe2\x81\xa7"
+			     "b\xe2\x81\xa8"
+			     "c\xe2\x81\xa9",
+			     0, "<U+2066>a<U+2067>b<U+2068>c<U+2069>");
 	test_sanitize_expect("\xe2\x80\xaa\xe2\x80\xab\xe2\x80\xac\xe2\x80\xad", 0,
 			     "<U+202A><U+202B><U+202C><U+202D>");
 	test_sanitize_expect("\xe2\x80\x8e\xe2\x80\x8f\xd8\x9c", 0, "<U+200E><U+200F><U+061C>");
@@ -268,7 +271,9 @@ static void test_sanitize_a10_zero_width(void **unused)
 static void test_sanitize_a11_invalid_utf8(void **unused)
 {
 	test_sanitize_expect("\xff", 0, "\\xFF");
-	test_sanitize_expect("a\xfe" "b", 0, "a\\xFEb");
+	test_sanitize_expect("a\xfe"
+			     "b",
+			     0, "a\\xFEb");
 	test_sanitize_expect("\xed\xa0\x80", 0, "\\xED\\xA0\\x80");
 	test_sanitize_expect("\xed\xbf\xbf", 0, "\\xED\\xBF\\xBF");
 	test_sanitize_expect("\xc0\xaf", 0, "\\xC0\\xAF");
@@ -278,7 +283,11 @@ static void test_sanitize_a11_invalid_utf8(void **unused)
 	test_sanitize_expect("\xf4\x90\x80\x80", 0, "\\xF4\\x90\\x80\\x80");
 	test_sanitize_expect("\xf5\x80\x80\x80", 0, "\\xF5\\x80\\x80\\x80");
 	test_sanitize_expect("ok\xe2\x82", 0, "ok\\xE2\\x82");
-	test_sanitize_expect("\xe2\x82" "A", 0, "\\xE2\\x82" "A");
+	test_sanitize_expect("\xe2\x82"
+			     "A",
+			     0,
+			     "\\xE2\\x82"
+			     "A");
 	test_sanitize_expect("\xf0\x9f\x98", 0, "\\xF0\\x9F\\x98");
 	test_sanitize_expect("\x80\xbf", 0, "\\x80\\xBF");
 	/* the next chunk starts clean */
@@ -491,7 +500,8 @@ static void test_sanitize_a15_huge_line(void **unused)
 static void test_sanitize_width_fit(void **unused)
 {
 	static const char cjk[] = "\xe6\x97\xa5\xe6\x9c\xac\xe8\xaa\x9e"; /* 日本語 */
-	static const char comb[] = "ae\xcc\x81" "b";                      /* a e+U+0301 b */
+	static const char comb[] = "ae\xcc\x81"
+				   "b"; /* a e+U+0301 b */
 
 	assert_int_equal(sanitize_width("", 0), 0);
 	assert_int_equal(sanitize_width("abc", 3), 3);
@@ -538,16 +548,17 @@ static void test_sanitize_random(void **unused)
 			x ^= x >> 17;
 			x ^= x << 5;
 			/* bias towards interesting lead bytes and controls */
-			buf[i] = (x & 0x100) ? (unsigned char)(0xc0 | (x & 0x3f)) :
-			         (x & 0x200) ? (unsigned char)(0x80 | (x & 0x3f)) :
-			                       (unsigned char)x;
+			buf[i] = (x & 0x100)   ? (unsigned char)(0xc0 | (x & 0x3f))
+				 : (x & 0x200) ? (unsigned char)(0x80 | (x & 0x3f))
+					       : (unsigned char)x;
 		}
 		flags = (int)(x >> 24) & 3;
 		sanitize((const char *)buf, n, flags, (x >> 20) & 1 ? (x >> 8) % 64 + 1 : 0, &out);
 		test_sanitize_check(&out, flags);
 		w = sanitize_width(out.text, out.len);
 		assert_true(sanitize_fit(out.text, out.len, w) == out.len);
-		assert_true(sanitize_width(out.text, sanitize_fit(out.text, out.len, w / 2)) <= w / 2);
+		assert_true(sanitize_width(out.text, sanitize_fit(out.text, out.len, w / 2)) <=
+			    w / 2);
 		sanitize_out_free(&out);
 	}
 }

@@ -32,7 +32,8 @@ static void test_table_fill(struct table *t)
 	for (i = 0; i < 4; i++) {
 		const char *cells[2] = { rows[i][1], rows[i][2] };
 
-		table_add_row(t, rows[i][0], ROLE_NORMAL, cells, i == 2 ? "CrashLoopBackOff" : NULL);
+		table_add_row(t, rows[i][0], ROLE_NORMAL, cells,
+			      i == 2 ? "CrashLoopBackOff" : NULL);
 	}
 	table_commit(t);
 }

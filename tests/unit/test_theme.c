@@ -25,11 +25,11 @@
 static void test_theme_role_names(void **unused)
 {
 	static const char *const want[] = {
-		"normal",  "dim",      "border",   "border_focus", "title",	"title_focus",
-		"header",  "selected", "status",   "key",	   "key_label", "escape",
-		"match",   "ok",       "warn",	   "error",	   "stale",	"readonly",
-		"changing", "destructive", "running", "dialog",	   "input",	"sev_p0",
-		"sev_p1",  "sev_p2",   "sev_p3",
+		"normal",   "dim",         "border",  "border_focus", "title",     "title_focus",
+		"header",   "selected",    "status",  "key",          "key_label", "escape",
+		"match",    "ok",          "warn",    "error",        "stale",     "readonly",
+		"changing", "destructive", "running", "dialog",       "input",     "sev_p0",
+		"sev_p1",   "sev_p2",      "sev_p3",
 	};
 	int r;
 
@@ -179,9 +179,8 @@ static void test_theme_lookup(void **unused)
 	assert_string_equal(err, "unknown theme 'nope' (built in: default, light, "
 				 "high-contrast, mono; or a file)");
 	assert_int_equal(theme_load("", dirs, &t, err, sizeof(err)), -1);
-	assert_int_equal(theme_load("/tmp/amconsole-no-such-theme.yaml", NULL, &t, err,
-				    sizeof(err)),
-			 -1);
+	assert_int_equal(
+		theme_load("/tmp/amconsole-no-such-theme.yaml", NULL, &t, err, sizeof(err)), -1);
 	assert_string_equal(err, "/tmp/amconsole-no-such-theme.yaml: No such file or directory");
 
 	unlink(p1);
@@ -244,7 +243,8 @@ static void test_theme_inline_errors(void **unused)
 	} cases[] = {
 		{ "roles:\n  normal: {fg: 256}\n", "2: roles.normal.fg: unknown colour '256'" },
 		{ "roles:\n  normal: {fg: -2}\n", "2: roles.normal.fg: unknown colour '-2'" },
-		{ "roles:\n  normal: {fg: [1]}\n", "2: roles.normal.fg: expected a colour, got a list" },
+		{ "roles:\n  normal: {fg: [1]}\n",
+		  "2: roles.normal.fg: expected a colour, got a list" },
 		{ "roles:\n  normal: red\n",
 		  "2: roles.normal: expected a map {fg, bg, attrs}, got a scalar" },
 		{ "roles:\n  normal: {fg: red, blink: yes}\n",
@@ -319,8 +319,8 @@ static void test_theme_values(void **unused)
 				"  ok: {attrs: [bold, underline, reverse, dim, italic]}\n");
 	assert_int_equal(theme_load(path, NULL, &t, err, sizeof(err)), 0);
 	assert_int_equal(t.style[ROLE_TITLE].attrs, THEME_UNDERLINE);
-	assert_int_equal(t.style[ROLE_OK].attrs, THEME_BOLD | THEME_UNDERLINE | THEME_REVERSE |
-							 THEME_DIM | THEME_ITALIC);
+	assert_int_equal(t.style[ROLE_OK].attrs,
+			 THEME_BOLD | THEME_UNDERLINE | THEME_REVERSE | THEME_DIM | THEME_ITALIC);
 	unlink(path);
 	free(path);
 	rmdir(dir);
