@@ -1054,10 +1054,11 @@ static int runbook_click(void *self, int y, int x)
 {
 	struct runbook_panel *rp = self;
 
+	/* Row 0 of the pane is the list's heading line. */
 	if (rp->mode == RUNBOOK_PICKER)
-		return table_click(&rp->picker, y);
+		return table_click(&rp->picker, y - 1);
 	if (rp->mode == RUNBOOK_STEPS)
-		return table_click(&rp->steps, y);
+		return table_click(&rp->steps, y - 1);
 	return 0;
 }
 

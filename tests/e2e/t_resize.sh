@@ -39,6 +39,16 @@ wait_for "not configured"
 keys 1
 wait_for "Service Startup Issues"
 ok "Tab and digits move between panels"
+keys :
+type_text "theme light"
+keys Enter
+wait_for "theme light"
+keys :
+type_text "theme nosuch"
+keys Enter
+wait_for "nosuch"
+pane_dead && fail "died on a bad theme"
+ok ":theme switches themes and reports an unknown one"
 keys q
 wait_dead
 [ "$(pane_status)" = 0 ] || fail "exit status $(pane_status)"
