@@ -16,6 +16,7 @@
 #include <wchar.h>
 
 #include "backends/util.h"
+#include "redact.h"
 #include "sanitize.h"
 
 /* The most we sanitise for one draw call: a row never shows more. */
@@ -386,10 +387,38 @@ static int screen_put(int y, int x, attr_t attr, const char *s, size_t len, int 
 	return used;
 }
 
+/* Secrets are masked on screen by default (passwords in URLs and
+ * connection strings, tokens): redact s[0..n), piece by piece around any
+ * NUL bytes so none hides what follows it. */
+static struct strbuf screen_redact(const char *s, size_t n)
+{
+	struct strbuf out = { 0 };
+	size_t i = 0;
+
+	strbuf_append(&out, "", 0);
+	while (i < n) {
+		const char *nul = memchr(s + i, '\0', n - i);
+		size_t k = nul != NULL ? (size_t)(nul - (s + i)) : n - i;
+		char *piece = xstrndup(s + i, k);
+		char *r = redact(piece);
+
+		strbuf_puts(&out, r);
+		free(r);
+		free(piece);
+		i += k;
+		if (i < n) {
+			strbuf_append(&out, "", 1);
+			i++;
+		}
+	}
+	return out;
+}
+
 int draw_textn(const struct view *v, int y, int x, enum role role, const char *s, size_t len,
 	       int maxcols)
 {
 	struct sanitize_out so;
+	struct strbuf red;
 	char marker[48] = "";
 	int avail, col = 0, mw = 0;
 	size_t pos = 0, i, shown = len;
@@ -410,7 +439,9 @@ int draw_textn(const struct view *v, int y, int x, enum role role, const char *s
 		if (mw > avail)
 			mw = avail;
 	}
-	sanitize(s, shown, 0, 0, &so);
+	red = screen_redact(s, shown);
+	sanitize(red.buf, red.len, 0, 0, &so);
+	strbuf_free(&red);
 	for (i = 0; i <= so.nspans && col < avail - mw; i++) {
 		size_t end = i < so.nspans ? so.spans[i].start : so.len;
 

@@ -5,7 +5,7 @@
 # marker while the UI keeps answering.
 . tests/e2e/lib.sh
 cp tests/fixtures/e2e/ops.md "$T/runbooks/"
-am_start 160 30 --runbooks "$T/runbooks"
+am_start 150 44 --runbooks "$T/runbooks"
 wait_for "Pod Trouble"
 title_before=$(tm display -p -t am '#{pane_title}')
 keys Enter
@@ -35,6 +35,9 @@ printf "%s\n" "$s" | grep -qF 'A13 literal ^[[31m and \\x1b next to \e real' || 
 ok "A13 a literal \\x1b and a real ESC look different"
 printf "%s\n" "$s" | grep -qF 'A14 [red::b]X[-] {"a":["b"]} match[] %s%n%x' || fail "A14 markup not literal"
 ok "A14 markup and format strings shown literally"
+printf "%s\n" "$s" | grep -qF 'C3 DATABASE_URL=postgres://app:***@db/x redis://:***@h password="***"' || fail "C3 secrets not masked"
+printf "%s\n" "$s" | grep -qE 'S3cr3t|hunter2' && fail "C3 a secret is on screen"
+ok "C3 passwords in URLs and password= values are masked on screen"
 python3 - "$T/raw" <<'PY' || fail "raw output carries hostile bytes"
 import sys
 raw = open(sys.argv[1], 'rb').read()
