@@ -75,43 +75,11 @@ static void lint_redis(struct lint_ctx *lx, char **w, size_t n)
 
 static void lint_redis_cli(struct lint_ctx *lx, char **w, size_t n)
 {
-	static const char *const valued[] = {
-		"-h",
-		"-p",
-		"-s",
-		"-a",
-		"-u",
-		"-n",
-		"-r",
-		"-i",
-		"-d",
-		"-D",
-		"--user",
-		"--pass",
-		"--pattern",
-		"--count",
-		"--cacert",
-		"--cacertdir",
-		"--cert",
-		"--key",
-		"--sni",
-		"--rdb",
-		"--eval",
-		"--tls-ciphers",
-		"--tls-ciphersuites",
-		NULL,
-	};
 	size_t i = 0;
 
-	while (i < n && w[i][0] == '-' && w[i][1] != '\0') {
-		size_t k;
-		int val = 0;
-
-		for (k = 0; valued[k] != NULL; k++)
-			if (strcmp(w[i], valued[k]) == 0)
-				val = 1;
-		i += val ? 2 : 1;
-	}
+	/* Options and their values come before the redis command. */
+	while (i < n && w[i][0] == '-' && w[i][1] != '\0')
+		i += safety_redis_cli_takes_value(w[i]) ? 2 : 1;
 	if (i < n)
 		lint_redis(lx, w + i, n - i);
 }

@@ -787,39 +787,48 @@ static void safety_redis(struct safety_ctx *cx, char **w, size_t n, const char *
 	}
 }
 
+/* The redis-cli options that take a value, for every reader of a
+ * redis-cli command line (here and lint.c): one list, so the two never
+ * disagree on where the options end and the redis command starts. */
+static const char *const safety_redis_cli_valued[] = {
+	"-h",
+	"-p",
+	"-s",
+	"-a",
+	"-u",
+	"-n",
+	"-r",
+	"-i",
+	"-d",
+	"-D",
+	"--user",
+	"--pass",
+	"--pattern",
+	"--count",
+	"--cacert",
+	"--cacertdir",
+	"--cert",
+	"--key",
+	"--sni",
+	"--tls-ciphers",
+	"--tls-ciphersuites",
+	"--rdb",
+	"--functions-rdb",
+	"--pipe-timeout",
+	"--quoted-pattern",
+	"--memkeys-samples",
+	"--intrinsic-latency",
+	"--eval",
+	NULL,
+};
+
+int safety_redis_cli_takes_value(const char *opt)
+{
+	return safety_in(opt, safety_redis_cli_valued);
+}
+
 static void safety_redis_cli(struct safety_ctx *cx, char **w, size_t n, int stdin_fed)
 {
-	static const char *const valued[] = {
-		"-h",
-		"-p",
-		"-s",
-		"-a",
-		"-u",
-		"-n",
-		"-r",
-		"-i",
-		"-d",
-		"-D",
-		"--user",
-		"--pass",
-		"--pattern",
-		"--count",
-		"--cacert",
-		"--cacertdir",
-		"--cert",
-		"--key",
-		"--sni",
-		"--tls-ciphers",
-		"--tls-ciphersuites",
-		"--rdb",
-		"--functions-rdb",
-		"--pipe-timeout",
-		"--quoted-pattern",
-		"--memkeys-samples",
-		"--intrinsic-latency",
-		"--eval",
-		NULL,
-	};
 	static const char *const modes[] = {
 		"--scan",
 		"--bigkeys",
@@ -866,7 +875,7 @@ static void safety_redis_cli(struct safety_ctx *cx, char **w, size_t n, int stdi
 		}
 		if (strcmp(a, "--eval") == 0)
 			safety_mark(cx, 0, "redis EVAL", NULL);
-		if (safety_in(a, valued) && i + 1 < n) {
+		if (safety_redis_cli_takes_value(a) && i + 1 < n) {
 			if (strcmp(a, "-h") == 0)
 				host = w[i + 1];
 			if (strcmp(a, "--pattern") == 0) {

@@ -40,4 +40,8 @@ struct safety_simple {
 void safety_each_command(const char *text, void (*fn)(const struct safety_simple *sc, void *arg),
 			 void *arg);
 
+/* 1 if the redis-cli (or valkey-cli) option opt, given as its own word,
+ * consumes the next word as its value, else 0. Any thread. */
+int safety_redis_cli_takes_value(const char *opt);
+
 #endif

@@ -234,14 +234,66 @@ static int config_get_path(struct config_loader *ld, yaml_node_t *node, const ch
 	return 0;
 }
 
+/* Walk a sequence already checked to be one, handing each item its
+ * "path[i]" path; the first error stops the walk. */
+static int config_each_item(struct config_loader *ld, yaml_node_t *node, const char *path,
+			    int (*item)(struct config_loader *ld, void *ctx, yaml_node_t *node,
+					size_t i, const char *sub),
+			    void *ctx)
+{
+	yaml_node_item_t *it;
+	char sub[256];
+	size_t i = 0;
+
+	for (it = node->data.sequence.items.start; it < node->data.sequence.items.top; it++, i++) {
+		snprintf(sub, sizeof(sub), "%.200s[%zu]", path, i);
+		if (item(ld, ctx, yaml_document_get_node(ld->doc, *it), i, sub) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* The item count of a sequence, or -1 with the error set when node is
+ * something else; callers size their arrays from it before the walk. */
+static int config_list_len(struct config_loader *ld, yaml_node_t *node, const char *path, size_t *n)
+{
+	if (node->type != YAML_SEQUENCE_NODE)
+		return config_error(ld, node, path, "expected a list, got %s",
+				    config_node_kind(node));
+	*n = (size_t)(node->data.sequence.items.top - node->data.sequence.items.start);
+	return 0;
+}
+
+/* A list of strings being built: the lone-string form and each item of
+ * the list form are checked the same way. */
+struct config_strv {
+	char **v;
+	size_t n;
+	int urls;
+	int expand;
+};
+
+static int config_strv_item(struct config_loader *ld, void *ctx, yaml_node_t *node, size_t i,
+			    const char *sub)
+{
+	struct config_strv *sv = ctx;
+
+	sv->n++;
+	if ((sv->urls ? config_get_http_url(ld, node, sub, &sv->v[sv->n - 1])
+		      : config_get_nonempty(ld, node, sub, &sv->v[sv->n - 1])) < 0)
+		return -1;
+	if (sv->expand)
+		config_set(&sv->v[sv->n - 1], util_expand_home(sv->v[sv->n - 1]));
+	return 0;
+}
+
 /* A list of strings; a lone string is taken as a list of one. */
 static int config_get_strv(struct config_loader *ld, yaml_node_t *node, const char *path, int urls,
 			   int expand, char ***outv, size_t *outn)
 {
-	char **v = NULL;
-	size_t n = 0, cap;
-	yaml_node_item_t *it;
-	char sub[256];
+	struct config_strv sv = { NULL, 0, urls, expand };
+	size_t cap = 0;
+	int rc;
 
 	config_strv_free(*outv, *outn);
 	*outv = NULL;
@@ -249,62 +301,48 @@ static int config_get_strv(struct config_loader *ld, yaml_node_t *node, const ch
 	if (config_is_null(node))
 		return 0;
 	if (node->type == YAML_SCALAR_NODE) {
-		v = xcalloc(1, sizeof(*v));
-		if ((urls ? config_get_http_url(ld, node, path, &v[0])
-			  : config_get_nonempty(ld, node, path, &v[0])) < 0) {
-			config_strv_free(v, 1);
+		sv.v = xcalloc(1, sizeof(*sv.v));
+		rc = config_strv_item(ld, &sv, node, 0, path);
+	} else {
+		if (config_list_len(ld, node, path, &cap) < 0)
 			return -1;
-		}
-		if (expand)
-			config_set(&v[0], util_expand_home(v[0]));
-		*outv = v;
-		*outn = 1;
-		return 0;
+		sv.v = xcalloc(cap ? cap : 1, sizeof(*sv.v));
+		rc = config_each_item(ld, node, path, config_strv_item, &sv);
 	}
-	if (node->type != YAML_SEQUENCE_NODE)
-		return config_error(ld, node, path, "expected a list, got %s",
-				    config_node_kind(node));
-	cap = (size_t)(node->data.sequence.items.top - node->data.sequence.items.start);
-	v = xcalloc(cap ? cap : 1, sizeof(*v));
-	for (it = node->data.sequence.items.start; it < node->data.sequence.items.top; it++) {
-		yaml_node_t *item = yaml_document_get_node(ld->doc, *it);
-
-		snprintf(sub, sizeof(sub), "%.200s[%zu]", path, n);
-		n++;
-		if ((urls ? config_get_http_url(ld, item, sub, &v[n - 1])
-			  : config_get_nonempty(ld, item, sub, &v[n - 1])) < 0) {
-			config_strv_free(v, n);
-			return -1;
-		}
-		if (expand)
-			config_set(&v[n - 1], util_expand_home(v[n - 1]));
+	if (rc < 0) {
+		config_strv_free(sv.v, sv.n);
+		return -1;
 	}
-	*outv = v;
-	*outn = n;
+	*outv = sv.v;
+	*outn = sv.n;
 	return 0;
 }
 
-/* Walk a mapping, dispatching each key through table; unknown or
- * repeated keys are errors. A null node is an empty section. */
-static int config_walk_map(struct config_loader *ld, struct config *c, yaml_node_t *node,
-			   const char *path, const struct config_key *table)
+/* Walk a mapping whose keys must be distinct scalars, handing each pair
+ * to pair() with its dotted path; what names the shape expected when
+ * node is no mapping at all. Sections and list items all come through
+ * here (kafka.properties aside, see there), so their key errors read
+ * the same everywhere. */
+static int config_each_pair(struct config_loader *ld, yaml_node_t *node, const char *path,
+			    const char *what,
+			    int (*pair)(struct config_loader *ld, void *ctx, yaml_node_t *key,
+					yaml_node_t *value, const char *sub),
+			    void *ctx)
 {
+	const char *where = *path ? path : "(top level)";
 	yaml_node_pair_t *p, *q;
 	char sub[256];
 
-	if (config_is_null(node))
-		return 0;
 	if (node->type != YAML_MAPPING_NODE)
-		return config_error(ld, node, *path ? path : "(top level)",
-				    "expected a map, got %s", config_node_kind(node));
+		return config_error(ld, node, where, "expected %s, got %s", what,
+				    config_node_kind(node));
 	for (p = node->data.mapping.pairs.start; p < node->data.mapping.pairs.top; p++) {
 		yaml_node_t *key = yaml_document_get_node(ld->doc, p->key);
 		yaml_node_t *value = yaml_document_get_node(ld->doc, p->value);
-		const struct config_key *k;
 
 		if (key->type != YAML_SCALAR_NODE)
-			return config_error(ld, key, *path ? path : "(top level)",
-					    "expected a key, got %s", config_node_kind(key));
+			return config_error(ld, key, where, "expected a key, got %s",
+					    config_node_kind(key));
 		snprintf(sub, sizeof(sub), "%.200s%s%.50s", path, *path ? "." : "",
 			 config_scalar(key));
 		for (q = node->data.mapping.pairs.start; q < p; q++) {
@@ -314,15 +352,40 @@ static int config_walk_map(struct config_loader *ld, struct config *c, yaml_node
 			    strcmp(config_scalar(prev), config_scalar(key)) == 0)
 				return config_error(ld, key, sub, "duplicate key");
 		}
-		for (k = table; k->name != NULL; k++)
-			if (strcmp(k->name, config_scalar(key)) == 0)
-				break;
-		if (k->name == NULL)
-			return config_error(ld, key, sub, "unknown key");
-		if (k->load(ld, c, value, sub) < 0)
+		if (pair(ld, ctx, key, value, sub) < 0)
 			return -1;
 	}
 	return 0;
+}
+
+/* A schema section being walked: the config it fills, its key table. */
+struct config_section {
+	struct config *c;
+	const struct config_key *table;
+};
+
+static int config_section_pair(struct config_loader *ld, void *ctx, yaml_node_t *key,
+			       yaml_node_t *value, const char *sub)
+{
+	struct config_section *sec = ctx;
+	const struct config_key *k;
+
+	for (k = sec->table; k->name != NULL; k++)
+		if (strcmp(k->name, config_scalar(key)) == 0)
+			return k->load(ld, sec->c, value, sub);
+	return config_error(ld, key, sub, "unknown key");
+}
+
+/* Walk a mapping, dispatching each key through table; unknown or
+ * repeated keys are errors. A null node is an empty section. */
+static int config_walk_map(struct config_loader *ld, struct config *c, yaml_node_t *node,
+			   const char *path, const struct config_key *table)
+{
+	struct config_section sec = { c, table };
+
+	if (config_is_null(node))
+		return 0;
+	return config_each_pair(ld, node, path, "a map", config_section_pair, &sec);
 }
 
 static int config_load_theme(struct config_loader *ld, struct config *c, yaml_node_t *node,
@@ -457,94 +520,81 @@ static int config_is_env_name(const char *s)
 	return 1;
 }
 
-/* The fields of one redis instance map; r is the instance being filled. */
-static int config_load_redis_one(struct config_loader *ld, struct config_redis *r,
-				 yaml_node_t *node, const char *path)
+/* One field of a redis instance map; ctx is the instance being filled. */
+static int config_redis_pair(struct config_loader *ld, void *ctx, yaml_node_t *key,
+			     yaml_node_t *value, const char *sub)
 {
-	yaml_node_pair_t *p, *q;
-	char sub[256];
+	struct config_redis *r = ctx;
+	const char *k = config_scalar(key);
 
-	if (node->type != YAML_MAPPING_NODE)
-		return config_error(ld, node, path, "expected a map {name, url}, got %s",
-				    config_node_kind(node));
-	for (p = node->data.mapping.pairs.start; p < node->data.mapping.pairs.top; p++) {
-		yaml_node_t *key = yaml_document_get_node(ld->doc, p->key);
-		yaml_node_t *value = yaml_document_get_node(ld->doc, p->value);
-		const char *k;
-		int rc;
-
-		if (key->type != YAML_SCALAR_NODE)
-			return config_error(ld, key, path, "expected a key, got %s",
-					    config_node_kind(key));
-		k = config_scalar(key);
-		snprintf(sub, sizeof(sub), "%.200s.%.50s", path, k);
-		for (q = node->data.mapping.pairs.start; q < p; q++) {
-			yaml_node_t *prev = yaml_document_get_node(ld->doc, q->key);
-
-			if (prev->type == YAML_SCALAR_NODE && strcmp(config_scalar(prev), k) == 0)
-				return config_error(ld, key, sub, "duplicate key");
-		}
-		if (strcmp(k, "name") == 0) {
-			rc = config_get_nonempty(ld, value, sub, &r->name);
-		} else if (strcmp(k, "url") == 0) {
-			rc = config_get_nonempty(ld, value, sub, &r->url);
-			if (rc == 0 && !config_is_redis_url(r->url))
-				rc = config_error(ld, value, sub,
-						  "expected redis://, rediss:// or a socket path");
-		} else if (strcmp(k, "password_file") == 0) {
-			rc = config_get_path(ld, value, sub, &r->password_file);
-		} else if (strcmp(k, "password_env") == 0) {
-			rc = config_get_string(ld, value, sub, &r->password_env);
-			if (rc == 0 && r->password_env != NULL &&
-			    !config_is_env_name(r->password_env))
-				rc = config_error(ld, value, sub,
-						  "'%s' is not an environment variable name",
-						  r->password_env);
-		} else {
-			rc = config_error(ld, key, sub, "unknown key");
-		}
-		if (rc < 0)
+	if (strcmp(k, "name") == 0)
+		return config_get_nonempty(ld, value, sub, &r->name);
+	if (strcmp(k, "url") == 0) {
+		if (config_get_nonempty(ld, value, sub, &r->url) < 0)
 			return -1;
+		if (!config_is_redis_url(r->url))
+			return config_error(ld, value, sub,
+					    "expected redis://, rediss:// or a socket path");
+		return 0;
 	}
+	if (strcmp(k, "password_file") == 0)
+		return config_get_path(ld, value, sub, &r->password_file);
+	if (strcmp(k, "password_env") == 0) {
+		if (config_get_string(ld, value, sub, &r->password_env) < 0)
+			return -1;
+		if (r->password_env != NULL && !config_is_env_name(r->password_env))
+			return config_error(ld, value, sub,
+					    "'%s' is not an environment variable name",
+					    r->password_env);
+		return 0;
+	}
+	return config_error(ld, key, sub, "unknown key");
+}
+
+/* A list item's name repeats item j's: point at this item's name. */
+static int config_dup_name(struct config_loader *ld, yaml_node_t *item, const char *sub,
+			   const char *what, const char *name, size_t j)
+{
+	char at[256];
+
+	snprintf(at, sizeof(at), "%s.name", sub);
+	return config_error(ld, item, at, "duplicate %s name '%s' (also [%zu])", what, name, j);
+}
+
+/* One redis instance; counted before it is filled so that a half-filled
+ * one is freed with the rest. */
+static int config_redis_item(struct config_loader *ld, void *ctx, yaml_node_t *node, size_t i,
+			     const char *sub)
+{
+	struct config *c = ctx;
+	struct config_redis *r = &c->redis[i];
+	size_t j;
+
+	c->nredis++;
+	if (config_each_pair(ld, node, sub, "a map {name, url}", config_redis_pair, r) < 0)
+		return -1;
 	if (r->name == NULL)
-		return config_error(ld, node, path, "name is required");
+		return config_error(ld, node, sub, "name is required");
 	if (r->url == NULL)
-		return config_error(ld, node, path, "url is required");
+		return config_error(ld, node, sub, "url is required");
+	for (j = 0; j < i; j++)
+		if (strcmp(c->redis[j].name, r->name) == 0)
+			return config_dup_name(ld, node, sub, "instance", r->name, j);
 	return 0;
 }
 
 static int config_load_redis_instances(struct config_loader *ld, struct config *c,
 				       yaml_node_t *node, const char *path)
 {
-	yaml_node_item_t *it;
-	char sub[256];
-	size_t i, cap;
+	size_t cap = 0;
 
 	config_redis_clear(c);
 	if (config_is_null(node))
 		return 0;
-	if (node->type != YAML_SEQUENCE_NODE)
-		return config_error(ld, node, path, "expected a list, got %s",
-				    config_node_kind(node));
-	cap = (size_t)(node->data.sequence.items.top - node->data.sequence.items.start);
+	if (config_list_len(ld, node, path, &cap) < 0)
+		return -1;
 	c->redis = xcalloc(cap ? cap : 1, sizeof(*c->redis));
-	for (it = node->data.sequence.items.start; it < node->data.sequence.items.top; it++) {
-		yaml_node_t *item = yaml_document_get_node(ld->doc, *it);
-		struct config_redis *r = &c->redis[c->nredis];
-
-		snprintf(sub, sizeof(sub), "%.200s[%zu]", path, c->nredis);
-		c->nredis++;
-		if (config_load_redis_one(ld, r, item, sub) < 0)
-			return -1;
-		for (i = 0; i + 1 < c->nredis; i++)
-			if (strcmp(c->redis[i].name, r->name) == 0) {
-				snprintf(sub, sizeof(sub), "%.200s[%zu].name", path, c->nredis - 1);
-				return config_error(ld, item, sub,
-						    "duplicate instance name '%s' (also [%zu])",
-						    r->name, i);
-			}
-	}
-	return 0;
+	return config_each_item(ld, node, path, config_redis_item, c);
 }
 
 static const struct config_key config_redis_keys[] = {
@@ -574,7 +624,9 @@ static int config_load_kafka_groups(struct config_loader *ld, struct config *c, 
 	return config_get_strv(ld, node, path, 0, 0, &c->kafka_groups, &c->nkafka_groups);
 }
 
-/* Any keys: librdkafka validates them when the backend starts. */
+/* Any keys: librdkafka validates them when the backend starts. Not
+ * config_each_pair: a key here is data, checked as a string (no NUL
+ * byte) before it is compared with the ones already kept. */
 static int config_load_kafka_properties(struct config_loader *ld, struct config *c,
 					yaml_node_t *node, const char *path)
 {
@@ -665,81 +717,53 @@ static int config_load_prometheus(struct config_loader *ld, struct config *c, ya
 	return config_walk_map(ld, c, node, path, config_prometheus_keys);
 }
 
-static int config_load_health_one(struct config_loader *ld, struct config_health *h,
-				  yaml_node_t *node, const char *path)
+/* One field of a health check map; ctx is the check being filled. */
+static int config_health_pair(struct config_loader *ld, void *ctx, yaml_node_t *key,
+			      yaml_node_t *value, const char *sub)
 {
-	yaml_node_pair_t *p, *q;
-	char sub[256];
+	struct config_health *h = ctx;
+	const char *k = config_scalar(key);
 
-	if (node->type != YAML_MAPPING_NODE)
-		return config_error(ld, node, path, "expected a map {name, url}, got %s",
-				    config_node_kind(node));
-	for (p = node->data.mapping.pairs.start; p < node->data.mapping.pairs.top; p++) {
-		yaml_node_t *key = yaml_document_get_node(ld->doc, p->key);
-		yaml_node_t *value = yaml_document_get_node(ld->doc, p->value);
-		const char *k;
-		int rc;
+	if (strcmp(k, "name") == 0)
+		return config_get_nonempty(ld, value, sub, &h->name);
+	if (strcmp(k, "url") == 0)
+		return config_get_http_url(ld, value, sub, &h->url);
+	return config_error(ld, key, sub, "unknown key");
+}
 
-		if (key->type != YAML_SCALAR_NODE)
-			return config_error(ld, key, path, "expected a key, got %s",
-					    config_node_kind(key));
-		k = config_scalar(key);
-		snprintf(sub, sizeof(sub), "%.200s.%.50s", path, k);
-		for (q = node->data.mapping.pairs.start; q < p; q++) {
-			yaml_node_t *prev = yaml_document_get_node(ld->doc, q->key);
+/* One health check; counted before it is filled, as for redis. */
+static int config_health_item(struct config_loader *ld, void *ctx, yaml_node_t *node, size_t i,
+			      const char *sub)
+{
+	struct config *c = ctx;
+	struct config_health *h = &c->health[i];
+	size_t j;
 
-			if (prev->type == YAML_SCALAR_NODE && strcmp(config_scalar(prev), k) == 0)
-				return config_error(ld, key, sub, "duplicate key");
-		}
-		if (strcmp(k, "name") == 0)
-			rc = config_get_nonempty(ld, value, sub, &h->name);
-		else if (strcmp(k, "url") == 0)
-			rc = config_get_http_url(ld, value, sub, &h->url);
-		else
-			rc = config_error(ld, key, sub, "unknown key");
-		if (rc < 0)
-			return -1;
-	}
+	c->nhealth++;
+	if (config_each_pair(ld, node, sub, "a map {name, url}", config_health_pair, h) < 0)
+		return -1;
 	if (h->name == NULL)
-		return config_error(ld, node, path, "name is required");
+		return config_error(ld, node, sub, "name is required");
 	if (h->url == NULL)
-		return config_error(ld, node, path, "url is required");
+		return config_error(ld, node, sub, "url is required");
+	for (j = 0; j < i; j++)
+		if (strcmp(c->health[j].name, h->name) == 0)
+			return config_dup_name(ld, node, sub, "check", h->name, j);
 	return 0;
 }
 
 static int config_load_health(struct config_loader *ld, struct config *c, yaml_node_t *node,
 			      const char *path)
 {
-	yaml_node_item_t *it;
-	char sub[256];
-	size_t i, cap;
+	size_t cap = 0;
 
 	config_health_clear(c);
 	if (config_is_null(node))
 		return 0;
-	if (node->type != YAML_SEQUENCE_NODE)
-		return config_error(ld, node, path, "expected a list, got %s",
-				    config_node_kind(node));
-	cap = (size_t)(node->data.sequence.items.top - node->data.sequence.items.start);
+	if (config_list_len(ld, node, path, &cap) < 0)
+		return -1;
 	c->health = xcalloc(cap ? cap : 1, sizeof(*c->health));
-	for (it = node->data.sequence.items.start; it < node->data.sequence.items.top; it++) {
-		yaml_node_t *item = yaml_document_get_node(ld->doc, *it);
-		struct config_health *h = &c->health[c->nhealth];
-
-		snprintf(sub, sizeof(sub), "%.200s[%zu]", path, c->nhealth);
-		c->nhealth++;
-		if (config_load_health_one(ld, h, item, sub) < 0)
-			return -1;
-		for (i = 0; i + 1 < c->nhealth; i++)
-			if (strcmp(c->health[i].name, h->name) == 0) {
-				snprintf(sub, sizeof(sub), "%.200s[%zu].name", path,
-					 c->nhealth - 1);
-				return config_error(ld, item, sub,
-						    "duplicate check name '%s' (also [%zu])",
-						    h->name, i);
-			}
-	}
-	return 0;
+	return config_each_item(ld, node, path, config_health_item, c);
 }
 
 /* The top level, in DESIGN.md order. */
