@@ -652,8 +652,12 @@ static int config_load_kafka_properties(struct config_loader *ld, struct config 
 			return config_error(ld, key, path, "expected a key, got %s",
 					    config_node_kind(key));
 		snprintf(sub, sizeof(sub), "%.200s.%.50s", path, config_scalar(key));
-		if (config_get_nonempty(ld, key, sub, &c->kafka_prop_keys[n]) < 0)
+		if (config_get_nonempty(ld, key, sub, &c->kafka_prop_keys[n]) < 0) {
+			/* Not counted yet, so config_free would not see it. */
+			free(c->kafka_prop_keys[n]);
+			c->kafka_prop_keys[n] = NULL;
 			return -1;
+		}
 		c->nkafka_props++;
 		for (i = 0; i < n; i++)
 			if (strcmp(c->kafka_prop_keys[i], c->kafka_prop_keys[n]) == 0)

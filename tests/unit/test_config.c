@@ -230,6 +230,9 @@ static void test_config_type_errors(void **unused)
 	test_config_expect_error("theme: {a: b}\n", "F:1: theme: expected a string, got a map");
 	test_config_expect_error("theme: [a]\n", "F:1: theme: expected a string, got a list");
 	test_config_expect_error("theme: \"\"\n", "F:1: theme: must not be empty");
+	/* An empty property key is an error, and (under ASan) leaks nothing. */
+	test_config_expect_error("kafka:\n  properties:\n    \"\": x\n",
+				 "F:3: kafka.properties.: must not be empty");
 	test_config_expect_error("refresh: 0\n",
 				 "F:1: refresh: bad duration '0' (a positive number of seconds, "
 				 "or 2s, 500ms, 1m)");
