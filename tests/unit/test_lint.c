@@ -163,6 +163,11 @@ static void test_lint_rules(void **state)
 		  "DEL does not expand patterns like \"fleet:*\"" },
 		{ STEP_SHELL, "redis-cli -h c -n 1 del 'user:?'", 0, "\"user:?\"" },
 		{ STEP_SHELL, "redis-cli DEL fleet:1 fleet:2", 0, "" },
+		/* Options that take a value are skipped before the command. */
+		{ STEP_SHELL, "redis-cli --pipe-timeout 30 DEL \"cache:*\"", 0,
+		  "DEL does not expand patterns like \"cache:*\"" },
+		{ STEP_SHELL, "redis-cli -h 10.0.0.5 -p 6379 DEL \"vehicle:*\"", 0,
+		  "\"vehicle:*\"" },
 		{ STEP_SHELL, "redis-cli --scan --pattern 'fleet:*' | xargs -r redis-cli UNLINK", 0,
 		  "" },
 		{ STEP_REDIS, "DEL vehicle:*", 0, "\"vehicle:*\"" },
