@@ -1,0 +1,35 @@
+# t_locale.sh - terminals that cannot do everything: in a non-UTF-8
+# locale the console draws ASCII lines and sends no UTF-8 bytes; with
+# NO_COLOR it sends no colour at all (the mono theme).
+. tests/e2e/lib.sh
+use_shipped_runbooks
+AM_ENV="LANG=C LC_ALL=C" am_start 100 30 --runbooks "$T/runbooks"
+wait_for "Service Startup Issues"
+screen | grep -q "^+- 1 Runbook -*+$" || fail "no ASCII border"
+python3 - "$T/raw" <<'PY' || fail "UTF-8 bytes sent in the C locale"
+import sys
+raw = open(sys.argv[1], 'rb').read()
+assert all(b < 0x80 for b in raw), [hex(b) for b in raw if b >= 0x80][:10]
+PY
+ok "the C locale gets ASCII line drawing and only ASCII bytes"
+keys q
+wait_dead
+rm -f "$T/exit" "$T/raw"
+tm kill-server
+AM_ENV="NO_COLOR=1" am_start 100 30 --runbooks "$T/runbooks"
+wait_for "Service Startup Issues"
+tm capture-pane -e -p -t am >"$T/attrs"
+python3 - "$T/attrs" <<'PY' || fail "colours sent with NO_COLOR"
+import re, sys
+for sgr in re.findall(rb'\x1b\[([0-9;]*)m', open(sys.argv[1], 'rb').read()):
+    params = [p for p in sgr.split(b';') if p]
+    for i, p in enumerate(params):
+        n = int(p)
+        # 39 and 49 mean the default colour, which is no colour.
+        assert not (30 <= n <= 38 or 40 <= n <= 48 or 90 <= n <= 107), sgr
+
+PY
+grep -q "$(printf '\033')\[[0-9;]*7m" "$T/attrs" || fail "mono has no reverse video for the selection"
+ok "NO_COLOR gives the mono theme: attributes only, no colour"
+keys q
+wait_dead
