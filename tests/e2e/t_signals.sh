@@ -28,6 +28,14 @@ wait_for "running step 1"
 sleep 0.5
 child=$(pgrep -f "sleep 1000" -s "$(pane_pid)" | head -1)
 [ -n "$child" ] || fail "the sleep step is not running"
+keys q
+wait_for "Quit amconsole?"
+wait_for "still running"
+keys Enter
+wait_gone "Quit amconsole?"
+pane_dead && fail "q with the default answer quit"
+kill -0 "$child" || fail "the step died"
+ok "q while a step runs asks first; the default keeps it running"
 kill -TERM "$(am_pid)"
 wait_dead
 [ "$(pane_status)" = 143 ] || fail "exit status $(pane_status), want 143"
