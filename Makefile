@@ -44,6 +44,7 @@ BACKEND_SRCS = \
 	backends/runner.c \
 	backends/selftest.c \
 	backends/registry.c \
+	backends/native.c \
 	backends/exec.c \
 	backends/runbook.c \
 	backends/safety.c \

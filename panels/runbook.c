@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "backends/exec.h"
+#include "backends/native.h"
 #include "backends/runbook.h"
 #include "backends/safety.h"
 #include "backends/util.h"
@@ -132,7 +133,8 @@ struct runbook_panel {
 	long entry; /* opened entry, or -1 */
 	struct runbook_step_state *st;
 	size_t nst;
-	struct exec_job *job;
+	void *job;                        /* a running step, or NULL */
+	const struct native_ops *job_ops; /* how to poll, stop, free it */
 	size_t job_step;
 	struct runbook_pending pend;
 	long out_top; /* first output line shown; -1 follows the end */
@@ -290,6 +292,31 @@ static void runbook_free_states(struct runbook_panel *rp)
 	rp->nst = 0;
 }
 
+/* Shell steps run as exec jobs; this puts them behind the same ops as
+ * native steps so the panel handles one kind of job. */
+static int runbook_exec_poll(void *job, struct exec_status *st, struct strbuf *out)
+{
+	return exec_poll(job, st, out);
+}
+
+static void runbook_exec_stop(void *job)
+{
+	exec_stop(job);
+}
+
+static void runbook_exec_free(void *job)
+{
+	exec_free(job);
+}
+
+static const struct native_ops runbook_exec_ops = {
+	.kind = STEP_SHELL,
+	.name = "shell",
+	.poll = runbook_exec_poll,
+	.stop = runbook_exec_stop,
+	.free = runbook_exec_free,
+};
+
 static void *runbook_create(struct app *app)
 {
 	struct runbook_panel *rp = xcalloc(1, sizeof *rp);
@@ -359,11 +386,11 @@ static void runbook_destroy(void *self)
 	if (rp->job != NULL) {
 		struct exec_status st;
 
-		exec_stop(rp->job);
-		exec_poll(rp->job, &st, &rp->st[rp->job_step].out);
+		rp->job_ops->stop(rp->job);
+		rp->job_ops->poll(rp->job, &st, &rp->st[rp->job_step].out);
 		runbook_audit(rp, "end", rp->job_step, rp->st[rp->job_step].ran, "stopped", -1,
 			      st.duration, "amconsole quit while the step ran", NULL);
-		exec_free(rp->job);
+		rp->job_ops->free(rp->job);
 	}
 	runbook_pending_clear(&rp->pend);
 	runbook_free_states(rp);
@@ -584,17 +611,35 @@ static void runbook_prepare(struct runbook_panel *rp, size_t i, const char *edit
 			    rp->job_step + 1);
 		return;
 	}
-	if (s->kind != STEP_SHELL) {
-		if (s->kind == STEP_YAML)
-			app_message(rp->app, ROLE_NORMAL,
-				    "a yaml step is shown and copied (c); it is applied only "
-				    "through an explicit action");
-		else
-			app_message(rp->app, ROLE_NORMAL,
-				    "%s steps run natively once their backend is configured; c "
-				    "copies it",
-				    runbook_kind_name(s->kind));
+	if (s->kind == STEP_YAML) {
+		app_message(rp->app, ROLE_NORMAL,
+			    "a yaml step is shown and copied (c); it is applied only through an "
+			    "explicit action");
 		return;
+	}
+	if (s->kind != STEP_SHELL) {
+		const struct native_ops *ops = native_find(s->kind);
+		char why[256];
+
+		if (ops == NULL) {
+			app_message(
+				rp->app, ROLE_NORMAL,
+				"%s steps run natively once their data source exists; c copies it",
+				runbook_kind_name(s->kind));
+			return;
+		}
+		if (!ops->ready(app_config(rp->app), why, sizeof why)) {
+			app_message(rp->app, ROLE_WARN, "%s; c copies the step", why);
+			return;
+		}
+		/* Values are never spliced into a query or command. */
+		if (s->nplaceholders > 0) {
+			app_message(
+				rp->app, ROLE_WARN,
+				"this %s step has placeholders (%s): edit it (e) or copy it (c)",
+				runbook_kind_name(s->kind), s->placeholders[0].token);
+			return;
+		}
 	}
 	runbook_pending_clear(p);
 	p->active = 1;
@@ -604,7 +649,7 @@ static void runbook_prepare(struct runbook_panel *rp, size_t i, const char *edit
 	if (edited != NULL) {
 		/* An edited command is judged afresh: editing never skips a
 		 * confirmation. */
-		safety_classify(STEP_SHELL, edited, &p->verdict);
+		safety_classify(s->kind, edited, &p->verdict);
 		p->verdict.changing |= s->changing;
 		p->verdict.destructive |= s->destructive;
 		if (p->verdict.target == NULL && s->target != NULL)
@@ -654,7 +699,7 @@ static void runbook_start(struct runbook_panel *rp)
 	ss->dropped = 0;
 	ss->started = util_wall();
 	runbook_audit(rp, "run", p->step, p->resolved, NULL, -1, -1, NULL, p->target);
-	if (p->copy.interactive || p->verdict.interactive) {
+	if (p->copy.kind == STEP_SHELL && (p->copy.interactive || p->verdict.interactive)) {
 		struct exec_status st;
 
 		if (app_run_foreground(rp->app, &spec, &st) != 0) {
@@ -676,7 +721,14 @@ static void runbook_start(struct runbook_panel *rp)
 		runbook_fill_steps(rp);
 		return;
 	}
-	rp->job = exec_start(&spec, app_wake_fd(rp->app), err, sizeof err);
+	if (p->copy.kind == STEP_SHELL) {
+		rp->job_ops = &runbook_exec_ops;
+		rp->job = exec_start(&spec, app_wake_fd(rp->app), err, sizeof err);
+	} else {
+		rp->job_ops = native_find(p->copy.kind);
+		rp->job = rp->job_ops->start(app_config(rp->app), p->copy.command, timeout,
+					     app_wake_fd(rp->app), err, sizeof err);
+	}
 	if (rp->job == NULL) {
 		ss->status = RUNBOOK_FAILED;
 		ss->exit_code = -1;
@@ -702,7 +754,7 @@ static int runbook_update(void *self)
 	if (rp->job == NULL)
 		return 0;
 	ss = &rp->st[rp->job_step];
-	if (!exec_poll(rp->job, &st, &ss->out))
+	if (!rp->job_ops->poll(rp->job, &st, &ss->out))
 		return 0;
 	/* Keep the newest bytes within the cap. */
 	if (ss->out.len > RUNBOOK_OUTPUT_CAP) {
@@ -750,7 +802,7 @@ static int runbook_update(void *self)
 		    "step %zu: %s%s (%.1f s)", rp->job_step + 1, status,
 		    st.state == EXEC_EXITED && st.exit_code != 0 ? " with a non-zero exit" : "",
 		    st.duration);
-	exec_free(rp->job);
+	rp->job_ops->free(rp->job);
 	rp->job = NULL;
 	runbook_fill_steps(rp);
 	return 1;
@@ -927,7 +979,7 @@ static int runbook_action(void *self, int action)
 			app_message(rp->app, ROLE_NORMAL, "no step is running");
 			return 1;
 		}
-		exec_stop(rp->job);
+		rp->job_ops->stop(rp->job);
 		app_message(rp->app, ROLE_WARN, "stopping step %zu…", rp->job_step + 1);
 		return 1;
 	case RUNBOOK_SEARCH_NEXT:
