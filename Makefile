@@ -17,7 +17,7 @@ MANPREFIX ?= $(PREFIX)/share/man
 DATADIR   = $(PREFIX)/share/amconsole
 FUZZ_TIME ?= 30
 
-PKGS      = ncursesw libcmark yaml-0.1 libcjson
+PKGS      = ncursesw libcmark yaml-0.1 libcjson libpq hiredis
 PKG_CFLAGS := $(filter-out -D_XOPEN_SOURCE=% -D_DEFAULT_SOURCE,$(shell pkg-config --cflags $(PKGS) 2>/dev/null))
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 CMOCKA_LIBS := $(shell pkg-config --libs cmocka 2>/dev/null)
@@ -45,6 +45,8 @@ BACKEND_SRCS = \
 	backends/selftest.c \
 	backends/registry.c \
 	backends/native.c \
+	backends/pg.c \
+	backends/redis.c \
 	backends/exec.c \
 	backends/runbook.c \
 	backends/safety.c \
@@ -65,6 +67,8 @@ TUI_SRCS = \
 PANEL_SRCS = \
 	panels/registry.c \
 	panels/runbook.c \
+	panels/slowq.c \
+	panels/cache.c \
 	panels/sources.c
 
 MAIN_SRC  = tui/main.c

@@ -1,0 +1,2 @@
+/* backends/pg.c - placeholder until written. */
+extern int am_placeholder_pg;

@@ -1,0 +1,2 @@
+/* backends/redis.c - placeholder until written. */
+extern int am_placeholder_redis;

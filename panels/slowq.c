@@ -1,0 +1,2 @@
+/* panels/slowq.c - placeholder until written. */
+extern int am_placeholder_slowq;
