@@ -432,6 +432,7 @@ static void runbook_open(struct runbook_panel *rp)
 	}
 	rp->mode = RUNBOOK_STEPS;
 	runbook_fill_steps(rp);
+	app_show_filter(rp->app, rp->steps.filter);
 }
 
 /* The command text with each placeholder shown as its value (secret ones
@@ -973,6 +974,8 @@ static int runbook_action(void *self, int action)
 		return 1;
 	case RUNBOOK_BACK:
 		rp->mode = rp->mode == RUNBOOK_OUTPUT ? RUNBOOK_STEPS : RUNBOOK_PICKER;
+		app_show_filter(rp->app,
+				rp->mode == RUNBOOK_PICKER ? rp->picker.filter : rp->steps.filter);
 		return 1;
 	case RUNBOOK_STOP:
 		if (rp->job == NULL) {
@@ -1047,6 +1050,7 @@ static int runbook_action(void *self, int action)
 		break;
 	case RUNBOOK_OUTPUT_VIEW:
 		rp->mode = RUNBOOK_OUTPUT;
+		app_show_filter(rp->app, rp->search);
 		if (rp->out_top < 0)
 			rp->out_top = 0;
 		break;
@@ -1062,10 +1066,8 @@ static int runbook_key(void *self, int key)
 	if (rp->mode == RUNBOOK_PICKER)
 		return table_key(&rp->picker, key);
 	if (rp->mode == RUNBOOK_STEPS) {
-		if (key == SCREEN_KEY_ESC) {
-			rp->mode = RUNBOOK_PICKER;
-			return 1;
-		}
+		if (key == SCREEN_KEY_ESC)
+			return runbook_action(rp, RUNBOOK_BACK);
 		return table_key(&rp->steps, key);
 	}
 	switch (key) {
@@ -1096,8 +1098,7 @@ static int runbook_key(void *self, int key)
 		rp->out_top = -1;
 		return 1;
 	case SCREEN_KEY_ESC:
-		rp->mode = RUNBOOK_STEPS;
-		return 1;
+		return runbook_action(rp, RUNBOOK_BACK);
 	}
 	return 0;
 }

@@ -317,6 +317,14 @@ void app_prompt(struct app *a, const char *label, const char *initial, int secre
 	a->dirty = 1;
 }
 
+void app_show_filter(struct app *a, const char *text)
+{
+	struct app_panel *p = &a->panels[a->focus];
+
+	snprintf(p->filter, sizeof p->filter, "%s", text != NULL ? text : "");
+	a->dirty = 1;
+}
+
 void app_copy(struct app *a, const char *text)
 {
 	screen_copy(text, strlen(text));

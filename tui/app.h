@@ -40,6 +40,11 @@ void app_confirm(struct app *a, const struct app_confirm *req);
 void app_prompt(struct app *a, const char *label, const char *initial, int secret,
 		void (*done)(void *ctx, const char *value), void *ctx);
 
+/* Show text as the focused panel's filter (the top line, and what / starts
+ * from) without calling its filter hook: for a panel whose mode change
+ * brought another list with its own filter. */
+void app_show_filter(struct app *a, const char *text);
+
 /* Copy text to the clipboard (OSC 52) and say so. */
 void app_copy(struct app *a, const char *text);
 
