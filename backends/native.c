@@ -4,7 +4,12 @@
  */
 #include "native.h"
 
+extern const struct native_ops pg_native;
+extern const struct native_ops redis_native;
+
 const struct native_ops *const native_registry[] = {
+	&pg_native,
+	&redis_native,
 	NULL,
 };
 

@@ -1,2 +1,1395 @@
-/* backends/redis.c - placeholder until written. */
-extern int am_placeholder_redis;
+/*
+ * redis.c - the Redis data source over hiredis (see redis.h): the INFO
+ * poller with rates and history, the job worker for the cache panel's
+ * slow and changing work, and the native runner for runbook `redis`
+ * steps. Every connection is made with a connect timeout and every
+ * command runs under redisSetTimeout, so a stopped server fails a call
+ * instead of hanging a thread. Keys and patterns always travel as
+ * separate RESP arguments (argv form), never inside a command string.
+ * Passwords are read here, sent in AUTH and never logged or published.
+ */
+#include "redis.h"
+
+#include <errno.h>
+#include <hiredis/hiredis.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "mailbox.h"
+#include "runbook.h"
+
+/* Bounds on the top-keys scan and the invalidation preview. */
+#define REDIS_TOPKEYS_SECONDS 5.0
+#define REDIS_TOPKEYS_MAX 200000
+#define REDIS_PREVIEW_SECONDS 10.0
+#define REDIS_UNLINK_BATCH 500
+#define REDIS_PUBLISH_EVERY 0.1
+
+struct redis_jobs {
+	struct mailbox *mb;
+	atomic_int cancel;
+	atomic_ulong seq;
+};
+
+struct redis_state {
+	struct redis_arg arg;
+	redisContext *ctx;
+	struct redis_info prev;
+	double prev_t;
+	int have_prev;
+	double hist[REDIS_HISTORY];
+	size_t nhist;
+	int db;
+};
+
+/* ---- pure helpers ---------------------------------------------------- */
+
+static long long redis_ll(const char *s)
+{
+	return strtoll(s, NULL, 10);
+}
+
+static void redis_copy(char *dst, size_t n, const char *s)
+{
+	snprintf(dst, n, "%s", s);
+}
+
+/* "ip=..,port=..,state=online,offset=123,lag=0": the value of key. */
+static int redis_subfield(const char *v, const char *key, long long *out)
+{
+	size_t kl = strlen(key);
+	const char *p = v;
+
+	while (p != NULL && *p != '\0') {
+		if (strncmp(p, key, kl) == 0 && p[kl] == '=') {
+			*out = redis_ll(p + kl + 1);
+			return 1;
+		}
+		p = strchr(p, ',');
+		if (p != NULL)
+			p++;
+	}
+	return 0;
+}
+
+static void redis_info_field(struct redis_info *o, const char *k, const char *v)
+{
+	static const struct {
+		const char *name;
+		size_t off;
+	} lls[] = {
+		{ "uptime_in_seconds", offsetof(struct redis_info, uptime) },
+		{ "used_memory", offsetof(struct redis_info, used_memory) },
+		{ "used_memory_rss", offsetof(struct redis_info, used_memory_rss) },
+		{ "used_memory_peak", offsetof(struct redis_info, used_memory_peak) },
+		{ "maxmemory", offsetof(struct redis_info, maxmemory) },
+		{ "total_system_memory", offsetof(struct redis_info, total_system_memory) },
+		{ "evicted_keys", offsetof(struct redis_info, evicted_keys) },
+		{ "expired_keys", offsetof(struct redis_info, expired_keys) },
+		{ "keyspace_hits", offsetof(struct redis_info, keyspace_hits) },
+		{ "keyspace_misses", offsetof(struct redis_info, keyspace_misses) },
+		{ "total_commands_processed", offsetof(struct redis_info, total_commands) },
+		{ "connected_clients", offsetof(struct redis_info, connected_clients) },
+		{ "blocked_clients", offsetof(struct redis_info, blocked_clients) },
+		{ "master_repl_offset", offsetof(struct redis_info, master_repl_offset) },
+		{ "slave_repl_offset", offsetof(struct redis_info, slave_repl_offset) },
+		{ "connected_slaves", offsetof(struct redis_info, connected_slaves) },
+		{ "rdb_changes_since_last_save", offsetof(struct redis_info, changes_since_save) },
+		{ "rdb_last_save_time", offsetof(struct redis_info, last_save_time) },
+	};
+	size_t i;
+	long long off;
+
+	for (i = 0; i < sizeof lls / sizeof lls[0]; i++)
+		if (strcmp(k, lls[i].name) == 0) {
+			*(long long *)((char *)o + lls[i].off) = redis_ll(v);
+			return;
+		}
+	if (strcmp(k, "redis_version") == 0)
+		redis_copy(o->version, sizeof o->version, v);
+	else if (strcmp(k, "role") == 0)
+		redis_copy(o->role, sizeof o->role, v);
+	else if (strcmp(k, "maxmemory_policy") == 0)
+		redis_copy(o->policy, sizeof o->policy, v);
+	else if (strcmp(k, "master_link_status") == 0)
+		redis_copy(o->link_status, sizeof o->link_status, v);
+	else if (strcmp(k, "rdb_last_bgsave_status") == 0)
+		redis_copy(o->bgsave_status, sizeof o->bgsave_status, v);
+	else if (strcmp(k, "mem_fragmentation_ratio") == 0)
+		o->frag_ratio = strtod(v, NULL);
+	else if (strcmp(k, "instantaneous_ops_per_sec") == 0)
+		o->instantaneous_ops = strtod(v, NULL);
+	else if (strncmp(k, "slave", 5) == 0 && k[5] >= '0' && k[5] <= '9' &&
+		 redis_subfield(v, "offset", &off)) {
+		if (o->min_slave_offset < 0 || off < o->min_slave_offset)
+			o->min_slave_offset = off;
+	} else if (strncmp(k, "db", 2) == 0 && k[2] >= '0' && k[2] <= '9' &&
+		   o->ndbs < REDIS_MAX_DBS) {
+		long long keys = 0, exp = 0;
+
+		if (redis_subfield(v, "keys", &keys)) {
+			redis_subfield(v, "expires", &exp);
+			o->dbs[o->ndbs].db = atoi(k + 2);
+			o->dbs[o->ndbs].keys = keys;
+			o->dbs[o->ndbs].expires = exp;
+			o->ndbs++;
+		}
+	}
+}
+
+int redis_info_parse(const char *text, struct redis_info *out)
+{
+	const char *p = text, *eol;
+	char line[1024];
+
+	memset(out, 0, sizeof *out);
+	out->min_slave_offset = -1;
+	out->frag_ratio = -1;
+	while (p != NULL && *p != '\0') {
+		size_t n;
+		char *colon;
+
+		eol = strchr(p, '\n');
+		n = eol != NULL ? (size_t)(eol - p) : strlen(p);
+		if (n > 0 && p[n - 1] == '\r')
+			n--;
+		if (n < sizeof line && n > 0 && p[0] != '#') {
+			memcpy(line, p, n);
+			line[n] = '\0';
+			colon = strchr(line, ':');
+			if (colon != NULL) {
+				*colon = '\0';
+				redis_info_field(out, line, colon + 1);
+				out->nfields++;
+			}
+		}
+		p = eol != NULL ? eol + 1 : NULL;
+	}
+	return out->nfields > 0 ? (int)out->nfields : -1;
+}
+
+static double redis_rate(long long a, long long b, double dt)
+{
+	if (b < a || !(dt > 0))
+		return -1; /* a restart reset the counter */
+	return (double)(b - a) / dt;
+}
+
+void redis_rates_compute(const struct redis_info *prev, const struct redis_info *cur, double dt,
+			 struct redis_rates *out)
+{
+	long long h, m;
+
+	out->ops = cur->instantaneous_ops;
+	out->evicted = out->expired = out->hit_ratio = -1;
+	if (prev != NULL && dt > 0) {
+		double ops = redis_rate(prev->total_commands, cur->total_commands, dt);
+
+		if (ops >= 0)
+			out->ops = ops;
+		out->evicted = redis_rate(prev->evicted_keys, cur->evicted_keys, dt);
+		out->expired = redis_rate(prev->expired_keys, cur->expired_keys, dt);
+		h = cur->keyspace_hits - prev->keyspace_hits;
+		m = cur->keyspace_misses - prev->keyspace_misses;
+		if (h >= 0 && m >= 0 && h + m > 0) {
+			out->hit_ratio = (double)h / (double)(h + m);
+			return;
+		}
+	}
+	/* No lookups in the interval: the ratio since start. */
+	h = cur->keyspace_hits;
+	m = cur->keyspace_misses;
+	if (h + m > 0)
+		out->hit_ratio = (double)h / (double)(h + m);
+}
+
+static void redis_render_at(const redisReply *r, struct strbuf *out, int indent)
+{
+	size_t i;
+
+	switch (r->type) {
+	case REDIS_REPLY_STATUS:
+		strbuf_append(out, r->str, r->len);
+		break;
+	case REDIS_REPLY_ERROR:
+		strbuf_puts(out, "(error) ");
+		strbuf_append(out, r->str, r->len);
+		break;
+	case REDIS_REPLY_INTEGER:
+		strbuf_printf(out, "(integer) %lld", r->integer);
+		break;
+	case REDIS_REPLY_NIL:
+		strbuf_puts(out, "(nil)");
+		break;
+	case REDIS_REPLY_STRING:
+		/* Multi-line bulk text (INFO) reads best as it is. */
+		if (memchr(r->str, '\n', r->len) != NULL) {
+			strbuf_append(out, r->str, r->len);
+			if (r->len > 0 && r->str[r->len - 1] == '\n')
+				out->buf[--out->len] = '\0';
+		} else {
+			strbuf_putc(out, '"');
+			strbuf_append(out, r->str, r->len);
+			strbuf_putc(out, '"');
+		}
+		break;
+	case REDIS_REPLY_ARRAY:
+		if (r->elements == 0) {
+			strbuf_puts(out, "(empty array)");
+			break;
+		}
+		for (i = 0; i < r->elements; i++) {
+			char num[32];
+			int w;
+
+			w = snprintf(num, sizeof num, "%zu) ", i + 1);
+			if (i > 0)
+				strbuf_printf(out, "\n%*s", indent, "");
+			strbuf_puts(out, num);
+			redis_render_at(r->element[i], out, indent + w);
+		}
+		break;
+	default:
+		strbuf_printf(out, "(reply type %d)", r->type);
+		break;
+	}
+}
+
+void redis_reply_render(const struct redisReply *r, struct strbuf *out)
+{
+	redis_render_at(r, out, 0);
+	strbuf_putc(out, '\n');
+}
+
+static int redis_hex(int c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+int redis_tokenize(const char *line, char ***argvp, size_t **lensp, char *err, size_t errlen)
+{
+	const char *p = line;
+	char **argv = NULL;
+	size_t *lens = NULL;
+	int argc = 0, cap = 0;
+	struct strbuf tok = { 0 };
+
+	for (;;) {
+		while (*p == ' ' || *p == '\t' || *p == '\r' || *p == '\n')
+			p++;
+		if (*p == '\0')
+			break;
+		strbuf_reset(&tok);
+		strbuf_append(&tok, "", 0);
+		while (*p != '\0' && *p != ' ' && *p != '\t' && *p != '\r' && *p != '\n') {
+			if (*p == '"') {
+				for (p++; *p != '"'; p++) {
+					char c = *p;
+
+					if (c == '\0')
+						goto unbalanced;
+					if (c == '\\' && p[1] != '\0') {
+						p++;
+						c = *p;
+						if (c == 'n')
+							c = '\n';
+						else if (c == 't')
+							c = '\t';
+						else if (c == 'r')
+							c = '\r';
+						else if (c == 'x' && redis_hex(p[1]) >= 0 &&
+							 redis_hex(p[2]) >= 0) {
+							c = (char)(redis_hex(p[1]) * 16 +
+								   redis_hex(p[2]));
+							p += 2;
+						}
+					}
+					strbuf_append(&tok, &c, 1);
+				}
+				p++;
+			} else if (*p == '\'') {
+				for (p++; *p != '\''; p++) {
+					if (*p == '\0')
+						goto unbalanced;
+					if (*p == '\\' && p[1] == '\'')
+						p++;
+					strbuf_append(&tok, p, 1);
+				}
+				p++;
+			} else {
+				strbuf_append(&tok, p, 1);
+				p++;
+			}
+		}
+		if (argc == cap) {
+			cap = cap ? cap * 2 : 8;
+			argv = xrealloc(argv, (size_t)cap * sizeof *argv);
+			lens = xrealloc(lens, (size_t)cap * sizeof *lens);
+		}
+		lens[argc] = tok.len;
+		argv[argc] = xmalloc(tok.len + 1);
+		memcpy(argv[argc], tok.buf, tok.len + 1);
+		argc++;
+	}
+	strbuf_free(&tok);
+	*argvp = argv;
+	*lensp = lens;
+	return argc;
+unbalanced:
+	strbuf_free(&tok);
+	redis_argv_free(argv, lens, argc);
+	snprintf(err, errlen, "unbalanced quotes");
+	*argvp = NULL;
+	*lensp = NULL;
+	return -1;
+}
+
+void redis_argv_free(char **argv, size_t *lens, int argc)
+{
+	int i;
+
+	for (i = 0; i < argc; i++)
+		free(argv[i]);
+	free(argv);
+	free(lens);
+}
+
+static char *redis_unescape(const char *s, size_t n)
+{
+	char *o = xmalloc(n + 1);
+	size_t i, j = 0;
+
+	for (i = 0; i < n; i++) {
+		if (s[i] == '%' && i + 2 < n && redis_hex(s[i + 1]) >= 0 &&
+		    redis_hex(s[i + 2]) >= 0) {
+			o[j++] = (char)(redis_hex(s[i + 1]) * 16 + redis_hex(s[i + 2]));
+			i += 2;
+		} else {
+			o[j++] = s[i];
+		}
+	}
+	o[j] = '\0';
+	return o;
+}
+
+int redis_target_parse(const char *url, struct redis_target *t, char *err, size_t errlen)
+{
+	const char *p, *at, *hostend, *slash;
+
+	memset(t, 0, sizeof *t);
+	t->port = 6379;
+	if (url == NULL || url[0] == '\0') {
+		snprintf(err, errlen, "no URL");
+		return -1;
+	}
+	if (url[0] == '/') {
+		t->path = xstrdup(url);
+		return 0;
+	}
+	if (strncmp(url, "unix://", 7) == 0) {
+		const char *q = strchr(url + 7, '?');
+
+		t->path = q ? xstrndup(url + 7, (size_t)(q - url - 7)) : xstrdup(url + 7);
+		if (q != NULL && strncmp(q, "?db=", 4) == 0)
+			t->db = atoi(q + 4);
+		return 0;
+	}
+	if (strncmp(url, "rediss://", 9) == 0) {
+		snprintf(err, errlen, "rediss:// (TLS) is not supported by this build");
+		return -1;
+	}
+	if (strncmp(url, "redis://", 8) != 0) {
+		snprintf(err, errlen, "expected redis://HOST:PORT/DB or a socket path");
+		return -1;
+	}
+	p = url + 8;
+	slash = strchr(p, '/');
+	at = strrchr(p, '@');
+	if (at != NULL && (slash == NULL || at < slash)) {
+		const char *colon = memchr(p, ':', (size_t)(at - p));
+
+		if (colon != NULL) {
+			if (colon > p)
+				t->user = redis_unescape(p, (size_t)(colon - p));
+			t->password = redis_unescape(colon + 1, (size_t)(at - colon - 1));
+		} else if (at > p) {
+			t->password = redis_unescape(p, (size_t)(at - p));
+		}
+		p = at + 1;
+	}
+	hostend = slash != NULL ? slash : p + strlen(p);
+	if (*p == '[') {
+		const char *rb = memchr(p, ']', (size_t)(hostend - p));
+
+		if (rb == NULL) {
+			snprintf(err, errlen, "bad IPv6 address in URL");
+			redis_target_free(t);
+			return -1;
+		}
+		t->host = xstrndup(p + 1, (size_t)(rb - p - 1));
+		if (rb[1] == ':')
+			t->port = atoi(rb + 2);
+	} else {
+		const char *colon = memchr(p, ':', (size_t)(hostend - p));
+
+		t->host = xstrndup(p, (size_t)((colon ? colon : hostend) - p));
+		if (colon != NULL)
+			t->port = atoi(colon + 1);
+	}
+	if (t->host[0] == '\0') {
+		free(t->host);
+		t->host = xstrdup("127.0.0.1");
+	}
+	if (slash != NULL && slash[1] != '\0')
+		t->db = atoi(slash + 1);
+	if (t->port <= 0 || t->port > 65535 || t->db < 0) {
+		snprintf(err, errlen, "bad port or db in URL");
+		redis_target_free(t);
+		return -1;
+	}
+	return 0;
+}
+
+void redis_target_free(struct redis_target *t)
+{
+	free(t->host);
+	free(t->path);
+	free(t->user);
+	if (t->password != NULL)
+		explicit_bzero(t->password, strlen(t->password));
+	free(t->password);
+	memset(t, 0, sizeof *t);
+}
+
+/* ---- connections -------------------------------------------------------- */
+
+static struct timeval redis_tv(double s)
+{
+	struct timeval tv;
+
+	if (!(s > 0))
+		s = 2;
+	tv.tv_sec = (time_t)s;
+	tv.tv_usec = (suseconds_t)((s - (double)tv.tv_sec) * 1e6);
+	return tv;
+}
+
+/* The password from password_env, password_file or the URL (fresh, or
+ * NULL); its file's trailing newline dropped. */
+static char *redis_password(const struct config_redis *cfg, struct redis_target *t, char *err,
+			    size_t errlen, int *failed)
+{
+	*failed = 0;
+	if (cfg->password_env != NULL) {
+		const char *v = getenv(cfg->password_env);
+
+		if (v != NULL && v[0] != '\0')
+			return xstrdup(v);
+	}
+	if (cfg->password_file != NULL) {
+		char *path = util_expand_home(cfg->password_file);
+		FILE *f = fopen(path, "r");
+		char buf[512];
+		size_t n;
+
+		free(path);
+		if (f == NULL) {
+			snprintf(err, errlen, "cannot read password_file: %s", strerror(errno));
+			*failed = 1;
+			return NULL;
+		}
+		n = fread(buf, 1, sizeof buf - 1, f);
+		fclose(f);
+		buf[n] = '\0';
+		while (n > 0 && (buf[n - 1] == '\n' || buf[n - 1] == '\r'))
+			buf[--n] = '\0';
+		{
+			char *pw = xstrdup(buf);
+
+			explicit_bzero(buf, sizeof buf);
+			return pw;
+		}
+	}
+	return t->password != NULL ? xstrdup(t->password) : NULL;
+}
+
+static void redis_ctx_error(redisContext *c, const char *what, char *err, size_t errlen)
+{
+	const char *e = c != NULL && c->errstr[0] != '\0' ? c->errstr : "no reply";
+
+	if (c != NULL && c->err == REDIS_ERR_IO && (errno == EAGAIN || errno == EWOULDBLOCK))
+		e = "timed out";
+	snprintf(err, errlen, "%s: %s", what, e);
+}
+
+/* Connect, AUTH, SELECT, all under timeout. NULL + err on failure. */
+static redisContext *redis_connect(const struct config_redis *cfg, double timeout, int *dbp,
+				   char *err, size_t errlen)
+{
+	struct redis_target t;
+	redisContext *c;
+	redisReply *r;
+	struct timeval tv = redis_tv(timeout);
+	char *pw;
+	int failed;
+
+	if (redis_target_parse(cfg->url, &t, err, errlen) != 0)
+		return NULL;
+	if (t.path != NULL)
+		c = redisConnectUnixWithTimeout(t.path, tv);
+	else
+		c = redisConnectWithTimeout(t.host, t.port, tv);
+	if (c == NULL || c->err) {
+		redis_ctx_error(c, "connect", err, errlen);
+		if (c != NULL)
+			redisFree(c);
+		redis_target_free(&t);
+		return NULL;
+	}
+	redisSetTimeout(c, tv);
+	pw = redis_password(cfg, &t, err, errlen, &failed);
+	if (failed) {
+		redisFree(c);
+		redis_target_free(&t);
+		return NULL;
+	}
+	if (pw != NULL) {
+		const char *argv[3];
+		size_t lens[3];
+		int n = 0;
+
+		argv[n] = "AUTH";
+		lens[n++] = 4;
+		if (t.user != NULL) {
+			argv[n] = t.user;
+			lens[n++] = strlen(t.user);
+		}
+		argv[n] = pw;
+		lens[n++] = strlen(pw);
+		r = redisCommandArgv(c, n, argv, lens);
+		explicit_bzero(pw, strlen(pw));
+		free(pw);
+		if (r == NULL || r->type == REDIS_REPLY_ERROR) {
+			/* The server's words, never the password. */
+			if (r != NULL)
+				snprintf(err, errlen, "AUTH: %.*s",
+					 (int)(r->len < 150 ? r->len : 150), r->str);
+			else
+				redis_ctx_error(c, "AUTH", err, errlen);
+			if (r != NULL)
+				freeReplyObject(r);
+			redisFree(c);
+			redis_target_free(&t);
+			return NULL;
+		}
+		freeReplyObject(r);
+	}
+	if (t.db != 0) {
+		r = redisCommand(c, "SELECT %d", t.db);
+		if (r == NULL || r->type == REDIS_REPLY_ERROR) {
+			if (r != NULL)
+				snprintf(err, errlen, "SELECT %d: %s", t.db, r->str);
+			else
+				redis_ctx_error(c, "SELECT", err, errlen);
+			if (r != NULL)
+				freeReplyObject(r);
+			redisFree(c);
+			redis_target_free(&t);
+			return NULL;
+		}
+		freeReplyObject(r);
+	}
+	if (dbp != NULL)
+		*dbp = t.db;
+	redis_target_free(&t);
+	return c;
+}
+
+/* ---- the INFO poller --------------------------------------------------- */
+
+static int redis_open(void **state, const void *arg, char *err, size_t errlen)
+{
+	struct redis_state *st;
+	struct redis_target t;
+
+	if (arg == NULL) {
+		snprintf(err, errlen, "redis: no instance");
+		return -1;
+	}
+	st = xcalloc(1, sizeof *st);
+	st->arg = *(const struct redis_arg *)arg;
+	if (redis_target_parse(st->arg.cfg->url, &t, err, errlen) != 0) {
+		free(st);
+		return -1;
+	}
+	redis_target_free(&t);
+	*state = st;
+	return 0;
+}
+
+static void redis_drop(struct redis_state *st)
+{
+	if (st->ctx != NULL)
+		redisFree(st->ctx);
+	st->ctx = NULL;
+}
+
+static int redis_ensure(struct redis_state *st, char *err, size_t errlen)
+{
+	if (st->ctx != NULL && st->ctx->err == 0)
+		return 0;
+	redis_drop(st);
+	st->ctx = redis_connect(st->arg.cfg, st->arg.timeout, &st->db, err, errlen);
+	return st->ctx != NULL ? 0 : -1;
+}
+
+static int redis_poll_info(struct redis_state *st, void **snapp, char *err, size_t errlen)
+{
+	redisReply *r;
+	struct redis_snap *s;
+	double now;
+
+	if (redis_ensure(st, err, errlen) != 0)
+		return -1;
+	r = redisCommand(st->ctx, "INFO all");
+	if (r == NULL || r->type != REDIS_REPLY_STRING) {
+		if (r != NULL)
+			snprintf(err, errlen, "INFO: %.150s",
+				 r->type == REDIS_REPLY_ERROR ? r->str : "unexpected reply");
+		else
+			redis_ctx_error(st->ctx, "INFO", err, errlen);
+		if (r != NULL)
+			freeReplyObject(r);
+		redis_drop(st);
+		return -1;
+	}
+	now = util_now();
+	s = xcalloc(1, sizeof *s);
+	if (redis_info_parse(r->str, &s->info) < 0) {
+		freeReplyObject(r);
+		free(s);
+		snprintf(err, errlen, "INFO: no fields in the reply");
+		return -1;
+	}
+	freeReplyObject(r);
+	redis_rates_compute(st->have_prev ? &st->prev : NULL, &s->info, now - st->prev_t,
+			    &s->rates);
+	if (st->nhist == REDIS_HISTORY) {
+		memmove(st->hist, st->hist + 1, (REDIS_HISTORY - 1) * sizeof st->hist[0]);
+		st->nhist--;
+	}
+	st->hist[st->nhist++] = s->rates.ops > 0 ? s->rates.ops : 0;
+	memcpy(s->ops_hist, st->hist, st->nhist * sizeof st->hist[0]);
+	s->nhist = st->nhist;
+	s->db = st->db;
+	st->prev = s->info;
+	st->prev_t = now;
+	st->have_prev = 1;
+	*snapp = s;
+	return 0;
+}
+
+/* ---- the job worker ----------------------------------------------------- */
+
+struct redis_jobs *redis_jobs_new(int wake_fd)
+{
+	struct redis_jobs *j = xcalloc(1, sizeof *j);
+
+	j->mb = mailbox_new(wake_fd, (void (*)(void *))redis_job_free);
+	atomic_init(&j->cancel, 0);
+	atomic_init(&j->seq, 0);
+	return j;
+}
+
+void redis_jobs_free(struct redis_jobs *j)
+{
+	if (j == NULL)
+		return;
+	mailbox_free(j->mb);
+	free(j);
+}
+
+void redis_jobs_cancel(struct redis_jobs *j)
+{
+	atomic_store(&j->cancel, 1);
+}
+
+int redis_jobs_take(struct redis_jobs *j, struct redis_job **job)
+{
+	struct mailbox_status st;
+	void *p = NULL;
+
+	if (!mailbox_take(j->mb, &p, &st) || p == NULL)
+		return 0;
+	*job = p;
+	return 1;
+}
+
+void redis_job_free(struct redis_job *job)
+{
+	size_t i;
+
+	if (job == NULL)
+		return;
+	for (i = 0; i < job->nkeys; i++)
+		free(job->keys[i].name);
+	free(job->keys);
+	for (i = 0; i < job->nslow; i++) {
+		free(job->slow[i].command);
+		free(job->slow[i].client);
+	}
+	free(job->slow);
+	free(job->pattern);
+	free(job);
+}
+
+static struct redis_job *redis_job_copy(const struct redis_job *j)
+{
+	struct redis_job *c = xmalloc(sizeof *c);
+	size_t i;
+
+	*c = *j;
+	c->pattern = j->pattern ? xstrdup(j->pattern) : NULL;
+	c->keys = j->nkeys ? xcalloc(j->nkeys, sizeof *c->keys) : NULL;
+	for (i = 0; i < j->nkeys; i++) {
+		c->keys[i] = j->keys[i];
+		c->keys[i].name = xmalloc(j->keys[i].len + 1);
+		memcpy(c->keys[i].name, j->keys[i].name, j->keys[i].len + 1);
+	}
+	c->slow = j->nslow ? xcalloc(j->nslow, sizeof *c->slow) : NULL;
+	for (i = 0; i < j->nslow; i++) {
+		c->slow[i] = j->slow[i];
+		c->slow[i].command = xstrdup(j->slow[i].command);
+		c->slow[i].client = xstrdup(j->slow[i].client);
+	}
+	return c;
+}
+
+struct redis_work {
+	struct redis_jobs *jobs;
+	struct redis_job job;
+	double t0, last_pub;
+};
+
+static void redis_publish(struct redis_work *w, int force)
+{
+	double now = util_now();
+
+	w->job.elapsed = now - w->t0;
+	if (!force && now - w->last_pub < REDIS_PUBLISH_EVERY)
+		return;
+	w->last_pub = now;
+	mailbox_put(w->jobs->mb, redis_job_copy(&w->job), w->job.elapsed * 1000, now);
+}
+
+static long long redis_dbsize(redisContext *c)
+{
+	redisReply *r = redisCommand(c, "DBSIZE");
+	long long n = -1;
+
+	if (r != NULL && r->type == REDIS_REPLY_INTEGER)
+		n = r->integer;
+	if (r != NULL)
+		freeReplyObject(r);
+	return n;
+}
+
+/* One SCAN step: cursor in/out, the reply (caller frees) whose element[1]
+ * holds the keys. pattern may be NULL. */
+static redisReply *redis_scan(redisContext *c, char *cursor, size_t cursorlen, const char *pattern,
+			      int count, char *err, size_t errlen)
+{
+	const char *argv[6];
+	size_t lens[6];
+	char cnt[16];
+	int n = 0;
+	redisReply *r;
+
+	argv[n] = "SCAN";
+	lens[n++] = 4;
+	argv[n] = cursor;
+	lens[n++] = strlen(cursor);
+	if (pattern != NULL) {
+		argv[n] = "MATCH";
+		lens[n++] = 5;
+		argv[n] = pattern;
+		lens[n++] = strlen(pattern);
+	}
+	snprintf(cnt, sizeof cnt, "%d", count);
+	argv[n] = "COUNT";
+	lens[n++] = 5;
+	argv[n] = cnt;
+	lens[n++] = strlen(cnt);
+	r = redisCommandArgv(c, n, argv, lens);
+	if (r == NULL || r->type != REDIS_REPLY_ARRAY || r->elements != 2 ||
+	    r->element[0]->type != REDIS_REPLY_STRING || r->element[1]->type != REDIS_REPLY_ARRAY) {
+		if (r != NULL && r->type == REDIS_REPLY_ERROR)
+			snprintf(err, errlen, "SCAN: %.150s", r->str);
+		else if (r != NULL)
+			snprintf(err, errlen, "SCAN: unexpected reply");
+		else
+			redis_ctx_error(c, "SCAN", err, errlen);
+		if (r != NULL)
+			freeReplyObject(r);
+		return NULL;
+	}
+	snprintf(cursor, cursorlen, "%s", r->element[0]->str);
+	return r;
+}
+
+static void redis_add_key(struct redis_job *j, const char *name, size_t len, long long bytes,
+			  size_t cap)
+{
+	size_t i;
+
+	if (j->nkeys == cap) {
+		if (bytes <= j->keys[cap - 1].bytes)
+			return;
+		free(j->keys[cap - 1].name);
+		j->nkeys--;
+	}
+	if (j->keys == NULL)
+		j->keys = xcalloc(cap, sizeof *j->keys);
+	for (i = j->nkeys; i > 0 && j->keys[i - 1].bytes < bytes; i--)
+		j->keys[i] = j->keys[i - 1];
+	j->keys[i].name = xmalloc(len + 1);
+	memcpy(j->keys[i].name, name, len);
+	j->keys[i].name[len] = '\0';
+	j->keys[i].len = len;
+	j->keys[i].bytes = bytes;
+	j->nkeys++;
+}
+
+static int redis_job_topkeys(redisContext *c, struct redis_work *w, char *err, size_t errlen)
+{
+	char cursor[32] = "0";
+	redisReply *r;
+	size_t i;
+
+	w->job.dbsize = redis_dbsize(c);
+	do {
+		r = redis_scan(c, cursor, sizeof cursor, NULL, 200, err, errlen);
+		if (r == NULL)
+			return -1;
+		for (i = 0; i < r->element[1]->elements; i++) {
+			const redisReply *k = r->element[1]->element[i];
+			const char *argv[3] = { "MEMORY", "USAGE", k->str };
+			size_t lens[3] = { 6, 5, k->len };
+
+			redisAppendCommandArgv(c, 3, argv, lens);
+		}
+		for (i = 0; i < r->element[1]->elements; i++) {
+			const redisReply *k = r->element[1]->element[i];
+			void *rv = NULL;
+			redisReply *u;
+
+			if (redisGetReply(c, &rv) != REDIS_OK) {
+				freeReplyObject(r);
+				redis_ctx_error(c, "MEMORY USAGE", err, errlen);
+				return -1;
+			}
+			u = rv;
+			if (u->type == REDIS_REPLY_INTEGER)
+				redis_add_key(&w->job, k->str, k->len, u->integer, REDIS_TOP_KEYS);
+			freeReplyObject(u);
+			w->job.scanned++;
+		}
+		freeReplyObject(r);
+		redis_publish(w, 0);
+		if (util_now() - w->t0 > REDIS_TOPKEYS_SECONDS ||
+		    w->job.scanned >= REDIS_TOPKEYS_MAX) {
+			w->job.truncated = 1;
+			break;
+		}
+		if (atomic_load(&w->jobs->cancel))
+			return 1;
+	} while (strcmp(cursor, "0") != 0);
+	return 0;
+}
+
+static int redis_job_slowlog(redisContext *c, struct redis_work *w, char *err, size_t errlen)
+{
+	redisReply *r = redisCommand(c, "SLOWLOG GET %d", REDIS_SLOWLOG);
+	size_t i, k;
+
+	if (r == NULL || r->type != REDIS_REPLY_ARRAY) {
+		if (r != NULL)
+			snprintf(err, errlen, "SLOWLOG: %.150s",
+				 r->type == REDIS_REPLY_ERROR ? r->str : "unexpected reply");
+		else
+			redis_ctx_error(c, "SLOWLOG", err, errlen);
+		if (r != NULL)
+			freeReplyObject(r);
+		return -1;
+	}
+	w->job.slow = r->elements ? xcalloc(r->elements, sizeof *w->job.slow) : NULL;
+	for (i = 0; i < r->elements; i++) {
+		const redisReply *e = r->element[i];
+		struct redis_slow_entry *s = &w->job.slow[w->job.nslow];
+		struct strbuf cmd = { 0 };
+
+		if (e->type != REDIS_REPLY_ARRAY || e->elements < 4)
+			continue;
+		s->id = e->element[0]->integer;
+		s->when = e->element[1]->integer;
+		s->micros = e->element[2]->integer;
+		if (e->element[3]->type == REDIS_REPLY_ARRAY)
+			for (k = 0; k < e->element[3]->elements; k++) {
+				const redisReply *a = e->element[3]->element[k];
+
+				if (k > 0)
+					strbuf_putc(&cmd, ' ');
+				if (a->type == REDIS_REPLY_STRING || a->type == REDIS_REPLY_STATUS)
+					strbuf_append(&cmd, a->str, a->len);
+			}
+		s->command = strbuf_detach(&cmd);
+		s->client = xstrdup(e->elements > 4 && e->element[4]->type == REDIS_REPLY_STRING
+					    ? e->element[4]->str
+					    : "");
+		w->job.nslow++;
+	}
+	freeReplyObject(r);
+	return 0;
+}
+
+/* Count the keys matching the pattern and keep a few samples; with
+ * unlink, remove each batch SCAN returns (UNLINK key ...). 1 when
+ * cancelled. */
+static int redis_job_pattern(redisContext *c, struct redis_work *w, int unlink_keys, char *err,
+			     size_t errlen)
+{
+	char cursor[32] = "0";
+	redisReply *r;
+	size_t i;
+
+	w->job.dbsize = redis_dbsize(c);
+	do {
+		const redisReply *ks;
+
+		r = redis_scan(c, cursor, sizeof cursor, w->job.pattern, 1000, err, errlen);
+		if (r == NULL)
+			return -1;
+		ks = r->element[1];
+		w->job.scanned += 1000;
+		w->job.matched += (long long)ks->elements;
+		for (i = 0; i < ks->elements && w->job.nkeys < REDIS_SAMPLES; i++)
+			redis_add_key(&w->job, ks->element[i]->str, ks->element[i]->len, -1,
+				      REDIS_SAMPLES);
+		for (i = 0; unlink_keys && i < ks->elements; i += REDIS_UNLINK_BATCH) {
+			size_t n = ks->elements - i, k;
+			const char **argv;
+			size_t *lens;
+			redisReply *u;
+
+			if (n > REDIS_UNLINK_BATCH)
+				n = REDIS_UNLINK_BATCH;
+			argv = xmalloc((n + 1) * sizeof *argv);
+			lens = xmalloc((n + 1) * sizeof *lens);
+			argv[0] = "UNLINK";
+			lens[0] = 6;
+			for (k = 0; k < n; k++) {
+				argv[k + 1] = ks->element[i + k]->str;
+				lens[k + 1] = ks->element[i + k]->len;
+			}
+			u = redisCommandArgv(c, (int)n + 1, argv, lens);
+			free(argv);
+			free(lens);
+			if (u == NULL || u->type != REDIS_REPLY_INTEGER) {
+				if (u != NULL)
+					snprintf(err, errlen, "UNLINK: %.150s",
+						 u->type == REDIS_REPLY_ERROR ? u->str
+									      : "unexpected reply");
+				else
+					redis_ctx_error(c, "UNLINK", err, errlen);
+				if (u != NULL)
+					freeReplyObject(u);
+				freeReplyObject(r);
+				return -1;
+			}
+			w->job.removed += u->integer;
+			freeReplyObject(u);
+		}
+		freeReplyObject(r);
+		if (w->job.scanned > w->job.dbsize && w->job.dbsize >= 0)
+			w->job.scanned = w->job.dbsize;
+		redis_publish(w, 0);
+		if (atomic_load(&w->jobs->cancel))
+			return 1;
+		if (!unlink_keys && util_now() - w->t0 > REDIS_PREVIEW_SECONDS) {
+			w->job.truncated = 1;
+			break;
+		}
+	} while (strcmp(cursor, "0") != 0);
+	return 0;
+}
+
+static int redis_job_flush(redisContext *c, struct redis_work *w, const char *cmd, char *err,
+			   size_t errlen)
+{
+	const char *argv[2] = { cmd, "ASYNC" };
+	size_t lens[2] = { strlen(cmd), 5 };
+	redisReply *r;
+
+	w->job.dbsize = redis_dbsize(c);
+	r = redisCommandArgv(c, 2, argv, lens);
+	if (r == NULL || r->type == REDIS_REPLY_ERROR) {
+		if (r != NULL)
+			snprintf(err, errlen, "%s: %.150s", cmd, r->str);
+		else
+			redis_ctx_error(c, cmd, err, errlen);
+		if (r != NULL)
+			freeReplyObject(r);
+		return -1;
+	}
+	freeReplyObject(r);
+	w->job.removed = w->job.dbsize;
+	return 0;
+}
+
+static int redis_request(void *state, const struct backend_request *req, char *err, size_t errlen)
+{
+	struct redis_state *st = state;
+	struct redis_work w;
+	redisContext *c;
+	int rc = -1;
+
+	if (st->arg.jobs == NULL) {
+		snprintf(err, errlen, "redis: this runner takes no requests");
+		return -1;
+	}
+	memset(&w, 0, sizeof w);
+	w.jobs = st->arg.jobs;
+	atomic_store(&w.jobs->cancel, 0);
+	w.job.kind = (enum redis_request)req->kind;
+	w.job.state = REDIS_JOB_RUNNING;
+	w.job.seq = atomic_fetch_add(&w.jobs->seq, 1) + 1;
+	w.job.pattern = req->arg != NULL ? xstrdup(req->arg) : NULL;
+	w.t0 = util_now();
+	redis_publish(&w, 1);
+	/* A fresh connection per job: a job never inherits a broken one. */
+	c = redis_connect(st->arg.cfg, st->arg.timeout, NULL, err, errlen);
+	if (c != NULL) {
+		switch (req->kind) {
+		case REDIS_REQ_TOPKEYS:
+			rc = redis_job_topkeys(c, &w, err, errlen);
+			break;
+		case REDIS_REQ_SLOWLOG:
+			rc = redis_job_slowlog(c, &w, err, errlen);
+			break;
+		case REDIS_REQ_PREVIEW:
+		case REDIS_REQ_INVALIDATE:
+			if (w.job.pattern == NULL || w.job.pattern[0] == '\0') {
+				snprintf(err, errlen, "no pattern");
+				break;
+			}
+			rc = redis_job_pattern(c, &w, req->kind == REDIS_REQ_INVALIDATE, err,
+					       errlen);
+			break;
+		case REDIS_REQ_FLUSHDB:
+			rc = redis_job_flush(c, &w, "FLUSHDB", err, errlen);
+			break;
+		case REDIS_REQ_FLUSHALL:
+			rc = redis_job_flush(c, &w, "FLUSHALL", err, errlen);
+			break;
+		default:
+			snprintf(err, errlen, "redis: unknown request %d", req->kind);
+			break;
+		}
+		redisFree(c);
+	}
+	if (rc == 1)
+		w.job.state = REDIS_JOB_CANCELLED;
+	else if (rc == 0)
+		w.job.state = REDIS_JOB_DONE;
+	else {
+		w.job.state = REDIS_JOB_FAILED;
+		snprintf(w.job.error, sizeof w.job.error, "%s", err);
+	}
+	redis_publish(&w, 1);
+	{
+		struct redis_job *tmp = xmalloc(sizeof *tmp);
+
+		*tmp = w.job;
+		redis_job_free(tmp);
+	}
+	return rc < 0 ? -1 : 0;
+}
+
+static int redis_poll(void *state, void **snap, char *err, size_t errlen)
+{
+	struct redis_state *st = state;
+
+	if (st->arg.jobs != NULL) {
+		*snap = NULL; /* the job runner does its work in requests */
+		return 0;
+	}
+	return redis_poll_info(st, snap, err, errlen);
+}
+
+static void redis_close(void *state)
+{
+	struct redis_state *st = state;
+
+	redis_drop(st);
+	free(st);
+}
+
+static void redis_snapshot_free(void *snap)
+{
+	free(snap);
+}
+
+const struct backend redis_backend = {
+	.name = "redis",
+	.open = redis_open,
+	.poll = redis_poll,
+	.request = redis_request,
+	.close = redis_close,
+	.snapshot_free = redis_snapshot_free,
+};
+
+/* ---- native runbook steps ------------------------------------------- */
+
+struct redis_native_job {
+	pthread_t thread;
+	pthread_mutex_t lock;
+	struct config_redis cfg; /* copies: the job outlives nothing it borrows */
+	char *text;
+	double timeout;
+	int wake_fd;
+	/* Guarded by lock. */
+	struct strbuf out;
+	struct exec_status st;
+	int stop;
+	int changed;
+	int fd; /* the connection's socket while connected, else -1 */
+};
+
+static int redis_native_ready(const struct config *c, char *why, size_t whylen)
+{
+	if (c->nredis > 0)
+		return 1;
+	snprintf(why, whylen, "redis steps need an instance: set redis.instances or REDIS_URL");
+	return 0;
+}
+
+static void redis_native_emit(struct redis_native_job *j, const char *s, size_t n)
+{
+	char b = 1;
+
+	pthread_mutex_lock(&j->lock);
+	strbuf_append(&j->out, s, n);
+	j->st.total_bytes += n;
+	j->changed = 1;
+	pthread_mutex_unlock(&j->lock);
+	if (j->wake_fd >= 0 && write(j->wake_fd, &b, 1) < 0) {
+		/* The UI is already awake or gone; nothing to do. */
+	}
+}
+
+static void *redis_native_main(void *p)
+{
+	struct redis_native_job *j = p;
+	char err[256] = "";
+	redisContext *c;
+	char *save = NULL, *line, *text;
+	enum exec_state state = EXEC_EXITED;
+	int code = 0, ncmd = 0;
+	struct strbuf sb = { 0 };
+	char b = 1;
+
+	c = redis_connect(&j->cfg, j->timeout, NULL, err, sizeof err);
+	if (c == NULL) {
+		strbuf_printf(&sb, "(error) %s\n", err);
+		redis_native_emit(j, sb.buf, sb.len);
+		state = EXEC_FAILED;
+		code = 1;
+		goto done;
+	}
+	pthread_mutex_lock(&j->lock);
+	j->fd = c->fd;
+	if (j->stop)
+		shutdown(c->fd, SHUT_RDWR);
+	pthread_mutex_unlock(&j->lock);
+	text = runbook_strip_comments(STEP_REDIS, j->text);
+	for (line = strtok_r(text, "\n", &save); line != NULL; line = strtok_r(NULL, "\n", &save)) {
+		char **argv = NULL;
+		size_t *lens = NULL;
+		int argc = redis_tokenize(line, &argv, &lens, err, sizeof err);
+		redisReply *r;
+
+		if (argc == 0)
+			continue;
+		strbuf_reset(&sb);
+		if (argc < 0) {
+			strbuf_printf(&sb, "(error) %s\n", err);
+			redis_native_emit(j, sb.buf, sb.len);
+			code = 1;
+			break;
+		}
+		if (ncmd++ > 0)
+			strbuf_putc(&sb, '\n');
+		r = redisCommandArgv(c, argc, (const char **)argv, lens);
+		redis_argv_free(argv, lens, argc);
+		if (r == NULL) {
+			int timed =
+				c->err == REDIS_ERR_IO && (errno == EAGAIN || errno == EWOULDBLOCK);
+
+			pthread_mutex_lock(&j->lock);
+			if (j->stop)
+				state = EXEC_STOPPED;
+			else if (timed)
+				state = EXEC_TIMEDOUT;
+			else
+				state = EXEC_FAILED;
+			pthread_mutex_unlock(&j->lock);
+			redis_ctx_error(c, "redis", err, sizeof err);
+			strbuf_printf(&sb, "(error) %s\n", state == EXEC_STOPPED ? "stopped" : err);
+			redis_native_emit(j, sb.buf, sb.len);
+			code = 1;
+			break;
+		}
+		redis_reply_render(r, &sb);
+		if (r->type == REDIS_REPLY_ERROR)
+			code = 1;
+		freeReplyObject(r);
+		redis_native_emit(j, sb.buf, sb.len);
+		pthread_mutex_lock(&j->lock);
+		if (j->stop)
+			state = EXEC_STOPPED;
+		pthread_mutex_unlock(&j->lock);
+		if (state == EXEC_STOPPED)
+			break;
+	}
+	free(text);
+	pthread_mutex_lock(&j->lock);
+	j->fd = -1;
+	pthread_mutex_unlock(&j->lock);
+	redisFree(c);
+done:
+	strbuf_free(&sb);
+	pthread_mutex_lock(&j->lock);
+	j->st.state = state;
+	j->st.exit_code = code;
+	j->st.duration = util_wall() - j->st.started;
+	if (state == EXEC_FAILED)
+		snprintf(j->st.error, sizeof j->st.error, "%s", err);
+	j->changed = 1;
+	pthread_mutex_unlock(&j->lock);
+	if (j->wake_fd >= 0 && write(j->wake_fd, &b, 1) < 0) {
+		/* as above */
+	}
+	return NULL;
+}
+
+static void *redis_native_start(const struct config *c, const char *text, double timeout,
+				int wake_fd, char *err, size_t errlen)
+{
+	struct redis_native_job *j;
+	sigset_t all, old;
+	int rc;
+
+	if (c->nredis == 0) {
+		redis_native_ready(c, err, errlen);
+		return NULL;
+	}
+	j = xcalloc(1, sizeof *j);
+	j->cfg.name = xstrdup(c->redis[0].name ? c->redis[0].name : "redis");
+	j->cfg.url = xstrdup(c->redis[0].url ? c->redis[0].url : "");
+	j->cfg.password_file =
+		c->redis[0].password_file ? xstrdup(c->redis[0].password_file) : NULL;
+	j->cfg.password_env = c->redis[0].password_env ? xstrdup(c->redis[0].password_env) : NULL;
+	j->text = xstrdup(text);
+	j->timeout = timeout > 0 ? timeout : 30;
+	j->wake_fd = wake_fd;
+	j->fd = -1;
+	j->st.state = EXEC_RUNNING;
+	j->st.started = util_wall();
+	j->st.pid = -1;
+	pthread_mutex_init(&j->lock, NULL);
+	sigfillset(&all);
+	pthread_sigmask(SIG_SETMASK, &all, &old);
+	rc = pthread_create(&j->thread, NULL, redis_native_main, j);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	if (rc != 0) {
+		snprintf(err, errlen, "cannot start thread: %s", strerror(rc));
+		pthread_mutex_destroy(&j->lock);
+		free(j->cfg.name);
+		free(j->cfg.url);
+		free(j->cfg.password_file);
+		free(j->cfg.password_env);
+		free(j->text);
+		free(j);
+		return NULL;
+	}
+	return j;
+}
+
+static int redis_native_poll(void *job, struct exec_status *st, struct strbuf *out)
+{
+	struct redis_native_job *j = job;
+	int changed;
+
+	pthread_mutex_lock(&j->lock);
+	*st = j->st;
+	if (st->state == EXEC_RUNNING)
+		st->duration = util_wall() - j->st.started;
+	if (j->out.len > 0) {
+		strbuf_append(out, j->out.buf, j->out.len);
+		strbuf_reset(&j->out);
+	}
+	changed = j->changed;
+	j->changed = 0;
+	pthread_mutex_unlock(&j->lock);
+	return changed;
+}
+
+static void redis_native_stop(void *job)
+{
+	struct redis_native_job *j = job;
+
+	pthread_mutex_lock(&j->lock);
+	j->stop = 1;
+	/* Wakes a command waiting on a stalled server at once. */
+	if (j->fd >= 0)
+		shutdown(j->fd, SHUT_RDWR);
+	pthread_mutex_unlock(&j->lock);
+}
+
+static void redis_native_free(void *job)
+{
+	struct redis_native_job *j = job;
+
+	redis_native_stop(j);
+	pthread_join(j->thread, NULL);
+	pthread_mutex_destroy(&j->lock);
+	strbuf_free(&j->out);
+	free(j->cfg.name);
+	free(j->cfg.url);
+	free(j->cfg.password_file);
+	free(j->cfg.password_env);
+	free(j->text);
+	free(j);
+}
+
+const struct native_ops redis_native = {
+	.kind = STEP_REDIS,
+	.name = "Redis",
+	.ready = redis_native_ready,
+	.start = redis_native_start,
+	.poll = redis_native_poll,
+	.stop = redis_native_stop,
+	.free = redis_native_free,
+};
