@@ -1,2 +1,1266 @@
-/* backends/pg.c - placeholder until written. */
-extern int am_placeholder_pg;
+/*
+ * pg.c - the PostgreSQL data source over libpq (see pg.h). The backend
+ * polls on its runner thread with one non-blocking connection: every
+ * connect and every query runs under a poll() deadline, so a server that
+ * accepts and never answers costs one timeout, never a frozen worker;
+ * the connection is dropped on any failure and the runner's backoff
+ * paces the reconnects. The native runner for sql steps opens its own
+ * connection on a thread of its own and is cancelled with PQcancel. The
+ * pure helpers (pid parsing, deltas, blocking tree, table formatting)
+ * sit at the top, apart from the I/O.
+ */
+#include "pg.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <limits.h>
+#include <poll.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <libpq-fe.h>
+
+#include "util.h"
+
+/* ---- pure helpers ---------------------------------------------------- */
+
+int pg_parse_pid(const char *s, int *pid)
+{
+	char *end;
+	long v;
+	const char *p;
+
+	if (s == NULL || s[0] == '\0')
+		return -1;
+	for (p = s; *p != '\0'; p++)
+		if (*p < '0' || *p > '9')
+			return -1;
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (errno != 0 || *end != '\0' || v < 1 || v > INT_MAX)
+		return -1;
+	*pid = (int)v;
+	return 0;
+}
+
+long pg_parse_int_array(const char *s, int **out)
+{
+	int *a = NULL;
+	long n = 0, cap = 0;
+	const char *p = s;
+
+	*out = NULL;
+	if (s == NULL || *p != '{')
+		return -1;
+	p++;
+	while (*p != '}') {
+		char *end;
+		long v;
+
+		if (*p < '0' || *p > '9')
+			goto bad;
+		errno = 0;
+		v = strtol(p, &end, 10);
+		if (errno != 0 || v > INT_MAX)
+			goto bad;
+		if (n == cap) {
+			cap = cap ? cap * 2 : 4;
+			a = xrealloc(a, (size_t)cap * sizeof *a);
+		}
+		a[n++] = (int)v;
+		p = end;
+		if (*p == ',')
+			p++;
+		else if (*p != '}')
+			goto bad;
+	}
+	if (p[1] != '\0')
+		goto bad;
+	*out = a;
+	return n;
+bad:
+	free(a);
+	return -1;
+}
+
+static double pg_delta(double cur, double prev)
+{
+	return cur >= prev ? cur - prev : cur;
+}
+
+void pg_stmt_deltas(struct pg_stmt *cur, size_t n, const struct pg_stmt *prev, size_t nprev)
+{
+	size_t i, j;
+
+	for (i = 0; i < n; i++) {
+		const struct pg_stmt *p = NULL;
+		struct pg_stmt *c = &cur[i];
+
+		for (j = 0; j < nprev; j++)
+			if (strcmp(prev[j].queryid, c->queryid) == 0) {
+				p = &prev[j];
+				break;
+			}
+		if (p == NULL || c->calls < p->calls) {
+			/* New, or the counters were reset: all of it is recent. */
+			c->d_calls = c->calls;
+			c->d_total_ms = c->total_ms;
+			c->d_rows = c->rows;
+			c->d_hit = c->hit;
+			c->d_read = c->read;
+			c->has_delta = p != NULL;
+			continue;
+		}
+		c->d_calls = pg_delta(c->calls, p->calls);
+		c->d_total_ms = pg_delta(c->total_ms, p->total_ms);
+		c->d_rows = pg_delta(c->rows, p->rows);
+		c->d_hit = pg_delta(c->hit, p->hit);
+		c->d_read = pg_delta(c->read, p->read);
+		c->has_delta = 1;
+	}
+}
+
+static long pg_find_session(const struct pg_session *s, size_t n, int pid)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (s[i].pid == pid)
+			return (long)i;
+	return -1;
+}
+
+static int pg_blocks_someone(const struct pg_session *s, size_t n, int pid)
+{
+	size_t i, j;
+
+	for (i = 0; i < n; i++)
+		for (j = 0; j < s[i].nblocked_by; j++)
+			if (s[i].blocked_by[j] == pid)
+				return 1;
+	return 0;
+}
+
+struct pg_tree_build {
+	const struct pg_session *s;
+	size_t n;
+	struct pg_tree_node *out;
+	size_t nout, cap;
+	char *placed;
+	int *path;
+};
+
+static void pg_tree_add(struct pg_tree_build *b, size_t i, int depth, int parent)
+{
+	size_t k, j;
+	int d;
+
+	if (b->nout == b->cap) {
+		b->cap = b->cap ? b->cap * 2 : 16;
+		b->out = xrealloc(b->out, b->cap * sizeof *b->out);
+	}
+	b->out[b->nout].session = i;
+	b->out[b->nout].depth = depth;
+	b->out[b->nout].parent_pid = parent;
+	b->nout++;
+	b->placed[i] = 1;
+	b->path[depth] = b->s[i].pid;
+	if (depth >= 32 || b->nout > 4096)
+		return;
+	for (k = 0; k < b->n; k++) {
+		int cycle = 0;
+
+		for (j = 0; j < b->s[k].nblocked_by; j++)
+			if (b->s[k].blocked_by[j] == b->s[i].pid)
+				break;
+		if (j == b->s[k].nblocked_by)
+			continue;
+		for (d = 0; d <= depth; d++)
+			if (b->path[d] == b->s[k].pid)
+				cycle = 1;
+		if (!cycle)
+			pg_tree_add(b, k, depth + 1, b->s[i].pid);
+	}
+}
+
+size_t pg_blocking_tree(const struct pg_session *s, size_t n, struct pg_tree_node **out)
+{
+	struct pg_tree_build b = { 0 };
+	int path[40];
+	size_t i;
+
+	b.s = s;
+	b.n = n;
+	b.placed = xcalloc(n ? n : 1, 1);
+	b.path = path;
+	/* Roots: blockers that are not blocked by a session we know. */
+	for (i = 0; i < n; i++) {
+		size_t j;
+		int blocked = 0;
+
+		if (!pg_blocks_someone(s, n, s[i].pid))
+			continue;
+		for (j = 0; j < s[i].nblocked_by; j++)
+			if (pg_find_session(s, n, s[i].blocked_by[j]) >= 0)
+				blocked = 1;
+		if (!blocked)
+			pg_tree_add(&b, i, 0, 0);
+	}
+	/* Blocked sessions whose blockers form a cycle or are unknown. */
+	for (i = 0; i < n; i++)
+		if (!b.placed[i] && (s[i].nblocked_by > 0 || pg_blocks_someone(s, n, s[i].pid)))
+			pg_tree_add(&b, i, 0, 0);
+	for (i = 0; i < n; i++)
+		if (!b.placed[i])
+			pg_tree_add(&b, i, 0, 0);
+	free(b.placed);
+	*out = b.out;
+	return b.nout;
+}
+
+/* Display width of UTF-8 text, counting lead bytes. */
+static size_t pg_width(const char *s)
+{
+	size_t w = 0;
+
+	for (; *s != '\0'; s++)
+		if (((unsigned char)*s & 0xC0) != 0x80)
+			w++;
+	return w;
+}
+
+static void pg_pad(struct strbuf *sb, size_t n)
+{
+	while (n-- > 0)
+		strbuf_putc(sb, ' ');
+}
+
+/* A cell on one line: newlines and tabs become spaces, capped. */
+static char *pg_cell(const char *v)
+{
+	size_t len = v ? strlen(v) : 0, i;
+	char *c;
+
+	if (len > 256)
+		len = 256;
+	c = xstrndup(v ? v : "", len);
+	for (i = 0; c[i] != '\0'; i++)
+		if (c[i] == '\n' || c[i] == '\r' || c[i] == '\t')
+			c[i] = ' ';
+	return c;
+}
+
+char *pg_format_table(size_t ncols, const char *const *names, size_t nrows,
+		      const char *const *cells, size_t max_rows, size_t total)
+{
+	struct strbuf sb = { 0 };
+	size_t *w = xcalloc(ncols ? ncols : 1, sizeof *w);
+	size_t shown = nrows < max_rows ? nrows : max_rows;
+	char **cc = xcalloc(shown * ncols + 1, sizeof *cc);
+	size_t r, c;
+
+	for (c = 0; c < ncols; c++)
+		w[c] = pg_width(names[c]);
+	for (r = 0; r < shown; r++)
+		for (c = 0; c < ncols; c++) {
+			size_t k = r * ncols + c, cw;
+
+			cc[k] = pg_cell(cells[k]);
+			cw = pg_width(cc[k]);
+			if (cw > w[c])
+				w[c] = cw;
+		}
+	for (c = 0; c < ncols; c++) {
+		size_t nw = pg_width(names[c]);
+		size_t left = (w[c] - nw) / 2;
+
+		strbuf_puts(&sb, c ? "| " : " ");
+		pg_pad(&sb, left);
+		strbuf_puts(&sb, names[c]);
+		pg_pad(&sb, w[c] - nw - left + 1);
+	}
+	strbuf_putc(&sb, '\n');
+	for (c = 0; c < ncols; c++) {
+		size_t k;
+
+		if (c)
+			strbuf_putc(&sb, '+');
+		for (k = 0; k < w[c] + 2; k++)
+			strbuf_putc(&sb, '-');
+	}
+	strbuf_putc(&sb, '\n');
+	for (r = 0; r < shown; r++) {
+		for (c = 0; c < ncols; c++) {
+			const char *v = cc[r * ncols + c];
+
+			strbuf_puts(&sb, c ? "| " : " ");
+			strbuf_puts(&sb, v);
+			if (c + 1 < ncols)
+				pg_pad(&sb, w[c] - pg_width(v) + 1);
+		}
+		strbuf_putc(&sb, '\n');
+	}
+	if (shown < total)
+		strbuf_printf(&sb, "... %zu more rows not shown\n", total - shown);
+	strbuf_printf(&sb, "(%zu row%s)\n", total, total == 1 ? "" : "s");
+	for (r = 0; r < shown * ncols; r++)
+		free(cc[r]);
+	free(cc);
+	free(w);
+	return strbuf_detach(&sb);
+}
+
+static int pg_is_word_at(const char *text, const char *p, size_t len)
+{
+	int before = p > text && (isalnum((unsigned char)p[-1]) || p[-1] == '_');
+	int after = isalnum((unsigned char)p[len]) || p[len] == '_';
+
+	return !before && !after;
+}
+
+char *pg_fix_stat_columns(const char *text)
+{
+	static const char *const cols[] = {
+		"total_time", "mean_time", "min_time", "max_time", "stddev_time", NULL,
+	};
+	struct strbuf sb = { 0 };
+	const char *p = text;
+	int changed = 0;
+
+	if (text == NULL || strstr(text, "pg_stat_statements") == NULL)
+		return NULL;
+	while (*p != '\0') {
+		size_t i, len = 0;
+
+		for (i = 0; cols[i] != NULL; i++) {
+			len = strlen(cols[i]);
+			if (strncmp(p, cols[i], len) == 0 && pg_is_word_at(text, p, len))
+				break;
+		}
+		if (cols[i] != NULL) {
+			strbuf_append(&sb, cols[i], len - 5);
+			strbuf_puts(&sb, "_exec_time");
+			p += len;
+			changed = 1;
+		} else {
+			strbuf_putc(&sb, *p++);
+		}
+	}
+	if (!changed) {
+		strbuf_free(&sb);
+		return NULL;
+	}
+	return strbuf_detach(&sb);
+}
+
+int pg_configured(const char *conninfo, char *why, size_t whylen)
+{
+	static const char *const envs[] = { "PGHOST", "PGSERVICE", "PGDATABASE", "PGHOSTADDR",
+					    NULL };
+	size_t i;
+
+	if (conninfo != NULL && conninfo[0] != '\0')
+		return 1;
+	for (i = 0; envs[i] != NULL; i++) {
+		const char *v = getenv(envs[i]);
+
+		if (v != NULL && v[0] != '\0')
+			return 1;
+	}
+	if (why != NULL && whylen > 0)
+		snprintf(why, whylen,
+			 "not configured: set postgres.conninfo or PGHOST (or PGSERVICE, "
+			 "PGDATABASE)");
+	return 0;
+}
+
+/* ---- I/O with deadlines ---------------------------------------------- */
+
+/* The first line of a libpq message, without the "ERROR:  " noise. */
+static void pg_errmsg(char *err, size_t errlen, const char *prefix, const char *msg)
+{
+	size_t n;
+
+	if (msg == NULL || msg[0] == '\0')
+		msg = "unknown error";
+	if (strncmp(msg, "ERROR:  ", 8) == 0)
+		msg += 8;
+	n = strcspn(msg, "\n");
+	snprintf(err, errlen, "%s%.*s", prefix, (int)n, msg);
+}
+
+/* Wait for events on fd until deadline (monotonic) or *stop. 1 ready,
+ * 0 deadline passed, -1 error, -2 stopped. */
+static int pg_wait(int fd, short events, double deadline, atomic_int *stop)
+{
+	for (;;) {
+		struct pollfd pfd = { fd, events, 0 };
+		double left = deadline - util_now();
+		int ms, rc;
+
+		if (stop != NULL && atomic_load(stop))
+			return -2;
+		if (left <= 0)
+			return 0;
+		ms = (int)(left * 1000) + 1;
+		if (stop != NULL && ms > 100)
+			ms = 100;
+		rc = poll(&pfd, 1, ms);
+		if (rc > 0)
+			return 1;
+		if (rc < 0 && errno != EINTR)
+			return -1;
+	}
+}
+
+static PGconn *pg_connect(const char *conninfo, double timeout, atomic_int *stop, char *err,
+			  size_t errlen)
+{
+	const char *keys[4], *vals[4];
+	char tmo[16];
+	int n = 0, r;
+	PostgresPollingStatusType st = PGRES_POLLING_WRITING;
+	double deadline = util_now() + timeout;
+	PGconn *conn;
+
+	snprintf(tmo, sizeof tmo, "%d", timeout >= 2 ? (int)timeout : 2);
+	keys[n] = "connect_timeout";
+	vals[n++] = tmo;
+	keys[n] = "application_name";
+	vals[n++] = "amconsole";
+	if (conninfo != NULL && conninfo[0] != '\0') {
+		/* Last, so that what the operator wrote wins. */
+		keys[n] = "dbname";
+		vals[n++] = conninfo;
+	}
+	keys[n] = NULL;
+	vals[n] = NULL;
+	conn = PQconnectStartParams(keys, vals, 1);
+	if (conn == NULL) {
+		snprintf(err, errlen, "out of memory");
+		return NULL;
+	}
+	while (st != PGRES_POLLING_OK) {
+		if (st == PGRES_POLLING_FAILED || PQstatus(conn) == CONNECTION_BAD) {
+			pg_errmsg(err, errlen, "", PQerrorMessage(conn));
+			PQfinish(conn);
+			return NULL;
+		}
+		r = pg_wait(PQsocket(conn), st == PGRES_POLLING_READING ? POLLIN : POLLOUT,
+			    deadline, stop);
+		if (r <= 0) {
+			if (r == 0)
+				snprintf(err, errlen,
+					 "connect timed out after %.0fs (the server does not "
+					 "answer)",
+					 timeout);
+			else if (r == -2)
+				snprintf(err, errlen, "stopped");
+			else
+				snprintf(err, errlen, "poll: %s", strerror(errno));
+			PQfinish(conn);
+			return NULL;
+		}
+		st = PQconnectPoll(conn);
+	}
+	if (PQsetnonblocking(conn, 1) != 0) {
+		pg_errmsg(err, errlen, "", PQerrorMessage(conn));
+		PQfinish(conn);
+		return NULL;
+	}
+	return conn;
+}
+
+/* Run one statement (params may be NULL) under deadline. Returns the
+ * last result (caller clears) when it succeeded, NULL + err otherwise;
+ * after a timeout or a broken connection PQstatus says so. */
+static PGresult *pg_exec(PGconn *conn, const char *sql, int nparams, const char *const *params,
+			 double deadline, char *err, size_t errlen)
+{
+	PGresult *res, *last = NULL;
+	int r;
+
+	if (!PQsendQueryParams(conn, sql, nparams, NULL, params, NULL, NULL, 0)) {
+		pg_errmsg(err, errlen, "", PQerrorMessage(conn));
+		return NULL;
+	}
+	while ((r = PQflush(conn)) == 1) {
+		if (pg_wait(PQsocket(conn), POLLOUT | POLLIN, deadline, NULL) <= 0)
+			goto timeout;
+		if (!PQconsumeInput(conn))
+			break;
+	}
+	for (;;) {
+		while (!PQisBusy(conn)) {
+			res = PQgetResult(conn);
+			if (res == NULL) {
+				if (last == NULL)
+					pg_errmsg(err, errlen, "", PQerrorMessage(conn));
+				else if (PQresultStatus(last) != PGRES_TUPLES_OK &&
+					 PQresultStatus(last) != PGRES_COMMAND_OK) {
+					pg_errmsg(err, errlen, "", PQresultErrorMessage(last));
+					PQclear(last);
+					last = NULL;
+				}
+				return last;
+			}
+			if (last != NULL)
+				PQclear(last);
+			last = res;
+		}
+		r = pg_wait(PQsocket(conn), POLLIN, deadline, NULL);
+		if (r <= 0)
+			goto timeout;
+		if (!PQconsumeInput(conn)) {
+			pg_errmsg(err, errlen, "", PQerrorMessage(conn));
+			if (last != NULL)
+				PQclear(last);
+			return NULL;
+		}
+	}
+timeout:
+	if (last != NULL)
+		PQclear(last);
+	snprintf(err, errlen, "query timed out (the server does not answer)");
+	return NULL;
+}
+
+/* ---- the backend ------------------------------------------------------ */
+
+struct pg_state {
+	char *conninfo;
+	double timeout, long_running;
+	PGconn *conn;
+	int server_version;
+	int exec_cols; /* -1 unknown/missing, 0 old, 1 new */
+	struct pg_stmt *prev;
+	size_t nprev;
+	double prev_time;
+	enum pg_view view;
+	unsigned long action_seq;
+	int action_ok;
+	char action_msg[256];
+};
+
+static int pg_open(void **state, const void *arg, char *err, size_t errlen)
+{
+	const struct pg_arg *a = arg;
+	struct pg_state *st = xcalloc(1, sizeof *st);
+
+	st->conninfo = a != NULL && a->conninfo != NULL ? xstrdup(a->conninfo) : NULL;
+	st->timeout = a != NULL && a->timeout > 0 ? a->timeout : 5;
+	st->long_running = a != NULL && a->long_running > 0 ? a->long_running : 5;
+	st->exec_cols = -1;
+	*state = st;
+	return 0;
+}
+
+static void pg_drop(struct pg_state *st)
+{
+	if (st->conn != NULL)
+		PQfinish(st->conn);
+	st->conn = NULL;
+	st->exec_cols = -1;
+}
+
+static int pg_ensure(struct pg_state *st, double deadline, char *err, size_t errlen)
+{
+	char sql[80];
+	PGresult *res;
+
+	if (st->conn != NULL && PQstatus(st->conn) == CONNECTION_OK)
+		return 0;
+	pg_drop(st);
+	st->conn = pg_connect(st->conninfo, st->timeout, NULL, err, errlen);
+	if (st->conn == NULL)
+		return -1;
+	st->server_version = PQserverVersion(st->conn);
+	snprintf(sql, sizeof sql, "SET statement_timeout = %ld", (long)(st->timeout * 1000));
+	res = pg_exec(st->conn, sql, 0, NULL, deadline, err, errlen);
+	if (res == NULL) {
+		pg_drop(st);
+		return -1;
+	}
+	PQclear(res);
+	return 0;
+}
+
+static const char *pg_val(const PGresult *r, int row, int col)
+{
+	return PQgetisnull(r, row, col) ? "" : PQgetvalue(r, row, col);
+}
+
+static double pg_num(const PGresult *r, int row, int col)
+{
+	return PQgetisnull(r, row, col) ? 0 : strtod(PQgetvalue(r, row, col), NULL);
+}
+
+/* Which columns the installed extension has; fills the hint when it
+ * cannot be read. 0 ok, 1 missing, -1 query failed. */
+static int pg_detect(struct pg_state *st, struct pg_snap *s, double deadline, char *err,
+		     size_t errlen)
+{
+	PGresult *r;
+	const char *preload;
+	int installed, has_new, has_old, avail;
+
+	r = pg_exec(st->conn,
+		    "SELECT to_regclass('pg_stat_statements') IS NOT NULL,"
+		    " current_setting('shared_preload_libraries'),"
+		    " EXISTS (SELECT 1 FROM pg_attribute WHERE attrelid ="
+		    "  to_regclass('pg_stat_statements') AND attname = 'total_exec_time'"
+		    "  AND NOT attisdropped),"
+		    " EXISTS (SELECT 1 FROM pg_attribute WHERE attrelid ="
+		    "  to_regclass('pg_stat_statements') AND attname = 'total_time'"
+		    "  AND NOT attisdropped),"
+		    " EXISTS (SELECT 1 FROM pg_available_extensions"
+		    "  WHERE name = 'pg_stat_statements'), current_database()",
+		    0, NULL, deadline, err, errlen);
+	if (r == NULL)
+		return -1;
+	installed = pg_val(r, 0, 0)[0] == 't';
+	preload = pg_val(r, 0, 1);
+	has_new = pg_val(r, 0, 2)[0] == 't';
+	has_old = pg_val(r, 0, 3)[0] == 't';
+	avail = pg_val(r, 0, 4)[0] == 't';
+	if (!installed || strstr(preload, "pg_stat_statements") == NULL || (!has_new && !has_old)) {
+		struct strbuf sb = { 0 };
+
+		strbuf_puts(&sb, "pg_stat_statements is not available: ");
+		if (!avail)
+			strbuf_puts(&sb, "install the contrib package (postgresql-contrib); ");
+		if (strstr(preload, "pg_stat_statements") == NULL)
+			strbuf_puts(&sb, "set shared_preload_libraries = 'pg_stat_statements' in "
+					 "postgresql.conf and restart the server; ");
+		if (!installed)
+			strbuf_printf(&sb,
+				      "then run CREATE EXTENSION pg_stat_statements; in "
+				      "database %s",
+				      pg_val(r, 0, 5));
+		snprintf(s->hint, sizeof s->hint, "%s", sb.buf);
+		strbuf_free(&sb);
+		PQclear(r);
+		st->exec_cols = -1;
+		return 1;
+	}
+	st->exec_cols = has_new ? 1 : 0;
+	PQclear(r);
+	return 0;
+}
+
+static void pg_stmts_free(struct pg_stmt *a, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		free(a[i].query);
+	free(a);
+}
+
+static int pg_fetch_stmts(struct pg_state *st, struct pg_snap *s, double deadline, char *err,
+			  size_t errlen)
+{
+	char sql[1024];
+	const char *tcol = st->exec_cols ? "total_exec_time" : "total_time";
+	PGresult *r;
+	int i, n;
+	double now = util_now();
+	size_t k;
+
+	snprintf(sql, sizeof sql,
+		 "SELECT queryid::text, sum(calls), sum(%s), sum(rows), sum(shared_blks_hit),"
+		 " sum(shared_blks_read), left(min(query), %d), max(octet_length(query))"
+		 " FROM pg_stat_statements WHERE queryid IS NOT NULL"
+		 " GROUP BY queryid ORDER BY 3 DESC LIMIT 500",
+		 tcol, PG_QUERY_CAP);
+	r = pg_exec(st->conn, sql, 0, NULL, deadline, err, errlen);
+	if (r == NULL)
+		return -1;
+	n = PQntuples(r);
+	s->stmts = xcalloc((size_t)n + 1, sizeof *s->stmts);
+	for (i = 0; i < n; i++) {
+		struct pg_stmt *m = &s->stmts[i];
+
+		snprintf(m->queryid, sizeof m->queryid, "%s", pg_val(r, i, 0));
+		m->calls = pg_num(r, i, 1);
+		m->total_ms = pg_num(r, i, 2);
+		m->rows = pg_num(r, i, 3);
+		m->hit = pg_num(r, i, 4);
+		m->read = pg_num(r, i, 5);
+		m->query = xstrdup(pg_val(r, i, 6));
+		m->query_len = (size_t)pg_num(r, i, 7);
+		s->total_ms += m->total_ms;
+	}
+	s->nstmts = (size_t)n;
+	PQclear(r);
+	pg_stmt_deltas(s->stmts, s->nstmts, st->prev, st->nprev);
+	for (k = 0; k < s->nstmts; k++)
+		s->d_total_ms += s->stmts[k].d_total_ms;
+	s->interval = st->prev_time > 0 ? now - st->prev_time : 0;
+	/* Keep the counters (not the text) for the next deltas. */
+	pg_stmts_free(st->prev, st->nprev);
+	st->prev = xcalloc(s->nstmts + 1, sizeof *st->prev);
+	for (k = 0; k < s->nstmts; k++) {
+		st->prev[k] = s->stmts[k];
+		st->prev[k].query = NULL;
+	}
+	st->nprev = s->nstmts;
+	st->prev_time = now;
+	return 0;
+}
+
+static int pg_fetch_conns(struct pg_state *st, struct pg_snap *s, double deadline, char *err,
+			  size_t errlen)
+{
+	PGresult *r = pg_exec(st->conn,
+			      "SELECT count(*),"
+			      " count(*) FILTER (WHERE state = 'active'),"
+			      " count(*) FILTER (WHERE state = 'idle'),"
+			      " count(*) FILTER (WHERE state LIKE 'idle in transaction%'),"
+			      " count(*) FILTER (WHERE wait_event_type = 'Lock'),"
+			      " current_setting('max_connections')::int,"
+			      " coalesce(extract(epoch FROM max(now() - xact_start)), -1)"
+			      " FROM pg_stat_activity WHERE backend_type = 'client backend'",
+			      0, NULL, deadline, err, errlen);
+
+	if (r == NULL)
+		return -1;
+	s->n_total = (int)pg_num(r, 0, 0);
+	s->n_active = (int)pg_num(r, 0, 1);
+	s->n_idle = (int)pg_num(r, 0, 2);
+	s->n_idle_xact = (int)pg_num(r, 0, 3);
+	s->n_waiting = (int)pg_num(r, 0, 4);
+	s->max_conn = (int)pg_num(r, 0, 5);
+	s->oldest_xact = pg_num(r, 0, 6);
+	PQclear(r);
+	return 0;
+}
+
+static int pg_fetch_activity(struct pg_state *st, struct pg_snap *s, double deadline, char *err,
+			     size_t errlen)
+{
+	char secs[32], cap[16];
+	const char *params[2] = { secs, cap };
+	PGresult *r;
+	int i, n;
+
+	snprintf(secs, sizeof secs, "%g", st->long_running);
+	snprintf(cap, sizeof cap, "%d", PG_QUERY_CAP);
+	r = pg_exec(st->conn,
+		    "WITH a AS (SELECT *, pg_blocking_pids(pid) AS bl FROM pg_stat_activity"
+		    "  WHERE backend_type = 'client backend' AND pid <> pg_backend_pid())"
+		    " SELECT pid, coalesce(usename, ''), coalesce(datname, ''),"
+		    "  coalesce(state, ''), coalesce(wait_event_type, ''),"
+		    "  coalesce(wait_event, ''),"
+		    "  coalesce(extract(epoch FROM now() - query_start), 0),"
+		    "  coalesce(extract(epoch FROM now() - xact_start), -1),"
+		    "  left(query, $2::int), octet_length(query), bl::text"
+		    " FROM a WHERE (state <> 'idle' AND now() - query_start >"
+		    "  make_interval(secs => $1::float8)) OR cardinality(bl) > 0"
+		    "  OR pid IN (SELECT unnest(bl) FROM a)"
+		    " ORDER BY query_start LIMIT 300",
+		    2, params, deadline, err, errlen);
+	if (r == NULL)
+		return -1;
+	n = PQntuples(r);
+	s->sessions = xcalloc((size_t)n + 1, sizeof *s->sessions);
+	for (i = 0; i < n; i++) {
+		struct pg_session *x = &s->sessions[i];
+		long nb;
+
+		x->pid = (int)pg_num(r, i, 0);
+		x->user = xstrdup(pg_val(r, i, 1));
+		x->db = xstrdup(pg_val(r, i, 2));
+		x->state = xstrdup(pg_val(r, i, 3));
+		x->wait_type = xstrdup(pg_val(r, i, 4));
+		x->wait_event = xstrdup(pg_val(r, i, 5));
+		x->query_age = pg_num(r, i, 6);
+		x->xact_age = pg_num(r, i, 7);
+		x->query = xstrdup(pg_val(r, i, 8));
+		x->query_len = (size_t)pg_num(r, i, 9);
+		nb = pg_parse_int_array(pg_val(r, i, 10), &x->blocked_by);
+		x->nblocked_by = nb > 0 ? (size_t)nb : 0;
+	}
+	s->nsessions = (size_t)n;
+	PQclear(r);
+	s->ntree = pg_blocking_tree(s->sessions, s->nsessions, &s->tree);
+	return 0;
+}
+
+static int pg_fetch_grid(struct pg_state *st, struct pg_snap *s, double deadline, char *err,
+			 size_t errlen)
+{
+	const char *sql;
+	PGresult *r;
+	size_t i, j;
+
+	if (st->view == PG_VIEW_SIZES)
+		sql = "SELECT n.nspname || '.' || c.relname,"
+		      " pg_size_pretty(pg_total_relation_size(c.oid)),"
+		      " pg_size_pretty(pg_relation_size(c.oid)),"
+		      " pg_size_pretty(pg_indexes_size(c.oid)), c.reltuples::bigint::text"
+		      " FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
+		      " WHERE c.relkind IN ('r', 'm', 'p')"
+		      "  AND n.nspname NOT IN ('pg_catalog', 'information_schema')"
+		      "  AND n.nspname !~ '^pg_toast'"
+		      " ORDER BY pg_total_relation_size(c.oid) DESC LIMIT 300";
+	else
+		sql = "SELECT schemaname || '.' || relname, indexrelname, idx_scan::text,"
+		      " idx_tup_read::text, idx_tup_fetch::text,"
+		      " pg_size_pretty(pg_relation_size(indexrelid))"
+		      " FROM pg_stat_user_indexes"
+		      " ORDER BY idx_scan ASC, pg_relation_size(indexrelid) DESC LIMIT 300";
+	r = pg_exec(st->conn, sql, 0, NULL, deadline, err, errlen);
+	if (r == NULL)
+		return -1;
+	s->grid.ncols = (size_t)PQnfields(r);
+	s->grid.nrows = (size_t)PQntuples(r);
+	s->grid.cells = xcalloc(s->grid.ncols * s->grid.nrows + 1, sizeof *s->grid.cells);
+	for (i = 0; i < s->grid.nrows; i++)
+		for (j = 0; j < s->grid.ncols; j++)
+			s->grid.cells[i * s->grid.ncols + j] = xstrdup(pg_val(r, (int)i, (int)j));
+	PQclear(r);
+	return 0;
+}
+
+void pg_snap_free(struct pg_snap *s)
+{
+	size_t i;
+
+	if (s == NULL)
+		return;
+	pg_stmts_free(s->stmts, s->nstmts);
+	for (i = 0; i < s->nsessions; i++) {
+		struct pg_session *x = &s->sessions[i];
+
+		free(x->user);
+		free(x->db);
+		free(x->state);
+		free(x->wait_type);
+		free(x->wait_event);
+		free(x->query);
+		free(x->blocked_by);
+	}
+	free(s->sessions);
+	free(s->tree);
+	for (i = 0; i < s->grid.ncols * s->grid.nrows; i++)
+		free(s->grid.cells[i]);
+	free(s->grid.cells);
+	free(s);
+}
+
+static void pg_snapshot_free(void *snap)
+{
+	pg_snap_free(snap);
+}
+
+static int pg_poll(void *state, void **snap, char *err, size_t errlen)
+{
+	struct pg_state *st = state;
+	double deadline = util_now() + st->timeout;
+	struct pg_snap *s;
+	int rc;
+
+	if (pg_ensure(st, deadline, err, errlen) != 0)
+		return -1;
+	s = xcalloc(1, sizeof *s);
+	s->server_version = st->server_version;
+	s->view = st->view;
+	s->oldest_xact = -1;
+	if (pg_fetch_conns(st, s, deadline, err, errlen) != 0 ||
+	    pg_fetch_activity(st, s, deadline, err, errlen) != 0)
+		goto fail;
+	rc = st->exec_cols < 0 ? pg_detect(st, s, deadline, err, errlen) : 0;
+	if (rc < 0)
+		goto fail;
+	if (rc == 0) {
+		char serr[256];
+
+		if (pg_fetch_stmts(st, s, deadline, serr, sizeof serr) != 0) {
+			if (PQstatus(st->conn) != CONNECTION_OK)
+				goto fail_copy;
+			/* Not preloaded after all, or no privilege: say so. */
+			s->stmts_state = PG_STMTS_ERROR;
+			snprintf(s->hint, sizeof s->hint, "pg_stat_statements: %s", serr);
+			if (strstr(serr, "shared_preload_libraries") != NULL) {
+				s->stmts_state = PG_STMTS_MISSING;
+				snprintf(s->hint, sizeof s->hint,
+					 "pg_stat_statements is not loaded: set "
+					 "shared_preload_libraries = 'pg_stat_statements' in "
+					 "postgresql.conf and restart the server");
+			}
+			st->exec_cols = -1;
+		}
+		s->exec_cols = st->exec_cols;
+	} else {
+		s->stmts_state = PG_STMTS_MISSING;
+	}
+	if (st->view != PG_VIEW_NONE && pg_fetch_grid(st, s, deadline, err, errlen) != 0)
+		goto fail;
+	s->action_seq = st->action_seq;
+	s->action_ok = st->action_ok;
+	memcpy(s->action_msg, st->action_msg, sizeof s->action_msg);
+	*snap = s;
+	return 0;
+fail_copy:
+	snprintf(err, errlen, "%s", PQerrorMessage(st->conn));
+	err[strcspn(err, "\n")] = '\0';
+fail:
+	pg_snap_free(s);
+	if (st->conn != NULL && PQstatus(st->conn) != CONNECTION_OK)
+		pg_drop(st);
+	else if (strstr(err, "timed out") != NULL)
+		pg_drop(st); /* the connection may be mid-query: start afresh */
+	return -1;
+}
+
+static int pg_request(void *state, const struct backend_request *req, char *err, size_t errlen)
+{
+	struct pg_state *st = state;
+	double deadline = util_now() + st->timeout;
+	const char *fn, *sql;
+	PGresult *r;
+	int pid;
+	char pidtxt[16];
+	const char *params[1] = { pidtxt };
+
+	if (req->kind == PG_REQ_VIEW) {
+		const char *v = req->arg != NULL ? req->arg : "none";
+
+		st->view = strcmp(v, "sizes") == 0     ? PG_VIEW_SIZES
+			   : strcmp(v, "indexes") == 0 ? PG_VIEW_INDEXES
+						       : PG_VIEW_NONE;
+		return 0;
+	}
+	if (req->kind != PG_REQ_CANCEL && req->kind != PG_REQ_TERMINATE) {
+		snprintf(err, errlen, "postgres: unknown request %d", req->kind);
+		return -1;
+	}
+	fn = req->kind == PG_REQ_CANCEL ? "pg_cancel_backend" : "pg_terminate_backend";
+	sql = req->kind == PG_REQ_CANCEL ? "SELECT pg_cancel_backend($1::int)"
+					 : "SELECT pg_terminate_backend($1::int)";
+	st->action_seq++;
+	st->action_ok = 0;
+	if (pg_parse_pid(req->arg, &pid) != 0) {
+		snprintf(st->action_msg, sizeof st->action_msg, "%s: not a backend pid", fn);
+		return 0;
+	}
+	snprintf(pidtxt, sizeof pidtxt, "%d", pid);
+	if (pg_ensure(st, deadline, err, errlen) != 0) {
+		snprintf(st->action_msg, sizeof st->action_msg, "%s(%d): %s", fn, pid, err);
+		return 0;
+	}
+	r = pg_exec(st->conn, sql, 1, params, deadline, err, errlen);
+	if (r == NULL) {
+		snprintf(st->action_msg, sizeof st->action_msg, "%s(%d): %s", fn, pid, err);
+		if (PQstatus(st->conn) != CONNECTION_OK)
+			pg_drop(st);
+		return 0;
+	}
+	st->action_ok = pg_val(r, 0, 0)[0] == 't';
+	snprintf(st->action_msg, sizeof st->action_msg, "%s(%d): %s", fn, pid,
+		 st->action_ok ? "done" : "no such backend (or not permitted)");
+	PQclear(r);
+	return 0;
+}
+
+static void pg_close(void *state)
+{
+	struct pg_state *st = state;
+
+	pg_drop(st);
+	pg_stmts_free(st->prev, st->nprev);
+	free(st->conninfo);
+	free(st);
+}
+
+const struct backend pg_backend = {
+	.name = "postgres",
+	.open = pg_open,
+	.poll = pg_poll,
+	.request = pg_request,
+	.close = pg_close,
+	.snapshot_free = pg_snapshot_free,
+};
+
+/* ---- native sql steps ------------------------------------------------- */
+
+struct pg_job {
+	pthread_t thread;
+	pthread_mutex_t lock;
+	struct exec_status st; /* under lock */
+	struct strbuf out;     /* under lock: not yet handed to poll */
+	int changed;
+	atomic_int stop;
+	int wake_fd;
+	char *conninfo;
+	char *text;
+	double timeout;
+};
+
+static void pg_job_wake(struct pg_job *j)
+{
+	char c = 1;
+
+	if (j->wake_fd >= 0 && write(j->wake_fd, &c, 1) < 0) {
+		/* A full pipe already means the UI will wake. */
+	}
+}
+
+static void pg_job_out(struct pg_job *j, const char *text)
+{
+	pthread_mutex_lock(&j->lock);
+	strbuf_puts(&j->out, text);
+	j->st.total_bytes += strlen(text);
+	j->changed = 1;
+	pthread_mutex_unlock(&j->lock);
+	pg_job_wake(j);
+}
+
+static void pg_job_end(struct pg_job *j, enum exec_state state, int code, const char *error)
+{
+	pthread_mutex_lock(&j->lock);
+	j->st.state = state;
+	j->st.exit_code = code;
+	j->st.duration = util_wall() - j->st.started;
+	if (error != NULL)
+		snprintf(j->st.error, sizeof j->st.error, "%s", error);
+	j->changed = 1;
+	pthread_mutex_unlock(&j->lock);
+	pg_job_wake(j);
+}
+
+static void pg_job_result(struct pg_job *j, PGresult *res, int *failed)
+{
+	ExecStatusType rs = PQresultStatus(res);
+
+	if (rs == PGRES_TUPLES_OK) {
+		size_t nc = (size_t)PQnfields(res), nr = (size_t)PQntuples(res);
+		size_t shown = nr < PG_RESULT_ROWS ? nr : PG_RESULT_ROWS, r, c;
+		const char **names = xcalloc(nc + 1, sizeof *names);
+		const char **cells = xcalloc(shown * nc + 1, sizeof *cells);
+		char *t;
+
+		for (c = 0; c < nc; c++)
+			names[c] = PQfname(res, (int)c);
+		for (r = 0; r < shown; r++)
+			for (c = 0; c < nc; c++)
+				cells[r * nc + c] = PQgetisnull(res, (int)r, (int)c)
+							    ? NULL
+							    : PQgetvalue(res, (int)r, (int)c);
+		t = pg_format_table(nc, names, shown, cells, PG_RESULT_ROWS, nr);
+		pg_job_out(j, t);
+		free(t);
+		free(names);
+		free(cells);
+	} else if (rs == PGRES_COMMAND_OK || rs == PGRES_EMPTY_QUERY) {
+		char buf[128];
+
+		snprintf(buf, sizeof buf, "%s\n", PQcmdStatus(res));
+		pg_job_out(j, buf);
+	} else {
+		const char *m = PQresultErrorMessage(res);
+
+		pg_job_out(j, m != NULL && m[0] != '\0' ? m : "error\n");
+		*failed = 1;
+	}
+}
+
+static void *pg_job_main(void *p)
+{
+	struct pg_job *j = p;
+	char err[256], sql[64];
+	double deadline = util_now() + j->timeout;
+	PGconn *conn;
+	PGresult *res;
+	PGcancel *cancel = NULL;
+	int failed = 0, cancelled = 0, timed_out = 0, r;
+	char *fixed;
+
+	conn = pg_connect(j->conninfo, j->timeout < 10 ? j->timeout : 10, &j->stop, err,
+			  sizeof err);
+	if (conn == NULL) {
+		pg_job_out(j, "could not connect: ");
+		pg_job_out(j, err);
+		pg_job_out(j, "\n");
+		pg_job_end(j, atomic_load(&j->stop) ? EXEC_STOPPED : EXEC_EXITED, 2, err);
+		return NULL;
+	}
+	fixed = pg_fix_stat_columns(j->text);
+	if (fixed != NULL && PQserverVersion(conn) >= 130000) {
+		char note[200];
+
+		snprintf(note, sizeof note,
+			 "lint: pg_stat_statements total_time/mean_time were renamed "
+			 "total_exec_time/mean_exec_time in PostgreSQL 13 (this server: %d.%d).\n"
+			 "Corrected query (edit the step with e to run it):\n",
+			 PQserverVersion(conn) / 10000, PQserverVersion(conn) % 10000);
+		pg_job_out(j, note);
+		pg_job_out(j, fixed);
+		pg_job_out(j, "\n\n");
+	}
+	free(fixed);
+	snprintf(sql, sizeof sql, "SET statement_timeout = %ld", (long)(j->timeout * 1000));
+	res = pg_exec(conn, sql, 0, NULL, deadline, err, sizeof err);
+	if (res != NULL)
+		PQclear(res);
+	cancel = PQgetCancel(conn);
+	if (!PQsendQuery(conn, j->text)) {
+		pg_errmsg(err, sizeof err, "", PQerrorMessage(conn));
+		pg_job_out(j, err);
+		pg_job_out(j, "\n");
+		failed = 1;
+		goto done;
+	}
+	while (PQflush(conn) == 1)
+		if (pg_wait(PQsocket(conn), POLLOUT | POLLIN, deadline, NULL) <= 0 ||
+		    !PQconsumeInput(conn))
+			break;
+	for (;;) {
+		while (!PQisBusy(conn)) {
+			res = PQgetResult(conn);
+			if (res == NULL)
+				goto done;
+			pg_job_result(j, res, &failed);
+			PQclear(res);
+		}
+		r = pg_wait(PQsocket(conn), POLLIN, cancelled ? deadline + 3 : deadline, &j->stop);
+		if (r == -2 && !cancelled) {
+			cancelled = 1;
+			if (cancel != NULL)
+				PQcancel(cancel, err, sizeof err);
+			deadline = util_now();
+			continue;
+		}
+		if (r == 0 && !timed_out && !cancelled) {
+			timed_out = 1;
+			cancelled = 1;
+			if (cancel != NULL)
+				PQcancel(cancel, err, sizeof err);
+			deadline = util_now();
+			continue;
+		}
+		if (r <= 0 && r != -2) {
+			pg_job_out(j, "no answer from the server; connection dropped\n");
+			failed = 1;
+			break;
+		}
+		if (r == -2) {
+			/* Stopped and cancel sent: wait a little for the error. */
+			if (pg_wait(PQsocket(conn), POLLIN, deadline + 3, NULL) <= 0) {
+				failed = 1;
+				break;
+			}
+		}
+		if (!PQconsumeInput(conn)) {
+			pg_errmsg(err, sizeof err, "", PQerrorMessage(conn));
+			pg_job_out(j, err);
+			pg_job_out(j, "\n");
+			failed = 1;
+			break;
+		}
+	}
+done:
+	if (cancel != NULL)
+		PQfreeCancel(cancel);
+	PQfinish(conn);
+	if (timed_out)
+		pg_job_end(j, EXEC_TIMEDOUT, -1, "statement timed out");
+	else if (cancelled && atomic_load(&j->stop))
+		pg_job_end(j, EXEC_STOPPED, -1, "cancelled");
+	else
+		pg_job_end(j, EXEC_EXITED, failed ? 1 : 0, NULL);
+	return NULL;
+}
+
+static int pg_native_ready(const struct config *c, char *why, size_t whylen)
+{
+	return pg_configured(c->pg_conninfo, why, whylen);
+}
+
+static void *pg_native_start(const struct config *c, const char *text, double timeout, int wake_fd,
+			     char *err, size_t errlen)
+{
+	struct pg_job *j = xcalloc(1, sizeof *j);
+	sigset_t all, old;
+	int rc;
+
+	pthread_mutex_init(&j->lock, NULL);
+	atomic_init(&j->stop, 0);
+	j->wake_fd = wake_fd;
+	j->conninfo = c->pg_conninfo != NULL ? xstrdup(c->pg_conninfo) : NULL;
+	j->text = xstrdup(text);
+	j->timeout = timeout > 0 ? timeout : 300;
+	j->st.state = EXEC_RUNNING;
+	j->st.started = util_wall();
+	j->st.exit_code = -1;
+	sigfillset(&all);
+	pthread_sigmask(SIG_SETMASK, &all, &old);
+	rc = pthread_create(&j->thread, NULL, pg_job_main, j);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	if (rc != 0) {
+		snprintf(err, errlen, "cannot start a thread: %s", strerror(rc));
+		pthread_mutex_destroy(&j->lock);
+		free(j->conninfo);
+		free(j->text);
+		free(j);
+		return NULL;
+	}
+	return j;
+}
+
+static int pg_native_poll(void *job, struct exec_status *st, struct strbuf *out)
+{
+	struct pg_job *j = job;
+	int changed;
+
+	pthread_mutex_lock(&j->lock);
+	if (j->out.len > 0) {
+		strbuf_append(out, j->out.buf, j->out.len);
+		strbuf_reset(&j->out);
+	}
+	if (j->st.state == EXEC_RUNNING)
+		j->st.duration = util_wall() - j->st.started;
+	*st = j->st;
+	changed = j->changed;
+	j->changed = 0;
+	pthread_mutex_unlock(&j->lock);
+	return changed;
+}
+
+static void pg_native_stop(void *job)
+{
+	struct pg_job *j = job;
+
+	atomic_store(&j->stop, 1);
+}
+
+static void pg_native_free(void *job)
+{
+	struct pg_job *j = job;
+
+	if (j == NULL)
+		return;
+	atomic_store(&j->stop, 1);
+	pthread_join(j->thread, NULL);
+	pthread_mutex_destroy(&j->lock);
+	strbuf_free(&j->out);
+	free(j->conninfo);
+	free(j->text);
+	free(j);
+}
+
+const struct native_ops pg_native = {
+	.kind = STEP_SQL,
+	.name = "PostgreSQL",
+	.ready = pg_native_ready,
+	.start = pg_native_start,
+	.poll = pg_native_poll,
+	.stop = pg_native_stop,
+	.free = pg_native_free,
+};

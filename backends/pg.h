@@ -1,0 +1,138 @@
+/*
+ * pg.h - the PostgreSQL data source: what the slow-query panel reads
+ * from a snapshot (top statements from pg_stat_statements with
+ * per-interval deltas, connections by state against max_connections,
+ * long-running sessions and the pg_blocking_pids() tree, table sizes and
+ * index usage on demand), the requests it may send (cancel, terminate,
+ * choose an on-demand view), the native runner for runbook sql steps,
+ * and the pure helpers (pid parsing, deltas, the blocking tree, the
+ * result-table formatter) that are tested without a server.
+ */
+#ifndef AM_PG_H
+#define AM_PG_H
+
+#include <stddef.h>
+
+#include "backend.h"
+#include "native.h"
+
+/* Bytes of query text kept per statement; the full length is kept too. */
+#define PG_QUERY_CAP 4096
+/* Rows a sql step prints before "(N rows)". */
+#define PG_RESULT_ROWS 500
+
+/* The open argument; owned by the caller, valid until close. */
+struct pg_arg {
+	const char *conninfo; /* NULL: libpq's environment */
+	double timeout;       /* per-poll deadline and statement_timeout (s) */
+	double long_running;  /* sessions running longer are listed (s) */
+};
+
+/* One statement, aggregated over users and databases by queryid. */
+struct pg_stmt {
+	char queryid[24];
+	double calls, total_ms, rows, hit, read;
+	/* Deltas against the previous sample (has_delta 0: first sight,
+	 * the deltas then equal the totals). */
+	double d_calls, d_total_ms, d_rows, d_hit, d_read;
+	int has_delta;
+	char *query;      /* at most PG_QUERY_CAP bytes */
+	size_t query_len; /* the length on the server */
+};
+
+/* One session from pg_stat_activity. */
+struct pg_session {
+	int pid;
+	char *user, *db, *state, *wait_type, *wait_event, *query;
+	size_t query_len;
+	double query_age; /* seconds since query_start */
+	double xact_age;  /* seconds since xact_start, < 0 none */
+	int *blocked_by;  /* pids from pg_blocking_pids() */
+	size_t nblocked_by;
+};
+
+/* A row of the blocking tree: session index and depth (0 = root). */
+struct pg_tree_node {
+	size_t session;
+	int depth;
+	int parent_pid; /* 0 for a root */
+};
+
+/* A generic grid for the on-demand views; cells row-major. */
+struct pg_grid {
+	size_t ncols, nrows;
+	char **cells;
+};
+
+enum pg_stmts_state {
+	PG_STMTS_OK,
+	PG_STMTS_MISSING, /* extension not created or not preloaded: hint says what to do */
+	PG_STMTS_ERROR,   /* another error: hint has it */
+};
+
+enum pg_view { PG_VIEW_NONE, PG_VIEW_SIZES, PG_VIEW_INDEXES };
+
+struct pg_snap {
+	int server_version; /* 150004 */
+	int exec_cols;      /* 1: total_exec_time, 0: total_time (old extension) */
+	enum pg_stmts_state stmts_state;
+	char hint[512];
+	struct pg_stmt *stmts;
+	size_t nstmts;
+	double interval; /* seconds since the previous sample, 0 if none */
+	double total_ms; /* sum of total_ms over all statements */
+	double d_total_ms;
+	int max_conn, n_total, n_active, n_idle, n_idle_xact, n_waiting;
+	double oldest_xact; /* seconds, < 0 none */
+	struct pg_session *sessions;
+	size_t nsessions;
+	struct pg_tree_node *tree; /* blocking tree, then the other sessions */
+	size_t ntree;
+	enum pg_view view;
+	struct pg_grid grid;      /* the on-demand view's rows */
+	unsigned long action_seq; /* bumps on every cancel/terminate */
+	int action_ok;
+	char action_msg[256];
+};
+
+/* Request kinds (arg: a pid in decimal, or a view name). */
+enum {
+	PG_REQ_CANCEL = 1,
+	PG_REQ_TERMINATE,
+	PG_REQ_VIEW, /* "sizes", "indexes" or "none" */
+};
+
+extern const struct backend pg_backend;
+extern const struct native_ops pg_native;
+
+/* 1 if config or the libpq environment names a server; else 0 and why
+ * says what to set. Any thread. */
+int pg_configured(const char *conninfo, char *why, size_t whylen);
+
+/* Parse a backend pid: decimal digits only, 1..INT_MAX. 0 and *pid, or
+ * -1 ("123; DROP TABLE x", "0x7b", "-1", overflow). */
+int pg_parse_pid(const char *s, int *pid);
+/* Parse a PostgreSQL int array in text form ("{1,2}") into a fresh array
+ * (caller frees *out). Number of elements, or -1 on malformed input. */
+long pg_parse_int_array(const char *s, int **out);
+/* Fill the d_* fields of cur from prev (matched by queryid); counters
+ * that went down (a stats reset) count from zero. */
+void pg_stmt_deltas(struct pg_stmt *cur, size_t n, const struct pg_stmt *prev, size_t nprev);
+/* The blocking tree: every blocker not itself blocked is a root, each
+ * blocked session indented under every session blocking it (cycles
+ * cut), then the sessions outside any lock conflict at depth 0. Returns
+ * the number of nodes; *out is fresh (caller frees). */
+size_t pg_blocking_tree(const struct pg_session *s, size_t n, struct pg_tree_node **out);
+/* Format a result as a psql-style text table: names[ncols], cells
+ * row-major (NULL is a SQL NULL, shown empty); at most max_rows rows are
+ * printed, then "(N rows)" with N = total. Fresh string. */
+char *pg_format_table(size_t ncols, const char *const *names, size_t nrows,
+		      const char *const *cells, size_t max_rows, size_t total);
+/* When text reads pg_stat_statements' pre-13 columns (total_time,
+ * mean_time, min_time, max_time, stddev_time), a fresh copy with the 13+
+ * names; else NULL. */
+char *pg_fix_stat_columns(const char *text);
+/* Free a snapshot (also pg_backend.snapshot_free). */
+void pg_snap_free(struct pg_snap *s);
+
+#endif
