@@ -280,6 +280,27 @@ static int slowq_cmp(const void *a, const void *b)
 	return vx < vy ? 1 : vx > vy ? -1 : strcmp(x->queryid, y->queryid);
 }
 
+/* The query on one line: runs of whitespace (newlines too) become one
+ * space; everything else stays for the draw helpers to sanitise. */
+static char *slowq_one_line(const char *q)
+{
+	char *o = xmalloc(strlen(q) + 1), *w = o;
+	int space = 0;
+
+	for (; *q != '\0'; q++) {
+		if (*q == ' ' || *q == '\n' || *q == '\r' || *q == '\t') {
+			space = w != o;
+			continue;
+		}
+		if (space)
+			*w++ = ' ';
+		space = 0;
+		*w++ = *q;
+	}
+	*w = '\0';
+	return o;
+}
+
 static void slowq_fill_stmts(struct slowq_panel *sp)
 {
 	const struct pg_snap *s = sp->snap;
@@ -307,7 +328,8 @@ static void slowq_fill_stmts(struct slowq_panel *sp)
 		double all = iv ? s->d_total_ms : s->total_ms;
 		double hit = iv ? m->d_hit : m->hit, rd = iv ? m->d_read : m->read;
 		char c0[24], c1[24], c2[24], c3[24], c4[16], c5[16];
-		const char *cells[7] = { c0, c1, c2, c3, c4, c5, m->query };
+		char *line = slowq_one_line(m->query);
+		const char *cells[7] = { c0, c1, c2, c3, c4, c5, line };
 
 		slowq_fmt_count(c0, sizeof c0, calls);
 		slowq_fmt_ms(c1, sizeof c1, total);
@@ -320,6 +342,7 @@ static void slowq_fill_stmts(struct slowq_panel *sp)
 			snprintf(c5, sizeof c5, "-");
 		table_add_row(&sp->stmts, m->queryid,
 			      all > 0 && total / all > 0.5 ? ROLE_WARN : ROLE_NORMAL, cells, NULL);
+		free(line);
 	}
 	free(ord);
 	table_commit(&sp->stmts);
@@ -335,7 +358,8 @@ static void slowq_fill_act(struct slowq_panel *sp)
 		const struct pg_tree_node *nd = &s->tree[i];
 		const struct pg_session *x = &s->sessions[nd->session];
 		char id[40], pid[40], wait[96], age[16], xact[16] = "", by[64] = "";
-		const char *cells[7] = { pid, x->state, wait, age, xact, by, x->query };
+		char *line = slowq_one_line(x->query);
+		const char *cells[7] = { pid, x->state, wait, age, xact, by, line };
 		enum role role = ROLE_NORMAL;
 		int blocker = 0;
 		size_t j;
@@ -363,6 +387,7 @@ static void slowq_fill_act(struct slowq_panel *sp)
 		else if (x->nblocked_by > 0)
 			role = ROLE_WARN;
 		table_add_row(&sp->act, id, role, cells, x->user);
+		free(line);
 	}
 	table_commit(&sp->act);
 }
@@ -672,7 +697,13 @@ static void slowq_open_query(struct slowq_panel *sp)
 					    : xstrdup(m->query);
 		}
 	} else if (sp->view == SLOWQ_ACT) {
-		sp->qtext = xstrdup(r->cells[6]);
+		char pid[16];
+		int v;
+
+		snprintf(pid, sizeof pid, "%.*s", (int)strcspn(r->id, "<"), r->id);
+		for (i = 0; pg_parse_pid(pid, &v) == 0 && i < sp->snap->nsessions; i++)
+			if (sp->snap->sessions[i].pid == v && sp->qtext == NULL)
+				sp->qtext = xstrdup(sp->snap->sessions[i].query);
 	}
 	if (sp->qtext != NULL) {
 		sp->qlen = strlen(sp->qtext);
