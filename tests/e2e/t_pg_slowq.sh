@@ -36,12 +36,19 @@ wait_for "pg_sleep" 10
 ok "per-interval mode shows the statement that ran in the interval"
 keys p
 keys T
+keys /
+type_text pg_sleep
+keys Enter
+keys g
 keys Enter
 wait_for "full query text" 5
 wait_for "pg_sleep" 5
 keys Escape
 wait_gone "full query text" 5
 ok "Enter shows the full query text, Esc goes back"
+keys /
+keys C-u
+keys Enter
 keys S
 wait_for "public.t" 10
 ok "table sizes on demand"
