@@ -230,7 +230,9 @@ static void redis_render_at(const redisReply *r, struct strbuf *out, int indent)
 	case REDIS_REPLY_STRING:
 		/* Multi-line bulk text (INFO) reads best as it is. */
 		if (memchr(r->str, '\n', r->len) != NULL) {
-			strbuf_append(out, r->str, r->len);
+			for (i = 0; i < r->len; i++)
+				if (!(r->str[i] == '\r' && i + 1 < r->len && r->str[i + 1] == '\n'))
+					strbuf_append(out, r->str + i, 1);
 			if (r->len > 0 && r->str[r->len - 1] == '\n')
 				out->buf[--out->len] = '\0';
 		} else {
