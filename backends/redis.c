@@ -1287,7 +1287,7 @@ done:
 	j->st.exit_code = code;
 	j->st.duration = util_wall() - j->st.started;
 	if (state == EXEC_FAILED)
-		snprintf(j->st.error, sizeof j->st.error, "%s", err);
+		snprintf(j->st.error, sizeof j->st.error, "%.190s", err);
 	j->changed = 1;
 	pthread_mutex_unlock(&j->lock);
 	if (j->wake_fd >= 0 && write(j->wake_fd, &b, 1) < 0) {

@@ -10,9 +10,5 @@ extern const struct panel_ops cache_panel;
 extern const struct panel_ops sources_panel;
 
 const struct panel_ops *const panel_registry[] = {
-	&runbook_panel,
-	&slowq_panel,
-	&cache_panel,
-	&sources_panel,
-	NULL,
+	&runbook_panel, &slowq_panel, &cache_panel, &sources_panel, NULL,
 };
