@@ -78,7 +78,7 @@ LIB       = $(BUILD)/libamconsole.a
 BIN       = $(BUILD)/amconsole
 
 UNIT_TESTS = util sanitize redact runbook safety lint config theme mailbox \
-             runner exec audit table redis
+             runner exec audit table redis pg
 UNIT_BINS  = $(UNIT_TESTS:%=$(BUILD)/tests/unit/test_%)
 
 FUZZERS    = sanitize runbook
