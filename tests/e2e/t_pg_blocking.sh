@@ -9,9 +9,12 @@
 pg_setup
 start_lock() {
 	# The blocker holds the row in an open transaction; the blocked waits.
-	{ echo "BEGIN; UPDATE t SET v = 1 WHERE id = 1;"; sleep 120; } |
-		psql -X -q -h 127.0.0.1 -p "$PGPORT" -U postgres -d amtest >/dev/null 2>&1 &
+	# (its stdin is a fifo we hold open: no stray sleeper outlives the test).
+	mkfifo "$T/lock.fifo"
+	psql -X -q -h 127.0.0.1 -p "$PGPORT" -U postgres -d amtest <"$T/lock.fifo" >/dev/null 2>&1 &
 	echo $! >"$T/blocker.pid"
+	exec 3>"$T/lock.fifo"
+	echo "BEGIN; UPDATE t SET v = 1 WHERE id = 1;" >&3
 	sleep 1
 	psql -X -q -h 127.0.0.1 -p "$PGPORT" -U postgres -d amtest \
 		-c "UPDATE t SET v = 2 WHERE id = 1" >/dev/null 2>&1 &
@@ -19,7 +22,7 @@ start_lock() {
 }
 end_lock() {
 	kill "$(cat "$T/blocker.pid")" "$(cat "$T/blocked.pid")" 2>/dev/null
-	pkill -P "$(cat "$T/blocker.pid")" 2>/dev/null
+	exec 3>&-
 	return 0
 }
 start_lock
