@@ -9,6 +9,12 @@ extern const struct panel_ops slowq_panel;
 extern const struct panel_ops cache_panel;
 extern const struct panel_ops sources_panel;
 
+/* clang-format off: one panel per line */
 const struct panel_ops *const panel_registry[] = {
-	&runbook_panel, &slowq_panel, &cache_panel, &sources_panel, NULL,
+	&runbook_panel,
+	&slowq_panel,
+	&cache_panel,
+	&sources_panel,
+	NULL,
 };
+/* clang-format on */

@@ -130,14 +130,12 @@ static void sources_config_rows(struct sources_panel *sp)
 			 "not configured: set kubernetes.kubeconfig or KUBECONFIG");
 	sources_row(sp, "k8s", "kubernetes", c->kubeconfig ? "configured" : "-", "", "", buf,
 		    c->kubeconfig ? ROLE_NORMAL : ROLE_DIM);
-	sources_row(
-		sp, "pg", "postgres", c->pg_conninfo ? "configured" : "-", "", "",
-		c->pg_conninfo
-			? "configured (conninfo set); the slow-query panel arrives with its backend"
-			: "not configured: set postgres.conninfo or PGHOST/PGDATABASE",
-		c->pg_conninfo ? ROLE_NORMAL : ROLE_DIM);
+	sources_row(sp, "pg", "postgres", c->pg_conninfo ? "configured" : "-", "", "",
+		    c->pg_conninfo ? "configured (conninfo set): see the Slow queries panel"
+				   : "not configured: set postgres.conninfo or PGHOST/PGDATABASE",
+		    c->pg_conninfo ? ROLE_NORMAL : ROLE_DIM);
 	snprintf(buf, sizeof buf, "%zu instance(s)%s", c->nredis,
-		 c->nredis ? "; the cache panel arrives with its backend"
+		 c->nredis ? ": see the Cache panel"
 			   : " - not configured: set redis.instances or REDIS_URL");
 	sources_row(sp, "redis", "redis", c->nredis ? "configured" : "-", "", "", buf,
 		    c->nredis ? ROLE_NORMAL : ROLE_DIM);
