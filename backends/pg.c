@@ -882,8 +882,11 @@ static int pg_poll(void *state, void **snap, char *err, size_t errlen)
 		char serr[256];
 
 		if (pg_fetch_stmts(st, s, deadline, serr, sizeof serr) != 0) {
-			if (PQstatus(st->conn) != CONNECTION_OK)
-				goto fail_copy;
+			if (PQstatus(st->conn) != CONNECTION_OK ||
+			    strstr(serr, "timed out") != NULL) {
+				snprintf(err, errlen, "%s", serr);
+				goto fail;
+			}
 			/* Not preloaded after all, or no privilege: say so. */
 			s->stmts_state = PG_STMTS_ERROR;
 			snprintf(s->hint, sizeof s->hint, "pg_stat_statements: %s", serr);
@@ -907,9 +910,6 @@ static int pg_poll(void *state, void **snap, char *err, size_t errlen)
 	memcpy(s->action_msg, st->action_msg, sizeof s->action_msg);
 	*snap = s;
 	return 0;
-fail_copy:
-	snprintf(err, errlen, "%s", PQerrorMessage(st->conn));
-	err[strcspn(err, "\n")] = '\0';
 fail:
 	pg_snap_free(s);
 	if (st->conn != NULL && PQstatus(st->conn) != CONNECTION_OK)
@@ -958,7 +958,7 @@ static int pg_request(void *state, const struct backend_request *req, char *err,
 	r = pg_exec(st->conn, sql, 1, params, deadline, err, errlen);
 	if (r == NULL) {
 		snprintf(st->action_msg, sizeof st->action_msg, "%s(%d): %s", fn, pid, err);
-		if (PQstatus(st->conn) != CONNECTION_OK)
+		if (PQstatus(st->conn) != CONNECTION_OK || strstr(err, "timed out") != NULL)
 			pg_drop(st);
 		return 0;
 	}
