@@ -9,7 +9,8 @@ extern const struct panel_ops slowq_panel;
 extern const struct panel_ops cache_panel;
 extern const struct panel_ops sources_panel;
 
-/* clang-format off: one panel per line */
+/* One panel per line. */
+// clang-format off
 const struct panel_ops *const panel_registry[] = {
 	&runbook_panel,
 	&slowq_panel,
@@ -17,4 +18,4 @@ const struct panel_ops *const panel_registry[] = {
 	&sources_panel,
 	NULL,
 };
-/* clang-format on */
+// clang-format on
