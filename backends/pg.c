@@ -358,6 +358,21 @@ char *pg_fix_stat_columns(const char *text)
 	return strbuf_detach(&sb);
 }
 
+int pg_stat_exec_cols(int has_new, int has_old)
+{
+	return has_new ? 1 : has_old ? 0 : -1;
+}
+
+void pg_stmts_sql(int exec_cols, char *buf, size_t len)
+{
+	snprintf(buf, len,
+		 "SELECT queryid::text, sum(calls), sum(%s), sum(rows), sum(shared_blks_hit),"
+		 " sum(shared_blks_read), left(min(query), %d), max(octet_length(query))"
+		 " FROM pg_stat_statements WHERE queryid IS NOT NULL"
+		 " GROUP BY queryid ORDER BY 3 DESC LIMIT 500",
+		 exec_cols > 0 ? "total_exec_time" : "total_time", PG_QUERY_CAP);
+}
+
 int pg_configured(const char *conninfo, char *why, size_t whylen)
 {
 	static const char *const envs[] = { "PGHOST", "PGSERVICE", "PGDATABASE", "PGHOSTADDR",
@@ -601,17 +616,22 @@ static double pg_num(const PGresult *r, int row, int col)
 }
 
 /* Which columns the installed extension has; fills the hint when it
- * cannot be read. 0 ok, 1 missing, -1 query failed. */
+ * cannot be read. 0 ok, 1 missing, -1 query failed. The preload setting
+ * is read from pg_settings, which hides it (NULL) from a role without
+ * pg_read_all_settings where current_setting() would fail the poll. */
 static int pg_detect(struct pg_state *st, struct pg_snap *s, double deadline, char *err,
 		     size_t errlen)
 {
 	PGresult *r;
-	const char *preload;
-	int installed, has_new, has_old, avail;
+	struct strbuf sb = { 0 };
+	const char *steps[4];
+	int installed, has_new, has_old, avail, known, preloaded, n = 0, i;
+	char create[160];
 
 	r = pg_exec(st->conn,
 		    "SELECT to_regclass('pg_stat_statements') IS NOT NULL,"
-		    " current_setting('shared_preload_libraries'),"
+		    " (SELECT setting FROM pg_settings"
+		    "  WHERE name = 'shared_preload_libraries'),"
 		    " EXISTS (SELECT 1 FROM pg_attribute WHERE attrelid ="
 		    "  to_regclass('pg_stat_statements') AND attname = 'total_exec_time'"
 		    "  AND NOT attisdropped),"
@@ -624,33 +644,43 @@ static int pg_detect(struct pg_state *st, struct pg_snap *s, double deadline, ch
 	if (r == NULL)
 		return -1;
 	installed = pg_val(r, 0, 0)[0] == 't';
-	preload = pg_val(r, 0, 1);
+	known = !PQgetisnull(r, 0, 1);
+	preloaded = known && strstr(pg_val(r, 0, 1), "pg_stat_statements") != NULL;
 	has_new = pg_val(r, 0, 2)[0] == 't';
 	has_old = pg_val(r, 0, 3)[0] == 't';
 	avail = pg_val(r, 0, 4)[0] == 't';
-	if (!installed || strstr(preload, "pg_stat_statements") == NULL || (!has_new && !has_old)) {
-		struct strbuf sb = { 0 };
-
-		strbuf_puts(&sb, "pg_stat_statements is not available: ");
-		if (!avail)
-			strbuf_puts(&sb, "install the contrib package (postgresql-contrib); ");
-		if (strstr(preload, "pg_stat_statements") == NULL)
-			strbuf_puts(&sb, "set shared_preload_libraries = 'pg_stat_statements' in "
-					 "postgresql.conf and restart the server; ");
-		if (!installed)
-			strbuf_printf(&sb,
-				      "then run CREATE EXTENSION pg_stat_statements; in "
-				      "database %s",
-				      pg_val(r, 0, 5));
-		snprintf(s->hint, sizeof s->hint, "%s", sb.buf);
-		strbuf_free(&sb);
+	st->exec_cols = pg_stat_exec_cols(has_new, has_old);
+	if (installed && (preloaded || !known) && st->exec_cols >= 0) {
+		/* Unknown preload: the fetch's own error says if it is missing. */
 		PQclear(r);
-		st->exec_cols = -1;
-		return 1;
+		return 0;
 	}
-	st->exec_cols = has_new ? 1 : 0;
+	if (!avail)
+		steps[n++] = "install the contrib package (postgresql-contrib)";
+	if (known && !preloaded)
+		steps[n++] = "set shared_preload_libraries = 'pg_stat_statements' in "
+			     "postgresql.conf and restart the server";
+	snprintf(create, sizeof create, "run CREATE EXTENSION pg_stat_statements; in database %s",
+		 pg_val(r, 0, 5));
+	if (!installed)
+		steps[n++] = create;
+	else if (st->exec_cols < 0)
+		steps[n++] = "run ALTER EXTENSION pg_stat_statements UPDATE;";
+	strbuf_puts(&sb, "pg_stat_statements is not available: ");
+	for (i = 0; i < n; i++) {
+		if (n > 1)
+			strbuf_printf(&sb, "%s%d) ", i ? "; " : "", i + 1);
+		strbuf_puts(&sb, steps[i]);
+	}
+	if (!known)
+		strbuf_puts(&sb, " (it also needs shared_preload_libraries = "
+				 "'pg_stat_statements' and a server restart; this role cannot "
+				 "read that setting)");
+	snprintf(s->hint, sizeof s->hint, "%s", sb.buf);
+	strbuf_free(&sb);
 	PQclear(r);
-	return 0;
+	st->exec_cols = -1;
+	return 1;
 }
 
 static void pg_stmts_free(struct pg_stmt *a, size_t n)
@@ -666,18 +696,12 @@ static int pg_fetch_stmts(struct pg_state *st, struct pg_snap *s, double deadlin
 			  size_t errlen)
 {
 	char sql[1024];
-	const char *tcol = st->exec_cols ? "total_exec_time" : "total_time";
 	PGresult *r;
 	int i, n;
 	double now = util_now();
 	size_t k;
 
-	snprintf(sql, sizeof sql,
-		 "SELECT queryid::text, sum(calls), sum(%s), sum(rows), sum(shared_blks_hit),"
-		 " sum(shared_blks_read), left(min(query), %d), max(octet_length(query))"
-		 " FROM pg_stat_statements WHERE queryid IS NOT NULL"
-		 " GROUP BY queryid ORDER BY 3 DESC LIMIT 500",
-		 tcol, PG_QUERY_CAP);
+	pg_stmts_sql(st->exec_cols, sql, sizeof sql);
 	r = pg_exec(st->conn, sql, 0, NULL, deadline, err, errlen);
 	if (r == NULL)
 		return -1;
@@ -859,12 +883,52 @@ static void pg_snapshot_free(void *snap)
 	pg_snap_free(snap);
 }
 
+/* The statements part of a poll: detect the extension's columns when
+ * unknown, fetch, and on a failed fetch (the extension dropped, updated
+ * to new column names, or not preloaded after all) detect again before
+ * falling back to the server's message, so that the panel says what to
+ * do rather than show an SQL error. 0, or -1 + err when the connection
+ * failed or timed out. */
+static int pg_stmts_section(struct pg_state *st, struct pg_snap *s, double deadline, char *err,
+			    size_t errlen)
+{
+	char serr[256] = "";
+	int rc, tries;
+
+	for (tries = 0; tries < 2; tries++) {
+		rc = st->exec_cols < 0 ? pg_detect(st, s, deadline, err, errlen) : 0;
+		if (rc < 0)
+			return -1;
+		if (rc > 0) {
+			s->stmts_state = PG_STMTS_MISSING;
+			return 0;
+		}
+		if (pg_fetch_stmts(st, s, deadline, serr, sizeof serr) == 0)
+			return 0;
+		if (PQstatus(st->conn) != CONNECTION_OK || strstr(serr, "timed out") != NULL) {
+			snprintf(err, errlen, "%s", serr);
+			return -1;
+		}
+		st->exec_cols = -1;
+		if (strstr(serr, "shared_preload_libraries") != NULL) {
+			s->stmts_state = PG_STMTS_MISSING;
+			snprintf(s->hint, sizeof s->hint,
+				 "pg_stat_statements is not loaded: set shared_preload_libraries = "
+				 "'pg_stat_statements' in postgresql.conf and restart the server");
+			return 0;
+		}
+	}
+	/* Detected fine twice and still failing (no privilege, say): say so. */
+	s->stmts_state = PG_STMTS_ERROR;
+	snprintf(s->hint, sizeof s->hint, "pg_stat_statements: %s", serr);
+	return 0;
+}
+
 static int pg_poll(void *state, void **snap, char *err, size_t errlen)
 {
 	struct pg_state *st = state;
 	double deadline = util_now() + st->timeout;
 	struct pg_snap *s;
-	int rc;
 
 	if (pg_ensure(st, deadline, err, errlen) != 0)
 		return -1;
@@ -875,34 +939,9 @@ static int pg_poll(void *state, void **snap, char *err, size_t errlen)
 	if (pg_fetch_conns(st, s, deadline, err, errlen) != 0 ||
 	    pg_fetch_activity(st, s, deadline, err, errlen) != 0)
 		goto fail;
-	rc = st->exec_cols < 0 ? pg_detect(st, s, deadline, err, errlen) : 0;
-	if (rc < 0)
+	if (pg_stmts_section(st, s, deadline, err, errlen) != 0)
 		goto fail;
-	if (rc == 0) {
-		char serr[256];
-
-		if (pg_fetch_stmts(st, s, deadline, serr, sizeof serr) != 0) {
-			if (PQstatus(st->conn) != CONNECTION_OK ||
-			    strstr(serr, "timed out") != NULL) {
-				snprintf(err, errlen, "%s", serr);
-				goto fail;
-			}
-			/* Not preloaded after all, or no privilege: say so. */
-			s->stmts_state = PG_STMTS_ERROR;
-			snprintf(s->hint, sizeof s->hint, "pg_stat_statements: %s", serr);
-			if (strstr(serr, "shared_preload_libraries") != NULL) {
-				s->stmts_state = PG_STMTS_MISSING;
-				snprintf(s->hint, sizeof s->hint,
-					 "pg_stat_statements is not loaded: set "
-					 "shared_preload_libraries = 'pg_stat_statements' in "
-					 "postgresql.conf and restart the server");
-			}
-			st->exec_cols = -1;
-		}
-		s->exec_cols = st->exec_cols;
-	} else {
-		s->stmts_state = PG_STMTS_MISSING;
-	}
+	s->exec_cols = st->exec_cols;
 	if (st->view != PG_VIEW_NONE && pg_fetch_grid(st, s, deadline, err, errlen) != 0)
 		goto fail;
 	s->action_seq = st->action_seq;

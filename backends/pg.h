@@ -74,7 +74,7 @@ enum pg_view { PG_VIEW_NONE, PG_VIEW_SIZES, PG_VIEW_INDEXES };
 
 struct pg_snap {
 	int server_version; /* 150004 */
-	int exec_cols;      /* 1: total_exec_time, 0: total_time (old extension) */
+	int exec_cols;      /* 1: total_exec_time, 0: total_time (old extension), -1 none */
 	enum pg_stmts_state stmts_state;
 	char hint[512];
 	struct pg_stmt *stmts;
@@ -132,6 +132,13 @@ char *pg_format_table(size_t ncols, const char *const *names, size_t nrows,
  * mean_time, min_time, max_time, stddev_time), a fresh copy with the 13+
  * names; else NULL. */
 char *pg_fix_stat_columns(const char *text);
+/* Which pg_stat_statements time columns to read, from the installed
+ * view's columns: 1 total_exec_time (1.8+), 0 total_time (older, e.g. a
+ * server upgraded without ALTER EXTENSION ... UPDATE), -1 neither. */
+int pg_stat_exec_cols(int has_new, int has_old);
+/* The top-statements query for those columns (exec_cols as above; the
+ * mean is computed from total and calls). */
+void pg_stmts_sql(int exec_cols, char *buf, size_t len);
 /* Free a snapshot (also pg_backend.snapshot_free). */
 void pg_snap_free(struct pg_snap *s);
 

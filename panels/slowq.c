@@ -510,6 +510,36 @@ static void slowq_draw_query(struct slowq_panel *sp, const struct view *v)
 	}
 }
 
+/* Text word-wrapped to the view's width from line y (what to do about
+ * the extension must be read whole, not cut at the border). Returns the
+ * line after it. */
+static int slowq_draw_wrapped(const struct view *v, int y, enum role role, const char *text)
+{
+	const char *p = text;
+
+	if (v->w < 1)
+		return y;
+	while (*p != '\0' && y < v->h) {
+		size_t len = 0, brk = 0, cols = 0;
+
+		while (p[len] != '\0' && cols < (size_t)v->w) {
+			if (p[len] == ' ')
+				brk = len;
+			len++;
+			while (((unsigned char)p[len] & 0xC0) == 0x80)
+				len++;
+			cols++;
+		}
+		if (p[len] != '\0' && brk > 0)
+			len = brk;
+		draw_textn(v, y++, 0, role, p, len, -1);
+		p += len;
+		while (*p == ' ')
+			p++;
+	}
+	return y;
+}
+
 static void slowq_draw(void *self, const struct view *v, int focused)
 {
 	struct slowq_panel *sp = self;
@@ -531,7 +561,7 @@ static void slowq_draw(void *self, const struct view *v, int focused)
 	switch (sp->view) {
 	case SLOWQ_STMTS:
 		if (s != NULL && s->stmts_state != PG_STMTS_OK) {
-			draw_text(v, y++, 0, ROLE_WARN, s->hint, -1);
+			y = slowq_draw_wrapped(v, y, ROLE_WARN, s->hint);
 			break;
 		}
 		if (sp->per_interval && s != NULL && s->interval <= 0)

@@ -2,7 +2,8 @@
  * test_pg.c - unit tests for the pure parts of backends/pg.c: pid
  * parsing (B5), int arrays from pg_blocking_pids(), per-interval deltas
  * keyed by queryid, the blocking tree, the psql-style result table and
- * the pre-13 pg_stat_statements column fix. No server needed.
+ * the pre-13 pg_stat_statements column fix (the runbook lint) and the
+ * panel's own query on old and new columns. No server needed.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -182,6 +183,40 @@ static void test_pg_fix_columns(void **unused)
 	assert_null(pg_fix_stat_columns("SELECT my_total_time FROM pg_stat_statements"));
 }
 
+/* The panel's own query follows the installed view's columns: only the
+ * pre-1.8 total_time (a server upgraded without ALTER EXTENSION UPDATE)
+ * or the 13+ total_exec_time; the mean is total / calls on both, so
+ * neither mean_time nor mean_exec_time is read. */
+static void test_pg_stmts_columns(void **unused)
+{
+	char sql[1024];
+
+	assert_int_equal(pg_stat_exec_cols(0, 1), 0);
+	assert_int_equal(pg_stat_exec_cols(1, 0), 1);
+	assert_int_equal(pg_stat_exec_cols(1, 1), 1);
+	assert_int_equal(pg_stat_exec_cols(0, 0), -1);
+
+	pg_stmts_sql(pg_stat_exec_cols(0, 1), sql, sizeof sql);
+	assert_non_null(strstr(sql, "sum(total_time)"));
+	assert_null(strstr(sql, "exec_time"));
+	assert_null(strstr(sql, "mean_"));
+	assert_non_null(strstr(sql, "FROM pg_stat_statements"));
+	/* The runbook lint would rewrite it: proof it names the old column. */
+	{
+		char *f = pg_fix_stat_columns(sql);
+
+		assert_non_null(f);
+		assert_non_null(strstr(f, "sum(total_exec_time)"));
+		free(f);
+	}
+
+	pg_stmts_sql(pg_stat_exec_cols(1, 0), sql, sizeof sql);
+	assert_non_null(strstr(sql, "sum(total_exec_time)"));
+	assert_null(strstr(sql, "total_time"));
+	assert_null(strstr(sql, "mean_"));
+	assert_null(pg_fix_stat_columns(sql));
+}
+
 static void test_pg_configured(void **unused)
 {
 	char why[200];
@@ -204,7 +239,8 @@ int main(void)
 		cmocka_unit_test(test_pg_pid),         cmocka_unit_test(test_pg_int_array),
 		cmocka_unit_test(test_pg_deltas),      cmocka_unit_test(test_pg_tree),
 		cmocka_unit_test(test_pg_tree_cycle),  cmocka_unit_test(test_pg_format),
-		cmocka_unit_test(test_pg_fix_columns), cmocka_unit_test(test_pg_configured),
+		cmocka_unit_test(test_pg_fix_columns), cmocka_unit_test(test_pg_stmts_columns),
+		cmocka_unit_test(test_pg_configured),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
