@@ -489,7 +489,10 @@ static struct timeval redis_tv(double s)
 }
 
 /* The password from password_env, password_file or the URL (fresh, or
- * NULL); its file's trailing newline dropped. */
+ * NULL). A file holds it on its first line (what follows is ignored, as
+ * the README says). password_env naming an unset variable with nothing
+ * to fall back on is an error: a silent AUTH-less connect would only show
+ * the server's NOAUTH. */
 static char *redis_password(const struct config_redis *cfg, struct redis_target *t, char *err,
 			    size_t errlen, int *failed)
 {
@@ -499,6 +502,11 @@ static char *redis_password(const struct config_redis *cfg, struct redis_target 
 
 		if (v != NULL && v[0] != '\0')
 			return xstrdup(v);
+		if (cfg->password_file == NULL && t->password == NULL) {
+			snprintf(err, errlen, "password_env %s is not set", cfg->password_env);
+			*failed = 1;
+			return NULL;
+		}
 	}
 	if (cfg->password_file != NULL) {
 		char *path = util_expand_home(cfg->password_file);
@@ -515,8 +523,7 @@ static char *redis_password(const struct config_redis *cfg, struct redis_target 
 		n = fread(buf, 1, sizeof buf - 1, f);
 		fclose(f);
 		buf[n] = '\0';
-		while (n > 0 && (buf[n - 1] == '\n' || buf[n - 1] == '\r'))
-			buf[--n] = '\0';
+		buf[strcspn(buf, "\r\n")] = '\0';
 		{
 			char *pw = xstrdup(buf);
 

@@ -359,6 +359,14 @@ static void cache_job_report(struct cache_panel *cp, size_t i)
 	    cp->wait_inst == i && j->state == REDIS_JOB_DONE && cp->pattern != NULL &&
 	    j->pattern != NULL && strcmp(j->pattern, cp->pattern) == 0)
 		cache_confirm_invalidate(cp, j);
+	/* x during the count: nothing was asked; free the panel again. */
+	if (j->kind == REDIS_REQ_PREVIEW && over && cp->wait == CACHE_PREVIEWING &&
+	    cp->wait_inst == i && j->state == REDIS_JOB_CANCELLED) {
+		app_message(cp->app, ROLE_WARN,
+			    "invalidate %s: preview cancelled, nothing was removed",
+			    j->pattern != NULL ? j->pattern : "");
+		cp->wait = CACHE_IDLE;
+	}
 	if ((j->kind == REDIS_REQ_INVALIDATE || j->kind == REDIS_REQ_FLUSHDB ||
 	     j->kind == REDIS_REQ_FLUSHALL) &&
 	    over && j->seq != cp->audited_seq && cp->wait == CACHE_CHANGING && cp->wait_inst == i) {
@@ -682,8 +690,12 @@ static void cache_draw(void *self, const struct view *v, int focused)
 		x += draw_text(v, 0, x, ROLE_TITLE, in->cfg->name, 30);
 		if (j != NULL && cp->mode == CACHE_KEYS && j->kind == REDIS_REQ_TOPKEYS) {
 			snprintf(line, sizeof line, "  %s: scanned %lld of %lld keys in %.1fs%s",
-				 j->state == REDIS_JOB_RUNNING ? "scanning" : "done", j->scanned,
-				 j->dbsize, j->elapsed, j->truncated ? " (bounded: a sample)" : "");
+				 j->state == REDIS_JOB_RUNNING     ? "scanning"
+				 : j->state == REDIS_JOB_CANCELLED ? "cancelled"
+				 : j->state == REDIS_JOB_FAILED    ? "failed"
+								   : "done",
+				 j->scanned, j->dbsize, j->elapsed,
+				 j->truncated ? " (bounded: a sample)" : "");
 			x += draw_label(v, 0, x, ROLE_DIM, line);
 			if (j->state == REDIS_JOB_RUNNING)
 				cache_gauge(v, 0, x + 1, 20,

@@ -1,15 +1,23 @@
 # redis.sh - a real redis-server for the Redis end-to-end tests, sourced
 # after lib.sh: on a free loopback port, with its config, data directory
 # and log in $T (so lib.sh's exit trap, which kills processes whose
-# command line holds $T, stops it), no persistence, maxmemory with an LRU
-# policy so that writes evict.
+# command line holds $T, stops it: the proc title template keeps the
+# config path in it, since redis-server rewrites its command line), a unix
+# socket at $RSOCK, no persistence, maxmemory with an LRU policy so that
+# writes evict. With RPASS set, the server requires that password (the
+# helpers here pass it through the environment, never in argv).
 command -v redis-server >/dev/null || { echo "ok - skipped: no redis-server"; exit 0; }
 RPORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 RDIR="$T/redis"
+RSOCK="$RDIR/redis.sock"
+RPASS=${RPASS:-}
 mkdir -p "$RDIR"
 cat >"$RDIR/redis.conf" <<CONF
 bind 127.0.0.1
 port $RPORT
+unixsocket $RSOCK
+unixsocketperm 700
+proc-title-template "{title} {listen-addr} {config-file}"
 dir $RDIR
 save ""
 appendonly no
@@ -17,6 +25,9 @@ maxmemory ${RMAXMEM:-2mb}
 maxmemory-policy allkeys-lru
 logfile $RDIR/redis.log
 CONF
+if [ -n "$RPASS" ]; then
+	printf 'requirepass "%s"\n' "$RPASS" >>"$RDIR/redis.conf"
+fi
 
 # redis_start: start (or restart) the server and wait until it answers.
 redis_start() {
@@ -47,14 +58,20 @@ redis_kill() {
 
 # rcli ARGS: redis-cli against the test server, with a timeout (a
 # stopped server makes redis-cli wait forever).
-rcli() { timeout 10 redis-cli -h 127.0.0.1 -p "$RPORT" "$@"; }
+rcli() {
+	if [ -n "$RPASS" ]; then
+		REDISCLI_AUTH=$RPASS timeout 10 redis-cli -h 127.0.0.1 -p "$RPORT" "$@"
+	else
+		timeout 10 redis-cli -h 127.0.0.1 -p "$RPORT" "$@"
+	fi
+}
 
 # redis_fill PREFIX COUNT SIZE: COUNT keys PREFIX1..N of SIZE bytes each.
 redis_fill() {
-	python3 - "$RPORT" "$1" "$2" "$3" <<'PY'
-import socket, sys
+	RPASS=$RPASS python3 - "$RPORT" "$1" "$2" "$3" <<'PY'
+import os, socket, sys
 port, prefix, count, size = int(sys.argv[1]), sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
-s = socket.create_connection(("127.0.0.1", port), timeout=10)
+s = socket.create_connection(("127.0.0.1", port), timeout=30)
 val = b"x" * size
 def cmd(*args):
     out = b"*%d\r\n" % len(args)
@@ -63,15 +80,17 @@ def cmd(*args):
         out += b"$%d\r\n%s\r\n" % (len(a), a)
     return out
 buf = b"".join(cmd("SET", "%s%d" % (prefix, i), val) for i in range(count))
+if os.environ.get("RPASS"):
+    buf = cmd("AUTH", os.environ["RPASS"]) + buf
+    count += 1
 s.sendall(buf)
-got = 0
-data = b""
+got, last = 0, b""
 while got < count:
     chunk = s.recv(65536)
     if not chunk:
         break
-    data += chunk
-    got = data.count(b"\r\n")
+    got += (last + chunk).count(b"\r\n")
+    last = chunk[-1:]
 s.close()
 PY
 }
@@ -84,4 +103,42 @@ goto_cache() {
 		screen | grep -qF "MemKeys" && return 0
 	done
 	fail "no Cache panel"
+}
+
+# redis_count PATTERN: how many keys match, by SCAN MATCH (COUNT 1000;
+# redis-cli --scan walks 10 slots a call, too slow for big fixtures).
+redis_count() {
+	RPASS=$RPASS python3 - "$RPORT" "$1" <<'PY'
+import os, socket, sys
+port, pattern = int(sys.argv[1]), sys.argv[2].encode()
+s = socket.create_connection(("127.0.0.1", port), timeout=30)
+f = s.makefile("rb")
+def call(*args):
+    out = b"*%d\r\n" % len(args)
+    for a in args:
+        a = a if isinstance(a, bytes) else str(a).encode()
+        out += b"$%d\r\n%s\r\n" % (len(a), a)
+    s.sendall(out)
+    return read()
+def read():
+    line = f.readline()
+    t, rest = line[:1], line[1:-2]
+    if t in (b"+", b":"):
+        return rest
+    if t == b"-":
+        sys.exit("redis: " + rest.decode())
+    if t == b"$":
+        n = int(rest)
+        return None if n < 0 else f.read(n + 2)[:-2]
+    return [read() for _ in range(int(rest))]
+if os.environ.get("RPASS"):
+    call("AUTH", os.environ["RPASS"])
+cursor, n = b"0", 0
+while True:
+    cursor, keys = call("SCAN", cursor, "MATCH", pattern, "COUNT", 1000)
+    n += len(keys)
+    if cursor == b"0":
+        break
+print(n)
+PY
 }
