@@ -127,3 +127,34 @@ void mailbox_status(struct mailbox *mb, struct mailbox_status *st)
 	*st = mb->st;
 	pthread_mutex_unlock(&mb->lock);
 }
+
+enum mailbox_health mailbox_describe(const struct mailbox_status *st, int have_data, char *state,
+				     size_t statelen, char *detail, size_t detaillen)
+{
+	char age[16] = "?", retry[16];
+	double in = st->next_retry - util_now();
+
+	detail[0] = '\0';
+	switch (st->state) {
+	case MAILBOX_CONNECTING:
+		snprintf(state, statelen, "connecting");
+		return MAILBOX_HEALTH_CONNECTING;
+	case MAILBOX_OK:
+		snprintf(state, statelen, "ok");
+		return MAILBOX_HEALTH_OK;
+	case MAILBOX_ERROR:
+		break;
+	}
+	if (st->taken > 0)
+		util_fmt_duration(age, sizeof age, util_wall() - st->taken);
+	util_fmt_duration(retry, sizeof retry, in > 0 ? in + 0.5 : 0);
+	if (have_data) {
+		snprintf(state, statelen, "STALE");
+		snprintf(detail, detaillen, "stale %s — %s, retry in %s (%d failures)", age,
+			 st->error, retry, st->failures);
+		return MAILBOX_HEALTH_STALE;
+	}
+	snprintf(state, statelen, "error");
+	snprintf(detail, detaillen, "disconnected: %s, retry in %s", st->error, retry);
+	return MAILBOX_HEALTH_DOWN;
+}

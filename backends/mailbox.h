@@ -28,7 +28,23 @@ struct mailbox_status {
 	char error[256];          /* last error, "" when state is OK */
 };
 
+/* What a panel says about its source, from mailbox_describe. */
+enum mailbox_health {
+	MAILBOX_HEALTH_CONNECTING, /* no attempt finished yet */
+	MAILBOX_HEALTH_OK,
+	MAILBOX_HEALTH_STALE, /* failing, and the UI still shows older data */
+	MAILBOX_HEALTH_DOWN,  /* failing, and there is no data at all */
+};
+
 struct mailbox;
+
+/* The words every panel uses for a source's state, so they agree: state
+ * gets "connecting", "ok", "STALE" or "error"; when failing, detail gets
+ * "stale 34s — connection refused, retry in 8s (3 failures)" (have_data:
+ * the UI holds a snapshot) or "disconnected: connection refused, retry in
+ * 8s", else "". Any thread; no locking (st is a copy). */
+enum mailbox_health mailbox_describe(const struct mailbox_status *st, int have_data, char *state,
+				     size_t statelen, char *detail, size_t detaillen);
 
 /* Create a mailbox that writes one byte to wake_fd on every put (-1: no
  * wake). free_snap frees snapshots the UI never took. */

@@ -439,7 +439,6 @@ static enum role cache_state_text(const struct cache_inst *in, char *state, size
 				  size_t dn)
 {
 	const struct mailbox_status *st = &in->status;
-	char age[16] = "";
 
 	detail[0] = '\0';
 	if (in->metrics == NULL) {
@@ -447,30 +446,17 @@ static enum role cache_state_text(const struct cache_inst *in, char *state, size
 		snprintf(detail, dn, "%s", in->error);
 		return ROLE_ERROR;
 	}
-	if (st->taken > 0)
-		util_fmt_duration(age, sizeof age, util_wall() - st->taken);
-	switch (st->state) {
-	case MAILBOX_CONNECTING:
-		snprintf(state, sn, "connecting");
+	switch (mailbox_describe(st, in->snap != NULL, state, sn, detail, dn)) {
+	case MAILBOX_HEALTH_CONNECTING:
 		snprintf(detail, dn, "first poll in progress");
 		return ROLE_DIM;
-	case MAILBOX_OK:
-		snprintf(state, sn, "ok");
+	case MAILBOX_HEALTH_OK:
 		snprintf(detail, dn, "fetch %.0fms", st->fetch_ms);
 		return ROLE_OK;
-	case MAILBOX_ERROR: {
-		char retry[16];
-		double in_s = st->next_retry - util_now();
-
-		util_fmt_duration(retry, sizeof retry, in_s > 0 ? in_s + 0.5 : 0);
-		snprintf(state, sn, in->snap ? "STALE" : "error");
-		if (in->snap != NULL)
-			snprintf(detail, dn, "stale %s — %s, retry in %s (%d failures)", age,
-				 st->error, retry, st->failures);
-		else
-			snprintf(detail, dn, "disconnected: %s, retry in %s", st->error, retry);
-		return in->snap ? ROLE_STALE : ROLE_ERROR;
-	}
+	case MAILBOX_HEALTH_STALE:
+		return ROLE_STALE;
+	case MAILBOX_HEALTH_DOWN:
+		return ROLE_ERROR;
 	}
 	return ROLE_NORMAL;
 }

@@ -439,28 +439,23 @@ static struct table *slowq_table(struct slowq_panel *sp)
 static void slowq_draw_status(struct slowq_panel *sp, const struct view *v, int y)
 {
 	const struct mailbox_status *st = &sp->status;
-	char buf[512], age[16] = "?", retry[16];
-	double in = st->next_retry - util_now();
+	char buf[512], state[16], age[16] = "?";
 
-	if (st->taken > 0)
-		util_fmt_duration(age, sizeof age, util_wall() - st->taken);
-	util_fmt_duration(retry, sizeof retry, in > 0 ? in + 0.5 : 0);
-	switch (st->state) {
-	case MAILBOX_CONNECTING:
+	switch (mailbox_describe(st, sp->snap != NULL, state, sizeof state, buf, sizeof buf)) {
+	case MAILBOX_HEALTH_CONNECTING:
 		draw_text(v, y, 0, ROLE_DIM, "connecting to PostgreSQL...", -1);
 		break;
-	case MAILBOX_OK:
+	case MAILBOX_HEALTH_OK:
+		if (st->taken > 0)
+			util_fmt_duration(age, sizeof age, util_wall() - st->taken);
 		snprintf(buf, sizeof buf, "ok, fetched in %.0fms, %s old", st->fetch_ms, age);
 		draw_text(v, y, 0, ROLE_OK, buf, -1);
 		break;
-	case MAILBOX_ERROR:
-		if (sp->snap != NULL)
-			snprintf(buf, sizeof buf, "stale %s — %s, retry in %s (%d failures)", age,
-				 st->error, retry, st->failures);
-		else
-			snprintf(buf, sizeof buf, "disconnected: %s, retry in %s", st->error,
-				 retry);
-		draw_text(v, y, 0, sp->snap != NULL ? ROLE_STALE : ROLE_ERROR, buf, -1);
+	case MAILBOX_HEALTH_STALE:
+		draw_text(v, y, 0, ROLE_STALE, buf, -1);
+		break;
+	case MAILBOX_HEALTH_DOWN:
+		draw_text(v, y, 0, ROLE_ERROR, buf, -1);
 		break;
 	}
 }

@@ -163,39 +163,28 @@ static void sources_selftest_row(struct sources_panel *sp)
 {
 	const struct mailbox_status *st = &sp->status;
 	char state[32], age[16] = "", fetch[16] = "", detail[512];
-	double now = util_now();
 	enum role role = ROLE_OK;
 
 	if (st->fetch_ms > 0 || st->state != MAILBOX_CONNECTING)
 		snprintf(fetch, sizeof fetch, "%.0fms", st->fetch_ms);
 	if (st->taken > 0)
 		util_fmt_duration(age, sizeof age, util_wall() - st->taken);
-	switch (st->state) {
-	case MAILBOX_CONNECTING:
-		snprintf(state, sizeof state, "connecting");
+	switch (mailbox_describe(st, sp->snap != NULL, state, sizeof state, detail,
+				 sizeof detail)) {
+	case MAILBOX_HEALTH_CONNECTING:
 		snprintf(detail, sizeof detail, "first poll in progress");
 		role = ROLE_DIM;
 		break;
-	case MAILBOX_OK:
-		snprintf(state, sizeof state, "ok");
+	case MAILBOX_HEALTH_OK:
 		snprintf(detail, sizeof detail, "snapshot #%lu: %s", sp->snap ? sp->snap->seq : 0,
 			 sp->snap ? sp->snap->text : "");
 		break;
-	case MAILBOX_ERROR: {
-		char retry[16];
-		double in = st->next_retry - now;
-
-		util_fmt_duration(retry, sizeof retry, in > 0 ? in + 0.5 : 0);
-		snprintf(state, sizeof state, sp->snap ? "STALE" : "error");
-		if (sp->snap != NULL)
-			snprintf(detail, sizeof detail, "stale %s — %s, retry in %s (%d failures)",
-				 age, st->error, retry, st->failures);
-		else
-			snprintf(detail, sizeof detail, "disconnected: %s, retry in %s", st->error,
-				 retry);
-		role = sp->snap ? ROLE_STALE : ROLE_ERROR;
+	case MAILBOX_HEALTH_STALE:
+		role = ROLE_STALE;
 		break;
-	}
+	case MAILBOX_HEALTH_DOWN:
+		role = ROLE_ERROR;
+		break;
 	}
 	sources_row(sp, "selftest", "selftest", state, age, fetch, detail, role);
 }

@@ -182,12 +182,42 @@ static void test_mailbox_full_pipe(void **unused)
 	close(fds[1]);
 }
 
+/* The sentence every panel shows for a failing source. */
+static void test_mailbox_describe(void **unused)
+{
+	struct mailbox_status st = { 0 };
+	char state[32], detail[256];
+
+	assert_int_equal(mailbox_describe(&st, 0, state, sizeof state, detail, sizeof detail),
+			 MAILBOX_HEALTH_CONNECTING);
+	assert_string_equal(state, "connecting");
+	assert_string_equal(detail, "");
+	st.state = MAILBOX_OK;
+	assert_int_equal(mailbox_describe(&st, 1, state, sizeof state, detail, sizeof detail),
+			 MAILBOX_HEALTH_OK);
+	assert_string_equal(state, "ok");
+	st.state = MAILBOX_ERROR;
+	st.taken = util_wall() - 34.2;
+	st.next_retry = util_now() + 7.8;
+	st.failures = 3;
+	snprintf(st.error, sizeof st.error, "connection refused");
+	assert_int_equal(mailbox_describe(&st, 1, state, sizeof state, detail, sizeof detail),
+			 MAILBOX_HEALTH_STALE);
+	assert_string_equal(state, "STALE");
+	assert_string_equal(detail, "stale 34s — connection refused, retry in 8s (3 failures)");
+	assert_int_equal(mailbox_describe(&st, 0, state, sizeof state, detail, sizeof detail),
+			 MAILBOX_HEALTH_DOWN);
+	assert_string_equal(state, "error");
+	assert_string_equal(detail, "disconnected: connection refused, retry in 8s");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_mailbox_put_take),
 		cmocka_unit_test(test_mailbox_errors),
 		cmocka_unit_test(test_mailbox_full_pipe),
+		cmocka_unit_test(test_mailbox_describe),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
