@@ -17,7 +17,7 @@ MANPREFIX ?= $(PREFIX)/share/man
 DATADIR   = $(PREFIX)/share/amconsole
 FUZZ_TIME ?= 30
 
-PKGS      = ncursesw libcmark yaml-0.1 libcjson libpq hiredis
+PKGS      = ncursesw libcmark yaml-0.1 libcjson libpq hiredis rdkafka libcurl
 PKG_CFLAGS := $(filter-out -D_XOPEN_SOURCE=% -D_DEFAULT_SOURCE,$(shell pkg-config --cflags $(PKGS) 2>/dev/null))
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 CMOCKA_LIBS := $(shell pkg-config --libs cmocka 2>/dev/null)
@@ -47,6 +47,8 @@ BACKEND_SRCS = \
 	backends/native.c \
 	backends/pg.c \
 	backends/redis.c \
+	backends/kafka.c \
+	backends/alerts.c \
 	backends/exec.c \
 	backends/runbook.c \
 	backends/safety.c \
@@ -69,6 +71,8 @@ PANEL_SRCS = \
 	panels/runbook.c \
 	panels/slowq.c \
 	panels/cache.c \
+	panels/lag.c \
+	panels/alerts.c \
 	panels/sources.c
 
 MAIN_SRC  = tui/main.c

@@ -1,0 +1,2 @@
+/* backends/alerts.c - placeholder until written. */
+extern int am_placeholder_backends_alerts;

@@ -1,0 +1,2 @@
+/* panels/alerts.c - placeholder until written. */
+extern int am_placeholder_panels_alerts;

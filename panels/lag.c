@@ -1,0 +1,2 @@
+/* panels/lag.c - placeholder until written. */
+extern int am_placeholder_panels_lag;
