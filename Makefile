@@ -48,7 +48,7 @@ BACKEND_SRCS = \
 	backends/pg.c \
 	backends/redis.c \
 	backends/kafka.c \
-	backends/alerts.c \
+	backends/prom.c \
 	backends/exec.c \
 	backends/runbook.c \
 	backends/safety.c \

@@ -1,2 +1,0 @@
-/* backends/alerts.c - placeholder until written. */
-extern int am_placeholder_backends_alerts;
