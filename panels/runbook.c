@@ -1290,14 +1290,13 @@ static void runbook_draw_entry_info(struct runbook_panel *rp, const struct view 
 	if (e->nsymptoms > 0 && y < v->h)
 		draw_label(v, y++, 0, ROLE_DIM, "Symptoms:");
 	for (k = 0; k < e->nsymptoms && y < v->h; k++) {
-		draw_label(v, y, 0, ROLE_NORMAL, " - ");
-		draw_text(v, y++, 3, ROLE_NORMAL, e->symptoms[k], -1);
-	}
-	if (e->text != NULL && y < v->h) {
-		struct view tv = { v->y + y, v->x, v->h - y, v->w };
+		struct view bv = { v->y, v->x + 3, v->h, v->w - 3 };
 
-		runbook_draw_lines(&tv, 0, e->text, strlen(e->text), 0, NULL, ROLE_NORMAL);
+		draw_label(v, y, 0, ROLE_NORMAL, " - ");
+		y += draw_wrapped(&bv, y, ROLE_NORMAL, e->symptoms[k], strlen(e->symptoms[k]));
 	}
+	if (e->text != NULL && y < v->h)
+		draw_wrapped(v, y, ROLE_NORMAL, e->text, strlen(e->text));
 }
 
 /* Rows for the list when the pane is split top/bottom: the detail gets

@@ -462,6 +462,45 @@ int draw_textn(const struct view *v, int y, int x, enum role role, const char *s
 	return col;
 }
 
+int draw_wrapped(const struct view *v, int y, enum role role, const char *s, size_t len)
+{
+	int y0 = y;
+	size_t start = 0;
+
+	while (start <= len && y < v->h) {
+		const char *nl = memchr(s + start, '\n', len - start);
+		size_t end = nl != NULL ? (size_t)(nl - s) : len;
+		struct sanitize_out so;
+		size_t pos = 0;
+
+		/* Wrap the sanitised paragraph, so escapes count at their shown width. */
+		sanitize(s + start, end - start, 0, SCREEN_DRAW_CAP, &so);
+		do {
+			size_t fit = sanitize_fit(so.text + pos, so.len - pos, (size_t)v->w);
+			size_t cut = fit;
+
+			if (pos + fit < so.len) {
+				while (cut > 0 && so.text[pos + cut] != ' ')
+					cut--;
+				if (cut == 0)
+					cut = fit;
+			}
+			if (cut == 0 && pos < so.len)
+				cut = 1;
+			draw_label(v, y++, 0, role, "");
+			screen_put(v->y + y - 1, v->x, screen_attr[role], so.text + pos, cut, v->w);
+			pos += cut;
+			while (pos < so.len && so.text[pos] == ' ')
+				pos++;
+		} while (pos < so.len && y < v->h);
+		sanitize_out_free(&so);
+		if (nl == NULL)
+			break;
+		start = end + 1;
+	}
+	return y - y0;
+}
+
 int draw_text(const struct view *v, int y, int x, enum role role, const char *s, int maxcols)
 {
 	return s == NULL ? 0 : draw_textn(v, y, x, role, s, strlen(s), maxcols);

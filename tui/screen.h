@@ -67,6 +67,10 @@ const char *screen_keyname(int key);
 int draw_text(const struct view *v, int y, int x, enum role role, const char *s, int maxcols);
 int draw_textn(const struct view *v, int y, int x, enum role role, const char *s, size_t len,
 	       int maxcols);
+/* Draw s[0..len) from row y down, word-wrapped to the view's width
+ * (one sanitised line per '\n'-separated paragraph, broken at spaces; a
+ * word wider than the view is cut). Returns the rows used. */
+int draw_wrapped(const struct view *v, int y, enum role role, const char *s, size_t len);
 /* Draw text known to be our own (no sanitising needed, but still clipped
  * and width-checked), e.g. labels in the key bar. */
 int draw_label(const struct view *v, int y, int x, enum role role, const char *s);
