@@ -6,10 +6,12 @@
 
 extern const struct native_ops pg_native;
 extern const struct native_ops redis_native;
+extern const struct native_ops prom_native;
 
 const struct native_ops *const native_registry[] = {
 	&pg_native,
 	&redis_native,
+	&prom_native,
 	NULL,
 };
 

@@ -1,2 +1,1523 @@
-/* backends/prom.c - placeholder until written. */
-extern int am_placeholder_backends_prom;
+/*
+ * prom.c - the Alertmanager and Prometheus data source (see prom.h) over
+ * libcurl and cJSON. Every request has a connect and a total timeout and
+ * a response cap (PROM_MAX_BODY, enforced in the write callback, which
+ * aborts the transfer); an HTTP error, an empty body, invalid JSON or an
+ * oversized body is an error, never "no alerts". Alerts come from every
+ * configured Alertmanager (de-duplicated by fingerprint) or, with none,
+ * from Prometheus' rules API; silences are created and expired on every
+ * Alertmanager. Bearer tokens come from ALERTMANAGER_TOKEN(_FILE) and
+ * PROMETHEUS_TOKEN(_FILE), basic auth from the URL's user:password, a CA
+ * file from AMCONSOLE_CA_FILE; none of them is logged or published.
+ * libcurl is initialised once (pthread_once) and never cleaned up.
+ */
+#include "prom.h"
+
+#include <cjson/cJSON.h>
+#include <curl/curl.h>
+#include <ctype.h>
+#include <errno.h>
+#include <langinfo.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "runbook.h"
+#include "tui/redact.h"
+
+#define PROM_SLOW_MS 1000.0 /* a health check slower than this is amber */
+#define PROM_SPARK_WIDTH 30
+
+struct prom_state {
+	struct prom_arg arg;
+	unsigned long nrequests;
+	int request_failed;
+	char request_msg[256];
+};
+
+/* ---- HTTP ----------------------------------------------------------- */
+
+static pthread_once_t prom_once = PTHREAD_ONCE_INIT;
+
+static void prom_global_init(void)
+{
+	curl_global_init(CURL_GLOBAL_DEFAULT);
+}
+
+struct prom_body {
+	char *buf;
+	size_t len, cap;
+	int over;
+	const atomic_int *stop;
+};
+
+static size_t prom_write(char *p, size_t size, size_t nmemb, void *ud)
+{
+	struct prom_body *b = ud;
+	size_t n = size * nmemb;
+
+	if (b->len + n > PROM_MAX_BODY) {
+		b->over = 1;
+		return 0; /* aborts the transfer: CURLE_WRITE_ERROR */
+	}
+	if (b->len + n + 1 > b->cap) {
+		b->cap = (b->len + n + 1) * 2;
+		if (b->cap > PROM_MAX_BODY + 1)
+			b->cap = PROM_MAX_BODY + 1;
+		b->buf = xrealloc(b->buf, b->cap);
+	}
+	memcpy(b->buf + b->len, p, n);
+	b->len += n;
+	b->buf[b->len] = '\0';
+	return n;
+}
+
+static int prom_progress(void *ud, curl_off_t dt, curl_off_t dn, curl_off_t ut, curl_off_t un)
+{
+	const struct prom_body *b = ud;
+
+	return b->stop != NULL && atomic_load(b->stop) ? 1 : 0;
+}
+
+/* The bearer token for kind ("ALERTMANAGER", "PROMETHEUS"): $KIND_TOKEN,
+ * else the first line of $KIND_TOKEN_FILE; fresh or NULL. */
+static char *prom_token(const char *kind)
+{
+	char name[64], buf[4096];
+	const char *v;
+	FILE *f;
+	size_t n;
+
+	if (kind == NULL)
+		return NULL;
+	snprintf(name, sizeof name, "%s_TOKEN", kind);
+	v = getenv(name);
+	if (v != NULL && v[0] != '\0')
+		return xstrdup(v);
+	snprintf(name, sizeof name, "%s_TOKEN_FILE", kind);
+	v = getenv(name);
+	if (v == NULL || v[0] == '\0')
+		return NULL;
+	f = fopen(v, "r");
+	if (f == NULL)
+		return NULL;
+	n = fread(buf, 1, sizeof buf - 1, f);
+	fclose(f);
+	buf[n] = '\0';
+	buf[strcspn(buf, "\r\n")] = '\0';
+	v = buf[0] != '\0' ? xstrdup(buf) : NULL;
+	explicit_bzero(buf, sizeof buf);
+	return (char *)v;
+}
+
+/* One request. 0 when the transfer completed (any HTTP status, in
+ * *status; the body in b), -1 + err on a transport failure. */
+static int prom_http(const char *url, const char *method, const char *json, const char *auth_kind,
+		     double timeout, const atomic_int *stop, struct prom_body *b, long *status,
+		     double *ms, char *err, size_t errlen)
+{
+	CURL *c;
+	CURLcode rc;
+	struct curl_slist *hdr = NULL;
+	char ebuf[CURL_ERROR_SIZE] = "";
+	char *token = prom_token(auth_kind);
+	const char *ca = getenv("AMCONSOLE_CA_FILE");
+	double t0 = util_now();
+	long tmo = (long)((timeout > 0 ? timeout : 5) * 1000);
+
+	pthread_once(&prom_once, prom_global_init);
+	memset(b, 0, sizeof *b);
+	b->stop = stop;
+	*status = 0;
+	c = curl_easy_init();
+	if (c == NULL) {
+		free(token);
+		snprintf(err, errlen, "cannot initialise libcurl");
+		return -1;
+	}
+	curl_easy_setopt(c, CURLOPT_URL, url);
+	curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+	curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, tmo < 3000 ? tmo : 3000L);
+	curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, tmo);
+	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, prom_write);
+	curl_easy_setopt(c, CURLOPT_WRITEDATA, b);
+	curl_easy_setopt(c, CURLOPT_NOPROGRESS, 0L);
+	curl_easy_setopt(c, CURLOPT_XFERINFOFUNCTION, prom_progress);
+	curl_easy_setopt(c, CURLOPT_XFERINFODATA, b);
+	curl_easy_setopt(c, CURLOPT_ERRORBUFFER, ebuf);
+	curl_easy_setopt(c, CURLOPT_USERAGENT, "amconsole/" AM_VERSION);
+	curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
+	curl_easy_setopt(c, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)PROM_MAX_BODY);
+	if (ca != NULL && ca[0] != '\0')
+		curl_easy_setopt(c, CURLOPT_CAINFO, ca);
+	if (token != NULL) {
+		char *h = xasprintf("Authorization: Bearer %s", token);
+
+		hdr = curl_slist_append(hdr, h);
+		explicit_bzero(h, strlen(h));
+		free(h);
+		explicit_bzero(token, strlen(token));
+		free(token);
+	}
+	if (json != NULL) {
+		hdr = curl_slist_append(hdr, "Content-Type: application/json");
+		curl_easy_setopt(c, CURLOPT_POSTFIELDS, json);
+	}
+	if (method != NULL && strcmp(method, "DELETE") == 0)
+		curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, "DELETE");
+	if (hdr != NULL)
+		curl_easy_setopt(c, CURLOPT_HTTPHEADER, hdr);
+	rc = curl_easy_perform(c);
+	curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, status);
+	curl_easy_cleanup(c);
+	curl_slist_free_all(hdr);
+	*ms = (util_now() - t0) * 1000.0;
+	if (rc == CURLE_OK)
+		return 0;
+	if (b->over || rc == CURLE_FILESIZE_EXCEEDED)
+		snprintf(err, errlen, "response larger than %u MiB: refused", PROM_MAX_BODY >> 20);
+	else if (rc == CURLE_ABORTED_BY_CALLBACK)
+		snprintf(err, errlen, "stopped");
+	else if (rc == CURLE_OPERATION_TIMEDOUT)
+		snprintf(err, errlen, "timed out after %.1fs", timeout);
+	else
+		snprintf(err, errlen, "%s", ebuf[0] != '\0' ? ebuf : curl_easy_strerror(rc));
+	free(b->buf);
+	memset(b, 0, sizeof *b);
+	return -1;
+}
+
+/* A GET whose answer must be a 2xx JSON body. 0 with b filled, else -1
+ * + err naming the URL (redacted). */
+static int prom_get_json(const char *base, const char *path, const char *auth_kind, double timeout,
+			 struct prom_body *b, char *err, size_t errlen)
+{
+	char *url = xasprintf("%s%s", base, path);
+	char e[200] = "";
+	char *shown = redact(base);
+	long status;
+	double ms;
+
+	if (prom_http(url, "GET", NULL, auth_kind, timeout, NULL, b, &status, &ms, e, sizeof e) !=
+	    0) {
+		snprintf(err, errlen, "%s: %s", shown, e);
+		goto fail;
+	}
+	if (status < 200 || status > 299) {
+		char snip[80];
+		size_t i;
+
+		snprintf(snip, sizeof snip, "%.60s", b->buf ? b->buf : "");
+		for (i = 0; snip[i] != '\0'; i++)
+			if ((unsigned char)snip[i] < 32)
+				snip[i] = ' ';
+		snprintf(err, errlen, "%s: HTTP %ld%s%s", shown, status, snip[0] ? ": " : "", snip);
+		goto fail_body;
+	}
+	if (b->len == 0) {
+		snprintf(err, errlen, "%s: empty response body", shown);
+		goto fail_body;
+	}
+	free(url);
+	free(shown);
+	return 0;
+fail_body:
+	free(b->buf);
+	memset(b, 0, sizeof *b);
+fail:
+	free(url);
+	free(shown);
+	return -1;
+}
+
+/* "http://h:9093/" -> "http://h:9093" (fresh). */
+static char *prom_base(const char *url)
+{
+	size_t n = strlen(url);
+
+	while (n > 0 && url[n - 1] == '/')
+		n--;
+	return xstrndup(url, n);
+}
+
+/* ---- parsing -------------------------------------------------------- */
+
+int prom_severity_rank(const char *s)
+{
+	if (s == NULL)
+		return 3;
+	if (strcasecmp(s, "critical") == 0)
+		return 0;
+	if (strcasecmp(s, "warning") == 0)
+		return 1;
+	if (strcasecmp(s, "info") == 0)
+		return 2;
+	return 3;
+}
+
+double prom_parse_time(const char *s)
+{
+	struct tm tm;
+	int y, mo, d, h, mi, n = 0;
+	double sec, frac = 0;
+	const char *p;
+	time_t t;
+
+	if (s == NULL ||
+	    sscanf(s, "%4d-%2d-%2dT%2d:%2d:%lf%n", &y, &mo, &d, &h, &mi, &sec, &n) != 6)
+		return 0;
+	if (y < 1970 || mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || sec < 0 ||
+	    sec >= 61)
+		return 0;
+	memset(&tm, 0, sizeof tm);
+	tm.tm_year = y - 1900;
+	tm.tm_mon = mo - 1;
+	tm.tm_mday = d;
+	tm.tm_hour = h;
+	tm.tm_min = mi;
+	tm.tm_sec = (int)sec;
+	frac = sec - (int)sec;
+	t = timegm(&tm);
+	p = s + n;
+	if (*p == '+' || *p == '-') {
+		int oh = 0, om = 0;
+
+		if (sscanf(p + 1, "%2d:%2d", &oh, &om) == 2)
+			t -= (*p == '+' ? 1 : -1) * (oh * 3600 + om * 60);
+	}
+	return (double)t + frac;
+}
+
+static char *prom_str(const cJSON *o, const char *key)
+{
+	const char *v = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(o, key));
+
+	return xstrdup(v != NULL ? v : "");
+}
+
+static void prom_pairs(const cJSON *o, struct prom_label **out, size_t *n)
+{
+	const cJSON *it;
+	size_t k = 0;
+
+	*out = NULL;
+	*n = 0;
+	if (!cJSON_IsObject(o))
+		return;
+	cJSON_ArrayForEach(it, o) k++;
+	if (k == 0)
+		return;
+	*out = xcalloc(k, sizeof **out);
+	cJSON_ArrayForEach(it, o)
+	{
+		const char *v = cJSON_GetStringValue(it);
+
+		if (it->string == NULL)
+			continue;
+		(*out)[*n].name = xstrdup(it->string);
+		(*out)[*n].value = xstrdup(v != NULL ? v : "");
+		(*n)++;
+	}
+}
+
+const char *prom_label(const struct prom_alert *a, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < a->nlabels; i++)
+		if (strcmp(a->labels[i].name, name) == 0)
+			return a->labels[i].value;
+	return NULL;
+}
+
+static const char *prom_annotation(const struct prom_alert *a, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < a->nannotations; i++)
+		if (strcmp(a->annotations[i].name, name) == 0)
+			return a->annotations[i].value;
+	return NULL;
+}
+
+/* FNV-1a over the sorted label pairs: a fingerprint for Prometheus'
+ * alerts, which carry none. */
+static char *prom_fingerprint(const struct prom_alert *a)
+{
+	unsigned long long h = 1469598103934665603ULL;
+	size_t i, k;
+	const char *s;
+
+	for (i = 0; i < a->nlabels; i++)
+		for (k = 0; k < 2; k++) {
+			for (s = k ? a->labels[i].value : a->labels[i].name; *s; s++) {
+				h ^= (unsigned char)*s;
+				h *= 1099511628211ULL;
+			}
+			h ^= 0xff;
+			h *= 1099511628211ULL;
+		}
+	return xasprintf("%016llx", h);
+}
+
+static char *prom_join_ids(const cJSON *arr)
+{
+	struct strbuf sb = { 0 };
+	const cJSON *it;
+
+	if (!cJSON_IsArray(arr) || cJSON_GetArraySize(arr) == 0)
+		return NULL;
+	cJSON_ArrayForEach(it, arr)
+	{
+		const char *v = cJSON_GetStringValue(it);
+
+		if (v == NULL)
+			continue;
+		if (sb.len > 0)
+			strbuf_putc(&sb, ',');
+		strbuf_puts(&sb, v);
+	}
+	return sb.len > 0 ? strbuf_detach(&sb) : (strbuf_free(&sb), NULL);
+}
+
+static int prom_has_alert(const struct prom_snap *s, const char *fp)
+{
+	size_t i;
+
+	for (i = 0; i < s->nalerts; i++)
+		if (strcmp(s->alerts[i].fingerprint, fp) == 0)
+			return 1;
+	return 0;
+}
+
+static void prom_alert_free(struct prom_alert *a)
+{
+	size_t i;
+
+	free(a->fingerprint);
+	free(a->name);
+	free(a->severity);
+	free(a->summary);
+	free(a->state);
+	free(a->silenced_by);
+	free(a->inhibited_by);
+	for (i = 0; i < a->nlabels; i++) {
+		free(a->labels[i].name);
+		free(a->labels[i].value);
+	}
+	for (i = 0; i < a->nannotations; i++) {
+		free(a->annotations[i].name);
+		free(a->annotations[i].value);
+	}
+	free(a->labels);
+	free(a->annotations);
+}
+
+static cJSON *prom_parse_json(const char *body, size_t len, char *err, size_t errlen)
+{
+	cJSON *j;
+
+	if (body == NULL || len == 0) {
+		snprintf(err, errlen, "empty response body");
+		return NULL;
+	}
+	j = cJSON_ParseWithLength(body, len);
+	if (j == NULL)
+		snprintf(err, errlen, "invalid JSON in the response (%zu bytes)", len);
+	return j;
+}
+
+int prom_parse_alerts(const char *body, size_t len, int v1, struct prom_snap *s, char *err,
+		      size_t errlen)
+{
+	cJSON *root = prom_parse_json(body, len, err, errlen);
+	const cJSON *arr, *it;
+
+	if (root == NULL)
+		return -1;
+	if (v1) {
+		const cJSON *st = cJSON_GetObjectItemCaseSensitive(root, "status");
+		const cJSON *data = cJSON_GetObjectItemCaseSensitive(root, "data");
+
+		if (!cJSON_IsString(st) || strcmp(st->valuestring, "success") != 0) {
+			const char *e = cJSON_GetStringValue(
+				cJSON_GetObjectItemCaseSensitive(root, "error"));
+
+			snprintf(err, errlen, "prometheus: %.200s",
+				 e != NULL ? e : "not a success response");
+			cJSON_Delete(root);
+			return -1;
+		}
+		arr = cJSON_GetObjectItemCaseSensitive(data, "alerts");
+	} else {
+		arr = root;
+	}
+	if (!cJSON_IsArray(arr)) {
+		snprintf(err, errlen, "unexpected JSON: no list of alerts");
+		cJSON_Delete(root);
+		return -1;
+	}
+	cJSON_ArrayForEach(it, arr)
+	{
+		struct prom_alert a;
+		const cJSON *status = cJSON_GetObjectItemCaseSensitive(it, "status");
+		const char *v;
+
+		if (!cJSON_IsObject(it))
+			continue;
+		memset(&a, 0, sizeof a);
+		prom_pairs(cJSON_GetObjectItemCaseSensitive(it, "labels"), &a.labels, &a.nlabels);
+		prom_pairs(cJSON_GetObjectItemCaseSensitive(it, "annotations"), &a.annotations,
+			   &a.nannotations);
+		v = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(it, "fingerprint"));
+		a.fingerprint = v != NULL && v[0] != '\0' ? xstrdup(v) : prom_fingerprint(&a);
+		if (prom_has_alert(s, a.fingerprint)) {
+			prom_alert_free(&a);
+			continue;
+		}
+		v = prom_label(&a, "alertname");
+		a.name = xstrdup(v != NULL ? v : "");
+		v = prom_label(&a, "severity");
+		a.severity = xstrdup(v != NULL ? v : "");
+		v = prom_annotation(&a, "summary");
+		if (v == NULL)
+			v = prom_annotation(&a, "description");
+		a.summary = xstrdup(v != NULL ? v : "");
+		if (v1) {
+			char *st = prom_str(it, "state");
+
+			a.starts_at = prom_parse_time(cJSON_GetStringValue(
+				cJSON_GetObjectItemCaseSensitive(it, "activeAt")));
+			a.state = st;
+		} else {
+			const char *st = cJSON_GetStringValue(
+				cJSON_GetObjectItemCaseSensitive(status, "state"));
+
+			a.starts_at = prom_parse_time(cJSON_GetStringValue(
+				cJSON_GetObjectItemCaseSensitive(it, "startsAt")));
+			a.silenced_by = prom_join_ids(
+				cJSON_GetObjectItemCaseSensitive(status, "silencedBy"));
+			a.inhibited_by = prom_join_ids(
+				cJSON_GetObjectItemCaseSensitive(status, "inhibitedBy"));
+			if (a.silenced_by != NULL)
+				a.state = xstrdup("silenced");
+			else if (a.inhibited_by != NULL)
+				a.state = xstrdup("inhibited");
+			else if (st != NULL && strcmp(st, "active") == 0)
+				a.state = xstrdup("firing");
+			else
+				a.state = xstrdup(st != NULL ? st : "firing");
+		}
+		s->alerts = xrealloc(s->alerts, (s->nalerts + 1) * sizeof *s->alerts);
+		s->alerts[s->nalerts++] = a;
+	}
+	cJSON_Delete(root);
+	return 0;
+}
+
+static void prom_quote(struct strbuf *sb, const char *v)
+{
+	strbuf_putc(sb, '"');
+	for (; *v; v++) {
+		if (*v == '"' || *v == '\\')
+			strbuf_putc(sb, '\\');
+		strbuf_putc(sb, *v);
+	}
+	strbuf_putc(sb, '"');
+}
+
+static char *prom_matchers_text(const cJSON *arr)
+{
+	struct strbuf sb = { 0 };
+	const cJSON *it;
+
+	cJSON_ArrayForEach(it, arr)
+	{
+		const cJSON *eq = cJSON_GetObjectItemCaseSensitive(it, "isEqual");
+		const cJSON *re = cJSON_GetObjectItemCaseSensitive(it, "isRegex");
+		int equal = eq == NULL || cJSON_IsTrue(eq);
+		const char *n = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(it, "name"));
+		const char *v = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(it, "value"));
+
+		if (sb.len > 0)
+			strbuf_putc(&sb, ' ');
+		strbuf_printf(&sb, "%s%s", n ? n : "?",
+			      cJSON_IsTrue(re) ? (equal ? "=~" : "!~") : (equal ? "=" : "!="));
+		prom_quote(&sb, v ? v : "");
+	}
+	return strbuf_detach(&sb);
+}
+
+int prom_parse_silences(const char *body, size_t len, struct prom_snap *s, char *err, size_t errlen)
+{
+	cJSON *root = prom_parse_json(body, len, err, errlen);
+	const cJSON *it;
+	size_t i;
+
+	if (root == NULL)
+		return -1;
+	if (!cJSON_IsArray(root)) {
+		snprintf(err, errlen, "unexpected JSON: no list of silences");
+		cJSON_Delete(root);
+		return -1;
+	}
+	cJSON_ArrayForEach(it, root)
+	{
+		struct prom_silence x;
+		const char *id = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(it, "id"));
+		int dup = 0;
+
+		if (id == NULL)
+			continue;
+		for (i = 0; i < s->nsilences; i++)
+			if (strcmp(s->silences[i].id, id) == 0)
+				dup = 1;
+		if (dup)
+			continue;
+		memset(&x, 0, sizeof x);
+		x.id = xstrdup(id);
+		x.state = prom_str(cJSON_GetObjectItemCaseSensitive(it, "status"), "state");
+		x.created_by = prom_str(it, "createdBy");
+		x.comment = prom_str(it, "comment");
+		x.matchers = prom_matchers_text(cJSON_GetObjectItemCaseSensitive(it, "matchers"));
+		x.starts_at = prom_parse_time(
+			cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(it, "startsAt")));
+		x.ends_at = prom_parse_time(
+			cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(it, "endsAt")));
+		s->silences = xrealloc(s->silences, (s->nsilences + 1) * sizeof *s->silences);
+		s->silences[s->nsilences++] = x;
+	}
+	cJSON_Delete(root);
+	return 0;
+}
+
+static int prom_alert_cmp(const void *pa, const void *pb)
+{
+	const struct prom_alert *a = pa, *b = pb;
+	int ra = prom_severity_rank(a->severity), rb = prom_severity_rank(b->severity), c;
+
+	if (ra != rb)
+		return ra < rb ? -1 : 1;
+	if (a->starts_at != b->starts_at)
+		return a->starts_at < b->starts_at ? -1 : 1;
+	c = strcmp(a->name, b->name);
+	return c != 0 ? c : strcmp(a->fingerprint, b->fingerprint);
+}
+
+void prom_sort_alerts(struct prom_alert *a, size_t n)
+{
+	if (n > 1)
+		qsort(a, n, sizeof *a, prom_alert_cmp);
+}
+
+char *prom_labels_text(const struct prom_alert *a)
+{
+	struct strbuf sb = { 0 };
+	size_t i;
+
+	for (i = 0; i < a->nlabels; i++)
+		strbuf_printf(&sb, "%s%s=%s", i ? " " : "", a->labels[i].name, a->labels[i].value);
+	return strbuf_detach(&sb);
+}
+
+char *prom_matchers_for(const struct prom_alert *a)
+{
+	static const char *const keys[] = { "alertname", "severity", "service", "namespace",
+					    "pod",       "instance", "job" };
+	struct strbuf sb = { 0 };
+	size_t i;
+
+	for (i = 0; i < sizeof keys / sizeof keys[0]; i++) {
+		const char *v = prom_label(a, keys[i]);
+
+		if (v == NULL)
+			continue;
+		if (sb.len > 0)
+			strbuf_putc(&sb, ' ');
+		strbuf_printf(&sb, "%s=", keys[i]);
+		prom_quote(&sb, v);
+	}
+	return strbuf_detach(&sb);
+}
+
+void prom_matchers_free(struct prom_matcher *m, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		free(m[i].name);
+		free(m[i].value);
+	}
+	free(m);
+}
+
+int prom_matchers_parse(const char *text, struct prom_matcher **out, char *err, size_t errlen)
+{
+	const char *p = text;
+	struct prom_matcher *m = NULL;
+	int n = 0;
+
+	*out = NULL;
+	for (;;) {
+		struct prom_matcher x;
+		struct strbuf v = { 0 };
+		const char *ns;
+
+		while (*p == ' ' || *p == '\t' || *p == ',')
+			p++;
+		if (*p == '\0')
+			break;
+		ns = p;
+		while (isalnum((unsigned char)*p) || *p == '_')
+			p++;
+		if (p == ns || isdigit((unsigned char)*ns)) {
+			snprintf(err, errlen, "expected a label name at \"%.20s\"", ns);
+			goto bad;
+		}
+		memset(&x, 0, sizeof x);
+		if (p[0] == '=' && p[1] == '~') {
+			x.is_equal = x.is_regex = 1;
+			p += 2;
+		} else if (p[0] == '!' && p[1] == '~') {
+			x.is_regex = 1;
+			p += 2;
+		} else if (p[0] == '!' && p[1] == '=') {
+			p += 2;
+		} else if (p[0] == '=') {
+			x.is_equal = 1;
+			p += 1;
+		} else {
+			snprintf(err, errlen, "expected =, !=, =~ or !~ after %.*s", (int)(p - ns),
+				 ns);
+			goto bad;
+		}
+		strbuf_append(&v, "", 0);
+		if (*p == '"') {
+			for (p++; *p != '"'; p++) {
+				if (*p == '\0') {
+					strbuf_free(&v);
+					snprintf(err, errlen, "unbalanced quotes");
+					goto bad;
+				}
+				if (*p == '\\' && p[1] != '\0')
+					p++;
+				strbuf_putc(&v, *p);
+			}
+			p++;
+		} else {
+			while (*p != '\0' && *p != ' ' && *p != '\t' && *p != ',')
+				strbuf_putc(&v, *p++);
+		}
+		if (v.len == 0 && x.is_equal && !x.is_regex) {
+			strbuf_free(&v);
+			snprintf(err, errlen, "empty value for %.*s", (int)(strcspn(ns, "=!")), ns);
+			goto bad;
+		}
+		x.name = xstrndup(ns, strcspn(ns, "=!"));
+		x.value = strbuf_detach(&v);
+		m = xrealloc(m, (size_t)(n + 1) * sizeof *m);
+		m[n++] = x;
+	}
+	if (n == 0) {
+		snprintf(err, errlen, "no matchers");
+		return -1;
+	}
+	*out = m;
+	return n;
+bad:
+	prom_matchers_free(m, (size_t)n);
+	return -1;
+}
+
+static void prom_fmt_time(char *buf, size_t n, double t)
+{
+	time_t s = (time_t)t;
+	struct tm tm;
+	int ms = (int)((t - (double)s) * 1000);
+
+	gmtime_r(&s, &tm);
+	snprintf(buf, n, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900, tm.tm_mon + 1,
+		 tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
+		 ms < 0     ? 0
+		 : ms > 999 ? 999
+			    : ms);
+}
+
+char *prom_silence_json(const struct prom_matcher *m, size_t n, double starts, double ends,
+			const char *created_by, const char *comment)
+{
+	cJSON *root = cJSON_CreateObject(), *arr = cJSON_AddArrayToObject(root, "matchers");
+	char a[80], b[80], *out;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		cJSON *o = cJSON_CreateObject();
+
+		cJSON_AddStringToObject(o, "name", m[i].name);
+		cJSON_AddStringToObject(o, "value", m[i].value);
+		cJSON_AddBoolToObject(o, "isRegex", m[i].is_regex);
+		cJSON_AddBoolToObject(o, "isEqual", m[i].is_equal);
+		cJSON_AddItemToArray(arr, o);
+	}
+	prom_fmt_time(a, sizeof a, starts);
+	prom_fmt_time(b, sizeof b, ends);
+	cJSON_AddStringToObject(root, "startsAt", a);
+	cJSON_AddStringToObject(root, "endsAt", b);
+	cJSON_AddStringToObject(root, "createdBy", created_by != NULL ? created_by : "");
+	cJSON_AddStringToObject(root, "comment", comment != NULL ? comment : "");
+	out = cJSON_PrintUnformatted(root);
+	cJSON_Delete(root);
+	if (out == NULL)
+		util_die("out of memory building JSON");
+	{
+		char *copy = xstrdup(out);
+
+		cJSON_free(out);
+		return copy;
+	}
+}
+
+int prom_silence_id_ok(const char *id)
+{
+	size_t i;
+
+	if (id == NULL || id[0] == '\0' || strlen(id) > 64)
+		return 0;
+	for (i = 0; id[i]; i++)
+		if (!isalnum((unsigned char)id[i]) && id[i] != '-')
+			return 0;
+	return 1;
+}
+
+size_t prom_silence_matches(const struct prom_silence *s, const struct prom_snap *snap)
+{
+	size_t i, n = 0, l = strlen(s->id);
+
+	for (i = 0; i < snap->nalerts; i++) {
+		const char *p = snap->alerts[i].silenced_by;
+
+		while (p != NULL && (p = strstr(p, s->id)) != NULL) {
+			if ((p == snap->alerts[i].silenced_by || p[-1] == ',') &&
+			    (p[l] == '\0' || p[l] == ',')) {
+				n++;
+				break;
+			}
+			p += l;
+		}
+	}
+	return n;
+}
+
+void prom_snap_free(struct prom_snap *s)
+{
+	size_t i;
+
+	if (s == NULL)
+		return;
+	for (i = 0; i < s->nalerts; i++)
+		prom_alert_free(&s->alerts[i]);
+	for (i = 0; i < s->nsilences; i++) {
+		free(s->silences[i].id);
+		free(s->silences[i].state);
+		free(s->silences[i].created_by);
+		free(s->silences[i].comment);
+		free(s->silences[i].matchers);
+	}
+	for (i = 0; i < s->nchecks; i++) {
+		free(s->checks[i].name);
+		free(s->checks[i].url);
+	}
+	free(s->alerts);
+	free(s->silences);
+	free(s->checks);
+	free(s);
+}
+
+/* ---- PromQL results -------------------------------------------------- */
+
+/* name{k="v", ...} of a result's metric object; fresh. */
+static char *prom_metric_text(const cJSON *metric)
+{
+	struct strbuf sb = { 0 };
+	const char *name =
+		cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(metric, "__name__"));
+	const cJSON *it;
+	int n = 0;
+
+	strbuf_puts(&sb, name != NULL ? name : "");
+	strbuf_putc(&sb, '{');
+	cJSON_ArrayForEach(it, metric)
+	{
+		const char *v = cJSON_GetStringValue(it);
+
+		if (it->string == NULL || strcmp(it->string, "__name__") == 0)
+			continue;
+		strbuf_printf(&sb, "%s%s=", n++ ? ", " : "", it->string);
+		prom_quote(&sb, v != NULL ? v : "");
+	}
+	strbuf_putc(&sb, '}');
+	return strbuf_detach(&sb);
+}
+
+static const char *prom_sample_value(const cJSON *pair)
+{
+	const char *v = cJSON_GetStringValue(cJSON_GetArrayItem(pair, 1));
+
+	return v != NULL ? v : "?";
+}
+
+char *prom_range_sparkline(const char *range, size_t rlen, const char *key, int width, int ascii)
+{
+	static const char *const blocks[] = { "▁", "▂", "▃", "▄", "▅", "▆", "▇", "█" };
+	static const char asc[] = "_.:-=+*#";
+	cJSON *root;
+	const cJSON *res, *it;
+	struct strbuf sb = { 0 };
+
+	if (range == NULL || rlen == 0 || width <= 0)
+		return xstrdup("");
+	root = cJSON_ParseWithLength(range, rlen);
+	res = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(root, "data"),
+					       "result");
+	cJSON_ArrayForEach(it, res)
+	{
+		char *k = prom_metric_text(cJSON_GetObjectItemCaseSensitive(it, "metric"));
+		const cJSON *vals = cJSON_GetObjectItemCaseSensitive(it, "values");
+		int match = strcmp(k, key) == 0, n, i, first;
+		double lo = 0, hi = 0;
+
+		free(k);
+		if (!match || !cJSON_IsArray(vals))
+			continue;
+		n = cJSON_GetArraySize(vals);
+		first = n > width ? n - width : 0;
+		for (i = first; i < n; i++) {
+			double v = strtod(prom_sample_value(cJSON_GetArrayItem(vals, i)), NULL);
+
+			if (i == first || v < lo)
+				lo = v;
+			if (i == first || v > hi)
+				hi = v;
+		}
+		for (i = first; i < n; i++) {
+			double v = strtod(prom_sample_value(cJSON_GetArrayItem(vals, i)), NULL);
+			int lvl =
+				hi > lo ? (int)((v - lo) / (hi - lo) * 7 + 0.5) : (v != 0 ? 7 : 0);
+
+			if (lvl < 0 || lvl > 7 || v != v)
+				lvl = 0;
+			if (ascii)
+				strbuf_putc(&sb, asc[lvl]);
+			else
+				strbuf_puts(&sb, blocks[lvl]);
+		}
+		break;
+	}
+	cJSON_Delete(root);
+	return strbuf_detach(&sb);
+}
+
+int prom_format_query(const char *body, size_t len, const char *range, size_t rlen, int ascii,
+		      struct strbuf *out)
+{
+	char err[200];
+	cJSON *root = prom_parse_json(body, len, err, sizeof err);
+	const cJSON *data, *res;
+	const char *st, *type;
+	int n, i;
+
+	if (root == NULL) {
+		strbuf_printf(out, "error: %s\n", err);
+		return -1;
+	}
+	st = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(root, "status"));
+	if (st == NULL || strcmp(st, "success") != 0) {
+		const char *et =
+			cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(root, "errorType"));
+		const char *e =
+			cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(root, "error"));
+
+		strbuf_printf(out, "error: %s%s%s\n", et ? et : "", et ? ": " : "",
+			      e ? e : "not a success response");
+		cJSON_Delete(root);
+		return -1;
+	}
+	data = cJSON_GetObjectItemCaseSensitive(root, "data");
+	type = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(data, "resultType"));
+	res = cJSON_GetObjectItemCaseSensitive(data, "result");
+	if (type == NULL || res == NULL) {
+		strbuf_puts(out, "error: unexpected JSON: no result\n");
+		cJSON_Delete(root);
+		return -1;
+	}
+	if (strcmp(type, "scalar") == 0 || strcmp(type, "string") == 0) {
+		strbuf_printf(out, "%s %s\n", type, prom_sample_value(res));
+		cJSON_Delete(root);
+		return 0;
+	}
+	n = cJSON_GetArraySize(res);
+	if (n == 0) {
+		strbuf_puts(out, "(empty result: no series)\n");
+		cJSON_Delete(root);
+		return 0;
+	}
+	strbuf_printf(out, "%-16s %-*s %s\n", "VALUE", PROM_SPARK_WIDTH, "LAST 30m", "SERIES");
+	for (i = 0; i < n; i++) {
+		const cJSON *r = cJSON_GetArrayItem(res, i);
+		char *k = prom_metric_text(cJSON_GetObjectItemCaseSensitive(r, "metric"));
+		const cJSON *v = cJSON_GetObjectItemCaseSensitive(r, "value");
+		char *spark;
+		char val[64];
+		int w;
+
+		if (v == NULL) { /* a range vector: its last sample */
+			const cJSON *vs = cJSON_GetObjectItemCaseSensitive(r, "values");
+
+			v = cJSON_GetArrayItem(vs, cJSON_GetArraySize(vs) - 1);
+		}
+		snprintf(val, sizeof val, "%s", v != NULL ? prom_sample_value(v) : "?");
+		spark = prom_range_sparkline(range, rlen, k, PROM_SPARK_WIDTH, ascii);
+		w = (int)strlen(spark) / (ascii ? 1 : 3);
+		strbuf_printf(out, "%-16s %s%*s %s\n", val, spark,
+			      PROM_SPARK_WIDTH - w > 0 ? PROM_SPARK_WIDTH - w : 0, "", k);
+		free(spark);
+		free(k);
+	}
+	cJSON_Delete(root);
+	return 0;
+}
+
+/* ---- the backend ---------------------------------------------------- */
+
+static int prom_open(void **state, const void *arg, char *err, size_t errlen)
+{
+	struct prom_state *st = xcalloc(1, sizeof *st);
+
+	st->arg = *(const struct prom_arg *)arg;
+	if (st->arg.timeout <= 0)
+		st->arg.timeout = 5;
+	pthread_once(&prom_once, prom_global_init);
+	*state = st;
+	return 0;
+}
+
+static int prom_poll_alerts(struct prom_state *st, struct prom_snap *s, char *err, size_t errlen)
+{
+	const struct config *c = st->arg.cfg;
+	struct prom_body b;
+	char e[256];
+	size_t i, ok = 0;
+
+	if (c->nalertmanager_urls == 0) {
+		char *base;
+		int rc;
+
+		if (c->prometheus_url == NULL) {
+			snprintf(err, errlen,
+				 "not configured: set alertmanager.urls or ALERTMANAGER_URL");
+			return -1;
+		}
+		base = prom_base(c->prometheus_url);
+		s->from_prometheus = 1;
+		rc = prom_get_json(base, "/api/v1/alerts", "PROMETHEUS", st->arg.timeout, &b, err,
+				   errlen);
+		if (rc == 0) {
+			rc = prom_parse_alerts(b.buf, b.len, 1, s, e, sizeof e);
+			if (rc != 0) {
+				char *shown = redact(base);
+
+				snprintf(err, errlen, "%s: %s", shown, e);
+				free(shown);
+			}
+			free(b.buf);
+		}
+		free(base);
+		return rc;
+	}
+	for (i = 0; i < c->nalertmanager_urls; i++) {
+		char *base = prom_base(c->alertmanager_urls[i]);
+		char *shown = redact(base);
+		int rc = prom_get_json(base,
+				       "/api/v2/alerts?active=true&silenced=true&inhibited=true",
+				       "ALERTMANAGER", st->arg.timeout, &b, e, sizeof e);
+
+		if (rc == 0) {
+			char pe[200];
+
+			rc = prom_parse_alerts(b.buf, b.len, 0, s, pe, sizeof pe);
+			free(b.buf);
+			if (rc != 0)
+				snprintf(e, sizeof e, "%s: %s", shown, pe);
+		}
+		if (rc == 0) {
+			rc = prom_get_json(base, "/api/v2/silences", "ALERTMANAGER",
+					   st->arg.timeout, &b, e, sizeof e);
+			if (rc == 0) {
+				char pe[200];
+
+				rc = prom_parse_silences(b.buf, b.len, s, pe, sizeof pe);
+				free(b.buf);
+				if (rc != 0)
+					snprintf(e, sizeof e, "%s silences: %s", shown, pe);
+			}
+		}
+		if (rc == 0)
+			ok++;
+		else if (s->partial[0] == '\0')
+			snprintf(s->partial, sizeof s->partial, "%s", e);
+		free(shown);
+		free(base);
+	}
+	if (ok == 0) {
+		snprintf(err, errlen, "%s", s->partial);
+		return -1;
+	}
+	return 0;
+}
+
+static void prom_check_one(struct prom_check *k, const char *name, const char *url,
+			   const char *auth_kind, double timeout)
+{
+	struct prom_body b;
+	char e[200] = "";
+	long status = 0;
+	double ms = 0;
+
+	k->name = xstrdup(name);
+	k->url = redact(url);
+	if (prom_http(url, "GET", NULL, auth_kind, timeout, NULL, &b, &status, &ms, e, sizeof e) !=
+	    0) {
+		k->level = 2;
+		k->ms = ms;
+		snprintf(k->detail, sizeof k->detail, "%s", e);
+		return;
+	}
+	free(b.buf);
+	k->status = status;
+	k->ms = ms;
+	if (status >= 200 && status <= 299) {
+		k->level = ms > PROM_SLOW_MS ? 1 : 0;
+		snprintf(k->detail, sizeof k->detail, "HTTP %ld%s", status,
+			 ms > PROM_SLOW_MS ? " (slow)" : "");
+	} else {
+		k->level = 2;
+		snprintf(k->detail, sizeof k->detail, "HTTP %ld", status);
+	}
+}
+
+static void prom_poll_health(struct prom_state *st, struct prom_snap *s)
+{
+	const struct config *c = st->arg.cfg;
+	size_t i, n = c->nhealth + c->nalertmanager_urls + (c->prometheus_url ? 1 : 0);
+
+	s->checks = n ? xcalloc(n, sizeof *s->checks) : NULL;
+	for (i = 0; i < c->nhealth; i++)
+		prom_check_one(&s->checks[s->nchecks++],
+			       c->health[i].name ? c->health[i].name : "health",
+			       c->health[i].url ? c->health[i].url : "", NULL, st->arg.timeout);
+	for (i = 0; i < c->nalertmanager_urls; i++) {
+		char *base = prom_base(c->alertmanager_urls[i]);
+		char *url = xasprintf("%s/-/healthy", base);
+		char name[48];
+
+		if (c->nalertmanager_urls > 1)
+			snprintf(name, sizeof name, "alertmanager#%zu", i + 1);
+		else
+			snprintf(name, sizeof name, "alertmanager");
+		prom_check_one(&s->checks[s->nchecks++], name, url, "ALERTMANAGER",
+			       st->arg.timeout);
+		free(url);
+		free(base);
+	}
+	if (c->prometheus_url != NULL) {
+		char *base = prom_base(c->prometheus_url);
+		char *url = xasprintf("%s/-/healthy", base);
+
+		prom_check_one(&s->checks[s->nchecks++], "prometheus", url, "PROMETHEUS",
+			       st->arg.timeout);
+		free(url);
+		free(base);
+	}
+}
+
+static int prom_poll(void *state, void **snap, char *err, size_t errlen)
+{
+	struct prom_state *st = state;
+	struct prom_snap *s = xcalloc(1, sizeof *s);
+
+	if (st->arg.mode == PROM_HEALTH) {
+		prom_poll_health(st, s);
+	} else if (prom_poll_alerts(st, s, err, errlen) != 0) {
+		prom_snap_free(s);
+		return -1;
+	} else {
+		prom_sort_alerts(s->alerts, s->nalerts);
+	}
+	s->nrequests = st->nrequests;
+	s->request_failed = st->request_failed;
+	snprintf(s->request_msg, sizeof s->request_msg, "%s", st->request_msg);
+	*snap = s;
+	return 0;
+}
+
+/* POST a silence (json) or DELETE one (id) on every Alertmanager. */
+static int prom_request(void *state, const struct backend_request *req, char *err, size_t errlen)
+{
+	struct prom_state *st = state;
+	const struct config *c = st->arg.cfg;
+	size_t i, ok = 0;
+	char first_err[200] = "", id[80] = "";
+
+	st->nrequests++;
+	st->request_failed = 1;
+	if (c->nalertmanager_urls == 0 || req->arg == NULL ||
+	    (req->kind == PROM_REQ_EXPIRE && !prom_silence_id_ok(req->arg)) ||
+	    (req->kind != PROM_REQ_SILENCE && req->kind != PROM_REQ_EXPIRE)) {
+		snprintf(st->request_msg, sizeof st->request_msg, "%s",
+			 c->nalertmanager_urls == 0 ? "no Alertmanager configured" : "bad request");
+		return 0;
+	}
+	for (i = 0; i < c->nalertmanager_urls; i++) {
+		char *base = prom_base(c->alertmanager_urls[i]);
+		char *shown = redact(base);
+		char *url = req->kind == PROM_REQ_SILENCE
+				    ? xasprintf("%s/api/v2/silences", base)
+				    : xasprintf("%s/api/v2/silence/%s", base, req->arg);
+		struct prom_body b;
+		char e[200] = "";
+		long status = 0;
+		double ms;
+
+		if (prom_http(url, req->kind == PROM_REQ_SILENCE ? "POST" : "DELETE",
+			      req->kind == PROM_REQ_SILENCE ? req->arg : NULL, "ALERTMANAGER",
+			      st->arg.timeout, NULL, &b, &status, &ms, e, sizeof e) == 0) {
+			if (status >= 200 && status <= 299) {
+				ok++;
+				if (req->kind == PROM_REQ_SILENCE && b.len > 0) {
+					cJSON *j = cJSON_ParseWithLength(b.buf, b.len);
+					const char *sid = cJSON_GetStringValue(
+						cJSON_GetObjectItemCaseSensitive(j, "silenceID"));
+
+					if (sid != NULL && id[0] == '\0')
+						snprintf(id, sizeof id, "%.70s", sid);
+					cJSON_Delete(j);
+				}
+			} else {
+				size_t k;
+
+				snprintf(e, sizeof e, "HTTP %ld: %.120s", status,
+					 b.buf ? b.buf : "");
+				for (k = 0; e[k]; k++)
+					if ((unsigned char)e[k] < 32)
+						e[k] = ' ';
+			}
+			free(b.buf);
+		}
+		if (e[0] != '\0' && first_err[0] == '\0')
+			snprintf(first_err, sizeof first_err, "%s: %.150s", shown, e);
+		free(url);
+		free(shown);
+		free(base);
+	}
+	st->request_failed = ok == 0;
+	if (ok == 0)
+		snprintf(st->request_msg, sizeof st->request_msg, "%s", first_err);
+	else
+		snprintf(st->request_msg, sizeof st->request_msg,
+			 "silence %s %s on %zu Alertmanager(s)%s%s",
+			 req->kind == PROM_REQ_SILENCE ? id : req->arg,
+			 req->kind == PROM_REQ_SILENCE ? "created" : "expired", ok,
+			 first_err[0] ? "; " : "", first_err);
+	return 0;
+}
+
+static void prom_close(void *state)
+{
+	free(state);
+}
+
+static void prom_snapshot_free(void *snap)
+{
+	prom_snap_free(snap);
+}
+
+const struct backend prom_backend = {
+	.name = "prom",
+	.open = prom_open,
+	.poll = prom_poll,
+	.request = prom_request,
+	.close = prom_close,
+	.snapshot_free = prom_snapshot_free,
+};
+
+/* ---- native runbook steps ------------------------------------------- */
+
+struct prom_native_job {
+	pthread_t thread;
+	pthread_mutex_t lock;
+	char *base; /* the Prometheus URL, trailing '/' removed */
+	char *text;
+	double timeout;
+	int wake_fd;
+	atomic_int stop;
+	/* Guarded by lock. */
+	struct strbuf out;
+	struct exec_status st;
+	int changed;
+};
+
+static int prom_native_ready(const struct config *c, char *why, size_t whylen)
+{
+	if (c->prometheus_url != NULL && c->prometheus_url[0] != '\0')
+		return 1;
+	snprintf(why, whylen, "promql steps need Prometheus: set prometheus.url or PROMETHEUS_URL");
+	return 0;
+}
+
+static void prom_native_emit(struct prom_native_job *j, const char *s, size_t n)
+{
+	char b = 1;
+
+	pthread_mutex_lock(&j->lock);
+	strbuf_append(&j->out, s, n);
+	j->st.total_bytes += n;
+	j->changed = 1;
+	pthread_mutex_unlock(&j->lock);
+	if (j->wake_fd >= 0 && write(j->wake_fd, &b, 1) < 0) {
+		/* The UI is already awake or gone. */
+	}
+}
+
+static int prom_native_ascii(void)
+{
+	const char *cs = nl_langinfo(CODESET);
+
+	return cs == NULL || strcmp(cs, "UTF-8") != 0;
+}
+
+/* GET base+path?query=q...; the body (2xx or a Prometheus error body),
+ * or -1 + err on a transport failure. */
+static int prom_native_get(struct prom_native_job *j, const char *fmt_path, const char *q,
+			   const char *extra, struct prom_body *b, char *err, size_t errlen)
+{
+	CURL *c;
+	char *esc, *url;
+	long status;
+	double ms;
+	int rc;
+
+	pthread_once(&prom_once, prom_global_init);
+	c = curl_easy_init();
+	if (c == NULL) {
+		snprintf(err, errlen, "cannot initialise libcurl");
+		return -1;
+	}
+	esc = curl_easy_escape(c, q, 0);
+	curl_easy_cleanup(c);
+	url = xasprintf("%s%s?query=%s%s", j->base, fmt_path, esc != NULL ? esc : "", extra);
+	curl_free(esc);
+	rc = prom_http(url, "GET", NULL, "PROMETHEUS", j->timeout, &j->stop, b, &status, &ms, err,
+		       errlen);
+	free(url);
+	if (rc == 0 && b->len == 0) {
+		snprintf(err, errlen, "HTTP %ld with an empty body", status);
+		free(b->buf);
+		memset(b, 0, sizeof *b);
+		return -1;
+	}
+	return rc;
+}
+
+/* Split the step into queries: runs of lines separated by blank lines
+ * or comment lines; a query's lines are joined with spaces. */
+static size_t prom_native_split(const char *text, char ***out)
+{
+	char **qs = NULL;
+	size_t n = 0;
+	struct strbuf cur = { 0 };
+	const char *p = text;
+
+	for (;;) {
+		const char *eol = strchr(p, '\n');
+		size_t len = eol ? (size_t)(eol - p) : strlen(p);
+		const char *s = p;
+		size_t l = len;
+
+		while (l > 0 && (*s == ' ' || *s == '\t')) {
+			s++;
+			l--;
+		}
+		while (l > 0 && (s[l - 1] == ' ' || s[l - 1] == '\t' || s[l - 1] == '\r'))
+			l--;
+		if (l == 0 || s[0] == '#') {
+			if (cur.len > 0) {
+				qs = xrealloc(qs, (n + 1) * sizeof *qs);
+				qs[n++] = strbuf_detach(&cur);
+			}
+		} else {
+			if (cur.len > 0)
+				strbuf_putc(&cur, ' ');
+			strbuf_append(&cur, s, l);
+		}
+		if (eol == NULL)
+			break;
+		p = eol + 1;
+	}
+	if (cur.len > 0) {
+		qs = xrealloc(qs, (n + 1) * sizeof *qs);
+		qs[n++] = strbuf_detach(&cur);
+	}
+	strbuf_free(&cur);
+	*out = qs;
+	return n;
+}
+
+static void *prom_native_main(void *p)
+{
+	struct prom_native_job *j = p;
+	char **qs = NULL, err[256] = "";
+	size_t nq = prom_native_split(j->text, &qs), i;
+	enum exec_state state = EXEC_EXITED;
+	int code = 0, ascii = prom_native_ascii();
+	char b = 1;
+
+	if (nq == 0) {
+		prom_native_emit(j, "(no query in the step)\n", 23);
+	}
+	for (i = 0; i < nq; i++) {
+		struct prom_body q, r = { 0 };
+		struct strbuf sb = { 0 };
+		char extra[128];
+		double now = util_wall();
+
+		strbuf_printf(&sb, "%s> %s\n", i ? "\n" : "", qs[i]);
+		if (prom_native_get(j, "/api/v1/query", qs[i], "", &q, err, sizeof err) != 0) {
+			strbuf_printf(&sb, "error: %s\n", err);
+			prom_native_emit(j, sb.buf, sb.len);
+			strbuf_free(&sb);
+			code = 1;
+			state = atomic_load(&j->stop)      ? EXEC_STOPPED
+				: strstr(err, "timed out") ? EXEC_TIMEDOUT
+							   : EXEC_FAILED;
+			break;
+		}
+		snprintf(extra, sizeof extra, "&start=%.0f&end=%.0f&step=60", now - 1800, now);
+		/* The sparkline is a nicety: a failure leaves it blank. */
+		if (prom_native_get(j, "/api/v1/query_range", qs[i], extra, &r, err, sizeof err) !=
+		    0)
+			memset(&r, 0, sizeof r);
+		if (prom_format_query(q.buf, q.len, r.buf, r.len, ascii, &sb) != 0)
+			code = 1;
+		free(q.buf);
+		free(r.buf);
+		prom_native_emit(j, sb.buf, sb.len);
+		strbuf_free(&sb);
+		if (atomic_load(&j->stop)) {
+			state = EXEC_STOPPED;
+			break;
+		}
+	}
+	for (i = 0; i < nq; i++)
+		free(qs[i]);
+	free(qs);
+	pthread_mutex_lock(&j->lock);
+	j->st.state = state;
+	j->st.exit_code = code;
+	j->st.duration = util_wall() - j->st.started;
+	if (state == EXEC_FAILED)
+		snprintf(j->st.error, sizeof j->st.error, "%.190s", err);
+	j->changed = 1;
+	pthread_mutex_unlock(&j->lock);
+	if (j->wake_fd >= 0 && write(j->wake_fd, &b, 1) < 0) {
+		/* as above */
+	}
+	return NULL;
+}
+
+static void *prom_native_start(const struct config *c, const char *text, double timeout,
+			       int wake_fd, char *err, size_t errlen)
+{
+	struct prom_native_job *j;
+	sigset_t all, old;
+	int rc;
+
+	if (!prom_native_ready(c, err, errlen))
+		return NULL;
+	j = xcalloc(1, sizeof *j);
+	j->base = prom_base(c->prometheus_url);
+	j->text = xstrdup(text);
+	j->timeout = timeout > 0 && timeout < 30 ? timeout : 30;
+	j->wake_fd = wake_fd;
+	atomic_init(&j->stop, 0);
+	j->st.state = EXEC_RUNNING;
+	j->st.started = util_wall();
+	j->st.pid = -1;
+	pthread_mutex_init(&j->lock, NULL);
+	sigfillset(&all);
+	pthread_sigmask(SIG_SETMASK, &all, &old);
+	rc = pthread_create(&j->thread, NULL, prom_native_main, j);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	if (rc != 0) {
+		snprintf(err, errlen, "cannot start thread: %s", strerror(rc));
+		pthread_mutex_destroy(&j->lock);
+		free(j->base);
+		free(j->text);
+		free(j);
+		return NULL;
+	}
+	return j;
+}
+
+static int prom_native_poll(void *job, struct exec_status *st, struct strbuf *out)
+{
+	struct prom_native_job *j = job;
+	int changed;
+
+	pthread_mutex_lock(&j->lock);
+	*st = j->st;
+	if (st->state == EXEC_RUNNING)
+		st->duration = util_wall() - j->st.started;
+	if (j->out.len > 0) {
+		strbuf_append(out, j->out.buf, j->out.len);
+		strbuf_reset(&j->out);
+	}
+	changed = j->changed;
+	j->changed = 0;
+	pthread_mutex_unlock(&j->lock);
+	return changed;
+}
+
+static void prom_native_stop(void *job)
+{
+	struct prom_native_job *j = job;
+
+	atomic_store(&j->stop, 1); /* the progress callback aborts the transfer */
+}
+
+static void prom_native_free(void *job)
+{
+	struct prom_native_job *j = job;
+
+	prom_native_stop(j);
+	pthread_join(j->thread, NULL);
+	pthread_mutex_destroy(&j->lock);
+	strbuf_free(&j->out);
+	free(j->base);
+	free(j->text);
+	free(j);
+}
+
+const struct native_ops prom_native = {
+	.kind = STEP_PROMQL,
+	.name = "Prometheus",
+	.ready = prom_native_ready,
+	.start = prom_native_start,
+	.poll = prom_native_poll,
+	.stop = prom_native_stop,
+	.free = prom_native_free,
+};

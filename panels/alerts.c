@@ -1,2 +1,908 @@
-/* panels/alerts.c - placeholder until written. */
-extern int am_placeholder_panels_alerts;
+/*
+ * alerts.c - the Alerts panel: what Alertmanager (or, with none,
+ * Prometheus) says is firing, sorted by severity then age, with the
+ * health strip of the `health` endpoints and the HTTP sources on its top
+ * line. Enter shows an alert's labels and annotations (external text:
+ * the draw helpers sanitise it); s silences the selected alert (matchers
+ * pre-filled from its labels and editable, a duration, a required
+ * comment, a confirmation, the audit log before and after; refused in
+ * --read-only); S lists the silences with their expiry countdowns and
+ * how many alerts each silences, where e expires one the same careful
+ * way. The data comes from two runners of backends/prom.c; the panel only
+ * takes their snapshots and never touches the network. Selection is kept
+ * by fingerprint (alerts) and id (silences).
+ */
+#include <curses.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "backends/prom.h"
+#include "backends/runner.h"
+#include "backends/util.h"
+#include "panel.h"
+#include "tui/app.h"
+#include "tui/audit.h"
+#include "tui/table.h"
+
+enum alerts_action {
+	ALERTS_DETAIL = 1,
+	ALERTS_SILENCE,
+	ALERTS_SILENCES,
+	ALERTS_EXPIRE,
+	ALERTS_SUPPRESSED,
+	ALERTS_HEALTH,
+	ALERTS_REFRESH,
+	ALERTS_BACK,
+};
+
+static const struct keymap_entry alerts_keys[] = {
+	{ '\r', KEY_ENTER, "Enter", "Details",
+	  "all labels and annotations of the selected alert (or the health check)", ALERTS_DETAIL },
+	{ 's', 0, "s", "Silence",
+	  "silence the selected alert: matchers from its labels, duration, comment; confirmed",
+	  ALERTS_SILENCE },
+	{ 'S', 0, "S", "Silences", "the silences, with expiry countdowns", ALERTS_SILENCES },
+	{ 'e', 0, "e", "Expire", "expire the selected silence (silences view); confirmed",
+	  ALERTS_EXPIRE },
+	{ 'a', 0, "a", "All", "show or hide silenced and inhibited alerts", ALERTS_SUPPRESSED },
+	{ 'h', 0, "h", "Health", "the health checks in detail (status, latency, error)",
+	  ALERTS_HEALTH },
+	{ 'r', 0, "r", "Refresh", "poll Alertmanager and the health checks now", ALERTS_REFRESH },
+	{ 'o', KEY_BACKSPACE, "o BS", "Alerts", "back to the alerts list", ALERTS_BACK },
+	{ 0, 0, NULL, NULL, NULL, 0 },
+};
+
+enum alerts_mode { ALERTS_LIST, ALERTS_DETAILS, ALERTS_SILENCE_LIST, ALERTS_HEALTH_LIST };
+
+struct alerts_source {
+	struct runner *r;
+	struct prom_snap *snap;
+	struct mailbox_status status;
+	unsigned long seen;
+	char error[256];
+};
+
+struct alerts_panel {
+	struct app *app;
+	struct prom_arg aarg, harg;
+	struct alerts_source al, he;
+	int configured;
+	enum alerts_mode mode;
+	int show_suppressed;
+	struct table list, sil, health;
+	char *detail_fp; /* the alert Enter opened */
+	int detail_top;
+	/* The silence being built or sent. */
+	char *matchers;
+	double duration;
+	char *comment;
+	char *expire_id;
+	int pending; /* PROM_REQ_* awaiting its result, 0 none */
+	unsigned long sent;
+	char pending_cmd[512];
+	long last_second;
+};
+
+static const struct table_column alerts_cols[] = {
+	{ "SEVERITY", 9, 0 }, { "ALERT", 24, 0 }, { "SUMMARY", 0, 0 },
+	{ "LABELS", 34, 0 },  { "AGE", 7, 1 },    { "STATE", 22, 0 },
+};
+
+static const struct table_column alerts_sil_cols[] = {
+	{ "ID", 36, 0 },         { "STATE", 8, 0 },    { "ENDS IN", 9, 1 },  { "ALERTS", 6, 1 },
+	{ "CREATED BY", 12, 0 }, { "MATCHERS", 0, 0 }, { "COMMENT", 24, 0 },
+};
+
+static const struct table_column alerts_health_cols[] = {
+	{ "CHECK", 20, 0 },  { "STATE", 6, 0 }, { "LATENCY", 9, 1 },
+	{ "DETAIL", 30, 0 }, { "URL", 0, 0 },
+};
+
+static void *alerts_create(struct app *app)
+{
+	struct alerts_panel *ap = xcalloc(1, sizeof *ap);
+	const struct config *c = app_config(app);
+	struct runner_opts opts = { 0 };
+	double timeout;
+
+	ap->app = app;
+	table_init(&ap->list, alerts_cols, 6);
+	table_init(&ap->sil, alerts_sil_cols, 7);
+	table_init(&ap->health, alerts_health_cols, 5);
+	opts.interval = c->refresh > 0 ? c->refresh : 2;
+	opts.backoff_min = opts.interval;
+	opts.backoff_max = 8 * opts.interval < 30 ? 8 * opts.interval : 30;
+	if (opts.backoff_max < opts.backoff_min)
+		opts.backoff_max = opts.backoff_min;
+	timeout = 2 * opts.interval;
+	timeout = timeout < 2 ? 2 : timeout > 10 ? 10 : timeout;
+	ap->configured = c->nalertmanager_urls > 0 || c->prometheus_url != NULL;
+	if (ap->configured) {
+		ap->aarg.cfg = c;
+		ap->aarg.mode = PROM_ALERTS;
+		ap->aarg.timeout = timeout;
+		ap->al.r = runner_start(&prom_backend, &ap->aarg, &opts, app_wake_fd(app),
+					ap->al.error, sizeof ap->al.error);
+	}
+	if (ap->configured || c->nhealth > 0) {
+		ap->harg.cfg = c;
+		ap->harg.mode = PROM_HEALTH;
+		ap->harg.timeout = timeout < 3 ? timeout : 3;
+		ap->he.r = runner_start(&prom_backend, &ap->harg, &opts, app_wake_fd(app),
+					ap->he.error, sizeof ap->he.error);
+	}
+	return ap;
+}
+
+static void alerts_destroy(void *self)
+{
+	struct alerts_panel *ap = self;
+
+	if (ap->al.r != NULL)
+		runner_stop(ap->al.r);
+	if (ap->he.r != NULL)
+		runner_stop(ap->he.r);
+	prom_snap_free(ap->al.snap);
+	prom_snap_free(ap->he.snap);
+	table_free(&ap->list);
+	table_free(&ap->sil);
+	table_free(&ap->health);
+	free(ap->detail_fp);
+	free(ap->matchers);
+	free(ap->comment);
+	free(ap->expire_id);
+	free(ap);
+}
+
+static void alerts_audit(struct alerts_panel *ap, const char *event, const char *step,
+			 const char *command, const char *target, const char *status,
+			 const char *reason)
+{
+	struct audit_event ev = { 0 };
+
+	ev.event = event;
+	ev.runbook = "alerts panel";
+	ev.step = step;
+	ev.command = command;
+	ev.target = target;
+	ev.status = status;
+	ev.exit_code = -1;
+	ev.duration = -1;
+	ev.reason = reason;
+	if (audit_write(&ev) != 0)
+		app_message(ap->app, ROLE_ERROR, "could not write the audit log (%s)",
+			    audit_path() ? audit_path() : "not open");
+}
+
+static enum role alerts_sev_role(const char *sev)
+{
+	switch (prom_severity_rank(sev)) {
+	case 0:
+		return ROLE_ERROR;
+	case 1:
+		return ROLE_WARN;
+	case 2:
+		return ROLE_NORMAL;
+	}
+	return ROLE_DIM;
+}
+
+static void alerts_fill_list(struct alerts_panel *ap)
+{
+	const struct prom_snap *s = ap->al.snap;
+	size_t i;
+
+	table_clear_rows(&ap->list);
+	for (i = 0; s != NULL && i < s->nalerts; i++) {
+		const struct prom_alert *a = &s->alerts[i];
+		char keyl[256], age[32], state[128], *labels;
+		const char *cells[6];
+		const char *svc = prom_label(a, "service"), *ns = prom_label(a, "namespace"),
+			   *pod = prom_label(a, "pod");
+		int suppressed = a->silenced_by != NULL || a->inhibited_by != NULL;
+
+		if (suppressed && !ap->show_suppressed)
+			continue;
+		snprintf(keyl, sizeof keyl, "%s%s%s%s%s%s", svc ? svc : "",
+			 svc && (ns || pod) ? " " : "", ns ? ns : "", ns && pod ? "/" : "",
+			 pod ? pod : "", "");
+		if (keyl[0] == '\0') {
+			const char *inst = prom_label(a, "instance");
+
+			snprintf(keyl, sizeof keyl, "%s", inst ? inst : "");
+		}
+		if (a->starts_at > 0)
+			util_fmt_duration(age, sizeof age, util_wall() - a->starts_at);
+		else
+			snprintf(age, sizeof age, "-");
+		if (a->silenced_by != NULL)
+			snprintf(state, sizeof state, "silenced by %.8s", a->silenced_by);
+		else if (a->inhibited_by != NULL)
+			snprintf(state, sizeof state, "inhibited");
+		else
+			snprintf(state, sizeof state, "%s", a->state);
+		cells[0] = a->severity[0] ? a->severity : "-";
+		cells[1] = a->name;
+		cells[2] = a->summary;
+		cells[3] = keyl;
+		cells[4] = age;
+		cells[5] = state;
+		labels = prom_labels_text(a);
+		table_add_row(&ap->list, a->fingerprint,
+			      suppressed ? ROLE_DIM : alerts_sev_role(a->severity), cells, labels);
+		free(labels);
+	}
+	table_commit(&ap->list);
+}
+
+static void alerts_fill_silences(struct alerts_panel *ap)
+{
+	const struct prom_snap *s = ap->al.snap;
+	size_t i;
+
+	table_clear_rows(&ap->sil);
+	for (i = 0; s != NULL && i < s->nsilences; i++) {
+		const struct prom_silence *x = &s->silences[i];
+		char ends[32], n[16];
+		const char *cells[7];
+		size_t m = prom_silence_matches(x, s);
+		int active = strcmp(x->state, "active") == 0;
+
+		if (strcmp(x->state, "expired") == 0)
+			snprintf(ends, sizeof ends, "-");
+		else
+			util_fmt_duration(ends, sizeof ends, x->ends_at - util_wall());
+		snprintf(n, sizeof n, "%zu", m);
+		cells[0] = x->id;
+		cells[1] = x->state;
+		cells[2] = ends;
+		cells[3] = n;
+		cells[4] = x->created_by;
+		cells[5] = x->matchers;
+		cells[6] = x->comment;
+		table_add_row(&ap->sil, x->id,
+			      !active  ? ROLE_DIM
+			      : m == 0 ? ROLE_WARN
+				       : ROLE_NORMAL,
+			      cells, NULL);
+	}
+	table_commit(&ap->sil);
+}
+
+static void alerts_fill_health(struct alerts_panel *ap)
+{
+	const struct prom_snap *s = ap->he.snap;
+	size_t i;
+
+	table_clear_rows(&ap->health);
+	for (i = 0; s != NULL && i < s->nchecks; i++) {
+		const struct prom_check *k = &s->checks[i];
+		char ms[32];
+		const char *cells[5];
+
+		snprintf(ms, sizeof ms, "%.0fms", k->ms);
+		cells[0] = k->name;
+		cells[1] = k->level == 0 ? "up" : k->level == 1 ? "slow" : "DOWN";
+		cells[2] = ms;
+		cells[3] = k->detail;
+		cells[4] = k->url;
+		table_add_row(&ap->health, k->name,
+			      k->level == 0   ? ROLE_OK
+			      : k->level == 1 ? ROLE_WARN
+					      : ROLE_ERROR,
+			      cells, NULL);
+	}
+	table_commit(&ap->health);
+}
+
+/* The result of a silence or expire request arrived in a snapshot. */
+static void alerts_request_done(struct alerts_panel *ap)
+{
+	const struct prom_snap *s = ap->al.snap;
+	const char *step = ap->pending == PROM_REQ_SILENCE ? "create silence" : "expire silence";
+
+	if (s == NULL || ap->pending == 0 || s->nrequests < ap->sent)
+		return;
+	alerts_audit(ap, "end", step, ap->pending_cmd, NULL, s->request_failed ? "failed" : "ok",
+		     s->request_msg);
+	app_message(ap->app, s->request_failed ? ROLE_ERROR : ROLE_OK, "%s: %s", step,
+		    s->request_msg);
+	ap->pending = 0;
+}
+
+static int alerts_take(struct alerts_source *src)
+{
+	void *snap = NULL;
+	int changed = 0;
+
+	if (src->r == NULL)
+		return 0;
+	if (mailbox_take(runner_mailbox(src->r), &snap, &src->status)) {
+		prom_snap_free(src->snap);
+		src->snap = snap;
+		changed = 1;
+	}
+	if (src->status.generation != src->seen) {
+		src->seen = src->status.generation;
+		changed = 1;
+	}
+	return changed;
+}
+
+static int alerts_update(void *self)
+{
+	struct alerts_panel *ap = self;
+	long sec = (long)util_wall();
+	int redraw = 0;
+
+	if (alerts_take(&ap->al)) {
+		alerts_fill_list(ap);
+		alerts_fill_silences(ap);
+		alerts_request_done(ap);
+		redraw = 1;
+	}
+	if (alerts_take(&ap->he)) {
+		alerts_fill_health(ap);
+		redraw = 1;
+	}
+	/* Ages and countdowns tick. */
+	if (!redraw && sec != ap->last_second && ap->configured) {
+		alerts_fill_list(ap);
+		alerts_fill_silences(ap);
+		redraw = 1;
+	}
+	ap->last_second = sec;
+	return redraw;
+}
+
+static int alerts_draw_strip(struct alerts_panel *ap, const struct view *v, int y)
+{
+	const struct prom_snap *s = ap->he.snap;
+	int x;
+	size_t i;
+
+	x = draw_label(v, y, 0, ROLE_DIM, "health ");
+	if (ap->he.r == NULL) {
+		draw_label(v, y, x, ROLE_DIM,
+			   ap->he.error[0] ? ap->he.error : "no checks: add health: [{name, url}]");
+		return 1;
+	}
+	if (s == NULL) {
+		draw_label(v, y, x, ROLE_DIM, "checking ...");
+		return 1;
+	}
+	if (s->nchecks == 0)
+		draw_label(v, y, x, ROLE_DIM, "no checks: add health: [{name, url}]");
+	for (i = 0; i < s->nchecks && x < v->w; i++) {
+		const struct prom_check *k = &s->checks[i];
+		enum role r = k->level == 0 ? ROLE_OK : k->level == 1 ? ROLE_WARN : ROLE_ERROR;
+		char cell[64];
+
+		x += draw_label(v, y, x, r, "[");
+		x += draw_text(v, y, x, r, k->name, 24);
+		if (k->level == 2)
+			snprintf(cell, sizeof cell, " DOWN]");
+		else
+			snprintf(cell, sizeof cell, " %s %.0fms]", k->level ? "slow" : "up", k->ms);
+		x += draw_label(v, y, x, r, cell);
+		x += draw_label(v, y, x, ROLE_NORMAL, " ");
+	}
+	if (ap->he.status.state == MAILBOX_ERROR)
+		draw_text(v, y, x, ROLE_STALE, ap->he.status.error, v->w);
+	return 1;
+}
+
+/* The source line: state, counts or the error and the age of the data. */
+static void alerts_draw_status(struct alerts_panel *ap, const struct view *v, int y)
+{
+	const struct prom_snap *s = ap->al.snap;
+	const struct config *c = app_config(ap->app);
+	char state[32], detail[512], line[512];
+	enum role r = ROLE_NORMAL;
+	int x;
+
+	if (ap->al.r == NULL) {
+		draw_text(v, y, 0, ROLE_ERROR, ap->al.error, v->w);
+		return;
+	}
+	snprintf(line, sizeof line, "%s ",
+		 c->nalertmanager_urls ? "alertmanager" : "prometheus (no alertmanager)");
+	x = draw_label(v, y, 0, ROLE_DIM, line);
+	switch (mailbox_describe(&ap->al.status, s != NULL, state, sizeof state, detail,
+				 sizeof detail)) {
+	case MAILBOX_HEALTH_CONNECTING:
+		r = ROLE_DIM;
+		snprintf(detail, sizeof detail, "first poll in progress");
+		break;
+	case MAILBOX_HEALTH_OK:
+		r = ROLE_OK;
+		snprintf(detail, sizeof detail, "fetch %.0fms", ap->al.status.fetch_ms);
+		break;
+	case MAILBOX_HEALTH_STALE:
+		r = ROLE_STALE;
+		break;
+	case MAILBOX_HEALTH_DOWN:
+		r = ROLE_ERROR;
+		break;
+	}
+	x += draw_label(v, y, x, r, state) + 1;
+	x += draw_text(v, y, x + 1, r == ROLE_OK ? ROLE_DIM : r, detail, v->w) + 2;
+	if (s != NULL) {
+		size_t i, n[4] = { 0 }, sup = 0;
+
+		for (i = 0; i < s->nalerts; i++) {
+			if (s->alerts[i].silenced_by || s->alerts[i].inhibited_by)
+				sup++;
+			else
+				n[prom_severity_rank(s->alerts[i].severity)]++;
+		}
+		snprintf(line, sizeof line,
+			 "  %zu firing: %zu critical, %zu warning, %zu info, %zu other; %zu "
+			 "silenced/inhibited%s",
+			 n[0] + n[1] + n[2] + n[3], n[0], n[1], n[2], n[3], sup,
+			 ap->show_suppressed ? " (shown)" : " (a shows)");
+		x += draw_label(v, y, x, r == ROLE_OK ? ROLE_NORMAL : ROLE_STALE, line);
+		if (s->partial[0] != '\0') {
+			x += draw_label(v, y, x + 2, ROLE_WARN, "partial: ") + 2;
+			draw_text(v, y, x, ROLE_WARN, s->partial, v->w);
+		}
+	}
+}
+
+static const struct prom_alert *alerts_find(const struct alerts_panel *ap, const char *fp)
+{
+	size_t i;
+
+	if (ap->al.snap == NULL || fp == NULL)
+		return NULL;
+	for (i = 0; i < ap->al.snap->nalerts; i++)
+		if (strcmp(ap->al.snap->alerts[i].fingerprint, fp) == 0)
+			return &ap->al.snap->alerts[i];
+	return NULL;
+}
+
+static void alerts_draw_details(struct alerts_panel *ap, const struct view *v, int y0)
+{
+	const struct prom_alert *a = alerts_find(ap, ap->detail_fp);
+	int y = y0 - ap->detail_top, x;
+	size_t i;
+
+	if (a == NULL) {
+		draw_label(v, y0, 1, ROLE_DIM, "the alert is no longer in the list (o goes back)");
+		return;
+	}
+	x = draw_label(v, y, 0, ROLE_TITLE, "Alert ");
+	x += draw_text(v, y, x, ROLE_TITLE, a->name, 60);
+	x += draw_label(v, y, x, ROLE_DIM, "  fingerprint ");
+	draw_text(v, y, x, ROLE_DIM, a->fingerprint, 40);
+	y++;
+	x = draw_label(v, y, 0, ROLE_DIM, "state ");
+	x += draw_text(v, y, x, ROLE_NORMAL, a->state, 30);
+	if (a->silenced_by) {
+		x += draw_label(v, y, x, ROLE_DIM, "  silenced by ");
+		x += draw_text(v, y, x, ROLE_NORMAL, a->silenced_by, 80);
+	}
+	if (a->inhibited_by) {
+		x += draw_label(v, y, x, ROLE_DIM, "  inhibited by ");
+		draw_text(v, y, x, ROLE_NORMAL, a->inhibited_by, 80);
+	}
+	y += 2;
+	draw_label(v, y++, 0, ROLE_HEADER, "LABELS");
+	for (i = 0; i < a->nlabels; i++, y++) {
+		x = draw_text(v, y, 2, ROLE_DIM, a->labels[i].name, 30);
+		x += draw_label(v, y, 2 + x, ROLE_DIM, " = ");
+		draw_text(v, y, 2 + x, ROLE_NORMAL, a->labels[i].value, v->w);
+	}
+	y++;
+	draw_label(v, y++, 0, ROLE_HEADER, "ANNOTATIONS");
+	for (i = 0; i < a->nannotations; i++, y++) {
+		x = draw_text(v, y, 2, ROLE_DIM, a->annotations[i].name, 30);
+		x += draw_label(v, y, 2 + x, ROLE_DIM, " = ");
+		draw_text(v, y, 2 + x, ROLE_NORMAL, a->annotations[i].value, v->w);
+	}
+}
+
+static void alerts_draw(void *self, const struct view *v, int focused)
+{
+	struct alerts_panel *ap = self;
+	struct view tv = *v;
+
+	alerts_draw_strip(ap, v, 0);
+	if (!ap->configured) {
+		draw_label(v, 1, 0, ROLE_DIM,
+			   "not configured: set alertmanager.urls or ALERTMANAGER_URL (or "
+			   "prometheus.url / PROMETHEUS_URL)");
+		if (ap->mode == ALERTS_HEALTH_LIST) {
+			tv.y += 3;
+			tv.h -= 3;
+			table_draw(&ap->health, &tv, focused);
+		}
+		return;
+	}
+	alerts_draw_status(ap, v, 1);
+	tv.y += 2;
+	tv.h -= 2;
+	switch (ap->mode) {
+	case ALERTS_LIST:
+		if (ap->al.snap == NULL) {
+			draw_label(v, 3, 1, ROLE_DIM,
+				   ap->al.status.state == MAILBOX_ERROR
+					   ? "no data yet: the source is failing (see above)"
+					   : "waiting for the first poll ...");
+			return;
+		}
+		if (ap->list.nrows == 0 && ap->al.status.state == MAILBOX_OK) {
+			draw_label(v, 3, 1, ROLE_OK,
+				   ap->al.snap->nalerts ? "no alerts firing (all silenced or "
+							  "inhibited: a shows them)"
+							: "no alerts firing");
+			return;
+		}
+		table_draw(&ap->list, &tv, focused);
+		break;
+	case ALERTS_DETAILS:
+		alerts_draw_details(ap, &tv, 0);
+		break;
+	case ALERTS_SILENCE_LIST:
+		draw_label(&tv, 0, 0, ROLE_TITLE, "Silences (e expires the selected one)");
+		tv.y += 1;
+		tv.h -= 1;
+		table_draw(&ap->sil, &tv, focused);
+		break;
+	case ALERTS_HEALTH_LIST:
+		draw_label(&tv, 0, 0, ROLE_TITLE, "Health checks");
+		tv.y += 1;
+		tv.h -= 1;
+		table_draw(&ap->health, &tv, focused);
+		break;
+	}
+}
+
+static void alerts_refuse(struct alerts_panel *ap, const char *step, const char *target)
+{
+	char reason[200];
+
+	snprintf(reason, sizeof reason, "read-only mode: refused %s on the alerts panel", step);
+	alerts_audit(ap, "refused", step, step, target, "refused", reason);
+	app_message(ap->app, ROLE_READONLY, "%s; nothing was sent", reason);
+}
+
+static void alerts_silence_confirmed(void *ctx, int confirmed)
+{
+	struct alerts_panel *ap = ctx;
+	struct prom_matcher *m = NULL;
+	char err[200];
+	int n;
+	char *json;
+	double now = util_wall();
+	const char *user = getenv("USER");
+
+	if (!confirmed) {
+		alerts_audit(ap, "cancelled", "create silence", ap->pending_cmd, NULL, "cancelled",
+			     "not confirmed");
+		app_message(ap->app, ROLE_WARN, "cancelled: no silence was created");
+		return;
+	}
+	n = prom_matchers_parse(ap->matchers, &m, err, sizeof err);
+	if (n < 0) {
+		app_message(ap->app, ROLE_ERROR, "matchers: %s", err);
+		return;
+	}
+	json = prom_silence_json(m, (size_t)n, now, now + ap->duration,
+				 user != NULL ? user : "amconsole", ap->comment);
+	prom_matchers_free(m, (size_t)n);
+	alerts_audit(ap, "run", "create silence", ap->pending_cmd, ap->matchers, NULL, NULL);
+	ap->pending = PROM_REQ_SILENCE;
+	ap->sent++;
+	runner_request(ap->al.r, PROM_REQ_SILENCE, json);
+	free(json);
+	app_message(ap->app, ROLE_RUNNING, "creating the silence ...");
+}
+
+static void alerts_got_comment(void *ctx, const char *value)
+{
+	struct alerts_panel *ap = ctx;
+	char dur[32], l0[600], l1[128], l2[300];
+	const char *body[4];
+	struct app_confirm c = { 0 };
+	const char *user = getenv("USER");
+
+	if (value == NULL) {
+		app_message(ap->app, ROLE_WARN, "cancelled: no silence was created");
+		return;
+	}
+	if (value[0] == '\0') {
+		app_message(ap->app, ROLE_WARN, "a comment is required: no silence was created");
+		return;
+	}
+	free(ap->comment);
+	ap->comment = xstrdup(value);
+	util_fmt_duration(dur, sizeof dur, ap->duration);
+	snprintf(ap->pending_cmd, sizeof ap->pending_cmd, "silence %s for %s: %s", ap->matchers,
+		 dur, ap->comment);
+	snprintf(l0, sizeof l0, "Matchers: %s", ap->matchers);
+	snprintf(l1, sizeof l1, "For %s, created by %s", dur, user != NULL ? user : "amconsole");
+	snprintf(l2, sizeof l2, "Comment: %s", ap->comment);
+	body[0] = l0;
+	body[1] = l1;
+	body[2] = l2;
+	body[3] = "Every alert these matchers select stops notifying until it ends.";
+	c.title = "Create silence";
+	c.body = body;
+	c.nbody = 4;
+	c.run_label = "Silence";
+	c.done = alerts_silence_confirmed;
+	c.ctx = ap;
+	app_confirm(ap->app, &c);
+}
+
+static void alerts_got_duration(void *ctx, const char *value)
+{
+	struct alerts_panel *ap = ctx;
+	double d;
+
+	if (value == NULL) {
+		app_message(ap->app, ROLE_WARN, "cancelled: no silence was created");
+		return;
+	}
+	if (util_parse_duration(value, &d) != 0 || d < 60 || d > 90 * 86400.0) {
+		app_message(
+			ap->app, ROLE_ERROR,
+			"duration: expected 1m to 90d (e.g. 30m, 1h, 2d): no silence was created");
+		return;
+	}
+	ap->duration = d;
+	app_prompt(ap->app, "Comment (required): why, ticket", "", 0, alerts_got_comment, ap);
+}
+
+static void alerts_got_matchers(void *ctx, const char *value)
+{
+	struct alerts_panel *ap = ctx;
+	struct prom_matcher *m = NULL;
+	char err[200];
+	int n;
+
+	if (value == NULL) {
+		app_message(ap->app, ROLE_WARN, "cancelled: no silence was created");
+		return;
+	}
+	n = prom_matchers_parse(value, &m, err, sizeof err);
+	if (n < 0) {
+		app_message(ap->app, ROLE_ERROR, "matchers: %s: no silence was created", err);
+		return;
+	}
+	prom_matchers_free(m, (size_t)n);
+	free(ap->matchers);
+	ap->matchers = xstrdup(value);
+	app_prompt(ap->app, "Duration (e.g. 30m, 1h, 1d)", "1h", 0, alerts_got_duration, ap);
+}
+
+static void alerts_expire_confirmed(void *ctx, int confirmed)
+{
+	struct alerts_panel *ap = ctx;
+
+	if (!confirmed) {
+		alerts_audit(ap, "cancelled", "expire silence", ap->pending_cmd, ap->expire_id,
+			     "cancelled", "not confirmed");
+		app_message(ap->app, ROLE_WARN, "cancelled: the silence stays");
+		return;
+	}
+	alerts_audit(ap, "run", "expire silence", ap->pending_cmd, ap->expire_id, NULL, NULL);
+	ap->pending = PROM_REQ_EXPIRE;
+	ap->sent++;
+	runner_request(ap->al.r, PROM_REQ_EXPIRE, ap->expire_id);
+	app_message(ap->app, ROLE_RUNNING, "expiring the silence ...");
+}
+
+static void alerts_expire(struct alerts_panel *ap)
+{
+	const struct table_row *row = table_selected(&ap->sil);
+	const struct prom_silence *x = NULL;
+	char l0[300], l1[600], l2[300];
+	const char *body[3];
+	struct app_confirm c = { 0 };
+	size_t i;
+
+	if (row == NULL || ap->al.snap == NULL) {
+		app_message(ap->app, ROLE_NORMAL, "no silence selected");
+		return;
+	}
+	for (i = 0; i < ap->al.snap->nsilences; i++)
+		if (strcmp(ap->al.snap->silences[i].id, row->id) == 0)
+			x = &ap->al.snap->silences[i];
+	if (x == NULL)
+		return;
+	if (app_read_only(ap->app)) {
+		alerts_refuse(ap, "expire silence", x->id);
+		return;
+	}
+	if (strcmp(x->state, "expired") == 0) {
+		app_message(ap->app, ROLE_NORMAL, "that silence has already expired");
+		return;
+	}
+	free(ap->expire_id);
+	ap->expire_id = xstrdup(x->id);
+	snprintf(ap->pending_cmd, sizeof ap->pending_cmd, "expire silence %s (%s)", x->id,
+		 x->matchers);
+	snprintf(l0, sizeof l0, "Silence %s (by %s)", x->id, x->created_by);
+	snprintf(l1, sizeof l1, "Matchers: %s", x->matchers);
+	snprintf(l2, sizeof l2, "It silences %zu alert(s) now; they notify again.",
+		 prom_silence_matches(x, ap->al.snap));
+	body[0] = l0;
+	body[1] = l1;
+	body[2] = l2;
+	c.title = "Expire silence";
+	c.body = body;
+	c.nbody = 3;
+	c.run_label = "Expire";
+	c.done = alerts_expire_confirmed;
+	c.ctx = ap;
+	app_confirm(ap->app, &c);
+}
+
+static int alerts_action(void *self, int action)
+{
+	struct alerts_panel *ap = self;
+	const struct table_row *row;
+	const struct prom_alert *a;
+
+	switch (action) {
+	case ALERTS_REFRESH:
+		if (ap->al.r != NULL)
+			runner_refresh(ap->al.r);
+		if (ap->he.r != NULL)
+			runner_refresh(ap->he.r);
+		app_message(ap->app, ROLE_NORMAL, "refreshing alerts and health");
+		return 1;
+	case ALERTS_HEALTH:
+		ap->mode = ap->mode == ALERTS_HEALTH_LIST ? ALERTS_LIST : ALERTS_HEALTH_LIST;
+		return 1;
+	case ALERTS_BACK:
+		ap->mode = ALERTS_LIST;
+		return 1;
+	default:
+		break;
+	}
+	if (!ap->configured) {
+		app_message(ap->app, ROLE_NORMAL,
+			    "not configured: set alertmanager.urls or ALERTMANAGER_URL");
+		return 1;
+	}
+	switch (action) {
+	case ALERTS_DETAIL:
+		if (ap->mode == ALERTS_HEALTH_LIST || ap->mode != ALERTS_LIST)
+			return 1;
+		row = table_selected(&ap->list);
+		if (row == NULL)
+			return 1;
+		free(ap->detail_fp);
+		ap->detail_fp = xstrdup(row->id);
+		ap->detail_top = 0;
+		ap->mode = ALERTS_DETAILS;
+		return 1;
+	case ALERTS_SUPPRESSED:
+		ap->show_suppressed = !ap->show_suppressed;
+		alerts_fill_list(ap);
+		app_message(ap->app, ROLE_NORMAL, "%s silenced and inhibited alerts",
+			    ap->show_suppressed ? "showing" : "hiding");
+		return 1;
+	case ALERTS_SILENCES:
+		ap->mode = ALERTS_SILENCE_LIST;
+		return 1;
+	case ALERTS_SILENCE:
+		if (ap->mode == ALERTS_DETAILS)
+			a = alerts_find(ap, ap->detail_fp);
+		else if (ap->mode == ALERTS_LIST)
+			a = (row = table_selected(&ap->list)) ? alerts_find(ap, row->id) : NULL;
+		else
+			a = NULL;
+		if (a == NULL) {
+			app_message(ap->app, ROLE_NORMAL, "select an alert to silence");
+			return 1;
+		}
+		if (app_read_only(ap->app)) {
+			alerts_refuse(ap, "create silence", a->name);
+			return 1;
+		}
+		if (ap->al.snap->from_prometheus) {
+			app_message(ap->app, ROLE_WARN,
+				    "silences need an Alertmanager: set alertmanager.urls");
+			return 1;
+		}
+		if (ap->pending) {
+			app_message(ap->app, ROLE_WARN, "a silence request is still in flight");
+			return 1;
+		}
+		{
+			char *m = prom_matchers_for(a);
+
+			app_prompt(ap->app, "Silence matchers (name=\"value\", =~ for regex)", m, 0,
+				   alerts_got_matchers, ap);
+			free(m);
+		}
+		return 1;
+	case ALERTS_EXPIRE:
+		if (ap->mode != ALERTS_SILENCE_LIST) {
+			app_message(ap->app, ROLE_NORMAL,
+				    "S lists the silences; e expires one there");
+			return 1;
+		}
+		if (ap->pending) {
+			app_message(ap->app, ROLE_WARN, "a silence request is still in flight");
+			return 1;
+		}
+		alerts_expire(ap);
+		return 1;
+	}
+	return 0;
+}
+
+static int alerts_key(void *self, int key)
+{
+	struct alerts_panel *ap = self;
+
+	switch (ap->mode) {
+	case ALERTS_LIST:
+		return table_key(&ap->list, key);
+	case ALERTS_SILENCE_LIST:
+		return table_key(&ap->sil, key);
+	case ALERTS_HEALTH_LIST:
+		return table_key(&ap->health, key);
+	case ALERTS_DETAILS:
+		if ((key == KEY_DOWN || key == 'j') && ap->detail_top < 1000)
+			ap->detail_top++;
+		else if ((key == KEY_UP || key == 'k') && ap->detail_top > 0)
+			ap->detail_top--;
+		else
+			return 0;
+		return 1;
+	}
+	return 0;
+}
+
+static int alerts_click(void *self, int y, int x)
+{
+	struct alerts_panel *ap = self;
+
+	switch (ap->mode) {
+	case ALERTS_LIST:
+		return table_click(&ap->list, y - 2);
+	case ALERTS_SILENCE_LIST:
+		return table_click(&ap->sil, y - 3);
+	case ALERTS_HEALTH_LIST:
+		return table_click(&ap->health, y - 3);
+	default:
+		return 0;
+	}
+}
+
+static void alerts_filter(void *self, const char *text)
+{
+	struct alerts_panel *ap = self;
+
+	table_set_filter(&ap->list, text);
+	table_set_filter(&ap->sil, text);
+	table_set_filter(&ap->health, text);
+}
+
+static int alerts_busy(void *self)
+{
+	(void)self;
+	return 0;
+}
+
+const struct panel_ops alerts_panel = {
+	.name = "alerts",
+	.title = "Alerts",
+	.keys = alerts_keys,
+	.create = alerts_create,
+	.destroy = alerts_destroy,
+	.update = alerts_update,
+	.draw = alerts_draw,
+	.action = alerts_action,
+	.key = alerts_key,
+	.click = alerts_click,
+	.filter = alerts_filter,
+	.busy = alerts_busy,
+};
