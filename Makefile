@@ -82,7 +82,7 @@ LIB       = $(BUILD)/libamconsole.a
 BIN       = $(BUILD)/amconsole
 
 UNIT_TESTS = util sanitize redact runbook safety lint config theme mailbox \
-             runner exec audit table redis pg
+             runner exec audit table redis pg kafka
 UNIT_BINS  = $(UNIT_TESTS:%=$(BUILD)/tests/unit/test_%)
 
 FUZZERS    = sanitize runbook
@@ -117,7 +117,12 @@ run: deps $(BIN)
 deps:
 	@./tests/deps.sh
 
-test: $(BIN) $(UNIT_BINS)
+# The Kafka mock cluster the end-to-end tests run against.
+$(BUILD)/tests/kafka_mock: tests/kafka_mock.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< $(LDLIBS)
+
+test: $(BIN) $(UNIT_BINS) $(BUILD)/tests/kafka_mock
 	@BUILD=$(BUILD) ./tests/run.sh
 
 check:

@@ -141,7 +141,7 @@ static void sources_config_rows(struct sources_panel *sp)
 		    c->nredis ? ROLE_NORMAL : ROLE_DIM);
 	sources_row(sp, "kafka", "kafka", c->kafka_bootstrap ? "configured" : "-", "", "",
 		    c->kafka_bootstrap
-			    ? "configured; the lag panel arrives with its backend"
+			    ? "configured; see the Consumer lag panel"
 			    : "not configured: set kafka.bootstrap or KAFKA_BOOTSTRAP_SERVERS",
 		    c->kafka_bootstrap ? ROLE_NORMAL : ROLE_DIM);
 	sources_row(sp, "am", "alertmanager", c->nalertmanager_urls ? "configured" : "-", "", "",

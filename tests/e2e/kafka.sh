@@ -1,0 +1,64 @@
+# kafka.sh - the Kafka mock cluster for the Kafka end-to-end tests,
+# sourced after lib.sh: tests/kafka_mock (librdkafka's mock cluster, 3
+# brokers, producing and committing; see tests/kafka_mock.c) started with
+# a $T path in its argv, so lib.sh's exit trap stops it, reading commands
+# from a fifo in $T. kafka_start sets KBOOT to its bootstrap string and
+# writes $KCONF, a config naming the three groups (Debian's librdkafka
+# 2.0.2 mock does not answer ListGroups).
+KMOCK=${KMOCK:-$(dirname "$AMCONSOLE")/tests/kafka_mock}
+[ -x "$KMOCK" ] || { echo "ok - skipped: no $KMOCK (make it first)"; exit 0; }
+KDIR="$T/kafka"
+KCONF="$T/kafka.yaml"
+mkdir -p "$KDIR"
+mkfifo "$KDIR/in"
+cat >"$KCONF" <<CONF
+kafka:
+  groups:
+    - fleet-telemetry-group
+    - keeping-up-group
+    - replay-group
+CONF
+
+kafka_start() {
+	"$KMOCK" "$KDIR/mock" <"$KDIR/in" >"$KDIR/out" 2>"$KDIR/err" &
+	KPID=$!
+	exec 3>"$KDIR/in"
+	n=100
+	while [ "$n" -gt 0 ]; do
+		KBOOT=$(sed -n 's/^BOOTSTRAP //p' "$KDIR/out")
+		[ -n "$KBOOT" ] && return 0
+		sleep 0.1
+		n=$((n - 1))
+	done
+	fail "kafka_mock did not start: $(cat "$KDIR/err")"
+}
+
+# kcmd WORDS: send one command to the mock.
+kcmd() { echo "$*" >&3; }
+
+# koffsets GROUP: print "partition committed end" for vehicle-telemetry.
+kseq=0
+koffsets() {
+	kseq=$((kseq + 1))
+	tag="Q$kseq"
+	kcmd offsets "$1" "$tag"
+	n=100
+	while [ "$n" -gt 0 ]; do
+		grep -q "^$tag done" "$KDIR/out" && break
+		sleep 0.1
+		n=$((n - 1))
+	done
+	grep "^$tag vehicle-telemetry " "$KDIR/out" | awk '{print $3, $4, $5}'
+}
+
+# goto_lag: focus the Consumer lag panel (look for its key bar).
+goto_lag() {
+	for d in 1 2 3 4 5 6 7 8 9; do
+		keys "$d"
+		screen | grep -qF "ByLag" && return 0
+	done
+	fail "no Consumer lag panel"
+}
+
+# lag_row GROUP: the group's row on screen.
+lag_row() { screen | grep -F " $1 " | head -1; }
