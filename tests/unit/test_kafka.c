@@ -1,0 +1,176 @@
+/*
+ * test_kafka.c - unit tests for the pure parts of backends/kafka.c: the
+ * Burrow-style status evaluator on synthetic windows (one per status),
+ * the kafka-lag-exporter style lag-in-time estimate, the window rates,
+ * the reset arithmetic behind the preview, the reset-time parser and the
+ * masking of secret property values.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "backends/kafka.h"
+
+/* A window of n samples one second apart: committed c[i], end e[i]. */
+static void test_kafka_window(struct kafka_sample *w, size_t n, const long long *c,
+			      const long long *e)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		w[i].t = 100.0 + (double)i;
+		w[i].committed = c[i];
+		w[i].end = e[i];
+	}
+}
+
+static void test_kafka_status_each(void **unused)
+{
+	struct kafka_sample w[KAFKA_WINDOW];
+	/* OK: caught up at one point. */
+	static const long long okc[] = { 10, 20, 30, 40, 50 }, oke[] = { 15, 20, 35, 45, 55 };
+	/* OK: lag steady, not growing (ups balanced by downs). */
+	static const long long stc[] = { 10, 25, 30, 45, 50 }, ste[] = { 20, 30, 40, 50, 60 };
+	/* WARN: commits move, lag grows every interval. */
+	static const long long wac[] = { 10, 15, 20, 25, 30 }, wae[] = { 20, 30, 40, 50, 60 };
+	/* STALL: committed not moving, lag > 0 and not growing. */
+	static const long long slc[] = { 40, 40, 40, 40, 40 }, sle[] = { 60, 60, 60, 60, 60 };
+	/* STOP: committed not moving while lag grows. */
+	static const long long spc[] = { 40, 40, 40, 40, 40 }, spe[] = { 60, 70, 80, 90, 100 };
+	/* REWIND: a committed offset went back. */
+	static const long long rwc[] = { 40, 50, 20, 30, 40 }, rwe[] = { 60, 70, 80, 90, 100 };
+
+	(void)unused;
+	test_kafka_window(w, 5, okc, oke);
+	assert_int_equal(kafka_status_eval(w, 5), KAFKA_OK);
+	test_kafka_window(w, 5, stc, ste);
+	assert_int_equal(kafka_status_eval(w, 5), KAFKA_OK);
+	test_kafka_window(w, 5, wac, wae);
+	assert_int_equal(kafka_status_eval(w, 5), KAFKA_WARN);
+	test_kafka_window(w, 5, slc, sle);
+	assert_int_equal(kafka_status_eval(w, 5), KAFKA_STALL);
+	test_kafka_window(w, 5, spc, spe);
+	assert_int_equal(kafka_status_eval(w, 5), KAFKA_STOP);
+	test_kafka_window(w, 5, rwc, rwe);
+	assert_int_equal(kafka_status_eval(w, 5), KAFKA_REWIND);
+	/* Too few samples to judge. */
+	assert_int_equal(kafka_status_eval(w, 2), KAFKA_OK);
+	assert_int_equal(kafka_status_worst(KAFKA_WARN, KAFKA_STOP), KAFKA_STOP);
+	assert_int_equal(kafka_status_worst(KAFKA_ERR, KAFKA_OK), KAFKA_ERR);
+	assert_string_equal(kafka_status_name(KAFKA_STALL), "STALL");
+	assert_string_equal(kafka_status_name(KAFKA_REWIND), "REWIND");
+}
+
+static void test_kafka_status_no_commit(void **unused)
+{
+	struct kafka_sample w[KAFKA_WINDOW];
+	/* Samples before the first commit are ignored. */
+	static const long long c[] = { -1, -1, 10, 15, 20, 25 }, e[] = { 5, 10, 20, 30, 40, 50 };
+
+	(void)unused;
+	test_kafka_window(w, 6, c, e);
+	assert_int_equal(kafka_status_eval(w, 6), KAFKA_WARN);
+	assert_int_equal(kafka_status_eval(w, 3), KAFKA_OK);
+}
+
+static void test_kafka_lag_seconds(void **unused)
+{
+	struct kafka_sample w[KAFKA_WINDOW];
+	/* End grows 10/s; committed 30 at t=104: end was 30 at t=102. */
+	static const long long c[] = { 0, 5, 10, 20, 30 }, e[] = { 10, 20, 30, 40, 50 };
+	/* Committed 25: between t=101 (20) and t=102 (30): t=101.5. */
+	static const long long c2[] = { 0, 5, 10, 20, 25 };
+	/* Committed 0: older than the window, extrapolated at 10/s. */
+	static const long long c3[] = { 0, 0, 0, 0, 0 };
+	/* Caught up. */
+	static const long long c4[] = { 0, 5, 10, 20, 50 };
+
+	(void)unused;
+	test_kafka_window(w, 5, c, e);
+	assert_float_equal(kafka_lag_seconds(w, 5), 2.0, 1e-9);
+	test_kafka_window(w, 5, c2, e);
+	assert_float_equal(kafka_lag_seconds(w, 5), 2.5, 1e-9);
+	test_kafka_window(w, 5, c3, e);
+	assert_float_equal(kafka_lag_seconds(w, 5), 5.0, 1e-9);
+	test_kafka_window(w, 5, c4, e);
+	assert_float_equal(kafka_lag_seconds(w, 5), 0.0, 1e-9);
+	assert_float_equal(kafka_lag_seconds(w, 0), -1.0, 1e-9);
+	/* Rates over the window: committed 0 -> 50 in 4 s, end 10 -> 50. */
+	assert_float_equal(kafka_window_rate(w, 5, 0), 12.5, 1e-9);
+	assert_float_equal(kafka_window_rate(w, 5, 1), 10.0, 1e-9);
+	assert_float_equal(kafka_window_rate(w, 1, 1), -1.0, 1e-9);
+}
+
+static void test_kafka_reset_offsets(void **unused)
+{
+	(void)unused;
+	/* Watermarks [100, 500], committed 300. */
+	assert_int_equal(kafka_reset_offset(KAFKA_RESET_EARLIEST, 0, 300, 100, 500, -1), 100);
+	assert_int_equal(kafka_reset_offset(KAFKA_RESET_LATEST, 0, 300, 100, 500, -1), 500);
+	assert_int_equal(kafka_reset_offset(KAFKA_RESET_SHIFT, -50, 300, 100, 500, -1), 250);
+	assert_int_equal(kafka_reset_offset(KAFKA_RESET_SHIFT, 50, 300, 100, 500, -1), 350);
+	/* Clamped to the log. */
+	assert_int_equal(kafka_reset_offset(KAFKA_RESET_SHIFT, -1000, 300, 100, 500, -1), 100);
+	assert_int_equal(kafka_reset_offset(KAFKA_RESET_SHIFT, 1000, 300, 100, 500, -1), 500);
+	/* No committed offset: a shift counts from the start. */
+	assert_int_equal(kafka_reset_offset(KAFKA_RESET_SHIFT, 10, -1, 100, 500, -1), 110);
+	/* To a time: the looked-up offset, or the end when none is after it. */
+	assert_int_equal(kafka_reset_offset(KAFKA_RESET_TIME, 0, 300, 100, 500, 420), 420);
+	assert_int_equal(kafka_reset_offset(KAFKA_RESET_TIME, 0, 300, 100, 500, -1), 500);
+	assert_int_equal(kafka_reset_mode_parse("earliest"), KAFKA_RESET_EARLIEST);
+	assert_int_equal(kafka_reset_mode_parse("shift"), KAFKA_RESET_SHIFT);
+	assert_int_equal(kafka_reset_mode_parse("--to-latest"), -1);
+	assert_string_equal(kafka_reset_mode_name(KAFKA_RESET_TIME), "time");
+}
+
+static void test_kafka_parse_time(void **unused)
+{
+	long long ms = 0;
+
+	(void)unused;
+	assert_int_equal(kafka_parse_time("2024-05-01T10:00:00", 0, &ms), 0);
+	assert_true(ms == 1714557600000LL);
+	assert_int_equal(kafka_parse_time("2024-05-01T10:00:00Z", 0, &ms), 0);
+	assert_true(ms == 1714557600000LL);
+	assert_int_equal(kafka_parse_time("1714557600000", 0, &ms), 0);
+	assert_true(ms == 1714557600000LL);
+	assert_int_equal(kafka_parse_time("15m", 2000.0, &ms), 0);
+	assert_true(ms == 1100000LL);
+	assert_int_equal(kafka_parse_time("yesterday", 0, &ms), -1);
+}
+
+static void test_kafka_mask(void **unused)
+{
+	struct config c;
+	char *keys[2] = { "sasl.password", "security.protocol" };
+	char *vals[2] = { "hunter2", "SASL_SSL" };
+	char *m;
+
+	(void)unused;
+	memset(&c, 0, sizeof c);
+	c.kafka_prop_keys = keys;
+	c.kafka_prop_values = vals;
+	c.nkafka_props = 2;
+	m = kafka_mask("auth failed for hunter2 over SASL_SSL (hunter2)", &c);
+	assert_string_equal(m, "auth failed for **** over SASL_SSL (****)");
+	free(m);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_kafka_status_each),
+		cmocka_unit_test(test_kafka_status_no_commit),
+		cmocka_unit_test(test_kafka_lag_seconds),
+		cmocka_unit_test(test_kafka_reset_offsets),
+		cmocka_unit_test(test_kafka_parse_time),
+		cmocka_unit_test(test_kafka_mask),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
