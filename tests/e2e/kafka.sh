@@ -61,4 +61,4 @@ goto_lag() {
 }
 
 # lag_row GROUP: the group's row on screen.
-lag_row() { screen | grep -F " $1 " | head -1; }
+lag_row() { screen | grep -F "$1 " | head -1; }

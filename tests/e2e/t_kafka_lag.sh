@@ -1,0 +1,65 @@
+# t_kafka_lag.sh - the Consumer lag panel against librdkafka's mock
+# cluster (tests/kafka_mock.c): the groups come from kafka.groups with the
+# note that the brokers do not list them; the lagging group turns WARN
+# while the keeping-up group stays OK; a group that stops committing
+# turns STOP; with production paused, each partition's lag on screen is
+# the helper's end minus committed; the topic view shows leaders,
+# replicas and ISR.
+. tests/e2e/lib.sh
+. tests/e2e/kafka.sh
+kafka_start
+AM_ENV="KAFKA_BOOTSTRAP_SERVERS=$KBOOT" am_start 160 40 --refresh 500ms --config "$KCONF"
+goto_lag
+wait_for "groups from configuration: the brokers do not list groups" 20
+wait_for "keeping-up-group" 20
+ok "groups from kafka.groups, with the note"
+n=0
+while [ "$n" -lt 300 ]; do
+	lag_row fleet-telemetry-group | grep -q " WARN " && break
+	sleep 0.1
+	n=$((n + 1))
+done
+lag_row fleet-telemetry-group | grep -q " WARN " || fail "fleet-telemetry-group is not WARN"
+ok "the lagging group turns WARN"
+for i in 1 2 3 4 5 6 7 8 9 10; do
+	lag_row keeping-up-group | grep -q " OK " || fail "keeping-up-group is not OK: $(lag_row keeping-up-group)"
+	sleep 0.3
+done
+ok "the keeping-up group stays OK"
+kcmd stopcommit keeping-up-group
+n=0
+while [ "$n" -lt 400 ]; do
+	lag_row keeping-up-group | grep -q " STOP " && break
+	sleep 0.1
+	n=$((n + 1))
+done
+lag_row keeping-up-group | grep -q " STOP " || fail "keeping-up-group did not turn STOP"
+ok "a group that stops committing turns STOP"
+# Freeze the cluster, then compare every partition with the helper.
+kcmd pause
+sleep 3
+keys L
+koffsets replay-group >"$T/want"
+[ "$(wc -l <"$T/want")" = 6 ] || fail "helper offsets: $(cat "$T/want")"
+# replay-group lags most: the first row under "by lag".
+lag_row replay-group >/dev/null
+keys Home
+keys Enter
+wait_for "Partitions of replay-group"
+screen | sed 's/│/ /g' | awk '$1 == "vehicle-telemetry" { print $2, $3, $4, $5 }' >"$T/got"
+[ "$(wc -l <"$T/got")" = 6 ] || fail "partition rows: $(cat "$T/got")"
+while read -r p c e; do
+	grep -qx "$p $c $e $((e - c))" "$T/got" ||
+		fail "partition $p: want committed $c end $e lag $((e - c)), got: $(grep "^$p " "$T/got")"
+done <"$T/want"
+ok "each partition's lag equals end - committed as the helper reports ($(head -1 "$T/want"))"
+keys t
+wait_for "Topics: leader, replicas, in-sync replicas"
+wait_for "fleet-commands"
+screen | grep -qE 'vehicle-telemetry +5 +[123] +[123],[123],[123] +[123],[123],[123] +ok' ||
+	fail "no topic row with leader, replicas and ISR"
+ok "the topic view shows partitions, leader, replicas and ISR"
+keys o
+wait_for "Consumer groups, by lag"
+keys q
+wait_dead
