@@ -37,10 +37,9 @@ kafka_start() {
 kcmd() { echo "$*" >&3; }
 
 # koffsets GROUP: print "partition committed end" for vehicle-telemetry.
-kseq=0
+# (A fresh tag each call: it often runs in a $(...) subshell.)
 koffsets() {
-	kseq=$((kseq + 1))
-	tag="Q$kseq"
+	tag="Q$(date +%s%N)"
 	kcmd offsets "$1" "$tag"
 	n=100
 	while [ "$n" -gt 0 ]; do
