@@ -6,6 +6,8 @@ set -u
 BUILD=${BUILD:-build}
 export AMCONSOLE="$PWD/$BUILD/amconsole"
 export AM_SEED="${AM_SEED:-$PWD/../shared/seeds/000_87ab7a3ebe0b4121.txt}"
+# Library-internal leaks only (librdkafka); see the file.
+export LSAN_OPTIONS="suppressions=$PWD/tests/lsan.supp${LSAN_OPTIONS:+:$LSAN_OPTIONS}"
 pass=0
 fail=0
 failed=""
