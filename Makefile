@@ -82,7 +82,7 @@ LIB       = $(BUILD)/libamconsole.a
 BIN       = $(BUILD)/amconsole
 
 UNIT_TESTS = util sanitize redact runbook safety lint config theme mailbox \
-             runner exec audit table redis pg kafka
+             runner exec audit table redis pg kafka prom
 UNIT_BINS  = $(UNIT_TESTS:%=$(BUILD)/tests/unit/test_%)
 
 FUZZERS    = sanitize runbook
