@@ -56,7 +56,8 @@ static const struct keymap_entry app_keys[] = {
 	{ '?', KEY_F(1), "?", "Help", "show this help (F1 too)", APP_HELP },
 	{ '/', 0, "/", "Filter", "filter the focused panel as you type; Esc clears", APP_FILTER },
 	{ ':', 0, ":", "Cmd",
-	  "command line: theme NAME, runbook [WORDS], severity P0-P3|none, zoom, help, quit",
+	  "command line: PANEL (runbook, alerts, slowq, cache, lag, sources), theme NAME, "
+	  "runbook [WORDS], severity P0-P3|none, zoom, help, quit",
 	  APP_COMMAND },
 	{ '!', 0, "!", "Sev", "open an incident or change its severity (P0-P3)", APP_SEVERITY },
 	{ 12, 0, "C-l", NULL, "redraw the whole screen", APP_REDRAW },
@@ -916,6 +917,10 @@ static void app_command(struct app *a, const char *cmdline)
 		a->zoom = !a->zoom;
 	} else if (strcmp(cmd, "redraw") == 0) {
 		screen_invalidate();
+	} else if (app_panel_index(a, cmd) >= 0) {
+		/* :NAME focuses a panel by its name, as k9s's :pods does. */
+		app_set_focus(a, app_panel_index(a, cmd));
+		a->zoom = 0;
 	} else {
 		app_message(a, ROLE_ERROR,
 			    "unknown command ':%s' (theme, runbook, severity, zoom, help, quit)",

@@ -98,6 +98,8 @@ wait_gone() {
 }
 
 keys() { tm send-keys -t am "$@"; sleep 0.15; }
+# Focus a panel by name (:NAME), whatever its place in the tab order.
+focus() { tm send-keys -t am : "$1" Enter; sleep 0.2; }
 type_text() { tm send-keys -t am -l "$1"; sleep 0.15; }
 
 pane_dead() { [ -s "$T/exit" ]; }

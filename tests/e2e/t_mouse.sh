@@ -13,9 +13,9 @@ mouse() { # x y button(0 left, 64 wheel up, 65 wheel down), 0-based cells
 		"\\$(printf %o $((33 + $1)))" "\\$(printf %o $((33 + $2)))")"
 	sleep 0.3
 }
-x=$(screen | sed -n 2p | awk '{ print index($0, "4 Sources") }')
+x=$(screen | sed -n 2p | awk '{ print index($0, "Sources") }')
 mouse "$x" 1 0
-wait_for "┌─ 4 Sources"
+wait_for "Sources ────"
 ok "a click on a tab focuses that panel"
 mouse 3 1 0
 wait_for "┌─ 1 Runbook"

@@ -31,7 +31,7 @@ bpid=$(pq -At -c "SELECT pid FROM pg_stat_activity WHERE state LIKE 'idle in tra
 
 # Read-only first: refused.
 am_start 160 40 --config "$T/pg.yaml" --refresh 500ms --read-only
-keys 2
+focus slowq
 keys z
 wait_for "conns " 15
 keys a
@@ -53,7 +53,7 @@ rm -f "$T/exit"
 tm kill-server
 
 am_start 160 40 --config "$T/pg.yaml" --refresh 500ms
-keys 2
+focus slowq
 keys z
 keys a
 wait_for "Lock:transactionid" 15

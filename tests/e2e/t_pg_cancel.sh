@@ -26,7 +26,7 @@ alive() { kill -0 "$sleeper" 2>/dev/null; }
 
 # Read-only first: refused, nothing sent.
 am_start 160 40 --config "$T/pg.yaml" --refresh 500ms --read-only
-keys 2
+focus slowq
 keys z
 wait_for "conns " 15
 keys a
@@ -49,7 +49,7 @@ rm -f "$T/exit"
 tm kill-server
 
 am_start 160 40 --config "$T/pg.yaml" --refresh 500ms
-keys 2
+focus slowq
 keys z
 keys a
 wait_for "pg_sleep(60)" 15

@@ -32,7 +32,7 @@ PRELOAD="set shared_preload_libraries = 'pg_stat_statements' in postgresql.conf 
 CREATE="run CREATE EXTENSION pg_stat_statements; in database amtest"
 
 am_start 100 30 --config "$T/pg.yaml" --refresh 500ms
-keys 2
+focus slowq
 wait_text "$PRELOAD" 15
 wait_text "$CREATE" 5
 no_sql_error
@@ -55,7 +55,7 @@ tm kill-server
 pq -c "CREATE ROLE mon LOGIN" >/dev/null || fail "create role"
 sed 's/user=postgres/user=mon/' "$T/pg.yaml" >"$T/mon.yaml"
 am_start 100 30 --config "$T/mon.yaml" --refresh 500ms
-keys 2
+focus slowq
 wait_text "pg_stat_statements is not loaded: $PRELOAD" 15
 wait_for "ok, fetched" 5
 no_sql_error
@@ -71,7 +71,7 @@ pg_preload
 pg_stop
 pg_start
 am_start 100 30 --config "$T/pg.yaml" --refresh 500ms
-keys 2
+focus slowq
 wait_text "pg_stat_statements is not available: $CREATE" 15
 panel_text | grep -q "shared_preload_libraries" && fail "preloaded, yet told to preload"
 no_sql_error

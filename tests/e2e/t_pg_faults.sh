@@ -8,7 +8,7 @@
 . tests/e2e/pg.sh
 pg_setup
 AM_ENV="AMCONSOLE_SELFTEST_FILE=$T/nofail" am_start 160 40 --config "$T/pg.yaml" --refresh 500ms
-keys 2
+focus slowq
 keys z
 wait_for "ok, fetched in" 15
 ok "slowq is connected"
@@ -21,7 +21,7 @@ echo "# time to error: $(echo "$t1 - $t0" | bc)s"
 screen | grep -E "stale [0-9]+s — " >/dev/null || fail "no data age with the error"
 ok "server stopped: the error and the data's age are shown"
 keys z
-keys 4
+focus sources
 keys z
 wait_for "snapshot #" 5
 a=$(screen | grep -o "snapshot #[0-9]*" | head -1)
@@ -30,7 +30,7 @@ b=$(screen | grep -o "snapshot #[0-9]*" | head -1)
 [ "$a" != "$b" ] || fail "the selftest source stopped updating ($a)"
 ok "other panels are unaffected"
 keys z
-keys 2
+focus slowq
 keys z
 pg_start
 wait_for "ok, fetched in" 20
@@ -58,7 +58,7 @@ postgres:
   conninfo: "host=127.0.0.1 port=$BPORT dbname=x user=postgres"
 YAML
 am_start 160 40 --config "$T/bh.yaml" --refresh 500ms
-keys 2
+focus slowq
 keys z
 wait_for "connecting to PostgreSQL" 5
 keys '?'

@@ -13,7 +13,7 @@ printf '/* \033[2J\033]0;pwned\007 */ SELECT 1\n' | pq >/dev/null
 tm_title_before=""
 am_start 160 40 --config "$T/pg.yaml" --refresh 500ms
 tm_title_before=$(tm display -p -t am '#{pane_title}')
-keys 2
+focus slowq
 keys z
 wait_for "pg_sleep" 15
 ok "the slow statement appears in slowq"

@@ -88,7 +88,7 @@ wait_for "invalidate pattern on authed ok: removed 50 keys" 20
 [ "$(rcli DBSIZE)" = 20 ] || fail "DBSIZE $(rcli DBSIZE), want 20"
 grep -q '"event":"end".*invalidate pattern.*"status":"ok"' "$AUDIT" || fail "no audit end line"
 ok "an invalidation over the authenticated job connection removes the 50 fleet:* keys"
-keys 1
+focus runbook
 wait_for "Procedures"
 keys Enter
 wait_for "Memory section"

@@ -6,7 +6,7 @@ use_shipped_runbooks
 am_start 100 30 --runbooks "$T/runbooks"
 wait_for "Service Startup Issues"
 wait_for "1 Runbook"
-wait_for "4 Sources"
+wait_for "Sources |"
 ok "below 160x45 one panel shows under a tab bar"
 sleep 1
 before=$(wc -c <"$T/raw")
@@ -35,9 +35,11 @@ wait_for "Service Startup Issues"
 screen | grep -q "not configured" && fail "the grid stayed at 80x24"
 ok "80x24 is back to one panel and fully drawn"
 keys Tab
-wait_for "2 Slow queries"
-keys 4
-wait_for "┌─ 4 Sources"
+wait_for "┌─ 2 "
+keys 3
+wait_for "┌─ 3 "
+focus sources
+wait_for "Sources ────"
 keys 1
 wait_for "Service Startup Issues"
 ok "Tab and digits move between panels"

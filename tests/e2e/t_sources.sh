@@ -4,7 +4,7 @@
 # file goes. Unconfigured sources say how to configure them.
 . tests/e2e/lib.sh
 AM_ENV="AMCONSOLE_SELFTEST_FILE=$T/fail" am_start 120 30 --refresh 500ms
-keys 4
+focus sources
 wait_for "selftest"
 wait_for "snapshot #"
 ok "the selftest source delivers snapshots"
