@@ -146,15 +146,17 @@ static void sources_config_rows(struct sources_panel *sp)
 		    c->kafka_bootstrap ? ROLE_NORMAL : ROLE_DIM);
 	sources_row(sp, "am", "alertmanager", c->nalertmanager_urls ? "configured" : "-", "", "",
 		    c->nalertmanager_urls
-			    ? "configured; the alerts panel arrives with its backend"
+			    ? "configured: see the Alerts panel"
 			    : "not configured: set alertmanager.urls or ALERTMANAGER_URL",
 		    c->nalertmanager_urls ? ROLE_NORMAL : ROLE_DIM);
 	sources_row(sp, "prom", "prometheus", c->prometheus_url ? "configured" : "-", "", "",
-		    c->prometheus_url ? "configured; promql steps run natively with its backend"
-				      : "not configured: set prometheus.url or PROMETHEUS_URL",
+		    c->prometheus_url
+			    ? "configured: promql steps run natively; see the Alerts panel"
+			    : "not configured: set prometheus.url or PROMETHEUS_URL",
 		    c->prometheus_url ? ROLE_NORMAL : ROLE_DIM);
 	snprintf(buf, sizeof buf, "%zu check(s)%s", c->nhealth,
-		 c->nhealth ? "" : " - not configured: add health: [{name, url}]");
+		 c->nhealth ? ": the Alerts panel's health strip"
+			    : " - not configured: add health: [{name, url}]");
 	sources_row(sp, "health", "health", c->nhealth ? "configured" : "-", "", "", buf,
 		    c->nhealth ? ROLE_NORMAL : ROLE_DIM);
 }
