@@ -462,6 +462,22 @@ static const struct prom_alert *alerts_find(const struct alerts_panel *ap, const
 	return NULL;
 }
 
+/* The guide's alerts and the runbook symptom each leads to. */
+static const char *alerts_symptom(const char *name)
+{
+	static const char *const map[][2] = {
+		{ "HighErrorRate", "Performance Degradation" },
+		{ "HighResponseTime", "Performance Degradation" },
+		{ "DatabaseConnectionsHigh", "Database Performance Issues" },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof map / sizeof map[0]; i++)
+		if (strcmp(map[i][0], name) == 0)
+			return map[i][1];
+	return NULL;
+}
+
 static void alerts_draw_details(struct alerts_panel *ap, const struct view *v, int y0)
 {
 	const struct prom_alert *a = alerts_find(ap, ap->detail_fp);
@@ -486,6 +502,12 @@ static void alerts_draw_details(struct alerts_panel *ap, const struct view *v, i
 	if (a->inhibited_by) {
 		x += draw_label(v, y, x, ROLE_DIM, "  inhibited by ");
 		draw_text(v, y, x, ROLE_NORMAL, a->inhibited_by, 80);
+	}
+	y++;
+	if (alerts_symptom(a->name) != NULL) {
+		x = draw_label(v, y, 0, ROLE_DIM, "runbook symptom ");
+		x += draw_label(v, y, x, ROLE_TITLE, alerts_symptom(a->name));
+		draw_label(v, y, x, ROLE_DIM, " (in the Runbook pane)");
 	}
 	y += 2;
 	draw_label(v, y++, 0, ROLE_HEADER, "LABELS");
