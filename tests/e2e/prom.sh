@@ -142,19 +142,28 @@ prom_start() {
 	prometheus-alertmanager --config.file="$PDIR/am.yml" --storage.path="$PDIR/am" \
 		--web.listen-address="127.0.0.1:$APORT" --cluster.listen-address= \
 		>"$PDIR/am.log" 2>&1 &
-	prometheus --config.file="$PDIR/prometheus.yml" --storage.tsdb.path="$PDIR/tsdb" \
-		--web.listen-address="127.0.0.1:$PPORT" >"$PDIR/prom.log" 2>&1 &
 	python3 "$PDIR/fake.py" "$FPORT" "$PDIR" "$AM_URL" >"$PDIR/fake.log" 2>&1 &
 	touch "$PDIR/up"
+	# The Alertmanager first: alerts Prometheus fails to deliver wait
+	# for the resend delay (made 1s here too).
+	prom_wait "$AM_URL/-/ready"
+	prometheus --config.file="$PDIR/prometheus.yml" --storage.tsdb.path="$PDIR/tsdb" \
+		--web.listen-address="127.0.0.1:$PPORT" --rules.alert.resend-delay=1s \
+		>"$PDIR/prom.log" 2>&1 &
+	prom_wait "$PROM_URL/-/ready"
+	prom_wait "$FAKE_URL/health"
+}
+
+# prom_wait URL: until it answers (any status), or fail.
+prom_wait() {
 	n=300
 	while [ "$n" -gt 0 ]; do
-		curl -sf "$AM_URL/-/ready" >/dev/null 2>&1 && curl -sf "$PROM_URL/-/ready" >/dev/null 2>&1 &&
-			curl -s "$FAKE_URL/health" >/dev/null 2>&1 && return 0
+		curl -s -o /dev/null "$1" 2>/dev/null && return 0
 		sleep 0.1
 		n=$((n - 1))
 	done
-	cat "$PDIR/am.log" "$PDIR/prom.log" | tail -20
-	fail "prometheus/alertmanager did not start"
+	tail -20 "$PDIR/am.log" "$PDIR/prom.log"
+	fail "$1 did not answer"
 }
 
 # am_pidof: the Alertmanager's pid.
