@@ -46,6 +46,10 @@ struct panel_ops {
 	void (*filter)(void *self, const char *text);
 	/* 1 while a command the panel started is still running. */
 	int (*busy)(void *self);
+	/* Optional: open the item named what (the runbook pane: a symptom or
+	 * procedure by title). 0, or -1 when there is no such item. Called
+	 * after the panel was focused, via app_open. */
+	int (*open)(void *self, const char *what);
 	/* Optional: the key bar when the panel is in a sub-mode, else NULL
 	 * to use keys. */
 	const struct keymap_entry *(*mode_keys)(void *self);

@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -433,6 +434,26 @@ static void runbook_open(struct runbook_panel *rp)
 	rp->mode = RUNBOOK_STEPS;
 	runbook_fill_steps(rp);
 	app_show_filter(rp->app, rp->steps.filter);
+}
+
+/* Open an entry by its title (case-insensitive), clearing the picker's
+ * filter so it is visible: how other panels jump here. */
+static int runbook_open_title(void *self, const char *what)
+{
+	struct runbook_panel *rp = self;
+	size_t i;
+	char id[32];
+
+	for (i = 0; rp->set != NULL && i < rp->set->nentries; i++)
+		if (strcasecmp(rp->set->entries[i].title, what) == 0)
+			break;
+	if (rp->set == NULL || i == rp->set->nentries)
+		return -1;
+	table_set_filter(&rp->picker, "");
+	snprintf(id, sizeof id, "%zu", i);
+	table_select_id(&rp->picker, id);
+	runbook_open(rp);
+	return rp->entry == (long)i ? 0 : -1;
 }
 
 /* The command text with each placeholder shown as its value (secret ones
@@ -1397,5 +1418,6 @@ const struct panel_ops runbook_panel = {
 	.click = runbook_click,
 	.filter = runbook_filter,
 	.busy = runbook_busy,
+	.open = runbook_open_title,
 	.mode_keys = runbook_mode_keys,
 };

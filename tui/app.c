@@ -792,6 +792,26 @@ static int app_panel_index(struct app *a, const char *name)
 	return -1;
 }
 
+int app_open(struct app *a, const char *panel, const char *what)
+{
+	int i = app_panel_index(a, panel);
+	struct app_panel *p;
+
+	if (i < 0 || a->panels[i].ops->open == NULL) {
+		app_message(a, ROLE_ERROR, "no %s panel to open %s in", panel, what);
+		return -1;
+	}
+	p = &a->panels[i];
+	app_set_focus(a, i);
+	a->zoom = 0;
+	a->dirty = 1;
+	if (p->ops->open(p->self, what) != 0) {
+		app_message(a, ROLE_WARN, "%s: nothing called \"%s\"", p->ops->title, what);
+		return -1;
+	}
+	return 0;
+}
+
 static int app_any_busy(struct app *a)
 {
 	int i;

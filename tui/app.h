@@ -45,6 +45,11 @@ void app_prompt(struct app *a, const char *label, const char *initial, int secre
  * brought another list with its own filter. */
 void app_show_filter(struct app *a, const char *text);
 
+/* Focus the panel named panel and open its item what (e.g. "runbook",
+ * "Performance Degradation"): 0, or -1 (with a message) when either is
+ * unknown. For jumps between panels, such as an alert to its symptom. */
+int app_open(struct app *a, const char *panel, const char *what);
+
 /* Copy text to the clipboard (OSC 52) and say so. */
 void app_copy(struct app *a, const char *text);
 
