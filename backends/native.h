@@ -26,6 +26,14 @@ struct native_ops {
 	 * + err. UI thread; never blocks on the network. */
 	void *(*start)(const struct config *c, const char *text, double timeout, int wake_fd,
 		       char *err, size_t errlen);
+	/* Optional, for sources with several instances (Redis): the names
+	 * of the configured targets, up to max, into names (pointers into
+	 * c); returns how many there are. */
+	size_t (*targets)(const struct config *c, const char **names, size_t max);
+	/* Optional: as start, against the target named target (one of
+	 * targets'; NULL means the first). */
+	void *(*start_on)(const struct config *c, const char *target, const char *text,
+			  double timeout, int wake_fd, char *err, size_t errlen);
 	/* As exec_poll: copy the status, move new output (already formatted
 	 * as text: tables, replies) into out; 1 when something changed. */
 	int (*poll)(void *job, struct exec_status *st, struct strbuf *out);

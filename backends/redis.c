@@ -1303,23 +1303,43 @@ done:
 	return NULL;
 }
 
-static void *redis_native_start(const struct config *c, const char *text, double timeout,
-				int wake_fd, char *err, size_t errlen)
+static size_t redis_native_targets(const struct config *c, const char **names, size_t max)
+{
+	size_t i;
+
+	for (i = 0; i < c->nredis && i < max; i++)
+		names[i] = c->redis[i].name ? c->redis[i].name : "redis";
+	return c->nredis;
+}
+
+static void *redis_native_start_on(const struct config *c, const char *target, const char *text,
+				   double timeout, int wake_fd, char *err, size_t errlen)
 {
 	struct redis_native_job *j;
+	const struct config_redis *in;
 	sigset_t all, old;
+	size_t k = 0;
 	int rc;
 
 	if (c->nredis == 0) {
 		redis_native_ready(c, err, errlen);
 		return NULL;
 	}
+	if (target != NULL) {
+		for (k = 0; k < c->nredis; k++)
+			if (c->redis[k].name != NULL && strcmp(c->redis[k].name, target) == 0)
+				break;
+		if (k == c->nredis) {
+			snprintf(err, errlen, "no Redis instance named \"%s\"", target);
+			return NULL;
+		}
+	}
+	in = &c->redis[k];
 	j = xcalloc(1, sizeof *j);
-	j->cfg.name = xstrdup(c->redis[0].name ? c->redis[0].name : "redis");
-	j->cfg.url = xstrdup(c->redis[0].url ? c->redis[0].url : "");
-	j->cfg.password_file =
-		c->redis[0].password_file ? xstrdup(c->redis[0].password_file) : NULL;
-	j->cfg.password_env = c->redis[0].password_env ? xstrdup(c->redis[0].password_env) : NULL;
+	j->cfg.name = xstrdup(in->name ? in->name : "redis");
+	j->cfg.url = xstrdup(in->url ? in->url : "");
+	j->cfg.password_file = in->password_file ? xstrdup(in->password_file) : NULL;
+	j->cfg.password_env = in->password_env ? xstrdup(in->password_env) : NULL;
 	j->text = xstrdup(text);
 	j->timeout = timeout > 0 ? timeout : 30;
 	j->wake_fd = wake_fd;
@@ -1344,6 +1364,12 @@ static void *redis_native_start(const struct config *c, const char *text, double
 		return NULL;
 	}
 	return j;
+}
+
+static void *redis_native_start(const struct config *c, const char *text, double timeout,
+				int wake_fd, char *err, size_t errlen)
+{
+	return redis_native_start_on(c, NULL, text, timeout, wake_fd, err, errlen);
 }
 
 static int redis_native_poll(void *job, struct exec_status *st, struct strbuf *out)
@@ -1398,6 +1424,8 @@ const struct native_ops redis_native = {
 	.name = "Redis",
 	.ready = redis_native_ready,
 	.start = redis_native_start,
+	.targets = redis_native_targets,
+	.start_on = redis_native_start_on,
 	.poll = redis_native_poll,
 	.stop = redis_native_stop,
 	.free = redis_native_free,

@@ -123,6 +123,7 @@ struct runbook_pending {
 	char *resolved; /* for display and audit */
 	char *target;
 	const char *retry; /* why the last value was refused, or NULL */
+	char *on;          /* the native step's chosen instance, or NULL */
 };
 
 struct runbook_panel {
@@ -355,6 +356,7 @@ static void runbook_pending_clear(struct runbook_pending *p)
 	free(p->script);
 	free(p->resolved);
 	free(p->target);
+	free(p->on);
 	safety_verdict_free(&p->verdict);
 	memset(p, 0, sizeof *p);
 }
@@ -526,6 +528,14 @@ static void runbook_prepared(struct runbook_panel *rp)
 	}
 	p->script = runbook_step_script(s);
 	p->resolved = runbook_resolve_display(s, p->values);
+	if (p->on != NULL) {
+		/* Say where a native step runs: in the dialog, the audit
+		 * log and the transcript. */
+		char *r = xasprintf("%s\n(on %s)", p->resolved, p->on);
+
+		free(p->resolved);
+		p->resolved = r;
+	}
 	if (p->verdict.target != NULL) {
 		char *t = p->verdict.target;
 
@@ -623,6 +633,63 @@ static void runbook_ask_next(struct runbook_panel *rp)
 	app_prompt(rp->app, label, "", ph->secret, runbook_got_value, rp);
 }
 
+static int runbook_ask_target(struct runbook_panel *rp);
+
+static void runbook_got_target(void *ctx, const char *value)
+{
+	struct runbook_panel *rp = ctx;
+	struct runbook_pending *p = &rp->pend;
+	const struct native_ops *ops = native_find(p->copy.kind);
+	const char *names[64];
+	size_t n = ops->targets(app_config(rp->app), names, 64), k;
+
+	if (value == NULL) {
+		app_message(rp->app, ROLE_WARN, "cancelled: nothing was run");
+		rp->st[p->step].status = RUNBOOK_CANCELLED;
+		runbook_pending_clear(p);
+		runbook_fill_steps(rp);
+		return;
+	}
+	for (k = 0; k < n && k < 64; k++)
+		if (strcmp(names[k], value) == 0)
+			break;
+	if (k == n || k == 64) {
+		p->retry = "no such instance";
+		runbook_ask_target(rp);
+		return;
+	}
+	p->retry = NULL;
+	p->on = xstrdup(value);
+	runbook_ask_next(rp);
+}
+
+/* A native step whose source has several instances runs on the one the
+ * operator names. Returns 1 when it asked (the answer continues the run). */
+static int runbook_ask_target(struct runbook_panel *rp)
+{
+	struct runbook_pending *p = &rp->pend;
+	const struct native_ops *ops = native_find(p->copy.kind);
+	const char *names[64];
+	struct strbuf label = { 0 };
+	size_t n, k;
+
+	if (p->copy.kind == STEP_SHELL || ops == NULL || ops->targets == NULL ||
+	    ops->start_on == NULL)
+		return 0;
+	n = ops->targets(app_config(rp->app), names, 64);
+	if (n < 2)
+		return 0;
+	if (p->retry != NULL)
+		strbuf_printf(&label, "%s; ", p->retry);
+	strbuf_puts(&label, "run on which instance (");
+	for (k = 0; k < n && k < 64; k++)
+		strbuf_printf(&label, "%s%s", k ? ", " : "", names[k]);
+	strbuf_puts(&label, "): ");
+	app_prompt(rp->app, label.buf, names[0], 0, runbook_got_target, rp);
+	strbuf_free(&label);
+	return 1;
+}
+
 static void runbook_prepare(struct runbook_panel *rp, size_t i, const char *edited)
 {
 	const struct step *s = runbook_step(rp, i);
@@ -699,6 +766,8 @@ static void runbook_prepare(struct runbook_panel *rp, size_t i, const char *edit
 	}
 	p->values = xcalloc(s->nplaceholders ? s->nplaceholders : 1, sizeof *p->values);
 	p->next = 0;
+	if (runbook_ask_target(rp))
+		return;
 	runbook_ask_next(rp);
 }
 
@@ -748,8 +817,13 @@ static void runbook_start(struct runbook_panel *rp)
 		rp->job = exec_start(&spec, app_wake_fd(rp->app), err, sizeof err);
 	} else {
 		rp->job_ops = native_find(p->copy.kind);
-		rp->job = rp->job_ops->start(app_config(rp->app), p->copy.command, timeout,
-					     app_wake_fd(rp->app), err, sizeof err);
+		if (p->on != NULL)
+			rp->job = rp->job_ops->start_on(app_config(rp->app), p->on, p->copy.command,
+							timeout, app_wake_fd(rp->app), err,
+							sizeof err);
+		else
+			rp->job = rp->job_ops->start(app_config(rp->app), p->copy.command, timeout,
+						     app_wake_fd(rp->app), err, sizeof err);
 	}
 	if (rp->job == NULL) {
 		ss->status = RUNBOOK_FAILED;

@@ -1,0 +1,48 @@
+# t_redis_instance.sh - with several Redis instances configured, a native
+# `redis` step asks which one to run on (the first offered), refuses an
+# unknown name, and runs on the chosen one; the dialog, audit line and
+# transcript say where it ran.
+. tests/e2e/lib.sh
+. tests/e2e/redis.sh
+redis_start
+rcli SET fleet:1 a >/dev/null
+rcli SET fleet:2 b >/dev/null
+rcli SET fleet:3 c >/dev/null
+rcli -n 3 SET other:1 x >/dev/null
+rcli -n 3 SET other:2 y >/dev/null
+cp tests/fixtures/redis/steps.md "$T/runbooks/"
+cat >"$T/config.yaml" <<YAML
+redis:
+  instances:
+    - {name: main, url: "redis://127.0.0.1:$RPORT/0"}
+    - {name: other, url: "redis://127.0.0.1:$RPORT/3"}
+YAML
+am_start 140 40 --config "$T/config.yaml" --runbooks "$T/runbooks"
+wait_for "Procedures"
+keys Enter
+wait_for "Count the keys"
+keys j
+keys Enter
+wait_for "run on which instance (main, other)"
+keys C-u
+type_text "nosuch"
+keys Enter
+wait_for "no such instance"
+keys C-u
+type_text "other"
+keys Enter
+wait_for "(integer) 2" 20
+ok "the step runs on the instance the operator names (db 3 has 2 keys)"
+keys Enter
+wait_for "run on which instance"
+keys Enter
+wait_for "(integer) 3" 20
+ok "the first instance is offered by default (db 0 has 3 keys)"
+python3 - "$AUDIT" <<'PY' || fail "audit lacks the instance"
+import json, sys
+runs = [json.loads(l) for l in open(sys.argv[1]) if '"event":"run"' in l]
+assert any('(on other)' in r.get('command', '') for r in runs), runs
+PY
+ok "the audit line says which instance the step ran on"
+keys q
+wait_dead
