@@ -958,6 +958,8 @@ struct runbook_annot {
 	double timeout; /* < 0 unset */
 	char *target;
 	char *confirm_text;
+	char **alerts; /* alerts=NAME,... : the entry's alert names */
+	size_t nalerts;
 	char **errors;
 	size_t nerrors;
 };
@@ -975,6 +977,9 @@ static void runbook_annot_free(struct runbook_annot *a)
 
 	free(a->target);
 	free(a->confirm_text);
+	for (i = 0; i < a->nalerts; i++)
+		free(a->alerts[i]);
+	free(a->alerts);
 	for (i = 0; i < a->nerrors; i++)
 		free(a->errors[i]);
 	free(a->errors);
@@ -1016,6 +1021,31 @@ static int runbook_annot_bool(const char *v, int dflt)
 	return 1;
 }
 
+/* alerts=NAME[,NAME...]: alert names are Prometheus label values, kept
+ * as written; spaces around commas (in a quoted list) are dropped. */
+static void runbook_annot_alerts(struct runbook_annot *a, const char *val)
+{
+	const char *p = val != NULL ? val : "";
+	size_t before = a->nalerts;
+
+	while (*p != '\0') {
+		const char *e = strchr(p, ',');
+		size_t n = e != NULL ? (size_t)(e - p) : strlen(p);
+		char *name = runbook_trim_dup(p, n);
+
+		if (*name != '\0')
+			runbook_push_str(&a->alerts, &a->nalerts, name);
+		else
+			free(name);
+		p += n;
+		if (*p == ',')
+			p++;
+	}
+	if (a->nalerts == before)
+		runbook_push_str(&a->errors, &a->nerrors,
+				 xstrdup("amconsole annotation: alerts= needs alert names"));
+}
+
 static void runbook_annot_key(struct runbook_annot *a, const char *key, const char *val)
 {
 	if (strcmp(key, "read-only") == 0 || strcmp(key, "readonly") == 0) {
@@ -1040,6 +1070,8 @@ static void runbook_annot_key(struct runbook_annot *a, const char *key, const ch
 		}
 	} else if (strcmp(key, "interactive") == 0) {
 		a->interactive = runbook_annot_bool(val, 1);
+	} else if (strcmp(key, "alerts") == 0 || strcmp(key, "alert") == 0) {
+		runbook_annot_alerts(a, val);
 	} else if (strcmp(key, "timeout") == 0) {
 		double d;
 
@@ -1056,6 +1088,7 @@ static void runbook_annot_key(struct runbook_annot *a, const char *key, const ch
 }
 
 /* Parse the text after "amconsole:" (s[0..n)). */
+
 static void runbook_annot_parse(struct runbook_annot *a, const char *s, size_t n)
 {
 	size_t i = 0;
@@ -1090,6 +1123,11 @@ static void runbook_annot_parse(struct runbook_annot *a, const char *s, size_t n
 			} else if (strcmp(key, "confirm") == 0) {
 				val = runbook_trim_dup(s + i, n - i);
 				i = n;
+			} else if (strcmp(key, "alerts") == 0 || strcmp(key, "alert") == 0) {
+				vs = i;
+				while (i < n && !isspace((unsigned char)s[i]))
+					i++;
+				val = xstrndup(s + vs, i - vs);
 			} else {
 				vs = i;
 				while (i < n && !isspace((unsigned char)s[i]) && s[i] != ',')
@@ -1168,6 +1206,9 @@ static void runbook_entry_free(struct runbook_entry *e)
 		runbook_step_free(&e->steps[i]);
 	free(e->steps);
 	free(e->text);
+	for (i = 0; i < e->nalerts; i++)
+		free(e->alerts[i]);
+	free(e->alerts);
 }
 
 void runbook_set_free(struct runbook_set *set)
@@ -1260,6 +1301,8 @@ struct runbook_scope {
 	char *caption;
 	struct runbook_annot pending;
 	int has_pending;
+	char **alerts; /* alerts= seen before a lazy entry exists */
+	size_t nalerts;
 };
 
 struct runbook_build {
@@ -1808,6 +1851,10 @@ static void runbook_code_block(struct runbook_build *b, struct runbook_scope *sc
 		if (runbook_new_entry(b, ENTRY_PROCEDURE, sc->title, sc->line) == NULL)
 			return;
 		sc->entry = (long)b->n - 1;
+		b->entries[sc->entry].alerts = sc->alerts;
+		b->entries[sc->entry].nalerts = sc->nalerts;
+		sc->alerts = NULL;
+		sc->nalerts = 0;
 	}
 	if (lit == NULL)
 		lit = "";
@@ -1889,6 +1936,26 @@ static void runbook_item(struct runbook_build *b, struct runbook_scope *sc, cmar
 	runbook_push_str(&e->symptoms, &e->nsymptoms, t);
 }
 
+/* Record an annotation's alert names on the scope's entry (or keep them
+ * for the entry a lazy scope creates at its first runnable block). */
+static void runbook_scope_alerts(struct runbook_build *b, struct runbook_scope *sc,
+				 const struct runbook_annot *a)
+{
+	char ***arr = &sc->alerts;
+	size_t *n = &sc->nalerts, i, j;
+
+	if (sc->entry >= 0) {
+		arr = &b->entries[sc->entry].alerts;
+		n = &b->entries[sc->entry].nalerts;
+	}
+	for (i = 0; i < a->nalerts; i++) {
+		for (j = 0; j < *n && strcmp((*arr)[j], a->alerts[i]) != 0; j++)
+			;
+		if (j == *n)
+			runbook_push_str(arr, n, xstrdup(a->alerts[i]));
+	}
+}
+
 /* Visit one top-level block that is not a section heading. */
 static void runbook_visit(struct runbook_build *b, struct runbook_scope *sc, cmark_node *root)
 {
@@ -1912,6 +1979,7 @@ static void runbook_visit(struct runbook_build *b, struct runbook_scope *sc, cma
 
 			runbook_annot_init(&a);
 			if (runbook_annot_html(&a, cmark_node_get_literal(n))) {
+				runbook_scope_alerts(b, sc, &a);
 				if (!sc->has_pending)
 					runbook_annot_init(&sc->pending);
 				runbook_annot_merge(&sc->pending, &a);
@@ -1974,6 +2042,11 @@ static void runbook_scope_close(struct runbook_build *b, struct runbook_scope *s
 		free(sc->stack[i].text);
 	free(sc->caption);
 	free(sc->title);
+	for (i = 0; i < (int)sc->nalerts; i++)
+		free(sc->alerts[i]);
+	free(sc->alerts);
+	sc->alerts = NULL;
+	sc->nalerts = 0;
 	runbook_scope_clear_pending(sc);
 	sc->active = 0;
 }
@@ -2236,6 +2309,22 @@ int runbook_entry_matches(const struct runbook_entry *e, const char *filter)
 	}
 }
 
+const struct runbook_entry *runbook_for_alert(const struct runbook_set *set, const char *name)
+{
+	size_t i, j;
+
+	for (i = 0; set != NULL && name != NULL && i < set->nentries; i++) {
+		const struct runbook_entry *e = &set->entries[i];
+
+		if (e->type == ENTRY_REFERENCE)
+			continue;
+		for (j = 0; j < e->nalerts; j++)
+			if (strcmp(e->alerts[j], name) == 0)
+				return e;
+	}
+	return NULL;
+}
+
 char *runbook_dump_json(const struct runbook_set *set)
 {
 	cJSON *root = cJSON_CreateObject();
@@ -2257,6 +2346,9 @@ char *runbook_dump_json(const struct runbook_set *set)
 		syms = cJSON_AddArrayToObject(je, "symptoms");
 		for (j = 0; j < e->nsymptoms; j++)
 			cJSON_AddItemToArray(syms, cJSON_CreateString(e->symptoms[j]));
+		syms = cJSON_AddArrayToObject(je, "alerts");
+		for (j = 0; j < e->nalerts; j++)
+			cJSON_AddItemToArray(syms, cJSON_CreateString(e->alerts[j]));
 		steps = cJSON_AddArrayToObject(je, "steps");
 		for (j = 0; j < e->nsteps; j++) {
 			const struct step *st = &e->steps[j];

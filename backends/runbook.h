@@ -21,7 +21,9 @@
  *  - an HTML comment "<!-- amconsole: KEY[=VALUE] ... -->" before a code
  *    block, or a "# amconsole: ..." comment line in a chunk, overrides
  *    classification: read-only, changing, destructive, target=NAME,
- *    confirm (a confirmation note exists), interactive, timeout=DURATION.
+ *    confirm (a confirmation note exists), interactive, timeout=DURATION;
+ *    alerts=NAME[,NAME...] under a symptom or procedure heading names the
+ *    Prometheus alerts that lead to that entry.
  */
 #ifndef AM_RUNBOOK_H
 #define AM_RUNBOOK_H
@@ -73,7 +75,9 @@ struct runbook_entry {
 	size_t nsymptoms;
 	struct step *steps;
 	size_t nsteps;
-	char *text; /* reference text (plain, formatted lines), or NULL */
+	char *text;    /* reference text (plain, formatted lines), or NULL */
+	char **alerts; /* alert names from an alerts= annotation under the heading */
+	size_t nalerts;
 };
 
 struct runbook_set {
@@ -96,6 +100,10 @@ void runbook_set_free(struct runbook_set *set);
 /* The JSON of --dump-runbook for set (symptoms and procedures only);
  * caller frees. */
 char *runbook_dump_json(const struct runbook_set *set);
+
+/* The first symptom or procedure of set whose alerts list holds name
+ * (exact), or NULL. */
+const struct runbook_entry *runbook_for_alert(const struct runbook_set *set, const char *name);
 
 /* 1 if entry matches the filter words (case-insensitive, every word must
  * appear in the title or a symptom bullet); an empty filter matches. */

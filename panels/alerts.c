@@ -3,7 +3,10 @@
  * Prometheus) says is firing, sorted by severity then age, with the
  * health strip of the `health` endpoints and the HTTP sources on its top
  * line. Enter shows an alert's labels and annotations (external text:
- * the draw helpers sanitise it); s silences the selected alert (matchers
+ * the draw helpers sanitise it); b (or Enter in the details) opens the
+ * alert's runbook symptom: the entry whose alerts= annotation names it,
+ * else the one its runbook_url names (last path segment or fragment, as
+ * a slug of the title), else the URL is only shown; s silences the selected alert (matchers
  * pre-filled from its labels and editable, a duration, a required
  * comment, a confirmation, the audit log before and after; refused in
  * --read-only); S lists the silences with their expiry countdowns and
@@ -12,6 +15,7 @@
  * takes their snapshots and never touches the network. Selection is kept
  * by fingerprint (alerts) and id (silences).
  */
+#include <ctype.h>
 #include <curses.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -34,11 +38,15 @@ enum alerts_action {
 	ALERTS_HEALTH,
 	ALERTS_REFRESH,
 	ALERTS_BACK,
+	ALERTS_RUNBOOK,
 };
 
 static const struct keymap_entry alerts_keys[] = {
 	{ '\r', KEY_ENTER, "Enter", "Details",
 	  "all labels and annotations of the selected alert (or the health check)", ALERTS_DETAIL },
+	{ 'b', 0, "b", "Runbook",
+	  "open the alert's runbook symptom (alerts= in the runbook, or its runbook_url)",
+	  ALERTS_RUNBOOK },
 	{ 's', 0, "s", "Silence",
 	  "silence the selected alert: matchers from its labels, duration, comment; confirmed",
 	  ALERTS_SILENCE },
@@ -462,25 +470,104 @@ static const struct prom_alert *alerts_find(const struct alerts_panel *ap, const
 	return NULL;
 }
 
-/* The guide's alerts and the runbook symptom each leads to. */
-static const char *alerts_symptom(const char *name)
+static const char *alerts_annotation(const struct prom_alert *a, const char *name)
 {
-	static const char *const map[][2] = {
-		{ "HighErrorRate", "Performance Degradation" },
-		{ "HighResponseTime", "Performance Degradation" },
-		{ "DatabaseConnectionsHigh", "Database Performance Issues" },
-	};
 	size_t i;
 
-	for (i = 0; i < sizeof map / sizeof map[0]; i++)
-		if (strcmp(map[i][0], name) == 0)
-			return map[i][1];
+	for (i = 0; i < a->nannotations; i++)
+		if (strcmp(a->annotations[i].name, name) == 0)
+			return a->annotations[i].value;
 	return NULL;
+}
+
+/* 1 if url's fragment, else its last path segment (without an
+ * extension), is title as a slug: "performance-degradation". */
+static int alerts_url_names(const char *url, const char *title)
+{
+	const char *s = strchr(url, '#'), *e;
+	const char *t = title;
+
+	if (s != NULL && s[1] != '\0') {
+		s++;
+		e = s + strlen(s);
+	} else {
+		e = s != NULL ? s : url + strcspn(url, "?");
+		while (e > url && e[-1] == '/')
+			e--;
+		for (s = e; s > url && s[-1] != '/';)
+			s--;
+		if (memchr(s, '.', (size_t)(e - s)) != NULL)
+			e = memchr(s, '.', (size_t)(e - s));
+	}
+	if (s == e)
+		return 0;
+	/* Walk both: runs of non-alphanumerics in the title match one '-'
+	 * (or '_') in the URL; letters compare case-insensitively. */
+	while (*t != '\0' && s < e) {
+		if (isalnum((unsigned char)*t)) {
+			if (tolower((unsigned char)*t) != tolower((unsigned char)*s))
+				return 0;
+			t++;
+			s++;
+		} else {
+			while (*t != '\0' && !isalnum((unsigned char)*t))
+				t++;
+			if (*t == '\0')
+				break;
+			if (*s != '-' && *s != '_')
+				return 0;
+			s++;
+		}
+	}
+	while (*t != '\0' && !isalnum((unsigned char)*t))
+		t++;
+	return *t == '\0' && s == e;
+}
+
+/* The runbook entry the alert leads to: the first whose alerts= names
+ * it, else the first symptom or procedure its runbook_url names; NULL
+ * when neither. */
+static const struct runbook_entry *alerts_runbook_entry(const struct alerts_panel *ap,
+							const struct prom_alert *a)
+{
+	const struct runbook_set *set = app_runbooks(ap->app);
+	const struct runbook_entry *e = runbook_for_alert(set, a->name);
+	const char *url = alerts_annotation(a, "runbook_url");
+	size_t i;
+
+	if (e != NULL || url == NULL || set == NULL)
+		return e;
+	for (i = 0; i < set->nentries; i++)
+		if (set->entries[i].type != ENTRY_REFERENCE &&
+		    alerts_url_names(url, set->entries[i].title))
+			return &set->entries[i];
+	return NULL;
+}
+
+/* Open the alert's symptom in the runbook pane, or say why not. */
+static void alerts_open_runbook(struct alerts_panel *ap, const struct prom_alert *a)
+{
+	const struct runbook_entry *e = alerts_runbook_entry(ap, a);
+	const char *url = alerts_annotation(a, "runbook_url");
+
+	if (e != NULL) {
+		app_open(ap->app, "runbook", e->title);
+		return;
+	}
+	if (url != NULL)
+		app_message(ap->app, ROLE_NORMAL, "%s: no runbook symptom; runbook_url %s", a->name,
+			    url);
+	else
+		app_message(ap->app, ROLE_NORMAL,
+			    "%s: no runbook symptom names it (add <!-- amconsole: alerts=%s --> "
+			    "under one)",
+			    a->name, a->name);
 }
 
 static void alerts_draw_details(struct alerts_panel *ap, const struct view *v, int y0)
 {
 	const struct prom_alert *a = alerts_find(ap, ap->detail_fp);
+	const struct runbook_entry *e;
 	int y = y0 - ap->detail_top, x;
 	size_t i;
 
@@ -504,10 +591,15 @@ static void alerts_draw_details(struct alerts_panel *ap, const struct view *v, i
 		draw_text(v, y, x, ROLE_NORMAL, a->inhibited_by, 80);
 	}
 	y++;
-	if (alerts_symptom(a->name) != NULL) {
+	e = alerts_runbook_entry(ap, a);
+	if (e != NULL) {
 		x = draw_label(v, y, 0, ROLE_DIM, "runbook symptom ");
-		x += draw_label(v, y, x, ROLE_TITLE, alerts_symptom(a->name));
-		draw_label(v, y, x, ROLE_DIM, " (in the Runbook pane)");
+		x += draw_text(v, y, x, ROLE_TITLE, e->title, 80);
+		draw_label(v, y, x, ROLE_DIM, " (Enter or b opens it in the Runbook pane)");
+	} else if (alerts_annotation(a, "runbook_url") != NULL) {
+		x = draw_label(v, y, 0, ROLE_DIM, "runbook ");
+		x += draw_text(v, y, x, ROLE_NORMAL, alerts_annotation(a, "runbook_url"), 120);
+		draw_label(v, y, x, ROLE_DIM, " (no symptom of the loaded runbooks)");
 	}
 	y += 2;
 	draw_label(v, y++, 0, ROLE_HEADER, "LABELS");
@@ -793,7 +885,9 @@ static int alerts_action(void *self, int action)
 	}
 	switch (action) {
 	case ALERTS_DETAIL:
-		if (ap->mode == ALERTS_HEALTH_LIST || ap->mode != ALERTS_LIST)
+		if (ap->mode == ALERTS_DETAILS && (a = alerts_find(ap, ap->detail_fp)) != NULL)
+			alerts_open_runbook(ap, a);
+		if (ap->mode != ALERTS_LIST)
 			return 1;
 		row = table_selected(&ap->list);
 		if (row == NULL)
@@ -802,6 +896,18 @@ static int alerts_action(void *self, int action)
 		ap->detail_fp = xstrdup(row->id);
 		ap->detail_top = 0;
 		ap->mode = ALERTS_DETAILS;
+		return 1;
+	case ALERTS_RUNBOOK:
+		if (ap->mode == ALERTS_DETAILS)
+			a = alerts_find(ap, ap->detail_fp);
+		else if (ap->mode == ALERTS_LIST)
+			a = (row = table_selected(&ap->list)) ? alerts_find(ap, row->id) : NULL;
+		else
+			a = NULL;
+		if (a == NULL)
+			app_message(ap->app, ROLE_NORMAL, "select an alert first");
+		else
+			alerts_open_runbook(ap, a);
 		return 1;
 	case ALERTS_SUPPRESSED:
 		ap->show_suppressed = !ap->show_suppressed;

@@ -1,7 +1,8 @@
 # prom.sh - a real Prometheus and Alertmanager for the alerts tests,
 # sourced after lib.sh. Debian's prometheus scrapes itself every second
 # and evaluates $PDIR/rules.yml every second: rules that always fire
-# (for: 0s) with severities critical, warning and info, one whose
+# (for: 0s) with severities critical, warning and info, HighErrorRate
+# (critical, leading to the runbook's "Performance Degradation"), one whose
 # annotations hold escape sequences and \r, and the guide's alert rules
 # adapted to metrics Prometheus exports itself. It sends to a
 # prometheus-alertmanager (clustering off). Both run on free loopback
@@ -54,6 +55,11 @@ groups:
     annotations:
       summary: "always firing (critical)"
       runbook_url: "https://runbooks.example/performance-degradation"
+  - alert: HighErrorRate
+    expr: vector(1)
+    for: 0s
+    labels: {severity: critical, service: api-gateway}
+    annotations: {summary: "always firing: the guide's HighErrorRate, for the runbook jump"}
   - alert: AlwaysInfo
     expr: vector(1) > 0
     for: 0s

@@ -8,10 +8,12 @@
 . tests/e2e/lib.sh
 . tests/e2e/prom.sh
 prom_start
-wait_alerts 4
+wait_alerts 5
 AM_ENV="USER=e2e-operator ALERTMANAGER_URL=$AM_URL" am_start 200 40 --refresh 500ms
 goto_alerts
 wait_for "AlwaysWarning" 20
+# Past the two critical rows (AlwaysCritical and HighErrorRate).
+keys j
 keys j
 keys s
 wait_for 'alertname="AlwaysWarning"' 5

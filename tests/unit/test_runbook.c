@@ -832,6 +832,81 @@ static void test_runbook_hostile(void **state)
 	runbook_set_free(&set);
 }
 
+/* alerts=NAME[,NAME...] under a heading: the entry's alert names, for
+ * symptoms and for procedures (created lazily at their first block), a
+ * quoted list with spaces, no duplicates; not a step warning; an empty
+ * list is one; the shipped guide maps the guide's alerts. */
+static void test_runbook_alerts(void **state)
+{
+	static const char md[] = "# Guide\n\n"
+				 "## Slow API\n"
+				 "<!-- amconsole: alerts=HighErrorRate,HighResponseTime -->\n\n"
+				 "### Symptoms\n- slow\n\n"
+				 "### Diagnostic Steps\n```bash\nkubectl get pods\n```\n\n"
+				 "## Restart\n\n"
+				 "<!-- amconsole: alerts=\"PodCrashLooping, HighErrorRate\" "
+				 "alert=PodCrashLooping -->\n\n"
+				 "Some words first.\n\n"
+				 "```bash\n# Restart it\nkubectl rollout restart deploy/x\n```\n\n"
+				 "## Notes\n\n<!-- amconsole: alerts=Ignored -->\n\nJust text.\n\n"
+				 "## Empty\n\n<!-- amconsole: alerts= -->\n```bash\nuptime\n```\n";
+	struct runbook_set set = { 0 };
+	const struct runbook_entry *e;
+	char err[256], *json;
+	cJSON *root, *arr;
+
+	(void)state;
+	assert_int_equal(runbook_parse(&set, "a.md", md, strlen(md), err, sizeof(err)), 0);
+	e = test_runbook_find(&set, "Slow API");
+	assert_int_equal(e->type, ENTRY_SYMPTOM);
+	assert_int_equal(e->nalerts, 2);
+	assert_string_equal(e->alerts[0], "HighErrorRate");
+	assert_string_equal(e->alerts[1], "HighResponseTime");
+	assert_int_equal(e->nsteps, 1);
+	assert_int_equal(e->steps[0].nwarnings, 0);
+	e = test_runbook_find(&set, "Restart");
+	assert_int_equal(e->type, ENTRY_PROCEDURE);
+	assert_int_equal(e->nalerts, 2);
+	assert_string_equal(e->alerts[0], "PodCrashLooping");
+	assert_string_equal(e->alerts[1], "HighErrorRate");
+	assert_int_equal(e->steps[0].nwarnings, 0);
+	e = test_runbook_find(&set, "Notes");
+	assert_int_equal(e->type, ENTRY_REFERENCE);
+	e = test_runbook_find(&set, "Empty");
+	assert_int_equal(e->nalerts, 0);
+	assert_int_equal(e->steps[0].nwarnings, 1);
+	assert_non_null(strstr(e->steps[0].warnings[0], "alerts="));
+
+	/* The first entry naming the alert wins; references never match. */
+	assert_string_equal(runbook_for_alert(&set, "HighErrorRate")->title, "Slow API");
+	assert_string_equal(runbook_for_alert(&set, "PodCrashLooping")->title, "Restart");
+	assert_null(runbook_for_alert(&set, "Ignored"));
+	assert_null(runbook_for_alert(&set, "higherrorrate"));
+	assert_null(runbook_for_alert(&set, NULL));
+	assert_null(runbook_for_alert(NULL, "HighErrorRate"));
+
+	json = runbook_dump_json(&set);
+	root = cJSON_Parse(json);
+	assert_non_null(root);
+	arr = cJSON_GetObjectItem(cJSON_GetArrayItem(cJSON_GetObjectItem(root, "runbooks"), 0),
+				  "alerts");
+	assert_int_equal(cJSON_GetArraySize(arr), 2);
+	assert_string_equal(cJSON_GetArrayItem(arr, 1)->valuestring, "HighResponseTime");
+	cJSON_Delete(root);
+	free(json);
+	runbook_set_free(&set);
+
+	/* The shipped runbook: the guide's alerts lead to their symptoms. */
+	test_runbook_load(&set, SHIPPED);
+	assert_string_equal(runbook_for_alert(&set, "HighErrorRate")->title,
+			    "Performance Degradation");
+	assert_string_equal(runbook_for_alert(&set, "HighResponseTime")->title,
+			    "Performance Degradation");
+	assert_string_equal(runbook_for_alert(&set, "DatabaseConnectionsHigh")->title,
+			    "Database Performance Issues");
+	runbook_set_free(&set);
+}
+
 static void test_runbook_names(void **state)
 {
 	(void)state;
@@ -864,6 +939,7 @@ int main(void)
 		cmocka_unit_test(test_runbook_dump_json),
 		cmocka_unit_test(test_runbook_files),
 		cmocka_unit_test(test_runbook_hostile),
+		cmocka_unit_test(test_runbook_alerts),
 		cmocka_unit_test(test_runbook_names),
 	};
 
