@@ -49,6 +49,7 @@ BACKEND_SRCS = \
 	backends/redis.c \
 	backends/kafka.c \
 	backends/prom.c \
+	backends/health.c \
 	backends/exec.c \
 	backends/runbook.c \
 	backends/safety.c \

@@ -9,6 +9,7 @@
  * Alertmanager. Bearer tokens come from ALERTMANAGER_TOKEN(_FILE) and
  * PROMETHEUS_TOKEN(_FILE), basic auth from the URL's user:password, a CA
  * file from AMCONSOLE_CA_FILE; none of them is logged or published.
+ * The health poller adds the data backends' pings (backends/health.c).
  * libcurl is initialised once (pthread_once) and never cleaned up.
  */
 #include "prom.h"
@@ -27,6 +28,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "health.h"
 #include "runbook.h"
 #include "tui/redact.h"
 
@@ -1113,7 +1115,8 @@ static void prom_check_one(struct prom_check *k, const char *name, const char *u
 static void prom_poll_health(struct prom_state *st, struct prom_snap *s)
 {
 	const struct config *c = st->arg.cfg;
-	size_t i, n = c->nhealth + c->nalertmanager_urls + (c->prometheus_url ? 1 : 0);
+	size_t i, n = c->nhealth + c->nalertmanager_urls + (c->prometheus_url ? 1 : 0) +
+		      health_count(c);
 
 	s->checks = n ? xcalloc(n, sizeof *s->checks) : NULL;
 	for (i = 0; i < c->nhealth; i++)
@@ -1143,6 +1146,7 @@ static void prom_poll_health(struct prom_state *st, struct prom_snap *s)
 		free(url);
 		free(base);
 	}
+	s->nchecks += health_ping_all(c, st->arg.timeout, s->checks + s->nchecks);
 }
 
 static int prom_poll(void *state, void **snap, char *err, size_t errlen)

@@ -626,6 +626,30 @@ static redisContext *redis_connect(const struct config_redis *cfg, double timeou
 	return c;
 }
 
+int redis_ping(const struct config_redis *cfg, double timeout, double *ms, char *err, size_t errlen)
+{
+	double t0 = util_now();
+	redisContext *c = redis_connect(cfg, timeout, NULL, err, errlen);
+	redisReply *r;
+	int rc = -1;
+
+	if (c != NULL) {
+		r = redisCommand(c, "PING");
+		if (r != NULL && r->type == REDIS_REPLY_STATUS)
+			rc = 0;
+		else if (r != NULL)
+			snprintf(err, errlen, "PING: %.*s", (int)(r->len < 150 ? r->len : 150),
+				 r->str != NULL ? r->str : "unexpected reply");
+		else
+			redis_ctx_error(c, "PING", err, errlen);
+		if (r != NULL)
+			freeReplyObject(r);
+		redisFree(c);
+	}
+	*ms = (util_now() - t0) * 1000.0;
+	return rc;
+}
+
 /* ---- the INFO poller --------------------------------------------------- */
 
 static int redis_open(void **state, const void *arg, char *err, size_t errlen)

@@ -161,4 +161,10 @@ struct redis_target {
 int redis_target_parse(const char *url, struct redis_target *t, char *err, size_t errlen);
 void redis_target_free(struct redis_target *t);
 
+/* Connect to cfg's instance (AUTH and SELECT as the poller does) and
+ * PING it, each step under timeout: 0, or -1 + err (never the
+ * password); *ms is the time it took either way. Any thread. */
+int redis_ping(const struct config_redis *cfg, double timeout, double *ms, char *err,
+	       size_t errlen);
+
 #endif

@@ -21,6 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "backends/health.h"
 #include "backends/prom.h"
 #include "backends/runner.h"
 #include "backends/util.h"
@@ -133,7 +134,7 @@ static void *alerts_create(struct app *app)
 		ap->al.r = runner_start(&prom_backend, &ap->aarg, &opts, app_wake_fd(app),
 					ap->al.error, sizeof ap->al.error);
 	}
-	if (ap->configured || c->nhealth > 0) {
+	if (ap->configured || c->nhealth > 0 || health_count(c) > 0) {
 		ap->harg.cfg = c;
 		ap->harg.mode = PROM_HEALTH;
 		ap->harg.timeout = timeout < 3 ? timeout : 3;

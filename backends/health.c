@@ -1,0 +1,166 @@
+/*
+ * health.c - the data backends' pings for the health strip (see
+ * health.h). PostgreSQL: PQpingParams over postgres.conninfo (or libpq's
+ * environment) with a connect_timeout, so a bad password still counts as
+ * up, as pg_isready does. Redis: redis_ping() of backends/redis.c on each
+ * instance, so the URL, AUTH and SELECT rules are the poller's. Kafka: a
+ * short-lived producer handle with the configured bootstrap servers and
+ * properties asking for the cluster's metadata; its log goes to our log,
+ * never to the terminal. A ping slower than a second is amber, a failed
+ * one red.
+ */
+#include "health.h"
+
+#include <libpq-fe.h>
+#include <librdkafka/rdkafka.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "log.h"
+#include "pg.h"
+#include "redis.h"
+#include "util.h"
+
+#define HEALTH_SLOW_MS 1000.0
+
+size_t health_count(const struct config *c)
+{
+	return (pg_configured(c->pg_conninfo, NULL, 0) ? 1 : 0) + c->nredis +
+	       (c->kafka_bootstrap != NULL && c->kafka_bootstrap[0] != '\0' ? 1 : 0);
+}
+
+static void health_result(struct prom_check *k, int ok, double ms, const char *what)
+{
+	k->ms = ms;
+	if (!ok) {
+		k->level = 2;
+		snprintf(k->detail, sizeof k->detail, "%s", what);
+	} else if (ms > HEALTH_SLOW_MS) {
+		k->level = 1;
+		snprintf(k->detail, sizeof k->detail, "%.140s (slow)", what);
+	} else {
+		k->level = 0;
+		snprintf(k->detail, sizeof k->detail, "%s", what);
+	}
+}
+
+static void health_pg(const struct config *c, double timeout, struct prom_check *k)
+{
+	/* libpq's connect_timeout is whole seconds, at least 2. */
+	char secs[16];
+	const char *keys[] = { "dbname", "connect_timeout", NULL };
+	const char *vals[] = { c->pg_conninfo != NULL ? c->pg_conninfo : "", secs, NULL };
+	double t0;
+	PGPing p;
+
+	snprintf(secs, sizeof secs, "%d", timeout < 2 ? 2 : (int)(timeout + 0.999));
+	k->name = xstrdup("postgres");
+	k->url = xstrdup("PQping");
+	t0 = util_now();
+	p = PQpingParams(keys, vals, 1);
+	switch (p) {
+	case PQPING_OK:
+		health_result(k, 1, (util_now() - t0) * 1000.0, "PQping: accepting connections");
+		break;
+	case PQPING_REJECT:
+		health_result(k, 0, (util_now() - t0) * 1000.0,
+			      "PQping: rejecting connections (starting up or shutting down)");
+		break;
+	case PQPING_NO_RESPONSE:
+		health_result(k, 0, (util_now() - t0) * 1000.0, "PQping: no response");
+		break;
+	default:
+		health_result(k, 0, (util_now() - t0) * 1000.0,
+			      "PQping: bad connection parameters");
+		break;
+	}
+}
+
+static void health_redis(const struct config *c, size_t i, double timeout, struct prom_check *k)
+{
+	const struct config_redis *r = &c->redis[i];
+	char e[160] = "";
+	double ms = 0;
+	int rc;
+
+	if (r->name != NULL && r->name[0] != '\0')
+		k->name = xasprintf("redis:%s", r->name);
+	else if (c->nredis > 1)
+		k->name = xasprintf("redis#%zu", i + 1);
+	else
+		k->name = xstrdup("redis");
+	k->url = xstrdup("PING");
+	rc = r->url != NULL ? redis_ping(r, timeout, &ms, e, sizeof e) : -1;
+	if (r->url == NULL)
+		snprintf(e, sizeof e, "no url");
+	health_result(k, rc == 0, ms, rc == 0 ? "PING: PONG" : e);
+}
+
+static void health_kafka_log(const rd_kafka_t *rk, int level, const char *fac, const char *buf)
+{
+	(void)rk;
+	log_msg("kafka health %d %s: %s", level, fac, buf);
+}
+
+static void health_kafka(const struct config *c, double timeout, struct prom_check *k)
+{
+	rd_kafka_conf_t *conf = rd_kafka_conf_new();
+	rd_kafka_t *rk;
+	const struct rd_kafka_metadata *md = NULL;
+	rd_kafka_resp_err_t rc;
+	char e[160] = "", ms[16], what[160];
+	double t0 = util_now();
+	size_t i;
+
+	k->name = xstrdup("kafka");
+	k->url = xstrdup("metadata");
+	snprintf(ms, sizeof ms, "%d", (int)(timeout * 1000));
+	rd_kafka_conf_set_log_cb(conf, health_kafka_log);
+	if (rd_kafka_conf_set(conf, "bootstrap.servers", c->kafka_bootstrap, e, sizeof e) !=
+		    RD_KAFKA_CONF_OK ||
+	    rd_kafka_conf_set(conf, "client.id", "amconsole-health", e, sizeof e) !=
+		    RD_KAFKA_CONF_OK ||
+	    rd_kafka_conf_set(conf, "socket.timeout.ms", ms, e, sizeof e) != RD_KAFKA_CONF_OK) {
+		rd_kafka_conf_destroy(conf);
+		health_result(k, 0, 0, e);
+		return;
+	}
+	/* kafka.properties (security settings) as the lag poller passes them. */
+	for (i = 0; i < c->nkafka_props; i++)
+		if (rd_kafka_conf_set(conf, c->kafka_prop_keys[i], c->kafka_prop_values[i], e,
+				      sizeof e) != RD_KAFKA_CONF_OK) {
+			rd_kafka_conf_destroy(conf);
+			health_result(k, 0, 0, e);
+			return;
+		}
+	rk = rd_kafka_new(RD_KAFKA_PRODUCER, conf, e, sizeof e);
+	if (rk == NULL) {
+		rd_kafka_conf_destroy(conf);
+		health_result(k, 0, 0, e);
+		return;
+	}
+	rc = rd_kafka_metadata(rk, 0, NULL, &md, (int)(timeout * 1000));
+	if (rc == RD_KAFKA_RESP_ERR_NO_ERROR) {
+		snprintf(what, sizeof what, "metadata: %d broker(s)", md->broker_cnt);
+		health_result(k, 1, (util_now() - t0) * 1000.0, what);
+		rd_kafka_metadata_destroy(md);
+	} else {
+		snprintf(what, sizeof what, "metadata: %s", rd_kafka_err2str(rc));
+		health_result(k, 0, (util_now() - t0) * 1000.0, what);
+	}
+	rd_kafka_destroy(rk);
+}
+
+size_t health_ping_all(const struct config *c, double timeout, struct prom_check *checks)
+{
+	size_t n = 0, i;
+
+	if (pg_configured(c->pg_conninfo, NULL, 0))
+		health_pg(c, timeout, &checks[n++]);
+	for (i = 0; i < c->nredis; i++)
+		health_redis(c, i, timeout, &checks[n++]);
+	if (c->kafka_bootstrap != NULL && c->kafka_bootstrap[0] != '\0')
+		health_kafka(c, timeout, &checks[n++]);
+	return n;
+}
