@@ -12,6 +12,15 @@
  * "stopcommit G", "offsets G TAG" (prints "TAG topic partition committed
  * end" per partition, then "TAG done"). It exits on EOF or SIGTERM.
  * Usage: kafka_mock [TAG-PATH] (ignored: lets a test find its process).
+ *
+ * kafka_mock --scale TOPICS PARTITIONS GROUPS [TAG-PATH] is the cluster of
+ * the scale benchmark instead: topics scale-topic-0 ... with PARTITIONS
+ * partitions each, 20 messages per partition, then GROUPS groups
+ * scale-group-0 ... each with a committed offset on every partition (some
+ * lag, different per group), before it prints "BOOTSTRAP ..."; after that
+ * it produces one message per partition every 100 ms and commits no more.
+ * The same commands work on stdin ("offsets" names vehicle-telemetry,
+ * which the scale cluster has not).
  */
 #include <librdkafka/rdkafka.h>
 #include <librdkafka/rdkafka_mock.h>
@@ -24,6 +33,7 @@
 
 #define KAFKA_MOCK_PARTS 6
 #define KAFKA_MOCK_CMD_PARTS 3
+#define KAFKA_MOCK_SCALE_MSGS 20 /* messages per partition before the commits */
 
 static volatile sig_atomic_t kafka_mock_stop;
 static long long kafka_mock_end[KAFKA_MOCK_PARTS];
@@ -112,6 +122,70 @@ static void kafka_mock_offsets(rd_kafka_t *rk, const char *group, const char *ta
 	fflush(stdout);
 }
 
+/* Commit offsets on every partition of the scale topics for groups
+ * scale-group-0 ... (group g commits 20 - (g + p) % 7 on partition p):
+ * all the requests on one queue, then every result collected. */
+static int kafka_mock_scale_commit(rd_kafka_t *rk, int topics, int parts, int groups)
+{
+	rd_kafka_queue_t *q = rd_kafka_queue_new(rk);
+	int g, t, p, got = 0, rc = 0;
+	char name[64];
+
+	for (g = 0; g < groups; g++) {
+		rd_kafka_topic_partition_list_t *l =
+			rd_kafka_topic_partition_list_new(topics * parts);
+		rd_kafka_AlterConsumerGroupOffsets_t *req;
+
+		for (t = 0; t < topics; t++) {
+			snprintf(name, sizeof name, "scale-topic-%d", t);
+			for (p = 0; p < parts; p++)
+				rd_kafka_topic_partition_list_add(l, name, p)->offset =
+					KAFKA_MOCK_SCALE_MSGS - (g + t * parts + p) % 7;
+		}
+		snprintf(name, sizeof name, "scale-group-%d", g);
+		req = rd_kafka_AlterConsumerGroupOffsets_new(name, l);
+		rd_kafka_AlterConsumerGroupOffsets(rk, &req, 1, NULL, q);
+		rd_kafka_AlterConsumerGroupOffsets_destroy(req);
+		rd_kafka_topic_partition_list_destroy(l);
+	}
+	while (got < groups) {
+		rd_kafka_event_t *ev = rd_kafka_queue_poll(q, 10000);
+
+		if (ev == NULL) {
+			fprintf(stderr, "kafka_mock: scale commits timed out\n");
+			rc = -1;
+			break;
+		}
+		if (rd_kafka_event_type(ev) == RD_KAFKA_EVENT_ALTERCONSUMERGROUPOFFSETS_RESULT) {
+			got++;
+			if (rd_kafka_event_error(ev) != RD_KAFKA_RESP_ERR_NO_ERROR) {
+				fprintf(stderr, "kafka_mock: scale commit: %s\n",
+					rd_kafka_event_error_string(ev));
+				rc = -1;
+			}
+		}
+		rd_kafka_event_destroy(ev);
+	}
+	rd_kafka_queue_destroy(q);
+	return rc;
+}
+
+/* Produce to every partition of the scale topics, n messages each. */
+static void kafka_mock_scale_produce(rd_kafka_t *rk, int topics, int parts, int n)
+{
+	char name[64];
+	int t, p, i;
+
+	for (t = 0; t < topics; t++) {
+		snprintf(name, sizeof name, "scale-topic-%d", t);
+		for (p = 0; p < parts; p++)
+			for (i = 0; i < n; i++)
+				rd_kafka_producev(rk, RD_KAFKA_V_TOPIC(name), RD_KAFKA_V_PARTITION(p),
+						  RD_KAFKA_V_VALUE("scale", 5), RD_KAFKA_V_END);
+	}
+	rd_kafka_flush(rk, 10000);
+}
+
 int main(int argc, char **argv)
 {
 	rd_kafka_conf_t *conf;
@@ -120,10 +194,20 @@ int main(int argc, char **argv)
 	char err[512], line[512];
 	int paused = 0, stop_keep = 0, stop_fleet = 0, tick = 0, i;
 	long long offs[KAFKA_MOCK_PARTS];
+	int scale_topics = 0, scale_parts = 0, scale_groups = 0;
 	struct sigaction sa;
 
-	(void)argc;
-	(void)argv;
+	for (i = 1; i < argc; i++)
+		if (strcmp(argv[i], "--scale") == 0 && i + 3 < argc) {
+			scale_topics = atoi(argv[i + 1]);
+			scale_parts = atoi(argv[i + 2]);
+			scale_groups = atoi(argv[i + 3]);
+			if (scale_topics <= 0 || scale_parts <= 0 || scale_groups < 0) {
+				fprintf(stderr, "kafka_mock: --scale TOPICS PARTITIONS GROUPS\n");
+				return 2;
+			}
+			i += 3;
+		}
 	memset(&sa, 0, sizeof sa);
 	sa.sa_handler = kafka_mock_signal;
 	sigaction(SIGTERM, &sa, NULL);
@@ -142,8 +226,17 @@ int main(int argc, char **argv)
 		fprintf(stderr, "kafka_mock: cannot create the mock cluster\n");
 		return 1;
 	}
-	rd_kafka_mock_topic_create(mc, "vehicle-telemetry", KAFKA_MOCK_PARTS, 3);
-	rd_kafka_mock_topic_create(mc, "fleet-commands", KAFKA_MOCK_CMD_PARTS, 3);
+	if (scale_topics > 0) {
+		for (i = 0; i < scale_topics; i++) {
+			char name[64];
+
+			snprintf(name, sizeof name, "scale-topic-%d", i);
+			rd_kafka_mock_topic_create(mc, name, scale_parts, 3);
+		}
+	} else {
+		rd_kafka_mock_topic_create(mc, "vehicle-telemetry", KAFKA_MOCK_PARTS, 3);
+		rd_kafka_mock_topic_create(mc, "fleet-commands", KAFKA_MOCK_CMD_PARTS, 3);
+	}
 
 	conf = rd_kafka_conf_new();
 	rd_kafka_conf_set(conf, "bootstrap.servers", rd_kafka_mock_cluster_bootstraps(mc), err,
@@ -155,6 +248,11 @@ int main(int argc, char **argv)
 	if (rk == NULL) {
 		fprintf(stderr, "kafka_mock: %s\n", err);
 		return 1;
+	}
+	if (scale_topics > 0) {
+		kafka_mock_scale_produce(rk, scale_topics, scale_parts, KAFKA_MOCK_SCALE_MSGS);
+		if (kafka_mock_scale_commit(rk, scale_topics, scale_parts, scale_groups) != 0)
+			return 1;
 	}
 	printf("BOOTSTRAP %s\n", rd_kafka_mock_cluster_bootstraps(mc));
 	fflush(stdout);
@@ -196,6 +294,10 @@ int main(int argc, char **argv)
 		}
 		if (paused)
 			continue;
+		if (scale_topics > 0) {
+			kafka_mock_scale_produce(rk, scale_topics, scale_parts, 1);
+			continue;
+		}
 		for (i = 0; i < KAFKA_MOCK_PARTS; i++)
 			rd_kafka_producev(rk, RD_KAFKA_V_TOPIC("vehicle-telemetry"),
 					  RD_KAFKA_V_PARTITION(i), RD_KAFKA_V_VALUE("telemetry", 9),
