@@ -1096,7 +1096,7 @@ static void prom_check_one(struct prom_check *k, const char *name, const char *u
 	    0) {
 		k->level = 2;
 		k->ms = ms;
-		snprintf(k->detail, sizeof k->detail, "%s", e);
+		snprintf(k->detail, sizeof k->detail, "%.150s", e);
 		return;
 	}
 	free(b.buf);
@@ -1233,7 +1233,7 @@ static int prom_request(void *state, const struct backend_request *req, char *er
 		snprintf(st->request_msg, sizeof st->request_msg, "%s", first_err);
 	else
 		snprintf(st->request_msg, sizeof st->request_msg,
-			 "silence %s %s on %zu Alertmanager(s)%s%s",
+			 "silence %.64s %s on %zu Alertmanager(s)%s%.100s",
 			 req->kind == PROM_REQ_SILENCE ? id : req->arg,
 			 req->kind == PROM_REQ_SILENCE ? "created" : "expired", ok,
 			 first_err[0] ? "; " : "", first_err);
