@@ -147,7 +147,8 @@ fuzz: $(FUZZ_BINS)
 $(BUILD)/tests/bench/bench_%: $(BUILD)/tests/bench/bench_%.o $(LIB)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
-bench: $(BIN) $(BUILD)/tests/bench/bench_sanitize
+bench: $(BIN) $(BUILD)/tests/bench/bench_sanitize $(BUILD)/tests/bench/bench_kafka \
+	$(BUILD)/tests/kafka_mock
 	@BUILD=$(BUILD) ./tests/bench/run.sh
 
 install: $(BIN)

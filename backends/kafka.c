@@ -12,6 +12,7 @@
 #include "kafka.h"
 
 #include <librdkafka/rdkafka.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,6 +23,10 @@
 
 #define KAFKA_LIST_EVERY 30 /* polls between ListConsumerGroups attempts */
 #define KAFKA_TRACK_BUCKETS 4096
+#define KAFKA_FETCH_TIMEOUT_MS 3600000 /* librdkafka's own, see kafka_committed */
+#define KAFKA_FETCH_RETRY 30.0         /* s before a group is asked again */
+#define KAFKA_FETCH_MAX 4              /* requests in flight per group */
+#define KAFKA_LEADERS 16               /* end-offset batches (threads) at once */
 
 /* One partition's window, keyed by group/topic/partition. */
 struct kafka_track {
@@ -50,7 +55,11 @@ struct kafka_state {
 	int list_supported; /* -1 unknown, 0 no, 1 yes */
 	unsigned long list_next;
 	unsigned long reset_seq;
-	struct kafka_reset *reset; /* the newest result, copied into snapshots */
+	struct kafka_reset *reset;   /* the newest result, copied into snapshots */
+	rd_kafka_queue_t *fetchq;    /* ListConsumerGroupOffsets results */
+	struct kafka_fetch *fetches; /* requests in flight */
+	size_t nfetches;
+	unsigned long fetch_seq;
 };
 
 /* ---- pure helpers ---------------------------------------------------- */
@@ -585,68 +594,154 @@ static int kafka_list_groups(struct kafka_state *st, char ***ids, char (**states
 	return rc;
 }
 
+/* A ListConsumerGroupOffsets request in flight; the event's opaque. */
+struct kafka_fetch {
+	struct kafka_fetch *next;
+	char *group;
+	unsigned long seq; /* the kafka_committed call that sent it */
+	size_t idx;        /* its group's index in that call */
+	double sent;       /* monotonic */
+};
+
+static void kafka_fetch_drop(struct kafka_state *st, struct kafka_fetch *f)
+{
+	struct kafka_fetch **pp;
+
+	for (pp = &st->fetches; *pp != NULL; pp = &(*pp)->next)
+		if (*pp == f) {
+			*pp = f->next;
+			st->nfetches--;
+			break;
+		}
+	free(f->group);
+	free(f);
+}
+
+/* Requests still in flight for group, and the age of the newest. */
+static int kafka_fetch_pending(const struct kafka_state *st, const char *group, double now,
+			       double *age)
+{
+	const struct kafka_fetch *f;
+	int n = 0;
+
+	*age = -1;
+	for (f = st->fetches; f != NULL; f = f->next)
+		if (strcmp(f->group, group) == 0) {
+			if (n == 0 || now - f->sent < *age)
+				*age = now - f->sent;
+			n++;
+		}
+	return n;
+}
+
+/* Take one ListConsumerGroupOffsets result: 1 and fill out/errs when it
+ * answers a request of call seq, else 0 (a late answer: dropped). */
+static int kafka_fetch_result(struct kafka_state *st, rd_kafka_event_t *ev, unsigned long seq,
+			      size_t n, rd_kafka_topic_partition_list_t **out, char (*errs)[200])
+{
+	struct kafka_fetch *f = rd_kafka_event_opaque(ev);
+	const rd_kafka_ListConsumerGroupOffsets_result_t *res;
+	const rd_kafka_group_result_t **gr;
+	size_t k, ng = 0;
+
+	if (f == NULL)
+		return 0;
+	if (f->seq != seq || f->idx >= n) {
+		kafka_fetch_drop(st, f);
+		return 0;
+	}
+	k = f->idx;
+	kafka_fetch_drop(st, f);
+	if (rd_kafka_event_error(ev) != RD_KAFKA_RESP_ERR_NO_ERROR) {
+		kafka_err(st, errs[k], sizeof errs[k], "committed offsets",
+			  rd_kafka_event_error_string(ev));
+	} else if ((res = rd_kafka_event_ListConsumerGroupOffsets_result(ev)) != NULL &&
+		   (gr = rd_kafka_ListConsumerGroupOffsets_result_groups(res, &ng)) != NULL &&
+		   ng > 0) {
+		const rd_kafka_error_t *ge = rd_kafka_group_result_error(gr[0]);
+
+		if (ge != NULL) {
+			kafka_err(st, errs[k], sizeof errs[k], "committed offsets",
+				  rd_kafka_error_string(ge));
+		} else {
+			out[k] = rd_kafka_topic_partition_list_copy(
+				rd_kafka_group_result_partitions(gr[0]));
+			errs[k][0] = '\0';
+		}
+	}
+	return 1;
+}
+
 /* Committed offsets of each group for the partitions in all, asked at
- * once on one queue. out[i] is a fresh list or NULL (then errs[i]). */
+ * once on the handle's result queue and waited for one timeout. out[i]
+ * is a fresh list or NULL (then errs[i]).
+ *
+ * librdkafka (2.0.2 and later, confluentinc/librdkafka#4605, #5397)
+ * aborts the process when a coordinator request times out while it waits
+ * for the coordinator's connection and that broker comes back. So the
+ * requests carry a long librdkafka timeout (KAFKA_FETCH_TIMEOUT_MS) and
+ * the deadline is ours: an unanswered request stays in flight, its late
+ * answer is dropped, and its group gets no new request until it is
+ * answered or KAFKA_FETCH_RETRY seconds old, at most KAFKA_FETCH_MAX in
+ * flight per group - which also bounds what an outage piles up. */
 static void kafka_committed(struct kafka_state *st, char **ids, size_t n,
 			    const rd_kafka_topic_partition_list_t *all,
 			    rd_kafka_topic_partition_list_t **out, char (*errs)[200])
 {
-	rd_kafka_queue_t *q = rd_kafka_queue_new(st->rk);
-	double deadline = util_now() + st->arg.timeout + 0.5;
-	size_t i, got = 0;
+	double now = util_now(), deadline = now + st->arg.timeout + 0.5, age;
+	unsigned long seq = ++st->fetch_seq;
+	size_t i, sent = 0, got = 0;
+	rd_kafka_event_t *ev;
 	char e[256];
 
-	for (i = 0; i < n; i++) {
-		rd_kafka_ListConsumerGroupOffsets_t *req =
-			rd_kafka_ListConsumerGroupOffsets_new(ids[i], all);
-		rd_kafka_AdminOptions_t *o = rd_kafka_AdminOptions_new(
-			st->rk, RD_KAFKA_ADMIN_OP_LISTCONSUMERGROUPOFFSETS);
-
-		rd_kafka_AdminOptions_set_request_timeout(o, kafka_ms(st), e, sizeof e);
-		rd_kafka_AdminOptions_set_opaque(o, (void *)(size_t)(i + 1));
-		rd_kafka_ListConsumerGroupOffsets(st->rk, &req, 1, o, q);
-		rd_kafka_ListConsumerGroupOffsets_destroy(req);
-		rd_kafka_AdminOptions_destroy(o);
-		out[i] = NULL;
-		snprintf(errs[i], sizeof errs[i], "timed out reading committed offsets");
-	}
-	while (got < n) {
-		rd_kafka_event_t *ev =
-			kafka_wait(q, RD_KAFKA_EVENT_LISTCONSUMERGROUPOFFSETS_RESULT, deadline);
-		const rd_kafka_ListConsumerGroupOffsets_result_t *res;
-		const rd_kafka_group_result_t **gr;
-		size_t k = 0, ng = 0;
-
-		if (ev == NULL)
-			break;
-		got++;
-		k = (size_t)rd_kafka_event_opaque(ev);
-		if (k == 0 || k > n) {
-			rd_kafka_event_destroy(ev);
-			continue;
-		}
-		k--;
-		if (rd_kafka_event_error(ev) != RD_KAFKA_RESP_ERR_NO_ERROR) {
-			kafka_err(st, errs[k], sizeof errs[k], "committed offsets",
-				  rd_kafka_event_error_string(ev));
-		} else if ((res = rd_kafka_event_ListConsumerGroupOffsets_result(ev)) != NULL &&
-			   (gr = rd_kafka_ListConsumerGroupOffsets_result_groups(res, &ng)) !=
-				   NULL &&
-			   ng > 0) {
-			const rd_kafka_error_t *ge = rd_kafka_group_result_error(gr[0]);
-
-			if (ge != NULL)
-				kafka_err(st, errs[k], sizeof errs[k], "committed offsets",
-					  rd_kafka_error_string(ge));
-			else {
-				out[k] = rd_kafka_topic_partition_list_copy(
-					rd_kafka_group_result_partitions(gr[0]));
-				errs[k][0] = '\0';
-			}
-		}
+	if (st->fetchq == NULL)
+		st->fetchq = rd_kafka_queue_new(st->rk);
+	/* Late answers to earlier calls. */
+	while ((ev = rd_kafka_queue_poll(st->fetchq, 0)) != NULL) {
+		if (rd_kafka_event_type(ev) == RD_KAFKA_EVENT_LISTCONSUMERGROUPOFFSETS_RESULT)
+			kafka_fetch_result(st, ev, seq, 0, out, errs);
 		rd_kafka_event_destroy(ev);
 	}
-	rd_kafka_queue_destroy(q);
+	for (i = 0; i < n; i++) {
+		rd_kafka_ListConsumerGroupOffsets_t *req;
+		rd_kafka_AdminOptions_t *o;
+		struct kafka_fetch *f;
+		int pending = kafka_fetch_pending(st, ids[i], now, &age);
+
+		out[i] = NULL;
+		if (pending >= KAFKA_FETCH_MAX || (pending > 0 && age < KAFKA_FETCH_RETRY)) {
+			snprintf(errs[i], sizeof errs[i],
+				 "committed offsets: the group coordinator has not answered for "
+				 "%.0f s (a broker down?)",
+				 age);
+			continue;
+		}
+		snprintf(errs[i], sizeof errs[i], "timed out reading committed offsets");
+		f = xcalloc(1, sizeof *f);
+		f->group = xstrdup(ids[i]);
+		f->seq = seq;
+		f->idx = i;
+		f->sent = now;
+		f->next = st->fetches;
+		st->fetches = f;
+		st->nfetches++;
+		req = rd_kafka_ListConsumerGroupOffsets_new(ids[i], all);
+		o = rd_kafka_AdminOptions_new(st->rk, RD_KAFKA_ADMIN_OP_LISTCONSUMERGROUPOFFSETS);
+		rd_kafka_AdminOptions_set_request_timeout(o, KAFKA_FETCH_TIMEOUT_MS, e, sizeof e);
+		rd_kafka_AdminOptions_set_opaque(o, f);
+		rd_kafka_ListConsumerGroupOffsets(st->rk, &req, 1, o, st->fetchq);
+		rd_kafka_ListConsumerGroupOffsets_destroy(req);
+		rd_kafka_AdminOptions_destroy(o);
+		sent++;
+	}
+	while (got < sent) {
+		ev = kafka_wait(st->fetchq, RD_KAFKA_EVENT_LISTCONSUMERGROUPOFFSETS_RESULT,
+				deadline);
+		if (ev == NULL)
+			break;
+		got += (size_t)kafka_fetch_result(st, ev, seq, n, out, errs);
+		rd_kafka_event_destroy(ev);
+	}
 }
 
 /* Fill l's offsets with the offset for timestamp ts (-1 end, -2 start,
@@ -768,6 +863,117 @@ static void kafka_fill_group(struct kafka_state *st, struct kafka_group *g,
 	g->nhist = gh->n;
 }
 
+/* Log end offsets, one offsets_for_times per partition leader, the
+ * leaders asked in parallel (one thread each, at most KAFKA_LEADERS): a
+ * leader that does not answer leaves its partitions unknown and costs
+ * one timeout, while the others' partitions are read. */
+struct kafka_leader {
+	struct kafka_state *st;
+	int leader;
+	rd_kafka_topic_partition_list_t *l;
+	rd_kafka_resp_err_t err;
+	pthread_t thread;
+	int started;
+};
+
+struct kafka_ends {
+	struct kafka_leader job[KAFKA_LEADERS];
+	size_t n;
+};
+
+static void *kafka_leader_main(void *arg)
+{
+	struct kafka_leader *j = arg;
+	int i;
+
+	for (i = 0; i < j->l->cnt; i++)
+		j->l->elems[i].offset = -1;
+	j->err = rd_kafka_offsets_for_times(j->st->rk, j->l, kafka_ms(j->st));
+	return NULL;
+}
+
+static void kafka_ends_start(struct kafka_state *st, const struct kafka_snap *s,
+			     struct kafka_ends *en)
+{
+	size_t i, k, j;
+
+	memset(en, 0, sizeof *en);
+	for (i = 0; i < s->ntopics; i++) {
+		for (k = 0; k < s->topics[i].nparts; k++) {
+			const struct kafka_topic_part *p = &s->topics[i].parts[k];
+
+			if (p->leader < 0)
+				continue; /* leaderless: its end stays unknown */
+			for (j = 0; j < en->n && en->job[j].leader != p->leader; j++)
+				;
+			if (j == en->n) {
+				if (en->n == KAFKA_LEADERS)
+					j = KAFKA_LEADERS - 1; /* the last batch takes the rest */
+				else {
+					en->job[j].st = st;
+					en->job[j].leader = p->leader;
+					en->job[j].l = rd_kafka_topic_partition_list_new(16);
+					en->n++;
+				}
+			}
+			rd_kafka_topic_partition_list_add(en->job[j].l, s->topics[i].name,
+							  p->partition);
+		}
+	}
+	for (j = 0; j < en->n; j++)
+		en->job[j].started = pthread_create(&en->job[j].thread, NULL, kafka_leader_main,
+						    &en->job[j]) == 0;
+}
+
+/* Wait for the batches; the offsets read go into a fresh list. -1 + err
+ * when every leader failed, else 0 and, in partial, the leaders that did
+ * not answer ("" when all did). */
+static int kafka_ends_finish(struct kafka_state *st, struct kafka_ends *en,
+			     rd_kafka_topic_partition_list_t **out, char *partial, size_t pn,
+			     char *err, size_t errlen)
+{
+	size_t j, failed = 0;
+	int i;
+
+	*out = rd_kafka_topic_partition_list_new(16);
+	partial[0] = '\0';
+	for (j = 0; j < en->n; j++) {
+		struct kafka_leader *b = &en->job[j];
+
+		if (b->started)
+			pthread_join(b->thread, NULL);
+		else
+			kafka_leader_main(b);
+		if (b->err != RD_KAFKA_RESP_ERR_NO_ERROR) {
+			size_t len = strlen(partial);
+
+			if (failed++ == 0)
+				kafka_err(st, err, errlen, "end offsets", rd_kafka_err2str(b->err));
+			snprintf(partial + len, pn - len, "%s%d", len ? "," : "", b->leader);
+			continue;
+		}
+		for (i = 0; i < b->l->cnt; i++) {
+			const rd_kafka_topic_partition_t *e = &b->l->elems[i];
+
+			rd_kafka_topic_partition_list_add(*out, e->topic, e->partition)->offset =
+				e->offset;
+			(*out)->elems[(*out)->cnt - 1].err = e->err;
+		}
+	}
+	for (j = 0; j < en->n; j++)
+		rd_kafka_topic_partition_list_destroy(en->job[j].l);
+	if (failed > 0 && failed == en->n)
+		return -1;
+	if (failed > 0) {
+		char *m = xasprintf("end offsets unknown where broker %s leads: %s", partial, err);
+
+		snprintf(partial, pn, "%s", m);
+		free(m);
+	}
+	err[0] = '\0';
+	return 0;
+}
+
 static int kafka_poll(void *state, void **snap, char *err, size_t errlen)
 {
 	struct kafka_state *st = state;
@@ -776,6 +982,8 @@ static int kafka_poll(void *state, void **snap, char *err, size_t errlen)
 	struct kafka_snap *s;
 	rd_kafka_topic_partition_list_t *all, **committed, *ends;
 	char **ids = NULL, (*states)[24] = NULL, (*errs)[200];
+	char partial[200];
+	struct kafka_ends en;
 	size_t n = 0, i;
 	double now;
 
@@ -788,6 +996,8 @@ static int kafka_poll(void *state, void **snap, char *err, size_t errlen)
 	s = xcalloc(1, sizeof *s);
 	kafka_snap_topics(s, md);
 	rd_kafka_metadata_destroy(md);
+	/* End offsets are asked meanwhile, on their own threads. */
+	kafka_ends_start(st, s, &en);
 
 	if (st->list_supported != 0 || st->polls >= st->list_next) {
 		if (kafka_list_groups(st, &ids, &states, &n) == 0) {
@@ -814,21 +1024,7 @@ static int kafka_poll(void *state, void **snap, char *err, size_t errlen)
 	errs = xcalloc(n + 1, sizeof *errs);
 	if (n > 0 && all->cnt > 0)
 		kafka_committed(st, ids, n, all, committed, errs);
-	/* End offsets only for the partitions some group committed on. */
-	ends = rd_kafka_topic_partition_list_new(16);
-	for (i = 0; i < n; i++) {
-		int k;
-
-		for (k = 0; committed[i] != NULL && k < committed[i]->cnt; k++) {
-			const rd_kafka_topic_partition_t *c = &committed[i]->elems[k];
-
-			if (c->offset >= 0 && c->err == RD_KAFKA_RESP_ERR_NO_ERROR &&
-			    rd_kafka_topic_partition_list_find(ends, c->topic, c->partition) ==
-				    NULL)
-				rd_kafka_topic_partition_list_add(ends, c->topic, c->partition);
-		}
-	}
-	if (kafka_offsets_at(st, ends, -1, err, errlen) != 0) {
+	if (kafka_ends_finish(st, &en, &ends, partial, sizeof partial, err, errlen) != 0) {
 		for (i = 0; i < n; i++) {
 			if (committed[i] != NULL)
 				rd_kafka_topic_partition_list_destroy(committed[i]);
@@ -856,6 +1052,8 @@ static int kafka_poll(void *state, void **snap, char *err, size_t errlen)
 		if (all->cnt == 0)
 			snprintf(errs[i], sizeof errs[i], "no topics");
 		kafka_fill_group(st, g, committed[i], ends, now);
+		if (partial[0] != '\0' && g->status == KAFKA_ERR && g->error[0] == '\0')
+			snprintf(g->error, sizeof g->error, "%s", partial);
 		if (errs[i][0] != '\0') {
 			snprintf(g->error, sizeof g->error, "%s", errs[i]);
 			g->status = KAFKA_ERR;
@@ -1151,8 +1349,12 @@ static void kafka_close(void *state)
 
 	if (st == NULL)
 		return;
+	if (st->fetchq != NULL)
+		rd_kafka_queue_destroy(st->fetchq);
 	if (st->rk != NULL)
 		rd_kafka_destroy(st->rk);
+	while (st->fetches != NULL)
+		kafka_fetch_drop(st, st->fetches);
 	for (i = 0; i < KAFKA_TRACK_BUCKETS; i++) {
 		struct kafka_track *k = st->buckets[i], *n;
 

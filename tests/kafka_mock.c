@@ -180,10 +180,11 @@ static void kafka_mock_scale_produce(rd_kafka_t *rk, int topics, int parts, int 
 		snprintf(name, sizeof name, "scale-topic-%d", t);
 		for (p = 0; p < parts; p++)
 			for (i = 0; i < n; i++)
-				rd_kafka_producev(rk, RD_KAFKA_V_TOPIC(name), RD_KAFKA_V_PARTITION(p),
+				rd_kafka_producev(rk, RD_KAFKA_V_TOPIC(name),
+						  RD_KAFKA_V_PARTITION(p),
 						  RD_KAFKA_V_VALUE("scale", 5), RD_KAFKA_V_END);
 	}
-	rd_kafka_flush(rk, 10000);
+	rd_kafka_flush(rk, n > 1 ? 10000 : 500);
 }
 
 int main(int argc, char **argv)
@@ -213,6 +214,8 @@ int main(int argc, char **argv)
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGINT, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
+	/* poll() looks at the fd: no lines may wait in stdio's buffer. */
+	setvbuf(stdin, NULL, _IONBF, 0);
 
 	conf = rd_kafka_conf_new();
 	rd_kafka_conf_set(conf, "log_level", "0", err, sizeof err);

@@ -136,7 +136,7 @@ int main(int argc, char **argv)
 	char err[512], logpath[] = "/tmp/bench_kafka.XXXXXX", what[64];
 	void *st = NULL, *dst = NULL;
 	int polls = argc > 2 ? atoi(argv[2]) : 10, i, fd;
-	double *ms, sum = 0, interval, timeout;
+	double *ms, sum = 0, interval, timeout, t0;
 	long off;
 
 	if (argc < 2) {
@@ -220,8 +220,13 @@ int main(int argc, char **argv)
 			snprintf(what, sizeof what, "brokers up, refresh %d", i + 1);
 			bench_kafka_poll(st, what, 0);
 		}
+		bench_kafka_cmd(argv[3], "down 2");
+		bench_kafka_sleep(0.3);
+		bench_kafka_poll(st, "broker 2 down", 0);
 	}
+	t0 = util_now();
 	kafka_backend.close(st);
+	printf("  %-28s %8.1f ms\n", "close", (util_now() - t0) * 1000);
 	config_free(&cfg);
 	return 0;
 }

@@ -12,6 +12,9 @@ trap 'tmux -S "$SOCK" kill-server 2>/dev/null; rm -rf "$T"' EXIT INT TERM
 echo "== sanitiser"
 "$BUILD/tests/bench/bench_sanitize"
 
+echo "== kafka: one refresh of 200 groups x 50 partitions (mock cluster)"
+BUILD="$BUILD" ./tests/bench/kafka_scale.sh
+
 echo "== runbook parse (--dump-runbook of the guide, whole process)"
 n=200
 t0=$(date +%s.%N)
