@@ -487,30 +487,6 @@ static int cache_gauge(const struct view *v, int y, int x, int width, double fra
 	return draw_label(v, y, x, r, bar);
 }
 
-static void cache_sparkline(char *buf, size_t n, const double *h, size_t nh, size_t width)
-{
-	static const char *const blocks[] = { "▁", "▂", "▃", "▄", "▅", "▆", "▇", "█" };
-	static const char ascii[] = "_.:-=+*#";
-	double max = 0;
-	size_t i, o = 0, first = nh > width ? nh - width : 0;
-	int utf8 = screen_utf8();
-
-	for (i = first; i < nh; i++)
-		if (h[i] > max)
-			max = h[i];
-	for (i = first; i < nh && o + 4 < n; i++) {
-		int lvl = max > 0 ? (int)(h[i] / max * 7 + 0.5) : 0;
-
-		if (utf8) {
-			memcpy(buf + o, blocks[lvl], 3);
-			o += 3;
-		} else {
-			buf[o++] = ascii[lvl];
-		}
-	}
-	buf[o] = '\0';
-}
-
 static void cache_draw_job(struct cache_panel *cp, const struct cache_inst *in,
 			   const struct view *v, int y)
 {
@@ -611,7 +587,7 @@ static void cache_draw_inst(struct cache_panel *cp, size_t i, const struct view 
 	{
 		char spark[REDIS_HISTORY * 3 + 4];
 
-		cache_sparkline(spark, sizeof spark, s->ops_hist, s->nhist, 30);
+		screen_sparkline(spark, sizeof spark, s->ops_hist, s->nhist, 30);
 		x += draw_label(v, y + 2, 2 + x, ROLE_OK, spark);
 	}
 	snprintf(line, sizeof line, "  hit %s  expired/s %s  evicted/s ", d, c);

@@ -114,30 +114,6 @@ static void lag_fmt_ll(char *buf, size_t n, long long v)
 		snprintf(buf, n, "%lld", v);
 }
 
-static void lag_sparkline(char *buf, size_t n, const double *h, size_t nh, size_t width)
-{
-	static const char *const blocks[] = { "▁", "▂", "▃", "▄", "▅", "▆", "▇", "█" };
-	static const char ascii[] = "_.:-=+*#";
-	double max = 0;
-	size_t i, o = 0, first = nh > width ? nh - width : 0;
-	int utf8 = screen_utf8();
-
-	for (i = first; i < nh; i++)
-		if (h[i] > max)
-			max = h[i];
-	for (i = first; i < nh && o + 4 < n; i++) {
-		int lvl = max > 0 ? (int)(h[i] / max * 7 + 0.5) : 0;
-
-		if (utf8) {
-			memcpy(buf + o, blocks[lvl], 3);
-			o += 3;
-		} else {
-			buf[o++] = ascii[lvl];
-		}
-	}
-	buf[o] = '\0';
-}
-
 static void *lag_create(struct app *app)
 {
 	struct lag_panel *lp = xcalloc(1, sizeof *lp);
@@ -277,7 +253,7 @@ static void lag_fill_groups(struct lag_panel *lp)
 			snprintf(cu, sizeof cu, g->lag > 0 ? "never" : "-");
 		else
 			lag_fmt_secs(cu, sizeof cu, g->catchup);
-		lag_sparkline(spark, sizeof spark, g->hist, g->nhist, 20);
+		screen_sparkline(spark, sizeof spark, g->hist, g->nhist, 20);
 		table_add_row(&lp->groups, g->id, lag_status_role(g->status), cells, g->error);
 	}
 	free(ord);

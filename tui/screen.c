@@ -462,6 +462,32 @@ int draw_textn(const struct view *v, int y, int x, enum role role, const char *s
 	return col;
 }
 
+void screen_sparkline(char *buf, size_t n, const double *h, size_t nh, size_t width)
+{
+	static const char *const blocks[] = { "▁", "▂", "▃", "▄", "▅", "▆", "▇", "█" };
+	static const char ascii[] = "_.:-=+*#";
+	double max = 0;
+	size_t i, o = 0, first = nh > width ? nh - width : 0;
+	int utf8 = screen_utf8();
+
+	if (n == 0)
+		return;
+	for (i = first; i < nh; i++)
+		if (h[i] > max)
+			max = h[i];
+	for (i = first; i < nh && o + 4 < n; i++) {
+		int lvl = max > 0 ? (int)(h[i] / max * 7 + 0.5) : 0;
+
+		if (utf8) {
+			memcpy(buf + o, blocks[lvl], 3);
+			o += 3;
+		} else {
+			buf[o++] = ascii[lvl];
+		}
+	}
+	buf[o] = '\0';
+}
+
 int draw_wrapped(const struct view *v, int y, enum role role, const char *s, size_t len)
 {
 	int y0 = y;

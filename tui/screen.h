@@ -71,6 +71,10 @@ int draw_textn(const struct view *v, int y, int x, enum role role, const char *s
  * (one sanitised line per '\n'-separated paragraph, broken at spaces; a
  * word wider than the view is cut). Returns the rows used. */
 int draw_wrapped(const struct view *v, int y, enum role role, const char *s, size_t len);
+/* Format the last width values of h[0..nh) as a sparkline scaled to
+ * their maximum: block characters, or "_.:-=+*#" on ASCII terminals.
+ * Writes at most n bytes (NUL-terminated) into buf. */
+void screen_sparkline(char *buf, size_t n, const double *h, size_t nh, size_t width);
 /* Draw text known to be our own (no sanitising needed, but still clipped
  * and width-checked), e.g. labels in the key bar. */
 int draw_label(const struct view *v, int y, int x, enum role role, const char *s);
