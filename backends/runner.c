@@ -268,3 +268,15 @@ void runner_stop(struct runner *r)
 	pthread_mutex_destroy(&r->lock);
 	free(r);
 }
+
+struct runner_opts runner_opts_for(double refresh)
+{
+	struct runner_opts o;
+
+	o.interval = refresh > 0 ? refresh : 2;
+	o.backoff_min = o.interval;
+	o.backoff_max = 8 * o.interval < 30 ? 8 * o.interval : 30;
+	if (o.backoff_max < o.backoff_min)
+		o.backoff_max = o.backoff_min;
+	return o;
+}

@@ -19,6 +19,11 @@ struct runner_opts {
 	double backoff_max; /* cap on the retry delay (s) */
 };
 
+/* The options every live panel uses for a refresh interval: poll every
+ * refresh seconds (2 when <= 0); after failures back off from one interval
+ * doubling up to 8 intervals, capped at 30 s (never below one interval). */
+struct runner_opts runner_opts_for(double refresh);
+
 /* Open the backend with arg and start its thread. Returns NULL and fills
  * err when open fails. wake_fd as for mailbox_new. Main thread. */
 struct runner *runner_start(const struct backend *be, const void *arg,

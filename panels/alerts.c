@@ -119,11 +119,7 @@ static void *alerts_create(struct app *app)
 	table_init(&ap->list, alerts_cols, 6);
 	table_init(&ap->sil, alerts_sil_cols, 7);
 	table_init(&ap->health, alerts_health_cols, 5);
-	opts.interval = c->refresh > 0 ? c->refresh : 2;
-	opts.backoff_min = opts.interval;
-	opts.backoff_max = 8 * opts.interval < 30 ? 8 * opts.interval : 30;
-	if (opts.backoff_max < opts.backoff_min)
-		opts.backoff_max = opts.backoff_min;
+	opts = runner_opts_for(c->refresh);
 	timeout = 2 * opts.interval;
 	timeout = timeout < 2 ? 2 : timeout > 10 ? 10 : timeout;
 	ap->configured = c->nalertmanager_urls > 0 || c->prometheus_url != NULL;

@@ -136,11 +136,7 @@ static void *cache_create(struct app *app)
 	cp->app = app;
 	table_init(&cp->keys, cache_key_cols, 3);
 	table_init(&cp->slow, cache_slow_cols, 5);
-	opts.interval = c->refresh > 0 ? c->refresh : 2;
-	opts.backoff_min = opts.interval;
-	opts.backoff_max = 8 * opts.interval < 30 ? 8 * opts.interval : 30;
-	if (opts.backoff_max < opts.backoff_min)
-		opts.backoff_max = opts.backoff_min;
+	opts = runner_opts_for(c->refresh);
 	/* A stalled server must show STALE within two intervals. */
 	timeout = 0.8 * opts.interval;
 	timeout = timeout < 0.3 ? 0.3 : timeout > 5 ? 5 : timeout;

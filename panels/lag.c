@@ -127,11 +127,7 @@ static void *lag_create(struct app *app)
 	table_init(&lp->topics, lag_topic_cols, 6);
 	if (c->kafka_bootstrap == NULL)
 		return lp;
-	opts.interval = c->refresh > 0 ? c->refresh : 2;
-	opts.backoff_min = opts.interval;
-	opts.backoff_max = 8 * opts.interval < 30 ? 8 * opts.interval : 30;
-	if (opts.backoff_max < opts.backoff_min)
-		opts.backoff_max = opts.backoff_min;
+	opts = runner_opts_for(c->refresh);
 	timeout = 2 * opts.interval;
 	lp->arg.cfg = c;
 	lp->arg.timeout = timeout < 1 ? 1 : timeout > 5 ? 5 : timeout;

@@ -133,9 +133,7 @@ static void *slowq_create(struct app *app)
 		sp->arg.conninfo = c->pg_conninfo;
 		sp->arg.timeout = 5;
 		sp->arg.long_running = 5;
-		opts.interval = c->refresh;
-		opts.backoff_min = c->refresh;
-		opts.backoff_max = 8 * c->refresh < 30 ? 8 * c->refresh : 30;
+		opts = runner_opts_for(c->refresh);
 		sp->runner = runner_start(&pg_backend, &sp->arg, &opts, app_wake_fd(app), err,
 					  sizeof err);
 		if (sp->runner == NULL) {

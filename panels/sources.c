@@ -56,9 +56,7 @@ static void *sources_create(struct app *app)
 		char err[256];
 
 		sp->selftest_arg.fail_file = file;
-		opts.interval = app_config(app)->refresh;
-		opts.backoff_min = opts.interval;
-		opts.backoff_max = 8 * opts.interval;
+		opts = runner_opts_for(app_config(app)->refresh);
 		sp->selftest = runner_start(&selftest_backend, &sp->selftest_arg, &opts,
 					    app_wake_fd(app), err, sizeof err);
 		if (sp->selftest == NULL)
