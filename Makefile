@@ -50,6 +50,8 @@ BACKEND_SRCS = \
 	backends/kafka.c \
 	backends/prom.c \
 	backends/health.c \
+	backends/kubeconfig.c \
+	backends/k8s.c \
 	backends/exec.c \
 	backends/runbook.c \
 	backends/safety.c \
@@ -70,6 +72,7 @@ TUI_SRCS = \
 PANEL_SRCS = \
 	panels/registry.c \
 	panels/runbook.c \
+	panels/pods.c \
 	panels/slowq.c \
 	panels/cache.c \
 	panels/lag.c \
@@ -83,7 +86,8 @@ LIB       = $(BUILD)/libamconsole.a
 BIN       = $(BUILD)/amconsole
 
 UNIT_TESTS = util sanitize redact runbook safety lint config theme mailbox \
-             runner exec audit table redis pg kafka prom
+             runner exec audit table redis pg kafka prom \
+             kubeconfig k8s
 UNIT_BINS  = $(UNIT_TESTS:%=$(BUILD)/tests/unit/test_%)
 
 FUZZERS    = sanitize runbook

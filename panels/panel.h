@@ -53,6 +53,11 @@ struct panel_ops {
 	/* Optional: the key bar when the panel is in a sub-mode, else NULL
 	 * to use keys. */
 	const struct keymap_entry *(*mode_keys)(void *self);
+	/* Optional: a `:` command the shell does not know (":ns prod" gives
+	 * cmd "ns", arg "prod"). 1 if the panel took it (the shell then
+	 * focuses the panel), 0 to let the next panel or the shell say it is
+	 * unknown. */
+	int (*command)(void *self, const char *cmd, const char *arg);
 };
 
 /* The NULL-terminated registry of panels, in tab order (registry.c). */

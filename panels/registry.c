@@ -5,6 +5,7 @@
 #include "panel.h"
 
 extern const struct panel_ops runbook_panel;
+extern const struct panel_ops pods_panel;
 extern const struct panel_ops alerts_panel;
 extern const struct panel_ops slowq_panel;
 extern const struct panel_ops cache_panel;
@@ -15,6 +16,7 @@ extern const struct panel_ops sources_panel;
 // clang-format off
 const struct panel_ops *const panel_registry[] = {
 	&runbook_panel,
+	&pods_panel,
 	&alerts_panel,
 	&slowq_panel,
 	&cache_panel,

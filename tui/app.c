@@ -867,6 +867,23 @@ static void app_set_severity(struct app *a, int sev)
 	a->dirty = 1;
 }
 
+/* Offer a command the shell does not know to each panel; the first
+ * that takes it is focused. 1 if one did. */
+static int app_panel_command(struct app *a, const char *cmd, const char *arg)
+{
+	int i;
+
+	for (i = 0; i < a->npanels; i++) {
+		const struct app_panel *p = &a->panels[i];
+
+		if (p->ops->command != NULL && p->ops->command(p->self, cmd, arg)) {
+			app_set_focus(a, i);
+			return 1;
+		}
+	}
+	return 0;
+}
+
 static void app_command(struct app *a, const char *cmdline)
 {
 	char cmd[64] = "", arg[PROMPT_MAX] = "";
@@ -940,6 +957,8 @@ static void app_command(struct app *a, const char *cmdline)
 	} else if (app_panel_index(a, cmd) >= 0) {
 		/* :NAME focuses a panel by its name, as k9s's :pods does. */
 		app_set_focus(a, app_panel_index(a, cmd));
+		a->zoom = 0;
+	} else if (app_panel_command(a, cmd, arg)) {
 		a->zoom = 0;
 	} else {
 		app_message(a, ROLE_ERROR,

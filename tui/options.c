@@ -23,6 +23,10 @@ const struct options_def options_table[] = {
 	{ "theme", "NAME", "colour theme: default, light, high-contrast, mono or a file",
 	  OPTIONS_OPT_THEME },
 	{ "read-only", NULL, "refuse every step that changes something", OPTIONS_OPT_READ_ONLY },
+	{ "context", "NAME", "use this kubeconfig context instead of current-context",
+	  OPTIONS_OPT_CONTEXT },
+	{ "namespace", "NAME", "show this Kubernetes namespace (\"all\" for every namespace)",
+	  OPTIONS_OPT_NAMESPACE },
 	{ "refresh", "DURATION", "default refresh interval (2s, 500ms, 1m)", OPTIONS_OPT_REFRESH },
 	{ "audit-log", "FILE", "append the audit log to FILE", OPTIONS_OPT_AUDIT_LOG },
 	{ "log", "FILE", "write the debug log to FILE (also AMCONSOLE_LOG)", OPTIONS_OPT_LOG },
@@ -137,6 +141,18 @@ static int options_apply(const struct options_def *d, const char *value, struct 
 		break;
 	case OPTIONS_OPT_READ_ONLY:
 		c->read_only = 1;
+		break;
+	case OPTIONS_OPT_CONTEXT:
+		if (options_nonempty(d, value, err, errlen) < 0)
+			return -1;
+		free(c->kube_context);
+		c->kube_context = xstrdup(value);
+		break;
+	case OPTIONS_OPT_NAMESPACE:
+		if (options_nonempty(d, value, err, errlen) < 0)
+			return -1;
+		free(c->kube_namespace);
+		c->kube_namespace = xstrdup(value);
 		break;
 	case OPTIONS_OPT_REFRESH:
 		return options_duration(d, value, &c->refresh, err, errlen);

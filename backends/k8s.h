@@ -1,0 +1,158 @@
+/*
+ * k8s.h - the Kubernetes data source over libcurl and cJSON
+ * (backends/k8s.c), reaching the API server as kubeconfig.h says. The
+ * poller lists pods (limit=500 with continue), then watches from the
+ * list's resourceVersion on a connection kept open between polls (curl
+ * multi), applies ADDED/MODIFIED/DELETED/BOOKMARK events to its own
+ * compact rows, relists on 410 Gone, and reconnects with backoff. It asks
+ * for the server-side Table format with gzip; when a server answers with
+ * a plain PodList it computes STATUS itself by the API server's pod
+ * printer rules (k8s_pod_status). No parsed tree of a whole list is ever
+ * kept: each page or event becomes rows and the tree is freed. Pod
+ * metrics come from metrics.k8s.io when served; access reviews
+ * (SelfSubjectAccessReview) say which actions the user may take.
+ * Requests (describe, logs, delete, rollout restart, scale, namespace or
+ * context switch) run on the worker thread and report in the next
+ * snapshot. The parsers are pure and exported for the unit tests.
+ */
+#ifndef AM_K8S_H
+#define AM_K8S_H
+
+#include <stddef.h>
+
+#include "backend.h"
+#include "util.h"
+#include "tui/config.h"
+
+#define K8S_MAX_BODY (64u << 20) /* bytes kept of any one response */
+#define K8S_PAGE 500             /* pods per list page */
+
+/* Requests to the pods runner; args are tab-separated fields. Names are
+ * validated (runbook_valid_k8s_name) before any URL is built. */
+enum k8s_request {
+	K8S_REQ_DESCRIBE = 1, /* "ns\tpod": describe text + the pod's events */
+	K8S_REQ_LOGS,         /* "ns\tpod\tcontainer\ttail\tprevious(0|1)" */
+	K8S_REQ_DELETE,       /* "ns\tpod" */
+	K8S_REQ_RESTART,      /* "ns\tpod": rollout restart of its Deployment/StatefulSet */
+	K8S_REQ_SCALE,        /* "ns\tpod\treplicas": scale its Deployment/StatefulSet */
+	K8S_REQ_NAMESPACE,    /* "name", or "" / "all" for every namespace */
+	K8S_REQ_CONTEXT,      /* "name": switch kubeconfig context (relist) */
+};
+
+/* The argument to k8s_backend.open; borrowed until close. */
+struct k8s_arg {
+	const struct config *cfg; /* kubeconfig, kube_context, kube_namespace */
+	double timeout;           /* seconds: connect, and idle on a response */
+};
+
+/* How bad a pod's STATUS is, for colour and sorting. */
+enum k8s_severity {
+	K8S_OK,      /* Running and ready */
+	K8S_DONE,    /* Completed, Succeeded */
+	K8S_PENDING, /* Pending, ContainerCreating, Init:N/M, Terminating, NotReady */
+	K8S_BAD,     /* CrashLoopBackOff, Error, OOMKilled, ImagePullBackOff, Failed, Unknown … */
+};
+
+/* One pod, as `kubectl get pods -o wide` shows it. */
+struct k8s_pod {
+	char *uid; /* the stable id the panel keeps selection by */
+	char *ns;
+	char *name;
+	char *ready;    /* "1/2" */
+	char *status;   /* exactly kubectl's STATUS column */
+	int restarts;   /* sum over containers */
+	double last_restart; /* epoch seconds of the last restart, 0 none */
+	double created;      /* creationTimestamp, epoch seconds */
+	char *node;          /* "" when unscheduled */
+	char *ip;            /* "" when none */
+	char *owner_kind;    /* controller ownerReference kind ("ReplicaSet"), or NULL */
+	char *owner_name;
+	char **containers; /* container names (not init), NULL-terminated */
+	long cpu_milli;    /* from metrics.k8s.io; -1 when absent */
+	long mem_bytes;    /* -1 when absent */
+	enum k8s_severity severity;
+};
+
+/* What the access review says about one verb: -1 unknown, 0 no, 1 yes. */
+struct k8s_access {
+	int delete_pods;
+	int patch_workloads; /* patch deployments (rollout restart) */
+	int scale_workloads; /* update deployments/scale */
+	int exec_pods;       /* create pods/exec */
+};
+
+struct k8s_snap {
+	struct k8s_pod *pods; /* in the server's order; the panel sorts */
+	size_t npods;
+	char *context;   /* kubeconfig context in use */
+	char *server;    /* API server URL (no credentials) */
+	char *user;      /* kubeconfig user entry */
+	char *ns;        /* the namespace shown, NULL: all */
+	char **contexts; /* known contexts, for :ctx completion */
+	size_t ncontexts;
+	int table_format;     /* the server answered as=Table */
+	int watching;         /* a watch stream is open */
+	unsigned long lists;  /* complete lists done so far (relists + 1) */
+	unsigned long events; /* watch events applied so far */
+	int have_metrics;     /* metrics.k8s.io answered */
+	struct k8s_access access;
+
+	/* The result of the newest request. */
+	unsigned long nrequests; /* requests handled so far */
+	int request_kind;        /* enum k8s_request of the newest */
+	int request_failed;
+	char request_msg[256]; /* what it did, or why it failed ("403 Forbidden: …") */
+	char *request_target;  /* "ns/pod" it was about, or NULL */
+	char *request_text;    /* describe or log text (unsanitised), or NULL */
+};
+
+extern const struct backend k8s_backend;
+
+/* The STATUS kubectl shows for a Pod object (the API server's pod
+ * printer, printPod): reason, Init:N/M and Init:<reason>, container
+ * waiting/terminated reasons, Signal:N / ExitCode:N, Completed, Running
+ * with NotReady, Terminating, Unknown for NodeLost. Also fills ready
+ * ("1/2"), restarts, last_restart and severity when non-NULL. Pure. */
+void k8s_pod_status(const void *pod, char *status, size_t statuslen, char *ready,
+		    size_t readylen, int *restarts, double *last_restart,
+		    enum k8s_severity *severity);
+/* The severity of a STATUS string. */
+enum k8s_severity k8s_status_severity(const char *status);
+/* Convert one page: a Table (as=Table) or a PodList body into rows
+ * appended to *pods/*n. Sets *table to 1 for a Table; *cont and *rv get
+ * metadata.continue and resourceVersion (caller frees; NULL if absent).
+ * 0, or -1 + err (invalid JSON, not a list: never "no pods"). */
+int k8s_parse_list(const char *body, size_t len, struct k8s_pod **pods, size_t *n, int *table,
+		   char **cont, char **rv, char *err, size_t errlen);
+/* Apply one watch event line (a JSON object) to the rows: ADDED and
+ * MODIFIED replace by uid, DELETED removes, BOOKMARK only moves *rv; an
+ * ERROR event with code 410 returns 1 (relist), other ERRORs -1 + err.
+ * 0 otherwise. */
+int k8s_apply_event(const char *line, size_t len, struct k8s_pod **pods, size_t *n, char **rv,
+		    char *err, size_t errlen);
+/* Fill cpu_milli/mem_bytes from a PodMetricsList body; 0 or -1. */
+int k8s_parse_metrics(const char *body, size_t len, struct k8s_pod *pods, size_t n);
+/* Quantity strings ("250m", "1", "128Mi", "1G", "12345n") to millicores
+ * or bytes; -1 on a malformed value. */
+long k8s_cpu_milli(const char *q);
+long k8s_mem_bytes(const char *q);
+/* `kubectl describe pod`-like text from a Pod object body and an
+ * EventList body (NULL: none). Caller frees. */
+char *k8s_describe(const char *pod, size_t podlen, const char *events, size_t evlen);
+/* The API's message for an error body (a Status object's message), or
+ * the HTTP reason; into out. */
+void k8s_error_text(long http, const char *body, size_t len, char *out, size_t outlen);
+/* Mask what a secret holds in text `kubectl get secret -o yaml|json`
+ * printed: the values under data/stringData and the
+ * last-applied-configuration annotation. In place; 1 if anything was
+ * masked. */
+int k8s_mask_secret_text(char *text);
+
+void k8s_pod_free(struct k8s_pod *p);
+void k8s_snap_free(struct k8s_snap *s);
+
+/* For the health strip: GET /readyz with the configured credentials.
+ * 0 (ms filled) or -1 + err. Any worker thread. */
+int k8s_ping(const struct config *cfg, double timeout, double *ms, char *err, size_t errlen);
+
+#endif
