@@ -119,8 +119,8 @@ void k8s_pod_status(const void *pod, char *status, size_t statuslen, char *ready
 /* The severity of a STATUS string. */
 enum k8s_severity k8s_status_severity(const char *status);
 /* Convert one page: a Table (as=Table) or a PodList body into rows
- * appended to *pods/*n. Sets *table to 1 for a Table; *cont and *rv get
- * metadata.continue and resourceVersion (caller frees; NULL if absent).
+ * appended to *pods and *n. Sets *table to 1 for a Table; *cont and *rv get the
+ * continue token and resourceVersion (caller frees; NULL if absent).
  * 0, or -1 + err (invalid JSON, not a list: never "no pods"). */
 int k8s_parse_list(const char *body, size_t len, struct k8s_pod **pods, size_t *n, int *table,
 		   char **cont, char **rv, char *err, size_t errlen);
