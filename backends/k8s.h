@@ -58,9 +58,9 @@ struct k8s_pod {
 	char *uid; /* the stable id the panel keeps selection by */
 	char *ns;
 	char *name;
-	char *ready;    /* "1/2" */
-	char *status;   /* exactly kubectl's STATUS column */
-	int restarts;   /* sum over containers */
+	char *ready;         /* "1/2" */
+	char *status;        /* exactly kubectl's STATUS column */
+	int restarts;        /* sum over containers */
 	double last_restart; /* epoch seconds of the last restart, 0 none */
 	double created;      /* creationTimestamp, epoch seconds */
 	char *node;          /* "" when unscheduled */
@@ -113,9 +113,8 @@ extern const struct backend k8s_backend;
  * waiting/terminated reasons, Signal:N / ExitCode:N, Completed, Running
  * with NotReady, Terminating, Unknown for NodeLost. Also fills ready
  * ("1/2"), restarts, last_restart and severity when non-NULL. Pure. */
-void k8s_pod_status(const void *pod, char *status, size_t statuslen, char *ready,
-		    size_t readylen, int *restarts, double *last_restart,
-		    enum k8s_severity *severity);
+void k8s_pod_status(const void *pod, char *status, size_t statuslen, char *ready, size_t readylen,
+		    int *restarts, double *last_restart, enum k8s_severity *severity);
 /* The severity of a STATUS string. */
 enum k8s_severity k8s_status_severity(const char *status);
 /* Convert one page: a Table (as=Table) or a PodList body into rows

@@ -5,8 +5,8 @@
 
 #include <stdio.h>
 
-int kubeconfig_load(const char *paths, const char *context, const char *ns,
-		    struct kubeconfig **out, char *err, size_t errlen)
+int kubeconfig_load(const char *paths, const char *context, const char *ns, struct kubeconfig **out,
+		    char *err, size_t errlen)
 {
 	(void)paths, (void)context, (void)ns;
 	*out = NULL;

@@ -70,8 +70,8 @@ struct kubeconfig {
  * (or "") for every namespace. Reads files only (no network, no plugin
  * run). 0, or -1 + err naming the file and problem ("~/.kube/config:
  * context \"prod\" not found"). */
-int kubeconfig_load(const char *paths, const char *context, const char *ns,
-		    struct kubeconfig **out, char *err, size_t errlen);
+int kubeconfig_load(const char *paths, const char *context, const char *ns, struct kubeconfig **out,
+		    char *err, size_t errlen);
 void kubeconfig_free(struct kubeconfig *kc);
 
 /* The bearer token to send now, or NULL for none (client certificates or
@@ -92,12 +92,12 @@ void kubeconfig_expire(struct kubeconfig *kc);
  * verification, basic auth) and append the Authorization header to
  * *headers (a struct curl_slist **). Calls kubeconfig_token. 0, or
  * -1 + err. Worker thread. */
-int kubeconfig_curl(struct kubeconfig *kc, void *curl, void *headers, double timeout,
-		    char *err, size_t errlen);
+int kubeconfig_curl(struct kubeconfig *kc, void *curl, void *headers, double timeout, char *err,
+		    size_t errlen);
 
 /* Parse an ExecCredential JSON (a plugin's stdout) into kc's cache. 0, or
  * -1 + err. Exported for the unit tests. */
-int kubeconfig_parse_exec_credential(struct kubeconfig *kc, const char *json, size_t len,
-				     char *err, size_t errlen);
+int kubeconfig_parse_exec_credential(struct kubeconfig *kc, const char *json, size_t len, char *err,
+				     size_t errlen);
 
 #endif
