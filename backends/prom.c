@@ -20,6 +20,7 @@
 #include <errno.h>
 #include <langinfo.h>
 #include <pthread.h>
+#include <regex.h>
 #include <signal.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -734,6 +735,30 @@ int prom_matchers_parse(const char *text, struct prom_matcher **out, char *err, 
 bad:
 	prom_matchers_free(m, (size_t)n);
 	return -1;
+}
+
+int prom_alert_matches(const struct prom_alert *a, const struct prom_matcher *m)
+{
+	const char *v = prom_label(a, m->name);
+	int hit;
+
+	if (v == NULL)
+		v = "";
+	if (m->is_regex) {
+		regex_t re;
+		char *anchored = xasprintf("^(%s)$", m->value);
+
+		if (regcomp(&re, anchored, REG_EXTENDED | REG_NOSUB) != 0) {
+			free(anchored);
+			return 0;
+		}
+		hit = regexec(&re, v, 0, NULL, 0) == 0;
+		regfree(&re);
+		free(anchored);
+	} else {
+		hit = strcmp(v, m->value) == 0;
+	}
+	return m->is_equal ? hit : !hit;
 }
 
 static void prom_fmt_time(char *buf, size_t n, double t)

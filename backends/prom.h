@@ -128,6 +128,11 @@ char *prom_matchers_for(const struct prom_alert *a);
  * in *out (free with prom_matchers_free). Count, or -1 + err. */
 int prom_matchers_parse(const char *text, struct prom_matcher **out, char *err, size_t errlen);
 void prom_matchers_free(struct prom_matcher *m, size_t n);
+/* 1 if alert a satisfies matcher m as Alertmanager decides it: = and !=
+ * compare the label's value exactly (a missing label is ""), =~ and !~
+ * match an anchored extended regular expression; an invalid regex
+ * matches nothing. */
+int prom_alert_matches(const struct prom_alert *a, const struct prom_matcher *m);
 /* The POST /api/v2/silences body; caller frees. */
 char *prom_silence_json(const struct prom_matcher *m, size_t n, double starts, double ends,
 			const char *created_by, const char *comment);

@@ -108,6 +108,8 @@ static const struct table_column alerts_health_cols[] = {
 	{ "DETAIL", 30, 0 }, { "URL", 0, 0 },
 };
 
+static int alerts_match(const struct table_row *r, const char *text, const char *filter, void *ctx);
+
 static void *alerts_create(struct app *app)
 {
 	struct alerts_panel *ap = xcalloc(1, sizeof *ap);
@@ -117,6 +119,8 @@ static void *alerts_create(struct app *app)
 
 	ap->app = app;
 	table_init(&ap->list, alerts_cols, 6);
+	ap->list.match = alerts_match;
+	ap->list.match_ctx = ap;
 	table_init(&ap->sil, alerts_sil_cols, 7);
 	table_init(&ap->health, alerts_health_cols, 5);
 	opts = runner_opts_for(c->refresh);
@@ -465,6 +469,42 @@ static const struct prom_alert *alerts_find(const struct alerts_panel *ap, const
 		if (strcmp(ap->al.snap->alerts[i].fingerprint, fp) == 0)
 			return &ap->al.snap->alerts[i];
 	return NULL;
+}
+
+/* The / filter on the alert list: a word that is a label matcher
+ * (severity=critical, alertname=~High.*, service!=x, pod!~db-.*) is
+ * decided on the alert's labels as Alertmanager would; any other word
+ * must occur in the row's text. */
+static int alerts_match(const struct table_row *r, const char *text, const char *filter, void *ctx)
+{
+	const struct prom_alert *a = alerts_find(ctx, r->id);
+	const char *p = filter;
+
+	while (*p != '\0') {
+		struct prom_matcher *m;
+		char word[256], err[128];
+		size_t n;
+		int ok, nm;
+
+		p += strspn(p, " ");
+		n = strcspn(p, " ");
+		if (n == 0)
+			break;
+		snprintf(word, sizeof word, "%.*s", (int)n, p);
+		p += n;
+		nm = a != NULL ? prom_matchers_parse(word, &m, err, sizeof err) : -1;
+		if (nm == 1) {
+			ok = prom_alert_matches(a, m);
+			prom_matchers_free(m, 1);
+		} else {
+			if (nm > 0)
+				prom_matchers_free(m, (size_t)nm);
+			ok = table_match(text, word);
+		}
+		if (!ok)
+			return 0;
+	}
+	return 1;
 }
 
 static const char *alerts_annotation(const struct prom_alert *a, const char *name)

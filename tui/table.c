@@ -123,7 +123,8 @@ static int table_row_matches(const struct table *t, const struct table_row *r)
 	}
 	if (r->search != NULL)
 		strbuf_puts(&sb, r->search);
-	ok = table_match(sb.buf, t->filter);
+	ok = t->match != NULL ? t->match(r, sb.buf, t->filter, t->match_ctx)
+			      : table_match(sb.buf, t->filter);
 	strbuf_free(&sb);
 	return ok;
 }

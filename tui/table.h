@@ -37,6 +37,11 @@ struct table {
 	size_t top;   /* first visible row on screen */
 	char *sel_id; /* id of the selected row, kept across rebuilds */
 	int page;     /* rows shown at the last draw */
+	/* Optional: decides whether row r passes filter (text: its cells and
+	 * search text, as table_match would see them); NULL uses
+	 * table_match. ctx is match_ctx. */
+	int (*match)(const struct table_row *r, const char *text, const char *filter, void *ctx);
+	void *match_ctx;
 	int show_header;
 };
 

@@ -26,8 +26,26 @@ screen | grep -qF "AlwaysCritical" || fail "filter hid the critical alert"
 ok "the / filter matches label words (severity=critical)"
 keys /
 keys C-u
+type_text 'alertname=~Always(Warning|Info)'
+keys Enter
+wait_gone "AlwaysCritical" 5
+s=$(screen)
+printf '%s\n' "$s" | grep -qF "AlwaysWarning" || fail "regex matcher hid AlwaysWarning"
+printf '%s\n' "$s" | grep -qF "AlwaysInfo" || fail "regex matcher hid AlwaysInfo"
+printf '%s\n' "$s" | grep -qF "HighErrorRate" && fail "regex matcher is not anchored on alertname"
+ok "alertname=~Always(Warning|Info) keeps exactly the matching alerts"
+keys /
+keys C-u
+type_text 'severity!=critical'
+keys Enter
+wait_gone "AlwaysCritical" 5
+screen | grep -qF "AlwaysInfo" || fail "!= hid a non-critical alert"
+ok "severity!=critical hides the critical alerts"
+keys /
+keys C-u
 keys Escape
-wait_for "AlwaysWarning" 5
+wait_for "AlwaysCritical" 5
+keys g
 keys Enter
 wait_for "ANNOTATIONS" 5
 wait_for "runbook_url" 5

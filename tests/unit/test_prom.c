@@ -187,6 +187,45 @@ static void test_prom_severity_sort(void **unused)
 	prom_snap_free(s);
 }
 
+/* Matchers decided on labels as Alertmanager does: exact, anchored regex,
+ * negations, a missing label as "", a broken regex matching nothing. */
+static void test_prom_alert_matches(void **unused)
+{
+	struct prom_alert a = { 0 };
+	struct prom_label l[2] = { { "alertname", "HighErrorRate" }, { "severity", "critical" } };
+	struct {
+		const char *text;
+		int want;
+	} cases[] = {
+		{ "severity=critical", 1 },
+		{ "severity=crit", 0 },
+		{ "severity!=critical", 0 },
+		{ "severity!=warning", 1 },
+		{ "alertname=~High.*", 1 },
+		{ "alertname=~Error", 0 },
+		{ "alertname=~.*Error.*", 1 },
+		{ "alertname!~High.*", 0 },
+		{ "alertname=~(High|Low)ErrorRate", 1 },
+		{ "pod!=", 0 },
+		{ "pod=~.+", 0 },
+		{ "alertname=~(", 0 },
+	};
+	size_t i;
+
+	(void)unused;
+	a.labels = l;
+	a.nlabels = 2;
+	for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		struct prom_matcher *m;
+		char err[128];
+
+		assert_int_equal(prom_matchers_parse(cases[i].text, &m, err, sizeof err), 1);
+		if (prom_alert_matches(&a, m) != cases[i].want)
+			fail_msg("%s: want %d", cases[i].text, cases[i].want);
+		prom_matchers_free(m, 1);
+	}
+}
+
 static void test_prom_matchers_and_json(void **unused)
 {
 	struct prom_alert a = { 0 };
@@ -284,6 +323,7 @@ int main(void)
 		cmocka_unit_test(test_prom_bad_bodies),
 		cmocka_unit_test(test_prom_severity_sort),
 		cmocka_unit_test(test_prom_matchers_and_json),
+		cmocka_unit_test(test_prom_alert_matches),
 		cmocka_unit_test(test_prom_query),
 	};
 
