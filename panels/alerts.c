@@ -1057,6 +1057,13 @@ static int alerts_busy(void *self)
 	return 0;
 }
 
+static int alerts_configured(void *self)
+{
+	struct alerts_panel *ap = self;
+
+	return ap->configured;
+}
+
 const struct panel_ops alerts_panel = {
 	.name = "alerts",
 	.title = "Alerts",
@@ -1070,4 +1077,5 @@ const struct panel_ops alerts_panel = {
 	.click = alerts_click,
 	.filter = alerts_filter,
 	.busy = alerts_busy,
+	.configured = alerts_configured,
 };

@@ -876,6 +876,13 @@ static int cache_busy(void *self)
 	return 0;
 }
 
+static int cache_configured(void *self)
+{
+	struct cache_panel *cp = self;
+
+	return cp->ninst > 0;
+}
+
 const struct panel_ops cache_panel = {
 	.name = "cache",
 	.title = "Cache",
@@ -889,4 +896,5 @@ const struct panel_ops cache_panel = {
 	.click = cache_click,
 	.filter = cache_filter,
 	.busy = cache_busy,
+	.configured = cache_configured,
 };

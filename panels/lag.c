@@ -718,6 +718,13 @@ static int lag_busy(void *self)
 	return lp->wait == LAG_CHANGING;
 }
 
+static int lag_configured(void *self)
+{
+	struct lag_panel *lp = self;
+
+	return lp->arg.cfg != NULL;
+}
+
 const struct panel_ops lag_panel = {
 	.name = "lag",
 	.title = "Consumer lag",
@@ -731,4 +738,5 @@ const struct panel_ops lag_panel = {
 	.click = lag_click,
 	.filter = lag_filter,
 	.busy = lag_busy,
+	.configured = lag_configured,
 };

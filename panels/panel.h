@@ -58,6 +58,10 @@ struct panel_ops {
 	 * focuses the panel), 0 to let the next panel or the shell say it is
 	 * unknown. */
 	int (*command)(void *self, const char *cmd, const char *arg);
+	/* Optional: 0 when the panel's source is not configured and it only
+	 * says how to configure it; the grid then gives it one line. NULL
+	 * means always configured. */
+	int (*configured)(void *self);
 };
 
 /* The NULL-terminated registry of panels, in tab order (registry.c). */

@@ -829,6 +829,13 @@ static void slowq_filter(void *self, const char *text)
 	table_set_filter(&sp->idx, text);
 }
 
+static int slowq_configured(void *self)
+{
+	struct slowq_panel *sp = self;
+
+	return sp->configured;
+}
+
 const struct panel_ops slowq_panel = {
 	.name = "slowq",
 	.title = "Slow queries",
@@ -841,4 +848,5 @@ const struct panel_ops slowq_panel = {
 	.key = slowq_key,
 	.click = slowq_click,
 	.filter = slowq_filter,
+	.configured = slowq_configured,
 };

@@ -473,6 +473,15 @@ static int app_grid(void)
 	return cols >= APP_GRID_COLS && rows >= APP_GRID_ROWS;
 }
 
+#define APP_IDLE_ROWS 3 /* an unconfigured panel's cell in the grid */
+
+static int app_panel_configured(const struct app *a, int i)
+{
+	const struct app_panel *p = &a->panels[i];
+
+	return p->ops->configured == NULL || p->ops->configured(p->self);
+}
+
 /* Place panels: the runbook pane (panel 0) on the left, the others
  * stacked on the right in the grid; one panel under a tab bar otherwise. */
 static void app_layout(struct app *a)
@@ -491,15 +500,27 @@ static void app_layout(struct app *a)
 		a->panels[a->focus].view = (struct view){ top, 0, bottom - top, cols };
 		return;
 	} else {
+		/* Panels whose source is not configured get a one-line cell
+		 * (3 rows with the border); the others share what is left. */
 		int left = cols * 3 / 5;
-		int others = a->npanels - 1;
-		int h = (bottom - top) / others;
-		int y = top;
+		int live = 0, idle = 0, room, h, y = top, last_live = -1;
 
+		for (i = 1; i < a->npanels; i++) {
+			if (app_panel_configured(a, i)) {
+				live++;
+				last_live = i;
+			} else {
+				idle++;
+			}
+		}
+		room = bottom - top - idle * APP_IDLE_ROWS;
+		h = live > 0 ? room / live : 0;
 		a->panels[0].view = (struct view){ top, 0, bottom - top, left };
 		for (i = 1; i < a->npanels; i++) {
-			int ph = i == a->npanels - 1 ? bottom - y : h;
+			int ph = app_panel_configured(a, i) ? h : APP_IDLE_ROWS;
 
+			if (i == last_live || (last_live < 0 && i == a->npanels - 1))
+				ph += bottom - top - (live * h + idle * APP_IDLE_ROWS);
 			a->panels[i].view = (struct view){ y, left, ph, cols - left };
 			y += ph;
 		}
