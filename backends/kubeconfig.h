@@ -46,7 +46,8 @@ struct kubeconfig {
 	struct kube_blob cert; /* client-certificate(-data) */
 	struct kube_blob key;  /* client-key(-data) */
 	int insecure;          /* insecure-skip-tls-verify */
-	char *tls_server_name;
+	char *tls_server_name; /* kept, not applied: libcurl cannot set the TLS name
+				* apart from the URL's host (logged at load) */
 
 	char *token;      /* user.token */
 	char *token_file; /* user.tokenFile (re-read on every kubeconfig_token) */
@@ -61,6 +62,8 @@ struct kubeconfig {
 	char *exec_token;
 	struct kube_blob exec_cert, exec_key;
 	double exec_expiry; /* epoch seconds; 0: no expiry given */
+
+	char *file_token; /* tokenFile's content as last read by kubeconfig_token */
 };
 
 /* Load the configuration. paths: a ':'-separated list (kubernetes.
