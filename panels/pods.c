@@ -1401,7 +1401,8 @@ static void *pods_create(struct app *app)
 	pp->interval = opts.interval;
 	pp->no_config = (c->kubeconfig == NULL || c->kubeconfig[0] == '\0') &&
 			(home == NULL || stat(home, &sb) != 0) &&
-			getenv("KUBERNETES_SERVICE_HOST") == NULL;
+			(getenv("KUBERNETES_SERVICE_HOST") == NULL ||
+			 getenv("KUBERNETES_SERVICE_PORT") == NULL);
 	free(home);
 	pp->kubectl = exec_resolve("kubectl", NULL, 0);
 	pp->arg.cfg = c;
@@ -1807,6 +1808,13 @@ static int pods_busy(void *self)
 	return 0;
 }
 
+static int pods_configured(void *self)
+{
+	const struct pods_panel *pp = self;
+
+	return !pp->no_config;
+}
+
 static const struct keymap_entry *pods_mode_keys(void *self)
 {
 	const struct pods_panel *pp = self;
@@ -1906,6 +1914,7 @@ const struct panel_ops pods_panel = {
 	.busy = pods_busy,
 	.mode_keys = pods_mode_keys,
 	.command = pods_command,
+	.configured = pods_configured,
 };
 
 /* ---- for the runbook pane -------------------------------------------- */
