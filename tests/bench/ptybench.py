@@ -1,0 +1,776 @@
+#!/usr/bin/env python3
+"""
+ptybench.py - the terminal half of `make bench`: runs amconsole and the
+tools operators use instead (htop, pg_activity, redis-cli --stat, watch
+kubectl) each in its own pseudo-terminal at 120x40 with a 2 s refresh,
+reads everything they write, and prints one table of medians beside the
+issue's targets. Figures only; nothing is asserted.
+
+tests/bench/run.sh starts the servers (the end-to-end helpers) and passes
+what it started in the environment:
+
+  AM            the console binary          BENCH_T   a scratch directory
+  AM_RUNBOOKS   runbook directory           AM_CONF   config with every panel
+  PGPORT RPORT  PostgreSQL and Redis ports  K8S_KUBECONFIG, K8S_URL (optional)
+  K8S_BIG_KUBECONFIG, K8S_BIG_URL  a fixture serving 10,000 pods (optional)
+  BENCH_K8S     "ready", or why the Kubernetes rows are pending
+  BENCH_QUICK=1 short windows (a smoke run); BENCH_LONG=1 adds the
+                10-minute memory figure; BENCH_MD=FILE also writes the
+                table as Markdown.
+
+Measures, per program (each in a fresh pty, TERM=xterm-256color):
+  first frame  exec (fork) to the last byte of the first complete frame:
+               the bottom row's "Quit" has been written and output then
+               stays quiet for 50 ms; warm runs and one cold-ish run (the
+               files the program maps, and for Python its library trees,
+               dropped from the page cache with posix_fadvise first);
+  idle window  VmRSS after the warm-up, utime+stime (+ reaped children)
+               over the window, bytes written per refresh interval;
+  changed      the same with one change per interval in every source
+               (a Redis key added, a 1 s pg_sleep session, a pod's
+               restart count bumped in the Kubernetes fixture);
+  keystrokes   key written to the pty until the expected text appears in
+               its output (escape sequences stripped), after >= 30 ms of
+               quiet, with every backend pointed at listeners that accept
+               and never answer; and at 10,000 pods until the output burst
+               ends (20 ms quiet).
+"""
+import fcntl
+import json
+import math
+import os
+import pty
+import random
+import re
+import shutil
+import signal
+import socket
+import struct
+import subprocess
+import sys
+import termios
+import threading
+import time
+import urllib.request
+
+COLS, ROWS = 120, 40
+ENV = os.environ
+QUICK = ENV.get("BENCH_QUICK") == "1"
+LONG = ENV.get("BENCH_LONG") == "1"
+T = ENV.get("BENCH_T") or "/tmp"
+CLK = os.sysconf("SC_CLK_TCK")
+ESC = re.compile(rb"\x1b(?:\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)|[()*+][0-~]|.)")
+
+WARM_RUNS = 3 if QUICK else 7
+WARMUP = 3.0 if QUICK else 10.0
+WINDOW = 10.0 if QUICK else 60.0
+CHANGED_WINDOW = 6.0 if QUICK else 20.0
+INTERVAL = 2.0
+COPIES = 2 if QUICK else 3
+KEY_SAMPLES = 30 if QUICK else 100
+LONG_AT = 600.0
+
+
+def log(msg):
+    print("   " + msg, file=sys.stderr, flush=True)
+
+
+def now():
+    return time.monotonic()
+
+
+def strip(data):
+    return ESC.sub(b"", bytes(data))
+
+
+def median(xs):
+    xs = sorted(x for x in xs if x is not None)
+    if not xs:
+        return None
+    m = len(xs) // 2
+    return xs[m] if len(xs) % 2 else (xs[m - 1] + xs[m]) / 2
+
+
+def pct(xs, p):
+    """Nearest-rank percentile."""
+    xs = sorted(xs)
+    return xs[max(0, math.ceil(p / 100 * len(xs)) - 1)] if xs else None
+
+
+class Term:
+    """One program in its own pty; the master side is read by pump()."""
+
+    def __init__(self, name, argv, env=None, cols=COLS, rows=ROWS):
+        self.name = name
+        self.nbytes = 0
+        self.watch = bytearray()  # output since mark()
+        self.last = None  # time of the newest output
+        self.dead = False
+        full = {k: v for k, v in ENV.items() if k not in ("COLUMNS", "LINES", "TMUX")}
+        full.update({"TERM": "xterm-256color", "LANG": "C.UTF-8", "LC_ALL": "C.UTF-8"})
+        full.update(env or {})
+        self.t0 = now()
+        pid, fd = pty.fork()
+        if pid == 0:
+            try:
+                fcntl.ioctl(0, termios.TIOCSWINSZ, struct.pack("HHHH", rows, cols, 0, 0))
+                os.execvpe(argv[0], argv, full)
+            finally:
+                os._exit(127)
+        self.pid, self.fd = pid, fd
+        os.set_blocking(fd, False)
+
+    def mark(self):
+        self.watch = bytearray()
+
+    def read(self):
+        try:
+            data = os.read(self.fd, 65536)
+        except (BlockingIOError, InterruptedError):
+            return 0
+        except OSError:
+            data = b""
+        if not data:
+            self.dead = True
+            return 0
+        self.last = now()
+        self.nbytes += len(data)
+        self.watch += data
+        if len(self.watch) > (1 << 20):
+            del self.watch[: len(self.watch) - (1 << 19)]
+        return len(data)
+
+    def send(self, keys):
+        os.write(self.fd, keys)
+
+    def stat(self):
+        """(VmRSS kB, RssAnon kB, cpu ticks) from /proc; None when gone."""
+        try:
+            mem = {}
+            with open("/proc/%d/status" % self.pid) as f:
+                for line in f:
+                    if line.startswith(("VmRSS:", "RssAnon:")):
+                        mem[line.split(":")[0]] = int(line.split()[1])
+            with open("/proc/%d/stat" % self.pid) as f:
+                fields = f.read().rsplit(")", 1)[1].split()
+            # fields[11..14] = utime stime cutime cstime (stat fields 14-17)
+            cpu = sum(int(x) for x in fields[11:15])
+            return mem.get("VmRSS"), mem.get("RssAnon"), cpu
+        except (OSError, ValueError):
+            return None, None, None
+
+    def maps(self):
+        files = set()
+        try:
+            with open("/proc/%d/maps" % self.pid) as f:
+                for line in f:
+                    parts = line.split(None, 5)
+                    if len(parts) == 6 and parts[5].startswith("/"):
+                        files.add(parts[5].strip())
+            files.add(os.readlink("/proc/%d/exe" % self.pid))
+        except OSError:
+            pass
+        return files
+
+    def stop(self):
+        if not self.dead:
+            try:
+                os.kill(self.pid, signal.SIGTERM)
+            except ProcessLookupError:
+                pass
+        end = now() + 3
+        while now() < end:
+            pump([self], 0.05)
+            try:
+                if os.waitpid(self.pid, os.WNOHANG)[0] == self.pid:
+                    break
+            except ChildProcessError:
+                break
+        else:
+            try:
+                os.kill(self.pid, signal.SIGKILL)
+                os.waitpid(self.pid, 0)
+            except (ProcessLookupError, ChildProcessError):
+                pass
+        try:
+            os.close(self.fd)
+        except OSError:
+            pass
+        self.dead = True
+
+
+def pump(terms, timeout):
+    """Read whatever the terms wrote, waiting at most timeout seconds."""
+    import select
+
+    fds = {t.fd: t for t in terms if not t.dead}
+    if not fds:
+        time.sleep(max(0.0, timeout))
+        return
+    try:
+        ready, _, _ = select.select(list(fds), [], [], max(0.0, timeout))
+    except InterruptedError:
+        return
+    for fd in ready:
+        while fds[fd].read():
+            pass
+
+
+def pump_until(terms, deadline, every=None):
+    while True:
+        left = deadline - now()
+        if left <= 0:
+            return
+        pump(terms, min(left, 0.2))
+        if every:
+            every()
+
+
+def wait_frame(term, marker=b"Quit", quiet=0.05, timeout=15.0):
+    """Time of the last byte of the first complete frame, or None."""
+    end = now() + timeout
+    seen = False
+    while now() < end and not term.dead:
+        if seen and now() - term.last >= quiet:
+            return term.last
+        pump([term], quiet if seen else 0.05)
+        if not seen and marker in strip(term.watch):
+            seen = True
+    return None
+
+
+def wait_quiet(term, quiet, timeout=5.0):
+    end = now() + timeout
+    while now() < end and not term.dead:
+        last = term.last or 0
+        if now() - last >= quiet:
+            return True
+        pump([term], quiet - (now() - last))
+    return False
+
+
+# ---- programs ----
+
+
+def home_env(name):
+    d = os.path.join(T, "home-" + name)
+    for sub in ("", "config", "state"):
+        os.makedirs(os.path.join(d, sub), exist_ok=True)
+    return {"HOME": d, "XDG_CONFIG_HOME": d + "/config", "XDG_STATE_HOME": d + "/state"}
+
+
+def am_argv(conf=None):
+    argv = [ENV["AM"], "--runbooks", ENV["AM_RUNBOOKS"], "--refresh", "2s",
+            "--audit-log", os.path.join(T, "audit.log")]
+    if conf:
+        argv += ["--config", conf]
+    return argv
+
+
+def peer_argvs():
+    """name -> argv for the peers that are installed, else a reason."""
+    p = {}
+    p["htop"] = ["htop", "-d", "20"] if shutil.which("htop") else "n/a (not installed)"
+    if not shutil.which("pg_activity"):
+        p["pg_activity"] = "n/a (not installed)"
+    elif not ENV.get("PGPORT"):
+        p["pg_activity"] = "n/a (no PostgreSQL)"
+    else:
+        p["pg_activity"] = ["pg_activity", "-h", "127.0.0.1", "-p", ENV["PGPORT"], "-U",
+                            "postgres", "-d", "amtest", "--refresh", "2"]
+    if not shutil.which("redis-cli"):
+        p["redis-cli --stat"] = "n/a (not installed)"
+    elif not ENV.get("RPORT"):
+        p["redis-cli --stat"] = "n/a (no Redis)"
+    else:
+        p["redis-cli --stat"] = ["redis-cli", "-h", "127.0.0.1", "-p", ENV["RPORT"], "--stat",
+                                 "-i", "2"]
+    if not shutil.which("kubectl") or not shutil.which("watch"):
+        p["watch kubectl"] = "n/a (not installed)"
+    elif not ENV.get("K8S_KUBECONFIG"):
+        p["watch kubectl"] = "pending"
+    else:
+        p["watch kubectl"] = ["watch", "-n2", "kubectl --kubeconfig %s get pods" %
+                              ENV["K8S_KUBECONFIG"]]
+    return p
+
+
+PEERS = ["htop", "pg_activity", "redis-cli --stat", "watch kubectl"]
+
+
+# ---- first frame ----
+
+
+def evict(files):
+    n = 0
+    for path in files:
+        try:
+            fd = os.open(path, os.O_RDONLY)
+        except OSError:
+            continue
+        try:
+            os.posix_fadvise(fd, 0, 0, os.POSIX_FADV_DONTNEED)
+            n += 1
+        except OSError:
+            pass
+        finally:
+            os.close(fd)
+    return n
+
+
+def python_trees(files):
+    """A Python program reads its modules; evict their trees too."""
+    if not any("python" in os.path.basename(f) for f in files):
+        return set()
+    out = set()
+    for top in sorted(set(p for p in sys.path if p.startswith("/usr/lib/python3")) |
+                      {"/usr/lib/python3/dist-packages"}):
+        for root, _, names in os.walk(top):
+            out.update(os.path.join(root, n) for n in names)
+    return out
+
+
+def first_frames(name, argv, env, marker=b"Quit"):
+    """(warm median ms, [warm ms...], cold-ish ms) or None on failure."""
+    t = Term(name, argv, env)
+    if wait_frame(t, marker) is None:
+        t.stop()
+        return None
+    files = t.maps()
+    t.stop()
+    evict(files | python_trees(files))
+    t = Term(name, argv, env)
+    end = wait_frame(t, marker)
+    cold = (end - t.t0) * 1000 if end else None
+    t.stop()
+    warm = []
+    for _ in range(WARM_RUNS):
+        t = Term(name, argv, env)
+        end = wait_frame(t, marker)
+        t.stop()
+        if end:
+            warm.append((end - t.t0) * 1000)
+    return median(warm), warm, cold
+
+
+# ---- idle and changed windows ----
+
+
+def focus(term, panel):
+    if panel:
+        term.send(b":" + panel.encode() + b"\r")
+
+
+def window(specs, warmup, length, action=None, long_at=None):
+    """Run specs = [(key, name, argv, env, panel)] side by side; per key a
+    list of dicts: rss (kB, after warmup), cpu (% of a core over the
+    window), bpr (bytes per refresh interval), rss_long."""
+    terms = []
+    for key, name, argv, env, panel in specs:
+        t = Term(name, argv, env)
+        t.key, t.panel = key, panel
+        terms.append(t)
+    start = now()
+    # Focus after the first frame.
+    pending = [t for t in terms if t.panel]
+    while pending and now() - start < 10:
+        pump(terms, 0.05)
+        for t in list(pending):
+            if b"Quit" in strip(t.watch):
+                focus(t, t.panel)
+                pending.remove(t)
+    pump_until(terms, start + warmup)
+    base = {}
+    for t in terms:
+        rss, anon, cpu = t.stat()
+        base[t] = (rss, anon, cpu, t.nbytes, now())
+    state = {"next": now()}
+    th = []
+
+    def tick():
+        if action and now() >= state["next"]:
+            state["next"] += INTERVAL
+            x = threading.Thread(target=action, daemon=True)
+            x.start()
+            th.append(x)
+
+    pump_until(terms, now() + length, tick)
+    out = {}
+    for t in terms:
+        rss, anon, cpu0, b0, t0 = base[t]
+        cpu1 = t.stat()[2]
+        el = now() - t0
+        r = {"rss": rss, "anon": anon, "bpr": None, "cpu": None, "rss_long": None,
+             "anon_long": None, "dead": t.dead}
+        if cpu0 is not None and cpu1 is not None:
+            r["cpu"] = (cpu1 - cpu0) / CLK / el * 100
+        r["bpr"] = (t.nbytes - b0) / (el / INTERVAL)
+        out.setdefault(t.key, []).append(r)
+        t.result = r
+    if long_at:
+        log("long run: waiting until %.0f s for the 10-minute memory figure" % long_at)
+        pump_until(terms, start + long_at)
+        for t in terms:
+            t.result["rss_long"], t.result["anon_long"] = t.stat()[:2]
+    for x in th:
+        x.join(5)
+    for t in terms:
+        t.stop()
+    return out
+
+
+def agg(runs, field):
+    if not runs:
+        return None
+    return median([r[field] for r in runs])
+
+
+# ---- changes in every source, once per interval ----
+
+
+def redis_cmd(port, *args):
+    out = b"*%d\r\n" % len(args)
+    for a in args:
+        a = str(a).encode()
+        out += b"$%d\r\n%s\r\n" % (len(a), a)
+    with socket.create_connection(("127.0.0.1", int(port)), timeout=5) as s:
+        s.sendall(out)
+        s.recv(4096)
+
+
+def make_action():
+    counter = [0]
+
+    def action():
+        counter[0] += 1
+        n = counter[0]
+        if ENV.get("RPORT"):
+            try:
+                redis_cmd(ENV["RPORT"], "SET", "bench:changed:%d" % n, "x")
+            except OSError:
+                pass
+        if ENV.get("PGPORT"):
+            subprocess.run(["psql", "-X", "-q", "-h", "127.0.0.1", "-p", ENV["PGPORT"], "-U",
+                            "postgres", "-d", "amtest", "-c", "SELECT pg_sleep(1)"],
+                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        if ENV.get("K8S_URL") and ENV.get("BENCH_K8S_POD"):
+            try:
+                pod = json.loads(ENV["BENCH_K8S_POD"])
+                for cs in pod.get("status", {}).get("containerStatuses", []):
+                    cs["restartCount"] = cs.get("restartCount", 0) + n
+                req = urllib.request.Request(ENV["K8S_URL"] + "/_fixture/modify",
+                                             data=json.dumps(pod).encode(), method="POST",
+                                             headers={"Content-Type": "application/json"})
+                urllib.request.urlopen(req, timeout=5).read()
+            except (OSError, ValueError):
+                pass
+
+    return action
+
+
+# ---- keystroke latency ----
+
+
+def hung_listener():
+    """A loopback listener that accepts and never answers; (port, stop)."""
+    srv = socket.socket()
+    srv.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    srv.bind(("127.0.0.1", 0))
+    srv.listen(64)
+    srv.settimeout(0.2)
+    held, stop = [], threading.Event()
+
+    def run():
+        while not stop.is_set():
+            try:
+                c, _ = srv.accept()
+                held.append(c)
+            except socket.timeout:
+                pass
+            except OSError:
+                break
+
+    th = threading.Thread(target=run, daemon=True)
+    th.start()
+
+    def close():
+        stop.set()
+        th.join(2)
+        for c in held:
+            c.close()
+        srv.close()
+
+    return srv.getsockname()[1], close
+
+
+def key_latency(term, pairs, samples, until="expect"):
+    """pairs = [(key, expected text)]; ms per sample (None: timed out)."""
+    out = []
+    for i in range(samples):
+        key, expect = pairs[i % len(pairs)]
+        wait_quiet(term, 0.03 + random.uniform(0, 0.02))
+        term.mark()
+        t0 = now()
+        term.send(key)
+        end = t0 + 2.0
+        got = None
+        while now() < end and not term.dead:
+            pump([term], 0.01)
+            if until == "expect":
+                if term.watch and expect.encode() in strip(term.watch):
+                    got = term.last
+                    break
+            elif term.last and term.last > t0 and now() - term.last >= 0.02:
+                got = term.last
+                break
+        out.append((got - t0) * 1000 if got else None)
+    return out
+
+
+def lat_summary(xs):
+    ok = [x for x in xs if x is not None]
+    if not ok:
+        return "no change seen"
+    s = "median %.1f ms, p99 %.1f ms" % (median(ok), pct(ok, 99))
+    if len(ok) < len(xs):
+        s += " (%d of %d timed out at 2 s)" % (len(xs) - len(ok), len(xs))
+    return s
+
+
+# ---- formatting ----
+
+
+def ms(x):
+    return "-" if x is None else ("%.0f ms" % x if x >= 10 else "%.1f ms" % x)
+
+
+def mb(kb):
+    return "-" if kb is None else "%.1f MB" % (kb / 1024)
+
+
+def mem(runs, rss="rss", anon="anon"):
+    """Median VmRSS with the median anonymous part (heap, stacks)."""
+    r, a = agg(runs, rss), agg(runs, anon)
+    return "-" if r is None else "%s (anon %.1f)" % (mb(r), a / 1024) if a else mb(r)
+
+
+def cpu(x):
+    return "-" if x is None else "%.2f %%" % x
+
+
+def nbytes(x):
+    return "-" if x is None else "{:,.0f}".format(x)
+
+
+def table(rows, md=None):
+    head = ["figure", "amconsole", "target"] + PEERS
+    widths = [max(len(str(r[i])) for r in rows + [head]) for i in range(len(head))]
+    line = lambda r: "  ".join(str(c).ljust(w) for c, w in zip(r, widths)).rstrip()
+    print(line(head))
+    print("  ".join("-" * w for w in widths))
+    for r in rows:
+        print(line(r))
+    if md:
+        with open(md, "w") as f:
+            f.write("| " + " | ".join(head) + " |\n")
+            f.write("|" + "---|" * len(head) + "\n")
+            for r in rows:
+                f.write("| " + " | ".join(str(c) for c in r) + " |\n")
+
+
+def main():
+    peers = peer_argvs()
+    rows = []
+    na = lambda: {p: (peers[p] if isinstance(peers[p], str) else "n/a") for p in PEERS}
+    res = {}
+
+    def row(figure, ours, target, vals):
+        rows.append([figure, ours, target] + [vals.get(p, "n/a") for p in PEERS])
+
+    # ---- first frame ----
+    log("first frame: %d warm runs + 1 cold-ish per program" % WARM_RUNS)
+    ff = {}
+    ff["am-runbooks"] = first_frames("amconsole", am_argv(), home_env("am"))
+    ff["am-all"] = first_frames("amconsole", am_argv(ENV.get("AM_CONF")), home_env("am"))
+    for p in ("htop", "pg_activity"):
+        if not isinstance(peers[p], str):
+            ff[p] = first_frames(p, peers[p], home_env(p))
+    fv = {p: (peers[p] if isinstance(peers[p], str) else "n/a") for p in PEERS}
+    warm, cold = dict(fv), dict(fv)
+    for p in ("htop", "pg_activity"):
+        if p in ff:
+            warm[p] = ms(ff[p][0]) if ff[p] else "no frame"
+            cold[p] = ms(ff[p][2]) if ff[p] else "no frame"
+    a, b = ff["am-runbooks"], ff["am-all"]
+    row("first frame, warm (runbooks only)", ms(a[0]) if a else "no frame",
+        "<= 30 ms", warm)
+    row("first frame, warm (every panel configured)", ms(b[0]) if b else "no frame",
+        "<= 30 ms", {})
+    row("first frame, cold-ish (runbooks only)", ms(a[2]) if a else "no frame", "<= 60 ms", cold)
+    row("first frame, cold-ish (every panel configured)", ms(b[2]) if b else "no frame",
+        "<= 60 ms", {})
+    for k, v in ff.items():
+        if v:
+            log("%s: warm %s, cold-ish %s" % (k, " ".join("%.1f" % x for x in v[1]), ms(v[2])))
+
+    # ---- idle window: every panel live, nothing changed ----
+    log("idle window: %d copies of each side by side, %.0f s warm-up, %.0f s window%s" %
+        (COPIES, WARMUP, WINDOW, ", then until 10 min" if LONG else ""))
+    specs = []
+    for i in range(COPIES):
+        specs.append(("am", "amconsole", am_argv(ENV.get("AM_CONF")), home_env("am%d" % i), None))
+        specs.append(("am-cache", "amconsole", am_argv(ENV.get("AM_CONF")),
+                      home_env("amc%d" % i), "cache"))
+        for p in PEERS:
+            if not isinstance(peers[p], str):
+                specs.append((p, p, peers[p], home_env("%s%d" % (p.split()[0], i)), None))
+    idle = window(specs, WARMUP, WINDOW, long_at=LONG_AT if LONG else None)
+    for k, v in idle.items():
+        log("%s: rss %s kB, cpu %s %%, bytes/refresh %s" % (
+            k, [r["rss"] for r in v], ["%.3f" % r["cpu"] if r["cpu"] is not None else "-"
+                                       for r in v], ["%.0f" % r["bpr"] for r in v]))
+    vals = lambda f, fmt: {p: (fmt(agg(idle.get(p), f)) if p in idle else na()[p]) for p in PEERS}
+    mvals = lambda r, a: {p: (mem(idle.get(p), r, a) if p in idle else na()[p]) for p in PEERS}
+    wu = "%.0f s" % WARMUP
+    row("resident memory after %s, every panel live" % wu, mem(idle.get("am")),
+        "<= 8 MB", mvals("rss", "anon"))
+    if LONG:
+        row("resident memory after 10 min, every panel live",
+            mem(idle.get("am"), "rss_long", "anon_long"), "<= 8 MB",
+            mvals("rss_long", "anon_long"))
+    else:
+        row("resident memory after 10 min", "not run (BENCH_LONG=1)", "<= 8 MB", {})
+    row("CPU over %.0f s idle, every panel live" % WINDOW, cpu(agg(idle.get("am"), "cpu")),
+        "<= 0.1 %", vals("cpu", cpu))
+    row("bytes per refresh, nothing changed (Runbook focused)",
+        nbytes(agg(idle.get("am"), "bpr")), "0", vals("bpr", nbytes))
+    row("bytes per refresh, servers idle (Cache focused)",
+        nbytes(agg(idle.get("am-cache"), "bpr")), "-", {})
+
+    # ---- one change per interval in every source ----
+    log("changed window: one change per %.0f s in Redis, PostgreSQL%s; %.0f s" %
+        (INTERVAL, ", the pods fixture" if ENV.get("BENCH_K8S_POD") else "", CHANGED_WINDOW))
+    specs = []
+    for i in range(COPIES):
+        specs.append(("am-cache", "amconsole", am_argv(ENV.get("AM_CONF")),
+                      home_env("amc%d" % i), "cache"))
+        if ENV.get("BENCH_K8S_POD"):
+            specs.append(("am-pods", "amconsole", am_argv(ENV.get("AM_CONF")),
+                          home_env("amp%d" % i), "pods"))
+        for p in PEERS:
+            if not isinstance(peers[p], str):
+                specs.append((p, p, peers[p], home_env("%s%d" % (p.split()[0], i)), None))
+    ch = window(specs, WARMUP, CHANGED_WINDOW, action=make_action())
+    for k, v in ch.items():
+        log("%s changed: bytes/refresh %s" % (k, ["%.0f" % r["bpr"] for r in v]))
+    cvals = {p: (nbytes(agg(ch.get(p), "bpr")) if p in ch else na()[p]) for p in PEERS}
+    if ENV.get("BENCH_K8S_POD"):
+        row("bytes per refresh, one row changed (Pods: one pod's restarts)",
+            nbytes(agg(ch.get("am-pods"), "bpr")), "<= 150", cvals)
+        cvals = {}
+    else:
+        row("bytes per refresh, one row changed (Pods)", "pending", "<= 150", {})
+    row("bytes per refresh, one Redis key added (Cache focused)",
+        nbytes(agg(ch.get("am-cache"), "bpr")), "<= 150", cvals)
+
+    # ---- keystroke to screen, every backend hung ----
+    port, close = hung_listener()
+    conf = os.path.join(T, "hung.yaml")
+    with open(conf, "w") as f:
+        f.write("postgres:\n  conninfo: \"host=127.0.0.1 port=%d dbname=x user=x "
+                "connect_timeout=30\"\n" % port)
+        f.write("redis:\n  instances:\n    - {name: hung, url: \"redis://127.0.0.1:%d/0\"}\n" %
+                port)
+        f.write("kafka:\n  bootstrap: \"127.0.0.1:%d\"\n  groups: [g]\n" % port)
+        f.write("alertmanager:\n  urls: [\"http://127.0.0.1:%d\"]\n" % port)
+        f.write("prometheus:\n  url: \"http://127.0.0.1:%d\"\n" % port)
+        f.write("health:\n  - {name: hung, url: \"http://127.0.0.1:%d/health\"}\n" % port)
+        if ENV.get("K8S_KUBECONFIG_HUNG"):
+            f.write("kubernetes:\n  kubeconfig: %s\n" % ENV["K8S_KUBECONFIG_HUNG"])
+    log("keystrokes: %d samples (j/k on the runbook list), every backend hung" % KEY_SAMPLES)
+    t = Term("amconsole", am_argv(conf), home_env("amhung"))
+    lat = None
+    if wait_frame(t) is not None:
+        pump_until([t], now() + 1.0)
+        lat = key_latency(t, [(b"j", "Quick Reference"), (b"k", "Overview")], KEY_SAMPLES)
+    t.stop()
+    close()
+    if lat:
+        ok = [x for x in lat if x is not None]
+        log("hung keystrokes (ms): %s" % " ".join("%.1f" % x if x else "-" for x in lat))
+        row("keystroke to screen, every backend hung (median)",
+            ms(median(ok)) if ok else "no change seen", "<= 16 ms",
+            {p: "not measured" for p in PEERS})
+        row("keystroke to screen, every backend hung (p99 of %d)" % len(lat),
+            (ms(pct(ok, 99)) if ok else "-") +
+            ("" if len(ok) == len(lat) else " (%d timed out)" % (len(lat) - len(ok))),
+            "<= 50 ms", {})
+    else:
+        row("keystroke to screen, every backend hung", "no frame", "<= 16 ms", {})
+
+    # ---- 10,000 pods ----
+    k8s_rows(row, peers)
+
+    print()
+    print("amconsole %s, %dx%d, TERM=xterm-256color, refresh 2 s; medians of %d warm runs "
+          "(first frame) and of %d copies run side by side on the same servers (memory, "
+          "CPU, bytes)%s." % (ENV.get("AM_VERSION", ""), COLS, ROWS, WARM_RUNS, COPIES,
+                              "; BENCH_QUICK=1: short windows" if QUICK else ""))
+    table(rows, ENV.get("BENCH_MD"))
+    if ENV.get("BENCH_K8S", "") != "ready":
+        print("pending: the Kubernetes rows wait for %s." % ENV.get("BENCH_K8S", "the fixture"))
+
+
+def k8s_rows(row, peers):
+    status = ENV.get("BENCH_K8S", "not started")
+    parse = ENV.get("BENCH_K8S_PARSE")
+    if status != "ready" or not ENV.get("K8S_BIG_KUBECONFIG"):
+        for f, tg in (("10,000 pods: relist parse (Table pages)", "<= 20 ms"),
+                      ("10,000 pods: frame time (j on the Pods panel)", "<= 1 ms draw"),
+                      ("10,000 pods: filter keystroke to screen", "<= 5 ms"),
+                      ("10,000 pods: resident memory", "<= 25 MB")):
+            row(f, "pending", tg, {})
+        return
+    row("10,000 pods: relist parse (Table pages)", parse or "-", "<= 20 ms", {})
+    row("10,000 pods: relist parse (PodList pages)", ENV.get("BENCH_K8S_PARSE_LIST", "-"),
+        "<= 20 ms", {})
+    kc = ENV["K8S_BIG_KUBECONFIG"]
+    conf = os.path.join(T, "k8s-big.yaml")
+    with open(conf, "w") as f:
+        f.write("kubernetes:\n  kubeconfig: %s\n  context: fixture-all\n" % kc)
+    t = Term("amconsole", am_argv(conf), home_env("amk8s"))
+    frame, filt, rss = None, None, None
+    samples = 20 if QUICK else 50
+    if wait_frame(t) is not None:
+        focus(t, "pods")
+        # Wait until the list has been loaded (the output settles).
+        pump_until([t], now() + (5 if QUICK else 10))
+        rss = t.stat()[0]
+        frame = key_latency(t, [(b"j", ""), (b"k", "")], samples, until="quiet")
+        t.send(b"/")
+        wait_quiet(t, 0.1)
+        word = b"crashloopbackoff"
+        pairs = [(word[i:i + 1], "") for i in range(len(word))]
+        pairs += [(b"\x7f", "")] * len(word)
+        filt = key_latency(t, pairs, len(pairs) * (1 if QUICK else 2), until="quiet")
+    t.stop()
+    kb = {}
+    if not isinstance(peers["watch kubectl"], str):
+        try:
+            r = subprocess.run(["/usr/bin/time", "-f", "%e %M", "kubectl", "--kubeconfig", kc,
+                                "--context", "fixture-all", "get", "pods", "-A"],
+                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, timeout=300)
+            sec, kmax = r.stderr.decode().strip().splitlines()[-1].split()
+            kb = {"watch kubectl": "kubectl get pods -A: %.1f s, %s" %
+                  (float(sec), mb(float(kmax)))}
+        except (OSError, ValueError, IndexError, subprocess.TimeoutExpired):
+            kb = {"watch kubectl": "kubectl failed"}
+    row("10,000 pods: frame time (j on the Pods panel, key to output end)",
+        lat_summary(frame) if frame else "no frame", "<= 1 ms draw", {})
+    row("10,000 pods: filter keystroke to screen (key to output end)",
+        lat_summary(filt) if filt else "no frame", "<= 5 ms", {})
+    row("10,000 pods: resident memory", mb(rss), "<= 25 MB", kb)
+
+
+if __name__ == "__main__":
+    main()
