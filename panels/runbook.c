@@ -25,6 +25,7 @@
 #include "backends/safety.h"
 #include "backends/util.h"
 #include "panel.h"
+#include "pods.h"
 #include "tui/app.h"
 #include "tui/audit.h"
 #include "tui/redact.h"
@@ -34,7 +35,7 @@
 /* Output kept per step: the newest bytes. */
 #define RUNBOOK_OUTPUT_CAP (1024 * 1024)
 
-enum runbook_mode { RUNBOOK_PICKER, RUNBOOK_STEPS, RUNBOOK_OUTPUT };
+enum runbook_mode { RUNBOOK_PICKER, RUNBOOK_STEPS, RUNBOOK_OUTPUT, RUNBOOK_PICK };
 
 enum runbook_status {
 	RUNBOOK_NOT_RUN,
@@ -63,6 +64,9 @@ enum runbook_action {
 	RUNBOOK_WRITE,
 	RUNBOOK_SEARCH_NEXT,
 	RUNBOOK_SEARCH_PREV,
+	RUNBOOK_PICK_OK,
+	RUNBOOK_PICK_TYPE,
+	RUNBOOK_PICK_CANCEL,
 };
 
 static const struct keymap_entry runbook_picker_keys[] = {
@@ -94,6 +98,16 @@ static const struct keymap_entry runbook_output_keys[] = {
 	{ 'n', 0, "n", "Next", "next match of the / search", RUNBOOK_SEARCH_NEXT },
 	{ 'N', 0, "N", "Prev", "previous match of the / search", RUNBOOK_SEARCH_PREV },
 	{ 'x', 0, "x", "Stop", "stop the running step", RUNBOOK_STOP },
+	{ 0, 0, NULL, NULL, NULL, 0 },
+};
+
+/* A <pod-name> placeholder offers the Pods panel's pods. */
+static const struct keymap_entry runbook_pick_keys[] = {
+	{ '\r', KEY_ENTER, "Enter", "Pick", "use the highlighted pod for the placeholder",
+	  RUNBOOK_PICK_OK },
+	{ 't', 0, "t", "Type", "type the value instead", RUNBOOK_PICK_TYPE },
+	{ SCREEN_KEY_ESC, KEY_BACKSPACE, "Esc BS", "Cancel", "cancel the run",
+	  RUNBOOK_PICK_CANCEL },
 	{ 0, 0, NULL, NULL, NULL, 0 },
 };
 
@@ -139,7 +153,9 @@ struct runbook_panel {
 	const struct native_ops *job_ops; /* how to poll, stop, free it */
 	size_t job_step;
 	struct runbook_pending pend;
-	long out_top; /* first output line shown; -1 follows the end */
+	struct table pick;    /* pods offered for a <pod-name> placeholder */
+	char pick_label[256]; /* the question it answers */
+	long out_top;         /* first output line shown; -1 follows the end */
 	char search[256];
 	char filter[256];
 };
@@ -148,6 +164,10 @@ static const struct table_column runbook_picker_cols[] = {
 	{ "TYPE", 9, 0 },
 	{ "STEPS", 5, 1 },
 	{ "TITLE", 0, 0 },
+};
+
+static const struct table_column runbook_pick_cols[] = {
+	{ "POD", 0, 0 },
 };
 
 static const struct table_column runbook_step_cols[] = {
@@ -329,6 +349,7 @@ static void *runbook_create(struct app *app)
 	rp->out_top = -1;
 	table_init(&rp->picker, runbook_picker_cols, 3);
 	table_init(&rp->steps, runbook_step_cols, 5);
+	table_init(&rp->pick, runbook_pick_cols, 1);
 	runbook_fill_picker(rp);
 	return rp;
 }
@@ -399,6 +420,7 @@ static void runbook_destroy(void *self)
 	runbook_free_states(rp);
 	table_free(&rp->picker);
 	table_free(&rp->steps);
+	table_free(&rp->pick);
 	free(rp);
 }
 
@@ -609,6 +631,66 @@ static void runbook_got_value(void *ctx, const char *value)
 	runbook_ask_next(rp);
 }
 
+/* The namespace a step names with -n NS or --namespace[=]NS, into ns;
+ * 0 when it names none (or -A, or a placeholder). */
+static int runbook_step_ns(const char *cmd, char *ns, size_t n)
+{
+	const char *p = cmd;
+	int want = 0;
+
+	while (*p != '\0') {
+		size_t k;
+
+		p += strspn(p, " \t\n\\");
+		k = strcspn(p, " \t\n\\|;&");
+		if (k == 0) {
+			p += *p != '\0';
+			continue;
+		}
+		if (want || (k > 12 && strncmp(p, "--namespace=", 12) == 0)) {
+			const char *v = want ? p : p + 12;
+			size_t vl = want ? k : k - 12;
+
+			if (vl >= 2 && (*v == '"' || *v == '\'') && v[vl - 1] == *v) {
+				v++;
+				vl -= 2;
+			}
+			snprintf(ns, n, "%.*s", (int)vl, v);
+			return runbook_valid_k8s_name(ns);
+		}
+		want = (k == 2 && strncmp(p, "-n", 2) == 0) ||
+		       (k == 11 && strncmp(p, "--namespace", 11) == 0);
+		p += k;
+	}
+	return 0;
+}
+
+/* Offer the Pods panel's pods (of the step's namespace) as a pick list
+ * for a pod placeholder; typing stays possible (t). 1 if offered. */
+static int runbook_offer_pods(struct runbook_panel *rp, const char *label)
+{
+	char ns[256], **names = NULL;
+	int has_ns = runbook_step_ns(rp->pend.copy.command, ns, sizeof ns);
+	size_t n = pods_names(has_ns ? ns : NULL, &names), i;
+
+	if (n == 0)
+		return 0;
+	table_clear_rows(&rp->pick);
+	for (i = 0; i < n; i++) {
+		const char *cells[1] = { names[i] };
+
+		table_add_row(&rp->pick, names[i], ROLE_NORMAL, cells, NULL);
+	}
+	pods_names_free(names);
+	table_set_filter(&rp->pick, "");
+	snprintf(rp->pick_label, sizeof rp->pick_label, "%s", label);
+	rp->mode = RUNBOOK_PICK;
+	app_show_filter(rp->app, "");
+	app_message(rp->app, ROLE_NORMAL, "%s pick a pod%s%s (Enter), / filters, t types a name",
+		    label, has_ns ? " of " : "", has_ns ? ns : "");
+	return 1;
+}
+
 static void runbook_ask_next(struct runbook_panel *rp)
 {
 	struct runbook_pending *p = &rp->pend;
@@ -630,6 +712,8 @@ static void runbook_ask_next(struct runbook_panel *rp)
 	snprintf(label, sizeof label, "%s%s%s%s (%zu/%zu): ", p->retry ? p->retry : "",
 		 p->retry ? "; " : "", ph->label, ph->secret ? " [hidden]" : "", p->next + 1,
 		 p->copy.nplaceholders);
+	if (ph->pod && !ph->secret && runbook_offer_pods(rp, label))
+		return;
 	app_prompt(rp->app, label, "", ph->secret, runbook_got_value, rp);
 }
 
@@ -1061,6 +1145,23 @@ static int runbook_action(void *self, int action)
 	char *edited;
 
 	switch (action) {
+	case RUNBOOK_PICK_OK:
+	case RUNBOOK_PICK_TYPE:
+	case RUNBOOK_PICK_CANCEL: {
+		const struct table_row *row = table_selected(&rp->pick);
+		char value[256];
+
+		if (action == RUNBOOK_PICK_OK && row == NULL)
+			return 1;
+		snprintf(value, sizeof value, "%s", row != NULL ? row->id : "");
+		rp->mode = RUNBOOK_STEPS;
+		app_show_filter(rp->app, rp->steps.filter);
+		if (action == RUNBOOK_PICK_TYPE)
+			app_prompt(rp->app, rp->pick_label, "", 0, runbook_got_value, rp);
+		else
+			runbook_got_value(rp, action == RUNBOOK_PICK_OK ? value : NULL);
+		return 1;
+	}
 	case RUNBOOK_OPEN:
 		runbook_open(rp);
 		return 1;
@@ -1160,6 +1261,8 @@ static int runbook_key(void *self, int key)
 
 	if (rp->mode == RUNBOOK_PICKER)
 		return table_key(&rp->picker, key);
+	if (rp->mode == RUNBOOK_PICK)
+		return table_key(&rp->pick, key);
 	if (rp->mode == RUNBOOK_STEPS) {
 		if (key == SCREEN_KEY_ESC)
 			return runbook_action(rp, RUNBOOK_BACK);
@@ -1207,6 +1310,8 @@ static int runbook_click(void *self, int y, int x)
 		return table_click(&rp->picker, y - 1);
 	if (rp->mode == RUNBOOK_STEPS)
 		return table_click(&rp->steps, y - 1);
+	if (rp->mode == RUNBOOK_PICK)
+		return table_click(&rp->pick, y - 2);
 	return 0;
 }
 
@@ -1224,6 +1329,9 @@ static void runbook_filter(void *self, const char *text)
 		break;
 	case RUNBOOK_PICKER:
 		table_set_filter(&rp->picker, text);
+		break;
+	case RUNBOOK_PICK:
+		table_set_filter(&rp->pick, text);
 		break;
 	}
 }
@@ -1246,6 +1354,8 @@ static const struct keymap_entry *runbook_mode_keys(void *self)
 		return runbook_step_keys;
 	case RUNBOOK_OUTPUT:
 		return runbook_output_keys;
+	case RUNBOOK_PICK:
+		return runbook_pick_keys;
 	}
 	return NULL;
 }
@@ -1404,6 +1514,8 @@ static int runbook_list_height(const struct runbook_panel *rp, int h)
 
 	if (rp->mode == RUNBOOK_OUTPUT)
 		return 3;
+	if (rp->mode == RUNBOOK_PICK)
+		return h - 1 - h / 3;
 	if (rp->mode == RUNBOOK_PICKER || i < 0) {
 		need = h / 3;
 	} else {
@@ -1474,7 +1586,14 @@ static void runbook_draw(void *self, const struct view *v, int focused)
 			draw_label(&tv, 0, 0, ROLE_DIM, "reference: no steps (BS goes back)");
 			return;
 		}
-		table_draw(&rp->steps, &tv, focused && rp->mode == RUNBOOK_STEPS);
+		if (rp->mode == RUNBOOK_PICK) {
+			draw_text(&tv, 0, 0, ROLE_KEY, rp->pick_label, -1);
+			tv.y++;
+			tv.h--;
+			table_draw(&rp->pick, &tv, focused);
+		} else {
+			table_draw(&rp->steps, &tv, focused && rp->mode == RUNBOOK_STEPS);
+		}
 	}
 	runbook_draw_detail(rp, &detail);
 }
