@@ -428,6 +428,41 @@ static int kc_string(struct kc_loader *ld, yaml_node_t *node, const char *path, 
 	return 0;
 }
 
+/* dir + "/" + rel, cleaned lexically like Go's filepath.Join: no "."
+ * segments, ".." taking one off, no doubled '/'. dir is absolute. */
+static char *kc_join(const char *dir, const char *rel)
+{
+	char *in = xasprintf("%s/%s", dir, rel), *out = xmalloc(strlen(in) + 2);
+	const char *p = in, *seg;
+	size_t len = 0, n;
+
+	while (*p != '\0') {
+		while (*p == '/')
+			p++;
+		seg = p;
+		while (*p != '\0' && *p != '/')
+			p++;
+		n = (size_t)(p - seg);
+		if (n == 0 || (n == 1 && seg[0] == '.'))
+			continue;
+		if (n == 2 && seg[0] == '.' && seg[1] == '.') {
+			while (len > 0 && out[len - 1] != '/')
+				len--;
+			if (len > 0)
+				len--; /* the '/' before it; "/.." stays "/" */
+			continue;
+		}
+		out[len++] = '/';
+		memcpy(out + len, seg, n);
+		len += n;
+	}
+	if (len == 0)
+		out[len++] = '/';
+	out[len] = '\0';
+	free(in);
+	return out;
+}
+
 /* A path field: made absolute against the file's directory, as
  * kubectl's ResolveLocalPaths does. */
 static int kc_path(struct kc_loader *ld, yaml_node_t *node, const char *path, char **out)
@@ -437,7 +472,7 @@ static int kc_path(struct kc_loader *ld, yaml_node_t *node, const char *path, ch
 	if (kc_string(ld, node, path, out) < 0)
 		return -1;
 	if (*out != NULL && **out != '\0' && **out != '/') {
-		abs = xasprintf("%s/%s", ld->dir, *out);
+		abs = kc_join(ld->dir, *out);
 		free(*out);
 		*out = abs;
 	}
@@ -707,7 +742,7 @@ static int kc_user_extra(struct kc_loader *ld, void *obj, const char *key, yaml_
 		 * a bare name is looked up in PATH when it runs. */
 		if (u->exec->command != NULL && strchr(u->exec->command, '/') != NULL &&
 		    u->exec->command[0] != '/') {
-			char *abs = xasprintf("%s/%s", ld->dir, u->exec->command);
+			char *abs = kc_join(ld->dir, u->exec->command);
 
 			free(u->exec->command);
 			u->exec->command = abs;
@@ -934,22 +969,17 @@ static char *kc_dir_of(const char *path)
 {
 	const char *slash = strrchr(path, '/');
 	char cwd[PATH_MAX];
-	char *dir;
+	char *dir, *abs;
 
-	if (slash == path)
-		return xstrdup("/");
 	dir = slash != NULL ? xstrndup(path, (size_t)(slash - path)) : xstrdup(".");
-	if (dir[0] != '/' && getcwd(cwd, sizeof cwd) != NULL) {
-		char *abs;
-
-		if (strcmp(dir, ".") == 0)
-			abs = xstrdup(cwd);
-		else
-			abs = xasprintf("%s/%s", cwd, dir + (strncmp(dir, "./", 2) == 0 ? 2 : 0));
-		free(dir);
-		dir = abs;
-	}
-	return dir;
+	if (dir[0] == '/')
+		abs = kc_join(dir, ".");
+	else if (getcwd(cwd, sizeof cwd) != NULL)
+		abs = kc_join(cwd, dir);
+	else
+		abs = kc_join("/", dir);
+	free(dir);
+	return abs;
 }
 
 /* Load one file into the set. 1 loaded, 0 missing (ENOENT), -1 error. */

@@ -1,5 +1,13 @@
 /*
- * test_kubeconfig.c - backends/kubeconfig.c (being written).
+ * test_kubeconfig.c - unit tests for backends/kubeconfig.c: merging a
+ * KUBECONFIG list (the first file to name an entry wins), current-context
+ * and a given context, the namespace rules, certificates from files
+ * (relative to the kubeconfig) and from -data, kubectl's refusals
+ * (auth-provider, two auth methods, …) with FILE:LINE messages, tokenFile
+ * re-read, the in-cluster service account, and exec credential plugins
+ * run for real from small sh scripts in a temporary directory: cached
+ * until expiry, re-run when expired, stderr in the error, killed at the
+ * deadline with nothing left behind. Run from the repository root.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -7,19 +15,1067 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include "backends/kubeconfig.h"
+#include <curl/curl.h>
+#include <errno.h>
+#include <ftw.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
 
-static void test_kubeconfig_links(void **state)
+#include "backends/kubeconfig.h"
+#include "backends/util.h"
+
+#define FIX "tests/fixtures/kubeconfig/"
+#define V1 "client.authentication.k8s.io/v1"
+#define V1BETA1 "client.authentication.k8s.io/v1beta1"
+
+static char test_kc_tmp[] = "/tmp/am-kubeconfig-XXXXXX";
+static char test_kc_err[1024];
+
+/* ---- helpers -------------------------------------------------------- */
+
+static char *test_kc_path(const char *rel)
+{
+	return xasprintf("%s/%s", test_kc_tmp, rel);
+}
+
+/* Write tmp/rel (parents made), with mode. */
+static void test_kc_write(const char *rel, const char *text, int mode)
+{
+	char *path = test_kc_path(rel), *slash;
+	FILE *f;
+
+	slash = strrchr(path, '/');
+	*slash = '\0';
+	assert_int_equal(util_mkdirs(path, 0755), 0);
+	*slash = '/';
+	f = fopen(path, "w");
+	assert_non_null(f);
+	fputs(text, f);
+	fclose(f);
+	assert_int_equal(chmod(path, (mode_t)mode), 0);
+	free(path);
+}
+
+static char *test_kc_slurp(const char *path)
+{
+	struct strbuf sb = { 0 };
+	char buf[4096];
+	size_t n;
+	FILE *f = fopen(path, "r");
+
+	if (f == NULL)
+		return NULL;
+	while ((n = fread(buf, 1, sizeof buf, f)) > 0)
+		strbuf_append(&sb, buf, n);
+	fclose(f);
+	return strbuf_detach(&sb);
+}
+
+/* Lines in tmp/rel; 0 when it does not exist. */
+static int test_kc_count(const char *rel)
+{
+	char *path = test_kc_path(rel), *text = test_kc_slurp(path), *p;
+	int n = 0;
+
+	for (p = text; p != NULL && *p != '\0'; p++)
+		n += *p == '\n';
+	free(text);
+	free(path);
+	return n;
+}
+
+static struct kubeconfig *test_kc_load(const char *paths, const char *context, const char *ns)
+{
+	struct kubeconfig *kc = NULL;
+	int rc;
+
+	test_kc_err[0] = '\0';
+	rc = kubeconfig_load(paths, context, ns, &kc, test_kc_err, sizeof test_kc_err);
+	if (rc != 0)
+		fail_msg("kubeconfig_load(%s, %s): %s", paths, context ? context : "(null)",
+			 test_kc_err);
+	assert_non_null(kc);
+	return kc;
+}
+
+/* Load must fail; the message is left in test_kc_err. */
+static void test_kc_load_fails(const char *paths, const char *context, const char *ns)
+{
+	struct kubeconfig *kc = (struct kubeconfig *)1;
+
+	test_kc_err[0] = '\0';
+	assert_int_equal(kubeconfig_load(paths, context, ns, &kc, test_kc_err, sizeof test_kc_err),
+			 -1);
+	assert_null(kc);
+	assert_true(test_kc_err[0] != '\0');
+}
+
+static void test_kc_blob_is(const struct kube_blob *b, const char *want)
+{
+	assert_non_null(b->data);
+	assert_int_equal(b->len, strlen(want));
+	assert_memory_equal(b->data, want, b->len);
+}
+
+static void test_kc_blob_is_file(const struct kube_blob *b, const char *path)
+{
+	char *want = test_kc_slurp(path);
+
+	assert_non_null(want);
+	test_kc_blob_is(b, want);
+	free(want);
+}
+
+/* A kubeconfig in tmp/rel with one context "x" whose user runs an exec
+ * plugin; extra lines go under exec (already indented). */
+static char *test_kc_exec_config(const char *rel, const char *api, const char *command,
+				 const char *extra)
+{
+	char *text =
+		xasprintf("apiVersion: v1\n"
+			  "kind: Config\n"
+			  "current-context: x\n"
+			  "clusters:\n"
+			  "- name: c\n"
+			  "  cluster:\n"
+			  "    server: https://127.0.0.1:1\n"
+			  "users:\n"
+			  "- name: u\n"
+			  "  user:\n"
+			  "    exec:\n"
+			  "      apiVersion: %s\n"
+			  "      command: \"%s\"\n"
+			  "%s"
+			  "contexts:\n"
+			  "- name: x\n"
+			  "  context: {cluster: c, user: u}\n",
+			  api, command, extra != NULL ? extra : "      interactiveMode: Never\n");
+
+	test_kc_write(rel, text, 0644);
+	free(text);
+	return test_kc_path(rel);
+}
+
+/* A plugin script that logs its runs to tmp/NAME.runs and prints body. */
+static char *test_kc_plugin(const char *name, const char *body)
+{
+	char *rel = xasprintf("plugins/%s", name);
+	char *text = xasprintf("#!/bin/sh\n"
+			       "echo run >>\"%s/%s.runs\"\n"
+			       "%s",
+			       test_kc_tmp, name, body);
+	char *path;
+
+	test_kc_write(rel, text, 0755);
+	path = test_kc_path(rel);
+	free(text);
+	free(rel);
+	return path;
+}
+
+static char *test_kc_cred(const char *api, const char *status)
+{
+	return xasprintf("cat <<'EOF'\n"
+			 "{\"kind\":\"ExecCredential\",\"apiVersion\":\"%s\",\"status\":%s}\n"
+			 "EOF\n",
+			 api, status);
+}
+
+static int test_kc_rm(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
+{
+	(void)sb, (void)flag, (void)ftw;
+	return remove(path);
+}
+
+static int test_kc_setup(void **state)
 {
 	(void)state;
-	assert_non_null(kubeconfig_free);
+	if (mkdtemp(test_kc_tmp) == NULL)
+		return -1;
+	unsetenv("KUBERNETES_SERVICE_HOST");
+	unsetenv("KUBERNETES_SERVICE_PORT");
+	unsetenv("POD_NAMESPACE");
+	unsetenv("AMCONSOLE_SA_DIR");
+	return 0;
+}
+
+static int test_kc_teardown(void **state)
+{
+	(void)state;
+	return nftw(test_kc_tmp, test_kc_rm, 16, FTW_DEPTH | FTW_PHYS);
+}
+
+/* ---- merging and choosing ------------------------------------------- */
+
+static void test_kc_merge_first_file_wins(void **state)
+{
+	struct kubeconfig *kc;
+	const char *tok;
+
+	(void)state;
+	kc = test_kc_load(FIX "a.yaml:" FIX "b.yaml", NULL, NULL);
+	assert_string_equal(kc->source, FIX "a.yaml:" FIX "b.yaml");
+	assert_string_equal(kc->context, "alpha"); /* a.yaml's current-context */
+	assert_string_equal(kc->cluster_name, "shared");
+	assert_string_equal(kc->server, "https://a.example:6443"); /* a's "shared", '/' gone */
+	assert_string_equal(kc->user_name, "alice");
+	assert_string_equal(kc->namespace, "team-a");
+	assert_int_equal(kc->ncontexts, 4);
+	assert_string_equal(kc->contexts[0], "alpha");
+	assert_string_equal(kc->contexts[1], "beta");
+	assert_string_equal(kc->contexts[2], "shared-ctx");
+	assert_string_equal(kc->contexts[3], "zeta");
+	assert_null(kc->contexts[4]);
+	kubeconfig_free(kc);
+
+	/* shared-ctx and shared-user are in both: a.yaml's entries, whole. */
+	kc = test_kc_load(FIX "a.yaml:" FIX "b.yaml", "shared-ctx", NULL);
+	assert_string_equal(kc->server, "https://a.example:6443");
+	assert_null(kc->namespace); /* a's shared-ctx has none; b's "from-b" is not merged in */
+	assert_int_equal(kubeconfig_token(kc, 5, &tok, test_kc_err, sizeof test_kc_err), 0);
+	assert_string_equal(tok, "from-a");
+	kubeconfig_free(kc);
+}
+
+static void test_kc_merge_reversed(void **state)
+{
+	struct kubeconfig *kc;
+	const char *tok;
+
+	(void)state;
+	kc = test_kc_load(FIX "b.yaml:" FIX "a.yaml", "shared-ctx", NULL);
+	assert_string_equal(kc->cluster_name, "b-only");
+	assert_string_equal(kc->server, "https://b-only.example:6443"); /* "//" stripped */
+	assert_string_equal(kc->namespace, "from-b");
+	assert_string_equal(kc->user_name, "bob");
+	assert_string_equal(kc->username, "bob");
+	assert_string_equal(kc->password, "bob-secret");
+	assert_int_equal(kubeconfig_token(kc, 5, &tok, test_kc_err, sizeof test_kc_err), 0);
+	assert_null(tok); /* basic auth: no bearer token */
+	kubeconfig_free(kc);
+
+	kc = test_kc_load(FIX "b.yaml:" FIX "a.yaml", NULL, NULL);
+	assert_string_equal(kc->context, "beta");
+	kubeconfig_free(kc);
+}
+
+static void test_kc_current_context_from_later_file(void **state)
+{
+	struct kubeconfig *kc;
+
+	(void)state;
+	kc = test_kc_load(FIX "nocurrent.yaml:" FIX "b.yaml", NULL, NULL);
+	assert_string_equal(kc->context, "beta");
+	kubeconfig_free(kc);
+
+	kc = test_kc_load(FIX "nocurrent.yaml", "gamma", NULL);
+	assert_string_equal(kc->server, "https://g.example");
+	assert_null(kc->user_name); /* no user: anonymous */
+	kubeconfig_free(kc);
+
+	test_kc_load_fails(FIX "nocurrent.yaml", NULL, NULL);
+	assert_string_equal(test_kc_err, FIX "nocurrent.yaml: no current-context and no context "
+					     "chosen (contexts: gamma)");
+}
+
+static void test_kc_unknown_context(void **state)
+{
+	(void)state;
+	test_kc_load_fails(FIX "a.yaml:" FIX "b.yaml", "prod", NULL);
+	assert_string_equal(test_kc_err, FIX "a.yaml:" FIX "b.yaml: context \"prod\" not found "
+					     "(contexts: alpha, beta, shared-ctx, zeta)");
+}
+
+static void test_kc_namespace_rules(void **state)
+{
+	struct kubeconfig *kc;
+
+	(void)state;
+	kc = test_kc_load(FIX "a.yaml", "alpha", NULL);
+	assert_string_equal(kc->namespace, "team-a");
+	kubeconfig_free(kc);
+	kc = test_kc_load(FIX "a.yaml", "alpha", "all");
+	assert_null(kc->namespace);
+	kubeconfig_free(kc);
+	kc = test_kc_load(FIX "a.yaml", "alpha", "");
+	assert_null(kc->namespace);
+	kubeconfig_free(kc);
+	kc = test_kc_load(FIX "a.yaml", "alpha", "kube-system");
+	assert_string_equal(kc->namespace, "kube-system");
+	kubeconfig_free(kc);
+	kc = test_kc_load(FIX "a.yaml", "shared-ctx", NULL); /* none in the context: all */
+	assert_null(kc->namespace);
+	kubeconfig_free(kc);
+}
+
+static void test_kc_missing_files(void **state)
+{
+	struct kubeconfig *kc;
+
+	(void)state;
+	/* Missing files in the list are skipped; duplicates read once. */
+	kc = test_kc_load(FIX "nope.yaml::" FIX "a.yaml:" FIX "a.yaml", NULL, NULL);
+	assert_string_equal(kc->source, FIX "a.yaml");
+	kubeconfig_free(kc);
+
+	test_kc_load_fails(FIX "nope.yaml:" FIX "nope2.yaml", NULL, NULL);
+	assert_string_equal(test_kc_err,
+			    "kubeconfig not found: " FIX "nope.yaml, " FIX "nope2.yaml");
+	/* A directory is not skipped like a missing file. */
+	test_kc_load_fails(FIX "certs", NULL, NULL);
+	assert_string_equal(test_kc_err, FIX "certs: not a regular file");
+}
+
+/* ---- clusters and certificates -------------------------------------- */
+
+static void test_kc_cert_files_relative(void **state)
+{
+	struct kubeconfig *kc;
+
+	(void)state;
+	/* The paths in tls.yaml are relative to its directory, not to the
+	 * working directory (the repository root). */
+	kc = test_kc_load(FIX "tls.yaml", NULL, NULL);
+	assert_string_equal(kc->context, "files");
+	test_kc_blob_is_file(&kc->ca, FIX "certs/ca.pem");
+	test_kc_blob_is_file(&kc->cert, FIX "certs/client.pem");
+	test_kc_blob_is_file(&kc->key, FIX "certs/client-key.pem");
+	assert_int_equal(kc->insecure, 0);
+	kubeconfig_free(kc);
+
+	/* The same from elsewhere: a copy of the config with a relative
+	 * path in a temporary directory finds its own certs. */
+	test_kc_write("rel/certs/ca.pem",
+		      "-----BEGIN CERTIFICATE-----\ntmp\n-----END "
+		      "CERTIFICATE-----\n",
+		      0644);
+	{
+		char *cert = test_kc_slurp(FIX "certs/client.pem");
+		char *key = test_kc_slurp(FIX "certs/client-key.pem");
+
+		test_kc_write("rel/certs/client.pem", cert, 0644);
+		test_kc_write("rel/certs/client-key.pem", key, 0600);
+		free(cert);
+		free(key);
+	}
+	{
+		char *text = test_kc_slurp(FIX "tls.yaml");
+		char *cfg = test_kc_path("rel/config");
+
+		test_kc_write("rel/config", text, 0644);
+		kc = test_kc_load(cfg, "files", NULL);
+		test_kc_blob_is(&kc->ca,
+				"-----BEGIN CERTIFICATE-----\ntmp\n-----END CERTIFICATE-----\n");
+		kubeconfig_free(kc);
+		free(text);
+		free(cfg);
+	}
+}
+
+static void test_kc_cert_data(void **state)
+{
+	struct kubeconfig *kc;
+	const char *tok;
+
+	(void)state;
+	kc = test_kc_load(FIX "tls.yaml", "data", NULL);
+	test_kc_blob_is(&kc->ca, "-----BEGIN CERTIFICATE-----\nZGF0YSBDQQ==\n-----END "
+				 "CERTIFICATE-----\n");
+	test_kc_blob_is(&kc->cert, "-----BEGIN CERTIFICATE-----\nZGF0YSBjZXJ0\n-----END "
+				   "CERTIFICATE-----\n");
+	test_kc_blob_is(&kc->key,
+			"-----BEGIN PRIVATE KEY-----\nZGF0YSBrZXk=\n-----END PRIVATE KEY-----\n");
+	assert_int_equal(kubeconfig_token(kc, 5, &tok, test_kc_err, sizeof test_kc_err), 0);
+	assert_null(tok); /* a client certificate: no bearer token */
+	kubeconfig_free(kc);
+}
+
+static void test_kc_insecure_no_scheme(void **state)
+{
+	struct kubeconfig *kc;
+
+	(void)state;
+	kc = test_kc_load(FIX "tls.yaml", "insecure", NULL);
+	assert_int_equal(kc->insecure, 1);
+	assert_int_equal(kc->ca.len, 0);
+	assert_string_equal(kc->server, "https://10.1.2.3:6443"); /* TLS set up: https */
+	kubeconfig_free(kc);
+}
+
+static void test_kc_cluster_errors(void **state)
+{
+	char *want, cwd[4096];
+
+	(void)state;
+	test_kc_load_fails(FIX "tls.yaml", "both", NULL);
+	assert_string_equal(test_kc_err,
+			    FIX "tls.yaml:14: cluster \"both\" has both "
+				"certificate-authority and certificate-authority-data");
+	test_kc_load_fails(FIX "tls.yaml", "insecure-ca", NULL);
+	assert_string_equal(test_kc_err,
+			    FIX "tls.yaml:23: cluster \"insecure-ca\": insecure-skip-tls-verify "
+				"with a certificate authority is not allowed");
+	test_kc_load_fails(FIX "tls.yaml", "missing-ca", NULL);
+	assert_non_null(getcwd(cwd, sizeof cwd));
+	want = xasprintf(FIX "tls.yaml:28: cluster \"missing-ca\": certificate-authority "
+			     "%s/" FIX "certs/nope.pem: No such file or directory",
+			 cwd);
+	assert_string_equal(test_kc_err, want);
+	free(want);
+	test_kc_load_fails(FIX "tls.yaml", "bad-data", NULL);
+	assert_string_equal(test_kc_err, FIX "tls.yaml:32: cluster \"bad-data\": "
+					     "certificate-authority-data is not valid base64");
+	test_kc_load_fails(FIX "tls.yaml", "cert-no-key", NULL);
+	assert_string_equal(test_kc_err, FIX "tls.yaml:45: user \"cert-no-key\" has a client "
+					     "certificate without a client key");
+}
+
+static void test_kc_user_errors(void **state)
+{
+	struct kubeconfig *kc;
+	const char *tok;
+
+	(void)state;
+	test_kc_load_fails(FIX "users.yaml", "gke", NULL);
+	assert_string_equal(test_kc_err,
+			    FIX "users.yaml:12: user \"gke\": auth-provider \"gcp\" is not "
+				"supported (kubectl removed it); use an exec credential plugin "
+				"such as gke-gcloud-auth-plugin");
+	assert_null(strstr(test_kc_err, "ya29")); /* the provider's secret is not echoed */
+	test_kc_load_fails(FIX "users.yaml", "empty", NULL);
+	assert_string_equal(test_kc_err, FIX "users.yaml:18: user \"empty\" has no credentials");
+	test_kc_load_fails(FIX "users.yaml", "two-methods", NULL);
+	assert_string_equal(test_kc_err, FIX "users.yaml:20: user \"two-methods\": more than one "
+					     "authentication method (token and basic auth)");
+	test_kc_load_fails(FIX "users.yaml", "v1-no-mode", NULL);
+	assert_string_equal(test_kc_err, FIX "users.yaml:25: user \"v1-no-mode\": exec needs "
+					     "interactiveMode (Never or IfAvailable)");
+	test_kc_load_fails(FIX "users.yaml", "alpha-plugin", NULL);
+	assert_string_equal(test_kc_err, FIX
+			    "users.yaml:30: user \"alpha-plugin\": exec apiVersion "
+			    "\"client.authentication.k8s.io/v1alpha1\" is not supported (use " V1
+			    " or " V1BETA1 ")");
+	test_kc_load_fails(FIX "users.yaml", "ghost-user", NULL);
+	assert_string_equal(test_kc_err,
+			    FIX "users.yaml:47: context \"ghost-user\": user \"ghost\" not found");
+	test_kc_load_fails(FIX "users.yaml", "ghost-cluster", NULL);
+	assert_string_equal(test_kc_err, FIX "users.yaml:49: context \"ghost-cluster\": cluster "
+					     "\"ghost\" not found");
+	test_kc_load_fails(FIX "users.yaml", "noserver", NULL);
+	assert_string_equal(test_kc_err, FIX "users.yaml:8: cluster \"noserver\" has no server");
+
+	kc = test_kc_load(FIX "users.yaml", "anonymous", NULL);
+	assert_int_equal(kubeconfig_token(kc, 5, &tok, test_kc_err, sizeof test_kc_err), 0);
+	assert_null(tok);
+	kubeconfig_free(kc);
+}
+
+static void test_kc_yaml_errors(void **state)
+{
+	(void)state;
+	test_kc_load_fails(FIX "malformed.yaml", NULL, NULL);
+	assert_true(strncmp(test_kc_err,
+			    FIX "malformed.yaml:7: ", strlen(FIX "malformed.yaml:7: ")) == 0);
+	test_kc_load_fails(FIX "badtype.yaml", NULL, NULL);
+	assert_string_equal(test_kc_err, FIX "badtype.yaml:7: clusters[0].cluster.server: "
+					     "expected a string, got a list");
+	/* A broken file later in the list is an error too, not skipped. */
+	test_kc_load_fails(FIX "a.yaml:" FIX "malformed.yaml", NULL, NULL);
+	assert_true(strncmp(test_kc_err,
+			    FIX "malformed.yaml:7: ", strlen(FIX "malformed.yaml:7: ")) == 0);
+}
+
+/* ---- tokens ---------------------------------------------------------- */
+
+static void test_kc_token_file_reread(void **state)
+{
+	struct kubeconfig *kc;
+	const char *tok;
+	char *cfg, *text;
+
+	(void)state;
+	test_kc_write("tf/token", "first-token\n", 0600);
+	text = xasprintf("current-context: x\n"
+			 "clusters: [{name: c, cluster: {server: 'https://127.0.0.1:1'}}]\n"
+			 "users: [{name: u, user: {tokenFile: token}}]\n"
+			 "contexts: [{name: x, context: {cluster: c, user: u}}]\n");
+	test_kc_write("tf/config", text, 0644);
+	free(text);
+	cfg = test_kc_path("tf/config");
+	kc = test_kc_load(cfg, NULL, NULL);
+	assert_int_equal(kubeconfig_token(kc, 5, &tok, test_kc_err, sizeof test_kc_err), 0);
+	assert_string_equal(tok, "first-token");
+	test_kc_write("tf/token", "  rotated-token  \n", 0600);
+	assert_int_equal(kubeconfig_token(kc, 5, &tok, test_kc_err, sizeof test_kc_err), 0);
+	assert_string_equal(tok, "rotated-token");
+
+	/* Two lines would split the Authorization header: refused. */
+	test_kc_write("tf/token", "a\nInjected: yes\n", 0600);
+	assert_int_equal(kubeconfig_token(kc, 5, &tok, test_kc_err, sizeof test_kc_err), -1);
+	assert_non_null(strstr(test_kc_err, "tokenFile"));
+	assert_non_null(strstr(test_kc_err, "holds more than one line"));
+	assert_null(strstr(test_kc_err, "Injected"));
+	kubeconfig_free(kc);
+	free(cfg);
+}
+
+/* ---- exec credential plugins ---------------------------------------- */
+
+static void test_kc_exec_cached_until_expiry(void **state)
+{
+	struct kubeconfig *kc;
+	const char *tok;
+	char *body, *plugin, *cfg;
+
+	(void)state;
+	body = test_kc_cred(V1, "{\"token\":\"exec-token-1\","
+				"\"expirationTimestamp\":\"2099-01-01T00:00:00Z\"}");
+	plugin = test_kc_plugin("future.sh", body);
+	cfg = test_kc_exec_config("future.yaml", V1, plugin, NULL);
+	kc = test_kc_load(cfg, NULL, NULL);
+	assert_int_equal(test_kc_count("future.sh.runs"), 0); /* load runs nothing */
+	assert_int_equal(kubeconfig_token(kc, 10, &tok, test_kc_err, sizeof test_kc_err), 0);
+	assert_string_equal(tok, "exec-token-1");
+	assert_true(kc->exec_expiry == 4070908800.0);
+	assert_int_equal(kubeconfig_token(kc, 10, &tok, test_kc_err, sizeof test_kc_err), 0);
+	assert_string_equal(tok, "exec-token-1");
+	assert_int_equal(test_kc_count("future.sh.runs"), 1);
+	/* After a 401 the caller forgets it: the plugin runs again. */
+	kubeconfig_expire(kc);
+	assert_null(kc->exec_token);
+	assert_int_equal(kubeconfig_token(kc, 10, &tok, test_kc_err, sizeof test_kc_err), 0);
+	assert_string_equal(tok, "exec-token-1");
+	assert_int_equal(test_kc_count("future.sh.runs"), 2);
+	kubeconfig_free(kc);
+	free(body);
+	free(plugin);
+	free(cfg);
+}
+
+static void test_kc_exec_expired_reruns(void **state)
+{
+	struct kubeconfig *kc;
+	const char *tok;
+	char *body, *plugin, *cfg;
+
+	(void)state;
+	body = test_kc_cred(V1, "{\"token\":\"old-token\","
+				"\"expirationTimestamp\":\"2000-01-01T00:00:00Z\"}");
+	plugin = test_kc_plugin("past.sh", body);
+	cfg = test_kc_exec_config("past.yaml", V1, plugin, NULL);
+	kc = test_kc_load(cfg, NULL, NULL);
+	assert_int_equal(kubeconfig_token(kc, 10, &tok, test_kc_err, sizeof test_kc_err), 0);
+	assert_string_equal(tok, "old-token");
+	assert_int_equal(kubeconfig_token(kc, 10, &tok, test_kc_err, sizeof test_kc_err), 0);
+	assert_int_equal(test_kc_count("past.sh.runs"), 2);
+	kubeconfig_free(kc);
+	free(body);
+	free(plugin);
+	free(cfg);
+}
+
+static void test_kc_exec_exit_status(void **state)
+{
+	struct kubeconfig *kc;
+	const char *tok = "unchanged";
+	char *plugin, *cfg, *want;
+
+	(void)state;
+	plugin = test_kc_plugin("fail.sh", "echo '{\"partial\":' \n"
+					   "echo >&2\n"
+					   "echo 'An error occurred (ExpiredToken): the security "
+					   "token is expired' >&2\n"
+					   "echo 'second line' >&2\n"
+					   "exit 1\n");
+	cfg = test_kc_exec_config("fail.yaml", V1, plugin, NULL);
+	kc = test_kc_load(cfg, NULL, NULL);
+	assert_int_equal(kubeconfig_token(kc, 10, &tok, test_kc_err, sizeof test_kc_err), -1);
+	assert_null(tok);
+	want = xasprintf("exec plugin \"%s\": exit 1: An error occurred (ExpiredToken): the "
+			 "security token is expired",
+			 plugin);
+	assert_string_equal(test_kc_err, want);
+	/* Nothing cached from a failure: the next call runs it again. */
+	assert_int_equal(kubeconfig_token(kc, 10, &tok, test_kc_err, sizeof test_kc_err), -1);
+	assert_int_equal(test_kc_count("fail.sh.runs"), 2);
+	kubeconfig_free(kc);
+	free(want);
+	free(plugin);
+	free(cfg);
+}
+
+/* Is pid gone (or a zombie of someone else's)? Waits up to 5 s for the
+ * kernel to finish the kill; no timing is asserted. */
+static int test_kc_dead(long pid)
+{
+	char path[64], *stat;
+	int i, dead = 0;
+
+	snprintf(path, sizeof path, "/proc/%ld/stat", pid);
+	for (i = 0; i < 100 && !dead; i++) {
+		stat = test_kc_slurp(path);
+		dead = stat == NULL || strstr(stat, ") Z ") != NULL;
+		free(stat);
+		if (!dead)
+			usleep(50000);
+	}
+	return dead;
+}
+
+static void test_kc_exec_timeout(void **state)
+{
+	struct kubeconfig *kc;
+	const char *tok;
+	char *plugin, *cfg, *want, *pidfile, *pidtext;
+	int st;
+
+	(void)state;
+	plugin = test_kc_plugin("slow.sh", "echo waiting >&2\n"
+					   "sleep 30 &\n"
+					   "echo $! >\"$(dirname \"$0\")/slow.pid\"\n"
+					   "wait\n");
+	cfg = test_kc_exec_config("slow.yaml", V1, plugin, NULL);
+	kc = test_kc_load(cfg, NULL, NULL);
+	assert_int_equal(kubeconfig_token(kc, 1.0, &tok, test_kc_err, sizeof test_kc_err), -1);
+	want = xasprintf("exec plugin \"%s\": no answer in 1s (killed): waiting", plugin);
+	assert_string_equal(test_kc_err, want);
+	/* The plugin was reaped: this process has no child left. */
+	errno = 0;
+	assert_int_equal(waitpid(-1, &st, WNOHANG), -1);
+	assert_int_equal(errno, ECHILD);
+	/* And what it started was killed with it (its process group). */
+	pidfile = test_kc_path("plugins/slow.pid");
+	pidtext = test_kc_slurp(pidfile);
+	assert_non_null(pidtext);
+	assert_true(test_kc_dead(atol(pidtext)));
+	kubeconfig_free(kc);
+	free(pidtext);
+	free(pidfile);
+	free(want);
+	free(plugin);
+	free(cfg);
+}
+
+static void test_kc_exec_v1beta1(void **state)
+{
+	struct kubeconfig *kc;
+	const char *tok;
+	char *body, *plugin, *cfg, *want;
+
+	(void)state;
+	body = test_kc_cred(V1BETA1, "{\"token\":\"beta-token\"}");
+	plugin = test_kc_plugin("beta.sh", body);
+	/* v1beta1 needs no interactiveMode (IfAvailable by default). */
+	cfg = test_kc_exec_config("beta.yaml", V1BETA1, plugin, "");
+	kc = test_kc_load(cfg, NULL, NULL);
+	assert_int_equal(kubeconfig_token(kc, 10, &tok, test_kc_err, sizeof test_kc_err), 0);
+	assert_string_equal(tok, "beta-token");
+	assert_true(kc->exec_expiry == 0); /* no expiry: kept until expired by hand */
+	assert_int_equal(kubeconfig_token(kc, 10, &tok, test_kc_err, sizeof test_kc_err), 0);
+	assert_int_equal(test_kc_count("beta.sh.runs"), 1);
+	kubeconfig_free(kc);
+	free(cfg);
+
+	/* Configured v1, answering v1beta1: refused. */
+	cfg = test_kc_exec_config("beta-as-v1.yaml", V1, plugin, NULL);
+	kc = test_kc_load(cfg, NULL, NULL);
+	assert_int_equal(kubeconfig_token(kc, 10, &tok, test_kc_err, sizeof test_kc_err), -1);
+	want = xasprintf("exec plugin \"%s\": returned apiVersion \"" V1BETA1 "\", configured \"" V1
+			 "\"",
+			 plugin);
+	assert_string_equal(test_kc_err, want);
+	kubeconfig_free(kc);
+	free(want);
+	free(body);
+	free(plugin);
+	free(cfg);
+}
+
+static void test_kc_exec_argv_env_stdin(void **state)
+{
+	struct kubeconfig *kc;
+	const char *tok;
+	char *plugin, *cfg, *extra, *info, *in, *p, *pwned;
+
+	(void)state;
+	plugin = test_kc_plugin("env.sh",
+				"d=$(dirname \"$0\")\n"
+				"printf '%s\\n' \"$KUBERNETES_EXEC_INFO\" >\"$d/info\"\n"
+				"readlink /proc/self/fd/0 >\"$d/stdin\"\n"
+				"printf '{\"kind\":\"ExecCredential\",\"apiVersion\":\"%s\","
+				"\"status\":{\"token\":\"%s|%s|%s\"}}' \"" V1 "\" \"$1\" \"$2\" "
+				"\"$AMC_PLUGIN_VAR\"\n");
+	extra = xasprintf("      interactiveMode: IfAvailable\n"
+			  "      args: [\"two words\", \"$(touch %s/pwned)\"]\n"
+			  "      env:\n"
+			  "      - name: AMC_PLUGIN_VAR\n"
+			  "        value: from-kubeconfig\n",
+			  test_kc_tmp);
+	cfg = test_kc_exec_config("env.yaml", V1, plugin, extra);
+	setenv("AMC_PLUGIN_VAR", "from-parent", 1);
+	kc = test_kc_load(cfg, NULL, NULL);
+	assert_int_equal(kubeconfig_token(kc, 10, &tok, test_kc_err, sizeof test_kc_err), 0);
+	unsetenv("AMC_PLUGIN_VAR");
+	/* argv as written, never through a shell; the kubeconfig's env wins. */
+	p = xasprintf("two words|$(touch %s/pwned)|from-kubeconfig", test_kc_tmp);
+	assert_string_equal(tok, p);
+	pwned = test_kc_path("pwned");
+	assert_int_equal(access(pwned, F_OK), -1);
+	info = test_kc_slurp((free(p), p = test_kc_path("plugins/info")));
+	assert_string_equal(info, "{\"kind\":\"ExecCredential\",\"apiVersion\":\"" V1 "\","
+				  "\"spec\":{\"interactive\":false}}\n");
+	free(p);
+	in = test_kc_slurp((p = test_kc_path("plugins/stdin")));
+	assert_string_equal(in, "/dev/null\n");
+	kubeconfig_free(kc);
+	free(p);
+	free(in);
+	free(info);
+	free(pwned);
+	free(extra);
+	free(plugin);
+	free(cfg);
+}
+
+static void test_kc_exec_command_resolution(void **state)
+{
+	struct kubeconfig *kc;
+	const char *tok;
+	char *body, *cfg, *dir, *oldpath, *path, *want;
+
+	(void)state;
+	body = test_kc_cred(V1, "{\"token\":\"resolved\"}");
+	/* Relative with a '/': against the kubeconfig's directory. */
+	{
+		char *text = xasprintf("#!/bin/sh\n%s", body);
+
+		test_kc_write("res/bin/plug.sh", text, 0755);
+		test_kc_write("res/amc-kc-plugin-test", text, 0755); /* for PATH below */
+		free(text);
+	}
+	cfg = test_kc_exec_config("res/config", V1, "./bin/plug.sh", NULL);
+	kc = test_kc_load(cfg, NULL, NULL);
+	want = test_kc_path("res/bin/plug.sh");
+	assert_string_equal(kc->exec->command, want);
+	assert_int_equal(kubeconfig_token(kc, 10, &tok, test_kc_err, sizeof test_kc_err), 0);
+	assert_string_equal(tok, "resolved");
+	kubeconfig_free(kc);
+	free(want);
+	free(cfg);
+
+	/* A bare name: PATH. */
+	dir = test_kc_path("res");
+	oldpath = xstrdup(getenv("PATH"));
+	path = xasprintf("%s:%s", dir, oldpath);
+	setenv("PATH", path, 1);
+	cfg = test_kc_exec_config("res/path.yaml", V1, "amc-kc-plugin-test", NULL);
+	kc = test_kc_load(cfg, NULL, NULL);
+	assert_int_equal(kubeconfig_token(kc, 10, &tok, test_kc_err, sizeof test_kc_err), 0);
+	assert_string_equal(tok, "resolved");
+	kubeconfig_free(kc);
+	setenv("PATH", oldpath, 1);
+	free(cfg);
+
+	/* Not found: the install hint, on one line. */
+	cfg = test_kc_exec_config(
+		"res/missing.yaml", V1, "gke-gcloud-auth-plugin-amc-missing",
+		"      interactiveMode: Never\n"
+		"      installHint: |\n"
+		"        Install gke-gcloud-auth-plugin for use with kubectl\n"
+		"        by following https://cloud.google.com/kubernetes-engine\n");
+	kc = test_kc_load(cfg, NULL, NULL);
+	assert_int_equal(kubeconfig_token(kc, 10, &tok, test_kc_err, sizeof test_kc_err), -1);
+	assert_string_equal(test_kc_err,
+			    "exec plugin \"gke-gcloud-auth-plugin-amc-missing\" not found (install "
+			    "hint: Install gke-gcloud-auth-plugin for use with kubectl by "
+			    "following https://cloud.google.com/kubernetes-engine)");
+	kubeconfig_free(kc);
+	free(cfg);
+	free(dir);
+	free(path);
+	free(oldpath);
+	free(body);
+}
+
+static void test_kc_exec_interactive_always(void **state)
+{
+	struct kubeconfig *kc;
+	const char *tok;
+	char *body, *plugin, *cfg, *want;
+
+	(void)state;
+	body = test_kc_cred(V1, "{\"token\":\"never\"}");
+	plugin = test_kc_plugin("always.sh", body);
+	cfg = test_kc_exec_config("always.yaml", V1, plugin, "      interactiveMode: Always\n");
+	kc = test_kc_load(cfg, NULL, NULL);
+	assert_int_equal(kubeconfig_token(kc, 10, &tok, test_kc_err, sizeof test_kc_err), -1);
+	want = xasprintf("exec plugin \"%s\": needs a terminal (interactiveMode: Always); "
+			 "amconsole runs plugins without one",
+			 plugin);
+	assert_string_equal(test_kc_err, want);
+	assert_int_equal(test_kc_count("always.sh.runs"), 0);
+	kubeconfig_free(kc);
+	free(want);
+	free(body);
+	free(plugin);
+	free(cfg);
+}
+
+static void test_kc_exec_client_cert(void **state)
+{
+	struct kubeconfig *kc;
+	const char *tok = "unchanged";
+	struct curl_slist *headers = NULL;
+	char *body, *plugin, *cfg;
+	CURL *curl;
+
+	(void)state;
+	body = test_kc_cred(V1, "{\"clientCertificateData\":\"-----BEGIN CERTIFICATE-----\\nMIIB\\n"
+				"-----END CERTIFICATE-----\\n\",\"clientKeyData\":\"-----BEGIN "
+				"PRIVATE KEY-----\\nMIIE\\n-----END PRIVATE KEY-----\\n\"}");
+	plugin = test_kc_plugin("cert.sh", body);
+	cfg = test_kc_exec_config("cert.yaml", V1, plugin, NULL);
+	kc = test_kc_load(cfg, NULL, NULL);
+	assert_int_equal(kubeconfig_token(kc, 10, &tok, test_kc_err, sizeof test_kc_err), 0);
+	assert_null(tok);
+	test_kc_blob_is(&kc->exec_cert,
+			"-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n");
+	test_kc_blob_is(&kc->exec_key,
+			"-----BEGIN PRIVATE KEY-----\nMIIE\n-----END PRIVATE KEY-----\n");
+	curl = curl_easy_init();
+	assert_non_null(curl);
+	assert_int_equal(kubeconfig_curl(kc, curl, &headers, 10, test_kc_err, sizeof test_kc_err),
+			 0);
+	assert_null(headers); /* no bearer header with a certificate */
+	assert_int_equal(test_kc_count("cert.sh.runs"), 1);
+	curl_easy_cleanup(curl);
+	kubeconfig_free(kc);
+	free(body);
+	free(plugin);
+	free(cfg);
+}
+
+static void test_kc_parse_exec_credential(void **state)
+{
+	struct kubeconfig kc;
+	const char *j;
+
+	(void)state;
+	memset(&kc, 0, sizeof kc);
+	j = "{\"kind\":\"ExecCredential\",\"apiVersion\":\"" V1 "\",\"status\":{\"token\":\"t\","
+	    "\"expirationTimestamp\":\"2030-06-01T12:00:00.25+02:00\"}}";
+	assert_int_equal(kubeconfig_parse_exec_credential(&kc, j, strlen(j), test_kc_err,
+							  sizeof test_kc_err),
+			 0);
+	assert_string_equal(kc.exec_token, "t");
+	assert_true(kc.exec_expiry == 1906538400.25); /* 2030-06-01T10:00:00.25Z */
+
+	j = "{\"kind\":\"ExecCredential\",\"apiVersion\":\"" V1 "\"}";
+	assert_int_equal(kubeconfig_parse_exec_credential(&kc, j, strlen(j), test_kc_err,
+							  sizeof test_kc_err),
+			 -1);
+	assert_string_equal(test_kc_err, "ExecCredential: returned no status");
+	assert_string_equal(kc.exec_token, "t"); /* a bad answer keeps nothing of its own */
+
+	j = "{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"status\":{\"token\":\"x\"}}";
+	assert_int_equal(kubeconfig_parse_exec_credential(&kc, j, strlen(j), test_kc_err,
+							  sizeof test_kc_err),
+			 -1);
+	assert_string_equal(test_kc_err, "ExecCredential: returned kind \"Status\", not "
+					 "ExecCredential");
+
+	j = "{\"kind\":\"ExecCredential\",\"apiVersion\":\"" V1BETA1
+	    "\",\"status\":{\"token\":\"x\","
+	    "\"expirationTimestamp\":\"tomorrow\"}}";
+	assert_int_equal(kubeconfig_parse_exec_credential(&kc, j, strlen(j), test_kc_err,
+							  sizeof test_kc_err),
+			 -1);
+	assert_string_equal(test_kc_err, "ExecCredential: bad expirationTimestamp \"tomorrow\"");
+
+	j = "{\"kind\":\"ExecCredential\",\"apiVersion\":\"" V1 "\",\"status\":{"
+	    "\"clientCertificateData\":\"-----BEGIN CERTIFICATE-----\"}}";
+	assert_int_equal(kubeconfig_parse_exec_credential(&kc, j, strlen(j), test_kc_err,
+							  sizeof test_kc_err),
+			 -1);
+	assert_string_equal(test_kc_err, "ExecCredential: returned a client certificate or key "
+					 "without the other");
+
+	j = "not json";
+	assert_int_equal(kubeconfig_parse_exec_credential(&kc, j, strlen(j), test_kc_err,
+							  sizeof test_kc_err),
+			 -1);
+	assert_string_equal(test_kc_err, "ExecCredential: output is not an ExecCredential (not "
+					 "JSON)");
+	kubeconfig_expire(&kc);
+	assert_null(kc.exec_token);
+}
+
+/* ---- no kubeconfig: ~/.kube/config, in-cluster ---------------------- */
+
+static void test_kc_home_config(void **state)
+{
+	struct kubeconfig *kc;
+	char *home, *text, *want;
+
+	(void)state;
+	home = test_kc_path("home1");
+	text = test_kc_slurp(FIX "a.yaml");
+	test_kc_write("home1/.kube/config", text, 0600);
+	setenv("HOME", home, 1);
+	kc = test_kc_load(NULL, NULL, NULL);
+	want = xasprintf("%s/.kube/config", home);
+	assert_string_equal(kc->source, want);
+	assert_string_equal(kc->context, "alpha");
+	kubeconfig_free(kc);
+	kc = test_kc_load("", "shared-ctx", NULL);
+	assert_string_equal(kc->context, "shared-ctx");
+	kubeconfig_free(kc);
+	free(want);
+	free(text);
+	free(home);
+}
+
+static void test_kc_in_cluster(void **state)
+{
+	struct kubeconfig *kc;
+	struct curl_slist *headers = NULL;
+	const char *tok;
+	char *home, *sa, *want;
+	CURL *curl;
+
+	(void)state;
+	home = test_kc_path("home2"); /* no .kube/config there */
+	sa = test_kc_path("sa");
+	test_kc_write("sa/token", "sa-token-1\n", 0600);
+	test_kc_write("sa/ca.crt", "-----BEGIN CERTIFICATE-----\nsa\n-----END CERTIFICATE-----\n",
+		      0644);
+	test_kc_write("sa/namespace", "atlasmesh-prod", 0644);
+	setenv("HOME", home, 1);
+	setenv("AMCONSOLE_SA_DIR", sa, 1);
+
+	/* Not in a cluster: both places named. */
+	test_kc_load_fails(NULL, NULL, NULL);
+	want = xasprintf("no kubeconfig: %s/.kube/config does not exist, and not in a cluster "
+			 "(KUBERNETES_SERVICE_HOST and KUBERNETES_SERVICE_PORT are not set)",
+			 home);
+	assert_string_equal(test_kc_err, want);
+	free(want);
+
+	setenv("KUBERNETES_SERVICE_HOST", "10.96.0.1", 1);
+	setenv("KUBERNETES_SERVICE_PORT", "443", 1);
+	kc = test_kc_load(NULL, NULL, NULL);
+	assert_string_equal(kc->source, "in-cluster");
+	assert_string_equal(kc->context, "in-cluster");
+	assert_string_equal(kc->server, "https://10.96.0.1:443");
+	assert_string_equal(kc->namespace, "atlasmesh-prod");
+	test_kc_blob_is(&kc->ca, "-----BEGIN CERTIFICATE-----\nsa\n-----END CERTIFICATE-----\n");
+	assert_int_equal(kubeconfig_token(kc, 5, &tok, test_kc_err, sizeof test_kc_err), 0);
+	assert_string_equal(tok, "sa-token-1");
+	/* The projected token rotates: read again each time. */
+	test_kc_write("sa/token", "sa-token-2\n", 0600);
+	curl = curl_easy_init();
+	assert_non_null(curl);
+	assert_int_equal(kubeconfig_curl(kc, curl, &headers, 5, test_kc_err, sizeof test_kc_err),
+			 0);
+	assert_non_null(headers);
+	assert_string_equal(headers->data, "Authorization: Bearer sa-token-2");
+	assert_null(headers->next);
+	curl_slist_free_all(headers);
+	curl_easy_cleanup(curl);
+	kubeconfig_free(kc);
+
+	/* --namespace all, and an IPv6 service host. */
+	setenv("KUBERNETES_SERVICE_HOST", "fd00::1", 1);
+	kc = test_kc_load("", NULL, "all");
+	assert_string_equal(kc->server, "https://[fd00::1]:443");
+	assert_null(kc->namespace);
+	kubeconfig_free(kc);
+
+	/* Another context does not exist here. */
+	test_kc_load_fails(NULL, "prod", NULL);
+	assert_string_equal(test_kc_err,
+			    "in-cluster: context \"prod\" not found (contexts: in-cluster)");
+
+	unsetenv("KUBERNETES_SERVICE_HOST");
+	unsetenv("KUBERNETES_SERVICE_PORT");
+	unsetenv("AMCONSOLE_SA_DIR");
+	free(home);
+	free(sa);
+}
+
+/* ---- libcurl -------------------------------------------------------- */
+
+static void test_kc_curl_auth(void **state)
+{
+	struct kubeconfig *kc;
+	struct curl_slist *headers = NULL;
+	CURL *curl;
+
+	(void)state;
+	curl = curl_easy_init();
+	assert_non_null(curl);
+	kc = test_kc_load(FIX "a.yaml", "alpha", NULL);
+	assert_int_equal(kubeconfig_curl(kc, curl, &headers, 5, test_kc_err, sizeof test_kc_err),
+			 0);
+	assert_non_null(headers);
+	assert_string_equal(headers->data, "Authorization: Bearer a-token");
+	curl_slist_free_all(headers);
+	headers = NULL;
+	kubeconfig_free(kc);
+
+	/* Basic auth goes through CURLOPT_USERNAME/PASSWORD, not a header. */
+	kc = test_kc_load(FIX "b.yaml", "beta", NULL);
+	assert_int_equal(kubeconfig_curl(kc, curl, &headers, 5, test_kc_err, sizeof test_kc_err),
+			 0);
+	assert_null(headers);
+	kubeconfig_free(kc);
+
+	/* Certificates from memory: libcurl (OpenSSL) takes the blobs. */
+	kc = test_kc_load(FIX "tls.yaml", "data", NULL);
+	assert_int_equal(kubeconfig_curl(kc, curl, &headers, 5, test_kc_err, sizeof test_kc_err),
+			 0);
+	assert_null(headers);
+	kubeconfig_free(kc);
+	curl_easy_cleanup(curl);
 }
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_kubeconfig_links),
+		cmocka_unit_test(test_kc_merge_first_file_wins),
+		cmocka_unit_test(test_kc_merge_reversed),
+		cmocka_unit_test(test_kc_current_context_from_later_file),
+		cmocka_unit_test(test_kc_unknown_context),
+		cmocka_unit_test(test_kc_namespace_rules),
+		cmocka_unit_test(test_kc_missing_files),
+		cmocka_unit_test(test_kc_cert_files_relative),
+		cmocka_unit_test(test_kc_cert_data),
+		cmocka_unit_test(test_kc_insecure_no_scheme),
+		cmocka_unit_test(test_kc_cluster_errors),
+		cmocka_unit_test(test_kc_user_errors),
+		cmocka_unit_test(test_kc_yaml_errors),
+		cmocka_unit_test(test_kc_token_file_reread),
+		cmocka_unit_test(test_kc_exec_cached_until_expiry),
+		cmocka_unit_test(test_kc_exec_expired_reruns),
+		cmocka_unit_test(test_kc_exec_exit_status),
+		cmocka_unit_test(test_kc_exec_timeout),
+		cmocka_unit_test(test_kc_exec_v1beta1),
+		cmocka_unit_test(test_kc_exec_argv_env_stdin),
+		cmocka_unit_test(test_kc_exec_command_resolution),
+		cmocka_unit_test(test_kc_exec_interactive_always),
+		cmocka_unit_test(test_kc_exec_client_cert),
+		cmocka_unit_test(test_kc_parse_exec_credential),
+		cmocka_unit_test(test_kc_home_config),
+		cmocka_unit_test(test_kc_in_cluster),
+		cmocka_unit_test(test_kc_curl_auth),
 	};
 
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	curl_global_init(CURL_GLOBAL_DEFAULT);
+	return cmocka_run_group_tests(tests, test_kc_setup, test_kc_teardown);
 }
