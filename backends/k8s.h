@@ -67,7 +67,8 @@ struct k8s_pod {
 	char *ip;            /* "" when none */
 	char *owner_kind;    /* controller ownerReference kind ("ReplicaSet"), or NULL */
 	char *owner_name;
-	char **containers; /* container names (not init), NULL-terminated */
+	char **containers; /* container names (not init), NULL-terminated; never
+			    * NULL, empty from a Table row (no spec) */
 	long cpu_milli;    /* from metrics.k8s.io; -1 when absent */
 	long mem_bytes;    /* -1 when absent */
 	enum k8s_severity severity;
@@ -115,6 +116,9 @@ extern const struct backend k8s_backend;
  * ("1/2"), restarts, last_restart and severity when non-NULL. Pure. */
 void k8s_pod_status(const void *pod, char *status, size_t statuslen, char *ready, size_t readylen,
 		    int *restarts, double *last_restart, enum k8s_severity *severity);
+/* kubectl's age ("45s", "3m12s", "5h", "2d3h", "400d", "2y30d": its
+ * HumanDuration) of a duration in seconds, into buf. Pure. */
+void k8s_fmt_age(char *buf, size_t n, double seconds);
 /* The severity of a STATUS string. */
 enum k8s_severity k8s_status_severity(const char *status);
 /* Convert one page: a Table (as=Table) or a PodList body into rows
