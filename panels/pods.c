@@ -936,16 +936,23 @@ static int pods_workload(struct pods_panel *pp, const struct k8s_pod *p)
 		return 0;
 	}
 	if (p->owner_kind != NULL && p->owner_name != NULL &&
-	    strcmp(p->owner_kind, "StatefulSet") == 0) {
-		snprintf(pp->act_kind, sizeof pp->act_kind, "statefulset");
+	    (strcmp(p->owner_kind, "StatefulSet") == 0 ||
+	     strcmp(p->owner_kind, "Deployment") == 0 ||
+	     (strcmp(p->owner_kind, "DaemonSet") == 0 && pp->act == PODS_RESTART))) {
+		snprintf(pp->act_kind, sizeof pp->act_kind, "%s",
+			 p->owner_kind[0] == 'S'   ? "statefulset"
+			 : p->owner_kind[1] == 'a' ? "daemonset"
+						   : "deployment");
 		snprintf(pp->act_name, sizeof pp->act_name, "%s", p->owner_name);
 		return 0;
 	}
 	app_message(pp->app, ROLE_WARN,
-		    "%s/%s is not run by a Deployment or StatefulSet (owner: %s%s%s); nothing to "
-		    "restart or scale",
-		    p->ns, p->name, p->owner_kind ? p->owner_kind : "none",
-		    p->owner_name ? " " : "", p->owner_name ? p->owner_name : "");
+		    "%s/%s is not run by a Deployment or StatefulSet%s (owner: %s%s%s); nothing to "
+		    "%s",
+		    p->ns, p->name, pp->act == PODS_RESTART ? " or DaemonSet" : "",
+		    p->owner_kind ? p->owner_kind : "none", p->owner_name ? " " : "",
+		    p->owner_name ? p->owner_name : "",
+		    pp->act == PODS_RESTART ? "restart" : "scale");
 	return -1;
 }
 
@@ -1033,8 +1040,9 @@ static void pods_act_confirmed(void *ctx, int confirmed)
 	}
 	switch (pp->act) {
 	case PODS_DELETE:
+		/* With the UID the API server refuses (409) a pod replaced since. */
 		kind = K8S_REQ_DELETE;
-		arg = xasprintf("%s\t%s", pp->act_ns, pp->act_pod);
+		arg = xasprintf("%s\t%s\t%s", pp->act_ns, pp->act_pod, pp->act_uid);
 		break;
 	case PODS_RESTART:
 		kind = K8S_REQ_RESTART;
@@ -1073,12 +1081,16 @@ static void pods_confirm(struct pods_panel *pp, const char *title, const char *c
 static void pods_delete(struct pods_panel *pp)
 {
 	const struct k8s_pod *p = pods_act_begin(pp, PODS_DELETE);
-	char l0[400], l1[400], l2[400];
-	const char *body[5];
+	char l0[400], l1[400], l2[400], l3[400];
+	const char *body[6];
 
 	if (p == NULL)
 		return;
 	snprintf(l0, sizeof l0, "DELETE /api/v1/namespaces/%s/pods/%s", p->ns, p->name);
+	snprintf(l3, sizeof l3,
+		 "  {\"preconditions\":{\"uid\":\"%s\"}}  (only this pod, not a "
+		 "namesake)",
+		 p->uid);
 	snprintf(l1, sizeof l1, "(kubectl --context %s delete pod %s -n %s)", pods_context(pp),
 		 p->name, p->ns);
 	if (p->owner_kind != NULL)
@@ -1088,10 +1100,11 @@ static void pods_delete(struct pods_panel *pp)
 		snprintf(l2, sizeof l2, "No controller owns it: it will NOT come back.");
 	snprintf(pp->act_cmd, sizeof pp->act_cmd, "%s %s", l0, l1);
 	body[0] = l0;
-	body[1] = l1;
-	body[2] = l2;
-	body[3] = "Graceful: the pod's termination grace period applies (no --force, no --now).";
-	pods_confirm(pp, "Delete pod", body, 4, pp->act_pod, "Delete", 1);
+	body[1] = l3;
+	body[2] = l1;
+	body[3] = l2;
+	body[4] = "Graceful: the pod's termination grace period applies (no --force, no --now).";
+	pods_confirm(pp, "Delete pod", body, 5, pp->act_pod, "Delete", 1);
 }
 
 static void pods_restart(struct pods_panel *pp)
@@ -1108,7 +1121,7 @@ static void pods_restart(struct pods_panel *pp)
 	}
 	snprintf(l0, sizeof l0, "Rollout restart of %s/%s, which runs pod %s%s", pp->act_kind,
 		 pp->act_name, p->name,
-		 strcmp(pp->act_kind, "deployment") == 0 ? " (through its ReplicaSet)" : "");
+		 strcmp(p->owner_kind, "ReplicaSet") == 0 ? " (through its ReplicaSet)" : "");
 	snprintf(l1, sizeof l1, "PATCH /apis/apps/v1/namespaces/%s/%ss/%s", p->ns, pp->act_kind,
 		 pp->act_name);
 	snprintf(l2, sizeof l2,
