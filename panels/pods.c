@@ -102,7 +102,8 @@ static const struct keymap_entry pods_log_keys[] = {
 	  PODS_PREVIOUS },
 	{ 'f', 0, "f", "Follow", "follow: fetch again every refresh and stay at the end",
 	  PODS_FOLLOW },
-	{ 'c', 0, "c", "Container", "the next container of the pod", PODS_CONTAINER },
+	{ 'c', 0, "c", "Container",
+	  "the next container of the pod (asked for when the list names none)", PODS_CONTAINER },
 	{ 'n', 0, "n", "Next", "next line matching the / search", PODS_MATCH_NEXT },
 	{ 'N', 0, "N", "Prev", "previous line matching the / search", PODS_MATCH_PREV },
 	{ 'w', 0, "w", "Wrap", "wrap long lines, or cut them at the edge", PODS_WRAP },
@@ -1197,6 +1198,7 @@ static void pods_shell_confirmed(void *ctx, int confirmed)
 	struct exec_spec spec = { 0 };
 	struct exec_status st;
 	char target[300], *env[7], status[32];
+	struct strbuf cmd = { 0 };
 	int n = 0, rc, i;
 
 	snprintf(target, sizeof target, "%s/%s", pp->act_ns, pp->act_pod);
@@ -1217,16 +1219,19 @@ static void pods_shell_confirmed(void *ctx, int confirmed)
 	env[n++] = xasprintf("AM_K8S_CONTEXT=%s", pods_context(pp));
 	env[n++] = xasprintf("AM_K8S_NS=%s", pp->act_ns);
 	env[n++] = xasprintf("AM_K8S_POD=%s", pp->act_pod);
-	env[n++] = xasprintf("AM_K8S_CONTAINER=%s", pp->act_container);
+	env[n++] = xasprintf("AM_K8S_CONTAINER=%s", pp->act_container ? pp->act_container : "");
 	if (c->kubeconfig != NULL)
 		env[n++] = xasprintf("KUBECONFIG=%s", c->kubeconfig);
 	env[n] = NULL;
+	strbuf_puts(&cmd, "exec \"$AM_KUBECTL\"");
+	if (pp->snap != NULL && pp->snap->context != NULL)
+		strbuf_puts(&cmd, " --context \"$AM_K8S_CONTEXT\"");
+	strbuf_puts(&cmd, " exec -it -n \"$AM_K8S_NS\" \"$AM_K8S_POD\"");
+	if (pp->act_container != NULL)
+		strbuf_puts(&cmd, " -c \"$AM_K8S_CONTAINER\"");
+	strbuf_puts(&cmd, " -- sh");
 	spec.shell = app_shell(pp->app);
-	spec.command = pp->snap != NULL && pp->snap->context != NULL
-			       ? "exec \"$AM_KUBECTL\" --context \"$AM_K8S_CONTEXT\" exec -it -n "
-				 "\"$AM_K8S_NS\" \"$AM_K8S_POD\" -c \"$AM_K8S_CONTAINER\" -- sh"
-			       : "exec \"$AM_KUBECTL\" exec -it -n \"$AM_K8S_NS\" \"$AM_K8S_POD\" "
-				 "-c \"$AM_K8S_CONTAINER\" -- sh";
+	spec.command = cmd.buf;
 	spec.env = (const char *const *)env;
 	pods_audit(pp, "run", "shell", pp->act_cmd, target, NULL, -1, -1, NULL);
 	rc = app_run_foreground(pp->app, &spec, &st);
@@ -1244,10 +1249,12 @@ static void pods_shell_confirmed(void *ctx, int confirmed)
 	else
 		app_message(pp->app,
 			    st.state == EXEC_EXITED && st.exit_code == 0 ? ROLE_OK : ROLE_WARN,
-			    "shell in %s (%s) ended: %s, exit %d", target, pp->act_container,
-			    status, st.exit_code);
+			    "shell in %s (%s) ended: %s, exit %d", target,
+			    pp->act_container ? pp->act_container : "default container", status,
+			    st.exit_code);
 	for (i = 0; i < n; i++)
 		free(env[i]);
+	strbuf_free(&cmd);
 	pods_act_clear(pp);
 }
 
@@ -1256,11 +1263,12 @@ static void pods_shell_container(struct pods_panel *pp, const char *container)
 	char l0[400], l1[400];
 	const char *body[3];
 
-	pp->act_container = xstrdup(container);
-	snprintf(l0, sizeof l0, "kubectl --context %s exec -it -n %s %s -c %s -- sh",
-		 pods_context(pp), pp->act_ns, pp->act_pod, container);
-	snprintf(l1, sizeof l1, "(%s, the terminal handed over until the shell exits)",
-		 pp->kubectl);
+	pp->act_container = container != NULL ? xstrdup(container) : NULL;
+	snprintf(l0, sizeof l0, "kubectl --context %s exec -it -n %s %s%s%s -- sh",
+		 pods_context(pp), pp->act_ns, pp->act_pod, container ? " -c " : "",
+		 container ? container : "");
+	snprintf(l1, sizeof l1, "(%s%s, the terminal handed over until the shell exits)",
+		 pp->kubectl, container ? "" : "; kubectl picks the pod's default container");
 	snprintf(pp->act_cmd, sizeof pp->act_cmd, "%s", l0);
 	body[0] = l0;
 	body[1] = l1;
@@ -1331,13 +1339,9 @@ static void pods_shell(struct pods_panel *pp)
 			pods_act_clear(pp);
 			return;
 		}
-	if (n == 0) {
-		app_message(pp->app, ROLE_WARN, "%s has no containers to open a shell in", p->name);
-		pods_act_clear(pp);
-		return;
-	}
-	if (n == 1) {
-		pods_shell_container(pp, p->containers[0]);
+	if (n <= 1) {
+		/* A Table row names no containers: kubectl picks the default. */
+		pods_shell_container(pp, n == 1 ? p->containers[0] : NULL);
 		return;
 	}
 	strbuf_puts(&label, "container (");
@@ -1375,13 +1379,32 @@ static void pods_view(struct pods_panel *pp, enum pods_mode mode)
 		       p->containers != NULL && p->containers[0] != NULL ? p->containers[0] : NULL);
 }
 
+static void pods_got_log_container(void *ctx, const char *value)
+{
+	struct pods_panel *pp = ctx;
+
+	if (value == NULL || value[0] == '\0' || pp->mode != PODS_LOG_VIEW)
+		return;
+	if (!runbook_valid_k8s_name(value)) {
+		app_message(pp->app, ROLE_ERROR, "\"%s\" is not a valid container name", value);
+		return;
+	}
+	free(pp->vcontainer);
+	pp->vcontainer = xstrdup(value);
+	pp->top = -1;
+	pods_fetch(pp);
+}
+
+/* c: the pod's next container; asked for when the server sent a Table
+ * (whose rows name no containers). */
 static void pods_next_container(struct pods_panel *pp)
 {
 	const struct k8s_pod *p = pp->vns != NULL ? pods_find(pp, pp->vns, pp->vpod) : NULL;
 	size_t i;
 
 	if (p == NULL || p->containers == NULL || p->containers[0] == NULL) {
-		app_message(pp->app, ROLE_NORMAL, "no other container");
+		app_prompt(pp->app, "container: ", pp->vcontainer ? pp->vcontainer : "", 0,
+			   pods_got_log_container, pp);
 		return;
 	}
 	for (i = 0; p->containers[i] != NULL; i++)
