@@ -72,6 +72,7 @@ struct kc_cluster {
 	char *ca_data;
 	int insecure;
 	char *tls_server_name;
+	char *proxy_url;
 };
 
 struct kc_user {
@@ -121,6 +122,11 @@ struct kc_loader {
 };
 
 /* ---- small helpers -------------------------------------------------- */
+
+static int kc_nonempty(const char *s)
+{
+	return s != NULL && *s != '\0';
+}
 
 static void kc_wipe_free(char *s)
 {
@@ -538,6 +544,7 @@ static const struct kc_field kc_cluster_fields[] = {
 	{ "certificate-authority-data", KC_STR, offsetof(struct kc_cluster, ca_data) },
 	{ "insecure-skip-tls-verify", KC_BOOL, offsetof(struct kc_cluster, insecure) },
 	{ "tls-server-name", KC_STR, offsetof(struct kc_cluster, tls_server_name) },
+	{ "proxy-url", KC_STR, offsetof(struct kc_cluster, proxy_url) },
 	{ NULL, KC_STR, 0 },
 };
 
@@ -775,6 +782,7 @@ static void kc_cluster_clear(struct kc_cluster *c)
 	free(c->ca);
 	free(c->ca_data);
 	free(c->tls_server_name);
+	free(c->proxy_url);
 	memset(c, 0, sizeof(*c));
 }
 
@@ -1142,6 +1150,14 @@ static int kc_take_cluster(struct kubeconfig *kc, const struct kc_set *set, stru
 	kc->insecure = c->insecure;
 	kc->cluster_name = xstrdup(c->h.name);
 	kc->server = xstrdup(c->server);
+	if (kc_nonempty(c->proxy_url)) {
+		if (strstr(c->proxy_url, "://") == NULL) {
+			snprintf(err, errlen, "%s: %s: proxy-url \"%s\" has no scheme", where,
+				 owner, c->proxy_url);
+			return -1;
+		}
+		kc->proxy_url = xstrdup(c->proxy_url);
+	}
 	if (c->tls_server_name != NULL && *c->tls_server_name != '\0') {
 		kc->tls_server_name = xstrdup(c->tls_server_name);
 		log_msg("kubeconfig: %s: tls-server-name %s is not supported yet; the server "
@@ -1203,11 +1219,6 @@ static int kc_check_exec(const char *where, const char *owner, struct kc_user *u
 		return -1;
 	}
 	return 0;
-}
-
-static int kc_nonempty(const char *s)
-{
-	return s != NULL && *s != '\0';
 }
 
 /* kubectl's validateAuthInfo, then copy the user's credentials out. */
@@ -1581,6 +1592,7 @@ void kubeconfig_free(struct kubeconfig *kc)
 	kc_blob_free(&kc->cert);
 	kc_blob_free(&kc->key);
 	free(kc->tls_server_name);
+	kc_wipe_free(kc->proxy_url); /* may hold user:password */
 	kc_wipe_free(kc->token);
 	free(kc->token_file);
 	free(kc->username);
@@ -1903,6 +1915,8 @@ static int kc_plugin_run(struct kubeconfig *kc, double timeout, struct strbuf *o
 		ms = (int)((deadline - now) * 1000) + 1;
 		if (ms > KC_TICK_MS)
 			ms = KC_TICK_MS;
+		if (nfds == 0 && ms > 5)
+			ms = 5; /* pipes closed: only its exit to wait for */
 		if (poll(nfds > 0 ? pfd : NULL, (nfds_t)nfds, ms) <= 0)
 			continue;
 		for (i = 0; i < (size_t)nfds; i++) {
@@ -2049,6 +2063,8 @@ int kubeconfig_curl(struct kubeconfig *kc, void *curl, void *headers, double tim
 	if (kc->ca.len > 0 && kc_setopt_blob(curl, CURLOPT_CAINFO_BLOB, &kc->ca,
 					     "certificate authority", err, errlen) < 0)
 		return -1;
+	if (kc->proxy_url != NULL)
+		curl_easy_setopt(curl, CURLOPT_PROXY, kc->proxy_url);
 	if (kc->insecure) {
 		curl_easy_setopt(curl, CURLOPT_SSL_VERIFYPEER, 0L);
 		curl_easy_setopt(curl, CURLOPT_SSL_VERIFYHOST, 0L);

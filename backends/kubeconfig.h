@@ -64,6 +64,7 @@ struct kubeconfig {
 	double exec_expiry; /* epoch seconds; 0: no expiry given */
 
 	char *file_token; /* tokenFile's content as last read by kubeconfig_token */
+	char *proxy_url;  /* cluster.proxy-url (CURLOPT_PROXY), or NULL */
 };
 
 /* Load the configuration. paths: a ':'-separated list (kubernetes.

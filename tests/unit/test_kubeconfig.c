@@ -405,6 +405,7 @@ static void test_kc_insecure_no_scheme(void **state)
 	assert_int_equal(kc->insecure, 1);
 	assert_int_equal(kc->ca.len, 0);
 	assert_string_equal(kc->server, "https://10.1.2.3:6443"); /* TLS set up: https */
+	assert_string_equal(kc->proxy_url, "socks5://127.0.0.1:1080");
 	kubeconfig_free(kc);
 }
 
@@ -419,20 +420,20 @@ static void test_kc_cluster_errors(void **state)
 				"certificate-authority and certificate-authority-data");
 	test_kc_load_fails(FIX "tls.yaml", "insecure-ca", NULL);
 	assert_string_equal(test_kc_err,
-			    FIX "tls.yaml:23: cluster \"insecure-ca\": insecure-skip-tls-verify "
+			    FIX "tls.yaml:24: cluster \"insecure-ca\": insecure-skip-tls-verify "
 				"with a certificate authority is not allowed");
 	test_kc_load_fails(FIX "tls.yaml", "missing-ca", NULL);
 	assert_non_null(getcwd(cwd, sizeof cwd));
-	want = xasprintf(FIX "tls.yaml:28: cluster \"missing-ca\": certificate-authority "
+	want = xasprintf(FIX "tls.yaml:29: cluster \"missing-ca\": certificate-authority "
 			     "%s/" FIX "certs/nope.pem: No such file or directory",
 			 cwd);
 	assert_string_equal(test_kc_err, want);
 	free(want);
 	test_kc_load_fails(FIX "tls.yaml", "bad-data", NULL);
-	assert_string_equal(test_kc_err, FIX "tls.yaml:32: cluster \"bad-data\": "
+	assert_string_equal(test_kc_err, FIX "tls.yaml:33: cluster \"bad-data\": "
 					     "certificate-authority-data is not valid base64");
 	test_kc_load_fails(FIX "tls.yaml", "cert-no-key", NULL);
-	assert_string_equal(test_kc_err, FIX "tls.yaml:45: user \"cert-no-key\" has a client "
+	assert_string_equal(test_kc_err, FIX "tls.yaml:46: user \"cert-no-key\" has a client "
 					     "certificate without a client key");
 }
 
@@ -657,6 +658,29 @@ static void test_kc_exec_timeout(void **state)
 	kubeconfig_free(kc);
 	free(pidtext);
 	free(pidfile);
+	free(want);
+	free(plugin);
+	free(cfg);
+}
+
+static void test_kc_exec_output_cap(void **state)
+{
+	struct kubeconfig *kc;
+	const char *tok;
+	char *plugin, *cfg, *want;
+	int st;
+
+	(void)state;
+	plugin = test_kc_plugin("huge.sh", "head -c 3000000 /dev/zero | tr '\\0' a\n");
+	cfg = test_kc_exec_config("huge.yaml", V1, plugin, NULL);
+	kc = test_kc_load(cfg, NULL, NULL);
+	assert_int_equal(kubeconfig_token(kc, 10, &tok, test_kc_err, sizeof test_kc_err), -1);
+	want = xasprintf("exec plugin \"%s\": output over 1048576 bytes (killed)", plugin);
+	assert_string_equal(test_kc_err, want);
+	errno = 0;
+	assert_int_equal(waitpid(-1, &st, WNOHANG), -1);
+	assert_int_equal(errno, ECHILD);
+	kubeconfig_free(kc);
 	free(want);
 	free(plugin);
 	free(cfg);
@@ -1065,6 +1089,7 @@ int main(void)
 		cmocka_unit_test(test_kc_exec_expired_reruns),
 		cmocka_unit_test(test_kc_exec_exit_status),
 		cmocka_unit_test(test_kc_exec_timeout),
+		cmocka_unit_test(test_kc_exec_output_cap),
 		cmocka_unit_test(test_kc_exec_v1beta1),
 		cmocka_unit_test(test_kc_exec_argv_env_stdin),
 		cmocka_unit_test(test_kc_exec_command_resolution),
