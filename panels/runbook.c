@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "backends/exec.h"
+#include "backends/k8s.h"
 #include "backends/native.h"
 #include "backends/runbook.h"
 #include "backends/safety.h"
@@ -152,6 +153,10 @@ struct runbook_panel {
 	void *job;                        /* a running step, or NULL */
 	const struct native_ops *job_ops; /* how to poll, stop, free it */
 	size_t job_step;
+	/* A `kubectl get secret` step's raw output, held back until the step
+	 * ends and its values are masked: never drawn or stored unmasked. */
+	int job_secret;
+	struct strbuf secret_out;
 	struct runbook_pending pend;
 	struct table pick;    /* pods offered for a <pod-name> placeholder */
 	char pick_label[256]; /* the question it answers */
@@ -411,11 +416,15 @@ static void runbook_destroy(void *self)
 		struct exec_status st;
 
 		rp->job_ops->stop(rp->job);
-		rp->job_ops->poll(rp->job, &st, &rp->st[rp->job_step].out);
+		rp->job_ops->poll(rp->job, &st,
+				  rp->job_secret ? &rp->secret_out : &rp->st[rp->job_step].out);
 		runbook_audit(rp, "end", rp->job_step, rp->st[rp->job_step].ran, "stopped", -1,
 			      st.duration, "amconsole quit while the step ran", NULL);
 		rp->job_ops->free(rp->job);
 	}
+	if (rp->secret_out.buf != NULL)
+		explicit_bzero(rp->secret_out.buf, rp->secret_out.cap);
+	strbuf_free(&rp->secret_out);
 	runbook_pending_clear(&rp->pend);
 	runbook_free_states(rp);
 	table_free(&rp->picker);
@@ -855,6 +864,75 @@ static void runbook_prepare(struct runbook_panel *rp, size_t i, const char *edit
 	runbook_ask_next(rp);
 }
 
+/* 1 if word (a kubectl resource argument) names secrets: "secret",
+ * "secrets/x", "secret.v1", "configmaps,secrets". */
+static int runbook_secret_word(const char *w, size_t n)
+{
+	while (n > 0) {
+		size_t k = 0, r;
+
+		while (k < n && w[k] != ',')
+			k++;
+		r = k >= 7 && strncmp(w, "secrets", 7) == 0  ? 7
+		    : k >= 6 && strncmp(w, "secret", 6) == 0 ? 6
+							     : 0;
+		if (r > 0 && (r == k || w[r] == '/' || w[r] == '.'))
+			return 1;
+		w += k < n ? k + 1 : k;
+		n -= k < n ? k + 1 : k;
+	}
+	return 0;
+}
+
+/* 1 if cmd runs `kubectl get secret...`: its output holds the secret's
+ * values, which are masked (k8s_mask_secret_text) before anything else
+ * sees them. */
+static int runbook_gets_secret(const char *cmd)
+{
+	const char *p = cmd;
+
+	while ((p = strstr(p, "kubectl")) != NULL) {
+		const char *end = p + strcspn(p, "|;&\n");
+		int get = 0;
+
+		p += 7;
+		while (p < end) {
+			size_t n;
+
+			p += strspn(p, " \t\\\"'");
+			n = strcspn(p, " \t\\\"'|;&\n");
+			if (n == 0)
+				break;
+			if (get && runbook_secret_word(p, n))
+				return 1;
+			get |= n == 3 && strncmp(p, "get", 3) == 0;
+			p += n;
+		}
+		p = end;
+	}
+	return 0;
+}
+
+/* The secret step ended: its output, masked, becomes the step's output. */
+static void runbook_secret_done(struct runbook_panel *rp, struct runbook_step_state *ss)
+{
+	struct strbuf *raw = &rp->secret_out;
+
+	if (ss->dropped > 0)
+		strbuf_printf(&ss->out,
+			      "(output withheld: %zu bytes of a kubectl get secret step are too "
+			      "many to mask safely)\n",
+			      raw->len + ss->dropped);
+	else if (raw->buf != NULL) {
+		k8s_mask_secret_text(raw->buf);
+		strbuf_puts(&ss->out, raw->buf);
+	}
+	if (raw->buf != NULL)
+		explicit_bzero(raw->buf, raw->cap);
+	strbuf_free(raw);
+	rp->job_secret = 0;
+}
+
 static void runbook_start(struct runbook_panel *rp)
 {
 	struct runbook_pending *p = &rp->pend;
@@ -899,6 +977,7 @@ static void runbook_start(struct runbook_panel *rp)
 	if (p->copy.kind == STEP_SHELL) {
 		rp->job_ops = &runbook_exec_ops;
 		rp->job = exec_start(&spec, app_wake_fd(rp->app), err, sizeof err);
+		rp->job_secret = rp->job != NULL && runbook_gets_secret(p->copy.command);
 	} else {
 		rp->job_ops = native_find(p->copy.kind);
 		if (p->on != NULL)
@@ -918,7 +997,9 @@ static void runbook_start(struct runbook_panel *rp)
 		rp->job_step = p->step;
 		ss->status = RUNBOOK_RUNNING;
 		rp->out_top = -1;
-		app_message(rp->app, ROLE_RUNNING, "running step %zu (x stops it)", p->step + 1);
+		app_message(rp->app, ROLE_RUNNING, "running step %zu (x stops it)%s", p->step + 1,
+			    rp->job_secret ? "; a secret's output is shown masked when it ends"
+					   : "");
 	}
 	runbook_pending_clear(p);
 	runbook_fill_steps(rp);
@@ -929,25 +1010,29 @@ static int runbook_update(void *self)
 	struct runbook_panel *rp = self;
 	struct runbook_step_state *ss;
 	struct exec_status st;
+	struct strbuf *out;
 	const char *status;
 
 	if (rp->job == NULL)
 		return 0;
 	ss = &rp->st[rp->job_step];
-	if (!rp->job_ops->poll(rp->job, &st, &ss->out))
+	out = rp->job_secret ? &rp->secret_out : &ss->out;
+	if (!rp->job_ops->poll(rp->job, &st, out))
 		return 0;
 	/* Keep the newest bytes within the cap. */
-	if (ss->out.len > RUNBOOK_OUTPUT_CAP) {
-		size_t cut = ss->out.len - RUNBOOK_OUTPUT_CAP;
+	if (out->len > RUNBOOK_OUTPUT_CAP) {
+		size_t cut = out->len - RUNBOOK_OUTPUT_CAP;
 
-		memmove(ss->out.buf, ss->out.buf + cut, ss->out.len - cut + 1);
-		ss->out.len -= cut;
+		memmove(out->buf, out->buf + cut, out->len - cut + 1);
+		out->len -= cut;
 		ss->dropped += cut;
 	}
 	ss->dropped = st.dropped > ss->dropped ? st.dropped : ss->dropped;
 	ss->duration = st.duration;
 	if (st.state == EXEC_RUNNING)
 		return 1;
+	if (rp->job_secret)
+		runbook_secret_done(rp, ss);
 	switch (st.state) {
 	case EXEC_EXITED:
 		ss->exit_code = st.exit_code;
