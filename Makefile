@@ -122,6 +122,13 @@ run: deps $(BIN)
 deps:
 	@./tests/deps.sh
 
+# The live demo (demo/demo.sh): every panel against real servers in
+# trouble, on loopback, stopped when the console quits. Builds after deps
+# in a fresh make, so pkg-config sees libraries deps just installed.
+demo: deps
+	@$(MAKE) --no-print-directory $(BIN) $(BUILD)/tests/kafka_mock
+	@AMCONSOLE=$(abspath $(BIN)) KMOCK=$(abspath $(BUILD)/tests/kafka_mock) ./demo/demo.sh
+
 # The Kafka mock cluster the end-to-end tests run against.
 $(BUILD)/tests/kafka_mock: tests/kafka_mock.c
 	@mkdir -p $(dir $@)
@@ -176,7 +183,7 @@ fmt-check:
 clean:
 	rm -rf build
 
-.PHONY: all run deps test check fuzz bench install uninstall fmt fmt-check clean FORCE
+.PHONY: all run deps demo test check fuzz bench install uninstall fmt fmt-check clean FORCE
 .SECONDARY:
 
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

@@ -1,0 +1,385 @@
+#!/bin/sh
+# demo.sh - `make demo`: the AtlasMesh stack in trouble, live, on this
+# machine, and the console open on it. Everything runs on 127.0.0.1, on
+# free ports, in one temporary directory:
+#
+#   PostgreSQL 15   atlasmesh_fleet (demo/schema.sql) with pg_stat_statements,
+#                   vehicle_telemetry without the index its hot query needs
+#   Redis           fleet:* and vehicle:* keys at maxmemory, evicting
+#   Kafka           the librdkafka mock cluster (build/tests/kafka_mock):
+#                   vehicle-telemetry, fleet-telemetry-group lagging
+#   Prometheus      the guide's alert rules (demo/rules.yml), firing, sent
+#   Alertmanager    to an Alertmanager
+#   Kubernetes      the fixture API server (tests/k8s_fixture.py), namespace
+#                   atlasmesh-prod with a pod in CrashLoopBackOff
+#   demo/load.py    the load that keeps the trouble going, the services'
+#                   metrics and health endpoints
+#
+# then writes a config.yaml for all of it and runs build/amconsole on it
+# (arguments to this script go to the console). Quitting the console stops
+# everything; so do Ctrl-C, SIGTERM and SIGHUP, and a watchdog does it if
+# this script is killed outright. One demo at a time per user: a lock
+# file holds the running demo's pid.
+#
+# Environment: DEMO_NO_CONSOLE=1 starts everything, prints the config's
+# path and waits (until Ctrl-C or SIGTERM) instead of opening the console;
+# $DIR/env then holds the ports and URLs as shell assignments. DEMO_ROWS
+# (telemetry rows, 500000), DEMO_KEEP=1 (keep the directory and its logs),
+# AMCONSOLE, KMOCK, PGBIN, BUILD, TMPDIR, XDG_RUNTIME_DIR (the lock's place).
+set -u
+umask 077
+
+REPO=$(cd "$(dirname "$0")/.." && pwd)
+DEMO=$REPO/demo
+BUILD=${BUILD:-build}
+AMCONSOLE=${AMCONSOLE:-$REPO/$BUILD/amconsole}
+KMOCK=${KMOCK:-$REPO/$BUILD/tests/kafka_mock}
+PGBIN=${PGBIN:-/usr/lib/postgresql/15/bin}
+ROWS=${DEMO_ROWS:-500000}
+LOCKDIR=${XDG_RUNTIME_DIR:-/tmp}
+[ -d "$LOCKDIR" ] && [ -w "$LOCKDIR" ] || LOCKDIR=/tmp
+LOCK=$LOCKDIR/amconsole-demo-$(id -u).lock
+
+say() { printf '%s\n' "$*"; }
+die() {
+	say "demo: $*" >&2
+	exit 1
+}
+
+# as_pg CMD...: run a PostgreSQL server program as the cluster's owner
+# (initdb and postgres refuse to run as root).
+as_pg() {
+	if [ "$(id -u)" = 0 ]; then
+		runuser -u postgres -- "$@"
+	else
+		"$@"
+	fi
+}
+
+free_port() {
+	python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
+
+now() { date +%s.%N; }
+since() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.1f", b - a }'; }
+
+# owned PID DIR: PID is alive and its command line names DIR (so a pid
+# reused by another program is never signalled).
+owned() {
+	kill -0 "$1" 2>/dev/null || return 1
+	[ -r "/proc/$1/cmdline" ] || return 0
+	tr '\0' ' ' <"/proc/$1/cmdline" | grep -qF -- "$2"
+}
+
+# stop_all DIR: stop what a demo in DIR started (listed in DIR/pids as
+# "PID NAME", each the leader of its own process group; the watchdog
+# is left to its caller): TERM to every group and pg_ctl stop, up to 10 s
+# for them to go, then KILL.
+stop_all() {
+	d=$1
+	[ -f "$d/pids" ] || return 0
+	while read -r pid name; do
+		case $name in watchdog | postgres) continue ;; esac
+		owned "$pid" "$d" && kill -TERM "-$pid" 2>/dev/null
+	done <"$d/pids"
+	if [ -f "$d/pg/data/postmaster.pid" ]; then
+		as_pg "$PGBIN/pg_ctl" -D "$d/pg/data" -m fast -w -t 10 stop >/dev/null 2>&1
+	fi
+	n=100
+	while [ "$n" -gt 0 ]; do
+		left=""
+		while read -r pid name; do
+			[ "$name" != watchdog ] && owned "$pid" "$d" && left="$left $name"
+		done <"$d/pids"
+		[ -z "$left" ] && return 0
+		sleep 0.1
+		n=$((n - 1))
+	done
+	say "demo: killing what did not stop:$left" >&2
+	while read -r pid name; do
+		[ "$name" != watchdog ] && owned "$pid" "$d" && kill -KILL "-$pid" "$pid" 2>/dev/null
+	done <"$d/pids"
+	return 0
+}
+
+# The watchdog: `demo.sh --watchdog PID DIR` waits for PID to vanish,
+# then stops what the demo in DIR started (for a demo killed with -9).
+if [ "${1:-}" = --watchdog ]; then
+	trap '' INT HUP
+	trap 'exit 0' TERM
+	while kill -0 "$2" 2>/dev/null; do sleep 1; done
+	stop_all "$3"
+	[ "$(cut -d' ' -f1 "$LOCK" 2>/dev/null)" = "$2" ] && rm -f "$LOCK"
+	rm -rf "$3"
+	exit 0
+fi
+
+# ---- checks ---------------------------------------------------------------
+
+need() { command -v "$1" >/dev/null 2>&1 || die "$1 is missing: run 'make deps' (or 'make demo')"; }
+for c in python3 curl redis-server redis-cli prometheus prometheus-alertmanager psql setsid; do
+	need "$c"
+done
+[ -x "$PGBIN/initdb" ] || die "$PGBIN/initdb is missing: run 'make deps' (PostgreSQL 15)"
+[ -x "$AMCONSOLE" ] || die "$AMCONSOLE is missing: run 'make demo' (or 'make')"
+[ -x "$KMOCK" ] || die "$KMOCK is missing: run 'make demo' (or 'make $BUILD/tests/kafka_mock')"
+if [ "$(id -u)" = 0 ]; then
+	id postgres >/dev/null 2>&1 || die "running as root needs the postgres user (Debian's postgresql package)"
+fi
+K8S_FIXTURE=$REPO/tests/k8s_fixture.py
+
+# ---- one demo at a time -----------------------------------------------------
+
+# alive_demo PID: PID is a running demo.sh (not a reused pid).
+alive_demo() {
+	kill -0 "$1" 2>/dev/null || return 1
+	[ -r "/proc/$1/cmdline" ] || return 0
+	tr '\0' ' ' <"/proc/$1/cmdline" | grep -q 'demo\.sh'
+}
+
+take_lock() {
+	(set -C && say "$$ $DIR" >"$LOCK") 2>/dev/null && return 0
+	read -r opid odir <"$LOCK" 2>/dev/null || opid=""
+	if [ -n "$opid" ] && alive_demo "$opid"; then
+		say "demo: a demo is already running (pid $opid, in ${odir:-?})." >&2
+		say "demo: quit its console (q) first, or stop it: kill $opid" >&2
+		rm -rf "$DIR"
+		exit 2
+	fi
+	say "demo: removing a stale lock (pid ${opid:-?} is gone)"
+	case ${odir:-} in
+	*/amconsole-demo.*) [ -d "$odir" ] && stop_all "$odir" && rm -rf "$odir" ;;
+	esac
+	rm -f "$LOCK"
+	(set -C && say "$$ $DIR" >"$LOCK") 2>/dev/null || die "cannot take the lock $LOCK"
+}
+
+DIR=$(mktemp -d "${TMPDIR:-/tmp}/amconsole-demo.XXXXXX") || die "mktemp failed"
+take_lock
+
+CONSOLE=""
+SLEEPER=""
+WATCHDOG=""
+cleanup() {
+	trap - EXIT INT TERM HUP
+	if [ -n "$CONSOLE" ] && kill -0 "$CONSOLE" 2>/dev/null; then
+		kill -TERM "$CONSOLE" 2>/dev/null
+		wait "$CONSOLE" 2>/dev/null
+	fi
+	[ -n "$SLEEPER" ] && kill "$SLEEPER" 2>/dev/null
+	[ -n "$WATCHDOG" ] && kill -TERM "-$WATCHDOG" 2>/dev/null
+	say "demo: stopping everything it started…"
+	exec 3>&-
+	stop_all "$DIR"
+	[ "$(cut -d' ' -f1 "$LOCK" 2>/dev/null)" = "$$" ] && rm -f "$LOCK"
+	if [ "${DEMO_KEEP:-0}" = 1 ]; then
+		say "demo: kept $DIR"
+	else
+		rm -rf "$DIR"
+	fi
+	say "demo: stopped"
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+trap 'exit 129' HUP
+
+T0=$(now)
+: >"$DIR/pids"
+# The watchdog, for a demo killed without a chance to clean up.
+setsid sh "$0" --watchdog "$$" "$DIR" </dev/null >/dev/null 2>&1 &
+WATCHDOG=$!
+say "$WATCHDOG watchdog" >>"$DIR/pids"
+# PostgreSQL runs as postgres: it must get through the directory.
+[ "$(id -u)" = 0 ] && chmod 711 "$DIR"
+
+# spawn NAME LOG CMD...: start CMD in a session of its own (so Ctrl-C in
+# the console's terminal never reaches it, and one kill stops its whole
+# process group) and record it in $DIR/pids.
+spawn() {
+	name=$1 log=$2
+	shift 2
+	setsid "$@" </dev/null >"$log" 2>&1 3>&- &
+	say "$! $name" >>"$DIR/pids"
+	eval "PID_$name=\$!"
+}
+
+# fail NAME LOG WHY: say what failed with the last lines of its log.
+fail() {
+	say "failed"
+	say "demo: $1 $3; the end of $2:" >&2
+	tail -n 20 "$2" >&2 2>/dev/null
+	exit 1
+}
+
+# ready NAME PID LOG CHECK...: wait up to 60 s for CHECK to succeed,
+# failing early if PID dies.
+ready() {
+	name=$1 pid=$2 log=$3
+	shift 3
+	n=600
+	while [ "$n" -gt 0 ]; do
+		"$@" >/dev/null 2>&1 && return 0
+		kill -0 "$pid" 2>/dev/null || fail "$name" "$log" "exited"
+		sleep 0.1
+		n=$((n - 1))
+	done
+	fail "$name" "$log" "did not answer within 60 s"
+}
+
+starting() { printf 'starting %s… ' "$1"; }
+
+# ---- start the servers ------------------------------------------------------
+# The slow ones first, without waiting; PostgreSQL in the meantime.
+
+PG_PORT=$(free_port)
+REDIS_PORT=$(free_port)
+PROM_PORT=$(free_port)
+AM_PORT=$(free_port)
+LOAD_PORT=$(free_port)
+K8S_PORT=$(free_port)
+
+render() { # TEMPLATE OUT
+	sed -e "s|@DIR@|$DIR|g" -e "s|@DEMO@|$DEMO|g" \
+		-e "s|@PG_PORT@|$PG_PORT|g" -e "s|@REDIS_PORT@|$REDIS_PORT|g" \
+		-e "s|@PROM_PORT@|$PROM_PORT|g" -e "s|@AM_PORT@|$AM_PORT|g" \
+		-e "s|@LOAD_PORT@|$LOAD_PORT|g" -e "s|@K8S_PORT@|$K8S_PORT|g" \
+		-e "s|@K8S_TOKEN@|${K8S_TOKEN:-}|g" -e "s|@KAFKA_BOOTSTRAP@|${KAFKA_BOOTSTRAP:-}|g" \
+		"$1" >"$2"
+}
+
+mkdir -p "$DIR/prom/tsdb" "$DIR/am" "$DIR/redis" "$DIR/kafka" "$DIR/k8s"
+render "$DEMO/prometheus.yml.in" "$DIR/prom/prometheus.yml"
+render "$DEMO/redis.conf.in" "$DIR/redis/redis.conf"
+
+spawn alertmanager "$DIR/am/log" prometheus-alertmanager \
+	--config.file="$DEMO/alertmanager.yml" --storage.path="$DIR/am" \
+	--web.listen-address="127.0.0.1:$AM_PORT" --cluster.listen-address=
+spawn prometheus "$DIR/prom/log" prometheus \
+	--config.file="$DIR/prom/prometheus.yml" --storage.tsdb.path="$DIR/prom/tsdb" \
+	--storage.tsdb.retention.time=1d --web.listen-address="127.0.0.1:$PROM_PORT" \
+	--rules.alert.resend-delay=1s
+spawn redis "$DIR/redis/stdout" redis-server "$DIR/redis/redis.conf"
+
+# The mock cluster exits at the end of its input: this script holds the
+# fifo open on fd 3 until it stops (children get 3>&- from spawn).
+mkfifo "$DIR/kafka/in"
+setsid "$KMOCK" "$DIR/kafka" <"$DIR/kafka/in" >"$DIR/kafka/out" 2>"$DIR/kafka/log" &
+say "$! kafka" >>"$DIR/pids"
+PID_kafka=$!
+exec 3>"$DIR/kafka/in"
+
+if [ -f "$K8S_FIXTURE" ]; then
+	K8S_TOKEN=$(od -An -N16 -tx1 /dev/urandom | tr -d ' \n')
+	say "$K8S_TOKEN" >"$DIR/k8s/token"
+	spawn k8s "$DIR/k8s/stdout" python3 "$K8S_FIXTURE" --dir "$DIR/k8s" \
+		--port "$K8S_PORT" --token "$K8S_TOKEN" --churn 5
+fi
+
+starting PostgreSQL
+mkdir -p "$DIR/pg/run"
+[ "$(id -u)" = 0 ] && chown postgres "$DIR/pg" "$DIR/pg/run"
+as_pg "$PGBIN/initdb" -D "$DIR/pg/data" -U postgres -A trust >"$DIR/pg/initdb.log" 2>&1 ||
+	fail PostgreSQL "$DIR/pg/initdb.log" "initdb failed"
+cat >>"$DIR/pg/data/postgresql.conf" <<CONF
+# amconsole demo
+port = $PG_PORT
+listen_addresses = '127.0.0.1'
+unix_socket_directories = '$DIR/pg/run'
+max_connections = 20
+shared_preload_libraries = 'pg_stat_statements'
+max_parallel_workers_per_gather = 0
+fsync = off
+synchronous_commit = off
+full_page_writes = off
+CONF
+as_pg "$PGBIN/pg_ctl" -D "$DIR/pg/data" -l "$DIR/pg/run/log" -w -t 60 start >/dev/null 2>&1 ||
+	fail PostgreSQL "$DIR/pg/run/log" "did not start"
+say "$(head -1 "$DIR/pg/data/postmaster.pid") postgres" >>"$DIR/pids"
+say "ok (127.0.0.1:$PG_PORT)"
+
+printf 'loading the AtlasMesh schema (%s telemetry rows)… ' "$ROWS"
+t=$(now)
+pq() { psql -X -q -h 127.0.0.1 -p "$PG_PORT" -U postgres -v ON_ERROR_STOP=1 "$@"; }
+{ pq -d postgres -c "CREATE DATABASE atlasmesh_fleet" &&
+	pq -d atlasmesh_fleet -v rows="$ROWS" -f "$DEMO/schema.sql"; } >"$DIR/pg/schema.log" 2>&1 ||
+	fail "the schema" "$DIR/pg/schema.log" "failed to load"
+say "ok ($(since "$t") s)"
+
+starting Redis
+ready redis "$PID_redis" "$DIR/redis/redis.log" \
+	sh -c "redis-cli -h 127.0.0.1 -p $REDIS_PORT ping | grep -q PONG"
+say "ok (127.0.0.1:$REDIS_PORT)"
+
+starting "the Kafka mock cluster"
+ready kafka "$PID_kafka" "$DIR/kafka/log" grep -q '^BOOTSTRAP ' "$DIR/kafka/out"
+KAFKA_BOOTSTRAP=$(sed -n 's/^BOOTSTRAP //p' "$DIR/kafka/out")
+say "ok ($KAFKA_BOOTSTRAP)"
+
+starting Alertmanager
+ready alertmanager "$PID_alertmanager" "$DIR/am/log" curl -fs "http://127.0.0.1:$AM_PORT/-/ready"
+say "ok (127.0.0.1:$AM_PORT)"
+
+starting Prometheus
+ready prometheus "$PID_prometheus" "$DIR/prom/log" curl -fs "http://127.0.0.1:$PROM_PORT/-/ready"
+say "ok (127.0.0.1:$PROM_PORT)"
+
+if [ -n "${PID_k8s:-}" ]; then
+	starting "the Kubernetes fixture API"
+	ready k8s "$PID_k8s" "$DIR/k8s/fixture.log" test -f "$DIR/k8s/ready"
+	render "$DEMO/kubeconfig.in" "$DIR/kubeconfig"
+	say "ok (127.0.0.1:$K8S_PORT)"
+fi
+
+starting "the load generator"
+spawn load "$DIR/load.log" python3 "$DEMO/load.py" --dir "$DIR" --parent "$$" \
+	--pg-port "$PG_PORT" --redis-port "$REDIS_PORT" --http-port "$LOAD_PORT" \
+	${PID_k8s:+--k8s-url "http://127.0.0.1:$K8S_PORT" --k8s-token-file "$DIR/k8s/token"}
+ready load "$PID_load" "$DIR/load.log" curl -fs "http://127.0.0.1:$LOAD_PORT/ready"
+say "ok (slow queries, blocked sessions, Redis evictions, Kafka lag)"
+
+render "$DEMO/config.yaml.in" "$DIR/config.yaml"
+if [ -z "${PID_k8s:-}" ]; then
+	# No fixture in this checkout: leave Kubernetes unconfigured.
+	sed -i '/^kubernetes:/,/^postgres:/{/^postgres:/!d}' "$DIR/config.yaml"
+fi
+cat >"$DIR/env" <<ENV
+DEMO_DIR='$DIR'
+DEMO_CONFIG='$DIR/config.yaml'
+DEMO_PID=$$
+PG_PORT=$PG_PORT
+PG_CONNINFO='host=127.0.0.1 port=$PG_PORT dbname=atlasmesh_fleet user=postgres'
+REDIS_PORT=$REDIS_PORT
+KAFKA_BOOTSTRAP='$KAFKA_BOOTSTRAP'
+PROM_URL=http://127.0.0.1:$PROM_PORT
+AM_URL=http://127.0.0.1:$AM_PORT
+LOAD_URL=http://127.0.0.1:$LOAD_PORT
+K8S_URL=${PID_k8s:+http://127.0.0.1:$K8S_PORT}
+KUBECONFIG=${PID_k8s:+$DIR/kubeconfig}
+ENV
+say "demo: up in $(since "$T0") s; everything is in $DIR"
+
+if [ "${DEMO_NO_CONSOLE:-0}" = 1 ]; then
+	say "config: $DIR/config.yaml"
+	say "env: $DIR/env"
+	say "run:  $AMCONSOLE --config $DIR/config.yaml --runbooks $REPO/runbooks"
+	say "stop: Ctrl-C, or kill $$"
+	while :; do
+		sleep 1 &
+		SLEEPER=$!
+		wait "$SLEEPER"
+	done
+fi
+
+# The console runs in the background of this script, with the terminal
+# as its input, so that a signal to this script stops it too (a shell
+# runs no trap while it waits for a foreground command).
+exec 4<&0
+"$AMCONSOLE" --config "$DIR/config.yaml" --runbooks "$REPO/runbooks" \
+	--audit-log "$DIR/audit.log" "$@" <&4 4<&- 3>&- &
+CONSOLE=$!
+exec 4<&-
+wait "$CONSOLE"
+rc=$?
+CONSOLE=""
+exit "$rc"
