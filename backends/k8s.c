@@ -1630,12 +1630,18 @@ static int k8s_mask_json(const char *text, struct strbuf *out)
 int k8s_mask_secret_text(char *text)
 {
 	struct strbuf a = { 0 }, b = { 0 };
+	const char *first = text;
 	int masked;
 
 	if (text == NULL || text[0] == '\0')
 		return 0;
-	masked = k8s_mask_yaml(text, &a);
-	masked |= k8s_mask_json(a.buf != NULL ? a.buf : "", &b);
+	first += strspn(first, " \t\r\n");
+	if (*first == '{' || *first == '[') { /* -o json */
+		masked = k8s_mask_json(text, &b);
+	} else { /* -o yaml, and JSON inside it */
+		masked = k8s_mask_yaml(text, &a);
+		masked |= k8s_mask_json(a.buf != NULL ? a.buf : "", &b);
+	}
 	/* Masks are never longer than what they replace: it fits. */
 	if (masked && b.buf != NULL && b.len <= strlen(text))
 		memcpy(text, b.buf, b.len + 1);
