@@ -16,7 +16,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
+#include "k8s.h"
 #include "log.h"
 #include "pg.h"
 #include "redis.h"
@@ -24,10 +26,29 @@
 
 #define HEALTH_SLOW_MS 1000.0
 
+/* Kubernetes counts as configured when kubectl would find a cluster: a
+ * kubeconfig named (kubernetes.kubeconfig or KUBECONFIG), ~/.kube/config,
+ * or a service account inside a pod. */
+static int health_k8s_configured(const struct config *c)
+{
+	char *home;
+	int found;
+
+	if (c->kubeconfig != NULL && c->kubeconfig[0] != '\0')
+		return 1;
+	if (getenv("KUBERNETES_SERVICE_HOST") != NULL)
+		return 1;
+	home = util_expand_home("~/.kube/config");
+	found = home != NULL && access(home, R_OK) == 0;
+	free(home);
+	return found;
+}
+
 size_t health_count(const struct config *c)
 {
 	return (pg_configured(c->pg_conninfo, NULL, 0) ? 1 : 0) + c->nredis +
-	       (c->kafka_bootstrap != NULL && c->kafka_bootstrap[0] != '\0' ? 1 : 0);
+	       (c->kafka_bootstrap != NULL && c->kafka_bootstrap[0] != '\0' ? 1 : 0) +
+	       (health_k8s_configured(c) ? 1 : 0);
 }
 
 static void health_result(struct prom_check *k, int ok, double ms, const char *what)
@@ -152,6 +173,19 @@ static void health_kafka(const struct config *c, double timeout, struct prom_che
 	rd_kafka_destroy(rk);
 }
 
+static void health_k8s(const struct config *c, double timeout, struct prom_check *k)
+{
+	char err[200] = "";
+	double ms = 0, t0 = util_now();
+
+	k->name = xstrdup("kubernetes");
+	k->url = xstrdup("/readyz");
+	if (k8s_ping(c, timeout, &ms, err, sizeof err) == 0)
+		health_result(k, 1, ms, "/readyz ok");
+	else
+		health_result(k, 0, (util_now() - t0) * 1000.0, err);
+}
+
 size_t health_ping_all(const struct config *c, double timeout, struct prom_check *checks)
 {
 	size_t n = 0, i;
@@ -162,5 +196,7 @@ size_t health_ping_all(const struct config *c, double timeout, struct prom_check
 		health_redis(c, i, timeout, &checks[n++]);
 	if (c->kafka_bootstrap != NULL && c->kafka_bootstrap[0] != '\0')
 		health_kafka(c, timeout, &checks[n++]);
+	if (health_k8s_configured(c))
+		health_k8s(c, timeout, &checks[n++]);
 	return n;
 }

@@ -1,8 +1,8 @@
 /*
  * health.h - pings of the configured data backends for the health strip:
- * PostgreSQL (PQpingParams), every Redis instance (PING) and Kafka (a
- * metadata request), each timed. Kubernetes has no backend yet and is not
- * pinged. Runs on the health runner's thread (backends/prom.c).
+ * PostgreSQL (PQpingParams), every Redis instance (PING), Kafka (a
+ * metadata request) and Kubernetes (GET /readyz with the kubeconfig's
+ * credentials), each timed. Runs on the health runner's thread (backends/prom.c).
  */
 #ifndef AM_HEALTH_H
 #define AM_HEALTH_H
