@@ -41,7 +41,77 @@ struct runner {
 	struct runner_req *head, *tail;
 	/* Worker thread only. */
 	int failures;
+	char label[64]; /* what the Sources panel calls it */
+	int hidden;     /* a helper runner the Sources panel does not list */
+	struct runner *next_live;
 };
+
+/* Every runner started and not yet stopped, newest last. */
+static pthread_mutex_t runner_live_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct runner *runner_live;
+
+static void runner_link(struct runner *r)
+{
+	struct runner **p;
+
+	pthread_mutex_lock(&runner_live_lock);
+	for (p = &runner_live; *p != NULL; p = &(*p)->next_live)
+		;
+	*p = r;
+	pthread_mutex_unlock(&runner_live_lock);
+}
+
+static void runner_unlink(struct runner *r)
+{
+	struct runner **p;
+
+	pthread_mutex_lock(&runner_live_lock);
+	for (p = &runner_live; *p != NULL; p = &(*p)->next_live)
+		if (*p == r) {
+			*p = r->next_live;
+			break;
+		}
+	pthread_mutex_unlock(&runner_live_lock);
+}
+
+size_t runner_live_count(void)
+{
+	struct runner *r;
+	size_t n = 0;
+
+	pthread_mutex_lock(&runner_live_lock);
+	for (r = runner_live; r != NULL; r = r->next_live)
+		n++;
+	pthread_mutex_unlock(&runner_live_lock);
+	return n;
+}
+
+struct runner *runner_live_at(size_t i)
+{
+	struct runner *r;
+
+	pthread_mutex_lock(&runner_live_lock);
+	for (r = runner_live; r != NULL && i > 0; r = r->next_live)
+		i--;
+	pthread_mutex_unlock(&runner_live_lock);
+	return r;
+}
+
+void runner_set_label(struct runner *r, const char *label)
+{
+	r->hidden = label == NULL;
+	snprintf(r->label, sizeof r->label, "%s", label != NULL ? label : "");
+}
+
+int runner_hidden(const struct runner *r)
+{
+	return r->hidden;
+}
+
+const char *runner_label(const struct runner *r)
+{
+	return r->label[0] != '\0' ? r->label : r->be->name;
+}
 
 static void runner_free_reqs(struct runner_req *q)
 {
@@ -214,6 +284,7 @@ struct runner *runner_start(const struct backend *be, const void *arg,
 		free(r);
 		return NULL;
 	}
+	runner_link(r);
 	return r;
 }
 
@@ -255,6 +326,7 @@ void runner_stop(struct runner *r)
 {
 	if (r == NULL)
 		return;
+	runner_unlink(r);
 	pthread_mutex_lock(&r->lock);
 	r->stop = 1;
 	pthread_cond_signal(&r->cond);

@@ -31,6 +31,17 @@ struct runner *runner_start(const struct backend *be, const void *arg,
 /* The runner's mailbox (owned by the runner). */
 struct mailbox *runner_mailbox(struct runner *r);
 const struct backend *runner_backend(const struct runner *r);
+/* Name the runner for the Sources panel ("redis cache"); the backend's
+ * name until set. NULL hides a helper runner (one that only serves
+ * requests) from that list. */
+void runner_set_label(struct runner *r, const char *label);
+const char *runner_label(const struct runner *r);
+int runner_hidden(const struct runner *r);
+/* The runners started and not yet stopped, in start order: how many, and
+ * the i-th (NULL past the end). For the Sources panel; UI thread, which
+ * is also the only thread that starts and stops runners. */
+size_t runner_live_count(void);
+struct runner *runner_live_at(size_t i);
 /* Ask for a poll now (resets the backoff). UI thread; never blocks. */
 void runner_refresh(struct runner *r);
 /* Queue a request; arg is copied. UI thread; never blocks. */

@@ -133,6 +133,9 @@ static void *alerts_create(struct app *app)
 		ap->aarg.timeout = timeout;
 		ap->al.r = runner_start(&prom_backend, &ap->aarg, &opts, app_wake_fd(app),
 					ap->al.error, sizeof ap->al.error);
+		if (ap->al.r != NULL)
+			runner_set_label(ap->al.r, c->nalertmanager_urls > 0 ? "alertmanager"
+									     : "prometheus alerts");
 	}
 	if (ap->configured || c->nhealth > 0 || health_count(c) > 0) {
 		ap->harg.cfg = c;
@@ -140,6 +143,8 @@ static void *alerts_create(struct app *app)
 		ap->harg.timeout = timeout < 3 ? timeout : 3;
 		ap->he.r = runner_start(&prom_backend, &ap->harg, &opts, app_wake_fd(app),
 					ap->he.error, sizeof ap->he.error);
+		if (ap->he.r != NULL)
+			runner_set_label(ap->he.r, "health checks");
 	}
 	return ap;
 }

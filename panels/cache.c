@@ -130,6 +130,7 @@ static void *cache_create(struct app *app)
 	struct cache_panel *cp = xcalloc(1, sizeof *cp);
 	const struct config *c = app_config(app);
 	struct runner_opts opts = { 0 }, jopts = { 0 };
+	char label[64];
 	double timeout;
 	size_t i;
 
@@ -161,6 +162,14 @@ static void *cache_create(struct app *app)
 		in->jarg.jobs = in->jobs;
 		in->worker = runner_start(&redis_backend, &in->jarg, &jopts, -1, in->error,
 					  sizeof in->error);
+		if (in->worker != NULL)
+			runner_set_label(in->worker, NULL);
+		snprintf(label, sizeof label, "redis%s%s",
+			 in->cfg->name != NULL && strcmp(in->cfg->name, "redis") != 0 ? " " : "",
+			 in->cfg->name != NULL && strcmp(in->cfg->name, "redis") != 0
+				 ? in->cfg->name
+				 : "");
+		runner_set_label(in->metrics, label);
 	}
 	return cp;
 }

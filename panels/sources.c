@@ -42,6 +42,8 @@ struct sources_panel {
 	struct mailbox_status status;
 	unsigned long seen_generation;
 	long last_second;
+	unsigned long live_generations; /* sum over the live runners */
+	size_t live_count;
 };
 
 static void *sources_create(struct app *app)
@@ -85,6 +87,31 @@ static int sources_update(void *self)
 	void *snap = NULL;
 	long sec = (long)util_wall();
 
+	size_t i, n = runner_live_count();
+	unsigned long gens = 0;
+	int failing = 0;
+
+	/* Every live source's status, for its row. */
+	for (i = 0; i < n; i++) {
+		struct runner *r = runner_live_at(i);
+		struct mailbox_status st;
+
+		if (r == NULL || runner_hidden(r) || r == sp->selftest)
+			continue;
+		mailbox_status(runner_mailbox(r), &st);
+		gens += st.generation;
+		failing |= st.state == MAILBOX_ERROR;
+	}
+	if (gens != sp->live_generations || n != sp->live_count) {
+		sp->live_generations = gens;
+		sp->live_count = n;
+		sp->last_second = sec;
+		return 1;
+	}
+	if (failing && sec != sp->last_second) {
+		sp->last_second = sec;
+		return 1;
+	}
 	if (sp->selftest == NULL)
 		return 0;
 	if (mailbox_take(runner_mailbox(sp->selftest), &snap, &sp->status)) {
@@ -113,50 +140,74 @@ static void sources_row(struct sources_panel *sp, const char *id, const char *na
 	table_add_row(&sp->table, id, role, cells, NULL);
 }
 
+static int sources_running(const struct sources_panel *sp, const char *name);
+
+static const char *sources_interval(double refresh)
+{
+	static char buf[16];
+
+	util_fmt_duration(buf, sizeof buf, refresh > 0 ? refresh : 2);
+	return buf;
+}
+
+/* Sources with no backend running: whether they are configured and how
+ * to configure them (a running one has its live row instead). */
 static void sources_config_rows(struct sources_panel *sp)
 {
 	const struct config *c = app_config(sp->app);
 	char buf[512];
 
-	if (c->kubeconfig != NULL || c->kube_context != NULL)
-		snprintf(buf, sizeof buf,
-			 "configured (%s%s%s); the pods panel arrives with its backend",
-			 c->kubeconfig ? c->kubeconfig : "", c->kube_context ? " context " : "",
-			 c->kube_context ? c->kube_context : "");
-	else
-		snprintf(buf, sizeof buf,
-			 "not configured: set kubernetes.kubeconfig or KUBECONFIG");
-	sources_row(sp, "k8s", "kubernetes", c->kubeconfig ? "configured" : "-", "", "", buf,
-		    c->kubeconfig ? ROLE_NORMAL : ROLE_DIM);
-	sources_row(sp, "pg", "postgres", c->pg_conninfo ? "configured" : "-", "", "",
-		    c->pg_conninfo ? "configured (conninfo set): see the Slow queries panel"
-				   : "not configured: set postgres.conninfo or PGHOST/PGDATABASE",
-		    c->pg_conninfo ? ROLE_NORMAL : ROLE_DIM);
-	snprintf(buf, sizeof buf, "%zu instance(s)%s", c->nredis,
-		 c->nredis ? ": see the Cache panel"
-			   : " - not configured: set redis.instances or REDIS_URL");
-	sources_row(sp, "redis", "redis", c->nredis ? "configured" : "-", "", "", buf,
-		    c->nredis ? ROLE_NORMAL : ROLE_DIM);
-	sources_row(sp, "kafka", "kafka", c->kafka_bootstrap ? "configured" : "-", "", "",
-		    c->kafka_bootstrap
-			    ? "configured; see the Consumer lag panel"
-			    : "not configured: set kafka.bootstrap or KAFKA_BOOTSTRAP_SERVERS",
-		    c->kafka_bootstrap ? ROLE_NORMAL : ROLE_DIM);
-	sources_row(sp, "am", "alertmanager", c->nalertmanager_urls ? "configured" : "-", "", "",
-		    c->nalertmanager_urls
-			    ? "configured: see the Alerts panel"
-			    : "not configured: set alertmanager.urls or ALERTMANAGER_URL",
-		    c->nalertmanager_urls ? ROLE_NORMAL : ROLE_DIM);
+	if (!sources_running(sp, "kubernetes")) {
+		if (c->kubeconfig != NULL)
+			snprintf(buf, sizeof buf,
+				 "%s: see the Pods panel for why it is not running", c->kubeconfig);
+		else
+			snprintf(buf, sizeof buf,
+				 "not configured: set kubernetes.kubeconfig or KUBECONFIG, or "
+				 "create "
+				 "~/.kube/config");
+		sources_row(sp, "k8s", "kubernetes", c->kubeconfig ? "configured" : "-", "", "",
+			    buf, c->kubeconfig ? ROLE_NORMAL : ROLE_DIM);
+	}
+	if (!sources_running(sp, "postgres"))
+		sources_row(
+			sp, "pg", "postgres", c->pg_conninfo ? "configured" : "-", "", "",
+			c->pg_conninfo
+				? "configured: see the Slow queries panel for why it is not running"
+				: "not configured: set postgres.conninfo or PGHOST/PGDATABASE",
+			c->pg_conninfo ? ROLE_NORMAL : ROLE_DIM);
+	if (!sources_running(sp, "redis")) {
+		snprintf(buf, sizeof buf, "%zu instance(s)%s", c->nredis,
+			 c->nredis ? ": see the Cache panel"
+				   : " - not configured: set redis.instances or REDIS_URL");
+		sources_row(sp, "redis", "redis", c->nredis ? "configured" : "-", "", "", buf,
+			    c->nredis ? ROLE_NORMAL : ROLE_DIM);
+	}
+	if (!sources_running(sp, "kafka"))
+		sources_row(
+			sp, "kafka", "kafka", c->kafka_bootstrap ? "configured" : "-", "", "",
+			c->kafka_bootstrap
+				? "configured: see the Consumer lag panel for why it is not running"
+				: "not configured: set kafka.bootstrap or KAFKA_BOOTSTRAP_SERVERS",
+			c->kafka_bootstrap ? ROLE_NORMAL : ROLE_DIM);
+	if (!sources_running(sp, "prom")) {
+		sources_row(sp, "am", "alertmanager", c->nalertmanager_urls ? "configured" : "-",
+			    "", "",
+			    c->nalertmanager_urls
+				    ? "configured: see the Alerts panel"
+				    : "not configured: set alertmanager.urls or ALERTMANAGER_URL",
+			    c->nalertmanager_urls ? ROLE_NORMAL : ROLE_DIM);
+		snprintf(buf, sizeof buf, "%zu check(s)%s", c->nhealth,
+			 c->nhealth ? ": the Alerts panel's health strip"
+				    : " - not configured: add health: [{name, url}]");
+		sources_row(sp, "health", "health", c->nhealth ? "configured" : "-", "", "", buf,
+			    c->nhealth ? ROLE_NORMAL : ROLE_DIM);
+	}
 	sources_row(sp, "prom", "prometheus", c->prometheus_url ? "configured" : "-", "", "",
 		    c->prometheus_url
 			    ? "configured: promql steps run natively; see the Alerts panel"
 			    : "not configured: set prometheus.url or PROMETHEUS_URL",
 		    c->prometheus_url ? ROLE_NORMAL : ROLE_DIM);
-	snprintf(buf, sizeof buf, "%zu check(s)%s", c->nhealth,
-		 c->nhealth ? ": the Alerts panel's health strip"
-			    : " - not configured: add health: [{name, url}]");
-	sources_row(sp, "health", "health", c->nhealth ? "configured" : "-", "", "", buf,
-		    c->nhealth ? ROLE_NORMAL : ROLE_DIM);
 }
 
 static void sources_selftest_row(struct sources_panel *sp)
@@ -189,6 +240,63 @@ static void sources_selftest_row(struct sources_panel *sp)
 	sources_row(sp, "selftest", "selftest", state, age, fetch, detail, role);
 }
 
+/* One row per running backend, from its mailbox: what every panel says
+ * about its source, in one place. */
+static void sources_live_rows(struct sources_panel *sp)
+{
+	size_t i, n = runner_live_count();
+
+	for (i = 0; i < n; i++) {
+		struct runner *r = runner_live_at(i);
+		struct mailbox_status st;
+		char state[32], age[16] = "", fetch[16] = "", detail[512], id[80];
+		enum role role = ROLE_OK;
+
+		if (r == NULL || runner_hidden(r) || r == sp->selftest)
+			continue;
+		mailbox_status(runner_mailbox(r), &st);
+		if (st.state != MAILBOX_CONNECTING)
+			snprintf(fetch, sizeof fetch, "%.0fms", st.fetch_ms);
+		if (st.taken > 0)
+			util_fmt_duration(age, sizeof age, util_wall() - st.taken);
+		switch (mailbox_describe(&st, st.taken > 0, state, sizeof state, detail,
+					 sizeof detail)) {
+		case MAILBOX_HEALTH_CONNECTING:
+			snprintf(detail, sizeof detail, "first poll in progress");
+			role = ROLE_DIM;
+			break;
+		case MAILBOX_HEALTH_OK:
+			snprintf(detail, sizeof detail, "polled every %s",
+				 sources_interval(app_config(sp->app)->refresh));
+			break;
+		case MAILBOX_HEALTH_STALE:
+			role = ROLE_STALE;
+			break;
+		case MAILBOX_HEALTH_DOWN:
+			role = ROLE_ERROR;
+			break;
+		}
+		snprintf(id, sizeof id, "live:%s", runner_label(r));
+		sources_row(sp, id, runner_label(r), state, age, fetch, detail, role);
+	}
+}
+
+/* 1 if a backend named name has a live runner (its row says more than
+ * the configuration does). */
+static int sources_running(const struct sources_panel *sp, const char *name)
+{
+	size_t i, n = runner_live_count();
+
+	for (i = 0; i < n; i++) {
+		struct runner *r = runner_live_at(i);
+
+		if (r != NULL && r != sp->selftest && !runner_hidden(r) &&
+		    strcmp(runner_backend(r)->name, name) == 0)
+			return 1;
+	}
+	return 0;
+}
+
 static void sources_draw(void *self, const struct view *v, int focused)
 {
 	struct sources_panel *sp = self;
@@ -196,6 +304,7 @@ static void sources_draw(void *self, const struct view *v, int focused)
 	table_clear_rows(&sp->table);
 	if (sp->selftest != NULL)
 		sources_selftest_row(sp);
+	sources_live_rows(sp);
 	sources_config_rows(sp);
 	table_commit(&sp->table);
 	table_draw(&sp->table, v, focused);
@@ -211,6 +320,19 @@ static int sources_action(void *self, int action)
 	if (r != NULL && strcmp(r->id, "selftest") == 0 && sp->selftest != NULL) {
 		runner_refresh(sp->selftest);
 		app_message(sp->app, ROLE_NORMAL, "refreshing %s", r->id);
+	} else if (r != NULL && strncmp(r->id, "live:", 5) == 0) {
+		size_t i, n = runner_live_count();
+
+		for (i = 0; i < n; i++) {
+			struct runner *lr = runner_live_at(i);
+
+			if (lr != NULL && strcmp(runner_label(lr), r->id + 5) == 0) {
+				runner_refresh(lr);
+				app_message(sp->app, ROLE_NORMAL, "refreshing %s", r->id + 5);
+				return 1;
+			}
+		}
+		app_message(sp->app, ROLE_NORMAL, "that source has stopped");
 	} else {
 		app_message(sp->app, ROLE_NORMAL, "that source has no backend running");
 	}
