@@ -146,7 +146,12 @@ static const char *sources_interval(double refresh)
 {
 	static char buf[16];
 
-	util_fmt_duration(buf, sizeof buf, refresh > 0 ? refresh : 2);
+	if (refresh <= 0)
+		refresh = 2;
+	if (refresh < 1)
+		snprintf(buf, sizeof buf, "%.0fms", refresh * 1000);
+	else
+		util_fmt_duration(buf, sizeof buf, refresh);
 	return buf;
 }
 
