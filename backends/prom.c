@@ -1200,7 +1200,7 @@ static int prom_request(void *state, const struct backend_request *req, char *er
 	struct prom_state *st = state;
 	const struct config *c = st->arg.cfg;
 	size_t i, ok = 0;
-	char first_err[200] = "", id[80] = "";
+	char first_err[200] = "", id[80] = "", done_on[128] = "";
 
 	st->nrequests++;
 	st->request_failed = 1;
@@ -1211,7 +1211,11 @@ static int prom_request(void *state, const struct backend_request *req, char *er
 			 c->nalertmanager_urls == 0 ? "no Alertmanager configured" : "bad request");
 		return 0;
 	}
-	for (i = 0; i < c->nalertmanager_urls; i++) {
+	/* The first Alertmanager that accepts the request is enough: HA peers
+	 * share silences by gossip (posting to each would create one
+	 * duplicate per peer), and a silence id belongs to the Alertmanager
+	 * that made it, so the others would only answer 404. */
+	for (i = 0; i < c->nalertmanager_urls && ok == 0; i++) {
 		char *base = prom_base(c->alertmanager_urls[i]);
 		char *shown = redact(base);
 		char *url = req->kind == PROM_REQ_SILENCE
@@ -1227,6 +1231,7 @@ static int prom_request(void *state, const struct backend_request *req, char *er
 			      st->arg.timeout, NULL, &b, &status, &ms, e, sizeof e) == 0) {
 			if (status >= 200 && status <= 299) {
 				ok++;
+				snprintf(done_on, sizeof done_on, "%s", shown);
 				if (req->kind == PROM_REQ_SILENCE && b.len > 0) {
 					cJSON *j = cJSON_ParseWithLength(b.buf, b.len);
 					const char *sid = cJSON_GetStringValue(
@@ -1258,9 +1263,9 @@ static int prom_request(void *state, const struct backend_request *req, char *er
 		snprintf(st->request_msg, sizeof st->request_msg, "%s", first_err);
 	else
 		snprintf(st->request_msg, sizeof st->request_msg,
-			 "silence %.64s %s on %zu Alertmanager(s)%s%.100s",
+			 "silence %.64s %s on %.80s%s%.80s",
 			 req->kind == PROM_REQ_SILENCE ? id : req->arg,
-			 req->kind == PROM_REQ_SILENCE ? "created" : "expired", ok,
+			 req->kind == PROM_REQ_SILENCE ? "created" : "expired", done_on,
 			 first_err[0] ? "; " : "", first_err);
 	return 0;
 }
