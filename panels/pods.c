@@ -37,6 +37,7 @@
 #define PODS_TAIL 200          /* log lines asked for */
 #define PODS_PENDING_MAX 30.0  /* seconds a request may go unanswered */
 #define PODS_NAME_MIN 30       /* columns NAME keeps before others drop */
+#define PODS_STATUS_NARROW 17  /* STATUS when even that is not enough */
 #define PODS_MAX_REPLICAS 1000 /* a scale above this is a typo */
 
 enum pods_action {
@@ -159,6 +160,7 @@ struct pods_panel {
 	size_t ncols;
 	size_t *order; /* row index -> index into snap->pods */
 	int width;     /* of the list at the last draw */
+	int narrow;    /* STATUS narrowed to fit NAME */
 	enum pods_col sort;
 	int sort_desc;
 	struct keymap_entry keys[PODS_NKEYS];
@@ -330,8 +332,9 @@ static int pods_cmp(const void *a, const void *b)
 }
 
 /* The columns that fit in width w: -o wide's, dropping IP, then NODE,
- * then MEM and CPU when NAME would get narrower than PODS_NAME_MIN. */
-static size_t pods_choose(const struct pods_panel *pp, int w, enum pods_col *kinds)
+ * then MEM and CPU when NAME would get narrower than PODS_NAME_MIN; then
+ * STATUS narrows to PODS_STATUS_NARROW. */
+static size_t pods_choose(const struct pods_panel *pp, int w, enum pods_col *kinds, int *narrow)
 {
 	static const enum pods_col drop[] = { PODS_COL_IP, PODS_COL_NODE, PODS_COL_MEM,
 					      PODS_COL_CPU };
@@ -352,6 +355,7 @@ static size_t pods_choose(const struct pods_panel *pp, int w, enum pods_col *kin
 			show[drop[k]] = 0;
 			used -= pods_cols[drop[k]].width + 1;
 		}
+	*narrow = w - used < PODS_NAME_MIN;
 	for (c = 0; c < PODS_NCOLS; c++)
 		if (show[c])
 			kinds[n++] = (enum pods_col)c;
@@ -364,11 +368,13 @@ static void pods_set_columns(struct pods_panel *pp)
 {
 	size_t i;
 
-	pp->ncols = pods_choose(pp, pp->width, pp->kinds);
+	pp->ncols = pods_choose(pp, pp->width, pp->kinds, &pp->narrow);
 	for (i = 0; i < pp->ncols; i++) {
 		enum pods_col k = pp->kinds[i];
 
 		pp->cols[i] = pods_cols[k];
+		if (k == PODS_COL_STATUS && pp->narrow)
+			pp->cols[i].width = PODS_STATUS_NARROW;
 		snprintf(pp->titles[i], sizeof pp->titles[i], "%s%s", pods_cols[k].title,
 			 k == pp->sort ? (pp->sort_desc ? "v" : "^") : "");
 		pp->cols[i].title = pp->titles[i];
@@ -1565,7 +1571,8 @@ static void pods_draw_view(struct pods_panel *pp, const struct view *v)
 	x += draw_text(v, 1, x, ROLE_TITLE, line, 80);
 	if (pp->mode == PODS_LOG_VIEW) {
 		x += draw_label(v, 1, x, ROLE_DIM, " container ");
-		x += draw_text(v, 1, x, ROLE_NORMAL, pp->vcontainer ? pp->vcontainer : "-", 40);
+		x += draw_text(v, 1, x, ROLE_NORMAL, pp->vcontainer ? pp->vcontainer : "(default)",
+			       40);
 		snprintf(line, sizeof line, "  last %d lines%s%s", PODS_TAIL,
 			 pp->previous ? "  PREVIOUS (--previous)" : "",
 			 pp->follow ? "  following" : "");
@@ -1624,10 +1631,12 @@ static void pods_draw(void *self, const struct view *v, int focused)
 		return;
 	}
 	if (v->w != pp->width) {
-		size_t n = pods_choose(pp, v->w, kinds);
+		int narrow;
+		size_t n = pods_choose(pp, v->w, kinds, &narrow);
 
 		pp->width = v->w;
-		if (n != pp->ncols || memcmp(kinds, pp->kinds, n * sizeof *kinds) != 0)
+		if (n != pp->ncols || narrow != pp->narrow ||
+		    memcmp(kinds, pp->kinds, n * sizeof *kinds) != 0)
 			pods_fill(pp);
 	}
 	snprintf(line, sizeof line, "Pods by %s%s (< > sort, I inverts)", names[pp->sort],
@@ -1664,7 +1673,8 @@ static void pods_draw(void *self, const struct view *v, int focused)
 static void pods_sort_by(struct pods_panel *pp, int step)
 {
 	enum pods_col k[PODS_NCOLS];
-	size_t n = pods_choose(pp, pp->width, k), i;
+	int narrow;
+	size_t n = pods_choose(pp, pp->width, k, &narrow), i;
 
 	for (i = 0; i < n; i++)
 		if (k[i] == pp->sort)
