@@ -44,7 +44,7 @@
 #define K8S_WATCH_SECONDS 290       /* timeoutSeconds of a watch */
 #define K8S_DRIVE_SECONDS 0.2       /* how long a poll drives the watch */
 #define K8S_QUIET_MS 15             /* no data for this long: stop driving */
-#define K8S_PROBE_IDLE 15.0         /* probe a watch quiet for this long (s) */
+#define K8S_PROBE_IDLE 10.0         /* probe a watch quiet for this long (s) */
 #define K8S_METRICS_EVERY 5         /* polls between metrics requests */
 #define K8S_MAX_REPLICAS 100000
 
@@ -1138,12 +1138,12 @@ static void k8s_describe_map(struct strbuf *sb, const char *label, const cJSON *
 	{
 		const char *v = cJSON_GetStringValue(it);
 
-		strbuf_printf(sb, "%-14s %s=%s\n", first ? label : "", it->string ? it->string : "",
+		strbuf_printf(sb, "%-17s %s=%s\n", first ? label : "", it->string ? it->string : "",
 			      v != NULL ? v : "");
 		first = 0;
 	}
 	if (first)
-		strbuf_printf(sb, "%-14s <none>\n", label);
+		strbuf_printf(sb, "%-17s <none>\n", label);
 }
 
 static void k8s_describe_state(struct strbuf *sb, const char *label, const cJSON *state,
@@ -1287,7 +1287,7 @@ static void k8s_describe_events(struct strbuf *sb, const cJSON *list, double now
 	char(*age)[64];
 
 	if (n == 0) {
-		strbuf_printf(sb, "Events:           <none>\n");
+		strbuf_printf(sb, "Events:            <none>\n");
 		return;
 	}
 	ev = xcalloc(n, sizeof *ev);
@@ -1374,37 +1374,37 @@ char *k8s_describe(const char *pod, size_t podlen, const char *events, size_t ev
 		return NULL;
 	}
 	k8s_pod_status(p, status, sizeof status, ready, sizeof ready, NULL, NULL, NULL);
-	strbuf_printf(&sb, "%-14s %s\n", "Name:", k8s_str_or(meta, "name", ""));
-	strbuf_printf(&sb, "%-14s %s\n", "Namespace:", k8s_str_or(meta, "namespace", ""));
+	strbuf_printf(&sb, "%-17s %s\n", "Name:", k8s_str_or(meta, "name", ""));
+	strbuf_printf(&sb, "%-17s %s\n", "Namespace:", k8s_str_or(meta, "namespace", ""));
 	if (k8s_str(spec, "serviceAccountName") != NULL)
-		strbuf_printf(&sb, "%-14s %s\n",
+		strbuf_printf(&sb, "%-17s %s\n",
 			      "Service Account:", k8s_str(spec, "serviceAccountName"));
 	if (node != NULL)
-		strbuf_printf(&sb, "%-14s %s%s%s\n", "Node:", node, host ? "/" : "",
+		strbuf_printf(&sb, "%-17s %s%s%s\n", "Node:", node, host ? "/" : "",
 			      host ? host : "");
 	else
-		strbuf_printf(&sb, "%-14s <none>\n", "Node:");
+		strbuf_printf(&sb, "%-17s <none>\n", "Node:");
 	k8s_fmt_time(tb, sizeof tb, k8s_str(st, "startTime"));
-	strbuf_printf(&sb, "%-14s %s\n", "Start Time:", k8s_str(st, "startTime") ? tb : "<unset>");
+	strbuf_printf(&sb, "%-17s %s\n", "Start Time:", k8s_str(st, "startTime") ? tb : "<unset>");
 	k8s_describe_map(&sb, "Labels:", k8s_get(meta, "labels"));
 	if (del != NULL) {
 		k8s_fmt_time(tb, sizeof tb, del);
-		strbuf_printf(&sb, "%-14s Terminating since %s (grace %lds)\n", "Status:", tb,
+		strbuf_printf(&sb, "%-17s Terminating since %s (grace %lds)\n", "Status:", tb,
 			      k8s_num(meta, "deletionGracePeriodSeconds", 0));
 	} else {
-		strbuf_printf(&sb, "%-14s %s\n", "Status:", k8s_str_or(st, "phase", "Unknown"));
+		strbuf_printf(&sb, "%-17s %s\n", "Status:", k8s_str_or(st, "phase", "Unknown"));
 	}
 	/* What `kubectl get pods` shows, which the phase alone does not. */
-	strbuf_printf(&sb, "%-14s %s (ready %s)\n", "Shown As:", status, ready);
+	strbuf_printf(&sb, "%-17s %s (ready %s)\n", "Shown As:", status, ready);
 	if (k8s_str(st, "reason") != NULL)
-		strbuf_printf(&sb, "%-14s %s\n", "Reason:", k8s_str(st, "reason"));
+		strbuf_printf(&sb, "%-17s %s\n", "Reason:", k8s_str(st, "reason"));
 	if (k8s_str(st, "message") != NULL)
-		strbuf_printf(&sb, "%-14s %s\n", "Message:", k8s_str(st, "message"));
-	strbuf_printf(&sb, "%-14s %s\n", "IP:", k8s_str_or(st, "podIP", ""));
+		strbuf_printf(&sb, "%-17s %s\n", "Message:", k8s_str(st, "message"));
+	strbuf_printf(&sb, "%-17s %s\n", "IP:", k8s_str_or(st, "podIP", ""));
 	cJSON_ArrayForEach(o, k8s_get(meta, "ownerReferences"))
 	{
 		if (cJSON_IsTrue(k8s_get(o, "controller")))
-			strbuf_printf(&sb, "%-14s %s/%s\n",
+			strbuf_printf(&sb, "%-17s %s/%s\n",
 				      "Controlled By:", k8s_str_or(o, "kind", ""),
 				      k8s_str_or(o, "name", ""));
 	}
@@ -1423,7 +1423,7 @@ char *k8s_describe(const char *pod, size_t podlen, const char *events, size_t ev
 	if (ev != NULL)
 		k8s_describe_events(&sb, ev, now);
 	else
-		strbuf_printf(&sb, "Events:           <unavailable>\n");
+		strbuf_printf(&sb, "Events:            <unavailable>\n");
 	cJSON_Delete(p);
 	cJSON_Delete(ev);
 	return strbuf_detach(&sb);
@@ -2193,7 +2193,7 @@ static int k8s_watch_open(struct k8s_state *st, char *err, size_t errlen)
 		curl_easy_setopt(st->watch, CURLOPT_HEADERFUNCTION, k8s_watch_header);
 		curl_easy_setopt(st->watch, CURLOPT_HEADERDATA, st);
 		curl_multi_add_handle(st->multi, st->watch);
-		rc = k8s_watch_drive(st, 1, k8s_timeout(st) * 2, err, errlen);
+		rc = k8s_watch_drive(st, 1, k8s_timeout(st), err, errlen);
 		if (rc == 0 && st->w_status == 200)
 			break;
 		if (rc == 0) { /* headers of an error: read its body */

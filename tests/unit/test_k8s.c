@@ -771,14 +771,14 @@ static void test_k8s_describe(void **unused)
 		 t1, t2, t1, t1);
 	text = k8s_describe(body, strlen(body), ev, strlen(ev));
 	assert_non_null(text);
-	assert_non_null(strstr(text, "Name:          fleet-api-7d4b9c-abcde\n"));
-	assert_non_null(strstr(text, "Namespace:     atlasmesh-prod\n"));
-	assert_non_null(strstr(text, "Node:          node-a/192.168.10."));
-	assert_non_null(strstr(text, "Start Time:    Wed, 01 May 2024 10:00:05 +0000"));
+	assert_non_null(strstr(text, "Name:             fleet-api-7d4b9c-abcde\n"));
+	assert_non_null(strstr(text, "Namespace:        atlasmesh-prod\n"));
+	assert_non_null(strstr(text, "Node:             node-a/192.168.10."));
+	assert_non_null(strstr(text, "Start Time:       Wed, 01 May 2024 10:00:05 +0000"));
 	assert_non_null(strstr(text, "app=fleet-api"));
-	assert_non_null(strstr(text, "Status:        Running\n"));
+	assert_non_null(strstr(text, "Status:           Running\n"));
 	assert_non_null(strstr(text, "CrashLoopBackOff (ready 0/1)"));
-	assert_non_null(strstr(text, "Controlled By: ReplicaSet/fleet-api-7d4b9c\n"));
+	assert_non_null(strstr(text, "Controlled By:    ReplicaSet/fleet-api-7d4b9c\n"));
 	assert_non_null(strstr(text, "Containers:\n  fleet-api:\n"));
 	assert_non_null(strstr(text, "Image:           registry.atlasmesh.io/fleet-api:1.4.2"));
 	assert_non_null(strstr(text, "State:           Waiting\n      Reason:        "
