@@ -161,6 +161,7 @@ CONSOLE=""
 SLEEPER=""
 WATCHDOG=""
 cleanup() {
+	rc=$?
 	trap - EXIT INT TERM HUP
 	if [ -n "$CONSOLE" ] && kill -0 "$CONSOLE" 2>/dev/null; then
 		kill -TERM "$CONSOLE" 2>/dev/null
@@ -178,6 +179,7 @@ cleanup() {
 		rm -rf "$DIR"
 	fi
 	say "demo: stopped"
+	exit "$rc"
 }
 trap cleanup EXIT
 trap 'exit 130' INT
@@ -191,7 +193,11 @@ setsid sh "$0" --watchdog "$$" "$DIR" </dev/null >/dev/null 2>&1 &
 WATCHDOG=$!
 say "$WATCHDOG watchdog" >>"$DIR/pids"
 # PostgreSQL runs as postgres: it must get through the directory.
-[ "$(id -u)" = 0 ] && chmod 711 "$DIR"
+if [ "$(id -u)" = 0 ]; then
+	chmod 711 "$DIR"
+	runuser -u postgres -- test -x "$DIR" ||
+		die "the postgres user cannot reach $DIR: set TMPDIR to a directory it can traverse"
+fi
 
 # spawn NAME LOG CMD...: start CMD in a session of its own (so Ctrl-C in
 # the console's terminal never reaches it, and one kill stops its whole
@@ -269,7 +275,7 @@ say "$! kafka" >>"$DIR/pids"
 PID_kafka=$!
 exec 3>"$DIR/kafka/in"
 
-if [ -f "$K8S_FIXTURE" ]; then
+if [ -f "$K8S_FIXTURE" ] && [ -f "$REPO/tests/fixtures/k8s/atlasmesh.json" ]; then
 	K8S_TOKEN=$(od -An -N16 -tx1 /dev/urandom | tr -d ' \n')
 	say "$K8S_TOKEN" >"$DIR/k8s/token"
 	spawn k8s "$DIR/k8s/stdout" python3 "$K8S_FIXTURE" --dir "$DIR/k8s" \
@@ -326,7 +332,7 @@ say "ok (127.0.0.1:$PROM_PORT)"
 
 if [ -n "${PID_k8s:-}" ]; then
 	starting "the Kubernetes fixture API"
-	ready k8s "$PID_k8s" "$DIR/k8s/fixture.log" test -f "$DIR/k8s/ready"
+	ready k8s "$PID_k8s" "$DIR/k8s/stdout" test -f "$DIR/k8s/ready"
 	render "$DEMO/kubeconfig.in" "$DIR/kubeconfig"
 	say "ok (127.0.0.1:$K8S_PORT)"
 fi

@@ -18,10 +18,11 @@ PromQL and alert rules ask for. Python 3 standard library only.
   /health/SERVICE for the health strip (fleet-manager up, policy-engine
   slow, vehicle-gateway down), /ready once everything above is set up.
   The metrics are real where a real source exists -- node_* from /proc,
-  pg_* from pg_stat_database, redis_* from INFO, kube_* from the
-  Kubernetes fixture's pod list -- and simulated for the AtlasMesh
-  services themselves (http_requests_total with 5xx on vehicle-gateway,
-  a slow p95 on fleet-manager, container_* per pod).
+  pg_* from pg_stat_database, redis_* from INFO, kube_* restarts and
+  container_* usage and limits from the Kubernetes fixture's pods and
+  metrics.k8s.io -- and simulated for the AtlasMesh services themselves
+  (http_requests_total with 5xx on vehicle-gateway, a slow p95 on
+  fleet-manager).
 
 Kafka needs nothing from here: the mock cluster's fleet-telemetry-group
 commits only half of what is produced, so its lag grows by itself.
@@ -29,6 +30,7 @@ commits only half of what is produced, so its lag grows by itself.
 It exits on SIGTERM or SIGINT, or when the demo that started it is gone.
 """
 import argparse
+import collections
 import http.server
 import json
 import math
@@ -40,8 +42,8 @@ import struct
 import sys
 import threading
 import time
+import urllib.error
 import urllib.request
-import zlib
 
 STOP = threading.Event()
 LOG_LOCK = threading.Lock()
@@ -188,6 +190,19 @@ class Redis:
 
 # ---- what the load keeps doing ------------------------------------------
 
+Container = collections.namedtuple("Container", "ns pod name restarts cpu mem limit")
+SUFFIXES = {"Ki": 2**10, "Mi": 2**20, "Gi": 2**30, "Ti": 2**40, "k": 1e3, "M": 1e6,
+            "G": 1e9, "T": 1e12, "m": 1e-3, "u": 1e-6, "n": 1e-9}
+
+
+def quantity(q):
+    """A Kubernetes quantity ("250m", "1.5Gi", "123456789n") as a float."""
+    for suf in sorted(SUFFIXES, key=len, reverse=True):
+        if q.endswith(suf):
+            return float(q[:-len(suf)]) * SUFFIXES[suf]
+    return float(q)
+
+
 
 def vehicle_state(v):
     return json.dumps({"vin": "AMX%014d" % v, "status": "active", "battery": v % 100,
@@ -200,7 +215,7 @@ class Load:
         self.metrics_lock = threading.Lock()
         self.pg_stats = {}
         self.redis_stats = {}
-        self.pods = []  # (namespace, pod, container, restarts, phase)
+        self.pods = []  # Container rows from the Kubernetes fixture
         self.sim = Sim()
         self.ready = threading.Event()
 
@@ -382,24 +397,46 @@ class Load:
 
     # -- Kubernetes fixture ------------------------------------------------
 
+    def k8s_get(self, path, token):
+        req = urllib.request.Request(self.a.k8s_url.rstrip("/") + path,
+                                     headers={"Authorization": "Bearer " + token})
+        with urllib.request.urlopen(req, timeout=5) as resp:
+            return json.load(resp).get("items", [])
+
     def k8s(self):
-        url = self.a.k8s_url.rstrip("/") + "/api/v1/namespaces/%s/pods" % self.a.k8s_namespace
+        """Restart counts, usage and limits per container, as kube-state-
+        metrics and cAdvisor would export them, from the fixture's API."""
+        ns = self.a.k8s_namespace
         token = open(self.a.k8s_token_file).read().strip()
         while not STOP.is_set():
             try:
-                req = urllib.request.Request(url, headers={"Authorization": "Bearer " + token})
-                with urllib.request.urlopen(req, timeout=5) as resp:
-                    items = json.load(resp).get("items", [])
-                pods = []
-                for p in items:
-                    md, st = p.get("metadata", {}), p.get("status", {})
-                    for cs in st.get("containerStatuses") or []:
-                        pods.append((md.get("namespace", ""), md.get("name", ""),
-                                     cs.get("name", ""), int(cs.get("restartCount", 0)),
-                                     st.get("phase", "")))
+                pods = self.k8s_get("/api/v1/namespaces/%s/pods" % ns, token)
+                try:
+                    usage = self.k8s_get("/apis/metrics.k8s.io/v1beta1/namespaces/%s/pods" % ns,
+                                         token)
+                except urllib.error.HTTPError:
+                    usage = []
+                used = {}
+                for pm in usage:
+                    for c in pm.get("containers") or []:
+                        u = c.get("usage", {})
+                        used[(pm["metadata"]["name"], c.get("name"))] = (
+                            quantity(u.get("cpu", "0")), quantity(u.get("memory", "0")))
+                rows = []
+                for p in pods:
+                    md, spec, st = p.get("metadata", {}), p.get("spec", {}), p.get("status", {})
+                    restarts = {cs.get("name"): int(cs.get("restartCount", 0))
+                                for cs in st.get("containerStatuses") or []}
+                    for c in spec.get("containers") or []:
+                        name = c.get("name", "")
+                        limit = c.get("resources", {}).get("limits", {}).get("memory")
+                        cpu, mem = used.get((md.get("name"), name), (None, None))
+                        rows.append(Container(md.get("namespace", ns), md.get("name", ""), name,
+                                              restarts.get(name, 0), cpu, mem,
+                                              quantity(limit) if limit else None))
                 with self.metrics_lock:
-                    self.pods = pods
-            except (OSError, ValueError) as e:
+                    self.pods = rows
+            except (OSError, ValueError, KeyError) as e:
                 log("k8s:", e)
             STOP.wait(5)
 
@@ -430,7 +467,6 @@ SERVICES = {
     "policy-engine": (15.0, 0.002, [0.80, 0.95, 0.99, 1.0, 1.0, 1.0, 1.0, 1.0]),
     "telemetry-ingest": (80.0, 0.004, [0.70, 0.90, 0.98, 0.99, 1.0, 1.0, 1.0, 1.0]),
 }
-MEM_LIMIT = 1 << 30
 BUCKETS = ["0.05", "0.1", "0.25", "0.5", "1", "2.5", "5", "+Inf"]
 
 
@@ -443,7 +479,9 @@ class Sim:
         self.cpu = {}
         self.lock = threading.Lock()
 
-    def advance(self, pods):
+    def advance(self, containers):
+        """Move the counters on to now; CPU seconds grow at each
+        container's measured usage (cores)."""
         with self.lock:
             now = time.time()
             dt, self.last = now - self.last, now
@@ -452,19 +490,11 @@ class Sim:
                 n = rate * wave * dt
                 self.req[s][0] += n * (1 - err)
                 self.req[s][1] += n * err
-            for key in pods:
-                self.cpu[key] = self.cpu.get(key, 0.0) + dt * (0.05 + (zlib.crc32(repr(key).encode()) % 40) / 100.0) * wave
-            return wave
-
-
-def container_pods(load):
-    with load.metrics_lock:
-        pods = list(load.pods)
-    if pods:
-        return [(ns, pod, c) for ns, pod, c, _, _ in pods]
-    return [("atlasmesh-prod", "%s-7d9f8c6b5-%s" % (s, x), s)
-            for s, x in (("fleet-manager", "x2k4p"), ("vehicle-gateway", "m8qzt"),
-                         ("policy-engine", "c4hwn"), ("telemetry-ingest", "b7fvd"))]
+            for c in containers:
+                if c.cpu is not None:
+                    key = (c.ns, c.pod, c.name)
+                    self.cpu[key] = self.cpu.get(key, 0.0) + dt * c.cpu
+            return {s: list(v) for s, v in self.req.items()}, dict(self.cpu)
 
 
 def metrics_text(load):
@@ -481,11 +511,9 @@ def metrics_text(load):
                                  for k, v in labels.items()) + "}"
         out.append("%s%s %s" % (name, lab, value))
 
-    pods = container_pods(load)
-    wave = load.sim.advance(pods)
-    with load.sim.lock:
-        req = {s: list(v) for s, v in load.sim.req.items()}
-        cpu = dict(load.sim.cpu)
+    with load.metrics_lock:
+        pg, rs, pods = dict(load.pg_stats), dict(load.redis_stats), list(load.pods)
+    req, cpu = load.sim.advance(pods)
 
     family("http_requests_total", "counter", "AtlasMesh service HTTP requests (simulated).")
     for s, (ok, errs) in req.items():
@@ -501,23 +529,28 @@ def metrics_text(load):
         m("http_request_duration_seconds_sum", "%.1f" % (total * 0.4), {"service": s})
         m("http_request_duration_seconds_count", int(total), {"service": s})
 
-    family("container_cpu_usage_seconds_total", "counter", "Container CPU (simulated).")
-    for ns, pod, c in pods:
-        m("container_cpu_usage_seconds_total", "%.3f" % cpu.get((ns, pod, c), 0.0),
-          {"namespace": ns, "pod": pod, "container": c})
-    family("container_memory_usage_bytes", "gauge", "Container memory (simulated).")
-    for ns, pod, c in pods:
-        frac = 0.95 if pod.startswith("telemetry-ingest") else \
-            0.35 + (zlib.crc32(pod.encode()) % 30) / 100.0
-        m("container_memory_usage_bytes", int(MEM_LIMIT * frac * (0.97 + 0.03 * wave)),
-          {"namespace": ns, "pod": pod, "container": c})
-    family("container_spec_memory_limit_bytes", "gauge", "Container memory limit (simulated).")
-    for ns, pod, c in pods:
-        m("container_spec_memory_limit_bytes", MEM_LIMIT,
-          {"namespace": ns, "pod": pod, "container": c})
+    if pods:
+        family("kube_pod_container_status_restarts_total", "counter",
+               "Container restarts (from the Kubernetes API).")
+        for c in pods:
+            m("kube_pod_container_status_restarts_total", c.restarts,
+              {"namespace": c.ns, "pod": c.pod, "container": c.name})
+        family("container_cpu_usage_seconds_total", "counter",
+               "Container CPU seconds, at the rate metrics.k8s.io reports.")
+        for (ns, pod, name), v in sorted(cpu.items()):
+            m("container_cpu_usage_seconds_total", "%.3f" % v,
+              {"namespace": ns, "pod": pod, "container": name})
+        family("container_memory_usage_bytes", "gauge", "Container memory (metrics.k8s.io).")
+        for c in pods:
+            if c.mem is not None:
+                m("container_memory_usage_bytes", int(c.mem),
+                  {"namespace": c.ns, "pod": c.pod, "container": c.name})
+        family("container_spec_memory_limit_bytes", "gauge", "Container memory limit (spec).")
+        for c in pods:
+            if c.limit is not None:
+                m("container_spec_memory_limit_bytes", int(c.limit),
+                  {"namespace": c.ns, "pod": c.pod, "container": c.name})
 
-    with load.metrics_lock:
-        pg, rs, kpods = dict(load.pg_stats), dict(load.redis_stats), list(load.pods)
     family("pg_up", "gauge", "PostgreSQL answered the exporter's last query.")
     m("pg_up", pg.get("up", 0))
     if pg.get("up"):
@@ -538,13 +571,6 @@ def metrics_text(load):
                 ("redis_keyspace_misses_total", "keyspace_misses", "counter", "Key misses.")):
             family(name, type_, help_)
             m(name, rs.get(key, 0))
-    if kpods:
-        family("kube_pod_container_status_restarts_total", "counter",
-               "Container restarts (from the Kubernetes API).")
-        for ns, pod, c, restarts, _ in kpods:
-            m("kube_pod_container_status_restarts_total", restarts,
-              {"namespace": ns, "pod": pod, "container": c})
-
     out.extend(node_metrics(load.a.dir))
     return "\n".join(out) + "\n"
 

@@ -1,0 +1,186 @@
+#!/bin/sh
+# t_demo.sh - `make demo` end to end: demo/demo.sh (with the built binary,
+# as make demo runs it) in the private tmux. It takes over a stale lock;
+# every panel shows live data from the servers it started; a second demo
+# is refused while it runs and starts nothing; quitting the console stops
+# every process the demo started and frees every port it listened on;
+# and a demo killed with SIGKILL is cleaned up by its watchdog.
+. tests/e2e/lib.sh
+KMOCK=${KMOCK:-$(dirname "$AMCONSOLE")/tests/kafka_mock}
+[ -x "$KMOCK" ] || { echo "ok - skipped: no $KMOCK (make it first)"; exit 0; }
+for c in prometheus prometheus-alertmanager redis-server psql; do
+	command -v "$c" >/dev/null || { echo "ok - skipped: no $c"; exit 0; }
+done
+AMBIN=$AMCONSOLE
+DEMO_SH=$REPO/demo/demo.sh
+K8S=0
+[ -f "$REPO/tests/k8s_fixture.py" ] && [ -f "$REPO/tests/fixtures/k8s/atlasmesh.json" ] && K8S=1
+# The lock and the demo's directory live under $T, apart from a real demo.
+mkdir -p "$T/run" "$T/tmp" "$T/tmp2" "$T/tmp3"
+# PostgreSQL runs as postgres when we are root: it must get through $T.
+chmod 711 "$T" "$T/tmp" "$T/tmp2" "$T/tmp3"
+LOCKF="$T/run/amconsole-demo-$(id -u).lock"
+DEMO_ENV="AMCONSOLE='$AMBIN' KMOCK='$KMOCK' XDG_RUNTIME_DIR='$T/run' DEMO_ROWS=200000"
+
+# running PID: alive and not a zombie waiting for init to reap it.
+running() {
+	st=$(sed 's/.*) //' "/proc/$1/stat" 2>/dev/null | cut -c1)
+	[ -n "$st" ] && [ "$st" != Z ]
+}
+
+# A stale lock: its pid is gone.
+sh -c 'exit 0' &
+dead=$!
+wait "$dead"
+echo "$dead $T/tmp/amconsole-demo.gone" >"$LOCKF"
+
+# am_start runs $AMCONSOLE with the audit log option: demo.sh passes its
+# arguments to the console.
+AMCONSOLE=$DEMO_SH
+AM_ENV="$DEMO_ENV TMPDIR='$T/tmp'"
+am_start 160 45
+
+# The demo's directory, and its env file once everything is up.
+n=1200
+while [ "$n" -gt 0 ]; do
+	DDIR=$(ls -d "$T"/tmp/amconsole-demo.* 2>/dev/null | head -1)
+	[ -n "$DDIR" ] && [ -s "$DDIR/env" ] && break
+	pane_dead && { cat "$T/stderr"; fail "the demo exited while starting"; }
+	sleep 0.1
+	n=$((n - 1))
+done
+[ -s "${DDIR:-/nonexistent}/env" ] || { cat "$T/stderr"; fail "the demo did not come up in 120 s"; }
+cp "$DDIR/pids" "$T/pids"
+cp "$DDIR/env" "$T/env"
+. "$T/env"
+grep -q "removing a stale lock" "$T/raw" || fail "the stale lock was not reported"
+[ "$(cut -d' ' -f1 "$LOCKF")" = "$DEMO_PID" ] ||
+	fail "the lock does not name the running demo: $(cat "$LOCKF")"
+ok "a stale lock is taken over; the demo is up"
+for name in prometheus alertmanager redis kafka postgres load watchdog; do
+	grep -q " $name\$" "$T/pids" || fail "no $name in the demo's pids file"
+done
+[ "$K8S" = 0 ] || grep -q " k8s\$" "$T/pids" || fail "no k8s fixture in the demo's pids file"
+
+# Every panel, live. Generous waits: the alerts need two scrapes and their
+# `for`, the lag status a window of polls.
+wait_for "Database Performance Issues" 30
+ok "the runbook pane has the shipped guide"
+
+focus alerts
+keys z
+wait_for "HighErrorRate" 90
+wait_for "DatabaseConnectionsHigh" 60
+wait_for "RedisEvictingKeys" 60
+wait_for "HighResponseTime" 60
+screen | grep -F "HighErrorRate" | grep -qF firing || fail "HighErrorRate is not firing"
+wait_for "vehicle-gateway DOWN" 30
+ok "alerts: the guide's rules fire from the demo's metrics; the health strip shows the down service"
+keys z
+
+focus slowq
+keys z
+wait_for "FROM vehicle_telemetry WHERE vehicle_id" 60
+screen | grep -qE "conns 1[6-9]/20" || fail "the connection gauge does not show the leaking pool"
+ok "slow queries: the unindexed telemetry query, connections near max_connections"
+keys z
+
+focus cache
+keys z
+wait_for "fleet-cache" 30
+n=600
+while [ "$n" -gt 0 ]; do
+	screen | grep -qE "\(evicted [1-9][0-9]*," && break
+	sleep 0.1
+	n=$((n - 1))
+done
+[ "$n" -gt 0 ] || fail "no evictions on the Cache panel"
+screen | grep -qF "allkeys-lru" || fail "no eviction policy on the Cache panel"
+ok "cache: Redis at maxmemory, evicting"
+keys z
+
+focus lag
+keys z
+wait_for "fleet-telemetry-group" 30
+n=900
+while [ "$n" -gt 0 ]; do
+	screen | grep -E "^.fleet-telemetry-group " | grep -qE " [1-9][0-9]* .* WARN " && break
+	sleep 0.1
+	n=$((n - 1))
+done
+[ "$n" -gt 0 ] || fail "fleet-telemetry-group is not shown lagging (WARN)"
+ok "consumer lag: fleet-telemetry-group lags and its lag grows"
+keys z
+
+focus pods
+keys z
+if [ "$K8S" = 1 ]; then
+	wait_for "CrashLoopBackOff" 60
+	wait_for "atlasmesh-prod" 10
+	ok "pods: the fixture's atlasmesh-prod pods, one in CrashLoopBackOff"
+else
+	wait_for "not configured" 10
+	ok "pods: no fixture in this checkout yet (tests/k8s_fixture.py), left unconfigured"
+fi
+keys z
+
+# A second demo while this one runs: refused, and nothing started.
+out=$(env AMCONSOLE="$AMBIN" KMOCK="$KMOCK" XDG_RUNTIME_DIR="$T/run" TMPDIR="$T/tmp2" \
+	DEMO_NO_CONSOLE=1 timeout 60 sh "$DEMO_SH" 2>&1)
+rc=$?
+[ "$rc" = 2 ] || fail "a second demo exited $rc, not 2: $out"
+echo "$out" | grep -qF "already running (pid $DEMO_PID" || fail "a second demo said: $out"
+[ -z "$(ls "$T/tmp2")" ] || fail "a refused demo left $(ls "$T/tmp2")"
+pgrep -f "$T/tmp2" >/dev/null && fail "a refused demo left processes running"
+ok "a second demo is refused while one runs: $(echo "$out" | head -1)"
+
+# Quit: the console, then everything the demo started.
+keys q
+wait_dead 60
+[ "$(pane_status)" = 0 ] || fail "the demo exited $(pane_status)"
+wait_for "demo: stopped" 5
+
+# Nothing the demo started is alive or listening.
+while read -r pid name; do
+	running "$pid" && fail "$name (pid $pid) is still running"
+done <"$T/pids"
+pgrep -f "$DDIR" >/dev/null && fail "processes naming $DDIR remain: $(pgrep -af "$DDIR")"
+ports="$PG_PORT $REDIS_PORT ${PROM_URL##*:} ${AM_URL##*:} ${LOAD_URL##*:} ${K8S_URL##*:} $(echo "$KAFKA_BOOTSTRAP" | tr ',' '\n' | sed 's/.*://' | tr '\n' ' ')"
+for p in $ports; do
+	python3 -c 'import socket, sys
+s = socket.socket()
+s.settimeout(2)
+sys.exit(0 if s.connect_ex(("127.0.0.1", int(sys.argv[1]))) == 0 else 1)' "$p" &&
+		fail "port $p is still listening"
+done
+[ -e "$DDIR" ] && fail "the demo's directory $DDIR is still there"
+[ -e "$LOCKF" ] && fail "the lock is still there: $(cat "$LOCKF")"
+ok "quitting stopped all $(wc -l <"$T/pids") processes, freed ports $ports, removed the directory and the lock"
+
+# A demo killed outright (SIGKILL, no trap runs): its watchdog stops it.
+env AMCONSOLE="$AMBIN" KMOCK="$KMOCK" XDG_RUNTIME_DIR="$T/run" TMPDIR="$T/tmp3" \
+	DEMO_NO_CONSOLE=1 DEMO_ROWS=1000 sh "$DEMO_SH" >"$T/demo3.out" 2>&1 &
+d3=$!
+n=1200
+while [ "$n" -gt 0 ]; do
+	D3=$(ls -d "$T"/tmp3/amconsole-demo.* 2>/dev/null | head -1)
+	[ -n "$D3" ] && [ -s "$D3/env" ] && break
+	kill -0 "$d3" 2>/dev/null || { cat "$T/demo3.out"; fail "the third demo exited"; }
+	sleep 0.1
+	n=$((n - 1))
+done
+[ -s "${D3:-/nonexistent}/env" ] || { cat "$T/demo3.out"; fail "the third demo did not come up"; }
+cp "$D3/pids" "$T/pids3"
+kill -KILL "$d3"
+n=300
+while [ "$n" -gt 0 ]; do
+	pgrep -f "$D3" >/dev/null || break
+	sleep 0.1
+	n=$((n - 1))
+done
+[ "$n" -gt 0 ] || fail "after SIGKILL, processes remain: $(pgrep -af "$D3")"
+while read -r pid name; do
+	running "$pid" && fail "after SIGKILL, $name (pid $pid) is still running"
+done <"$T/pids3"
+[ -e "$LOCKF" ] && fail "after SIGKILL, the lock is still there"
+ok "a demo killed with SIGKILL is stopped by its watchdog, lock removed"
