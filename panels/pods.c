@@ -36,7 +36,6 @@
 
 #define PODS_TAIL 200          /* log lines asked for */
 #define PODS_PENDING_MAX 30.0  /* seconds a request may go unanswered */
-#define PODS_NAME_MIN 30       /* columns NAME keeps before others drop */
 #define PODS_STATUS_NARROW 17  /* STATUS when even that is not enough */
 #define PODS_MAX_REPLICAS 1000 /* a scale above this is a typo */
 
@@ -129,10 +128,11 @@ enum pods_col {
 	PODS_NCOLS
 };
 
+/* Widths are measured from the pods (pods_measure). */
 static const struct table_column pods_cols[PODS_NCOLS] = {
-	{ "NAMESPACE", 16, 0 }, { "NAME", 0, 0 }, { "READY", 6, 0 }, { "STATUS", 20, 0 },
-	{ "RESTARTS", 13, 0 },  { "AGE", 6, 0 },  { "IP", 15, 0 },   { "NODE", 18, 0 },
-	{ "CPU", 6, 1 },        { "MEM", 7, 1 },
+	{ "NAMESPACE", 0, 0 }, { "NAME", 0, 0 }, { "READY", 0, 0 }, { "STATUS", 0, 0 },
+	{ "RESTARTS", 0, 0 },  { "AGE", 0, 0 },  { "IP", 0, 0 },    { "NODE", 0, 0 },
+	{ "CPU", 0, 1 },       { "MEM", 0, 1 },
 };
 
 /* The order the operator most likely wants first: worst STATUS, most
@@ -158,9 +158,9 @@ struct pods_panel {
 	char titles[PODS_NCOLS][16];
 	enum pods_col kinds[PODS_NCOLS]; /* what each shown column is */
 	size_t ncols;
-	size_t *order; /* row index -> index into snap->pods */
-	int width;     /* of the list at the last draw */
-	int narrow;    /* STATUS narrowed to fit NAME */
+	size_t *order;           /* row index -> index into snap->pods */
+	int width;               /* of the list at the last draw */
+	int content[PODS_NCOLS]; /* widest cell of each column */
 	enum pods_col sort;
 	int sort_desc;
 	struct keymap_entry keys[PODS_NKEYS];
@@ -331,34 +331,110 @@ static int pods_cmp(const void *a, const void *b)
 	return r;
 }
 
-/* The columns that fit in width w: -o wide's, dropping IP, then NODE,
- * then MEM and CPU when NAME would get narrower than PODS_NAME_MIN; then
- * STATUS narrows to PODS_STATUS_NARROW. */
-static size_t pods_choose(const struct pods_panel *pp, int w, enum pods_col *kinds, int *narrow)
+/* The text of column k for pod p (into buf when it is formatted). */
+static const char *pods_cell(const struct k8s_pod *p, enum pods_col k, char *buf, size_t n,
+			     double now)
+{
+	switch (k) {
+	case PODS_COL_NS:
+		return p->ns;
+	case PODS_COL_NAME:
+		return p->name;
+	case PODS_COL_READY:
+		return p->ready;
+	case PODS_COL_STATUS:
+		return p->status;
+	case PODS_COL_RESTARTS:
+		pods_fmt_restarts(buf, n, p, now);
+		return buf;
+	case PODS_COL_AGE:
+		if (p->created > 0)
+			pods_fmt_age(buf, n, now - p->created);
+		else
+			snprintf(buf, n, "<unknown>");
+		return buf;
+	case PODS_COL_IP:
+		return p->ip != NULL && p->ip[0] ? p->ip : "<none>";
+	case PODS_COL_NODE:
+		return p->node != NULL && p->node[0] ? p->node : "<none>";
+	case PODS_COL_CPU:
+		if (p->cpu_milli >= 0)
+			snprintf(buf, n, "%ldm", p->cpu_milli);
+		else
+			snprintf(buf, n, "-");
+		return buf;
+	case PODS_COL_MEM:
+		if (p->mem_bytes >= 0)
+			snprintf(buf, n, "%ldMi", p->mem_bytes >> 20);
+		else
+			snprintf(buf, n, "-");
+		return buf;
+	case PODS_NCOLS:
+		break;
+	}
+	return "";
+}
+
+/* Each column as wide as its widest cell (its title and sort mark at
+ * least, a cap at most), as kubectl's tabwriter lays them out. */
+static void pods_measure(struct pods_panel *pp, double now)
+{
+	static const int cap[PODS_NCOLS] = { 63, 253, 7, 30, 16, 9, 39, 63, 8, 9 };
+	const struct k8s_snap *s = pp->snap;
+	char buf[64];
+	size_t i;
+	int c;
+
+	for (c = 0; c < PODS_NCOLS; c++)
+		pp->content[c] = (int)strlen(pods_cols[c].title) + 1;
+	for (i = 0; s != NULL && i < s->npods; i++)
+		for (c = 0; c < PODS_NCOLS; c++) {
+			const char *t =
+				pods_cell(&s->pods[i], (enum pods_col)c, buf, sizeof buf, now);
+			int w = (int)sanitize_width(t, strlen(t));
+
+			if (w > pp->content[c])
+				pp->content[c] = w > cap[c] ? cap[c] : w;
+		}
+}
+
+/* The columns that fit in w: kubectl -o wide's, dropping IP, then NODE,
+ * then MEM and CPU while they do not fit; then STATUS narrows to
+ * PODS_STATUS_NARROW and NAME takes what is left. */
+static size_t pods_choose(const struct pods_panel *pp, int w, enum pods_col *kinds, int *widths)
 {
 	static const enum pods_col drop[] = { PODS_COL_IP, PODS_COL_NODE, PODS_COL_MEM,
 					      PODS_COL_CPU };
-	int show[PODS_NCOLS], used = 0, c;
+	int show[PODS_NCOLS], width[PODS_NCOLS], used = -1, c;
 	size_t n = 0, k;
 
-	for (c = 0; c < PODS_NCOLS; c++)
+	for (c = 0; c < PODS_NCOLS; c++) {
 		show[c] = 1;
+		width[c] = pp->content[c];
+	}
 	show[PODS_COL_NS] = pp->snap == NULL || pp->snap->ns == NULL;
 	show[PODS_COL_CPU] = show[PODS_COL_MEM] = pp->snap != NULL && pp->snap->have_metrics;
 	if (w <= 0)
 		w = 200;
 	for (c = 0; c < PODS_NCOLS; c++)
 		if (show[c])
-			used += pods_cols[c].width + 1;
-	for (k = 0; k < sizeof drop / sizeof drop[0] && w - used < PODS_NAME_MIN; k++)
+			used += width[c] + 1;
+	for (k = 0; k < sizeof drop / sizeof drop[0] && used > w; k++)
 		if (show[drop[k]]) {
 			show[drop[k]] = 0;
-			used -= pods_cols[drop[k]].width + 1;
+			used -= width[drop[k]] + 1;
 		}
-	*narrow = w - used < PODS_NAME_MIN;
+	if (used > w && width[PODS_COL_STATUS] > PODS_STATUS_NARROW) {
+		used -= width[PODS_COL_STATUS] - PODS_STATUS_NARROW;
+		width[PODS_COL_STATUS] = PODS_STATUS_NARROW;
+	}
+	if (used > w)
+		width[PODS_COL_NAME] = 0; /* the table gives it the rest */
 	for (c = 0; c < PODS_NCOLS; c++)
-		if (show[c])
+		if (show[c]) {
+			widths[n] = width[c];
 			kinds[n++] = (enum pods_col)c;
+		}
 	return n;
 }
 
@@ -366,15 +442,15 @@ static size_t pods_choose(const struct pods_panel *pp, int w, enum pods_col *kin
  * must be cleared: their cells are freed by the old column count). */
 static void pods_set_columns(struct pods_panel *pp)
 {
+	int widths[PODS_NCOLS];
 	size_t i;
 
-	pp->ncols = pods_choose(pp, pp->width, pp->kinds, &pp->narrow);
+	pp->ncols = pods_choose(pp, pp->width, pp->kinds, widths);
 	for (i = 0; i < pp->ncols; i++) {
 		enum pods_col k = pp->kinds[i];
 
 		pp->cols[i] = pods_cols[k];
-		if (k == PODS_COL_STATUS && pp->narrow)
-			pp->cols[i].width = PODS_STATUS_NARROW;
+		pp->cols[i].width = widths[i];
 		snprintf(pp->titles[i], sizeof pp->titles[i], "%s%s", pods_cols[k].title,
 			 k == pp->sort ? (pp->sort_desc ? "v" : "^") : "");
 		pp->cols[i].title = pp->titles[i];
@@ -390,6 +466,7 @@ static void pods_fill(struct pods_panel *pp)
 	size_t i, c;
 
 	table_clear_rows(&pp->list);
+	pods_measure(pp, now);
 	pods_set_columns(pp);
 	free(pp->order);
 	pp->order = NULL;
@@ -407,59 +484,11 @@ static void pods_fill(struct pods_panel *pp)
 	pods_sort_snap = NULL;
 	for (i = 0; i < s->npods; i++) {
 		const struct k8s_pod *p = &s->pods[pp->order[i]];
-		char restarts[64], age[32], cpu[32], mem[32], search[300];
+		char bufs[PODS_NCOLS][64], search[300];
 		const char *cells[PODS_NCOLS];
 
-		for (c = 0; c < pp->ncols; c++) {
-			switch (pp->kinds[c]) {
-			case PODS_COL_NS:
-				cells[c] = p->ns;
-				break;
-			case PODS_COL_NAME:
-				cells[c] = p->name;
-				break;
-			case PODS_COL_READY:
-				cells[c] = p->ready;
-				break;
-			case PODS_COL_STATUS:
-				cells[c] = p->status;
-				break;
-			case PODS_COL_RESTARTS:
-				pods_fmt_restarts(restarts, sizeof restarts, p, now);
-				cells[c] = restarts;
-				break;
-			case PODS_COL_AGE:
-				if (p->created > 0)
-					pods_fmt_age(age, sizeof age, now - p->created);
-				else
-					snprintf(age, sizeof age, "<unknown>");
-				cells[c] = age;
-				break;
-			case PODS_COL_IP:
-				cells[c] = p->ip != NULL && p->ip[0] ? p->ip : "<none>";
-				break;
-			case PODS_COL_NODE:
-				cells[c] = p->node != NULL && p->node[0] ? p->node : "<none>";
-				break;
-			case PODS_COL_CPU:
-				if (p->cpu_milli >= 0)
-					snprintf(cpu, sizeof cpu, "%ldm", p->cpu_milli);
-				else
-					snprintf(cpu, sizeof cpu, "-");
-				cells[c] = cpu;
-				break;
-			case PODS_COL_MEM:
-				if (p->mem_bytes >= 0)
-					snprintf(mem, sizeof mem, "%ldMi", p->mem_bytes >> 20);
-				else
-					snprintf(mem, sizeof mem, "-");
-				cells[c] = mem;
-				break;
-			case PODS_NCOLS:
-				cells[c] = "";
-				break;
-			}
-		}
+		for (c = 0; c < pp->ncols; c++)
+			cells[c] = pods_cell(p, pp->kinds[c], bufs[c], sizeof bufs[c], now);
 		snprintf(search, sizeof search, "%s/%s", p->owner_kind ? p->owner_kind : "",
 			 p->owner_name ? p->owner_name : "");
 		table_add_row(&pp->list, p->uid, pods_role(p->severity), cells, search);
@@ -1438,7 +1467,7 @@ static void *pods_create(struct app *app)
 	pp->sort = PODS_COL_NAME;
 	pp->top = -1;
 	table_init(&pp->list, pods_cols, PODS_NCOLS);
-	pods_set_columns(pp);
+	pods_fill(pp);
 	pods_build_keys(pp);
 	pp->interval = opts.interval;
 	pp->no_config = (c->kubeconfig == NULL || c->kubeconfig[0] == '\0') &&
@@ -1631,12 +1660,14 @@ static void pods_draw(void *self, const struct view *v, int focused)
 		return;
 	}
 	if (v->w != pp->width) {
-		int narrow;
-		size_t n = pods_choose(pp, v->w, kinds, &narrow);
+		int widths[PODS_NCOLS];
+		size_t n = pods_choose(pp, v->w, kinds, widths), i;
+		int same = n == pp->ncols;
 
+		for (i = 0; same && i < n; i++)
+			same = kinds[i] == pp->kinds[i] && widths[i] == pp->cols[i].width;
 		pp->width = v->w;
-		if (n != pp->ncols || narrow != pp->narrow ||
-		    memcmp(kinds, pp->kinds, n * sizeof *kinds) != 0)
+		if (!same)
 			pods_fill(pp);
 	}
 	snprintf(line, sizeof line, "Pods by %s%s (< > sort, I inverts)", names[pp->sort],
@@ -1673,8 +1704,8 @@ static void pods_draw(void *self, const struct view *v, int focused)
 static void pods_sort_by(struct pods_panel *pp, int step)
 {
 	enum pods_col k[PODS_NCOLS];
-	int narrow;
-	size_t n = pods_choose(pp, pp->width, k, &narrow), i;
+	int widths[PODS_NCOLS];
+	size_t n = pods_choose(pp, pp->width, k, widths), i;
 
 	for (i = 0; i < n; i++)
 		if (k[i] == pp->sort)
