@@ -1718,6 +1718,7 @@ struct k8s_state {
 	int req_kind, req_failed;
 	char req_msg[256];
 	char *req_target, *req_text;
+	int req_unpublished; /* no snapshot has carried it yet */
 };
 
 enum { K8S_WF_NONE, K8S_WF_GONE, K8S_WF_BAD, K8S_WF_BIG };
@@ -2319,7 +2320,8 @@ done:
 		st->changed = 1;
 }
 
-/* One SelfSubjectAccessReview: 1 allowed, 0 denied, -1 unknown. */
+/* One SelfSubjectAccessReview: 1 allowed, 0 denied, -1 unknown, -2 the
+ * server did not answer. */
 static int k8s_can(struct k8s_state *st, const char *verb, const char *group, const char *resource,
 		   const char *sub)
 {
@@ -2344,7 +2346,9 @@ static int k8s_can(struct k8s_state *st, const char *verb, const char *group, co
 	cJSON_Delete(req);
 	if (k8s_http(st, "POST", "/apis/authorization.k8s.io/v1/selfsubjectaccessreviews",
 		     "application/json", "application/json", body, 1u << 20, &b, &status, err,
-		     sizeof err) == 0) {
+		     sizeof err) != 0) {
+		allowed = -2;
+	} else {
 		if (status >= 200 && status <= 299) {
 			resp = cJSON_ParseWithLength(b.buf ? b.buf : "", b.len);
 			if (cJSON_IsBool(k8s_get(k8s_get(resp, "status"), "allowed")))
@@ -2359,12 +2363,15 @@ static int k8s_can(struct k8s_state *st, const char *verb, const char *group, co
 
 static void k8s_access_review(struct k8s_state *st)
 {
-	struct k8s_access a;
+	struct k8s_access a = { -1, -1, -1, -1 };
 
-	a.delete_pods = k8s_can(st, "delete", "", "pods", NULL);
-	a.patch_workloads = k8s_can(st, "patch", "apps", "deployments", NULL);
-	a.scale_workloads = k8s_can(st, "update", "apps", "deployments", "scale");
-	a.exec_pods = k8s_can(st, "create", "", "pods", "exec");
+	/* One unanswered review means the server is not answering now: try
+	 * again on a later poll instead of waiting for each. */
+	if ((a.delete_pods = k8s_can(st, "delete", "", "pods", NULL)) == -2 ||
+	    (a.patch_workloads = k8s_can(st, "patch", "apps", "deployments", NULL)) == -2 ||
+	    (a.scale_workloads = k8s_can(st, "update", "apps", "deployments", "scale")) == -2 ||
+	    (a.exec_pods = k8s_can(st, "create", "", "pods", "exec")) == -2)
+		return;
 	if (memcmp(&a, &st->access, sizeof a) != 0)
 		st->changed = 1;
 	st->access = a;
@@ -2491,6 +2498,7 @@ static struct k8s_snap *k8s_snapshot(struct k8s_state *st)
 	snprintf(s->request_msg, sizeof s->request_msg, "%s", st->req_msg);
 	s->request_target = st->req_target != NULL ? xstrdup(st->req_target) : NULL;
 	s->request_text = st->req_text != NULL ? xstrdup(st->req_text) : NULL;
+	st->req_unpublished = 0;
 	return s;
 }
 
@@ -2524,6 +2532,14 @@ static int k8s_poll(void *state, void **snap, char *err, size_t errlen)
 fail:
 	/* The next success publishes, so the UI's data is fresh again. */
 	st->changed = 1;
+	if (st->req_unpublished && st->kc != NULL && st->listed) {
+		/* A request's result (often this same failure) must not wait
+		 * for the server to come back: hand it over with the rows as
+		 * they were (never an empty list standing for "no pods"); the
+		 * failure shows on the next poll. */
+		*snap = k8s_snapshot(st);
+		return 0;
+	}
 	return -1;
 }
 
@@ -2559,6 +2575,7 @@ static void k8s_req_done(struct k8s_state *st, int failed, const char *fmt, ...)
 	va_end(ap);
 	k8s_one_line(st->req_msg);
 	st->req_failed = failed;
+	st->req_unpublished = 1;
 	st->changed = 1;
 }
 

@@ -31,8 +31,13 @@
  * validated (runbook_valid_k8s_name) before any URL is built. */
 enum k8s_request {
 	K8S_REQ_DESCRIBE = 1, /* "ns\tpod": describe text + the pod's events */
-	K8S_REQ_LOGS,         /* "ns\tpod\tcontainer\ttail\tprevious(0|1)" */
-	K8S_REQ_DELETE,       /* "ns\tpod" */
+	K8S_REQ_LOGS,         /* "ns\tpod\tcontainer\ttail\tprevious(0|1)[\tsince]":
+			       * container "" is kubectl's default one; tail ""
+			       * all (capped at 4 MiB); since (RFC 3339) adds
+			       * sinceTime and timestamps=true, for following */
+	K8S_REQ_DELETE,       /* "ns\tpod[\tuid]": with uid, refused as "target
+			       * changed" if the pod was replaced (and sent
+			       * as a precondition) */
 	K8S_REQ_RESTART,      /* "ns\tpod": rollout restart of its Deployment/StatefulSet */
 	K8S_REQ_SCALE,        /* "ns\tpod\treplicas": scale its Deployment/StatefulSet */
 	K8S_REQ_NAMESPACE,    /* "name", or "" / "all" for every namespace */
