@@ -116,8 +116,7 @@ SUFFIX_CHARS = "bcdfghjklmnpqrstvwxz2456789"  # what the API server's generateNa
 # ---------------------------------------------------------------- helpers
 
 def now_ts(t=None):
-    t = time.time() if t is None else t
-    return datetime.datetime.fromtimestamp(int(t), datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(time.time() if t is None else t))
 
 
 def parse_ts(s):
@@ -197,7 +196,8 @@ def bad_request(msg):
 
 
 def stable_uid(*parts):
-    return str(uuid.UUID(hashlib.sha1("/".join(parts).encode()).hexdigest()[:32]))
+    h = hashlib.sha1("/".join(parts).encode()).hexdigest()
+    return "%s-%s-%s-%s-%s" % (h[:8], h[8:12], h[12:16], h[16:20], h[20:32])
 
 
 def merge_patch(target, patch):
@@ -535,6 +535,7 @@ class Cluster:
         self.rv = 1000
         self.pods = {}  # "ns/name" -> {"pod": Pod, "kubectl": {...}}
         self.keys = []  # sorted "ns/name" (the order of etcd keys)
+        self.by_owner = {}  # ownerReference uid -> set of "ns/name"
         self.history = []  # (rv, type, key, entry, prev_entry)
         self.hist_rvs = []
         self.compacted = 0
@@ -599,7 +600,7 @@ class Cluster:
             self.shift_times(data.get("events"), delta)
         for it in data.get("items", []):
             pod = it["pod"] if "pod" in it else it
-            self.put_pod(pod, it.get("kubectl"), record=False)
+            self.put_pod(pod, it.get("kubectl"), record=False, fresh=True)
         for ev in data.get("events", []):
             self.add_event(ev)
         for lg in data.get("logs", []):
@@ -624,8 +625,8 @@ class Cluster:
                 if ref.get("kind") == "ReplicaSet" and (m.get("labels") or {}).get("app"):
                     have_rs[(m["namespace"], m["labels"]["app"])] = (ref["name"], ref.get("uid"),
                                                                      m["labels"].get("pod-template-hash"))
+        rng = random.Random(20250620)
         for i in range(n):
-            rng = random.Random(i)
             svc = services[i % len(services)]
             pns = namespaces[(i // len(services)) % len(namespaces)]
             h = hashlib.sha1(("%s/%s" % (pns, svc)).encode()).hexdigest()[:10]
@@ -731,7 +732,7 @@ class Cluster:
                      "message": "0/20 nodes are available: 20 Insufficient cpu. preemption: 0/20 nodes are "
                                 "available: 20 No preemption victims found for incoming pod."}]
             kub = {"status": kub_status, "ready": "%d/1" % (1 if ready else 0), "restarts": restarts}
-            self.put_pod(pod, kub, record=False)
+            self.put_pod(pod, kub, record=False, fresh=True)
 
     def derive_workloads(self):
         """ReplicaSets, Deployments, StatefulSets, DaemonSets and Jobs from
@@ -862,10 +863,18 @@ class Cluster:
         self.rv += 1
         return self.rv
 
-    def put_pod(self, pod, kubectl=None, record=True, etype=None):
+    def index_owner(self, key, pod, add):
+        for ref in pod["metadata"].get("ownerReferences") or []:
+            if add:
+                self.by_owner.setdefault(ref.get("uid"), set()).add(key)
+            else:
+                self.by_owner.get(ref.get("uid"), set()).discard(key)
+
+    def put_pod(self, pod, kubectl=None, record=True, etype=None, fresh=False):
         """Add or replace a pod; returns the new entry. Caller holds the
-        lock when record is set."""
-        pod = copy.deepcopy(pod)
+        lock when record is set. fresh: pod is the caller's to keep."""
+        if not fresh:
+            pod = copy.deepcopy(pod)
         pod.pop("kind", None)
         pod.pop("apiVersion", None)
         meta = pod.setdefault("metadata", {})
@@ -887,14 +896,18 @@ class Cluster:
         meta["resourceVersion"] = str(self.bump())
         entry = {"pod": pod, "kubectl": dict(kubectl) if kubectl else derive_kubectl(pod)}
         self.pods[key] = entry
-        if not old:
+        if old:
+            self.index_owner(key, old["pod"], False)
+        else:
             bisect.insort(self.keys, key)
+        self.index_owner(key, pod, True)
         if record:
             self.record(etype or ("MODIFIED" if old else "ADDED"), key, entry, old)
         return entry
 
     def remove_pod(self, key):
         old = self.pods.pop(key)
+        self.index_owner(key, old["pod"], False)
         i = bisect.bisect_left(self.keys, key)
         if i < len(self.keys) and self.keys[i] == key:
             del self.keys[i]
@@ -929,24 +942,17 @@ class Cluster:
 
     def owned_pods(self, w):
         uid = w["metadata"]["uid"]
-        kind = w["kind"]
         ns = w["metadata"]["namespace"]
-        out = []
-        if kind == "Deployment":
-            rs_uids = {x["metadata"]["uid"] for x in self.workloads.values()
-                       if x["kind"] == "ReplicaSet" and x["metadata"]["namespace"] == ns and
-                       any(r.get("uid") == uid for r in x["metadata"].get("ownerReferences") or [])}
-            uids = rs_uids
+        if w["kind"] == "Deployment":
+            uids = {x["metadata"]["uid"] for x in self.workloads.values()
+                    if x["kind"] == "ReplicaSet" and x["metadata"]["namespace"] == ns and
+                    any(r.get("uid") == uid for r in x["metadata"].get("ownerReferences") or [])}
         else:
             uids = {uid}
-        lo = bisect.bisect_left(self.keys, ns + "/")
-        for key in self.keys[lo:]:
-            if not key.startswith(ns + "/"):
-                break
-            p = self.pods[key]["pod"]
-            if any(r.get("uid") in uids for r in p["metadata"].get("ownerReferences") or []):
-                out.append(self.pods[key])
-        return out
+        keys = set()
+        for u in uids:
+            keys |= self.by_owner.get(u, set())
+        return [self.pods[k] for k in sorted(keys) if k in self.pods]
 
     def workload_view(self, w):
         """The workload with its status computed from its pods now."""

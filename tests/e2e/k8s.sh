@@ -122,7 +122,7 @@ k8s_start() {
 		[ -s "$K8S_DIR/pki/client.crt" ] || k8s_certs
 		args="$args --tls-port 0 --ca-cert '$K8S_CA' --cert '$K8S_DIR/pki/server.crt' --key '$K8S_DIR/pki/server.key'"
 	fi
-	eval "python3 '$REPO/tests/k8s_fixture.py' --dir '$K8S_DIR' --port 0 --token '$K8S_TOKEN' $args" \
+	eval "exec python3 '$REPO/tests/k8s_fixture.py' --dir '$K8S_DIR' --port 0 --token '$K8S_TOKEN' $args" \
 		>>"$K8S_DIR/stderr" 2>&1 &
 	K8S_PID=$!
 	n=100
@@ -134,6 +134,7 @@ k8s_start() {
 		sleep 0.1
 		n=$((n - 1))
 	done
+	K8S_PID=$(sed -n 's/^pid=//p' "$K8S_DIR/ready")
 	K8S_URL="http://127.0.0.1:$(sed -n 's/^port=//p' "$K8S_DIR/ready")"
 	K8S_TLS_URL=""
 	[ -n "$tls" ] && K8S_TLS_URL="https://127.0.0.1:$(sed -n 's/^tls_port=//p' "$K8S_DIR/ready")"
