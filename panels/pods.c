@@ -37,6 +37,7 @@
 #define PODS_TAIL 200          /* log lines asked for */
 #define PODS_PENDING_MAX 30.0  /* seconds a request may go unanswered */
 #define PODS_STATUS_NARROW 17  /* STATUS when even that is not enough */
+#define PODS_AGE_TICK 5        /* seconds between rebuilds for the ages */
 #define PODS_MAX_REPLICAS 1000 /* a scale above this is a typo */
 
 enum pods_action {
@@ -151,6 +152,7 @@ struct pods_panel {
 	struct mailbox_status status;
 	unsigned long seen_generation;
 	long last_second;
+	long filled; /* when the rows were last built */
 
 	enum pods_mode mode;
 	struct table list;
@@ -890,8 +892,8 @@ static void pods_result(struct pods_panel *pp)
 	case K8S_REQ_SCALE:
 		pods_audit(pp, "end", pp->pending_step, pp->pending_cmd, pp->pending_target,
 			   s->request_failed ? "failed" : "ok", -1, -1, s->request_msg);
-		app_message(pp->app, s->request_failed ? ROLE_ERROR : ROLE_OK, "%s %s: %s",
-			    pp->pending_step, pp->pending_target, s->request_msg);
+		app_message(pp->app, s->request_failed ? ROLE_ERROR : ROLE_OK, "%s",
+			    s->request_msg);
 		break;
 	default:
 		app_message(pp->app, s->request_failed ? ROLE_ERROR : ROLE_OK, "%s: %s",
@@ -1519,6 +1521,12 @@ static int pods_update(void *self)
 		pods_fill(pp);
 		pods_build_keys(pp);
 		pods_result(pp);
+		pp->filled = sec;
+	} else if (pp->snap != NULL && sec - pp->filled >= PODS_AGE_TICK) {
+		/* A quiet watch sends no snapshot: the ages still move. */
+		pods_fill(pp);
+		pp->filled = sec;
+		redraw = 1;
 	}
 	if (pp->status.generation != pp->seen_generation) {
 		pp->seen_generation = pp->status.generation;
