@@ -1696,6 +1696,7 @@ struct k8s_state {
 	unsigned long polls;
 
 	/* The watch stream. */
+	CURL *easy; /* for requests, reused */
 	CURLM *multi;
 	CURL *watch;
 	struct curl_slist *watch_hdr;
@@ -1805,7 +1806,17 @@ static CURL *k8s_easy(struct k8s_state *st, const char *path, const char *accept
 	double t = k8s_timeout(st);
 
 	pthread_once(&k8s_once, k8s_global_init);
-	c = curl_easy_init();
+	if (stream) {
+		c = curl_easy_init();
+	} else {
+		/* One handle for the requests keeps its connections (and TLS
+		 * sessions) between them. */
+		if (st->easy == NULL)
+			st->easy = curl_easy_init();
+		else
+			curl_easy_reset(st->easy);
+		c = st->easy;
+	}
 	if (c == NULL) {
 		snprintf(err, errlen, "cannot initialise libcurl");
 		return NULL;
@@ -1838,7 +1849,8 @@ static CURL *k8s_easy(struct k8s_state *st, const char *path, const char *accept
 	*hdr = curl_slist_append(*hdr, h);
 	free(h);
 	if (kubeconfig_curl(st->kc, c, hdr, t * 2 > 10 ? t * 2 : 10, err, errlen) != 0) {
-		curl_easy_cleanup(c);
+		if (stream)
+			curl_easy_cleanup(c);
 		curl_slist_free_all(*hdr);
 		*hdr = NULL;
 		return NULL;
@@ -1892,7 +1904,6 @@ static int k8s_http(struct k8s_state *st, const char *method, const char *path, 
 				k8s_curl_error(c, rc, ebuf, k8s_timeout(st), st->kc->server, err,
 					       errlen);
 		}
-		curl_easy_cleanup(c);
 		curl_slist_free_all(hdr);
 		if (rc != CURLE_OK) {
 			free(b->buf);
@@ -2435,6 +2446,10 @@ static int k8s_load(struct k8s_state *st, const char *context, char *err, size_t
 		return -1;
 	}
 	k8s_state_reset(st);
+	if (st->easy != NULL) { /* no connection made with the old credentials */
+		curl_easy_cleanup(st->easy);
+		st->easy = NULL;
+	}
 	kubeconfig_free(st->kc);
 	st->kc = kc;
 	free(st->ns);
@@ -3027,6 +3042,8 @@ static void k8s_close(void *state)
 	k8s_watch_close(st);
 	if (st->multi != NULL)
 		curl_multi_cleanup(st->multi);
+	if (st->easy != NULL)
+		curl_easy_cleanup(st->easy);
 	k8s_rows_free(st->pods, st->npods);
 	free(st->rv);
 	kubeconfig_free(st->kc);
