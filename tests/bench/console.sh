@@ -31,7 +31,7 @@ cleanup() {
 	if [ -n "$RDIR" ] && [ -f "$RDIR/redis.pid" ]; then
 		kill "$(cat "$RDIR/redis.pid")" 2>/dev/null
 	fi
-	for p in $(jobs -p) $started; do
+	for p in $(jobs -p) $started ${K8S_PID:-}; do
 		kill "$p" 2>/dev/null
 	done
 	sleep 0.3
@@ -79,7 +79,9 @@ if command -v prometheus >/dev/null && command -v prometheus-alertmanager >/dev/
 	prom_start
 fi
 
-# The Kubernetes rows wait for the backend, the panel and the fixture.
+# Kubernetes: the fixture API server (tests/e2e/k8s.sh) with the AtlasMesh
+# pods for "every panel live", and a second one serving 10,000 more for
+# the 10,000-pod rows, whose list pages are recorded for bench_k8s.
 BENCH_K8S=ready
 for f in backends/k8s.c panels/pods.c tests/k8s_fixture.py tests/e2e/k8s.sh; do
 	if [ ! -f "$f" ]; then
@@ -90,17 +92,131 @@ done
 if [ "$BENCH_K8S" = ready ] && grep -q 'not implemented yet' backends/k8s.c; then
 	BENCH_K8S="backends/k8s.c not implemented yet"
 fi
+export K8S_URL= K8S_KUBECONFIG= K8S_BIG_KUBECONFIG= BENCH_K8S_POD= BENCH_K8S_PARSE=
+if [ "$BENCH_K8S" = ready ]; then
+	. "$REPO/tests/e2e/k8s.sh"
+	k8s_start --tls
+	export K8S_KUBECTL_CONTEXT=fixture-tls-token
+	# One Running pod, whose restart count the "one row changed" window bumps.
+	BENCH_K8S_POD=$(k8s_api "/api/v1/namespaces/atlasmesh-prod/pods" | python3 -c '
+import json, sys
+pods = [p for p in json.load(sys.stdin)["items"] if p["status"].get("phase") == "Running"
+        and all(c.get("ready") for c in p["status"].get("containerStatuses", []))]
+print(json.dumps(pods[0]) if pods else "")')
+	# The 10,000-pod server, on the same certificates.
+	big="$T/k8sbig"
+	mkdir -p "$big"
+	python3 "$REPO/tests/k8s_fixture.py" --dir "$big" --port 0 --token "$K8S_TOKEN" \
+		--tls-port 0 --ca-cert "$K8S_CA" --cert "$K8S_DIR/pki/server.crt" \
+		--key "$K8S_DIR/pki/server.key" --generate 10000 >"$big/stderr" 2>&1 &
+	started="$started $!"
+	n=600
+	while [ ! -s "$big/ready" ] && [ "$n" -gt 0 ]; do
+		sleep 0.1
+		n=$((n - 1))
+	done
+	if [ -s "$big/ready" ]; then
+		bport=$(sed -n 's/^port=//p' "$big/ready")
+		btls=$(sed -n 's/^tls_port=//p' "$big/ready")
+		K8S_BIG_KUBECONFIG="$big/kubeconfig"
+		cat >"$K8S_BIG_KUBECONFIG" <<YAML
+apiVersion: v1
+kind: Config
+current-context: big
+clusters:
+- name: big
+  cluster:
+    server: http://127.0.0.1:$bport
+- name: big-tls
+  cluster:
+    server: https://127.0.0.1:$btls
+    certificate-authority-data: $(k8s_b64 "$K8S_CA")
+users:
+- name: token
+  user:
+    token: $K8S_TOKEN
+contexts:
+- name: big
+  context: {cluster: big, user: token}
+- name: big-tls
+  context: {cluster: big-tls, user: token}
+YAML
+		chmod 600 "$K8S_BIG_KUBECONFIG"
+		# Record the list as the console asks for it (limit=500 pages),
+		# as a Table and as a PodList, and time parsing it.
+		python3 - "http://127.0.0.1:$bport" "$K8S_TOKEN" "$big" <<'PY'
+import json, os, sys, urllib.parse, urllib.request
+url, token, out = sys.argv[1:4]
+for kind, accept in (("table", "application/json;as=Table;v=v1;g=meta.k8s.io,application/json"),
+                     ("list", "application/json")):
+    os.makedirs(os.path.join(out, kind), exist_ok=True)
+    cont, i = None, 0
+    while True:
+        q = {"limit": "500"}
+        if cont:
+            q["continue"] = cont
+        req = urllib.request.Request(url + "/api/v1/pods?" + urllib.parse.urlencode(q),
+                                     headers={"Authorization": "Bearer " + token, "Accept": accept})
+        body = urllib.request.urlopen(req, timeout=120).read()
+        with open(os.path.join(out, kind, "page-%03d.json" % i), "wb") as f:
+            f.write(body)
+        i += 1
+        cont = json.loads(body).get("metadata", {}).get("continue")
+        if not cont:
+            break
+PY
+		if [ -x "$BUILD/tests/bench/bench_k8s" ]; then
+			reps=11
+			[ "${BENCH_QUICK:-0}" = 1 ] && reps=3
+			"$BUILD/tests/bench/bench_k8s" "$reps" "$big/table" "$big/list" >"$big/parse" 2>&1
+			sed 's/^/   /' "$big/parse" >&2
+			BENCH_K8S_PARSE=$(sed -n 's/^relist Table: \([0-9]*\) pods, median \([0-9.]*\) ms.*(\([0-9]*\) runs)/\2 ms (\1 pods, median of \3)/p' "$big/parse")
+			BENCH_K8S_PARSE_LIST=$(sed -n 's/^relist PodList: \([0-9]*\) pods, median \([0-9.]*\) ms.*(\([0-9]*\) runs)/\2 ms (\1 pods, median of \3)/p' "$big/parse")
+			export BENCH_K8S_PARSE_LIST
+		fi
+	else
+		echo "   the 10,000-pod fixture did not start: $(tail -3 "$big/stderr")" >&2
+		BENCH_K8S="the 10,000-pod fixture, which did not start"
+	fi
+fi
 export BENCH_K8S
 
-{
-	[ -n "$PGPORT" ] && printf 'postgres:\n  conninfo: "host=127.0.0.1 port=%s dbname=amtest user=postgres"\n' "$PGPORT"
-	[ -n "$RPORT" ] && printf 'redis:\n  instances:\n    - {name: cache, url: "redis://127.0.0.1:%s/0"}\n' "$RPORT"
-	[ -n "$KBOOT" ] && printf 'kafka:\n  bootstrap: "%s"\n  groups: [fleet-telemetry-group, keeping-up-group, replay-group]\n' "$KBOOT"
-	if [ -n "$AM_URL" ]; then
+# One config per data source (for the per-source idle rows), and all of
+# them together (every panel live).
+parts=
+part() { # NAME: $T/only-NAME.yaml holds the section
+	cat "$T/only-$1.yaml" >>"$T/all.yaml"
+	parts="$parts $1=$T/only-$1.yaml"
+}
+: >"$T/all.yaml"
+if [ -n "$PGPORT" ]; then
+	printf 'postgres:\n  conninfo: "host=127.0.0.1 port=%s dbname=amtest user=postgres"\n' \
+		"$PGPORT" >"$T/only-postgres.yaml"
+	part postgres
+fi
+if [ -n "$RPORT" ]; then
+	printf 'redis:\n  instances:\n    - {name: cache, url: "redis://127.0.0.1:%s/0"}\n' \
+		"$RPORT" >"$T/only-redis.yaml"
+	part redis
+fi
+if [ -n "$KBOOT" ]; then
+	printf 'kafka:\n  bootstrap: "%s"\n  groups: [fleet-telemetry-group, keeping-up-group, replay-group]\n' \
+		"$KBOOT" >"$T/only-kafka.yaml"
+	part kafka
+fi
+if [ -n "$K8S_KUBECONFIG" ]; then
+	printf 'kubernetes:\n  kubeconfig: %s\n  context: fixture\n' "$K8S_KUBECONFIG" \
+		>"$T/only-kubernetes.yaml"
+	part kubernetes
+fi
+if [ -n "$AM_URL" ]; then
+	{
 		printf 'alertmanager:\n  urls: ["%s"]\nprometheus:\n  url: "%s"\n' "$AM_URL" "$PROM_URL"
 		printf 'health:\n  - {name: fleet-manager, url: "%s/health"}\n' "$FAKE_URL"
-	fi
-} >"$T/all.yaml"
+	} >"$T/only-alerts.yaml"
+	part alerts
+fi
+export AM_CONF_PARTS="$parts"
 
 AM="$AMCONSOLE" AM_RUNBOOKS="$REPO/runbooks" AM_CONF="$T/all.yaml" BENCH_T="$T" \
 	AM_VERSION="$("$AMCONSOLE" --version 2>/dev/null | head -1)" \

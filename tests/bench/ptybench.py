@@ -285,8 +285,8 @@ def peer_argvs():
     elif not ENV.get("K8S_KUBECONFIG"):
         p["watch kubectl"] = "pending"
     else:
-        p["watch kubectl"] = ["watch", "-n2", "kubectl --kubeconfig %s get pods" %
-                              ENV["K8S_KUBECONFIG"]]
+        p["watch kubectl"] = ["watch", "-n2", "kubectl --kubeconfig %s --context %s get pods" %
+                              (ENV["K8S_KUBECONFIG"], ENV.get("K8S_KUBECTL_CONTEXT", "fixture"))]
     return p
 
 
@@ -377,6 +377,7 @@ def window(specs, warmup, length, action=None, long_at=None):
     pump_until(terms, start + warmup)
     first_am = next((t for t in terms if t.key == "am"), None)
     th0 = threads(first_am.pid) if first_am else {}
+    p0 = first_am.stat()[2] if first_am else None
     base = {}
     for t in terms:
         rss, anon, cpu = t.stat()
@@ -392,11 +393,16 @@ def window(specs, warmup, length, action=None, long_at=None):
             th.append(x)
 
     pump_until(terms, now() + length, tick)
-    if first_am:
-        th1 = threads(first_am.pid)
-        log("amconsole CPU by thread over the window (ms): " + ", ".join(
-            "%s %d" % (k, (v - th0.get(k, 0)) * 1000 // CLK) for k, v in
-            sorted(th1.items(), key=lambda kv: -(kv[1] - th0.get(kv[0], 0)))))
+    if first_am and p0 is not None:
+        th1, p1 = threads(first_am.pid), first_am.stat()[2]
+        by = {}
+        for tid, (name, ticks) in th1.items():
+            by[name] = by.get(name, 0) + ticks - th0.get(tid, (name, 0))[1]
+        live = sum(by.values())
+        log("amconsole CPU over the window by thread (ms): " + ", ".join(
+            "%s %d" % (k, v * 1000 // CLK) for k, v in sorted(by.items(), key=lambda kv: -kv[1])) +
+            "; threads that ended within the window %d; %d threads live" %
+            ((p1 - p0 - live) * 1000 // CLK, len(th1)))
     out = {}
     for t in terms:
         rss, anon, cpu0, b0, t0 = base[t]
@@ -562,7 +568,7 @@ def loadavg():
 
 
 def threads(pid):
-    """{thread name: cpu ticks} of a live process."""
+    """{tid: (name, cpu ticks)} of a live process."""
     out = {}
     try:
         tids = os.listdir("/proc/%d/task" % pid)
@@ -576,7 +582,7 @@ def threads(pid):
             continue
         name = data[data.index("(") + 1:data.rindex(")")]
         fields = data.rsplit(")", 1)[1].split()
-        out[name] = out.get(name, 0) + int(fields[11]) + int(fields[12])
+        out[tid] = (name, int(fields[11]) + int(fields[12]))
     return out
 
 
@@ -614,8 +620,13 @@ def table(rows, md=None):
                 f.write("| " + " | ".join(str(c) for c in r) + " |\n")
 
 
+PARTS = {"postgres": "PostgreSQL", "redis": "Redis", "kafka": "Kafka",
+         "kubernetes": "Kubernetes", "alerts": "Alertmanager + Prometheus + health"}
+
+
 def main():
     peers = peer_argvs()
+    parts = [tuple(x.split("=", 1)) for x in ENV.get("AM_CONF_PARTS", "").split() if "=" in x]
     rows = []
     na = lambda: {p: (peers[p] if isinstance(peers[p], str) else "n/a") for p in PEERS}
     res = {}
@@ -661,6 +672,9 @@ def main():
         for p in PEERS:
             if not isinstance(peers[p], str):
                 specs.append((p, p, peers[p], home_env("%s%d" % (p.split()[0], i)), None))
+        for name, conf in parts:
+            specs.append(("only-" + name, "amconsole", am_argv(conf),
+                          home_env("amo%s%d" % (name, i)), None))
     idle = window(specs, WARMUP, WINDOW, long_at=LONG_AT if LONG else None)
     for k, v in idle.items():
         log("%s: rss %s kB, cpu %s %%, bytes/refresh %s" % (
@@ -679,6 +693,10 @@ def main():
         row("resident memory after 10 min", "not run (BENCH_LONG=1)", "<= 8 MB", {})
     row("CPU over %.0f s idle, every panel live" % WINDOW, cpu(agg(idle.get("am"), "cpu")),
         "<= 0.1 %", vals("cpu", cpu))
+    for name, _ in parts:
+        r = idle.get("only-" + name)
+        row("  the same with only %s configured" % PARTS.get(name, name),
+            "%s, %s" % (cpu(agg(r, "cpu")), mem(r)), "-", {})
     row("bytes per refresh, nothing changed (Runbook focused)",
         nbytes(agg(idle.get("am"), "bpr")), "0", vals("bpr", nbytes))
     row("bytes per refresh, servers idle (Cache focused)",
@@ -722,8 +740,16 @@ def main():
         f.write("alertmanager:\n  urls: [\"http://127.0.0.1:%d\"]\n" % port)
         f.write("prometheus:\n  url: \"http://127.0.0.1:%d\"\n" % port)
         f.write("health:\n  - {name: hung, url: \"http://127.0.0.1:%d/health\"}\n" % port)
-        if ENV.get("K8S_KUBECONFIG_HUNG"):
-            f.write("kubernetes:\n  kubeconfig: %s\n" % ENV["K8S_KUBECONFIG_HUNG"])
+        if ENV.get("BENCH_K8S") == "ready":
+            kc = os.path.join(T, "hung.kubeconfig")
+            with open(kc, "w") as k:
+                k.write("apiVersion: v1\nkind: Config\ncurrent-context: hung\n"
+                        "clusters:\n- name: hung\n  cluster:\n    server: http://127.0.0.1:%d\n"
+                        "users:\n- name: u\n  user:\n    token: hung\n"
+                        "contexts:\n- name: hung\n  context: {cluster: hung, user: u, "
+                        "namespace: default}\n" % port)
+            os.chmod(kc, 0o600)
+            f.write("kubernetes:\n  kubeconfig: %s\n" % kc)
     log("keystrokes: %d samples (j/k on the runbook list), every backend hung" % KEY_SAMPLES)
     t = Term("amconsole", am_argv(conf), home_env("amhung"))
     lat = None
@@ -776,14 +802,18 @@ def k8s_rows(row, peers):
     kc = ENV["K8S_BIG_KUBECONFIG"]
     conf = os.path.join(T, "k8s-big.yaml")
     with open(conf, "w") as f:
-        f.write("kubernetes:\n  kubeconfig: %s\n  context: fixture-all\n" % kc)
+        f.write("kubernetes:\n  kubeconfig: %s\n  context: big\n" % kc)
     t = Term("amconsole", am_argv(conf), home_env("amk8s"))
     frame, filt, rss = None, None, None
     samples = 20 if QUICK else 50
     if wait_frame(t) is not None:
         focus(t, "pods")
-        # Wait until the list has been loaded (the output settles).
-        pump_until([t], now() + (5 if QUICK else 10))
+        # Until the list is loaded and watched, and the output settles.
+        t.mark()
+        end = now() + 60
+        while now() < end and b"watching" not in strip(t.watch):
+            pump([t], 0.1)
+        wait_quiet(t, 0.3)
         rss = t.stat()[0]
         frame = key_latency(t, [(b"j", ""), (b"k", "")], samples, until="quiet")
         t.send(b"/")
@@ -797,7 +827,7 @@ def k8s_rows(row, peers):
     if not isinstance(peers["watch kubectl"], str):
         try:
             r = subprocess.run(["/usr/bin/time", "-f", "%e %M", "kubectl", "--kubeconfig", kc,
-                                "--context", "fixture-all", "get", "pods", "-A"],
+                                "--context", "big-tls", "get", "pods", "-A"],
                                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, timeout=300)
             sec, kmax = r.stderr.decode().strip().splitlines()[-1].split()
             kb = {"watch kubectl": "kubectl get pods -A: %.1f s, %s" %
