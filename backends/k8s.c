@@ -658,7 +658,9 @@ int k8s_parse_list(const char *body, size_t len, struct k8s_pod **pods, size_t *
 		int idx[K8S_NCOLS];
 		const cJSON *rows = k8s_get(root, "rows");
 
-		if (!cJSON_IsArray(rows)) {
+		/* Go writes an empty slice as null; a Table without the key is
+		 * no answer. */
+		if (!cJSON_IsArray(rows) && !cJSON_IsNull(rows)) {
 			cJSON_Delete(root);
 			snprintf(err, errlen, "a Table without rows from the API server");
 			return -1;
@@ -677,7 +679,8 @@ int k8s_parse_list(const char *body, size_t len, struct k8s_pod **pods, size_t *
 		}
 		*table = 1;
 	} else if ((kind == NULL || strcmp(kind, "PodList") == 0) &&
-		   cJSON_IsArray(k8s_get(root, "items"))) {
+		   (cJSON_IsArray(k8s_get(root, "items")) ||
+		    (kind != NULL && cJSON_IsNull(k8s_get(root, "items"))))) {
 		const cJSON *items = k8s_get(root, "items");
 
 		k8s_rows_append(pods, n, (size_t)cJSON_GetArraySize(items));

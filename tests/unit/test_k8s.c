@@ -394,6 +394,18 @@ static void test_k8s_list_errors(void **unused)
 	assert_non_null(strstr(err, "forbidden"));
 	k8s_parse_list(bad[6], strlen(bad[6]), &pods, &n, &table, &cont, &rv, err, sizeof err);
 	assert_non_null(strstr(err, "ConfigMapList"));
+	/* An empty namespace: Go writes the empty slice as null. */
+	{
+		const char *empty = "{\"kind\":\"PodList\",\"items\":null,\"metadata\":{"
+				    "\"resourceVersion\":\"7\"}}";
+
+		assert_int_equal(k8s_parse_list(empty, strlen(empty), &pods, &n, &table, &cont, &rv,
+						err, sizeof err),
+				 0);
+	}
+	assert_int_equal(n, 3);
+	assert_string_equal(rv, "7");
+	free(rv);
 	test_k8s_rows_free(pods, n);
 }
 
