@@ -2052,8 +2052,11 @@ class Handler(BaseHTTPRequestHandler):
             if method != "GET":
                 raise ApiError(405, "MethodNotAllowed", "the server does not allow this method on the "
                                "requested resource")
-            self.check("list", res, ns, group=group)
+            watch = self.q.get("watch") in ("1", "true", "True")
+            self.check("watch" if watch else "list", res, ns, group=group)
             match, _ = self.filters(GENERIC_FIELDS)
+            if watch:
+                return self.watch_workloads(kind, group, ns, match)
             with cl.cond:
                 cl.stats["lists"] += 1
                 items = [no_kind(cl.workload_view(w)) for k, w in sorted(cl.workloads.items())
@@ -2131,6 +2134,49 @@ class Handler(BaseHTTPRequestHandler):
                 self.server.reconcile_later(key)
             view = cl.workload_view(w)
         return self.send_json(200, self.scale_of(view) if sub == "/scale" else view)
+
+    def watch_workloads(self, kind, group, ns, match):
+        """A watch on Deployments, StatefulSets…: their views (status
+        computed from the pods) compared on every change, for kubectl
+        rollout status. ADDED for all first when no resourceVersion."""
+        cl = self.cl
+        try:
+            timeout = float(self.q.get("timeoutSeconds") or 0) or 1800
+        except ValueError:
+            raise bad_request("invalid timeoutSeconds")
+
+        def snapshot():
+            out = {}
+            for k, w in sorted(cl.workloads.items()):
+                if w["kind"] == kind and (not ns or w["metadata"]["namespace"] == ns) and match(w):
+                    out[k] = json.dumps(cl.workload_view(w), separators=(",", ":"))
+            return out
+        with cl.cond:
+            cl.stats["watches"] += 1
+            seen = snapshot()
+            kill, mode_gen = cl.kill_gen, cl.mode_gen
+        self.start_chunked("application/json")
+        if (self.q.get("resourceVersion") or "") in ("", "0"):
+            self.chunk("".join('{"type":"ADDED","object":%s}\n' % v for v in seen.values()))
+        deadline = time.time() + timeout
+        while time.time() < deadline:
+            with cl.cond:
+                cl.cond.wait(0.5)
+                if cl.kill_gen != kill or cl.mode_gen != mode_gen:
+                    break
+                now = snapshot()
+            out = []
+            for k, v in now.items():
+                if k not in seen:
+                    out.append('{"type":"ADDED","object":%s}\n' % v)
+                elif seen[k] != v:
+                    out.append('{"type":"MODIFIED","object":%s}\n' % v)
+            for k, v in seen.items():
+                if k not in now:
+                    out.append('{"type":"DELETED","object":%s}\n' % v)
+            seen = now
+            self.chunk("".join(out))
+        self.end_chunked()
 
     @staticmethod
     def scale_of(w):
@@ -2370,6 +2416,8 @@ class Fixture:
             e = cl.pods.get(key)
             if e and e["pod"]["metadata"]["uid"] == uid:
                 cl.remove_pod(key)
+                if self.args.controller:
+                    self.replace_later(e["pod"])
 
     # -- the mini controller (--controller)
 
@@ -2420,6 +2468,9 @@ class Fixture:
             want = w["spec"].get("replicas", 0)
             live = [e for e in cl.owned_pods(w) if not e["pod"]["metadata"].get("deletionTimestamp")]
             grow = want - len(live)
+            if w["kind"] == "StatefulSet" and grow > 0:
+                # An ordinal comes back only once its old pod is gone.
+                grow = want - len(cl.owned_pods(w))
             if grow > 0:
                 for _ in range(grow):
                     self.new_pod(w, live)
@@ -2522,7 +2573,8 @@ class Fixture:
                 return
             if w["kind"] == "Deployment":
                 meta = w["metadata"]
-                h = hashlib.sha1(json.dumps(w["spec"]["template"], sort_keys=True).encode()).hexdigest()[:10]
+                n = int(hashlib.sha1(json.dumps(w["spec"]["template"], sort_keys=True).encode()).hexdigest(), 16)
+                h = "".join(SUFFIX_CHARS[(n >> (5 * i)) % len(SUFFIX_CHARS)] for i in range(10))
                 rs_name = "%s-%s" % (meta["name"], h)
                 rs_key = "%s/ReplicaSet/%s" % (meta["namespace"], rs_name)
                 old_rs = cl.workloads.get(self.target_rs(key))
@@ -2549,6 +2601,10 @@ class Fixture:
                 cur = cl.pods.get("%s/%s" % (e["pod"]["metadata"]["namespace"], e["pod"]["metadata"]["name"]))
                 if not cur or cur["pod"]["metadata"]["uid"] != e["pod"]["metadata"]["uid"]:
                     continue
+                okey = self.owner_of(cur["pod"])
+                if w["kind"] == "Deployment" and okey in cl.workloads:
+                    rs = cl.workloads[okey]["spec"]
+                    rs["replicas"] = max(0, rs.get("replicas", 0) - 1)
                 self.terminate(cur)
             time.sleep(self.args.delete_seconds + 0.2)
             self.reconcile(key)
