@@ -28,6 +28,43 @@
 # printer of its own). A file with a top-level "now" has its timestamps
 # shifted so that "now" is the server's start time; it may also carry
 # "logs", "events", "metrics" and "replicas" (see atlasmesh.json).
+#
+# Control endpoints (plain port, GET or POST, no auth; JSON answers):
+#   /_fixture/add                  body: a Pod, or {"pod": Pod, "kubectl": {...}}
+#                                  (without "kubectl": Running n/n when all ready,
+#                                  else status.reason or the phase) -> ADDED
+#   /_fixture/modify[?merge=1&ns=&name=]  the same (merge=1: body is a merge
+#                                  patch on the stored pod) -> MODIFIED
+#   /_fixture/delete?ns=&name=     gone at once -> DELETED
+#   /_fixture/expire[?how=close|error]  compact the watch history: every
+#                                  resourceVersion handed out so far is too old
+#                                  (410 on resume); open pod watches end (how=
+#                                  error: with the ERROR 410 event first)
+#   /_fixture/close-watches        end open pod watches (clients resume)
+#   /_fixture/mode?m=ok|hang|garbage|huge|500|401   every API path; hang also
+#                                  stalls open watches, other faults close them
+#   /_fixture/deny?verb=&resource=[&ns=][&user=]    403 and allowed:false
+#                                  (resource may be "pods/exec",
+#                                  "deployments/scale"; "*" matches all)
+#   /_fixture/allow[?verb=&resource=]               drop one rule, or all
+#   /_fixture/format?f=table|list  list: PodLists only (406 when only a Table
+#                                  is acceptable, as a server without Tables)
+#   /_fixture/metrics?m=on|off     the metrics.k8s.io API
+#   /_fixture/token?t=NEW          rotate the bearer token (DIR/token follows,
+#                                  for the exec plugin)
+#   /_fixture/log?ns=&pod=&container=   body lines appended to the current log
+#   /_fixture/requests[?clear=1]   [{method, path, query, body, user,
+#                                  content_type, time}] of non-GET API requests
+#   /_fixture/stats                {"lists", "watches", "watching", "gets",
+#                                  "deletes", "patches", "reviews", "logs",
+#                                  "table", "gzip", "bookmarks", "gone",
+#                                  "unauthorized", "forbidden", "users", ...}
+#   /_fixture/pods                 [{namespace, name, uid, kubectl, deleting}]
+# Deletes are graceful (deletionTimestamp, STATUS Terminating, MODIFIED,
+# then DELETED after --delete-seconds) except for unscheduled and finished
+# pods, as the real API server. With --controller (on with --churn) the
+# fixture also acts as the ReplicaSet/StatefulSet controllers: deleted pods
+# are replaced, scale adds or removes pods, a rollout restart replaces them.
 
 import argparse
 import base64
@@ -471,6 +508,40 @@ def no_kind(obj):
 
 # ------------------------------------------------------- generated logs
 
+def log_line(image, cname, t, rng, first=False, last=False):
+    """One log line in the style of the container's image."""
+    tstr = time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(t)) + ".%03dZ" % int((t % 1) * 1000)
+    if "postgres" in image:
+        return "%s UTC [%d] LOG:  duration: %.3f ms  statement: SELECT 1" % (
+            tstr.replace("T", " ").rstrip("Z"), rng.randint(1000, 99999), rng.uniform(0.1, 3.0))
+    if "redis" in image:
+        return "1:M %s * %d changes in 60 seconds. Saving..." % (
+            time.strftime("%d %b %Y %H:%M:%S", time.gmtime(t)) + ".%03d" % int((t % 1) * 1000),
+            rng.randint(100, 20000))
+    if "kafka" in image:
+        return ("[%s] INFO [LocalLog partition=vehicle-telemetry-%d, dir=/var/lib/kafka/data] Rolled new log "
+                "segment at offset %d (kafka.log.LocalLog)" % (tstr.replace("T", " ").rstrip("Z").replace(".", ","),
+                                                                rng.randint(0, 11), rng.randint(10 ** 6, 10 ** 8)))
+    if first:
+        msg, level = "%s starting" % cname, "info"
+    elif last:
+        msg, level = "fatal error, exiting with status 1", "fatal"
+    else:
+        path = rng.choice(["/health", "/api/v1/vehicles", "/api/v1/fleet/status", "/metrics",
+                           "/api/v1/telemetry/batch"])
+        code = rng.choice([200] * 18 + [404, 503])
+        msg = "http request method=GET path=%s status=%d duration=%dms" % (path, code, rng.randint(1, 90))
+        level = "info" if code == 200 else "warn"
+    return json.dumps({"ts": tstr, "level": level, "service": cname, "msg": msg}, separators=(",", ":"))
+
+
+def container_image(pod, cname):
+    for c in (pod.get("spec", {}).get("containers") or []) + (pod.get("spec", {}).get("initContainers") or []):
+        if c.get("name") == cname:
+            return c.get("image", "")
+    return ""
+
+
 def gen_log_lines(pod, cname, previous):
     """Plausible log lines for a container without stored logs."""
     name = pod["metadata"]["name"]
@@ -490,40 +561,9 @@ def gen_log_lines(pod, cname, previous):
         if "terminated" in state:
             end = parse_ts(state["terminated"].get("finishedAt")) or end
     n = 40 if not previous else 12
-    out = []
-    image = ""
-    for c in (pod.get("spec", {}).get("containers") or []) + (pod.get("spec", {}).get("initContainers") or []):
-        if c.get("name") == cname:
-            image = c.get("image", "")
-    for i in range(n):
-        t = start + (end - start) * (i + 1) / (n + 1)
-        tstr = datetime.datetime.fromtimestamp(t, datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
-        if "postgres" in image:
-            line = "%s UTC [%d] LOG:  duration: %.3f ms  statement: SELECT 1" % (
-                tstr.replace("T", " ").rstrip("Z"), 1000 + i, rng.uniform(0.1, 3.0))
-        elif "redis" in image:
-            line = "1:M %s * %d changes in 60 seconds. Saving..." % (
-                datetime.datetime.fromtimestamp(t, datetime.timezone.utc).strftime("%d %b %Y %H:%M:%S.000"),
-                rng.randint(100, 20000))
-        elif "kafka" in image:
-            line = "[%s] INFO [LocalLog partition=vehicle-telemetry-%d, dir=/var/lib/kafka/data] Rolled new log segment at offset %d (kafka.log.LocalLog)" % (
-                tstr.replace("T", " ").rstrip("Z").replace(".", ","), rng.randint(0, 11), rng.randint(10 ** 6, 10 ** 8))
-        else:
-            if i == 0:
-                msg = "%s starting" % cname
-                level = "info"
-            elif previous and i == n - 1:
-                msg = "fatal error, exiting with status 1"
-                level = "fatal"
-            else:
-                path = rng.choice(["/health", "/api/v1/vehicles", "/api/v1/fleet/status", "/metrics",
-                                   "/api/v1/telemetry/batch"])
-                code = rng.choice([200] * 18 + [404, 503])
-                msg = "http request method=GET path=%s status=%d duration=%dms" % (path, code, rng.randint(1, 90))
-                level = "info" if code == 200 else "warn"
-            line = json.dumps({"ts": tstr, "level": level, "service": cname, "msg": msg}, separators=(",", ":"))
-        out.append(line)
-    return out
+    image = container_image(pod, cname)
+    return [log_line(image, cname, start + (end - start) * (i + 1) / (n + 1), rng, i == 0,
+                     previous and i == n - 1) for i in range(n)]
 
 
 # --------------------------------------------------------- the cluster
@@ -1956,10 +1996,7 @@ class Handler(BaseHTTPRequestHandler):
                 if not cur or cur["pod"]["metadata"]["uid"] != uid or cl.mode_gen != mode_gen:
                     break
                 if running and time.time() >= next_line:
-                    t = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
-                    store[which].append(json.dumps({"ts": t, "level": "info", "service": cname,
-                                                    "msg": "http request method=GET path=/health status=200 "
-                                                    "duration=%dms" % rng.randint(1, 9)}, separators=(",", ":")))
+                    store[which].append(log_line(container_image(pod, cname), cname, time.time(), rng))
                     next_line = time.time() + 2
                 new = store[which][sent:]
                 sent = len(store[which])
