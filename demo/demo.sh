@@ -24,7 +24,7 @@
 # Environment: DEMO_NO_CONSOLE=1 starts everything, prints the config's
 # path and waits (until Ctrl-C or SIGTERM) instead of opening the console;
 # $DIR/env then holds the ports and URLs as shell assignments. DEMO_ROWS
-# (telemetry rows, 500000), DEMO_KEEP=1 (keep the directory and its logs),
+# (telemetry rows, 400000), DEMO_KEEP=1 (keep the directory and its logs),
 # AMCONSOLE, KMOCK, PGBIN, BUILD, TMPDIR, XDG_RUNTIME_DIR (the lock's place).
 set -u
 umask 077
@@ -35,7 +35,7 @@ BUILD=${BUILD:-build}
 AMCONSOLE=${AMCONSOLE:-$REPO/$BUILD/amconsole}
 KMOCK=${KMOCK:-$REPO/$BUILD/tests/kafka_mock}
 PGBIN=${PGBIN:-/usr/lib/postgresql/15/bin}
-ROWS=${DEMO_ROWS:-500000}
+ROWS=${DEMO_ROWS:-400000}
 LOCKDIR=${XDG_RUNTIME_DIR:-/tmp}
 [ -d "$LOCKDIR" ] && [ -w "$LOCKDIR" ] || LOCKDIR=/tmp
 LOCK=$LOCKDIR/amconsole-demo-$(id -u).lock
@@ -56,8 +56,14 @@ as_pg() {
 	fi
 }
 
-free_port() {
-	python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+# free_ports N: N distinct free loopback ports (bound together, then let
+# go: the servers bind them a moment later).
+free_ports() {
+	python3 -c 'import socket, sys
+socks = [socket.socket() for _ in range(int(sys.argv[1]))]
+for s in socks:
+    s.bind(("127.0.0.1", 0))
+print(" ".join(str(s.getsockname()[1]) for s in socks))' "$1"
 }
 
 now() { date +%s.%N; }
@@ -238,12 +244,10 @@ starting() { printf 'starting %s… ' "$1"; }
 # ---- start the servers ------------------------------------------------------
 # The slow ones first, without waiting; PostgreSQL in the meantime.
 
-PG_PORT=$(free_port)
-REDIS_PORT=$(free_port)
-PROM_PORT=$(free_port)
-AM_PORT=$(free_port)
-LOAD_PORT=$(free_port)
-K8S_PORT=$(free_port)
+# shellcheck disable=SC2046
+set -- $(free_ports 6) "$@"
+PG_PORT=$1 REDIS_PORT=$2 PROM_PORT=$3 AM_PORT=$4 LOAD_PORT=$5 K8S_PORT=$6
+shift 6
 
 render() { # TEMPLATE OUT
 	sed -e "s|@DIR@|$DIR|g" -e "s|@DEMO@|$DEMO|g" \

@@ -12,7 +12,7 @@
 \set ON_ERROR_STOP on
 \if :{?rows}
 \else
-\set rows 500000
+\set rows 400000
 \endif
 \if :{?vehicles}
 \else

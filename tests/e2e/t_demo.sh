@@ -28,6 +28,17 @@ running() {
 	[ -n "$st" ] && [ "$st" != Z ]
 }
 
+# wait_match EXTENDED-REGEX SECONDS WHAT: until a screen line matches.
+wait_match() {
+	n=$(($2 * 10))
+	while [ "$n" -gt 0 ]; do
+		screen | grep -qE -- "$1" && return 0
+		sleep 0.1
+		n=$((n - 1))
+	done
+	fail "$3"
+}
+
 # A stale lock: its pid is gone.
 sh -c 'exit 0' &
 dead=$!
@@ -73,6 +84,9 @@ wait_for "HighErrorRate" 90
 wait_for "DatabaseConnectionsHigh" 60
 wait_for "RedisEvictingKeys" 60
 wait_for "HighResponseTime" 60
+# Restarts counted from the fixture's pods (its churn restarts the
+# CrashLoopBackOff pod).
+[ "$K8S" = 0 ] || wait_for "PodCrashLooping" 90
 screen | grep -F "HighErrorRate" | grep -qF firing || fail "HighErrorRate is not firing"
 wait_for "vehicle-gateway DOWN" 30
 ok "alerts: the guide's rules fire from the demo's metrics; the health strip shows the down service"
@@ -81,34 +95,24 @@ keys z
 focus slowq
 keys z
 wait_for "FROM vehicle_telemetry WHERE vehicle_id" 60
-screen | grep -qE "conns 1[6-9]/20" || fail "the connection gauge does not show the leaking pool"
+wait_match "conns 1[6-9]/20" 30 "the connection gauge does not show the leaking pool"
 ok "slow queries: the unindexed telemetry query, connections near max_connections"
 keys z
 
 focus cache
 keys z
 wait_for "fleet-cache" 30
-n=600
-while [ "$n" -gt 0 ]; do
-	screen | grep -qE "\(evicted [1-9][0-9]*," && break
-	sleep 0.1
-	n=$((n - 1))
-done
-[ "$n" -gt 0 ] || fail "no evictions on the Cache panel"
-screen | grep -qF "allkeys-lru" || fail "no eviction policy on the Cache panel"
+wait_match "\(evicted [1-9][0-9]*," 60 "no evictions on the Cache panel"
+wait_for "policy allkeys-lru" 10
 ok "cache: Redis at maxmemory, evicting"
 keys z
 
 focus lag
 keys z
-wait_for "fleet-telemetry-group" 30
-n=900
-while [ "$n" -gt 0 ]; do
-	screen | grep -E "^.fleet-telemetry-group " | grep -qE " [1-9][0-9]* .* WARN " && break
-	sleep 0.1
-	n=$((n - 1))
-done
-[ "$n" -gt 0 ] || fail "fleet-telemetry-group is not shown lagging (WARN)"
+wait_for "leet-telemetry-group" 30
+# (the selected row's first character is the selection mark)
+wait_match "leet-telemetry-group +-? +-? +[1-9][0-9]* .* WARN " 90 \
+	"fleet-telemetry-group is not shown lagging (WARN)"
 ok "consumer lag: fleet-telemetry-group lags and its lag grows"
 keys z
 
