@@ -896,8 +896,8 @@ static void pods_result(struct pods_panel *pp)
 			    s->request_msg);
 		break;
 	default:
-		app_message(pp->app, s->request_failed ? ROLE_ERROR : ROLE_OK, "%s: %s",
-			    pp->pending_step, s->request_msg);
+		app_message(pp->app, s->request_failed ? ROLE_ERROR : ROLE_OK, "%s",
+			    s->request_msg);
 		break;
 	}
 }
