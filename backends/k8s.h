@@ -103,7 +103,12 @@ struct k8s_snap {
 	int have_metrics;     /* metrics.k8s.io answered */
 	struct k8s_access access;
 
-	/* The result of the newest request. */
+	/* The result of the newest request, repeated in every later snapshot
+	 * until the next request (a snapshot the UI never took loses
+	 * nothing). Every request delivered counts in nrequests, refused or
+	 * not, so a panel that counts what it sent has its answer when
+	 * nrequests reaches that count. A request's result is published even
+	 * when the poll after it fails (then with the rows as they were). */
 	unsigned long nrequests; /* requests handled so far */
 	int request_kind;        /* enum k8s_request of the newest */
 	int request_failed;
