@@ -75,6 +75,11 @@ void mailbox_put(struct mailbox *mb, void *snap, double fetch_ms, double next_re
 		old = mb->snap;
 		mb->snap = snap;
 		mb->st.taken = util_wall();
+	} else if (mb->st.taken > 0) {
+		/* Nothing changed, and the data the UI holds was just confirmed:
+		 * its age counts from now, so a later failure says how long ago
+		 * it was last known true. */
+		mb->st.taken = util_wall();
 	}
 	mb->st.state = MAILBOX_OK;
 	mb->st.generation++;

@@ -20,7 +20,8 @@ enum mailbox_state {
 struct mailbox_status {
 	enum mailbox_state state;
 	unsigned long generation; /* bumps on every put (data or error) */
-	double taken;             /* wall time the current data was fetched, 0 if none */
+	double taken;             /* wall time the current data was last fetched or
+				   * confirmed unchanged, 0 if none */
 	double fetch_ms;          /* duration of the last attempt */
 	double last_attempt;      /* monotonic time of the last attempt */
 	double next_retry;        /* monotonic time of the next attempt */

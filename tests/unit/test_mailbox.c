@@ -150,6 +150,23 @@ static void test_mailbox_errors(void **unused)
 	assert_int_equal(st.failures, 0);
 	assert_string_equal(st.error, "");
 
+	/* A success without new data confirms the held data: its age restarts
+	 * (an unchanged pod list polled a minute ago is a minute old, not as
+	 * old as the last change); with no data at all there is no age. */
+	{
+		struct mailbox *empty = mailbox_new(-1, test_mailbox_free_int);
+		double before = util_wall();
+
+		mailbox_put(empty, NULL, 1, 0);
+		mailbox_status(empty, &st);
+		assert_true(st.taken == 0);
+		mailbox_free(empty);
+		mailbox_put(mb, NULL, 1, 0);
+		mailbox_status(mb, &st);
+		assert_true(st.taken >= before && st.taken >= taken);
+		assert_int_equal(st.state, MAILBOX_OK);
+	}
+
 	/* A status-only success (no snapshot) keeps the waiting one. */
 	mailbox_put(mb, NULL, 1, 0);
 	assert_int_equal(mailbox_take(mb, &snap, &st), 1);
