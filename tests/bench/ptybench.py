@@ -6,26 +6,33 @@ kubectl) each in its own pseudo-terminal at 120x40 with a 2 s refresh,
 reads everything they write, and prints one table of medians beside the
 issue's targets. Figures only; nothing is asserted.
 
-tests/bench/run.sh starts the servers (the end-to-end helpers) and passes
-what it started in the environment:
+tests/bench/console.sh starts the servers (the end-to-end helpers) and
+passes what it started in the environment:
 
   AM            the console binary          BENCH_T   a scratch directory
   AM_RUNBOOKS   runbook directory           AM_CONF   config with every panel
+  AM_CONF_PARTS "name=file ..." one config per data source
   PGPORT RPORT  PostgreSQL and Redis ports  K8S_KUBECONFIG, K8S_URL (optional)
-  K8S_BIG_KUBECONFIG, K8S_BIG_URL  a fixture serving 10,000 pods (optional)
+  K8S_KUBECTL_CONTEXT  the context kubectl uses (TLS)
+  K8S_BIG_KUBECONFIG   a fixture serving 10,000 pods (contexts big, big-tls)
+  BENCH_K8S_POD        a Pod object of the small fixture, to modify
+  BENCH_K8S_PARSE(_LIST)  bench_k8s's relist figures
   BENCH_K8S     "ready", or why the Kubernetes rows are pending
   BENCH_QUICK=1 short windows (a smoke run); BENCH_LONG=1 adds the
                 10-minute memory figure; BENCH_MD=FILE also writes the
                 table as Markdown.
 
 Measures, per program (each in a fresh pty, TERM=xterm-256color):
-  first frame  exec (fork) to the last byte of the first complete frame:
+  first frame  spawn (vfork) to the last byte of the first complete frame:
                the bottom row's "Quit" has been written and output then
                stays quiet for 50 ms; warm runs and one cold-ish run (the
                files the program maps, and for Python its library trees,
                dropped from the page cache with posix_fadvise first);
-  idle window  VmRSS after the warm-up, utime+stime (+ reaped children)
-               over the window, bytes written per refresh interval;
+  idle window  VmRSS (and its anonymous part) after the warm-up,
+               utime+stime (+ reaped children) over the window, bytes
+               written per refresh interval; the console also with one
+               data source at a time, and with none, to show where its
+               memory and CPU go (and, in the log, CPU by thread);
   changed      the same with one change per interval in every source
                (a Redis key added, a 1 s pg_sleep session, a pod's
                restart count bumped in the Kubernetes fixture);
@@ -70,8 +77,11 @@ KEY_SAMPLES = 30 if QUICK else 100
 LONG_AT = 600.0
 
 
+START = time.monotonic()
+
+
 def log(msg):
-    print("   " + msg, file=sys.stderr, flush=True)
+    print("   [%3.0fs] %s" % (time.monotonic() - START, msg), file=sys.stderr, flush=True)
 
 
 def now():
@@ -620,7 +630,8 @@ def table(rows, md=None):
                 f.write("| " + " | ".join(str(c) for c in r) + " |\n")
 
 
-PARTS = {"postgres": "PostgreSQL", "redis": "Redis", "kafka": "Kafka",
+PARTS = {"none": "the runbooks (no data source)", "postgres": "PostgreSQL", "redis": "Redis",
+         "kafka": "Kafka",
          "kubernetes": "Kubernetes", "alerts": "Alertmanager + Prometheus + health"}
 
 
@@ -675,6 +686,7 @@ def main():
         for name, conf in parts:
             specs.append(("only-" + name, "amconsole", am_argv(conf),
                           home_env("amo%s%d" % (name, i)), None))
+        specs.append(("only-none", "amconsole", am_argv(), home_env("amn%d" % i), None))
     idle = window(specs, WARMUP, WINDOW, long_at=LONG_AT if LONG else None)
     for k, v in idle.items():
         log("%s: rss %s kB, cpu %s %%, bytes/refresh %s" % (
@@ -693,7 +705,7 @@ def main():
         row("resident memory after 10 min", "not run (BENCH_LONG=1)", "<= 8 MB", {})
     row("CPU over %.0f s idle, every panel live" % WINDOW, cpu(agg(idle.get("am"), "cpu")),
         "<= 0.1 %", vals("cpu", cpu))
-    for name, _ in parts:
+    for name, _ in parts + [("none", None)]:
         r = idle.get("only-" + name)
         row("  the same with only %s configured" % PARTS.get(name, name),
             "%s, %s" % (cpu(agg(r, "cpu")), mem(r)), "-", {})
@@ -720,7 +732,8 @@ def main():
         log("%s changed: bytes/refresh %s" % (k, ["%.0f" % r["bpr"] for r in v]))
     cvals = {p: (nbytes(agg(ch.get(p), "bpr")) if p in ch else na()[p]) for p in PEERS}
     if ENV.get("BENCH_K8S_POD"):
-        row("bytes per refresh, one row changed (Pods: one pod's restarts)",
+        row("bytes per refresh, one row changed (Pods: a pod's restarts; peers: "
+            "their source changed)",
             nbytes(agg(ch.get("am-pods"), "bpr")), "<= 150", cvals)
         cvals = {}
     else:
@@ -797,7 +810,8 @@ def k8s_rows(row, peers):
             row(f, "pending", tg, {})
         return
     row("10,000 pods: relist parse (Table pages)", parse or "-", "<= 20 ms", {})
-    row("10,000 pods: relist parse (PodList pages)", ENV.get("BENCH_K8S_PARSE_LIST", "-"),
+    row("10,000 pods: relist parse (PodList pages)",
+        ENV.get("BENCH_K8S_PARSE_LIST") or ("not run (BENCH_QUICK=1)" if QUICK else "-"),
         "<= 20 ms", {})
     kc = ENV["K8S_BIG_KUBECONFIG"]
     conf = os.path.join(T, "k8s-big.yaml")
@@ -824,7 +838,9 @@ def k8s_rows(row, peers):
         filt = key_latency(t, pairs, len(pairs) * (1 if QUICK else 2), until="quiet")
     t.stop()
     kb = {}
-    if not isinstance(peers["watch kubectl"], str):
+    if QUICK:
+        kb = {"watch kubectl": "kubectl: not run (BENCH_QUICK=1)"}
+    elif not isinstance(peers["watch kubectl"], str) and shutil.which("/usr/bin/time"):
         try:
             r = subprocess.run(["/usr/bin/time", "-f", "%e %M", "kubectl", "--kubeconfig", kc,
                                 "--context", "big-tls", "get", "pods", "-A"],
