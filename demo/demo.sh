@@ -116,7 +116,7 @@ if [ "${1:-}" = --watchdog ]; then
 	while kill -0 "$2" 2>/dev/null; do sleep 1; done
 	stop_all "$3"
 	[ "$(cut -d' ' -f1 "$LOCK" 2>/dev/null)" = "$2" ] && rm -f "$LOCK"
-	rm -rf "$3"
+	[ "${DEMO_KEEP:-0}" = 1 ] || rm -rf "$3"
 	exit 0
 fi
 
@@ -207,13 +207,12 @@ fi
 
 # spawn NAME LOG CMD...: start CMD in a session of its own (so Ctrl-C in
 # the console's terminal never reaches it, and one kill stops its whole
-# process group) and record it in $DIR/pids.
+# process group) and record it in $DIR/pids; $! is its pid afterwards.
 spawn() {
 	name=$1 log=$2
 	shift 2
 	setsid "$@" </dev/null >"$log" 2>&1 3>&- &
 	say "$! $name" >>"$DIR/pids"
-	eval "PID_$name=\$!"
 }
 
 # fail NAME LOG WHY: say what failed with the last lines of its log.
@@ -265,11 +264,14 @@ render "$DEMO/redis.conf.in" "$DIR/redis/redis.conf"
 spawn alertmanager "$DIR/am/log" prometheus-alertmanager \
 	--config.file="$DEMO/alertmanager.yml" --storage.path="$DIR/am" \
 	--web.listen-address="127.0.0.1:$AM_PORT" --cluster.listen-address=
+PID_alertmanager=$!
 spawn prometheus "$DIR/prom/log" prometheus \
 	--config.file="$DIR/prom/prometheus.yml" --storage.tsdb.path="$DIR/prom/tsdb" \
 	--storage.tsdb.retention.time=1d --web.listen-address="127.0.0.1:$PROM_PORT" \
 	--rules.alert.resend-delay=1s
+PID_prometheus=$!
 spawn redis "$DIR/redis/stdout" redis-server "$DIR/redis/redis.conf"
+PID_redis=$!
 
 # The mock cluster exits at the end of its input: this script holds the
 # fifo open on fd 3 until it stops (children get 3>&- from spawn).
@@ -284,6 +286,7 @@ if [ -f "$K8S_FIXTURE" ] && [ -f "$REPO/tests/fixtures/k8s/atlasmesh.json" ]; th
 	say "$K8S_TOKEN" >"$DIR/k8s/token"
 	spawn k8s "$DIR/k8s/stdout" python3 "$K8S_FIXTURE" --dir "$DIR/k8s" \
 		--port "$K8S_PORT" --token "$K8S_TOKEN" --churn 5
+	PID_k8s=$!
 fi
 
 starting PostgreSQL
@@ -344,7 +347,8 @@ fi
 starting "the load generator"
 spawn load "$DIR/load.log" python3 "$DEMO/load.py" --dir "$DIR" --parent "$$" \
 	--pg-port "$PG_PORT" --redis-port "$REDIS_PORT" --http-port "$LOAD_PORT" \
-	${PID_k8s:+--k8s-url "http://127.0.0.1:$K8S_PORT" --k8s-token-file "$DIR/k8s/token"}
+	--k8s-url "${PID_k8s:+http://127.0.0.1:$K8S_PORT}" --k8s-token-file "$DIR/k8s/token"
+PID_load=$!
 ready load "$PID_load" "$DIR/load.log" curl -fs "http://127.0.0.1:$LOAD_PORT/ready"
 say "ok (slow queries, blocked sessions, Redis evictions, Kafka lag)"
 
