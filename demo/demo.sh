@@ -133,6 +133,7 @@ if [ "$(id -u)" = 0 ]; then
 	id postgres >/dev/null 2>&1 || die "running as root needs the postgres user (Debian's postgresql package)"
 fi
 K8S_FIXTURE=$REPO/tests/k8s_fixture.py
+[ -f "$K8S_FIXTURE" ] || die "$K8S_FIXTURE is missing: this checkout is incomplete"
 
 # ---- one demo at a time -----------------------------------------------------
 
@@ -281,13 +282,14 @@ say "$! kafka" >>"$DIR/pids"
 PID_kafka=$!
 exec 3>"$DIR/kafka/in"
 
-if [ -f "$K8S_FIXTURE" ] && [ -f "$REPO/tests/fixtures/k8s/atlasmesh.json" ]; then
-	K8S_TOKEN=$(od -An -N16 -tx1 /dev/urandom | tr -d ' \n')
-	say "$K8S_TOKEN" >"$DIR/k8s/token"
-	spawn k8s "$DIR/k8s/stdout" python3 "$K8S_FIXTURE" --dir "$DIR/k8s" \
-		--port "$K8S_PORT" --token "$K8S_TOKEN" --churn 5
-	PID_k8s=$!
-fi
+# The fixture's pods (tests/fixtures/k8s/atlasmesh.json), one changed
+# every 5 s; it acts as the workload controllers too (a deleted pod is
+# replaced). A fresh token, also in a file for the load generator.
+K8S_TOKEN=$(od -An -N16 -tx1 /dev/urandom | tr -d ' \n')
+say "$K8S_TOKEN" >"$DIR/k8s.token"
+spawn k8s "$DIR/k8s/stdout" python3 "$K8S_FIXTURE" --dir "$DIR/k8s" \
+	--port "$K8S_PORT" --token "$K8S_TOKEN" --churn 5
+PID_k8s=$!
 
 starting PostgreSQL
 mkdir -p "$DIR/pg/run"
@@ -337,26 +339,20 @@ starting Prometheus
 ready prometheus "$PID_prometheus" "$DIR/prom/log" curl -fs "http://127.0.0.1:$PROM_PORT/-/ready"
 say "ok (127.0.0.1:$PROM_PORT)"
 
-if [ -n "${PID_k8s:-}" ]; then
-	starting "the Kubernetes fixture API"
-	ready k8s "$PID_k8s" "$DIR/k8s/stdout" test -f "$DIR/k8s/ready"
-	render "$DEMO/kubeconfig.in" "$DIR/kubeconfig"
-	say "ok (127.0.0.1:$K8S_PORT)"
-fi
+starting "the Kubernetes fixture API"
+ready k8s "$PID_k8s" "$DIR/k8s/stdout" test -f "$DIR/k8s/ready"
+render "$DEMO/kubeconfig.in" "$DIR/kubeconfig"
+say "ok (127.0.0.1:$K8S_PORT)"
 
 starting "the load generator"
 spawn load "$DIR/load.log" python3 "$DEMO/load.py" --dir "$DIR" --parent "$$" \
 	--pg-port "$PG_PORT" --redis-port "$REDIS_PORT" --http-port "$LOAD_PORT" \
-	--k8s-url "${PID_k8s:+http://127.0.0.1:$K8S_PORT}" --k8s-token-file "$DIR/k8s/token"
+	--k8s-url "http://127.0.0.1:$K8S_PORT" --k8s-token-file "$DIR/k8s.token"
 PID_load=$!
 ready load "$PID_load" "$DIR/load.log" curl -fs "http://127.0.0.1:$LOAD_PORT/ready"
 say "ok (slow queries, blocked sessions, Redis evictions, Kafka lag)"
 
 render "$DEMO/config.yaml.in" "$DIR/config.yaml"
-if [ -z "${PID_k8s:-}" ]; then
-	# No fixture in this checkout: leave Kubernetes unconfigured.
-	sed -i '/^kubernetes:/,/^postgres:/{/^postgres:/!d}' "$DIR/config.yaml"
-fi
 cat >"$DIR/env" <<ENV
 DEMO_DIR='$DIR'
 DEMO_CONFIG='$DIR/config.yaml'
@@ -368,8 +364,8 @@ KAFKA_BOOTSTRAP='$KAFKA_BOOTSTRAP'
 PROM_URL=http://127.0.0.1:$PROM_PORT
 AM_URL=http://127.0.0.1:$AM_PORT
 LOAD_URL=http://127.0.0.1:$LOAD_PORT
-K8S_URL=${PID_k8s:+http://127.0.0.1:$K8S_PORT}
-KUBECONFIG=${PID_k8s:+$DIR/kubeconfig}
+K8S_URL=http://127.0.0.1:$K8S_PORT
+KUBECONFIG='$DIR/kubeconfig'
 ENV
 say "demo: up in $(since "$T0") s; everything is in $DIR"
 

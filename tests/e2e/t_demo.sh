@@ -13,8 +13,6 @@ for c in prometheus prometheus-alertmanager redis-server psql; do
 done
 AMBIN=$AMCONSOLE
 DEMO_SH=$REPO/demo/demo.sh
-K8S=0
-[ -f "$REPO/tests/k8s_fixture.py" ] && [ -f "$REPO/tests/fixtures/k8s/atlasmesh.json" ] && K8S=1
 # The lock and the demo's directory live under $T, apart from a real demo.
 mkdir -p "$T/run" "$T/tmp" "$T/tmp2" "$T/tmp3"
 # PostgreSQL runs as postgres when we are root: it must get through $T.
@@ -68,10 +66,9 @@ grep -q "removing a stale lock" "$T/raw" || fail "the stale lock was not reporte
 [ "$(cut -d' ' -f1 "$LOCKF")" = "$DEMO_PID" ] ||
 	fail "the lock does not name the running demo: $(cat "$LOCKF")"
 ok "a stale lock is taken over; the demo is up"
-for name in prometheus alertmanager redis kafka postgres load watchdog; do
+for name in prometheus alertmanager redis kafka k8s postgres load watchdog; do
 	grep -q " $name\$" "$T/pids" || fail "no $name in the demo's pids file"
 done
-[ "$K8S" = 0 ] || grep -q " k8s\$" "$T/pids" || fail "no k8s fixture in the demo's pids file"
 
 # Every panel, live. Generous waits: the alerts need two scrapes and their
 # `for`, the lag status a window of polls.
@@ -86,7 +83,7 @@ wait_for "RedisEvictingKeys" 60
 wait_for "HighResponseTime" 60
 # Restarts counted from the fixture's pods (its churn restarts the
 # CrashLoopBackOff pod).
-[ "$K8S" = 0 ] || wait_for "PodCrashLooping" 90
+wait_for "PodCrashLooping" 90
 screen | grep -F "HighErrorRate" | grep -qF firing || fail "HighErrorRate is not firing"
 wait_for "vehicle-gateway DOWN" 30
 ok "alerts: the guide's rules fire from the demo's metrics; the health strip shows the down service"
@@ -118,14 +115,9 @@ keys z
 
 focus pods
 keys z
-if [ "$K8S" = 1 ]; then
-	wait_for "CrashLoopBackOff" 60
-	wait_for "atlasmesh-prod" 10
-	ok "pods: the fixture's atlasmesh-prod pods, one in CrashLoopBackOff"
-else
-	wait_for "not configured" 10
-	ok "pods: no fixture in this checkout yet (tests/k8s_fixture.py), left unconfigured"
-fi
+wait_for "CrashLoopBackOff" 60
+wait_for "ns atlasmesh-prod" 10
+ok "pods: the fixture's atlasmesh-prod pods, one in CrashLoopBackOff"
 keys z
 
 # A second demo while this one runs: refused, and nothing started.
