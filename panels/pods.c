@@ -77,7 +77,8 @@ static const struct keymap_entry pods_list_keys[] = {
 	{ '>', 0, ">", "Sort", "sort by the next column", PODS_SORT_NEXT },
 	{ '<', 0, "<", NULL, "sort by the previous column", PODS_SORT_PREV },
 	{ 'I', 0, "I", NULL, "invert the sort order", PODS_SORT_INVERT },
-	{ 'r', 0, "r", "Refresh", "relist now (resets the retry backoff)", PODS_REFRESH },
+	{ 'r', 0, "r", "Refresh", "poll the API server now (resets the retry backoff)",
+	  PODS_REFRESH },
 	{ 0, 0, ":ns NAME", NULL, "show namespace NAME; :ns all shows every namespace", 0 },
 	{ 0, 0, ":ctx NAME", NULL, "switch to kubeconfig context NAME (:ctx lists them)", 0 },
 	{ 0, 0, NULL, NULL, NULL, 0 },
@@ -202,46 +203,12 @@ static struct pods_panel *pods_live;
 
 /* ---- formatting ------------------------------------------------------ */
 
-/* A duration as kubectl prints ages (apimachinery's HumanDuration). */
-static void pods_fmt_age(char *buf, size_t n, double secs)
-{
-	long s = (long)secs, m, h, d;
-
-	if (secs < -1) {
-		snprintf(buf, n, "<invalid>");
-		return;
-	}
-	if (s < 0)
-		s = 0;
-	m = s / 60;
-	h = s / 3600;
-	d = h / 24;
-	if (s < 120)
-		snprintf(buf, n, "%lds", s);
-	else if (m < 10 && s % 60 != 0)
-		snprintf(buf, n, "%ldm%lds", m, s % 60);
-	else if (m < 180)
-		snprintf(buf, n, "%ldm", m);
-	else if (h < 8 && m % 60 != 0)
-		snprintf(buf, n, "%ldh%ldm", h, m % 60);
-	else if (h < 48)
-		snprintf(buf, n, "%ldh", h);
-	else if (h < 24 * 8 && h % 24 != 0)
-		snprintf(buf, n, "%ldd%ldh", d, h % 24);
-	else if (h < 24 * 365 * 2)
-		snprintf(buf, n, "%ldd", d);
-	else if (h < 24 * 365 * 8 && d % 365 != 0)
-		snprintf(buf, n, "%ldy%ldd", d / 365, d % 365);
-	else
-		snprintf(buf, n, "%ldy", d / 365);
-}
-
 static void pods_fmt_restarts(char *buf, size_t n, const struct k8s_pod *p, double now)
 {
 	char age[32];
 
 	if (p->restarts > 0 && p->last_restart > 0) {
-		pods_fmt_age(age, sizeof age, now - p->last_restart);
+		k8s_fmt_age(age, sizeof age, now - p->last_restart);
 		snprintf(buf, n, "%d (%s ago)", p->restarts, age);
 	} else {
 		snprintf(buf, n, "%d", p->restarts);
@@ -351,7 +318,7 @@ static const char *pods_cell(const struct k8s_pod *p, enum pods_col k, char *buf
 		return buf;
 	case PODS_COL_AGE:
 		if (p->created > 0)
-			pods_fmt_age(buf, n, now - p->created);
+			k8s_fmt_age(buf, n, now - p->created);
 		else
 			snprintf(buf, n, "<unknown>");
 		return buf;

@@ -3,7 +3,8 @@
 # an audit line; when the API server's access review says no, the key is
 # gone from the key bar and the action is refused ("not allowed: RBAC
 # says no"); a pod replaced by a namesake while the dialog was open is
-# not deleted ("target changed"). Nothing reaches the server in any case.
+# not deleted ("target changed"); a pod name that breaks the naming rules
+# is refused. Nothing reaches the server in any case.
 . tests/e2e/lib.sh
 . tests/e2e/k8s.sh
 stub kubectl 'echo "shell stub for $*"'
@@ -65,7 +66,27 @@ sleep 0.5
 ok "RBAC says no (SelfSubjectAccessReview): D and s hidden from the key bar and refused"
 
 k8s_ctl allow >/dev/null
+# A pod whose name breaks the naming rules (as a hostile API could send).
+bad=$(k8s_api /api/v1/namespaces/atlasmesh-prod/pods/kafka-0 | python3 -c '
+import json, sys
+p = json.load(sys.stdin)
+for k in ("uid", "resourceVersion", "creationTimestamp"):
+    p["metadata"].pop(k, None)
+p["metadata"]["name"] = "Bad_Name-$(id)"
+print(json.dumps(p))')
+k8s_ctl add "$bad" >/dev/null
 restart_console
+pick 'Bad_Name'
+for k in D s; do
+	keys "$k"
+	wait_for "not a valid Kubernetes name" 5
+	screen | grep -qE "Delete pod|Shell into" && fail "$k opened a dialog for an invalid name"
+done
+sleep 0.5
+[ "$(changes)" = 0 ] || fail "a request for an invalid name reached the server"
+[ -s "$STUBLOG" ] && fail "kubectl ran for an invalid name"
+ok "a pod name breaking the naming rules (Bad_Name-\$(id)) is refused before anything is sent or run"
+
 pick kafka-2
 keys D
 wait_for "Delete pod"
