@@ -3,7 +3,8 @@
 # OOMKilled, Init:N/M, Init:CrashLoopBackOff, Terminating, NotReady,
 # Evicted, Signal:9 ...): first as the server computes them (the Table
 # format), then from plain pod objects (a PodList) with STATUS computed by
-# the console; the pods sorted by STATUS come worst first, and / filters.
+# the console; rows are coloured by severity; the pods sorted by STATUS
+# come worst first, and / filters.
 . tests/e2e/lib.sh
 . tests/e2e/k8s.sh
 CASES=$REPO/tests/fixtures/k8s/status_cases.json
@@ -48,6 +49,24 @@ screen | grep -qF "STATUS computed here" && fail "the Table format was not used"
 screen | grep -q "fleet-api-7d4b9c-abcde .*CrashLoopBackOff *5 ([0-9a-z]* ago)" ||
 	fail "RESTARTS lacks the last restart's age"
 ok "RESTARTS shows the last restart's age (5 (… ago))"
+
+# Colour by severity: failing, pending, completed and running rows each
+# in their own colour (the escapes just before the pod's name).
+tm capture-pane -e -p -t am >"$T/colour.txt"
+python3 - "$T/colour.txt" <<'PY' || fail "rows are not coloured by severity"
+import re, sys
+text = open(sys.argv[1], encoding="utf-8", errors="replace").read()
+def sgr(name):
+    m = re.search(r"((?:\x1b\[[0-9;]*m)*)" + re.escape(name) + r"(?:\x1b| )", text)
+    assert m, name
+    return m.group(1)
+rows = {"failing": "fleet-api-7d4b9c-abcde", "pending": "ledger-0",
+        "completed": "report-28599340-6jv2t", "running": "gateway-7d4b9c-x2k9p"}
+got = {k: sgr(v) for k, v in rows.items()}
+print("# colours:", got)
+assert len(set(got.values())) == 4, got
+PY
+ok "STATUS colours the rows: failing, pending, completed and running each differ"
 
 # Sort: > moves from NAME to READY, then STATUS (worst first).
 keys '>'
