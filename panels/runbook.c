@@ -886,13 +886,15 @@ static int runbook_secret_word(const char *w, size_t n)
 
 /* 1 if cmd runs `kubectl get secret...`: its output holds the secret's
  * values, which are masked (k8s_mask_secret_text) before anything else
- * sees them. */
+ * sees them; 2 when it prints chosen fields (jsonpath, go-template,
+ * custom-columns): bare values no masker can tell from other text, so
+ * that output is withheld. 0 otherwise. */
 static int runbook_gets_secret(const char *cmd)
 {
 	const char *p = cmd;
 
 	while ((p = strstr(p, "kubectl")) != NULL) {
-		const char *end = p + strcspn(p, "|;&\n");
+		const char *start = p, *end = p + strcspn(p, "|;&\n");
 		int get = 0;
 
 		p += 7;
@@ -903,8 +905,15 @@ static int runbook_gets_secret(const char *cmd)
 			n = strcspn(p, " \t\\\"'|;&\n");
 			if (n == 0)
 				break;
-			if (get && runbook_secret_word(p, n))
-				return 1;
+			if (get && runbook_secret_word(p, n)) {
+				char *seg = xstrndup(start, (size_t)(end - start));
+				int fields = strstr(seg, "jsonpath") != NULL ||
+					     strstr(seg, "template") != NULL ||
+					     strstr(seg, "custom-columns") != NULL;
+
+				free(seg);
+				return fields ? 2 : 1;
+			}
 			get |= n == 3 && strncmp(p, "get", 3) == 0;
 			p += n;
 		}
@@ -918,7 +927,13 @@ static void runbook_secret_done(struct runbook_panel *rp, struct runbook_step_st
 {
 	struct strbuf *raw = &rp->secret_out;
 
-	if (ss->dropped > 0)
+	if (rp->job_secret == 2)
+		strbuf_printf(
+			&ss->out,
+			"(output withheld: %zu bytes of a secret's fields printed by jsonpath, "
+			"template or custom-columns cannot be masked)\n",
+			raw->len + ss->dropped);
+	else if (ss->dropped > 0)
 		strbuf_printf(&ss->out,
 			      "(output withheld: %zu bytes of a kubectl get secret step are too "
 			      "many to mask safely)\n",
@@ -977,7 +992,7 @@ static void runbook_start(struct runbook_panel *rp)
 	if (p->copy.kind == STEP_SHELL) {
 		rp->job_ops = &runbook_exec_ops;
 		rp->job = exec_start(&spec, app_wake_fd(rp->app), err, sizeof err);
-		rp->job_secret = rp->job != NULL && runbook_gets_secret(p->copy.command);
+		rp->job_secret = rp->job != NULL ? runbook_gets_secret(p->copy.command) : 0;
 	} else {
 		rp->job_ops = native_find(p->copy.kind);
 		if (p->on != NULL)

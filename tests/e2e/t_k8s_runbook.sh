@@ -3,12 +3,14 @@
 # step's namespace as a pick list (Enter picks, t still types), and the
 # guide's `kubectl get secret ... -o yaml` step never shows, keeps or
 # transcribes the secret's values (data, stringData,
-# last-applied-configuration), while its keys stay visible.
+# last-applied-configuration), while its keys stay visible; edited to
+# print a field with -o jsonpath, its output is withheld.
 . tests/e2e/lib.sh
 . tests/e2e/k8s.sh
 cp "$AM_SEED" "$T/runbooks/guide.md"
 # A kubectl that records its argv and prints a secret as the API has it.
 stub kubectl 'case "$*" in
+*jsonpath*) echo "UzNjcjN0UGFzc3dvcmQ=" ;;
 *secret*) cat <<YAML
 apiVersion: v1
 data:
@@ -33,7 +35,13 @@ cat >"$T/config.yaml" <<CONF
 kubernetes:
   kubeconfig: $K8S_KUBECONFIG
 CONF
-am_start 200 50 --config "$T/config.yaml" --runbooks "$T/runbooks"
+# The editor (e) turns a step into one printing a secret's field.
+cat >"$T/edit.sh" <<'ED'
+#!/bin/sh
+echo "kubectl get secret postgres-credentials -n atlasmesh-prod -o jsonpath='{.data.password}'" >"$1"
+ED
+chmod 755 "$T/edit.sh"
+AM_ENV="VISUAL=$T/edit.sh" am_start 200 50 --config "$T/config.yaml" --runbooks "$T/runbooks"
 focus pods
 wait_for "26 pods" 15
 ok "the Pods panel lists the fixture's pods"
@@ -102,5 +110,12 @@ for v in UzNjcjN0UGFzc3dvcmQ= Pl41nL4stApplied Pl41nStr1ngD4ta; do
 	grep -rqF "$v" "$XDG_STATE_HOME" && fail "the secret value $v was written to a file"
 done
 ok "the transcript and audit log hold the masked output only"
+keys e
+wait_for "step 6: ok" 10
+wait_for "output withheld" 10
+grep -q "jsonpath" "$STUBLOG" || fail "the edited step did not run: $(tail -2 "$STUBLOG")"
+screen | grep -qF "UzNjcjN0UGFzc3dvcmQ=" && fail "a jsonpath secret value is on screen"
+grep -aqF "UzNjcjN0UGFzc3dvcmQ=" "$T/raw" && fail "a jsonpath secret value reached the terminal"
+ok "kubectl get secret -o jsonpath (bare values no masker can tell): the output is withheld"
 keys q
 wait_dead
