@@ -497,10 +497,15 @@ int draw_wrapped(const struct view *v, int y, enum role role, const char *s, siz
 		const char *nl = memchr(s + start, '\n', len - start);
 		size_t end = nl != NULL ? (size_t)(nl - s) : len;
 		struct sanitize_out so;
+		struct strbuf red;
 		size_t pos = 0;
 
-		/* Wrap the sanitised paragraph, so escapes count at their shown width. */
-		sanitize(s + start, end - start, 0, SCREEN_DRAW_CAP, &so);
+		/* Redact the whole paragraph before cutting it (a secret split
+		 * across two rows would escape the redactor), then wrap the
+		 * sanitised text, so escapes count at their shown width. */
+		red = screen_redact(s + start, end - start);
+		sanitize(red.buf, red.len, 0, SCREEN_DRAW_CAP, &so);
+		strbuf_free(&red);
 		do {
 			size_t fit = sanitize_fit(so.text + pos, so.len - pos, (size_t)v->w);
 			size_t cut = fit;
