@@ -983,7 +983,8 @@ static void app_command(struct app *a, const char *cmdline)
 		a->zoom = 0;
 	} else {
 		app_message(a, ROLE_ERROR,
-			    "unknown command ':%s' (theme, runbook, severity, zoom, help, quit)",
+			    "unknown command ':%s' (a panel's name, theme, runbook, severity, ns, "
+			    "ctx, zoom, help, quit)",
 			    cmd);
 	}
 	a->dirty = 1;
