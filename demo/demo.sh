@@ -245,17 +245,51 @@ starting() { printf 'starting %s… ' "$1"; }
 # The slow ones first, without waiting; PostgreSQL in the meantime.
 
 # shellcheck disable=SC2046
-set -- $(free_ports 6) "$@"
-PG_PORT=$1 REDIS_PORT=$2 PROM_PORT=$3 AM_PORT=$4 LOAD_PORT=$5 K8S_PORT=$6
-shift 6
+set -- $(free_ports 7) "$@"
+PG_PORT=$1 REDIS_PORT=$2 PROM_PORT=$3 AM_PORT=$4 LOAD_PORT=$5 K8S_PORT=$6 K8S_TLS_PORT=$7
+shift 7
 
 render() { # TEMPLATE OUT
 	sed -e "s|@DIR@|$DIR|g" -e "s|@DEMO@|$DEMO|g" \
 		-e "s|@PG_PORT@|$PG_PORT|g" -e "s|@REDIS_PORT@|$REDIS_PORT|g" \
 		-e "s|@PROM_PORT@|$PROM_PORT|g" -e "s|@AM_PORT@|$AM_PORT|g" \
-		-e "s|@LOAD_PORT@|$LOAD_PORT|g" -e "s|@K8S_PORT@|$K8S_PORT|g" \
-		-e "s|@K8S_TOKEN@|${K8S_TOKEN:-}|g" -e "s|@KAFKA_BOOTSTRAP@|${KAFKA_BOOTSTRAP:-}|g" \
-		"$1" >"$2"
+		-e "s|@LOAD_PORT@|$LOAD_PORT|g" -e "s|@K8S_SERVER@|${K8S_SERVER:-}|g" \
+		-e "s|@K8S_CA_DATA@|${K8S_CA_DATA:-}|g" -e "s|@K8S_TOKEN@|${K8S_TOKEN:-}|g" \
+		-e "s|@KAFKA_BOOTSTRAP@|${KAFKA_BOOTSTRAP:-}|g" "$1" >"$2"
+}
+
+# k8s_pki: a throw-away CA and a certificate for 127.0.0.1, so that the
+# fixture also serves https: kubectl sends a bearer token only over TLS,
+# and the runbook's kubectl steps run against the fixture.
+k8s_pki() {
+	p=$DIR/k8s-pki
+	mkdir -p "$p"
+	cat >"$p/openssl.cnf" <<'CNF'
+[req]
+distinguished_name = dn
+prompt = no
+[dn]
+CN = unused
+[ca]
+basicConstraints = critical,CA:TRUE
+keyUsage = critical,keyCertSign,cRLSign
+[server]
+basicConstraints = CA:FALSE
+keyUsage = critical,digitalSignature
+extendedKeyUsage = serverAuth
+subjectAltName = IP:127.0.0.1
+CNF
+	{
+		openssl req -x509 -config "$p/openssl.cnf" -extensions ca -newkey ec \
+			-pkeyopt ec_paramgen_curve:prime256v1 -nodes -keyout "$p/ca.key" \
+			-out "$p/ca.crt" -days 2 -subj "/CN=amconsole-demo-ca" &&
+			openssl req -config "$p/openssl.cnf" -newkey ec \
+				-pkeyopt ec_paramgen_curve:prime256v1 -nodes -keyout "$p/server.key" \
+				-out "$p/server.csr" -subj "/CN=127.0.0.1" &&
+			openssl x509 -req -in "$p/server.csr" -CA "$p/ca.crt" -CAkey "$p/ca.key" \
+				-set_serial 1 -days 2 -extfile "$p/openssl.cnf" -extensions server \
+				-out "$p/server.crt"
+	} >"$p/log" 2>&1
 }
 
 mkdir -p "$DIR/prom/tsdb" "$DIR/am" "$DIR/redis" "$DIR/kafka" "$DIR/k8s"
@@ -284,11 +318,24 @@ exec 3>"$DIR/kafka/in"
 
 # The fixture's pods (tests/fixtures/k8s/atlasmesh.json), one changed
 # every 5 s; it acts as the workload controllers too (a deleted pod is
-# replaced). A fresh token, also in a file for the load generator.
+# replaced). A fresh token, also in a file for the load generator, which
+# uses the plain port; the console and kubectl use https when openssl
+# could make the certificates.
 K8S_TOKEN=$(od -An -N16 -tx1 /dev/urandom | tr -d ' \n')
 say "$K8S_TOKEN" >"$DIR/k8s.token"
-spawn k8s "$DIR/k8s/stdout" python3 "$K8S_FIXTURE" --dir "$DIR/k8s" \
-	--port "$K8S_PORT" --token "$K8S_TOKEN" --churn 5
+K8S_SERVER=http://127.0.0.1:$K8S_PORT
+if command -v openssl >/dev/null 2>&1 && k8s_pki; then
+	K8S_SERVER=https://127.0.0.1:$K8S_TLS_PORT
+	K8S_CA_DATA=$(base64 <"$DIR/k8s-pki/ca.crt" | tr -d '\n')
+	spawn k8s "$DIR/k8s/stdout" python3 "$K8S_FIXTURE" --dir "$DIR/k8s" \
+		--port "$K8S_PORT" --token "$K8S_TOKEN" --churn 5 --tls-port "$K8S_TLS_PORT" \
+		--ca-cert "$DIR/k8s-pki/ca.crt" --cert "$DIR/k8s-pki/server.crt" \
+		--key "$DIR/k8s-pki/server.key"
+else
+	say "demo: no openssl: the Kubernetes fixture serves plain http only (kubectl steps will be refused)"
+	spawn k8s "$DIR/k8s/stdout" python3 "$K8S_FIXTURE" --dir "$DIR/k8s" \
+		--port "$K8S_PORT" --token "$K8S_TOKEN" --churn 5
+fi
 PID_k8s=$!
 
 starting PostgreSQL
@@ -342,7 +389,8 @@ say "ok (127.0.0.1:$PROM_PORT)"
 starting "the Kubernetes fixture API"
 ready k8s "$PID_k8s" "$DIR/k8s/stdout" test -f "$DIR/k8s/ready"
 render "$DEMO/kubeconfig.in" "$DIR/kubeconfig"
-say "ok (127.0.0.1:$K8S_PORT)"
+[ -z "${K8S_CA_DATA:-}" ] && sed -i '/certificate-authority-data/d' "$DIR/kubeconfig"
+say "ok ($K8S_SERVER)"
 
 starting "the load generator"
 spawn load "$DIR/load.log" python3 "$DEMO/load.py" --dir "$DIR" --parent "$$" \
@@ -365,6 +413,7 @@ PROM_URL=http://127.0.0.1:$PROM_PORT
 AM_URL=http://127.0.0.1:$AM_PORT
 LOAD_URL=http://127.0.0.1:$LOAD_PORT
 K8S_URL=http://127.0.0.1:$K8S_PORT
+K8S_SERVER=$K8S_SERVER
 KUBECONFIG='$DIR/kubeconfig'
 ENV
 say "demo: up in $(since "$T0") s; everything is in $DIR"
@@ -372,7 +421,7 @@ say "demo: up in $(since "$T0") s; everything is in $DIR"
 if [ "${DEMO_NO_CONSOLE:-0}" = 1 ]; then
 	say "config: $DIR/config.yaml"
 	say "env: $DIR/env"
-	say "run:  $AMCONSOLE --config $DIR/config.yaml --runbooks $REPO/runbooks"
+	say "run:  KUBECONFIG=$DIR/kubeconfig $AMCONSOLE --config $DIR/config.yaml --runbooks $REPO/runbooks"
 	say "stop: Ctrl-C, or kill $$"
 	while :; do
 		sleep 1 &
@@ -383,10 +432,11 @@ fi
 
 # The console runs in the background of this script, with the terminal
 # as its input, so that a signal to this script stops it too (a shell
-# runs no trap while it waits for a foreground command).
+# runs no trap while it waits for a foreground command). KUBECONFIG: the
+# runbook's kubectl steps reach the fixture, never a cluster of yours.
 exec 4<&0
-"$AMCONSOLE" --config "$DIR/config.yaml" --runbooks "$REPO/runbooks" \
-	--audit-log "$DIR/audit.log" "$@" <&4 4<&- 3>&- &
+KUBECONFIG="$DIR/kubeconfig" "$AMCONSOLE" --config "$DIR/config.yaml" \
+	--runbooks "$REPO/runbooks" --audit-log "$DIR/audit.log" "$@" <&4 4<&- 3>&- &
 CONSOLE=$!
 exec 4<&-
 wait "$CONSOLE"

@@ -1,8 +1,9 @@
 #!/bin/sh
 # t_demo.sh - `make demo` end to end: demo/demo.sh (with the built binary,
 # as make demo runs it) in the private tmux. It takes over a stale lock;
-# every panel shows live data from the servers it started; a second demo
-# is refused while it runs and starts nothing; quitting the console stops
+# every panel shows live data from the servers it started; the runbook's
+# kubectl step reaches the fixture; a second demo is refused while it
+# runs and starts nothing; quitting the console stops
 # every process the demo started and frees every port it listened on;
 # and a demo killed with SIGKILL is cleaned up by its watchdog.
 . tests/e2e/lib.sh
@@ -120,6 +121,28 @@ wait_for "ns atlasmesh-prod" 10
 ok "pods: the fixture's atlasmesh-prod pods, one in CrashLoopBackOff"
 keys z
 
+# The runbook's kubectl steps reach the fixture (https, the demo's
+# KUBECONFIG), not whatever cluster the environment names.
+if command -v kubectl >/dev/null; then
+	focus runbook
+	keys z
+	type_text "/"
+	type_text "Startup"
+	keys Enter # ends the filter
+	keys Enter # opens the symptom
+	wait_for "Check pod status" 10
+	keys Enter
+	wait_for "output: ok" 60
+	# kubectl's READY and STATUS columns, as only its output has them
+	wait_match "[0-9]/[0-9] +CrashLoopBackOff +[0-9]" 10 \
+		"kubectl get pods did not list the CrashLoopBackOff pod"
+	ok "the runbook's 'kubectl get pods -n atlasmesh-prod' lists the fixture's pods"
+	keys BSpace
+	keys z
+else
+	ok "# skip: no kubectl for the runbook's kubectl steps"
+fi
+
 # A second demo while this one runs: refused, and nothing started.
 out=$(env AMCONSOLE="$AMBIN" KMOCK="$KMOCK" XDG_RUNTIME_DIR="$T/run" TMPDIR="$T/tmp2" \
 	DEMO_NO_CONSOLE=1 timeout 60 sh "$DEMO_SH" 2>&1)
@@ -141,7 +164,7 @@ while read -r pid name; do
 	running "$pid" && fail "$name (pid $pid) is still running"
 done <"$T/pids"
 pgrep -f "$DDIR" >/dev/null && fail "processes naming $DDIR remain: $(pgrep -af "$DDIR")"
-ports="$PG_PORT $REDIS_PORT ${PROM_URL##*:} ${AM_URL##*:} ${LOAD_URL##*:} ${K8S_URL##*:} $(echo "$KAFKA_BOOTSTRAP" | tr ',' '\n' | sed 's/.*://' | tr '\n' ' ')"
+ports="$PG_PORT $REDIS_PORT ${PROM_URL##*:} ${AM_URL##*:} ${LOAD_URL##*:} ${K8S_URL##*:} ${K8S_SERVER##*:} $(echo "$KAFKA_BOOTSTRAP" | tr ',' '\n' | sed 's/.*://' | tr '\n' ' ')"
 for p in $ports; do
 	python3 -c 'import socket, sys
 s = socket.socket()
