@@ -70,7 +70,7 @@ done
 if [ "$BENCH_K8S" = ready ] && grep -q 'not implemented yet' backends/k8s.c; then
 	BENCH_K8S="backends/k8s.c not implemented yet"
 fi
-export K8S_URL= K8S_KUBECONFIG= K8S_BIG_KUBECONFIG= BENCH_K8S_POD= BENCH_K8S_PARSE=
+export K8S_URL='' K8S_KUBECONFIG='' K8S_BIG_KUBECONFIG='' BENCH_K8S_POD='' BENCH_K8S_PARSE=''
 if [ "$BENCH_K8S" = ready ]; then
 	. "$REPO/tests/e2e/k8s.sh"
 	k8s_start --tls
@@ -91,7 +91,7 @@ print(json.dumps(pods[0]) if pods else "")')
 	started="$started $!"
 fi
 
-export PGPORT= RPORT=
+export PGPORT='' RPORT=''
 if [ -x /usr/lib/postgresql/15/bin/initdb ] || [ -n "${PGBIN:-}" ]; then
 	. "$REPO/tests/e2e/pg.sh"
 	pg_setup
@@ -108,7 +108,7 @@ if [ -x "$BUILD/tests/kafka_mock" ]; then
 	. "$REPO/tests/e2e/kafka.sh"
 	kafka_start
 fi
-PROM_URL= AM_URL= FAKE_URL=
+PROM_URL='' AM_URL='' FAKE_URL=''
 if command -v prometheus >/dev/null && command -v prometheus-alertmanager >/dev/null; then
 	. "$REPO/tests/e2e/prom.sh"
 	prom_start

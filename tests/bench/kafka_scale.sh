@@ -9,14 +9,14 @@ set -u
 BUILD=${BUILD:-build}
 TOPICS=${KAFKA_SCALE_TOPICS:-5}
 PARTS=${KAFKA_SCALE_PARTS:-10}
-GROUPS=${KAFKA_SCALE_GROUPS:-200}
+NGROUPS=${KAFKA_SCALE_GROUPS:-200}
 POLLS=${KAFKA_SCALE_POLLS:-10}
 T=$(mktemp -d "${TMPDIR:-/tmp}/am-kbench.XXXXXX")
 KPID=
 trap '[ -n "$KPID" ] && kill "$KPID" 2>/dev/null; rm -rf "$T"' EXIT INT TERM
 
 mkfifo "$T/in"
-"$BUILD/tests/kafka_mock" --scale "$TOPICS" "$PARTS" "$GROUPS" "$T/mock" \
+"$BUILD/tests/kafka_mock" --scale "$TOPICS" "$PARTS" "$NGROUPS" "$T/mock" \
 	<"$T/in" >"$T/out" 2>"$T/err" &
 KPID=$!
 exec 3>"$T/in"
@@ -36,10 +36,10 @@ fi
 {
 	printf 'kafka:\n  bootstrap: "%s"\n  groups:\n' "$boot"
 	g=0
-	while [ "$g" -lt "$GROUPS" ]; do
+	while [ "$g" -lt "$NGROUPS" ]; do
 		printf '    - scale-group-%d\n' "$g"
 		g=$((g + 1))
 	done
 } >"$T/kafka.yaml"
-echo "$TOPICS topics x $PARTS partitions, $GROUPS groups (librdkafka mock, 3 brokers)"
+echo "$TOPICS topics x $PARTS partitions, $NGROUPS groups (librdkafka mock, 3 brokers)"
 "${BENCH_KAFKA:-$BUILD/tests/bench/bench_kafka}" "$T/kafka.yaml" "$POLLS" "$T/in"

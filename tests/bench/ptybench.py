@@ -115,6 +115,7 @@ class Term:
         self.watch = bytearray()  # output since mark()
         self.last = None  # time of the newest output
         self.dead = False
+        self.pss = None
         full = {k: v for k, v in ENV.items() if k not in ("COLUMNS", "LINES", "TMUX")}
         full.update({"TERM": "xterm-256color", "LANG": "C.UTF-8", "LC_ALL": "C.UTF-8"})
         full.update(env or {})
@@ -162,6 +163,12 @@ class Term:
                 for line in f:
                     if line.startswith(("VmRSS:", "RssAnon:")):
                         mem[line.split(":")[0]] = int(line.split()[1])
+            self.pss = None
+            try:
+                with open("/proc/%d/smaps_rollup" % self.pid) as f:
+                    self.pss = next((int(l.split()[1]) for l in f if l.startswith("Pss:")), None)
+            except OSError:
+                pass
             with open("/proc/%d/stat" % self.pid) as f:
                 fields = f.read().rsplit(")", 1)[1].split()
             # fields[11..14] = utime stime cutime cstime (stat fields 14-17)
@@ -391,7 +398,7 @@ def window(specs, warmup, length, action=None, long_at=None):
     base = {}
     for t in terms:
         rss, anon, cpu = t.stat()
-        base[t] = (rss, anon, cpu, t.nbytes, now())
+        base[t] = (rss, anon, t.pss, cpu, t.nbytes, now())
     state = {"next": now()}
     th = []
 
@@ -415,11 +422,11 @@ def window(specs, warmup, length, action=None, long_at=None):
             ((p1 - p0 - live) * 1000 // CLK, len(th1)))
     out = {}
     for t in terms:
-        rss, anon, cpu0, b0, t0 = base[t]
+        rss, anon, pss, cpu0, b0, t0 = base[t]
         cpu1 = t.stat()[2]
         el = now() - t0
-        r = {"rss": rss, "anon": anon, "bpr": None, "cpu": None, "rss_long": None,
-             "anon_long": None, "dead": t.dead}
+        r = {"rss": rss, "anon": anon, "pss": pss, "bpr": None, "cpu": None, "rss_long": None,
+             "anon_long": None, "pss_long": None, "dead": t.dead}
         if cpu0 is not None and cpu1 is not None:
             r["cpu"] = (cpu1 - cpu0) / CLK / el * 100
         r["bpr"] = (t.nbytes - b0) / (el / INTERVAL)
@@ -430,6 +437,7 @@ def window(specs, warmup, length, action=None, long_at=None):
         pump_until(terms, start + long_at)
         for t in terms:
             t.result["rss_long"], t.result["anon_long"] = t.stat()[:2]
+            t.result["pss_long"] = t.pss
     for x in th:
         x.join(5)
     for t in terms:
@@ -600,10 +608,15 @@ def mb(kb):
     return "-" if kb is None else "%.1f MB" % (kb / 1024)
 
 
-def mem(runs, rss="rss", anon="anon"):
-    """Median VmRSS with the median anonymous part (heap, stacks)."""
-    r, a = agg(runs, rss), agg(runs, anon)
-    return "-" if r is None else "%s (anon %.1f)" % (mb(r), a / 1024) if a else mb(r)
+def mem(runs, rss="rss", anon="anon", pss="pss"):
+    """Median VmRSS with the median anonymous part (heap, stacks) and the
+    proportional set size (shared library pages divided among their
+    users)."""
+    r, a, p = agg(runs, rss), agg(runs, anon), agg(runs, pss)
+    if r is None:
+        return "-"
+    extra = (["anon %.1f" % (a / 1024)] if a else []) + (["PSS %.1f" % (p / 1024)] if p else [])
+    return "%s (%s)" % (mb(r), ", ".join(extra)) if extra else mb(r)
 
 
 def cpu(x):
@@ -693,14 +706,15 @@ def main():
             k, [r["rss"] for r in v], ["%.3f" % r["cpu"] if r["cpu"] is not None else "-"
                                        for r in v], ["%.0f" % r["bpr"] for r in v]))
     vals = lambda f, fmt: {p: (fmt(agg(idle.get(p), f)) if p in idle else na()[p]) for p in PEERS}
-    mvals = lambda r, a: {p: (mem(idle.get(p), r, a) if p in idle else na()[p]) for p in PEERS}
+    mvals = lambda r, a, s: {p: (mem(idle.get(p), r, a, s) if p in idle else na()[p])
+                             for p in PEERS}
     wu = "%.0f s" % WARMUP
     row("resident memory after %s, every panel live" % wu, mem(idle.get("am")),
-        "<= 8 MB", mvals("rss", "anon"))
+        "<= 8 MB", mvals("rss", "anon", "pss"))
     if LONG:
         row("resident memory after 10 min, every panel live",
-            mem(idle.get("am"), "rss_long", "anon_long"), "<= 8 MB",
-            mvals("rss_long", "anon_long"))
+            mem(idle.get("am"), "rss_long", "anon_long", "pss_long"), "<= 8 MB",
+            mvals("rss_long", "anon_long", "pss_long"))
     else:
         row("resident memory after 10 min", "not run (BENCH_LONG=1)", "<= 8 MB", {})
     row("CPU over %.0f s idle, every panel live" % WINDOW, cpu(agg(idle.get("am"), "cpu")),
@@ -828,7 +842,8 @@ def k8s_rows(row, peers):
         while now() < end and b"watching" not in strip(t.watch):
             pump([t], 0.1)
         wait_quiet(t, 0.3)
-        rss = t.stat()[0]
+        r, a, _ = t.stat()
+        rss = [{"rss": r, "anon": a, "pss": t.pss}]
         frame = key_latency(t, [(b"j", ""), (b"k", "")], samples, until="quiet")
         t.send(b"/")
         wait_quiet(t, 0.1)
@@ -854,7 +869,7 @@ def k8s_rows(row, peers):
         lat_summary(frame) if frame else "no frame", "<= 1 ms draw", {})
     row("10,000 pods: filter keystroke to screen (key to output end)",
         lat_summary(filt) if filt else "no frame", "<= 5 ms", {})
-    row("10,000 pods: resident memory", mb(rss), "<= 25 MB", kb)
+    row("10,000 pods: resident memory", mem(rss) if rss else "-", "<= 25 MB", kb)
 
 
 if __name__ == "__main__":
