@@ -158,7 +158,10 @@ take_lock() {
 	*/amconsole-demo.*) [ -d "$odir" ] && stop_all "$odir" && rm -rf "$odir" ;;
 	esac
 	rm -f "$LOCK"
-	(set -C && say "$$ $DIR" >"$LOCK") 2>/dev/null || die "cannot take the lock $LOCK"
+	(set -C && say "$$ $DIR" >"$LOCK") 2>/dev/null || {
+		rm -rf "$DIR"
+		die "cannot take the lock $LOCK"
+	}
 }
 
 DIR=$(mktemp -d "${TMPDIR:-/tmp}/amconsole-demo.XXXXXX") || die "mktemp failed"
