@@ -2,6 +2,8 @@
 # libraries come from pkg-config; objects go under $(BUILD)/.
 #
 #   make            build $(BUILD)/amconsole
+#   make demo       every panel live against real servers on loopback
+#                   (demo/demo.sh), all stopped when the console quits
 #   make run        install missing Debian packages, build, start the console
 #   make test       unit tests (cmocka) and end-to-end tests (tmux)
 #   make check      the same under ASan + UBSan
