@@ -5,8 +5,10 @@
  * command (safety_each_command): DEL given a glob, pg_stat_statements
  * columns renamed in PostgreSQL 13, pg_restore fed a plain .sql dump,
  * the removed kafka-preferred-replica-election.sh, FLUSHALL/FLUSHDB and
- * consumer offset resets without a confirmation note, and a shell block
- * that is a checklist rather than commands. --lint prints what the
+ * consumer offset resets without a confirmation note, a shell block
+ * that is a checklist rather than commands, and a PromQL ratio of a
+ * filtered rate over the same unfiltered rate with nothing aggregated
+ * (each series meets only itself: always 1). --lint prints what the
  * parser attached to every step. Pure functions, plus lint_files' I/O.
  */
 #include "lint.h"
@@ -207,6 +209,76 @@ static void lint_preferred_election(struct step *st, const char *text)
 	}
 }
 
+/* In [p, end): the metric inside the first rate(, irate( or increase(;
+ * its name into name, and whether a {selector} follows. 0 if none. */
+static int lint_rate_metric(const char *p, const char *end, char *name, size_t namelen,
+			    int *selector)
+{
+	static const char *const fns[] = { "irate(", "rate(", "increase(", NULL };
+	const char *best = NULL;
+	size_t i, n = 0;
+
+	for (i = 0; fns[i] != NULL; i++) {
+		const char *q = p;
+		size_t l = strlen(fns[i]);
+
+		while (q + l <= end && strncmp(q, fns[i], l) != 0)
+			q++;
+		if (q + l <= end && (best == NULL || q < best))
+			best = q + l;
+	}
+	if (best == NULL)
+		return 0;
+	while (best < end && *best == ' ')
+		best++;
+	while (best + n < end &&
+	       (isalnum((unsigned char)best[n]) || best[n] == '_' || best[n] == ':'))
+		n++;
+	if (n == 0 || n >= namelen)
+		return 0;
+	memcpy(name, best, n);
+	name[n] = '\0';
+	*selector = best + n < end && best[n] == '{';
+	return 1;
+}
+
+/* rate(M{status=~"5.."}[5m]) / rate(M[5m]), with no aggregation and no
+ * on()/ignoring(): one-to-one vector matching pairs series with the same
+ * labels, so each 5xx series is divided by itself and the "error rate"
+ * is 1 whenever any request fails (the guide's own Application Metrics
+ * query sums by service first). One line at a time; PromQL steps and the
+ * expr: of alert rules. */
+static void lint_promql_ratio(struct step *st, const char *text)
+{
+	static const char *const agg[] = { "sum", "avg",     "min", "max",      "count",
+					   "by",  "without", "on",  "ignoring", NULL };
+	const char *p = text;
+
+	while (*p != '\0') {
+		const char *eol = p + strcspn(p, "\n");
+		const char *slash = memchr(p, '/', (size_t)(eol - p));
+		char line[512], lname[128], rname[128];
+		int lsel, rsel, skip = 0;
+		size_t i;
+
+		snprintf(line, sizeof line, "%.*s", (int)(eol - p), p);
+		for (i = 0; agg[i] != NULL && !skip; i++)
+			skip = lint_word(line, agg[i]);
+		if (!skip && slash != NULL &&
+		    lint_rate_metric(p, slash, lname, sizeof lname, &lsel) &&
+		    lint_rate_metric(slash + 1, eol, rname, sizeof rname, &rsel) &&
+		    strcmp(lname, rname) == 0 && lsel && !rsel) {
+			lint_add(st, xasprintf("%s{…} / %s divides each selected series by itself "
+					       "(same labels), so the result is 1 wherever one "
+					       "exists; aggregate both sides: sum by (service) "
+					       "(rate(…)) / sum by (service) (rate(…))",
+					       lname, rname));
+			return;
+		}
+		p = *eol != '\0' ? eol + 1 : eol;
+	}
+}
+
 static void lint_checklist(struct step *st)
 {
 	const char *p = st->command;
@@ -258,6 +330,7 @@ void lint_step(struct step *st)
 		break;
 	case STEP_PROMQL:
 	case STEP_YAML:
+		lint_promql_ratio(st, text);
 		break;
 	}
 	free(text);

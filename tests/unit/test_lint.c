@@ -56,8 +56,16 @@ static void test_lint_seed(void **state)
 		SEED ":198: warning: --to-latest skips every unconsumed message\n",
 		SEED ":212: warning: kafka-preferred-replica-election.sh was removed in Kafka 3.0; "
 		     "use kafka-leader-election.sh --election-type preferred\n",
+		SEED ":377: warning: http_requests_total{…} / http_requests_total divides each "
+		     "selected series by itself (same labels), so the result is 1 wherever one "
+		     "exists; aggregate both sides: sum by (service) (rate(…)) / sum by (service) "
+		     "(rate(…))\n",
 		SEED ":446: warning: DEL does not expand patterns like \"fleet:*\"; use SCAN MATCH "
 		     "with UNLINK\n",
+		SEED ":502: warning: http_requests_total{…} / http_requests_total divides each "
+		     "selected series by itself (same labels), so the result is 1 wherever one "
+		     "exists; aggregate both sides: sum by (service) (rate(…)) / sum by (service) "
+		     "(rate(…))\n",
 		SEED ":592: warning: pg_restore cannot read a plain SQL dump; use psql -f\n",
 		SEED ":607: warning: FLUSHALL loses all keys; add a confirmation note "
 		     "(<!-- amconsole: confirm -->)\n",
@@ -220,6 +228,30 @@ static void test_lint_rules(void **state)
 		{ STEP_SHELL, "- Update system packages\n- Rotate logs", 0, "checklist" },
 		{ STEP_SHELL, "- Update\nkubectl get pods", 0, "" },
 		{ STEP_PROMQL, "rate(x[5m]) - rate(y[5m])", 0, "" },
+		/* A filtered rate over the same unfiltered rate, nothing
+		 * aggregated: each series is divided by itself. */
+		{ STEP_PROMQL,
+		  "rate(http_requests_total{status=~\"5..\"}[5m]) / rate(http_requests_total[5m])",
+		  0, "http_requests_total{…} / http_requests_total divides each selected series" },
+		{ STEP_PROMQL, "irate(req{code=\"500\"}[1m])/irate(req[1m]) * 100", 0,
+		  "req{…} / req divides" },
+		{ STEP_YAML,
+		  "groups:\n- name: a\n  rules:\n  - alert: E\n    expr: "
+		  "rate(r{s=\"5\"}[5m]) / rate(r[5m]) > 0.05",
+		  0, "r{…} / r divides" },
+		{ STEP_PROMQL,
+		  "sum by (service) (rate(http_requests_total{status=~\"5..\"}[5m])) / "
+		  "sum by (service) (rate(http_requests_total[5m]))",
+		  0, "" },
+		{ STEP_PROMQL,
+		  "sum(rate(http_requests_total{status=~\"5..\"}[5m])) by (service) /\n"
+		  "sum(rate(http_requests_total[5m])) by (service)",
+		  0, "" },
+		{ STEP_PROMQL, "rate(a{s=\"5\"}[5m]) / ignoring(s) group_left rate(a[5m])", 0, "" },
+		{ STEP_PROMQL, "rate(a{s=\"5\"}[5m]) / rate(b[5m])", 0, "" },
+		{ STEP_PROMQL, "rate(a{s=\"5\"}[5m]) / rate(a{s=\"2\"}[5m])", 0, "" },
+		{ STEP_PROMQL, "container_memory_usage_bytes / container_spec_memory_limit_bytes",
+		  0, "" },
 	};
 	size_t i;
 
