@@ -34,8 +34,12 @@ cleanup() {
 	for p in $(jobs -p) $started ${K8S_PID:-}; do
 		kill "$p" 2>/dev/null
 	done
-	sleep 0.3
-	# Whatever is left of ours carries $T on its command line.
+	# Whatever is left of ours carries $T on its command line (ptybench.py
+	# too: it stops the programs it runs when it gets SIGTERM).
+	for p in $(pgrep -f "$T"); do
+		kill "$p" 2>/dev/null
+	done
+	sleep 0.5
 	for p in $(pgrep -f "$T"); do
 		kill -KILL "$p" 2>/dev/null
 	done
@@ -230,4 +234,4 @@ export AM_CONF_PARTS="$parts"
 
 AM="$AMCONSOLE" AM_RUNBOOKS="$REPO/runbooks" AM_CONF="$T/all.yaml" BENCH_T="$T" \
 	AM_VERSION="$("$AMCONSOLE" --version 2>/dev/null | head -1)" \
-	python3 "$REPO/tests/bench/ptybench.py"
+	python3 "$REPO/tests/bench/ptybench.py" "$T"

@@ -106,6 +106,19 @@ def pct(xs, p):
     return xs[max(0, math.ceil(p / 100 * len(xs)) - 1)] if xs else None
 
 
+LIVE = set()  # Terms not stopped yet, killed on the way out whatever happens
+
+
+def kill_all():
+    for t in list(LIVE):
+        try:
+            t.proc.kill()
+            t.proc.wait(2)
+        except (OSError, subprocess.TimeoutExpired):
+            pass
+        LIVE.discard(t)
+
+
 class Term:
     """One program in its own pty; the master side is read by pump()."""
 
@@ -131,6 +144,7 @@ class Term:
         os.close(slave)
         self.pid, self.fd = self.proc.pid, master
         os.set_blocking(master, False)
+        LIVE.add(self)
 
     def mark(self):
         self.watch = bytearray()
@@ -207,6 +221,7 @@ class Term:
         except OSError:
             pass
         self.dead = True
+        LIVE.discard(self)
 
 
 def pump(terms, timeout):
@@ -873,4 +888,11 @@ def k8s_rows(row, peers):
 
 
 if __name__ == "__main__":
-    main()
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
+    signal.signal(signal.SIGHUP, lambda *_: sys.exit(129))
+    try:
+        main()
+    except KeyboardInterrupt:
+        sys.exit(130)
+    finally:
+        kill_all()
