@@ -32,6 +32,7 @@ static void table_row_free(struct table *t, struct table_row *r)
 	free(r->cells);
 	free(r->id);
 	free(r->search);
+	free(r->folded);
 }
 
 void table_clear_rows(struct table *t)
@@ -76,6 +77,7 @@ void table_add_row(struct table *t, const char *id, enum role role, const char *
 	for (c = 0; c < t->ncols; c++)
 		r->cells[c] = xstrdup(cells[c] != NULL ? cells[c] : "");
 	r->search = search != NULL ? xstrdup(search) : NULL;
+	r->folded = NULL;
 }
 
 /* Case-insensitive substring search over bytes (ASCII folding only, so
@@ -109,24 +111,43 @@ int table_match(const char *text, const char *filter)
 	return 1;
 }
 
-static int table_row_matches(const struct table *t, const struct table_row *r)
+/* The row's cells and search text, '\x1f'-separated and folded to ASCII
+ * lower case, built once per row. */
+static const char *table_row_folded(const struct table *t, struct table_row *r)
 {
 	struct strbuf sb = { 0 };
-	size_t c;
-	int ok;
+	size_t c, i;
 
-	if (t->filter[0] == '\0')
-		return 1;
+	if (r->folded != NULL)
+		return r->folded;
 	for (c = 0; c < t->ncols; c++) {
 		strbuf_puts(&sb, r->cells[c]);
 		strbuf_putc(&sb, '\x1f');
 	}
 	if (r->search != NULL)
 		strbuf_puts(&sb, r->search);
-	ok = t->match != NULL ? t->match(r, sb.buf, t->filter, t->match_ctx)
-			      : table_match(sb.buf, t->filter);
-	strbuf_free(&sb);
-	return ok;
+	strbuf_putc(&sb, '\0');
+	for (i = 0; i < sb.len; i++)
+		sb.buf[i] = (char)tolower((unsigned char)sb.buf[i]);
+	r->folded = strbuf_detach(&sb);
+	return r->folded;
+}
+
+/* words: the filter's words folded to lower case, each '\0'-terminated,
+ * the list ending with an empty word (table_commit makes it once). */
+static int table_row_matches(const struct table *t, struct table_row *r, const char *words)
+{
+	const char *text, *w;
+
+	if (t->filter[0] == '\0')
+		return 1;
+	text = table_row_folded(t, r);
+	if (t->match != NULL)
+		return t->match(r, text, t->filter, t->match_ctx);
+	for (w = words; *w != '\0'; w += strlen(w) + 1)
+		if (strstr(text, w) == NULL)
+			return 0;
+	return 1;
 }
 
 /* qsort has no context argument; the comparison reads these. */
@@ -144,15 +165,13 @@ static int table_cmp(const void *a, const void *b)
 {
 	const struct table *t = table_sorting;
 	size_t ia = *(const size_t *)a, ib = *(const size_t *)b;
-	const char *sa = t->rows[ia].cells[t->sort_col];
-	const char *sb = t->rows[ib].cells[t->sort_col];
-	double va, vb;
+	const struct table_row *ra = &t->rows[ia], *rb = &t->rows[ib];
 	int r;
 
-	if (table_numeric(sa, &va) && table_numeric(sb, &vb))
-		r = va < vb ? -1 : va > vb;
+	if (ra->num_ok && rb->num_ok)
+		r = ra->num < rb->num ? -1 : ra->num > rb->num;
 	else
-		r = strcasecmp(sa, sb);
+		r = strcasecmp(ra->cells[t->sort_col], rb->cells[t->sort_col]);
 	if (r == 0)
 		r = ia < ib ? -1 : ia > ib;
 	return t->sort_desc ? -r : r;
@@ -162,12 +181,31 @@ void table_commit(struct table *t)
 {
 	size_t i;
 
+	size_t flen = strlen(t->filter), k = 0;
+	char *words = xmalloc(flen + 2);
+
+	/* "a  B" -> "a\0b\0\0" */
+	for (i = 0; i < flen; i++) {
+		if (t->filter[i] != ' ')
+			words[k++] = (char)tolower((unsigned char)t->filter[i]);
+		else if (k > 0 && words[k - 1] != '\0')
+			words[k++] = '\0';
+	}
+	if (k > 0 && words[k - 1] != '\0')
+		words[k++] = '\0';
+	words[k] = '\0';
 	t->visible = xrealloc(t->visible, (t->nrows ? t->nrows : 1) * sizeof *t->visible);
 	t->nvisible = 0;
 	for (i = 0; i < t->nrows; i++)
-		if (table_row_matches(t, &t->rows[i]))
+		if (table_row_matches(t, &t->rows[i], words))
 			t->visible[t->nvisible++] = i;
+	free(words);
 	if (t->sort_col >= 0 && (size_t)t->sort_col < t->ncols && t->nvisible > 1) {
+		for (i = 0; i < t->nvisible; i++) {
+			struct table_row *r = &t->rows[t->visible[i]];
+
+			r->num_ok = table_numeric(r->cells[t->sort_col], &r->num);
+		}
 		table_sorting = t;
 		qsort(t->visible, t->nvisible, sizeof *t->visible, table_cmp);
 		table_sorting = NULL;

@@ -21,6 +21,11 @@ struct table_row {
 	char **cells; /* ncols strings, owned */
 	char *search; /* extra text the filter also matches, or NULL */
 	enum role role;
+	/* Caches, so a keystroke in the filter or a sort over 10,000 rows
+	 * does no allocation or number parsing per row. */
+	char *folded; /* cells and search, ASCII lower-case, or NULL */
+	double num;   /* the sort column's cell as a number ... */
+	int num_ok;   /* ... if it is one */
 };
 
 struct table {
