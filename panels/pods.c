@@ -37,6 +37,7 @@
 #define PODS_TAIL 200          /* log lines asked for */
 #define PODS_PENDING_MAX 30.0  /* seconds a request may go unanswered */
 #define PODS_STATUS_NARROW 17  /* STATUS when even that is not enough */
+#define PODS_NS_NARROW 16      /* NAMESPACE likewise */
 #define PODS_AGE_TICK 5        /* seconds between rebuilds for the ages */
 #define PODS_MAX_REPLICAS 1000 /* a scale above this is a typo */
 
@@ -369,7 +370,8 @@ static void pods_measure(struct pods_panel *pp, double now)
 
 /* The columns that fit in w: kubectl -o wide's, dropping IP, then NODE,
  * then MEM and CPU while they do not fit; then STATUS narrows to
- * PODS_STATUS_NARROW and NAME takes what is left. */
+ * PODS_STATUS_NARROW, NAMESPACE to PODS_NS_NARROW, and NAME takes what is
+ * left. */
 static size_t pods_choose(const struct pods_panel *pp, int w, enum pods_col *kinds, int *widths)
 {
 	static const enum pods_col drop[] = { PODS_COL_IP, PODS_COL_NODE, PODS_COL_MEM,
@@ -396,6 +398,11 @@ static size_t pods_choose(const struct pods_panel *pp, int w, enum pods_col *kin
 	if (used > w && width[PODS_COL_STATUS] > PODS_STATUS_NARROW) {
 		used -= width[PODS_COL_STATUS] - PODS_STATUS_NARROW;
 		width[PODS_COL_STATUS] = PODS_STATUS_NARROW;
+	}
+	/* A long namespace must not squeeze the pod's name to a stub. */
+	if (used > w && show[PODS_COL_NS] && width[PODS_COL_NS] > PODS_NS_NARROW) {
+		used -= width[PODS_COL_NS] - PODS_NS_NARROW;
+		width[PODS_COL_NS] = PODS_NS_NARROW;
 	}
 	if (used > w)
 		width[PODS_COL_NAME] = 0; /* the table gives it the rest */
