@@ -976,6 +976,83 @@ static int kafka_ends_finish(struct kafka_state *st, struct kafka_ends *en,
 	return 0;
 }
 
+/* Mark the partitions member m is assigned as owned by "client-id/host". */
+static void kafka_owner_parts(struct kafka_group *g, const rd_kafka_MemberDescription_t *m)
+{
+	const rd_kafka_MemberAssignment_t *a = rd_kafka_MemberDescription_assignment(m);
+	const rd_kafka_topic_partition_list_t *l =
+		a != NULL ? rd_kafka_MemberAssignment_partitions(a) : NULL;
+	const char *cid = rd_kafka_MemberDescription_client_id(m);
+	const char *host = rd_kafka_MemberDescription_host(m);
+	int i;
+	size_t k;
+
+	for (i = 0; l != NULL && i < l->cnt; i++)
+		for (k = 0; k < g->nparts; k++)
+			if (g->parts[k].partition == l->elems[i].partition &&
+			    strcmp(g->parts[k].topic, l->elems[i].topic) == 0)
+				snprintf(g->parts[k].owner, sizeof g->parts[k].owner, "%s/%s",
+					 cid != NULL ? cid : "-", host != NULL ? host : "-");
+}
+
+/* Members, state and partition owners of the snapshot's groups, from
+ * one DescribeConsumerGroups request (the columns of
+ * kafka-consumer-groups.sh --describe). Asked only of brokers that
+ * answered ListConsumerGroups: librdkafka 2.0.2 trips an assertion when a
+ * DescribeConsumerGroups goes unanswered, as the mock cluster leaves it.
+ * Groups the brokers do not describe keep "unknown". */
+static void kafka_describe_groups(struct kafka_state *st, struct kafka_snap *s)
+{
+	rd_kafka_queue_t *q;
+	rd_kafka_AdminOptions_t *o;
+	const rd_kafka_DescribeConsumerGroups_result_t *res;
+	const rd_kafka_ConsumerGroupDescription_t **d;
+	rd_kafka_event_t *ev;
+	const char **ids;
+	size_t i, k, nd = 0;
+	char e[256];
+
+	if (s->ngroups == 0)
+		return;
+	q = rd_kafka_queue_new(st->rk);
+	o = rd_kafka_AdminOptions_new(st->rk, RD_KAFKA_ADMIN_OP_DESCRIBECONSUMERGROUPS);
+	ids = xcalloc(s->ngroups, sizeof *ids);
+	for (i = 0; i < s->ngroups; i++)
+		ids[i] = s->groups[i].id;
+	rd_kafka_AdminOptions_set_request_timeout(o, kafka_ms(st), e, sizeof e);
+	rd_kafka_DescribeConsumerGroups(st->rk, ids, s->ngroups, o, q);
+	ev = kafka_wait(q, RD_KAFKA_EVENT_DESCRIBECONSUMERGROUPS_RESULT,
+			util_now() + st->arg.timeout + 0.5);
+	if (ev != NULL && rd_kafka_event_error(ev) == RD_KAFKA_RESP_ERR_NO_ERROR &&
+	    (res = rd_kafka_event_DescribeConsumerGroups_result(ev)) != NULL &&
+	    (d = rd_kafka_DescribeConsumerGroups_result_groups(res, &nd)) != NULL) {
+		for (k = 0; k < nd; k++) {
+			const char *gid = rd_kafka_ConsumerGroupDescription_group_id(d[k]);
+			struct kafka_group *g = NULL;
+			size_t m, nm;
+
+			for (i = 0; gid != NULL && i < s->ngroups; i++)
+				if (strcmp(s->groups[i].id, gid) == 0)
+					g = &s->groups[i];
+			if (g == NULL || rd_kafka_ConsumerGroupDescription_error(d[k]) != NULL)
+				continue;
+			nm = rd_kafka_ConsumerGroupDescription_member_count(d[k]);
+			g->members = (int)nm;
+			snprintf(g->state, sizeof g->state, "%s",
+				 rd_kafka_consumer_group_state_name(
+					 rd_kafka_ConsumerGroupDescription_state(d[k])));
+			for (m = 0; m < nm; m++)
+				kafka_owner_parts(
+					g, rd_kafka_ConsumerGroupDescription_member(d[k], m));
+		}
+	}
+	if (ev != NULL)
+		rd_kafka_event_destroy(ev);
+	free(ids);
+	rd_kafka_AdminOptions_destroy(o);
+	rd_kafka_queue_destroy(q);
+}
+
 static int kafka_poll(void *state, void **snap, char *err, size_t errlen)
 {
 	struct kafka_state *st = state;
@@ -1069,6 +1146,8 @@ static int kafka_poll(void *state, void **snap, char *err, size_t errlen)
 	free(errs);
 	rd_kafka_topic_partition_list_destroy(all);
 	rd_kafka_topic_partition_list_destroy(ends);
+	if (st->list_supported == 1)
+		kafka_describe_groups(st, s);
 	if (st->polls % KAFKA_WINDOW == 0)
 		kafka_track_sweep(st);
 	s->reset = kafka_reset_copy(st->reset);
@@ -1110,8 +1189,9 @@ static int kafka_members(struct kafka_state *st, const char *group, char *state,
 
 	/* librdkafka 2.0.2 trips an assertion (rd_kafka_enq_once refcnt)
 	 * when a DescribeConsumerGroups goes unanswered, as the mock
-	 * cluster leaves it: ask only libraries newer than that. */
-	if (rd_kafka_version() < 0x020100ff) {
+	 * cluster leaves it: ask only libraries newer than that, or brokers
+	 * that answered ListConsumerGroups (real ones answer both). */
+	if (rd_kafka_version() < 0x020100ff && st->list_supported != 1) {
 		rd_kafka_AdminOptions_destroy(o);
 		rd_kafka_queue_destroy(q);
 		return -1;
