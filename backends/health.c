@@ -13,6 +13,7 @@
 
 #include <libpq-fe.h>
 #include <librdkafka/rdkafka.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -124,44 +125,64 @@ static void health_kafka_log(const rd_kafka_t *rk, int level, const char *fac, c
 	log_msg("kafka health %d %s: %s", level, fac, buf);
 }
 
-static void health_kafka(const struct config *c, double timeout, struct prom_check *k)
+/* The Kafka ping's client, kept between pings: a new client per ping
+ * cost a bootstrap connection and librdkafka's threads every refresh (most
+ * of the console's idle CPU with Kafka configured), and a kept one times
+ * the metadata round trip itself. Only the health runner's thread uses
+ * it; the lock is for health_close. */
+static pthread_mutex_t health_kafka_lock = PTHREAD_MUTEX_INITIALIZER;
+static rd_kafka_t *health_kafka_rk;
+
+static rd_kafka_t *health_kafka_client(const struct config *c, double timeout, char *e, size_t elen)
 {
-	rd_kafka_conf_t *conf = rd_kafka_conf_new();
-	rd_kafka_t *rk;
-	const struct rd_kafka_metadata *md = NULL;
-	rd_kafka_resp_err_t rc;
-	char e[160] = "", ms[16], what[160];
-	double t0 = util_now();
+	rd_kafka_conf_t *conf;
+	char ms[16];
 	size_t i;
 
-	k->name = xstrdup("kafka");
-	k->url = xstrdup("metadata");
+	if (health_kafka_rk != NULL)
+		return health_kafka_rk;
+	conf = rd_kafka_conf_new();
 	snprintf(ms, sizeof ms, "%d", (int)(timeout * 1000));
 	rd_kafka_conf_set_log_cb(conf, health_kafka_log);
-	if (rd_kafka_conf_set(conf, "bootstrap.servers", c->kafka_bootstrap, e, sizeof e) !=
+	if (rd_kafka_conf_set(conf, "bootstrap.servers", c->kafka_bootstrap, e, elen) !=
 		    RD_KAFKA_CONF_OK ||
-	    rd_kafka_conf_set(conf, "client.id", "amconsole-health", e, sizeof e) !=
-		    RD_KAFKA_CONF_OK ||
-	    rd_kafka_conf_set(conf, "socket.timeout.ms", ms, e, sizeof e) != RD_KAFKA_CONF_OK) {
+	    rd_kafka_conf_set(conf, "client.id", "amconsole-health", e, elen) != RD_KAFKA_CONF_OK ||
+	    rd_kafka_conf_set(conf, "socket.timeout.ms", ms, e, elen) != RD_KAFKA_CONF_OK) {
 		rd_kafka_conf_destroy(conf);
-		health_result(k, 0, 0, e);
-		return;
+		return NULL;
 	}
 	/* kafka.properties (security settings) as the lag poller passes them. */
 	for (i = 0; i < c->nkafka_props; i++)
 		if (rd_kafka_conf_set(conf, c->kafka_prop_keys[i], c->kafka_prop_values[i], e,
-				      sizeof e) != RD_KAFKA_CONF_OK) {
+				      elen) != RD_KAFKA_CONF_OK) {
 			rd_kafka_conf_destroy(conf);
-			health_result(k, 0, 0, e);
-			return;
+			return NULL;
 		}
-	rk = rd_kafka_new(RD_KAFKA_PRODUCER, conf, e, sizeof e);
-	if (rk == NULL) {
+	health_kafka_rk = rd_kafka_new(RD_KAFKA_PRODUCER, conf, e, elen);
+	if (health_kafka_rk == NULL)
 		rd_kafka_conf_destroy(conf);
+	return health_kafka_rk;
+}
+
+static void health_kafka(const struct config *c, double timeout, struct prom_check *k)
+{
+	const struct rd_kafka_metadata *md = NULL;
+	rd_kafka_resp_err_t rc;
+	rd_kafka_t *rk;
+	char e[160] = "", what[160];
+	double t0 = util_now();
+
+	k->name = xstrdup("kafka");
+	k->url = xstrdup("metadata");
+	pthread_mutex_lock(&health_kafka_lock);
+	rk = health_kafka_client(c, timeout, e, sizeof e);
+	if (rk == NULL) {
+		pthread_mutex_unlock(&health_kafka_lock);
 		health_result(k, 0, 0, e);
 		return;
 	}
 	rc = rd_kafka_metadata(rk, 0, NULL, &md, (int)(timeout * 1000));
+	pthread_mutex_unlock(&health_kafka_lock);
 	if (rc == RD_KAFKA_RESP_ERR_NO_ERROR) {
 		snprintf(what, sizeof what, "metadata: %d broker(s)", md->broker_cnt);
 		health_result(k, 1, (util_now() - t0) * 1000.0, what);
@@ -170,7 +191,15 @@ static void health_kafka(const struct config *c, double timeout, struct prom_che
 		snprintf(what, sizeof what, "metadata: %s", rd_kafka_err2str(rc));
 		health_result(k, 0, (util_now() - t0) * 1000.0, what);
 	}
-	rd_kafka_destroy(rk);
+}
+
+void health_close(void)
+{
+	pthread_mutex_lock(&health_kafka_lock);
+	if (health_kafka_rk != NULL)
+		rd_kafka_destroy(health_kafka_rk);
+	health_kafka_rk = NULL;
+	pthread_mutex_unlock(&health_kafka_lock);
 }
 
 static void health_k8s(const struct config *c, double timeout, struct prom_check *k)

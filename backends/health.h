@@ -22,4 +22,8 @@ size_t health_count(const struct config *c);
  * for up to about timeout per backend: call it on a worker thread. */
 size_t health_ping_all(const struct config *c, double timeout, struct prom_check *checks);
 
+/* Release what the pings keep between calls (the Kafka client). The
+ * health runner's close; any thread, once no ping runs. */
+void health_close(void);
+
 #endif

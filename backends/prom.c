@@ -1272,7 +1272,11 @@ static int prom_request(void *state, const struct backend_request *req, char *er
 
 static void prom_close(void *state)
 {
-	free(state);
+	struct prom_state *st = state;
+
+	if (st->arg.mode == PROM_HEALTH)
+		health_close();
+	free(st);
 }
 
 static void prom_snapshot_free(void *snap)
