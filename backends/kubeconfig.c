@@ -1158,12 +1158,59 @@ static int kc_take_cluster(struct kubeconfig *kc, const struct kc_set *set, stru
 		}
 		kc->proxy_url = xstrdup(c->proxy_url);
 	}
-	if (c->tls_server_name != NULL && *c->tls_server_name != '\0') {
+	if (c->tls_server_name != NULL && *c->tls_server_name != '\0')
 		kc->tls_server_name = xstrdup(c->tls_server_name);
-		log_msg("kubeconfig: %s: tls-server-name %s is not supported yet; the server "
-			"certificate is checked against the host of %s",
-			owner, kc->tls_server_name, kc->server);
+	return 0;
+}
+
+/* tls-server-name: libcurl checks the certificate against the URL's host
+ * and has no separate TLS name, so the URL names tls-server-name and
+ * CURLOPT_CONNECT_TO sends the connection to the server's real host and
+ * port ("https://10.0.0.1:6443" + "kubernetes" -> "https://kubernetes:6443"
+ * connecting to 10.0.0.1:6443). 0, or -1 + err on a server URL it cannot
+ * split. */
+static int kc_apply_tls_name(struct kubeconfig *kc, char *err, size_t errlen)
+{
+	const char *p = strstr(kc->server, "://"), *host, *hend, *rest;
+	char *hostname, *port, *url;
+
+	if (kc->tls_server_name == NULL || p == NULL || strncmp(kc->server, "https", 5) != 0)
+		return 0;
+	host = p + 3;
+	if (*host == '[') {
+		hend = strchr(host, ']');
+		if (hend == NULL) {
+			snprintf(err, errlen, "server \"%s\": unbalanced [", kc->server);
+			return -1;
+		}
+		hend++;
+	} else {
+		hend = host + strcspn(host, ":/");
 	}
+	rest = hend;
+	if (*rest == ':') {
+		size_t n = strspn(rest + 1, "0123456789");
+
+		port = xstrndup(rest + 1, n);
+		rest += 1 + n;
+	} else {
+		port = xstrdup("443");
+	}
+	hostname = xstrndup(host, (size_t)(hend - host));
+	if (strchr(kc->tls_server_name, ':') != NULL || strchr(kc->tls_server_name, '/') != NULL) {
+		snprintf(err, errlen, "tls-server-name \"%s\" is not a host name",
+			 kc->tls_server_name);
+		free(hostname);
+		free(port);
+		return -1;
+	}
+	kc->connect_to = xasprintf("%s:%s:%s:%s", kc->tls_server_name, port, hostname, port);
+	url = xasprintf("https://%s:%s%s", kc->tls_server_name, port, rest);
+	log_msg("kubeconfig: tls-server-name: %s, connecting to %s:%s", url, hostname, port);
+	free(kc->server);
+	kc->server = url;
+	free(hostname);
+	free(port);
 	return 0;
 }
 
@@ -1388,7 +1435,7 @@ static int kc_choose(struct kubeconfig *kc, struct kc_set *set, const char *cont
 	n = strlen(kc->server);
 	while (n > 0 && kc->server[n - 1] == '/')
 		kc->server[--n] = '\0';
-	return 0;
+	return kc_apply_tls_name(kc, err, errlen);
 }
 
 /* ---- in-cluster ----------------------------------------------------- */
@@ -1592,6 +1639,8 @@ void kubeconfig_free(struct kubeconfig *kc)
 	kc_blob_free(&kc->cert);
 	kc_blob_free(&kc->key);
 	free(kc->tls_server_name);
+	free(kc->connect_to);
+	curl_slist_free_all(kc->connect_to_list);
 	kc_wipe_free(kc->proxy_url); /* may hold user:password */
 	kc_wipe_free(kc->token);
 	free(kc->token_file);
@@ -2065,6 +2114,11 @@ int kubeconfig_curl(struct kubeconfig *kc, void *curl, void *headers, double tim
 		return -1;
 	if (kc->proxy_url != NULL)
 		curl_easy_setopt(curl, CURLOPT_PROXY, kc->proxy_url);
+	if (kc->connect_to != NULL) {
+		if (kc->connect_to_list == NULL)
+			kc->connect_to_list = curl_slist_append(NULL, kc->connect_to);
+		curl_easy_setopt(curl, CURLOPT_CONNECT_TO, kc->connect_to_list);
+	}
 	if (kc->insecure) {
 		curl_easy_setopt(curl, CURLOPT_SSL_VERIFYPEER, 0L);
 		curl_easy_setopt(curl, CURLOPT_SSL_VERIFYHOST, 0L);

@@ -46,8 +46,10 @@ struct kubeconfig {
 	struct kube_blob cert; /* client-certificate(-data) */
 	struct kube_blob key;  /* client-key(-data) */
 	int insecure;          /* insecure-skip-tls-verify */
-	char *tls_server_name; /* kept, not applied: libcurl cannot set the TLS name
-				* apart from the URL's host (logged at load) */
+	char *tls_server_name; /* tls-server-name: server then names this host,
+				* and connect_to says where to really connect */
+	char *connect_to;      /* "NAME:PORT:HOST:PORT" for CURLOPT_CONNECT_TO, or NULL */
+	void *connect_to_list; /* its curl_slist, kept for the transfers */
 
 	char *token;      /* user.token */
 	char *token_file; /* user.tokenFile (re-read on every kubeconfig_token) */

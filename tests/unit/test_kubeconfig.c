@@ -409,6 +409,49 @@ static void test_kc_insecure_no_scheme(void **state)
 	kubeconfig_free(kc);
 }
 
+/* tls-server-name: the URL names it and CURLOPT_CONNECT_TO goes to the
+ * server's real host and port (libcurl has no separate TLS name). */
+static void test_kc_tls_server_name(void **state)
+{
+	static const struct {
+		const char *server, *name, *url, *connect_to;
+	} cases[] = {
+		{ "https://10.0.0.1:6443", "kubernetes", "https://kubernetes:6443",
+		  "kubernetes:6443:10.0.0.1:6443" },
+		{ "https://10.0.0.1", "kubernetes", "https://kubernetes:443",
+		  "kubernetes:443:10.0.0.1:443" },
+		{ "https://[::1]:8443/prefix", "api.internal", "https://api.internal:8443/prefix",
+		  "api.internal:8443:[::1]:8443" },
+		{ "http://10.0.0.1:8080", "kubernetes", "http://10.0.0.1:8080", NULL },
+	};
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		struct kubeconfig *kc;
+		char text[512];
+
+		snprintf(text, sizeof text,
+			 "apiVersion: v1\nkind: Config\ncurrent-context: c\n"
+			 "clusters:\n- name: k\n  cluster:\n    server: \"%s\"\n"
+			 "    tls-server-name: %s\n"
+			 "users:\n- name: u\n  user:\n    token: t\n"
+			 "contexts:\n- name: c\n  context: {cluster: k, user: u}\n",
+			 cases[i].server, cases[i].name);
+		char *path = test_kc_path("tlsname.yaml");
+
+		test_kc_write("tlsname.yaml", text, 0600);
+		kc = test_kc_load(path, NULL, NULL);
+		free(path);
+		assert_string_equal(kc->server, cases[i].url);
+		if (cases[i].connect_to == NULL)
+			assert_null(kc->connect_to);
+		else
+			assert_string_equal(kc->connect_to, cases[i].connect_to);
+		kubeconfig_free(kc);
+	}
+}
+
 static void test_kc_cluster_errors(void **state)
 {
 	char *want, cwd[4096];
@@ -1081,6 +1124,7 @@ int main(void)
 		cmocka_unit_test(test_kc_cert_files_relative),
 		cmocka_unit_test(test_kc_cert_data),
 		cmocka_unit_test(test_kc_insecure_no_scheme),
+		cmocka_unit_test(test_kc_tls_server_name),
 		cmocka_unit_test(test_kc_cluster_errors),
 		cmocka_unit_test(test_kc_user_errors),
 		cmocka_unit_test(test_kc_yaml_errors),
