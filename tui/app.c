@@ -56,8 +56,8 @@ static const struct keymap_entry app_keys[] = {
 	{ '?', KEY_F(1), "?", "Help", "show this help (F1 too)", APP_HELP },
 	{ '/', 0, "/", "Filter", "filter the focused panel as you type; Esc clears", APP_FILTER },
 	{ ':', 0, ":", "Cmd",
-	  "command line: PANEL (runbook, alerts, slowq, cache, lag, sources), theme NAME, "
-	  "runbook [WORDS], severity P0-P3|none, zoom, help, quit",
+	  "command: a panel's name (pods, alerts...), ns, ctx, theme, runbook, severity, "
+	  "zoom, help, quit",
 	  APP_COMMAND },
 	{ '!', 0, "!", "Sev", "open an incident or change its severity (P0-P3)", APP_SEVERITY },
 	{ 12, 0, "C-l", NULL, "redraw the whole screen", APP_REDRAW },
