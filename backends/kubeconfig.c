@@ -2099,6 +2099,27 @@ static int kc_setopt_blob(CURL *curl, CURLoption opt, const struct kube_blob *b,
 	return 0;
 }
 
+/* 1 if the server is plain http:// to a host other than this machine's
+ * loopback (kubectl proxy on localhost is fine): no credential may go
+ * there in clear text. */
+static int kc_cleartext(const struct kubeconfig *kc)
+{
+	static const char *const local[] = { "localhost", "[::1]", NULL };
+	const char *host;
+	size_t i, n;
+
+	if (strncmp(kc->server, "http://", 7) != 0)
+		return 0;
+	host = kc->server + 7;
+	n = host[0] == '[' ? strcspn(host, "]") + 1 : strcspn(host, ":/");
+	if (n > 4 && strncmp(host, "127.", 4) == 0 && strspn(host, "0123456789.") == n)
+		return 0;
+	for (i = 0; local[i] != NULL; i++)
+		if (n == strlen(local[i]) && strncmp(host, local[i], n) == 0)
+			return 0;
+	return 1;
+}
+
 int kubeconfig_curl(struct kubeconfig *kc, void *curl, void *headers, double timeout, char *err,
 		    size_t errlen)
 {
@@ -2107,6 +2128,14 @@ int kubeconfig_curl(struct kubeconfig *kc, void *curl, void *headers, double tim
 	const char *token;
 	char *line;
 
+	if (kc_cleartext(kc) && (kc->token != NULL || kc->token_file != NULL || kc->exec != NULL ||
+				 kc->username != NULL)) {
+		snprintf(err, errlen,
+			 "%s: refusing to send credentials in clear text to a host that is not "
+			 "this machine (use https)",
+			 kc->server);
+		return -1;
+	}
 	if (kubeconfig_token(kc, timeout, &token, err, errlen) < 0)
 		return -1;
 	if (kc->ca.len > 0 && kc_setopt_blob(curl, CURLOPT_CAINFO_BLOB, &kc->ca,

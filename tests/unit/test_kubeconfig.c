@@ -1103,6 +1103,48 @@ static void test_kc_curl_auth(void **state)
 	assert_null(headers);
 	kubeconfig_free(kc);
 
+	/* No credential in clear text to another machine (kubectl sends none
+	 * over http either); kubectl proxy on this machine is fine. */
+	{
+		static const struct {
+			const char *server;
+			int ok;
+		} cases[] = {
+			{ "http://10.0.0.1:8080", 0 },      { "http://127.0.0.1:8001", 1 },
+			{ "http://localhost:8001/", 1 },    { "http://[::1]:8001", 1 },
+			{ "http://localhost.evil.com", 0 }, { "http://127.example.com", 0 },
+		};
+		size_t i;
+
+		for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+			char text[512], *path = test_kc_path("http.yaml");
+			int rc;
+
+			snprintf(text, sizeof text,
+				 "apiVersion: v1\nkind: Config\ncurrent-context: c\n"
+				 "clusters:\n- name: k\n  cluster:\n    server: \"%s\"\n"
+				 "users:\n- name: u\n  user:\n    token: secret-token\n"
+				 "contexts:\n- name: c\n  context: {cluster: k, user: u}\n",
+				 cases[i].server);
+			test_kc_write("http.yaml", text, 0600);
+			kc = test_kc_load(path, NULL, NULL);
+			free(path);
+			rc = kubeconfig_curl(kc, curl, &headers, 5, test_kc_err,
+					     sizeof test_kc_err);
+			if (cases[i].ok) {
+				assert_int_equal(rc, 0);
+			} else {
+				assert_int_equal(rc, -1);
+				assert_non_null(strstr(test_kc_err, "clear text"));
+				assert_null(strstr(test_kc_err, "secret-token"));
+				assert_null(headers);
+			}
+			curl_slist_free_all(headers);
+			headers = NULL;
+			kubeconfig_free(kc);
+		}
+	}
+
 	/* Certificates from memory: libcurl (OpenSSL) takes the blobs. */
 	kc = test_kc_load(FIX "tls.yaml", "data", NULL);
 	assert_int_equal(kubeconfig_curl(kc, curl, &headers, 5, test_kc_err, sizeof test_kc_err),
