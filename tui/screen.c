@@ -553,6 +553,15 @@ void draw_fill(const struct view *v, int y, enum role role)
 	wattrset(stdscr, A_NORMAL);
 }
 
+void draw_underline(const struct view *v, int y, enum role role)
+{
+	attr_t a = screen_attr[role];
+
+	if (y < 0 || y >= v->h || v->w <= 0)
+		return;
+	mvchgat(v->y + y, v->x, v->w, (a & ~A_COLOR) | A_UNDERLINE, (short)PAIR_NUMBER(a), NULL);
+}
+
 void draw_clear(const struct view *v, enum role role)
 {
 	int y;

@@ -80,6 +80,9 @@ void screen_sparkline(char *buf, size_t n, const double *h, size_t nh, size_t wi
 int draw_label(const struct view *v, int y, int x, enum role role, const char *s);
 /* Fill row y of v with blanks in role. */
 void draw_fill(const struct view *v, int y, enum role role);
+/* Underline row y of v where it stands, in role's colours (the text stays):
+ * the selection of a panel without the keyboard. */
+void draw_underline(const struct view *v, int y, enum role role);
 /* Fill the whole view. */
 void draw_clear(const struct view *v, enum role role);
 /* A box around v with a title in its top border. */

@@ -407,7 +407,9 @@ void table_draw(struct table *t, const struct view *v, int focused)
 			draw_text(v, y, x + pad, role, r->cells[c], cw - pad);
 			x += cw + 1;
 		}
+		/* Where the selection of an unfocused panel is, without painting
+		 * over its first character. */
 		if (selected && !focused)
-			draw_label(v, y, 0, ROLE_DIM, ">");
+			draw_underline(v, y, r->role);
 	}
 }
