@@ -86,10 +86,9 @@ static int sources_update(void *self)
 	struct sources_panel *sp = self;
 	void *snap = NULL;
 	long sec = (long)util_wall();
-
 	size_t i, n = runner_live_count();
 	unsigned long gens = 0;
-	int failing = 0;
+	int failing = 0, dirty = 0;
 
 	/* Every live source's status, for its row. */
 	for (i = 0; i < n; i++) {
@@ -105,30 +104,26 @@ static int sources_update(void *self)
 	if (gens != sp->live_generations || n != sp->live_count) {
 		sp->live_generations = gens;
 		sp->live_count = n;
+		dirty = 1;
+	}
+	if (sp->selftest != NULL) {
+		if (mailbox_take(runner_mailbox(sp->selftest), &snap, &sp->status)) {
+			if (sp->snap != NULL)
+				selftest_backend.snapshot_free(sp->snap);
+			sp->snap = snap;
+		}
+		if (sp->status.generation != sp->seen_generation) {
+			sp->seen_generation = sp->status.generation;
+			dirty = 1;
+		}
+		failing |= sp->status.state == MAILBOX_ERROR;
+	}
+	/* Once a second while something fails, so the ages stay true. */
+	if (failing && sec != sp->last_second)
+		dirty = 1;
+	if (dirty)
 		sp->last_second = sec;
-		return 1;
-	}
-	if (failing && sec != sp->last_second) {
-		sp->last_second = sec;
-		return 1;
-	}
-	if (sp->selftest == NULL)
-		return 0;
-	if (mailbox_take(runner_mailbox(sp->selftest), &snap, &sp->status)) {
-		if (sp->snap != NULL)
-			selftest_backend.snapshot_free(sp->snap);
-		sp->snap = snap;
-	}
-	if (sp->status.generation != sp->seen_generation) {
-		sp->seen_generation = sp->status.generation;
-		sp->last_second = sec;
-		return 1;
-	}
-	if (sp->status.state == MAILBOX_ERROR && sec != sp->last_second) {
-		sp->last_second = sec;
-		return 1;
-	}
-	return 0;
+	return dirty;
 }
 
 static void sources_row(struct sources_panel *sp, const char *id, const char *name,
