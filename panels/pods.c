@@ -1454,8 +1454,15 @@ static void *pods_create(struct app *app)
 	pp->kubectl = exec_resolve("kubectl", NULL, 0);
 	pp->arg.cfg = c;
 	pp->arg.timeout = timeout < 2 ? 2 : timeout > 10 ? 10 : timeout;
-	pp->runner = runner_start(&k8s_backend, &pp->arg, &opts, app_wake_fd(app), pp->error,
-				  sizeof pp->error);
+	/* With no kubeconfig anywhere there is nothing to retry: the panel
+	 * says how to configure it, and no runner polls (nor shows as an
+	 * error in the Sources panel) for an operator without Kubernetes. */
+	if (!pp->no_config)
+		pp->runner = runner_start(&k8s_backend, &pp->arg, &opts, app_wake_fd(app),
+					  pp->error, sizeof pp->error);
+	else
+		snprintf(pp->error, sizeof pp->error,
+			 "no kubeconfig: none named, no ~/.kube/config, not in a cluster");
 	pods_live = pp;
 	return pp;
 }
@@ -1628,10 +1635,12 @@ static void pods_draw(void *self, const struct view *v, int focused)
 	    (pp->no_config && pp->snap == NULL && pp->status.state == MAILBOX_ERROR)) {
 		int y = 0;
 
-		if (pp->no_config)
-			draw_label(v, y++, 1, ROLE_DIM,
+		if (pp->no_config) {
+			draw_label(v, y, 1, ROLE_DIM,
 				   "not configured: set kubernetes.kubeconfig or KUBECONFIG, or "
 				   "create ~/.kube/config");
+			return;
+		}
 		draw_label(v, y, 1, ROLE_ERROR, "error: ");
 		draw_text(v, y, 8, ROLE_ERROR, pp->runner ? pp->status.error : pp->error, v->w);
 		return;
