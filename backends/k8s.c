@@ -33,7 +33,6 @@
 #include <time.h>
 
 #include "kubeconfig.h"
-#include "prom.h"
 #include "runbook.h"
 #include "tui/redact.h"
 
@@ -87,7 +86,9 @@ static char *k8s_dup(const char *s)
 
 static double k8s_time(const char *s)
 {
-	return s != NULL && s[0] != '\0' ? prom_parse_time(s) : 0;
+	double t;
+
+	return s != NULL && util_parse_rfc3339(s, &t) == 0 && t > 0 ? t : 0;
 }
 
 /* Percent-encode everything but RFC 3986 unreserved characters; fresh. */
@@ -2710,7 +2711,7 @@ static void k8s_req_logs(struct k8s_state *st, char **f, int nf)
 		}
 	}
 	if (nf > 5 && f[5][0] != '\0') {
-		if (prom_parse_time(f[5]) <= 0) {
+		if (k8s_time(f[5]) <= 0) {
 			k8s_req_done(st, 1, "logs: bad since time");
 			free(container);
 			return;

@@ -297,64 +297,6 @@ static void kc_trim(char *s)
 	memmove(s, s + i, n - i + 1);
 }
 
-static int kc_read_digits(const char **p, int n, int *out)
-{
-	int v = 0, i;
-
-	for (i = 0; i < n; i++) {
-		if (!isdigit((unsigned char)(*p)[i]))
-			return -1;
-		v = v * 10 + ((*p)[i] - '0');
-	}
-	*p += n;
-	*out = v;
-	return 0;
-}
-
-/* RFC 3339 ("2024-05-01T10:00:00Z", "…T10:00:00.5+02:00") to epoch
- * seconds. 0 or -1. */
-static int kc_parse_time(const char *s, double *out)
-{
-	struct tm tm;
-	int y, mo, d, h, mi, sec, oh = 0, om = 0, sign = 0;
-	double frac = 0, scale = 0.1;
-	const char *p = s;
-	time_t t;
-
-	if (kc_read_digits(&p, 4, &y) < 0 || *p++ != '-' || kc_read_digits(&p, 2, &mo) < 0 ||
-	    *p++ != '-' || kc_read_digits(&p, 2, &d) < 0 || (*p != 'T' && *p != 't'))
-		return -1;
-	p++;
-	if (kc_read_digits(&p, 2, &h) < 0 || *p++ != ':' || kc_read_digits(&p, 2, &mi) < 0 ||
-	    *p++ != ':' || kc_read_digits(&p, 2, &sec) < 0)
-		return -1;
-	if (*p == '.') {
-		for (p++; isdigit((unsigned char)*p); p++, scale /= 10)
-			frac += (*p - '0') * scale;
-	}
-	if (*p == 'Z' || *p == 'z') {
-		p++;
-	} else if (*p == '+' || *p == '-') {
-		sign = *p++ == '-' ? -1 : 1;
-		if (kc_read_digits(&p, 2, &oh) < 0 || *p++ != ':' || kc_read_digits(&p, 2, &om) < 0)
-			return -1;
-	} else {
-		return -1;
-	}
-	if (*p != '\0' || mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || sec > 60)
-		return -1;
-	memset(&tm, 0, sizeof tm);
-	tm.tm_year = y - 1900;
-	tm.tm_mon = mo - 1;
-	tm.tm_mday = d;
-	tm.tm_hour = h;
-	tm.tm_min = mi;
-	tm.tm_sec = sec;
-	t = timegm(&tm);
-	*out = (double)t + frac - sign * (oh * 3600.0 + om * 60.0);
-	return 0;
-}
-
 /* "a, b, c", or "none". Caller frees. */
 static char *kc_join_names(char **names, size_t n)
 {
@@ -1728,7 +1670,7 @@ int kubeconfig_parse_exec_credential(struct kubeconfig *kc, const char *json, si
 		kc_plugin_err(kc, err, errlen, "returned a token with a line break");
 		goto out;
 	}
-	if (kc_nonempty(exp) && kc_parse_time(exp, &expiry) < 0) {
+	if (kc_nonempty(exp) && util_parse_rfc3339(exp, &expiry) < 0) {
 		kc_plugin_err(kc, err, errlen, "bad expirationTimestamp \"%.64s\"", exp);
 		goto out;
 	}

@@ -265,35 +265,9 @@ int prom_severity_rank(const char *s)
 
 double prom_parse_time(const char *s)
 {
-	struct tm tm;
-	int y, mo, d, h, mi, n = 0;
-	double sec, frac = 0;
-	const char *p;
-	time_t t;
+	double t;
 
-	if (s == NULL ||
-	    sscanf(s, "%4d-%2d-%2dT%2d:%2d:%lf%n", &y, &mo, &d, &h, &mi, &sec, &n) != 6)
-		return 0;
-	if (y < 1970 || mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || sec < 0 ||
-	    sec >= 61)
-		return 0;
-	memset(&tm, 0, sizeof tm);
-	tm.tm_year = y - 1900;
-	tm.tm_mon = mo - 1;
-	tm.tm_mday = d;
-	tm.tm_hour = h;
-	tm.tm_min = mi;
-	tm.tm_sec = (int)sec;
-	frac = sec - (int)sec;
-	t = timegm(&tm);
-	p = s + n;
-	if (*p == '+' || *p == '-') {
-		int oh = 0, om = 0;
-
-		if (sscanf(p + 1, "%2d:%2d", &oh, &om) == 2)
-			t -= (*p == '+' ? 1 : -1) * (oh * 3600 + om * 60);
-	}
-	return (double)t + frac;
+	return s != NULL && util_parse_rfc3339(s, &t) == 0 && t > 0 ? t : 0;
 }
 
 static char *prom_str(const cJSON *o, const char *key)

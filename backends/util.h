@@ -34,6 +34,11 @@ void util_fmt_duration(char *buf, size_t n, double seconds);
 /* Parse "2s", "500ms", "1m", "1h", or a bare number of seconds.
  * Returns 0 and sets *out, or -1 on a malformed value. */
 int util_parse_duration(const char *s, double *out);
+/* RFC 3339 ("2024-05-01T10:00:00Z", "…T10:00:00.5+02:00") to epoch
+ * seconds into *out: 0, or -1 on anything else. One parser for every
+ * timestamp an API sends (Kubernetes, Alertmanager, Prometheus, exec
+ * credentials). */
+int util_parse_rfc3339(const char *s, double *out);
 /* Expand a leading "~/" with $HOME; caller frees. */
 char *util_expand_home(const char *path);
 /* Create a directory and its parents with mode; 0 or -1 (errno set). */

@@ -41,6 +41,26 @@ static void test_util_parse_duration(void **unused)
 	assert_int_equal(util_parse_duration("nan", &v), -1);
 }
 
+/* RFC 3339 as every API sends it: Z or an offset, optional fraction;
+ * anything else is refused rather than guessed. */
+static void test_util_rfc3339(void **unused)
+{
+	double t;
+
+	(void)unused;
+	assert_int_equal(util_parse_rfc3339("2024-01-01T00:00:00Z", &t), 0);
+	assert_true(t == 1704067200.0);
+	assert_int_equal(util_parse_rfc3339("2024-01-01T02:00:00+02:00", &t), 0);
+	assert_true(t == 1704067200.0);
+	assert_int_equal(util_parse_rfc3339("2023-12-31T23:30:00.5-00:30", &t), 0);
+	assert_true(t == 1704067200.5);
+	assert_int_equal(util_parse_rfc3339("2024-01-01t00:00:00z", &t), 0);
+	assert_int_equal(util_parse_rfc3339("2024-01-01T00:00:00", &t), -1);
+	assert_int_equal(util_parse_rfc3339("2024-13-01T00:00:00Z", &t), -1);
+	assert_int_equal(util_parse_rfc3339("2024-01-01T00:00:00Zjunk", &t), -1);
+	assert_int_equal(util_parse_rfc3339("garbage", &t), -1);
+}
+
 static void test_util_fmt_duration(void **unused)
 {
 	char buf[32];
@@ -179,6 +199,7 @@ int main(void)
 		cmocka_unit_test(test_util_expand_home),
 		cmocka_unit_test(test_util_mkdirs),
 		cmocka_unit_test(test_util_clocks),
+		cmocka_unit_test(test_util_rfc3339),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
