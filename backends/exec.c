@@ -101,9 +101,7 @@ static void exec_wake(int fd)
 	while (n < 0 && errno == EINTR);
 }
 
-/* The child's environment: ours, with extra's names overridden. The
- * strings are borrowed; free only the array. */
-static char **exec_envp(const char *const *extra)
+char **exec_envp(const char *const *extra)
 {
 	size_t n = 0, m = 0, k = 0, i, j, len;
 	char **envp;

@@ -81,4 +81,9 @@ int exec_run_foreground(const struct exec_spec *spec, struct exec_status *st);
  * "; "). */
 char *exec_resolve(const char *prog, char *warn, size_t warnlen);
 
+/* A child's environment: ours, with extra's NAME=value entries
+ * overriding (entries without a name are dropped). The strings are
+ * borrowed; free only the array. */
+char **exec_envp(const char *const *extra);
+
 #endif

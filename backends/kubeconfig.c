@@ -1695,30 +1695,6 @@ out:
 	return rc;
 }
 
-/* The environment for the plugin: ours, with the plugin's names and
- * KUBERNETES_EXEC_INFO overridden. Only the array is ours to free. */
-static char **kc_plugin_envp(char **extra)
-{
-	size_t n = 0, m = kc_strv_len(extra), k = 0, i, j, len;
-	char **envp;
-
-	while (environ != NULL && environ[n] != NULL)
-		n++;
-	envp = xcalloc(n + m + 1, sizeof(*envp));
-	for (i = 0; i < n; i++) {
-		len = strcspn(environ[i], "=");
-		for (j = 0; j < m; j++)
-			if (strncmp(extra[j], environ[i], len) == 0 && extra[j][len] == '=')
-				break;
-		if (j == m)
-			envp[k++] = environ[i];
-	}
-	for (j = 0; j < m; j++)
-		envp[k++] = extra[j];
-	envp[k] = NULL;
-	return envp;
-}
-
 /* In the child, between fork and exec: async-signal-safe calls only. */
 static _Noreturn void kc_plugin_child(const char *path, char **argv, char **envp, int in, int out,
 				      int errfd)
@@ -1858,7 +1834,7 @@ static int kc_plugin_run(struct kubeconfig *kc, double timeout, struct strbuf *o
 			 "\"spec\":{\"interactive\":false}}",
 			 e->api_version);
 	kc_strv_push(&extra, info);
-	envp = kc_plugin_envp(extra);
+	envp = exec_envp((const char *const *)extra);
 	devnull = open("/dev/null", O_RDONLY | O_CLOEXEC);
 	if (devnull < 0 || pipe2(opipe, O_CLOEXEC) != 0 || pipe2(epipe, O_CLOEXEC) != 0) {
 		kc_plugin_err(kc, err, errlen, "cannot start: %s", strerror(errno));
