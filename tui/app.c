@@ -125,6 +125,9 @@ struct app {
 	char **confirm_body;
 	char *confirm_title, *confirm_type, *confirm_label;
 	int confirm_button; /* 0 Cancel, 1 Run */
+	/* The key being handled came in one burst with others (typed by a
+	 * paste or a program, not by hand): it never confirms. */
+	int key_burst;
 	int help_top;
 
 	int severity;
@@ -728,6 +731,11 @@ static void app_draw_help(struct app *a, int rows, int cols)
 		y++;
 	}
 	if (y >= 0 && y < in.h)
+		draw_label(&in, y, 1, ROLE_DIALOG,
+			   "A paste is text: it goes to the filter or the field being typed; it "
+			   "never acts as keys or confirms.");
+	y++;
+	if (y >= 0 && y < in.h)
 		draw_label(&in, y, 1, ROLE_DIM, "See also: man amconsole");
 }
 
@@ -1017,6 +1025,15 @@ static void app_key_dialog(struct app *a, int key)
 		app_confirm_finish(a, 0);
 		return;
 	}
+	if ((key == '\r' || key == '\n' || key == KEY_ENTER) && a->key_burst) {
+		/* G-a: a terminal that does not bracket pastes sends a pasted
+		 * "name<newline>" in one burst; only a keypress of its own may
+		 * confirm. */
+		app_message(a, ROLE_WARN,
+			    "Enter came in one burst with other input (a paste?): press Enter "
+			    "again to confirm, Esc to cancel");
+		return;
+	}
 	if (a->confirm.type != NULL) {
 		if (key == '\r' || key == '\n' || key == KEY_ENTER) {
 			if (strcmp(a->line.buf, a->confirm.type) == 0)
@@ -1096,6 +1113,37 @@ static void app_key_input(struct app *a, int key)
 	}
 }
 
+/* A bracketed paste is text, never keys (G-a): it fills a typed
+ * confirmation or the line being edited without submitting it, goes to
+ * the focused panel's filter otherwise, and answers no other dialog. */
+static void app_paste(struct app *a)
+{
+	struct app_panel *p = &a->panels[a->focus];
+	size_t n, dropped;
+	const int *keys = screen_paste(&n, &dropped);
+
+	if (a->dialog == DIALOG_CONFIRM && a->confirm.type != NULL) {
+		prompt_paste(&a->line, keys, n);
+		app_message(a, ROLE_WARN,
+			    "pasted text never confirms: check it, then press Enter (Esc cancels)");
+		return;
+	}
+	if (a->dialog != DIALOG_NONE) {
+		app_message(a, ROLE_WARN, "a paste does not answer a dialog: ignored");
+		return;
+	}
+	if (a->input == INPUT_NONE) {
+		a->input = INPUT_FILTER;
+		prompt_set(&a->line, p->filter);
+	}
+	if (prompt_paste(&a->line, keys, n) && a->input == INPUT_FILTER) {
+		snprintf(p->filter, sizeof p->filter, "%s", a->line.buf);
+		p->ops->filter(p->self, p->filter);
+	}
+	if (dropped > 0)
+		app_message(a, ROLE_WARN, "paste cut: %zu characters dropped", dropped);
+}
+
 static const struct keymap_entry *app_lookup(const struct keymap_entry *t, int key)
 {
 	for (; t->keyname != NULL; t++)
@@ -1156,6 +1204,10 @@ static void app_key(struct app *a, int key)
 	if (key == SCREEN_KEY_IGNORED || key == KEY_RESIZE)
 		return;
 	a->dirty = 1;
+	if (key == SCREEN_KEY_PASTE) {
+		app_paste(a);
+		return;
+	}
 	if (a->dialog != DIALOG_NONE) {
 		app_key_dialog(a, key);
 		return;
@@ -1312,8 +1364,14 @@ int app_run(struct app *a)
 			a->quit = 1;
 			a->quit_signal = SIGHUP;
 		}
-		while (!a->quit && (key = screen_getkey()) != SCREEN_KEY_NONE)
+		/* Keys read in one pass arrived together: all but the first
+		 * are a burst (see key_burst). */
+		a->key_burst = 0;
+		while (!a->quit && (key = screen_getkey()) != SCREEN_KEY_NONE) {
 			app_key(a, key);
+			if (key != SCREEN_KEY_IGNORED && key != KEY_RESIZE)
+				a->key_burst = 1;
+		}
 	}
 	if (a->quit_signal != 0) {
 		int running = exec_running_count();

@@ -135,6 +135,27 @@ int prompt_key(struct prompt *p, int key)
 	return prompt_insert(p, key);
 }
 
+int prompt_paste(struct prompt *p, const int *keys, size_t n)
+{
+	size_t i, first = 0, last = n;
+	int changed = 0;
+
+	/* A pasted line break is never Enter: those around the text go, those
+	 * inside become spaces; other controls are dropped by the insert. */
+	while (first < last && (keys[first] == '\n' || keys[first] == '\r'))
+		first++;
+	while (last > first && (keys[last - 1] == '\n' || keys[last - 1] == '\r'))
+		last--;
+	for (i = first; i < last; i++) {
+		int k = keys[i];
+
+		if (k == '\n' || k == '\r' || k == '\t')
+			k = ' ';
+		changed |= prompt_insert(p, k);
+	}
+	return changed;
+}
+
 int prompt_draw(const struct prompt *p, const struct view *v, int y, enum role role,
 		const char *label)
 {

@@ -23,6 +23,10 @@ void prompt_set(struct prompt *p, const char *text);
 /* Edit with key. Returns 1 when the text or cursor changed, 0 if the
  * key is not an editing key (Enter, Esc, Tab ... are the caller's). */
 int prompt_key(struct prompt *p, int key);
+/* Insert pasted code points keys[0..n) at the cursor as text: line
+ * breaks at either end are dropped, inside they become spaces, other
+ * controls are dropped. Returns 1 when the text changed. */
+int prompt_paste(struct prompt *p, const int *keys, size_t n);
 /* Draw label + text on row y of v; returns the screen column of the
  * cursor. */
 int prompt_draw(const struct prompt *p, const struct view *v, int y, enum role role,

@@ -1,8 +1,9 @@
 /*
  * screen.c - curses lives here and nowhere else (see screen.h): set-up
  * and teardown, colour pairs from the theme's roles, the one doupdate()
- * per frame, key decoding that throws away stray escape sequences, OSC 52
- * copy, and the draw helpers that sanitise every string they paint.
+ * per frame, key decoding that throws away stray escape sequences and
+ * turns a bracketed paste into one event, OSC 52 copy, and the draw
+ * helpers that sanitise every string they paint.
  */
 #include "screen.h"
 
@@ -21,6 +22,16 @@
 
 /* The most we sanitise for one draw call: a row never shows more. */
 #define SCREEN_DRAW_CAP 4096
+/* The most characters of one paste we keep: a line editor holds less. */
+#define SCREEN_PASTE_CAP 8192
+/* A paste whose end marker has not come after this many seconds without
+ * a byte ends there (a terminal that lost it must not swallow keys). */
+#define SCREEN_PASTE_STALL 1.0
+
+/* Bracketed paste (xterm's mode 2004): the terminal wraps what is pasted
+ * in ESC [ 200 ~ ... ESC [ 201 ~, so a paste never reads as keys. */
+#define SCREEN_PASTE_ON "\033[?2004h"
+#define SCREEN_PASTE_OFF "\033[?2004l"
 
 static int screen_active;
 static int screen_is_utf8;
@@ -28,6 +39,13 @@ static int screen_ascii;
 static int screen_colors;
 static attr_t screen_attr[ROLE_COUNT];
 static int screen_mouse_y, screen_mouse_x;
+
+/* The paste being read (screen_pasting) or the last one delivered, as
+ * code points. */
+static int *screen_paste_keys;
+static size_t screen_paste_len, screen_paste_dropped;
+static int screen_pasting;
+static double screen_paste_last;
 
 static attr_t screen_style_attrs(unsigned a)
 {
@@ -78,6 +96,22 @@ void screen_set_theme(const struct theme *theme)
 	screen_invalidate();
 }
 
+/* Send a terminal mode sequence curses does not know, after whatever
+ * curses has buffered. */
+static void screen_write_raw(const char *seq)
+{
+	size_t i = 0, n = strlen(seq);
+
+	fflush(stdout);
+	while (i < n) {
+		ssize_t w = write(STDOUT_FILENO, seq + i, n - i);
+
+		if (w <= 0)
+			break;
+		i += (size_t)w;
+	}
+}
+
 int screen_init(const struct theme *t, int ascii, int mouse, char *err, size_t errlen)
 {
 	const char *cs = nl_langinfo(CODESET);
@@ -113,6 +147,7 @@ int screen_init(const struct theme *t, int ascii, int mouse, char *err, size_t e
 			  NULL);
 	mouseinterval(0);
 	screen_set_theme(t);
+	screen_write_raw(SCREEN_PASTE_ON);
 	return 0;
 }
 
@@ -123,6 +158,9 @@ void screen_end(void)
 	screen_active = 0;
 	curs_set(1);
 	endwin();
+	screen_write_raw(SCREEN_PASTE_OFF);
+	free(screen_paste_keys);
+	screen_paste_keys = NULL;
 }
 
 void screen_suspend(void)
@@ -131,6 +169,8 @@ void screen_suspend(void)
 		return;
 	def_prog_mode();
 	endwin();
+	/* A child (a shell, $EDITOR) gets the terminal as it expects it. */
+	screen_write_raw(SCREEN_PASTE_OFF);
 }
 
 void screen_resume(void)
@@ -138,6 +178,7 @@ void screen_resume(void)
 	if (!screen_active)
 		return;
 	reset_prog_mode();
+	screen_write_raw(SCREEN_PASTE_ON);
 	screen_invalidate();
 }
 
@@ -184,10 +225,13 @@ void screen_invalidate(void)
 		clearok(curscr, TRUE);
 }
 
+enum { SCREEN_SEQ_NONE, SCREEN_SEQ_DISCARDED, SCREEN_SEQ_PASTE_START, SCREEN_SEQ_PASTE_END };
+
 /* Read what follows an ESC that is already waiting in the input and say
- * whether it was a sequence to discard (CSI, OSC, DCS, SS3, APC, PM):
- * terminal responses and pastes must never act as keys. */
-static int screen_swallow_sequence(void)
+ * what it was: nothing (a lone Esc), a sequence to discard (CSI, OSC,
+ * DCS, SS3, APC, PM: terminal responses must never act as keys), or the
+ * start or end marker of a bracketed paste. */
+static int screen_read_sequence(void)
 {
 	wint_t c;
 	int rc = get_wch(&c);
@@ -195,14 +239,25 @@ static int screen_swallow_sequence(void)
 	int n;
 
 	if (rc == ERR)
-		return 0;
+		return SCREEN_SEQ_NONE;
 	if (rc == KEY_CODE_YES)
-		return 1;
+		return SCREEN_SEQ_DISCARDED;
 	intro = (int)c;
 	if (intro == '[') {
-		for (n = 0; n < 256 && get_wch(&c) != ERR; n++)
+		char params[8];
+		size_t np = 0;
+
+		for (n = 0; n < 256 && get_wch(&c) != ERR; n++) {
 			if (c >= 0x40 && c <= 0x7e)
 				break;
+			if (np + 1 < sizeof params)
+				params[np++] = (char)c;
+		}
+		params[np] = '\0';
+		if (c == '~' && strcmp(params, "200") == 0)
+			return SCREEN_SEQ_PASTE_START;
+		if (c == '~' && strcmp(params, "201") == 0)
+			return SCREEN_SEQ_PASTE_END;
 	} else if (intro == ']' || intro == 'P' || intro == '_' || intro == '^' || intro == 'X') {
 		int prev = 0;
 
@@ -216,15 +271,76 @@ static int screen_swallow_sequence(void)
 	}
 	/* ESC followed by any other key (Alt-x) is discarded too: no
 	 * binding uses Alt, and a stray one must not act. */
-	return 1;
+	return SCREEN_SEQ_DISCARDED;
+}
+
+/* The same, giving the rest of a sequence a moment to arrive. */
+static int screen_sequence(void)
+{
+	int rc;
+
+	nodelay(stdscr, FALSE);
+	timeout(15);
+	rc = screen_read_sequence();
+	nodelay(stdscr, TRUE);
+	return rc;
+}
+
+/* Add code point c to the paste being read, up to the cap. */
+static void screen_paste_add(wint_t c)
+{
+	if (screen_paste_len == SCREEN_PASTE_CAP) {
+		screen_paste_dropped++;
+		return;
+	}
+	if (screen_paste_keys == NULL)
+		screen_paste_keys = xcalloc(SCREEN_PASTE_CAP, sizeof *screen_paste_keys);
+	screen_paste_keys[screen_paste_len++] = (int)c;
+}
+
+/* Go on reading a bracketed paste: everything up to its end marker is
+ * text, whatever it looks like (keys, escape sequences, newlines).
+ * Returns SCREEN_KEY_PASTE once it is whole, or SCREEN_KEY_NONE while the
+ * rest has not arrived yet. */
+static int screen_paste_continue(void)
+{
+	wint_t c;
+	int rc;
+
+	for (;;) {
+		rc = get_wch(&c);
+		if (rc == ERR) {
+			if (util_now() - screen_paste_last < SCREEN_PASTE_STALL)
+				return SCREEN_KEY_NONE;
+			break; /* the end marker was lost: what came is the paste */
+		}
+		screen_paste_last = util_now();
+		if (rc == KEY_CODE_YES) {
+			/* A key curses decoded from pasted bytes: text, not a key. */
+			if (c == KEY_MOUSE)
+				getmouse(&(MEVENT){ 0 });
+			continue;
+		}
+		if (c == 27) {
+			if (screen_sequence() == SCREEN_SEQ_PASTE_END)
+				break;
+			continue; /* a pasted escape sequence is dropped */
+		}
+		screen_paste_add(c);
+	}
+	screen_pasting = 0;
+	return SCREEN_KEY_PASTE;
 }
 
 int screen_getkey(void)
 {
 	wint_t c;
-	int rc = get_wch(&c);
+	int rc;
 	MEVENT me;
 
+	if (screen_pasting)
+		return screen_paste_continue();
+	rc = get_wch(&c);
 	if (rc == ERR)
 		return SCREEN_KEY_NONE;
 	if (rc == KEY_CODE_YES) {
@@ -248,14 +364,27 @@ int screen_getkey(void)
 		}
 	}
 	if (c == 27) {
-		/* Give the rest of a sequence a moment to arrive. */
-		nodelay(stdscr, FALSE);
-		timeout(15);
-		rc = screen_swallow_sequence();
-		nodelay(stdscr, TRUE);
-		return rc ? SCREEN_KEY_IGNORED : SCREEN_KEY_ESC;
+		switch (screen_sequence()) {
+		case SCREEN_SEQ_NONE:
+			return SCREEN_KEY_ESC;
+		case SCREEN_SEQ_PASTE_START:
+			screen_paste_len = screen_paste_dropped = 0;
+			screen_pasting = 1;
+			screen_paste_last = util_now();
+			return screen_paste_continue();
+		default:
+			return SCREEN_KEY_IGNORED;
+		}
 	}
 	return (int)c;
+}
+
+const int *screen_paste(size_t *n, size_t *dropped)
+{
+	*n = screen_paste_len;
+	if (dropped != NULL)
+		*dropped = screen_paste_dropped;
+	return screen_paste_keys;
 }
 
 void screen_mouse(int *y, int *x)

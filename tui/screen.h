@@ -28,6 +28,7 @@ enum {
 	SCREEN_KEY_MOUSE_CLICK, /* screen_mouse() has the position */
 	SCREEN_KEY_WHEEL_UP,
 	SCREEN_KEY_WHEEL_DOWN,
+	SCREEN_KEY_PASTE, /* a bracketed paste, whole: screen_paste() has it */
 };
 
 /* Start curses on the terminal with theme t. ascii forces ASCII line
@@ -55,6 +56,11 @@ void screen_finish(int y, int x);
 void screen_invalidate(void);
 /* Read one key without waiting; see the SCREEN_KEY_* codes. */
 int screen_getkey(void);
+/* The text of the last SCREEN_KEY_PASTE as *n code points, as the
+ * terminal sent them (controls and newlines included, escape sequences
+ * dropped; NULL when *n is 0); *dropped (if not NULL) counts those beyond
+ * the cap. Valid until the next screen_getkey(); owned by the screen. */
+const int *screen_paste(size_t *n, size_t *dropped);
 /* Position of the last mouse event. */
 void screen_mouse(int *y, int *x);
 /* Copy text to the clipboard with OSC 52 (sanitised first). */

@@ -102,6 +102,39 @@ keys() { tm send-keys -t am "$@"; sleep 0.15; }
 focus() { tm send-keys -t am : "$1" Enter; sleep 0.2; }
 type_text() { tm send-keys -t am -l "$1"; sleep 0.15; }
 
+NL='
+'
+CR=$(printf '\r')
+# A paste as a terminal sends it: paste_text brackets it (tmux does when
+# the console has turned bracketed paste on), burst_text sends it in one
+# write, as a terminal without bracketed paste does.
+paste_text() { tm set-buffer -- "$1"; tm paste-buffer -p -t am; sleep 0.3; }
+burst_text() { tm send-keys -t am -l "$1"; sleep 0.3; }
+
+# G-a, a dialog that wants TEXT typed: TEXT pasted with a newline, both
+# ways, fills the field but never submits it. The field is empty after.
+paste_never_confirms() {
+	paste_text "$1$NL"
+	wait_for "pasted text never confirms"
+	screen | grep -qF -- "> $1" || fail "the bracketed paste did not fill the field"
+	keys C-u
+	burst_text "$1$CR"
+	wait_for "Enter came in one burst"
+	keys C-u
+}
+
+# G-a, a dialog with Cancel/Run buttons: a bracketed paste of Tab and a
+# newline answers nothing; Right and Enter in one burst do not run. The
+# dialog is left as it was (Cancel selected).
+paste_never_answers() {
+	paste_text "	l$NL"
+	wait_for "a paste does not answer a dialog"
+	tm send-keys -t am Right Enter
+	sleep 0.3
+	wait_for "Enter came in one burst"
+	keys Left
+}
+
 pane_dead() { [ -s "$T/exit" ]; }
 # The console's exit status, once it has exited.
 pane_status() { cat "$T/exit" 2>/dev/null; }

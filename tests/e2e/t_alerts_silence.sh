@@ -42,6 +42,10 @@ keys Enter
 wait_for "Create silence" 5
 [ "$(curl -s "$AM_URL/api/v2/silences" | python3 -c 'import json,sys; print(len(json.load(sys.stdin)))')" = 0 ] ||
 	fail "a silence exists before confirmation"
+paste_never_answers
+[ "$(curl -s "$AM_URL/api/v2/silences" | python3 -c 'import json,sys; print(len(json.load(sys.stdin)))')" = 0 ] ||
+	fail "a paste or a burst created the silence"
+ok "G-a a paste, or Right+Enter in one burst, does not create the silence"
 keys Right
 keys Enter
 wait_for "silence" 5
@@ -75,6 +79,9 @@ screen | grep -qE "active +(59m|1h)" || fail "no countdown"
 ok "the silences view shows it with its countdown"
 keys e
 wait_for "Expire silence" 5
+paste_never_answers
+curl -s "$AM_URL/api/v2/silences" | grep -q '"state":"active"' || fail "a paste or a burst expired the silence"
+ok "G-a a paste, or Right+Enter in one burst, does not expire the silence"
 keys Right
 keys Enter
 wait_for "expired on $AM_URL" 10

@@ -10,6 +10,14 @@ stub kubectl 'echo "pod \"$3\" deleted"'
 stub curl 'echo "curl saw $# args"'
 am_start 120 40 --runbooks "$T/runbooks" --log "$T/amconsole.log"
 wait_for "Pod Trouble"
+# Outside a dialog a bracketed paste is text for the filter, never keys
+# (q would ask to quit, Enter would open the symptom).
+paste_text "qjj$NL"
+wait_for "/qjj"
+screen | grep -qF "Quit amconsole?" && fail "a pasted q acted as a key"
+keys Escape
+wait_gone "/qjj"
+ok "G-a a bracketed paste outside a dialog goes to the filter, not to the keys"
 keys Enter
 wait_for "Print hostile text"
 
@@ -60,8 +68,12 @@ sleep 0.3
 wait_for "Destructive step"
 grep -q "delete" "$STUBLOG" && fail "the destructive step ran without the typed name"
 ok "D2/D4 Enter, y, Space and terminal responses do not confirm"
-# Clear whatever reached the input, then type the name.
+# Clear whatever reached the input.
 keys C-u
+paste_never_confirms "fleet-manager-abc"
+wait_for "Destructive step"
+grep -q "delete" "$STUBLOG" && fail "a pasted name with a newline ran the destructive step"
+ok "G-a the name pasted with a newline (bracketed, or in one burst) does not run the step"
 type_text "fleet-manager-abc"
 keys Enter
 wait_for "step 6: ok"

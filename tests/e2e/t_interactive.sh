@@ -18,6 +18,14 @@ keys Enter
 wait_for "got hello-from-operator"
 wait_for "press Enter to return"
 ok "the interactive step has the terminal and reads the operator's input"
+python3 - "$T/raw" <<'PY' || fail "bracketed paste not off while the child has the terminal"
+import sys
+raw = open(sys.argv[1], 'rb').read()
+inside = raw.rindex(b'INSIDE-THE-POD')
+on, off = raw.rfind(b'\x1b[?2004h', 0, inside), raw.rfind(b'\x1b[?2004l', 0, inside)
+assert on >= 0 and off > on, (on, off)
+PY
+ok "bracketed paste is on for the console and off while a child has the terminal"
 keys Enter
 wait_for "Open a shell in the pod"
 wait_for "ok"
@@ -33,3 +41,11 @@ ok "run and end are audit-logged"
 keys q
 wait_dead
 [ "$(pane_status)" = 0 ] || fail "exit status $(pane_status)"
+python3 - "$T/raw" <<'PY' || fail "bracketed paste left on at exit"
+import sys
+raw = open(sys.argv[1], 'rb').read()
+back_on = raw.rfind(b'\x1b[?2004h')
+assert back_on > raw.rindex(b'got hello-from-operator'), 'not back on after the child'
+assert raw.rfind(b'\x1b[?2004l') > back_on, 'not off at exit'
+PY
+ok "bracketed paste is back on after the child and off at exit"

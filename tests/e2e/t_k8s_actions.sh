@@ -63,6 +63,10 @@ ok "D shows the DELETE and its kubectl equivalent; Enter alone and Esc send noth
 
 keys D
 wait_for "Delete pod"
+paste_never_confirms "$POD"
+sleep 0.5
+[ "$(requests_with DELETE "$POD")" = 0 ] || fail "a pasted name with a newline sent the DELETE"
+ok "G-a the pod's name pasted with a newline (bracketed, or in one burst) sends nothing"
 type_text "$POD"
 keys Enter
 k8s_wait_request DELETE "/pods/$POD"
@@ -85,7 +89,12 @@ keys Enter
 wait_for "cancelled: nothing was sent"
 keys R
 wait_for "Rollout restart"
-keys Right Enter
+paste_never_answers
+sleep 0.5
+[ "$(requests_with PATCH fleet-manager)" = 0 ] || fail "a paste or a burst restarted the rollout"
+ok "G-a a paste, or Right+Enter in one burst, does not confirm the rollout restart"
+keys Right
+keys Enter
 k8s_wait_request PATCH "/deployments/fleet-manager"
 k8s_requests | python3 -c '
 import json, sys
@@ -104,7 +113,8 @@ type_text 5
 keys Enter
 wait_for "PATCH /apis/apps/v1/namespaces/atlasmesh-prod/deployments/telemetry-consumer/scale"
 wait_for '{"spec":{"replicas":5}}'
-keys Right Enter
+keys Right
+keys Enter
 k8s_wait_request PATCH "/deployments/telemetry-consumer/scale"
 wait_for "scaled to 5" 10
 r=$(k8s_api /apis/apps/v1/namespaces/atlasmesh-prod/deployments/telemetry-consumer/scale |
@@ -121,7 +131,8 @@ pick kafka-0
 keys s
 wait_for "Shell into a container"
 wait_for "kubectl --context fixture exec -it -n atlasmesh-prod kafka-0 -- sh"
-keys Right Enter
+keys Right
+keys Enter
 wait_for "press Enter to return" 10
 grep -q "^kubectl | --context | fixture | exec | -it | -n | atlasmesh-prod | kafka-0 | -- | sh$" "$STUBLOG" ||
 	fail "kubectl argv: $(cat "$STUBLOG")"

@@ -42,6 +42,9 @@ keys y
 [ "$(koffsets replay-group | awk '$2 == 5' | wc -l)" = 6 ] || fail "offsets moved without the typed group id"
 keys BSpace
 ok "Enter and y without the typed group id change nothing"
+paste_never_confirms replay-group
+[ "$(koffsets replay-group | awk '$2 == 5' | wc -l)" = 6 ] || fail "a pasted group id with a newline moved offsets"
+ok "G-a the group id pasted with a newline (bracketed, or in one burst) changes nothing"
 type_text "replay-group"
 keys Enter
 wait_for "offsets of replay-group on vehicle-telemetry reset to shift" 20

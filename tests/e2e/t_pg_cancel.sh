@@ -68,6 +68,10 @@ ok "a bare Enter (default Cancel) sends nothing"
 
 keys c
 wait_for "Cancel the running query of backend $spid" 5
+paste_never_answers
+sleep 1
+running || fail "a paste or a burst cancelled the query"
+ok "G-a a paste, or Right+Enter in one burst, does not confirm the cancel"
 keys Tab
 keys Enter
 wait_for "pg_cancel_backend($spid): done" 10

@@ -32,6 +32,9 @@ keys Enter
 keys BSpace
 keys BSpace
 ok "Enter, y and Space without the typed pattern remove nothing"
+paste_never_confirms 'fleet:*'
+[ "$(rcli DBSIZE)" = 1501 ] || fail "a pasted pattern with a newline removed keys"
+ok "G-a the pattern pasted with a newline (bracketed, or in one burst) removes nothing"
 type_text 'fleet:*'
 keys Enter
 wait_for "invalidate pattern on redis ok: removed 1200 keys" 30
@@ -58,6 +61,9 @@ wait_for "cancelled: nothing was removed"
 [ "$(rcli DBSIZE)" = 301 ] || fail "FLUSHDB ran without the typed name"
 keys f
 wait_for "Type the instance name"
+paste_never_confirms redis
+[ "$(rcli DBSIZE)" = 301 ] || fail "a pasted instance name with a newline flushed the db"
+ok "G-a the instance name pasted with a newline (bracketed, or in one burst) does not FLUSHDB"
 type_text redis
 keys Enter
 wait_for "FLUSHDB on redis ok" 20

@@ -33,6 +33,9 @@ wait_for "kubectl run db-test"
 keys Enter
 wait_for "It will run exactly"
 wait_for "Changing step"
+paste_never_answers
+grep -q "run | db-test" "$STUBLOG" && fail "a paste or a burst ran the changing step"
+ok "G-a a paste, or Right+Enter in one burst, does not run a changing step"
 keys Enter
 wait_for "cancelled: nothing was run"
 grep -q "run | db-test" "$STUBLOG" && fail "a cancelled step ran"
