@@ -27,6 +27,16 @@ for t in "$BUILD"/tests/unit/test_*; do
 		tail -30 "$logdir/$name.log"
 	fi
 done
+# Every RELIABILITY.md case has a row in tests/README.md naming its tests.
+if sh tests/relmap-check.sh >"$logdir/relmap-check.log" 2>&1; then
+	pass=$((pass + 1))
+	echo "ok   check/relmap-check ($(grep -c '^ok ' "$logdir/relmap-check.log") checks)"
+else
+	fail=$((fail + 1))
+	failed="$failed check/relmap-check"
+	echo "FAIL check/relmap-check"
+	grep -v '^ok ' "$logdir/relmap-check.log"
+fi
 for t in tests/e2e/t_*.sh; do
 	name=$(basename "$t" .sh)
 	if timeout 300 sh "$t" >"$logdir/$name.log" 2>&1; then
