@@ -398,8 +398,8 @@ struct exec_job *exec_start(const struct exec_spec *spec, int wake_fd, char *err
 	if (wake_fd >= 0)
 		exec_set_nonblock(wake_fd);
 
-	job->st.started = util_wall();
-	job->t0 = util_now();
+	exec_status_start(&job->st);
+	job->t0 = job->st.t0;
 	job->deadline = job->t0 + (spec->timeout > 0 ? spec->timeout : EXEC_DEFAULT_TIMEOUT);
 	pid = fork();
 	if (pid == 0)
@@ -446,6 +446,17 @@ struct exec_job *exec_start(const struct exec_spec *spec, int wake_fd, char *err
 		return NULL;
 	}
 	return job;
+}
+
+void exec_status_start(struct exec_status *st)
+{
+	st->started = util_wall();
+	st->t0 = util_now();
+}
+
+double exec_status_elapsed(const struct exec_status *st)
+{
+	return util_now() - st->t0;
 }
 
 int exec_poll(struct exec_job *job, struct exec_status *st, struct strbuf *out)
@@ -555,7 +566,6 @@ int exec_run_foreground(const struct exec_spec *spec, struct exec_status *st)
 {
 	const char *shell = spec->shell != NULL ? spec->shell : EXEC_DEFAULT_SHELL;
 	int wstatus = 0, slot, e;
-	double t0;
 	char **envp;
 	pid_t pid, r;
 
@@ -572,8 +582,7 @@ int exec_run_foreground(const struct exec_spec *spec, struct exec_status *st)
 	}
 	envp = exec_envp(spec->env);
 	slot = exec_slot_reserve();
-	st->started = util_wall();
-	t0 = util_now();
+	exec_status_start(st);
 	pid = fork();
 	if (pid == 0)
 		exec_child_foreground(spec, shell, envp);
@@ -603,7 +612,7 @@ int exec_run_foreground(const struct exec_spec *spec, struct exec_status *st)
 	}
 	exec_slot_release(slot);
 	exec_give_terminal(getpgrp());
-	st->duration = util_now() - t0;
+	st->duration = exec_status_elapsed(st);
 	if (r != pid) {
 		snprintf(st->error, sizeof st->error, "waitpid: %s", strerror(errno));
 		return -1;

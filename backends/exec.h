@@ -33,7 +33,8 @@ struct exec_status {
 	enum exec_state state;
 	int exit_code;
 	int term_signal;
-	double started;     /* wall time */
+	double started;     /* wall time, for display */
+	double t0;          /* monotonic start (util_now), for durations */
 	double duration;    /* seconds so far, or total when finished */
 	size_t total_bytes; /* bytes the child wrote */
 	size_t dropped;     /* bytes dropped because of the cap */
@@ -54,6 +55,12 @@ struct exec_job *exec_start(const struct exec_spec *spec, int wake_fd, char *err
  * has exited is over: anything it left holding the pipe is killed after
  * half a second. */
 int exec_poll(struct exec_job *job, struct exec_status *st, struct strbuf *out);
+/* Mark st as started now: started (wall, for display) and t0 (monotonic,
+ * for durations). Any thread. */
+void exec_status_start(struct exec_status *st);
+/* Seconds since exec_status_start(st) by the monotonic clock: a step of
+ * the wall clock changes no duration. */
+double exec_status_elapsed(const struct exec_status *st);
 /* Ask the job to stop: SIGTERM to its process group now, SIGKILL after a
  * 2 s grace. Never blocks. */
 void exec_stop(struct exec_job *job);

@@ -74,12 +74,12 @@ void mailbox_put(struct mailbox *mb, void *snap, double fetch_ms, double next_re
 	if (snap != NULL) {
 		old = mb->snap;
 		mb->snap = snap;
-		mb->st.taken = util_wall();
+		mb->st.taken = util_now();
 	} else if (mb->st.taken > 0) {
 		/* Nothing changed, and the data the UI holds was just confirmed:
 		 * its age counts from now, so a later failure says how long ago
 		 * it was last known true. */
-		mb->st.taken = util_wall();
+		mb->st.taken = util_now();
 	}
 	mb->st.state = MAILBOX_OK;
 	mb->st.generation++;
@@ -151,7 +151,7 @@ enum mailbox_health mailbox_describe(const struct mailbox_status *st, int have_d
 		break;
 	}
 	if (st->taken > 0)
-		util_fmt_duration(age, sizeof age, util_wall() - st->taken);
+		util_fmt_duration(age, sizeof age, util_now() - st->taken);
 	util_fmt_duration(retry, sizeof retry, in > 0 ? in + 0.5 : 0);
 	if (have_data) {
 		snprintf(state, statelen, "STALE");

@@ -20,8 +20,10 @@ enum mailbox_state {
 struct mailbox_status {
 	enum mailbox_state state;
 	unsigned long generation; /* bumps on every put (data or error) */
-	double taken;             /* wall time the current data was last fetched or
-				   * confirmed unchanged, 0 if none */
+	double taken;             /* monotonic time (util_now) the current data was
+				   * last fetched or confirmed unchanged, 0 if
+				   * none: an age, never a date, so a step of the
+				   * wall clock cannot make data look fresh */
 	double fetch_ms;          /* duration of the last attempt */
 	double last_attempt;      /* monotonic time of the last attempt */
 	double next_retry;        /* monotonic time of the next attempt */

@@ -1066,7 +1066,7 @@ static void pg_job_end(struct pg_job *j, enum exec_state state, int code, const 
 	pthread_mutex_lock(&j->lock);
 	j->st.state = state;
 	j->st.exit_code = code;
-	j->st.duration = util_wall() - j->st.started;
+	j->st.duration = exec_status_elapsed(&j->st);
 	if (error != NULL)
 		snprintf(j->st.error, sizeof j->st.error, "%s", error);
 	j->changed = 1;
@@ -1236,7 +1236,7 @@ static void *pg_native_start(const struct config *c, const char *text, double ti
 	j->text = xstrdup(text);
 	j->timeout = timeout > 0 ? timeout : 300;
 	j->st.state = EXEC_RUNNING;
-	j->st.started = util_wall();
+	exec_status_start(&j->st);
 	j->st.exit_code = -1;
 	sigfillset(&all);
 	pthread_sigmask(SIG_SETMASK, &all, &old);
@@ -1264,7 +1264,7 @@ static int pg_native_poll(void *job, struct exec_status *st, struct strbuf *out)
 		strbuf_reset(&j->out);
 	}
 	if (j->st.state == EXEC_RUNNING)
-		j->st.duration = util_wall() - j->st.started;
+		j->st.duration = exec_status_elapsed(&j->st);
 	*st = j->st;
 	changed = j->changed;
 	j->changed = 0;

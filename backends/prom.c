@@ -1440,7 +1440,7 @@ static void *prom_native_main(void *p)
 	pthread_mutex_lock(&j->lock);
 	j->st.state = state;
 	j->st.exit_code = code;
-	j->st.duration = util_wall() - j->st.started;
+	j->st.duration = exec_status_elapsed(&j->st);
 	if (state == EXEC_FAILED)
 		snprintf(j->st.error, sizeof j->st.error, "%.190s", err);
 	j->changed = 1;
@@ -1467,7 +1467,7 @@ static void *prom_native_start(const struct config *c, const char *text, double 
 	j->wake_fd = wake_fd;
 	atomic_init(&j->stop, 0);
 	j->st.state = EXEC_RUNNING;
-	j->st.started = util_wall();
+	exec_status_start(&j->st);
 	j->st.pid = -1;
 	pthread_mutex_init(&j->lock, NULL);
 	sigfillset(&all);
@@ -1493,7 +1493,7 @@ static int prom_native_poll(void *job, struct exec_status *st, struct strbuf *ou
 	pthread_mutex_lock(&j->lock);
 	*st = j->st;
 	if (st->state == EXEC_RUNNING)
-		st->duration = util_wall() - j->st.started;
+		st->duration = exec_status_elapsed(&j->st);
 	if (j->out.len > 0) {
 		strbuf_append(out, j->out.buf, j->out.len);
 		strbuf_reset(&j->out);

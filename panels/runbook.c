@@ -1134,8 +1134,8 @@ static void runbook_write_transcript(struct runbook_panel *rp)
 	char stamp[32], when[32], *path, *tmp;
 	time_t now = time(NULL);
 	struct tm tm;
-	double since;
-	int sev = app_severity(rp->app, &since);
+	double elapsed;
+	int sev = app_severity(rp->app, NULL, &elapsed);
 	FILE *f;
 	int fd;
 	size_t i;
@@ -1163,7 +1163,7 @@ static void runbook_write_transcript(struct runbook_panel *rp)
 	if (sev >= 0) {
 		char el[32];
 
-		util_fmt_duration(el, sizeof el, util_wall() - since);
+		util_fmt_duration(el, sizeof el, elapsed);
 		fprintf(f, "- Severity: P%d (open for %s)\n", sev, el);
 	} else {
 		fputs("- Severity: none set\n", f);

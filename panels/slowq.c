@@ -193,7 +193,7 @@ static void slowq_take_action(struct slowq_panel *sp)
 		return;
 	sp->pend_active = 0;
 	slowq_audit("end", sp->pend_kind, sp->pend_pid, sp->snap->action_ok ? "ok" : "failed",
-		    util_wall() - sp->pend_started, sp->snap->action_msg);
+		    util_now() - sp->pend_started, sp->snap->action_msg);
 	app_message(sp->app, sp->snap->action_ok ? ROLE_OK : ROLE_ERROR, "%s",
 		    sp->snap->action_msg);
 }
@@ -445,7 +445,7 @@ static void slowq_draw_status(struct slowq_panel *sp, const struct view *v, int 
 		break;
 	case MAILBOX_HEALTH_OK:
 		if (st->taken > 0)
-			util_fmt_duration(age, sizeof age, util_wall() - st->taken);
+			util_fmt_duration(age, sizeof age, util_now() - st->taken);
 		snprintf(buf, sizeof buf, "ok, fetched in %.0fms, %s old", st->fetch_ms, age);
 		draw_text(v, y, 0, ROLE_OK, buf, -1);
 		break;
@@ -641,7 +641,7 @@ static void slowq_confirmed(void *ctx, int confirmed)
 	}
 	slowq_audit("run", sp->pend_kind, sp->pend_pid, NULL, -1, NULL);
 	sp->pend_active = 1;
-	sp->pend_started = util_wall();
+	sp->pend_started = util_now();
 	runner_request(sp->runner, sp->pend_kind, sp->pend_pid);
 	app_message(sp->app, ROLE_RUNNING, "%s(%s) sent", slowq_action_name(sp->pend_kind),
 		    sp->pend_pid);

@@ -219,7 +219,7 @@ static void sources_selftest_row(struct sources_panel *sp)
 	if (st->fetch_ms > 0 || st->state != MAILBOX_CONNECTING)
 		snprintf(fetch, sizeof fetch, "%.0fms", st->fetch_ms);
 	if (st->taken > 0)
-		util_fmt_duration(age, sizeof age, util_wall() - st->taken);
+		util_fmt_duration(age, sizeof age, util_now() - st->taken);
 	switch (mailbox_describe(st, sp->snap != NULL, state, sizeof state, detail,
 				 sizeof detail)) {
 	case MAILBOX_HEALTH_CONNECTING:
@@ -258,7 +258,7 @@ static void sources_live_rows(struct sources_panel *sp)
 		if (st.state != MAILBOX_CONNECTING)
 			snprintf(fetch, sizeof fetch, "%.0fms", st.fetch_ms);
 		if (st.taken > 0)
-			util_fmt_duration(age, sizeof age, util_wall() - st.taken);
+			util_fmt_duration(age, sizeof age, util_now() - st.taken);
 		switch (mailbox_describe(&st, st.taken > 0, state, sizeof state, detail,
 					 sizeof detail)) {
 		case MAILBOX_HEALTH_CONNECTING:

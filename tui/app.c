@@ -131,7 +131,8 @@ struct app {
 	int help_top;
 
 	int severity;
-	double sev_since;
+	double sev_since;      /* wall time the incident opened, for display */
+	double sev_since_mono; /* the same by the monotonic clock, for the timer */
 	double last_tick;
 
 	char *shell;
@@ -439,10 +440,12 @@ const char *app_shell(const struct app *a)
 	return a->shell;
 }
 
-int app_severity(const struct app *a, double *since)
+int app_severity(const struct app *a, double *since, double *elapsed)
 {
 	if (since != NULL)
 		*since = a->sev_since;
+	if (elapsed != NULL)
+		*elapsed = util_now() - a->sev_since_mono;
 	return a->severity;
 }
 
@@ -551,10 +554,14 @@ static void app_draw_top(struct app *a, int cols)
 	if (a->read_only)
 		x += draw_label(&v, 0, x, ROLE_READONLY, " READ-ONLY ") + 1;
 	if (a->severity >= 0) {
-		double el = util_wall() - a->sev_since;
-		long s = el < 0 ? 0 : (long)el;
+		double el;
+		long s;
 		char target[32];
-		int over = el > app_sev[a->severity].target;
+		int over;
+
+		app_severity(a, NULL, &el);
+		s = el < 0 ? 0 : (long)el;
+		over = el > app_sev[a->severity].target;
 
 		util_fmt_duration(target, sizeof target, app_sev[a->severity].target);
 		snprintf(buf, sizeof buf, " %s %s  %02ld:%02ld:%02ld / %s%s ",
@@ -883,8 +890,10 @@ static void app_set_severity(struct app *a, int sev)
 			app_message(a, ROLE_OK, "incident closed");
 		a->severity = -1;
 	} else {
-		if (a->severity < 0)
+		if (a->severity < 0) {
 			a->sev_since = util_wall();
+			a->sev_since_mono = util_now();
+		}
 		a->severity = sev;
 		app_message(a, ROLE_SEV_P0 + sev, "incident %s %s: response target %s",
 			    app_sev[sev].name, app_sev[sev].label,
@@ -1317,11 +1326,18 @@ static void app_signals(struct app *a)
 	}
 }
 
+/* The clock the top line ticks by: the incident's age when one is open
+ * (its timer changes on these whole seconds), else the monotonic clock. */
+static double app_clock(const struct app *a)
+{
+	return util_now() - (a->severity >= 0 ? a->sev_since_mono : 0);
+}
+
 /* Milliseconds until the next thing that must be redrawn by time alone:
  * the incident clock or a running step's timer. -1: nothing ticks. */
 static int app_timeout(struct app *a)
 {
-	double now = util_wall();
+	double now = app_clock(a);
 	double next = 1.0 - (now - (double)(long)now);
 
 	if (a->severity >= 0 || app_any_busy(a))
@@ -1342,8 +1358,8 @@ int app_run(struct app *a)
 			    a->panels[i].ops->update(a->panels[i].self))
 				a->dirty = 1;
 		if ((a->severity >= 0 || app_any_busy(a)) &&
-		    (long)util_wall() != (long)a->last_tick) {
-			a->last_tick = util_wall();
+		    (long)app_clock(a) != (long)a->last_tick) {
+			a->last_tick = app_clock(a);
 			a->dirty = 1;
 		}
 		if (a->dirty) {

@@ -67,9 +67,10 @@ const struct runbook_set *app_runbooks(const struct app *a);
 /* The shell for steps (resolved at start-up). */
 const char *app_shell(const struct app *a);
 
-/* Incident: severity 0..3 (P0..P3) or -1 when none is open; since is the
- * wall time it was opened. */
-int app_severity(const struct app *a, double *since);
+/* Incident: severity 0..3 (P0..P3) or -1 when none is open; since (if
+ * not NULL) is the wall time it was opened, for display; elapsed (if not
+ * NULL) the seconds since, by the monotonic clock. */
+int app_severity(const struct app *a, double *since, double *elapsed);
 /* The state directory ($XDG_STATE_HOME/amconsole), created on demand. */
 const char *app_state_dir(struct app *a);
 
