@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "app.h"
 #include "audit.h"
@@ -19,6 +20,7 @@
 #include "backends/util.h"
 #include "config.h"
 #include "options.h"
+#include "screen.h"
 #include "theme.h"
 
 static int main_dump(char *const *files, int n)
@@ -125,6 +127,11 @@ int main(int argc, char **argv)
 		return status;
 	case OPTIONS_RUN:
 		break;
+	}
+	if (isatty(STDOUT_FILENO) && screen_check_terminal(err, sizeof err) != 0) {
+		fprintf(stderr, "amconsole: %s\n", err);
+		config_free(&cfg);
+		return 2;
 	}
 
 	if (cfg.log_file != NULL && log_open(cfg.log_file) != 0)

@@ -34,6 +34,15 @@ static const uint32_t sanitize_hidden[][2] = {
 	{ 0xfeff, 0xfeff }, { 0xfff9, 0xfffb }, { 0xe0000, 0xe007f },
 };
 
+/* Combining marks, for SANITIZE_ASCII, where the locale cannot say
+ * (wcwidth() knows no non-ASCII character there): the blocks that mark
+ * floods are made of. Sorted. */
+static const uint32_t sanitize_combining[][2] = {
+	{ 0x0300, 0x036f }, { 0x0483, 0x0489 }, { 0x0591, 0x05bd }, { 0x0610, 0x061a },
+	{ 0x064b, 0x065f }, { 0x1ab0, 0x1aff }, { 0x1dc0, 0x1dff }, { 0x20d0, 0x20ff },
+	{ 0xfe20, 0xfe2f },
+};
+
 static const char sanitize_hexdigits[] = "0123456789ABCDEF";
 
 struct sanitize_buf {
@@ -94,19 +103,31 @@ static size_t sanitize_decode(const unsigned char *s, size_t n, uint32_t *cp)
 	return need;
 }
 
-static int sanitize_is_hidden(uint32_t cp)
+/* 1 if cp lies in one of the n sorted ranges of table. */
+static int sanitize_in(const uint32_t (*table)[2], size_t n, uint32_t cp)
 {
 	size_t i;
 
-	if (cp < 0x80)
-		return 0;
-	for (i = 0; i < sizeof sanitize_hidden / sizeof sanitize_hidden[0]; i++) {
-		if (cp < sanitize_hidden[i][0])
+	for (i = 0; i < n; i++) {
+		if (cp < table[i][0])
 			return 0;
-		if (cp <= sanitize_hidden[i][1])
+		if (cp <= table[i][1])
 			return 1;
 	}
 	return 0;
+}
+
+static int sanitize_is_hidden(uint32_t cp)
+{
+	return cp >= 0x80 &&
+	       sanitize_in(sanitize_hidden, sizeof sanitize_hidden / sizeof sanitize_hidden[0], cp);
+}
+
+static int sanitize_is_combining(uint32_t cp)
+{
+	return cp >= 0x300 && sanitize_in(sanitize_combining,
+					  sizeof sanitize_combining / sizeof sanitize_combining[0],
+					  cp);
 }
 
 static size_t sanitize_cpwidth(uint32_t cp)
@@ -255,7 +276,7 @@ static size_t sanitize_cut(const unsigned char *s, size_t len, size_t cap)
 	return cap;
 }
 
-static void sanitize_marker(struct sanitize_buf *b, size_t total)
+static void sanitize_marker(struct sanitize_buf *b, size_t total, int flags)
 {
 	char digits[24];
 	size_t nd = 0;
@@ -264,7 +285,10 @@ static void sanitize_marker(struct sanitize_buf *b, size_t total)
 		digits[nd++] = (char)('0' + total % 10);
 		total /= 10;
 	} while (total > 0);
-	sanitize_put(b, "\xe2\x80\xa6(", 4, 2); /* "…(" is two columns */
+	if (flags & SANITIZE_ASCII)
+		sanitize_put(b, "...(", 4, 4);
+	else
+		sanitize_put(b, "\xe2\x80\xa6(", 4, 2); /* "…(" is two columns */
 	while (nd > 0) {
 		b->p[b->len++] = digits[--nd];
 		b->col++;
@@ -277,7 +301,7 @@ static void sanitize_run(const char *in, size_t len, int flags, size_t cap,
 {
 	const unsigned char *s = (const unsigned char *)in;
 	struct sanitize_buf b = { 0 };
-	size_t n, i, k, ntabs = 0, bound;
+	size_t n, i, k, ntabs = 0, bound, marks = 0;
 	uint32_t cp;
 
 	memset(out, 0, sizeof *out);
@@ -300,6 +324,8 @@ static void sanitize_run(const char *in, size_t len, int flags, size_t cap,
 	while (i < n) {
 		unsigned char c = s[i];
 
+		if (c < 0x80)
+			marks = 0;
 		if (c >= 0x20 && c < 0x7f) {
 			if (c == '\\' && sanitize_backslash_needs_double(s + i + 1, n - i - 1))
 				sanitize_put(&b, "\\\\", 2, 2);
@@ -317,10 +343,17 @@ static void sanitize_run(const char *in, size_t len, int flags, size_t cap,
 			continue;
 		}
 		k = sanitize_decode(s + i, n - i, &cp);
+		if (k > 0 && (flags & SANITIZE_ASCII) && sanitize_is_combining(cp)) {
+			if (++marks <= SANITIZE_COMBINING_MAX)
+				sanitize_mark_cp(&b, cp);
+			i += k;
+			continue;
+		}
+		marks = 0;
 		if (k == 0) {
 			sanitize_mark_byte(&b, c);
 			i++;
-		} else if (sanitize_is_hidden(cp)) {
+		} else if (sanitize_is_hidden(cp) || (flags & SANITIZE_ASCII)) {
 			sanitize_mark_cp(&b, cp);
 			i += k;
 		} else {
@@ -329,7 +362,7 @@ static void sanitize_run(const char *in, size_t len, int flags, size_t cap,
 		}
 	}
 	if (n < len) {
-		sanitize_marker(&b, len);
+		sanitize_marker(&b, len, flags);
 		out->truncated = len - n;
 	}
 	b.p[b.len] = '\0';

@@ -33,7 +33,16 @@
 enum {
 	SANITIZE_MULTILINE = 1 << 0, /* keep '\n' as a line break */
 	SANITIZE_TABS_VISIBLE = 1 << 1,
+	/* For a terminal that is not UTF-8: every non-ASCII character becomes
+	 * a visible "<U+XXXX>" placeholder too (never a '?' that hides what
+	 * it was), and a run of combining marks keeps its first
+	 * SANITIZE_COMBINING_MAX, as a UTF-8 terminal's cell does. */
+	SANITIZE_ASCII = 1 << 2,
 };
+
+/* Combining marks one base character keeps (ncurses' cell holds 5
+ * characters: the base and 4 marks). */
+#define SANITIZE_COMBINING_MAX 4
 
 /* One placeholder in the output: bytes [start, start+len). */
 struct sanitize_span {

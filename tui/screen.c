@@ -8,6 +8,7 @@
 #include "screen.h"
 
 #include <curses.h>
+#include <term.h>
 #include <langinfo.h>
 #include <locale.h>
 #include <stdlib.h>
@@ -94,6 +95,36 @@ void screen_set_theme(const struct theme *theme)
 		}
 	}
 	screen_invalidate();
+}
+
+int screen_check_terminal(char *err, size_t errlen)
+{
+	const char *term = getenv("TERM");
+	char *cup;
+	int errret = 0;
+
+	if (term == NULL || term[0] == '\0') {
+		snprintf(err, errlen, "TERM is not set; amconsole needs a terminal that can "
+				      "move the cursor (e.g. TERM=xterm-256color)");
+		return -1;
+	}
+	if (setupterm(NULL, STDOUT_FILENO, &errret) != OK) {
+		snprintf(err, errlen, "TERM=%.64s is not a terminal type this system knows%s", term,
+			 errret == 0 ? " (is ncurses-term installed?)" : "");
+		return -1;
+	}
+	cup = tigetstr("cup");
+	if (cup == NULL || cup == (char *)-1 || tigetflag("hc") > 0 || tigetflag("gn") > 0) {
+		snprintf(err, errlen,
+			 "TERM=%.64s cannot move the cursor, and a full-screen console needs to; "
+			 "use a terminal that can (e.g. TERM=xterm-256color), or amconsole --lint / "
+			 "--dump-runbook for plain output",
+			 term);
+		del_curterm(cur_term);
+		return -1;
+	}
+	del_curterm(cur_term);
+	return 0;
 }
 
 /* Send a terminal mode sequence curses does not know, after whatever
@@ -484,7 +515,8 @@ const char *screen_keyname(int key)
 }
 
 /* Put sanitised UTF-8 s[0..len) at screen (y, x) in attr, at most cols
- * columns; returns columns used. ASCII terminals get '?' for non-ASCII. */
+ * columns; returns columns used. Text for an ASCII terminal was sanitised
+ * with SANITIZE_ASCII; a stray non-ASCII character still becomes '?'. */
 static int screen_put(int y, int x, attr_t attr, const char *s, size_t len, int cols)
 {
 	size_t fit;
@@ -514,6 +546,13 @@ static int screen_put(int y, int x, attr_t attr, const char *s, size_t len, int 
 	}
 	wattrset(stdscr, A_NORMAL);
 	return used;
+}
+
+/* How text is sanitised for this terminal: a terminal that is not UTF-8
+ * gets visible placeholders for everything beyond ASCII. */
+static int screen_text_flags(void)
+{
+	return screen_utf8() ? 0 : SANITIZE_ASCII;
 }
 
 /* Secrets are masked on screen by default (passwords in URLs and
@@ -563,13 +602,14 @@ int draw_textn(const struct view *v, int y, int x, enum role role, const char *s
 		shown = SCREEN_DRAW_CAP;
 		while (shown > 0 && ((unsigned char)s[shown] & 0xc0) == 0x80)
 			shown--;
-		snprintf(marker, sizeof marker, "…(%zu bytes)", len);
+		snprintf(marker, sizeof marker, "%s(%zu bytes)", screen_utf8() ? "…" : "...",
+			 len);
 		mw = (int)sanitize_width(marker, strlen(marker));
 		if (mw > avail)
 			mw = avail;
 	}
 	red = screen_redact(s, shown);
-	sanitize(red.buf, red.len, 0, 0, &so);
+	sanitize(red.buf, red.len, screen_text_flags(), 0, &so);
 	strbuf_free(&red);
 	for (i = 0; i <= so.nspans && col < avail - mw; i++) {
 		size_t end = i < so.nspans ? so.spans[i].start : so.len;
@@ -633,7 +673,7 @@ int draw_wrapped(const struct view *v, int y, enum role role, const char *s, siz
 		 * across two rows would escape the redactor), then wrap the
 		 * sanitised text, so escapes count at their shown width. */
 		red = screen_redact(s + start, end - start);
-		sanitize(red.buf, red.len, 0, SCREEN_DRAW_CAP, &so);
+		sanitize(red.buf, red.len, screen_text_flags(), SCREEN_DRAW_CAP, &so);
 		strbuf_free(&red);
 		do {
 			size_t fit = sanitize_fit(so.text + pos, so.len - pos, (size_t)v->w);
@@ -668,9 +708,9 @@ int draw_text(const struct view *v, int y, int x, enum role role, const char *s,
 
 int draw_label(const struct view *v, int y, int x, enum role role, const char *s)
 {
-	if (s == NULL || y < 0 || y >= v->h || x < 0 || x >= v->w)
-		return 0;
-	return screen_put(v->y + y, v->x + x, screen_attr[role], s, strlen(s), v->w - x);
+	/* No text is trusted: a label built with snprintf() may hold a
+	 * server's words (an error reply), so it takes the same path. */
+	return draw_text(v, y, x, role, s, -1);
 }
 
 void draw_fill(const struct view *v, int y, enum role role)

@@ -31,6 +31,11 @@ enum {
 	SCREEN_KEY_PASTE, /* a bracketed paste, whole: screen_paste() has it */
 };
 
+/* Whether the terminal named by TERM can run a full screen (it knows the
+ * type, and it can address the cursor: TERM=dumb, a hard-copy or generic
+ * type cannot): 0, or -1 with a message that says what to do. Call
+ * before screen_init. */
+int screen_check_terminal(char *err, size_t errlen);
 /* Start curses on the terminal with theme t. ascii forces ASCII line
  * drawing; mouse enables click and wheel reports. 0, or -1 + err. */
 int screen_init(const struct theme *t, int ascii, int mouse, char *err, size_t errlen);
@@ -81,8 +86,9 @@ int draw_wrapped(const struct view *v, int y, enum role role, const char *s, siz
  * their maximum: block characters, or "_.:-=+*#" on ASCII terminals.
  * Writes at most n bytes (NUL-terminated) into buf. */
 void screen_sparkline(char *buf, size_t n, const double *h, size_t nh, size_t width);
-/* Draw text known to be our own (no sanitising needed, but still clipped
- * and width-checked), e.g. labels in the key bar. */
+/* draw_text() with no width cap but the view's: every string is
+ * sanitised and redacted, whoever wrote it (a label formatted with
+ * snprintf() may carry a server's error text). */
 int draw_label(const struct view *v, int y, int x, enum role role, const char *s);
 /* Fill row y of v with blanks in role. */
 void draw_fill(const struct view *v, int y, enum role role);

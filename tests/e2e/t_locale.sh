@@ -3,8 +3,13 @@
 # NO_COLOR it sends no colour at all (the mono theme).
 . tests/e2e/lib.sh
 use_shipped_runbooks
+printf '# Extra\n\n## Caf\303\251 Trouble \342\200\256 x\n\n### Symptoms\n\n- slow\n\n### Diagnostic Steps\n\n```bash\necho hi\n```\n' \
+	>"$T/runbooks/zz-cafe.md"
 AM_ENV="LANG=C LC_ALL=C" am_start 100 30 --runbooks "$T/runbooks"
 wait_for "Service Startup Issues"
+keys G
+wait_for "Caf<U+00E9> Trouble <U+202E> x"
+ok "non-ASCII text in the C locale shows as visible placeholders, not as ?"
 screen | grep -q "^+- 1 Runbook -*+$" || fail "no ASCII border"
 python3 - "$T/raw" <<'PY' || fail "UTF-8 bytes sent in the C locale"
 import sys
@@ -33,3 +38,16 @@ grep -q "$(printf '\033')\[[0-9;]*7m" "$T/attrs" || fail "mono has no reverse vi
 ok "NO_COLOR gives the mono theme: attributes only, no colour"
 keys q
 wait_dead
+
+# TERM=dumb (no cursor addressing) and an unknown TERM: a clear refusal,
+# exit 2, nothing smeared over the terminal.
+for term in dumb no-such-terminal; do
+	rm -f "$T/exit" "$T/raw" "$T/stderr"
+	tm kill-server
+	AM_ENV="TERM=$term" am_start 100 30 --runbooks "$T/runbooks"
+	wait_dead
+	[ "$(pane_status)" = 2 ] || fail "TERM=$term: exit status $(pane_status), want 2"
+	grep -q "TERM=$term" "$T/stderr" || fail "TERM=$term: no message naming it: $(cat "$T/stderr")"
+	grep -q "Runbook" "$T/raw" 2>/dev/null && fail "TERM=$term: it drew anyway"
+	ok "TERM=$term is refused with a message and exit status 2: $(head -c 60 "$T/stderr")..."
+done

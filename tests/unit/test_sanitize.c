@@ -563,6 +563,51 @@ static void test_sanitize_random(void **unused)
 	}
 }
 
+/* SANITIZE_ASCII (#12 item 5): a terminal that is not UTF-8 sees every
+ * non-ASCII character as a visible placeholder, never as '?', and a flood
+ * of combining marks keeps 4 per base character, as a UTF-8 cell does. */
+static void test_sanitize_ascii(void **unused)
+{
+	struct sanitize_out out;
+	struct strbuf flood = { 0 };
+	size_t i;
+
+	(void)unused;
+	sanitize("caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80", 14, SANITIZE_ASCII, 0, &out);
+	assert_string_equal(out.text, "caf<U+00E9> <U+20AC> <U+1F600>");
+	assert_int_equal(out.nspans, 3);
+	assert_int_equal(out.spans[0].start, 3);
+	assert_int_equal(out.spans[0].len, 8);
+	sanitize_out_free(&out);
+
+	/* Bidi, invalid bytes and controls as before. */
+	sanitize("a\xe2\x80\xae\xff\x1b", 6, SANITIZE_ASCII, 0, &out);
+	assert_string_equal(out.text, "a<U+202E>\\xFF\\e");
+	sanitize_out_free(&out);
+
+	/* "a" with 10 combining acutes, then "b" with 2: 4 and 2 shown. */
+	strbuf_puts(&flood, "a");
+	for (i = 0; i < 10; i++)
+		strbuf_puts(&flood, "\xcc\x81");
+	strbuf_puts(&flood, "b\xcc\x81\xcc\x81");
+	sanitize(flood.buf, flood.len, SANITIZE_ASCII, 0, &out);
+	assert_string_equal(out.text, "a<U+0301><U+0301><U+0301><U+0301>b<U+0301><U+0301>");
+	for (i = 0; i < out.len; i++)
+		assert_true((unsigned char)out.text[i] < 0x80);
+	sanitize_out_free(&out);
+	strbuf_free(&flood);
+
+	/* The cut marker is ASCII too. */
+	sanitize("\xc3\xa9\xc3\xa9\xc3\xa9", 6, SANITIZE_ASCII, 2, &out);
+	assert_string_equal(out.text, "<U+00E9>...(6 bytes)");
+	sanitize_out_free(&out);
+
+	/* Without the flag UTF-8 passes as it is. */
+	sanitize("caf\xc3\xa9", 5, 0, 0, &out);
+	assert_string_equal(out.text, "caf\xc3\xa9");
+	sanitize_out_free(&out);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -586,6 +631,7 @@ int main(void)
 		cmocka_unit_test(test_sanitize_a15_huge_line),
 		cmocka_unit_test(test_sanitize_width_fit),
 		cmocka_unit_test(test_sanitize_random),
+		cmocka_unit_test(test_sanitize_ascii),
 	};
 
 	return cmocka_run_group_tests(tests, test_sanitize_setup, NULL);
