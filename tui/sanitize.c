@@ -38,9 +38,9 @@ static const uint32_t sanitize_hidden[][2] = {
  * (wcwidth() knows no non-ASCII character there): the blocks that mark
  * floods are made of. Sorted. */
 static const uint32_t sanitize_combining[][2] = {
-	{ 0x0300, 0x036f }, { 0x0483, 0x0489 }, { 0x0591, 0x05bd }, { 0x0610, 0x061a },
-	{ 0x064b, 0x065f }, { 0x1ab0, 0x1aff }, { 0x1dc0, 0x1dff }, { 0x20d0, 0x20ff },
-	{ 0xfe20, 0xfe2f },
+	{ 0x0300, 0x036f }, { 0x0483, 0x0489 }, { 0x0591, 0x05bd },
+	{ 0x0610, 0x061a }, { 0x064b, 0x065f }, { 0x1ab0, 0x1aff },
+	{ 0x1dc0, 0x1dff }, { 0x20d0, 0x20ff }, { 0xfe20, 0xfe2f },
 };
 
 static const char sanitize_hexdigits[] = "0123456789ABCDEF";
@@ -125,9 +125,9 @@ static int sanitize_is_hidden(uint32_t cp)
 
 static int sanitize_is_combining(uint32_t cp)
 {
-	return cp >= 0x300 && sanitize_in(sanitize_combining,
-					  sizeof sanitize_combining / sizeof sanitize_combining[0],
-					  cp);
+	return cp >= 0x300 &&
+	       sanitize_in(sanitize_combining,
+			   sizeof sanitize_combining / sizeof sanitize_combining[0], cp);
 }
 
 static size_t sanitize_cpwidth(uint32_t cp)

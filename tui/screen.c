@@ -104,8 +104,9 @@ int screen_check_terminal(char *err, size_t errlen)
 	int errret = 0;
 
 	if (term == NULL || term[0] == '\0') {
-		snprintf(err, errlen, "TERM is not set; amconsole needs a terminal that can "
-				      "move the cursor (e.g. TERM=xterm-256color)");
+		snprintf(err, errlen,
+			 "TERM is not set; amconsole needs a terminal that can "
+			 "move the cursor (e.g. TERM=xterm-256color)");
 		return -1;
 	}
 	if (setupterm(NULL, STDOUT_FILENO, &errret) != OK) {
@@ -115,11 +116,12 @@ int screen_check_terminal(char *err, size_t errlen)
 	}
 	cup = tigetstr("cup");
 	if (cup == NULL || cup == (char *)-1 || tigetflag("hc") > 0 || tigetflag("gn") > 0) {
-		snprintf(err, errlen,
-			 "TERM=%.64s cannot move the cursor, and a full-screen console needs to; "
-			 "use a terminal that can (e.g. TERM=xterm-256color), or amconsole --lint / "
-			 "--dump-runbook for plain output",
-			 term);
+		snprintf(
+			err, errlen,
+			"TERM=%.64s cannot move the cursor, and a full-screen console needs to; "
+			"use a terminal that can (e.g. TERM=xterm-256color), or amconsole --lint / "
+			"--dump-runbook for plain output",
+			term);
 		del_curterm(cur_term);
 		return -1;
 	}
@@ -602,8 +604,7 @@ int draw_textn(const struct view *v, int y, int x, enum role role, const char *s
 		shown = SCREEN_DRAW_CAP;
 		while (shown > 0 && ((unsigned char)s[shown] & 0xc0) == 0x80)
 			shown--;
-		snprintf(marker, sizeof marker, "%s(%zu bytes)", screen_utf8() ? "…" : "...",
-			 len);
+		snprintf(marker, sizeof marker, "%s(%zu bytes)", screen_utf8() ? "…" : "...", len);
 		mw = (int)sanitize_width(marker, strlen(marker));
 		if (mw > avail)
 			mw = avail;

@@ -16,9 +16,14 @@
 int main(void)
 {
 	static const char *parts[] = {
-		"kubectl get pods -n atlasmesh-prod ", "fleet-manager-7d9f 1/1 Running ",
-		"\033[31mERROR\033[0m ", "caf\xc3\xa9 \xe2\x82\xac ", "\xff\xfe bad ",
-		"prod\xe2\x80\xaetxt ", "\t", "\r\n",
+		"kubectl get pods -n atlasmesh-prod ",
+		"fleet-manager-7d9f 1/1 Running ",
+		"\033[31mERROR\033[0m ",
+		"caf\xc3\xa9 \xe2\x82\xac ",
+		"\xff\xfe bad ",
+		"prod\xe2\x80\xaetxt ",
+		"\t",
+		"\r\n",
 	};
 	size_t row = 64 * 1024, total = 64 * 1024 * 1024, done = 0, n = 0, i;
 	char *buf = xmalloc(row);

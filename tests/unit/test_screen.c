@@ -108,7 +108,8 @@ static void test_no_raw_cell(void)
 				if (c < 0x20 || c == 0x7f || (c >= 0x80 && c <= 0x9f) ||
 				    (c >= 0x200b && c <= 0x200f) || (c >= 0x202a && c <= 0x202e) ||
 				    (c >= 0x2066 && c <= 0x2069))
-					fail_msg("raw U+%04X in the cell at %d,%d", (unsigned)c, y, x);
+					fail_msg("raw U+%04X in the cell at %d,%d", (unsigned)c, y,
+						 x);
 			}
 		}
 	}
