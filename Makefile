@@ -73,6 +73,7 @@ TUI_SRCS = \
 
 PANEL_SRCS = \
 	panels/registry.c \
+	panels/findings.c \
 	panels/runbook.c \
 	panels/pods.c \
 	panels/slowq.c \

@@ -109,6 +109,15 @@ static void runbook_push_str(char ***arr, size_t *n, char *s)
 	(*arr)[(*n)++] = s;
 }
 
+static void runbook_free_strs(char **arr, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		free(arr[i]);
+	free(arr);
+}
+
 /* ------------------------------------------------------------------ */
 /* Lexical scanning                                                    */
 
@@ -960,6 +969,8 @@ struct runbook_annot {
 	char *confirm_text;
 	char **alerts; /* alerts=NAME,... : the entry's alert names */
 	size_t nalerts;
+	char **findings; /* findings=KIND,... : the Triage findings it fixes */
+	size_t nfindings;
 	char **errors;
 	size_t nerrors;
 };
@@ -977,9 +988,8 @@ static void runbook_annot_free(struct runbook_annot *a)
 
 	free(a->target);
 	free(a->confirm_text);
-	for (i = 0; i < a->nalerts; i++)
-		free(a->alerts[i]);
-	free(a->alerts);
+	runbook_free_strs(a->alerts, a->nalerts);
+	runbook_free_strs(a->findings, a->nfindings);
 	for (i = 0; i < a->nerrors; i++)
 		free(a->errors[i]);
 	free(a->errors);
@@ -1021,12 +1031,14 @@ static int runbook_annot_bool(const char *v, int dflt)
 	return 1;
 }
 
-/* alerts=NAME[,NAME...]: alert names are Prometheus label values, kept
- * as written; spaces around commas (in a quoted list) are dropped. */
-static void runbook_annot_alerts(struct runbook_annot *a, const char *val)
+/* alerts=NAME[,NAME...] and findings=KIND[,KIND...]: names kept as
+ * written (alert names are Prometheus label values); spaces around
+ * commas (in a quoted list) are dropped. */
+static void runbook_annot_names(struct runbook_annot *a, const char *key, const char *val,
+				char ***arr, size_t *narr)
 {
 	const char *p = val != NULL ? val : "";
-	size_t before = a->nalerts;
+	size_t before = *narr;
 
 	while (*p != '\0') {
 		const char *e = strchr(p, ',');
@@ -1034,16 +1046,16 @@ static void runbook_annot_alerts(struct runbook_annot *a, const char *val)
 		char *name = runbook_trim_dup(p, n);
 
 		if (*name != '\0')
-			runbook_push_str(&a->alerts, &a->nalerts, name);
+			runbook_push_str(arr, narr, name);
 		else
 			free(name);
 		p += n;
 		if (*p == ',')
 			p++;
 	}
-	if (a->nalerts == before)
+	if (*narr == before)
 		runbook_push_str(&a->errors, &a->nerrors,
-				 xstrdup("amconsole annotation: alerts= needs alert names"));
+				 xasprintf("amconsole annotation: %s= needs names", key));
 }
 
 static void runbook_annot_key(struct runbook_annot *a, const char *key, const char *val)
@@ -1071,7 +1083,9 @@ static void runbook_annot_key(struct runbook_annot *a, const char *key, const ch
 	} else if (strcmp(key, "interactive") == 0) {
 		a->interactive = runbook_annot_bool(val, 1);
 	} else if (strcmp(key, "alerts") == 0 || strcmp(key, "alert") == 0) {
-		runbook_annot_alerts(a, val);
+		runbook_annot_names(a, "alerts", val, &a->alerts, &a->nalerts);
+	} else if (strcmp(key, "findings") == 0 || strcmp(key, "finding") == 0) {
+		runbook_annot_names(a, "findings", val, &a->findings, &a->nfindings);
 	} else if (strcmp(key, "timeout") == 0) {
 		double d;
 
@@ -1123,7 +1137,8 @@ static void runbook_annot_parse(struct runbook_annot *a, const char *s, size_t n
 			} else if (strcmp(key, "confirm") == 0) {
 				val = runbook_trim_dup(s + i, n - i);
 				i = n;
-			} else if (strcmp(key, "alerts") == 0 || strcmp(key, "alert") == 0) {
+			} else if (strcmp(key, "alerts") == 0 || strcmp(key, "alert") == 0 ||
+				   strcmp(key, "findings") == 0 || strcmp(key, "finding") == 0) {
 				vs = i;
 				while (i < n && !isspace((unsigned char)s[i]))
 					i++;
@@ -1206,9 +1221,8 @@ static void runbook_entry_free(struct runbook_entry *e)
 		runbook_step_free(&e->steps[i]);
 	free(e->steps);
 	free(e->text);
-	for (i = 0; i < e->nalerts; i++)
-		free(e->alerts[i]);
-	free(e->alerts);
+	runbook_free_strs(e->alerts, e->nalerts);
+	runbook_free_strs(e->findings, e->nfindings);
 }
 
 void runbook_set_free(struct runbook_set *set)
@@ -1301,8 +1315,10 @@ struct runbook_scope {
 	char *caption;
 	struct runbook_annot pending;
 	int has_pending;
-	char **alerts; /* alerts= seen before a lazy entry exists */
+	char **alerts; /* alerts= and findings= seen before a lazy entry exists */
 	size_t nalerts;
+	char **findings;
+	size_t nfindings;
 };
 
 struct runbook_build {
@@ -1853,8 +1869,10 @@ static void runbook_code_block(struct runbook_build *b, struct runbook_scope *sc
 		sc->entry = (long)b->n - 1;
 		b->entries[sc->entry].alerts = sc->alerts;
 		b->entries[sc->entry].nalerts = sc->nalerts;
-		sc->alerts = NULL;
-		sc->nalerts = 0;
+		b->entries[sc->entry].findings = sc->findings;
+		b->entries[sc->entry].nfindings = sc->nfindings;
+		sc->alerts = sc->findings = NULL;
+		sc->nalerts = sc->nfindings = 0;
 	}
 	if (lit == NULL)
 		lit = "";
@@ -1936,23 +1954,33 @@ static void runbook_item(struct runbook_build *b, struct runbook_scope *sc, cmar
 	runbook_push_str(&e->symptoms, &e->nsymptoms, t);
 }
 
-/* Record an annotation's alert names on the scope's entry (or keep them
- * for the entry a lazy scope creates at its first runnable block). */
+/* Add the names of from[0..nfrom) not yet in *arr. */
+static void runbook_merge_names(char ***arr, size_t *n, char *const *from, size_t nfrom)
+{
+	size_t i, j;
+
+	for (i = 0; i < nfrom; i++) {
+		for (j = 0; j < *n && strcmp((*arr)[j], from[i]) != 0; j++)
+			;
+		if (j == *n)
+			runbook_push_str(arr, n, xstrdup(from[i]));
+	}
+}
+
+/* Record an annotation's alert names and finding kinds on the scope's
+ * entry (or keep them for the entry a lazy scope creates at its first
+ * runnable block). */
 static void runbook_scope_alerts(struct runbook_build *b, struct runbook_scope *sc,
 				 const struct runbook_annot *a)
 {
-	char ***arr = &sc->alerts;
-	size_t *n = &sc->nalerts, i, j;
-
 	if (sc->entry >= 0) {
-		arr = &b->entries[sc->entry].alerts;
-		n = &b->entries[sc->entry].nalerts;
-	}
-	for (i = 0; i < a->nalerts; i++) {
-		for (j = 0; j < *n && strcmp((*arr)[j], a->alerts[i]) != 0; j++)
-			;
-		if (j == *n)
-			runbook_push_str(arr, n, xstrdup(a->alerts[i]));
+		struct runbook_entry *e = &b->entries[sc->entry];
+
+		runbook_merge_names(&e->alerts, &e->nalerts, a->alerts, a->nalerts);
+		runbook_merge_names(&e->findings, &e->nfindings, a->findings, a->nfindings);
+	} else {
+		runbook_merge_names(&sc->alerts, &sc->nalerts, a->alerts, a->nalerts);
+		runbook_merge_names(&sc->findings, &sc->nfindings, a->findings, a->nfindings);
 	}
 }
 
@@ -2042,11 +2070,10 @@ static void runbook_scope_close(struct runbook_build *b, struct runbook_scope *s
 		free(sc->stack[i].text);
 	free(sc->caption);
 	free(sc->title);
-	for (i = 0; i < (int)sc->nalerts; i++)
-		free(sc->alerts[i]);
-	free(sc->alerts);
-	sc->alerts = NULL;
-	sc->nalerts = 0;
+	runbook_free_strs(sc->alerts, sc->nalerts);
+	runbook_free_strs(sc->findings, sc->nfindings);
+	sc->alerts = sc->findings = NULL;
+	sc->nalerts = sc->nfindings = 0;
 	runbook_scope_clear_pending(sc);
 	sc->active = 0;
 }
@@ -2309,6 +2336,22 @@ int runbook_entry_matches(const struct runbook_entry *e, const char *filter)
 	}
 }
 
+const struct runbook_entry *runbook_for_finding(const struct runbook_set *set, const char *kind)
+{
+	size_t i, j;
+
+	for (i = 0; set != NULL && kind != NULL && i < set->nentries; i++) {
+		const struct runbook_entry *e = &set->entries[i];
+
+		if (e->type == ENTRY_REFERENCE)
+			continue;
+		for (j = 0; j < e->nfindings; j++)
+			if (strcmp(e->findings[j], kind) == 0)
+				return e;
+	}
+	return NULL;
+}
+
 const struct runbook_entry *runbook_for_alert(const struct runbook_set *set, const char *name)
 {
 	size_t i, j;
@@ -2349,6 +2392,9 @@ char *runbook_dump_json(const struct runbook_set *set)
 		syms = cJSON_AddArrayToObject(je, "alerts");
 		for (j = 0; j < e->nalerts; j++)
 			cJSON_AddItemToArray(syms, cJSON_CreateString(e->alerts[j]));
+		syms = cJSON_AddArrayToObject(je, "findings");
+		for (j = 0; j < e->nfindings; j++)
+			cJSON_AddItemToArray(syms, cJSON_CreateString(e->findings[j]));
 		steps = cJSON_AddArrayToObject(je, "steps");
 		for (j = 0; j < e->nsteps; j++) {
 			const struct step *st = &e->steps[j];

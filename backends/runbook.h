@@ -23,7 +23,8 @@
  *    classification: read-only, changing, destructive, target=NAME,
  *    confirm (a confirmation note exists), interactive, timeout=DURATION;
  *    alerts=NAME[,NAME...] under a symptom or procedure heading names the
- *    Prometheus alerts that lead to that entry.
+ *    Prometheus alerts that lead to that entry, findings=KIND[,KIND...]
+ *    the Triage findings (pod-crashloop, kafka-lag, pg-connections ...).
  */
 #ifndef AM_RUNBOOK_H
 #define AM_RUNBOOK_H
@@ -78,6 +79,8 @@ struct runbook_entry {
 	char *text;    /* reference text (plain, formatted lines), or NULL */
 	char **alerts; /* alert names from an alerts= annotation under the heading */
 	size_t nalerts;
+	char **findings; /* finding kinds from a findings= annotation */
+	size_t nfindings;
 };
 
 struct runbook_set {
@@ -101,6 +104,9 @@ void runbook_set_free(struct runbook_set *set);
  * caller frees. */
 char *runbook_dump_json(const struct runbook_set *set);
 
+/* The first symptom or procedure of set whose findings list holds kind
+ * (exact), or NULL. */
+const struct runbook_entry *runbook_for_finding(const struct runbook_set *set, const char *kind);
 /* The first symptom or procedure of set whose alerts list holds name
  * (exact), or NULL. */
 const struct runbook_entry *runbook_for_alert(const struct runbook_set *set, const char *name);

@@ -1,0 +1,150 @@
+/*
+ * findings.c - the finding list (see findings.h): building, sorting, and
+ * leading each finding to its runbook entry.
+ */
+#include "findings.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "backends/util.h"
+
+/* Where a finding leads when no runbook annotation says: the symptoms of
+ * the shipped AtlasMesh guide, by kind prefix. Another team's runbook
+ * maps its own with findings=KIND,... under a heading. */
+static const struct {
+	const char *prefix;
+	const char *title;
+} findings_defaults[] = {
+	{ "pod-", "Service Startup Issues" },
+	{ "kafka-", "Message Queue Issues" },
+	{ "pg-", "Database Performance Issues" },
+	{ "redis-", "Performance Degradation" },
+	{ "health-", "Network Connectivity Issues" },
+};
+
+struct finding *finding_add(struct finding_list *l, enum finding_sev sev, const char *kind,
+			    const char *source, const char *panel)
+{
+	struct finding *f;
+
+	if (l->n == l->cap) {
+		l->cap = l->cap ? l->cap * 2 : 16;
+		l->v = xrealloc(l->v, l->cap * sizeof *l->v);
+	}
+	f = &l->v[l->n++];
+	memset(f, 0, sizeof *f);
+	f->sev = sev;
+	f->kind = kind;
+	f->source = source;
+	f->panel = panel;
+	return f;
+}
+
+void finding_var(struct finding *f, const char *name, const char *value)
+{
+	size_t have = strlen(f->vars);
+	int n;
+
+	if (value == NULL || strchr(value, '\n') != NULL)
+		return;
+	n = snprintf(f->vars + have, sizeof f->vars - have, "%s=%s\n", name, value);
+	if (n < 0 || (size_t)n >= sizeof f->vars - have)
+		f->vars[have] = '\0';
+}
+
+int finding_var_get(const char *vars, const char *name, char *buf, size_t n)
+{
+	size_t nl = strlen(name);
+	const char *p = vars;
+
+	while (p != NULL && *p != '\0') {
+		const char *end = strchr(p, '\n');
+		size_t len = end != NULL ? (size_t)(end - p) : strlen(p);
+
+		if (len > nl && strncmp(p, name, nl) == 0 && p[nl] == '=') {
+			snprintf(buf, n, "%.*s", (int)(len - nl - 1), p + nl + 1);
+			return 1;
+		}
+		p = end != NULL ? end + 1 : NULL;
+	}
+	return 0;
+}
+
+void finding_key(const struct finding *f, char *buf, size_t n)
+{
+	snprintf(buf, n, "%s\x1f%s", f->kind, f->object);
+}
+
+static int findings_cmp(const void *a, const void *b)
+{
+	const struct finding *x = a, *y = b;
+	double sx = x->since > 0 ? x->since : 1e300, sy = y->since > 0 ? y->since : 1e300;
+	int r;
+
+	if (x->sev != y->sev)
+		return x->sev < y->sev ? -1 : 1;
+	if (sx != sy)
+		return sx < sy ? -1 : 1;
+	r = strcmp(x->kind, y->kind);
+	return r != 0 ? r : strcmp(x->object, y->object);
+}
+
+void findings_sort(struct finding_list *l)
+{
+	if (l->n > 1)
+		qsort(l->v, l->n, sizeof *l->v, findings_cmp);
+}
+
+static const struct runbook_entry *findings_entry(const struct runbook_set *set,
+						  const struct finding *f)
+{
+	const struct runbook_entry *e = runbook_for_finding(set, f->kind);
+	char alert[160];
+	size_t i, j;
+
+	if (e != NULL)
+		return e;
+	if (strcmp(f->kind, "alert-firing") == 0 &&
+	    finding_var_get(f->vars, "alertname", alert, sizeof alert))
+		return runbook_for_alert(set, alert);
+	for (i = 0; i < sizeof findings_defaults / sizeof findings_defaults[0]; i++) {
+		if (strncmp(f->kind, findings_defaults[i].prefix,
+			    strlen(findings_defaults[i].prefix)) != 0)
+			continue;
+		for (j = 0; set != NULL && j < set->nentries; j++)
+			if (set->entries[j].type != ENTRY_REFERENCE &&
+			    strcasecmp(set->entries[j].title, findings_defaults[i].title) == 0)
+				return &set->entries[j];
+	}
+	return NULL;
+}
+
+void findings_map(struct finding_list *l, const struct runbook_set *set)
+{
+	size_t i;
+
+	for (i = 0; i < l->n; i++) {
+		const struct runbook_entry *e = findings_entry(set, &l->v[i]);
+
+		snprintf(l->v[i].runbook, sizeof l->v[i].runbook, "%s", e != NULL ? e->title : "");
+	}
+}
+
+const char *finding_sev_name(enum finding_sev s)
+{
+	return s == FINDING_CRITICAL ? "critical" : "warning";
+}
+
+void finding_list_clear(struct finding_list *l)
+{
+	l->n = 0;
+}
+
+void finding_list_free(struct finding_list *l)
+{
+	free(l->v);
+	memset(l, 0, sizeof *l);
+}
