@@ -22,6 +22,7 @@
 #include "panel.h"
 #include "tui/app.h"
 #include "tui/audit.h"
+#include "tui/redact.h"
 #include "tui/table.h"
 
 enum slowq_action {
@@ -508,10 +509,14 @@ static void slowq_draw_query(struct slowq_panel *sp, const struct view *v)
  * line after it. */
 static int slowq_draw_wrapped(const struct view *v, int y, enum role role, const char *text)
 {
-	const char *p = text;
+	char *red;
+	const char *p;
 
 	if (v->w < 1)
 		return y;
+	/* redacted whole before it is cut (a secret cut in two would pass) */
+	red = redact(text);
+	p = red;
 	while (*p != '\0' && y < v->h) {
 		size_t len = 0, brk = 0, cols = 0;
 
@@ -530,6 +535,7 @@ static int slowq_draw_wrapped(const struct view *v, int y, enum role role, const
 		while (*p == ' ')
 			p++;
 	}
+	free(red);
 	return y;
 }
 
@@ -702,6 +708,9 @@ static void slowq_act(struct slowq_panel *sp, int kind)
 	app_confirm(sp->app, &c);
 }
 
+/* The full text is drawn a line at a time, so it is redacted whole here
+ * first: a secret whose parts stand on different lines ("PASSWORD\n
+ * 'x'", a key's PEM body) is masked all the same. */
 static void slowq_open_query(struct slowq_panel *sp)
 {
 	const struct table_row *r = table_selected(slowq_table(sp));
@@ -715,9 +724,13 @@ static void slowq_open_query(struct slowq_panel *sp)
 
 			if (strcmp(m->queryid, r->id) != 0)
 				continue;
-			sp->qtext = m->query_len > strlen(m->query)
-					    ? xasprintf("%s…(%zu bytes)", m->query, m->query_len)
-					    : xstrdup(m->query);
+			sp->qtext = redact(m->query);
+			if (m->query_len > strlen(m->query)) {
+				char *cut = xasprintf("%s…(%zu bytes)", sp->qtext, m->query_len);
+
+				free(sp->qtext);
+				sp->qtext = cut;
+			}
 		}
 	} else if (sp->view == SLOWQ_ACT) {
 		char pid[16];
@@ -726,7 +739,7 @@ static void slowq_open_query(struct slowq_panel *sp)
 		snprintf(pid, sizeof pid, "%.*s", (int)strcspn(r->id, "<"), r->id);
 		for (i = 0; pg_parse_pid(pid, &v) == 0 && i < sp->snap->nsessions; i++)
 			if (sp->snap->sessions[i].pid == v && sp->qtext == NULL)
-				sp->qtext = xstrdup(sp->snap->sessions[i].query);
+				sp->qtext = redact(sp->snap->sessions[i].query);
 	}
 	if (sp->qtext != NULL) {
 		sp->qlen = strlen(sp->qtext);

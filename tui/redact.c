@@ -1,17 +1,23 @@
 /*
  * redact.c - masks secrets in text (see redact.h) before the terminal
  * toolkit shows, copies, transcribes or audits it. One forward scan over
- * the text looks for three shapes: a URL's userinfo password ("://u:P@"),
- * a PEM private key body, and a word that names a secret followed by its
+ * the text looks for four shapes: a URL's userinfo password ("://u:P@"),
+ * a PEM private key body, a token with a known prefix (AWS access key
+ * ids, GitHub and GitLab tokens), and a word that starts a secret. The
+ * words are a table (redact_rules): SQL's PASSWORD '...', pgcrypto's key
+ * arguments, Redis AUTH, HELLO ... AUTH, MIGRATE ... AUTH/AUTH2, ACL
+ * SETUSER >pw, requirepass and masterauth, Authorization and Bearer
+ * credentials, a Kubernetes Secret's data/stringData and kubectl's
+ * --from-literal; any other word that names a secret is followed by its
  * value (key=value, key: value, "key":"value", <key>value, --flag value,
- * Authorization/Bearer credentials, Redis AUTH, requirepass and
- * masterauth, redis-cli -a, and Kubernetes env name/value pairs). Values
- * that are references ($VAR, ${VAR}, $(cmd), {{ tmpl }}) are left alone.
- * Pure functions over ASCII rules (no locale), safe on any thread.
+ * and Kubernetes env name/value pairs). Values that are references ($VAR,
+ * ${VAR}, $(cmd), {{ tmpl }}) are left alone. Pure functions over ASCII
+ * rules (no locale), safe on any thread.
  */
 #include "redact.h"
 
 #include <stddef.h>
+#include <stdint.h>
 #include <string.h>
 
 #include "backends/util.h"
@@ -23,19 +29,15 @@
 /* Key names (compared case-insensitively, leading dashes dropped) whose
  * value is a secret. */
 static const char *const redact_exact_keys[] = {
-	"password",      "passwd",
-	"pwd",           "secret",
-	"token",         "api_key",
-	"apikey",        "api-key",
-	"access_key",    "accesskey",
-	"secret_key",    "secretkey",
-	"private_key",   "privatekey",
-	"client_secret", "pgpassword",
-	"sasl.password", "ssl.key.password",
-	"auth_token",    "access_token",
-	"refresh_token", "id_token",
-	"session_token", "masterauth",
-	"requirepass",   NULL,
+	"password",    "passwd",          "pwd",
+	"secret",      "token",           "api_key",
+	"apikey",      "api-key",         "access_key",
+	"accesskey",   "secret_key",      "secretkey",
+	"private_key", "privatekey",      "client_secret",
+	"pgpassword",  "sasl.password",   "ssl.key.password",
+	"auth_token",  "access_token",    "refresh_token",
+	"id_token",    "session_token",   "masterauth",
+	"requirepass", "secretaccesskey", NULL,
 };
 
 /* Key name endings (case-insensitive) that mark a secret. */
@@ -55,6 +57,40 @@ static const char *const redact_single_word_schemes[] = {
 	"bearer", "basic", "token", "apikey", NULL,
 };
 
+/* Tokens known by their prefix: the prefix stays, the rest is masked.
+ * The rest is min..max characters of [A-Z0-9] (upper) or [A-Za-z0-9_]. */
+static const struct redact_token {
+	const char *prefix;
+	size_t min, max;
+	int upper;
+} redact_tokens[] = {
+	{ "AKIA", 16, 16, 1 }, /* AWS access key id */
+	{ "ASIA", 16, 16, 1 }, /* AWS temporary access key id */
+	{ "ghp_", 30, 255, 0 },   { "gho_", 30, 255, 0 }, { "ghu_", 30, 255, 0 },
+	{ "ghs_", 30, 255, 0 },   { "ghr_", 30, 255, 0 }, { "github_pat_", 30, 255, 0 },
+	{ "glpat-", 20, 255, 0 }, { NULL, 0, 0, 0 },
+};
+
+/* Redis commands whose option opt is followed, skip words later, by a
+ * password; the option stands at word pos..maxpos after the command
+ * ("HELLO 3 AUTH u pw", "MIGRATE h p k db t [COPY] [REPLACE] AUTH pw"). */
+static const struct redact_redis_opt {
+	const char *cmd, *opt;
+	int pos, maxpos, skip;
+} redact_redis_opts[] = {
+	{ "hello", "auth", 1, 1, 1 },
+	{ "migrate", "auth", 5, 7, 0 },
+	{ "migrate", "auth2", 5, 7, 1 },
+	{ NULL, NULL, 0, 0, 0 },
+};
+
+/* Where a Kubernetes Secret's data/stringData values are being masked. */
+enum redact_map {
+	REDACT_MAP_NONE,
+	REDACT_MAP_YAML, /* a block map: keys indented under "data:" */
+	REDACT_MAP_FLOW, /* a JSON object or YAML flow map: "data": {...} */
+};
+
 struct redact_ctx {
 	const char *s;
 	size_t len;
@@ -62,6 +98,21 @@ struct redact_ctx {
 	struct strbuf out;
 	int pending;          /* a "name: <secret name>" awaits its "value:" */
 	size_t pending_until; /* offset after which pending lapses */
+	int secret_doc;       /* the text is (or holds) a Kubernetes Secret */
+	enum redact_map map;  /* inside a Secret's data map */
+	size_t map_ind;       /* YAML: indentation of "data:" */
+	size_t key_ind;       /* YAML: of the map's keys; SIZE_MAX until seen */
+	int depth;            /* FLOW: nesting, 1 for the map's own keys */
+};
+
+/* One word the scan stopped at: it starts at p, with dashes leading
+ * dashes before name; j is past the word and any closing quote of a
+ * quoted key ("password": 'AUTH' \"token\":). */
+struct redact_word {
+	size_t p, j;
+	const char *name;
+	size_t nlen;
+	int dashes, quoted;
 };
 
 static int redact_lower(int c)
@@ -268,11 +319,26 @@ static size_t redact_value_bounds(const struct redact_ctx *c, size_t v, int ws_o
 		*in1 = e;
 		return e < c->len && s[e] == '\\' ? e + 2 : e;
 	}
+	if (s[v] == '\'' && v + 2 < c->len && s[v + 1] == '\'' && s[v + 2] != '\'' &&
+	    !redact_is_space((unsigned char)s[v + 2])) {
+		/* ''x'': a quoted value inside a SQL literal (dblink's conninfo) */
+		for (e = v + 2; e < c->len && s[e] != '\n'; e++) {
+			if (s[e] == '\'' && e + 1 < c->len && s[e + 1] == '\'')
+				break;
+		}
+		*in0 = v + 2;
+		*in1 = e;
+		return e < c->len && s[e] == '\'' ? e + 2 : e;
+	}
 	if (s[v] == '"' || s[v] == '\'') {
 		q = s[v];
-		for (e = v + 1; e < c->len && s[e] != q && s[e] != '\n'; e++) {
+		for (e = v + 1; e < c->len && s[e] != '\n'; e++) {
 			if (q == '"' && s[e] == '\\' && e + 1 < c->len && s[e + 1] != '\n')
 				e++;
+			else if (q == '\'' && s[e] == q && e + 1 < c->len && s[e + 1] == q)
+				e++; /* 'it''s': a doubled quote is part of the value */
+			else if (s[e] == q)
+				break;
 		}
 		if (e > c->len)
 			e = c->len;
@@ -319,7 +385,35 @@ static size_t redact_separator(const struct redact_ctx *c, size_t j)
 	return j < c->len ? j : 0;
 }
 
-/* "scheme://user:PASS@host": mask PASS. p is at "://". */
+/* A token with a known prefix filling s[p..end) exactly: mask what
+ * follows the prefix. Returns 1 when it was one. */
+static int redact_token_at(struct redact_ctx *c, size_t p, size_t end)
+{
+	const struct redact_token *t;
+	size_t i, n;
+
+	for (t = redact_tokens; t->prefix != NULL; t++) {
+		n = strlen(t->prefix);
+		if (end - p < n + t->min || end - p > n + t->max ||
+		    strncmp(c->s + p, t->prefix, n) != 0)
+			continue;
+		for (i = p + n; i < end; i++) {
+			int ch = (unsigned char)c->s[i];
+
+			if (t->upper ? !((ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9'))
+				     : !(redact_is_alnum(ch) || ch == '_' || ch == '-'))
+				break;
+		}
+		if (i < end)
+			continue;
+		redact_mask(c, p + n, end);
+		return 1;
+	}
+	return 0;
+}
+
+/* "scheme://user:PASS@host": mask PASS; "scheme://TOKEN@host" too. p is
+ * at "://". */
 static size_t redact_url(struct redact_ctx *c, size_t p)
 {
 	const char *s = c->s;
@@ -344,10 +438,19 @@ static size_t redact_url(struct redact_ctx *c, size_t p)
 	}
 	if (colon != 0)
 		redact_mask(c, colon + 1, at);
+	else
+		redact_token_at(c, a, at);
 	return at + 1;
 }
 
-/* "-----BEGIN ... PRIVATE KEY-----": mask the body up to "-----END". */
+/* "\\n" at i: a newline escaped in a JSON or YAML string. */
+static int redact_is_escaped_nl(const struct redact_ctx *c, size_t i)
+{
+	return i + 1 < c->len && c->s[i] == '\\' && c->s[i + 1] == 'n';
+}
+
+/* "-----BEGIN ... PRIVATE KEY-----" (or "PRIVATE KEY BLOCK", PGP's): mask
+ * the body up to "-----END", keeping the line breaks around it. */
 static size_t redact_pem(struct redact_ctx *c, size_t p)
 {
 	const char *s = c->s;
@@ -359,11 +462,13 @@ static size_t redact_pem(struct redact_ctx *c, size_t p)
 			break;
 	}
 	if (h + 5 > c->len || s[h] == '\n' || h < p + 21 ||
-	    strncmp(s + h - 11, "PRIVATE KEY", 11) != 0)
+	    (strncmp(s + h - 11, "PRIVATE KEY", 11) != 0 &&
+	     (h < p + 27 || strncmp(s + h - 17, "PRIVATE KEY BLOCK", 17) != 0)))
 		return p + 10;
 	h += 5;
-	for (b = h; b < c->len && redact_is_space((unsigned char)s[b]); b++)
-		;
+	b = h;
+	while (b < c->len && (redact_is_space((unsigned char)s[b]) || redact_is_escaped_nl(c, b)))
+		b += redact_is_escaped_nl(c, b) ? 2 : 1;
 	end = NULL;
 	for (e = b; e + 8 <= c->len; e++) {
 		if (s[e] == '-' && strncmp(s + e, "-----END", 8) == 0) {
@@ -372,8 +477,9 @@ static size_t redact_pem(struct redact_ctx *c, size_t p)
 		}
 	}
 	e = end != NULL ? (size_t)(end - s) : c->len;
-	while (e > b && redact_is_space((unsigned char)s[e - 1]))
-		e--;
+	while (e > b && (redact_is_space((unsigned char)s[e - 1]) ||
+			 (e >= b + 2 && redact_is_escaped_nl(c, e - 2))))
+		e -= redact_is_space((unsigned char)s[e - 1]) ? 1 : 2;
 	redact_mask(c, b, e);
 	return e > h ? e : h;
 }
@@ -392,22 +498,48 @@ static int redact_line_has(const struct redact_ctx *c, size_t p, const char *nee
 	return 0;
 }
 
-/* Redis AUTH as a command word: "AUTH p", "AUTH user p", MONITOR's
- * "AUTH" "p". k0 is the word, j just past it and any closing quote. */
-static size_t redact_auth(struct redact_ctx *c, size_t k0, size_t j, int quoted)
+/* The indentation of the line holding p (spaces and YAML's "- "); *first
+ * is set when the word at p (or its opening quote) is the line's first. */
+static size_t redact_indent(const struct redact_ctx *c, size_t p, int quoted, int *first)
 {
-	size_t b = k0 - (quoted ? 1 : 0), args[3], ends[3], in0, in1, a;
+	size_t b = p, i;
+
+	while (b > 0 && c->s[b - 1] != '\n')
+		b--;
+	for (i = b; i < p && (c->s[i] == ' ' || (c->s[i] == '-' && c->s[i + 1] == ' ')); i++)
+		;
+	*first = i == p - (quoted ? 1 : 0);
+	return i - b;
+}
+
+/* Whether a Redis command word stands where a command starts: first on
+ * its line, after a redis-cli prompt ("host:6379> ") or redis-cli's own
+ * arguments, or quoted (MONITOR's "AUTH" "p"). */
+static int redact_at_command(const struct redact_ctx *c, const struct redact_word *w)
+{
+	size_t b = w->p;
+
+	if (w->quoted)
+		return 1;
+	while (b > 0 && redact_is_blank((unsigned char)c->s[b - 1]))
+		b--;
+	return b == 0 || c->s[b - 1] == '\n' || c->s[b - 1] == '\r' || c->s[b - 1] == '>' ||
+	       redact_line_has(c, w->p, "redis-cli");
+}
+
+/* Redis AUTH as a command word: "AUTH p", "AUTH user p", MONITOR's
+ * "AUTH" "p"; docker config's "auth": "<base64 user:pass>". */
+static size_t redact_auth(struct redact_ctx *c, const struct redact_word *w, int unused)
+{
+	size_t args[3], ends[3], in0, in1, a, v;
 	int nargs = 0, target;
 
-	if (!quoted) {
-		while (b > 0 && redact_is_blank((unsigned char)c->s[b - 1]))
-			b--;
-		if (b > 0 && c->s[b - 1] != '\n' && c->s[b - 1] != '\r' && c->s[b - 1] != '>')
-			return j;
-	}
-	if (j >= c->len || !redact_is_blank((unsigned char)c->s[j]))
-		return j;
-	a = redact_skip_blanks(c, j);
+	if (w->quoted && (v = redact_separator(c, w->j)) != 0)
+		return redact_value(c, v, 0);
+	if (!redact_at_command(c, w) || w->j >= c->len ||
+	    !redact_is_blank((unsigned char)c->s[w->j]))
+		return w->j;
+	a = redact_skip_blanks(c, w->j);
 	while (nargs < 3 && a < c->len && c->s[a] != '\n' && c->s[a] != '\r') {
 		args[nargs] = a;
 		ends[nargs] = redact_value_bounds(c, a, 1, &in0, &in1);
@@ -417,19 +549,77 @@ static size_t redact_auth(struct redact_ctx *c, size_t k0, size_t j, int quoted)
 		nargs++;
 	}
 	/* AUTH takes one or two arguments; a longer unquoted line is prose */
-	if (nargs == 0 || (nargs > 2 && !quoted))
-		return j;
+	if (nargs == 0 || (nargs > 2 && !w->quoted))
+		return w->j;
 	target = nargs == 1 ? 0 : 1;
 	return redact_value(c, args[target], 1);
 }
 
+/* A Redis command with an AUTH option (redact_redis_opts): "HELLO 3 AUTH
+ * user pw", "MIGRATE h 6379 k 0 5000 AUTH2 user pw". */
+static size_t redact_redis_cmd(struct redact_ctx *c, const struct redact_word *w, int unused)
+{
+	const struct redact_redis_opt *o;
+	size_t a = w->j, end, in0, in1;
+	int pos = 0, skip = -1;
+
+	if (!redact_at_command(c, w))
+		return 0;
+	for (;;) {
+		a = redact_skip_blanks(c, a);
+		if (a >= c->len || c->s[a] == '\n' || c->s[a] == '\r')
+			return 0;
+		end = redact_value_bounds(c, a, 1, &in0, &in1);
+		if (end == a)
+			return 0;
+		if (skip == 0)
+			return redact_value(c, a, 1);
+		if (skip > 0) {
+			skip--;
+		} else {
+			for (o = redact_redis_opts; o->cmd != NULL; o++) {
+				if (redact_ieq(w->name, w->nlen, o->cmd) && pos >= o->pos &&
+				    pos <= o->maxpos && redact_ieq(c->s + in0, in1 - in0, o->opt))
+					skip = o->skip;
+			}
+		}
+		if (skip < 0 && pos++ > 16)
+			return 0;
+		a = end;
+	}
+}
+
+/* ACL SETUSER name ... >password ... (and <password, which removes one
+ * but names it). */
+static size_t redact_acl_setuser(struct redact_ctx *c, const struct redact_word *w, int unused)
+{
+	size_t a = w->j, end, in0, in1, last = 0;
+
+	for (;;) {
+		a = redact_skip_blanks(c, a);
+		if (a >= c->len || c->s[a] == '\n' || c->s[a] == '\r')
+			break;
+		end = redact_value_bounds(c, a, 1, &in0, &in1);
+		if (end == a)
+			break;
+		if (in1 > in0 + 1 && (c->s[in0] == '>' || c->s[in0] == '<')) {
+			redact_mask(c, in0 + 1, in1);
+			last = end;
+		}
+		a = end;
+	}
+	return last;
+}
+
 /* "Authorization: <scheme> <credential>" or "Authorization: <token>". */
-static size_t redact_authorization(struct redact_ctx *c, size_t v)
+static size_t redact_authorization(struct redact_ctx *c, const struct redact_word *w, int unused)
 {
 	const char *s = c->s;
-	size_t w0, w1, x, e;
+	size_t v = redact_separator(c, w->j), w0, w1, x, e;
 	char q = 0;
 
+	if (v == 0)
+		return w->j;
 	if (s[v] == '"' || s[v] == '\'')
 		q = s[v++];
 	else if (s[v] == '\\' && v + 1 < c->len && s[v + 1] == '"')
@@ -454,12 +644,12 @@ static size_t redact_authorization(struct redact_ctx *c, size_t v)
 }
 
 /* "Bearer T" anywhere; "Bearer token" is prose, not a credential. */
-static size_t redact_bearer(struct redact_ctx *c, size_t j)
+static size_t redact_bearer(struct redact_ctx *c, const struct redact_word *w, int unused)
 {
-	size_t v = redact_skip_blanks(c, j), in0, in1, end;
+	size_t v = redact_skip_blanks(c, w->j), in0, in1, end;
 
-	if (v == j || v >= c->len)
-		return j;
+	if (v == w->j || v >= c->len)
+		return w->j;
 	end = redact_value_bounds(c, v, 0, &in0, &in1);
 	if (!redact_ieq(c->s + in0, in1 - in0, "token"))
 		redact_mask(c, in0, in1);
@@ -467,10 +657,10 @@ static size_t redact_bearer(struct redact_ctx *c, size_t j)
 }
 
 /* "requirepass V", "masterauth: V", CONFIG GET's "1) requirepass\n2) V". */
-static size_t redact_redis_config(struct redact_ctx *c, size_t j)
+static size_t redact_redis_config(struct redact_ctx *c, const struct redact_word *w, int unused)
 {
 	const char *s = c->s;
-	size_t v = redact_skip_blanks(c, j), d;
+	size_t v = redact_skip_blanks(c, w->j), d;
 	int newlines = 0;
 
 	if (v < c->len && (s[v] == ':' || s[v] == '='))
@@ -483,9 +673,219 @@ static size_t redact_redis_config(struct redact_ctx *c, size_t j)
 		;
 	if (d > v && d + 1 < c->len && s[d] == ')' && s[d + 1] == ' ')
 		v = redact_skip_blanks(c, d + 1);
-	if (v == j || v >= c->len || s[v] == '\n' || s[v] == '\r')
-		return j;
+	if (v == w->j || v >= c->len || s[v] == '\n' || s[v] == '\r')
+		return w->j;
 	return redact_value(c, v, 1);
+}
+
+/* A SQL string literal at v: '...' (with '' inside), E'...' (with
+ * backslash escapes) or $tag$...$tag$. Sets its body and returns the
+ * offset past it, the end of the text when it is cut short; v if none. */
+static size_t redact_sql_literal(const struct redact_ctx *c, size_t v, size_t *in0, size_t *in1)
+{
+	const char *s = c->s;
+	size_t e, t, n;
+	int esc = v + 1 < c->len && (s[v] == 'E' || s[v] == 'e') && s[v + 1] == '\'';
+
+	*in0 = *in1 = v;
+	if (esc || (v < c->len && s[v] == '\'')) {
+		for (e = v + 1 + esc; e < c->len; e++) {
+			if ((esc && s[e] == '\\') ||
+			    (s[e] == '\'' && e + 1 < c->len && s[e + 1] == '\''))
+				e++;
+			else if (s[e] == '\'')
+				break;
+		}
+		if (e > c->len)
+			e = c->len;
+		*in0 = v + 1 + esc;
+		*in1 = e;
+		return e < c->len ? e + 1 : e;
+	}
+	if (v >= c->len || s[v] != '$' || (v + 1 < c->len && s[v + 1] >= '0' && s[v + 1] <= '9'))
+		return v;
+	for (t = v + 1; t < c->len && (redact_is_alnum((unsigned char)s[t]) || s[t] == '_'); t++)
+		;
+	if (t >= c->len || s[t] != '$')
+		return v;
+	n = t + 1 - v; /* the tag, both dollars included */
+	for (e = t + 1; e + n <= c->len && memcmp(s + e, s + v, n) != 0; e++)
+		;
+	*in0 = t + 1;
+	*in1 = e + n <= c->len ? e : c->len;
+	return e + n <= c->len ? e + n : c->len;
+}
+
+/* SQL's PASSWORD '...' (CREATE/ALTER ROLE/USER, ENCRYPTED PASSWORD, a
+ * user mapping's OPTIONS (password '...')). Anything else after the word
+ * ("password IS NULL", "password = $1") is left to the key rules. */
+static size_t redact_sql_password(struct redact_ctx *c, const struct redact_word *w, int unused)
+{
+	size_t v = w->j, in0, in1, end;
+
+	if (w->quoted)
+		return 0;
+	while (v < c->len && redact_is_space((unsigned char)c->s[v]))
+		v++;
+	end = redact_sql_literal(c, v, &in0, &in1);
+	if (end == v)
+		return 0;
+	redact_mask(c, in0, in1);
+	return end;
+}
+
+/* A pgcrypto call whose argument number arg is a key or password:
+ * pgp_sym_encrypt(data, 'key'). Only a literal is masked; the arguments
+ * before it are passed over whole. */
+static size_t redact_sql_func(struct redact_ctx *c, const struct redact_word *w, int arg)
+{
+	const char *s = c->s;
+	size_t i = redact_skip_blanks(c, w->j), in0, in1, e;
+	int n = 0, depth = 0;
+
+	if (w->quoted || i >= c->len || s[i] != '(')
+		return 0;
+	for (i++;; i++) {
+		while (i < c->len && redact_is_space((unsigned char)s[i]))
+			i++;
+		if (n == arg) {
+			e = redact_sql_literal(c, i, &in0, &in1);
+			if (e == i)
+				return 0;
+			redact_mask(c, in0, in1);
+			return e;
+		}
+		for (; i < c->len; i++) {
+			if ((s[i] == '\'' || s[i] == '$' ||
+			     ((s[i] == 'E' || s[i] == 'e') &&
+			      !redact_is_keychar((unsigned char)s[i - 1]))) &&
+			    (e = redact_sql_literal(c, i, &in0, &in1)) > i)
+				i = e - 1;
+			else if (s[i] == '(')
+				depth++;
+			else if (s[i] == ')' && depth-- == 0)
+				return 0;
+			else if (s[i] == ',' && depth == 0)
+				break;
+		}
+		if (i >= c->len)
+			return 0;
+		n++;
+	}
+}
+
+/* kubectl create secret ... --from-literal=key=VALUE. */
+static size_t redact_from_literal(struct redact_ctx *c, const struct redact_word *w, int unused)
+{
+	size_t k = w->j;
+
+	if (k >= c->len || (c->s[k] != '=' && !redact_is_blank((unsigned char)c->s[k])) ||
+	    !redact_line_has(c, w->p, "secret"))
+		return 0;
+	k = redact_skip_blanks(c, k + (c->s[k] == '='));
+	while (k < c->len && redact_is_keychar((unsigned char)c->s[k]))
+		k++;
+	if (k >= c->len || c->s[k] != '=')
+		return 0;
+	return redact_value(c, k + 1, 1);
+}
+
+/* A Secret's "data:" or "stringData:" (YAML block or flow map, JSON
+ * object): from here on each value in the map is masked, its key kept.
+ * Only in a text that names kind Secret; ConfigMaps and API replies have
+ * "data" too. */
+static size_t redact_secret_data(struct redact_ctx *c, const struct redact_word *w, int unused)
+{
+	size_t v;
+	int first;
+
+	if (!c->secret_doc || c->map != REDACT_MAP_NONE || w->dashes > 0 || w->j >= c->len ||
+	    c->s[redact_skip_blanks(c, w->j)] != ':')
+		return 0;
+	v = redact_skip_blanks(c, redact_skip_blanks(c, w->j) + 1);
+	if (v < c->len && c->s[v] == '{') {
+		c->map = REDACT_MAP_FLOW;
+		c->depth = 0;
+		return v;
+	}
+	if (v < c->len && c->s[v] != '\n' && c->s[v] != '\r')
+		return 0;
+	c->map = REDACT_MAP_YAML;
+	c->map_ind = redact_indent(c, w->p, w->quoted, &first);
+	c->key_ind = SIZE_MAX;
+	return v;
+}
+
+/* A key inside a Secret's data map: mask its value. 0 if w is not one. */
+static size_t redact_map_key(struct redact_ctx *c, const struct redact_word *w)
+{
+	size_t v, ind;
+	int first;
+
+	if (c->map == REDACT_MAP_FLOW && c->depth != 1)
+		return 0;
+	if (c->map == REDACT_MAP_YAML) {
+		ind = redact_indent(c, w->p, w->quoted, &first);
+		if (!first || ind <= c->map_ind)
+			return 0;
+		if (c->key_ind == SIZE_MAX)
+			c->key_ind = ind;
+		if (ind != c->key_ind)
+			return 0;
+	}
+	v = redact_separator(c, w->j);
+	if (v == 0 || c->s[w->j] == '=' || c->s[redact_skip_blanks(c, w->j)] == '=')
+		return 0;
+	/* a block scalar ("key: |"): its lines are masked as they come */
+	if (c->map == REDACT_MAP_YAML && (c->s[v] == '|' || c->s[v] == '>'))
+		return v + 1;
+	return redact_value(c, v, 0);
+}
+
+/* At the newline nl inside a YAML data map: leave the map at a line
+ * indented no deeper than "data:", and mask a line indented deeper than
+ * the map's keys (a block scalar's text). Returns where to go on. */
+static size_t redact_map_line(struct redact_ctx *c, size_t nl)
+{
+	size_t b = nl + 1, i = b, e;
+
+	while (i < c->len &&
+	       (c->s[i] == ' ' || (c->s[i] == '-' && i + 1 < c->len && c->s[i + 1] == ' ')))
+		i++;
+	for (e = i; e < c->len && c->s[e] != '\n' && c->s[e] != '\r'; e++)
+		;
+	if (e == i)
+		return b;
+	if (i - b <= c->map_ind) {
+		c->map = REDACT_MAP_NONE;
+		return b;
+	}
+	if (c->key_ind != SIZE_MAX && i - b > c->key_ind) {
+		redact_mask(c, i, e);
+		return e;
+	}
+	return b;
+}
+
+/* Whether the text names kind Secret: "kind: Secret", "kind":"Secret",
+ * \"kind\":\"Secret\" (a last-applied annotation). */
+static int redact_names_secret(const char *s)
+{
+	const char *p = s, *q;
+
+	while ((p = strstr(p, "kind")) != NULL) {
+		q = p + 4;
+		q += q[0] == '"' ? 1 : q[0] == '\\' && q[1] == '"' ? 2 : 0;
+		q += strspn(q, " \t");
+		if (*q == ':') {
+			q += 1 + strspn(q + 1, " \t");
+			q += q[0] == '"' ? 1 : q[0] == '\\' && q[1] == '"' ? 2 : 0;
+			if (strncmp(q, "Secret", 6) == 0 && !redact_is_keychar((unsigned char)q[6]))
+				return 1;
+		}
+		p += 4;
+	}
+	return 0;
 }
 
 /* A "name: X" whose X names a secret arms masking of the next "value:". */
@@ -510,13 +910,51 @@ static size_t redact_env_name(struct redact_ctx *c, size_t v)
 	return end > v ? end : v;
 }
 
+/* Words that start a secret of their own shape. dashes: how many leading
+ * dashes the word must have (-1: any); suffix: the word ends so. A
+ * handler returns where the scan resumes, or 0 to leave the word to the
+ * key rules; arg is passed on (pgcrypto: which argument is the key). */
+static const struct redact_rule {
+	const char *word;
+	int dashes, suffix, arg;
+	size_t (*fn)(struct redact_ctx *c, const struct redact_word *w, int arg);
+} redact_rules[] = {
+	{ "auth", 0, 0, 0, redact_auth },
+	{ "hello", 0, 0, 0, redact_redis_cmd },
+	{ "migrate", 0, 0, 0, redact_redis_cmd },
+	{ "setuser", 0, 0, 0, redact_acl_setuser },
+	{ "requirepass", -1, 0, 0, redact_redis_config },
+	{ "masterauth", -1, 0, 0, redact_redis_config },
+	{ "bearer", 0, 0, 0, redact_bearer },
+	{ "authorization", 0, 1, 0, redact_authorization },
+	{ "password", 0, 0, 0, redact_sql_password },
+	{ "pgp_sym_encrypt", 0, 0, 1, redact_sql_func },
+	{ "pgp_sym_encrypt_bytea", 0, 0, 1, redact_sql_func },
+	{ "pgp_sym_decrypt", 0, 0, 1, redact_sql_func },
+	{ "pgp_sym_decrypt_bytea", 0, 0, 1, redact_sql_func },
+	{ "pgp_pub_decrypt", 0, 0, 2, redact_sql_func },
+	{ "pgp_pub_decrypt_bytea", 0, 0, 2, redact_sql_func },
+	{ "encrypt", 0, 0, 1, redact_sql_func },
+	{ "decrypt", 0, 0, 1, redact_sql_func },
+	{ "encrypt_iv", 0, 0, 1, redact_sql_func },
+	{ "decrypt_iv", 0, 0, 1, redact_sql_func },
+	{ "hmac", 0, 0, 1, redact_sql_func },
+	{ "crypt", 0, 0, 0, redact_sql_func },
+	{ "data", 0, 0, 0, redact_secret_data },
+	{ "stringdata", 0, 0, 0, redact_secret_data },
+	{ "from-literal", 2, 0, 0, redact_from_literal },
+	{ NULL, 0, 0, 0, NULL },
+};
+
 /* A word at p (a key candidate). Returns where scanning resumes. */
 static size_t redact_key(struct redact_ctx *c, size_t p)
 {
 	const char *s = c->s;
-	size_t k1 = p, n0 = p, j, v, nlen;
+	const struct redact_rule *r;
+	struct redact_word w = { p, p, NULL, 0, 0, 0 };
+	size_t k1 = p, n0 = p, j, v, nlen, at;
 	const char *name;
-	int dashes, quoted = 0;
+	int dashes;
 	char oq = p > 0 ? s[p - 1] : 0;
 
 	while (k1 < c->len && redact_is_keychar((unsigned char)s[k1]))
@@ -530,26 +968,33 @@ static size_t redact_key(struct redact_ctx *c, size_t p)
 	/* a quoted key: "password": , 'AUTH', \"password\": */
 	if ((oq == '"' || oq == '\'') && j < c->len && s[j] == oq) {
 		j++;
-		quoted = 1;
+		w.quoted = 1;
 	} else if (oq == '"' && j + 1 < c->len && s[j] == '\\' && s[j + 1] == '"') {
 		j += 2;
-		quoted = 1;
+		w.quoted = 1;
 	}
+	w.j = j;
+	w.name = name;
+	w.nlen = nlen;
+	w.dashes = dashes;
 
-	if (dashes == 0 && redact_ieq(name, nlen, "auth")) {
-		/* docker config's "auth": "<base64 user:pass>" */
-		if (quoted && (v = redact_separator(c, j)) != 0)
-			return redact_value(c, v, 0);
-		return redact_auth(c, p, j, quoted);
+	for (at = p;
+	     at < c->len && (redact_is_alnum((unsigned char)s[at]) || s[at] == '_' || s[at] == '-');
+	     at++)
+		;
+	if (dashes == 0 && redact_token_at(c, p, at))
+		return at;
+	if (c->map != REDACT_MAP_NONE && (at = redact_map_key(c, &w)) != 0)
+		return at;
+	for (r = redact_rules; r->word != NULL; r++) {
+		if ((r->dashes >= 0 && r->dashes != dashes) ||
+		    !(r->suffix ? redact_iends(name, nlen, r->word)
+				: redact_ieq(name, nlen, r->word)))
+			continue;
+		if ((at = r->fn(c, &w, r->arg)) != 0)
+			return at;
+		break;
 	}
-	if (dashes == 0 && redact_ieq(name, nlen, "bearer"))
-		return redact_bearer(c, j);
-	if (dashes == 0 && redact_iends(name, nlen, "authorization")) {
-		v = redact_separator(c, j);
-		return v != 0 ? redact_authorization(c, v) : j;
-	}
-	if (redact_ieq(name, nlen, "requirepass") || redact_ieq(name, nlen, "masterauth"))
-		return redact_redis_config(c, j);
 
 	if (dashes > 0 && j < c->len && s[j] != '=' && s[j] != ':') {
 		/* a command-line flag and its next argument */
@@ -562,7 +1007,7 @@ static size_t redact_key(struct redact_ctx *c, size_t p)
 		if (!secret)
 			return k1;
 		v = j;
-		if (quoted && v < c->len && s[v] == ',')
+		if (w.quoted && v < c->len && s[v] == ',')
 			v++;
 		v = redact_skip_blanks(c, v);
 		if (v == j || v >= c->len || s[v] == '-' || s[v] == '\n' || s[v] == '\r')
@@ -609,12 +1054,22 @@ char *redact(const char *s)
 		return xstrdup("");
 	c.s = s;
 	c.len = strlen(s);
+	c.secret_doc = redact_names_secret(s);
 	while (p < c.len) {
 		unsigned char ch = (unsigned char)s[p];
 
 		if (c.pending && p > c.pending_until)
 			c.pending = 0;
-		if (ch == ':' && p + 2 < c.len && s[p + 1] == '/' && s[p + 2] == '/') {
+		if (ch == '\n' && c.map == REDACT_MAP_YAML) {
+			p = redact_map_line(&c, p);
+		} else if ((ch == '{' || ch == '[') && c.map == REDACT_MAP_FLOW) {
+			c.depth++;
+			p++;
+		} else if ((ch == '}' || ch == ']') && c.map == REDACT_MAP_FLOW) {
+			if (--c.depth <= 0)
+				c.map = REDACT_MAP_NONE;
+			p++;
+		} else if (ch == ':' && p + 2 < c.len && s[p + 1] == '/' && s[p + 2] == '/') {
 			p = redact_url(&c, p);
 		} else if (ch == '-' && strncmp(s + p, "-----BEGIN ", 11) == 0) {
 			p = redact_pem(&c, p);

@@ -1,10 +1,18 @@
 /*
  * redact.h - masks secrets in text before it is shown, copied, written to
- * the transcript or the audit log: passwords in URLs
- * ("postgres://app:S3cr3t@db" -> "postgres://app:***@db",
- * "redis://:pw@h" -> "redis://:***@h"), password=... in conninfo and JAAS
- * strings (password="***"), Authorization: Bearer tokens, AUTH commands
- * and requirepass values. Pure functions, any thread.
+ * the transcript or the audit log, in the forms each ecosystem writes
+ * them: passwords in URLs ("postgres://app:S3cr3t@db" ->
+ * "postgres://app:***@db", "redis://:pw@h" -> "redis://:***@h") and in
+ * conninfo, JAAS and key=value strings (password="***"); SQL's PASSWORD
+ * '***' (CREATE/ALTER ROLE/USER, ENCRYPTED PASSWORD, '' and E'' and $$
+ * literals, user mappings' OPTIONS), pgcrypto keys (pgp_sym_encrypt(d,
+ * '***')); Redis AUTH, HELLO ... AUTH, MIGRATE ... AUTH/AUTH2,
+ * requirepass, masterauth and ACL SETUSER >***; a Kubernetes Secret's
+ * data/stringData values (keys kept), env values whose names say secret
+ * (*_PASSWORD, *_TOKEN, *_KEY, *_SECRET) and kubectl's --from-literal;
+ * Authorization and Bearer credentials, AWS access key ids (AKIA***) and
+ * secret keys, GitHub/GitLab tokens, and PEM private key bodies. Pure
+ * functions, any thread.
  */
 #ifndef AM_REDACT_H
 #define AM_REDACT_H

@@ -222,6 +222,146 @@ static void test_redact_pem(void **unused)
 	test_redact_same("-----BEGIN ");
 }
 
+/* G-b: secrets in the forms each ecosystem writes them, one row each;
+ * want NULL means the input must come out unchanged (the false-positive
+ * rows). Every row is checked and every mismatch printed before the
+ * test fails, so one run names all the forms that leak. */
+static const struct redact_case {
+	const char *in, *want;
+} redact_cases[] = {
+	/* SQL: CREATE/ALTER ROLE/USER ... PASSWORD '...' */
+	{ "ALTER ROLE app PASSWORD 'S3cret'", "ALTER ROLE app PASSWORD '***'" },
+	{ "CREATE ROLE app LOGIN ENCRYPTED PASSWORD 'S3cret' VALID UNTIL 'infinity'",
+	  "CREATE ROLE app LOGIN ENCRYPTED PASSWORD '***' VALID UNTIL 'infinity'" },
+	{ "alter user app with password 'S3cret';", "alter user app with password '***';" },
+	{ "CREATE USER u WITH PASSWORD 'it''s S3cret' CREATEDB",
+	  "CREATE USER u WITH PASSWORD '***' CREATEDB" },
+	{ "ALTER ROLE app PASSWORD E'S3\\'cret'", "ALTER ROLE app PASSWORD E'***'" },
+	{ "ALTER ROLE app PASSWORD $$S3cret$$", "ALTER ROLE app PASSWORD $$***$$" },
+	{ "ALTER ROLE app PASSWORD $pw$S3'cret$pw$;", "ALTER ROLE app PASSWORD $pw$***$pw$;" },
+	{ "ALTER ROLE app\n  PASSWORD\n  'S3cret'", "ALTER ROLE app\n  PASSWORD\n  '***'" },
+	/* cut by a column or a length cap inside the literal */
+	{ "ALTER ROLE app PASSWORD 'S3cr", "ALTER ROLE app PASSWORD '***" },
+	/* postgres_fdw / dblink */
+	{ "CREATE USER MAPPING FOR app SERVER s OPTIONS (user 'u', password 'S3cret')",
+	  "CREATE USER MAPPING FOR app SERVER s OPTIONS (user 'u', password '***')" },
+	{ "ALTER USER MAPPING FOR app SERVER s OPTIONS (SET password 'S3cret')",
+	  "ALTER USER MAPPING FOR app SERVER s OPTIONS (SET password '***')" },
+	{ "SELECT dblink_connect('c1', 'host=db user=u password=S3cret dbname=x')",
+	  "SELECT dblink_connect('c1', 'host=db user=u password=*** dbname=x')" },
+	{ "SELECT * FROM dblink('dbname=x password=''S3 cret''', 'SELECT 1') AS t(a int)",
+	  "SELECT * FROM dblink('dbname=x password=''***''', 'SELECT 1') AS t(a int)" },
+	/* pgcrypto keys */
+	{ "SELECT pgp_sym_encrypt(card, 'S3cretKey') FROM cards",
+	  "SELECT pgp_sym_encrypt(card, '***') FROM cards" },
+	{ "SELECT pgp_sym_decrypt(data::bytea, 'S3cretKey', 'cipher-algo=aes256')",
+	  "SELECT pgp_sym_decrypt(data::bytea, '***', 'cipher-algo=aes256')" },
+	{ "INSERT INTO t VALUES (pgp_sym_encrypt('a, b (c)', E'S3cret'))",
+	  "INSERT INTO t VALUES (pgp_sym_encrypt('a, b (c)', E'***'))" },
+	{ "SELECT encrypt('data', 'S3cretKey', 'aes')", "SELECT encrypt('data', '***', 'aes')" },
+	{ "SELECT * FROM users WHERE pw = crypt('S3cret', pw)",
+	  "SELECT * FROM users WHERE pw = crypt('***', pw)" },
+	{ "SELECT pgp_pub_decrypt(msg, dearmor(k), 'S3cret')",
+	  "SELECT pgp_pub_decrypt(msg, dearmor(k), '***')" },
+	/* Redis */
+	{ "HELLO 3 AUTH default S3cret", "HELLO 3 AUTH default ***" },
+	{ "hello 3 auth app S3cret setname console", "hello 3 auth app *** setname console" },
+	{ "127.0.0.1:6379> HELLO 2 AUTH u S3cret", "127.0.0.1:6379> HELLO 2 AUTH u ***" },
+	{ "MIGRATE 10.0.0.2 6379 \"\" 0 5000 COPY AUTH S3cret KEYS a b",
+	  "MIGRATE 10.0.0.2 6379 \"\" 0 5000 COPY AUTH *** KEYS a b" },
+	{ "MIGRATE h 6379 k 0 5000 AUTH2 app S3cret", "MIGRATE h 6379 k 0 5000 AUTH2 app ***" },
+	{ "1.1 [0 h:1] \"MIGRATE\" \"h\" \"6379\" \"k\" \"0\" \"5000\" \"AUTH2\" \"u\" \"S3cret\"",
+	  "1.1 [0 h:1] \"MIGRATE\" \"h\" \"6379\" \"k\" \"0\" \"5000\" \"AUTH2\" \"u\" \"***\"" },
+	{ "CONFIG SET masterauth S3cret", "CONFIG SET masterauth ***" },
+	{ "redis-cli -h cache AUTH S3cret", "redis-cli -h cache AUTH ***" },
+	{ "ACL SETUSER app on >S3cret ~cache:* +get", "ACL SETUSER app on >*** ~cache:* +get" },
+	/* Kubernetes Secret data/stringData: keys stay, values go */
+	{ "apiVersion: v1\ndata:\n  username: YWRtaW4=\n  tls.crt: LS0tLS1C\nkind: Secret\n",
+	  "apiVersion: v1\ndata:\n  username: ***\n  tls.crt: ***\nkind: Secret\n" },
+	{ "kind: Secret\nstringData:\n  config.yaml: |\n    user: app\n    dsn: x\ntype: Opaque\n",
+	  "kind: Secret\nstringData:\n  config.yaml: |\n    ***\n    ***\ntype: Opaque\n" },
+	{ "{\"apiVersion\":\"v1\",\"data\":{\"username\":\"YWRtaW4=\",\"ca.crt\":\"LS0t\"},"
+	  "\"kind\":\"Secret\",\"metadata\":{\"name\":\"db\"}}",
+	  "{\"apiVersion\":\"v1\",\"data\":{\"username\":\"***\",\"ca.crt\":\"***\"},"
+	  "\"kind\":\"Secret\",\"metadata\":{\"name\":\"db\"}}" },
+	{ "{\n  \"kind\": \"Secret\",\n  \"data\": {\n    \"user\": \"YQ==\"\n  },\n  \"type\": "
+	  "\"Opaque\"\n}",
+	  "{\n  \"kind\": \"Secret\",\n  \"data\": {\n    \"user\": \"***\"\n  },\n  \"type\": "
+	  "\"Opaque\"\n}" },
+	{ "- kind: Secret\n  data: {user: YQ==, host: Yg==}\n",
+	  "- kind: Secret\n  data: {user: ***, host: ***}\n" },
+	{ "kubectl create secret generic db --from-literal=user=app --from-literal=dsn=S3cret",
+	  "kubectl create secret generic db --from-literal=user=*** --from-literal=dsn=***" },
+	/* Kubernetes env: *_PASSWORD, *_TOKEN, *_KEY, *_SECRET */
+	{ "env:\n- name: SMTP_SECRET\n  value: S3cret\n- name: LOG\n  value: info\n",
+	  "env:\n- name: SMTP_SECRET\n  value: ***\n- name: LOG\n  value: info\n" },
+	{ "{\"name\":\"STRIPE_KEY\",\"value\":\"sk_live_S3cret\"}",
+	  "{\"name\":\"STRIPE_KEY\",\"value\":\"***\"}" },
+	{ "SLACK_TOKEN=xoxb-S3cret DB_PASSWORD=S3cret", "SLACK_TOKEN=*** DB_PASSWORD=***" },
+	/* bearer tokens, AWS keys, other provider tokens */
+	{ "curl -H 'Authorization: Bearer eyJhbGciOiJIUzI1NiJ9.e30.S3cret' https://api",
+	  "curl -H 'Authorization: Bearer ***' https://api" },
+	{ "aws_access_key_id = AKIAIOSFODNN7EXAMPLE\naws_secret_access_key = "
+	  "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY\n",
+	  "aws_access_key_id = AKIA***\naws_secret_access_key = ***\n" },
+	{ "export AWS_ACCESS_KEY_ID=ASIAY34FZKBOKMUTVV7A", "export AWS_ACCESS_KEY_ID=ASIA***" },
+	{ "rotated AKIAIOSFODNN7EXAMPLE.", "rotated AKIA***." },
+	{ "{\"AccessKeyId\": \"ASIAY34FZKBOKMUTVV7A\", \"SecretAccessKey\": \"S3cret/x+y\"}",
+	  "{\"AccessKeyId\": \"ASIA***\", \"SecretAccessKey\": \"***\"}" },
+	{ "git clone https://ghp_abcdefghijklmnopqrstuvwxyz0123456789@github.com/o/r",
+	  "git clone https://ghp_***@github.com/o/r" },
+	/* PEM blocks: private keys masked, certificates kept */
+	{ "-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXk\n-----END OPENSSH PRIVATE "
+	  "KEY-----",
+	  "-----BEGIN OPENSSH PRIVATE KEY-----\n***\n-----END OPENSSH PRIVATE KEY-----" },
+	{ "-----BEGIN PGP PRIVATE KEY BLOCK-----\n\nlQOYBF\n-----END PGP PRIVATE KEY BLOCK-----",
+	  "-----BEGIN PGP PRIVATE KEY BLOCK-----\n\n***\n-----END PGP PRIVATE KEY BLOCK-----" },
+	{ "{\"tls.key\": \"-----BEGIN EC PRIVATE KEY-----\\nMHcCAQ\\n-----END EC PRIVATE "
+	  "KEY-----\\n\"}",
+	  "{\"tls.key\": \"-----BEGIN EC PRIVATE KEY-----\\n***\\n-----END EC PRIVATE "
+	  "KEY-----\\n\"}" },
+	/* false positives: none of these holds a secret */
+	{ "SELECT id, password_hash, email FROM users WHERE password IS NULL ORDER BY id", NULL },
+	{ "SELECT password, login FROM accounts WHERE active", NULL },
+	{ "ALTER ROLE app PASSWORD NULL", NULL },
+	{ "ALTER ROLE app PASSWORD $1", NULL },
+	{ "SELECT pgp_sym_encrypt($1, $2)", NULL },
+	{ "SELECT pgp_sym_encrypt(card, key_col) FROM cards", NULL },
+	{ "SELECT encrypted_password IS NOT NULL FROM pg_shadow", NULL },
+	{ "HELLO 3", NULL },
+	{ "Hello auth team, the new dashboard is up", NULL },
+	{ "MIGRATE h 6379 k 0 5000 COPY REPLACE", NULL },
+	{ "apiVersion: v1\ndata:\n  level: debug\nkind: ConfigMap\n", NULL },
+	{ "{\"status\":\"success\",\"data\":{\"resultType\":\"vector\",\"result\":[]}}", NULL },
+	{ "kind: SecretProviderClass\ndata:\n  level: debug\n", NULL },
+	{ "KEYCLOAK_URL=https://sso PRIMARY_KEYS=3", NULL },
+	{ "AKIA is the prefix of an access key id; AKIAEXAMPLE is too short", NULL },
+	{ "-----BEGIN CERTIFICATE-----\nMIIC\n-----END CERTIFICATE-----", NULL },
+	{ "kubectl create configmap cfg --from-literal=level=debug", NULL },
+};
+
+static void test_redact_ecosystems(void **unused)
+{
+	size_t i, bad = 0, n = sizeof redact_cases / sizeof redact_cases[0];
+
+	for (i = 0; i < n; i++) {
+		const struct redact_case *rc = &redact_cases[i];
+		const char *want = rc->want != NULL ? rc->want : rc->in;
+		char *got = redact(rc->in), *again = redact(got);
+
+		if (strcmp(got, want) != 0 || strcmp(again, got) != 0) {
+			print_message("row %zu:\n  in:    %s\n  want:  %s\n  got:   %s\n"
+				      "  again: %s\n",
+				      i, rc->in, want, got, again);
+			bad++;
+		}
+		free(again);
+		free(got);
+	}
+	if (bad > 0)
+		fail_msg("%zu of %zu rows differ", bad, n);
+}
+
 /* Things that look close to secrets but are not values. */
 static void test_redact_negative(void **unused)
 {
@@ -307,6 +447,26 @@ static void test_redact_random(void **unused)
 		"--pass",
 		"2) ",
 		"{{",
+		"PASSWORD ",
+		"E'",
+		"''",
+		"$$",
+		"$t$",
+		"pgp_sym_encrypt(",
+		"(",
+		")",
+		"HELLO 3 ",
+		"MIGRATE ",
+		"AUTH2",
+		"ACL SETUSER ",
+		"kind: Secret\n",
+		"data:",
+		"  ",
+		"{",
+		"}",
+		"AKIAIOSFODNN7EXAMPLE",
+		"\\n",
+		"--from-literal=",
 	};
 	char buf[512];
 	uint32_t x = 88172645u;
@@ -345,6 +505,7 @@ int main(void)
 		cmocka_unit_test(test_redact_redis),
 		cmocka_unit_test(test_redact_flags),
 		cmocka_unit_test(test_redact_pem),
+		cmocka_unit_test(test_redact_ecosystems),
 		cmocka_unit_test(test_redact_negative),
 		cmocka_unit_test(test_redact_secret_name),
 		cmocka_unit_test(test_redact_random),
