@@ -20,11 +20,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "backends/health.h"
 #include "backends/prom.h"
 #include "backends/runner.h"
 #include "backends/util.h"
+#include "findings.h"
 #include "panel.h"
 #include "tui/app.h"
 #include "tui/audit.h"
@@ -593,7 +595,7 @@ static void alerts_open_runbook(struct alerts_panel *ap, const struct prom_alert
 	const char *url = alerts_annotation(a, "runbook_url");
 
 	if (e != NULL) {
-		app_open(ap->app, "runbook", e->title);
+		app_open(ap->app, "runbook", e->title, NULL);
 		return;
 	}
 	if (url != NULL)
@@ -1069,6 +1071,77 @@ static int alerts_configured(void *self)
 	return ap->configured;
 }
 
+/* Each firing alert no silence or inhibition hides, and each health
+ * check that is down (red) or slow (amber). */
+static void alerts_findings(void *self, struct finding_list *out)
+{
+	struct alerts_panel *ap = self;
+	const struct prom_snap *s = ap->al.snap, *h = ap->he.snap;
+	size_t i;
+
+	for (i = 0; s != NULL && i < s->nalerts; i++) {
+		const struct prom_alert *a = &s->alerts[i];
+		const char *on = prom_label(a, "service");
+		struct finding *f;
+
+		if (a->silenced_by != NULL || a->inhibited_by != NULL ||
+		    strcmp(a->state, "firing") != 0)
+			continue;
+		if (on == NULL)
+			on = prom_label(a, "pod");
+		if (on == NULL)
+			on = prom_label(a, "instance");
+		f = finding_add(out,
+				strcasecmp(a->severity, "critical") == 0 ||
+						strcasecmp(a->severity, "page") == 0
+					? FINDING_CRITICAL
+					: FINDING_WARNING,
+				"alert-firing", "Alerts", "alerts");
+		snprintf(f->object, sizeof f->object, "%s%s%s", a->name, on ? " " : "",
+			 on ? on : "");
+		snprintf(f->what, sizeof f->what, "%s%s", a->severity[0] ? a->severity : "firing",
+			 a->summary[0] ? ": " : "");
+		snprintf(f->what + strlen(f->what), sizeof f->what - strlen(f->what), "%s",
+			 a->summary);
+		f->since = a->starts_at;
+		snprintf(f->row_id, sizeof f->row_id, "%s", a->fingerprint);
+		finding_var(f, "alertname", a->name);
+		if (prom_label(a, "pod") != NULL)
+			finding_var(f, "pod-name", prom_label(a, "pod"));
+		if (prom_label(a, "namespace") != NULL)
+			finding_var(f, "namespace", prom_label(a, "namespace"));
+	}
+	for (i = 0; h != NULL && i < h->nchecks; i++) {
+		const struct prom_check *k = &h->checks[i];
+		struct finding *f;
+
+		if (k->level < 1)
+			continue;
+		f = finding_add(out, k->level >= 2 ? FINDING_CRITICAL : FINDING_WARNING,
+				k->level >= 2 ? "health-down" : "health-slow", "Health", "alerts");
+		snprintf(f->object, sizeof f->object, "%s", k->name);
+		snprintf(f->what, sizeof f->what, "%s%s%s", k->level >= 2 ? "down" : "slow",
+			 k->detail[0] ? ": " : "", k->detail);
+		snprintf(f->row_id, sizeof f->row_id, "health:%s", k->name);
+	}
+}
+
+/* An alert by fingerprint, or "health:NAME" for a health check. */
+static int alerts_open(void *self, const char *what, const char *vars)
+{
+	struct alerts_panel *ap = self;
+	int health = strncmp(what, "health:", 7) == 0;
+	struct table *t = health ? &ap->health : &ap->list;
+	const char *id = health ? what + 7 : what;
+
+	ap->mode = health ? ALERTS_HEALTH_LIST : ALERTS_LIST;
+	if (table_select_id(t, id))
+		return 0;
+	table_set_filter(t, "");
+	app_show_filter(ap->app, "");
+	return table_select_id(t, id) ? 0 : -1;
+}
+
 const struct panel_ops alerts_panel = {
 	.name = "alerts",
 	.title = "Alerts",
@@ -1083,4 +1156,6 @@ const struct panel_ops alerts_panel = {
 	.filter = alerts_filter,
 	.busy = alerts_busy,
 	.configured = alerts_configured,
+	.findings = alerts_findings,
+	.open = alerts_open,
 };

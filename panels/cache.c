@@ -20,6 +20,7 @@
 #include "backends/redis.h"
 #include "backends/runner.h"
 #include "backends/util.h"
+#include "findings.h"
 #include "panel.h"
 #include "tui/app.h"
 #include "tui/audit.h"
@@ -892,6 +893,90 @@ static int cache_configured(void *self)
 	return cp->ninst > 0;
 }
 
+#define CACHE_MEM_WARN 0.9 /* of maxmemory */
+/* Fragmentation means little on a small instance (its RSS is mostly the
+ * allocator's arenas): judged from this RSS up. */
+#define CACHE_FRAG_MIN_RSS (64LL << 20)
+#define CACHE_FRAG_WARN 1.5
+
+/* Per instance: down, evicting, near maxmemory, fragmented, or a
+ * replica whose link to its master is down. */
+static void cache_findings(void *self, struct finding_list *out)
+{
+	struct cache_panel *cp = self;
+	size_t i;
+
+	for (i = 0; i < cp->ninst; i++) {
+		const struct cache_inst *in = &cp->inst[i];
+		const struct redis_info *f = in->snap != NULL ? &in->snap->info : NULL;
+		char state[32], detail[256], a[32], b[32];
+		struct finding *x;
+
+		if (mailbox_describe(&in->status, in->snap != NULL, state, sizeof state, detail,
+				     sizeof detail) == MAILBOX_HEALTH_DOWN) {
+			x = finding_add(out, FINDING_CRITICAL, "redis-down", "Redis", "cache");
+			snprintf(x->what, sizeof x->what, "%.190s", detail);
+		} else if (f == NULL) {
+			continue;
+		} else {
+			x = NULL;
+			if (in->snap->rates.evicted > 0) {
+				x = finding_add(out, FINDING_WARNING, "redis-evictions", "Redis",
+						"cache");
+				snprintf(x->what, sizeof x->what, "evicting %.0f keys/s (%s)",
+					 in->snap->rates.evicted, f->policy);
+			}
+			if (f->maxmemory > 0 && f->used_memory > CACHE_MEM_WARN * f->maxmemory) {
+				x = finding_add(out, FINDING_WARNING, "redis-memory", "Redis",
+						"cache");
+				cache_fmt_bytes(a, sizeof a, (double)f->used_memory);
+				cache_fmt_bytes(b, sizeof b, (double)f->maxmemory);
+				snprintf(x->what, sizeof x->what, "memory %s of %s (%.0f%%)", a, b,
+					 100.0 * (double)f->used_memory / (double)f->maxmemory);
+			}
+			if (f->used_memory_rss >= CACHE_FRAG_MIN_RSS &&
+			    f->frag_ratio > CACHE_FRAG_WARN) {
+				x = finding_add(out, FINDING_WARNING, "redis-fragmentation",
+						"Redis", "cache");
+				snprintf(x->what, sizeof x->what, "fragmentation %.2f",
+					 f->frag_ratio);
+			}
+			if (strcmp(f->role, "slave") == 0 && strcmp(f->link_status, "up") != 0) {
+				x = finding_add(out, FINDING_CRITICAL, "redis-replica-down",
+						"Redis", "cache");
+				snprintf(x->what, sizeof x->what, "replica: link to its master %s",
+					 f->link_status[0] ? f->link_status : "unknown");
+			}
+			if (x == NULL)
+				continue;
+		}
+		/* Every finding of this instance added above names it. */
+		for (size_t k = out->n; k > 0 && out->v[k - 1].object[0] == '\0'; k--) {
+			struct finding *y = &out->v[k - 1];
+
+			snprintf(y->object, sizeof y->object, "%s", in->cfg->name);
+			snprintf(y->row_id, sizeof y->row_id, "%s", in->cfg->name);
+			finding_var(y, "instance", in->cfg->name);
+		}
+	}
+}
+
+/* Select the instance named what. */
+static int cache_open(void *self, const char *what, const char *vars)
+{
+	struct cache_panel *cp = self;
+	size_t i;
+
+	for (i = 0; i < cp->ninst; i++) {
+		if (strcmp(cp->inst[i].cfg->name, what) == 0) {
+			cp->sel = i;
+			cp->mode = CACHE_OVERVIEW;
+			return 0;
+		}
+	}
+	return -1;
+}
+
 const struct panel_ops cache_panel = {
 	.name = "cache",
 	.title = "Cache",
@@ -906,4 +991,6 @@ const struct panel_ops cache_panel = {
 	.filter = cache_filter,
 	.busy = cache_busy,
 	.configured = cache_configured,
+	.findings = cache_findings,
+	.open = cache_open,
 };

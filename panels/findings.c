@@ -18,10 +18,8 @@ static const struct {
 	const char *prefix;
 	const char *title;
 } findings_defaults[] = {
-	{ "pod-", "Service Startup Issues" },
-	{ "kafka-", "Message Queue Issues" },
-	{ "pg-", "Database Performance Issues" },
-	{ "redis-", "Performance Degradation" },
+	{ "pod-", "Service Startup Issues" },         { "kafka-", "Message Queue Issues" },
+	{ "pg-", "Database Performance Issues" },     { "redis-", "Performance Degradation" },
 	{ "health-", "Network Connectivity Issues" },
 };
 

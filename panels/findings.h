@@ -35,6 +35,17 @@ struct finding_list {
 	size_t n, cap;
 };
 
+/* A finding as the incident record keeps it: when it appeared and when
+ * it cleared (0 while it holds). */
+struct finding_seen {
+	char key[400];
+	enum finding_sev sev;
+	const char *source;
+	char object[160];
+	char what[200];
+	double appeared, cleared; /* wall times */
+};
+
 /* Append a zeroed finding with these fields to l and return it for the
  * caller to fill in (object, what, since, row_id, vars). */
 struct finding *finding_add(struct finding_list *l, enum finding_sev sev, const char *kind,

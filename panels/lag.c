@@ -19,6 +19,7 @@
 #include "backends/kafka.h"
 #include "backends/runner.h"
 #include "backends/util.h"
+#include "findings.h"
 #include "panel.h"
 #include "tui/app.h"
 #include "tui/audit.h"
@@ -725,6 +726,66 @@ static int lag_configured(void *self)
 	return lp->arg.cfg != NULL;
 }
 
+/* Groups that stopped, stalled or fall behind; partitions without a
+ * leader or with replicas out of sync. */
+static void lag_findings(void *self, struct finding_list *out)
+{
+	struct lag_panel *lp = self;
+	const struct kafka_snap *s = lp->snap;
+	size_t i, k;
+
+	for (i = 0; s != NULL && i < s->ngroups; i++) {
+		const struct kafka_group *g = &s->groups[i];
+		struct finding *f;
+		char behind[32];
+
+		if (g->status != KAFKA_STOP && g->status != KAFKA_STALL && g->status != KAFKA_WARN)
+			continue;
+		f = finding_add(out, g->status == KAFKA_WARN ? FINDING_WARNING : FINDING_CRITICAL,
+				"kafka-lag", "Kafka", "lag");
+		lag_fmt_secs(behind, sizeof behind, g->lag_seconds);
+		snprintf(f->object, sizeof f->object, "%s", g->id);
+		snprintf(f->what, sizeof f->what, "%s: lag %lld, %s behind",
+			 kafka_status_name(g->status), g->lag, behind);
+		snprintf(f->row_id, sizeof f->row_id, "%s", g->id);
+		finding_var(f, "group", g->id);
+		finding_var(f, "consumer-group", g->id);
+	}
+	for (i = 0; s != NULL && i < s->ntopics; i++)
+		for (k = 0; k < s->topics[i].nparts; k++) {
+			const struct kafka_topic_part *p = &s->topics[i].parts[k];
+			int leaderless = p->leader < 0;
+			struct finding *f;
+
+			if (!leaderless && p->nisr >= p->nreplicas)
+				continue;
+			f = finding_add(out, leaderless ? FINDING_CRITICAL : FINDING_WARNING,
+					leaderless ? "kafka-leaderless" : "kafka-underreplicated",
+					"Kafka", "lag");
+			snprintf(f->object, sizeof f->object, "%s/%d", s->topics[i].name,
+				 p->partition);
+			if (leaderless)
+				snprintf(f->what, sizeof f->what, "partition without a leader");
+			else
+				snprintf(f->what, sizeof f->what, "%d of %d replicas in sync",
+					 p->nisr, p->nreplicas);
+			finding_var(f, "topic", s->topics[i].name);
+		}
+}
+
+/* Select the group named what in the groups list. */
+static int lag_open(void *self, const char *what, const char *vars)
+{
+	struct lag_panel *lp = self;
+
+	lp->mode = LAG_GROUPS;
+	if (table_select_id(&lp->groups, what))
+		return 0;
+	table_set_filter(&lp->groups, "");
+	app_show_filter(lp->app, "");
+	return table_select_id(&lp->groups, what) ? 0 : -1;
+}
+
 const struct panel_ops lag_panel = {
 	.name = "lag",
 	.title = "Consumer lag",
@@ -739,4 +800,6 @@ const struct panel_ops lag_panel = {
 	.filter = lag_filter,
 	.busy = lag_busy,
 	.configured = lag_configured,
+	.findings = lag_findings,
+	.open = lag_open,
 };

@@ -11,6 +11,7 @@
 #include "tui/screen.h"
 
 struct app;
+struct finding_list;
 
 /* One key binding. key is a curses/Unicode code (see screen.h); alt is a
  * second key for the same action (0 if none). label is the short text
@@ -47,9 +48,12 @@ struct panel_ops {
 	/* 1 while a command the panel started is still running. */
 	int (*busy)(void *self);
 	/* Optional: open the item named what (the runbook pane: a symptom or
-	 * procedure by title). 0, or -1 when there is no such item. Called
-	 * after the panel was focused, via app_open. */
-	int (*open)(void *self, const char *what);
+	 * procedure by title; a list: the row with that id). vars, when not
+	 * NULL, are placeholder values already known ("pod-name=x\n...",
+	 * from a Triage finding) for the runbook pane to offer. 0, or -1 when
+	 * there is no such item. Called after the panel was focused, via
+	 * app_open. */
+	int (*open)(void *self, const char *what, const char *vars);
 	/* Optional: the key bar when the panel is in a sub-mode, else NULL
 	 * to use keys. */
 	const struct keymap_entry *(*mode_keys)(void *self);
@@ -62,6 +66,10 @@ struct panel_ops {
 	 * says how to configure it; the grid then gives it one line. NULL
 	 * means always configured. */
 	int (*configured)(void *self);
+	/* Optional: append to out what is wrong in the panel's current data
+	 * (findings.h), for the Triage view and the top line. Never blocks;
+	 * reads only the snapshot the panel holds. */
+	void (*findings)(void *self, struct finding_list *out);
 };
 
 /* The NULL-terminated registry of panels, in tab order (registry.c). */

@@ -26,6 +26,7 @@
 #include "backends/runbook.h"
 #include "backends/runner.h"
 #include "backends/util.h"
+#include "findings.h"
 #include "panel.h"
 #include "pods.h"
 #include "tui/app.h"
@@ -1967,6 +1968,93 @@ static int pods_command(void *self, const char *cmd, const char *arg)
 	return 1;
 }
 
+/* Pending or not ready this long is trouble, not a pod starting. */
+#define PODS_SLOW_START 300.0
+/* A restart this recent counts as "restarts growing". */
+#define PODS_RECENT_RESTART 600.0
+
+/* Which finding a pod's STATUS is, for a pod in K8S_BAD. */
+static const char *pods_bad_kind(const char *status)
+{
+	if (strstr(status, "CrashLoopBackOff") != NULL)
+		return "pod-crashloop";
+	if (strstr(status, "ImagePull") != NULL || strstr(status, "ErrImage") != NULL)
+		return "pod-imagepull";
+	if (strstr(status, "OOMKilled") != NULL)
+		return "pod-oomkilled";
+	return "pod-error";
+}
+
+/* 1 when READY ("1/2") says fewer containers are ready than exist. */
+static int pods_not_ready(const char *ready)
+{
+	int have, want;
+
+	return ready != NULL && sscanf(ready, "%d/%d", &have, &want) == 2 && have < want;
+}
+
+static void pods_findings(void *self, struct finding_list *out)
+{
+	struct pods_panel *pp = self;
+	const struct k8s_snap *s = pp->snap;
+	double now = util_wall();
+	size_t i;
+
+	for (i = 0; s != NULL && i < s->npods; i++) {
+		const struct k8s_pod *p = &s->pods[i];
+		struct finding *f = NULL;
+		char age[32];
+
+		if (p->severity == K8S_BAD) {
+			f = finding_add(out, FINDING_CRITICAL, pods_bad_kind(p->status),
+					"Kubernetes", "pods");
+			snprintf(f->what, sizeof f->what, "%s, %d restart%s", p->status,
+				 p->restarts, p->restarts == 1 ? "" : "s");
+			f->since = p->last_restart > 0 ? p->last_restart : p->created;
+		} else if (p->severity != K8S_DONE && pods_not_ready(p->ready) &&
+			   strncmp(p->status, "Running", 7) == 0 &&
+			   now - p->created > PODS_SLOW_START) {
+			f = finding_add(out, FINDING_WARNING, "pod-notready", "Kubernetes", "pods");
+			snprintf(f->what, sizeof f->what, "Running but not ready (%s)", p->ready);
+			f->since = p->created;
+		} else if (p->severity == K8S_PENDING && now - p->created > PODS_SLOW_START &&
+			   strncmp(p->status, "Terminating", 11) != 0) {
+			k8s_fmt_age(age, sizeof age, now - p->created);
+			f = finding_add(out, FINDING_WARNING, "pod-pending", "Kubernetes", "pods");
+			snprintf(f->what, sizeof f->what, "%s for %s", p->status, age);
+			f->since = p->created;
+		} else if (p->restarts > 0 && p->last_restart > 0 &&
+			   now - p->last_restart < PODS_RECENT_RESTART) {
+			k8s_fmt_age(age, sizeof age, now - p->last_restart);
+			f = finding_add(out, FINDING_WARNING, "pod-restarts", "Kubernetes", "pods");
+			snprintf(f->what, sizeof f->what, "restarted %d times, last %s ago",
+				 p->restarts, age);
+			f->since = p->last_restart;
+		}
+		if (f == NULL)
+			continue;
+		snprintf(f->object, sizeof f->object, "%s/%s", p->ns, p->name);
+		snprintf(f->row_id, sizeof f->row_id, "%s", p->uid);
+		finding_var(f, "pod-name", p->name);
+		finding_var(f, "namespace", p->ns);
+	}
+}
+
+/* Select the pod whose uid is what, back in the list. */
+static int pods_open(void *self, const char *what, const char *vars)
+{
+	struct pods_panel *pp = self;
+
+	if (pp->mode != PODS_LIST)
+		pods_back(pp);
+	if (table_select_id(&pp->list, what))
+		return 0;
+	/* A filter may hide it: clear it and look again. */
+	table_set_filter(&pp->list, "");
+	app_show_filter(pp->app, "");
+	return table_select_id(&pp->list, what) ? 0 : -1;
+}
+
 const struct panel_ops pods_panel = {
 	.name = "pods",
 	.title = "Pods",
@@ -1983,6 +2071,8 @@ const struct panel_ops pods_panel = {
 	.mode_keys = pods_mode_keys,
 	.command = pods_command,
 	.configured = pods_configured,
+	.findings = pods_findings,
+	.open = pods_open,
 };
 
 /* ---- for the runbook pane -------------------------------------------- */

@@ -5,6 +5,7 @@
 #include "panel.h"
 
 extern const struct panel_ops runbook_panel;
+extern const struct panel_ops triage_panel;
 extern const struct panel_ops pods_panel;
 extern const struct panel_ops alerts_panel;
 extern const struct panel_ops slowq_panel;
@@ -16,6 +17,7 @@ extern const struct panel_ops sources_panel;
 // clang-format off
 const struct panel_ops *const panel_registry[] = {
 	&runbook_panel,
+	&triage_panel,
 	&pods_panel,
 	&alerts_panel,
 	&slowq_panel,

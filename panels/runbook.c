@@ -25,6 +25,7 @@
 #include "backends/runbook.h"
 #include "backends/safety.h"
 #include "backends/util.h"
+#include "findings.h"
 #include "panel.h"
 #include "pods.h"
 #include "tui/app.h"
@@ -163,6 +164,9 @@ struct runbook_panel {
 	long out_top;         /* first output line shown; -1 follows the end */
 	char search[256];
 	char filter[256];
+	/* Placeholder values a Triage finding knew when it opened the entry
+	 * ("pod-name=x\n..."): offered first when a step asks for them. */
+	char preset[320];
 };
 
 static const struct table_column runbook_picker_cols[] = {
@@ -471,7 +475,7 @@ static void runbook_open(struct runbook_panel *rp)
 
 /* Open an entry by its title (case-insensitive), clearing the picker's
  * filter so it is visible: how other panels jump here. */
-static int runbook_open_title(void *self, const char *what)
+static int runbook_open_title(void *self, const char *what, const char *vars)
 {
 	struct runbook_panel *rp = self;
 	size_t i;
@@ -486,7 +490,10 @@ static int runbook_open_title(void *self, const char *what)
 	snprintf(id, sizeof id, "%zu", i);
 	table_select_id(&rp->picker, id);
 	runbook_open(rp);
-	return rp->entry == (long)i ? 0 : -1;
+	if (rp->entry != (long)i)
+		return -1;
+	snprintf(rp->preset, sizeof rp->preset, "%s", vars != NULL ? vars : "");
+	return 0;
 }
 
 /* The command text with each placeholder shown as its value (secret ones
@@ -675,8 +682,9 @@ static int runbook_step_ns(const char *cmd, char *ns, size_t n)
 }
 
 /* Offer the Pods panel's pods (of the step's namespace) as a pick list
- * for a pod placeholder; typing stays possible (t). 1 if offered. */
-static int runbook_offer_pods(struct runbook_panel *rp, const char *label)
+ * for a pod placeholder, with known (a finding's pod, or "") selected;
+ * typing stays possible (t). 1 if offered. */
+static int runbook_offer_pods(struct runbook_panel *rp, const char *label, const char *known)
 {
 	char ns[256], **names = NULL;
 	int has_ns = runbook_step_ns(rp->pend.copy.command, ns, sizeof ns);
@@ -692,6 +700,8 @@ static int runbook_offer_pods(struct runbook_panel *rp, const char *label)
 	}
 	pods_names_free(names);
 	table_set_filter(&rp->pick, "");
+	if (known[0] != '\0')
+		table_select_id(&rp->pick, known);
 	snprintf(rp->pick_label, sizeof rp->pick_label, "%s", label);
 	rp->mode = RUNBOOK_PICK;
 	app_show_filter(rp->app, "");
@@ -703,7 +713,7 @@ static int runbook_offer_pods(struct runbook_panel *rp, const char *label)
 static void runbook_ask_next(struct runbook_panel *rp)
 {
 	struct runbook_pending *p = &rp->pend;
-	char label[256];
+	char label[256], known[256];
 	const struct placeholder *ph;
 
 	if (p->next >= p->copy.nplaceholders) {
@@ -721,9 +731,11 @@ static void runbook_ask_next(struct runbook_panel *rp)
 	snprintf(label, sizeof label, "%s%s%s%s (%zu/%zu): ", p->retry ? p->retry : "",
 		 p->retry ? "; " : "", ph->label, ph->secret ? " [hidden]" : "", p->next + 1,
 		 p->copy.nplaceholders);
-	if (ph->pod && !ph->secret && runbook_offer_pods(rp, label))
+	if (!finding_var_get(rp->preset, ph->label, known, sizeof known))
+		known[0] = '\0';
+	if (ph->pod && !ph->secret && runbook_offer_pods(rp, label, known))
 		return;
-	app_prompt(rp->app, label, "", ph->secret, runbook_got_value, rp);
+	app_prompt(rp->app, label, known, ph->secret, runbook_got_value, rp);
 }
 
 static int runbook_ask_target(struct runbook_panel *rp);
@@ -1263,6 +1275,7 @@ static int runbook_action(void *self, int action)
 		return 1;
 	}
 	case RUNBOOK_OPEN:
+		rp->preset[0] = '\0';
 		runbook_open(rp);
 		return 1;
 	case RUNBOOK_WRITE:
@@ -1678,7 +1691,18 @@ static void runbook_draw(void *self, const struct view *v, int focused)
 		const struct runbook_entry *e = &rp->set->entries[rp->entry];
 		struct view tv = list;
 
-		draw_text(&tv, 0, 0, ROLE_HEADER, e->title, -1);
+		int x = draw_text(&tv, 0, 0, ROLE_HEADER, e->title, -1);
+
+		if (rp->preset[0] != '\0') {
+			char known[sizeof rp->preset + 32];
+			size_t k;
+
+			snprintf(known, sizeof known, "  from the finding: %s", rp->preset);
+			for (k = 0; known[k] != '\0'; k++)
+				if (known[k] == '\n')
+					known[k] = known[k + 1] != '\0' ? ' ' : '\0';
+			draw_text(&tv, 0, x, ROLE_MATCH, known, -1);
+		}
 		tv.y++;
 		tv.h--;
 		if (e->nsteps == 0) {

@@ -19,6 +19,7 @@
 #include "backends/pg.h"
 #include "backends/runner.h"
 #include "backends/util.h"
+#include "findings.h"
 #include "panel.h"
 #include "tui/app.h"
 #include "tui/audit.h"
@@ -849,6 +850,98 @@ static int slowq_configured(void *self)
 	return sp->configured;
 }
 
+/* Thresholds of the PostgreSQL findings (issue #13's table). */
+#define SLOWQ_CONN_WARN 0.8 /* of max_connections */
+#define SLOWQ_CONN_CRIT 0.95
+#define SLOWQ_BLOCKED_AFTER 30 /* seconds a session waits on a lock */
+#define SLOWQ_IDLE_XACT_AFTER 300
+#define SLOWQ_MEAN_MIN_CALLS 5 /* calls in the interval for a mean to count */
+
+/* The connection gauge, sessions blocked or idle in a transaction too
+ * long, and statements whose mean time doubled since the last interval. */
+static void slowq_findings(void *self, struct finding_list *out)
+{
+	struct slowq_panel *sp = self;
+	const struct pg_snap *s = sp->snap;
+	double now = util_wall();
+	struct finding *f;
+	char age[32];
+	size_t i;
+
+	if (s == NULL)
+		return;
+	if (s->max_conn > 0 && s->n_total > SLOWQ_CONN_WARN * s->max_conn) {
+		f = finding_add(out,
+				s->n_total > SLOWQ_CONN_CRIT * s->max_conn ? FINDING_CRITICAL
+									   : FINDING_WARNING,
+				"pg-connections", "PostgreSQL", "slowq");
+		snprintf(f->object, sizeof f->object, "connections");
+		snprintf(f->what, sizeof f->what, "%d of %d connections in use (%.0f%%), %d idle",
+			 s->n_total, s->max_conn, 100.0 * s->n_total / s->max_conn, s->n_idle);
+		snprintf(f->row_id, sizeof f->row_id, "activity");
+	}
+	for (i = 0; i < s->nsessions; i++) {
+		const struct pg_session *x = &s->sessions[i];
+		int blocked = x->nblocked_by > 0 && x->query_age > SLOWQ_BLOCKED_AFTER;
+		int idle = strcmp(x->state, "idle in transaction") == 0 &&
+			   x->xact_age > SLOWQ_IDLE_XACT_AFTER;
+
+		if (!blocked && !idle)
+			continue;
+		f = finding_add(out, blocked ? FINDING_CRITICAL : FINDING_WARNING,
+				blocked ? "pg-blocked" : "pg-idle-in-transaction", "PostgreSQL",
+				"slowq");
+		util_fmt_duration(age, sizeof age, blocked ? x->query_age : x->xact_age);
+		snprintf(f->object, sizeof f->object, "pid %d (%s)", x->pid, x->user);
+		if (blocked)
+			snprintf(f->what, sizeof f->what, "blocked for %s by pid %d", age,
+				 x->blocked_by[0]);
+		else
+			snprintf(f->what, sizeof f->what, "idle in a transaction for %s", age);
+		f->since = now - (blocked ? x->query_age : x->xact_age);
+		snprintf(f->row_id, sizeof f->row_id, "activity");
+		snprintf(age, sizeof age, "%d", x->pid);
+		finding_var(f, "pid", age);
+	}
+	for (i = 0; i < s->nstmts; i++) {
+		const struct pg_stmt *m = &s->stmts[i];
+		double before = m->calls - m->d_calls, mean, was;
+		char *line;
+
+		if (!m->has_delta || m->d_calls < SLOWQ_MEAN_MIN_CALLS || before < 1)
+			continue;
+		mean = m->d_total_ms / m->d_calls;
+		was = (m->total_ms - m->d_total_ms) / before;
+		if (!(mean > 2 * was) || mean < 1)
+			continue;
+		f = finding_add(out, FINDING_WARNING, "pg-slow-statement", "PostgreSQL", "slowq");
+		line = slowq_one_line(m->query != NULL ? m->query : "");
+		snprintf(f->object, sizeof f->object, "queryid %s", m->queryid);
+		snprintf(f->what, sizeof f->what, "mean %.1f ms, was %.1f ms: %s", mean, was, line);
+		snprintf(f->row_id, sizeof f->row_id, "%s", m->queryid);
+		free(line);
+	}
+}
+
+/* "activity" shows the sessions; a queryid selects the statement. */
+static int slowq_open(void *self, const char *what, const char *vars)
+{
+	struct slowq_panel *sp = self;
+
+	if (strcmp(what, "activity") == 0) {
+		if (sp->view != SLOWQ_ACT)
+			slowq_set_view(sp, SLOWQ_ACT);
+		return 0;
+	}
+	if (sp->view != SLOWQ_STMTS)
+		slowq_set_view(sp, SLOWQ_STMTS);
+	if (table_select_id(&sp->stmts, what))
+		return 0;
+	table_set_filter(&sp->stmts, "");
+	app_show_filter(sp->app, "");
+	return table_select_id(&sp->stmts, what) ? 0 : -1;
+}
+
 const struct panel_ops slowq_panel = {
 	.name = "slowq",
 	.title = "Slow queries",
@@ -862,4 +955,6 @@ const struct panel_ops slowq_panel = {
 	.click = slowq_click,
 	.filter = slowq_filter,
 	.configured = slowq_configured,
+	.findings = slowq_findings,
+	.open = slowq_open,
 };

@@ -22,6 +22,7 @@
 #include "audit.h"
 #include "backends/log.h"
 #include "backends/util.h"
+#include "panels/findings.h"
 #include "panels/panel.h"
 #include "prompt.h"
 #include "screen.h"
@@ -31,6 +32,11 @@
 #define APP_GRID_COLS 160
 #define APP_GRID_ROWS 45
 #define APP_MAX_PANELS 16
+/* Findings are gathered when data arrives, and at least this often
+ * (seconds): "Pending for more than 5 min" changes with time alone. */
+#define APP_FINDINGS_EVERY 5.0
+/* The incident record keeps at most this many findings. */
+#define APP_FINDINGS_LOG_MAX 2000
 
 enum app_action {
 	APP_NEXT = 1,
@@ -134,6 +140,15 @@ struct app {
 	double sev_since;      /* wall time the incident opened, for display */
 	double sev_since_mono; /* the same by the monotonic clock, for the timer */
 	double last_tick;
+
+	/* What is wrong now (sorted, mapped to runbook entries), gathered
+	 * from the panels; findings_gen bumps when it changes. */
+	struct finding_list findings;
+	unsigned long findings_gen;
+	unsigned long findings_hash;
+	double findings_at;
+	struct finding_seen *seen; /* every finding since start, for the record */
+	size_t nseen, seen_cap;
 
 	char *shell;
 	char *state_dir;
@@ -243,6 +258,8 @@ void app_free(struct app *a)
 	free(a->confirm_title);
 	free(a->confirm_type);
 	free(a->confirm_label);
+	finding_list_free(&a->findings);
+	free(a->seen);
 	free(a->shell);
 	free(a->state_dir);
 	free(a);
@@ -543,6 +560,30 @@ static const struct keymap_entry *app_panel_keys(struct app *a, int i)
 	return k != NULL ? k : p->ops->keys;
 }
 
+/* The findings by severity, in the theme's colours, so even the tab bar
+ * (below the grid size) tells at a glance; :triage lists them. */
+static int app_draw_findings_count(struct app *a, const struct view *v, int x)
+{
+	size_t count[FINDING_NSEV] = { 0 }, i;
+	char buf[64];
+	int x0 = x;
+
+	for (i = 0; i < a->findings.n; i++)
+		count[a->findings.v[i].sev]++;
+	if (a->findings.n == 0)
+		return draw_label(v, 0, x, ROLE_OK, " no findings ");
+	x += draw_label(v, 0, x, ROLE_STATUS, " triage:");
+	if (count[FINDING_CRITICAL] > 0) {
+		snprintf(buf, sizeof buf, " %zu critical ", count[FINDING_CRITICAL]);
+		x += draw_label(v, 0, x, ROLE_ERROR, buf);
+	}
+	if (count[FINDING_WARNING] > 0) {
+		snprintf(buf, sizeof buf, " %zu warning ", count[FINDING_WARNING]);
+		x += draw_label(v, 0, x, ROLE_WARN, buf);
+	}
+	return x - x0;
+}
+
 static void app_draw_top(struct app *a, int cols)
 {
 	struct view v = { 0, 0, 1, cols };
@@ -571,6 +612,7 @@ static void app_draw_top(struct app *a, int cols)
 	} else {
 		x += draw_label(&v, 0, x, ROLE_STATUS, " no incident (! to open) ");
 	}
+	x += app_draw_findings_count(a, &v, x);
 	if (a->panels[a->focus].filter[0] != '\0') {
 		snprintf(buf, sizeof buf, " filter: ");
 		x += draw_label(&v, 0, x, ROLE_STATUS, buf);
@@ -828,7 +870,7 @@ static int app_panel_index(struct app *a, const char *name)
 	return -1;
 }
 
-int app_open(struct app *a, const char *panel, const char *what)
+int app_open(struct app *a, const char *panel, const char *what, const char *vars)
 {
 	int i = app_panel_index(a, panel);
 	struct app_panel *p;
@@ -841,11 +883,111 @@ int app_open(struct app *a, const char *panel, const char *what)
 	app_set_focus(a, i);
 	a->zoom = 0;
 	a->dirty = 1;
-	if (p->ops->open(p->self, what) != 0) {
+	if (p->ops->open(p->self, what, vars) != 0) {
 		app_message(a, ROLE_WARN, "%s: nothing called \"%s\"", p->ops->title, what);
 		return -1;
 	}
 	return 0;
+}
+
+/* ---- findings ---- */
+
+/* Record in the incident log which findings appeared and which cleared
+ * since the last pass. */
+static void app_findings_record(struct app *a)
+{
+	double now = util_wall();
+	unsigned char *held = xcalloc(a->nseen + a->findings.n + 1, 1);
+	size_t i, j, n0 = a->nseen;
+
+	for (i = 0; i < a->findings.n; i++) {
+		const struct finding *f = &a->findings.v[i];
+		char key[sizeof a->seen[0].key];
+		struct finding_seen *s;
+
+		finding_key(f, key, sizeof key);
+		for (j = 0; j < n0; j++)
+			if (a->seen[j].cleared == 0 && strcmp(a->seen[j].key, key) == 0)
+				break;
+		if (j < n0) {
+			held[j] = 1;
+			snprintf(a->seen[j].what, sizeof a->seen[j].what, "%s", f->what);
+			continue;
+		}
+		if (a->nseen == APP_FINDINGS_LOG_MAX)
+			continue; /* the record is full: the oldest stay */
+		if (a->nseen == a->seen_cap) {
+			a->seen_cap = a->seen_cap ? a->seen_cap * 2 : 32;
+			a->seen = xrealloc(a->seen, a->seen_cap * sizeof *a->seen);
+		}
+		s = &a->seen[a->nseen++];
+		memset(s, 0, sizeof *s);
+		memcpy(s->key, key, sizeof key);
+		s->sev = f->sev;
+		s->source = f->source;
+		snprintf(s->object, sizeof s->object, "%s", f->object);
+		snprintf(s->what, sizeof s->what, "%s", f->what);
+		s->appeared = now;
+	}
+	for (j = 0; j < n0; j++)
+		if (a->seen[j].cleared == 0 && !held[j])
+			a->seen[j].cleared = now;
+	free(held);
+}
+
+/* Gather what is wrong from every panel: when data arrived (changed),
+ * and every APP_FINDINGS_EVERY seconds. Bumps findings_gen (and redraws)
+ * only when the list shows something else. */
+static void app_findings_update(struct app *a, int changed)
+{
+	unsigned long h = 5381;
+	double now = util_now();
+	size_t i;
+	int p;
+
+	if (!changed && a->findings_at > 0 && now - a->findings_at < APP_FINDINGS_EVERY)
+		return;
+	a->findings_at = now;
+	finding_list_clear(&a->findings);
+	for (p = 0; p < a->npanels; p++)
+		if (a->panels[p].ops->findings != NULL)
+			a->panels[p].ops->findings(a->panels[p].self, &a->findings);
+	findings_map(&a->findings, a->runbooks);
+	findings_sort(&a->findings);
+	for (i = 0; i < a->findings.n; i++) {
+		const struct finding *f = &a->findings.v[i];
+		const char *parts[4] = { f->kind, f->object, f->what, f->runbook };
+		size_t k;
+
+		for (k = 0; k < 4; k++) {
+			const unsigned char *c;
+
+			for (c = (const unsigned char *)parts[k]; *c != '\0'; c++)
+				h = h * 33 + *c;
+			h = h * 33 + 0x1f;
+		}
+		h = h * 33 + (unsigned long)f->sev;
+	}
+	app_findings_record(a);
+	if (h != a->findings_hash || a->findings_gen == 0) {
+		a->findings_hash = h;
+		a->findings_gen++;
+		a->dirty = 1;
+	}
+}
+
+const struct finding *app_findings(const struct app *a, size_t *n, unsigned long *gen)
+{
+	*n = a->findings.n;
+	if (gen != NULL)
+		*gen = a->findings_gen;
+	return a->findings.v;
+}
+
+const struct finding_seen *app_findings_seen(const struct app *a, size_t *n)
+{
+	*n = a->nseen;
+	return a->seen;
 }
 
 static int app_any_busy(struct app *a)
@@ -1351,12 +1493,15 @@ int app_run(struct app *a)
 	int i, key, status = 0;
 
 	while (!a->quit) {
-		int timeout;
+		int timeout, changed = 0;
 
 		for (i = 0; i < a->npanels; i++)
 			if (a->panels[i].ops->update != NULL &&
 			    a->panels[i].ops->update(a->panels[i].self))
-				a->dirty = 1;
+				changed = 1;
+		app_findings_update(a, changed);
+		if (changed)
+			a->dirty = 1;
 		if ((a->severity >= 0 || app_any_busy(a)) &&
 		    (long)app_clock(a) != (long)a->last_tick) {
 			a->last_tick = app_clock(a);

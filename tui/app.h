@@ -46,9 +46,20 @@ void app_prompt(struct app *a, const char *label, const char *initial, int secre
 void app_show_filter(struct app *a, const char *text);
 
 /* Focus the panel named panel and open its item what (e.g. "runbook",
- * "Performance Degradation"): 0, or -1 (with a message) when either is
- * unknown. For jumps between panels, such as an alert to its symptom. */
-int app_open(struct app *a, const char *panel, const char *what);
+ * "Performance Degradation"), with placeholder values vars (or NULL; see
+ * panel_ops.open): 0, or -1 (with a message) when either is unknown. For
+ * jumps between panels, such as an alert or a finding to its symptom. */
+int app_open(struct app *a, const char *panel, const char *what, const char *vars);
+
+struct finding;
+struct finding_seen;
+/* What is wrong now, gathered from every panel's findings op, sorted by
+ * severity then age and led to runbook entries: *n findings, valid until
+ * the next loop pass; *gen (if not NULL) changes whenever they do. */
+const struct finding *app_findings(const struct app *a, size_t *n, unsigned long *gen);
+/* Every finding seen since start with when it appeared and cleared
+ * (cleared 0: still there), oldest first: for the incident transcript. */
+const struct finding_seen *app_findings_seen(const struct app *a, size_t *n);
 
 /* Copy text to the clipboard (OSC 52) and say so. */
 void app_copy(struct app *a, const char *text);
