@@ -1500,6 +1500,7 @@ static int pods_update(void *self)
 	if (mailbox_take(runner_mailbox(pp->runner), &snap, &pp->status)) {
 		k8s_backend.snapshot_free(pp->snap);
 		pp->snap = snap;
+		app_set_context(pp->app, pp->snap->context);
 		pods_fill(pp);
 		pods_build_keys(pp);
 		pods_result(pp);

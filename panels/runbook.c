@@ -1140,6 +1140,41 @@ static void runbook_md_text(FILE *f, const char *text)
 	free(r);
 }
 
+/* "20:31:02 UTC" of wall time t into buf. */
+static void runbook_hms(char *buf, size_t n, double t)
+{
+	time_t s = (time_t)t;
+	struct tm tm;
+
+	gmtime_r(&s, &tm);
+	strftime(buf, n, "%H:%M:%S UTC", &tm);
+}
+
+/* The transcript's record of what the Triage view saw: each finding,
+ * when it appeared and when it cleared. */
+static void runbook_write_findings(struct runbook_panel *rp, FILE *f)
+{
+	size_t n, i;
+	const struct finding_seen *s = app_findings_seen(rp->app, &n);
+
+	if (n == 0)
+		return;
+	fputs("\n## Findings\n\n", f);
+	for (i = 0; i < n; i++) {
+		char a[32], c[32], line[512];
+
+		runbook_hms(a, sizeof a, s[i].appeared);
+		if (s[i].cleared > 0)
+			runbook_hms(c, sizeof c, s[i].cleared);
+		snprintf(line, sizeof line, "%s %s %s: %s (appeared %s, %s%s)",
+			 finding_sev_name(s[i].sev), s[i].source, s[i].object, s[i].what, a,
+			 s[i].cleared > 0 ? "cleared " : "still there", s[i].cleared > 0 ? c : "");
+		fputs("- ", f);
+		runbook_md_text(f, line);
+		fputc('\n', f);
+	}
+}
+
 static void runbook_write_transcript(struct runbook_panel *rp)
 {
 	const char *dir = app_state_dir(rp->app);
@@ -1181,6 +1216,7 @@ static void runbook_write_transcript(struct runbook_panel *rp)
 		fputs("- Severity: none set\n", f);
 	}
 	fprintf(f, "- Mode: %s\n", app_read_only(rp->app) ? "read-only" : "read-write");
+	runbook_write_findings(rp, f);
 	if (rp->entry < 0) {
 		fputs("\nNo symptom was opened.\n", f);
 	} else {

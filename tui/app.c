@@ -62,8 +62,8 @@ static const struct keymap_entry app_keys[] = {
 	{ '?', KEY_F(1), "?", "Help", "show this help (F1 too)", APP_HELP },
 	{ '/', 0, "/", "Filter", "filter the focused panel as you type; Esc clears", APP_FILTER },
 	{ ':', 0, ":", "Cmd",
-	  "command: a panel's name (pods, alerts...), ns, ctx, theme, runbook, severity, "
-	  "zoom, help, quit",
+	  "command: a panel's name (triage, pods, alerts...), ns, ctx, theme, runbook, "
+	  "severity, zoom, help, quit",
 	  APP_COMMAND },
 	{ '!', 0, "!", "Sev", "open an incident or change its severity (P0-P3)", APP_SEVERITY },
 	{ 12, 0, "C-l", NULL, "redraw the whole screen", APP_REDRAW },
@@ -149,6 +149,8 @@ struct app {
 	double findings_at;
 	struct finding_seen *seen; /* every finding since start, for the record */
 	size_t nseen, seen_cap;
+
+	char *kube_ctx; /* the context the Pods panel shows, for the environment */
 
 	char *shell;
 	char *state_dir;
@@ -260,6 +262,7 @@ void app_free(struct app *a)
 	free(a->confirm_label);
 	finding_list_free(&a->findings);
 	free(a->seen);
+	free(a->kube_ctx);
 	free(a->shell);
 	free(a->state_dir);
 	free(a);
@@ -584,6 +587,30 @@ static int app_draw_findings_count(struct app *a, const struct view *v, int x)
 	return x - x0;
 }
 
+/* The environment's name in its colour (config "environment", for the
+ * context the Pods panel shows): production never looks like staging. */
+static int app_draw_environment(struct app *a, const struct view *v, int x)
+{
+	const struct config_env *env =
+		config_environment(a->config, a->kube_ctx != NULL ? a->kube_ctx
+								  : a->config->kube_context);
+	struct theme_style *st = &a->theme.style[ROLE_ENVIRONMENT];
+	char buf[96];
+	short bg;
+
+	if (env == NULL)
+		return 0;
+	if (env->color != NULL && theme_parse_colour(env->color, &bg) == 0 && st->bg != bg) {
+		/* Light backgrounds get black text, the rest white. */
+		st->fg = bg == 2 || bg == 3 || bg == 6 || bg == 7 || bg >= 10 ? 0 : 15;
+		st->bg = bg;
+		st->attrs = THEME_BOLD;
+		screen_set_theme(&a->theme);
+	}
+	snprintf(buf, sizeof buf, " %s ", env->name);
+	return draw_label(v, 0, x, ROLE_ENVIRONMENT, buf) + 1;
+}
+
 static void app_draw_top(struct app *a, int cols)
 {
 	struct view v = { 0, 0, 1, cols };
@@ -592,6 +619,7 @@ static void app_draw_top(struct app *a, int cols)
 
 	draw_fill(&v, 0, ROLE_STATUS);
 	x = draw_label(&v, 0, 0, ROLE_STATUS, " amconsole ");
+	x += app_draw_environment(a, &v, x);
 	if (a->read_only)
 		x += draw_label(&v, 0, x, ROLE_READONLY, " READ-ONLY ") + 1;
 	if (a->severity >= 0) {
@@ -974,6 +1002,15 @@ static void app_findings_update(struct app *a, int changed)
 		a->findings_gen++;
 		a->dirty = 1;
 	}
+}
+
+void app_set_context(struct app *a, const char *ctx)
+{
+	if (ctx == NULL || (a->kube_ctx != NULL && strcmp(a->kube_ctx, ctx) == 0))
+		return;
+	free(a->kube_ctx);
+	a->kube_ctx = xstrdup(ctx);
+	a->dirty = 1;
 }
 
 const struct finding *app_findings(const struct app *a, size_t *n, unsigned long *gen)

@@ -51,6 +51,10 @@ void app_show_filter(struct app *a, const char *text);
  * jumps between panels, such as an alert or a finding to its symptom. */
 int app_open(struct app *a, const char *panel, const char *what, const char *vars);
 
+/* The kubeconfig context the Pods panel shows now (the top line names
+ * its environment: config "environment"). */
+void app_set_context(struct app *a, const char *ctx);
+
 struct finding;
 struct finding_seen;
 /* What is wrong now, gathered from every panel's findings op, sorted by

@@ -23,6 +23,7 @@
 
 #include "backends/util.h"
 #include "redact.h"
+#include "theme.h"
 
 /* One load in progress: where errors point and where they go. */
 struct config_loader {
@@ -61,6 +62,20 @@ static void config_redis_clear(struct config *c)
 	free(c->redis);
 	c->redis = NULL;
 	c->nredis = 0;
+}
+
+static void config_envs_clear(struct config *c)
+{
+	size_t i;
+
+	for (i = 0; i < c->nenvs; i++) {
+		free(c->envs[i].name);
+		free(c->envs[i].color);
+		free(c->envs[i].context);
+	}
+	free(c->envs);
+	c->envs = NULL;
+	c->nenvs = 0;
 }
 
 static void config_health_clear(struct config *c)
@@ -115,6 +130,7 @@ void config_free(struct config *c)
 	config_strv_free(c->alertmanager_urls, c->nalertmanager_urls);
 	free(c->prometheus_url);
 	config_health_clear(c);
+	config_envs_clear(c);
 	free(c->config_path);
 	free(c->audit_log);
 	free(c->log_file);
@@ -770,6 +786,81 @@ static int config_load_health(struct config_loader *ld, struct config *c, yaml_n
 	return config_each_item(ld, node, path, config_health_item, c);
 }
 
+/* One field of an environment map; ctx is the entry being filled. */
+static int config_env_pair(struct config_loader *ld, void *ctx, yaml_node_t *key,
+			   yaml_node_t *value, const char *sub)
+{
+	struct config_env *e = ctx;
+	const char *k = config_scalar(key);
+	short colour;
+
+	if (strcmp(k, "name") == 0)
+		return config_get_nonempty(ld, value, sub, &e->name);
+	if (strcmp(k, "context") == 0)
+		return config_is_null(value) ? 0 : config_get_nonempty(ld, value, sub, &e->context);
+	if (strcmp(k, "color") == 0 || strcmp(k, "colour") == 0) {
+		if (config_is_null(value))
+			return 0;
+		if (config_get_nonempty(ld, value, sub, &e->color) < 0)
+			return -1;
+		if (theme_parse_colour(e->color, &colour) != 0 || colour < 0)
+			return config_error(ld, value, sub,
+					    "'%s' is not a colour (red, yellow, green, blue, "
+					    "magenta, cyan, white, bright-..., or 0-255)",
+					    e->color);
+		return 0;
+	}
+	return config_error(ld, key, sub, "unknown key");
+}
+
+static int config_env_item(struct config_loader *ld, void *ctx, yaml_node_t *node, size_t i,
+			   const char *sub)
+{
+	struct config *c = ctx;
+	struct config_env *e = &c->envs[i];
+
+	c->nenvs++;
+	if (config_each_pair(ld, node, sub, "a map {name, color, context}", config_env_pair, e) <
+	    0)
+		return -1;
+	if (e->name == NULL)
+		return config_error(ld, node, sub, "name is required");
+	return 0;
+}
+
+/* environment: {name: prod, color: red}, or a list of such maps with a
+ * context each. */
+static int config_load_environment(struct config_loader *ld, struct config *c, yaml_node_t *node,
+				   const char *path)
+{
+	size_t cap = 1;
+
+	config_envs_clear(c);
+	if (config_is_null(node))
+		return 0;
+	if (node->type == YAML_MAPPING_NODE) {
+		c->envs = xcalloc(1, sizeof(*c->envs));
+		return config_env_item(ld, c, node, 0, path);
+	}
+	if (config_list_len(ld, node, path, &cap) < 0)
+		return -1;
+	c->envs = xcalloc(cap ? cap : 1, sizeof(*c->envs));
+	return config_each_item(ld, node, path, config_env_item, c);
+}
+
+const struct config_env *config_environment(const struct config *c, const char *ctx)
+{
+	size_t i;
+
+	for (i = 0; ctx != NULL && i < c->nenvs; i++)
+		if (c->envs[i].context != NULL && strcmp(c->envs[i].context, ctx) == 0)
+			return &c->envs[i];
+	for (i = 0; i < c->nenvs; i++)
+		if (c->envs[i].context == NULL)
+			return &c->envs[i];
+	return NULL;
+}
+
 /* The top level, in DESIGN.md order. */
 static const struct config_key config_top_keys[] = {
 	{ "theme", config_load_theme },
@@ -783,6 +874,7 @@ static const struct config_key config_top_keys[] = {
 	{ "alertmanager", config_load_alertmanager },
 	{ "prometheus", config_load_prometheus },
 	{ "health", config_load_health },
+	{ "environment", config_load_environment },
 	{ NULL, NULL },
 };
 
@@ -1114,6 +1206,17 @@ char *config_print(const struct config *c)
 		config_put_str(&sb, c->health[i].name);
 		strbuf_puts(&sb, "\n    url: ");
 		config_put_secret_str(&sb, c->health[i].url);
+		strbuf_putc(&sb, '\n');
+	}
+	strbuf_puts(&sb, "environment:");
+	strbuf_puts(&sb, c->nenvs == 0 ? " []\n" : "\n");
+	for (i = 0; i < c->nenvs; i++) {
+		strbuf_puts(&sb, "  - name: ");
+		config_put_str(&sb, c->envs[i].name);
+		strbuf_puts(&sb, "\n    color: ");
+		config_put_str(&sb, c->envs[i].color);
+		strbuf_puts(&sb, "\n    context: ");
+		config_put_str(&sb, c->envs[i].context);
 		strbuf_putc(&sb, '\n');
 	}
 

@@ -23,6 +23,14 @@ struct config_health {
 	char *url;
 };
 
+/* environment: what the top line names, so nobody takes production for
+ * staging on a shared screen; per kubeconfig context, or for all. */
+struct config_env {
+	char *name;    /* "prod" */
+	char *color;   /* a theme colour name or number, or NULL: the theme's */
+	char *context; /* the kubeconfig context it is for, NULL: any */
+};
+
 struct config {
 	char *theme;    /* "default", "light", "high-contrast", "mono" or a file */
 	double refresh; /* seconds, default 2 */
@@ -53,6 +61,9 @@ struct config {
 	struct config_health *health;
 	size_t nhealth;
 
+	struct config_env *envs; /* environment: one map, or a list by context */
+	size_t nenvs;
+
 	/* From flags only. */
 	char *config_path;   /* the file loaded, or NULL */
 	char *audit_log;     /* --audit-log; NULL: default */
@@ -62,6 +73,10 @@ struct config {
 	double step_timeout; /* --step-timeout, default 300 s */
 };
 
+/* The environment to show for kubeconfig context ctx (NULL: none known):
+ * the first entry naming ctx, else the first naming no context; NULL
+ * when none applies. */
+const struct config_env *config_environment(const struct config *c, const char *ctx);
 /* Fill the built-in defaults. */
 void config_defaults(struct config *c);
 /* Load one YAML file over c (keys it sets replace what c had; sets

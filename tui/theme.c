@@ -39,7 +39,7 @@ static const char *const theme_role_names[ROLE_COUNT] = {
 	[ROLE_RUNNING] = "running",     [ROLE_DIALOG] = "dialog",
 	[ROLE_INPUT] = "input",         [ROLE_SEV_P0] = "sev_p0",
 	[ROLE_SEV_P1] = "sev_p1",       [ROLE_SEV_P2] = "sev_p2",
-	[ROLE_SEV_P3] = "sev_p3",
+	[ROLE_SEV_P3] = "sev_p3",       [ROLE_ENVIRONMENT] = "environment",
 };
 
 static const char *const theme_colour_names[] = {
@@ -72,7 +72,7 @@ static const struct theme_style theme_default_styles[ROLE_COUNT] = {
 	[ROLE_RUNNING] = { 6, -1, THEME_B }, [ROLE_DIALOG] = { 7, 4, 0 },
 	[ROLE_INPUT] = { 0, 7, 0 },          [ROLE_SEV_P0] = { 7, 1, THEME_B },
 	[ROLE_SEV_P1] = { 1, -1, THEME_B },  [ROLE_SEV_P2] = { 3, -1, THEME_B },
-	[ROLE_SEV_P3] = { 6, -1, 0 },
+	[ROLE_SEV_P3] = { 6, -1, 0 },        [ROLE_ENVIRONMENT] = { 7, 5, THEME_B },
 };
 
 /* Light background: no yellow or cyan text, dark accents. */
@@ -104,6 +104,7 @@ static const struct theme_style theme_light_styles[ROLE_COUNT] = {
 	[ROLE_SEV_P1] = { 1, -1, THEME_B },
 	[ROLE_SEV_P2] = { 130, -1, THEME_B },
 	[ROLE_SEV_P3] = { 4, -1, 0 },
+	[ROLE_ENVIRONMENT] = { 15, 5, THEME_B },
 };
 
 /* Bright white on black, bold accents, no dim greys. */
@@ -135,6 +136,7 @@ static const struct theme_style theme_high_contrast_styles[ROLE_COUNT] = {
 	[ROLE_SEV_P1] = { 0, 11, THEME_B },
 	[ROLE_SEV_P2] = { 11, 0, THEME_B },
 	[ROLE_SEV_P3] = { 14, 0, 0 },
+	[ROLE_ENVIRONMENT] = { 0, 13, THEME_B },
 };
 
 /* No colour at all: attributes carry every distinction. */
@@ -166,6 +168,7 @@ static const struct theme_style theme_mono_styles[ROLE_COUNT] = {
 	[ROLE_SEV_P1] = { -1, -1, THEME_B },
 	[ROLE_SEV_P2] = { -1, -1, THEME_U },
 	[ROLE_SEV_P3] = { -1, -1, 0 },
+	[ROLE_ENVIRONMENT] = { -1, -1, THEME_B | THEME_R },
 };
 
 static const struct {

@@ -37,6 +37,7 @@ enum role {
 	ROLE_SEV_P1,
 	ROLE_SEV_P2,
 	ROLE_SEV_P3,
+	ROLE_ENVIRONMENT, /* the environment's name on the top line (prod, staging) */
 	ROLE_COUNT
 };
 

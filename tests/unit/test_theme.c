@@ -29,7 +29,7 @@ static void test_theme_role_names(void **unused)
 		"header",   "selected",    "status",  "key",          "key_label", "escape",
 		"match",    "ok",          "warn",    "error",        "stale",     "readonly",
 		"changing", "destructive", "running", "dialog",       "input",     "sev_p0",
-		"sev_p1",   "sev_p2",      "sev_p3",
+		"sev_p1",   "sev_p2",      "sev_p3",  "environment",
 	};
 	int r;
 
