@@ -372,6 +372,51 @@ static void test_config_env(void **unused)
 	test_config_setup(NULL);
 }
 
+/* environment: one map, or a list chosen by kubeconfig context. */
+static void test_config_environment(void **unused)
+{
+	struct config c;
+	char err[512] = "";
+	const struct config_env *e;
+
+	(void)unused;
+	assert_int_equal(test_config_load_text("environment: {name: prod, color: red}\n", &c, err,
+					       sizeof err),
+			 0);
+	e = config_environment(&c, "anything");
+	assert_non_null(e);
+	assert_string_equal(e->name, "prod");
+	assert_string_equal(e->color, "red");
+	config_free(&c);
+
+	assert_int_equal(
+		test_config_load_text("environment:\n"
+				      "  - {name: PRODUCTION, color: red, context: prod-eu}\n"
+				      "  - {name: staging, color: 3}\n",
+				      &c, err, sizeof err),
+		0);
+	assert_string_equal(config_environment(&c, "prod-eu")->name, "PRODUCTION");
+	assert_string_equal(config_environment(&c, "dev")->name, "staging");
+	assert_string_equal(config_environment(&c, NULL)->name, "staging");
+	config_free(&c);
+
+	assert_int_equal(test_config_load_text("environment:\n"
+					       "  - {name: PRODUCTION, context: prod-eu}\n",
+					       &c, err, sizeof err),
+			 0);
+	assert_null(config_environment(&c, "dev"));
+	assert_null(config_environment(&c, NULL));
+	config_free(&c);
+
+	test_config_expect_error("environment: {name: prod, color: blurple}\n",
+				 "F:1: environment.color: 'blurple' is not a colour (red, yellow, "
+				 "green, blue, magenta, cyan, white, bright-..., or 0-255)");
+	test_config_expect_error("environment: [{color: red}]\n",
+				 "F:1: environment[0]: name is required");
+	test_config_expect_error("environment: {name: x, colour: red, size: 3}\n",
+				 "F:1: environment.size: unknown key");
+}
+
 static void test_config_print_secrets(void **unused)
 {
 	struct config c;
@@ -742,6 +787,7 @@ int main(void)
 		cmocka_unit_test(test_config_env),
 		cmocka_unit_test(test_config_print_secrets),
 		cmocka_unit_test(test_config_print_roundtrip),
+		cmocka_unit_test(test_config_environment),
 		cmocka_unit_test(test_config_options_plain),
 		cmocka_unit_test(test_config_options_flags_over_file),
 		cmocka_unit_test(test_config_options_env),
