@@ -94,18 +94,19 @@ struct alerts_panel {
 };
 
 static const struct table_column alerts_cols[] = {
-	{ "SEVERITY", 9, 0 }, { "ALERT", 24, 0 }, { "SUMMARY", 0, 0 },
-	{ "LABELS", 34, 0 },  { "AGE", 7, 1 },    { "STATE", 22, 0 },
+	{ "SEVERITY", 9, 0, 2, 0 }, { "ALERT", 32, 0, 0, 0 }, { "SUMMARY", 60, 0, 0, 0 },
+	{ "LABELS", 34, 0, 3, 12 }, { "AGE", 7, 1, 1, 0 },    { "STATE", 22, 0, 4, 8 },
 };
 
 static const struct table_column alerts_sil_cols[] = {
-	{ "ID", 36, 0 },         { "STATE", 8, 0 },    { "ENDS IN", 9, 1 },  { "ALERTS", 6, 1 },
-	{ "CREATED BY", 12, 0 }, { "MATCHERS", 0, 0 }, { "COMMENT", 24, 0 },
+	{ "ID", 36, 0, 5, 8 },       { "STATE", 8, 0, 1, 0 },       { "ENDS IN", 9, 1, 1, 0 },
+	{ "ALERTS", 6, 1, 2, 0 },    { "CREATED BY", 12, 0, 3, 0 }, { "MATCHERS", 60, 0, 0, 0 },
+	{ "COMMENT", 24, 0, 4, 10 },
 };
 
 static const struct table_column alerts_health_cols[] = {
-	{ "CHECK", 20, 0 },  { "STATE", 6, 0 }, { "LATENCY", 9, 1 },
-	{ "DETAIL", 30, 0 }, { "URL", 0, 0 },
+	{ "CHECK", 32, 0, 0, 0 },   { "STATE", 6, 0, 1, 0 }, { "LATENCY", 9, 1, 2, 0 },
+	{ "DETAIL", 30, 0, 3, 12 }, { "URL", 60, 0, 4, 12 },
 };
 
 static int alerts_match(const struct table_row *r, const char *text, const char *filter, void *ctx);

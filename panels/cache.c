@@ -91,14 +91,14 @@ struct cache_panel {
 };
 
 static const struct table_column cache_key_cols[] = {
-	{ "#", 3, 1 },
-	{ "BYTES", 10, 1 },
-	{ "KEY", 0, 0 },
+	{ "#", 3, 1, 2, 0 },
+	{ "BYTES", 10, 1, 1, 0 },
+	{ "KEY", 80, 0, 0, 0 },
 };
 
 static const struct table_column cache_slow_cols[] = {
-	{ "ID", 6, 1 },      { "WHEN", 9, 1 },    { "MICROS", 9, 1 },
-	{ "CLIENT", 21, 0 }, { "COMMAND", 0, 0 },
+	{ "ID", 6, 1, 3, 0 },      { "WHEN", 9, 1, 2, 0 },     { "MICROS", 9, 1, 1, 0 },
+	{ "CLIENT", 21, 0, 4, 8 }, { "COMMAND", 80, 0, 0, 0 },
 };
 
 static void cache_fmt_bytes(char *buf, size_t n, double v)

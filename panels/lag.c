@@ -76,19 +76,20 @@ struct lag_panel {
 };
 
 static const struct table_column lag_group_cols[] = {
-	{ "GROUP", 0, 0 },    { "STATE", 11, 0 },   { "MEMBERS", 7, 1 },
-	{ "LAG", 10, 1 },     { "LAG TIME", 9, 1 }, { "RATE/s", 8, 1 },
-	{ "CATCH UP", 9, 1 }, { "STATUS", 6, 0 },   { "LAG TREND", 22, 0 },
+	{ "GROUP", 48, 0, 0, 0 },   { "STATE", 11, 0, 4, 0 },   { "MEMBERS", 7, 1, 5, 0 },
+	{ "LAG", 10, 1, 2, 0 },     { "LAG TIME", 9, 1, 2, 0 }, { "RATE/s", 8, 1, 6, 0 },
+	{ "CATCH UP", 9, 1, 3, 0 }, { "STATUS", 6, 0, 1, 0 },   { "LAG TREND", 22, 0, 7, 0 },
 };
 
 static const struct table_column lag_part_cols[] = {
-	{ "TOPIC", 0, 0 }, { "PART", 5, 1 },     { "COMMITTED", 11, 1 }, { "LOG END", 11, 1 },
-	{ "LAG", 9, 1 },   { "LAG TIME", 9, 1 }, { "STATUS", 6, 0 },     { "OWNER", 24, 0 },
+	{ "TOPIC", 48, 0, 0, 0 },   { "PART", 5, 1, 0, 0 },    { "COMMITTED", 11, 1, 4, 0 },
+	{ "LOG END", 11, 1, 4, 0 }, { "LAG", 9, 1, 1, 0 },     { "LAG TIME", 9, 1, 2, 0 },
+	{ "STATUS", 6, 0, 1, 0 },   { "OWNER", 24, 0, 3, 10 },
 };
 
 static const struct table_column lag_topic_cols[] = {
-	{ "TOPIC", 0, 0 },     { "PART", 5, 1 }, { "LEADER", 6, 1 },
-	{ "REPLICAS", 14, 0 }, { "ISR", 14, 0 }, { "HEALTH", 18, 0 },
+	{ "TOPIC", 48, 0, 0, 0 },    { "PART", 5, 1, 0, 0 }, { "LEADER", 6, 1, 2, 0 },
+	{ "REPLICAS", 14, 0, 3, 0 }, { "ISR", 14, 0, 3, 0 }, { "HEALTH", 18, 0, 1, 0 },
 };
 
 static enum role lag_status_role(enum kafka_status s)

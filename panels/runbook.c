@@ -166,18 +166,18 @@ struct runbook_panel {
 };
 
 static const struct table_column runbook_picker_cols[] = {
-	{ "TYPE", 9, 0 },
-	{ "STEPS", 5, 1 },
-	{ "TITLE", 0, 0 },
+	{ "TYPE", 9, 0, 2, 0 },
+	{ "STEPS", 5, 1, 1, 0 },
+	{ "TITLE", 60, 0, 0, 0 },
 };
 
 static const struct table_column runbook_pick_cols[] = {
-	{ "POD", 0, 0 },
+	{ "POD", 63, 0, 0, 0 },
 };
 
 static const struct table_column runbook_step_cols[] = {
-	{ "#", 3, 1 },    { "STATUS", 10, 0 }, { "SAFETY", 11, 0 },
-	{ "KIND", 6, 0 }, { "TITLE", 0, 0 },
+	{ "#", 3, 1, 1, 0 },    { "STATUS", 10, 0, 2, 0 }, { "SAFETY", 11, 0, 3, 0 },
+	{ "KIND", 6, 0, 4, 0 }, { "TITLE", 60, 0, 0, 0 },
 };
 
 static const char *runbook_status_name(const struct runbook_step_state *s, char *buf, size_t n)

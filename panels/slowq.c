@@ -70,23 +70,25 @@ enum slowq_view { SLOWQ_STMTS, SLOWQ_ACT, SLOWQ_SIZES_VIEW, SLOWQ_INDEX_VIEW };
 static const char *const slowq_sort_names[] = { "total", "mean", "calls", "rows" };
 
 static const struct table_column slowq_stmt_cols[] = {
-	{ "CALLS", 9, 1 }, { "TOTAL", 9, 1 }, { "MEAN", 9, 1 },  { "ROWS", 9, 1 },
-	{ "%TOT", 6, 1 },  { "HIT%", 6, 1 },  { "QUERY", 0, 0 },
+	{ "CALLS", 9, 1, 2, 0 },  { "TOTAL", 9, 1, 1, 0 }, { "MEAN", 9, 1, 1, 0 },
+	{ "ROWS", 9, 1, 4, 0 },   { "%TOT", 6, 1, 3, 0 },  { "HIT%", 6, 1, 5, 0 },
+	{ "QUERY", 60, 0, 0, 0 },
 };
 
 static const struct table_column slowq_act_cols[] = {
-	{ "PID", 14, 0 }, { "STATE", 13, 0 },      { "WAIT", 20, 0 }, { "AGE", 7, 1 },
-	{ "XACT", 7, 1 }, { "BLOCKED BY", 12, 0 }, { "QUERY", 0, 0 },
+	{ "PID", 14, 0, 3, 0 },   { "STATE", 13, 0, 1, 0 }, { "WAIT", 20, 0, 4, 8 },
+	{ "AGE", 7, 1, 1, 0 },    { "XACT", 7, 1, 5, 0 },   { "BLOCKED BY", 12, 0, 2, 0 },
+	{ "QUERY", 60, 0, 0, 0 },
 };
 
 static const struct table_column slowq_size_cols[] = {
-	{ "TOTAL", 10, 1 }, { "HEAP", 10, 1 }, { "INDEXES", 10, 1 },
-	{ "ROWS~", 12, 1 }, { "TABLE", 0, 0 },
+	{ "TOTAL", 10, 1, 1, 0 }, { "HEAP", 10, 1, 3, 0 },  { "INDEXES", 10, 1, 3, 0 },
+	{ "ROWS~", 12, 1, 2, 0 }, { "TABLE", 60, 0, 0, 0 },
 };
 
 static const struct table_column slowq_idx_cols[] = {
-	{ "SCANS", 10, 1 }, { "TUP READ", 11, 1 }, { "TUP FETCH", 11, 1 },
-	{ "SIZE", 9, 1 },   { "TABLE", 28, 0 },    { "INDEX", 0, 0 },
+	{ "SCANS", 10, 1, 1, 0 }, { "TUP READ", 11, 1, 3, 0 }, { "TUP FETCH", 11, 1, 3, 0 },
+	{ "SIZE", 9, 1, 2, 0 },   { "TABLE", 28, 0, 0, 0 },    { "INDEX", 60, 0, 0, 0 },
 };
 
 struct slowq_panel {

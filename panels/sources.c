@@ -29,8 +29,8 @@ static const struct keymap_entry sources_keys[] = {
 };
 
 static const struct table_column sources_cols[] = {
-	{ "SOURCE", 13, 0 }, { "STATE", 12, 0 }, { "AGE", 7, 1 },
-	{ "FETCH", 8, 1 },   { "DETAIL", 0, 0 },
+	{ "SOURCE", 24, 0, 0, 0 }, { "STATE", 12, 0, 1, 0 },  { "AGE", 7, 1, 2, 0 },
+	{ "FETCH", 8, 1, 3, 0 },   { "DETAIL", 0, 0, 4, 10 },
 };
 
 struct sources_panel {
