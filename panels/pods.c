@@ -202,7 +202,7 @@ struct pods_panel {
 	char search[256];
 };
 
-/* The one Pods panel, for pods_names (UI thread only). */
+/* The one Pods panel, for pods_names and pods_picks (UI thread only). */
 static struct pods_panel *pods_live;
 
 /* ---- formatting ------------------------------------------------------ */
@@ -1990,4 +1990,83 @@ void pods_names_free(char **names)
 	for (i = 0; names != NULL && names[i] != NULL; i++)
 		free(names[i]);
 	free(names);
+}
+
+/* A pod of the pick list while it is being ordered. */
+struct pods_pick_key {
+	const struct k8s_pod *pod;
+	long rank;
+};
+
+/* By name, the worst of one name first (so it is the one kept). */
+static int pods_pick_by_name(const void *a, const void *b)
+{
+	const struct pods_pick_key *x = a, *y = b;
+	int r = strcmp(x->pod->name, y->pod->name);
+
+	if (r != 0)
+		return r;
+	return x->rank != y->rank ? (x->rank > y->rank ? -1 : 1) : 0;
+}
+
+/* Worst first, then most restarts, then by name. */
+static int pods_pick_by_trouble(const void *a, const void *b)
+{
+	const struct pods_pick_key *x = a, *y = b;
+
+	if (x->rank != y->rank)
+		return x->rank > y->rank ? -1 : 1;
+	if (x->pod->restarts != y->pod->restarts)
+		return x->pod->restarts > y->pod->restarts ? -1 : 1;
+	return strcmp(x->pod->name, y->pod->name);
+}
+
+size_t pods_picks(const char *ns, struct pods_pick **out)
+{
+	const struct k8s_snap *s = pods_live != NULL ? pods_live->snap : NULL;
+	struct pods_pick_key *k;
+	double now = util_wall();
+	size_t i, n = 0, m = 0;
+
+	*out = NULL;
+	if (s == NULL || s->npods == 0)
+		return 0;
+	k = xcalloc(s->npods, sizeof *k);
+	for (i = 0; i < s->npods; i++)
+		if (ns == NULL || strcmp(s->pods[i].ns, ns) == 0) {
+			k[n].pod = &s->pods[i];
+			k[n++].rank = pods_rank(s->pods[i].severity);
+		}
+	qsort(k, n, sizeof *k, pods_pick_by_name);
+	for (i = 0; i < n; i++)
+		if (m == 0 || strcmp(k[m - 1].pod->name, k[i].pod->name) != 0)
+			k[m++] = k[i];
+	qsort(k, m, sizeof *k, pods_pick_by_trouble);
+	if (m > 0)
+		*out = xcalloc(m, sizeof **out);
+	for (i = 0; i < m; i++) {
+		const struct k8s_pod *p = k[i].pod;
+		char buf[64];
+
+		pods_fmt_restarts(buf, sizeof buf, p, now);
+		(*out)[i].name = xstrdup(p->name);
+		(*out)[i].status = xstrdup(p->status);
+		(*out)[i].restarts = xstrdup(buf);
+		(*out)[i].role = pods_role(p->severity);
+		(*out)[i].rank = k[i].rank;
+	}
+	free(k);
+	return m;
+}
+
+void pods_picks_free(struct pods_pick *v, size_t n)
+{
+	size_t i;
+
+	for (i = 0; v != NULL && i < n; i++) {
+		free(v[i].name);
+		free(v[i].status);
+		free(v[i].restarts);
+	}
+	free(v);
 }
