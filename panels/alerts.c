@@ -120,10 +120,16 @@ static void *alerts_create(struct app *app)
 
 	ap->app = app;
 	table_init(&ap->list, alerts_cols, 6);
+	/* The backend sorts by severity then age; the rank keeps silenced
+	 * ones last and counts what is hidden. */
+	ap->list.trouble_first = 1;
+	ap->list.trouble_word = "critical or warning";
 	ap->list.match = alerts_match;
 	ap->list.match_ctx = ap;
 	table_init(&ap->sil, alerts_sil_cols, 7);
 	table_init(&ap->health, alerts_health_cols, 5);
+	ap->health.trouble_first = 1;
+	ap->health.trouble_word = "down or slow";
 	opts = runner_opts_for(c->refresh);
 	timeout = 2 * opts.interval;
 	timeout = timeout < 2 ? 2 : timeout > 10 ? 10 : timeout;
@@ -244,8 +250,11 @@ static void alerts_fill_list(struct alerts_panel *ap)
 		cells[4] = age;
 		cells[5] = state;
 		labels = prom_labels_text(a);
-		table_add_row(&ap->list, a->fingerprint,
-			      suppressed ? ROLE_DIM : alerts_sev_role(a->severity), cells, labels);
+		/* critical 2, warning 1, info 0; silenced or inhibited last */
+		table_add_ranked(&ap->list, a->fingerprint,
+				 suppressed ? ROLE_DIM : alerts_sev_role(a->severity),
+				 suppressed ? -2 : 2 - prom_severity_rank(a->severity), cells,
+				 labels);
 		free(labels);
 	}
 	table_commit(&ap->list);
@@ -302,11 +311,11 @@ static void alerts_fill_health(struct alerts_panel *ap)
 		cells[2] = ms;
 		cells[3] = k->detail;
 		cells[4] = k->url;
-		table_add_row(&ap->health, k->name,
-			      k->level == 0   ? ROLE_OK
-			      : k->level == 1 ? ROLE_WARN
-					      : ROLE_ERROR,
-			      cells, NULL);
+		table_add_ranked(&ap->health, k->name,
+				 k->level == 0   ? ROLE_OK
+				 : k->level == 1 ? ROLE_WARN
+						 : ROLE_ERROR,
+				 k->level, cells, NULL);
 	}
 	table_commit(&ap->health);
 }

@@ -103,7 +103,8 @@ struct slowq_panel {
 	long last_second;
 	enum slowq_view view;
 	int per_interval;
-	int sort; /* index into slowq_sort_names */
+	int sort;   /* index into slowq_sort_names */
+	int sorted; /* the operator chose sort (T M C R); else slowest mean first */
 	struct table stmts, act, sizes, idx;
 	/* The full-text view (Enter): a copy, so it survives refreshes. */
 	char *qtext;
@@ -124,6 +125,7 @@ static void *slowq_create(struct app *app)
 
 	sp->app = app;
 	table_init(&sp->stmts, slowq_stmt_cols, 7);
+	sp->sort = SLOWQ_SORT_MEAN - SLOWQ_SORT_TOTAL;
 	table_init(&sp->act, slowq_act_cols, 7);
 	table_init(&sp->sizes, slowq_size_cols, 5);
 	table_init(&sp->idx, slowq_idx_cols, 6);
@@ -563,13 +565,14 @@ static void slowq_draw(void *self, const struct view *v, int focused)
 			snprintf(buf, sizeof buf,
 				 "per interval: first sample taken, deltas from the next refresh");
 		else if (sp->per_interval && s != NULL)
-			snprintf(buf, sizeof buf, "statements in the last %.1fs, by %s",
-				 s->interval, slowq_sort_names[sp->sort]);
+			snprintf(buf, sizeof buf, "statements in the last %.1fs, by %s%s",
+				 s->interval, slowq_sort_names[sp->sort],
+				 sp->sorted ? "" : " (slowest first)");
 		else
 			snprintf(buf, sizeof buf,
-				 "statements since the stats reset, by %s (T M C R sort, p per "
+				 "statements since the stats reset, by %s%s (T M C R sort, p per "
 				 "interval, a activity)",
-				 slowq_sort_names[sp->sort]);
+				 slowq_sort_names[sp->sort], sp->sorted ? "" : ", slowest first");
 		draw_text(v, y++, 0, ROLE_DIM, buf, -1);
 		break;
 	case SLOWQ_ACT:
@@ -761,6 +764,7 @@ static int slowq_action(void *self, int action)
 	case SLOWQ_SORT_CALLS:
 	case SLOWQ_SORT_ROWS:
 		sp->sort = action - SLOWQ_SORT_TOTAL;
+		sp->sorted = 1;
 		if (sp->view != SLOWQ_STMTS)
 			slowq_set_view(sp, SLOWQ_STMTS);
 		break;
