@@ -37,11 +37,11 @@ struct table_row {
 	enum role role;
 	/* Caches, so a keystroke in the filter or a sort over 10,000 rows
 	 * does no allocation or number parsing per row. */
-	char *folded; /* cells and search, ASCII lower-case, or NULL */
-	double num;   /* the sort column's cell as a number ... */
-	int num_ok;   /* ... if it is one */
-	int *widths;  /* each cell's width in columns; -1 for "-" */
-	long rank;    /* urgency: > 0 is trouble, higher is worse */
+	char *folded;  /* cells and search, ASCII lower-case, or NULL */
+	double num;    /* the sort column's cell as a number ... */
+	int num_ok;    /* ... if it is one */
+	short *widths; /* each cell's width in columns; -1 for "-" or "" */
+	long rank;     /* urgency: > 0 is trouble, higher is worse */
 };
 
 struct table {
