@@ -96,18 +96,19 @@ struct alerts_panel {
 };
 
 static const struct table_column alerts_cols[] = {
-	{ "SEVERITY", 9, 0 }, { "ALERT", 24, 0 }, { "SUMMARY", 0, 0 },
-	{ "LABELS", 34, 0 },  { "AGE", 7, 1 },    { "STATE", 22, 0 },
+	{ "SEVERITY", 9, 0, 2, 0 }, { "ALERT", 32, 0, 0, 0 }, { "SUMMARY", 60, 0, 0, 0 },
+	{ "LABELS", 34, 0, 3, 12 }, { "AGE", 7, 1, 1, 0 },    { "STATE", 22, 0, 4, 8 },
 };
 
 static const struct table_column alerts_sil_cols[] = {
-	{ "ID", 36, 0 },         { "STATE", 8, 0 },    { "ENDS IN", 9, 1 },  { "ALERTS", 6, 1 },
-	{ "CREATED BY", 12, 0 }, { "MATCHERS", 0, 0 }, { "COMMENT", 24, 0 },
+	{ "ID", 36, 0, 5, 8 },       { "STATE", 8, 0, 1, 0 },       { "ENDS IN", 9, 1, 1, 0 },
+	{ "ALERTS", 6, 1, 2, 0 },    { "CREATED BY", 12, 0, 3, 0 }, { "MATCHERS", 60, 0, 0, 0 },
+	{ "COMMENT", 24, 0, 4, 10 },
 };
 
 static const struct table_column alerts_health_cols[] = {
-	{ "CHECK", 20, 0 },  { "STATE", 6, 0 }, { "LATENCY", 9, 1 },
-	{ "DETAIL", 30, 0 }, { "URL", 0, 0 },
+	{ "CHECK", 32, 0, 0, 0 },   { "STATE", 6, 0, 1, 0 }, { "LATENCY", 9, 1, 2, 0 },
+	{ "DETAIL", 30, 0, 3, 12 }, { "URL", 60, 0, 4, 12 },
 };
 
 static int alerts_match(const struct table_row *r, const char *text, const char *filter, void *ctx);
@@ -121,10 +122,16 @@ static void *alerts_create(struct app *app)
 
 	ap->app = app;
 	table_init(&ap->list, alerts_cols, 6);
+	/* The backend sorts by severity then age; the rank keeps silenced
+	 * ones last and counts what is hidden. */
+	ap->list.trouble_first = 1;
+	ap->list.trouble_word = "critical or warning";
 	ap->list.match = alerts_match;
 	ap->list.match_ctx = ap;
 	table_init(&ap->sil, alerts_sil_cols, 7);
 	table_init(&ap->health, alerts_health_cols, 5);
+	ap->health.trouble_first = 1;
+	ap->health.trouble_word = "down or slow";
 	opts = runner_opts_for(c->refresh);
 	timeout = 2 * opts.interval;
 	timeout = timeout < 2 ? 2 : timeout > 10 ? 10 : timeout;
@@ -245,8 +252,11 @@ static void alerts_fill_list(struct alerts_panel *ap)
 		cells[4] = age;
 		cells[5] = state;
 		labels = prom_labels_text(a);
-		table_add_row(&ap->list, a->fingerprint,
-			      suppressed ? ROLE_DIM : alerts_sev_role(a->severity), cells, labels);
+		/* critical 2, warning 1, info 0; silenced or inhibited last */
+		table_add_ranked(&ap->list, a->fingerprint,
+				 suppressed ? ROLE_DIM : alerts_sev_role(a->severity),
+				 suppressed ? -2 : 2 - prom_severity_rank(a->severity), cells,
+				 labels);
 		free(labels);
 	}
 	table_commit(&ap->list);
@@ -303,11 +313,11 @@ static void alerts_fill_health(struct alerts_panel *ap)
 		cells[2] = ms;
 		cells[3] = k->detail;
 		cells[4] = k->url;
-		table_add_row(&ap->health, k->name,
-			      k->level == 0   ? ROLE_OK
-			      : k->level == 1 ? ROLE_WARN
-					      : ROLE_ERROR,
-			      cells, NULL);
+		table_add_ranked(&ap->health, k->name,
+				 k->level == 0   ? ROLE_OK
+				 : k->level == 1 ? ROLE_WARN
+						 : ROLE_ERROR,
+				 k->level, cells, NULL);
 	}
 	table_commit(&ap->health);
 }

@@ -10,7 +10,8 @@
  * progress, cancellable) and FLUSHDB/FLUSHALL behind the typed instance
  * name, both audited and both refused in --read-only. Every instance has
  * a metrics runner and a job runner (backends/redis.c); the panel only
- * takes their snapshots and never touches the network.
+ * takes their snapshots and never touches the network. The instances in
+ * trouble come first: down, evicting, then by how full memory is.
  */
 #include <curses.h>
 #include <stdio.h>
@@ -92,14 +93,14 @@ struct cache_panel {
 };
 
 static const struct table_column cache_key_cols[] = {
-	{ "#", 3, 1 },
-	{ "BYTES", 10, 1 },
-	{ "KEY", 0, 0 },
+	{ "#", 3, 1, 2, 0 },
+	{ "BYTES", 10, 1, 1, 0 },
+	{ "KEY", 80, 0, 0, 0 },
 };
 
 static const struct table_column cache_slow_cols[] = {
-	{ "ID", 6, 1 },      { "WHEN", 9, 1 },    { "MICROS", 9, 1 },
-	{ "CLIENT", 21, 0 }, { "COMMAND", 0, 0 },
+	{ "ID", 6, 1, 3, 0 },      { "WHEN", 9, 1, 2, 0 },     { "MICROS", 9, 1, 1, 0 },
+	{ "CLIENT", 21, 0, 4, 8 }, { "COMMAND", 80, 0, 0, 0 },
 };
 
 static void cache_fmt_bytes(char *buf, size_t n, double v)
@@ -637,6 +638,45 @@ static void cache_draw_inst(struct cache_panel *cp, size_t i, const struct view 
 	cache_draw_job(cp, in, v, y + 5);
 }
 
+/* How much attention an instance needs, in coarse steps so that an
+ * order by it does not flicker as memory moves by a byte: down first,
+ * then evicting, then memory at 90 % and 75 % of its cap. */
+static int cache_rank(const struct cache_inst *in)
+{
+	const struct redis_info *f = in->snap != NULL ? &in->snap->info : NULL;
+	double cap, frac;
+	int r = 0;
+
+	if (in->metrics == NULL || in->status.state == MAILBOX_ERROR)
+		return 8;
+	if (f == NULL)
+		return 0;
+	if (in->snap->rates.evicted > 0)
+		r += 4;
+	cap = (double)(f->maxmemory > 0 ? f->maxmemory : f->total_system_memory);
+	frac = cap > 0 ? (double)f->used_memory / cap : 0;
+	r += frac >= 0.9 ? 2 : frac >= 0.75 ? 1 : 0;
+	return r;
+}
+
+/* The overview's order: ord[k] is the instance shown k-th (highest rank
+ * first, configuration order within a rank); returns the place of the
+ * selected one. */
+static size_t cache_order(const struct cache_panel *cp, size_t *ord)
+{
+	size_t i, n = 0, at = 0;
+	int r;
+
+	for (r = 8; r >= 0; r--)
+		for (i = 0; i < cp->ninst; i++)
+			if (cache_rank(&cp->inst[i]) == r) {
+				if (i == cp->sel)
+					at = n;
+				ord[n++] = i;
+			}
+	return at;
+}
+
 static void cache_draw(void *self, const struct view *v, int focused)
 {
 	struct cache_panel *cp = self;
@@ -677,11 +717,16 @@ static void cache_draw(void *self, const struct view *v, int focused)
 		table_draw(cp->mode == CACHE_KEYS ? &cp->keys : &cp->slow, &tv, focused);
 		return;
 	}
-	per = CACHE_BLOCK;
-	if ((size_t)v->h >= per && cp->sel >= (size_t)v->h / per)
-		first = cp->sel - (size_t)v->h / per + 1;
-	for (i = first; i < cp->ninst && (int)((i - first) * per) < v->h; i++)
-		cache_draw_inst(cp, i, v, (int)((i - first) * per), focused);
+	{
+		size_t *ord = xcalloc(cp->ninst, sizeof *ord), at = cache_order(cp, ord);
+
+		per = CACHE_BLOCK;
+		if ((size_t)v->h >= per && at >= (size_t)v->h / per)
+			first = at - (size_t)v->h / per + 1;
+		for (i = first; i < cp->ninst && (int)((i - first) * per) < v->h; i++)
+			cache_draw_inst(cp, ord[i], v, (int)((i - first) * per), focused);
+		free(ord);
+	}
 }
 
 static void cache_refuse(struct cache_panel *cp, const char *step, const char *target)
@@ -838,15 +883,17 @@ static int cache_key(void *self, int key)
 		return table_key(&cp->slow, key);
 	if (cp->ninst == 0)
 		return 0;
-	if ((key == KEY_DOWN || key == 'j') && cp->sel + 1 < cp->ninst) {
-		cp->sel++;
+	if (key == KEY_DOWN || key == 'j' || key == KEY_UP || key == 'k') {
+		size_t *ord = xcalloc(cp->ninst, sizeof *ord), at = cache_order(cp, ord);
+
+		if ((key == KEY_DOWN || key == 'j') && at + 1 < cp->ninst)
+			cp->sel = ord[at + 1];
+		else if ((key == KEY_UP || key == 'k') && at > 0)
+			cp->sel = ord[at - 1];
+		free(ord);
 		return 1;
 	}
-	if ((key == KEY_UP || key == 'k') && cp->sel > 0) {
-		cp->sel--;
-		return 1;
-	}
-	return key == KEY_DOWN || key == KEY_UP || key == 'j' || key == 'k';
+	return 0;
 }
 
 static int cache_click(void *self, int y, int x)
@@ -860,7 +907,11 @@ static int cache_click(void *self, int y, int x)
 		return table_click(&cp->slow, y - 1);
 	i = (size_t)(y < 0 ? 0 : y) / CACHE_BLOCK;
 	if (i < cp->ninst) {
-		cp->sel = i;
+		size_t *ord = xcalloc(cp->ninst, sizeof *ord);
+
+		cache_order(cp, ord);
+		cp->sel = ord[i];
+		free(ord);
 		return 1;
 	}
 	return 0;

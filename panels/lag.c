@@ -67,6 +67,7 @@ struct lag_panel {
 	unsigned long seen_generation;
 	enum lag_mode mode;
 	enum lag_sort sort;
+	int sorted; /* the operator chose sort (L T S); else trouble first */
 	struct table groups, parts, topics;
 	char *group; /* the expanded group */
 	/* the reset in progress */
@@ -77,19 +78,20 @@ struct lag_panel {
 };
 
 static const struct table_column lag_group_cols[] = {
-	{ "GROUP", 0, 0 },    { "STATE", 11, 0 },   { "MEMBERS", 7, 1 },
-	{ "LAG", 10, 1 },     { "LAG TIME", 9, 1 }, { "RATE/s", 8, 1 },
-	{ "CATCH UP", 9, 1 }, { "STATUS", 6, 0 },   { "LAG TREND", 22, 0 },
+	{ "GROUP", 48, 0, 0, 0 },   { "STATE", 11, 0, 4, 0 },   { "MEMBERS", 7, 1, 5, 0 },
+	{ "LAG", 10, 1, 2, 0 },     { "LAG TIME", 9, 1, 2, 0 }, { "RATE/s", 8, 1, 6, 0 },
+	{ "CATCH UP", 9, 1, 3, 0 }, { "STATUS", 6, 0, 1, 0 },   { "LAG TREND", 22, 0, 7, 0 },
 };
 
 static const struct table_column lag_part_cols[] = {
-	{ "TOPIC", 0, 0 }, { "PART", 5, 1 },     { "COMMITTED", 11, 1 }, { "LOG END", 11, 1 },
-	{ "LAG", 9, 1 },   { "LAG TIME", 9, 1 }, { "STATUS", 6, 0 },     { "OWNER", 24, 0 },
+	{ "TOPIC", 48, 0, 0, 0 },   { "PART", 5, 1, 0, 0 },    { "COMMITTED", 11, 1, 4, 0 },
+	{ "LOG END", 11, 1, 4, 0 }, { "LAG", 9, 1, 1, 0 },     { "LAG TIME", 9, 1, 2, 0 },
+	{ "STATUS", 6, 0, 1, 0 },   { "OWNER", 24, 0, 3, 10 },
 };
 
 static const struct table_column lag_topic_cols[] = {
-	{ "TOPIC", 0, 0 },     { "PART", 5, 1 }, { "LEADER", 6, 1 },
-	{ "REPLICAS", 14, 0 }, { "ISR", 14, 0 }, { "HEALTH", 18, 0 },
+	{ "TOPIC", 48, 0, 0, 0 },    { "PART", 5, 1, 0, 0 }, { "LEADER", 6, 1, 2, 0 },
+	{ "REPLICAS", 14, 0, 3, 0 }, { "ISR", 14, 0, 3, 0 }, { "HEALTH", 18, 0, 1, 0 },
 };
 
 static enum role lag_status_role(enum kafka_status s)
@@ -124,6 +126,9 @@ static void *lag_create(struct app *app)
 
 	lp->app = app;
 	table_init(&lp->groups, lag_group_cols, 9);
+	/* Until L, T or S: worst status first, then most lag in time. */
+	lp->groups.trouble_first = 1;
+	lp->groups.trouble_word = "failing";
 	table_init(&lp->parts, lag_part_cols, 8);
 	table_init(&lp->topics, lag_topic_cols, 6);
 	if (c->kafka_bootstrap == NULL)
@@ -230,7 +235,7 @@ static void lag_fill_groups(struct lag_panel *lp)
 	for (i = 0; i < s->ngroups; i++)
 		ord[i] = i;
 	lag_sort_snap = s;
-	lag_sort_key = lp->sort;
+	lag_sort_key = lp->sorted ? lp->sort : LAG_BY_TIME;
 	qsort(ord, s->ngroups, sizeof *ord, lag_cmp);
 	lag_sort_snap = NULL;
 	for (i = 0; i < s->ngroups; i++) {
@@ -251,7 +256,9 @@ static void lag_fill_groups(struct lag_panel *lp)
 		else
 			lag_fmt_secs(cu, sizeof cu, g->catchup);
 		screen_sparkline(spark, sizeof spark, g->hist, g->nhist, 20);
-		table_add_row(&lp->groups, g->id, lag_status_role(g->status), cells, g->error);
+		/* The status enum runs from OK to the worst. */
+		table_add_ranked(&lp->groups, g->id, lag_status_role(g->status), (long)g->status,
+				 cells, g->error);
 	}
 	free(ord);
 	table_commit(&lp->groups);
@@ -619,7 +626,11 @@ static void lag_draw(void *self, const struct view *v, int focused)
 	} else {
 		static const char *const names[] = { "lag", "lag time", "status" };
 
-		snprintf(line, sizeof line, "Consumer groups, by %s", names[lp->sort]);
+		if (lp->sorted)
+			snprintf(line, sizeof line, "Consumer groups, by %s", names[lp->sort]);
+		else
+			snprintf(line, sizeof line,
+				 "Consumer groups, trouble first: status, lag time (L T S sort)");
 		draw_label(v, 1, 0, ROLE_TITLE, line);
 	}
 	tv.y += 2;
@@ -671,6 +682,8 @@ static int lag_action(void *self, int action)
 		lp->sort = action == LAG_SORT_LAG    ? LAG_BY_LAG
 			   : action == LAG_SORT_TIME ? LAG_BY_TIME
 						     : LAG_BY_STATUS;
+		lp->sorted = 1;
+		lp->groups.trouble_first = 0;
 		lp->mode = LAG_GROUPS;
 		lag_fill_groups(lp);
 		return 1;

@@ -4,7 +4,9 @@
  * every namespace is shown, NAME, READY, STATUS exactly as kubectl
  * prints it, RESTARTS with the last restart's age, AGE, IP, NODE, and
  * CPU/MEM when metrics.k8s.io answers), coloured by how bad STATUS is,
- * sorted by any column (< and > choose it, I inverts, as htop does),
+ * the worst STATUS and most restarts first until the operator sorts by
+ * a column (< and > choose it, I inverts, as htop does); the table
+ * widget drops columns a narrow view has no room for (IP first),
  * filtered with /, selection kept by pod UID. Enter or d describes a
  * pod, l shows its logs (tail, previous, follow, search, wrap), s opens
  * a shell in a container (kubectl exec -it, the terminal handed over),
@@ -37,8 +39,6 @@
 
 #define PODS_TAIL 200          /* log lines asked for */
 #define PODS_PENDING_MAX 30.0  /* seconds a request may go unanswered */
-#define PODS_STATUS_NARROW 17  /* STATUS when even that is not enough */
-#define PODS_NS_NARROW 16      /* NAMESPACE likewise */
 #define PODS_AGE_TICK 5        /* seconds between rebuilds for the ages */
 #define PODS_MAX_REPLICAS 1000 /* a scale above this is a typo */
 
@@ -132,11 +132,15 @@ enum pods_col {
 	PODS_NCOLS
 };
 
-/* Widths are measured from the pods (pods_measure). */
+/* Widths come from the cells, as kubectl's tabwriter lays them out, up
+ * to a cap. A narrow view drops IP first, then NODE, MEM, CPU, AGE,
+ * READY, NAMESPACE (cut to 16 before it goes), RESTARTS; STATUS is cut
+ * to 17 and NAME, the key, is cut last. */
 static const struct table_column pods_cols[PODS_NCOLS] = {
-	{ "NAMESPACE", 0, 0 }, { "NAME", 0, 0 }, { "READY", 0, 0 }, { "STATUS", 0, 0 },
-	{ "RESTARTS", 0, 0 },  { "AGE", 0, 0 },  { "IP", 0, 0 },    { "NODE", 0, 0 },
-	{ "CPU", 0, 1 },       { "MEM", 0, 1 },
+	{ "NAMESPACE", 63, 0, 3, 16 }, { "NAME", 63, 0, 0, 0 },     { "READY", 7, 0, 4, 0 },
+	{ "STATUS", 30, 0, 1, 17 },    { "RESTARTS", 16, 0, 2, 0 }, { "AGE", 9, 0, 5, 0 },
+	{ "IP", 39, 0, 9, 0 },         { "NODE", 63, 0, 8, 0 },     { "CPU", 8, 1, 6, 0 },
+	{ "MEM", 9, 1, 7, 0 },
 };
 
 /* The order the operator most likely wants first: worst STATUS, most
@@ -163,11 +167,10 @@ struct pods_panel {
 	char titles[PODS_NCOLS][16];
 	enum pods_col kinds[PODS_NCOLS]; /* what each shown column is */
 	size_t ncols;
-	size_t *order;           /* row index -> index into snap->pods */
-	int width;               /* of the list at the last draw */
-	int content[PODS_NCOLS]; /* widest cell of each column */
+	size_t *order; /* row index -> index into snap->pods */
 	enum pods_col sort;
 	int sort_desc;
+	int sorted; /* the operator chose sort; else trouble first */
 	struct keymap_entry keys[PODS_NKEYS];
 
 	/* The request in flight: results come in the snapshot. */
@@ -200,7 +203,7 @@ struct pods_panel {
 	char search[256];
 };
 
-/* The one Pods panel, for pods_names (UI thread only). */
+/* The one Pods panel, for pods_names and pods_picks (UI thread only). */
 static struct pods_panel *pods_live;
 
 /* ---- formatting ------------------------------------------------------ */
@@ -346,94 +349,59 @@ static const char *pods_cell(const struct k8s_pod *p, enum pods_col k, char *buf
 	return "";
 }
 
-/* Each column as wide as its widest cell (its title and sort mark at
- * least, a cap at most), as kubectl's tabwriter lays them out. */
-static void pods_measure(struct pods_panel *pp, double now)
+/* The columns the data has: NAMESPACE when every namespace is listed,
+ * CPU and MEM when metrics.k8s.io answers. */
+static size_t pods_choose(const struct pods_panel *pp, enum pods_col *kinds)
 {
-	static const int cap[PODS_NCOLS] = { 63, 253, 7, 30, 16, 9, 39, 63, 8, 9 };
-	const struct k8s_snap *s = pp->snap;
-	char buf[64];
-	size_t i;
+	size_t n = 0;
 	int c;
 
-	for (c = 0; c < PODS_NCOLS; c++)
-		pp->content[c] = (int)strlen(pods_cols[c].title) + 1;
-	for (i = 0; s != NULL && i < s->npods; i++)
-		for (c = 0; c < PODS_NCOLS; c++) {
-			const char *t =
-				pods_cell(&s->pods[i], (enum pods_col)c, buf, sizeof buf, now);
-			int w = (int)sanitize_width(t, strlen(t));
-
-			if (w > pp->content[c])
-				pp->content[c] = w > cap[c] ? cap[c] : w;
-		}
-}
-
-/* The columns that fit in w: kubectl -o wide's, dropping IP, then NODE,
- * then MEM and CPU while they do not fit; then STATUS narrows to
- * PODS_STATUS_NARROW, NAMESPACE to PODS_NS_NARROW, and NAME takes what is
- * left. */
-static size_t pods_choose(const struct pods_panel *pp, int w, enum pods_col *kinds, int *widths)
-{
-	static const enum pods_col drop[] = { PODS_COL_IP, PODS_COL_NODE, PODS_COL_MEM,
-					      PODS_COL_CPU };
-	int show[PODS_NCOLS], width[PODS_NCOLS], used = -1, c;
-	size_t n = 0, k;
-
 	for (c = 0; c < PODS_NCOLS; c++) {
-		show[c] = 1;
-		width[c] = pp->content[c];
+		if (c == PODS_COL_NS && pp->snap != NULL && pp->snap->ns != NULL)
+			continue;
+		if ((c == PODS_COL_CPU || c == PODS_COL_MEM) &&
+		    (pp->snap == NULL || !pp->snap->have_metrics))
+			continue;
+		kinds[n++] = (enum pods_col)c;
 	}
-	show[PODS_COL_NS] = pp->snap == NULL || pp->snap->ns == NULL;
-	show[PODS_COL_CPU] = show[PODS_COL_MEM] = pp->snap != NULL && pp->snap->have_metrics;
-	if (w <= 0)
-		w = 200;
-	for (c = 0; c < PODS_NCOLS; c++)
-		if (show[c])
-			used += width[c] + 1;
-	for (k = 0; k < sizeof drop / sizeof drop[0] && used > w; k++)
-		if (show[drop[k]]) {
-			show[drop[k]] = 0;
-			used -= width[drop[k]] + 1;
-		}
-	if (used > w && width[PODS_COL_STATUS] > PODS_STATUS_NARROW) {
-		used -= width[PODS_COL_STATUS] - PODS_STATUS_NARROW;
-		width[PODS_COL_STATUS] = PODS_STATUS_NARROW;
-	}
-	/* A long namespace must not squeeze the pod's name to a stub. */
-	if (used > w && show[PODS_COL_NS] && width[PODS_COL_NS] > PODS_NS_NARROW) {
-		used -= width[PODS_COL_NS] - PODS_NS_NARROW;
-		width[PODS_COL_NS] = PODS_NS_NARROW;
-	}
-	if (used > w)
-		width[PODS_COL_NAME] = 0; /* the table gives it the rest */
-	for (c = 0; c < PODS_NCOLS; c++)
-		if (show[c]) {
-			widths[n] = width[c];
-			kinds[n++] = (enum pods_col)c;
-		}
 	return n;
 }
 
-/* Point the table at the columns for the current width and sort (rows
+/* How much attention a pod needs: failing, then pending, then running,
+ * then completed (the table puts rank > 0 first and counts it). */
+static long pods_rank(enum k8s_severity s)
+{
+	switch (s) {
+	case K8S_BAD:
+		return 2;
+	case K8S_PENDING:
+		return 1;
+	case K8S_OK:
+		return 0;
+	case K8S_DONE:
+		return -1;
+	}
+	return 0;
+}
+
+/* Point the table at the columns the data has and mark the sort (rows
  * must be cleared: their cells are freed by the old column count). */
 static void pods_set_columns(struct pods_panel *pp)
 {
-	int widths[PODS_NCOLS];
 	size_t i;
 
-	pp->ncols = pods_choose(pp, pp->width, pp->kinds, widths);
+	pp->ncols = pods_choose(pp, pp->kinds);
 	for (i = 0; i < pp->ncols; i++) {
 		enum pods_col k = pp->kinds[i];
 
 		pp->cols[i] = pods_cols[k];
-		pp->cols[i].width = widths[i];
 		snprintf(pp->titles[i], sizeof pp->titles[i], "%s%s", pods_cols[k].title,
-			 k == pp->sort ? (pp->sort_desc ? "v" : "^") : "");
+			 pp->sorted && k == pp->sort ? (pp->sort_desc ? "v" : "^") : "");
 		pp->cols[i].title = pp->titles[i];
 	}
 	pp->list.cols = pp->cols;
 	pp->list.ncols = pp->ncols;
+	pp->list.trouble_first = !pp->sorted;
 }
 
 static void pods_fill(struct pods_panel *pp)
@@ -443,7 +411,6 @@ static void pods_fill(struct pods_panel *pp)
 	size_t i, c;
 
 	table_clear_rows(&pp->list);
-	pods_measure(pp, now);
 	pods_set_columns(pp);
 	free(pp->order);
 	pp->order = NULL;
@@ -454,9 +421,11 @@ static void pods_fill(struct pods_panel *pp)
 	pp->order = xcalloc(s->npods, sizeof *pp->order);
 	for (i = 0; i < s->npods; i++)
 		pp->order[i] = i;
+	/* Unsorted, the table orders by STATUS (the rank); within one, most
+	 * restarts first. */
 	pods_sort_snap = s;
-	pods_sort_col = pp->sort;
-	pods_sort_rev = pp->sort_desc;
+	pods_sort_col = pp->sorted ? pp->sort : PODS_COL_RESTARTS;
+	pods_sort_rev = pp->sorted ? pp->sort_desc : 1;
 	qsort(pp->order, s->npods, sizeof *pp->order, pods_cmp);
 	pods_sort_snap = NULL;
 	for (i = 0; i < s->npods; i++) {
@@ -468,7 +437,8 @@ static void pods_fill(struct pods_panel *pp)
 			cells[c] = pods_cell(p, pp->kinds[c], bufs[c], sizeof bufs[c], now);
 		snprintf(search, sizeof search, "%s/%s", p->owner_kind ? p->owner_kind : "",
 			 p->owner_name ? p->owner_name : "");
-		table_add_row(&pp->list, p->uid, pods_role(p->severity), cells, search);
+		table_add_ranked(&pp->list, p->uid, pods_role(p->severity), pods_rank(p->severity),
+				 cells, search);
 	}
 	table_commit(&pp->list);
 }
@@ -1444,6 +1414,7 @@ static void *pods_create(struct app *app)
 	pp->sort = PODS_COL_NAME;
 	pp->top = -1;
 	table_init(&pp->list, pods_cols, PODS_NCOLS);
+	pp->list.trouble_word = "failing";
 	pods_fill(pp);
 	pods_build_keys(pp);
 	pp->interval = opts.interval;
@@ -1629,7 +1600,6 @@ static void pods_draw(void *self, const struct view *v, int focused)
 	static const char *const names[PODS_NCOLS] = { "NAMESPACE", "NAME", "READY", "STATUS",
 						       "RESTARTS",  "AGE",  "IP",    "NODE",
 						       "CPU",       "MEM" };
-	enum pods_col kinds[PODS_NCOLS];
 	char line[256];
 	struct view tv = *v;
 
@@ -1652,19 +1622,11 @@ static void pods_draw(void *self, const struct view *v, int focused)
 		pods_draw_view(pp, v);
 		return;
 	}
-	if (v->w != pp->width) {
-		int widths[PODS_NCOLS];
-		size_t n = pods_choose(pp, v->w, kinds, widths), i;
-		int same = n == pp->ncols;
-
-		for (i = 0; same && i < n; i++)
-			same = kinds[i] == pp->kinds[i] && widths[i] == pp->cols[i].width;
-		pp->width = v->w;
-		if (!same)
-			pods_fill(pp);
-	}
-	snprintf(line, sizeof line, "Pods by %s%s (< > sort, I inverts)", names[pp->sort],
-		 pp->sort_desc ? ", reversed" : "");
+	if (pp->sorted)
+		snprintf(line, sizeof line, "Pods by %s%s (< > sort, I inverts)", names[pp->sort],
+			 pp->sort_desc ? ", reversed" : "");
+	else
+		snprintf(line, sizeof line, "Pods, trouble first (< > sort, I inverts)");
 	{
 		int x = draw_label(v, 1, 0, ROLE_TITLE, line);
 
@@ -1697,13 +1659,13 @@ static void pods_draw(void *self, const struct view *v, int focused)
 static void pods_sort_by(struct pods_panel *pp, int step)
 {
 	enum pods_col k[PODS_NCOLS];
-	int widths[PODS_NCOLS];
-	size_t n = pods_choose(pp, pp->width, k, widths), i;
+	size_t n = pods_choose(pp, k), i;
 
 	for (i = 0; i < n; i++)
 		if (k[i] == pp->sort)
 			break;
 	i = i == n ? 0 : (i + n + (size_t)(step > 0 ? 1 : n - 1)) % n;
+	pp->sorted = 1;
 	pp->sort = k[i];
 	pp->sort_desc = pods_col_desc[k[i]];
 	pods_fill(pp);
@@ -1756,7 +1718,8 @@ static int pods_action(void *self, int action)
 		pods_sort_by(pp, action == PODS_SORT_NEXT ? 1 : -1);
 		return 1;
 	case PODS_SORT_INVERT:
-		pp->sort_desc = !pp->sort_desc;
+		pp->sort_desc = pp->sorted ? !pp->sort_desc : !pods_col_desc[pp->sort];
+		pp->sorted = 1;
 		pods_fill(pp);
 		return 1;
 	case PODS_BACK:
@@ -2118,4 +2081,83 @@ void pods_names_free(char **names)
 	for (i = 0; names != NULL && names[i] != NULL; i++)
 		free(names[i]);
 	free(names);
+}
+
+/* A pod of the pick list while it is being ordered. */
+struct pods_pick_key {
+	const struct k8s_pod *pod;
+	long rank;
+};
+
+/* By name, the worst of one name first (so it is the one kept). */
+static int pods_pick_by_name(const void *a, const void *b)
+{
+	const struct pods_pick_key *x = a, *y = b;
+	int r = strcmp(x->pod->name, y->pod->name);
+
+	if (r != 0)
+		return r;
+	return x->rank != y->rank ? (x->rank > y->rank ? -1 : 1) : 0;
+}
+
+/* Worst first, then most restarts, then by name. */
+static int pods_pick_by_trouble(const void *a, const void *b)
+{
+	const struct pods_pick_key *x = a, *y = b;
+
+	if (x->rank != y->rank)
+		return x->rank > y->rank ? -1 : 1;
+	if (x->pod->restarts != y->pod->restarts)
+		return x->pod->restarts > y->pod->restarts ? -1 : 1;
+	return strcmp(x->pod->name, y->pod->name);
+}
+
+size_t pods_picks(const char *ns, struct pods_pick **out)
+{
+	const struct k8s_snap *s = pods_live != NULL ? pods_live->snap : NULL;
+	struct pods_pick_key *k;
+	double now = util_wall();
+	size_t i, n = 0, m = 0;
+
+	*out = NULL;
+	if (s == NULL || s->npods == 0)
+		return 0;
+	k = xcalloc(s->npods, sizeof *k);
+	for (i = 0; i < s->npods; i++)
+		if (ns == NULL || strcmp(s->pods[i].ns, ns) == 0) {
+			k[n].pod = &s->pods[i];
+			k[n++].rank = pods_rank(s->pods[i].severity);
+		}
+	qsort(k, n, sizeof *k, pods_pick_by_name);
+	for (i = 0; i < n; i++)
+		if (m == 0 || strcmp(k[m - 1].pod->name, k[i].pod->name) != 0)
+			k[m++] = k[i];
+	qsort(k, m, sizeof *k, pods_pick_by_trouble);
+	if (m > 0)
+		*out = xcalloc(m, sizeof **out);
+	for (i = 0; i < m; i++) {
+		const struct k8s_pod *p = k[i].pod;
+		char buf[64];
+
+		pods_fmt_restarts(buf, sizeof buf, p, now);
+		(*out)[i].name = xstrdup(p->name);
+		(*out)[i].status = xstrdup(p->status);
+		(*out)[i].restarts = xstrdup(buf);
+		(*out)[i].role = pods_role(p->severity);
+		(*out)[i].rank = k[i].rank;
+	}
+	free(k);
+	return m;
+}
+
+void pods_picks_free(struct pods_pick *v, size_t n)
+{
+	size_t i;
+
+	for (i = 0; v != NULL && i < n; i++) {
+		free(v[i].name);
+		free(v[i].status);
+		free(v[i].restarts);
+	}
+	free(v);
 }

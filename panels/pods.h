@@ -1,12 +1,14 @@
 /*
  * pods.h - what other panels may ask of the Pods panel (panels/pods.c):
  * the names of the pods it shows, so the runbook pane can offer them as
- * a pick list for a <pod-name> placeholder. UI thread only.
+ * a pick list for a <pod-name> placeholder, failing ones first with their
+ * STATUS and RESTARTS. UI thread only.
  */
 #ifndef AM_PODS_H
 #define AM_PODS_H
 
 #include <stddef.h>
+#include "tui/screen.h"
 
 /* The names of the pods in the Pods panel's last snapshot, sorted and
  * without duplicates; only those of namespace ns when ns is non-NULL.
@@ -14,5 +16,20 @@
  * NULL when the count is 0 (no panel, no data yet, or no pod of ns). */
 size_t pods_names(const char *ns, char ***out);
 void pods_names_free(char **names);
+
+/* One pod of a pick list. */
+struct pods_pick {
+	char *name, *status, *restarts; /* as the Pods panel shows them */
+	enum role role;                 /* its row colour there */
+	long rank;                      /* > 0: failing (2) or pending (1) */
+};
+
+/* The pods of the Pods panel's last snapshot (of namespace ns when
+ * non-NULL), one per name (the worst when names repeat across
+ * namespaces): failing first, then pending, each by most restarts, then
+ * by name. Returns the count and sets *out (free with pods_picks_free;
+ * NULL when 0). */
+size_t pods_picks(const char *ns, struct pods_pick **out);
+void pods_picks_free(struct pods_pick *v, size_t n);
 
 #endif

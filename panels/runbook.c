@@ -170,18 +170,20 @@ struct runbook_panel {
 };
 
 static const struct table_column runbook_picker_cols[] = {
-	{ "TYPE", 9, 0 },
-	{ "STEPS", 5, 1 },
-	{ "TITLE", 0, 0 },
+	{ "TYPE", 9, 0, 2, 0 },
+	{ "STEPS", 5, 1, 1, 0 },
+	{ "TITLE", 60, 0, 0, 0 },
 };
 
 static const struct table_column runbook_pick_cols[] = {
-	{ "POD", 0, 0 },
+	{ "POD", 63, 0, 0, 0 },
+	{ "STATUS", 30, 0, 1, 0 },
+	{ "RESTARTS", 16, 0, 2, 0 },
 };
 
 static const struct table_column runbook_step_cols[] = {
-	{ "#", 3, 1 },    { "STATUS", 10, 0 }, { "SAFETY", 11, 0 },
-	{ "KIND", 6, 0 }, { "TITLE", 0, 0 },
+	{ "#", 3, 1, 1, 0 },    { "STATUS", 10, 0, 2, 0 }, { "SAFETY", 11, 0, 3, 0 },
+	{ "KIND", 6, 0, 4, 0 }, { "TITLE", 60, 0, 0, 0 },
 };
 
 static const char *runbook_status_name(const struct runbook_step_state *s, char *buf, size_t n)
@@ -358,7 +360,9 @@ static void *runbook_create(struct app *app)
 	rp->out_top = -1;
 	table_init(&rp->picker, runbook_picker_cols, 3);
 	table_init(&rp->steps, runbook_step_cols, 5);
-	table_init(&rp->pick, runbook_pick_cols, 1);
+	table_init(&rp->pick, runbook_pick_cols, 3);
+	rp->pick.trouble_first = 1; /* failing pods first */
+	rp->pick.trouble_word = "failing";
 	runbook_fill_picker(rp);
 	return rp;
 }
@@ -686,19 +690,20 @@ static int runbook_step_ns(const char *cmd, char *ns, size_t n)
  * typing stays possible (t). 1 if offered. */
 static int runbook_offer_pods(struct runbook_panel *rp, const char *label, const char *known)
 {
-	char ns[256], **names = NULL;
+	char ns[256];
+	struct pods_pick *pods = NULL;
 	int has_ns = runbook_step_ns(rp->pend.copy.command, ns, sizeof ns);
-	size_t n = pods_names(has_ns ? ns : NULL, &names), i;
+	size_t n = pods_picks(has_ns ? ns : NULL, &pods), i;
 
 	if (n == 0)
 		return 0;
 	table_clear_rows(&rp->pick);
 	for (i = 0; i < n; i++) {
-		const char *cells[1] = { names[i] };
+		const char *cells[3] = { pods[i].name, pods[i].status, pods[i].restarts };
 
-		table_add_row(&rp->pick, names[i], ROLE_NORMAL, cells, NULL);
+		table_add_ranked(&rp->pick, pods[i].name, pods[i].role, pods[i].rank, cells, NULL);
 	}
-	pods_names_free(names);
+	pods_picks_free(pods, n);
 	table_set_filter(&rp->pick, "");
 	if (known[0] != '\0')
 		table_select_id(&rp->pick, known);

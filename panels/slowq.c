@@ -72,23 +72,25 @@ enum slowq_view { SLOWQ_STMTS, SLOWQ_ACT, SLOWQ_SIZES_VIEW, SLOWQ_INDEX_VIEW };
 static const char *const slowq_sort_names[] = { "total", "mean", "calls", "rows" };
 
 static const struct table_column slowq_stmt_cols[] = {
-	{ "CALLS", 9, 1 }, { "TOTAL", 9, 1 }, { "MEAN", 9, 1 },  { "ROWS", 9, 1 },
-	{ "%TOT", 6, 1 },  { "HIT%", 6, 1 },  { "QUERY", 0, 0 },
+	{ "CALLS", 9, 1, 2, 0 },  { "TOTAL", 9, 1, 1, 0 }, { "MEAN", 9, 1, 1, 0 },
+	{ "ROWS", 9, 1, 4, 0 },   { "%TOT", 6, 1, 3, 0 },  { "HIT%", 6, 1, 5, 0 },
+	{ "QUERY", 60, 0, 0, 0 },
 };
 
 static const struct table_column slowq_act_cols[] = {
-	{ "PID", 14, 0 }, { "STATE", 13, 0 },      { "WAIT", 20, 0 }, { "AGE", 7, 1 },
-	{ "XACT", 7, 1 }, { "BLOCKED BY", 12, 0 }, { "QUERY", 0, 0 },
+	{ "PID", 14, 0, 3, 0 },   { "STATE", 13, 0, 1, 0 }, { "WAIT", 20, 0, 4, 8 },
+	{ "AGE", 7, 1, 1, 0 },    { "XACT", 7, 1, 5, 0 },   { "BLOCKED BY", 12, 0, 2, 0 },
+	{ "QUERY", 60, 0, 0, 0 },
 };
 
 static const struct table_column slowq_size_cols[] = {
-	{ "TOTAL", 10, 1 }, { "HEAP", 10, 1 }, { "INDEXES", 10, 1 },
-	{ "ROWS~", 12, 1 }, { "TABLE", 0, 0 },
+	{ "TOTAL", 10, 1, 1, 0 }, { "HEAP", 10, 1, 3, 0 },  { "INDEXES", 10, 1, 3, 0 },
+	{ "ROWS~", 12, 1, 2, 0 }, { "TABLE", 60, 0, 0, 0 },
 };
 
 static const struct table_column slowq_idx_cols[] = {
-	{ "SCANS", 10, 1 }, { "TUP READ", 11, 1 }, { "TUP FETCH", 11, 1 },
-	{ "SIZE", 9, 1 },   { "TABLE", 28, 0 },    { "INDEX", 0, 0 },
+	{ "SCANS", 10, 1, 1, 0 }, { "TUP READ", 11, 1, 3, 0 }, { "TUP FETCH", 11, 1, 3, 0 },
+	{ "SIZE", 9, 1, 2, 0 },   { "TABLE", 28, 0, 0, 0 },    { "INDEX", 60, 0, 0, 0 },
 };
 
 struct slowq_panel {
@@ -103,7 +105,8 @@ struct slowq_panel {
 	long last_second;
 	enum slowq_view view;
 	int per_interval;
-	int sort; /* index into slowq_sort_names */
+	int sort;   /* index into slowq_sort_names */
+	int sorted; /* the operator chose sort (T M C R); else slowest mean first */
 	struct table stmts, act, sizes, idx;
 	/* The full-text view (Enter): a copy, so it survives refreshes. */
 	char *qtext;
@@ -124,6 +127,7 @@ static void *slowq_create(struct app *app)
 
 	sp->app = app;
 	table_init(&sp->stmts, slowq_stmt_cols, 7);
+	sp->sort = SLOWQ_SORT_MEAN - SLOWQ_SORT_TOTAL;
 	table_init(&sp->act, slowq_act_cols, 7);
 	table_init(&sp->sizes, slowq_size_cols, 5);
 	table_init(&sp->idx, slowq_idx_cols, 6);
@@ -568,13 +572,14 @@ static void slowq_draw(void *self, const struct view *v, int focused)
 			snprintf(buf, sizeof buf,
 				 "per interval: first sample taken, deltas from the next refresh");
 		else if (sp->per_interval && s != NULL)
-			snprintf(buf, sizeof buf, "statements in the last %.1fs, by %s",
-				 s->interval, slowq_sort_names[sp->sort]);
+			snprintf(buf, sizeof buf, "statements in the last %.1fs, by %s%s",
+				 s->interval, slowq_sort_names[sp->sort],
+				 sp->sorted ? "" : " (slowest first)");
 		else
 			snprintf(buf, sizeof buf,
-				 "statements since the stats reset, by %s (T M C R sort, p per "
+				 "statements since the stats reset, by %s%s (T M C R sort, p per "
 				 "interval, a activity)",
-				 slowq_sort_names[sp->sort]);
+				 slowq_sort_names[sp->sort], sp->sorted ? "" : ", slowest first");
 		draw_text(v, y++, 0, ROLE_DIM, buf, -1);
 		break;
 	case SLOWQ_ACT:
@@ -773,6 +778,7 @@ static int slowq_action(void *self, int action)
 	case SLOWQ_SORT_CALLS:
 	case SLOWQ_SORT_ROWS:
 		sp->sort = action - SLOWQ_SORT_TOTAL;
+		sp->sorted = 1;
 		if (sp->view != SLOWQ_STMTS)
 			slowq_set_view(sp, SLOWQ_STMTS);
 		break;

@@ -29,8 +29,8 @@ static const struct keymap_entry sources_keys[] = {
 };
 
 static const struct table_column sources_cols[] = {
-	{ "SOURCE", 13, 0 }, { "STATE", 12, 0 }, { "AGE", 7, 1 },
-	{ "FETCH", 8, 1 },   { "DETAIL", 0, 0 },
+	{ "SOURCE", 24, 0, 0, 0 }, { "STATE", 12, 0, 1, 0 },  { "AGE", 7, 1, 2, 0 },
+	{ "FETCH", 8, 1, 3, 0 },   { "DETAIL", 0, 0, 4, 10 },
 };
 
 struct sources_panel {
@@ -53,6 +53,8 @@ static void *sources_create(struct app *app)
 
 	sp->app = app;
 	table_init(&sp->table, sources_cols, 5);
+	sp->table.trouble_first = 1;
+	sp->table.trouble_word = "down or stale";
 	if (file != NULL && file[0] != '\0') {
 		struct runner_opts opts = { 0 };
 		char err[256];
@@ -131,8 +133,10 @@ static void sources_row(struct sources_panel *sp, const char *id, const char *na
 			enum role role)
 {
 	const char *cells[5] = { name, state, age, fetch, detail };
+	/* Down first, then stale; what is not configured last. */
+	long rank = role == ROLE_ERROR ? 2 : role == ROLE_STALE ? 1 : role == ROLE_DIM ? -1 : 0;
 
-	table_add_row(&sp->table, id, role, cells, NULL);
+	table_add_ranked(&sp->table, id, role, rank, cells, NULL);
 }
 
 static int sources_running(const struct sources_panel *sp, const char *name);

@@ -1,11 +1,16 @@
 /*
  * table.c - the table widget (see table.h). Rows are plain strings; the
  * draw goes through the draw helpers, so cell text is sanitised there.
+ * Each cell's width is measured once when the row is added, so the
+ * column widths of a filtered view cost a pass over integers, not over
+ * text.
  */
 #include "table.h"
 
 #include <ctype.h>
 #include <curses.h>
+#include <limits.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -30,6 +35,7 @@ static void table_row_free(struct table *t, struct table_row *r)
 	for (c = 0; c < t->ncols; c++)
 		free(r->cells[c]);
 	free(r->cells);
+	free(r->widths);
 	free(r->id);
 	free(r->search);
 	free(r->folded);
@@ -63,6 +69,12 @@ void table_free(struct table *t)
 void table_add_row(struct table *t, const char *id, enum role role, const char *const *cells,
 		   const char *search)
 {
+	table_add_ranked(t, id, role, 0, cells, search);
+}
+
+void table_add_ranked(struct table *t, const char *id, enum role role, long rank,
+		      const char *const *cells, const char *search)
+{
 	struct table_row *r;
 	size_t c;
 
@@ -73,9 +85,17 @@ void table_add_row(struct table *t, const char *id, enum role role, const char *
 	r = &t->rows[t->nrows++];
 	r->id = xstrdup(id);
 	r->role = role;
+	r->rank = rank;
 	r->cells = xcalloc(t->ncols, sizeof *r->cells);
-	for (c = 0; c < t->ncols; c++)
-		r->cells[c] = xstrdup(cells[c] != NULL ? cells[c] : "");
+	r->widths = xcalloc(t->ncols ? t->ncols : 1, sizeof *r->widths);
+	for (c = 0; c < t->ncols; c++) {
+		const char *v = cells[c] != NULL ? cells[c] : "";
+		size_t w = v[0] == '\0' || strcmp(v, "-") == 0 ? 0 : sanitize_width(v, strlen(v));
+
+		r->cells[c] = xstrdup(v);
+		/* short: 10,000 rows of ten columns cost 200 KB, not 400 */
+		r->widths[c] = w == 0 ? -1 : w > SHRT_MAX ? SHRT_MAX : (short)w;
+	}
 	r->search = search != NULL ? xstrdup(search) : NULL;
 	r->folded = NULL;
 }
@@ -177,6 +197,60 @@ static int table_cmp(const void *a, const void *b)
 	return t->sort_desc ? -r : r;
 }
 
+/* A visible row's rank with its place, so the comparison needs no
+ * context: rank first, then the order the panel added the rows in. */
+struct table_rank_key {
+	long rank;
+	size_t idx;
+};
+
+static int table_rank_cmp(const void *a, const void *b)
+{
+	const struct table_rank_key *x = a, *y = b;
+
+	if (x->rank != y->rank)
+		return x->rank > y->rank ? -1 : 1;
+	return x->idx < y->idx ? -1 : x->idx > y->idx;
+}
+
+static void table_order_by_rank(struct table *t)
+{
+	struct table_rank_key *k = xcalloc(t->nvisible, sizeof *k);
+	size_t i;
+
+	for (i = 0; i < t->nvisible; i++) {
+		k[i].idx = t->visible[i];
+		k[i].rank = t->rows[k[i].idx].rank;
+	}
+	qsort(k, t->nvisible, sizeof *k, table_rank_cmp);
+	for (i = 0; i < t->nvisible; i++)
+		t->visible[i] = k[i].idx;
+	free(k);
+}
+
+/* Each column's widest visible cell, and whether all of them are "-". */
+static void table_measure(struct table *t)
+{
+	size_t i, c, n = t->ncols < TABLE_MAXCOLS ? t->ncols : TABLE_MAXCOLS;
+
+	for (c = 0; c < n; c++) {
+		t->content[c] = 0;
+		t->blank[c] = t->nvisible > 0;
+	}
+	for (i = 0; i < t->nvisible; i++) {
+		const short *w = t->rows[t->visible[i]].widths;
+
+		for (c = 0; c < n; c++) {
+			int cw = w[c] < 0 ? (int)strlen(t->rows[t->visible[i]].cells[c]) : w[c];
+
+			if (w[c] >= 0)
+				t->blank[c] = 0;
+			if (cw > t->content[c])
+				t->content[c] = cw;
+		}
+	}
+}
+
 void table_commit(struct table *t)
 {
 	size_t i;
@@ -200,7 +274,9 @@ void table_commit(struct table *t)
 		if (table_row_matches(t, &t->rows[i], words))
 			t->visible[t->nvisible++] = i;
 	free(words);
-	if (t->sort_col >= 0 && (size_t)t->sort_col < t->ncols && t->nvisible > 1) {
+	if (t->sort_col < 0 && t->trouble_first && t->nvisible > 1)
+		table_order_by_rank(t);
+	else if (t->sort_col >= 0 && (size_t)t->sort_col < t->ncols && t->nvisible > 1) {
 		for (i = 0; i < t->nvisible; i++) {
 			struct table_row *r = &t->rows[t->visible[i]];
 
@@ -210,6 +286,7 @@ void table_commit(struct table *t)
 		qsort(t->visible, t->nvisible, sizeof *t->visible, table_cmp);
 		table_sorting = NULL;
 	}
+	table_measure(t);
 	if (t->sel_id == NULL || !table_select_id(t, t->sel_id)) {
 		if (t->sel >= t->nvisible)
 			t->sel = t->nvisible ? t->nvisible - 1 : 0;
@@ -328,8 +405,8 @@ int table_click(struct table *t, int y)
 
 	if (t->show_header)
 		y--;
-	if (y < 0)
-		return 0;
+	if (y < 0 || (t->page > 0 && y >= t->page))
+		return 0; /* the header, or the "+N more" line */
 	row = t->top + (size_t)y;
 	if (row >= t->nvisible)
 		return 0;
@@ -338,49 +415,112 @@ int table_click(struct table *t, int y)
 	return 1;
 }
 
-/* Column widths for a view w columns wide: fixed ones as given (shrunk
- * when the view is narrow), the flexible one takes the rest. */
-static void table_widths(const struct table *t, int w, int *out)
+static int table_total(const int *out, size_t ncols)
 {
-	int fixed = 0, flex = -1;
+	int total = 0, shown = 0;
 	size_t c;
 
-	for (c = 0; c < t->ncols; c++) {
-		out[c] = t->cols[c].width;
-		if (out[c] == 0 && flex < 0)
-			flex = (int)c;
-		fixed += out[c] + (c + 1 < t->ncols ? 1 : 0);
-	}
-	if (flex >= 0) {
-		out[flex] = w - fixed;
-		if (out[flex] < 4) {
-			out[flex] = 4;
+	for (c = 0; c < ncols; c++)
+		if (out[c] > 0) {
+			total += out[c];
+			shown++;
 		}
-	}
+	return shown > 0 ? total + shown - 1 : 0;
 }
 
-void table_draw(struct table *t, const struct view *v, int focused)
+/* Take up to excess columns from those in set (at their out), widest
+ * first, none below lo[c]; returns what is still to take. */
+static int table_shave(int *out, const int *lo, const unsigned char *set, size_t ncols, int excess)
 {
-	int widths[32];
-	int y = 0, rows, x;
-	size_t c, i;
+	while (excess > 0) {
+		int best = -1;
+		size_t c;
 
-	if (v->h <= 0 || v->w <= 0 || t->ncols > 32)
-		return;
-	table_widths(t, v->w, widths);
-	if (t->show_header && v->h > 1) {
-		draw_fill(v, 0, ROLE_HEADER);
-		for (c = 0, x = 0; c < t->ncols && x < v->w; c++) {
-			char title[64];
-
-			snprintf(title, sizeof title, "%s%s", t->cols[c].title,
-				 (int)c == t->sort_col ? (t->sort_desc ? "v" : "^") : "");
-			draw_label(v, 0, x, ROLE_HEADER, title);
-			x += widths[c] + 1;
-		}
-		y = 1;
+		for (c = 0; c < ncols; c++)
+			if (set[c] && out[c] > lo[c] && (best < 0 || out[c] > out[best]))
+				best = (int)c;
+		if (best < 0)
+			break;
+		out[best]--;
+		excess--;
 	}
-	rows = v->h - y;
+	return excess;
+}
+
+void table_layout(const struct table_column *cols, size_t ncols, const int *want,
+		  const unsigned char *blank, int width, int *out)
+{
+	int lo[TABLE_MAXCOLS], full[TABLE_MAXCOLS], maxprio = 0, p;
+	unsigned char set[TABLE_MAXCOLS];
+	size_t c;
+
+	if (ncols > TABLE_MAXCOLS)
+		ncols = TABLE_MAXCOLS;
+	for (c = 0; c < ncols; c++) {
+		int tw = (int)strlen(cols[c].title);
+
+		full[c] = want[c] > tw ? want[c] : tw;
+		out[c] = cols[c].width > 0 && full[c] > cols[c].width ? cols[c].width : full[c];
+		if (out[c] < 1)
+			out[c] = 1;
+		if (cols[c].min > 0)
+			lo[c] = cols[c].min < out[c] ? cols[c].min : out[c];
+		else
+			lo[c] = cols[c].prio == 0 && out[c] > TABLE_KEY_MIN ? TABLE_KEY_MIN
+									    : out[c];
+		if (cols[c].prio > maxprio)
+			maxprio = cols[c].prio;
+	}
+	/* A column of nothing but "-" is the first to go. */
+	for (c = ncols; c-- > 0 && table_total(out, ncols) > width;)
+		if (blank != NULL && blank[c] && cols[c].prio > 0)
+			out[c] = 0;
+	for (p = maxprio; p > 0 && table_total(out, ncols) > width; p--) {
+		int excess, room = 0;
+
+		for (c = 0; c < ncols; c++) {
+			set[c] = cols[c].prio == p && out[c] > 0;
+			if (set[c])
+				room += out[c] - lo[c];
+		}
+		/* Drop this level's columns, rightmost first, until cutting the
+		 * rest to their min would do. */
+		for (c = ncols; c-- > 0;) {
+			excess = table_total(out, ncols) - width;
+			if (excess <= room)
+				break;
+			if (set[c]) {
+				room -= out[c] - lo[c];
+				out[c] = 0;
+				set[c] = 0;
+			}
+		}
+		table_shave(out, lo, set, ncols, table_total(out, ncols) - width);
+	}
+	if (table_total(out, ncols) > width) {
+		for (c = 0; c < ncols; c++)
+			set[c] = cols[c].prio == 0 && out[c] > 0;
+		table_shave(out, lo, set, ncols, table_total(out, ncols) - width);
+	}
+	/* Room to spare goes to the columns still cut, key columns first. */
+	for (p = 0; p <= maxprio; p++)
+		for (c = 0; c < ncols; c++) {
+			int spare = width - table_total(out, ncols);
+
+			if (spare <= 0)
+				return;
+			if (cols[c].prio == p && out[c] > 0 && out[c] < full[c])
+				out[c] += full[c] - out[c] < spare ? full[c] - out[c] : spare;
+		}
+}
+
+int table_scroll(struct table *t, int rows)
+{
+	if (rows < 0)
+		rows = 0;
+	/* Rows that do not all fit give their last line to "+N more". */
+	if ((size_t)rows < t->nvisible && rows > 1)
+		rows--;
 	t->page = rows;
 	if (t->sel < t->top)
 		t->top = t->sel;
@@ -388,7 +528,51 @@ void table_draw(struct table *t, const struct view *v, int focused)
 		t->top = t->sel - (size_t)rows + 1;
 	if (t->top + (size_t)rows > t->nvisible)
 		t->top = t->nvisible > (size_t)rows ? t->nvisible - (size_t)rows : 0;
-	for (i = t->top; i < t->nvisible && y < v->h; i++, y++) {
+	return rows;
+}
+
+size_t table_hidden(const struct table *t, size_t *trouble)
+{
+	size_t i, shown = t->page > 0 ? (size_t)t->page : 0, bad = 0;
+	size_t top = t->top < t->nvisible ? t->top : t->nvisible;
+
+	if (shown > t->nvisible - top)
+		shown = t->nvisible - top;
+	for (i = 0; i < t->nvisible; i++)
+		if ((i < top || i >= top + shown) && t->rows[t->visible[i]].rank > 0)
+			bad++;
+	if (trouble != NULL)
+		*trouble = bad;
+	return t->nvisible - shown;
+}
+
+void table_draw(struct table *t, const struct view *v, int focused)
+{
+	int widths[TABLE_MAXCOLS], want[TABLE_MAXCOLS];
+	int y = 0, rows, x;
+	size_t c, i, hidden, bad;
+
+	if (v->h <= 0 || v->w <= 0 || t->ncols > TABLE_MAXCOLS)
+		return;
+	for (c = 0; c < t->ncols; c++)
+		want[c] = t->content[c] + ((int)c == t->sort_col);
+	table_layout(t->cols, t->ncols, want, t->blank, v->w, widths);
+	if (t->show_header && v->h > 1) {
+		draw_fill(v, 0, ROLE_HEADER);
+		for (c = 0, x = 0; c < t->ncols && x < v->w; c++) {
+			char title[64];
+
+			if (widths[c] == 0)
+				continue;
+			snprintf(title, sizeof title, "%s%s", t->cols[c].title,
+				 (int)c == t->sort_col ? (t->sort_desc ? "v" : "^") : "");
+			draw_text(v, 0, x, ROLE_HEADER, title, widths[c]);
+			x += widths[c] + 1;
+		}
+		y = 1;
+	}
+	rows = table_scroll(t, v->h - y);
+	for (i = t->top; i < t->nvisible && y < v->h && i < t->top + (size_t)rows; i++, y++) {
 		const struct table_row *r = &t->rows[t->visible[i]];
 		int selected = i == t->sel;
 		enum role role = selected && focused ? ROLE_SELECTED : r->role;
@@ -399,8 +583,10 @@ void table_draw(struct table *t, const struct view *v, int focused)
 			int cw = widths[c];
 			int pad = 0;
 
+			if (cw == 0)
+				continue;
 			if (t->cols[c].align_right) {
-				int tw = (int)sanitize_width(r->cells[c], strlen(r->cells[c]));
+				int tw = r->widths[c] < 0 ? (int)strlen(r->cells[c]) : r->widths[c];
 
 				pad = cw > tw ? cw - tw : 0;
 			}
@@ -411,5 +597,16 @@ void table_draw(struct table *t, const struct view *v, int focused)
 		 * over its first character. */
 		if (selected && !focused)
 			draw_underline(v, y, r->role);
+	}
+	hidden = table_hidden(t, &bad);
+	if (hidden > 0 && y < v->h) {
+		char line[96];
+
+		if (t->trouble_word != NULL)
+			snprintf(line, sizeof line, "+%zu more, %zu %s", hidden, bad,
+				 t->trouble_word);
+		else
+			snprintf(line, sizeof line, "+%zu more", hidden);
+		draw_label(v, y, 0, bad > 0 ? ROLE_WARN : ROLE_DIM, line);
 	}
 }

@@ -2,7 +2,8 @@
 # Alertmanager: the always-firing alerts appear in severity order
 # (critical, warning, info, other) with their labels; the / filter works
 # on label words (severity=critical); Enter shows labels and annotations;
-# an annotation holding escape sequences and \r is drawn harmlessly.
+# an annotation holding escape sequences and \r is drawn harmlessly; in
+# the grid, ALERT and SUMMARY are whole.
 . tests/e2e/lib.sh
 . tests/e2e/prom.sh
 prom_start
@@ -18,6 +19,17 @@ ok "alerts in severity order: $order"
 printf '%s\n' "$s" | grep -F "AlwaysCritical" | grep -qF "fleet-manager" || fail "key labels missing"
 printf '%s\n' "$s" | grep -qF "5 firing" || fail "no count"
 ok "key labels and the count show"
+# The grid (200x55): ALERT and SUMMARY, the key columns, are whole in
+# the Alerts cell; columns of lower priority give way first.
+tm resize-window -t am -x 200 -y 55
+wait_for "Runbook ─" 5
+s=$(screen | sed 's/^.*││/│/')
+printf '%s\n' "$s" | grep -q "AlwaysCritical  *always firing (critical) " ||
+	fail "grid: ALERT or SUMMARY cut: $(printf '%s\n' "$s" | grep -F AlwaysCrit)"
+printf '%s\n' "$s" | grep -q "AlwaysWarning  *always firing (warning) " || fail "grid: AlwaysWarning cut"
+ok "grid 200x55: ALERT and SUMMARY whole in the Alerts cell"
+tm resize-window -t am -x 200 -y 40
+wait_gone "Runbook ─" 5
 keys /
 type_text "severity=critical"
 keys Enter

@@ -137,7 +137,7 @@ wait_for "press Enter to return" 10
 grep -q "^kubectl | --context | fixture | exec | -it | -n | atlasmesh-prod | kafka-0 | -- | sh$" "$STUBLOG" ||
 	fail "kubectl argv: $(cat "$STUBLOG")"
 keys Enter
-wait_for "Pods by NAME" 10
+wait_for "Pods, trouble first" 10
 wait_for "ended: ok"
 grep -q '"event":"end".*"step":"shell".*"status":"ok"' "$AUDIT" || fail "the shell is not audited"
 ok "s runs kubectl exec -it with each name its own argument, hands the terminal over and back; audited"

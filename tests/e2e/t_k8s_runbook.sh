@@ -1,6 +1,7 @@
 # t_k8s_runbook.sh - the Pods panel seen from the runbook pane, on the
 # guide itself: a <pod-name> placeholder offers the panel's pods of the
-# step's namespace as a pick list (Enter picks, t still types), and the
+# step's namespace as a pick list (with STATUS and RESTARTS, failing
+# pods first; Enter picks, t still types), and the
 # guide's `kubectl get secret ... -o yaml` step never shows, keeps or
 # transcribes the secret's values (data, stringData,
 # last-applied-configuration), while its keys stay visible; edited to
@@ -58,6 +59,14 @@ s=$(screen)
 printf '%s\n' "$s" | grep -q "vehicle-gateway" || fail "the pick list lacks the fixture's pods"
 printf '%s\n' "$s" | grep -q "coredns" && fail "the pick list shows pods of another namespace"
 ok "<pod-name> offers the Pods panel's pods of the step's namespace (-n atlasmesh-prod)"
+# The runbook pane's side of each line (the grid puts the Pods cell right
+# of it): the pick list has STATUS and RESTARTS, failing pods first.
+left=$(printf '%s\n' "$s" | sed 's/││.*//')
+printf '%s\n' "$left" | grep -q "│POD  *STATUS  *RESTARTS" || fail "the pick list lacks STATUS and RESTARTS"
+printf '%s\n' "$left" | grep -A1 "│POD  *STATUS" | sed -n 2p |
+	grep -q "│vehicle-gateway-6b8f9c7d5d-x7m2k  *CrashLoopBackOff  *7 (" ||
+	fail "the first pick is not the crashing pod: $(printf '%s\n' "$left" | grep -A1 "│POD " | sed -n 2p)"
+ok "the pick list shows STATUS and RESTARTS, the crashing pod first"
 keys /
 type_text fleet-manager
 keys Enter

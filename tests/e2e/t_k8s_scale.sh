@@ -1,6 +1,7 @@
 # t_k8s_scale.sh - 10,000 pods (the fixture's --generate, every
-# namespace): they load, the count is right, PgDn and G scroll through
-# them to the last pod by name, / filters them (as many CrashLoopBackOff
+# namespace): they load, the count is right, the failing ones first
+# with "+N more, K failing" below; sorted by NAME, PgDn and G scroll
+# through them to the last pod by name, / filters them (as many CrashLoopBackOff
 # rows as the server has), and the UI answers keys throughout.
 . tests/e2e/lib.sh
 . tests/e2e/k8s.sh
@@ -28,6 +29,16 @@ wait_for "$total pods" 30
 wait_for "NAMESPACE" 5
 ok "$total pods load (every namespace, NAMESPACE shown)"
 
+# Trouble first: the top row is a failing pod, and the last line says
+# how many rows are hidden and how many of those are failing.
+screen | sed -n 7p | grep -qE " (CrashLoopBackOff|Error|OOMKilled|ImagePullBackOff|ErrImagePull) " ||
+	fail "the first row is not a failing pod: $(screen | sed -n 7p)"
+screen | grep -qE "^│\+[0-9]+ more, [0-9]+ failing" || fail "no '+N more, K failing' line"
+ok "trouble first: a failing pod tops $total, '+N more, K failing' below"
+keys '>'
+wait_for "READY^" 5
+keys '<'
+wait_for "NAME^" 5
 first=$(screen | sed -n 7p)
 keys PgDn
 keys PgDn

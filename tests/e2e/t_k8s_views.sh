@@ -1,4 +1,6 @@
-# t_k8s_views.sh - the Pods panel's text views and namespace switch:
+# t_k8s_views.sh - the Pods panel trouble first (the crashing pod on
+# screen in the grid's Pods cell at 200x55 and first at 120x40), its text
+# views and namespace switch:
 # describe (Enter) ends with the pod's events; logs (l) show the
 # container's lines, p switches to --previous and back, c asks for
 # another container, / searches (n moves on), w wraps long lines, f
@@ -21,8 +23,21 @@ pick() {
 	keys Enter
 	wait_for "1 of"
 }
-am_start 120 40 --config "$T/config.yaml" --refresh 1s
+# The grid (200x55): the Pods cell lists trouble first, so the crashing
+# pod is on screen, and its last line counts the hidden rows.
+am_start 200 55 --config "$T/config.yaml" --refresh 1s
+wait_for "Pods, trouble first" 15
+wait_for "$CRASH" 15
+screen | grep -q "│$CRASH  *0/1  *CrashLoopBackOff " || fail "the crashing pod's row is cut"
+screen | grep -qE "│\+[0-9]+ more, 0 failing " || fail "no '+N more, 0 failing' line in the Pods cell"
+ok "grid 200x55: the crashing pod is on screen in the Pods cell; '+N more, 0 failing' below"
+# 120x40 (tabs): the crashing pod is the first row, its NAME whole.
+tm resize-window -t am -x 120 -y 40
 focus pods
+wait_for "Pods, trouble first" 5
+screen | sed -n 7p | grep -q "^│$CRASH  *0/1  *CrashLoopBackOff " ||
+	fail "120x40: the first row is not the crashing pod: $(screen | sed -n 7p)"
+ok "120x40: the crashing pod is the first row, NAME and STATUS whole"
 keys z
 wait_for "clickhouse-0" 15
 
@@ -33,7 +48,7 @@ wait_for "Name:" 10
 keys G
 wait_for "Back-off restarting failed container" 5
 keys q
-wait_for "Pods by NAME" 5
+wait_for "Pods, trouble first" 5
 ok "Enter describes the pod; its events are at the end (Back-off restarting failed container)"
 
 keys l
@@ -45,7 +60,7 @@ wait_for "exiting with status 1" 5
 keys w
 wait_gone "exiting with status 1" 5
 keys Escape
-wait_for "Pods by NAME" 5
+wait_for "Pods, trouble first" 5
 ok "l shows a crashed container's log; w wraps a line longer than the view (its end shows), and unwraps"
 
 pick kafka-1
@@ -67,7 +82,7 @@ k8s_ctl "log?ns=$NS&pod=kafka-1&container=kafka" "followed: a line written after
 wait_for "followed: a line written after f" 10
 keys f
 keys Escape
-wait_for "Pods by NAME" 5
+wait_for "Pods, trouble first" 5
 ok "f follows: a new line appears without a key"
 
 pick "$FM"

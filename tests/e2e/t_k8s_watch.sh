@@ -59,7 +59,7 @@ ok "pods added on the server appear without a relist (lists stays $lists)"
 keys Enter
 wait_for "Describe atlasmesh-prod/kafka-1" 10
 keys Escape
-wait_for "Pods by NAME"
+wait_for "Pods, trouble first"
 ok "the selection stays on its pod (kafka-1) when rows are added above it"
 
 k8s_ctl "modify?merge=1" "$(newpod aab-watch-added-1 CrashLoopBackOff 0/1 4)" >/dev/null

@@ -20,7 +20,7 @@ ok "brokers down: STALE with the age, the error and the retry"
 keys t
 wait_for "Topics: leader, replicas, in-sync replicas" 3
 keys o
-wait_for "Consumer groups, by" 3
+wait_for "Consumer groups, " 3
 keys '?'
 wait_for "Help" 3
 keys Escape

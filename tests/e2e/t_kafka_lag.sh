@@ -4,7 +4,8 @@
 # while the keeping-up group stays OK; a group that stops committing
 # turns STOP; with production paused, each partition's lag on screen is
 # the helper's end minus committed; the topic view shows leaders,
-# replicas and ISR.
+# replicas and ISR; in the grid, GROUP is whole and the groups come
+# trouble first until L sorts them by lag.
 . tests/e2e/lib.sh
 . tests/e2e/kafka.sh
 kafka_start
@@ -13,6 +14,16 @@ goto_lag
 wait_for "groups from configuration: the brokers do not list groups" 20
 wait_for "keeping-up-group" 20
 ok "groups from kafka.groups, with the note"
+# The grid (200x55): the Consumer lag cell lists trouble first and shows
+# each GROUP whole, not cut to make room for STATE or MEMBERS.
+tm resize-window -t am -x 200 -y 55
+wait_for "Consumer groups, trouble first" 10
+for g in fleet-telemetry-group keeping-up-group replay-group; do
+	screen | grep -q "│$g  *[A-Za-z-]" || fail "grid: GROUP $g is cut: $(screen | grep -F "${g%-group}" | head -1)"
+done
+ok "grid 200x55: GROUP whole in the Consumer lag cell, trouble first in the header"
+tm resize-window -t am -x 160 -y 40
+wait_gone "Runbook ─" 5
 n=0
 while [ "$n" -lt 300 ]; do
 	lag_row fleet-telemetry-group | grep -q " WARN " && break

@@ -1,5 +1,6 @@
 # t_pg_slowq.sh - the Slow queries panel against a real PostgreSQL 15:
-# the slow statement (pg_sleep) tops the statements since reset and shows
+# the slow statement (pg_sleep) tops the statements since reset (by mean
+# until T M C R sort them; in the grid too) and shows
 # in the per-interval mode when it runs again; a statement whose comment
 # holds escape sequences is drawn harmlessly (raw bytes checked, title
 # unchanged); table sizes and index usage (unused first) on demand; Enter
@@ -20,10 +21,21 @@ ok "the slow statement appears in slowq"
 screen | grep -q "conns [0-9]*/20" || fail "no connection gauge"
 ok "the header shows connections against max_connections"
 screen | grep -q "oldest xact" || fail "no oldest xact"
-# Sorted by total: pg_sleep is the first statement row.
+# Trouble first, slowest mean: pg_sleep is the first statement row.
+screen | grep -q "by mean, slowest first" || fail "the header does not say slowest first"
 first=$(screen | sed 's/^│//' | grep -E '^ *[0-9]+ +[0-9.]+(ms|s) ' | head -1)
-echo "$first" | grep -q pg_sleep || fail "pg_sleep is not first by total: $first"
-ok "sorted by total time, the slow statement comes first"
+echo "$first" | grep -q pg_sleep || fail "pg_sleep is not first by mean: $first"
+ok "by mean time until the operator sorts: the slow statement comes first"
+# The grid (200x55): the Slow queries cell, slowest first, QUERY whole.
+keys z
+tm resize-window -t am -x 200 -y 55
+wait_for "Runbook ─" 5
+first=$(screen | sed 's/^.*││//' | grep -E '^ *[0-9.]+(ms|s) ' | head -1)
+echo "$first" | grep -q "SELECT pg_sleep(\$1) *│" || fail "grid: the first row is not pg_sleep's whole QUERY: $first"
+ok "grid 200x55: the slowest statement first in the Slow queries cell, its QUERY whole"
+tm resize-window -t am -x 160 -y 40
+wait_gone "Runbook ─" 5
+keys z
 sleep 1
 grep -q "$(printf '\033]0;pwned')" "$T/raw" && fail "the title escape reached the terminal"
 [ "$(tm display -p -t am '#{pane_title}')" = "$tm_title_before" ] || fail "pane title changed"

@@ -1,7 +1,8 @@
 # t_redis_instance.sh - with several Redis instances configured, a native
 # `redis` step asks which one to run on (the first offered), refuses an
 # unknown name, and runs on the chosen one; the dialog, audit line and
-# transcript say where it ran.
+# transcript say where it ran; the Cache panel lists the instance that is
+# down first.
 . tests/e2e/lib.sh
 . tests/e2e/redis.sh
 redis_start
@@ -16,6 +17,7 @@ redis:
   instances:
     - {name: main, url: "redis://127.0.0.1:$RPORT/0"}
     - {name: other, url: "redis://127.0.0.1:$RPORT/3"}
+    - {name: gone, url: "redis://127.0.0.1:1/0"}
 YAML
 am_start 140 40 --config "$T/config.yaml" --runbooks "$T/runbooks"
 wait_for "Procedures"
@@ -23,7 +25,7 @@ keys Enter
 wait_for "Count the keys"
 keys j
 keys Enter
-wait_for "run on which instance (main, other)"
+wait_for "run on which instance (main, other, gone)"
 keys C-u
 type_text "nosuch"
 keys Enter
@@ -44,5 +46,12 @@ runs = [json.loads(l) for l in open(sys.argv[1]) if '"event":"run"' in l]
 assert any('(on other)' in r.get('command', '') for r in runs), runs
 PY
 ok "the audit line says which instance the step ran on"
+# The Cache panel lists the instance in trouble (down) first, though it
+# is configured last.
+focus cache
+wait_for "gone" 10
+first=$(screen | grep -E "^│[> ] (main|other|gone) " | head -1)
+echo "$first" | grep -q "^│[> ] gone " || fail "the down instance is not first: $first"
+ok "the Cache panel lists the down instance first"
 keys q
 wait_dead

@@ -1,7 +1,10 @@
 /*
  * test_table.c - the table widget's logic without a terminal: filtering
  * by every word, sorting (numeric and text), selection kept by row id
- * across rebuilds, filters and sorts, and the movement keys.
+ * across rebuilds, filters and sorts, the movement keys; the column
+ * allocator (which columns a width shows and how wide), the widths
+ * measured from the visible cells, trouble first by rank unless the
+ * operator sorts, and the "+N more, K failing" count.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -9,13 +12,14 @@
 #include <stdint.h>
 #include <cmocka.h>
 #include <curses.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "tui/table.h"
 
 static const struct table_column test_table_cols[] = {
-	{ "NAME", 0, 0 },
-	{ "RESTARTS", 8, 1 },
+	{ "NAME", 0, 0, 0, 0 },
+	{ "RESTARTS", 8, 1, 1, 0 },
 };
 
 static void test_table_fill(struct table *t)
@@ -135,6 +139,197 @@ static void test_table_match(void **state)
 	assert_true(table_match("anything", ""));
 }
 
+/* Pods-like: the key NAME, STATUS that may be cut to 10, then columns
+ * dropped whole, CPU all "-". */
+static const struct table_column test_table_lay_cols[] = {
+	{ "NAME", 40, 0, 0, 0 }, { "STATUS", 30, 0, 1, 10 }, { "RESTARTS", 16, 0, 2, 0 },
+	{ "AGE", 9, 0, 3, 0 },   { "IP", 39, 0, 4, 0 },      { "CPU", 8, 1, 5, 0 },
+};
+
+static void test_table_layout_cases(void **state)
+{
+	static const struct {
+		int name; /* NAME's widest cell */
+		int width;
+		int out[6];
+	} cases[] = {
+		{ 30, 200, { 30, 16, 11, 4, 11, 3 } }, /* room for all */
+		{ 30, 80, { 30, 16, 11, 4, 11, 3 } },  /* exactly */
+		{ 30, 79, { 30, 16, 11, 4, 11, 0 } },  /* the "-" column goes first */
+		{ 30, 70, { 30, 16, 11, 4, 0, 0 } },   /* then IP, whole */
+		{ 30, 55, { 30, 16, 0, 0, 0, 0 } },    /* then AGE and RESTARTS */
+		{ 30, 44, { 30, 13, 0, 0, 0, 0 } },    /* STATUS cut toward its min */
+		{ 30, 40, { 30, 0, 0, 0, 0, 0 } },     /* below it, STATUS goes */
+		{ 30, 20, { 20, 0, 0, 0, 0, 0 } },     /* only now is the key cut */
+		{ 30, 5, { 8, 0, 0, 0, 0, 0 } },       /* never below TABLE_KEY_MIN */
+		{ 50, 200, { 50, 16, 11, 4, 11, 3 } }, /* room: the key past its cap */
+		{ 50, 80, { 46, 16, 11, 4, 0, 0 } },   /* capped at 40 + the spare */
+	};
+	size_t i, c;
+
+	for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		int want[6] = { cases[i].name, 16, 11, 4, 11, 1 };
+		unsigned char blank[6] = { 0, 0, 0, 0, 0, 1 };
+		int out[6];
+
+		table_layout(test_table_lay_cols, 6, want, blank, cases[i].width, out);
+		for (c = 0; c < 6; c++)
+			if (out[c] != cases[i].out[c])
+				fail_msg("case %zu (width %d): column %s is %d wide, want %d", i,
+					 cases[i].width, test_table_lay_cols[c].title, out[c],
+					 cases[i].out[c]);
+	}
+}
+
+/* Two key columns (ALERT and SUMMARY) share the cut, widest first, and
+ * only once AGE is gone. */
+static void test_table_layout_two_keys(void **state)
+{
+	static const struct table_column cols[] = {
+		{ "ALERT", 24, 0, 0, 0 },
+		{ "SUMMARY", 60, 0, 0, 0 },
+		{ "AGE", 7, 1, 1, 0 },
+	};
+	int want[3] = { 20, 50, 3 }, out[3];
+
+	table_layout(cols, 3, want, NULL, 75, out);
+	assert_int_equal(out[0], 20);
+	assert_int_equal(out[1], 50);
+	assert_int_equal(out[2], 3);
+	table_layout(cols, 3, want, NULL, 60, out);
+	assert_int_equal(out[0], 20);
+	assert_int_equal(out[1], 39);
+	assert_int_equal(out[2], 0);
+	table_layout(cols, 3, want, NULL, 30, out);
+	assert_int_equal(out[0], 14);
+	assert_int_equal(out[1], 15);
+	assert_int_equal(out[2], 0);
+}
+
+/* At every width: the key column is whole while any other column shows,
+ * and what shows fits. */
+static void test_table_layout_key_never_cut(void **state)
+{
+	int want[6] = { 30, 16, 11, 4, 11, 1 }, out[6], w;
+	unsigned char blank[6] = { 0, 0, 0, 0, 0, 1 };
+
+	for (w = 1; w <= 120; w++) {
+		int total = -1, others = 0;
+		size_t c;
+
+		table_layout(test_table_lay_cols, 6, want, blank, w, out);
+		for (c = 0; c < 6; c++) {
+			if (out[c] > 0)
+				total += out[c] + 1;
+			if (c > 0 && out[c] > 0)
+				others = 1;
+		}
+		if (others && out[0] < 30)
+			fail_msg("width %d: NAME cut to %d while another column shows", w, out[0]);
+		if (w >= TABLE_KEY_MIN && total > w)
+			fail_msg("width %d: %d columns drawn", w, total);
+	}
+}
+
+/* Widths come from the visible cells, and a filter changes them. */
+static void test_table_content_widths(void **state)
+{
+	struct table t;
+
+	table_init(&t, test_table_cols, 2);
+	test_table_fill(&t);
+	assert_int_equal(t.content[0], 17); /* vehicle-gateway-7 */
+	assert_int_equal(t.content[1], 3);
+	assert_false(t.blank[1]);
+	table_set_filter(&t, "policy");
+	assert_int_equal(t.content[0], 15);
+	assert_int_equal(t.content[1], 1);
+	table_free(&t);
+}
+
+static void test_table_fill_ranked(struct table *t, const long *ranks, size_t n)
+{
+	size_t i;
+
+	table_clear_rows(t);
+	for (i = 0; i < n; i++) {
+		char id[16], restarts[16];
+		const char *cells[2] = { id, restarts };
+
+		snprintf(id, sizeof id, "pod-%zu", i);
+		snprintf(restarts, sizeof restarts, "%zu", 20 - i);
+		table_add_ranked(t, id, ROLE_NORMAL, ranks[i], cells, NULL);
+	}
+	table_commit(t);
+}
+
+static void test_table_trouble_first(void **state)
+{
+	static const long ranks[5] = { 0, 2, -1, 1, 2 };
+	struct table t;
+
+	table_init(&t, test_table_cols, 2);
+	test_table_fill_ranked(&t, ranks, 5);
+	/* Off: the order added. */
+	assert_string_equal(t.rows[t.visible[0]].id, "pod-0");
+	t.trouble_first = 1;
+	table_commit(&t);
+	/* On: rank first (2, 2, 1, 0, -1), the order added within one. */
+	assert_string_equal(t.rows[t.visible[0]].id, "pod-1");
+	assert_string_equal(t.rows[t.visible[1]].id, "pod-4");
+	assert_string_equal(t.rows[t.visible[2]].id, "pod-3");
+	assert_string_equal(t.rows[t.visible[3]].id, "pod-0");
+	assert_string_equal(t.rows[t.visible[4]].id, "pod-2");
+	/* The operator's sort wins (RESTARTS ascending: 16 for pod-4 first). */
+	table_set_sort(&t, 1, 0);
+	assert_string_equal(t.rows[t.visible[0]].id, "pod-4");
+	assert_string_equal(t.rows[t.visible[4]].id, "pod-0");
+	/* And without it, trouble first again, selection kept by id. */
+	table_select_id(&t, "pod-0");
+	table_set_sort(&t, -1, 0);
+	assert_string_equal(t.rows[t.visible[0]].id, "pod-1");
+	assert_string_equal(table_selected(&t)->id, "pod-0");
+	/* A filter keeps the order among what is left. */
+	table_set_filter(&t, "pod-3 ");
+	assert_int_equal(t.nvisible, 1);
+	table_free(&t);
+}
+
+static void test_table_hidden_count(void **state)
+{
+	static const long ranks[10] = { 0, 0, 1, 0, 0, 0, 0, 2, 1, 0 };
+	struct table t;
+	size_t bad = 99;
+
+	table_init(&t, test_table_cols, 2);
+	test_table_fill_ranked(&t, ranks, 10);
+	/* 5 lines for 10 rows: 4 rows and the "+6 more" line. */
+	assert_int_equal(table_scroll(&t, 5), 4);
+	assert_int_equal(table_hidden(&t, &bad), 6);
+	assert_int_equal(bad, 2); /* pod-7 and pod-8 are below */
+	/* Clicking the "+6 more" line selects nothing. */
+	assert_false(table_click(&t, 5));
+	assert_true(table_click(&t, 4));
+	/* Trouble first: the three in trouble are on screen. */
+	t.trouble_first = 1;
+	table_commit(&t);
+	assert_true(table_key(&t, 'g'));
+	table_scroll(&t, 5);
+	assert_int_equal(table_hidden(&t, &bad), 6);
+	assert_int_equal(bad, 0);
+	/* At the end, the rows above are the hidden ones. */
+	assert_true(table_key(&t, 'G'));
+	table_scroll(&t, 5);
+	assert_int_equal(t.top, 6);
+	assert_int_equal(table_hidden(&t, &bad), 6);
+	assert_int_equal(bad, 3);
+	/* Everything fits: no line, nothing hidden. */
+	assert_int_equal(table_scroll(&t, 10), 10);
+	assert_int_equal(table_hidden(&t, &bad), 0);
+	assert_int_equal(bad, 0);
+	table_free(&t);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -143,6 +338,12 @@ int main(void)
 		cmocka_unit_test(test_table_selection_by_id),
 		cmocka_unit_test(test_table_keys),
 		cmocka_unit_test(test_table_match),
+		cmocka_unit_test(test_table_layout_cases),
+		cmocka_unit_test(test_table_layout_two_keys),
+		cmocka_unit_test(test_table_layout_key_never_cut),
+		cmocka_unit_test(test_table_content_widths),
+		cmocka_unit_test(test_table_trouble_first),
+		cmocka_unit_test(test_table_hidden_count),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
