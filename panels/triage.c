@@ -29,9 +29,11 @@ static const struct keymap_entry triage_keys[] = {
 	{ 0, 0, NULL, NULL, NULL, 0 },
 };
 
+/* OBJECT and WHAT are what an operator reads first; a narrow cell drops
+ * SEV (the row's colour says it), then SOURCE, SINCE, RUNBOOK. */
 static const struct table_column triage_cols[] = {
-	{ "SEV", 8, 0 },  { "SOURCE", 10, 0 }, { "OBJECT", 32, 0 },
-	{ "WHAT", 0, 0 }, { "SINCE", 6, 1 },   { "RUNBOOK", 28, 0 },
+	{ "SEV", 8, 0, 5, 0 },   { "SOURCE", 10, 0, 4, 0 }, { "OBJECT", 48, 0, 0, 16 },
+	{ "WHAT", 0, 0, 0, 16 }, { "SINCE", 6, 1, 3, 0 },   { "RUNBOOK", 30, 0, 2, 12 },
 };
 
 #define TRIAGE_NCOLS (sizeof triage_cols / sizeof triage_cols[0])
@@ -49,6 +51,7 @@ static void *triage_create(struct app *app)
 
 	tp->app = app;
 	table_init(&tp->table, triage_cols, TRIAGE_NCOLS);
+	tp->table.trouble_word = "critical";
 	return tp;
 }
 
@@ -92,9 +95,9 @@ static void triage_fill(struct triage_panel *tp)
 
 		finding_key(&f[i], key, sizeof key);
 		triage_since(since, sizeof since, f[i].since, now);
-		table_add_row(&tp->table, key,
-			      f[i].sev == FINDING_CRITICAL ? ROLE_ERROR : ROLE_WARN, cells,
-			      f[i].kind);
+		table_add_ranked(&tp->table, key,
+				 f[i].sev == FINDING_CRITICAL ? ROLE_ERROR : ROLE_WARN,
+				 f[i].sev == FINDING_CRITICAL, cells, f[i].kind);
 	}
 	table_commit(&tp->table);
 }

@@ -143,6 +143,60 @@ else
 	ok "# skip: no kubectl for the runbook's kubectl steps"
 fi
 
+# #13: the first glance says what is wrong, at a war-room size (the grid)
+# and at 120x40 (tabs): the top line counts the findings, the Triage view
+# lists the crashing pod, the lagging group, the connection gauge, the
+# evictions and the firing alerts, and Enter on the crashing pod opens
+# Service Startup Issues with <pod-name> already that pod.
+triage_checks() { # SIZE
+	wait_match "triage: [0-9]+ critical" 30 "$1: no findings count on the top line"
+	focus triage
+	keys z
+	wait_match "Kubernetes +atlasmesh-prod/vehicle-gateway-[a-z0-9-]+ +CrashLoopBackOff" 30 \
+		"$1: the crashing pod is not in the Triage view"
+	wait_match "Kafka +fleet-telemetry-group +(WARN|STALL|STOP): lag [0-9]+" 60 \
+		"$1: the lagging group is not in the Triage view"
+	wait_match "PostgreSQL +connections +[0-9]+ of 20 connections in use" 30 \
+		"$1: the connection gauge is not in the Triage view"
+	wait_match "Redis +fleet-cache +evicting [0-9]+ keys/s" 30 \
+		"$1: the evictions are not in the Triage view"
+	wait_match "Alerts +HighErrorRate .*critical" 30 "$1: the firing alert is not in the Triage view"
+	ok "$1: the top line counts the findings; Triage lists the crashing pod, the lagging group, the connection gauge, the evictions, the firing alerts"
+	keys /
+	keys C-u
+	type_text "CrashLoopBackOff"
+	keys Enter
+	keys Enter
+	wait_for "Service Startup Issues" 10
+	POD=$(screen | grep -oE "from the finding: pod-name=vehicle-gateway-[a-z0-9-]+" | head -1 | sed 's/.*=//')
+	[ -n "$POD" ] || fail "$1: the runbook does not show the finding's pod"
+	keys /
+	keys C-u
+	type_text "Describe problematic pod"
+	keys Enter
+	keys Enter
+	wait_match "(pick a pod|pod-name)" 10 "$1: the step did not ask for its pod"
+	keys Enter
+	# The audit line of the run has the command with its value (kubectl
+	# itself may be missing: the step then fails, the line is there).
+	n=100
+	while [ "$n" -gt 0 ] && ! grep -q "describe pod $POD -n atlasmesh-prod" "$AUDIT"; do
+		sleep 0.1
+		n=$((n - 1))
+	done
+	grep -q "describe pod $POD -n atlasmesh-prod" "$AUDIT" ||
+		fail "$1: the step did not run on the finding's pod: $(grep describe "$AUDIT" | tail -1)"
+	wait_match "^│ *[0-9]+ (ok|failed)" 30 "$1: the step did not finish"
+	ok "$1: Enter on the crashing pod opens Service Startup Issues with <pod-name> = $POD"
+	keys Escape
+	keys BSpace
+}
+resize 200 55
+triage_checks 200x55
+resize 120 40
+triage_checks 120x40
+resize 160 45
+
 # A second demo while this one runs: refused, and nothing started.
 out=$(env AMCONSOLE="$AMBIN" KMOCK="$KMOCK" XDG_RUNTIME_DIR="$T/run" TMPDIR="$T/tmp2" \
 	DEMO_NO_CONSOLE=1 timeout 60 sh "$DEMO_SH" 2>&1)
