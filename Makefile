@@ -94,7 +94,8 @@ UNIT_BINS  = $(UNIT_TESTS:%=$(BUILD)/tests/unit/test_%)
 
 # One libFuzzer harness per parser of foreign input (tests/fuzz/fuzz_NAME.c,
 # seeds in tests/fuzz/seed_NAME, optional tests/fuzz/NAME.dict).
-FUZZERS    = sanitize redact runbook config kubeconfig theme
+FUZZERS    = sanitize redact runbook config kubeconfig theme k8s_table \
+             k8s_podlist k8s_watch
 FUZZ_DIR   = build/fuzz
 FUZZ_SAN   = -fsanitize=address,undefined -fno-sanitize-recover=undefined
 FUZZ_LIB   = $(FUZZ_DIR)/libamconsole.a
