@@ -95,7 +95,7 @@ UNIT_BINS  = $(UNIT_TESTS:%=$(BUILD)/tests/unit/test_%)
 # One libFuzzer harness per parser of foreign input (tests/fuzz/fuzz_NAME.c,
 # seeds in tests/fuzz/seed_NAME, optional tests/fuzz/NAME.dict).
 FUZZERS    = sanitize redact runbook config kubeconfig theme k8s_table \
-             k8s_podlist k8s_watch
+             k8s_podlist k8s_watch alertmanager prometheus redis_info
 FUZZ_DIR   = build/fuzz
 FUZZ_SAN   = -fsanitize=address,undefined -fno-sanitize-recover=undefined
 FUZZ_LIB   = $(FUZZ_DIR)/libamconsole.a
