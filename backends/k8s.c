@@ -67,11 +67,24 @@ static const char *k8s_str_or(const cJSON *o, const char *key, const char *def)
 	return v != NULL ? v : def;
 }
 
+/* A JSON number as a long, saturated (NaN as 0): casting a double out of
+ * range, such as 1e300 from a hostile body, is undefined. */
+static long k8s_long(double d)
+{
+	if (d != d)
+		return 0;
+	if (d >= (double)LONG_MAX)
+		return LONG_MAX;
+	if (d <= (double)LONG_MIN)
+		return LONG_MIN;
+	return (long)d;
+}
+
 static long k8s_num(const cJSON *o, const char *key, long def)
 {
 	const cJSON *v = k8s_get(o, key);
 
-	return cJSON_IsNumber(v) ? (long)v->valuedouble : def;
+	return cJSON_IsNumber(v) ? k8s_long(v->valuedouble) : def;
 }
 
 static int k8s_streq(const char *a, const char *b)
@@ -557,7 +570,7 @@ static void k8s_cell(const cJSON *cells, int i, char *out, size_t outlen)
 	if (cJSON_IsString(c) && strcmp(c->valuestring, "<none>") != 0)
 		snprintf(out, outlen, "%s", c->valuestring);
 	else if (cJSON_IsNumber(c))
-		snprintf(out, outlen, "%ld", (long)c->valuedouble);
+		snprintf(out, outlen, "%ld", k8s_long(c->valuedouble));
 }
 
 /* A row from a Table row: cells by column, metadata from its object. */
