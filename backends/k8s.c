@@ -306,6 +306,19 @@ static void k8s_terminated_reason(const cJSON *t, const char *prefix, char *out,
 		snprintf(out, outlen, "%sExitCode:%ld", prefix, k8s_num(t, "exitCode", 0));
 }
 
+/* sum plus a container status's restartCount, saturated to the int range:
+ * the API says int32, but a hostile body's counts must not overflow. */
+static int k8s_add_restarts(int sum, const cJSON *cs)
+{
+	long v = k8s_num(cs, "restartCount", 0);
+
+	if (v > (long)INT_MAX - sum)
+		return INT_MAX;
+	if (v < (long)INT_MIN - sum)
+		return INT_MIN;
+	return sum + (int)v;
+}
+
 void k8s_pod_status(const void *pod, char *status, size_t statuslen, char *ready, size_t readylen,
 		    int *restarts, double *last_restart, enum k8s_severity *severity)
 {
@@ -343,11 +356,11 @@ void k8s_pod_status(const void *pod, char *status, size_t statuslen, char *ready
 		int side = k8s_init_restartable(spec, k8s_str(c, "name"));
 		double fin = k8s_last_finished(c);
 
-		rs += (int)k8s_num(c, "restartCount", 0);
+		rs = k8s_add_restarts(rs, c);
 		if (fin > last)
 			last = fin;
 		if (side) {
-			rs_side += (int)k8s_num(c, "restartCount", 0);
+			rs_side = k8s_add_restarts(rs_side, c);
 			if (fin > last_side)
 				last_side = fin;
 		}
@@ -384,7 +397,7 @@ void k8s_pod_status(const void *pod, char *status, size_t statuslen, char *ready
 			const char *wr = k8s_str(k8s_get(state, "waiting"), "reason");
 			double fin = k8s_last_finished(cs);
 
-			rs += (int)k8s_num(cs, "restartCount", 0);
+			rs = k8s_add_restarts(rs, cs);
 			if (fin > last)
 				last = fin;
 			if (wr != NULL && wr[0] != '\0')
