@@ -172,7 +172,7 @@ fuzz: $(FUZZ_BINS)
 		$(FUZZ_DIR)/fuzz_$$f -max_total_time=$(FUZZ_TIME) -timeout=10 $$dict \
 			$(FUZZ_DIR)/corpus_$$f tests/fuzz/seed_$$f >$(FUZZ_DIR)/fuzz_$$f.log 2>&1 \
 			|| { tail -40 $(FUZZ_DIR)/fuzz_$$f.log; exit 1; }; \
-		grep -a ' DONE ' $(FUZZ_DIR)/fuzz_$$f.log || tail -1 $(FUZZ_DIR)/fuzz_$$f.log; \
+		grep -a 'DONE ' $(FUZZ_DIR)/fuzz_$$f.log || tail -1 $(FUZZ_DIR)/fuzz_$$f.log; \
 	done
 
 $(BUILD)/tests/bench/bench_%: $(BUILD)/tests/bench/bench_%.o $(LIB)
