@@ -170,6 +170,7 @@ fuzz: $(FUZZ_BINS)
 		dict=; [ -f tests/fuzz/$$f.dict ] && dict=-dict=tests/fuzz/$$f.dict; \
 		echo "fuzz_$$f: $(FUZZ_TIME)s"; \
 		$(FUZZ_DIR)/fuzz_$$f -max_total_time=$(FUZZ_TIME) -timeout=10 $$dict \
+			-artifact_prefix=$(FUZZ_DIR)/fuzz_$$f- \
 			$(FUZZ_DIR)/corpus_$$f tests/fuzz/seed_$$f >$(FUZZ_DIR)/fuzz_$$f.log 2>&1 \
 			|| { tail -40 $(FUZZ_DIR)/fuzz_$$f.log; exit 1; }; \
 		grep -a 'DONE ' $(FUZZ_DIR)/fuzz_$$f.log || tail -1 $(FUZZ_DIR)/fuzz_$$f.log; \
