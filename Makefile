@@ -94,8 +94,15 @@ UNIT_TESTS = util sanitize screen redact runbook findings safety lint config the
              kubeconfig k8s
 UNIT_BINS  = $(UNIT_TESTS:%=$(BUILD)/tests/unit/test_%)
 
-FUZZERS    = sanitize runbook
-FUZZ_BINS  = $(FUZZERS:%=build/fuzz/fuzz_%)
+# One libFuzzer harness per parser of foreign input (tests/fuzz/fuzz_NAME.c,
+# seeds in tests/fuzz/seed_NAME, optional tests/fuzz/NAME.dict).
+FUZZERS    = sanitize redact runbook config kubeconfig theme k8s_table \
+             k8s_podlist k8s_watch alertmanager prometheus redis_info
+FUZZ_DIR   = build/fuzz
+FUZZ_SAN   = -fsanitize=address,undefined -fno-sanitize-recover=undefined
+FUZZ_LIB   = $(FUZZ_DIR)/libamconsole.a
+FUZZ_OBJS  = $(LIB_SRCS:%.c=$(FUZZ_DIR)/obj/%.o)
+FUZZ_BINS  = $(FUZZERS:%=$(FUZZ_DIR)/fuzz_%)
 
 all: $(BIN)
 
@@ -144,19 +151,31 @@ test: $(BIN) $(UNIT_BINS) $(BUILD)/tests/kafka_mock
 check:
 	$(MAKE) BUILD=build/san SAN=1 OPT=-O1 test
 
-build/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(LIB_SRCS)
+# The library is compiled once with coverage (fuzzer-no-link) and the
+# sanitizers; each harness links against the archive.
+$(FUZZ_DIR)/obj/%.o: %.c
 	@mkdir -p $(dir $@)
-	clang $(CPPFLAGS) -std=c11 -g -O1 $(PKG_CFLAGS) -fsanitize=fuzzer,address,undefined \
-		-o $@ $< $(LIB_SRCS) $(LDLIBS)
+	clang $(CPPFLAGS) -std=c11 -g -O1 $(WARN) $(PKG_CFLAGS) $(FUZZ_SAN) \
+		-fsanitize=fuzzer-no-link -MMD -MP -c -o $@ $<
+
+$(FUZZ_LIB): $(FUZZ_OBJS)
+	rm -f $@
+	ar rcs $@ $(FUZZ_OBJS)
+
+$(FUZZ_DIR)/fuzz_%: $(FUZZ_DIR)/obj/tests/fuzz/fuzz_%.o $(FUZZ_DIR)/obj/tests/fuzz/fuzz_util.o \
+		$(FUZZ_LIB)
+	clang $(FUZZ_SAN) -fsanitize=fuzzer -o $@ $^ $(LDLIBS)
 
 fuzz: $(FUZZ_BINS)
 	@for f in $(FUZZERS); do \
-		mkdir -p build/fuzz/corpus_$$f; \
+		mkdir -p $(FUZZ_DIR)/corpus_$$f; \
+		dict=; [ -f tests/fuzz/$$f.dict ] && dict=-dict=tests/fuzz/$$f.dict; \
 		echo "fuzz_$$f: $(FUZZ_TIME)s"; \
-		build/fuzz/fuzz_$$f -max_total_time=$(FUZZ_TIME) -dict=tests/fuzz/$$f.dict \
-			build/fuzz/corpus_$$f tests/fuzz/seed_$$f >build/fuzz/fuzz_$$f.log 2>&1 \
-			|| { tail -40 build/fuzz/fuzz_$$f.log; exit 1; }; \
-		tail -1 build/fuzz/fuzz_$$f.log; \
+		$(FUZZ_DIR)/fuzz_$$f -max_total_time=$(FUZZ_TIME) -timeout=10 $$dict \
+			-artifact_prefix=$(FUZZ_DIR)/fuzz_$$f- \
+			$(FUZZ_DIR)/corpus_$$f tests/fuzz/seed_$$f >$(FUZZ_DIR)/fuzz_$$f.log 2>&1 \
+			|| { tail -40 $(FUZZ_DIR)/fuzz_$$f.log; exit 1; }; \
+		grep -a 'DONE ' $(FUZZ_DIR)/fuzz_$$f.log || tail -1 $(FUZZ_DIR)/fuzz_$$f.log; \
 	done
 
 $(BUILD)/tests/bench/bench_%: $(BUILD)/tests/bench/bench_%.o $(LIB)
@@ -181,10 +200,10 @@ uninstall:
 	rm -rf $(DESTDIR)$(DATADIR)
 
 fmt:
-	clang-format -i $(LIB_SRCS) $(MAIN_SRC) */*.h tests/unit/*.c
+	clang-format -i $(LIB_SRCS) $(MAIN_SRC) */*.h tests/unit/*.c tests/fuzz/*.[ch]
 
 fmt-check:
-	@clang-format --dry-run --Werror $(LIB_SRCS) $(MAIN_SRC) */*.h tests/unit/*.c
+	@clang-format --dry-run --Werror $(LIB_SRCS) $(MAIN_SRC) */*.h tests/unit/*.c tests/fuzz/*.[ch]
 
 clean:
 	rm -rf build
@@ -192,4 +211,4 @@ clean:
 .PHONY: all run deps demo test check fuzz bench install uninstall fmt fmt-check clean FORCE
 .SECONDARY:
 
--include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
+-include $(shell find $(BUILD) $(FUZZ_DIR) -name '*.d' 2>/dev/null | sort -u)

@@ -67,11 +67,24 @@ static const char *k8s_str_or(const cJSON *o, const char *key, const char *def)
 	return v != NULL ? v : def;
 }
 
+/* A JSON number as a long, saturated (NaN as 0): casting a double out of
+ * range, such as 1e300 from a hostile body, is undefined. */
+static long k8s_long(double d)
+{
+	if (d != d)
+		return 0;
+	if (d >= (double)LONG_MAX)
+		return LONG_MAX;
+	if (d <= (double)LONG_MIN)
+		return LONG_MIN;
+	return (long)d;
+}
+
 static long k8s_num(const cJSON *o, const char *key, long def)
 {
 	const cJSON *v = k8s_get(o, key);
 
-	return cJSON_IsNumber(v) ? (long)v->valuedouble : def;
+	return cJSON_IsNumber(v) ? k8s_long(v->valuedouble) : def;
 }
 
 static int k8s_streq(const char *a, const char *b)
@@ -293,6 +306,19 @@ static void k8s_terminated_reason(const cJSON *t, const char *prefix, char *out,
 		snprintf(out, outlen, "%sExitCode:%ld", prefix, k8s_num(t, "exitCode", 0));
 }
 
+/* sum plus a container status's restartCount, saturated to the int range:
+ * the API says int32, but a hostile body's counts must not overflow. */
+static int k8s_add_restarts(int sum, const cJSON *cs)
+{
+	long v = k8s_num(cs, "restartCount", 0);
+
+	if (v > (long)INT_MAX - sum)
+		return INT_MAX;
+	if (v < (long)INT_MIN - sum)
+		return INT_MIN;
+	return sum + (int)v;
+}
+
 void k8s_pod_status(const void *pod, char *status, size_t statuslen, char *ready, size_t readylen,
 		    int *restarts, double *last_restart, enum k8s_severity *severity)
 {
@@ -330,11 +356,11 @@ void k8s_pod_status(const void *pod, char *status, size_t statuslen, char *ready
 		int side = k8s_init_restartable(spec, k8s_str(c, "name"));
 		double fin = k8s_last_finished(c);
 
-		rs += (int)k8s_num(c, "restartCount", 0);
+		rs = k8s_add_restarts(rs, c);
 		if (fin > last)
 			last = fin;
 		if (side) {
-			rs_side += (int)k8s_num(c, "restartCount", 0);
+			rs_side = k8s_add_restarts(rs_side, c);
 			if (fin > last_side)
 				last_side = fin;
 		}
@@ -371,7 +397,7 @@ void k8s_pod_status(const void *pod, char *status, size_t statuslen, char *ready
 			const char *wr = k8s_str(k8s_get(state, "waiting"), "reason");
 			double fin = k8s_last_finished(cs);
 
-			rs += (int)k8s_num(cs, "restartCount", 0);
+			rs = k8s_add_restarts(rs, cs);
 			if (fin > last)
 				last = fin;
 			if (wr != NULL && wr[0] != '\0')
@@ -557,7 +583,7 @@ static void k8s_cell(const cJSON *cells, int i, char *out, size_t outlen)
 	if (cJSON_IsString(c) && strcmp(c->valuestring, "<none>") != 0)
 		snprintf(out, outlen, "%s", c->valuestring);
 	else if (cJSON_IsNumber(c))
-		snprintf(out, outlen, "%ld", (long)c->valuedouble);
+		snprintf(out, outlen, "%ld", k8s_long(c->valuedouble));
 }
 
 /* A row from a Table row: cells by column, metadata from its object. */

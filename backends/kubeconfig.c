@@ -680,6 +680,12 @@ static int kc_user_extra(struct kc_loader *ld, void *obj, const char *key, yaml_
 	const char *k;
 
 	if (strcmp(key, "exec") == 0) {
+		/* A repeated key replaces the earlier plugin, as for strings. */
+		kc_exec_free(u->exec);
+		u->exec = NULL;
+		free(u->exec_mode);
+		u->exec_mode = NULL;
+		u->exec_env_unnamed = 0;
 		if (kc_is_null(value))
 			return 0;
 		if (kc_want(ld, value, path, YAML_MAPPING_NODE) < 0)

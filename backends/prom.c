@@ -799,6 +799,9 @@ size_t prom_silence_matches(const struct prom_silence *s, const struct prom_snap
 {
 	size_t i, n = 0, l = strlen(s->id);
 
+	/* An empty id silences nothing (and strstr would find it forever). */
+	if (l == 0)
+		return 0;
 	for (i = 0; i < snap->nalerts; i++) {
 		const char *p = snap->alerts[i].silenced_by;
 

@@ -174,17 +174,20 @@ int redis_info_parse(const char *text, struct redis_info *out)
 	return out->nfields > 0 ? (int)out->nfields : -1;
 }
 
+/* Differences and sums of counters are taken in double: the counters
+ * come from the server as text, and a hostile or corrupt value near
+ * LLONG_MAX must not overflow (exact for any count below 2^53). */
 static double redis_rate(long long a, long long b, double dt)
 {
 	if (b < a || !(dt > 0))
 		return -1; /* a restart reset the counter */
-	return (double)(b - a) / dt;
+	return ((double)b - (double)a) / dt;
 }
 
 void redis_rates_compute(const struct redis_info *prev, const struct redis_info *cur, double dt,
 			 struct redis_rates *out)
 {
-	long long h, m;
+	double h, m;
 
 	out->ops = cur->instantaneous_ops;
 	out->evicted = out->expired = out->hit_ratio = -1;
@@ -195,18 +198,18 @@ void redis_rates_compute(const struct redis_info *prev, const struct redis_info 
 			out->ops = ops;
 		out->evicted = redis_rate(prev->evicted_keys, cur->evicted_keys, dt);
 		out->expired = redis_rate(prev->expired_keys, cur->expired_keys, dt);
-		h = cur->keyspace_hits - prev->keyspace_hits;
-		m = cur->keyspace_misses - prev->keyspace_misses;
+		h = (double)cur->keyspace_hits - (double)prev->keyspace_hits;
+		m = (double)cur->keyspace_misses - (double)prev->keyspace_misses;
 		if (h >= 0 && m >= 0 && h + m > 0) {
-			out->hit_ratio = (double)h / (double)(h + m);
+			out->hit_ratio = h / (h + m);
 			return;
 		}
 	}
 	/* No lookups in the interval: the ratio since start. */
-	h = cur->keyspace_hits;
-	m = cur->keyspace_misses;
+	h = (double)cur->keyspace_hits;
+	m = (double)cur->keyspace_misses;
 	if (h + m > 0)
-		out->hit_ratio = (double)h / (double)(h + m);
+		out->hit_ratio = h / (h + m);
 }
 
 static void redis_render_at(const redisReply *r, struct strbuf *out, int indent)

@@ -5,8 +5,9 @@
  * hold the invariant of sanitize.h: valid UTF-8, no C0 but '\n' in
  * multi-line mode, no DEL, C1, bidi, zero-width, format, separator or tag
  * code point, spans ordered inside the text, the cap honoured and the
- * output bounded. The checker decodes UTF-8 on its own, so a bug in the
- * sanitiser's decoder cannot hide itself. Any violation aborts.
+ * output bounded. The checker (fuzz_check_sanitized, shared with
+ * fuzz_redact.c) decodes UTF-8 on its own, so a bug in the sanitiser's
+ * decoder cannot hide itself. Any violation aborts.
  */
 #include <locale.h>
 #include <stdint.h>
@@ -14,9 +15,9 @@
 #include <string.h>
 
 #include "tui/sanitize.h"
+#include "tests/fuzz/fuzz_util.h"
 
 int LLVMFuzzerInitialize(int *argc, char ***argv);
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 /* The checker is not the code under test: keep coverage feedback (and
  * its per-comparison cost) for the sanitiser itself. */
@@ -26,87 +27,25 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 #define FUZZ_SANITIZE_NOCOV
 #endif
 
-#define FUZZ_SANITIZE_CHECK(cond) \
-	do { \
-		if (!(cond)) \
-			abort(); \
+#define FUZZ_SANITIZE_CHECK(cond)                                                                  \
+	do {                                                                                       \
+		if (!(cond))                                                                       \
+			abort();                                                                   \
 	} while (0)
 
-/* Length of the well-formed sequence at s[0..n) with *cp set, or 0. */
-FUZZ_SANITIZE_NOCOV static size_t fuzz_sanitize_decode(const unsigned char *s, size_t n, uint32_t *cp)
-{
-	uint32_t v;
-	size_t need, i;
-
-	if (s[0] < 0x80) {
-		*cp = s[0];
-		return 1;
-	}
-	if ((s[0] & 0xe0) == 0xc0) {
-		need = 2;
-		v = s[0] & 0x1f;
-	} else if ((s[0] & 0xf0) == 0xe0) {
-		need = 3;
-		v = s[0] & 0x0f;
-	} else if ((s[0] & 0xf8) == 0xf0) {
-		need = 4;
-		v = s[0] & 0x07;
-	} else {
-		return 0;
-	}
-	if (n < need)
-		return 0;
-	for (i = 1; i < need; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-		v = (v << 6) | (s[i] & 0x3f);
-	}
-	if ((need == 2 && v < 0x80) || (need == 3 && v < 0x800) || (need == 4 && v < 0x10000))
-		return 0;
-	if (v > 0x10ffff || (v >= 0xd800 && v <= 0xdfff))
-		return 0;
-	*cp = v;
-	return need;
-}
-
-FUZZ_SANITIZE_NOCOV static int fuzz_sanitize_forbidden(uint32_t cp, int flags)
-{
-	if (cp < 0x20)
-		return !(cp == '\n' && (flags & SANITIZE_MULTILINE));
-	if (cp == 0x7f || (cp >= 0x80 && cp <= 0x9f))
-		return 1;
-	/* bidi */
-	if ((cp >= 0x202a && cp <= 0x202e) || (cp >= 0x2066 && cp <= 0x2069) ||
-	    cp == 0x200e || cp == 0x200f || cp == 0x061c)
-		return 1;
-	/* zero-width and format */
-	if ((cp >= 0x200b && cp <= 0x200d) || (cp >= 0x2060 && cp <= 0x2064) ||
-	    cp == 0xfeff || cp == 0x00ad || cp == 0x180e)
-		return 1;
-	/* line and paragraph separators */
-	if (cp == 0x2028 || cp == 0x2029)
-		return 1;
-	/* tags */
-	return cp >= 0xe0000 && cp <= 0xe007f;
-}
-
-FUZZ_SANITIZE_NOCOV static void fuzz_sanitize_one(const uint8_t *data, size_t size, int flags, size_t cap)
+FUZZ_SANITIZE_NOCOV static void fuzz_sanitize_one(const uint8_t *data, size_t size, int flags,
+						  size_t cap)
 {
 	struct sanitize_out out;
 	const unsigned char *t;
-	size_t i, k, prev_end = 0, ntabs = 0, used, w, fit;
-	uint32_t cp = 0;
+	size_t i, prev_end = 0, ntabs = 0, used, w, fit;
 
 	sanitize((const char *)data, size, flags, cap, &out);
 	t = (const unsigned char *)out.text;
 	FUZZ_SANITIZE_CHECK(t != NULL);
 	FUZZ_SANITIZE_CHECK(t[out.len] == '\0');
 	FUZZ_SANITIZE_CHECK(strlen(out.text) == out.len);
-	for (i = 0; i < out.len; i += k) {
-		k = fuzz_sanitize_decode(t + i, out.len - i, &cp);
-		FUZZ_SANITIZE_CHECK(k > 0);
-		FUZZ_SANITIZE_CHECK(!fuzz_sanitize_forbidden(cp, flags));
-	}
+	fuzz_check_sanitized(out.text, out.len, flags);
 	for (i = 0; i < out.nspans; i++) {
 		FUZZ_SANITIZE_CHECK(out.spans[i].start >= prev_end);
 		FUZZ_SANITIZE_CHECK(out.spans[i].len >= 2);

@@ -409,6 +409,62 @@ static void test_k8s_list_errors(void **unused)
 	test_k8s_rows_free(pods, n);
 }
 
+/* Numbers no long holds (found by fuzz_k8s_table): cells and Status codes
+ * saturate instead of an undefined conversion. */
+static void test_k8s_huge_numbers(void **unused)
+{
+	struct k8s_pod *pods = NULL;
+	size_t n = 0;
+	int table = 0;
+	char *cont = NULL, *rv = NULL, err[256];
+	const char *body = "{\"kind\":\"Table\",\"rows\":[{\"cells\":[\"big\",1e300,\"Running\","
+			   "0,\"1h\",-1e300,1e999],\"object\":{\"metadata\":{\"name\":\"big\","
+			   "\"namespace\":\"ns\",\"uid\":\"u1\"}}}]}";
+	const char *error = "{\"type\":\"ERROR\",\"object\":{\"kind\":\"Status\","
+			    "\"message\":\"odd\",\"code\":4.1e302}}";
+
+	assert_int_equal(
+		k8s_parse_list(body, strlen(body), &pods, &n, &table, &cont, &rv, err, sizeof err),
+		0);
+	assert_int_equal(n, 1);
+	assert_string_equal(pods[0].ready, "9223372036854775807");
+	assert_string_equal(pods[0].ip, "-9223372036854775808");
+	assert_string_equal(pods[0].node, "9223372036854775807");
+	assert_int_equal(k8s_apply_event(error, strlen(error), &pods, &n, &rv, err, sizeof err),
+			 -1);
+	assert_string_equal(err, "watch: 9223372036854775807 odd");
+	free(cont);
+	free(rv);
+	test_k8s_rows_free(pods, n);
+}
+
+/* Restart counts whose sum no int holds (reproduced with fuzz_k8s_podlist):
+ * RESTARTS saturates instead of a signed overflow. */
+static void test_k8s_restarts_overflow(void **unused)
+{
+	struct k8s_pod *pods = NULL;
+	size_t n = 0;
+	int table = 0;
+	char *cont = NULL, *rv = NULL, err[256];
+	const char *body =
+		"{\"kind\":\"PodList\",\"items\":[{\"metadata\":{\"name\":\"p\",\"uid\":\"u\"},"
+		"\"spec\":{\"containers\":[{\"name\":\"a\"},{\"name\":\"b\"}]},\"status\":{"
+		"\"phase\":\"Running\",\"containerStatuses\":["
+		"{\"name\":\"a\",\"restartCount\":2147483647,\"ready\":true,\"state\":{\"running\":"
+		"{}}},"
+		"{\"name\":\"b\",\"restartCount\":2147483647,\"ready\":true,\"state\":{\"running\":"
+		"{}}}"
+		"]}}]}";
+
+	assert_int_equal(
+		k8s_parse_list(body, strlen(body), &pods, &n, &table, &cont, &rv, err, sizeof err),
+		0);
+	assert_int_equal(n, 1);
+	assert_int_equal(pods[0].restarts, 2147483647);
+	assert_string_equal(pods[0].status, "Running");
+	test_k8s_rows_free(pods, n);
+}
+
 /* A watch event carrying a Pod object (the PodList format). */
 static char *test_k8s_pod_event(const char *type, const char *name, const char *rv)
 {
@@ -822,13 +878,22 @@ static void test_k8s_describe(void **unused)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_k8s_status_cases), cmocka_unit_test(test_k8s_last_restart),
-		cmocka_unit_test(test_k8s_severity),     cmocka_unit_test(test_k8s_fmt_age),
-		cmocka_unit_test(test_k8s_table_page),   cmocka_unit_test(test_k8s_podlist_page),
-		cmocka_unit_test(test_k8s_list_errors),  cmocka_unit_test(test_k8s_watch_events),
-		cmocka_unit_test(test_k8s_quantities),   cmocka_unit_test(test_k8s_metrics),
-		cmocka_unit_test(test_k8s_error_text),   cmocka_unit_test(test_k8s_mask_yaml),
-		cmocka_unit_test(test_k8s_mask_json),    cmocka_unit_test(test_k8s_describe),
+		cmocka_unit_test(test_k8s_status_cases),
+		cmocka_unit_test(test_k8s_last_restart),
+		cmocka_unit_test(test_k8s_severity),
+		cmocka_unit_test(test_k8s_fmt_age),
+		cmocka_unit_test(test_k8s_table_page),
+		cmocka_unit_test(test_k8s_podlist_page),
+		cmocka_unit_test(test_k8s_list_errors),
+		cmocka_unit_test(test_k8s_huge_numbers),
+		cmocka_unit_test(test_k8s_restarts_overflow),
+		cmocka_unit_test(test_k8s_watch_events),
+		cmocka_unit_test(test_k8s_quantities),
+		cmocka_unit_test(test_k8s_metrics),
+		cmocka_unit_test(test_k8s_error_text),
+		cmocka_unit_test(test_k8s_mask_yaml),
+		cmocka_unit_test(test_k8s_mask_json),
+		cmocka_unit_test(test_k8s_describe),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -520,6 +520,41 @@ static void test_kc_user_errors(void **state)
 	kubeconfig_free(kc);
 }
 
+/* A user with exec twice (found by fuzz_kubeconfig: the first plugin
+ * leaked): the later one replaces it whole, interactiveMode included. */
+static void test_kc_exec_repeated_key(void **state)
+{
+	struct kubeconfig *kc;
+	char *cfg;
+
+	(void)state;
+	test_kc_write("twice.yaml",
+		      "current-context: x\n"
+		      "clusters:\n"
+		      "- name: c\n"
+		      "  cluster: {server: https://127.0.0.1:1}\n"
+		      "users:\n"
+		      "- name: u\n"
+		      "  user:\n"
+		      "    exec: {apiVersion: " V1
+		      ", command: /bin/first, interactiveMode: Always}\n"
+		      "    exec: {apiVersion: " V1BETA1 ", command: /bin/second, args: [a]}\n"
+		      "contexts:\n"
+		      "- name: x\n"
+		      "  context: {cluster: c, user: u}\n",
+		      0644);
+	cfg = test_kc_path("twice.yaml");
+	kc = test_kc_load(cfg, NULL, NULL);
+	assert_non_null(kc->exec);
+	assert_string_equal(kc->exec->api_version, V1BETA1);
+	assert_string_equal(kc->exec->command, "/bin/second");
+	assert_string_equal(kc->exec->args[0], "a");
+	assert_null(kc->exec->args[1]);
+	assert_int_equal(kc->exec->interactive, 0);
+	kubeconfig_free(kc);
+	free(cfg);
+}
+
 static void test_kc_yaml_errors(void **state)
 {
 	(void)state;
@@ -1169,6 +1204,7 @@ int main(void)
 		cmocka_unit_test(test_kc_tls_server_name),
 		cmocka_unit_test(test_kc_cluster_errors),
 		cmocka_unit_test(test_kc_user_errors),
+		cmocka_unit_test(test_kc_exec_repeated_key),
 		cmocka_unit_test(test_kc_yaml_errors),
 		cmocka_unit_test(test_kc_token_file_reread),
 		cmocka_unit_test(test_kc_exec_cached_until_expiry),

@@ -187,6 +187,25 @@ static void test_prom_severity_sort(void **unused)
 	prom_snap_free(s);
 }
 
+/* A silence with an empty id from the server (found by fuzz_alertmanager:
+ * counting the alerts it silences looped forever) silences nothing. */
+static void test_prom_silence_empty_id(void **unused)
+{
+	struct prom_snap *s = xcalloc(1, sizeof *s);
+	char err[256];
+	const char *alerts = "[{\"fingerprint\":\"1\",\"labels\":{\"alertname\":\"A\"},"
+			     "\"status\":{\"state\":\"suppressed\",\"silencedBy\":[\"s1\"]}}]";
+	const char *silences = "[{\"id\":\"\",\"status\":{\"state\":\"active\"}},"
+			       "{\"id\":\"s1\",\"status\":{\"state\":\"active\"}}]";
+
+	assert_int_equal(prom_parse_alerts(alerts, strlen(alerts), 0, s, err, sizeof err), 0);
+	assert_int_equal(prom_parse_silences(silences, strlen(silences), s, err, sizeof err), 0);
+	assert_int_equal(s->nsilences, 2);
+	assert_int_equal(prom_silence_matches(&s->silences[0], s), 0);
+	assert_int_equal(prom_silence_matches(&s->silences[1], s), 1);
+	prom_snap_free(s);
+}
+
 /* Matchers decided on labels as Alertmanager does: exact, anchored regex,
  * negations, a missing label as "", a broken regex matching nothing. */
 static void test_prom_alert_matches(void **unused)
@@ -322,6 +341,7 @@ int main(void)
 		cmocka_unit_test(test_prom_alerts_v1),
 		cmocka_unit_test(test_prom_bad_bodies),
 		cmocka_unit_test(test_prom_severity_sort),
+		cmocka_unit_test(test_prom_silence_empty_id),
 		cmocka_unit_test(test_prom_matchers_and_json),
 		cmocka_unit_test(test_prom_alert_matches),
 		cmocka_unit_test(test_prom_query),

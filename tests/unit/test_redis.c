@@ -139,6 +139,25 @@ static void test_redis_rates(void **unused)
 	assert_float_equal(r.hit_ratio, -1, 1e-9);
 }
 
+/* Counters near LLONG_MAX, as a hostile INFO may report them (found by
+ * fuzz_redis_info: the sums overflowed): rates and ratios stay sane. */
+static void test_redis_rates_huge(void **unused)
+{
+	struct redis_info a, b;
+	struct redis_rates r;
+
+	assert_true(redis_info_parse("keyspace_hits:9223372036854775807\n"
+				     "keyspace_misses:1\n"
+				     "total_commands_processed:9223372036854775807\n",
+				     &b) == 3);
+	assert_true(redis_info_parse("keyspace_hits:-1\ntotal_commands_processed:-1\n", &a) == 2);
+	redis_rates_compute(NULL, &b, 0, &r);
+	assert_true(r.hit_ratio > 0.99 && r.hit_ratio <= 1);
+	redis_rates_compute(&a, &b, 2.0, &r);
+	assert_true(r.ops > 4e18);
+	assert_true(r.hit_ratio > 0.99 && r.hit_ratio <= 1);
+}
+
 static redisReply *test_redis_reply(int type)
 {
 	redisReply *r = calloc(1, sizeof *r);
@@ -276,6 +295,7 @@ int main(void)
 		cmocka_unit_test(test_redis_info_replication),
 		cmocka_unit_test(test_redis_info_garbage),
 		cmocka_unit_test(test_redis_rates),
+		cmocka_unit_test(test_redis_rates_huge),
 		cmocka_unit_test(test_redis_render),
 		cmocka_unit_test(test_redis_tokenize),
 		cmocka_unit_test(test_redis_target),

@@ -1,0 +1,30 @@
+/*
+ * fuzz_k8s_table.c - libFuzzer harness for a pod list page in the
+ * server-side Table format (k8s_parse_list in backends/k8s.c), followed,
+ * after the first NUL byte, by a PodMetricsList body applied to the rows
+ * (k8s_parse_metrics). The seeds are Tables; the same parser takes a
+ * PodList, which fuzz_k8s_podlist.c seeds.
+ */
+#include <stdlib.h>
+
+#include "backends/k8s.h"
+#include "tests/fuzz/fuzz_k8s.h"
+#include "tests/fuzz/fuzz_util.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	struct k8s_pod *pods = NULL;
+	size_t n = 0, alen, blen;
+	const char *a, *b;
+	char *cont = NULL, *rv = NULL, err[256];
+	int table = 0;
+
+	fuzz_split(data, size, &a, &alen, &b, &blen);
+	if (k8s_parse_list(a, alen, &pods, &n, &table, &cont, &rv, err, sizeof err) == 0 &&
+	    b != NULL)
+		(void)k8s_parse_metrics(b, blen, pods, n);
+	free(cont);
+	free(rv);
+	fuzz_k8s_rows_check_free(pods, n, 0);
+	return 0;
+}
