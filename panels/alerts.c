@@ -1069,6 +1069,17 @@ static int alerts_configured(void *self)
 	return ap->configured;
 }
 
+/* The grid's share: the health strip and status lines, the table's header
+ * and its alerts (or the line saying there are none); details, silences
+ * and the health list take what they can get. */
+static void alerts_want(void *self, struct panel_want *w)
+{
+	const struct alerts_panel *ap = self;
+	size_t n = ap->al.snap != NULL ? ap->list.nvisible : 0;
+
+	w->rows = ap->mode != ALERTS_LIST ? -1 : 3 + (n > 0 ? (int)n : 1);
+}
+
 const struct panel_ops alerts_panel = {
 	.name = "alerts",
 	.title = "Alerts",
@@ -1083,4 +1094,5 @@ const struct panel_ops alerts_panel = {
 	.filter = alerts_filter,
 	.busy = alerts_busy,
 	.configured = alerts_configured,
+	.want = alerts_want,
 };

@@ -892,6 +892,15 @@ static int cache_configured(void *self)
 	return cp->ninst > 0;
 }
 
+/* The grid's share: one block per instance; the key and slowlog views
+ * take what they can get. */
+static void cache_want(void *self, struct panel_want *w)
+{
+	const struct cache_panel *cp = self;
+
+	w->rows = cp->mode != CACHE_OVERVIEW ? -1 : (int)cp->ninst * CACHE_BLOCK;
+}
+
 const struct panel_ops cache_panel = {
 	.name = "cache",
 	.title = "Cache",
@@ -906,4 +915,5 @@ const struct panel_ops cache_panel = {
 	.filter = cache_filter,
 	.busy = cache_busy,
 	.configured = cache_configured,
+	.want = cache_want,
 };

@@ -725,6 +725,18 @@ static int lag_configured(void *self)
 	return lp->arg.cfg != NULL;
 }
 
+/* The grid's share: the source and title lines, the shown table's
+ * header and its rows. */
+static void lag_want(void *self, struct panel_want *w)
+{
+	const struct lag_panel *lp = self;
+	size_t n = lp->mode == LAG_PARTS       ? lp->parts.nvisible
+		   : lp->mode == LAG_TOPICVIEW ? lp->topics.nvisible
+					       : lp->groups.nvisible;
+
+	w->rows = 3 + (n > 0 ? (int)n : 1);
+}
+
 const struct panel_ops lag_panel = {
 	.name = "lag",
 	.title = "Consumer lag",
@@ -739,4 +751,5 @@ const struct panel_ops lag_panel = {
 	.filter = lag_filter,
 	.busy = lag_busy,
 	.configured = lag_configured,
+	.want = lag_want,
 };

@@ -1967,6 +1967,17 @@ static int pods_command(void *self, const char *cmd, const char *arg)
 	return 1;
 }
 
+/* The grid's share: the context and title lines, the table's header and
+ * its rows (or the line saying why there are none); a describe or log
+ * view takes what it can get. */
+static void pods_want(void *self, struct panel_want *w)
+{
+	const struct pods_panel *pp = self;
+	size_t n = pp->snap != NULL ? pp->list.nvisible : 0;
+
+	w->rows = pp->mode != PODS_LIST ? -1 : 3 + (n > 0 ? (int)n : 1);
+}
+
 const struct panel_ops pods_panel = {
 	.name = "pods",
 	.title = "Pods",
@@ -1983,6 +1994,7 @@ const struct panel_ops pods_panel = {
 	.mode_keys = pods_mode_keys,
 	.command = pods_command,
 	.configured = pods_configured,
+	.want = pods_want,
 };
 
 /* ---- for the runbook pane -------------------------------------------- */

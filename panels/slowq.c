@@ -836,6 +836,16 @@ static int slowq_configured(void *self)
 	return sp->configured;
 }
 
+/* The grid's share: the gauge, status and view lines, the table's header
+ * and its rows; a query's text takes what it can get. */
+static void slowq_want(void *self, struct panel_want *w)
+{
+	struct slowq_panel *sp = self;
+	size_t n = slowq_table(sp)->nvisible;
+
+	w->rows = sp->qtext != NULL ? -1 : 4 + (n > 0 ? (int)n : 1);
+}
+
 const struct panel_ops slowq_panel = {
 	.name = "slowq",
 	.title = "Slow queries",
@@ -849,4 +859,5 @@ const struct panel_ops slowq_panel = {
 	.click = slowq_click,
 	.filter = slowq_filter,
 	.configured = slowq_configured,
+	.want = slowq_want,
 };
