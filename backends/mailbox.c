@@ -83,7 +83,7 @@ void mailbox_put(struct mailbox *mb, void *snap, double fetch_ms, double next_re
 	}
 	mb->st.state = MAILBOX_OK;
 	mb->st.generation++;
-	mb->st.fetch_ms = fetch_ms;
+	mb->st.fetch_ms = util_steady_ms(mb->st.fetch_ms, fetch_ms);
 	mb->st.last_attempt = util_now();
 	mb->st.next_retry = next_retry;
 	mb->st.failures = 0;
@@ -100,7 +100,7 @@ void mailbox_put_error(struct mailbox *mb, const char *error, double fetch_ms, d
 	pthread_mutex_lock(&mb->lock);
 	mb->st.state = MAILBOX_ERROR;
 	mb->st.generation++;
-	mb->st.fetch_ms = fetch_ms;
+	mb->st.fetch_ms = util_steady_ms(mb->st.fetch_ms, fetch_ms);
 	mb->st.last_attempt = util_now();
 	mb->st.next_retry = next_retry;
 	mb->st.failures++;

@@ -125,6 +125,13 @@ void util_fmt_duration(char *buf, size_t n, double seconds)
 		snprintf(buf, n, "%ldd%02ldh", s / 86400, (s % 86400) / 3600);
 }
 
+double util_steady_ms(double shown, double measured)
+{
+	double d = measured > shown ? measured - shown : shown - measured;
+
+	return d > 2 && d > shown / 4 ? measured : shown;
+}
+
 int util_parse_duration(const char *s, double *out)
 {
 	char *end;

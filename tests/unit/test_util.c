@@ -81,6 +81,20 @@ static void test_util_fmt_duration(void **unused)
 	assert_string_equal(buf, "5m");
 }
 
+/* Noise of a millisecond or two keeps the readout; a real change shows. */
+static void test_util_steady_ms(void **unused)
+{
+	assert_true(util_steady_ms(0, 0.4) == 0);
+	assert_true(util_steady_ms(0, 1.6) == 0);
+	assert_true(util_steady_ms(0, 15) == 15);
+	assert_true(util_steady_ms(15, 13.2) == 15);
+	assert_true(util_steady_ms(15, 18.5) == 15);
+	assert_true(util_steady_ms(15, 19.5) == 19.5);
+	assert_true(util_steady_ms(15, 2) == 2);
+	assert_true(util_steady_ms(400, 480) == 400);
+	assert_true(util_steady_ms(400, 520) == 520);
+}
+
 static void test_util_strbuf(void **unused)
 {
 	struct strbuf sb = { 0 };
@@ -194,6 +208,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_util_parse_duration),
 		cmocka_unit_test(test_util_fmt_duration),
+		cmocka_unit_test(test_util_steady_ms),
 		cmocka_unit_test(test_util_strbuf),
 		cmocka_unit_test(test_util_xasprintf),
 		cmocka_unit_test(test_util_expand_home),
