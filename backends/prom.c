@@ -41,7 +41,7 @@ struct prom_state {
 	unsigned long nrequests;
 	int request_failed;
 	char request_msg[256];
-	double *shown_ms; /* health: each check's latency as last shown */
+	struct util_steady *shown_ms; /* health: each check's latency as shown */
 	size_t nshown;
 };
 
@@ -1156,8 +1156,7 @@ static void prom_poll_health(struct prom_state *st, struct prom_snap *s)
 		st->nshown = s->nchecks;
 	}
 	for (i = 0; i < s->nchecks; i++)
-		s->checks[i].ms = st->shown_ms[i] =
-			util_steady_ms(st->shown_ms[i], s->checks[i].ms);
+		s->checks[i].ms = util_steady_ms(&st->shown_ms[i], s->checks[i].ms);
 }
 
 static int prom_poll(void *state, void **snap, char *err, size_t errlen)

@@ -125,11 +125,17 @@ void util_fmt_duration(char *buf, size_t n, double seconds)
 		snprintf(buf, n, "%ldd%02ldh", s / 86400, (s % 86400) / 3600);
 }
 
-double util_steady_ms(double shown, double measured)
+double util_steady_ms(struct util_steady *s, double measured)
 {
-	double d = measured > shown ? measured - shown : shown - measured;
+	double d = measured > s->shown ? measured - s->shown : s->shown - measured;
 
-	return d > 2 && d > shown / 4 ? measured : shown;
+	if (d <= 5 || d <= s->shown / 4)
+		s->away = 0;
+	else if (++s->away >= 2 || s->shown == 0) {
+		s->shown = measured;
+		s->away = 0;
+	}
+	return s->shown;
 }
 
 int util_parse_duration(const char *s, double *out)

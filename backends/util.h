@@ -31,10 +31,16 @@ double util_now(void);
 double util_wall(void);
 /* Format a duration in seconds as "34s", "5m02s", "1h04m", "2d03h" into buf. */
 void util_fmt_duration(char *buf, size_t n, double seconds);
-/* A latency readout that does not flicker: measured when it is more than
- * 2 ms and more than a quarter away from shown, else shown, so noise of a
- * millisecond never redraws the screen while a real change shows. */
-double util_steady_ms(double shown, double measured);
+/* A latency readout that does not flicker: it takes the measured value
+ * only when two measurements in a row are more than 5 ms and more than a
+ * quarter away from what it shows, so noise and a lone spike never redraw
+ * the screen while a real change shows one refresh late. */
+struct util_steady {
+	double shown;
+	int away; /* measurements in a row away from shown */
+};
+/* Feed one measurement; returns the value to show. */
+double util_steady_ms(struct util_steady *s, double measured);
 /* Parse "2s", "500ms", "1m", "1h", or a bare number of seconds.
  * Returns 0 and sets *out, or -1 on a malformed value. */
 int util_parse_duration(const char *s, double *out);
