@@ -534,11 +534,12 @@ static int app_wants(struct app *a)
 /* Share room lines among n cells that need need[i] lines each (-1: as
  * many as they can get): each gets APP_MIN_CELL, then equal shares go to
  * the cells still short of their need; once every need is met the rest
- * goes by need, so the panels with more rows get the slack. Too little
+ * goes to the cell that needs most (the longest table), so a small panel
+ * such as Sources keeps just its rows. Too little
  * room for the minimum: equal cells, the last takes the remainder. */
 static void app_share(int room, int n, const int *need, int *out)
 {
-	int i, left = room, open, total = 0, big = 0;
+	int i, left = room, open, big = 0;
 
 	if (n <= 0)
 		return;
@@ -571,17 +572,9 @@ static void app_share(int room, int n, const int *need, int *out)
 			left -= give;
 		}
 	}
-	if (left == 0)
-		return;
-	for (i = 0; i < n; i++) {
-		total += need[i];
+	for (i = 0; i < n; i++)
 		if (need[i] > need[big])
 			big = i;
-	}
-	for (i = 0, open = left; i < n && total > 0; i++) {
-		out[i] += open * need[i] / total;
-		left -= open * need[i] / total;
-	}
 	out[big] += left;
 }
 
