@@ -3,7 +3,8 @@
 # open; Sources keeps just its rows while a panel with more rows takes the
 # rest; :layout panels, tall, runbook and auto each change what the
 # operator sees; :layout names the current preset and an unknown name is
-# refused with the presets listed; layout: in the config applies at start.
+# refused with the presets listed; ? describes the presets; layout: in
+# the config applies at start.
 . tests/e2e/lib.sh
 . tests/e2e/redis.sh
 redis_start
@@ -86,6 +87,11 @@ ok ":layout auto: back to space by need (narrow again on the list)"
 focus "layout sideways"
 wait_for "unknown layout 'sideways': auto (space by need), runbook (runbook wide), panels (no runbook column) or tall (one column)"
 ok "an unknown preset is refused with the presets listed"
+keys ?
+wait_for "presets: auto (by need), runbook (wide), panels (no runbook), tall (1 column)"
+screen | grep -qF ":layout NAME" || fail "the help lacks :layout NAME"
+keys q
+ok "? describes the layout presets"
 keys q
 wait_dead
 
