@@ -101,7 +101,10 @@ void mailbox_put_error(struct mailbox *mb, const char *error, double fetch_ms, d
 	pthread_mutex_lock(&mb->lock);
 	mb->st.state = MAILBOX_ERROR;
 	mb->st.generation++;
-	mb->st.fetch_ms = util_steady_ms(&mb->fetch, fetch_ms);
+	/* A failed attempt's time (a timeout) shows as it is; the next
+	 * success starts the steady readout afresh. */
+	mb->st.fetch_ms = fetch_ms;
+	mb->fetch.seen = 0;
 	mb->st.last_attempt = util_now();
 	mb->st.next_retry = next_retry;
 	mb->st.failures++;

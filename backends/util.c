@@ -129,10 +129,11 @@ double util_steady_ms(struct util_steady *s, double measured)
 {
 	double d = measured > s->shown ? measured - s->shown : s->shown - measured;
 
-	if (d <= 5 || d <= s->shown / 4)
-		s->away = 0;
-	else if (++s->away >= 2 || s->shown == 0) {
+	if (!s->seen || (d > 5 && d > s->shown / 4 && ++s->away >= 3)) {
 		s->shown = measured;
+		s->seen = 1;
+		s->away = 0;
+	} else if (d <= 5 || d <= s->shown / 4) {
 		s->away = 0;
 	}
 	return s->shown;
