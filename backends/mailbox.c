@@ -23,6 +23,7 @@ struct mailbox {
 	void (*free_snap)(void *);
 	void *snap; /* newest snapshot the UI has not taken, or NULL */
 	struct mailbox_status st;
+	struct util_steady fetch; /* st.fetch_ms, steadied */
 };
 
 static void mailbox_wake(struct mailbox *mb)
@@ -83,7 +84,7 @@ void mailbox_put(struct mailbox *mb, void *snap, double fetch_ms, double next_re
 	}
 	mb->st.state = MAILBOX_OK;
 	mb->st.generation++;
-	mb->st.fetch_ms = fetch_ms;
+	mb->st.fetch_ms = util_steady_ms(&mb->fetch, fetch_ms);
 	mb->st.last_attempt = util_now();
 	mb->st.next_retry = next_retry;
 	mb->st.failures = 0;
@@ -100,7 +101,10 @@ void mailbox_put_error(struct mailbox *mb, const char *error, double fetch_ms, d
 	pthread_mutex_lock(&mb->lock);
 	mb->st.state = MAILBOX_ERROR;
 	mb->st.generation++;
+	/* A failed attempt's time (a timeout) shows as it is; the next
+	 * success starts the steady readout afresh. */
 	mb->st.fetch_ms = fetch_ms;
+	mb->fetch.seen = 0;
 	mb->st.last_attempt = util_now();
 	mb->st.next_retry = next_retry;
 	mb->st.failures++;

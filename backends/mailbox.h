@@ -24,7 +24,8 @@ struct mailbox_status {
 				   * last fetched or confirmed unchanged, 0 if
 				   * none: an age, never a date, so a step of the
 				   * wall clock cannot make data look fresh */
-	double fetch_ms;          /* duration of the last attempt */
+	double fetch_ms;          /* duration of the last attempt; after a
+				   * success steadied (util_steady_ms) */
 	double last_attempt;      /* monotonic time of the last attempt */
 	double next_retry;        /* monotonic time of the next attempt */
 	int failures;             /* consecutive failed attempts */

@@ -41,6 +41,8 @@ struct prom_state {
 	unsigned long nrequests;
 	int request_failed;
 	char request_msg[256];
+	struct util_steady *shown_ms; /* health: each check's latency as shown */
+	size_t nshown;
 };
 
 /* ---- HTTP ----------------------------------------------------------- */
@@ -1149,6 +1151,15 @@ static void prom_poll_health(struct prom_state *st, struct prom_snap *s)
 		free(base);
 	}
 	s->nchecks += health_ping_all(c, st->arg.timeout, s->checks + s->nchecks);
+	/* The levels were judged on the measured times; the readouts are
+	 * steadied so the health strip does not flicker with noise. */
+	if (st->nshown != s->nchecks) {
+		free(st->shown_ms);
+		st->shown_ms = xcalloc(s->nchecks + 1, sizeof *st->shown_ms);
+		st->nshown = s->nchecks;
+	}
+	for (i = 0; i < s->nchecks; i++)
+		s->checks[i].ms = util_steady_ms(&st->shown_ms[i], s->checks[i].ms);
 }
 
 static int prom_poll(void *state, void **snap, char *err, size_t errlen)
@@ -1253,6 +1264,7 @@ static void prom_close(void *state)
 
 	if (st->arg.mode == PROM_HEALTH)
 		health_close();
+	free(st->shown_ms);
 	free(st);
 }
 

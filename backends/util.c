@@ -125,6 +125,20 @@ void util_fmt_duration(char *buf, size_t n, double seconds)
 		snprintf(buf, n, "%ldd%02ldh", s / 86400, (s % 86400) / 3600);
 }
 
+double util_steady_ms(struct util_steady *s, double measured)
+{
+	double d = measured > s->shown ? measured - s->shown : s->shown - measured;
+
+	if (!s->seen || (d > 5 && d > s->shown / 4 && ++s->away >= 3)) {
+		s->shown = measured;
+		s->seen = 1;
+		s->away = 0;
+	} else if (d <= 5 || d <= s->shown / 4) {
+		s->away = 0;
+	}
+	return s->shown;
+}
+
 int util_parse_duration(const char *s, double *out)
 {
 	char *end;

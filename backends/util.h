@@ -31,6 +31,18 @@ double util_now(void);
 double util_wall(void);
 /* Format a duration in seconds as "34s", "5m02s", "1h04m", "2d03h" into buf. */
 void util_fmt_duration(char *buf, size_t n, double seconds);
+/* A latency readout that does not flicker: after the first measurement it
+ * takes the measured value only when three in a row are more than 5 ms
+ * and more than a quarter away from what it shows, so noise and short
+ * spikes never redraw the screen while a real change shows two refreshes
+ * late. Zero it to start. */
+struct util_steady {
+	double shown;
+	int seen; /* a measurement has been shown */
+	int away; /* measurements in a row away from shown */
+};
+/* Feed one measurement; returns the value to show. */
+double util_steady_ms(struct util_steady *s, double measured);
 /* Parse "2s", "500ms", "1m", "1h", or a bare number of seconds.
  * Returns 0 and sets *out, or -1 on a malformed value. */
 int util_parse_duration(const char *s, double *out);

@@ -1152,6 +1152,17 @@ static int alerts_open(void *self, const char *what, const char *vars)
 	return table_select_id(t, id) ? 0 : -1;
 }
 
+/* The grid's share: the health strip and status lines, the table's header
+ * and its alerts (or the line saying there are none); details, silences
+ * and the health list take what they can get. */
+static void alerts_want(void *self, struct panel_want *w)
+{
+	const struct alerts_panel *ap = self;
+	size_t n = ap->al.snap != NULL ? ap->list.nvisible : 0;
+
+	w->rows = ap->mode != ALERTS_LIST ? -1 : 3 + (n > 0 ? (int)n : 1);
+}
+
 const struct panel_ops alerts_panel = {
 	.name = "alerts",
 	.title = "Alerts",
@@ -1168,4 +1179,5 @@ const struct panel_ops alerts_panel = {
 	.configured = alerts_configured,
 	.findings = alerts_findings,
 	.open = alerts_open,
+	.want = alerts_want,
 };

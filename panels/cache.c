@@ -1028,6 +1028,15 @@ static int cache_open(void *self, const char *what, const char *vars)
 	return -1;
 }
 
+/* The grid's share: one block per instance; the key and slowlog views
+ * take what they can get. */
+static void cache_want(void *self, struct panel_want *w)
+{
+	const struct cache_panel *cp = self;
+
+	w->rows = cp->mode != CACHE_OVERVIEW ? -1 : (int)cp->ninst * CACHE_BLOCK;
+}
+
 const struct panel_ops cache_panel = {
 	.name = "cache",
 	.title = "Cache",
@@ -1044,4 +1053,5 @@ const struct panel_ops cache_panel = {
 	.configured = cache_configured,
 	.findings = cache_findings,
 	.open = cache_open,
+	.want = cache_want,
 };

@@ -799,6 +799,18 @@ static int lag_open(void *self, const char *what, const char *vars)
 	return table_select_id(&lp->groups, what) ? 0 : -1;
 }
 
+/* The grid's share: the source and title lines, the shown table's
+ * header and its rows. */
+static void lag_want(void *self, struct panel_want *w)
+{
+	const struct lag_panel *lp = self;
+	size_t n = lp->mode == LAG_PARTS       ? lp->parts.nvisible
+		   : lp->mode == LAG_TOPICVIEW ? lp->topics.nvisible
+					       : lp->groups.nvisible;
+
+	w->rows = 3 + (n > 0 ? (int)n : 1);
+}
+
 const struct panel_ops lag_panel = {
 	.name = "lag",
 	.title = "Consumer lag",
@@ -815,4 +827,5 @@ const struct panel_ops lag_panel = {
 	.configured = lag_configured,
 	.findings = lag_findings,
 	.open = lag_open,
+	.want = lag_want,
 };

@@ -26,6 +26,19 @@ struct keymap_entry {
 	int action;
 };
 
+/* What a panel would like from the grid now (panel_ops.want). */
+struct panel_want {
+	/* Lines of content it has, inside its border: status and header
+	 * lines plus its rows. -1: as many as it can get (a sub-view such as
+	 * a log or a description, or output that scrolls). */
+	int rows;
+	/* Columns it needs to show its key text in full, border included;
+	 * 0: no preference. Only the runbook pane's is used, for the width
+	 * of its column: narrow on the symptom list, wide once a symptom is
+	 * open or a step has output. */
+	int cols;
+};
+
 struct panel_ops {
 	const char *name;  /* "runbook": used by :commands and tests */
 	const char *title; /* shown in the border and the tab bar */
@@ -70,6 +83,13 @@ struct panel_ops {
 	 * (findings.h), for the Triage view and the top line. Never blocks;
 	 * reads only the snapshot the panel holds. */
 	void (*findings)(void *self, struct finding_list *out);
+	/* Optional: how much of the grid the panel wants now, from what it
+	 * holds (not from the size it was last given). The shell shares the
+	 * grid by these with hysteresis, so a refresh that keeps the number
+	 * of rows never moves a cell. Cheap: called at every layout, on the
+	 * UI thread, before and after draw. NULL means rows -1, cols 0: an
+	 * equal share, as a panel without it always had. */
+	void (*want)(void *self, struct panel_want *w);
 };
 
 /* The NULL-terminated registry of panels, in tab order (registry.c). */

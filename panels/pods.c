@@ -2019,6 +2019,17 @@ static int pods_open(void *self, const char *what, const char *vars)
 	return table_select_id(&pp->list, what) ? 0 : -1;
 }
 
+/* The grid's share: the context and title lines, the table's header and
+ * its rows (or the line saying why there are none); a describe or log
+ * view takes what it can get. */
+static void pods_want(void *self, struct panel_want *w)
+{
+	const struct pods_panel *pp = self;
+	size_t n = pp->snap != NULL ? pp->list.nvisible : 0;
+
+	w->rows = pp->mode != PODS_LIST ? -1 : 3 + (n > 0 ? (int)n : 1);
+}
+
 const struct panel_ops pods_panel = {
 	.name = "pods",
 	.title = "Pods",
@@ -2037,6 +2048,7 @@ const struct panel_ops pods_panel = {
 	.configured = pods_configured,
 	.findings = pods_findings,
 	.open = pods_open,
+	.want = pods_want,
 };
 
 /* ---- for the runbook pane -------------------------------------------- */

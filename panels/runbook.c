@@ -1763,6 +1763,61 @@ static void runbook_draw(void *self, const struct view *v, int focused)
 	runbook_draw_detail(rp, &detail);
 }
 
+/* The longest line of text, in bytes (at least its columns). */
+static int runbook_widest_line(const char *text)
+{
+	int best = 0;
+
+	while (text != NULL && *text != '\0') {
+		int n = (int)strcspn(text, "\n");
+
+		if (n > best)
+			best = n;
+		text += n + (text[n] == '\n');
+	}
+	return best;
+}
+
+/* The grid's share: a column just wide enough for the symptom titles
+ * (with TYPE and STEPS) while it lists them; once a symptom is open, what
+ * its step titles and commands need; once a step has output, as wide as
+ * the grid allows. Rows: the list's, or all it can get with a symptom
+ * open. */
+static void runbook_want(void *self, struct panel_want *w)
+{
+	const struct runbook_panel *rp = self;
+	const struct runbook_entry *e;
+	size_t i;
+	int need = 0;
+
+	if (rp->set == NULL || rp->set->nentries == 0) {
+		w->rows = 2;
+		w->cols = 0;
+		return;
+	}
+	if (rp->mode == RUNBOOK_PICKER || rp->entry < 0) {
+		for (i = 0; i < rp->set->nentries; i++)
+			if (runbook_widest_line(rp->set->entries[i].title) > need)
+				need = runbook_widest_line(rp->set->entries[i].title);
+		w->rows = 2 + (int)rp->picker.nvisible;
+		w->cols = 2 + 9 + 1 + 5 + 1 + need;
+		return;
+	}
+	e = &rp->set->entries[rp->entry];
+	w->rows = -1;
+	for (i = 0; i < e->nsteps; i++) {
+		int t = 3 + 1 + 10 + 1 + 11 + 1 + 6 + 1 + runbook_widest_line(e->steps[i].title);
+		int c = runbook_widest_line(rp->st[i].edited ? rp->st[i].edited
+							     : e->steps[i].command);
+
+		need = t > need ? t : need;
+		need = c > need ? c : need;
+		if (rp->st[i].out.len > 0)
+			need = 1000;
+	}
+	w->cols = 2 + need;
+}
+
 const struct panel_ops runbook_panel = {
 	.name = "runbook",
 	.title = "Runbook",
@@ -1778,4 +1833,5 @@ const struct panel_ops runbook_panel = {
 	.busy = runbook_busy,
 	.open = runbook_open_title,
 	.mode_keys = runbook_mode_keys,
+	.want = runbook_want,
 };

@@ -948,6 +948,16 @@ static int slowq_open(void *self, const char *what, const char *vars)
 	return table_select_id(&sp->stmts, what) ? 0 : -1;
 }
 
+/* The grid's share: the gauge, status and view lines, the table's header
+ * and its rows; a query's text takes what it can get. */
+static void slowq_want(void *self, struct panel_want *w)
+{
+	struct slowq_panel *sp = self;
+	size_t n = slowq_table(sp)->nvisible;
+
+	w->rows = sp->qtext != NULL ? -1 : 4 + (n > 0 ? (int)n : 1);
+}
+
 const struct panel_ops slowq_panel = {
 	.name = "slowq",
 	.title = "Slow queries",
@@ -963,4 +973,5 @@ const struct panel_ops slowq_panel = {
 	.configured = slowq_configured,
 	.findings = slowq_findings,
 	.open = slowq_open,
+	.want = slowq_want,
 };

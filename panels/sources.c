@@ -364,6 +364,14 @@ static void sources_filter(void *self, const char *text)
 	table_set_filter(&sp->table, text);
 }
 
+/* The grid's share: the table's header and its rows, no more. */
+static void sources_want(void *self, struct panel_want *w)
+{
+	const struct sources_panel *sp = self;
+
+	w->rows = 1 + (int)sp->table.nrows;
+}
+
 const struct panel_ops sources_panel = {
 	.name = "sources",
 	.title = "Sources",
@@ -376,4 +384,5 @@ const struct panel_ops sources_panel = {
 	.key = sources_key,
 	.click = sources_click,
 	.filter = sources_filter,
+	.want = sources_want,
 };

@@ -201,6 +201,15 @@ static void triage_filter(void *self, const char *text)
 	table_set_filter(&tp->table, text);
 }
 
+/* The grid's share: the header and a line per finding (two lines of
+ * "nothing wrong" when there is none). */
+static void triage_want(void *self, struct panel_want *w)
+{
+	const struct triage_panel *tp = self;
+
+	w->rows = tp->table.nvisible > 0 ? 1 + (int)tp->table.nvisible : 2;
+}
+
 const struct panel_ops triage_panel = {
 	.name = "triage",
 	.title = "Triage",
@@ -213,4 +222,5 @@ const struct panel_ops triage_panel = {
 	.key = triage_key,
 	.click = triage_click,
 	.filter = triage_filter,
+	.want = triage_want,
 };

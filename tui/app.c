@@ -62,9 +62,11 @@ static const struct keymap_entry app_keys[] = {
 	{ '?', KEY_F(1), "?", "Help", "show this help (F1 too)", APP_HELP },
 	{ '/', 0, "/", "Filter", "filter the focused panel as you type; Esc clears", APP_FILTER },
 	{ ':', 0, ":", "Cmd",
-	  "command: a panel's name (triage, pods, alerts...), ns, ctx, theme, runbook, "
-	  "severity, zoom, help, quit",
+	  "command: a panel's name (triage, pods...), ns, ctx, theme, layout, runbook, sev, "
+	  "zoom, help, quit",
 	  APP_COMMAND },
+	{ 0, 0, ":layout NAME", NULL,
+	  "presets: auto (by need), runbook (wide), panels (no runbook), tall (1 column)", 0 },
 	{ '!', 0, "!", "Sev", "open an incident or change its severity (P0-P3)", APP_SEVERITY },
 	{ 12, 0, "C-l", NULL, "redraw the whole screen", APP_REDRAW },
 	{ 'q', KEY_F(10), "q", "Quit", "quit (asks first if a command is still running)",
@@ -99,6 +101,9 @@ struct app_panel {
 	void *self;
 	struct view view; /* outer (with border) at the last layout; h = 0 hidden */
 	char filter[PROMPT_MAX];
+	/* What it wants: content lines through app_steady's hysteresis (-1
+	 * unbounded), and columns (0 no preference). */
+	int want_rows, want_cols;
 };
 
 struct app {
@@ -109,6 +114,7 @@ struct app {
 	int npanels;
 	int focus;
 	int zoom;
+	int layout; /* enum config_layout */
 	int read_only;
 
 	int sig_pipe[2];
@@ -198,6 +204,7 @@ struct app *app_new(const struct config *c, const struct theme *t, const struct 
 	a->runbooks = rb;
 	a->theme = *t;
 	a->read_only = c->read_only;
+	a->layout = c->layout;
 	a->severity = -1;
 	a->dirty = 1;
 	a->sig_pipe[0] = a->sig_pipe[1] = a->wake_pipe[0] = a->wake_pipe[1] = -1;
@@ -500,6 +507,8 @@ static int app_grid(void)
 }
 
 #define APP_IDLE_ROWS 3 /* an unconfigured panel's cell in the grid */
+#define APP_MIN_CELL 4  /* a live panel's least: the border and two lines */
+#define APP_RB_MIN 34   /* the runbook column's least width: symptom titles */
 
 static int app_panel_configured(const struct app *a, int i)
 {
@@ -508,49 +517,160 @@ static int app_panel_configured(const struct app *a, int i)
 	return p->ops->configured == NULL || p->ops->configured(p->self);
 }
 
-/* Place panels: the runbook pane (panel 0) on the left, the others
- * stacked on the right in the grid; one panel under a tab bar otherwise. */
+/* Hysteresis for a wanted size: grow at once (with an eighth to spare),
+ * shrink only when the want falls well below what is held, so a count
+ * that wobbles by a row or two never moves a cell. -1 (unbounded) and 0
+ * (no preference) pass through. */
+static int app_steady(int held, int want)
+{
+	if (want <= 0)
+		return want;
+	if (held <= 0 || want > held || want + want / 4 + 3 < held)
+		return want + want / 8;
+	return held;
+}
+
+/* Ask every panel what it wants and update the steady sizes the layout
+ * is computed from. 1 if any of them changed (the layout moves). */
+static int app_wants(struct app *a)
+{
+	int i, changed = 0;
+
+	for (i = 0; i < a->npanels; i++) {
+		struct app_panel *p = &a->panels[i];
+		struct panel_want w = { -1, 0 };
+		int rows, cols;
+
+		if (p->ops->want != NULL)
+			p->ops->want(p->self, &w);
+		rows = app_steady(p->want_rows, w.rows);
+		cols = w.cols; /* moves with the operator (a symptom opened), not data */
+		changed |= rows != p->want_rows || cols != p->want_cols;
+		p->want_rows = rows;
+		p->want_cols = cols;
+	}
+	return changed;
+}
+
+/* Share room lines among n cells that need need[i] lines each (-1: as
+ * many as they can get): each gets APP_MIN_CELL, then equal shares go to
+ * the cells still short of their need; once every need is met the rest
+ * goes to the cell that needs most (the longest table), so a small panel
+ * such as Sources keeps just its rows. Too little
+ * room for the minimum: equal cells, the last takes the remainder. */
+static void app_share(int room, int n, const int *need, int *out)
+{
+	int i, left = room, open, big = 0;
+
+	if (n <= 0)
+		return;
+	if (room < n * APP_MIN_CELL) {
+		for (i = 0; i < n; i++)
+			out[i] = room / n;
+		out[n - 1] += room - n * (room / n);
+		return;
+	}
+	for (i = 0; i < n; i++) {
+		out[i] = APP_MIN_CELL;
+		left -= APP_MIN_CELL;
+	}
+	for (;;) {
+		int share;
+
+		for (i = 0, open = 0; i < n; i++)
+			open += need[i] < 0 || out[i] < need[i];
+		if (open == 0 || left == 0)
+			break;
+		share = left / open;
+		for (i = 0; i < n && left > 0; i++) {
+			int give = share > 0 ? share : 1;
+
+			if (need[i] >= 0 && out[i] >= need[i])
+				continue;
+			if (need[i] >= 0 && give > need[i] - out[i])
+				give = need[i] - out[i];
+			out[i] += give;
+			left -= give;
+		}
+	}
+	for (i = 0; i < n; i++)
+		if (need[i] > need[big])
+			big = i;
+	out[big] += left;
+}
+
+/* Stack panels first..npanels-1 in one column at x, w wide, from top to
+ * bottom: unconfigured ones get a one-line cell, the live ones share the
+ * rest by need (app_share). */
+static void app_stack(struct app *a, int first, int x, int w, int top, int bottom)
+{
+	int need[APP_MAX_PANELS], got[APP_MAX_PANELS], live[APP_MAX_PANELS];
+	int i, n = 0, idle = 0, y = top, k = 0, last = a->npanels - 1;
+
+	for (i = first; i < a->npanels; i++) {
+		if (!app_panel_configured(a, i)) {
+			idle++;
+			continue;
+		}
+		need[n] = a->panels[i].want_rows < 0 ? -1 : a->panels[i].want_rows + 2;
+		live[n++] = i;
+	}
+	app_share(bottom - top - idle * APP_IDLE_ROWS, n, need, got);
+	if (n > 0)
+		last = live[n - 1];
+	for (i = first; i < a->npanels; i++) {
+		int h = k < n && live[k] == i ? got[k++] : APP_IDLE_ROWS;
+
+		if (i == last) /* no live panel: the last one fills the column */
+			h = bottom - y;
+		a->panels[i].view = (struct view){ y, x, h, w };
+		y += h;
+	}
+}
+
+/* Place panels. Below the grid size, zoomed, or the runbook pane focused
+ * under the panels preset: one panel (under a tab bar when not zoomed).
+ * Otherwise by the preset: the runbook pane (panel 0) in a column on the
+ * left, as wide as it asks within limits (auto) or wide (runbook), or
+ * none (panels), with the others stacked on the right; or everything
+ * stacked in one column (tall). */
 static void app_layout(struct app *a)
 {
-	int rows, cols, top = 1, bottom, i;
+	int rows, cols, top = 1, bottom, i, left;
 
 	screen_size(&rows, &cols);
 	bottom = rows - 2; /* message line and key bar */
 	for (i = 0; i < a->npanels; i++)
 		a->panels[i].view.h = 0;
-	if (!app_grid() || a->zoom || a->npanels == 1) {
-		if (!app_grid() || a->npanels > 1)
+	if (!app_grid() || a->zoom || a->npanels == 1 ||
+	    (a->layout == CONFIG_LAYOUT_PANELS && a->focus == 0)) {
+		if (!app_grid() || (a->npanels > 1 && !a->zoom))
 			top = 2; /* tab bar */
-		if (a->zoom && app_grid())
+		if (app_grid() && (a->zoom || a->layout == CONFIG_LAYOUT_PANELS))
 			top = 1;
 		a->panels[a->focus].view = (struct view){ top, 0, bottom - top, cols };
 		return;
-	} else {
-		/* Panels whose source is not configured get a one-line cell
-		 * (3 rows with the border); the others share what is left. */
-		int left = cols * 3 / 5;
-		int live = 0, idle = 0, room, h, y = top, last_live = -1;
-
-		for (i = 1; i < a->npanels; i++) {
-			if (app_panel_configured(a, i)) {
-				live++;
-				last_live = i;
-			} else {
-				idle++;
-			}
-		}
-		room = bottom - top - idle * APP_IDLE_ROWS;
-		h = live > 0 ? room / live : 0;
-		a->panels[0].view = (struct view){ top, 0, bottom - top, left };
-		for (i = 1; i < a->npanels; i++) {
-			int ph = app_panel_configured(a, i) ? h : APP_IDLE_ROWS;
-
-			if (i == last_live || (last_live < 0 && i == a->npanels - 1))
-				ph += bottom - top - (live * h + idle * APP_IDLE_ROWS);
-			a->panels[i].view = (struct view){ y, left, ph, cols - left };
-			y += ph;
-		}
 	}
+	switch (a->layout) {
+	case CONFIG_LAYOUT_TALL:
+		app_stack(a, 0, 0, cols, top, bottom);
+		return;
+	case CONFIG_LAYOUT_PANELS:
+		app_stack(a, 1, 0, cols, top, bottom);
+		return;
+	case CONFIG_LAYOUT_RUNBOOK:
+		left = cols * 2 / 3;
+		break;
+	default:
+		left = a->panels[0].want_cols > 0 ? a->panels[0].want_cols : cols * 3 / 5;
+		if (left > cols * 3 / 5)
+			left = cols * 3 / 5;
+		if (left < APP_RB_MIN)
+			left = APP_RB_MIN;
+		break;
+	}
+	a->panels[0].view = (struct view){ top, 0, bottom - top, left };
+	app_stack(a, 1, left, cols - left, top, bottom);
 }
 
 static const struct keymap_entry *app_panel_keys(struct app *a, int i)
@@ -591,9 +711,8 @@ static int app_draw_findings_count(struct app *a, const struct view *v, int x)
  * context the Pods panel shows): production never looks like staging. */
 static int app_draw_environment(struct app *a, const struct view *v, int x)
 {
-	const struct config_env *env =
-		config_environment(a->config, a->kube_ctx != NULL ? a->kube_ctx
-								  : a->config->kube_context);
+	const struct config_env *env = config_environment(
+		a->config, a->kube_ctx != NULL ? a->kube_ctx : a->config->kube_context);
 	struct theme_style *st = &a->theme.style[ROLE_ENVIRONMENT];
 	char buf[96];
 	short bg;
@@ -816,6 +935,31 @@ static void app_draw_help(struct app *a, int rows, int cols)
 		draw_label(&in, y, 1, ROLE_DIM, "See also: man amconsole");
 }
 
+/* Draw the top line, tab bar and panels by the current layout. */
+static void app_draw_panels(struct app *a, int cols)
+{
+	int i;
+
+	app_layout(a);
+	app_draw_top(a, cols);
+	if (a->panels[a->focus].view.y == 2)
+		app_draw_tabs(a, cols);
+	for (i = 0; i < a->npanels; i++) {
+		struct app_panel *p = &a->panels[i];
+		struct view inner;
+		char title[96];
+		int focused = i == a->focus;
+
+		if (p->view.h <= 2)
+			continue;
+		snprintf(title, sizeof title, "%d %s", i + 1, p->ops->title);
+		draw_box(&p->view, focused ? ROLE_BORDER_FOCUS : ROLE_BORDER, title,
+			 focused ? ROLE_TITLE_FOCUS : ROLE_TITLE);
+		inner = view_inner(&p->view);
+		p->ops->draw(p->self, &inner, focused && a->dialog == DIALOG_NONE);
+	}
+}
+
 static void app_draw(struct app *a)
 {
 	int rows, cols, i, curx = -1, cury = -1;
@@ -834,23 +978,13 @@ static void app_draw(struct app *a)
 		screen_finish(-1, -1);
 		return;
 	}
-	app_layout(a);
-	app_draw_top(a, cols);
-	if (a->panels[a->focus].view.y == 2)
-		app_draw_tabs(a, cols);
-	for (i = 0; i < a->npanels; i++) {
-		struct app_panel *p = &a->panels[i];
-		struct view inner;
-		char title[96];
-		int focused = i == a->focus;
-
-		if (p->view.h <= 2)
-			continue;
-		snprintf(title, sizeof title, "%d %s", i + 1, p->ops->title);
-		draw_box(&p->view, focused ? ROLE_BORDER_FOCUS : ROLE_BORDER, title,
-			 focused ? ROLE_TITLE_FOCUS : ROLE_TITLE);
-		inner = view_inner(&p->view);
-		p->ops->draw(p->self, &inner, focused && a->dialog == DIALOG_NONE);
+	app_wants(a);
+	app_draw_panels(a, cols);
+	/* A panel that fills its rows while drawing may want another size
+	 * now: lay out again before anything reaches the terminal. */
+	if (app_wants(a)) {
+		screen_begin();
+		app_draw_panels(a, cols);
 	}
 	curx = app_draw_message(a, rows, cols);
 	if (curx >= 0)
@@ -1149,6 +1283,23 @@ static void app_command(struct app *a, const char *cmdline)
 			app_message(a, ROLE_OK, "theme %s", t.name);
 		}
 		free(user);
+	} else if (strcmp(cmd, "layout") == 0) {
+		int l = config_layout_find(arg);
+
+		if (arg[0] == '\0') {
+			app_message(a, ROLE_NORMAL, "layout: %s (auto, runbook, panels or tall)",
+				    config_layout_names[a->layout]);
+		} else if (l < 0) {
+			app_message(
+				a, ROLE_ERROR,
+				"unknown layout '%.40s': auto (space by need), runbook (runbook "
+				"wide), panels (no runbook column) or tall (one column)",
+				arg);
+		} else {
+			a->layout = l;
+			a->zoom = 0;
+			app_message(a, ROLE_OK, "layout %s", config_layout_names[l]);
+		}
 	} else if (strcmp(cmd, "runbook") == 0 || strcmp(cmd, "rb") == 0) {
 		int i = app_panel_index(a, "runbook");
 
@@ -1179,8 +1330,8 @@ static void app_command(struct app *a, const char *cmdline)
 		a->zoom = 0;
 	} else {
 		app_message(a, ROLE_ERROR,
-			    "unknown command ':%s' (a panel's name, theme, runbook, severity, ns, "
-			    "ctx, zoom, help, quit)",
+			    "unknown command ':%s' (a panel's name, theme, layout, runbook, "
+			    "severity, ns, ctx, zoom, help, quit)",
 			    cmd);
 	}
 	a->dirty = 1;

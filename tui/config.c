@@ -100,6 +100,18 @@ static void config_props_clear(struct config *c)
 	c->nkafka_props = 0;
 }
 
+const char *const config_layout_names[] = { "auto", "runbook", "panels", "tall", NULL };
+
+int config_layout_find(const char *name)
+{
+	int i;
+
+	for (i = 0; config_layout_names[i] != NULL; i++)
+		if (strcmp(config_layout_names[i], name) == 0)
+			return i;
+	return -1;
+}
+
 static void config_set(char **slot, char *value)
 {
 	free(*slot);
@@ -110,6 +122,7 @@ void config_defaults(struct config *c)
 {
 	memset(c, 0, sizeof(*c));
 	c->theme = xstrdup("default");
+	c->layout = CONFIG_LAYOUT_AUTO;
 	c->refresh = 2;
 	c->read_only = 0;
 	c->step_timeout = 300;
@@ -414,6 +427,25 @@ static int config_load_theme(struct config_loader *ld, struct config *c, yaml_no
 		return -1;
 	}
 	config_set(&c->theme, v);
+	return 0;
+}
+
+static int config_load_layout(struct config_loader *ld, struct config *c, yaml_node_t *node,
+			      const char *path)
+{
+	int i;
+
+	if (config_is_null(node))
+		return 0;
+	if (node->type != YAML_SCALAR_NODE)
+		return config_error(ld, node, path, "expected a layout name, got %s",
+				    config_node_kind(node));
+	i = config_layout_find(config_scalar(node));
+	if (i < 0)
+		return config_error(ld, node, path,
+				    "unknown layout '%s' (auto, runbook, panels or tall)",
+				    config_scalar(node));
+	c->layout = i;
 	return 0;
 }
 
@@ -820,8 +852,7 @@ static int config_env_item(struct config_loader *ld, void *ctx, yaml_node_t *nod
 	struct config_env *e = &c->envs[i];
 
 	c->nenvs++;
-	if (config_each_pair(ld, node, sub, "a map {name, color, context}", config_env_pair, e) <
-	    0)
+	if (config_each_pair(ld, node, sub, "a map {name, color, context}", config_env_pair, e) < 0)
 		return -1;
 	if (e->name == NULL)
 		return config_error(ld, node, sub, "name is required");
@@ -864,6 +895,7 @@ const struct config_env *config_environment(const struct config *c, const char *
 /* The top level, in DESIGN.md order. */
 static const struct config_key config_top_keys[] = {
 	{ "theme", config_load_theme },
+	{ "layout", config_load_layout },
 	{ "refresh", config_load_refresh },
 	{ "read_only", config_load_read_only },
 	{ "runbooks", config_load_runbooks },
@@ -1139,6 +1171,8 @@ char *config_print(const struct config *c)
 	strbuf_puts(&sb, c->config_path != NULL ? c->config_path : "(none)");
 	strbuf_puts(&sb, "\ntheme: ");
 	config_put_str(&sb, c->theme);
+	strbuf_puts(&sb, "\nlayout: ");
+	config_put_str(&sb, config_layout_names[c->layout]);
 	strbuf_puts(&sb, "\nrefresh: ");
 	config_put_duration(&sb, c->refresh);
 	strbuf_printf(&sb, "\nread_only: %s\n", c->read_only ? "true" : "false");

@@ -31,8 +31,24 @@ struct config_env {
 	char *context; /* the kubeconfig context it is for, NULL: any */
 };
 
+/* The grid's layout presets: layout: in the file, :layout NAME on the
+ * command line. auto gives space by need (a narrow runbook column while
+ * it lists symptoms); runbook keeps the runbook pane wide; panels has no
+ * runbook column; tall stacks everything in one column. */
+enum config_layout {
+	CONFIG_LAYOUT_AUTO,
+	CONFIG_LAYOUT_RUNBOOK,
+	CONFIG_LAYOUT_PANELS,
+	CONFIG_LAYOUT_TALL,
+};
+
+/* The presets' names, indexed by enum config_layout, NULL-terminated:
+ * the loader, :layout and the help agree on them. */
+extern const char *const config_layout_names[];
+
 struct config {
 	char *theme;    /* "default", "light", "high-contrast", "mono" or a file */
+	int layout;     /* enum config_layout, default auto */
 	double refresh; /* seconds, default 2 */
 	int read_only;
 	char **runbooks; /* extra runbook directories (expanded ~) */
@@ -77,6 +93,8 @@ struct config {
  * the first entry naming ctx, else the first naming no context; NULL
  * when none applies. */
 const struct config_env *config_environment(const struct config *c, const char *ctx);
+/* The layout preset called name (enum config_layout), or -1. */
+int config_layout_find(const char *name);
 /* Fill the built-in defaults. */
 void config_defaults(struct config *c);
 /* Load one YAML file over c (keys it sets replace what c had; sets

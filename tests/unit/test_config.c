@@ -317,6 +317,48 @@ static void test_config_values(void **unused)
 	config_free(&c);
 }
 
+/* layout: names one of the grid's presets; config_print writes it back. */
+static void test_config_layout(void **unused)
+{
+	struct config c;
+	char err[512] = "";
+	char *out;
+	int i;
+
+	config_defaults(&c);
+	assert_int_equal(c.layout, CONFIG_LAYOUT_AUTO);
+	config_free(&c);
+	for (i = 0; config_layout_names[i] != NULL; i++) {
+		char text[64];
+
+		snprintf(text, sizeof text, "layout: %s\n", config_layout_names[i]);
+		assert_int_equal(test_config_load_text(text, &c, err, sizeof(err)), 0);
+		assert_int_equal(c.layout, i);
+		assert_int_equal(config_layout_find(config_layout_names[i]), i);
+		out = config_print(&c);
+		assert_non_null(strstr(out, text));
+		free(out);
+		config_free(&c);
+	}
+	assert_int_equal(i, 4);
+	assert_int_equal(config_layout_find("tall"), CONFIG_LAYOUT_TALL);
+	assert_int_equal(config_layout_find("Tall"), -1);
+	assert_int_equal(config_layout_find(""), -1);
+	assert_int_equal(test_config_load_text("layout: tall\nlayout:\n", &c, err, sizeof(err)),
+			 -1);
+	config_free(&c);
+	assert_int_equal(test_config_load_text("layout:\n", &c, err, sizeof(err)), 0);
+	assert_int_equal(c.layout, CONFIG_LAYOUT_AUTO);
+	config_free(&c);
+	test_config_expect_error(
+		"layout: wide\n",
+		"F:1: layout: unknown layout 'wide' (auto, runbook, panels or tall)");
+	test_config_expect_error("layout: [tall]\n",
+				 "F:1: layout: expected a layout name, got a list");
+	test_config_expect_error("layout: {a: b}\n",
+				 "F:1: layout: expected a layout name, got a map");
+}
+
 static void test_config_default_path(void **unused)
 {
 	char *p;
@@ -451,17 +493,29 @@ static void test_config_print_secrets(void **unused)
 static void test_config_print_roundtrip(void **unused)
 {
 	static const char *const keys[] = {
-		"\ntheme: ",         "\nrefresh: ",
-		"\nread_only: ",     "\nrunbooks:",
-		"\nkubernetes:\n",   "\n  kubeconfig: ",
-		"\n  context: ",     "\n  namespace: ",
-		"\npostgres:\n",     "\n  conninfo: ",
-		"\nredis:\n",        "\n  instances:",
-		"\nkafka:\n",        "\n  bootstrap: ",
-		"\n  groups:",       "\n  properties:",
-		"\nalertmanager:\n", "\n  urls:",
-		"\nprometheus:\n",   "\n  url: ",
-		"\nhealth:",         NULL,
+		"\ntheme: ",
+		"\nlayout: ",
+		"\nrefresh: ",
+		"\nread_only: ",
+		"\nrunbooks:",
+		"\nkubernetes:\n",
+		"\n  kubeconfig: ",
+		"\n  context: ",
+		"\n  namespace: ",
+		"\npostgres:\n",
+		"\n  conninfo: ",
+		"\nredis:\n",
+		"\n  instances:",
+		"\nkafka:\n",
+		"\n  bootstrap: ",
+		"\n  groups:",
+		"\n  properties:",
+		"\nalertmanager:\n",
+		"\n  urls:",
+		"\nprometheus:\n",
+		"\n  url: ",
+		"\nhealth:",
+		NULL,
 	};
 	struct config c, d;
 	char err[512] = "";
@@ -783,6 +837,7 @@ int main(void)
 		cmocka_unit_test(test_config_missing_file),
 		cmocka_unit_test(test_config_type_errors),
 		cmocka_unit_test(test_config_values),
+		cmocka_unit_test(test_config_layout),
 		cmocka_unit_test(test_config_default_path),
 		cmocka_unit_test(test_config_env),
 		cmocka_unit_test(test_config_print_secrets),

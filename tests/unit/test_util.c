@@ -81,6 +81,31 @@ static void test_util_fmt_duration(void **unused)
 	assert_string_equal(buf, "5m");
 }
 
+/* Noise of a millisecond or two keeps the readout; a real change shows. */
+static void test_util_steady_ms(void **unused)
+{
+	struct util_steady s = { 0 };
+
+	assert_true(util_steady_ms(&s, 0.4) == 0.4); /* the first shows at once */
+	assert_true(util_steady_ms(&s, 4.6) == 0.4);
+	assert_true(util_steady_ms(&s, 15) == 0.4);
+	assert_true(util_steady_ms(&s, 15) == 0.4);
+	assert_true(util_steady_ms(&s, 15) == 15); /* three in a row: it moved */
+	assert_true(util_steady_ms(&s, 10.2) == 15);
+	assert_true(util_steady_ms(&s, 19.5) == 15);
+	assert_true(util_steady_ms(&s, 60) == 15); /* short spikes */
+	assert_true(util_steady_ms(&s, 60) == 15);
+	assert_true(util_steady_ms(&s, 16) == 15);
+	assert_true(util_steady_ms(&s, 2) == 15);
+	assert_true(util_steady_ms(&s, 2.5) == 15);
+	assert_true(util_steady_ms(&s, 2.2) == 2.2);
+	s = (struct util_steady){ 400, 1, 0 };
+	assert_true(util_steady_ms(&s, 480) == 400);
+	assert_true(util_steady_ms(&s, 520) == 400);
+	assert_true(util_steady_ms(&s, 510) == 400);
+	assert_true(util_steady_ms(&s, 530) == 530);
+}
+
 static void test_util_strbuf(void **unused)
 {
 	struct strbuf sb = { 0 };
@@ -194,6 +219,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_util_parse_duration),
 		cmocka_unit_test(test_util_fmt_duration),
+		cmocka_unit_test(test_util_steady_ms),
 		cmocka_unit_test(test_util_strbuf),
 		cmocka_unit_test(test_util_xasprintf),
 		cmocka_unit_test(test_util_expand_home),
