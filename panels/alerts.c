@@ -1143,13 +1143,13 @@ static int alerts_open(void *self, const char *what, const char *vars)
 	int health = strncmp(what, "health:", 7) == 0;
 	struct table *t = health ? &ap->health : &ap->list;
 	const char *id = health ? what + 7 : what;
+	int cleared, found;
 
 	ap->mode = health ? ALERTS_HEALTH_LIST : ALERTS_LIST;
-	if (table_select_id(t, id))
-		return 0;
-	table_set_filter(t, "");
-	app_show_filter(ap->app, "");
-	return table_select_id(t, id) ? 0 : -1;
+	found = table_reveal_id(t, id, &cleared);
+	if (cleared)
+		app_show_filter(ap->app, "");
+	return found ? 0 : -1;
 }
 
 /* The grid's share: the health strip and status lines, the table's header

@@ -790,13 +790,13 @@ static void lag_findings(void *self, struct finding_list *out)
 static int lag_open(void *self, const char *what, const char *vars)
 {
 	struct lag_panel *lp = self;
+	int cleared, found;
 
 	lp->mode = LAG_GROUPS;
-	if (table_select_id(&lp->groups, what))
-		return 0;
-	table_set_filter(&lp->groups, "");
-	app_show_filter(lp->app, "");
-	return table_select_id(&lp->groups, what) ? 0 : -1;
+	found = table_reveal_id(&lp->groups, what, &cleared);
+	if (cleared)
+		app_show_filter(lp->app, "");
+	return found ? 0 : -1;
 }
 
 /* The grid's share: the source and title lines, the shown table's

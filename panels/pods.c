@@ -2008,15 +2008,14 @@ static void pods_findings(void *self, struct finding_list *out)
 static int pods_open(void *self, const char *what, const char *vars)
 {
 	struct pods_panel *pp = self;
+	int cleared, found;
 
 	if (pp->mode != PODS_LIST)
 		pods_back(pp);
-	if (table_select_id(&pp->list, what))
-		return 0;
-	/* A filter may hide it: clear it and look again. */
-	table_set_filter(&pp->list, "");
-	app_show_filter(pp->app, "");
-	return table_select_id(&pp->list, what) ? 0 : -1;
+	found = table_reveal_id(&pp->list, what, &cleared);
+	if (cleared)
+		app_show_filter(pp->app, "");
+	return found ? 0 : -1;
 }
 
 /* The grid's share: the context and title lines, the table's header and

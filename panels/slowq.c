@@ -933,6 +933,7 @@ static void slowq_findings(void *self, struct finding_list *out)
 static int slowq_open(void *self, const char *what, const char *vars)
 {
 	struct slowq_panel *sp = self;
+	int cleared, found;
 
 	if (strcmp(what, "activity") == 0) {
 		if (sp->view != SLOWQ_ACT)
@@ -941,11 +942,10 @@ static int slowq_open(void *self, const char *what, const char *vars)
 	}
 	if (sp->view != SLOWQ_STMTS)
 		slowq_set_view(sp, SLOWQ_STMTS);
-	if (table_select_id(&sp->stmts, what))
-		return 0;
-	table_set_filter(&sp->stmts, "");
-	app_show_filter(sp->app, "");
-	return table_select_id(&sp->stmts, what) ? 0 : -1;
+	found = table_reveal_id(&sp->stmts, what, &cleared);
+	if (cleared)
+		app_show_filter(sp->app, "");
+	return found ? 0 : -1;
 }
 
 /* The grid's share: the gauge, status and view lines, the table's header

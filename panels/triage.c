@@ -29,11 +29,12 @@ static const struct keymap_entry triage_keys[] = {
 	{ 0, 0, NULL, NULL, NULL, 0 },
 };
 
-/* OBJECT and WHAT are what an operator reads first; a narrow cell drops
- * SEV (the row's colour says it), then SOURCE, SINCE, RUNBOOK. */
+/* OBJECT is the key column; a narrow cell drops SEV (the row's colour
+ * says it), SINCE and SOURCE first, then cuts WHAT and RUNBOOK together
+ * (RUNBOOK goes before WHAT when both cannot stay). */
 static const struct table_column triage_cols[] = {
-	{ "SEV", 8, 0, 5, 0 },   { "SOURCE", 10, 0, 4, 0 }, { "OBJECT", 48, 0, 0, 16 },
-	{ "WHAT", 0, 0, 0, 16 }, { "SINCE", 6, 1, 3, 0 },   { "RUNBOOK", 30, 0, 2, 12 },
+	{ "SEV", 8, 0, 5, 0 },    { "SOURCE", 10, 0, 3, 0 }, { "OBJECT", 48, 0, 0, 16 },
+	{ "WHAT", 60, 0, 2, 24 }, { "SINCE", 6, 1, 4, 0 },   { "RUNBOOK", 28, 0, 2, 14 },
 };
 
 #define TRIAGE_NCOLS (sizeof triage_cols / sizeof triage_cols[0])

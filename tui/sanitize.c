@@ -432,6 +432,22 @@ size_t sanitize_width(const char *s, size_t len)
 	return w;
 }
 
+size_t sanitize_shown_width(const char *s, size_t len)
+{
+	struct sanitize_out out;
+	size_t i, w;
+
+	for (i = 0; i < len; i++)
+		if (s[i] < 0x20 || s[i] >= 0x7f || s[i] == '\\')
+			break;
+	if (i == len)
+		return len;
+	sanitize_run(s, len, 0, 0, &out, 0);
+	w = sanitize_width(out.text, out.len);
+	sanitize_out_free(&out);
+	return w;
+}
+
 size_t sanitize_fit(const char *s, size_t len, size_t cols)
 {
 	const unsigned char *u = (const unsigned char *)s;

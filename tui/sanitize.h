@@ -71,6 +71,10 @@ char *sanitize_str(const char *s);
 /* Display width (columns) of sanitised UTF-8 text, by wcwidth; an
  * unknown width counts as 1. */
 size_t sanitize_width(const char *s, size_t len);
+/* Display width of s[0..len) once sanitised (single line): what a draw
+ * helper will take for it, escapes spelled out ("\e" is two columns).
+ * Plain printable ASCII is measured without sanitising. */
+size_t sanitize_shown_width(const char *s, size_t len);
 /* Byte length of the longest prefix of sanitised s[0..len) that fits in
  * cols columns, not splitting a character. */
 size_t sanitize_fit(const char *s, size_t len, size_t cols);

@@ -90,7 +90,8 @@ void table_add_ranked(struct table *t, const char *id, enum role role, long rank
 	r->widths = xcalloc(t->ncols ? t->ncols : 1, sizeof *r->widths);
 	for (c = 0; c < t->ncols; c++) {
 		const char *v = cells[c] != NULL ? cells[c] : "";
-		size_t w = v[0] == '\0' || strcmp(v, "-") == 0 ? 0 : sanitize_width(v, strlen(v));
+		size_t w = v[0] == '\0' || strcmp(v, "-") == 0 ? 0
+							       : sanitize_shown_width(v, strlen(v));
 
 		r->cells[c] = xstrdup(v);
 		/* short: 10,000 rows of ten columns cost 200 KB, not 400 */
@@ -291,6 +292,18 @@ void table_commit(struct table *t)
 		if (t->sel >= t->nvisible)
 			t->sel = t->nvisible ? t->nvisible - 1 : 0;
 	}
+}
+
+int table_reveal_id(struct table *t, const char *id, int *cleared)
+{
+	*cleared = 0;
+	if (table_select_id(t, id))
+		return 1;
+	if (t->filter[0] == '\0')
+		return 0;
+	table_set_filter(t, "");
+	*cleared = 1;
+	return table_select_id(t, id);
 }
 
 int table_select_id(struct table *t, const char *id)

@@ -120,6 +120,9 @@ const struct table_row *table_selected(const struct table *t);
 long table_selected_index(const struct table *t);
 /* Select the row with this id if visible; 1 if found. */
 int table_select_id(struct table *t, const char *id);
+/* Select the row with this id, clearing the filter when the filter is
+ * what hides it (*cleared says so, for the caller to show). 1 if found. */
+int table_reveal_id(struct table *t, const char *id, int *cleared);
 /* 1 if every word of filter occurs (case-insensitively) in text. */
 int table_match(const char *text, const char *filter);
 

@@ -37,8 +37,8 @@ w=$(first_width)
 [ "$w" -ge 34 ] && [ "$w" -le 60 ] || fail "the runbook column is $w wide on the symptom list"
 screen | grep -qF "Authentication & Authorization Issues" || fail "a symptom title is cut"
 ok "on the symptom list the runbook column is narrow ($w of 200) and shows whole titles"
-hs=$(cell_height "7 Sources")
-hc=$(cell_height "5 Cache")
+hs=$(cell_height "8 Sources")
+hc=$(cell_height "6 Cache")
 [ "$hs" -le 12 ] || fail "Sources is $hs lines high with 7 rows"
 [ "$hc" -gt "$hs" ] || fail "Cache ($hc) is not given the rest (Sources $hs)"
 ok "Sources keeps its rows ($hs lines); Cache takes the rest ($hc)"
@@ -67,14 +67,14 @@ focus sources
 focus "layout panels"
 wait_for "layout panels"
 screen | grep -qF "1 Runbook" && fail "panels: the runbook is still on screen"
-screen | sed -n 2p | grep -qF "2 Pods" || fail "panels: Pods does not start the grid"
+screen | sed -n 2p | grep -qF "2 Triage" || fail "panels: Triage does not start the grid"
 [ "$(first_width)" -eq 200 ] || fail "panels: the cells are $(first_width) wide"
 ok ":layout panels: no runbook column, the panels take the whole width"
 focus "layout tall"
 wait_for "layout tall"
 screen | sed -n 2p | grep -qF "1 Runbook" || fail "tall: the runbook does not come first"
 [ "$(first_width)" -eq 200 ] || fail "tall: the runbook cell is $(first_width) wide"
-screen | grep -q "^┌─ 7 Sources" || fail "tall: Sources is not in the one column"
+screen | grep -q "^┌─ 8 Sources" || fail "tall: Sources is not in the one column"
 ok ":layout tall: one column, the runbook on top"
 focus "layout auto"
 wait_for "layout auto"
@@ -101,7 +101,7 @@ rm -f "$T/exit" "$T/raw"
 printf 'layout: tall\n' >>"$T/config.yaml"
 am_start 200 55 --config "$T/config.yaml" --runbooks "$T/runbooks"
 wait_for "Service Startup Issues"
-screen | grep -q "^┌─ 7 Sources" || fail "layout: tall in the config did not stack the panels"
+screen | grep -q "^┌─ 8 Sources" || fail "layout: tall in the config did not stack the panels"
 [ "$(first_width)" -eq 200 ] || fail "layout: tall: the runbook cell is $(first_width) wide"
 focus layout
 wait_for "layout: tall"

@@ -19,61 +19,8 @@
 #include <time.h>
 
 #include "backends/util.h"
+#include "tests/sanitize_invariant.h"
 #include "tui/sanitize.h"
-
-/* Independent strict decoder for the invariant check. */
-static size_t test_sanitize_decode(const unsigned char *s, size_t n, uint32_t *cp)
-{
-	uint32_t v;
-	size_t need, i;
-
-	if (s[0] < 0x80) {
-		*cp = s[0];
-		return 1;
-	}
-	if ((s[0] & 0xe0) == 0xc0) {
-		need = 2;
-		v = s[0] & 0x1f;
-	} else if ((s[0] & 0xf0) == 0xe0) {
-		need = 3;
-		v = s[0] & 0x0f;
-	} else if ((s[0] & 0xf8) == 0xf0) {
-		need = 4;
-		v = s[0] & 0x07;
-	} else {
-		return 0;
-	}
-	if (n < need)
-		return 0;
-	for (i = 1; i < need; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-		v = (v << 6) | (s[i] & 0x3f);
-	}
-	if ((need == 2 && v < 0x80) || (need == 3 && v < 0x800) || (need == 4 && v < 0x10000))
-		return 0;
-	if (v > 0x10ffff || (v >= 0xd800 && v <= 0xdfff))
-		return 0;
-	*cp = v;
-	return need;
-}
-
-static int test_sanitize_forbidden(uint32_t cp, int flags)
-{
-	if (cp < 0x20)
-		return !(cp == '\n' && (flags & SANITIZE_MULTILINE));
-	if (cp == 0x7f || (cp >= 0x80 && cp <= 0x9f))
-		return 1;
-	if ((cp >= 0x202a && cp <= 0x202e) || (cp >= 0x2066 && cp <= 0x2069) || cp == 0x200e ||
-	    cp == 0x200f || cp == 0x061c)
-		return 1;
-	if ((cp >= 0x200b && cp <= 0x200d) || (cp >= 0x2060 && cp <= 0x2064) || cp == 0xfeff ||
-	    cp == 0x00ad || cp == 0x180e)
-		return 1;
-	if (cp == 0x2028 || cp == 0x2029)
-		return 1;
-	return cp >= 0xe0000 && cp <= 0xe007f;
-}
 
 /* Assert the sanitize.h output invariant and span sanity on out. */
 static void test_sanitize_check(const struct sanitize_out *out, int flags)
@@ -85,9 +32,9 @@ static void test_sanitize_check(const struct sanitize_out *out, int flags)
 	assert_non_null(out->text);
 	assert_int_equal(strlen(out->text), out->len);
 	while (i < out->len) {
-		k = test_sanitize_decode(t + i, out->len - i, &cp);
+		k = sanitize_inv_decode(t + i, out->len - i, &cp);
 		assert_true(k > 0);
-		assert_false(test_sanitize_forbidden(cp, flags));
+		assert_false(sanitize_inv_forbidden(cp, flags));
 		i += k;
 	}
 	for (i = 0; i < out->nspans; i++) {
@@ -608,6 +555,20 @@ static void test_sanitize_ascii(void **unused)
 	sanitize_out_free(&out);
 }
 
+/* The width a table gives a cell is that of what will be drawn: escapes
+ * spelled out, not the raw bytes. */
+static void test_sanitize_shown_width(void **unused)
+{
+	(void)unused;
+	assert_int_equal(sanitize_shown_width("abc", 3), 3);
+	assert_int_equal(sanitize_shown_width("", 0), 0);
+	/* evil \e ]0;X \x07 -> 4 + 2 + 4 + 4 */
+	assert_int_equal(sanitize_shown_width("evil\x1b]0;X\a", 10), 14);
+	assert_int_equal(sanitize_shown_width("a\nb", 3), 4);
+	assert_int_equal(sanitize_shown_width("caf\xc3\xa9", 5), 4);
+	assert_int_equal(sanitize_shown_width("a\\eb", 4), 5);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -632,6 +593,7 @@ int main(void)
 		cmocka_unit_test(test_sanitize_width_fit),
 		cmocka_unit_test(test_sanitize_random),
 		cmocka_unit_test(test_sanitize_ascii),
+		cmocka_unit_test(test_sanitize_shown_width),
 	};
 
 	return cmocka_run_group_tests(tests, test_sanitize_setup, NULL);
