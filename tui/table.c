@@ -288,7 +288,11 @@ void table_commit(struct table *t)
 		table_sorting = NULL;
 	}
 	table_measure(t);
-	if (t->sel_id == NULL || !table_select_id(t, t->sel_id)) {
+	if (!t->pinned) {
+		/* Nobody chose a row: the first stays selected, so a new worst
+		 * row is on screen rather than pushed up by the selection. */
+		t->sel = 0;
+	} else if (t->sel_id == NULL || !table_select_id(t, t->sel_id)) {
 		if (t->sel >= t->nvisible)
 			t->sel = t->nvisible ? t->nvisible - 1 : 0;
 	}
@@ -313,6 +317,7 @@ int table_select_id(struct table *t, const char *id)
 	for (i = 0; i < t->nvisible; i++) {
 		if (strcmp(t->rows[t->visible[i]].id, id) == 0) {
 			t->sel = i;
+			t->pinned = 1;
 			return 1;
 		}
 	}
@@ -364,6 +369,7 @@ static void table_remember(struct table *t)
 {
 	const struct table_row *sel = table_selected(t);
 
+	t->pinned = 1;
 	free(t->sel_id);
 	t->sel_id = sel != NULL ? xstrdup(sel->id) : NULL;
 }

@@ -54,7 +54,11 @@ struct table {
 	char *filter; /* "" = all */
 	int sort_col; /* -1 = insertion order */
 	int sort_desc;
-	size_t sel;   /* index into visible */
+	size_t sel; /* index into visible */
+	/* The operator (or a jump) chose the selected row: it is kept by id
+	 * across rebuilds; until then the first row is selected, so the worst
+	 * row stays in view. */
+	int pinned;
 	size_t top;   /* first visible row on screen */
 	char *sel_id; /* id of the selected row, kept across rebuilds */
 	int page;     /* rows shown at the last draw */

@@ -295,6 +295,32 @@ static void test_table_trouble_first(void **state)
 	table_free(&t);
 }
 
+/* Until the operator picks a row, the first (worst) row is selected, so
+ * a row that becomes the worst is on screen, not scrolled up out of a
+ * small cell behind the selection. */
+static void test_table_unpinned_follows_top(void **state)
+{
+	static const long before[5] = { 0, 0, 0, 0, 1 }, after[5] = { 2, 0, 0, 0, 1 };
+	struct table t;
+
+	table_init(&t, test_table_cols, 2);
+	t.trouble_first = 1;
+	test_table_fill_ranked(&t, before, 5);
+	assert_string_equal(table_selected(&t)->id, "pod-4");
+	test_table_fill_ranked(&t, after, 5);
+	assert_string_equal(table_selected(&t)->id, "pod-0");
+	assert_int_equal(table_scroll(&t, 2), 1);
+	assert_int_equal(t.top, 0);
+	/* Once a row is chosen, it is kept by id. */
+	assert_true(table_key(&t, 'j'));
+	assert_string_equal(table_selected(&t)->id, "pod-4");
+	test_table_fill_ranked(&t, before, 5);
+	assert_string_equal(table_selected(&t)->id, "pod-4");
+	test_table_fill_ranked(&t, after, 5);
+	assert_string_equal(table_selected(&t)->id, "pod-4");
+	table_free(&t);
+}
+
 static void test_table_hidden_count(void **state)
 {
 	static const long ranks[10] = { 0, 0, 1, 0, 0, 0, 0, 2, 1, 0 };
@@ -344,6 +370,7 @@ int main(void)
 		cmocka_unit_test(test_table_content_widths),
 		cmocka_unit_test(test_table_trouble_first),
 		cmocka_unit_test(test_table_hidden_count),
+		cmocka_unit_test(test_table_unpinned_follows_top),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
