@@ -195,6 +195,23 @@ triage_checks() { # SIZE
 	ok "$1: Enter on the crashing pod opens Service Startup Issues with <pod-name> = $POD"
 	keys Escape
 	keys BSpace
+	# p: the finding's row in its own panel (the key bar is the panel's).
+	focus triage
+	keys /
+	keys C-u
+	type_text "fleet-telemetry-group"
+	keys Enter
+	keys p
+	wait_for "ByLag" 5
+	keys z
+	wait_for "Consumer groups" 5
+	screen | grep -qF "fleet-telemetry-group" ||
+		fail "$1: p did not bring the group's row into view in the Consumer lag panel"
+	ok "$1: p on the lagging group's finding jumps to its row in the Consumer lag panel"
+	keys z
+	focus triage
+	keys /
+	keys Escape
 }
 resize 200 55
 triage_checks 200x55
