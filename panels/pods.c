@@ -2052,48 +2052,6 @@ const struct panel_ops pods_panel = {
 
 /* ---- for the runbook pane -------------------------------------------- */
 
-static int pods_strcmp(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-size_t pods_names(const char *ns, char ***out)
-{
-	const struct k8s_snap *s = pods_live != NULL ? pods_live->snap : NULL;
-	char **v;
-	size_t i, n = 0, k;
-
-	*out = NULL;
-	if (s == NULL || s->npods == 0)
-		return 0;
-	v = xcalloc(s->npods + 1, sizeof *v);
-	for (i = 0; i < s->npods; i++)
-		if (ns == NULL || strcmp(s->pods[i].ns, ns) == 0)
-			v[n++] = s->pods[i].name;
-	qsort(v, n, sizeof *v, pods_strcmp);
-	for (i = 0, k = 0; i < n; i++)
-		if (k == 0 || strcmp(v[k - 1], v[i]) != 0)
-			v[k++] = v[i];
-	for (i = 0; i < k; i++)
-		v[i] = xstrdup(v[i]);
-	v[k] = NULL;
-	if (k == 0) {
-		free(v);
-		return 0;
-	}
-	*out = v;
-	return k;
-}
-
-void pods_names_free(char **names)
-{
-	size_t i;
-
-	for (i = 0; names != NULL && names[i] != NULL; i++)
-		free(names[i]);
-	free(names);
-}
-
 /* A pod of the pick list while it is being ordered. */
 struct pods_pick_key {
 	const struct k8s_pod *pod;
