@@ -2336,36 +2336,35 @@ int runbook_entry_matches(const struct runbook_entry *e, const char *filter)
 	}
 }
 
-const struct runbook_entry *runbook_for_finding(const struct runbook_set *set, const char *kind)
-{
-	size_t i, j;
-
-	for (i = 0; set != NULL && kind != NULL && i < set->nentries; i++) {
-		const struct runbook_entry *e = &set->entries[i];
-
-		if (e->type == ENTRY_REFERENCE)
-			continue;
-		for (j = 0; j < e->nfindings; j++)
-			if (strcmp(e->findings[j], kind) == 0)
-				return e;
-	}
-	return NULL;
-}
-
-const struct runbook_entry *runbook_for_alert(const struct runbook_set *set, const char *name)
+/* The first symptom or procedure of set whose findings (or else alerts)
+ * list holds name. */
+static const struct runbook_entry *runbook_first_naming(const struct runbook_set *set,
+							const char *name, int findings)
 {
 	size_t i, j;
 
 	for (i = 0; set != NULL && name != NULL && i < set->nentries; i++) {
 		const struct runbook_entry *e = &set->entries[i];
+		char *const *v = findings ? e->findings : e->alerts;
+		size_t n = findings ? e->nfindings : e->nalerts;
 
 		if (e->type == ENTRY_REFERENCE)
 			continue;
-		for (j = 0; j < e->nalerts; j++)
-			if (strcmp(e->alerts[j], name) == 0)
+		for (j = 0; j < n; j++)
+			if (strcmp(v[j], name) == 0)
 				return e;
 	}
 	return NULL;
+}
+
+const struct runbook_entry *runbook_for_finding(const struct runbook_set *set, const char *kind)
+{
+	return runbook_first_naming(set, kind, 1);
+}
+
+const struct runbook_entry *runbook_for_alert(const struct runbook_set *set, const char *name)
+{
+	return runbook_first_naming(set, name, 0);
 }
 
 char *runbook_dump_json(const struct runbook_set *set)
