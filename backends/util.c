@@ -323,3 +323,41 @@ int util_parse_rfc3339(const char *s, double *out)
 	*out = (double)t + frac - sign * (oh * 3600.0 + om * 60.0);
 	return 0;
 }
+
+void util_sort(void *base, size_t n, size_t size,
+	       int (*cmp)(const void *a, const void *b, void *ctx), void *ctx)
+{
+	unsigned char *a = base, *b, *src, *dst, *t;
+	size_t width, i;
+
+	if (n < 2 || size == 0)
+		return;
+	b = xmalloc(n * size);
+	src = a;
+	dst = b;
+	/* Bottom-up merge sort: runs of width, merged pairwise into dst. */
+	for (width = 1; width < n; width *= 2) {
+		for (i = 0; i < n; i += 2 * width) {
+			size_t l = i, m = i + width < n ? i + width : n;
+			size_t r = m, e = i + 2 * width < n ? i + 2 * width : n, o = i;
+
+			while (l < m && r < e) {
+				/* <= keeps equal elements in order: stable */
+				if (cmp(src + l * size, src + r * size, ctx) <= 0)
+					memcpy(dst + o++ * size, src + l++ * size, size);
+				else
+					memcpy(dst + o++ * size, src + r++ * size, size);
+			}
+			if (l < m)
+				memcpy(dst + o * size, src + l * size, (m - l) * size);
+			else if (r < e)
+				memcpy(dst + o * size, src + r * size, (e - r) * size);
+		}
+		t = src;
+		src = dst;
+		dst = t;
+	}
+	if (src != a)
+		memcpy(a, src, n * size);
+	free(b);
+}

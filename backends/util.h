@@ -72,4 +72,11 @@ void strbuf_free(struct strbuf *sb);
 /* Hand over the buffer (never NULL; "" when empty) and reset sb. */
 char *strbuf_detach(struct strbuf *sb);
 
+/* Sort n elements of size bytes at base with cmp, which gets ctx as its
+ * third argument (qsort has none: its comparators would read globals).
+ * Stable (equal elements keep their order); allocates a buffer of n *
+ * size bytes. Any thread. */
+void util_sort(void *base, size_t n, size_t size,
+	       int (*cmp)(const void *a, const void *b, void *ctx), void *ctx);
+
 #endif

@@ -193,19 +193,23 @@ static void lag_command_text(const struct lag_panel *lp, char *buf, size_t n)
 
 /* ---- rows ------------------------------------------------------------ */
 
-static const struct kafka_snap *lag_sort_snap; /* qsort has no context */
-static enum lag_sort lag_sort_key;
+/* What lag_cmp sorts by. */
+struct lag_sorting {
+	const struct kafka_snap *snap;
+	enum lag_sort key;
+};
 
-static int lag_cmp(const void *a, const void *b)
+static int lag_cmp(const void *a, const void *b, void *ctx)
 {
-	const struct kafka_group *x = &lag_sort_snap->groups[*(const size_t *)a];
-	const struct kafka_group *y = &lag_sort_snap->groups[*(const size_t *)b];
+	const struct lag_sorting *ls = ctx;
+	const struct kafka_group *x = &ls->snap->groups[*(const size_t *)a];
+	const struct kafka_group *y = &ls->snap->groups[*(const size_t *)b];
 	double vx, vy;
 
-	if (lag_sort_key == LAG_BY_STATUS && x->status != y->status)
+	if (ls->key == LAG_BY_STATUS && x->status != y->status)
 		return x->status < y->status ? 1 : -1;
-	vx = lag_sort_key == LAG_BY_TIME ? x->lag_seconds : (double)x->lag;
-	vy = lag_sort_key == LAG_BY_TIME ? y->lag_seconds : (double)y->lag;
+	vx = ls->key == LAG_BY_TIME ? x->lag_seconds : (double)x->lag;
+	vy = ls->key == LAG_BY_TIME ? y->lag_seconds : (double)y->lag;
 	if (vx != vy)
 		return vx < vy ? 1 : -1;
 	return strcmp(x->id, y->id);
@@ -224,6 +228,7 @@ static const struct kafka_group *lag_find_group(const struct lag_panel *lp, cons
 static void lag_fill_groups(struct lag_panel *lp)
 {
 	const struct kafka_snap *s = lp->snap;
+	struct lag_sorting ls;
 	size_t *ord, i;
 
 	table_clear_rows(&lp->groups);
@@ -234,10 +239,9 @@ static void lag_fill_groups(struct lag_panel *lp)
 	ord = xcalloc(s->ngroups + 1, sizeof *ord);
 	for (i = 0; i < s->ngroups; i++)
 		ord[i] = i;
-	lag_sort_snap = s;
-	lag_sort_key = lp->sorted ? lp->sort : LAG_BY_TIME;
-	qsort(ord, s->ngroups, sizeof *ord, lag_cmp);
-	lag_sort_snap = NULL;
+	ls.snap = s;
+	ls.key = lp->sorted ? lp->sort : LAG_BY_TIME;
+	util_sort(ord, s->ngroups, sizeof *ord, lag_cmp, &ls);
 	for (i = 0; i < s->ngroups; i++) {
 		const struct kafka_group *g = &s->groups[ord[i]];
 		char mem[16], lag[32], lt[32], rate[32], cu[32], spark[KAFKA_HISTORY * 3 + 4];

@@ -246,22 +246,26 @@ static double pods_ready_ratio(const char *ready)
 
 /* ---- rows ------------------------------------------------------------ */
 
-static const struct k8s_snap *pods_sort_snap; /* qsort has no context */
-static enum pods_col pods_sort_col;
-static int pods_sort_rev;
+/* What pods_cmp sorts by. */
+struct pods_sort {
+	const struct k8s_snap *snap;
+	enum pods_col col;
+	int rev;
+};
 
 static int pods_cmp_num(double a, double b)
 {
 	return a < b ? -1 : a > b;
 }
 
-static int pods_cmp(const void *a, const void *b)
+static int pods_cmp(const void *a, const void *b, void *ctx)
 {
-	const struct k8s_pod *x = &pods_sort_snap->pods[*(const size_t *)a];
-	const struct k8s_pod *y = &pods_sort_snap->pods[*(const size_t *)b];
+	const struct pods_sort *ps = ctx;
+	const struct k8s_pod *x = &ps->snap->pods[*(const size_t *)a];
+	const struct k8s_pod *y = &ps->snap->pods[*(const size_t *)b];
 	int r = 0;
 
-	switch (pods_sort_col) {
+	switch (ps->col) {
 	case PODS_COL_NS:
 	case PODS_COL_NAME:
 	case PODS_NCOLS:
@@ -292,11 +296,11 @@ static int pods_cmp(const void *a, const void *b)
 		r = pods_cmp_num((double)x->mem_bytes, (double)y->mem_bytes);
 		break;
 	}
-	if (pods_sort_col == PODS_COL_NS)
+	if (ps->col == PODS_COL_NS)
 		r = strcmp(x->ns, y->ns);
-	if (pods_sort_col == PODS_COL_NAME)
+	if (ps->col == PODS_COL_NAME)
 		r = strcmp(x->name, y->name);
-	if (pods_sort_rev)
+	if (ps->rev)
 		r = -r;
 	if (r == 0)
 		r = strcmp(x->ns, y->ns);
@@ -408,6 +412,7 @@ static void pods_fill(struct pods_panel *pp)
 {
 	const struct k8s_snap *s = pp->snap;
 	double now = util_wall();
+	struct pods_sort ps;
 	size_t i, c;
 
 	table_clear_rows(&pp->list);
@@ -423,11 +428,10 @@ static void pods_fill(struct pods_panel *pp)
 		pp->order[i] = i;
 	/* Unsorted, the table orders by STATUS (the rank); within one, most
 	 * restarts first. */
-	pods_sort_snap = s;
-	pods_sort_col = pp->sorted ? pp->sort : PODS_COL_RESTARTS;
-	pods_sort_rev = pp->sorted ? pp->sort_desc : 1;
-	qsort(pp->order, s->npods, sizeof *pp->order, pods_cmp);
-	pods_sort_snap = NULL;
+	ps.snap = s;
+	ps.col = pp->sorted ? pp->sort : PODS_COL_RESTARTS;
+	ps.rev = pp->sorted ? pp->sort_desc : 1;
+	util_sort(pp->order, s->npods, sizeof *pp->order, pods_cmp, &ps);
 	for (i = 0; i < s->npods; i++) {
 		const struct k8s_pod *p = &s->pods[pp->order[i]];
 		char bufs[PODS_NCOLS][64], search[300];

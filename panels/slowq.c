@@ -253,9 +253,12 @@ static void slowq_fmt_count(char *buf, size_t n, double v)
 		snprintf(buf, n, "%.1fG", v / 1e9);
 }
 
-static const struct pg_snap *slowq_sort_snap; /* qsort has no context */
-static int slowq_sort_key;
-static int slowq_sort_interval;
+/* What slowq_cmp sorts by. */
+struct slowq_sort {
+	const struct pg_snap *snap;
+	int key; /* index into slowq_sort_names */
+	int interval;
+};
 
 static double slowq_metric(const struct pg_stmt *m, int key, int interval)
 {
@@ -274,12 +277,13 @@ static double slowq_metric(const struct pg_stmt *m, int key, int interval)
 	}
 }
 
-static int slowq_cmp(const void *a, const void *b)
+static int slowq_cmp(const void *a, const void *b, void *ctx)
 {
-	const struct pg_stmt *x = &slowq_sort_snap->stmts[*(const size_t *)a];
-	const struct pg_stmt *y = &slowq_sort_snap->stmts[*(const size_t *)b];
-	double vx = slowq_metric(x, slowq_sort_key, slowq_sort_interval);
-	double vy = slowq_metric(y, slowq_sort_key, slowq_sort_interval);
+	const struct slowq_sort *ss = ctx;
+	const struct pg_stmt *x = &ss->snap->stmts[*(const size_t *)a];
+	const struct pg_stmt *y = &ss->snap->stmts[*(const size_t *)b];
+	double vx = slowq_metric(x, ss->key, ss->interval);
+	double vy = slowq_metric(y, ss->key, ss->interval);
 
 	return vx < vy ? 1 : vx > vy ? -1 : strcmp(x->queryid, y->queryid);
 }
@@ -308,6 +312,7 @@ static char *slowq_one_line(const char *q)
 static void slowq_fill_stmts(struct slowq_panel *sp)
 {
 	const struct pg_snap *s = sp->snap;
+	struct slowq_sort ss;
 	size_t *ord, n = 0, i;
 
 	table_clear_rows(&sp->stmts);
@@ -319,11 +324,10 @@ static void slowq_fill_stmts(struct slowq_panel *sp)
 	for (i = 0; i < s->nstmts; i++)
 		if (!sp->per_interval || s->stmts[i].d_calls > 0)
 			ord[n++] = i;
-	slowq_sort_snap = s;
-	slowq_sort_key = sp->sort;
-	slowq_sort_interval = sp->per_interval;
-	qsort(ord, n, sizeof *ord, slowq_cmp);
-	slowq_sort_snap = NULL;
+	ss.snap = s;
+	ss.key = sp->sort;
+	ss.interval = sp->per_interval;
+	util_sort(ord, n, sizeof *ord, slowq_cmp, &ss);
 	for (i = 0; i < n; i++) {
 		const struct pg_stmt *m = &s->stmts[ord[i]];
 		int iv = sp->per_interval;

@@ -171,9 +171,6 @@ static int table_row_matches(const struct table *t, struct table_row *r, const c
 	return 1;
 }
 
-/* qsort has no context argument; the comparison reads these. */
-static const struct table *table_sorting;
-
 static int table_numeric(const char *s, double *v)
 {
 	char *end;
@@ -182,9 +179,9 @@ static int table_numeric(const char *s, double *v)
 	return end != s;
 }
 
-static int table_cmp(const void *a, const void *b)
+static int table_cmp(const void *a, const void *b, void *ctx)
 {
-	const struct table *t = table_sorting;
+	const struct table *t = ctx;
 	size_t ia = *(const size_t *)a, ib = *(const size_t *)b;
 	const struct table_row *ra = &t->rows[ia], *rb = &t->rows[ib];
 	int r;
@@ -283,9 +280,7 @@ void table_commit(struct table *t)
 
 			r->num_ok = table_numeric(r->cells[t->sort_col], &r->num);
 		}
-		table_sorting = t;
-		qsort(t->visible, t->nvisible, sizeof *t->visible, table_cmp);
-		table_sorting = NULL;
+		util_sort(t->visible, t->nvisible, sizeof *t->visible, table_cmp, t);
 	}
 	table_measure(t);
 	if (!t->pinned) {

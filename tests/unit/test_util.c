@@ -214,6 +214,48 @@ static void test_util_clocks(void **unused)
 	assert_true(w > 1.6e9);
 }
 
+struct test_util_pair {
+	int key;
+	int seq;
+};
+
+/* Ascending by key; ctx says descending when it points to 1. */
+static int test_util_pair_cmp(const void *a, const void *b, void *ctx)
+{
+	const struct test_util_pair *x = a, *y = b;
+	int r = x->key < y->key ? -1 : x->key > y->key;
+
+	return *(const int *)ctx ? -r : r;
+}
+
+/* util_sort orders by the comparator with its context, and is stable:
+ * equal keys keep the order they came in. */
+static void test_util_sort(void **unused)
+{
+	struct test_util_pair v[257];
+	size_t n, i;
+	int desc;
+
+	(void)unused;
+	srand(7);
+	for (n = 0; n <= 257; n += n < 10 ? 1 : 31) {
+		for (desc = 0; desc < 2; desc++) {
+			for (i = 0; i < n; i++) {
+				v[i].key = rand() % 8;
+				v[i].seq = (int)i;
+			}
+			util_sort(v, n, sizeof v[0], test_util_pair_cmp, &desc);
+			for (i = 1; i < n; i++) {
+				int r = test_util_pair_cmp(&v[i - 1], &v[i], &desc);
+
+				assert_true(r <= 0);
+				if (r == 0)
+					assert_true(v[i - 1].seq < v[i].seq);
+			}
+		}
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -225,6 +267,7 @@ int main(void)
 		cmocka_unit_test(test_util_expand_home),
 		cmocka_unit_test(test_util_mkdirs),
 		cmocka_unit_test(test_util_clocks),
+		cmocka_unit_test(test_util_sort),
 		cmocka_unit_test(test_util_rfc3339),
 	};
 
