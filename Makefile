@@ -45,7 +45,6 @@ BACKEND_SRCS = \
 	backends/mailbox.c \
 	backends/runner.c \
 	backends/selftest.c \
-	backends/registry.c \
 	backends/native.c \
 	backends/pg.c \
 	backends/redis.c \

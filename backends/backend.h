@@ -35,7 +35,4 @@ struct backend {
 	void (*snapshot_free)(void *snap);
 };
 
-/* The NULL-terminated registry of real backends (backends/registry.c). */
-extern const struct backend *const backend_registry[];
-
 #endif
