@@ -327,6 +327,10 @@ void table_set_filter(struct table *t, const char *filter)
 		free(t->sel_id);
 		t->sel_id = xstrdup(sel->id);
 	}
+	/* Filtering is the operator looking for rows: what it lands on is
+	 * their choice, kept when the filter is cleared. */
+	if (t->filter[0] != '\0' || (filter != NULL && filter[0] != '\0'))
+		t->pinned = 1;
 	free(t->filter);
 	t->filter = xstrdup(filter != NULL ? filter : "");
 	t->top = 0;

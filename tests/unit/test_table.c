@@ -319,6 +319,18 @@ static void test_table_unpinned_follows_top(void **state)
 	test_table_fill_ranked(&t, after, 5);
 	assert_string_equal(table_selected(&t)->id, "pod-4");
 	table_free(&t);
+
+	/* A row found with the filter stays selected when it is cleared. */
+	table_init(&t, test_table_cols, 2);
+	t.trouble_first = 1;
+	test_table_fill_ranked(&t, before, 5);
+	table_set_filter(&t, "pod-2 ");
+	assert_string_equal(table_selected(&t)->id, "pod-2");
+	table_set_filter(&t, "");
+	assert_string_equal(table_selected(&t)->id, "pod-2");
+	test_table_fill_ranked(&t, after, 5);
+	assert_string_equal(table_selected(&t)->id, "pod-2");
+	table_free(&t);
 }
 
 static void test_table_hidden_count(void **state)
