@@ -253,7 +253,7 @@ static void test_table_fill_ranked(struct table *t, const long *ranks, size_t n)
 
 	table_clear_rows(t);
 	for (i = 0; i < n; i++) {
-		char id[16], restarts[16];
+		char id[32], restarts[32];
 		const char *cells[2] = { id, restarts };
 
 		snprintf(id, sizeof id, "pod-%zu", i);
