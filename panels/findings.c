@@ -131,6 +131,88 @@ void findings_map(struct finding_list *l, const struct runbook_set *set)
 	}
 }
 
+/* Findings sorted by kind and object, for lookups. */
+struct findings_index {
+	const struct finding **v;
+	size_t n;
+};
+
+static int findings_key_cmp(const struct finding *x, const struct finding *y)
+{
+	int r = strcmp(x->kind, y->kind);
+
+	return r != 0 ? r : strcmp(x->object, y->object);
+}
+
+static int findings_ptr_cmp(const void *a, const void *b, void *ctx)
+{
+	(void)ctx;
+	return findings_key_cmp(*(const struct finding *const *)a,
+				*(const struct finding *const *)b);
+}
+
+static void findings_index_of(const struct finding_list *l, struct findings_index *ix)
+{
+	size_t i;
+
+	ix->v = xcalloc(l->n + 1, sizeof *ix->v);
+	ix->n = l->n;
+	for (i = 0; i < l->n; i++)
+		ix->v[i] = &l->v[i];
+	util_sort(ix->v, ix->n, sizeof *ix->v, findings_ptr_cmp, NULL);
+}
+
+static int findings_in(const struct findings_index *ix, const struct finding *f)
+{
+	size_t lo = 0, hi = ix->n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int r = findings_key_cmp(ix->v[mid], f);
+
+		if (r == 0)
+			return 1;
+		if (r < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return 0;
+}
+
+static void findings_append(struct finding_list *l, const struct finding *f)
+{
+	struct finding *n = finding_add(l, f->sev, f->kind, f->source, f->panel);
+
+	*n = *f;
+}
+
+void findings_steady(struct finding_list *shown, struct finding_list *prev,
+		     const struct finding_list *raw)
+{
+	struct finding_list out = { 0 };
+	struct findings_index ip, is, ir;
+	size_t i;
+
+	findings_index_of(prev, &ip);
+	findings_index_of(shown, &is);
+	findings_index_of(raw, &ir);
+	for (i = 0; i < raw->n; i++)
+		if (findings_in(&ip, &raw->v[i]) || findings_in(&is, &raw->v[i]))
+			findings_append(&out, &raw->v[i]);
+	for (i = 0; i < shown->n; i++)
+		if (!findings_in(&ir, &shown->v[i]) && findings_in(&ip, &shown->v[i]))
+			findings_append(&out, &shown->v[i]);
+	free(ip.v);
+	free(is.v);
+	free(ir.v);
+	finding_list_free(shown);
+	*shown = out;
+	finding_list_clear(prev);
+	for (i = 0; i < raw->n; i++)
+		findings_append(prev, &raw->v[i]);
+}
+
 const char *finding_sev_name(enum finding_sev s)
 {
 	return s == FINDING_CRITICAL ? "critical" : "warning";

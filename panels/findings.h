@@ -64,6 +64,13 @@ void findings_sort(struct finding_list *l);
  * names its kind, else the built-in default for the shipped guide (by
  * title), else for an alert the entry whose alerts= names it. */
 void findings_map(struct finding_list *l, const struct runbook_set *set);
+/* Steady the list against flicker (a status that flips on one poll and
+ * back on the next): *shown becomes the findings of raw that were also in
+ * *prev (seen twice in a row) or are shown already, plus those shown that
+ * are missing from raw for the first time (kept as they were); *prev then
+ * becomes a copy of raw. Findings are matched by kind and object. */
+void findings_steady(struct finding_list *shown, struct finding_list *prev,
+		     const struct finding_list *raw);
 /* "critical" / "warning". */
 const char *finding_sev_name(enum finding_sev s);
 void finding_list_clear(struct finding_list *l);

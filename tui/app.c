@@ -150,6 +150,7 @@ struct app {
 	/* What is wrong now (sorted, mapped to runbook entries), gathered
 	 * from the panels; findings_gen bumps when it changes. */
 	struct finding_list findings;
+	struct finding_list findings_raw, findings_prev; /* the last two gathers */
 	unsigned long findings_gen;
 	unsigned long findings_hash;
 	double findings_at;
@@ -268,6 +269,8 @@ void app_free(struct app *a)
 	free(a->confirm_type);
 	free(a->confirm_label);
 	finding_list_free(&a->findings);
+	finding_list_free(&a->findings_raw);
+	finding_list_free(&a->findings_prev);
 	free(a->seen);
 	free(a->kube_ctx);
 	free(a->shell);
@@ -1110,10 +1113,14 @@ static void app_findings_update(struct app *a, int changed)
 	if (!changed && a->findings_at > 0 && now - a->findings_at < APP_FINDINGS_EVERY)
 		return;
 	a->findings_at = now;
-	finding_list_clear(&a->findings);
+	finding_list_clear(&a->findings_raw);
 	for (p = 0; p < a->npanels; p++)
 		if (a->panels[p].ops->findings != NULL)
-			a->panels[p].ops->findings(a->panels[p].self, &a->findings);
+			a->panels[p].ops->findings(a->panels[p].self, &a->findings_raw);
+	/* A finding shows once two gathers in a row have it and goes once two
+	 * in a row have not: a status flipping on one poll neither flashes
+	 * in the list nor rewrites the top line. */
+	findings_steady(&a->findings, &a->findings_prev, &a->findings_raw);
 	findings_map(&a->findings, a->runbooks);
 	findings_sort(&a->findings);
 	for (i = 0; i < a->findings.n; i++) {

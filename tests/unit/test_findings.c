@@ -133,6 +133,72 @@ static void test_findings_sort(void **unused)
 	finding_list_free(&l);
 }
 
+/* Gather n findings named by objs (kind "k") into raw. */
+static void test_findings_gather(struct finding_list *raw, const char *objs)
+{
+	const char *p;
+
+	finding_list_clear(raw);
+	for (p = objs; *p != '\0'; p++) {
+		struct finding *f = finding_add(raw, FINDING_WARNING, "k", "x", "x");
+
+		f->object[0] = *p;
+		f->object[1] = '\0';
+		snprintf(f->what, sizeof f->what, "%c now", *p);
+	}
+}
+
+static void test_findings_expect(const struct finding_list *shown, const char *objs)
+{
+	char got[64] = "";
+	size_t i, n = 0;
+
+	for (i = 0; i < shown->n && n + 1 < sizeof got; i++)
+		got[n++] = shown->v[i].object[0];
+	got[n] = '\0';
+	/* order does not matter here: compare sorted */
+	for (i = 0; i + 1 < n; i++)
+		for (size_t j = i + 1; j < n; j++)
+			if (got[j] < got[i]) {
+				char t = got[i];
+
+				got[i] = got[j];
+				got[j] = t;
+			}
+	assert_string_equal(got, objs);
+}
+
+/* Two gathers in a row to show, two without to go: one poll of flicker
+ * never reaches the screen. */
+static void test_findings_steady(void **unused)
+{
+	static const char *const seq[][2] = {
+		{ "A", "" },   { "AB", "A" }, /* A twice: shown; B once: not yet */
+		{ "B", "AB" },                /* A missing once: kept */
+		{ "B", "B" },                 /* A missing twice: gone */
+		{ "", "B" },   { "", "" },    { "C", "" }, { "", "" }, /* C flickers: never shown */
+	};
+	struct finding_list shown = { 0 }, prev = { 0 }, raw = { 0 };
+	size_t i;
+
+	(void)unused;
+	for (i = 0; i < sizeof seq / sizeof seq[0]; i++) {
+		test_findings_gather(&raw, seq[i][0]);
+		findings_steady(&shown, &prev, &raw);
+		test_findings_expect(&shown, seq[i][1]);
+	}
+	/* A shown finding carries the newest text. */
+	test_findings_gather(&raw, "D");
+	findings_steady(&shown, &prev, &raw);
+	test_findings_gather(&raw, "D");
+	snprintf(raw.v[0].what, sizeof raw.v[0].what, "D later");
+	findings_steady(&shown, &prev, &raw);
+	assert_string_equal(shown.v[0].what, "D later");
+	finding_list_free(&shown);
+	finding_list_free(&prev);
+	finding_list_free(&raw);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -140,6 +206,7 @@ int main(void)
 		cmocka_unit_test(test_findings_map_seed_defaults),
 		cmocka_unit_test(test_findings_vars),
 		cmocka_unit_test(test_findings_sort),
+		cmocka_unit_test(test_findings_steady),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
