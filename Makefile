@@ -9,6 +9,7 @@
 #   make check      the same under ASan + UBSan
 #   make fuzz       libFuzzer harnesses, FUZZ_TIME seconds each
 #   make bench      benchmarks (tests/bench)
+#   make layers     check that every include points down a layer (tests/layers.sh)
 #   make install    PREFIX, DESTDIR, MANPREFIX honoured
 
 VERSION   = 0.1.0
@@ -39,11 +40,28 @@ CFLAGS   += -std=c11 -g $(OPT) $(WARN) $(SANFLAGS) $(PKG_CFLAGS) -MMD -MP
 LDFLAGS  += $(SANFLAGS)
 LDLIBS   += $(PKG_LIBS) -lpthread
 
-BACKEND_SRCS = \
-	backends/util.c \
-	backends/log.c \
-	backends/mailbox.c \
-	backends/runner.c \
+# One list per layer, lowest first (see "Hacking" in README.md and
+# `make layers`): an include may point down, never up.
+LIB_LAYER = \
+	lib/util.c \
+	lib/log.c \
+	lib/colour.c \
+	lib/sanitize.c \
+	lib/redact.c
+
+CORE_LAYER = \
+	core/config.c \
+	core/audit.c \
+	core/runbook.c \
+	core/safety.c \
+	core/lint.c
+
+RUNTIME_LAYER = \
+	runtime/mailbox.c \
+	runtime/runner.c \
+	runtime/exec.c
+
+BACKEND_LAYER = \
 	backends/selftest.c \
 	backends/native.c \
 	backends/pg.c \
@@ -52,25 +70,15 @@ BACKEND_SRCS = \
 	backends/prom.c \
 	backends/health.c \
 	backends/kubeconfig.c \
-	backends/k8s.c \
-	backends/exec.c \
-	backends/runbook.c \
-	backends/safety.c \
-	backends/lint.c
+	backends/k8s.c
 
-TUI_SRCS = \
-	tui/sanitize.c \
-	tui/redact.c \
-	tui/audit.c \
-	tui/config.c \
-	tui/options.c \
-	tui/theme.c \
-	tui/screen.c \
-	tui/table.c \
-	tui/prompt.c \
-	tui/app.c
+UI_LAYER = \
+	ui/theme.c \
+	ui/screen.c \
+	ui/table.c \
+	ui/prompt.c
 
-PANEL_SRCS = \
+PANEL_LAYER = \
 	panels/registry.c \
 	panels/findings.c \
 	panels/triage.c \
@@ -82,8 +90,13 @@ PANEL_SRCS = \
 	panels/alerts.c \
 	panels/sources.c
 
-MAIN_SRC  = tui/main.c
-LIB_SRCS  = $(BACKEND_SRCS) $(TUI_SRCS) $(PANEL_SRCS)
+APP_LAYER = \
+	app/options.c \
+	app/app.c
+
+MAIN_SRC  = app/main.c
+LIB_SRCS  = $(LIB_LAYER) $(CORE_LAYER) $(RUNTIME_LAYER) $(BACKEND_LAYER) $(UI_LAYER) \
+            $(PANEL_LAYER) $(APP_LAYER)
 LIB_OBJS  = $(LIB_SRCS:%.c=$(BUILD)/%.o)
 LIB       = $(BUILD)/libamconsole.a
 BIN       = $(BUILD)/amconsole
@@ -113,13 +126,13 @@ $(BUILD)/%.o: %.c
 $(BUILD)/.datadir: FORCE
 	@mkdir -p $(BUILD)
 	@echo '$(DATADIR)' | cmp -s - $@ || echo '$(DATADIR)' >$@
-$(BUILD)/tui/main.o $(BUILD)/tui/app.o: $(BUILD)/.datadir
+$(BUILD)/app/main.o $(BUILD)/app/app.o: $(BUILD)/.datadir
 
 $(LIB): $(LIB_OBJS)
 	rm -f $@
 	ar rcs $@ $(LIB_OBJS)
 
-$(BIN): $(BUILD)/tui/main.o $(LIB)
+$(BIN): $(BUILD)/app/main.o $(LIB)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
 $(BUILD)/tests/unit/test_%: $(BUILD)/tests/unit/test_%.o $(LIB)
@@ -144,8 +157,12 @@ $(BUILD)/tests/kafka_mock: tests/kafka_mock.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< $(LDLIBS)
 
-test: $(BIN) $(UNIT_BINS) $(BUILD)/tests/kafka_mock
+test: layers $(BIN) $(UNIT_BINS) $(BUILD)/tests/kafka_mock
 	@BUILD=$(BUILD) ./tests/run.sh
+
+# The include rule of the tree: each folder a layer, includes point down.
+layers:
+	@./tests/layers.sh
 
 check:
 	$(MAKE) BUILD=build/san SAN=1 OPT=-O1 test
@@ -207,7 +224,7 @@ fmt-check:
 clean:
 	rm -rf build
 
-.PHONY: all run deps demo test check fuzz bench install uninstall fmt fmt-check clean FORCE
+.PHONY: all run deps demo test check layers fuzz bench install uninstall fmt fmt-check clean FORCE
 .SECONDARY:
 
 -include $(shell find $(BUILD) $(FUZZ_DIR) -name '*.d' 2>/dev/null | sort -u)

@@ -9,7 +9,7 @@
  * never to the terminal. A ping slower than a second is amber, a failed
  * one red.
  */
-#include "health.h"
+#include "backends/health.h"
 
 #include <libpq-fe.h>
 #include <librdkafka/rdkafka.h>
@@ -19,11 +19,11 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "k8s.h"
-#include "log.h"
-#include "pg.h"
-#include "redis.h"
-#include "util.h"
+#include "backends/k8s.h"
+#include "lib/log.h"
+#include "backends/pg.h"
+#include "backends/redis.h"
+#include "lib/util.h"
 
 #define HEALTH_SLOW_MS 1000.0
 

@@ -9,8 +9,8 @@
 
 #include <stddef.h>
 
-#include "prom.h"
-#include "tui/config.h"
+#include "backends/prom.h"
+#include "core/config.h"
 
 /* How many checks health_ping_all() adds for c (0 when no backend is
  * configured). Any thread. */

@@ -15,7 +15,7 @@
  * A snapshot is published only when something changed. Credentials come
  * from kubeconfig.c and are never logged or published.
  */
-#include "k8s.h"
+#include "backends/k8s.h"
 
 #include <cjson/cJSON.h>
 #include <curl/curl.h>
@@ -32,9 +32,9 @@
 #include <sys/types.h>
 #include <time.h>
 
-#include "kubeconfig.h"
-#include "runbook.h"
-#include "tui/redact.h"
+#include "backends/kubeconfig.h"
+#include "core/runbook.h"
+#include "lib/redact.h"
 
 #define K8S_ACCEPT_TABLE "application/json;as=Table;v=v1;g=meta.k8s.io, application/json"
 #define K8S_MAX_EVENT (8u << 20)    /* bytes of one watch event line */

@@ -20,9 +20,9 @@
 
 #include <stddef.h>
 
-#include "backend.h"
-#include "util.h"
-#include "tui/config.h"
+#include "runtime/backend.h"
+#include "lib/util.h"
+#include "core/config.h"
 
 #define K8S_MAX_BODY (64u << 20) /* bytes kept of any one response */
 #define K8S_PAGE 500             /* pods per list page */

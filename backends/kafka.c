@@ -11,7 +11,7 @@
  * (tests/bench/kafka_scale.sh: 200 groups x 50 partitions.) librdkafka's own log goes to our log
  * file, never to the terminal, and secret property values are masked in every message.
  */
-#include "kafka.h"
+#include "backends/kafka.h"
 
 #include <librdkafka/rdkafka.h>
 #include <pthread.h>
@@ -20,8 +20,8 @@
 #include <string.h>
 #include <time.h>
 
-#include "log.h"
-#include "util.h"
+#include "lib/log.h"
+#include "lib/util.h"
 
 #define KAFKA_LIST_EVERY 30 /* polls between ListConsumerGroups attempts */
 #define KAFKA_TRACK_BUCKETS 4096

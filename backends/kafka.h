@@ -15,8 +15,8 @@
 #define AM_KAFKA_H
 
 #include <stddef.h>
-#include "backend.h"
-#include "tui/config.h"
+#include "runtime/backend.h"
+#include "core/config.h"
 
 #define KAFKA_WINDOW 10  /* samples per partition the status is judged on */
 #define KAFKA_HISTORY 60 /* total-lag points per group for the sparkline */

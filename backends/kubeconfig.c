@@ -17,7 +17,7 @@
  */
 /* pipe2 and close_range are Linux interfaces. */
 #define _GNU_SOURCE
-#include "kubeconfig.h"
+#include "backends/kubeconfig.h"
 
 #include <cjson/cJSON.h>
 #include <curl/curl.h>
@@ -41,9 +41,9 @@
 #include <unistd.h>
 #include <yaml.h>
 
-#include "exec.h"
-#include "log.h"
-#include "util.h"
+#include "runtime/exec.h"
+#include "lib/log.h"
+#include "lib/util.h"
 
 extern char **environ;
 

@@ -2,7 +2,7 @@
  * native.c - the registry of native step runners (see native.h). Adding
  * one is a line here and its ops in the data source's own file.
  */
-#include "native.h"
+#include "backends/native.h"
 
 extern const struct native_ops pg_native;
 extern const struct native_ops redis_native;

@@ -11,9 +11,9 @@
 #define AM_NATIVE_H
 
 #include <stddef.h>
-#include "exec.h"
-#include "runbook.h"
-#include "tui/config.h"
+#include "runtime/exec.h"
+#include "core/runbook.h"
+#include "core/config.h"
 
 struct native_ops {
 	enum step_kind kind;

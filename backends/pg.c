@@ -9,7 +9,7 @@
  * pure helpers (pid parsing, deltas, blocking tree, table formatting)
  * sit at the top, apart from the I/O.
  */
-#include "pg.h"
+#include "backends/pg.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -25,7 +25,7 @@
 
 #include <libpq-fe.h>
 
-#include "util.h"
+#include "lib/util.h"
 
 /* ---- pure helpers ---------------------------------------------------- */
 

@@ -13,8 +13,8 @@
 
 #include <stddef.h>
 
-#include "backend.h"
-#include "native.h"
+#include "runtime/backend.h"
+#include "backends/native.h"
 
 /* Bytes of query text kept per statement; the full length is kept too. */
 #define PG_QUERY_CAP 4096

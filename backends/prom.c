@@ -12,7 +12,7 @@
  * The health poller adds the data backends' pings (backends/health.c).
  * libcurl is initialised once (pthread_once) and never cleaned up.
  */
-#include "prom.h"
+#include "backends/prom.h"
 
 #include <cjson/cJSON.h>
 #include <curl/curl.h>
@@ -29,9 +29,9 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "health.h"
-#include "runbook.h"
-#include "tui/redact.h"
+#include "backends/health.h"
+#include "core/runbook.h"
+#include "lib/redact.h"
 
 #define PROM_SLOW_MS 1000.0 /* a health check slower than this is amber */
 #define PROM_SPARK_WIDTH 30

@@ -14,10 +14,10 @@
 
 #include <stddef.h>
 
-#include "backend.h"
-#include "util.h"
-#include "native.h"
-#include "tui/config.h"
+#include "runtime/backend.h"
+#include "lib/util.h"
+#include "backends/native.h"
+#include "core/config.h"
 
 #define PROM_MAX_BODY (8u << 20) /* bytes kept of any response */
 

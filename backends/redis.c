@@ -8,7 +8,7 @@
  * separate RESP arguments (argv form), never inside a command string.
  * Passwords are read here, sent in AUTH and never logged or published.
  */
-#include "redis.h"
+#include "backends/redis.h"
 
 #include <errno.h>
 #include <hiredis/hiredis.h>
@@ -21,8 +21,8 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include "mailbox.h"
-#include "runbook.h"
+#include "runtime/mailbox.h"
+#include "core/runbook.h"
 
 /* Bounds on the top-keys scan and the invalidation preview. */
 #define REDIS_TOPKEYS_SECONDS 5.0

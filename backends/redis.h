@@ -13,10 +13,10 @@
 #define AM_REDIS_H
 
 #include <stddef.h>
-#include "backend.h"
-#include "native.h"
-#include "tui/config.h"
-#include "util.h"
+#include "runtime/backend.h"
+#include "backends/native.h"
+#include "core/config.h"
+#include "lib/util.h"
 
 #define REDIS_HISTORY 60
 #define REDIS_MAX_DBS 16

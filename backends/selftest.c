@@ -4,7 +4,7 @@
  * error display must be exercised without a server: numbered snapshots,
  * simulated slowness, and failures by count or while a file exists.
  */
-#include "selftest.h"
+#include "backends/selftest.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -13,7 +13,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "util.h"
+#include "lib/util.h"
 
 struct selftest_state {
 	struct selftest_arg arg;

@@ -8,7 +8,7 @@
 #ifndef AM_SELFTEST_H
 #define AM_SELFTEST_H
 
-#include "backend.h"
+#include "runtime/backend.h"
 
 /* The open argument (may be NULL: never fail, no delay). Owned by the
  * caller, valid until close. */

@@ -19,14 +19,14 @@
 #include <string.h>
 
 #include "backends/redis.h"
-#include "backends/runner.h"
-#include "backends/util.h"
-#include "findings.h"
-#include "panel.h"
-#include "tui/app.h"
-#include "tui/audit.h"
-#include "tui/redact.h"
-#include "tui/table.h"
+#include "runtime/runner.h"
+#include "lib/util.h"
+#include "panels/findings.h"
+#include "panels/panel.h"
+#include "panels/host.h"
+#include "core/audit.h"
+#include "lib/redact.h"
+#include "ui/table.h"
 
 #define CACHE_BLOCK 8 /* lines per instance in the overview */
 

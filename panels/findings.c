@@ -2,14 +2,14 @@
  * findings.c - the finding list (see findings.h): building, sorting, and
  * leading each finding to its runbook entry.
  */
-#include "findings.h"
+#include "panels/findings.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
-#include "backends/util.h"
+#include "lib/util.h"
 
 /* Where a finding leads when no runbook annotation says: the symptoms of
  * the shipped AtlasMesh guide, by kind prefix. Another team's runbook

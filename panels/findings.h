@@ -12,7 +12,7 @@
 
 #include <stddef.h>
 
-#include "backends/runbook.h"
+#include "core/runbook.h"
 
 enum finding_sev { FINDING_CRITICAL, FINDING_WARNING, FINDING_NSEV };
 

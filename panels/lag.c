@@ -17,13 +17,13 @@
 #include <string.h>
 
 #include "backends/kafka.h"
-#include "backends/runner.h"
-#include "backends/util.h"
-#include "findings.h"
-#include "panel.h"
-#include "tui/app.h"
-#include "tui/audit.h"
-#include "tui/table.h"
+#include "runtime/runner.h"
+#include "lib/util.h"
+#include "panels/findings.h"
+#include "panels/panel.h"
+#include "panels/host.h"
+#include "core/audit.h"
+#include "ui/table.h"
 
 #define LAG_PREVIEW_ROWS 24
 

@@ -8,7 +8,7 @@
 #ifndef AM_PANEL_H
 #define AM_PANEL_H
 
-#include "tui/screen.h"
+#include "ui/screen.h"
 
 struct app;
 struct finding_list;

@@ -23,19 +23,19 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "backends/exec.h"
+#include "runtime/exec.h"
 #include "backends/k8s.h"
-#include "backends/runbook.h"
-#include "backends/runner.h"
-#include "backends/util.h"
-#include "findings.h"
-#include "panel.h"
-#include "pods.h"
-#include "tui/app.h"
-#include "tui/audit.h"
-#include "tui/redact.h"
-#include "tui/sanitize.h"
-#include "tui/table.h"
+#include "core/runbook.h"
+#include "runtime/runner.h"
+#include "lib/util.h"
+#include "panels/findings.h"
+#include "panels/panel.h"
+#include "panels/pods.h"
+#include "panels/host.h"
+#include "core/audit.h"
+#include "lib/redact.h"
+#include "lib/sanitize.h"
+#include "ui/table.h"
 
 #define PODS_TAIL 200          /* log lines asked for */
 #define PODS_PENDING_MAX 30.0  /* seconds a request may go unanswered */

@@ -8,7 +8,7 @@
 #define AM_PODS_H
 
 #include <stddef.h>
-#include "tui/screen.h"
+#include "ui/screen.h"
 
 /* One pod of a pick list. */
 struct pods_pick {

@@ -2,7 +2,7 @@
  * registry.c - the panels, in tab order. Adding a panel is one file, one
  * line here, its colour roles, its man page section and its tests.
  */
-#include "panel.h"
+#include "panels/panel.h"
 
 extern const struct panel_ops runbook_panel;
 extern const struct panel_ops triage_panel;

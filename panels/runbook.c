@@ -19,20 +19,20 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "backends/exec.h"
+#include "runtime/exec.h"
 #include "backends/k8s.h"
 #include "backends/native.h"
-#include "backends/runbook.h"
-#include "backends/safety.h"
-#include "backends/util.h"
-#include "findings.h"
-#include "panel.h"
-#include "pods.h"
-#include "tui/app.h"
-#include "tui/audit.h"
-#include "tui/redact.h"
-#include "tui/sanitize.h"
-#include "tui/table.h"
+#include "core/runbook.h"
+#include "core/safety.h"
+#include "lib/util.h"
+#include "panels/findings.h"
+#include "panels/panel.h"
+#include "panels/pods.h"
+#include "panels/host.h"
+#include "core/audit.h"
+#include "lib/redact.h"
+#include "lib/sanitize.h"
+#include "ui/table.h"
 
 /* Output kept per step: the newest bytes. */
 #define RUNBOOK_OUTPUT_CAP (1024 * 1024)

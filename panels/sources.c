@@ -13,12 +13,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "backends/runner.h"
+#include "runtime/runner.h"
 #include "backends/selftest.h"
-#include "backends/util.h"
-#include "panel.h"
-#include "tui/app.h"
-#include "tui/table.h"
+#include "lib/util.h"
+#include "panels/panel.h"
+#include "panels/host.h"
+#include "ui/table.h"
 
 enum sources_action { SOURCES_REFRESH = 1 };
 

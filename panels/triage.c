@@ -14,11 +14,11 @@
 #include <string.h>
 
 #include "backends/k8s.h"
-#include "backends/util.h"
-#include "findings.h"
-#include "panel.h"
-#include "tui/app.h"
-#include "tui/table.h"
+#include "lib/util.h"
+#include "panels/findings.h"
+#include "panels/panel.h"
+#include "panels/host.h"
+#include "ui/table.h"
 
 enum triage_action { TRIAGE_OPEN = 1, TRIAGE_JUMP };
 

@@ -11,7 +11,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "tui/sanitize.h"
+#include "lib/sanitize.h"
 
 /* Not coverage-instrumented in the fuzzers: its branches are not the
  * code under test. */

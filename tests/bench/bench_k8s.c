@@ -14,7 +14,7 @@
 #include <string.h>
 
 #include "backends/k8s.h"
-#include "backends/util.h"
+#include "lib/util.h"
 
 struct bench_k8s_page {
 	char *body;

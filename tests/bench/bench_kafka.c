@@ -17,9 +17,9 @@
 #include <unistd.h>
 
 #include "backends/kafka.h"
-#include "backends/log.h"
-#include "backends/util.h"
-#include "tui/config.h"
+#include "lib/log.h"
+#include "lib/util.h"
+#include "core/config.h"
 
 static void bench_kafka_sleep(double s)
 {

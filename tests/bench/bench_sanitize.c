@@ -9,9 +9,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "backends/util.h"
-#include "tui/redact.h"
-#include "tui/sanitize.h"
+#include "lib/util.h"
+#include "lib/redact.h"
+#include "lib/sanitize.h"
 
 int main(void)
 {

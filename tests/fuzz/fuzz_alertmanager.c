@@ -9,8 +9,8 @@
 #include <stdlib.h>
 
 #include "backends/prom.h"
-#include "backends/util.h"
-#include "tests/fuzz/fuzz_util.h"
+#include "lib/util.h"
+#include "fuzz_util.h"
 
 static void fuzz_alertmanager_alert(const struct prom_alert *a)
 {

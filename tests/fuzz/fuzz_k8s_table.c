@@ -8,8 +8,8 @@
 #include <stdlib.h>
 
 #include "backends/k8s.h"
-#include "tests/fuzz/fuzz_k8s.h"
-#include "tests/fuzz/fuzz_util.h"
+#include "fuzz_k8s.h"
+#include "fuzz_util.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

@@ -12,8 +12,8 @@
 #include <unistd.h>
 
 #include "backends/kubeconfig.h"
-#include "backends/util.h"
-#include "tests/fuzz/fuzz_util.h"
+#include "lib/util.h"
+#include "fuzz_util.h"
 
 #define FUZZ_KUBECONFIG_CONTEXTS 8
 

@@ -8,8 +8,8 @@
 #include <stdlib.h>
 
 #include "backends/prom.h"
-#include "backends/util.h"
-#include "tests/fuzz/fuzz_util.h"
+#include "lib/util.h"
+#include "fuzz_util.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

@@ -10,9 +10,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "tui/redact.h"
-#include "tui/sanitize.h"
-#include "tests/fuzz/fuzz_util.h"
+#include "lib/redact.h"
+#include "lib/sanitize.h"
+#include "fuzz_util.h"
 
 int LLVMFuzzerInitialize(int *argc, char ***argv);
 

@@ -7,7 +7,7 @@
 #include <stdlib.h>
 
 #include "backends/redis.h"
-#include "tests/fuzz/fuzz_util.h"
+#include "fuzz_util.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

@@ -14,8 +14,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "tui/sanitize.h"
-#include "tests/fuzz/fuzz_util.h"
+#include "lib/sanitize.h"
+#include "fuzz_util.h"
 
 int LLVMFuzzerInitialize(int *argc, char ***argv);
 

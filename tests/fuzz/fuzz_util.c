@@ -11,9 +11,9 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "backends/util.h"
-#include "tui/sanitize.h"
-#include "tests/fuzz/fuzz_util.h"
+#include "lib/util.h"
+#include "lib/sanitize.h"
+#include "fuzz_util.h"
 #include "tests/sanitize_invariant.h"
 
 char *fuzz_strdup(const uint8_t *data, size_t size)

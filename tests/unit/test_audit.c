@@ -19,8 +19,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "backends/util.h"
-#include "tui/audit.h"
+#include "lib/util.h"
+#include "core/audit.h"
 
 static char test_audit_dir[64];
 

@@ -16,9 +16,9 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "backends/util.h"
-#include "tui/config.h"
-#include "tui/options.h"
+#include "lib/util.h"
+#include "core/config.h"
+#include "app/options.h"
 
 #define FIX "tests/fixtures/config/"
 

@@ -22,8 +22,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "backends/exec.h"
-#include "backends/util.h"
+#include "runtime/exec.h"
+#include "lib/util.h"
 
 #define TEST_EXEC_LIMIT 8.0
 

@@ -16,7 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "backends/runbook.h"
+#include "core/runbook.h"
 #include "panels/findings.h"
 
 #define SEED "../shared/seeds/000_87ab7a3ebe0b4121.txt"

@@ -28,7 +28,7 @@
 #include <unistd.h>
 
 #include "backends/kubeconfig.h"
-#include "backends/util.h"
+#include "lib/util.h"
 
 #define FIX "tests/fixtures/kubeconfig/"
 #define V1 "client.authentication.k8s.io/v1"

@@ -16,8 +16,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "backends/lint.h"
-#include "backends/util.h"
+#include "core/lint.h"
+#include "lib/util.h"
 
 #define SEED "../shared/seeds/000_87ab7a3ebe0b4121.txt"
 

@@ -16,8 +16,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "backends/mailbox.h"
-#include "backends/util.h"
+#include "runtime/mailbox.h"
+#include "lib/util.h"
 
 static int test_mailbox_freed;
 

@@ -16,7 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "tui/redact.h"
+#include "lib/redact.h"
 
 static void test_redact_expect(const char *in, const char *want)
 {

@@ -17,7 +17,7 @@
 #include <string.h>
 
 #include "backends/redis.h"
-#include "backends/util.h"
+#include "lib/util.h"
 
 #define FIX "tests/fixtures/redis/"
 

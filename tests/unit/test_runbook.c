@@ -21,8 +21,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "backends/runbook.h"
-#include "backends/util.h"
+#include "core/runbook.h"
+#include "lib/util.h"
 
 #define SEED "../shared/seeds/000_87ab7a3ebe0b4121.txt"
 #define SHIPPED "runbooks/atlasmesh.md"

@@ -17,9 +17,9 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "backends/runner.h"
+#include "runtime/runner.h"
 #include "backends/selftest.h"
-#include "backends/util.h"
+#include "lib/util.h"
 
 #define TEST_RUNNER_LIMIT 5.0 /* seconds any awaited condition may take */
 

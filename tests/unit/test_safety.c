@@ -15,8 +15,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "backends/safety.h"
-#include "backends/util.h"
+#include "core/safety.h"
+#include "lib/util.h"
 
 struct test_safety_case {
 	enum step_kind kind;

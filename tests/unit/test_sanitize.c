@@ -18,9 +18,9 @@
 #include <string.h>
 #include <time.h>
 
-#include "backends/util.h"
+#include "lib/util.h"
 #include "tests/sanitize_invariant.h"
-#include "tui/sanitize.h"
+#include "lib/sanitize.h"
 
 /* Assert the sanitize.h output invariant and span sanity on out. */
 static void test_sanitize_check(const struct sanitize_out *out, int flags)

@@ -22,11 +22,11 @@
 #include <unistd.h>
 #include <wchar.h>
 
-#include "backends/util.h"
+#include "lib/util.h"
 #include "tests/sanitize_invariant.h"
-#include "tui/prompt.h"
-#include "tui/screen.h"
-#include "tui/theme.h"
+#include "ui/prompt.h"
+#include "ui/screen.h"
+#include "ui/theme.h"
 
 #define ROWS 24
 #define COLS 100

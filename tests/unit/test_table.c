@@ -15,7 +15,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "tui/table.h"
+#include "ui/table.h"
 
 static const struct table_column test_table_cols[] = {
 	{ "NAME", 0, 0, 0, 0 },

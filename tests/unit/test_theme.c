@@ -17,8 +17,9 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "backends/util.h"
-#include "tui/theme.h"
+#include "lib/util.h"
+#include "ui/theme.h"
+#include "lib/colour.h"
 
 #define FIX "tests/fixtures/theme/"
 
@@ -290,21 +291,21 @@ static void test_theme_values(void **unused)
 	char err[512] = "";
 	short c;
 
-	assert_int_equal(theme_parse_colour("default", &c), 0);
+	assert_int_equal(colour_parse("default", &c), 0);
 	assert_int_equal(c, -1);
-	assert_int_equal(theme_parse_colour("white", &c), 0);
+	assert_int_equal(colour_parse("white", &c), 0);
 	assert_int_equal(c, 7);
-	assert_int_equal(theme_parse_colour("bright-black", &c), 0);
+	assert_int_equal(colour_parse("bright-black", &c), 0);
 	assert_int_equal(c, 8);
-	assert_int_equal(theme_parse_colour("bright-white", &c), 0);
+	assert_int_equal(colour_parse("bright-white", &c), 0);
 	assert_int_equal(c, 15);
-	assert_int_equal(theme_parse_colour("255", &c), 0);
+	assert_int_equal(colour_parse("255", &c), 0);
 	assert_int_equal(c, 255);
-	assert_int_equal(theme_parse_colour("0", &c), 0);
+	assert_int_equal(colour_parse("0", &c), 0);
 	assert_int_equal(c, 0);
-	assert_int_equal(theme_parse_colour("grey", &c), -1);
-	assert_int_equal(theme_parse_colour("12x", &c), -1);
-	assert_int_equal(theme_parse_colour("", &c), -1);
+	assert_int_equal(colour_parse("grey", &c), -1);
+	assert_int_equal(colour_parse("12x", &c), -1);
+	assert_int_equal(colour_parse("", &c), -1);
 
 	/* An empty file is the default theme under the file's name; a lone
 	 * attribute needs no list. */

@@ -14,7 +14,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "backends/util.h"
+#include "lib/util.h"
 
 static void test_util_parse_duration(void **unused)
 {

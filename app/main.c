@@ -1,0 +1,177 @@
+/*
+ * main.c - amconsole's entry point: parse options and configuration,
+ * answer the commands that need no terminal (--help, --version,
+ * --print-config, --lint, --dump-runbook), else load the runbooks and the
+ * theme, open the audit log and run the shell.
+ */
+#include <errno.h>
+#include <locale.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "app/app.h"
+#include "core/audit.h"
+#include "core/lint.h"
+#include "lib/log.h"
+#include "core/runbook.h"
+#include "lib/util.h"
+#include "core/config.h"
+#include "app/options.h"
+#include "ui/screen.h"
+#include "ui/theme.h"
+
+static int main_dump(char *const *files, int n)
+{
+	struct runbook_set set = { 0 };
+	char err[512];
+	char *json;
+	int i;
+
+	for (i = 0; i < n; i++) {
+		if (runbook_load_file(&set, files[i], err, sizeof err) != 0) {
+			fprintf(stderr, "amconsole: %s\n", err);
+			runbook_set_free(&set);
+			return 2;
+		}
+	}
+	json = runbook_dump_json(&set);
+	puts(json);
+	free(json);
+	runbook_set_free(&set);
+	return 0;
+}
+
+static int main_is_dir(const char *path)
+{
+	struct stat st;
+
+	return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+/* Installed runbooks first, then the configured and --runbooks dirs.
+ * Problems are kept for the first screen, never fatal. */
+static void main_load_runbooks(const struct config *c, struct runbook_set *set, char *note,
+			       size_t notelen)
+{
+	char err[512];
+	size_t i;
+
+	note[0] = '\0';
+	if (main_is_dir(AM_DATADIR "/runbooks") &&
+	    runbook_load_dir(set, AM_DATADIR "/runbooks", err, sizeof err) < 0)
+		snprintf(note, notelen, "%s", err);
+	for (i = 0; i < c->nrunbooks; i++) {
+		err[0] = '\0';
+		if (runbook_load_dir(set, c->runbooks[i], err, sizeof err) < 0 || err[0] != '\0')
+			snprintf(note, notelen, "runbooks: %s", err);
+	}
+}
+
+static void main_theme_dirs(char **dirs)
+{
+	const char *xdg = getenv("XDG_CONFIG_HOME");
+
+	if (xdg != NULL && xdg[0] == '/')
+		dirs[0] = xasprintf("%s/amconsole/themes", xdg);
+	else
+		dirs[0] = util_expand_home("~/.config/amconsole/themes");
+	dirs[1] = xstrdup(AM_DATADIR "/themes");
+	dirs[2] = NULL;
+}
+
+int main(int argc, char **argv)
+{
+	struct config cfg;
+	struct options_result res = { 0 };
+	struct runbook_set set = { 0 };
+	struct theme theme;
+	struct app *app;
+	char err[1024], note[600];
+	char *dirs[3];
+	int status;
+
+	setlocale(LC_ALL, "");
+	config_defaults(&cfg);
+	if (options_parse(argc, argv, &cfg, &res, err, sizeof err) != 0) {
+		fprintf(stderr, "amconsole: %s\n", err);
+		config_free(&cfg);
+		return 2;
+	}
+	switch (res.mode) {
+	case OPTIONS_HELP:
+		options_usage(stdout);
+		config_free(&cfg);
+		return 0;
+	case OPTIONS_VERSION:
+		printf("amconsole %s\n", AM_VERSION);
+		config_free(&cfg);
+		return 0;
+	case OPTIONS_PRINT_CONFIG: {
+		char *text = config_print(&cfg);
+
+		fputs(text, stdout);
+		free(text);
+		config_free(&cfg);
+		return 0;
+	}
+	case OPTIONS_LINT:
+		status = lint_files(res.files, res.nfiles, stdout, stderr);
+		config_free(&cfg);
+		return status;
+	case OPTIONS_DUMP_RUNBOOK:
+		status = main_dump(res.files, res.nfiles);
+		config_free(&cfg);
+		return status;
+	case OPTIONS_RUN:
+		break;
+	}
+	if (isatty(STDOUT_FILENO) && screen_check_terminal(err, sizeof err) != 0) {
+		fprintf(stderr, "amconsole: %s\n", err);
+		config_free(&cfg);
+		return 2;
+	}
+
+	if (cfg.log_file != NULL && log_open(cfg.log_file) != 0)
+		fprintf(stderr, "amconsole: cannot open log %s: %s\n", cfg.log_file,
+			strerror(errno));
+	if (audit_open(cfg.audit_log, err, sizeof err) != 0) {
+		fprintf(stderr, "amconsole: audit log: %s\n", err);
+		config_free(&cfg);
+		return 1;
+	}
+	main_theme_dirs(dirs);
+	if (getenv("NO_COLOR") != NULL && strcmp(cfg.theme, "default") == 0) {
+		theme_builtin("mono", &theme);
+	} else if (theme_load(cfg.theme, (const char *const *)dirs, &theme, err, sizeof err) != 0) {
+		fprintf(stderr, "amconsole: theme: %s\n", err);
+		free(dirs[0]);
+		free(dirs[1]);
+		config_free(&cfg);
+		return 2;
+	}
+	free(dirs[0]);
+	free(dirs[1]);
+	main_load_runbooks(&cfg, &set, note, sizeof note);
+	log_msg("start: %zu runbook entries, theme %s%s", set.nentries, theme.name,
+		cfg.read_only ? ", read-only" : "");
+
+	app = app_new(&cfg, &theme, &set, err, sizeof err);
+	if (app == NULL) {
+		fprintf(stderr, "amconsole: %s\n", err);
+		runbook_set_free(&set);
+		config_free(&cfg);
+		return 1;
+	}
+	if (note[0] != '\0')
+		app_message(app, ROLE_WARN, "%s", note);
+	status = app_run(app);
+	app_free(app);
+	audit_close();
+	log_close();
+	runbook_set_free(&set);
+	config_free(&cfg);
+	return status;
+}

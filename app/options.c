@@ -1,0 +1,370 @@
+/*
+ * options.c - command-line parsing for the shell (see options.h). One
+ * table, options_table[], names every option with its argument and help
+ * line; parsing, --help and the man page's option list all read it. The
+ * order of precedence is the configuration file, then the environment,
+ * then flags, so argv is read twice: once to find --config and check
+ * every option, once after loading to apply the flags. Main thread only.
+ */
+#include "app/options.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "lib/util.h"
+
+const struct options_def options_table[] = {
+	{ "config", "FILE", "read this configuration file instead of the default",
+	  OPTIONS_OPT_CONFIG },
+	{ "runbooks", "DIR", "also load runbooks from DIR (repeatable)", OPTIONS_OPT_RUNBOOKS },
+	{ "theme", "NAME", "colour theme: default, light, high-contrast, mono or a file",
+	  OPTIONS_OPT_THEME },
+	{ "read-only", NULL, "refuse every step that changes something", OPTIONS_OPT_READ_ONLY },
+	{ "context", "NAME", "use this kubeconfig context instead of current-context",
+	  OPTIONS_OPT_CONTEXT },
+	{ "namespace", "NAME", "show this Kubernetes namespace (\"all\" for every namespace)",
+	  OPTIONS_OPT_NAMESPACE },
+	{ "refresh", "DURATION", "default refresh interval (2s, 500ms, 1m)", OPTIONS_OPT_REFRESH },
+	{ "audit-log", "FILE", "append the audit log to FILE", OPTIONS_OPT_AUDIT_LOG },
+	{ "log", "FILE", "write the debug log to FILE (also AMCONSOLE_LOG)", OPTIONS_OPT_LOG },
+	{ "step-timeout", "DURATION", "stop a running step after DURATION (default 300s)",
+	  OPTIONS_OPT_STEP_TIMEOUT },
+	{ "ascii", NULL, "draw lines with ASCII characters", OPTIONS_OPT_ASCII },
+	{ "no-mouse", NULL, "do not capture the mouse", OPTIONS_OPT_NO_MOUSE },
+	{ "print-config", NULL, "print the effective configuration, secrets masked, and exit",
+	  OPTIONS_OPT_PRINT_CONFIG },
+	{ "lint", NULL, "check the runbook FILEs given as operands and exit", OPTIONS_OPT_LINT },
+	{ "dump-runbook", NULL, "print the steps parsed from the runbook FILEs and exit",
+	  OPTIONS_OPT_DUMP_RUNBOOK },
+	{ "version", NULL, "print the version and exit", OPTIONS_OPT_VERSION },
+	{ "help", NULL, "print this help and exit", OPTIONS_OPT_HELP },
+	{ NULL, NULL, NULL, 0 },
+};
+
+/* Split "--name[=value]" and find name in the table; NULL if unknown. */
+static const struct options_def *options_lookup(const char *arg, const char **inline_value)
+{
+	const char *name = arg + 2;
+	size_t n = strcspn(name, "=");
+	const struct options_def *d;
+
+	*inline_value = name[n] == '=' ? name + n + 1 : NULL;
+	for (d = options_table; d->name != NULL; d++)
+		if (strlen(d->name) == n && strncmp(d->name, name, n) == 0)
+			return d;
+	return NULL;
+}
+
+/* Fetch the option at argv[*i] and its value; advances *i past a
+ * separate value. 0, or -1 + err. */
+static int options_next(int argc, char **argv, int *i, const struct options_def **def,
+			const char **value, char *err, size_t errlen)
+{
+	const char *arg = argv[*i];
+	const char *inline_value;
+
+	*def = options_lookup(arg, &inline_value);
+	*value = NULL;
+	if (*def == NULL) {
+		int n = (int)strcspn(arg, "=");
+
+		snprintf(err, errlen, "unknown option '%.*s' (see --help)", n, arg);
+		return -1;
+	}
+	if ((*def)->arg == NULL) {
+		if (inline_value != NULL) {
+			snprintf(err, errlen, "option '--%s' takes no argument", (*def)->name);
+			return -1;
+		}
+		return 0;
+	}
+	if (inline_value != NULL) {
+		*value = inline_value;
+	} else if (*i + 1 < argc) {
+		*value = argv[++*i];
+	} else {
+		snprintf(err, errlen, "option '--%s' needs an argument (%s)", (*def)->name,
+			 (*def)->arg);
+		return -1;
+	}
+	return 0;
+}
+
+static int options_is_option(const char *arg)
+{
+	return arg[0] == '-' && arg[1] != '\0';
+}
+
+static int options_duration(const struct options_def *d, const char *value, double *out, char *err,
+			    size_t errlen)
+{
+	double v;
+
+	if (util_parse_duration(value, &v) < 0 || !(v > 0) || !isfinite(v)) {
+		snprintf(err, errlen,
+			 "--%s: bad duration '%s' (a positive number of seconds, or 2s, 500ms, 1m)",
+			 d->name, value);
+		return -1;
+	}
+	*out = v;
+	return 0;
+}
+
+static int options_nonempty(const struct options_def *d, const char *value, char *err,
+			    size_t errlen)
+{
+	if (value[0] == '\0') {
+		snprintf(err, errlen, "--%s: the %s must not be empty", d->name, d->arg);
+		return -1;
+	}
+	return 0;
+}
+
+/* Apply one flag over the loaded configuration. */
+static int options_apply(const struct options_def *d, const char *value, struct config *c,
+			 char *err, size_t errlen)
+{
+	switch (d->id) {
+	case OPTIONS_OPT_RUNBOOKS:
+		if (options_nonempty(d, value, err, errlen) < 0)
+			return -1;
+		config_add_runbook_dir(c, value);
+		break;
+	case OPTIONS_OPT_THEME:
+		if (options_nonempty(d, value, err, errlen) < 0)
+			return -1;
+		free(c->theme);
+		c->theme = xstrdup(value);
+		break;
+	case OPTIONS_OPT_READ_ONLY:
+		c->read_only = 1;
+		break;
+	case OPTIONS_OPT_CONTEXT:
+		if (options_nonempty(d, value, err, errlen) < 0)
+			return -1;
+		free(c->kube_context);
+		c->kube_context = xstrdup(value);
+		break;
+	case OPTIONS_OPT_NAMESPACE:
+		if (options_nonempty(d, value, err, errlen) < 0)
+			return -1;
+		free(c->kube_namespace);
+		c->kube_namespace = xstrdup(value);
+		break;
+	case OPTIONS_OPT_REFRESH:
+		return options_duration(d, value, &c->refresh, err, errlen);
+	case OPTIONS_OPT_AUDIT_LOG:
+		if (options_nonempty(d, value, err, errlen) < 0)
+			return -1;
+		free(c->audit_log);
+		c->audit_log = util_expand_home(value);
+		break;
+	case OPTIONS_OPT_LOG:
+		if (options_nonempty(d, value, err, errlen) < 0)
+			return -1;
+		free(c->log_file);
+		c->log_file = util_expand_home(value);
+		break;
+	case OPTIONS_OPT_STEP_TIMEOUT:
+		return options_duration(d, value, &c->step_timeout, err, errlen);
+	case OPTIONS_OPT_ASCII:
+		c->ascii = 1;
+		break;
+	case OPTIONS_OPT_NO_MOUSE:
+		c->no_mouse = 1;
+		break;
+	case OPTIONS_OPT_CONFIG:
+	case OPTIONS_OPT_PRINT_CONFIG:
+	case OPTIONS_OPT_LINT:
+	case OPTIONS_OPT_DUMP_RUNBOOK:
+	case OPTIONS_OPT_VERSION:
+	case OPTIONS_OPT_HELP:
+		break; /* handled by the first pass */
+	}
+	return 0;
+}
+
+/* 1 if argv[i] is a known option that takes its value from argv[i+1]. */
+static int options_takes_next(int argc, char **argv, int i)
+{
+	const struct options_def *d;
+	const char *iv;
+
+	if (argv[i][1] != '-' || i + 1 >= argc)
+		return 0;
+	d = options_lookup(argv[i], &iv);
+	return d != NULL && d->arg != NULL && iv == NULL;
+}
+
+/* Move operands to the end of argv, keeping both groups in order, as GNU
+ * getopt does; returns the number of operands. */
+static int options_permute(int argc, char **argv)
+{
+	char **tmp = xcalloc((size_t)argc, sizeof(*tmp));
+	int i, pass, n = 0, nops = 0;
+
+	for (pass = 0; pass < 2; pass++) {
+		int end = 0;
+
+		for (i = 1; i < argc; i++) {
+			int operand = end || !options_is_option(argv[i]);
+			int skip = !operand && options_takes_next(argc, argv, i);
+
+			if (!operand && strcmp(argv[i], "--") == 0)
+				end = 1;
+			if (operand == pass) {
+				tmp[n++] = argv[i];
+				if (skip)
+					tmp[n++] = argv[i + 1];
+			}
+			nops += pass && operand;
+			i += skip;
+		}
+	}
+	memcpy(argv + 1, tmp, (size_t)(argc - 1) * sizeof(*argv));
+	free(tmp);
+	return nops;
+}
+
+int options_parse(int argc, char **argv, struct config *c, struct options_result *res, char *err,
+		  size_t errlen)
+{
+	const struct options_def *d;
+	const char *value, *config_file = NULL;
+	int i, nops, nopt, help = 0, version = 0, end = 0;
+	const char *mode_name = NULL;
+
+	memset(res, 0, sizeof(*res));
+	res->mode = OPTIONS_RUN;
+
+	/* First pass: check every option, find --config and the mode. */
+	for (i = 1; i < argc; i++) {
+		if (end || !options_is_option(argv[i]))
+			continue;
+		if (strcmp(argv[i], "--") == 0) {
+			end = 1;
+			continue;
+		}
+		if (argv[i][1] != '-') {
+			snprintf(err, errlen, "unknown option '%s' (see --help)", argv[i]);
+			return -1;
+		}
+		if (options_next(argc, argv, &i, &d, &value, err, errlen) < 0)
+			return -1;
+		switch (d->id) {
+		case OPTIONS_OPT_CONFIG:
+			if (options_nonempty(d, value, err, errlen) < 0)
+				return -1;
+			config_file = value;
+			break;
+		case OPTIONS_OPT_HELP:
+			help = 1;
+			break;
+		case OPTIONS_OPT_VERSION:
+			version = 1;
+			break;
+		case OPTIONS_OPT_PRINT_CONFIG:
+		case OPTIONS_OPT_LINT:
+		case OPTIONS_OPT_DUMP_RUNBOOK: {
+			enum options_mode m = d->id == OPTIONS_OPT_LINT ? OPTIONS_LINT
+					      : d->id == OPTIONS_OPT_DUMP_RUNBOOK
+						      ? OPTIONS_DUMP_RUNBOOK
+						      : OPTIONS_PRINT_CONFIG;
+
+			if (mode_name != NULL && res->mode != m) {
+				snprintf(err, errlen, "--%s and --%s cannot be combined", mode_name,
+					 d->name);
+				return -1;
+			}
+			res->mode = m;
+			mode_name = d->name;
+			break;
+		}
+		default:
+			break;
+		}
+	}
+	if (help) {
+		res->mode = OPTIONS_HELP;
+		return 0;
+	}
+	if (version) {
+		res->mode = OPTIONS_VERSION;
+		return 0;
+	}
+
+	nops = options_permute(argc, argv);
+	nopt = argc - 1 - nops;
+	if (res->mode == OPTIONS_LINT || res->mode == OPTIONS_DUMP_RUNBOOK) {
+		if (nops == 0) {
+			snprintf(err, errlen, "--%s needs at least one FILE", mode_name);
+			return -1;
+		}
+		res->files = argv + 1 + nopt;
+		res->nfiles = nops;
+	} else if (nops > 0) {
+		snprintf(err, errlen, "unexpected argument '%s' (see --help)", argv[1 + nopt]);
+		return -1;
+	}
+
+	if (config_file != NULL) {
+		if (config_load_file(c, config_file, err, errlen) < 0)
+			return -1;
+	} else {
+		char *def = config_default_path();
+		struct stat st;
+		int rc = 0;
+
+		/* A missing default file is normal; a broken one is not. */
+		if (def != NULL && stat(def, &st) == 0)
+			rc = config_load_file(c, def, err, errlen);
+		free(def);
+		if (rc < 0)
+			return -1;
+	}
+	config_apply_env(c);
+
+	/* Second pass: flags over file and environment. */
+	for (i = 1; i <= nopt; i++) {
+		if (strcmp(argv[i], "--") == 0)
+			continue;
+		if (options_next(argc, argv, &i, &d, &value, err, errlen) < 0)
+			return -1;
+		if (options_apply(d, value, c, err, errlen) < 0)
+			return -1;
+	}
+	if (c->log_file == NULL && (value = getenv("AMCONSOLE_LOG")) != NULL && value[0] != '\0')
+		c->log_file = xstrdup(value);
+	return 0;
+}
+
+void options_usage(FILE *out)
+{
+	const struct options_def *d;
+	int width = 0;
+
+	for (d = options_table; d->name != NULL; d++) {
+		int w = 2 + (int)strlen(d->name) + (d->arg != NULL ? 1 + (int)strlen(d->arg) : 0);
+
+		if (w > width)
+			width = w;
+	}
+	fputs("Usage: amconsole [OPTION]...\n"
+	      "       amconsole --lint FILE...\n"
+	      "       amconsole --dump-runbook FILE...\n"
+	      "An operator console for the AtlasMesh fleet: live panels and guided runbooks.\n"
+	      "Configuration: the YAML file, then the environment, then these flags.\n"
+	      "\n"
+	      "Options (--opt VALUE or --opt=VALUE):\n",
+	      out);
+	for (d = options_table; d->name != NULL; d++) {
+		char left[64];
+
+		snprintf(left, sizeof(left), "--%s%s%s", d->name, d->arg != NULL ? " " : "",
+			 d->arg != NULL ? d->arg : "");
+		fprintf(out, "  %-*s  %s\n", width, left, d->help);
+	}
+}

@@ -1,0 +1,71 @@
+/*
+ * options.h - the one table of command-line options, from which argument
+ * parsing, --help and the man page's OPTIONS section agree (a test checks
+ * the man page against it).
+ */
+#ifndef AM_OPTIONS_H
+#define AM_OPTIONS_H
+
+#include <stdio.h>
+#include "core/config.h"
+
+enum options_mode {
+	OPTIONS_RUN, /* start the console */
+	OPTIONS_HELP,
+	OPTIONS_VERSION,
+	OPTIONS_PRINT_CONFIG,
+	OPTIONS_LINT,         /* files in args */
+	OPTIONS_DUMP_RUNBOOK, /* files in args */
+};
+
+struct options_result {
+	enum options_mode mode;
+	char **files; /* --lint / --dump-runbook operands (point into argv) */
+	int nfiles;
+};
+
+/* What an option does; the table's id column, so parsing dispatches on
+ * the table rather than on a second list of names. */
+enum options_id {
+	OPTIONS_OPT_CONFIG,
+	OPTIONS_OPT_RUNBOOKS,
+	OPTIONS_OPT_THEME,
+	OPTIONS_OPT_READ_ONLY,
+	OPTIONS_OPT_CONTEXT,
+	OPTIONS_OPT_NAMESPACE,
+	OPTIONS_OPT_REFRESH,
+	OPTIONS_OPT_AUDIT_LOG,
+	OPTIONS_OPT_LOG,
+	OPTIONS_OPT_STEP_TIMEOUT,
+	OPTIONS_OPT_ASCII,
+	OPTIONS_OPT_NO_MOUSE,
+	OPTIONS_OPT_PRINT_CONFIG,
+	OPTIONS_OPT_LINT,
+	OPTIONS_OPT_DUMP_RUNBOOK,
+	OPTIONS_OPT_VERSION,
+	OPTIONS_OPT_HELP,
+};
+
+struct options_def {
+	const char *name; /* long name without "--" */
+	const char *arg;  /* argument name ("FILE") or NULL for a switch */
+	const char *help; /* one line */
+	enum options_id id;
+};
+
+/* The NULL-name-terminated option table. */
+extern const struct options_def options_table[];
+
+/* Parse argv: loads the config file (--config, else the default path if
+ * it exists), applies the environment, then flags, into c (which the
+ * caller has config_defaults()ed). Accepts "--opt value" and
+ * "--opt=value"; "--" ends the options. Operands are moved to the end of
+ * argv (as GNU getopt does), so res->files points into argv and needs no
+ * freeing. --help and --version load no configuration. 0, or -1 + err
+ * (a usage or config error; exit status 2). */
+int options_parse(int argc, char **argv, struct config *c, struct options_result *res, char *err,
+		  size_t errlen);
+/* Print --help text from the table. */
+void options_usage(FILE *out);
+
+#endif

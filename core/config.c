@@ -1,0 +1,1267 @@
+/*
+ * config.c - the configuration loader and printer (see config.h). The
+ * YAML file is read whole with libyaml's document API and walked against
+ * the fixed schema of DESIGN.md "Configuration": every node is checked
+ * for its type and value, and the first problem becomes one message
+ * "FILE:LINE: dotted.key: problem". The environment then fills what the
+ * file left unset, and config_print writes the effective result back as
+ * YAML (loadable again) with secrets masked. Main thread, at start-up.
+ */
+#include "core/config.h"
+
+#include <errno.h>
+#include <math.h>
+#include <pwd.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <yaml.h>
+
+#include "lib/util.h"
+#include "lib/redact.h"
+#include "lib/colour.h"
+
+/* One load in progress: where errors point and where they go. */
+struct config_loader {
+	const char *file;
+	yaml_document_t *doc;
+	char *err;
+	size_t errlen;
+};
+
+/* A handler for one mapping key: the value node, its dotted path. */
+struct config_key {
+	const char *name;
+	int (*load)(struct config_loader *ld, struct config *c, yaml_node_t *node,
+		    const char *path);
+};
+
+static void config_strv_free(char **v, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		free(v[i]);
+	free(v);
+}
+
+static void config_redis_clear(struct config *c)
+{
+	size_t i;
+
+	for (i = 0; i < c->nredis; i++) {
+		free(c->redis[i].name);
+		free(c->redis[i].url);
+		free(c->redis[i].password_file);
+		free(c->redis[i].password_env);
+	}
+	free(c->redis);
+	c->redis = NULL;
+	c->nredis = 0;
+}
+
+static void config_envs_clear(struct config *c)
+{
+	size_t i;
+
+	for (i = 0; i < c->nenvs; i++) {
+		free(c->envs[i].name);
+		free(c->envs[i].color);
+		free(c->envs[i].context);
+	}
+	free(c->envs);
+	c->envs = NULL;
+	c->nenvs = 0;
+}
+
+static void config_health_clear(struct config *c)
+{
+	size_t i;
+
+	for (i = 0; i < c->nhealth; i++) {
+		free(c->health[i].name);
+		free(c->health[i].url);
+	}
+	free(c->health);
+	c->health = NULL;
+	c->nhealth = 0;
+}
+
+static void config_props_clear(struct config *c)
+{
+	config_strv_free(c->kafka_prop_keys, c->nkafka_props);
+	config_strv_free(c->kafka_prop_values, c->nkafka_props);
+	c->kafka_prop_keys = NULL;
+	c->kafka_prop_values = NULL;
+	c->nkafka_props = 0;
+}
+
+const char *const config_layout_names[] = { "auto", "runbook", "panels", "tall", NULL };
+
+int config_layout_find(const char *name)
+{
+	int i;
+
+	for (i = 0; config_layout_names[i] != NULL; i++)
+		if (strcmp(config_layout_names[i], name) == 0)
+			return i;
+	return -1;
+}
+
+static void config_set(char **slot, char *value)
+{
+	free(*slot);
+	*slot = value;
+}
+
+void config_defaults(struct config *c)
+{
+	memset(c, 0, sizeof(*c));
+	c->theme = xstrdup("default");
+	c->layout = CONFIG_LAYOUT_AUTO;
+	c->refresh = 2;
+	c->read_only = 0;
+	c->step_timeout = 300;
+}
+
+void config_free(struct config *c)
+{
+	free(c->theme);
+	config_strv_free(c->runbooks, c->nrunbooks);
+	free(c->kubeconfig);
+	free(c->kube_context);
+	free(c->kube_namespace);
+	free(c->pg_conninfo);
+	config_redis_clear(c);
+	free(c->kafka_bootstrap);
+	config_strv_free(c->kafka_groups, c->nkafka_groups);
+	config_props_clear(c);
+	config_strv_free(c->alertmanager_urls, c->nalertmanager_urls);
+	free(c->prometheus_url);
+	config_health_clear(c);
+	config_envs_clear(c);
+	free(c->config_path);
+	free(c->audit_log);
+	free(c->log_file);
+	memset(c, 0, sizeof(*c));
+}
+
+void config_add_runbook_dir(struct config *c, const char *dir)
+{
+	c->runbooks = xrealloc(c->runbooks, (c->nrunbooks + 1) * sizeof(*c->runbooks));
+	c->runbooks[c->nrunbooks++] = util_expand_home(dir);
+}
+
+/* --- loading --------------------------------------------------------- */
+
+static int config_error(struct config_loader *ld, const yaml_node_t *node, const char *path,
+			const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+
+static int config_error(struct config_loader *ld, const yaml_node_t *node, const char *path,
+			const char *fmt, ...)
+{
+	char msg[512];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	snprintf(ld->err, ld->errlen, "%s:%lu: %s: %s", ld->file,
+		 (unsigned long)node->start_mark.line + 1, path, msg);
+	return -1;
+}
+
+static const char *config_node_kind(const yaml_node_t *node)
+{
+	switch (node->type) {
+	case YAML_SCALAR_NODE:
+		return "a scalar";
+	case YAML_SEQUENCE_NODE:
+		return "a list";
+	case YAML_MAPPING_NODE:
+		return "a map";
+	default:
+		return "nothing";
+	}
+}
+
+/* A plain empty, "~" or "null" scalar: the key is present but unset. */
+static int config_is_null(const yaml_node_t *node)
+{
+	const char *v;
+
+	if (node->type != YAML_SCALAR_NODE || node->data.scalar.style != YAML_PLAIN_SCALAR_STYLE)
+		return 0;
+	v = (const char *)node->data.scalar.value;
+	return strcmp(v, "") == 0 || strcmp(v, "~") == 0 || strcmp(v, "null") == 0 ||
+	       strcmp(v, "Null") == 0 || strcmp(v, "NULL") == 0;
+}
+
+static const char *config_scalar(const yaml_node_t *node)
+{
+	return (const char *)node->data.scalar.value;
+}
+
+/* A string value (NUL bytes refused); a null leaves *out NULL. */
+static int config_get_string(struct config_loader *ld, yaml_node_t *node, const char *path,
+			     char **out)
+{
+	if (config_is_null(node)) {
+		config_set(out, NULL);
+		return 0;
+	}
+	if (node->type != YAML_SCALAR_NODE)
+		return config_error(ld, node, path, "expected a string, got %s",
+				    config_node_kind(node));
+	if (strlen(config_scalar(node)) != node->data.scalar.length)
+		return config_error(ld, node, path, "NUL byte in string");
+	config_set(out, xstrdup(config_scalar(node)));
+	return 0;
+}
+
+/* A non-empty string, also when the key is required. */
+static int config_get_nonempty(struct config_loader *ld, yaml_node_t *node, const char *path,
+			       char **out)
+{
+	if (config_get_string(ld, node, path, out) < 0)
+		return -1;
+	if (*out == NULL || **out == '\0')
+		return config_error(ld, node, path, "must not be empty");
+	return 0;
+}
+
+static int config_is_http_url(const char *s)
+{
+	return (strncmp(s, "http://", 7) == 0 && s[7] != '\0') ||
+	       (strncmp(s, "https://", 8) == 0 && s[8] != '\0');
+}
+
+static int config_get_http_url(struct config_loader *ld, yaml_node_t *node, const char *path,
+			       char **out)
+{
+	if (config_get_nonempty(ld, node, path, out) < 0)
+		return -1;
+	if (!config_is_http_url(*out))
+		return config_error(ld, node, path, "expected an http:// or https:// URL");
+	return 0;
+}
+
+static int config_get_path(struct config_loader *ld, yaml_node_t *node, const char *path,
+			   char **out)
+{
+	if (config_get_string(ld, node, path, out) < 0)
+		return -1;
+	if (*out != NULL) {
+		if (**out == '\0')
+			return config_error(ld, node, path, "must not be empty");
+		config_set(out, util_expand_home(*out));
+	}
+	return 0;
+}
+
+/* Walk a sequence already checked to be one, handing each item its
+ * "path[i]" path; the first error stops the walk. */
+static int config_each_item(struct config_loader *ld, yaml_node_t *node, const char *path,
+			    int (*item)(struct config_loader *ld, void *ctx, yaml_node_t *node,
+					size_t i, const char *sub),
+			    void *ctx)
+{
+	yaml_node_item_t *it;
+	char sub[256];
+	size_t i = 0;
+
+	for (it = node->data.sequence.items.start; it < node->data.sequence.items.top; it++, i++) {
+		snprintf(sub, sizeof(sub), "%.200s[%zu]", path, i);
+		if (item(ld, ctx, yaml_document_get_node(ld->doc, *it), i, sub) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* The item count of a sequence, or -1 with the error set when node is
+ * something else; callers size their arrays from it before the walk. */
+static int config_list_len(struct config_loader *ld, yaml_node_t *node, const char *path, size_t *n)
+{
+	if (node->type != YAML_SEQUENCE_NODE)
+		return config_error(ld, node, path, "expected a list, got %s",
+				    config_node_kind(node));
+	*n = (size_t)(node->data.sequence.items.top - node->data.sequence.items.start);
+	return 0;
+}
+
+/* A list of strings being built: the lone-string form and each item of
+ * the list form are checked the same way. */
+struct config_strv {
+	char **v;
+	size_t n;
+	int urls;
+	int expand;
+};
+
+static int config_strv_item(struct config_loader *ld, void *ctx, yaml_node_t *node, size_t i,
+			    const char *sub)
+{
+	struct config_strv *sv = ctx;
+
+	sv->n++;
+	if ((sv->urls ? config_get_http_url(ld, node, sub, &sv->v[sv->n - 1])
+		      : config_get_nonempty(ld, node, sub, &sv->v[sv->n - 1])) < 0)
+		return -1;
+	if (sv->expand)
+		config_set(&sv->v[sv->n - 1], util_expand_home(sv->v[sv->n - 1]));
+	return 0;
+}
+
+/* A list of strings; a lone string is taken as a list of one. */
+static int config_get_strv(struct config_loader *ld, yaml_node_t *node, const char *path, int urls,
+			   int expand, char ***outv, size_t *outn)
+{
+	struct config_strv sv = { NULL, 0, urls, expand };
+	size_t cap = 0;
+	int rc;
+
+	config_strv_free(*outv, *outn);
+	*outv = NULL;
+	*outn = 0;
+	if (config_is_null(node))
+		return 0;
+	if (node->type == YAML_SCALAR_NODE) {
+		sv.v = xcalloc(1, sizeof(*sv.v));
+		rc = config_strv_item(ld, &sv, node, 0, path);
+	} else {
+		if (config_list_len(ld, node, path, &cap) < 0)
+			return -1;
+		sv.v = xcalloc(cap ? cap : 1, sizeof(*sv.v));
+		rc = config_each_item(ld, node, path, config_strv_item, &sv);
+	}
+	if (rc < 0) {
+		config_strv_free(sv.v, sv.n);
+		return -1;
+	}
+	*outv = sv.v;
+	*outn = sv.n;
+	return 0;
+}
+
+/* Walk a mapping whose keys must be distinct scalars, handing each pair
+ * to pair() with its dotted path; what names the shape expected when
+ * node is no mapping at all. Sections and list items all come through
+ * here (kafka.properties aside, see there), so their key errors read
+ * the same everywhere. */
+static int config_each_pair(struct config_loader *ld, yaml_node_t *node, const char *path,
+			    const char *what,
+			    int (*pair)(struct config_loader *ld, void *ctx, yaml_node_t *key,
+					yaml_node_t *value, const char *sub),
+			    void *ctx)
+{
+	const char *where = *path ? path : "(top level)";
+	yaml_node_pair_t *p, *q;
+	char sub[256];
+
+	if (node->type != YAML_MAPPING_NODE)
+		return config_error(ld, node, where, "expected %s, got %s", what,
+				    config_node_kind(node));
+	for (p = node->data.mapping.pairs.start; p < node->data.mapping.pairs.top; p++) {
+		yaml_node_t *key = yaml_document_get_node(ld->doc, p->key);
+		yaml_node_t *value = yaml_document_get_node(ld->doc, p->value);
+
+		if (key->type != YAML_SCALAR_NODE)
+			return config_error(ld, key, where, "expected a key, got %s",
+					    config_node_kind(key));
+		snprintf(sub, sizeof(sub), "%.200s%s%.50s", path, *path ? "." : "",
+			 config_scalar(key));
+		for (q = node->data.mapping.pairs.start; q < p; q++) {
+			yaml_node_t *prev = yaml_document_get_node(ld->doc, q->key);
+
+			if (prev->type == YAML_SCALAR_NODE &&
+			    strcmp(config_scalar(prev), config_scalar(key)) == 0)
+				return config_error(ld, key, sub, "duplicate key");
+		}
+		if (pair(ld, ctx, key, value, sub) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* A schema section being walked: the config it fills, its key table. */
+struct config_section {
+	struct config *c;
+	const struct config_key *table;
+};
+
+static int config_section_pair(struct config_loader *ld, void *ctx, yaml_node_t *key,
+			       yaml_node_t *value, const char *sub)
+{
+	struct config_section *sec = ctx;
+	const struct config_key *k;
+
+	for (k = sec->table; k->name != NULL; k++)
+		if (strcmp(k->name, config_scalar(key)) == 0)
+			return k->load(ld, sec->c, value, sub);
+	return config_error(ld, key, sub, "unknown key");
+}
+
+/* Walk a mapping, dispatching each key through table; unknown or
+ * repeated keys are errors. A null node is an empty section. */
+static int config_walk_map(struct config_loader *ld, struct config *c, yaml_node_t *node,
+			   const char *path, const struct config_key *table)
+{
+	struct config_section sec = { c, table };
+
+	if (config_is_null(node))
+		return 0;
+	return config_each_pair(ld, node, path, "a map", config_section_pair, &sec);
+}
+
+static int config_load_theme(struct config_loader *ld, struct config *c, yaml_node_t *node,
+			     const char *path)
+{
+	char *v = NULL;
+
+	if (config_get_nonempty(ld, node, path, &v) < 0) {
+		free(v);
+		return -1;
+	}
+	config_set(&c->theme, v);
+	return 0;
+}
+
+static int config_load_layout(struct config_loader *ld, struct config *c, yaml_node_t *node,
+			      const char *path)
+{
+	int i;
+
+	if (config_is_null(node))
+		return 0;
+	if (node->type != YAML_SCALAR_NODE)
+		return config_error(ld, node, path, "expected a layout name, got %s",
+				    config_node_kind(node));
+	i = config_layout_find(config_scalar(node));
+	if (i < 0)
+		return config_error(ld, node, path,
+				    "unknown layout '%s' (auto, runbook, panels or tall)",
+				    config_scalar(node));
+	c->layout = i;
+	return 0;
+}
+
+static int config_load_refresh(struct config_loader *ld, struct config *c, yaml_node_t *node,
+			       const char *path)
+{
+	double d;
+
+	if (config_is_null(node))
+		return 0;
+	if (node->type != YAML_SCALAR_NODE)
+		return config_error(ld, node, path, "expected a duration, got %s",
+				    config_node_kind(node));
+	if (util_parse_duration(config_scalar(node), &d) < 0 || !(d > 0) || !isfinite(d))
+		return config_error(
+			ld, node, path,
+			"bad duration '%s' (a positive number of seconds, or 2s, 500ms, 1m)",
+			config_scalar(node));
+	c->refresh = d;
+	return 0;
+}
+
+/* YAML 1.1's usual spellings; nothing else. */
+static int config_parse_bool(const char *s, int *out)
+{
+	if (strcasecmp(s, "true") == 0 || strcasecmp(s, "yes") == 0 || strcasecmp(s, "on") == 0)
+		*out = 1;
+	else if (strcasecmp(s, "false") == 0 || strcasecmp(s, "no") == 0 ||
+		 strcasecmp(s, "off") == 0)
+		*out = 0;
+	else
+		return -1;
+	return 0;
+}
+
+static int config_load_read_only(struct config_loader *ld, struct config *c, yaml_node_t *node,
+				 const char *path)
+{
+	if (config_is_null(node))
+		return 0;
+	if (node->type != YAML_SCALAR_NODE)
+		return config_error(ld, node, path, "expected true or false, got %s",
+				    config_node_kind(node));
+	if (config_parse_bool(config_scalar(node), &c->read_only) < 0)
+		return config_error(ld, node, path, "expected true or false, got '%s'",
+				    config_scalar(node));
+	return 0;
+}
+
+static int config_load_runbooks(struct config_loader *ld, struct config *c, yaml_node_t *node,
+				const char *path)
+{
+	return config_get_strv(ld, node, path, 0, 1, &c->runbooks, &c->nrunbooks);
+}
+
+static int config_load_kubeconfig(struct config_loader *ld, struct config *c, yaml_node_t *node,
+				  const char *path)
+{
+	return config_get_path(ld, node, path, &c->kubeconfig);
+}
+
+static int config_load_kube_context(struct config_loader *ld, struct config *c, yaml_node_t *node,
+				    const char *path)
+{
+	return config_get_string(ld, node, path, &c->kube_context);
+}
+
+static int config_load_kube_namespace(struct config_loader *ld, struct config *c, yaml_node_t *node,
+				      const char *path)
+{
+	return config_get_string(ld, node, path, &c->kube_namespace);
+}
+
+static const struct config_key config_kubernetes_keys[] = {
+	{ "kubeconfig", config_load_kubeconfig },
+	{ "context", config_load_kube_context },
+	{ "namespace", config_load_kube_namespace },
+	{ NULL, NULL },
+};
+
+static int config_load_kubernetes(struct config_loader *ld, struct config *c, yaml_node_t *node,
+				  const char *path)
+{
+	return config_walk_map(ld, c, node, path, config_kubernetes_keys);
+}
+
+static int config_load_conninfo(struct config_loader *ld, struct config *c, yaml_node_t *node,
+				const char *path)
+{
+	return config_get_string(ld, node, path, &c->pg_conninfo);
+}
+
+static const struct config_key config_postgres_keys[] = {
+	{ "conninfo", config_load_conninfo },
+	{ NULL, NULL },
+};
+
+static int config_load_postgres(struct config_loader *ld, struct config *c, yaml_node_t *node,
+				const char *path)
+{
+	return config_walk_map(ld, c, node, path, config_postgres_keys);
+}
+
+static int config_is_redis_url(const char *s)
+{
+	return strncmp(s, "redis://", 8) == 0 || strncmp(s, "rediss://", 9) == 0 ||
+	       strncmp(s, "unix://", 7) == 0 || s[0] == '/';
+}
+
+static int config_is_env_name(const char *s)
+{
+	const char *p;
+
+	if (!((*s >= 'A' && *s <= 'Z') || (*s >= 'a' && *s <= 'z') || *s == '_'))
+		return 0;
+	for (p = s + 1; *p != '\0'; p++)
+		if (!((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') ||
+		      (*p >= '0' && *p <= '9') || *p == '_'))
+			return 0;
+	return 1;
+}
+
+/* One field of a redis instance map; ctx is the instance being filled. */
+static int config_redis_pair(struct config_loader *ld, void *ctx, yaml_node_t *key,
+			     yaml_node_t *value, const char *sub)
+{
+	struct config_redis *r = ctx;
+	const char *k = config_scalar(key);
+
+	if (strcmp(k, "name") == 0)
+		return config_get_nonempty(ld, value, sub, &r->name);
+	if (strcmp(k, "url") == 0) {
+		if (config_get_nonempty(ld, value, sub, &r->url) < 0)
+			return -1;
+		if (!config_is_redis_url(r->url))
+			return config_error(ld, value, sub,
+					    "expected redis://, rediss:// or a socket path");
+		return 0;
+	}
+	if (strcmp(k, "password_file") == 0)
+		return config_get_path(ld, value, sub, &r->password_file);
+	if (strcmp(k, "password_env") == 0) {
+		if (config_get_string(ld, value, sub, &r->password_env) < 0)
+			return -1;
+		if (r->password_env != NULL && !config_is_env_name(r->password_env))
+			return config_error(ld, value, sub,
+					    "'%s' is not an environment variable name",
+					    r->password_env);
+		return 0;
+	}
+	return config_error(ld, key, sub, "unknown key");
+}
+
+/* A list item's name repeats item j's: point at this item's name. */
+static int config_dup_name(struct config_loader *ld, yaml_node_t *item, const char *sub,
+			   const char *what, const char *name, size_t j)
+{
+	char at[256];
+
+	snprintf(at, sizeof(at), "%s.name", sub);
+	return config_error(ld, item, at, "duplicate %s name '%s' (also [%zu])", what, name, j);
+}
+
+/* One redis instance; counted before it is filled so that a half-filled
+ * one is freed with the rest. */
+static int config_redis_item(struct config_loader *ld, void *ctx, yaml_node_t *node, size_t i,
+			     const char *sub)
+{
+	struct config *c = ctx;
+	struct config_redis *r = &c->redis[i];
+	size_t j;
+
+	c->nredis++;
+	if (config_each_pair(ld, node, sub, "a map {name, url}", config_redis_pair, r) < 0)
+		return -1;
+	if (r->name == NULL)
+		return config_error(ld, node, sub, "name is required");
+	if (r->url == NULL)
+		return config_error(ld, node, sub, "url is required");
+	for (j = 0; j < i; j++)
+		if (strcmp(c->redis[j].name, r->name) == 0)
+			return config_dup_name(ld, node, sub, "instance", r->name, j);
+	return 0;
+}
+
+static int config_load_redis_instances(struct config_loader *ld, struct config *c,
+				       yaml_node_t *node, const char *path)
+{
+	size_t cap = 0;
+
+	config_redis_clear(c);
+	if (config_is_null(node))
+		return 0;
+	if (config_list_len(ld, node, path, &cap) < 0)
+		return -1;
+	c->redis = xcalloc(cap ? cap : 1, sizeof(*c->redis));
+	return config_each_item(ld, node, path, config_redis_item, c);
+}
+
+static const struct config_key config_redis_keys[] = {
+	{ "instances", config_load_redis_instances },
+	{ NULL, NULL },
+};
+
+static int config_load_redis(struct config_loader *ld, struct config *c, yaml_node_t *node,
+			     const char *path)
+{
+	return config_walk_map(ld, c, node, path, config_redis_keys);
+}
+
+static int config_load_kafka_bootstrap(struct config_loader *ld, struct config *c,
+				       yaml_node_t *node, const char *path)
+{
+	if (config_get_string(ld, node, path, &c->kafka_bootstrap) < 0)
+		return -1;
+	if (c->kafka_bootstrap != NULL && *c->kafka_bootstrap == '\0')
+		return config_error(ld, node, path, "must not be empty");
+	return 0;
+}
+
+static int config_load_kafka_groups(struct config_loader *ld, struct config *c, yaml_node_t *node,
+				    const char *path)
+{
+	return config_get_strv(ld, node, path, 0, 0, &c->kafka_groups, &c->nkafka_groups);
+}
+
+/* Any keys: librdkafka validates them when the backend starts. Not
+ * config_each_pair: a key here is data, checked as a string (no NUL
+ * byte) before it is compared with the ones already kept. */
+static int config_load_kafka_properties(struct config_loader *ld, struct config *c,
+					yaml_node_t *node, const char *path)
+{
+	yaml_node_pair_t *p;
+	char sub[256];
+	size_t cap, i;
+
+	config_props_clear(c);
+	if (config_is_null(node))
+		return 0;
+	if (node->type != YAML_MAPPING_NODE)
+		return config_error(ld, node, path, "expected a map, got %s",
+				    config_node_kind(node));
+	cap = (size_t)(node->data.mapping.pairs.top - node->data.mapping.pairs.start);
+	c->kafka_prop_keys = xcalloc(cap ? cap : 1, sizeof(char *));
+	c->kafka_prop_values = xcalloc(cap ? cap : 1, sizeof(char *));
+	for (p = node->data.mapping.pairs.start; p < node->data.mapping.pairs.top; p++) {
+		yaml_node_t *key = yaml_document_get_node(ld->doc, p->key);
+		yaml_node_t *value = yaml_document_get_node(ld->doc, p->value);
+		size_t n = c->nkafka_props;
+
+		if (key->type != YAML_SCALAR_NODE)
+			return config_error(ld, key, path, "expected a key, got %s",
+					    config_node_kind(key));
+		snprintf(sub, sizeof(sub), "%.200s.%.50s", path, config_scalar(key));
+		if (config_get_nonempty(ld, key, sub, &c->kafka_prop_keys[n]) < 0) {
+			/* Not counted yet, so config_free would not see it. */
+			free(c->kafka_prop_keys[n]);
+			c->kafka_prop_keys[n] = NULL;
+			return -1;
+		}
+		c->nkafka_props++;
+		for (i = 0; i < n; i++)
+			if (strcmp(c->kafka_prop_keys[i], c->kafka_prop_keys[n]) == 0)
+				return config_error(ld, key, sub, "duplicate key");
+		if (config_get_string(ld, value, sub, &c->kafka_prop_values[n]) < 0)
+			return -1;
+		if (c->kafka_prop_values[n] == NULL)
+			return config_error(ld, value, sub, "expected a value");
+	}
+	return 0;
+}
+
+static const struct config_key config_kafka_keys[] = {
+	{ "bootstrap", config_load_kafka_bootstrap },
+	{ "groups", config_load_kafka_groups },
+	{ "properties", config_load_kafka_properties },
+	{ NULL, NULL },
+};
+
+static int config_load_kafka(struct config_loader *ld, struct config *c, yaml_node_t *node,
+			     const char *path)
+{
+	return config_walk_map(ld, c, node, path, config_kafka_keys);
+}
+
+static int config_load_am_urls(struct config_loader *ld, struct config *c, yaml_node_t *node,
+			       const char *path)
+{
+	return config_get_strv(ld, node, path, 1, 0, &c->alertmanager_urls, &c->nalertmanager_urls);
+}
+
+static const struct config_key config_alertmanager_keys[] = {
+	{ "urls", config_load_am_urls },
+	{ NULL, NULL },
+};
+
+static int config_load_alertmanager(struct config_loader *ld, struct config *c, yaml_node_t *node,
+				    const char *path)
+{
+	return config_walk_map(ld, c, node, path, config_alertmanager_keys);
+}
+
+static int config_load_prom_url(struct config_loader *ld, struct config *c, yaml_node_t *node,
+				const char *path)
+{
+	if (config_is_null(node)) {
+		config_set(&c->prometheus_url, NULL);
+		return 0;
+	}
+	return config_get_http_url(ld, node, path, &c->prometheus_url);
+}
+
+static const struct config_key config_prometheus_keys[] = {
+	{ "url", config_load_prom_url },
+	{ NULL, NULL },
+};
+
+static int config_load_prometheus(struct config_loader *ld, struct config *c, yaml_node_t *node,
+				  const char *path)
+{
+	return config_walk_map(ld, c, node, path, config_prometheus_keys);
+}
+
+/* One field of a health check map; ctx is the check being filled. */
+static int config_health_pair(struct config_loader *ld, void *ctx, yaml_node_t *key,
+			      yaml_node_t *value, const char *sub)
+{
+	struct config_health *h = ctx;
+	const char *k = config_scalar(key);
+
+	if (strcmp(k, "name") == 0)
+		return config_get_nonempty(ld, value, sub, &h->name);
+	if (strcmp(k, "url") == 0)
+		return config_get_http_url(ld, value, sub, &h->url);
+	return config_error(ld, key, sub, "unknown key");
+}
+
+/* One health check; counted before it is filled, as for redis. */
+static int config_health_item(struct config_loader *ld, void *ctx, yaml_node_t *node, size_t i,
+			      const char *sub)
+{
+	struct config *c = ctx;
+	struct config_health *h = &c->health[i];
+	size_t j;
+
+	c->nhealth++;
+	if (config_each_pair(ld, node, sub, "a map {name, url}", config_health_pair, h) < 0)
+		return -1;
+	if (h->name == NULL)
+		return config_error(ld, node, sub, "name is required");
+	if (h->url == NULL)
+		return config_error(ld, node, sub, "url is required");
+	for (j = 0; j < i; j++)
+		if (strcmp(c->health[j].name, h->name) == 0)
+			return config_dup_name(ld, node, sub, "check", h->name, j);
+	return 0;
+}
+
+static int config_load_health(struct config_loader *ld, struct config *c, yaml_node_t *node,
+			      const char *path)
+{
+	size_t cap = 0;
+
+	config_health_clear(c);
+	if (config_is_null(node))
+		return 0;
+	if (config_list_len(ld, node, path, &cap) < 0)
+		return -1;
+	c->health = xcalloc(cap ? cap : 1, sizeof(*c->health));
+	return config_each_item(ld, node, path, config_health_item, c);
+}
+
+/* One field of an environment map; ctx is the entry being filled. */
+static int config_env_pair(struct config_loader *ld, void *ctx, yaml_node_t *key,
+			   yaml_node_t *value, const char *sub)
+{
+	struct config_env *e = ctx;
+	const char *k = config_scalar(key);
+	short colour;
+
+	if (strcmp(k, "name") == 0)
+		return config_get_nonempty(ld, value, sub, &e->name);
+	if (strcmp(k, "context") == 0)
+		return config_is_null(value) ? 0 : config_get_nonempty(ld, value, sub, &e->context);
+	if (strcmp(k, "color") == 0 || strcmp(k, "colour") == 0) {
+		if (config_is_null(value))
+			return 0;
+		if (config_get_nonempty(ld, value, sub, &e->color) < 0)
+			return -1;
+		if (colour_parse(e->color, &colour) != 0 || colour < 0)
+			return config_error(ld, value, sub,
+					    "'%s' is not a colour (red, yellow, green, blue, "
+					    "magenta, cyan, white, bright-..., or 0-255)",
+					    e->color);
+		return 0;
+	}
+	return config_error(ld, key, sub, "unknown key");
+}
+
+static int config_env_item(struct config_loader *ld, void *ctx, yaml_node_t *node, size_t i,
+			   const char *sub)
+{
+	struct config *c = ctx;
+	struct config_env *e = &c->envs[i];
+
+	c->nenvs++;
+	if (config_each_pair(ld, node, sub, "a map {name, color, context}", config_env_pair, e) < 0)
+		return -1;
+	if (e->name == NULL)
+		return config_error(ld, node, sub, "name is required");
+	return 0;
+}
+
+/* environment: {name: prod, color: red}, or a list of such maps with a
+ * context each. */
+static int config_load_environment(struct config_loader *ld, struct config *c, yaml_node_t *node,
+				   const char *path)
+{
+	size_t cap = 1;
+
+	config_envs_clear(c);
+	if (config_is_null(node))
+		return 0;
+	if (node->type == YAML_MAPPING_NODE) {
+		c->envs = xcalloc(1, sizeof(*c->envs));
+		return config_env_item(ld, c, node, 0, path);
+	}
+	if (config_list_len(ld, node, path, &cap) < 0)
+		return -1;
+	c->envs = xcalloc(cap ? cap : 1, sizeof(*c->envs));
+	return config_each_item(ld, node, path, config_env_item, c);
+}
+
+const struct config_env *config_environment(const struct config *c, const char *ctx)
+{
+	size_t i;
+
+	for (i = 0; ctx != NULL && i < c->nenvs; i++)
+		if (c->envs[i].context != NULL && strcmp(c->envs[i].context, ctx) == 0)
+			return &c->envs[i];
+	for (i = 0; i < c->nenvs; i++)
+		if (c->envs[i].context == NULL)
+			return &c->envs[i];
+	return NULL;
+}
+
+/* The top level, in DESIGN.md order. */
+static const struct config_key config_top_keys[] = {
+	{ "theme", config_load_theme },
+	{ "layout", config_load_layout },
+	{ "refresh", config_load_refresh },
+	{ "read_only", config_load_read_only },
+	{ "runbooks", config_load_runbooks },
+	{ "kubernetes", config_load_kubernetes },
+	{ "postgres", config_load_postgres },
+	{ "redis", config_load_redis },
+	{ "kafka", config_load_kafka },
+	{ "alertmanager", config_load_alertmanager },
+	{ "prometheus", config_load_prometheus },
+	{ "health", config_load_health },
+	{ "environment", config_load_environment },
+	{ NULL, NULL },
+};
+
+static void config_yaml_error(const yaml_parser_t *parser, const char *file, char *err,
+			      size_t errlen)
+{
+	const char *problem = parser->problem != NULL ? parser->problem : "cannot parse";
+	unsigned long line = (unsigned long)parser->problem_mark.line + 1;
+
+	if (parser->context != NULL)
+		snprintf(err, errlen, "%s:%lu: %s (%s started at line %lu)", file, line, problem,
+			 parser->context, (unsigned long)parser->context_mark.line + 1);
+	else
+		snprintf(err, errlen, "%s:%lu: %s", file, line, problem);
+}
+
+int config_load_file(struct config *c, const char *path, char *err, size_t errlen)
+{
+	struct config_loader ld = { path, NULL, err, errlen };
+	yaml_parser_t parser;
+	yaml_document_t doc, extra;
+	yaml_node_t *root;
+	struct stat st;
+	FILE *f;
+	int rc = 0;
+
+	f = fopen(path, "rb");
+	if (f == NULL) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		return -1;
+	}
+	if (fstat(fileno(f), &st) == 0 && !S_ISREG(st.st_mode)) {
+		snprintf(err, errlen, "%s: not a regular file", path);
+		fclose(f);
+		return -1;
+	}
+	if (!yaml_parser_initialize(&parser))
+		util_die("yaml_parser_initialize: out of memory");
+	yaml_parser_set_input_file(&parser, f);
+	if (!yaml_parser_load(&parser, &doc)) {
+		config_yaml_error(&parser, path, err, errlen);
+		yaml_parser_delete(&parser);
+		fclose(f);
+		return -1;
+	}
+	ld.doc = &doc;
+	root = yaml_document_get_root_node(&doc);
+	if (root != NULL) {
+		/* A second document would be silently ignored: refuse it. */
+		if (!yaml_parser_load(&parser, &extra)) {
+			config_yaml_error(&parser, path, err, errlen);
+			rc = -1;
+		} else {
+			yaml_node_t *more = yaml_document_get_root_node(&extra);
+
+			if (more != NULL) {
+				snprintf(err, errlen, "%s:%lu: only one YAML document is allowed",
+					 path, (unsigned long)more->start_mark.line + 1);
+				rc = -1;
+			}
+			yaml_document_delete(&extra);
+		}
+		if (rc == 0)
+			rc = config_walk_map(&ld, c, root, "", config_top_keys);
+	}
+	yaml_document_delete(&doc);
+	yaml_parser_delete(&parser);
+	fclose(f);
+	if (rc == 0)
+		config_set(&c->config_path, xstrdup(path));
+	return rc;
+}
+
+char *config_default_path(void)
+{
+	const char *xdg = getenv("XDG_CONFIG_HOME");
+	const char *home = getenv("HOME");
+
+	/* The XDG spec says relative values are to be ignored. */
+	if (xdg != NULL && xdg[0] == '/')
+		return xasprintf("%s/amconsole/config.yaml", xdg);
+	if (home == NULL || home[0] == '\0') {
+		struct passwd *pw = getpwuid(getuid());
+
+		home = pw != NULL ? pw->pw_dir : NULL;
+	}
+	if (home == NULL || home[0] == '\0')
+		return NULL;
+	return xasprintf("%s/.config/amconsole/config.yaml", home);
+}
+
+/* --- environment ----------------------------------------------------- */
+
+static const char *config_env(const char *name)
+{
+	const char *v = getenv(name);
+
+	return v != NULL && v[0] != '\0' ? v : NULL;
+}
+
+void config_apply_env(struct config *c)
+{
+	const char *v;
+
+	if (c->kubeconfig == NULL && (v = config_env("KUBECONFIG")) != NULL)
+		c->kubeconfig = xstrdup(v);
+	if (c->nredis == 0 && (v = config_env("REDIS_URL")) != NULL) {
+		c->redis = xcalloc(1, sizeof(*c->redis));
+		c->redis[0].name = xstrdup("redis");
+		c->redis[0].url = xstrdup(v);
+		c->nredis = 1;
+	}
+	if (c->kafka_bootstrap == NULL && (v = config_env("KAFKA_BOOTSTRAP_SERVERS")) != NULL)
+		c->kafka_bootstrap = xstrdup(v);
+	if (c->nalertmanager_urls == 0 && (v = config_env("ALERTMANAGER_URL")) != NULL) {
+		const char *p = v;
+
+		while (*p != '\0') {
+			size_t n = strcspn(p, ",");
+			const char *s = p, *e = p + n;
+
+			while (s < e && (*s == ' ' || *s == '\t'))
+				s++;
+			while (e > s && (e[-1] == ' ' || e[-1] == '\t'))
+				e--;
+			if (e > s) {
+				c->alertmanager_urls =
+					xrealloc(c->alertmanager_urls,
+						 (c->nalertmanager_urls + 1) * sizeof(char *));
+				c->alertmanager_urls[c->nalertmanager_urls++] =
+					xstrndup(s, (size_t)(e - s));
+			}
+			p += n;
+			if (*p == ',')
+				p++;
+		}
+	}
+	if (c->prometheus_url == NULL && (v = config_env("PROMETHEUS_URL")) != NULL)
+		c->prometheus_url = xstrdup(v);
+}
+
+/* --- printing -------------------------------------------------------- */
+
+static int config_plain_ok(const char *s)
+{
+	static const char *const reserved[] = { "true", "false", "yes", "no", "on",
+						"off",  "null",  "~",   NULL };
+	const char *p;
+	size_t i;
+
+	if (*s == '\0')
+		return 0;
+	for (i = 0; reserved[i] != NULL; i++)
+		if (strcasecmp(s, reserved[i]) == 0)
+			return 0;
+	if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') || *s == '/' || *s == '_'))
+		return 0;
+	for (p = s; *p != '\0'; p++)
+		if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+		      (*p >= '0' && *p <= '9') || strchr("_-./", *p) != NULL))
+			return 0;
+	return 1;
+}
+
+/* A YAML scalar that reads back as the same string. */
+static void config_put_str(struct strbuf *sb, const char *s)
+{
+	const unsigned char *p;
+
+	if (s == NULL) {
+		strbuf_puts(sb, "null");
+		return;
+	}
+	if (config_plain_ok(s)) {
+		strbuf_puts(sb, s);
+		return;
+	}
+	strbuf_putc(sb, '"');
+	for (p = (const unsigned char *)s; *p != '\0'; p++) {
+		if (*p == '"' || *p == '\\')
+			strbuf_printf(sb, "\\%c", *p);
+		else if (*p == '\n')
+			strbuf_puts(sb, "\\n");
+		else if (*p == '\t')
+			strbuf_puts(sb, "\\t");
+		else if (*p < 0x20 || *p == 0x7f)
+			strbuf_printf(sb, "\\x%02x", *p);
+		else
+			strbuf_putc(sb, (char)*p);
+	}
+	strbuf_putc(sb, '"');
+}
+
+/* A string that may carry a password (URL userinfo, conninfo). */
+static void config_put_secret_str(struct strbuf *sb, const char *s)
+{
+	char *r;
+
+	if (s == NULL) {
+		config_put_str(sb, NULL);
+		return;
+	}
+	r = redact(s);
+	config_put_str(sb, r);
+	free(r);
+}
+
+static void config_put_duration(struct strbuf *sb, double d)
+{
+	if (d < 1 && d > 0)
+		strbuf_printf(sb, "%gms", d * 1000);
+	else
+		strbuf_printf(sb, "%gs", d);
+}
+
+static void config_put_strv(struct strbuf *sb, const char *indent, char **v, size_t n, int secret)
+{
+	size_t i;
+
+	if (n == 0) {
+		strbuf_puts(sb, " []\n");
+		return;
+	}
+	strbuf_putc(sb, '\n');
+	for (i = 0; i < n; i++) {
+		strbuf_printf(sb, "%s  - ", indent);
+		if (secret)
+			config_put_secret_str(sb, v[i]);
+		else
+			config_put_str(sb, v[i]);
+		strbuf_putc(sb, '\n');
+	}
+}
+
+int config_is_secret_property(const char *key)
+{
+	static const char *const words[] = {
+		"password", "secret", "sasl.jaas.config", "ssl.key", "sasl.oauthbearer.config",
+		"token",    NULL
+	};
+	size_t i, n = strlen(key);
+	char *lower = xstrdup(key);
+	int hit = 0;
+
+	for (i = 0; i < n; i++)
+		if (lower[i] >= 'A' && lower[i] <= 'Z')
+			lower[i] = (char)(lower[i] - 'A' + 'a');
+	for (i = 0; words[i] != NULL && !hit; i++)
+		hit = strstr(lower, words[i]) != NULL;
+	free(lower);
+	return hit;
+}
+
+char *config_print(const struct config *c)
+{
+	struct strbuf sb = { 0 };
+	size_t i;
+
+	strbuf_puts(&sb, "# amconsole: effective configuration (file, then environment, then "
+			 "flags); secrets masked\n");
+	strbuf_puts(&sb, "# file: ");
+	strbuf_puts(&sb, c->config_path != NULL ? c->config_path : "(none)");
+	strbuf_puts(&sb, "\ntheme: ");
+	config_put_str(&sb, c->theme);
+	strbuf_puts(&sb, "\nlayout: ");
+	config_put_str(&sb, config_layout_names[c->layout]);
+	strbuf_puts(&sb, "\nrefresh: ");
+	config_put_duration(&sb, c->refresh);
+	strbuf_printf(&sb, "\nread_only: %s\n", c->read_only ? "true" : "false");
+	strbuf_puts(&sb, "runbooks:");
+	config_put_strv(&sb, "", c->runbooks, c->nrunbooks, 0);
+
+	strbuf_puts(&sb, "kubernetes:\n  kubeconfig: ");
+	config_put_str(&sb, c->kubeconfig);
+	strbuf_puts(&sb, "\n  context: ");
+	config_put_str(&sb, c->kube_context);
+	strbuf_puts(&sb, "\n  namespace: ");
+	config_put_str(&sb, c->kube_namespace);
+
+	strbuf_puts(&sb, "\npostgres:\n  conninfo: ");
+	config_put_secret_str(&sb, c->pg_conninfo);
+
+	strbuf_puts(&sb, "\nredis:\n  instances:");
+	if (c->nredis == 0)
+		strbuf_puts(&sb, " []\n");
+	else
+		strbuf_putc(&sb, '\n');
+	for (i = 0; i < c->nredis; i++) {
+		strbuf_puts(&sb, "    - name: ");
+		config_put_str(&sb, c->redis[i].name);
+		strbuf_puts(&sb, "\n      url: ");
+		config_put_secret_str(&sb, c->redis[i].url);
+		strbuf_puts(&sb, "\n      password_file: ");
+		config_put_str(&sb, c->redis[i].password_file);
+		strbuf_puts(&sb, "\n      password_env: ");
+		config_put_str(&sb, c->redis[i].password_env);
+		strbuf_putc(&sb, '\n');
+	}
+
+	strbuf_puts(&sb, "kafka:\n  bootstrap: ");
+	config_put_secret_str(&sb, c->kafka_bootstrap);
+	strbuf_puts(&sb, "\n  groups:");
+	config_put_strv(&sb, "  ", c->kafka_groups, c->nkafka_groups, 0);
+	strbuf_puts(&sb, "  properties:");
+	if (c->nkafka_props == 0)
+		strbuf_puts(&sb, " {}\n");
+	else
+		strbuf_putc(&sb, '\n');
+	for (i = 0; i < c->nkafka_props; i++) {
+		strbuf_puts(&sb, "    ");
+		config_put_str(&sb, c->kafka_prop_keys[i]);
+		strbuf_puts(&sb, ": ");
+		if (config_is_secret_property(c->kafka_prop_keys[i]))
+			config_put_str(&sb, "***");
+		else
+			config_put_secret_str(&sb, c->kafka_prop_values[i]);
+		strbuf_putc(&sb, '\n');
+	}
+
+	strbuf_puts(&sb, "alertmanager:\n  urls:");
+	config_put_strv(&sb, "  ", c->alertmanager_urls, c->nalertmanager_urls, 1);
+	strbuf_puts(&sb, "prometheus:\n  url: ");
+	config_put_secret_str(&sb, c->prometheus_url);
+	strbuf_puts(&sb, "\nhealth:");
+	if (c->nhealth == 0)
+		strbuf_puts(&sb, " []\n");
+	else
+		strbuf_putc(&sb, '\n');
+	for (i = 0; i < c->nhealth; i++) {
+		strbuf_puts(&sb, "  - name: ");
+		config_put_str(&sb, c->health[i].name);
+		strbuf_puts(&sb, "\n    url: ");
+		config_put_secret_str(&sb, c->health[i].url);
+		strbuf_putc(&sb, '\n');
+	}
+	strbuf_puts(&sb, "environment:");
+	strbuf_puts(&sb, c->nenvs == 0 ? " []\n" : "\n");
+	for (i = 0; i < c->nenvs; i++) {
+		strbuf_puts(&sb, "  - name: ");
+		config_put_str(&sb, c->envs[i].name);
+		strbuf_puts(&sb, "\n    color: ");
+		config_put_str(&sb, c->envs[i].color);
+		strbuf_puts(&sb, "\n    context: ");
+		config_put_str(&sb, c->envs[i].context);
+		strbuf_putc(&sb, '\n');
+	}
+
+	/* Flag-only settings are comments so the output loads as a file. */
+	strbuf_puts(&sb, "# from flags and environment only:\n#   audit_log: ");
+	config_put_str(&sb, c->audit_log);
+	strbuf_puts(&sb, "\n#   log: ");
+	config_put_str(&sb, c->log_file);
+	strbuf_printf(&sb, "\n#   ascii: %s\n#   no_mouse: %s\n#   step_timeout: ",
+		      c->ascii ? "true" : "false", c->no_mouse ? "true" : "false");
+	config_put_duration(&sb, c->step_timeout);
+	strbuf_putc(&sb, '\n');
+	return strbuf_detach(&sb);
+}

@@ -1,0 +1,169 @@
+/*
+ * mailbox.c - the hand-off of snapshots from one worker thread to the UI
+ * thread (see mailbox.h). One mutex guards the waiting snapshot and the
+ * status; a put replaces a snapshot the UI never took (freeing it) and
+ * writes one byte to the UI's wake-up pipe without blocking, so a slow UI
+ * can neither stall a worker nor make memory grow.
+ */
+#include "runtime/mailbox.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "lib/util.h"
+
+struct mailbox {
+	pthread_mutex_t lock;
+	int wake_fd;
+	void (*free_snap)(void *);
+	void *snap; /* newest snapshot the UI has not taken, or NULL */
+	struct mailbox_status st;
+	struct util_steady fetch; /* st.fetch_ms, steadied */
+};
+
+static void mailbox_wake(struct mailbox *mb)
+{
+	char c = 1;
+	ssize_t n;
+
+	if (mb->wake_fd < 0)
+		return;
+	/* The pipe is non-blocking: when it is full the UI is already due to
+	 * wake, so EAGAIN loses nothing. */
+	do
+		n = write(mb->wake_fd, &c, 1);
+	while (n < 0 && errno == EINTR);
+}
+
+struct mailbox *mailbox_new(int wake_fd, void (*free_snap)(void *))
+{
+	struct mailbox *mb = xcalloc(1, sizeof *mb);
+	int fl;
+
+	pthread_mutex_init(&mb->lock, NULL);
+	mb->wake_fd = wake_fd;
+	mb->free_snap = free_snap;
+	mb->st.state = MAILBOX_CONNECTING;
+	if (wake_fd >= 0) {
+		fl = fcntl(wake_fd, F_GETFL);
+		if (fl >= 0 && !(fl & O_NONBLOCK))
+			fcntl(wake_fd, F_SETFL, fl | O_NONBLOCK);
+	}
+	return mb;
+}
+
+void mailbox_free(struct mailbox *mb)
+{
+	if (mb == NULL)
+		return;
+	if (mb->snap != NULL && mb->free_snap != NULL)
+		mb->free_snap(mb->snap);
+	pthread_mutex_destroy(&mb->lock);
+	free(mb);
+}
+
+void mailbox_put(struct mailbox *mb, void *snap, double fetch_ms, double next_retry)
+{
+	void *old = NULL;
+
+	pthread_mutex_lock(&mb->lock);
+	if (snap != NULL) {
+		old = mb->snap;
+		mb->snap = snap;
+		mb->st.taken = util_now();
+	} else if (mb->st.taken > 0) {
+		/* Nothing changed, and the data the UI holds was just confirmed:
+		 * its age counts from now, so a later failure says how long ago
+		 * it was last known true. */
+		mb->st.taken = util_now();
+	}
+	mb->st.state = MAILBOX_OK;
+	mb->st.generation++;
+	mb->st.fetch_ms = util_steady_ms(&mb->fetch, fetch_ms);
+	mb->st.last_attempt = util_now();
+	mb->st.next_retry = next_retry;
+	mb->st.failures = 0;
+	mb->st.error[0] = '\0';
+	pthread_mutex_unlock(&mb->lock);
+	/* Freed outside the lock: a big snapshot must not hold up the UI. */
+	if (old != NULL && mb->free_snap != NULL)
+		mb->free_snap(old);
+	mailbox_wake(mb);
+}
+
+void mailbox_put_error(struct mailbox *mb, const char *error, double fetch_ms, double next_retry)
+{
+	pthread_mutex_lock(&mb->lock);
+	mb->st.state = MAILBOX_ERROR;
+	mb->st.generation++;
+	/* A failed attempt's time (a timeout) shows as it is; the next
+	 * success starts the steady readout afresh. */
+	mb->st.fetch_ms = fetch_ms;
+	mb->fetch.seen = 0;
+	mb->st.last_attempt = util_now();
+	mb->st.next_retry = next_retry;
+	mb->st.failures++;
+	snprintf(mb->st.error, sizeof mb->st.error, "%s",
+		 error != NULL && *error != '\0' ? error : "unknown error");
+	pthread_mutex_unlock(&mb->lock);
+	mailbox_wake(mb);
+}
+
+int mailbox_take(struct mailbox *mb, void **snap, struct mailbox_status *st)
+{
+	int got = 0;
+
+	pthread_mutex_lock(&mb->lock);
+	if (st != NULL)
+		*st = mb->st;
+	if (mb->snap != NULL && snap != NULL) {
+		*snap = mb->snap;
+		mb->snap = NULL;
+		got = 1;
+	}
+	pthread_mutex_unlock(&mb->lock);
+	return got;
+}
+
+void mailbox_status(struct mailbox *mb, struct mailbox_status *st)
+{
+	pthread_mutex_lock(&mb->lock);
+	*st = mb->st;
+	pthread_mutex_unlock(&mb->lock);
+}
+
+enum mailbox_health mailbox_describe(const struct mailbox_status *st, int have_data, char *state,
+				     size_t statelen, char *detail, size_t detaillen)
+{
+	char age[16] = "?", retry[16];
+	double in = st->next_retry - util_now();
+
+	detail[0] = '\0';
+	switch (st->state) {
+	case MAILBOX_CONNECTING:
+		snprintf(state, statelen, "connecting");
+		return MAILBOX_HEALTH_CONNECTING;
+	case MAILBOX_OK:
+		snprintf(state, statelen, "ok");
+		return MAILBOX_HEALTH_OK;
+	case MAILBOX_ERROR:
+		break;
+	}
+	if (st->taken > 0)
+		util_fmt_duration(age, sizeof age, util_now() - st->taken);
+	util_fmt_duration(retry, sizeof retry, in > 0 ? in + 0.5 : 0);
+	if (have_data) {
+		snprintf(state, statelen, "STALE");
+		snprintf(detail, detaillen, "stale %s — %s, retry in %s (%d failures)", age,
+			 st->error, retry, st->failures);
+		return MAILBOX_HEALTH_STALE;
+	}
+	snprintf(state, statelen, "error");
+	snprintf(detail, detaillen, "disconnected: %s, retry in %s", st->error, retry);
+	return MAILBOX_HEALTH_DOWN;
+}

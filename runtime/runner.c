@@ -1,0 +1,354 @@
+/*
+ * runner.c - the worker thread every backend runs on (see runner.h). The
+ * loop delivers queued requests, polls once with timing, publishes the
+ * result through the mailbox and sleeps on a condition variable (monotonic
+ * clock) until the interval or the backoff delay has passed, or the UI
+ * asks for a refresh, sends a request or stops the runner. Backoff after
+ * failures is exponential and capped; a refresh resets it.
+ */
+#include "runtime/runner.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "lib/util.h"
+
+#define RUNNER_DEFAULT_INTERVAL 2.0
+#define RUNNER_DEFAULT_BACKOFF_MIN 1.0
+#define RUNNER_DEFAULT_BACKOFF_MAX 30.0
+
+struct runner_req {
+	struct backend_request req;
+	struct runner_req *next;
+};
+
+struct runner {
+	const struct backend *be;
+	void *state;
+	struct mailbox *mb;
+	struct runner_opts opts;
+	pthread_t thread;
+	pthread_mutex_t lock;
+	pthread_cond_t cond;
+	/* Guarded by lock. */
+	int stop;
+	int refresh;
+	struct runner_req *head, *tail;
+	/* Worker thread only. */
+	int failures;
+	char label[64]; /* what the Sources panel calls it */
+	int hidden;     /* a helper runner the Sources panel does not list */
+	struct runner *next_live;
+};
+
+/* Every runner started and not yet stopped, newest last. */
+static pthread_mutex_t runner_live_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct runner *runner_live;
+
+static void runner_link(struct runner *r)
+{
+	struct runner **p;
+
+	pthread_mutex_lock(&runner_live_lock);
+	for (p = &runner_live; *p != NULL; p = &(*p)->next_live)
+		;
+	*p = r;
+	pthread_mutex_unlock(&runner_live_lock);
+}
+
+static void runner_unlink(struct runner *r)
+{
+	struct runner **p;
+
+	pthread_mutex_lock(&runner_live_lock);
+	for (p = &runner_live; *p != NULL; p = &(*p)->next_live)
+		if (*p == r) {
+			*p = r->next_live;
+			break;
+		}
+	pthread_mutex_unlock(&runner_live_lock);
+}
+
+size_t runner_live_count(void)
+{
+	struct runner *r;
+	size_t n = 0;
+
+	pthread_mutex_lock(&runner_live_lock);
+	for (r = runner_live; r != NULL; r = r->next_live)
+		n++;
+	pthread_mutex_unlock(&runner_live_lock);
+	return n;
+}
+
+struct runner *runner_live_at(size_t i)
+{
+	struct runner *r;
+
+	pthread_mutex_lock(&runner_live_lock);
+	for (r = runner_live; r != NULL && i > 0; r = r->next_live)
+		i--;
+	pthread_mutex_unlock(&runner_live_lock);
+	return r;
+}
+
+void runner_set_label(struct runner *r, const char *label)
+{
+	r->hidden = label == NULL;
+	snprintf(r->label, sizeof r->label, "%s", label != NULL ? label : "");
+}
+
+int runner_hidden(const struct runner *r)
+{
+	return r->hidden;
+}
+
+const char *runner_label(const struct runner *r)
+{
+	return r->label[0] != '\0' ? r->label : r->be->name;
+}
+
+static void runner_free_reqs(struct runner_req *q)
+{
+	struct runner_req *next;
+
+	for (; q != NULL; q = next) {
+		next = q->next;
+		free(q->req.arg);
+		free(q);
+	}
+}
+
+/* Seconds to wait before the next attempt after this many consecutive
+ * failures (0: the regular interval). */
+static double runner_delay(const struct runner *r)
+{
+	double d;
+	int i;
+
+	if (r->failures == 0)
+		return r->opts.interval;
+	d = r->opts.backoff_min;
+	for (i = 1; i < r->failures && d < r->opts.backoff_max; i++)
+		d *= 2;
+	return d < r->opts.backoff_max ? d : r->opts.backoff_max;
+}
+
+static void runner_deliver(struct runner *r, struct runner_req *q)
+{
+	char err[256];
+
+	for (; q != NULL; q = q->next) {
+		if (r->be->request == NULL)
+			continue;
+		err[0] = '\0';
+		if (r->be->request(r->state, &q->req, err, sizeof err) != 0)
+			mailbox_put_error(r->mb, err[0] != '\0' ? err : "request failed", 0,
+					  util_now());
+	}
+}
+
+static void runner_poll_once(struct runner *r)
+{
+	char err[256];
+	void *snap = NULL;
+	double t0, t1, ms;
+	int rc;
+
+	err[0] = '\0';
+	t0 = util_now();
+	rc = r->be->poll(r->state, &snap, err, sizeof err);
+	t1 = util_now();
+	ms = (t1 - t0) * 1000.0;
+	if (rc == 0) {
+		r->failures = 0;
+		mailbox_put(r->mb, snap, ms, t1 + runner_delay(r));
+	} else {
+		/* A failed poll should not hand anything over; be lenient. */
+		if (snap != NULL && r->be->snapshot_free != NULL)
+			r->be->snapshot_free(snap);
+		r->failures++;
+		mailbox_put_error(r->mb, err[0] != '\0' ? err : "poll failed", ms,
+				  t1 + runner_delay(r));
+	}
+}
+
+static void runner_abstime(struct timespec *ts, double delay)
+{
+	long ns;
+
+	clock_gettime(CLOCK_MONOTONIC, ts);
+	if (delay < 0)
+		delay = 0;
+	if (delay > 1e6)
+		delay = 1e6;
+	ns = ts->tv_nsec + (long)((delay - (double)(long)delay) * 1e9);
+	ts->tv_sec += (time_t)delay;
+	ts->tv_nsec = ns;
+	if (ts->tv_nsec >= 1000000000L) {
+		ts->tv_sec++;
+		ts->tv_nsec -= 1000000000L;
+	}
+}
+
+static void *runner_main(void *p)
+{
+	struct runner *r = p;
+	struct runner_req *q;
+	struct timespec until;
+	int rc;
+
+	for (;;) {
+		pthread_mutex_lock(&r->lock);
+		if (r->stop) {
+			pthread_mutex_unlock(&r->lock);
+			break;
+		}
+		q = r->head;
+		r->head = r->tail = NULL;
+		if (r->refresh)
+			r->failures = 0;
+		r->refresh = 0;
+		pthread_mutex_unlock(&r->lock);
+
+		runner_deliver(r, q);
+		runner_free_reqs(q);
+		runner_poll_once(r);
+
+		runner_abstime(&until, runner_delay(r));
+		pthread_mutex_lock(&r->lock);
+		rc = 0;
+		while (!r->stop && !r->refresh && r->head == NULL && rc != ETIMEDOUT)
+			rc = pthread_cond_timedwait(&r->cond, &r->lock, &until);
+		pthread_mutex_unlock(&r->lock);
+	}
+	return NULL;
+}
+
+struct runner *runner_start(const struct backend *be, const void *arg,
+			    const struct runner_opts *opts, int wake_fd, char *err, size_t errlen)
+{
+	struct runner *r;
+	pthread_condattr_t ca;
+	sigset_t all, old;
+	int rc;
+
+	r = xcalloc(1, sizeof *r);
+	r->be = be;
+	if (opts != NULL)
+		r->opts = *opts;
+	if (!(r->opts.interval > 0))
+		r->opts.interval = RUNNER_DEFAULT_INTERVAL;
+	if (!(r->opts.backoff_min > 0))
+		r->opts.backoff_min = RUNNER_DEFAULT_BACKOFF_MIN;
+	if (!(r->opts.backoff_max > 0))
+		r->opts.backoff_max = RUNNER_DEFAULT_BACKOFF_MAX;
+	if (r->opts.backoff_max < r->opts.backoff_min)
+		r->opts.backoff_max = r->opts.backoff_min;
+
+	if (err != NULL && errlen > 0)
+		err[0] = '\0';
+	if (be->open != NULL && be->open(&r->state, arg, err, errlen) != 0) {
+		if (err != NULL && errlen > 0 && err[0] == '\0')
+			snprintf(err, errlen, "%s: open failed", be->name);
+		free(r);
+		return NULL;
+	}
+	r->mb = mailbox_new(wake_fd, be->snapshot_free);
+	pthread_mutex_init(&r->lock, NULL);
+	pthread_condattr_init(&ca);
+	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+	pthread_cond_init(&r->cond, &ca);
+	pthread_condattr_destroy(&ca);
+
+	/* Signals belong to the UI thread: the worker starts with all of
+	 * them blocked. */
+	sigfillset(&all);
+	pthread_sigmask(SIG_SETMASK, &all, &old);
+	rc = pthread_create(&r->thread, NULL, runner_main, r);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	if (rc != 0) {
+		if (err != NULL && errlen > 0)
+			snprintf(err, errlen, "%s: cannot start thread: %s", be->name,
+				 strerror(rc));
+		if (be->close != NULL)
+			be->close(r->state);
+		mailbox_free(r->mb);
+		pthread_cond_destroy(&r->cond);
+		pthread_mutex_destroy(&r->lock);
+		free(r);
+		return NULL;
+	}
+	runner_link(r);
+	return r;
+}
+
+struct mailbox *runner_mailbox(struct runner *r)
+{
+	return r->mb;
+}
+
+const struct backend *runner_backend(const struct runner *r)
+{
+	return r->be;
+}
+
+void runner_refresh(struct runner *r)
+{
+	pthread_mutex_lock(&r->lock);
+	r->refresh = 1;
+	pthread_cond_signal(&r->cond);
+	pthread_mutex_unlock(&r->lock);
+}
+
+void runner_request(struct runner *r, int kind, const char *arg)
+{
+	struct runner_req *q = xcalloc(1, sizeof *q);
+
+	q->req.kind = kind;
+	q->req.arg = arg != NULL ? xstrdup(arg) : NULL;
+	pthread_mutex_lock(&r->lock);
+	if (r->tail != NULL)
+		r->tail->next = q;
+	else
+		r->head = q;
+	r->tail = q;
+	pthread_cond_signal(&r->cond);
+	pthread_mutex_unlock(&r->lock);
+}
+
+void runner_stop(struct runner *r)
+{
+	if (r == NULL)
+		return;
+	runner_unlink(r);
+	pthread_mutex_lock(&r->lock);
+	r->stop = 1;
+	pthread_cond_signal(&r->cond);
+	pthread_mutex_unlock(&r->lock);
+	pthread_join(r->thread, NULL);
+	if (r->be->close != NULL)
+		r->be->close(r->state);
+	runner_free_reqs(r->head);
+	mailbox_free(r->mb);
+	pthread_cond_destroy(&r->cond);
+	pthread_mutex_destroy(&r->lock);
+	free(r);
+}
+
+struct runner_opts runner_opts_for(double refresh)
+{
+	struct runner_opts o;
+
+	o.interval = refresh > 0 ? refresh : 2;
+	o.backoff_min = o.interval;
+	o.backoff_max = 8 * o.interval < 30 ? 8 * o.interval : 30;
+	if (o.backoff_max < o.backoff_min)
+		o.backoff_max = o.backoff_min;
+	return o;
+}

@@ -1,0 +1,53 @@
+/*
+ * runner.h - one worker thread per backend: calls its poll every
+ * interval, times each attempt, backs off exponentially (capped) after
+ * failures, delivers requests from the UI, and publishes through a
+ * mailbox. A dead source never affects another; nothing here blocks the
+ * UI thread except runner_stop, which joins.
+ */
+#ifndef AM_RUNNER_H
+#define AM_RUNNER_H
+
+#include "runtime/backend.h"
+#include "runtime/mailbox.h"
+
+struct runner;
+
+struct runner_opts {
+	double interval;    /* seconds between successful polls */
+	double backoff_min; /* first retry delay after a failure (s) */
+	double backoff_max; /* cap on the retry delay (s) */
+};
+
+/* The options every live panel uses for a refresh interval: poll every
+ * refresh seconds (2 when <= 0); after failures back off from one interval
+ * doubling up to 8 intervals, capped at 30 s (never below one interval). */
+struct runner_opts runner_opts_for(double refresh);
+
+/* Open the backend with arg and start its thread. Returns NULL and fills
+ * err when open fails. wake_fd as for mailbox_new. Main thread. */
+struct runner *runner_start(const struct backend *be, const void *arg,
+			    const struct runner_opts *opts, int wake_fd, char *err, size_t errlen);
+/* The runner's mailbox (owned by the runner). */
+struct mailbox *runner_mailbox(struct runner *r);
+const struct backend *runner_backend(const struct runner *r);
+/* Name the runner for the Sources panel ("redis cache"); the backend's
+ * name until set. NULL hides a helper runner (one that only serves
+ * requests) from that list. */
+void runner_set_label(struct runner *r, const char *label);
+const char *runner_label(const struct runner *r);
+int runner_hidden(const struct runner *r);
+/* The runners started and not yet stopped, in start order: how many, and
+ * the i-th (NULL past the end). For the Sources panel; UI thread, which
+ * is also the only thread that starts and stops runners. */
+size_t runner_live_count(void);
+struct runner *runner_live_at(size_t i);
+/* Ask for a poll now (resets the backoff). UI thread; never blocks. */
+void runner_refresh(struct runner *r);
+/* Queue a request; arg is copied. UI thread; never blocks. */
+void runner_request(struct runner *r, int kind, const char *arg);
+/* Stop the thread (waking it if asleep), join, close the backend, free
+ * everything. A poll in progress finishes first (it has timeouts). */
+void runner_stop(struct runner *r);
+
+#endif
