@@ -11,10 +11,15 @@
 #include <stddef.h>
 
 /* A request from the UI to a backend, delivered on the worker thread
- * before its next poll. kind and the payload are backend-defined. */
+ * before its next poll. kind and the payload are backend-defined: data is
+ * the backend's own request struct (declared in its header next to the
+ * kinds), owned by the request and released with free_data (or free()
+ * when that is NULL) after delivery or when the runner stops. */
 struct backend_request {
 	int kind;
-	char *arg; /* owned by the request; freed by the runner */
+	void *data;
+	void (*free_data)(void *data);
+	char *arg; /* transitional: a copied string; being replaced by data */
 };
 
 struct backend {

@@ -120,6 +120,10 @@ static void runner_free_reqs(struct runner_req *q)
 	for (; q != NULL; q = next) {
 		next = q->next;
 		free(q->req.arg);
+		if (q->req.free_data != NULL)
+			q->req.free_data(q->req.data);
+		else
+			free(q->req.data);
 		free(q);
 	}
 }
@@ -306,12 +310,8 @@ void runner_refresh(struct runner *r)
 	pthread_mutex_unlock(&r->lock);
 }
 
-void runner_request(struct runner *r, int kind, const char *arg)
+static void runner_enqueue(struct runner *r, struct runner_req *q)
 {
-	struct runner_req *q = xcalloc(1, sizeof *q);
-
-	q->req.kind = kind;
-	q->req.arg = arg != NULL ? xstrdup(arg) : NULL;
 	pthread_mutex_lock(&r->lock);
 	if (r->tail != NULL)
 		r->tail->next = q;
@@ -320,6 +320,25 @@ void runner_request(struct runner *r, int kind, const char *arg)
 	r->tail = q;
 	pthread_cond_signal(&r->cond);
 	pthread_mutex_unlock(&r->lock);
+}
+
+void runner_request(struct runner *r, int kind, const char *arg)
+{
+	struct runner_req *q = xcalloc(1, sizeof *q);
+
+	q->req.kind = kind;
+	q->req.arg = arg != NULL ? xstrdup(arg) : NULL;
+	runner_enqueue(r, q);
+}
+
+void runner_send(struct runner *r, int kind, void *data, void (*free_data)(void *data))
+{
+	struct runner_req *q = xcalloc(1, sizeof *q);
+
+	q->req.kind = kind;
+	q->req.data = data;
+	q->req.free_data = free_data;
+	runner_enqueue(r, q);
 }
 
 void runner_stop(struct runner *r)

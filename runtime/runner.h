@@ -46,6 +46,10 @@ struct runner *runner_live_at(size_t i);
 void runner_refresh(struct runner *r);
 /* Queue a request; arg is copied. UI thread; never blocks. */
 void runner_request(struct runner *r, int kind, const char *arg);
+/* Queue a typed request: data (the backend's request struct, may be
+ * NULL) is owned by the runner from now on and released with free_data
+ * (free() when NULL) once delivered or dropped. UI thread; never blocks. */
+void runner_send(struct runner *r, int kind, void *data, void (*free_data)(void *data));
 /* Stop the thread (waking it if asleep), join, close the backend, free
  * everything. A poll in progress finishes first (it has timeouts). */
 void runner_stop(struct runner *r);
