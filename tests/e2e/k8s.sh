@@ -252,34 +252,30 @@ k8s_api() {
 	curl -sS -m 10 -H "Authorization: Bearer $K8S_TOKEN" "$@" "$K8S_URL$path"
 }
 
+# k8s_config: $T/config.yaml with the fixture's kubeconfig and nothing else.
+k8s_config() {
+	printf 'kubernetes:\n  kubeconfig: %s\n' "$K8S_KUBECONFIG" >"$T/config.yaml"
+}
+
 k8s_requests() { curl -sS -m 10 "$K8S_URL/_fixture/requests"; }
 k8s_stats() { curl -sS -m 10 "$K8S_URL/_fixture/stats"; }
 k8s_stat() {
 	k8s_stats | python3 -c 'import json,sys; print(json.load(sys.stdin).get(sys.argv[1], ""))' "$1"
 }
 
-k8s_wait_request() {
-	n=$(( ${3:-10} * 10 ))
-	while [ "$n" -gt 0 ]; do
-		k8s_requests | python3 -c '
+# k8s_got METHOD PATH-PART: the fixture has received such a request.
+k8s_got() {
+	k8s_requests | python3 -c '
 import json, sys
 m, t = sys.argv[1], sys.argv[2]
-sys.exit(0 if any(r["method"] == m and t in r["path"] for r in json.load(sys.stdin)) else 1)' "$1" "$2" &&
-			return 0
-		sleep 0.1
-		n=$((n - 1))
-	done
-	fail "the fixture never received $1 …$2…"
+sys.exit(0 if any(r["method"] == m and t in r["path"] for r in json.load(sys.stdin)) else 1)' "$1" "$2"
 }
+k8s_wait_request() { wait_until "${3:-10}" "the fixture never received $1 …$2…" k8s_got "$1" "$2"; }
 
 k8s_stop() {
 	[ -n "$K8S_PID" ] || return 0
 	kill "$K8S_PID" 2>/dev/null
-	n=50
-	while [ "$n" -gt 0 ] && kill -0 "$K8S_PID" 2>/dev/null; do
-		sleep 0.1
-		n=$((n - 1))
-	done
+	until_ok 5 exited "$K8S_PID"
 	kill -KILL "$K8S_PID" 2>/dev/null
 	K8S_PID=""
 	rm -f "$K8S_DIR/ready"

@@ -23,14 +23,12 @@ kafka_start() {
 	"$KMOCK" "$KDIR/mock" <"$KDIR/in" >"$KDIR/out" 2>"$KDIR/err" &
 	KPID=$!
 	exec 3>"$KDIR/in"
-	n=100
-	while [ "$n" -gt 0 ]; do
-		KBOOT=$(sed -n 's/^BOOTSTRAP //p' "$KDIR/out")
-		[ -n "$KBOOT" ] && return 0
-		sleep 0.1
-		n=$((n - 1))
-	done
+	until_ok 10 kafka_booted && return 0
 	fail "kafka_mock did not start: $(cat "$KDIR/err")"
+}
+kafka_booted() {
+	KBOOT=$(sed -n 's/^BOOTSTRAP //p' "$KDIR/out")
+	[ -n "$KBOOT" ]
 }
 
 # kcmd WORDS: send one command to the mock.
@@ -41,12 +39,7 @@ kcmd() { echo "$*" >&3; }
 koffsets() {
 	tag="Q$(date +%s%N)"
 	kcmd offsets "$1" "$tag"
-	n=100
-	while [ "$n" -gt 0 ]; do
-		grep -q "^$tag done" "$KDIR/out" && break
-		sleep 0.1
-		n=$((n - 1))
-	done
+	until_ok 10 grep -q "^$tag done" "$KDIR/out"
 	grep "^$tag vehicle-telemetry " "$KDIR/out" | awk '{print $3, $4, $5}'
 }
 

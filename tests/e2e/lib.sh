@@ -75,29 +75,47 @@ CONF
 
 screen() { tm capture-pane -p -t am; }
 
-# wait_for TEXT [seconds]: until the screen shows TEXT (fixed string).
-wait_for() {
-	n=$(( ${2:-10} * 10 ))
-	while [ "$n" -gt 0 ]; do
-		screen | grep -qF -- "$1" && return 0
+# until SECONDS COMMAND...: run COMMAND every 0.1 s until it succeeds (0),
+# or return 1 once SECONDS have passed. wait_until SECONDS WHY COMMAND...
+# does the same and fails the test with WHY on time-out.
+until_ok() {
+	_u_n=$(($1 * 10))
+	shift
+	while [ "$_u_n" -gt 0 ]; do
+		"$@" && return 0
 		sleep 0.1
-		n=$((n - 1))
+		_u_n=$((_u_n - 1))
 	done
-	fail "timed out waiting for: $1"
+	return 1
+}
+wait_until() {
+	_u_why=$2
+	_u_s=$1
+	shift 2
+	until_ok "$_u_s" "$@" || fail "$_u_why"
 }
 
+shows() { screen | grep -qF -- "$1"; }
+exited() { ! kill -0 "$1" 2>/dev/null; }
+shows_re() { screen | grep -qE -- "$1"; }
+hides() { ! shows "$1"; }
+
+# wait_for TEXT [seconds]: until the screen shows TEXT (fixed string).
+wait_for() { wait_until "${2:-10}" "timed out waiting for: $1" shows "$1"; }
 # wait_gone TEXT [seconds]
-wait_gone() {
-	n=$(( ${2:-10} * 10 ))
-	while [ "$n" -gt 0 ]; do
-		screen | grep -qF -- "$1" || return 0
-		sleep 0.1
-		n=$((n - 1))
-	done
-	fail "still on screen: $1"
-}
+wait_gone() { wait_until "${2:-10}" "still on screen: $1" hides "$1"; }
+# wait_re ERE [seconds]: until a screen line matches.
+wait_re() { wait_until "${2:-10}" "timed out waiting for /$1/" shows_re "$1"; }
 
 keys() { tm send-keys -t am "$@"; sleep 0.15; }
+# pick TEXT: filter the focused panel down to the one row matching TEXT.
+pick() {
+	keys /
+	keys C-u
+	type_text "$1"
+	keys Enter
+	wait_for "1 of"
+}
 # Focus a panel by name (:NAME), whatever its place in the tab order.
 focus() { tm send-keys -t am : "$1" Enter; sleep 0.2; }
 type_text() { tm send-keys -t am -l "$1"; sleep 0.15; }

@@ -162,12 +162,7 @@ prom_start() {
 
 # prom_wait URL: until it answers (any status), or fail.
 prom_wait() {
-	n=300
-	while [ "$n" -gt 0 ]; do
-		curl -s -o /dev/null "$1" 2>/dev/null && return 0
-		sleep 0.1
-		n=$((n - 1))
-	done
+	until_ok 30 curl -s -o /dev/null "$1" 2>/dev/null && return 0
 	tail -20 "$PDIR/am.log" "$PDIR/prom.log"
 	fail "$1 did not answer"
 }
@@ -176,16 +171,11 @@ prom_wait() {
 am_pidof() { pgrep -f "prometheus-alertmanager --config.file=$PDIR/am.yml"; }
 
 # wait_alerts N: until the Alertmanager holds N alerts (the always-firing ones).
-wait_alerts() {
-	n=300
-	while [ "$n" -gt 0 ]; do
-		c=$(curl -s "$AM_URL/api/v2/alerts" | python3 -c 'import json,sys; print(len(json.load(sys.stdin)))' 2>/dev/null)
-		[ "${c:-0}" -ge "$1" ] && return 0
-		sleep 0.1
-		n=$((n - 1))
-	done
-	fail "the Alertmanager never held $1 alerts"
+am_holds() {
+	c=$(curl -s "$AM_URL/api/v2/alerts" | python3 -c 'import json,sys; print(len(json.load(sys.stdin)))' 2>/dev/null)
+	[ "${c:-0}" -ge "$1" ]
 }
+wait_alerts() { wait_until 30 "the Alertmanager never held $1 alerts" am_holds "$1"; }
 
 # goto_alerts: focus the Alerts panel (found by its key bar).
 goto_alerts() {

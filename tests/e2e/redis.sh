@@ -32,13 +32,7 @@ fi
 # redis_start: start (or restart) the server and wait until it answers.
 redis_start() {
 	redis-server "$RDIR/redis.conf" --daemonize yes --pidfile "$RDIR/redis.pid"
-	n=100
-	while [ "$n" -gt 0 ]; do
-		rcli PING 2>/dev/null | grep -q PONG && return 0
-		sleep 0.1
-		n=$((n - 1))
-	done
-	fail "redis-server did not start on port $RPORT"
+	wait_until 10 "redis-server did not start on port $RPORT" redis_pongs
 }
 
 rpid() { cat "$RDIR/redis.pid"; }
@@ -48,16 +42,13 @@ redis_kill() {
 	p=$(rpid)
 	kill -CONT "$p" 2>/dev/null
 	kill -KILL "$p" 2>/dev/null
-	n=50
-	while [ "$n" -gt 0 ] && kill -0 "$p" 2>/dev/null; do
-		sleep 0.1
-		n=$((n - 1))
-	done
+	until_ok 5 exited "$p"
 	rm -f "$RDIR/redis.pid"
 }
 
 # rcli ARGS: redis-cli against the test server, with a timeout (a
 # stopped server makes redis-cli wait forever).
+redis_pongs() { rcli PING 2>/dev/null | grep -q PONG; }
 rcli() {
 	if [ -n "$RPASS" ]; then
 		REDISCLI_AUTH=$RPASS timeout 10 redis-cli -h 127.0.0.1 -p "$RPORT" "$@"

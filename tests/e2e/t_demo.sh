@@ -28,15 +28,7 @@ running() {
 }
 
 # wait_match EXTENDED-REGEX SECONDS WHAT: until a screen line matches.
-wait_match() {
-	n=$(($2 * 10))
-	while [ "$n" -gt 0 ]; do
-		screen | grep -qE -- "$1" && return 0
-		sleep 0.1
-		n=$((n - 1))
-	done
-	fail "$3"
-}
+wait_match() { wait_until "$2" "$3" shows_re "$1"; }
 
 # A stale lock: its pid is gone.
 sh -c 'exit 0' &

@@ -9,10 +9,7 @@
 . tests/e2e/k8s.sh
 stub kubectl 'echo "shell stub for $*"'
 k8s_start
-cat >"$T/config.yaml" <<CONF
-kubernetes:
-  kubeconfig: $K8S_KUBECONFIG
-CONF
+k8s_config
 # requests_with METHOD TEXT: how many non-GET requests match.
 requests_with() {
 	k8s_requests | python3 -c '
@@ -20,23 +17,9 @@ import json, sys
 print(sum(1 for r in json.load(sys.stdin) if r["method"] == sys.argv[1] and sys.argv[2] in r["path"]))' "$1" "$2"
 }
 # wait_row_gone NAME [seconds]: until no table row starts with NAME.
-wait_row_gone() {
-	i=$(( ${2:-10} * 10 ))
-	while [ "$i" -gt 0 ]; do
-		screen | grep -q "^│$1 " || return 0
-		sleep 0.1
-		i=$((i - 1))
-	done
-	fail "the row $1 is still there"
-}
+row_gone() { ! screen | grep -q "^│$1 "; }
+wait_row_gone() { wait_until "${2:-10}" "the row $1 is still there" row_gone "$1"; }
 # pick NAME: select the pod by filtering down to it.
-pick() {
-	keys /
-	keys C-u
-	type_text "$1"
-	keys Enter
-	wait_for "1 of"
-}
 
 am_start 180 45 --config "$T/config.yaml" --refresh 1s
 focus pods

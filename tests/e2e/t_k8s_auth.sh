@@ -8,10 +8,7 @@
 . tests/e2e/lib.sh
 . tests/e2e/k8s.sh
 k8s_start --tls
-cat >"$T/config.yaml" <<CONF
-kubernetes:
-  kubeconfig: $K8S_KUBECONFIG
-CONF
+k8s_config
 restart_console() {
 	tm kill-server 2>/dev/null
 	sleep 0.3

@@ -6,10 +6,7 @@
 . tests/e2e/lib.sh
 . tests/e2e/k8s.sh
 k8s_start
-cat >"$T/config.yaml" <<CONF
-kubernetes:
-  kubeconfig: $K8S_KUBECONFIG
-CONF
+k8s_config
 am_start 200 30 --config "$T/config.yaml" --refresh 1s
 focus pods
 keys z

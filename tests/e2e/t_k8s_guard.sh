@@ -9,22 +9,12 @@
 . tests/e2e/k8s.sh
 stub kubectl 'echo "shell stub for $*"'
 k8s_start
-cat >"$T/config.yaml" <<CONF
-kubernetes:
-  kubeconfig: $K8S_KUBECONFIG
-CONF
+k8s_config
 # changes: the DELETE/PATCH/PUT requests the fixture received.
 changes() {
 	k8s_requests | python3 -c '
 import json, sys
 print(sum(1 for r in json.load(sys.stdin) if r["method"] in ("DELETE", "PATCH", "PUT")))'
-}
-pick() {
-	keys /
-	keys C-u
-	type_text "$1"
-	keys Enter
-	wait_for "1 of"
 }
 restart_console() {
 	tm kill-server 2>/dev/null

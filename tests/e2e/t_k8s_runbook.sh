@@ -32,10 +32,7 @@ YAML
 *) echo "kubectl $*" ;;
 esac'
 k8s_start
-cat >"$T/config.yaml" <<CONF
-kubernetes:
-  kubeconfig: $K8S_KUBECONFIG
-CONF
+k8s_config
 # The editor (e) turns a step into one printing a secret's field.
 cat >"$T/edit.sh" <<'ED'
 #!/bin/sh

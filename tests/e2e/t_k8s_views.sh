@@ -9,20 +9,10 @@
 . tests/e2e/lib.sh
 . tests/e2e/k8s.sh
 k8s_start
-cat >"$T/config.yaml" <<CONF
-kubernetes:
-  kubeconfig: $K8S_KUBECONFIG
-CONF
+k8s_config
 NS=atlasmesh-prod
 CRASH=vehicle-gateway-6b8f9c7d5d-x7m2k
 FM=fleet-manager-7c9d8b6f54-4xkqz
-pick() {
-	keys /
-	keys C-u
-	type_text "$1"
-	keys Enter
-	wait_for "1 of"
-}
 # The grid (200x55): the Pods cell lists trouble first, so the crashing
 # pod is on screen, and its last line counts the hidden rows.
 am_start 200 55 --config "$T/config.yaml" --refresh 1s

@@ -6,10 +6,7 @@
 . tests/e2e/lib.sh
 . tests/e2e/k8s.sh
 k8s_start
-cat >"$T/config.yaml" <<CONF
-kubernetes:
-  kubeconfig: $K8S_KUBECONFIG
-CONF
+k8s_config
 # A pod shaped like the fixture's first one, under another name.
 newpod() { # name status ready restarts
 	python3 - "$REPO/tests/fixtures/k8s/atlasmesh.json" "$@" <<'PY'
@@ -22,17 +19,6 @@ for k in ("uid", "resourceVersion", "creationTimestamp"):
 meta["name"] = name
 print(json.dumps({"pod": pod, "kubectl": {"status": status, "ready": ready, "restarts": int(restarts)}}))
 PY
-}
-
-# wait_re ERE [seconds]: until a screen line matches.
-wait_re() {
-	i=$(( ${2:-10} * 10 ))
-	while [ "$i" -gt 0 ]; do
-		screen | grep -qE -- "$1" && return 0
-		sleep 0.1
-		i=$((i - 1))
-	done
-	fail "timed out waiting for /$1/"
 }
 
 am_start 160 40 --config "$T/config.yaml" --refresh 1s

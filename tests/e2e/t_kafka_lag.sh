@@ -21,11 +21,7 @@ tm resize-window -t am -x 200 -y 55
 wait_for "1 Runbook ─" 10
 wait_for "Consumer groups, trouble first" 10
 for g in fleet-telemetry-group keeping-up-group replay-group; do
-	n=50
-	while [ "$n" -gt 0 ] && ! screen | grep -q "│$g  *[A-Za-z-]"; do
-		sleep 0.1
-		n=$((n - 1))
-	done
+	until_ok 5 shows_re "│$g  *[A-Za-z-]"
 	screen | grep -q "│$g  *[A-Za-z-]" || fail "grid: GROUP $g is cut: $(screen | grep -F "${g%-group}" | head -1)"
 done
 ok "grid 200x55: GROUP whole in the Consumer lag cell, trouble first in the header"

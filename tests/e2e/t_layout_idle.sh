@@ -41,11 +41,7 @@ http.server.ThreadingHTTPServer(("127.0.0.1", int(sys.argv[1])), H).serve_foreve
 PY
 : >"$T/polls"
 python3 "$T/am.py" "$FPORT" "$T/polls" &
-n=50
-while [ "$n" -gt 0 ] && ! curl -sf "http://127.0.0.1:$FPORT/-/healthy" >/dev/null 2>&1; do
-	sleep 0.1
-	n=$((n - 1))
-done
+until_ok 5 curl -sf -o /dev/null "http://127.0.0.1:$FPORT/-/healthy" 2>/dev/null
 cat >"$T/config.yaml" <<YAML
 alertmanager:
   urls: ["http://127.0.0.1:$FPORT"]
@@ -59,11 +55,8 @@ sleep 2 # the first readouts settle
 before=$(wc -c <"$T/raw")
 screen >"$T/before.txt"
 p0=$(polls)
-n=150
-while [ "$n" -gt 0 ] && [ $(($(polls) - p0)) -lt 20 ]; do
-	sleep 0.1
-	n=$((n - 1))
-done
+refreshed() { [ $(($(polls) - p0)) -ge 20 ]; }
+until_ok 15 refreshed
 [ $(($(polls) - p0)) -ge 20 ] || fail "the source did not refresh 20 times ($(($(polls) - p0)))"
 sleep 0.3
 after=$(wc -c <"$T/raw")

@@ -14,15 +14,8 @@ pg_setup --no-preload --no-extension
 # The panel's text with the borders off and the lines joined, so that
 # advice wrapped over several lines reads as one.
 panel_text() { screen | sed -e 's/^│//' -e 's/│ *$//' -e 's/ *$//' | tr '\n' ' '; }
-wait_text() { # TEXT [seconds]
-	n=$(( ${2:-10} * 10 ))
-	while [ "$n" -gt 0 ]; do
-		panel_text | grep -qF -- "$1" && return 0
-		sleep 0.1
-		n=$((n - 1))
-	done
-	fail "timed out waiting for: $1"
-}
+panel_has() { panel_text | grep -qF -- "$1"; }
+wait_text() { wait_until "${2:-10}" "timed out waiting for: $1" panel_has "$1"; } # TEXT [seconds]
 no_sql_error() {
 	panel_text | grep -qE "ERROR|must be loaded|does not exist|disconnected|stale" &&
 		fail "an SQL error on screen instead of the advice"

@@ -7,15 +7,7 @@
 . tests/e2e/lib.sh
 . tests/e2e/redis.sh
 # redis_row_is STATE [seconds]: wait until the redis row's state is STATE.
-redis_row_is() {
-	n=$(( ${2:-10} * 10 ))
-	while [ "$n" -gt 0 ]; do
-		screen | grep -qE -- "│redis +$1 " && return 0
-		sleep 0.1
-		n=$((n - 1))
-	done
-	fail "the redis row never became $1"
-}
+redis_row_is() { wait_until "${2:-10}" "the redis row never became $1" shows_re "│redis +$1 "; }
 AM_ENV="REDIS_URL=redis://127.0.0.1:$RPORT/0" am_start 140 30 --refresh 500ms
 focus sources
 redis_row_is error 10
