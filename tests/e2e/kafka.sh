@@ -31,6 +31,14 @@ kafka_booted() {
 	[ -n "$KBOOT" ]
 }
 
+# kafka_console: the mock cluster up, and the console on it (160x40,
+# refresh 500ms) with the Consumer lag panel focused.
+kafka_console() {
+	kafka_start
+	AM_ENV="KAFKA_BOOTSTRAP_SERVERS=$KBOOT" am_start 160 40 --refresh 500ms --config "$KCONF"
+	goto_lag
+}
+
 # kcmd WORDS: send one command to the mock.
 kcmd() { echo "$*" >&3; }
 

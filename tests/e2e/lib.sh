@@ -160,16 +160,15 @@ pane_status() { cat "$T/exit" 2>/dev/null; }
 am_pid() { pgrep -P "$(tm display -p -t am '#{pane_pid}')" | head -1; }
 pane_pid() { tm display -p -t am '#{pane_pid}'; }
 
-wait_dead() {
-	n=$(( ${1:-10} * 10 ))
-	while [ "$n" -gt 0 ]; do
-		[ -s "$T/exit" ] && return 0
-		sleep 0.1
-		n=$((n - 1))
-	done
-	fail "the console did not exit"
+wait_dead() { wait_until "${1:-10}" "the console did not exit" test -s "$T/exit"; }
+# am_quit: q, wait for the exit, and clear the tmux server for the next
+# am_start.
+am_quit() {
+	keys q
+	wait_dead
+	rm -f "$T/exit"
+	tm kill-server
 }
-
 resize() { tm resize-window -t am -x "$1" -y "$2"; sleep 0.3; }
 
 # The runbook from the guide, for tests that walk it.

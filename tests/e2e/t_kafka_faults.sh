@@ -5,9 +5,7 @@
 # by itself.
 . tests/e2e/lib.sh
 . tests/e2e/kafka.sh
-kafka_start
-AM_ENV="KAFKA_BOOTSTRAP_SERVERS=$KBOOT" am_start 160 40 --refresh 500ms --config "$KCONF"
-goto_lag
+kafka_console
 wait_for "fleet-telemetry-group " 20
 wait_for "ok  fetch" 10
 kcmd down 1

@@ -8,9 +8,7 @@
 # trouble first until L sorts them by lag.
 . tests/e2e/lib.sh
 . tests/e2e/kafka.sh
-kafka_start
-AM_ENV="KAFKA_BOOTSTRAP_SERVERS=$KBOOT" am_start 160 40 --refresh 500ms --config "$KCONF"
-goto_lag
+kafka_console
 wait_for "groups from configuration: the brokers do not list groups" 20
 wait_for "keeping-up-group" 20
 ok "groups from kafka.groups, with the note"

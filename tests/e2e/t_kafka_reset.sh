@@ -6,16 +6,10 @@
 # message and an audit line.
 . tests/e2e/lib.sh
 . tests/e2e/kafka.sh
-kafka_start
-AM_ENV="KAFKA_BOOTSTRAP_SERVERS=$KBOOT" am_start 160 40 --refresh 500ms --config "$KCONF"
-goto_lag
+kafka_console
 wait_for "replay-group " 20
-n=0
-while [ "$n" -lt 200 ]; do
-	[ "$(koffsets replay-group | awk '$2 == 5' | wc -l)" = 6 ] && break
-	sleep 0.2
-	n=$((n + 1))
-done
+at_five() { [ "$(koffsets replay-group | awk '$2 == 5' | wc -l)" = 6 ]; }
+until_ok 40 at_five
 kcmd pause
 # Select replay-group with the filter: the only row left.
 keys /

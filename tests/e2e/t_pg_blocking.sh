@@ -47,10 +47,7 @@ wait_for "read-only mode: refused" 5
 grep -q '"event":"refused"' "$AUDIT" || fail "no refusal audit line"
 [ "$(pq -At -c "SELECT count(*) FROM pg_stat_activity WHERE pid = $bpid")" = 1 ] || fail "blocker gone"
 ok "--read-only refuses terminate, with a message and an audit line"
-keys q
-wait_dead
-rm -f "$T/exit"
-tm kill-server
+am_quit
 
 am_start 160 40 --config "$T/pg.yaml" --refresh 500ms
 focus slowq

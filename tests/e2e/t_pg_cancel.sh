@@ -43,10 +43,7 @@ sleep 1
 running || fail "the query did not survive the refusal"
 alive || fail "psql exited"
 ok "--read-only refuses cancel with a message and a refused audit line; the query runs on"
-keys q
-wait_dead
-rm -f "$T/exit"
-tm kill-server
+am_quit
 
 am_start 160 40 --config "$T/pg.yaml" --refresh 500ms
 focus slowq

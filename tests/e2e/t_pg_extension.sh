@@ -38,10 +38,7 @@ wait_gone "CREATE EXTENSION" 10
 wait_text "$PRELOAD" 5
 no_sql_error
 ok "created but not preloaded: only the preload + restart step, no SQL error"
-keys q
-wait_dead
-rm -f "$T/exit"
-tm kill-server
+am_quit
 
 # A plain role cannot read shared_preload_libraries: current_setting()
 # would fail the whole poll; the panel must still say what to do.
@@ -53,10 +50,7 @@ wait_text "pg_stat_statements is not loaded: $PRELOAD" 15
 wait_for "ok, fetched" 5
 no_sql_error
 ok "a role without pg_read_all_settings gets the same advice and live data"
-keys q
-wait_dead
-rm -f "$T/exit"
-tm kill-server
+am_quit
 
 # Preloaded, extension not created in this database.
 pq -c "DROP EXTENSION pg_stat_statements" || fail "drop extension"

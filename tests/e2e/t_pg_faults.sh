@@ -35,10 +35,7 @@ keys z
 pg_start
 wait_for "ok, fetched in" 20
 ok "server started again: slowq recovers with no key pressed"
-keys q
-wait_dead
-rm -f "$T/exit"
-tm kill-server
+am_quit
 
 # A listener that accepts and never answers.
 BPORT=$(free_port)

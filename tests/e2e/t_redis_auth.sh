@@ -125,12 +125,8 @@ ok "--print-config names password_env, not its value"
 am_start 150 40 --config "$T/env.yaml" --refresh 1s
 goto_cache
 wait_for "db0=20 keys (0 expire)*" 20
-n=0
-while [ "$n" -lt 100 ]; do
-	[ "$(screen | grep -c 'ok  fetch')" = 3 ] && break
-	sleep 0.1
-	n=$((n + 1))
-done
+three_fetch() { [ "$(screen | grep -c 'ok  fetch')" = 3 ]; }
+until_ok 10 three_fetch
 [ "$(screen | grep -c 'ok  fetch')" = 3 ] || fail "not all three instances connected"
 block tcp | grep -qF "db0=20 keys (0 expire)*" || fail "tcp: no db0 keyspace"
 block tcp | grep -qE 'memory \[.*\] [0-9.]+[KMG] / 64.0M maxmemory' || fail "tcp: no gauge"

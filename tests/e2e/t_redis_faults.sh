@@ -13,13 +13,7 @@ ok "the memory gauge shows used against maxmemory"
 # 2 MB of maxmemory and ~4 MB of writes: allkeys-lru must evict.
 redis_fill fleet: 4000 1000
 wait_for "evicted/s" 10
-n=0
-while [ "$n" -lt 100 ]; do
-	screen | grep -qE 'evicted [1-9][0-9]*, expired' && break
-	sleep 0.1
-	n=$((n + 1))
-done
-screen | grep -qE 'evicted [1-9][0-9]*, expired' || fail "no evictions shown"
+wait_until 10 "no evictions shown" shows_re 'evicted [1-9][0-9]*, expired'
 ok "evictions show (rate and total)"
 kill -STOP "$(rpid)"
 t0=$(date +%s.%N)

@@ -6,23 +6,12 @@
  * hold the invariant of sanitize.h (fuzz_check_sanitized) in single-line
  * and multi-line mode, and through sanitize_str. Any violation aborts.
  */
-#include <locale.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "lib/redact.h"
 #include "lib/sanitize.h"
 #include "fuzz_util.h"
-
-int LLVMFuzzerInitialize(int *argc, char ***argv);
-
-int LLVMFuzzerInitialize(int *argc, char ***argv)
-{
-	(void)argc;
-	(void)argv;
-	setlocale(LC_ALL, "C.UTF-8");
-	return 0;
-}
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

@@ -9,15 +9,12 @@
  * fuzz_redact.c) decodes UTF-8 on its own, so a bug in the sanitiser's
  * decoder cannot hide itself. Any violation aborts.
  */
-#include <locale.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "lib/sanitize.h"
 #include "fuzz_util.h"
-
-int LLVMFuzzerInitialize(int *argc, char ***argv);
 
 /* The checker is not the code under test: keep coverage feedback (and
  * its per-comparison cost) for the sanitiser itself. */
@@ -75,14 +72,6 @@ FUZZ_SANITIZE_NOCOV static void fuzz_sanitize_one(const uint8_t *data, size_t si
 	FUZZ_SANITIZE_CHECK(fit <= out.len);
 	FUZZ_SANITIZE_CHECK(sanitize_width(out.text, fit) <= w / 2);
 	sanitize_out_free(&out);
-}
-
-int LLVMFuzzerInitialize(int *argc, char ***argv)
-{
-	(void)argc;
-	(void)argv;
-	setlocale(LC_ALL, "C.UTF-8");
-	return 0;
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

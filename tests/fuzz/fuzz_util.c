@@ -3,9 +3,13 @@
  * Linked into every harness; not part of the console. The checker is not
  * code under test: it is kept out of the coverage feedback (and its
  * per-comparison cost).
+ *
+ * Every harness runs in the C.UTF-8 locale, as the console does in a
+ * UTF-8 terminal (sanitize.c decides widths and validity by the locale).
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <locale.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,6 +19,14 @@
 #include "lib/sanitize.h"
 #include "fuzz_util.h"
 #include "tests/sanitize_invariant.h"
+
+int LLVMFuzzerInitialize(int *argc, char ***argv)
+{
+	(void)argc;
+	(void)argv;
+	setlocale(LC_ALL, "C.UTF-8");
+	return 0;
+}
 
 char *fuzz_strdup(const uint8_t *data, size_t size)
 {

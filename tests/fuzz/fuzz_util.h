@@ -16,6 +16,9 @@
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 /* A fresh NUL-terminated copy of data[0..size); caller frees. */
+/* libFuzzer calls it once before the first input: the C.UTF-8 locale. */
+int LLVMFuzzerInitialize(int *argc, char ***argv);
+
 char *fuzz_strdup(const uint8_t *data, size_t size);
 
 /* Split data at its first NUL: a and alen get what comes before it, b
