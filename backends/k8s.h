@@ -1,6 +1,7 @@
 /*
  * k8s.h - the Kubernetes data source over libcurl and cJSON
- * (backends/k8s.c), reaching the API server as kubeconfig.h says. The
+ * (backends/k8s/: client, printer, watch, metrics, describe, mask,
+ * actions, backend), reaching the API server as kubeconfig.h says. The
  * poller lists pods (limit=500 with continue), then watches from the
  * list's resourceVersion on a connection kept open between polls (curl
  * multi), applies ADDED/MODIFIED/DELETED/BOOKMARK events to its own

@@ -14,7 +14,7 @@
  * StatefulSet: each confirmed with exactly what is sent, refused in
  * --read-only or when the access review says no, and audited before and
  * after. :ns and :ctx switch namespace and context. All the work is the
- * Kubernetes runner's (backends/k8s.c); the panel only takes snapshots
+ * Kubernetes runner's (backends/k8s/); the panel only takes snapshots
  * and sends requests. pods.h lets the runbook pane offer the pod names.
  */
 #include <curses.h>

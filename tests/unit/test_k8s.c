@@ -1,6 +1,7 @@
 /*
- * test_k8s.c - the pure half of backends/k8s.c: STATUS / READY /
- * RESTARTS by the API server's pod printer rules for every case in
+ * test_k8s.c - the pure half of backends/k8s/ (printer.c, metrics.c,
+ * describe.c, mask.c, client.c's error text): STATUS / READY / RESTARTS
+ * by the API server's pod printer rules for every case in
  * tests/fixtures/k8s/status_cases.json, list pages in the Table format
  * (columns found by name, not position) and as a PodList, continue and
  * resourceVersion, watch events (ADDED, MODIFIED, DELETED, BOOKMARK,
