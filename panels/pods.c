@@ -754,32 +754,33 @@ static int pods_busy_request(struct pods_panel *pp, int quiet)
 	return 1;
 }
 
-static void pods_send(struct pods_panel *pp, int kind, const char *step, const char *arg)
+/* Send request rq (taken over) of kind; its result comes in a snapshot. */
+static void pods_send(struct pods_panel *pp, int kind, const char *step, struct k8s_req *rq)
 {
 	pp->sent++;
 	pp->pending = kind;
 	pp->pending_since = util_now();
 	snprintf(pp->pending_step, sizeof pp->pending_step, "%s", step);
-	runner_request(pp->runner, kind, arg);
+	runner_send(pp->runner, kind, rq, k8s_req_free);
 }
 
 static void pods_fetch(struct pods_panel *pp)
 {
-	char *arg;
+	struct k8s_req *rq;
 
 	if (pp->vns == NULL || pods_busy_request(pp, pp->follow))
 		return;
+	rq = k8s_req_new(pp->vns, pp->vpod);
 	if (pp->mode == PODS_DESCRIBE_VIEW) {
-		arg = xasprintf("%s\t%s", pp->vns, pp->vpod);
-		pods_send(pp, K8S_REQ_DESCRIBE, "describe", arg);
+		pods_send(pp, K8S_REQ_DESCRIBE, "describe", rq);
 	} else {
-		arg = xasprintf("%s\t%s\t%s\t%d\t%d", pp->vns, pp->vpod,
-				pp->vcontainer ? pp->vcontainer : "", PODS_TAIL, pp->previous);
-		pods_send(pp, K8S_REQ_LOGS, "logs", arg);
+		rq->container = pp->vcontainer != NULL ? xstrdup(pp->vcontainer) : NULL;
+		rq->tail = PODS_TAIL;
+		rq->previous = pp->previous;
+		pods_send(pp, K8S_REQ_LOGS, "logs", rq);
 	}
 	snprintf(pp->pending_target, sizeof pp->pending_target, "%s/%s", pp->vns, pp->vpod);
 	pp->last_fetch = util_now();
-	free(arg);
 }
 
 /* Open the describe or log view on pod p. */
@@ -1010,7 +1011,8 @@ static int pods_act_still(struct pods_panel *pp)
 static void pods_act_confirmed(void *ctx, int confirmed)
 {
 	struct pods_panel *pp = ctx;
-	char target[300], *arg;
+	char target[300];
+	struct k8s_req *rq;
 	int kind;
 
 	snprintf(target, sizeof target, "%s/%s", pp->act_ns, pp->act_pod);
@@ -1025,27 +1027,26 @@ static void pods_act_confirmed(void *ctx, int confirmed)
 		pods_act_clear(pp);
 		return;
 	}
+	rq = k8s_req_new(pp->act_ns, pp->act_pod);
 	switch (pp->act) {
 	case PODS_DELETE:
 		/* With the UID the API server refuses (409) a pod replaced since. */
 		kind = K8S_REQ_DELETE;
-		arg = xasprintf("%s\t%s\t%s", pp->act_ns, pp->act_pod, pp->act_uid);
+		rq->uid = xstrdup(pp->act_uid);
 		break;
 	case PODS_RESTART:
 		kind = K8S_REQ_RESTART;
-		arg = xasprintf("%s\t%s", pp->act_ns, pp->act_pod);
 		break;
 	default:
 		kind = K8S_REQ_SCALE;
-		arg = xasprintf("%s\t%s\t%ld", pp->act_ns, pp->act_pod, pp->act_replicas);
+		rq->replicas = pp->act_replicas;
 		break;
 	}
 	pods_audit(pp, "run", pods_step_name(pp->act), pp->act_cmd, target, NULL, -1, -1, NULL);
-	pods_send(pp, kind, pods_step_name(pp->act), arg);
+	pods_send(pp, kind, pods_step_name(pp->act), rq);
 	snprintf(pp->pending_cmd, sizeof pp->pending_cmd, "%s", pp->act_cmd);
 	snprintf(pp->pending_target, sizeof pp->pending_target, "%s", target);
 	app_message(pp->app, ROLE_RUNNING, "%s %s ...", pods_step_name(pp->act), target);
-	free(arg);
 	pods_act_clear(pp);
 }
 
@@ -1874,6 +1875,8 @@ static int pods_command(void *self, const char *cmd, const char *arg)
 	const struct k8s_snap *s = pp->snap;
 	int ns = strcmp(cmd, "ns") == 0 || strcmp(cmd, "namespace") == 0;
 	int ctx = strcmp(cmd, "ctx") == 0 || strcmp(cmd, "context") == 0;
+	const char *name;
+	struct k8s_req *rq;
 	size_t i;
 
 	if (!ns && !ctx)
@@ -1922,17 +1925,16 @@ static int pods_command(void *self, const char *cmd, const char *arg)
 		return 1;
 	if (pp->mode != PODS_LIST)
 		pods_back(pp);
-	if (ns) {
-		const char *name = strcmp(arg, "-A") == 0 ? "all" : arg;
-
-		pods_send(pp, K8S_REQ_NAMESPACE, "namespace", name);
+	name = ns && strcmp(arg, "-A") == 0 ? "all" : arg;
+	rq = k8s_req_new(NULL, NULL);
+	rq->name = xstrdup(name);
+	pods_send(pp, ns ? K8S_REQ_NAMESPACE : K8S_REQ_CONTEXT, ns ? "namespace" : "context", rq);
+	if (ns)
 		app_message(pp->app, ROLE_RUNNING, "switching to %s%s ...",
 			    strcmp(name, "all") == 0 ? "every namespace" : "namespace ",
 			    strcmp(name, "all") == 0 ? "" : name);
-	} else {
-		pods_send(pp, K8S_REQ_CONTEXT, "context", arg);
-		app_message(pp->app, ROLE_RUNNING, "switching to context %s ...", arg);
-	}
+	else
+		app_message(pp->app, ROLE_RUNNING, "switching to context %s ...", name);
 	return 1;
 }
 

@@ -5,7 +5,6 @@
  * (runbook_valid_k8s_name) before any URL is built; the result of the
  * newest request goes out in the next snapshot. Worker thread only.
  */
-#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,22 +14,29 @@
 #include "backends/k8s/k8s_int.h"
 #include "core/runbook.h"
 
-/* Split "a\tb\tc" into at most max fields (fresh copies in f[]). */
-static int k8s_fields(const char *arg, char **f, int max)
+struct k8s_req *k8s_req_new(const char *ns, const char *pod)
 {
-	int n = 0;
-	const char *p = arg != NULL ? arg : "";
+	struct k8s_req *r = xcalloc(1, sizeof *r);
 
-	while (n < max) {
-		const char *t = strchr(p, '\t');
-		size_t len = t ? (size_t)(t - p) : strlen(p);
+	r->ns = ns != NULL ? xstrdup(ns) : NULL;
+	r->pod = pod != NULL ? xstrdup(pod) : NULL;
+	r->tail = -1;
+	return r;
+}
 
-		f[n++] = xstrndup(p, len);
-		if (t == NULL)
-			break;
-		p = t + 1;
-	}
-	return n;
+void k8s_req_free(void *req)
+{
+	struct k8s_req *r = req;
+
+	if (r == NULL)
+		return;
+	free(r->ns);
+	free(r->pod);
+	free(r->container);
+	free(r->uid);
+	free(r->since);
+	free(r->name);
+	free(r);
 }
 
 static void k8s_req_done(struct k8s_state *st, int failed, const char *fmt, ...)
@@ -112,32 +118,31 @@ static char *k8s_default_container(struct k8s_state *st, const char *ns, const c
 	return c;
 }
 
-static void k8s_req_logs(struct k8s_state *st, char **f, int nf)
+static void k8s_req_logs(struct k8s_state *st, const struct k8s_req *rq)
 {
-	const char *ns = f[0], *name = f[1];
-	char *container = nf > 2 && f[2][0] ? xstrdup(f[2]) : NULL, *path, *sub, *ec,
-	     *esince = NULL;
-	long tail = -1, status;
-	int previous = nf > 4 && strcmp(f[4], "1") == 0;
-	char err[256], *end;
+	const char *ns = rq->ns, *name = rq->pod;
+	char *container = rq->container != NULL && rq->container[0] ? xstrdup(rq->container) : NULL,
+	     *path, *sub, *ec, *esince = NULL, tail[32] = "";
+	long status;
+	int previous = rq->previous != 0;
+	char err[256];
 	struct k8s_body b;
 
-	if (nf > 3 && f[3][0] != '\0') {
-		errno = 0;
-		tail = strtol(f[3], &end, 10);
-		if (errno != 0 || *end != '\0' || tail < 0 || tail > 10000000) {
+	if (rq->tail != -1) {
+		if (rq->tail < 0 || rq->tail > 10000000) {
 			k8s_req_done(st, 1, "logs: bad tail line count");
 			free(container);
 			return;
 		}
+		snprintf(tail, sizeof tail, "%ld", rq->tail);
 	}
-	if (nf > 5 && f[5][0] != '\0') {
-		if (k8s_time(f[5]) <= 0) {
+	if (rq->since != NULL && rq->since[0] != '\0') {
+		if (k8s_time(rq->since) <= 0) {
 			k8s_req_done(st, 1, "logs: bad since time");
 			free(container);
 			return;
 		}
-		esince = k8s_escape(f[5]);
+		esince = k8s_escape(rq->since);
 	}
 	if (container != NULL && !runbook_valid_k8s_name(container)) {
 		k8s_req_done(st, 1, "logs: invalid container name");
@@ -155,9 +160,8 @@ static void k8s_req_logs(struct k8s_state *st, char **f, int nf)
 	}
 	ec = k8s_escape(container);
 	sub = xasprintf("/log?container=%s&limitBytes=%u%s%s%s%s%s", ec, K8S_LOG_LIMIT,
-			previous ? "&previous=true" : "", tail >= 0 ? "&tailLines=" : "",
-			tail >= 0 ? f[3] : "", esince ? "&timestamps=true&sinceTime=" : "",
-			esince ? esince : "");
+			previous ? "&previous=true" : "", tail[0] ? "&tailLines=" : "", tail,
+			esince ? "&timestamps=true&sinceTime=" : "", esince ? esince : "");
 	path = k8s_pod_path(ns, name, sub);
 	free(sub);
 	free(ec);
@@ -289,23 +293,16 @@ static void k8s_singular(char *out, size_t n, const char *kind)
 }
 
 static void k8s_req_restart_scale(struct k8s_state *st, int scale, const char *ns, const char *name,
-				  const char *replicas)
+				  long n)
 {
 	char err[256], *kind = NULL, *wname = NULL, *path, *body, *en, *ew, one[32];
 	struct k8s_body b;
-	long status, n = 0;
+	long status;
 
-	if (scale) {
-		char *end;
-
-		errno = 0;
-		n = strtol(replicas != NULL ? replicas : "", &end, 10);
-		if (replicas == NULL || replicas[0] == '\0' || *end != '\0' || errno != 0 ||
-		    n < 0 || n > K8S_MAX_REPLICAS) {
-			k8s_req_done(st, 1, "scale: replicas must be a number from 0 to %d",
-				     K8S_MAX_REPLICAS);
-			return;
-		}
+	if (scale && (n < 0 || n > K8S_MAX_REPLICAS)) {
+		k8s_req_done(st, 1, "scale: replicas must be a number from 0 to %d",
+			     K8S_MAX_REPLICAS);
+		return;
 	}
 	if (k8s_workload(st, ns, name, &kind, &wname, err, sizeof err) != 0) {
 		k8s_req_done(st, 1, "%s %s/%s: %s", scale ? "scale" : "restart", ns, name, err);
@@ -405,8 +402,8 @@ static void k8s_req_context(struct k8s_state *st, const char *name)
 int k8s_request(void *state, const struct backend_request *req, char *err, size_t errlen)
 {
 	struct k8s_state *st = state;
-	char *f[6] = { NULL };
-	int nf = k8s_fields(req->arg, f, 6), i, k = req->kind;
+	const struct k8s_req none = { .tail = -1 }, *rq = req->data != NULL ? req->data : &none;
+	int k = req->kind;
 
 	st->nrequests++;
 	st->req_kind = k;
@@ -415,45 +412,43 @@ int k8s_request(void *state, const struct backend_request *req, char *err, size_
 	free(st->req_text);
 	st->req_text = NULL;
 	if (k >= K8S_REQ_DESCRIBE && k <= K8S_REQ_SCALE) {
-		if (nf < 2 || !runbook_valid_k8s_name(f[0]) || !runbook_valid_k8s_name(f[1])) {
+		if (rq->ns == NULL || rq->pod == NULL || !runbook_valid_k8s_name(rq->ns) ||
+		    !runbook_valid_k8s_name(rq->pod)) {
 			k8s_req_done(st, 1,
 				     "refused: not a valid Kubernetes namespace and pod name");
-			goto out;
+			return 0;
 		}
-		st->req_target = xasprintf("%s/%s", f[0], f[1]);
+		st->req_target = xasprintf("%s/%s", rq->ns, rq->pod);
 	}
 	if (k != K8S_REQ_NAMESPACE && k != K8S_REQ_CONTEXT && k8s_ensure(st, err, errlen) != 0) {
 		k8s_req_done(st, 1, "%s", err);
 		err[0] = '\0';
-		goto out;
+		return 0;
 	}
 	switch (k) {
 	case K8S_REQ_DESCRIBE:
-		k8s_req_describe(st, f[0], f[1]);
+		k8s_req_describe(st, rq->ns, rq->pod);
 		break;
 	case K8S_REQ_LOGS:
-		k8s_req_logs(st, f, nf);
+		k8s_req_logs(st, rq);
 		break;
 	case K8S_REQ_DELETE:
-		k8s_req_delete(st, f[0], f[1], nf > 2 ? f[2] : NULL);
+		k8s_req_delete(st, rq->ns, rq->pod, rq->uid);
 		break;
 	case K8S_REQ_RESTART:
-		k8s_req_restart_scale(st, 0, f[0], f[1], NULL);
+		k8s_req_restart_scale(st, 0, rq->ns, rq->pod, 0);
 		break;
 	case K8S_REQ_SCALE:
-		k8s_req_restart_scale(st, 1, f[0], f[1], nf > 2 ? f[2] : NULL);
+		k8s_req_restart_scale(st, 1, rq->ns, rq->pod, rq->replicas);
 		break;
 	case K8S_REQ_NAMESPACE:
-		k8s_req_namespace(st, f[0] != NULL ? f[0] : "");
+		k8s_req_namespace(st, rq->name != NULL ? rq->name : "");
 		break;
 	case K8S_REQ_CONTEXT:
-		k8s_req_context(st, f[0] != NULL ? f[0] : "");
+		k8s_req_context(st, rq->name != NULL ? rq->name : "");
 		break;
 	default:
 		k8s_req_done(st, 1, "unknown request %d", k);
 	}
-out:
-	for (i = 0; i < nf; i++)
-		free(f[i]);
 	return 0;
 }
