@@ -91,6 +91,8 @@ PANEL_LAYER = \
 	panels/triage.c \
 	panels/runbook.c \
 	panels/pods.c \
+	panels/pods_actions.c \
+	panels/pods_view.c \
 	panels/slowq.c \
 	panels/cache.c \
 	panels/lag.c \
