@@ -106,9 +106,6 @@ static const struct table_column pods_cols[PODS_NCOLS] = {
  * RESTARTS, youngest, busiest; names alphabetically. */
 static const int pods_col_desc[PODS_NCOLS] = { 0, 0, 0, 1, 1, 0, 0, 0, 1, 1 };
 
-/* The one Pods panel, for pods_names and pods_picks (UI thread only). */
-static struct pods_panel *pods_live;
-
 static void pods_fmt_restarts(char *buf, size_t n, const struct k8s_pod *p, double now)
 {
 	char age[32];
@@ -455,7 +452,6 @@ static void *pods_create(struct app *app)
 	else
 		snprintf(pp->error, sizeof pp->error,
 			 "no kubeconfig: none named, no ~/.kube/config, not in a cluster");
-	pods_live = pp;
 	return pp;
 }
 
@@ -463,8 +459,6 @@ static void pods_destroy(void *self)
 {
 	struct pods_panel *pp = self;
 
-	if (pods_live == pp)
-		pods_live = NULL;
 	if (pp->runner != NULL)
 		runner_stop(pp->runner);
 	k8s_backend.snapshot_free(pp->snap);
@@ -1000,9 +994,10 @@ static int pods_pick_by_trouble(const void *a, const void *b)
 	return strcmp(x->pod->name, y->pod->name);
 }
 
-size_t pods_picks(const char *ns, struct pods_pick **out)
+size_t pods_picks(const void *pods, const char *ns, struct pods_pick **out)
 {
-	const struct k8s_snap *s = pods_live != NULL ? pods_live->snap : NULL;
+	const struct pods_panel *pp = pods;
+	const struct k8s_snap *s = pp != NULL ? pp->snap : NULL;
 	struct pods_pick_key *k;
 	double now = util_wall();
 	size_t i, n = 0, m = 0;
