@@ -343,6 +343,21 @@ static void pods_fill(struct pods_panel *pp)
 	table_commit(&pp->list);
 }
 
+int pods_allowed(const struct k8s_access *a, int act)
+{
+	switch (act) {
+	case PODS_DELETE:
+		return a->delete_pods;
+	case PODS_RESTART:
+		return a->patch_workloads;
+	case PODS_SCALE:
+		return a->scale_workloads;
+	case PODS_SHELL:
+		return a->exec_pods;
+	}
+	return -1;
+}
+
 /* The key bar hides what the access review forbids; the help says why. */
 static void pods_build_keys(struct pods_panel *pp)
 {
@@ -350,26 +365,8 @@ static void pods_build_keys(struct pods_panel *pp)
 	size_t i;
 
 	for (i = 0; i < PODS_NKEYS; i++) {
-		int allowed = -1;
-
 		pp->keys[i] = pods_list_keys[i];
-		if (a == NULL)
-			continue;
-		switch (pods_list_keys[i].action) {
-		case PODS_DELETE:
-			allowed = a->delete_pods;
-			break;
-		case PODS_RESTART:
-			allowed = a->patch_workloads;
-			break;
-		case PODS_SCALE:
-			allowed = a->scale_workloads;
-			break;
-		case PODS_SHELL:
-			allowed = a->exec_pods;
-			break;
-		}
-		if (allowed == 0) {
+		if (a != NULL && pods_allowed(a, pods_list_keys[i].action) == 0) {
 			pp->keys[i].label = NULL;
 			pp->keys[i].help =
 				"not allowed: RBAC says no (the access review denied it)";

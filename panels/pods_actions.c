@@ -143,25 +143,23 @@ static int pods_refuse(struct pods_panel *pp, int act, const struct k8s_pod *p, 
 		       const char *verb)
 {
 	char reason[400], target[300];
+	enum role role = ROLE_ERROR;
 
 	snprintf(target, sizeof target, "%s/%s", p->ns, p->name);
 	if (app_read_only(pp->app)) {
 		snprintf(reason, sizeof reason, "read-only mode: refused %s %s on the pods panel",
 			 pods_step_name(act), target);
-		pods_audit(pp, "refused", pods_step_name(act), pods_step_name(act), target,
-			   "refused", -1, -1, reason);
-		app_message(pp->app, ROLE_READONLY, "%s; nothing was sent", reason);
-		return 1;
-	}
-	if (allowed == 0) {
+		role = ROLE_READONLY;
+	} else if (allowed == 0) {
 		snprintf(reason, sizeof reason, "not allowed: RBAC says no (%s in %s)", verb,
 			 p->ns);
-		pods_audit(pp, "refused", pods_step_name(act), pods_step_name(act), target,
-			   "refused", -1, -1, reason);
-		app_message(pp->app, ROLE_ERROR, "%s; nothing was sent", reason);
-		return 1;
+	} else {
+		return 0;
 	}
-	return 0;
+	pods_audit(pp, "refused", pods_step_name(act), pods_step_name(act), target, "refused", -1,
+		   -1, reason);
+	app_message(pp->app, role, "%s; nothing was sent", reason);
+	return 1;
 }
 
 /* The workload a rollout restart or scale acts on: a ReplicaSet's
@@ -207,36 +205,27 @@ static int pods_workload(struct pods_panel *pp, const struct k8s_pod *p)
 static const struct k8s_pod *pods_act_begin(struct pods_panel *pp, int act)
 {
 	const struct k8s_pod *p = pods_selected(pp);
-	const struct k8s_access *a;
-	int allowed = -1;
+	int sts;
 	const char *verb = "";
 
 	if (p == NULL || !pods_valid(pp, p->ns, p->name))
 		return NULL;
-	a = &pp->snap->access;
+	sts = p->owner_kind && strcmp(p->owner_kind, "StatefulSet") == 0;
 	switch (act) {
 	case PODS_DELETE:
-		allowed = a->delete_pods;
 		verb = "delete pods";
 		break;
 	case PODS_RESTART:
-		allowed = a->patch_workloads;
-		verb = p->owner_kind && strcmp(p->owner_kind, "StatefulSet") == 0
-			       ? "patch statefulsets"
-			       : "patch deployments";
+		verb = sts ? "patch statefulsets" : "patch deployments";
 		break;
 	case PODS_SCALE:
-		allowed = a->scale_workloads;
-		verb = p->owner_kind && strcmp(p->owner_kind, "StatefulSet") == 0
-			       ? "update statefulsets/scale"
-			       : "update deployments/scale";
+		verb = sts ? "update statefulsets/scale" : "update deployments/scale";
 		break;
 	case PODS_SHELL:
-		allowed = a->exec_pods;
 		verb = "create pods/exec";
 		break;
 	}
-	if (pods_refuse(pp, act, p, allowed, verb))
+	if (pods_refuse(pp, act, p, pods_allowed(&pp->snap->access, act), verb))
 		return NULL;
 	if (act != PODS_SHELL && pods_busy_request(pp, 0))
 		return NULL;

@@ -121,6 +121,9 @@ const struct k8s_pod *pods_selected(struct pods_panel *pp);
 /* 1 when ns and name are valid Kubernetes names; else 0 and a message:
  * names from the API reach URLs and argv only when valid (B2). */
 int pods_valid(struct pods_panel *pp, const char *ns, const char *name);
+/* What the access review says of action act (PODS_DELETE, _RESTART,
+ * _SCALE, _SHELL): 1 allowed, 0 denied, -1 unknown (or not reviewed). */
+int pods_allowed(const struct k8s_access *a, int act);
 /* The kubeconfig context shown ("(current)" before the first snapshot). */
 const char *pods_context(const struct pods_panel *pp);
 

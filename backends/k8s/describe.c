@@ -45,6 +45,14 @@ static void k8s_describe_map(struct strbuf *sb, const char *label, const cJSON *
 		strbuf_printf(sb, "%-17s <none>\n", label);
 }
 
+/* "  Reason:        v" under a state, when v is set. */
+static void k8s_describe_opt(struct strbuf *sb, const char *indent, const char *label,
+			     const char *v)
+{
+	if (v != NULL)
+		strbuf_printf(sb, "%s  %-14s %s\n", indent, label, v);
+}
+
 static void k8s_describe_state(struct strbuf *sb, const char *label, const cJSON *state,
 			       const char *indent)
 {
@@ -58,29 +66,21 @@ static void k8s_describe_state(struct strbuf *sb, const char *label, const cJSON
 			      "Started:", tb);
 	} else if (w != NULL) {
 		strbuf_printf(sb, "%s%-16s Waiting\n", indent, label);
-		if (k8s_str(w, "reason") != NULL)
-			strbuf_printf(sb, "%s  %-14s %s\n", indent,
-				      "Reason:", k8s_str(w, "reason"));
-		if (k8s_str(w, "message") != NULL)
-			strbuf_printf(sb, "%s  %-14s %s\n", indent,
-				      "Message:", k8s_str(w, "message"));
+		k8s_describe_opt(sb, indent, "Reason:", k8s_str(w, "reason"));
+		k8s_describe_opt(sb, indent, "Message:", k8s_str(w, "message"));
 	} else if (t != NULL) {
 		strbuf_printf(sb, "%s%-16s Terminated\n", indent, label);
-		if (k8s_str(t, "reason") != NULL)
-			strbuf_printf(sb, "%s  %-14s %s\n", indent,
-				      "Reason:", k8s_str(t, "reason"));
-		if (k8s_str(t, "message") != NULL)
-			strbuf_printf(sb, "%s  %-14s %s\n", indent,
-				      "Message:", k8s_str(t, "message"));
+		k8s_describe_opt(sb, indent, "Reason:", k8s_str(t, "reason"));
+		k8s_describe_opt(sb, indent, "Message:", k8s_str(t, "message"));
 		strbuf_printf(sb, "%s  %-14s %ld\n", indent,
 			      "Exit Code:", k8s_num(t, "exitCode", 0));
 		if (k8s_num(t, "signal", 0) != 0)
 			strbuf_printf(sb, "%s  %-14s %ld\n", indent,
 				      "Signal:", k8s_num(t, "signal", 0));
 		k8s_fmt_time(tb, sizeof tb, k8s_str(t, "startedAt"));
-		strbuf_printf(sb, "%s  %-14s %s\n", indent, "Started:", tb);
+		k8s_describe_opt(sb, indent, "Started:", tb);
 		k8s_fmt_time(tb, sizeof tb, k8s_str(t, "finishedAt"));
-		strbuf_printf(sb, "%s  %-14s %s\n", indent, "Finished:", tb);
+		k8s_describe_opt(sb, indent, "Finished:", tb);
 	} else if (label[0] == 'S') {
 		strbuf_printf(sb, "%s%-16s <unknown>\n", indent, label);
 	}
