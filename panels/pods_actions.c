@@ -297,14 +297,18 @@ static void pods_act_confirmed(void *ctx, int confirmed)
 	pods_act_clear(pp);
 }
 
-static void pods_confirm(struct pods_panel *pp, const char *title, const char *const *body,
-			 size_t n, const char *type, const char *label, int danger)
+/* Confirm the action prepared: the four lines l (what it does, what is
+ * sent, the kubectl equivalent) and a note; type, label and danger as
+ * struct app_confirm has them. */
+static void pods_confirm(struct pods_panel *pp, const char *title, char l[4][400], const char *note,
+			 const char *type, const char *label, int danger)
 {
+	const char *body[5] = { l[0], l[1], l[2], l[3], note };
 	struct app_confirm c = { 0 };
 
 	c.title = title;
 	c.body = body;
-	c.nbody = n;
+	c.nbody = 5;
 	c.type = type;
 	c.run_label = label;
 	c.danger = danger;
@@ -316,37 +320,32 @@ static void pods_confirm(struct pods_panel *pp, const char *title, const char *c
 void pods_delete(struct pods_panel *pp)
 {
 	const struct k8s_pod *p = pods_act_begin(pp, PODS_DELETE);
-	char l0[400], l1[400], l2[400], l3[400];
-	const char *body[6];
+	char l[4][400];
 
 	if (p == NULL)
 		return;
-	snprintf(l0, sizeof l0, "DELETE /api/v1/namespaces/%s/pods/%s", p->ns, p->name);
-	snprintf(l3, sizeof l3,
+	snprintf(l[0], sizeof l[0], "DELETE /api/v1/namespaces/%s/pods/%s", p->ns, p->name);
+	snprintf(l[1], sizeof l[1],
 		 "  {\"preconditions\":{\"uid\":\"%s\"}}  (only this pod, not a "
 		 "namesake)",
 		 p->uid);
-	snprintf(l1, sizeof l1, "(kubectl --context %s delete pod %s -n %s)", pods_context(pp),
+	snprintf(l[2], sizeof l[2], "(kubectl --context %s delete pod %s -n %s)", pods_context(pp),
 		 p->name, p->ns);
 	if (p->owner_kind != NULL)
-		snprintf(l2, sizeof l2, "Owned by %s %s: its controller creates a replacement.",
+		snprintf(l[3], sizeof l[3], "Owned by %s %s: its controller creates a replacement.",
 			 p->owner_kind, p->owner_name ? p->owner_name : "");
 	else
-		snprintf(l2, sizeof l2, "No controller owns it: it will NOT come back.");
-	snprintf(pp->act_cmd, sizeof pp->act_cmd, "%s %s", l0, l1);
-	body[0] = l0;
-	body[1] = l3;
-	body[2] = l1;
-	body[3] = l2;
-	body[4] = "Graceful: the pod's termination grace period applies (no --force, no --now).";
-	pods_confirm(pp, "Delete pod", body, 5, pp->act_pod, "Delete", 1);
+		snprintf(l[3], sizeof l[3], "No controller owns it: it will NOT come back.");
+	snprintf(pp->act_cmd, sizeof pp->act_cmd, "%s %s", l[0], l[2]);
+	pods_confirm(pp, "Delete pod", l,
+		     "Graceful: the pod's termination grace period applies (no --force, no --now).",
+		     pp->act_pod, "Delete", 1);
 }
 
 void pods_restart(struct pods_panel *pp)
 {
 	const struct k8s_pod *p = pods_act_begin(pp, PODS_RESTART);
-	char l0[400], l1[400], l2[400], l3[400];
-	const char *body[5];
+	char l[4][400];
 
 	if (p == NULL)
 		return;
@@ -354,29 +353,25 @@ void pods_restart(struct pods_panel *pp)
 		pods_act_clear(pp);
 		return;
 	}
-	snprintf(l0, sizeof l0, "Rollout restart of %s/%s, which runs pod %s%s", pp->act_kind,
+	snprintf(l[0], sizeof l[0], "Rollout restart of %s/%s, which runs pod %s%s", pp->act_kind,
 		 pp->act_name, p->name,
 		 strcmp(p->owner_kind, "ReplicaSet") == 0 ? " (through its ReplicaSet)" : "");
-	snprintf(l1, sizeof l1, "PATCH /apis/apps/v1/namespaces/%s/%ss/%s", p->ns, pp->act_kind,
+	snprintf(l[1], sizeof l[1], "PATCH /apis/apps/v1/namespaces/%s/%ss/%s", p->ns, pp->act_kind,
 		 pp->act_name);
-	snprintf(l2, sizeof l2,
+	snprintf(l[2], sizeof l[2],
 		 "  spec.template.metadata.annotations[kubectl.kubernetes.io/restartedAt] = now");
-	snprintf(l3, sizeof l3, "(kubectl --context %s rollout restart %s/%s -n %s)",
+	snprintf(l[3], sizeof l[3], "(kubectl --context %s rollout restart %s/%s -n %s)",
 		 pods_context(pp), pp->act_kind, pp->act_name, p->ns);
-	snprintf(pp->act_cmd, sizeof pp->act_cmd, "%s restartedAt=now %s", l1, l3);
-	body[0] = l0;
-	body[1] = l1;
-	body[2] = l2;
-	body[3] = l3;
-	body[4] = "Every pod of it is replaced, by its rolling update strategy.";
-	pods_confirm(pp, "Rollout restart", body, 5, NULL, "Restart", 0);
+	snprintf(pp->act_cmd, sizeof pp->act_cmd, "%s restartedAt=now %s", l[1], l[3]);
+	pods_confirm(pp, "Rollout restart", l,
+		     "Every pod of it is replaced, by its rolling update strategy.", NULL,
+		     "Restart", 0);
 }
 
 static void pods_got_replicas(void *ctx, const char *value)
 {
 	struct pods_panel *pp = ctx;
-	char l0[400], l1[400], l2[400], l3[400], *end;
-	const char *body[5];
+	char l[4][400], *end;
 	long n;
 
 	if (value == NULL || value[0] == '\0') {
@@ -392,21 +387,18 @@ static void pods_got_replicas(void *ctx, const char *value)
 		return;
 	}
 	pp->act_replicas = n;
-	snprintf(l0, sizeof l0, "Scale %s/%s (runs pod %s) to %ld replicas", pp->act_kind,
+	snprintf(l[0], sizeof l[0], "Scale %s/%s (runs pod %s) to %ld replicas", pp->act_kind,
 		 pp->act_name, pp->act_pod, n);
-	snprintf(l1, sizeof l1, "PATCH /apis/apps/v1/namespaces/%s/%ss/%s/scale", pp->act_ns,
+	snprintf(l[1], sizeof l[1], "PATCH /apis/apps/v1/namespaces/%s/%ss/%s/scale", pp->act_ns,
 		 pp->act_kind, pp->act_name);
-	snprintf(l2, sizeof l2, "  {\"spec\":{\"replicas\":%ld}}", n);
-	snprintf(l3, sizeof l3, "(kubectl --context %s scale %s/%s --replicas=%ld -n %s)",
+	snprintf(l[2], sizeof l[2], "  {\"spec\":{\"replicas\":%ld}}", n);
+	snprintf(l[3], sizeof l[3], "(kubectl --context %s scale %s/%s --replicas=%ld -n %s)",
 		 pods_context(pp), pp->act_kind, pp->act_name, n, pp->act_ns);
-	snprintf(pp->act_cmd, sizeof pp->act_cmd, "%s replicas=%ld %s", l1, n, l3);
-	body[0] = l0;
-	body[1] = l1;
-	body[2] = l2;
-	body[3] = l3;
-	body[4] = n == 0 ? "Scaling to 0 stops every pod of it: type its name to confirm."
-			 : "Pods are added or removed to match.";
-	pods_confirm(pp, "Scale", body, 5, n == 0 ? pp->act_name : NULL, "Scale", n == 0);
+	snprintf(pp->act_cmd, sizeof pp->act_cmd, "%s replicas=%ld %s", l[1], n, l[3]);
+	pods_confirm(pp, "Scale", l,
+		     n == 0 ? "Scaling to 0 stops every pod of it: type its name to confirm."
+			    : "Pods are added or removed to match.",
+		     n == 0 ? pp->act_name : NULL, "Scale", n == 0);
 }
 
 void pods_scale(struct pods_panel *pp)

@@ -16,6 +16,15 @@
 
 #include "backends/k8s/k8s_int.h"
 
+/* "3m" or "3m12s": a with its unit, then b with its unit unless b is 0. */
+static void k8s_fmt_pair(char *buf, size_t n, long a, char ua, long b, char ub)
+{
+	if (b == 0)
+		snprintf(buf, n, "%ld%c", a, ua);
+	else
+		snprintf(buf, n, "%ld%c%ld%c", a, ua, b, ub);
+}
+
 void k8s_fmt_age(char *buf, size_t n, double seconds)
 {
 	long s = (long)seconds, m, h, d;
@@ -26,51 +35,25 @@ void k8s_fmt_age(char *buf, size_t n, double seconds)
 	}
 	if (s < 0)
 		s = 0;
-	if (s < 120) {
-		snprintf(buf, n, "%lds", s);
-		return;
-	}
 	m = s / 60;
-	if (m < 10) {
-		if (s % 60 == 0)
-			snprintf(buf, n, "%ldm", m);
-		else
-			snprintf(buf, n, "%ldm%lds", m, s % 60);
-		return;
-	}
-	if (m < 180) {
-		snprintf(buf, n, "%ldm", m);
-		return;
-	}
 	h = s / 3600;
-	if (h < 8) {
-		if (m % 60 == 0)
-			snprintf(buf, n, "%ldh", h);
-		else
-			snprintf(buf, n, "%ldh%ldm", h, m % 60);
-		return;
-	}
-	if (h < 48) {
-		snprintf(buf, n, "%ldh", h);
-		return;
-	}
 	d = h / 24;
-	if (h < 24 * 8) {
-		if (h % 24 == 0)
-			snprintf(buf, n, "%ldd", d);
-		else
-			snprintf(buf, n, "%ldd%ldh", d, h % 24);
-		return;
-	}
-	if (h < 24 * 365 * 2) {
-		snprintf(buf, n, "%ldd", d);
-		return;
-	}
-	if (h < 24 * 365 * 8 && d % 365 != 0) {
-		snprintf(buf, n, "%ldy%ldd", d / 365, d % 365);
-		return;
-	}
-	snprintf(buf, n, "%ldy", d / 365);
+	if (s < 120)
+		k8s_fmt_pair(buf, n, s, 's', 0, 0);
+	else if (m < 10)
+		k8s_fmt_pair(buf, n, m, 'm', s % 60, 's');
+	else if (m < 180)
+		k8s_fmt_pair(buf, n, m, 'm', 0, 0);
+	else if (h < 8)
+		k8s_fmt_pair(buf, n, h, 'h', m % 60, 'm');
+	else if (h < 48)
+		k8s_fmt_pair(buf, n, h, 'h', 0, 0);
+	else if (h < 24 * 8)
+		k8s_fmt_pair(buf, n, d, 'd', h % 24, 'h');
+	else if (h < 24 * 365 * 2)
+		k8s_fmt_pair(buf, n, d, 'd', 0, 0);
+	else
+		k8s_fmt_pair(buf, n, d / 365, 'y', h < 24 * 365 * 8 ? d % 365 : 0, 'd');
 }
 
 /* The seconds of a kubectl age ("45s", "3m12s", "5d3h", "2y"); -1 when
