@@ -126,31 +126,33 @@ static enum k8s_severity k8s_row_severity(const char *status, const char *ready)
 	return sev;
 }
 
+/* Of the objects in array a, the first whose key is name: is its field
+ * want? 0 when there is none. */
+static int k8s_first_is(const cJSON *a, const char *key, const char *name, const char *field,
+			const char *want)
+{
+	const cJSON *c;
+
+	cJSON_ArrayForEach(c, a)
+	{
+		if (k8s_streq(k8s_str(c, key), name))
+			return k8s_streq(k8s_str(c, field), want);
+	}
+	return 0;
+}
+
 /* Is the init container named name restartable (a sidecar:
  * restartPolicy Always)? */
 static int k8s_init_restartable(const cJSON *spec, const char *name)
 {
-	const cJSON *c;
-
-	cJSON_ArrayForEach(c, k8s_get(spec, "initContainers"))
-	{
-		if (k8s_streq(k8s_str(c, "name"), name))
-			return k8s_streq(k8s_str(c, "restartPolicy"), "Always");
-	}
-	return 0;
+	return k8s_first_is(k8s_get(spec, "initContainers"), "name", name, "restartPolicy",
+			    "Always");
 }
 
 /* Is the pod condition type True? */
 static int k8s_condition_true(const cJSON *status, const char *type)
 {
-	const cJSON *c;
-
-	cJSON_ArrayForEach(c, k8s_get(status, "conditions"))
-	{
-		if (k8s_streq(k8s_str(c, "type"), type))
-			return k8s_streq(k8s_str(c, "status"), "True");
-	}
-	return 0;
+	return k8s_first_is(k8s_get(status, "conditions"), "type", type, "status", "True");
 }
 
 /* The finishedAt of a status's lastState.terminated, 0 when none. */
