@@ -56,6 +56,7 @@ enum pods_col {
 	PODS_NCOLS
 };
 
+/* The Pods panel (the shell creates one and owns it: app_panel). */
 struct pods_panel {
 	struct app *app;
 	struct k8s_arg arg;

@@ -14,6 +14,7 @@
 #include <curl/curl.h>
 #include <limits.h>
 #include <stddef.h>
+#include <string.h>
 
 #include "backends/k8s.h"
 #include "backends/kubeconfig.h"
