@@ -70,7 +70,14 @@ BACKEND_LAYER = \
 	backends/prom.c \
 	backends/health.c \
 	backends/kubeconfig.c \
-	backends/k8s.c
+	backends/k8s/client.c \
+	backends/k8s/printer.c \
+	backends/k8s/metrics.c \
+	backends/k8s/describe.c \
+	backends/k8s/mask.c \
+	backends/k8s/watch.c \
+	backends/k8s/actions.c \
+	backends/k8s/backend.c
 
 UI_LAYER = \
 	ui/theme.c \
@@ -84,6 +91,8 @@ PANEL_LAYER = \
 	panels/triage.c \
 	panels/runbook.c \
 	panels/pods.c \
+	panels/pods_actions.c \
+	panels/pods_view.c \
 	panels/slowq.c \
 	panels/cache.c \
 	panels/lag.c \

@@ -1036,6 +1036,16 @@ static int app_panel_index(struct app *a, const char *name)
 	return -1;
 }
 
+void *app_panel(struct app *a, const struct panel_ops *ops)
+{
+	int i;
+
+	for (i = 0; i < a->npanels; i++)
+		if (a->panels[i].ops == ops)
+			return a->panels[i].self;
+	return NULL;
+}
+
 int app_open(struct app *a, const char *panel, const char *what, const char *vars)
 {
 	int i = app_panel_index(a, panel);

@@ -1,6 +1,7 @@
 /*
  * k8s.h - the Kubernetes data source over libcurl and cJSON
- * (backends/k8s.c), reaching the API server as kubeconfig.h says. The
+ * (backends/k8s/: client, printer, watch, metrics, describe, mask,
+ * actions, backend), reaching the API server as kubeconfig.h says. The
  * poller lists pods (limit=500 with continue), then watches from the
  * list's resourceVersion on a connection kept open between polls (curl
  * multi), applies ADDED/MODIFIED/DELETED/BOOKMARK events to its own
@@ -27,22 +28,40 @@
 #define K8S_MAX_BODY (64u << 20) /* bytes kept of any one response */
 #define K8S_PAGE 500             /* pods per list page */
 
-/* Requests to the pods runner; args are tab-separated fields. Names are
- * validated (runbook_valid_k8s_name) before any URL is built. */
+/* Requests to the pods runner, each with a struct k8s_req (sent with
+ * runner_send and k8s_req_free). Names are validated
+ * (runbook_valid_k8s_name) before any URL is built. */
 enum k8s_request {
-	K8S_REQ_DESCRIBE = 1, /* "ns\tpod": describe text + the pod's events */
-	K8S_REQ_LOGS,         /* "ns\tpod\tcontainer\ttail\tprevious(0|1)[\tsince]":
-			       * container "" is kubectl's default one; tail ""
-			       * all (capped at 4 MiB); since (RFC 3339) adds
-			       * sinceTime and timestamps=true, for following */
-	K8S_REQ_DELETE,       /* "ns\tpod[\tuid]": with uid, refused as "target
+	K8S_REQ_DESCRIBE = 1, /* ns, pod: describe text + the pod's events */
+	K8S_REQ_LOGS,         /* ns, pod, container, tail, previous, since */
+	K8S_REQ_DELETE,       /* ns, pod, uid: with uid, refused as "target
 			       * changed" if the pod was replaced (and sent
 			       * as a precondition) */
-	K8S_REQ_RESTART,      /* "ns\tpod": rollout restart of its Deployment/StatefulSet */
-	K8S_REQ_SCALE,        /* "ns\tpod\treplicas": scale its Deployment/StatefulSet */
-	K8S_REQ_NAMESPACE,    /* "name", or "" / "all" for every namespace */
-	K8S_REQ_CONTEXT,      /* "name": switch kubeconfig context (relist) */
+	K8S_REQ_RESTART,      /* ns, pod: rollout restart of its Deployment/StatefulSet */
+	K8S_REQ_SCALE,        /* ns, pod, replicas: scale its Deployment/StatefulSet */
+	K8S_REQ_NAMESPACE,    /* name, or NULL / "" / "all" for every namespace */
+	K8S_REQ_CONTEXT,      /* name: switch kubeconfig context (relist) */
 };
+
+/* One request's arguments; which fields count depends on the kind. */
+struct k8s_req {
+	char *ns, *pod;  /* the pod acted on */
+	char *container; /* logs: NULL or "" is kubectl's default container */
+	char *uid;       /* delete: NULL or "" sends no precondition */
+	char *since;     /* logs: NULL or "", or RFC 3339: sinceTime and
+			  * timestamps=true, for following */
+	char *name;      /* namespace or context */
+	long tail;       /* logs: lines from the end, -1 all (capped at 4 MiB) */
+	int previous;    /* logs: the previous container's (--previous) */
+	long replicas;   /* scale: 0 to 100000 */
+};
+
+/* A request about pod ns/pod (either may be NULL), every other field
+ * empty and tail -1; the strings are copied. Free with k8s_req_free. */
+struct k8s_req *k8s_req_new(const char *ns, const char *pod);
+/* Free a request and its strings (NULL is fine); fits runner_send's
+ * free_data. */
+void k8s_req_free(void *req);
 
 /* The argument to k8s_backend.open; borrowed until close. */
 struct k8s_arg {

@@ -53,6 +53,11 @@ void app_show_filter(struct app *a, const char *text);
  * jumps between panels, such as an alert or a finding to its symptom. */
 int app_open(struct app *a, const char *panel, const char *what, const char *vars);
 
+struct panel_ops;
+/* The instance the shell created from ops (its self), or NULL: for one
+ * panel to ask another through that panel's own header (pods_picks). */
+void *app_panel(struct app *a, const struct panel_ops *ops);
+
 /* The kubeconfig context the Pods panel shows now (the top line names
  * its environment: config "environment"). */
 void app_set_context(struct app *a, const char *ctx);

@@ -2,7 +2,8 @@
  * pods.h - what other panels may ask of the Pods panel (panels/pods.c):
  * the pods it shows, so the runbook pane can offer them as a pick list
  * for a <pod-name> placeholder, failing ones first with their STATUS and
- * RESTARTS. UI thread only.
+ * RESTARTS. The asker names the instance, which the shell owns
+ * (app_panel(app, &pods_panel)). UI thread only.
  */
 #ifndef AM_PODS_H
 #define AM_PODS_H
@@ -17,12 +18,16 @@ struct pods_pick {
 	long rank;                      /* > 0: failing (2) or pending (1) */
 };
 
-/* The pods of the Pods panel's last snapshot (of namespace ns when
- * non-NULL), one per name (the worst when names repeat across
- * namespaces): failing first, then pending, each by most restarts, then
- * by name. Returns the count and sets *out (free with pods_picks_free;
- * NULL when 0). */
-size_t pods_picks(const char *ns, struct pods_pick **out);
+/* The Pods panel's ops, whose instance pods_picks takes. */
+struct panel_ops;
+extern const struct panel_ops pods_panel;
+
+/* The pods of the last snapshot of the Pods panel pods (its instance, as
+ * app_panel gives it; NULL: none), of namespace ns when non-NULL, one
+ * per name (the worst when names repeat across namespaces): failing
+ * first, then pending, each by most restarts, then by name. Returns the
+ * count and sets *out (free with pods_picks_free; NULL when 0). */
+size_t pods_picks(const void *pods, const char *ns, struct pods_pick **out);
 void pods_picks_free(struct pods_pick *v, size_t n);
 
 #endif

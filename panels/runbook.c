@@ -693,7 +693,7 @@ static int runbook_offer_pods(struct runbook_panel *rp, const char *label, const
 	char ns[256];
 	struct pods_pick *pods = NULL;
 	int has_ns = runbook_step_ns(rp->pend.copy.command, ns, sizeof ns);
-	size_t n = pods_picks(has_ns ? ns : NULL, &pods), i;
+	size_t n = pods_picks(app_panel(rp->app, &pods_panel), has_ns ? ns : NULL, &pods), i;
 
 	if (n == 0)
 		return 0;

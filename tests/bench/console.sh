@@ -65,14 +65,14 @@ fi
 # 10,000 more for the 10,000-pod rows, whose list pages are recorded for
 # bench_k8s.
 BENCH_K8S=ready
-for f in backends/k8s.c panels/pods.c tests/k8s_fixture.py tests/e2e/k8s.sh; do
+for f in backends/k8s/backend.c panels/pods.c tests/k8s_fixture.py tests/e2e/k8s.sh; do
 	if [ ! -f "$f" ]; then
 		BENCH_K8S="$f not there yet"
 		break
 	fi
 done
-if [ "$BENCH_K8S" = ready ] && grep -q 'not implemented yet' backends/k8s.c; then
-	BENCH_K8S="backends/k8s.c not implemented yet"
+if [ "$BENCH_K8S" = ready ] && grep -q 'not implemented yet' backends/k8s/backend.c; then
+	BENCH_K8S="backends/k8s/backend.c not implemented yet"
 fi
 export K8S_URL='' K8S_KUBECONFIG='' K8S_BIG_KUBECONFIG='' BENCH_K8S_POD='' BENCH_K8S_PARSE=''
 if [ "$BENCH_K8S" = ready ]; then

@@ -1,7 +1,7 @@
 /*
  * fuzz_k8s_podlist.c - libFuzzer harness for a pod list page as a plain
- * PodList (k8s_parse_list in backends/k8s.c, STATUS by the pod printer
- * rules), followed, after the first NUL byte, by a Pod object for the
+ * PodList (k8s_parse_list in backends/k8s/printer.c, STATUS by the pod
+ * printer rules), followed, after the first NUL byte, by a Pod object for the
  * describe text (k8s_describe, with the list body as its event list).
  * The list body also goes through the API error text builder.
  */

@@ -1,7 +1,7 @@
 /*
  * fuzz_k8s_table.c - libFuzzer harness for a pod list page in the
- * server-side Table format (k8s_parse_list in backends/k8s.c), followed,
- * after the first NUL byte, by a PodMetricsList body applied to the rows
+ * server-side Table format (k8s_parse_list in backends/k8s/printer.c),
+ * followed, after the first NUL byte, by a PodMetricsList body applied to the rows
  * (k8s_parse_metrics). The seeds are Tables; the same parser takes a
  * PodList, which fuzz_k8s_podlist.c seeds.
  */

@@ -1,9 +1,9 @@
 /*
  * fuzz_k8s_watch.c - libFuzzer harness for the pod watch stream
- * (k8s_apply_event in backends/k8s.c): the input is split into lines, as
- * the stream is, and each line is applied as one event (Table rows or Pod
- * objects; ADDED, MODIFIED, DELETED, BOOKMARK, ERROR) to rows that start
- * empty. Upserting by uid must leave the uids unique.
+ * (k8s_apply_event in backends/k8s/printer.c): the input is split into
+ * lines, as the stream is, and each line is applied as one event (Table
+ * rows or Pod objects; ADDED, MODIFIED, DELETED, BOOKMARK, ERROR) to rows
+ * that start empty. Upserting by uid must leave the uids unique.
  */
 #include <stdlib.h>
 #include <string.h>

@@ -1,6 +1,7 @@
 /*
- * test_k8s.c - the pure half of backends/k8s.c: STATUS / READY /
- * RESTARTS by the API server's pod printer rules for every case in
+ * test_k8s.c - the pure half of backends/k8s/ (printer.c, metrics.c,
+ * describe.c, mask.c, client.c's error text): STATUS / READY / RESTARTS
+ * by the API server's pod printer rules for every case in
  * tests/fixtures/k8s/status_cases.json, list pages in the Table format
  * (columns found by name, not position) and as a PodList, continue and
  * resourceVersion, watch events (ADDED, MODIFIED, DELETED, BOOKMARK,
@@ -50,6 +51,23 @@ static void test_k8s_rows_free(struct k8s_pod *pods, size_t n)
 	for (i = 0; i < n; i++)
 		k8s_pod_free(&pods[i]);
 	free(pods);
+}
+
+/* Rows from body as one list page, which must parse; the count in *n.
+ * The continue token and resourceVersion are dropped. */
+static struct k8s_pod *test_k8s_parse_ok(const char *body, size_t *n)
+{
+	struct k8s_pod *pods = NULL;
+	int table = 0;
+	char *cont = NULL, *rv = NULL, err[256];
+
+	*n = 0;
+	assert_int_equal(
+		k8s_parse_list(body, strlen(body), &pods, n, &table, &cont, &rv, err, sizeof err),
+		0);
+	free(cont);
+	free(rv);
+	return pods;
 }
 
 /* The pod fixture named name (a tree the caller deletes). */
@@ -413,19 +431,16 @@ static void test_k8s_list_errors(void **unused)
  * saturate instead of an undefined conversion. */
 static void test_k8s_huge_numbers(void **unused)
 {
-	struct k8s_pod *pods = NULL;
-	size_t n = 0;
-	int table = 0;
-	char *cont = NULL, *rv = NULL, err[256];
+	struct k8s_pod *pods;
+	size_t n;
+	char *rv = NULL, err[256];
 	const char *body = "{\"kind\":\"Table\",\"rows\":[{\"cells\":[\"big\",1e300,\"Running\","
 			   "0,\"1h\",-1e300,1e999],\"object\":{\"metadata\":{\"name\":\"big\","
 			   "\"namespace\":\"ns\",\"uid\":\"u1\"}}}]}";
 	const char *error = "{\"type\":\"ERROR\",\"object\":{\"kind\":\"Status\","
 			    "\"message\":\"odd\",\"code\":4.1e302}}";
 
-	assert_int_equal(
-		k8s_parse_list(body, strlen(body), &pods, &n, &table, &cont, &rv, err, sizeof err),
-		0);
+	pods = test_k8s_parse_ok(body, &n);
 	assert_int_equal(n, 1);
 	assert_string_equal(pods[0].ready, "9223372036854775807");
 	assert_string_equal(pods[0].ip, "-9223372036854775808");
@@ -433,7 +448,6 @@ static void test_k8s_huge_numbers(void **unused)
 	assert_int_equal(k8s_apply_event(error, strlen(error), &pods, &n, &rv, err, sizeof err),
 			 -1);
 	assert_string_equal(err, "watch: 9223372036854775807 odd");
-	free(cont);
 	free(rv);
 	test_k8s_rows_free(pods, n);
 }
@@ -442,10 +456,8 @@ static void test_k8s_huge_numbers(void **unused)
  * RESTARTS saturates instead of a signed overflow. */
 static void test_k8s_restarts_overflow(void **unused)
 {
-	struct k8s_pod *pods = NULL;
-	size_t n = 0;
-	int table = 0;
-	char *cont = NULL, *rv = NULL, err[256];
+	struct k8s_pod *pods;
+	size_t n;
 	const char *body =
 		"{\"kind\":\"PodList\",\"items\":[{\"metadata\":{\"name\":\"p\",\"uid\":\"u\"},"
 		"\"spec\":{\"containers\":[{\"name\":\"a\"},{\"name\":\"b\"}]},\"status\":{"
@@ -456,9 +468,7 @@ static void test_k8s_restarts_overflow(void **unused)
 		"{}}}"
 		"]}}]}";
 
-	assert_int_equal(
-		k8s_parse_list(body, strlen(body), &pods, &n, &table, &cont, &rv, err, sizeof err),
-		0);
+	pods = test_k8s_parse_ok(body, &n);
 	assert_int_equal(n, 1);
 	assert_int_equal(pods[0].restarts, 2147483647);
 	assert_string_equal(pods[0].status, "Running");
@@ -632,10 +642,8 @@ static void test_k8s_quantities(void **unused)
 
 static void test_k8s_metrics(void **unused)
 {
-	struct k8s_pod *pods = NULL;
-	size_t n = 0;
-	int table = 0;
-	char *cont = NULL, *rv = NULL, err[256];
+	struct k8s_pod *pods;
+	size_t n;
 	const char *body =
 		"{\"kind\":\"PodMetricsList\",\"apiVersion\":\"metrics.k8s.io/v1beta1\","
 		"\"metadata\":{},\"items\":["
@@ -650,11 +658,7 @@ static void test_k8s_metrics(void **unused)
 		"{\"metadata\":{\"name\":\"gone-pod\",\"namespace\":\"atlasmesh-prod\"},"
 		"\"containers\":[{\"name\":\"x\",\"usage\":{\"cpu\":\"1\",\"memory\":\"1\"}}]}]}";
 
-	assert_int_equal(k8s_parse_list(test_k8s_table, strlen(test_k8s_table), &pods, &n, &table,
-					&cont, &rv, err, sizeof err),
-			 0);
-	free(cont);
-	free(rv);
+	pods = test_k8s_parse_ok(test_k8s_table, &n);
 	pods[1].cpu_milli = 77; /* a value from an older fetch goes */
 	assert_int_equal(k8s_parse_metrics(body, strlen(body), pods, n), 0);
 	assert_int_equal(pods[0].cpu_milli, 1000);
