@@ -143,6 +143,21 @@ void app_ask_quit(struct app *a);
 void app_key(struct app *a, int key);
 
 /* commands.c */
+/* One `:` command, as tmux's cmd_entry. */
+struct app_cmd {
+	const char *name;
+	const char *alias; /* another word for it, or NULL */
+	const char *args;  /* the argument's synopsis ("NAME"), or NULL */
+	const char *help;  /* one line, for the help screen */
+	/* cmd is the word typed (name or alias), arg the rest, trimmed. */
+	void (*run)(struct app *a, const char *cmd, const char *arg);
+};
+/* The NULL-name-terminated command table. */
+extern const struct app_cmd app_cmds[];
+/* The command named word (its name or alias), or NULL. */
+const struct app_cmd *app_cmd_find(const char *word);
+/* ":name ARGS" into buf. */
+void app_cmd_synopsis(const struct app_cmd *c, char *buf, size_t len);
 /* Run one `:` command line (without the colon). */
 void app_command(struct app *a, const char *cmdline);
 

@@ -14,6 +14,9 @@
 
 #include "lib/util.h"
 
+/* The column of the commands' help in the help screen. */
+#define APP_HELP_CMD_COL 24
+
 void app_confirm_reset(struct app *a)
 {
 	size_t i;
@@ -159,40 +162,63 @@ static void app_draw_severity(struct app *a, int rows, int cols)
 	draw_label(&in, 6, 1, ROLE_DIM, " Esc  leave unchanged");
 }
 
+/* One line of the help at y, left out when scrolled off the box. */
+static void app_help_line(const struct view *in, int y, int x, enum role role, const char *text)
+{
+	if (y >= 0 && y < in->h)
+		draw_label(in, y, x, role, text);
+}
+
+/* The Commands section from the command table, the panels' names first;
+ * returns the next free line. */
+static int app_help_commands(struct app *a, const struct view *in, int y)
+{
+	const struct app_cmd *c;
+	char syn[64], buf[256];
+	int i, n = 0;
+
+	app_help_line(in, y++, 1, ROLE_HEADER, "Commands (: then Enter)");
+	n = snprintf(buf, sizeof buf, "focus the panel of that name:");
+	for (i = 0; i < a->npanels && n > 0 && (size_t)n < sizeof buf; i++)
+		n += snprintf(buf + n, sizeof buf - (size_t)n, " %s", a->panels[i].ops->name);
+	app_help_line(in, y, 2, ROLE_KEY, ":NAME");
+	app_help_line(in, y++, APP_HELP_CMD_COL, ROLE_DIALOG, buf);
+	for (c = app_cmds; c->name != NULL; c++, y++) {
+		app_cmd_synopsis(c, syn, sizeof syn);
+		snprintf(buf, sizeof buf, "%s%s%s%s", c->help, c->alias != NULL ? " (also :" : "",
+			 c->alias != NULL ? c->alias : "", c->alias != NULL ? ")" : "");
+		app_help_line(in, y, 2, ROLE_KEY, syn);
+		app_help_line(in, y, APP_HELP_CMD_COL, ROLE_DIALOG, buf);
+	}
+	return y + 1;
+}
+
+/* The help: the focused panel's keys, the global keys, the commands. */
 static void app_draw_help(struct app *a, int rows, int cols)
 {
-	struct view box = app_centered(rows, cols, rows - 2, 96);
+	struct view box = app_centered(rows, cols, rows - 2, 108);
 	struct view in = view_inner(&box);
 	const struct keymap_entry *tables[2] = { app_panel_keys(a, a->focus), app_keys };
 	const char *heads[2] = { a->panels[a->focus].ops->title, "Everywhere" };
 	int t, y = -a->help_top;
-	char head[96];
 
 	draw_clear(&box, ROLE_DIALOG);
 	draw_box(&box, ROLE_BORDER_FOCUS, "Help - q/Esc/? closes, j/k scroll", ROLE_TITLE_FOCUS);
 	for (t = 0; t < 2; t++) {
 		const struct keymap_entry *k;
 
-		if (y >= 0 && y < in.h) {
-			snprintf(head, sizeof head, "%s", heads[t]);
-			draw_label(&in, y, 1, ROLE_HEADER, head);
-		}
-		y++;
+		app_help_line(&in, y++, 1, ROLE_HEADER, heads[t]);
 		for (k = tables[t]; k->keyname != NULL; k++, y++) {
-			if (y < 0 || y >= in.h)
-				continue;
-			draw_label(&in, y, 2, ROLE_KEY, k->keyname);
-			draw_label(&in, y, 14, ROLE_DIALOG, k->help);
+			app_help_line(&in, y, 2, ROLE_KEY, k->keyname);
+			app_help_line(&in, y, 14, ROLE_DIALOG, k->help);
 		}
 		y++;
 	}
-	if (y >= 0 && y < in.h)
-		draw_label(&in, y, 1, ROLE_DIALOG,
-			   "A paste is text: it goes to the filter or the field being typed; it "
-			   "never acts as keys or confirms.");
-	y++;
-	if (y >= 0 && y < in.h)
-		draw_label(&in, y, 1, ROLE_DIM, "See also: man amconsole");
+	y = app_help_commands(a, &in, y);
+	app_help_line(&in, y++, 1, ROLE_DIALOG,
+		      "A paste is text: it goes to the filter or the field being typed; it "
+		      "never acts as keys or confirms.");
+	app_help_line(&in, y, 1, ROLE_DIM, "See also: man amconsole");
 }
 
 void app_draw_dialog(struct app *a, int rows, int cols, int *cury, int *curx)

@@ -33,12 +33,8 @@ const struct keymap_entry app_keys[] = {
 	{ 'z', 0, "z", "Zoom", "zoom the focused panel / back to the grid", APP_ZOOM },
 	{ '?', KEY_F(1), "?", "Help", "show this help (F1 too)", APP_HELP },
 	{ '/', 0, "/", "Filter", "filter the focused panel as you type; Esc clears", APP_FILTER },
-	{ ':', 0, ":", "Cmd",
-	  "command: a panel's name (triage, pods...), ns, ctx, theme, layout, runbook, sev, "
-	  "zoom, help, quit",
+	{ ':', 0, ":", "Cmd", "command line: a panel's name, or a command listed below",
 	  APP_COMMAND },
-	{ 0, 0, ":layout NAME", NULL,
-	  "presets: auto (by need), runbook (wide), panels (no runbook), tall (1 column)", 0 },
 	{ '!', 0, "!", "Sev", "open an incident or change its severity (P0-P3)", APP_SEVERITY },
 	{ 12, 0, "C-l", NULL, "redraw the whole screen", APP_REDRAW },
 	{ 'q', KEY_F(10), "q", "Quit", "quit (asks first if a command is still running)",
@@ -265,5 +261,39 @@ void app_key(struct app *a, int key)
 		if (p->ops->key != NULL)
 			p->ops->key(p->self, key);
 		break;
+	}
+}
+
+/* The name the docs give an alternative key: F1, C-b, k. NULL if none. */
+static const char *app_key_alt_name(int key, char *buf, size_t len)
+{
+	if (key >= KEY_F(1) && key <= KEY_F(12))
+		snprintf(buf, len, "F%d", key - KEY_F(0));
+	else if (key >= 1 && key <= 26)
+		snprintf(buf, len, "C-%c", 'a' + key - 1);
+	else if (key > ' ' && key < 127)
+		snprintf(buf, len, "%c", key);
+	else
+		return NULL;
+	return buf;
+}
+
+void app_list_keys(FILE *out)
+{
+	const struct keymap_entry *k;
+	char buf[16];
+
+	for (k = app_keys; k->keyname != NULL; k++) {
+		const char *alt = app_key_alt_name(k->alt, buf, sizeof buf);
+		size_t n = alt != NULL ? strlen(alt) : 0;
+		const char *p = alt != NULL ? strstr(k->keyname, alt) : NULL;
+
+		if (k->key == 0)
+			continue; /* a note in the help (the mouse), not a key */
+		/* The alternative, unless the key's name already spells it. */
+		if (p != NULL && (p == k->keyname || p[-1] == ' ') && (p[n] == '\0' || p[n] == ' '))
+			alt = NULL;
+		fprintf(out, "%s%s%s\t%s\n", k->keyname, alt != NULL ? " " : "",
+			alt != NULL ? alt : "", k->help);
 	}
 }

@@ -41,6 +41,10 @@ const struct options_def options_table[] = {
 	  OPTIONS_OPT_DUMP_RUNBOOK },
 	{ "version", NULL, "print the version and exit", OPTIONS_OPT_VERSION },
 	{ "help", NULL, "print this help and exit", OPTIONS_OPT_HELP },
+	/* Hidden (no help line): the tables tests/docs-check.sh holds the
+	 * README and the man page to. */
+	{ "list-commands", NULL, NULL, OPTIONS_OPT_LIST_COMMANDS },
+	{ "list-keys", NULL, NULL, OPTIONS_OPT_LIST_KEYS },
 	{ NULL, NULL, NULL, 0 },
 };
 
@@ -182,6 +186,8 @@ static int options_apply(const struct options_def *d, const char *value, struct 
 	case OPTIONS_OPT_DUMP_RUNBOOK:
 	case OPTIONS_OPT_VERSION:
 	case OPTIONS_OPT_HELP:
+	case OPTIONS_OPT_LIST_COMMANDS:
+	case OPTIONS_OPT_LIST_KEYS:
 		break; /* handled by the first pass */
 	}
 	return 0;
@@ -234,7 +240,8 @@ int options_parse(int argc, char **argv, struct config *c, struct options_result
 {
 	const struct options_def *d;
 	const char *value, *config_file = NULL;
-	int i, nops, nopt, help = 0, version = 0, end = 0;
+	int i, nops, nopt, help = 0, end = 0;
+	enum options_mode quick = OPTIONS_RUN; /* --version, --list-*: no configuration */
 	const char *mode_name = NULL;
 
 	memset(res, 0, sizeof(*res));
@@ -264,7 +271,13 @@ int options_parse(int argc, char **argv, struct config *c, struct options_result
 			help = 1;
 			break;
 		case OPTIONS_OPT_VERSION:
-			version = 1;
+			quick = OPTIONS_VERSION;
+			break;
+		case OPTIONS_OPT_LIST_COMMANDS:
+			quick = OPTIONS_LIST_COMMANDS;
+			break;
+		case OPTIONS_OPT_LIST_KEYS:
+			quick = OPTIONS_LIST_KEYS;
 			break;
 		case OPTIONS_OPT_PRINT_CONFIG:
 		case OPTIONS_OPT_LINT:
@@ -291,8 +304,8 @@ int options_parse(int argc, char **argv, struct config *c, struct options_result
 		res->mode = OPTIONS_HELP;
 		return 0;
 	}
-	if (version) {
-		res->mode = OPTIONS_VERSION;
+	if (quick != OPTIONS_RUN) {
+		res->mode = quick;
 		return 0;
 	}
 
@@ -347,7 +360,11 @@ void options_usage(FILE *out)
 	int width = 0;
 
 	for (d = options_table; d->name != NULL; d++) {
-		int w = 2 + (int)strlen(d->name) + (d->arg != NULL ? 1 + (int)strlen(d->arg) : 0);
+		int w;
+
+		if (d->help == NULL)
+			continue;
+		w = 2 + (int)strlen(d->name) + (d->arg != NULL ? 1 + (int)strlen(d->arg) : 0);
 
 		if (w > width)
 			width = w;
@@ -363,6 +380,8 @@ void options_usage(FILE *out)
 	for (d = options_table; d->name != NULL; d++) {
 		char left[64];
 
+		if (d->help == NULL)
+			continue; /* hidden */
 		snprintf(left, sizeof(left), "--%s%s%s", d->name, d->arg != NULL ? " " : "",
 			 d->arg != NULL ? d->arg : "");
 		fprintf(out, "  %-*s  %s\n", width, left, d->help);
