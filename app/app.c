@@ -124,13 +124,7 @@ void app_free(struct app *a)
 		if (a->wake_pipe[i] >= 0)
 			close(a->wake_pipe[i]);
 	}
-	if (a->confirm_body != NULL)
-		for (i = 0; i < (int)a->confirm.nbody; i++)
-			free(a->confirm_body[i]);
-	free(a->confirm_body);
-	free(a->confirm_title);
-	free(a->confirm_type);
-	free(a->confirm_label);
+	app_confirm_reset(a);
 	finding_list_free(&a->findings);
 	finding_list_free(&a->findings_raw);
 	finding_list_free(&a->findings_prev);

@@ -127,6 +127,18 @@ static int options_nonempty(const struct options_def *d, const char *value, char
 	return 0;
 }
 
+/* Replace the string *field by value (~ expanded when expand is set);
+ * an empty value is an error. */
+static int options_string(const struct options_def *d, const char *value, char **field, int expand,
+			  char *err, size_t errlen)
+{
+	if (options_nonempty(d, value, err, errlen) < 0)
+		return -1;
+	free(*field);
+	*field = expand ? util_expand_home(value) : xstrdup(value);
+	return 0;
+}
+
 /* Apply one flag over the loaded configuration. */
 static int options_apply(const struct options_def *d, const char *value, struct config *c,
 			 char *err, size_t errlen)
@@ -138,40 +150,20 @@ static int options_apply(const struct options_def *d, const char *value, struct 
 		config_add_runbook_dir(c, value);
 		break;
 	case OPTIONS_OPT_THEME:
-		if (options_nonempty(d, value, err, errlen) < 0)
-			return -1;
-		free(c->theme);
-		c->theme = xstrdup(value);
-		break;
+		return options_string(d, value, &c->theme, 0, err, errlen);
 	case OPTIONS_OPT_READ_ONLY:
 		c->read_only = 1;
 		break;
 	case OPTIONS_OPT_CONTEXT:
-		if (options_nonempty(d, value, err, errlen) < 0)
-			return -1;
-		free(c->kube_context);
-		c->kube_context = xstrdup(value);
-		break;
+		return options_string(d, value, &c->kube_context, 0, err, errlen);
 	case OPTIONS_OPT_NAMESPACE:
-		if (options_nonempty(d, value, err, errlen) < 0)
-			return -1;
-		free(c->kube_namespace);
-		c->kube_namespace = xstrdup(value);
-		break;
+		return options_string(d, value, &c->kube_namespace, 0, err, errlen);
 	case OPTIONS_OPT_REFRESH:
 		return options_duration(d, value, &c->refresh, err, errlen);
 	case OPTIONS_OPT_AUDIT_LOG:
-		if (options_nonempty(d, value, err, errlen) < 0)
-			return -1;
-		free(c->audit_log);
-		c->audit_log = util_expand_home(value);
-		break;
+		return options_string(d, value, &c->audit_log, 1, err, errlen);
 	case OPTIONS_OPT_LOG:
-		if (options_nonempty(d, value, err, errlen) < 0)
-			return -1;
-		free(c->log_file);
-		c->log_file = util_expand_home(value);
-		break;
+		return options_string(d, value, &c->log_file, 1, err, errlen);
 	case OPTIONS_OPT_STEP_TIMEOUT:
 		return options_duration(d, value, &c->step_timeout, err, errlen);
 	case OPTIONS_OPT_ASCII:
