@@ -227,6 +227,24 @@ static int options_permute(int argc, char **argv)
 	return nops;
 }
 
+/* Load the configuration file: file if not NULL, else the default path
+ * when it exists (a missing default file is normal; a broken one is
+ * not). 0, or -1 + err. */
+static int options_load(struct config *c, const char *file, char *err, size_t errlen)
+{
+	char *def;
+	struct stat st;
+	int rc = 0;
+
+	if (file != NULL)
+		return config_load_file(c, file, err, errlen);
+	def = config_default_path();
+	if (def != NULL && stat(def, &st) == 0)
+		rc = config_load_file(c, def, err, errlen);
+	free(def);
+	return rc < 0 ? -1 : 0;
+}
+
 int options_parse(int argc, char **argv, struct config *c, struct options_result *res, char *err,
 		  size_t errlen)
 {
@@ -315,21 +333,8 @@ int options_parse(int argc, char **argv, struct config *c, struct options_result
 		return -1;
 	}
 
-	if (config_file != NULL) {
-		if (config_load_file(c, config_file, err, errlen) < 0)
-			return -1;
-	} else {
-		char *def = config_default_path();
-		struct stat st;
-		int rc = 0;
-
-		/* A missing default file is normal; a broken one is not. */
-		if (def != NULL && stat(def, &st) == 0)
-			rc = config_load_file(c, def, err, errlen);
-		free(def);
-		if (rc < 0)
-			return -1;
-	}
+	if (options_load(c, config_file, err, errlen) < 0)
+		return -1;
 	config_apply_env(c);
 
 	/* Second pass: flags over file and environment. */
