@@ -158,6 +158,10 @@ extern const struct app_cmd app_cmds[];
 const struct app_cmd *app_cmd_find(const char *word);
 /* ":name ARGS" into buf. */
 void app_cmd_synopsis(const struct app_cmd *c, char *buf, size_t len);
+/* Tab on the command line: complete the command's name from the table
+ * and the panels' names (in full when one matches, else as far as the
+ * matches agree). 1 if the line changed. */
+int app_command_complete(struct app *a, struct prompt *line);
 /* Run one `:` command line (without the colon). */
 void app_command(struct app *a, const char *cmdline);
 

@@ -1,8 +1,8 @@
 /*
  * commands.c - the `:` command line. One table, app_cmds[] (name, alias,
  * argument synopsis, one line of help, handler), as tmux's cmd_entry:
- * it drives dispatch, the help screen's Commands section, and
- * --list-commands, which tests/docs-check.sh holds the README and the
+ * it drives dispatch, Tab completion, the help screen's Commands
+ * section, and --list-commands, which tests/docs-check.sh holds the README and the
  * man page to. A word the table does not know focuses the panel of that
  * name, else is offered to the panels' own command hooks.
  */
@@ -219,6 +219,49 @@ void app_command(struct app *a, const char *cmdline)
 		app_cmd_unknown(a, cmd);
 	}
 	a->dirty = 1;
+}
+
+/* Add word to the candidates when it starts with prefix. */
+static void app_complete_add(const char **cand, size_t *n, size_t max, const char *word,
+			     const char *prefix)
+{
+	if (*n < max && strncmp(word, prefix, strlen(prefix)) == 0)
+		cand[(*n)++] = word;
+}
+
+int app_command_complete(struct app *a, struct prompt *line)
+{
+	const char *cand[APP_MAX_PANELS + 32];
+	const struct app_cmd *c;
+	char buf[64];
+	size_t n = 0, i, common;
+	int p;
+
+	if (line->cur != line->len || line->len >= sizeof buf || strchr(line->buf, ' ') != NULL)
+		return 0; /* only the command's name, typed up to the cursor */
+	for (c = app_cmds; c->name != NULL; c++)
+		app_complete_add(cand, &n, sizeof cand / sizeof cand[0], c->name, line->buf);
+	for (p = 0; p < a->npanels; p++)
+		if (app_cmd_find(a->panels[p].ops->name) == NULL)
+			app_complete_add(cand, &n, sizeof cand / sizeof cand[0],
+					 a->panels[p].ops->name, line->buf);
+	if (n == 0)
+		return 0;
+	common = strlen(cand[0]);
+	for (i = 1; i < n; i++) {
+		size_t k = 0;
+
+		while (k < common && cand[i][k] == cand[0][k])
+			k++;
+		common = k;
+	}
+	/* One candidate: all of it and a space for the argument; several:
+	 * as far as they agree. */
+	snprintf(buf, sizeof buf, "%.*s%s", (int)common, cand[0], n == 1 ? " " : "");
+	if (strcmp(buf, line->buf) == 0)
+		return 0;
+	prompt_set(line, buf);
+	return 1;
 }
 
 void app_list_commands(FILE *out)

@@ -33,8 +33,8 @@ const struct keymap_entry app_keys[] = {
 	{ 'z', 0, "z", "Zoom", "zoom the focused panel / back to the grid", APP_ZOOM },
 	{ '?', KEY_F(1), "?", "Help", "show this help (F1 too)", APP_HELP },
 	{ '/', 0, "/", "Filter", "filter the focused panel as you type; Esc clears", APP_FILTER },
-	{ ':', 0, ":", "Cmd", "command line: a panel's name, or a command listed below",
-	  APP_COMMAND },
+	{ ':', 0, ":", "Cmd",
+	  "command line: a panel's name or a command listed below; Tab completes", APP_COMMAND },
 	{ '!', 0, "!", "Sev", "open an incident or change its severity (P0-P3)", APP_SEVERITY },
 	{ 12, 0, "C-l", NULL, "redraw the whole screen", APP_REDRAW },
 	{ 'q', KEY_F(10), "q", "Quit", "quit (asks first if a command is still running)",
@@ -87,6 +87,10 @@ static void app_key_input(struct app *a, int key)
 		/* Move in the filtered list without leaving the filter. */
 		if (p->ops->key != NULL)
 			p->ops->key(p->self, key);
+		return;
+	}
+	if (a->input == INPUT_COMMAND && key == '\t') {
+		app_command_complete(a, &a->line);
 		return;
 	}
 	if (prompt_key(&a->line, key) && a->input == INPUT_FILTER) {
