@@ -2,9 +2,10 @@
  * commands.c - the `:` command line. One table, app_cmds[] (name, alias,
  * argument synopsis, one line of help, handler), as tmux's cmd_entry:
  * it drives dispatch, Tab completion, the help screen's Commands
- * section, and --list-commands, which tests/docs-check.sh holds the README and the
- * man page to. A word the table does not know focuses the panel of that
- * name, else is offered to the panels' own command hooks.
+ * section, and --list-commands, against which tests/docs-check.sh checks
+ * the README and the man page. A word the table does not know focuses
+ * the panel of that name, else is offered to the panels' own command
+ * hooks. Also the theme loader main and :theme share.
  */
 #include "app/app_int.h"
 
