@@ -101,7 +101,13 @@ PANEL_LAYER = \
 
 APP_LAYER = \
 	app/options.c \
-	app/app.c
+	app/app.c \
+	app/layout.c \
+	app/draw.c \
+	app/dialogs.c \
+	app/keys.c \
+	app/commands.c \
+	app/incident.c
 
 MAIN_SRC  = app/main.c
 LIB_SRCS  = $(LIB_LAYER) $(CORE_LAYER) $(RUNTIME_LAYER) $(BACKEND_LAYER) $(UI_LAYER) \
@@ -135,7 +141,7 @@ $(BUILD)/%.o: %.c
 $(BUILD)/.datadir: FORCE
 	@mkdir -p $(BUILD)
 	@echo '$(DATADIR)' | cmp -s - $@ || echo '$(DATADIR)' >$@
-$(BUILD)/app/main.o $(BUILD)/app/app.o: $(BUILD)/.datadir
+$(BUILD)/app/main.o $(BUILD)/app/commands.o: $(BUILD)/.datadir
 
 $(LIB): $(LIB_OBJS)
 	rm -f $@

@@ -5,6 +5,8 @@
 #ifndef AM_APP_H
 #define AM_APP_H
 
+#include <stdio.h>
+
 #include "core/config.h"
 #include "core/runbook.h"
 #include "panels/host.h"
@@ -19,4 +21,17 @@ struct app *app_new(const struct config *c, const struct theme *t, const struct 
  * signal after SIGTERM/SIGHUP). Restores the terminal before returning. */
 int app_run(struct app *a);
 void app_free(struct app *a);
+
+/* Load the theme name_or_path from the user's theme directory
+ * ($XDG_CONFIG_HOME/amconsole/themes) or the installed ones: 0, or -1 +
+ * err. For main and :theme. */
+int app_theme_load(const char *name, struct theme *t, char *err, size_t errlen);
+
+/* For --list-commands and --list-keys (hidden; tests/docs-check.sh
+ * compares the docs with them): one line per `:` command, "NAME<TAB>ALIAS
+ * or -<TAB>:SYNOPSIS<TAB>HELP", the panels' names last; one line per
+ * global key, "KEYNAMES<TAB>HELP" (the names space-separated, as the
+ * docs spell them). Need no terminal. */
+void app_list_commands(FILE *out);
+void app_list_keys(FILE *out);
 #endif

@@ -70,18 +70,6 @@ static void main_load_runbooks(const struct config *c, struct runbook_set *set, 
 	}
 }
 
-static void main_theme_dirs(char **dirs)
-{
-	const char *xdg = getenv("XDG_CONFIG_HOME");
-
-	if (xdg != NULL && xdg[0] == '/')
-		dirs[0] = xasprintf("%s/amconsole/themes", xdg);
-	else
-		dirs[0] = util_expand_home("~/.config/amconsole/themes");
-	dirs[1] = xstrdup(AM_DATADIR "/themes");
-	dirs[2] = NULL;
-}
-
 int main(int argc, char **argv)
 {
 	struct config cfg;
@@ -90,7 +78,6 @@ int main(int argc, char **argv)
 	struct theme theme;
 	struct app *app;
 	char err[1024], note[600];
-	char *dirs[3];
 	int status;
 
 	setlocale(LC_ALL, "");
@@ -125,6 +112,14 @@ int main(int argc, char **argv)
 		status = main_dump(res.files, res.nfiles);
 		config_free(&cfg);
 		return status;
+	case OPTIONS_LIST_COMMANDS:
+		app_list_commands(stdout);
+		config_free(&cfg);
+		return 0;
+	case OPTIONS_LIST_KEYS:
+		app_list_keys(stdout);
+		config_free(&cfg);
+		return 0;
 	case OPTIONS_RUN:
 		break;
 	}
@@ -142,18 +137,13 @@ int main(int argc, char **argv)
 		config_free(&cfg);
 		return 1;
 	}
-	main_theme_dirs(dirs);
 	if (getenv("NO_COLOR") != NULL && strcmp(cfg.theme, "default") == 0) {
 		theme_builtin("mono", &theme);
-	} else if (theme_load(cfg.theme, (const char *const *)dirs, &theme, err, sizeof err) != 0) {
+	} else if (app_theme_load(cfg.theme, &theme, err, sizeof err) != 0) {
 		fprintf(stderr, "amconsole: theme: %s\n", err);
-		free(dirs[0]);
-		free(dirs[1]);
 		config_free(&cfg);
 		return 2;
 	}
-	free(dirs[0]);
-	free(dirs[1]);
 	main_load_runbooks(&cfg, &set, note, sizeof note);
 	log_msg("start: %zu runbook entries, theme %s%s", set.nentries, theme.name,
 		cfg.read_only ? ", read-only" : "");

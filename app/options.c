@@ -41,6 +41,10 @@ const struct options_def options_table[] = {
 	  OPTIONS_OPT_DUMP_RUNBOOK },
 	{ "version", NULL, "print the version and exit", OPTIONS_OPT_VERSION },
 	{ "help", NULL, "print this help and exit", OPTIONS_OPT_HELP },
+	/* Hidden (no help line): the tables tests/docs-check.sh holds the
+	 * README and the man page to. */
+	{ "list-commands", NULL, NULL, OPTIONS_OPT_LIST_COMMANDS },
+	{ "list-keys", NULL, NULL, OPTIONS_OPT_LIST_KEYS },
 	{ NULL, NULL, NULL, 0 },
 };
 
@@ -123,6 +127,18 @@ static int options_nonempty(const struct options_def *d, const char *value, char
 	return 0;
 }
 
+/* Replace the string *field by value (~ expanded when expand is set);
+ * an empty value is an error. */
+static int options_string(const struct options_def *d, const char *value, char **field, int expand,
+			  char *err, size_t errlen)
+{
+	if (options_nonempty(d, value, err, errlen) < 0)
+		return -1;
+	free(*field);
+	*field = expand ? util_expand_home(value) : xstrdup(value);
+	return 0;
+}
+
 /* Apply one flag over the loaded configuration. */
 static int options_apply(const struct options_def *d, const char *value, struct config *c,
 			 char *err, size_t errlen)
@@ -134,40 +150,20 @@ static int options_apply(const struct options_def *d, const char *value, struct 
 		config_add_runbook_dir(c, value);
 		break;
 	case OPTIONS_OPT_THEME:
-		if (options_nonempty(d, value, err, errlen) < 0)
-			return -1;
-		free(c->theme);
-		c->theme = xstrdup(value);
-		break;
+		return options_string(d, value, &c->theme, 0, err, errlen);
 	case OPTIONS_OPT_READ_ONLY:
 		c->read_only = 1;
 		break;
 	case OPTIONS_OPT_CONTEXT:
-		if (options_nonempty(d, value, err, errlen) < 0)
-			return -1;
-		free(c->kube_context);
-		c->kube_context = xstrdup(value);
-		break;
+		return options_string(d, value, &c->kube_context, 0, err, errlen);
 	case OPTIONS_OPT_NAMESPACE:
-		if (options_nonempty(d, value, err, errlen) < 0)
-			return -1;
-		free(c->kube_namespace);
-		c->kube_namespace = xstrdup(value);
-		break;
+		return options_string(d, value, &c->kube_namespace, 0, err, errlen);
 	case OPTIONS_OPT_REFRESH:
 		return options_duration(d, value, &c->refresh, err, errlen);
 	case OPTIONS_OPT_AUDIT_LOG:
-		if (options_nonempty(d, value, err, errlen) < 0)
-			return -1;
-		free(c->audit_log);
-		c->audit_log = util_expand_home(value);
-		break;
+		return options_string(d, value, &c->audit_log, 1, err, errlen);
 	case OPTIONS_OPT_LOG:
-		if (options_nonempty(d, value, err, errlen) < 0)
-			return -1;
-		free(c->log_file);
-		c->log_file = util_expand_home(value);
-		break;
+		return options_string(d, value, &c->log_file, 1, err, errlen);
 	case OPTIONS_OPT_STEP_TIMEOUT:
 		return options_duration(d, value, &c->step_timeout, err, errlen);
 	case OPTIONS_OPT_ASCII:
@@ -182,6 +178,8 @@ static int options_apply(const struct options_def *d, const char *value, struct 
 	case OPTIONS_OPT_DUMP_RUNBOOK:
 	case OPTIONS_OPT_VERSION:
 	case OPTIONS_OPT_HELP:
+	case OPTIONS_OPT_LIST_COMMANDS:
+	case OPTIONS_OPT_LIST_KEYS:
 		break; /* handled by the first pass */
 	}
 	return 0;
@@ -229,12 +227,31 @@ static int options_permute(int argc, char **argv)
 	return nops;
 }
 
+/* Load the configuration file: file if not NULL, else the default path
+ * when it exists (a missing default file is normal; a broken one is
+ * not). 0, or -1 + err. */
+static int options_load(struct config *c, const char *file, char *err, size_t errlen)
+{
+	char *def;
+	struct stat st;
+	int rc = 0;
+
+	if (file != NULL)
+		return config_load_file(c, file, err, errlen);
+	def = config_default_path();
+	if (def != NULL && stat(def, &st) == 0)
+		rc = config_load_file(c, def, err, errlen);
+	free(def);
+	return rc < 0 ? -1 : 0;
+}
+
 int options_parse(int argc, char **argv, struct config *c, struct options_result *res, char *err,
 		  size_t errlen)
 {
 	const struct options_def *d;
 	const char *value, *config_file = NULL;
-	int i, nops, nopt, help = 0, version = 0, end = 0;
+	int i, nops, nopt, help = 0, end = 0;
+	enum options_mode quick = OPTIONS_RUN; /* --version, --list-*: no configuration */
 	const char *mode_name = NULL;
 
 	memset(res, 0, sizeof(*res));
@@ -264,7 +281,13 @@ int options_parse(int argc, char **argv, struct config *c, struct options_result
 			help = 1;
 			break;
 		case OPTIONS_OPT_VERSION:
-			version = 1;
+			quick = OPTIONS_VERSION;
+			break;
+		case OPTIONS_OPT_LIST_COMMANDS:
+			quick = OPTIONS_LIST_COMMANDS;
+			break;
+		case OPTIONS_OPT_LIST_KEYS:
+			quick = OPTIONS_LIST_KEYS;
 			break;
 		case OPTIONS_OPT_PRINT_CONFIG:
 		case OPTIONS_OPT_LINT:
@@ -291,8 +314,8 @@ int options_parse(int argc, char **argv, struct config *c, struct options_result
 		res->mode = OPTIONS_HELP;
 		return 0;
 	}
-	if (version) {
-		res->mode = OPTIONS_VERSION;
+	if (quick != OPTIONS_RUN) {
+		res->mode = quick;
 		return 0;
 	}
 
@@ -310,21 +333,8 @@ int options_parse(int argc, char **argv, struct config *c, struct options_result
 		return -1;
 	}
 
-	if (config_file != NULL) {
-		if (config_load_file(c, config_file, err, errlen) < 0)
-			return -1;
-	} else {
-		char *def = config_default_path();
-		struct stat st;
-		int rc = 0;
-
-		/* A missing default file is normal; a broken one is not. */
-		if (def != NULL && stat(def, &st) == 0)
-			rc = config_load_file(c, def, err, errlen);
-		free(def);
-		if (rc < 0)
-			return -1;
-	}
+	if (options_load(c, config_file, err, errlen) < 0)
+		return -1;
 	config_apply_env(c);
 
 	/* Second pass: flags over file and environment. */
@@ -347,7 +357,11 @@ void options_usage(FILE *out)
 	int width = 0;
 
 	for (d = options_table; d->name != NULL; d++) {
-		int w = 2 + (int)strlen(d->name) + (d->arg != NULL ? 1 + (int)strlen(d->arg) : 0);
+		int w;
+
+		if (d->help == NULL)
+			continue;
+		w = 2 + (int)strlen(d->name) + (d->arg != NULL ? 1 + (int)strlen(d->arg) : 0);
 
 		if (w > width)
 			width = w;
@@ -363,6 +377,8 @@ void options_usage(FILE *out)
 	for (d = options_table; d->name != NULL; d++) {
 		char left[64];
 
+		if (d->help == NULL)
+			continue; /* hidden */
 		snprintf(left, sizeof(left), "--%s%s%s", d->name, d->arg != NULL ? " " : "",
 			 d->arg != NULL ? d->arg : "");
 		fprintf(out, "  %-*s  %s\n", width, left, d->help);

@@ -16,6 +16,8 @@ enum options_mode {
 	OPTIONS_PRINT_CONFIG,
 	OPTIONS_LINT,         /* files in args */
 	OPTIONS_DUMP_RUNBOOK, /* files in args */
+	OPTIONS_LIST_COMMANDS,
+	OPTIONS_LIST_KEYS,
 };
 
 struct options_result {
@@ -44,12 +46,14 @@ enum options_id {
 	OPTIONS_OPT_DUMP_RUNBOOK,
 	OPTIONS_OPT_VERSION,
 	OPTIONS_OPT_HELP,
+	OPTIONS_OPT_LIST_COMMANDS,
+	OPTIONS_OPT_LIST_KEYS,
 };
 
 struct options_def {
 	const char *name; /* long name without "--" */
 	const char *arg;  /* argument name ("FILE") or NULL for a switch */
-	const char *help; /* one line */
+	const char *help; /* one line; NULL: hidden from --help */
 	enum options_id id;
 };
 

@@ -2,9 +2,10 @@
  * host.h - the application shell as panels see it: messages, dialogs
  * (confirm, type-to-confirm, prompt), the clipboard, handing the terminal
  * to a child, the configuration and the loaded runbooks, the incident
- * severity. Everything here runs on the UI thread. Declared here, in the panels'
- * layer, and implemented by the shell (app/app.c), so that panels never
- * include from the layer above them.
+ * severity. Everything here runs on the UI thread. Declared here, in the
+ * panels' layer, and implemented by the shell (app/app.c, the dialogs in
+ * app/dialogs.c, severity and findings in app/incident.c), so that panels
+ * never include from the layer above them.
  */
 #ifndef AM_HOST_H
 #define AM_HOST_H

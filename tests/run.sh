@@ -27,16 +27,23 @@ for t in "$BUILD"/tests/unit/test_*; do
 		tail -30 "$logdir/$name.log"
 	fi
 done
+# check NAME: run tests/NAME.sh, a checker that prints "ok ..." lines.
+check() {
+	if sh "tests/$1.sh" >"$logdir/$1.log" 2>&1; then
+		pass=$((pass + 1))
+		echo "ok   check/$1 ($(grep -c '^ok ' "$logdir/$1.log") checks)"
+	else
+		fail=$((fail + 1))
+		failed="$failed check/$1"
+		echo "FAIL check/$1"
+		grep -v '^ok ' "$logdir/$1.log"
+	fi
+}
 # Every RELIABILITY.md case has a row in tests/README.md naming its tests.
-if sh tests/relmap-check.sh >"$logdir/relmap-check.log" 2>&1; then
-	pass=$((pass + 1))
-	echo "ok   check/relmap-check ($(grep -c '^ok ' "$logdir/relmap-check.log") checks)"
-else
-	fail=$((fail + 1))
-	failed="$failed check/relmap-check"
-	echo "FAIL check/relmap-check"
-	grep -v '^ok ' "$logdir/relmap-check.log"
-fi
+check relmap-check
+# The README and the man page list exactly the binary's : commands and
+# global keys.
+check docs-check
 for t in tests/e2e/t_*.sh; do
 	name=$(basename "$t" .sh)
 	if timeout 300 sh "$t" >"$logdir/$name.log" 2>&1; then

@@ -3,8 +3,8 @@
 # open; Sources keeps just its rows while a panel with more rows takes the
 # rest; :layout panels, tall, runbook and auto each change what the
 # operator sees; :layout names the current preset and an unknown name is
-# refused with the presets listed; ? describes the presets; layout: in
-# the config applies at start.
+# refused with the presets listed; Tab completes :lay; ? describes the
+# presets; layout: in the config applies at start.
 . tests/e2e/lib.sh
 . tests/e2e/redis.sh
 redis_start
@@ -87,6 +87,14 @@ ok ":layout auto: back to space by need (narrow again on the list)"
 focus "layout sideways"
 wait_for "unknown layout 'sideways': auto (space by need), runbook (runbook wide), panels (no runbook column) or tall (one column)"
 ok "an unknown preset is refused with the presets listed"
+keys : l a y Tab
+wait_for ":layout"
+screen | grep -qx ":layout *" || fail "Tab did not complete :lay: $(screen | tail -2 | head -1)"
+tm send-keys -t am tall Enter
+wait_for "layout tall"
+ok "Tab on the command line completes a command's name (:lay to :layout)"
+focus "layout auto"
+wait_for "layout auto"
 keys ?
 wait_for "presets: auto (by need), runbook (wide), panels (no runbook), tall (1 column)"
 screen | grep -qF ":layout NAME" || fail "the help lacks :layout NAME"

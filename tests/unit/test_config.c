@@ -817,6 +817,11 @@ static void test_config_options_usage(void **unused)
 
 		snprintf(want, sizeof(want), "  --%s%s%s ", d->name, d->arg ? " " : "",
 			 d->arg ? d->arg : "");
+		if (d->help == NULL) { /* hidden (--list-commands): not in --help */
+			if (strstr(buf, want) != NULL)
+				fail_msg("--help shows the hidden \"%s\":\n%s", want, buf);
+			continue;
+		}
 		if (strstr(buf, want) == NULL)
 			fail_msg("--help lacks \"%s\":\n%s", want, buf);
 		assert_non_null(strstr(buf, d->help));

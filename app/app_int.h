@@ -1,0 +1,174 @@
+/*
+ * app_int.h - what the files of the application shell share and nobody
+ * else sees: the state of the shell (struct app), its constants, and the
+ * functions one part calls in another. app.c owns the state and the
+ * loop; layout.c places the panels; draw.c draws the frame around them;
+ * dialogs.c the confirmations, the severity picker and the help; keys.c
+ * the global key table and key dispatch; commands.c the `:` command
+ * table; incident.c the severity and the findings. UI thread only.
+ */
+#ifndef AM_APP_INT_H
+#define AM_APP_INT_H
+
+#include "app/app.h"
+#include "panels/findings.h"
+#include "panels/panel.h"
+#include "ui/prompt.h"
+#include "ui/screen.h"
+
+#define APP_MIN_COLS 40
+#define APP_MIN_ROWS 10
+#define APP_GRID_COLS 160
+#define APP_GRID_ROWS 45
+#define APP_MAX_PANELS 16
+/* Findings are gathered when data arrives, and at least this often
+ * (seconds): "Pending for more than 5 min" changes with time alone. */
+#define APP_FINDINGS_EVERY 5.0
+/* The incident record keeps at most this many findings. */
+#define APP_FINDINGS_LOG_MAX 2000
+
+/* Response targets from the guide's escalation section (incident.c). */
+struct app_sev {
+	const char *name;
+	const char *label;
+	double target;
+};
+extern const struct app_sev app_sev[4];
+
+/* The global keys (keys.c); with the focused panel's table they drive
+ * dispatch, the help screen and the key bar. */
+extern const struct keymap_entry app_keys[];
+
+enum app_input { INPUT_NONE, INPUT_FILTER, INPUT_COMMAND, INPUT_PROMPT };
+enum app_dialog { DIALOG_NONE, DIALOG_CONFIRM, DIALOG_SEVERITY, DIALOG_HELP };
+
+struct app_panel {
+	const struct panel_ops *ops;
+	void *self;
+	struct view view; /* outer (with border) at the last layout; h = 0 hidden */
+	char filter[PROMPT_MAX];
+	/* What it wants: content lines through app_steady's hysteresis (-1
+	 * unbounded), and columns (0 no preference). */
+	int want_rows, want_cols;
+};
+
+struct app {
+	const struct config *config;
+	const struct runbook_set *runbooks;
+	struct theme theme;
+	struct app_panel panels[APP_MAX_PANELS];
+	int npanels;
+	int focus;
+	int zoom;
+	int layout; /* enum config_layout */
+	int read_only;
+
+	int sig_pipe[2];
+	int wake_pipe[2];
+	volatile int quit;
+	int quit_signal;
+	int dirty;
+
+	char msg[512];
+	enum role msg_role;
+
+	enum app_input input;
+	struct prompt line;
+	char prompt_label[128];
+	void (*prompt_done)(void *ctx, const char *value);
+	void *prompt_ctx;
+
+	enum app_dialog dialog;
+	struct app_confirm confirm;
+	char **confirm_body;
+	char *confirm_title, *confirm_type, *confirm_label;
+	int confirm_button; /* 0 Cancel, 1 Run */
+	/* The key being handled came in one burst with others (typed by a
+	 * paste or a program, not by hand): it never confirms. */
+	int key_burst;
+	int help_top;
+
+	int severity;
+	double sev_since;      /* wall time the incident opened, for display */
+	double sev_since_mono; /* the same by the monotonic clock, for the timer */
+	double last_tick;
+
+	/* What is wrong now (sorted, mapped to runbook entries), gathered
+	 * from the panels; findings_gen bumps when it changes. */
+	struct finding_list findings;
+	struct finding_list findings_raw, findings_prev; /* the last two gathers */
+	unsigned long findings_gen;
+	unsigned long findings_hash;
+	double findings_at;
+	struct finding_seen *seen; /* every finding since start, for the record */
+	size_t nseen, seen_cap;
+
+	char *kube_ctx; /* the context the Pods panel shows, for the environment */
+
+	char *shell;
+	char *state_dir;
+};
+
+/* app.c */
+void app_set_focus(struct app *a, int i);
+/* The index of the panel called name, or -1. */
+int app_panel_index(struct app *a, const char *name);
+/* 1 while any panel has a command running. */
+int app_any_busy(struct app *a);
+
+/* layout.c */
+/* 1 when the terminal is large enough for the grid. */
+int app_grid(void);
+/* Ask every panel what it wants; 1 if a steady size changed. */
+int app_wants(struct app *a);
+/* Place the panels (sets each view) by the preset and the terminal size. */
+void app_layout(struct app *a);
+
+/* draw.c */
+/* The focused panel's key table now (its sub-mode's, else its own). */
+const struct keymap_entry *app_panel_keys(struct app *a, int i);
+void app_draw(struct app *a);
+
+/* dialogs.c */
+/* Free the copies an open confirmation holds and forget it. */
+void app_confirm_reset(struct app *a);
+/* Draw the open dialog over the screen; sets *cury, *curx when it has a
+ * text field (else leaves them). */
+void app_draw_dialog(struct app *a, int rows, int cols, int *cury, int *curx);
+void app_key_dialog(struct app *a, int key);
+/* Quit now, or ask first when a step is still running. */
+void app_ask_quit(struct app *a);
+
+/* keys.c */
+void app_key(struct app *a, int key);
+
+/* commands.c */
+/* One `:` command, as tmux's cmd_entry. */
+struct app_cmd {
+	const char *name;
+	const char *alias; /* another word for it, or NULL */
+	const char *args;  /* the argument's synopsis ("NAME"), or NULL */
+	const char *help;  /* one line, for the help screen */
+	/* cmd is the word typed (name or alias), arg the rest, trimmed. */
+	void (*run)(struct app *a, const char *cmd, const char *arg);
+};
+/* The NULL-name-terminated command table. */
+extern const struct app_cmd app_cmds[];
+/* The command named word (its name or alias), or NULL. */
+const struct app_cmd *app_cmd_find(const char *word);
+/* ":name ARGS" into buf. */
+void app_cmd_synopsis(const struct app_cmd *c, char *buf, size_t len);
+/* Tab on the command line: complete the command's name from the table
+ * and the panels' names (in full when one matches, else as far as the
+ * matches agree). 1 if the line changed. */
+int app_command_complete(struct app *a, struct prompt *line);
+/* Run one `:` command line (without the colon). */
+void app_command(struct app *a, const char *cmdline);
+
+/* incident.c */
+/* Open the incident at severity sev (0..3), change it, or close it (-1). */
+void app_set_severity(struct app *a, int sev);
+/* Gather the findings when data arrived (changed) or it is time. */
+void app_findings_update(struct app *a, int changed);
+
+#endif

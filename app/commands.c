@@ -1,0 +1,283 @@
+/*
+ * commands.c - the `:` command line. One table, app_cmds[] (name, alias,
+ * argument synopsis, one line of help, handler), as tmux's cmd_entry:
+ * it drives dispatch, Tab completion, the help screen's Commands
+ * section, and --list-commands, against which tests/docs-check.sh checks
+ * the README and the man page. A word the table does not know focuses
+ * the panel of that name, else is offered to the panels' own command
+ * hooks. Also the theme loader main and :theme share.
+ */
+#include "app/app_int.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "lib/util.h"
+
+int app_theme_load(const char *name, struct theme *t, char *err, size_t errlen)
+{
+	const char *xdg = getenv("XDG_CONFIG_HOME");
+	const char *dirs[3];
+	char *user;
+	int rc;
+
+	if (xdg != NULL && xdg[0] == '/')
+		user = xasprintf("%s/amconsole/themes", xdg);
+	else
+		user = util_expand_home("~/.config/amconsole/themes");
+	dirs[0] = user;
+	dirs[1] = AM_DATADIR "/themes";
+	dirs[2] = NULL;
+	rc = theme_load(name, dirs, t, err, errlen);
+	free(user);
+	return rc;
+}
+
+static void app_cmd_theme(struct app *a, const char *cmd, const char *arg)
+{
+	struct theme t;
+	char err[256];
+
+	if (arg[0] == '\0') {
+		app_message(a, ROLE_NORMAL,
+			    "theme: %s (default, light, high-contrast, mono, or a file)",
+			    a->theme.name);
+	} else if (app_theme_load(arg, &t, err, sizeof err) != 0) {
+		app_message(a, ROLE_ERROR, "%s", err);
+	} else {
+		a->theme = t;
+		screen_set_theme(&a->theme);
+		app_message(a, ROLE_OK, "theme %s", t.name);
+	}
+}
+
+static void app_cmd_layout(struct app *a, const char *cmd, const char *arg)
+{
+	int l = config_layout_find(arg);
+
+	if (arg[0] == '\0') {
+		app_message(a, ROLE_NORMAL, "layout: %s (auto, runbook, panels or tall)",
+			    config_layout_names[a->layout]);
+	} else if (l < 0) {
+		app_message(a, ROLE_ERROR,
+			    "unknown layout '%.40s': auto (space by need), runbook (runbook "
+			    "wide), panels (no runbook column) or tall (one column)",
+			    arg);
+	} else {
+		a->layout = l;
+		a->zoom = 0;
+		app_message(a, ROLE_OK, "layout %s", config_layout_names[l]);
+	}
+}
+
+static void app_cmd_runbook(struct app *a, const char *cmd, const char *arg)
+{
+	int i = app_panel_index(a, "runbook");
+
+	if (i >= 0) {
+		app_set_focus(a, i);
+		snprintf(a->panels[i].filter, sizeof a->panels[i].filter, "%s", arg);
+		a->panels[i].ops->filter(a->panels[i].self, arg);
+	}
+}
+
+static void app_cmd_severity(struct app *a, const char *cmd, const char *arg)
+{
+	if ((arg[0] == 'P' || arg[0] == 'p') && arg[1] >= '0' && arg[1] <= '3' && !arg[2])
+		app_set_severity(a, arg[1] - '0');
+	else if (strcmp(arg, "none") == 0 || strcmp(arg, "close") == 0)
+		app_set_severity(a, -1);
+	else
+		app_message(a, ROLE_ERROR, "severity: P0, P1, P2, P3 or none");
+}
+
+/* Offer a command to each panel's command hook; the first that takes it
+ * is focused. 1 if one did. */
+static int app_panel_command(struct app *a, const char *cmd, const char *arg)
+{
+	int i;
+
+	for (i = 0; i < a->npanels; i++) {
+		const struct app_panel *p = &a->panels[i];
+
+		if (p->ops->command != NULL && p->ops->command(p->self, cmd, arg)) {
+			app_set_focus(a, i);
+			a->zoom = 0;
+			return 1;
+		}
+	}
+	return 0;
+}
+
+static void app_cmd_unknown(struct app *a, const char *cmd)
+{
+	const struct app_cmd *c;
+	struct strbuf sb = { 0 };
+
+	for (c = app_cmds; c->name != NULL; c++)
+		strbuf_printf(&sb, ", %s", c->name);
+	app_message(a, ROLE_ERROR, "unknown command ':%s' (a panel's name%s)", cmd, sb.buf);
+	strbuf_free(&sb);
+}
+
+/* :ns and :ctx are the Pods panel's (its command hook): the table names
+ * them for the help and the docs, the panel does the work. */
+static void app_cmd_panels(struct app *a, const char *cmd, const char *arg)
+{
+	if (!app_panel_command(a, cmd, arg))
+		app_cmd_unknown(a, cmd);
+}
+
+static void app_cmd_zoom(struct app *a, const char *cmd, const char *arg)
+{
+	a->zoom = !a->zoom;
+}
+
+static void app_cmd_redraw(struct app *a, const char *cmd, const char *arg)
+{
+	screen_invalidate();
+}
+
+static void app_cmd_help(struct app *a, const char *cmd, const char *arg)
+{
+	a->dialog = DIALOG_HELP;
+	a->help_top = 0;
+}
+
+static void app_cmd_quit(struct app *a, const char *cmd, const char *arg)
+{
+	app_ask_quit(a);
+}
+
+const struct app_cmd app_cmds[] = {
+	{ "theme", NULL, "NAME",
+	  "switch the colour theme (default, light, high-contrast, mono or a file)",
+	  app_cmd_theme },
+	{ "layout", NULL, "NAME",
+	  "presets: auto (by need), runbook (wide), panels (no runbook), tall (1 column)",
+	  app_cmd_layout },
+	{ "runbook", "rb", "WORDS", "focus the runbook pane, its list filtered by WORDS",
+	  app_cmd_runbook },
+	{ "severity", "sev", "P0-P3|none", "open an incident, change its severity, or close it",
+	  app_cmd_severity },
+	{ "ns", "namespace", "NAME|all", "the Pods panel's namespace, or every namespace",
+	  app_cmd_panels },
+	{ "ctx", "context", "NAME", "the Pods panel's kubeconfig context (alone: lists them)",
+	  app_cmd_panels },
+	{ "zoom", NULL, NULL, "zoom the focused panel / back to the grid", app_cmd_zoom },
+	{ "redraw", NULL, NULL, "redraw the whole screen", app_cmd_redraw },
+	{ "help", NULL, NULL, "show this help", app_cmd_help },
+	{ "quit", "q", NULL, "quit (asks first if a command is still running)", app_cmd_quit },
+	{ NULL, NULL, NULL, NULL, NULL },
+};
+
+const struct app_cmd *app_cmd_find(const char *word)
+{
+	const struct app_cmd *c;
+
+	for (c = app_cmds; c->name != NULL; c++)
+		if (strcmp(c->name, word) == 0 || (c->alias != NULL && strcmp(c->alias, word) == 0))
+			return c;
+	return NULL;
+}
+
+void app_cmd_synopsis(const struct app_cmd *c, char *buf, size_t len)
+{
+	snprintf(buf, len, ":%s%s%s", c->name, c->args != NULL ? " " : "",
+		 c->args != NULL ? c->args : "");
+}
+
+void app_command(struct app *a, const char *cmdline)
+{
+	char cmd[64] = "", arg[PROMPT_MAX] = "";
+	const struct app_cmd *c;
+	const char *p = cmdline;
+	size_t n;
+	int i;
+
+	while (*p == ' ')
+		p++;
+	n = strcspn(p, " ");
+	if (n >= sizeof cmd)
+		n = sizeof cmd - 1;
+	memcpy(cmd, p, n);
+	cmd[n] = '\0';
+	p += strcspn(p, " ");
+	while (*p == ' ')
+		p++;
+	snprintf(arg, sizeof arg, "%s", p);
+
+	if (cmd[0] == '\0')
+		return;
+	if ((c = app_cmd_find(cmd)) != NULL) {
+		c->run(a, cmd, arg);
+	} else if ((i = app_panel_index(a, cmd)) >= 0) {
+		/* :NAME focuses a panel by its name, as k9s's :pods does. */
+		app_set_focus(a, i);
+		a->zoom = 0;
+	} else if (!app_panel_command(a, cmd, arg)) {
+		app_cmd_unknown(a, cmd);
+	}
+	a->dirty = 1;
+}
+
+/* Add word to the candidates when it starts with prefix. */
+static void app_complete_add(const char **cand, size_t *n, size_t max, const char *word,
+			     const char *prefix)
+{
+	if (*n < max && strncmp(word, prefix, strlen(prefix)) == 0)
+		cand[(*n)++] = word;
+}
+
+int app_command_complete(struct app *a, struct prompt *line)
+{
+	const char *cand[APP_MAX_PANELS + 32];
+	const struct app_cmd *c;
+	char buf[64];
+	size_t n = 0, i, common;
+	int p;
+
+	if (line->cur != line->len || line->len >= sizeof buf || strchr(line->buf, ' ') != NULL)
+		return 0; /* only the command's name, typed up to the cursor */
+	for (c = app_cmds; c->name != NULL; c++)
+		app_complete_add(cand, &n, sizeof cand / sizeof cand[0], c->name, line->buf);
+	for (p = 0; p < a->npanels; p++)
+		if (app_cmd_find(a->panels[p].ops->name) == NULL)
+			app_complete_add(cand, &n, sizeof cand / sizeof cand[0],
+					 a->panels[p].ops->name, line->buf);
+	if (n == 0)
+		return 0;
+	common = strlen(cand[0]);
+	for (i = 1; i < n; i++) {
+		size_t k = 0;
+
+		while (k < common && cand[i][k] == cand[0][k])
+			k++;
+		common = k;
+	}
+	/* One candidate: all of it and a space for the argument; several:
+	 * as far as they agree. */
+	snprintf(buf, sizeof buf, "%.*s%s", (int)common, cand[0], n == 1 ? " " : "");
+	if (strcmp(buf, line->buf) == 0)
+		return 0;
+	prompt_set(line, buf);
+	return 1;
+}
+
+void app_list_commands(FILE *out)
+{
+	const struct app_cmd *c;
+	char syn[96];
+	int i;
+
+	for (c = app_cmds; c->name != NULL; c++) {
+		app_cmd_synopsis(c, syn, sizeof syn);
+		fprintf(out, "%s\t%s\t%s\t%s\n", c->name, c->alias != NULL ? c->alias : "-", syn,
+			c->help);
+	}
+	for (i = 0; panel_registry[i] != NULL; i++)
+		if (app_cmd_find(panel_registry[i]->name) == NULL)
+			fprintf(out, "%s\t-\t:%s\tfocus the %s panel\n", panel_registry[i]->name,
+				panel_registry[i]->name, panel_registry[i]->title);
+}
