@@ -22,26 +22,11 @@
 
 #include "backends/k8s.h"
 #include "backends/prom.h"
+#include "tests/unit/fixture.h"
 
 static char *test_k8s_read(const char *name, size_t *len)
 {
-	char path[256];
-	FILE *f;
-	char *buf;
-	long n;
-
-	snprintf(path, sizeof path, "tests/fixtures/k8s/%s", name);
-	f = fopen(path, "rb");
-	assert_non_null(f);
-	fseek(f, 0, SEEK_END);
-	n = ftell(f);
-	fseek(f, 0, SEEK_SET);
-	buf = xmalloc((size_t)n + 1);
-	assert_int_equal(fread(buf, 1, (size_t)n, f), (size_t)n);
-	buf[n] = '\0';
-	fclose(f);
-	*len = (size_t)n;
-	return buf;
+	return test_fixture("k8s", name, len);
 }
 
 static void test_k8s_rows_free(struct k8s_pod *pods, size_t n)
