@@ -47,7 +47,8 @@ LIB_LAYER = \
 	lib/log.c \
 	lib/colour.c \
 	lib/sanitize.c \
-	lib/redact.c
+	lib/redact.c \
+	lib/yaml.c
 
 CORE_LAYER = \
 	core/config.c \

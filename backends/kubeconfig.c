@@ -39,11 +39,11 @@
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
-#include <yaml.h>
 
 #include "runtime/exec.h"
 #include "lib/log.h"
 #include "lib/util.h"
+#include "lib/yaml.h"
 
 extern char **environ;
 
@@ -112,13 +112,10 @@ struct kc_set {
 
 /* One file being walked. */
 struct kc_loader {
-	const char *file;
-	char *dir; /* the file's directory, absolute */
+	struct yaml_loader y; /* file, document, error buffer */
+	char *dir;            /* the file's directory, absolute */
 	int index;
-	yaml_document_t *doc;
 	struct kc_set *set;
-	char *err;
-	size_t errlen;
 };
 
 /* ---- small helpers -------------------------------------------------- */
@@ -312,70 +309,6 @@ static char *kc_join_names(char **names, size_t n)
 
 /* ---- walking one file ----------------------------------------------- */
 
-static int kc_error(struct kc_loader *ld, const yaml_node_t *node, const char *path,
-		    const char *fmt, ...) __attribute__((format(printf, 4, 5)));
-
-static int kc_error(struct kc_loader *ld, const yaml_node_t *node, const char *path,
-		    const char *fmt, ...)
-{
-	char msg[512];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	snprintf(ld->err, ld->errlen, "%s:%lu: %s: %s", ld->file,
-		 (unsigned long)node->start_mark.line + 1, path, msg);
-	return -1;
-}
-
-static const char *kc_kind(const yaml_node_t *node)
-{
-	switch (node->type) {
-	case YAML_SCALAR_NODE:
-		return "a scalar";
-	case YAML_SEQUENCE_NODE:
-		return "a list";
-	case YAML_MAPPING_NODE:
-		return "a map";
-	default:
-		return "nothing";
-	}
-}
-
-static const char *kc_scalar(const yaml_node_t *node)
-{
-	return (const char *)node->data.scalar.value;
-}
-
-/* A plain empty, "~" or "null" scalar: present but unset. */
-static int kc_is_null(const yaml_node_t *node)
-{
-	const char *v;
-
-	if (node == NULL)
-		return 1;
-	if (node->type != YAML_SCALAR_NODE || node->data.scalar.style != YAML_PLAIN_SCALAR_STYLE)
-		return 0;
-	v = kc_scalar(node);
-	return strcmp(v, "") == 0 || strcmp(v, "~") == 0 || strcmp(v, "null") == 0 ||
-	       strcmp(v, "Null") == 0 || strcmp(v, "NULL") == 0;
-}
-
-static int kc_string(struct kc_loader *ld, yaml_node_t *node, const char *path, char **out)
-{
-	free(*out);
-	*out = NULL;
-	if (kc_is_null(node))
-		return 0;
-	if (node->type != YAML_SCALAR_NODE)
-		return kc_error(ld, node, path, "expected a string, got %s", kc_kind(node));
-	if (strlen(kc_scalar(node)) != node->data.scalar.length)
-		return kc_error(ld, node, path, "NUL byte in string");
-	*out = xstrdup(kc_scalar(node));
-	return 0;
-}
-
 /* dir + "/" + rel, cleaned lexically like Go's filepath.Join: no "."
  * segments, ".." taking one off, no doubled '/'. dir is absolute. */
 static char *kc_join(const char *dir, const char *rel)
@@ -417,7 +350,7 @@ static int kc_path(struct kc_loader *ld, yaml_node_t *node, const char *path, ch
 {
 	char *abs;
 
-	if (kc_string(ld, node, path, out) < 0)
+	if (yaml_get_string(&ld->y, node, path, out) < 0)
 		return -1;
 	if (*out != NULL && **out != '\0' && **out != '/') {
 		abs = kc_join(ld->dir, *out);
@@ -437,38 +370,38 @@ static int kc_bool(struct kc_loader *ld, yaml_node_t *node, const char *path, in
 	size_t i;
 
 	*out = 0;
-	if (kc_is_null(node))
+	if (yaml_is_null(node))
 		return 0;
 	if (node->type == YAML_SCALAR_NODE) {
 		for (i = 0; yes[i] != NULL; i++)
-			if (strcmp(kc_scalar(node), yes[i]) == 0) {
+			if (strcmp(yaml_text(node), yes[i]) == 0) {
 				*out = 1;
 				return 0;
 			}
 		for (i = 0; no[i] != NULL; i++)
-			if (strcmp(kc_scalar(node), no[i]) == 0)
+			if (strcmp(yaml_text(node), no[i]) == 0)
 				return 0;
 	}
-	return kc_error(ld, node, path, "expected true or false");
+	return yaml_fail(&ld->y, node, path, "expected true or false");
 }
 
 static int kc_want(struct kc_loader *ld, yaml_node_t *node, const char *path, yaml_node_type_t t)
 {
 	if (node->type == t)
 		return 0;
-	return kc_error(ld, node, path, "expected %s, got %s",
-			t == YAML_MAPPING_NODE ? "a map" : "a list", kc_kind(node));
+	return yaml_fail(&ld->y, node, path, "expected %s, got %s",
+			 t == YAML_MAPPING_NODE ? "a map" : "a list", yaml_kind(node));
 }
 
 /* The value of a mapping pair whose key is a scalar, else NULL. */
 static const char *kc_pair_key(struct kc_loader *ld, yaml_node_pair_t *pair, yaml_node_t **value)
 {
-	yaml_node_t *k = yaml_document_get_node(ld->doc, pair->key);
+	yaml_node_t *k = yaml_document_get_node(ld->y.doc, pair->key);
 
-	*value = yaml_document_get_node(ld->doc, pair->value);
+	*value = yaml_document_get_node(ld->y.doc, pair->value);
 	if (k == NULL || k->type != YAML_SCALAR_NODE || *value == NULL)
 		return NULL;
-	return kc_scalar(k);
+	return yaml_text(k);
 }
 
 /* Fixed string/bool/path fields of one map, by table. */
@@ -523,7 +456,7 @@ static int kc_fields(struct kc_loader *ld, yaml_node_t *node, const char *path,
 	size_t i;
 	int rc;
 
-	if (kc_is_null(node))
+	if (yaml_is_null(node))
 		return 0;
 	if (kc_want(ld, node, path, YAML_MAPPING_NODE) < 0)
 		return -1;
@@ -541,7 +474,8 @@ static int kc_fields(struct kc_loader *ld, yaml_node_t *node, const char *path,
 		} else if (fields[i].type == KC_PATH) {
 			rc = kc_path(ld, value, sub, (char **)((char *)obj + fields[i].off));
 		} else {
-			rc = kc_string(ld, value, sub, (char **)((char *)obj + fields[i].off));
+			rc = yaml_get_string(&ld->y, value, sub,
+					     (char **)((char *)obj + fields[i].off));
 		}
 		if (rc < 0)
 			return -1;
@@ -557,15 +491,15 @@ static int kc_exec_args(struct kc_loader *ld, struct kube_exec *e, yaml_node_t *
 	char sub[256];
 	char *s = NULL;
 
-	if (kc_is_null(node))
+	if (yaml_is_null(node))
 		return 0;
 	if (kc_want(ld, node, path, YAML_SEQUENCE_NODE) < 0)
 		return -1;
 	for (it = node->data.sequence.items.start; it < node->data.sequence.items.top; it++) {
-		item = yaml_document_get_node(ld->doc, *it);
+		item = yaml_document_get_node(ld->y.doc, *it);
 		snprintf(sub, sizeof sub, "%.200s[%ld]", path,
 			 (long)(it - node->data.sequence.items.start));
-		if (item == NULL || kc_string(ld, item, sub, &s) < 0)
+		if (item == NULL || yaml_get_string(&ld->y, item, sub, &s) < 0)
 			return -1;
 		kc_strv_push(&e->args, s != NULL ? s : xstrdup(""));
 		s = NULL;
@@ -583,12 +517,12 @@ static int kc_exec_env(struct kc_loader *ld, struct kc_user *u, yaml_node_t *nod
 	char sub[256], sub2[300];
 	int rc = 0;
 
-	if (kc_is_null(node))
+	if (yaml_is_null(node))
 		return 0;
 	if (kc_want(ld, node, path, YAML_SEQUENCE_NODE) < 0)
 		return -1;
 	for (it = node->data.sequence.items.start; it < node->data.sequence.items.top; it++) {
-		item = yaml_document_get_node(ld->doc, *it);
+		item = yaml_document_get_node(ld->y.doc, *it);
 		snprintf(sub, sizeof sub, "%.200s[%ld]", path,
 			 (long)(it - node->data.sequence.items.start));
 		if (item == NULL || kc_want(ld, item, sub, YAML_MAPPING_NODE) < 0)
@@ -599,12 +533,12 @@ static int kc_exec_env(struct kc_loader *ld, struct kc_user *u, yaml_node_t *nod
 			key = kc_pair_key(ld, pair, &value);
 			snprintf(sub2, sizeof sub2, "%s.%.40s", sub, key != NULL ? key : "?");
 			if (key != NULL && strcmp(key, "name") == 0)
-				rc = kc_string(ld, value, sub2, &name);
+				rc = yaml_get_string(&ld->y, value, sub2, &name);
 			else if (key != NULL && strcmp(key, "value") == 0)
-				rc = kc_string(ld, value, sub2, &val);
+				rc = yaml_get_string(&ld->y, value, sub2, &val);
 		}
 		if (rc == 0 && name != NULL && strchr(name, '=') != NULL)
-			rc = kc_error(ld, item, sub, "env name \"%s\" holds '='", name);
+			rc = yaml_fail(&ld->y, item, sub, "env name \"%s\" holds '='", name);
 		if (rc == 0) {
 			if (name == NULL || *name == '\0')
 				u->exec_env_unnamed = 1;
@@ -630,7 +564,7 @@ static int kc_exec_extra(struct kc_loader *ld, void *obj, const char *key, yaml_
 	if (strcmp(key, "env") == 0)
 		return kc_exec_env(ld, u, value, path);
 	if (strcmp(key, "interactiveMode") == 0)
-		return kc_string(ld, value, path, &u->exec_mode);
+		return yaml_get_string(&ld->y, value, path, &u->exec_mode);
 	return 0;
 }
 
@@ -661,8 +595,8 @@ static int kc_exec_walk(struct kc_loader *ld, yaml_node_t *node, const char *pat
 			if (strcmp(kc_exec_fields[i].key, key) == 0)
 				break;
 		if (kc_exec_fields[i].key != NULL) {
-			if (kc_string(ld, value, sub,
-				      (char **)((char *)u->exec + kc_exec_fields[i].off)) < 0)
+			if (yaml_get_string(&ld->y, value, sub,
+					    (char **)((char *)u->exec + kc_exec_fields[i].off)) < 0)
 				return -1;
 		} else if (kc_exec_extra(ld, u, key, value, sub) < 0) {
 			return -1;
@@ -686,7 +620,7 @@ static int kc_user_extra(struct kc_loader *ld, void *obj, const char *key, yaml_
 		free(u->exec_mode);
 		u->exec_mode = NULL;
 		u->exec_env_unnamed = 0;
-		if (kc_is_null(value))
+		if (yaml_is_null(value))
 			return 0;
 		if (kc_want(ld, value, path, YAML_MAPPING_NODE) < 0)
 			return -1;
@@ -705,7 +639,7 @@ static int kc_user_extra(struct kc_loader *ld, void *obj, const char *key, yaml_
 		return 0;
 	}
 	if (strcmp(key, "auth-provider") == 0) {
-		if (kc_is_null(value))
+		if (yaml_is_null(value))
 			return 0;
 		if (kc_want(ld, value, path, YAML_MAPPING_NODE) < 0)
 			return -1;
@@ -716,7 +650,7 @@ static int kc_user_extra(struct kc_loader *ld, void *obj, const char *key, yaml_
 			k = kc_pair_key(ld, pair, &v);
 			if (k != NULL && strcmp(k, "name") == 0 && v->type == YAML_SCALAR_NODE) {
 				free(u->auth_provider);
-				u->auth_provider = xstrdup(kc_scalar(v));
+				u->auth_provider = xstrdup(yaml_text(v));
 			}
 		}
 	}
@@ -826,11 +760,11 @@ static int kc_item(struct kc_loader *ld, enum kc_list which, yaml_node_t *item, 
 			inner = value;
 	}
 	snprintf(sub, sizeof sub, "%.200s.name", path);
-	if (name_node != NULL && kc_string(ld, name_node, sub, &name) < 0)
+	if (name_node != NULL && yaml_get_string(&ld->y, name_node, sub, &name) < 0)
 		return -1;
 	if (name == NULL || *name == '\0') {
 		free(name);
-		return kc_error(ld, item, path, "no name");
+		return yaml_fail(&ld->y, item, path, "no name");
 	}
 	if (which == KC_CLUSTERS)
 		h = kc_slot((void **)&set->clusters, &set->nclusters, sizeof(*set->clusters), name,
@@ -871,7 +805,7 @@ static int kc_walk(struct kc_loader *ld, yaml_node_t *root)
 	char sub[64];
 	size_t i;
 
-	if (kc_is_null(root))
+	if (yaml_is_null(root))
 		return 0;
 	if (kc_want(ld, root, "top level", YAML_MAPPING_NODE) < 0)
 		return -1;
@@ -880,7 +814,7 @@ static int kc_walk(struct kc_loader *ld, yaml_node_t *root)
 		if (key == NULL)
 			continue;
 		if (strcmp(key, "current-context") == 0) {
-			if (kc_string(ld, value, key, &cur) < 0)
+			if (yaml_get_string(&ld->y, value, key, &cur) < 0)
 				return -1;
 			if (ld->set->current == NULL && cur != NULL && *cur != '\0') {
 				ld->set->current = cur;
@@ -892,13 +826,13 @@ static int kc_walk(struct kc_loader *ld, yaml_node_t *root)
 		}
 		for (i = 0; i < 3 && strcmp(key, lists[i]) != 0; i++)
 			;
-		if (i == 3 || kc_is_null(value))
+		if (i == 3 || yaml_is_null(value))
 			continue;
 		if (kc_want(ld, value, key, YAML_SEQUENCE_NODE) < 0)
 			return -1;
 		for (it = value->data.sequence.items.start; it < value->data.sequence.items.top;
 		     it++) {
-			item = yaml_document_get_node(ld->doc, *it);
+			item = yaml_document_get_node(ld->y.doc, *it);
 			snprintf(sub, sizeof sub, "%s[%ld]", key,
 				 (long)(it - value->data.sequence.items.start));
 			if (item == NULL || kc_item(ld, (enum kc_list)i, item, sub) < 0)
@@ -906,18 +840,6 @@ static int kc_walk(struct kc_loader *ld, yaml_node_t *root)
 		}
 	}
 	return 0;
-}
-
-static void kc_yaml_error(const yaml_parser_t *parser, const char *file, char *err, size_t errlen)
-{
-	const char *problem = parser->problem != NULL ? parser->problem : "cannot parse";
-	unsigned long line = (unsigned long)parser->problem_mark.line + 1;
-
-	if (parser->context != NULL)
-		snprintf(err, errlen, "%s:%lu: %s (%s started at line %lu)", file, line, problem,
-			 parser->context, (unsigned long)parser->context_mark.line + 1);
-	else
-		snprintf(err, errlen, "%s:%lu: %s", file, line, problem);
 }
 
 /* The absolute directory of path (filepath.Abs(filepath.Dir(path))). */
@@ -941,60 +863,19 @@ static char *kc_dir_of(const char *path)
 /* Load one file into the set. 1 loaded, 0 missing (ENOENT), -1 error. */
 static int kc_load_file(struct kc_set *set, const char *path, char *err, size_t errlen)
 {
-	struct kc_loader ld = { path, NULL, (int)set->nfiles, NULL, set, err, errlen };
-	yaml_parser_t parser;
-	yaml_document_t doc, extra;
-	yaml_node_t *root, *more;
-	struct stat st;
-	FILE *f;
-	int rc = 0;
+	struct kc_loader ld = { .index = (int)set->nfiles, .set = set };
+	yaml_node_t *root;
+	int rc;
 
-	f = fopen(path, "rbe");
-	if (f == NULL) {
-		if (errno == ENOENT)
-			return 0;
-		snprintf(err, errlen, "%s: %s", path, strerror(errno));
-		return -1;
-	}
-	if (fstat(fileno(f), &st) == 0 && !S_ISREG(st.st_mode)) {
-		snprintf(err, errlen, "%s: not a regular file", path);
-		fclose(f);
-		return -1;
-	}
+	rc = yaml_load(&ld.y, path, YAML_LOAD_ONE_DOC | YAML_LOAD_MISSING_OK, err, errlen, &root);
+	if (rc <= 0)
+		return rc;
 	set->files = xrealloc(set->files, (set->nfiles + 1) * sizeof(*set->files));
 	set->files[set->nfiles++] = xstrdup(path);
-	if (!yaml_parser_initialize(&parser))
-		util_die("yaml_parser_initialize: out of memory");
-	yaml_parser_set_input_file(&parser, f);
-	if (!yaml_parser_load(&parser, &doc)) {
-		kc_yaml_error(&parser, path, err, errlen);
-		yaml_parser_delete(&parser);
-		fclose(f);
-		return -1;
-	}
-	ld.doc = &doc;
 	ld.dir = kc_dir_of(path);
-	root = yaml_document_get_root_node(&doc);
-	if (root != NULL) {
-		if (!yaml_parser_load(&parser, &extra)) {
-			kc_yaml_error(&parser, path, err, errlen);
-			rc = -1;
-		} else {
-			more = yaml_document_get_root_node(&extra);
-			if (more != NULL) {
-				snprintf(err, errlen, "%s:%lu: only one YAML document is allowed",
-					 path, (unsigned long)more->start_mark.line + 1);
-				rc = -1;
-			}
-			yaml_document_delete(&extra);
-		}
-		if (rc == 0)
-			rc = kc_walk(&ld, root);
-	}
+	rc = root != NULL ? kc_walk(&ld, root) : 0;
 	free(ld.dir);
-	yaml_document_delete(&doc);
-	yaml_parser_delete(&parser);
-	fclose(f);
+	yaml_unload(&ld.y);
 	return rc < 0 ? -1 : 1;
 }
 
