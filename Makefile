@@ -54,6 +54,10 @@ CORE_LAYER = \
 	core/config.c \
 	core/audit.c \
 	core/runbook.c \
+	core/runbook_scan.c \
+	core/runbook_place.c \
+	core/runbook_annot.c \
+	core/runbook_step.c \
 	core/safety.c \
 	core/lint.c
 
