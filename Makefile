@@ -59,6 +59,9 @@ CORE_LAYER = \
 	core/runbook_annot.c \
 	core/runbook_step.c \
 	core/safety.c \
+	core/safety_split.c \
+	core/safety_redis.c \
+	core/safety_sql.c \
 	core/lint.c
 
 RUNTIME_LAYER = \

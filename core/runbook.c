@@ -21,7 +21,10 @@
  * the last **Caption** paragraph since the last heading, else that
  * heading, else "". An annotation's confirm= value, when unquoted, runs
  * to the end of the annotation, so it comes last. No terminal, no
- * threads: callers on any thread, one set per caller.
+ * threads: callers on any thread, one set per caller. This file walks
+ * the Markdown and loads files; the lexical scanners are in
+ * runbook_scan.c, placeholders in runbook_place.c, annotations in
+ * runbook_annot.c, the cutting of a block into steps in runbook_step.c.
  */
 #include "core/runbook.h"
 
