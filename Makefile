@@ -78,6 +78,8 @@ BACKEND_LAYER = \
 	backends/prom.c \
 	backends/health.c \
 	backends/kubeconfig.c \
+	backends/kubeconfig_file.c \
+	backends/kubeconfig_exec.c \
 	backends/k8s.c
 
 UI_LAYER = \
