@@ -241,19 +241,120 @@ static void kc_drain(int *fd, struct strbuf *sb, size_t cap, int *over)
 	explicit_bzero(buf, sizeof buf);
 }
 
+/* A plugin started: its process (group) and what reading it found. */
+struct kc_child {
+	pid_t pid;
+	int fds[2]; /* read ends of its stdout and stderr; -1 once closed */
+	int wstatus;
+	int exited;
+	int timed_out;
+	int over; /* stdout past KC_MAX_OUT */
+};
+
+/* Read the child's stdout into out and stderr into errs until both end
+ * and it has exited, the deadline passes or stdout grows too big; then
+ * kill its group if anything of it is left, and reap it. */
+static void kc_plugin_collect(struct kc_child *ch, double deadline, struct strbuf *out,
+			      struct strbuf *errs)
+{
+	struct pollfd pfd[2];
+	double exit_at = 0, now;
+	int held, nfds, ms;
+	size_t i;
+	pid_t r;
+
+	for (;;) {
+		if (!ch->exited) {
+			r = waitpid(ch->pid, &ch->wstatus, WNOHANG);
+			if (r == ch->pid) {
+				ch->exited = 1;
+				exit_at = util_now();
+			}
+		}
+		if (ch->exited && ch->fds[0] < 0 && ch->fds[1] < 0)
+			break;
+		now = util_now();
+		if (ch->over || now >= deadline) {
+			ch->timed_out = !ch->over;
+			break;
+		}
+		/* Something it started holds the pipes: stop reading. */
+		if (ch->exited && now - exit_at > KC_DRAIN)
+			break;
+		nfds = 0;
+		for (i = 0; i < 2; i++)
+			if (ch->fds[i] >= 0) {
+				pfd[nfds].fd = ch->fds[i];
+				pfd[nfds].events = POLLIN;
+				pfd[nfds++].revents = 0;
+			}
+		ms = (int)((deadline - now) * 1000) + 1;
+		if (ms > KC_TICK_MS)
+			ms = KC_TICK_MS;
+		if (nfds == 0 && ms > 5)
+			ms = 5; /* pipes closed: only its exit to wait for */
+		if (poll(nfds > 0 ? pfd : NULL, (nfds_t)nfds, ms) <= 0)
+			continue;
+		for (i = 0; i < (size_t)nfds; i++) {
+			if (pfd[i].revents == 0)
+				continue;
+			if (pfd[i].fd == ch->fds[0])
+				kc_drain(&ch->fds[0], out, KC_MAX_OUT, &ch->over);
+			else
+				kc_drain(&ch->fds[1], errs, KC_MAX_ERR, NULL);
+		}
+	}
+	held = ch->fds[0] >= 0 || ch->fds[1] >= 0;
+	for (i = 0; i < 2; i++)
+		if (ch->fds[i] >= 0)
+			close(ch->fds[i]);
+	/* The group: the plugin if it still runs, and anything it left
+	 * holding the pipes. */
+	if (!ch->exited || held)
+		kill(-ch->pid, SIGKILL);
+	while (!ch->exited) {
+		r = waitpid(ch->pid, &ch->wstatus, 0);
+		if (r == ch->pid || (r < 0 && errno != EINTR))
+			ch->exited = 1;
+	}
+}
+
+/* How the collected child ended: 0 if it exited 0, else -1 with why
+ * (and the first line of its stderr) in err. */
+static int kc_plugin_outcome(struct kubeconfig *kc, const struct kc_child *ch, double timeout,
+			     const struct strbuf *errs, char *err, size_t errlen)
+{
+	char line[256];
+	const char *sep;
+
+	kc_first_line(errs->buf != NULL ? errs->buf : "", line, sizeof line);
+	sep = line[0] != '\0' ? ": " : "";
+	if (ch->timed_out)
+		kc_plugin_err(kc, err, errlen, "no answer in %.0fs (killed)%s%s", timeout, sep,
+			      line);
+	else if (ch->over)
+		kc_plugin_err(kc, err, errlen, "output over %zu bytes (killed)", KC_MAX_OUT);
+	else if (WIFSIGNALED(ch->wstatus))
+		kc_plugin_err(kc, err, errlen, "killed by signal %d%s%s", WTERMSIG(ch->wstatus),
+			      sep, line);
+	else if (WIFEXITED(ch->wstatus) && WEXITSTATUS(ch->wstatus) != 0)
+		kc_plugin_err(kc, err, errlen, "exit %d%s%s", WEXITSTATUS(ch->wstatus), sep, line);
+	else
+		return 0;
+	return -1;
+}
+
 /* Run the plugin; its stdout in out on success. 0 or -1 + err. */
 int kc_plugin_run(struct kubeconfig *kc, double timeout, struct strbuf *out, char *err,
 		  size_t errlen)
 {
 	const struct kube_exec *e = kc->exec;
 	struct strbuf errs = { 0 };
-	struct pollfd pfd[2];
-	char **argv = NULL, **envp, **extra = NULL, *path, *info, line[256];
-	int opipe[2] = { -1, -1 }, epipe[2] = { -1, -1 }, devnull = -1;
-	int fds[2], wstatus = 0, exited = 0, timed_out = 0, over = 0, held, nfds, ms, rc = -1;
-	double start = util_now(), deadline, exit_at = 0, now = start;
+	struct kc_child ch = { .fds = { -1, -1 } };
+	char **argv = NULL, **envp, **extra = NULL, *path, *info;
+	int opipe[2] = { -1, -1 }, epipe[2] = { -1, -1 }, devnull = -1, rc = -1;
+	double start = util_now();
 	size_t i;
-	pid_t pid, r;
 
 	if (e->interactive) {
 		kc_plugin_err(kc, err, errlen,
@@ -266,7 +367,6 @@ int kc_plugin_run(struct kubeconfig *kc, double timeout, struct strbuf *out, cha
 		return -1;
 	if (timeout <= 0)
 		timeout = KC_DEFAULT_TIMEOUT;
-	deadline = start + timeout;
 	kc_strv_push(&argv, xstrdup(e->command));
 	for (i = 0; e->args != NULL && e->args[i] != NULL; i++)
 		kc_strv_push(&argv, xstrdup(e->args[i]));
@@ -282,89 +382,22 @@ int kc_plugin_run(struct kubeconfig *kc, double timeout, struct strbuf *out, cha
 		kc_plugin_err(kc, err, errlen, "cannot start: %s", strerror(errno));
 		goto done;
 	}
-	pid = fork();
-	if (pid == 0)
+	ch.pid = fork();
+	if (ch.pid == 0)
 		kc_plugin_child(path, argv, envp, devnull, opipe[1], epipe[1]);
-	if (pid < 0) {
+	if (ch.pid < 0) {
 		kc_plugin_err(kc, err, errlen, "fork: %s", strerror(errno));
 		goto done;
 	}
-	setpgid(pid, pid); /* also in the child: whichever runs first */
+	setpgid(ch.pid, ch.pid); /* also in the child: whichever runs first */
 	close(opipe[1]);
 	close(epipe[1]);
 	opipe[1] = epipe[1] = -1;
-	fds[0] = opipe[0];
-	fds[1] = epipe[0];
+	ch.fds[0] = opipe[0];
+	ch.fds[1] = epipe[0];
 	opipe[0] = epipe[0] = -1;
-	for (;;) {
-		if (!exited) {
-			r = waitpid(pid, &wstatus, WNOHANG);
-			if (r == pid) {
-				exited = 1;
-				exit_at = util_now();
-			}
-		}
-		if (exited && fds[0] < 0 && fds[1] < 0)
-			break;
-		now = util_now();
-		if (over || now >= deadline) {
-			timed_out = !over;
-			break;
-		}
-		/* Something it started holds the pipes: stop reading. */
-		if (exited && now - exit_at > KC_DRAIN)
-			break;
-		nfds = 0;
-		for (i = 0; i < 2; i++)
-			if (fds[i] >= 0) {
-				pfd[nfds].fd = fds[i];
-				pfd[nfds].events = POLLIN;
-				pfd[nfds++].revents = 0;
-			}
-		ms = (int)((deadline - now) * 1000) + 1;
-		if (ms > KC_TICK_MS)
-			ms = KC_TICK_MS;
-		if (nfds == 0 && ms > 5)
-			ms = 5; /* pipes closed: only its exit to wait for */
-		if (poll(nfds > 0 ? pfd : NULL, (nfds_t)nfds, ms) <= 0)
-			continue;
-		for (i = 0; i < (size_t)nfds; i++) {
-			if (pfd[i].revents == 0)
-				continue;
-			if (pfd[i].fd == fds[0])
-				kc_drain(&fds[0], out, KC_MAX_OUT, &over);
-			else
-				kc_drain(&fds[1], &errs, KC_MAX_ERR, NULL);
-		}
-	}
-	held = fds[0] >= 0 || fds[1] >= 0;
-	for (i = 0; i < 2; i++)
-		if (fds[i] >= 0)
-			close(fds[i]);
-	/* The group: the plugin if it still runs, and anything it left
-	 * holding the pipes. */
-	if (!exited || held)
-		kill(-pid, SIGKILL);
-	while (!exited) {
-		r = waitpid(pid, &wstatus, 0);
-		if (r == pid || (r < 0 && errno != EINTR))
-			exited = 1;
-	}
-	kc_first_line(errs.buf != NULL ? errs.buf : "", line, sizeof line);
-	if (timed_out) {
-		kc_plugin_err(kc, err, errlen, "no answer in %.0fs (killed)%s%s", timeout,
-			      line[0] != '\0' ? ": " : "", line);
-	} else if (over) {
-		kc_plugin_err(kc, err, errlen, "output over %zu bytes (killed)", KC_MAX_OUT);
-	} else if (WIFSIGNALED(wstatus)) {
-		kc_plugin_err(kc, err, errlen, "killed by signal %d%s%s", WTERMSIG(wstatus),
-			      line[0] != '\0' ? ": " : "", line);
-	} else if (WIFEXITED(wstatus) && WEXITSTATUS(wstatus) != 0) {
-		kc_plugin_err(kc, err, errlen, "exit %d%s%s", WEXITSTATUS(wstatus),
-			      line[0] != '\0' ? ": " : "", line);
-	} else {
-		rc = 0;
-	}
+	kc_plugin_collect(&ch, start + timeout, out, &errs);
+	rc = kc_plugin_outcome(kc, &ch, timeout, &errs, err, errlen);
 	log_msg("kubeconfig: exec plugin %s: %s after %.1fs", e->command,
 		rc == 0 ? "done" : "failed", util_now() - start);
 done:
