@@ -612,38 +612,30 @@ static size_t safety_skip_opts(char **w, size_t n, size_t i, const char *valued)
 	return i;
 }
 
-static void safety_words_sc(struct safety_ctx *cx, char **w, size_t n, int stdin_fed,
-			    const char *heredoc)
+/* Look through shell keywords, assignments and wrappers (sudo, env,
+ * nohup, nice, timeout, xargs, watch) to the program that runs: its
+ * name in prog and its index in *at. Returns 0 when there is none to
+ * judge (or watch's command was judged as shell text). */
+static int safety_unwrap(struct safety_ctx *cx, char **w, size_t n, char *prog, size_t proglen,
+			 size_t *at, int *stdin_fed, const char **heredoc)
 {
 	static const char *const keywords[] = {
 		"if",    "then", "else", "elif", "fi",   "do",   "done", "while",
 		"until", "!",    "{",    "}",    "time", "esac", NULL,
 	};
 	static const char *const headers[] = { "for", "select", "case", "[", "[[", "test", NULL };
-	static const char *const simple_changing[] = {
-		"mv",         "dd",       "truncate", "shred",    "chmod",     "chown",
-		"chgrp",      "kill",     "pkill",    "killall",  "reboot",    "shutdown",
-		"halt",       "poweroff", "createdb", "vacuumdb", "reindexdb", "clusterdb",
-		"createuser", "dropuser", "mkfs",     "iptables", NULL,
-	};
-	static const char *const pager[] = {
-		"top",  "htop", "atop",  "less", "more", "most", "vi",     "vim",
-		"nvim", "nano", "emacs", "man",  "k9s",  "tmux", "screen", NULL,
-	};
-	char prog[64];
-	char why[96];
 	size_t k = 0;
 
 	for (;;) {
 		while (k < n && safety_in(w[k], keywords))
 			k++;
 		if (k < n && safety_in(w[k], headers))
-			return;
+			return 0;
 		while (k < n && safety_is_assignment(w[k]))
 			k++;
 		if (k >= n)
-			return;
-		safety_prog(w[k], prog, sizeof(prog));
+			return 0;
+		safety_prog(w[k], prog, proglen);
 		if (strcmp(prog, "sudo") == 0 || strcmp(prog, "doas") == 0) {
 			k = safety_skip_opts(w, n, k + 1, "ugCDhpUrt");
 		} else if (strcmp(prog, "env") == 0) {
@@ -660,8 +652,8 @@ static void safety_words_sc(struct safety_ctx *cx, char **w, size_t n, int stdin
 				k++;
 		} else if (strcmp(prog, "xargs") == 0) {
 			k = safety_skip_opts(w, n, k + 1, "IinPLdsEa");
-			stdin_fed = 0;
-			heredoc = NULL;
+			*stdin_fed = 0;
+			*heredoc = NULL;
 		} else if (strcmp(prog, "watch") == 0) {
 			cx->v->interactive = 1;
 			k = safety_skip_opts(w, n, k + 1, "nq");
@@ -671,29 +663,107 @@ static void safety_words_sc(struct safety_ctx *cx, char **w, size_t n, int stdin
 					safety_shell(cx, w[k]);
 					cx->depth--;
 				}
-				return;
+				return 0;
 			}
 		} else {
-			break;
+			*at = k;
+			return 1;
 		}
 	}
+}
+
+static void safety_helm(struct safety_ctx *cx, char **w, size_t n)
+{
+	char *pos[4];
+	char why[96];
+	size_t dd, np = safety_positional(w, n, safety_kubectl_valued, pos, 4, &dd);
+
+	if (np > 0 && (strcmp(pos[0], "uninstall") == 0 || strcmp(pos[0], "delete") == 0 ||
+		       strcmp(pos[0], "del") == 0 || strcmp(pos[0], "un") == 0)) {
+		safety_mark(cx, 1, "helm uninstall", np > 1 ? pos[1] : NULL);
+	} else if (np > 0 && (strcmp(pos[0], "install") == 0 || strcmp(pos[0], "upgrade") == 0 ||
+			      strcmp(pos[0], "rollback") == 0)) {
+		snprintf(why, sizeof(why), "helm %s", pos[0]);
+		safety_mark(cx, 0, why, NULL);
+	}
+}
+
+/* The first word of w in list makes "PROG WORD" a change. */
+static void safety_sub_word(struct safety_ctx *cx, const char *prog, char **w, size_t n,
+			    const char *const *list)
+{
+	char why[96];
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (safety_in(w[i], list)) {
+			snprintf(why, sizeof(why), "%s %s", prog, w[i]);
+			safety_mark(cx, 0, why, NULL);
+			return;
+		}
+}
+
+/* httpie and xh: the method is the first word that is no option. */
+static void safety_httpie(struct safety_ctx *cx, char **w, size_t n)
+{
+	char why[96];
+	size_t i = 0;
+
+	while (i < n && w[i][0] == '-')
+		i++;
+	if (i < n && (strcmp(w[i], "POST") == 0 || strcmp(w[i], "PUT") == 0 ||
+		      strcmp(w[i], "PATCH") == 0 || strcmp(w[i], "DELETE") == 0)) {
+		snprintf(why, sizeof(why), "HTTP %s", w[i]);
+		safety_mark(cx, 0, why, NULL);
+	}
+}
+
+/* sed and perl edit files in place with -i. */
+static void safety_in_place(struct safety_ctx *cx, const char *prog, char **w, size_t n)
+{
+	char why[96];
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (strncmp(w[i], "-i", 2) == 0 || strcmp(w[i], "--in-place") == 0) {
+			snprintf(why, sizeof(why), "%s -i", prog);
+			safety_mark(cx, 0, why, NULL);
+			return;
+		}
+}
+
+static void safety_words_sc(struct safety_ctx *cx, char **w, size_t n, int stdin_fed,
+			    const char *heredoc)
+{
+	static const char *const simple_changing[] = {
+		"mv",         "dd",       "truncate", "shred",    "chmod",     "chown",
+		"chgrp",      "kill",     "pkill",    "killall",  "reboot",    "shutdown",
+		"halt",       "poweroff", "createdb", "vacuumdb", "reindexdb", "clusterdb",
+		"createuser", "dropuser", "mkfs",     "iptables", NULL,
+	};
+	static const char *const pager[] = {
+		"top",  "htop", "atop",  "less", "more", "most", "vi",     "vim",
+		"nvim", "nano", "emacs", "man",  "k9s",  "tmux", "screen", NULL,
+	};
+	static const char *const pg_ctl_subs[] = { "stop",   "restart", "promote",
+						   "reload", "kill",    NULL };
+	static const char *const systemctl_subs[] = {
+		"restart", "stop",     "start",         "reload",      "kill",
+		"disable", "enable",   "mask",          "unmask",      "isolate",
+		"reboot",  "poweroff", "daemon-reload", "try-restart", "reload-or-restart",
+		NULL,
+	};
+	char prog[64];
+	size_t k = 0;
+
+	if (!safety_unwrap(cx, w, n, prog, sizeof(prog), &k, &stdin_fed, &heredoc))
+		return;
 	w += k + 1;
 	n -= k + 1;
 	if (strcmp(prog, "kubectl") == 0 || strcmp(prog, "oc") == 0) {
 		safety_kubectl(cx, w, n);
 	} else if (strcmp(prog, "helm") == 0) {
-		char *pos[4];
-		size_t dd, np = safety_positional(w, n, safety_kubectl_valued, pos, 4, &dd);
-
-		if (np > 0 && (strcmp(pos[0], "uninstall") == 0 || strcmp(pos[0], "delete") == 0 ||
-			       strcmp(pos[0], "del") == 0 || strcmp(pos[0], "un") == 0)) {
-			safety_mark(cx, 1, "helm uninstall", np > 1 ? pos[1] : NULL);
-		} else if (np > 0 &&
-			   (strcmp(pos[0], "install") == 0 || strcmp(pos[0], "upgrade") == 0 ||
-			    strcmp(pos[0], "rollback") == 0)) {
-			snprintf(why, sizeof(why), "helm %s", pos[0]);
-			safety_mark(cx, 0, why, NULL);
-		}
+		safety_helm(cx, w, n);
 	} else if (strcmp(prog, "redis-cli") == 0 || strcmp(prog, "valkey-cli") == 0) {
 		safety_redis_cli(cx, w, n, stdin_fed || heredoc != NULL);
 	} else if (strcmp(prog, "psql") == 0) {
@@ -707,16 +777,7 @@ static void safety_words_sc(struct safety_ctx *cx, char **w, size_t n, int stdin
 	} else if (strcmp(prog, "dropdb") == 0) {
 		safety_mark(cx, 1, "dropdb", n > 0 ? w[n - 1] : NULL);
 	} else if (strcmp(prog, "pg_ctl") == 0 || strcmp(prog, "pg_ctlcluster") == 0) {
-		size_t i;
-
-		for (i = 0; i < n; i++)
-			if (strcmp(w[i], "stop") == 0 || strcmp(w[i], "restart") == 0 ||
-			    strcmp(w[i], "promote") == 0 || strcmp(w[i], "reload") == 0 ||
-			    strcmp(w[i], "kill") == 0) {
-				snprintf(why, sizeof(why), "%s %s", prog, w[i]);
-				safety_mark(cx, 0, why, NULL);
-				break;
-			}
+		safety_sub_word(cx, prog, w, n, pg_ctl_subs);
 	} else if (strncmp(prog, "kafka-", 6) == 0) {
 		safety_kafka(cx, prog, w, n);
 	} else if (strcmp(prog, "curl") == 0) {
@@ -725,43 +786,15 @@ static void safety_words_sc(struct safety_ctx *cx, char **w, size_t n, int stdin
 		safety_wget(cx, w, n);
 	} else if (strcmp(prog, "http") == 0 || strcmp(prog, "https") == 0 ||
 		   strcmp(prog, "xh") == 0) {
-		size_t i = 0;
-
-		while (i < n && w[i][0] == '-')
-			i++;
-		if (i < n && (strcmp(w[i], "POST") == 0 || strcmp(w[i], "PUT") == 0 ||
-			      strcmp(w[i], "PATCH") == 0 || strcmp(w[i], "DELETE") == 0)) {
-			snprintf(why, sizeof(why), "HTTP %s", w[i]);
-			safety_mark(cx, 0, why, NULL);
-		}
+		safety_httpie(cx, w, n);
 	} else if (strcmp(prog, "find") == 0) {
 		safety_find(cx, w, n);
 	} else if (strcmp(prog, "rm") == 0 || strcmp(prog, "rmdir") == 0) {
 		safety_rm(cx, w, n);
 	} else if (strcmp(prog, "sed") == 0 || strcmp(prog, "perl") == 0) {
-		size_t i;
-
-		for (i = 0; i < n; i++)
-			if (strncmp(w[i], "-i", 2) == 0 || strcmp(w[i], "--in-place") == 0) {
-				snprintf(why, sizeof(why), "%s -i", prog);
-				safety_mark(cx, 0, why, NULL);
-				break;
-			}
+		safety_in_place(cx, prog, w, n);
 	} else if (strcmp(prog, "systemctl") == 0 || strcmp(prog, "service") == 0) {
-		static const char *const subs[] = {
-			"restart", "stop",     "start",         "reload",      "kill",
-			"disable", "enable",   "mask",          "unmask",      "isolate",
-			"reboot",  "poweroff", "daemon-reload", "try-restart", "reload-or-restart",
-			NULL,
-		};
-		size_t i;
-
-		for (i = 0; i < n; i++)
-			if (safety_in(w[i], subs)) {
-				snprintf(why, sizeof(why), "%s %s", prog, w[i]);
-				safety_mark(cx, 0, why, NULL);
-				break;
-			}
+		safety_sub_word(cx, prog, w, n, systemctl_subs);
 	} else if (strcmp(prog, "docker") == 0 || strcmp(prog, "podman") == 0 ||
 		   strcmp(prog, "nerdctl") == 0) {
 		safety_docker(cx, prog, w, n);

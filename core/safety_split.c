@@ -176,6 +176,44 @@ static size_t safety_heredoc_op(struct safety_split *sp, const char *t, size_t n
 	return j;
 }
 
+/* The $(...) or `...` starting at t[i]: its text is split as commands
+ * of their own. Returns the index after it. */
+static size_t safety_subst(struct safety_split *sp, const char *t, size_t n, size_t i)
+{
+	size_t k;
+
+	if (t[i] == '$') {
+		k = safety_close_paren(t, n, i + 1);
+		safety_nested(sp, t, i + 2, k, i, k < n ? k + 1 : n);
+	} else {
+		for (k = i + 1; k < n && t[k] != '`'; k++)
+			;
+		safety_nested(sp, t, i + 1, k, i, k < n ? k + 1 : n);
+	}
+	return k < n ? k + 1 : n;
+}
+
+/* The "..." starting at t[i], into the current word. Returns the index
+ * after it. */
+static size_t safety_dquote(struct safety_split *sp, const char *t, size_t n, size_t i)
+{
+	size_t j = i + 1;
+
+	while (j < n && t[j] != '"') {
+		if (t[j] == '\\' && j + 1 < n && strchr("\"\\$`\n", t[j + 1]) != NULL) {
+			if (t[j + 1] != '\n')
+				strbuf_putc(&sp->word, t[j + 1]);
+			j += 2;
+		} else if ((t[j] == '$' && j + 1 < n && t[j + 1] == '(') || t[j] == '`') {
+			j = safety_subst(sp, t, n, j);
+		} else {
+			strbuf_putc(&sp->word, t[j++]);
+		}
+	}
+	sp->inword = 1;
+	return j < n ? j + 1 : n;
+}
+
 static void safety_split_text(const char *t, size_t n,
 			      void (*fn)(const struct safety_simple *, void *), void *arg,
 			      int depth)
@@ -206,44 +244,9 @@ static void safety_split_text(const char *t, size_t n,
 			sp.inword = 1;
 			i = j < n ? j + 1 : n;
 		} else if (c == '"') {
-			size_t j = i + 1;
-
-			while (j < n && t[j] != '"') {
-				if (t[j] == '\\' && j + 1 < n &&
-				    strchr("\"\\$`\n", t[j + 1]) != NULL) {
-					if (t[j + 1] != '\n')
-						strbuf_putc(&sp.word, t[j + 1]);
-					j += 2;
-				} else if (t[j] == '$' && j + 1 < n && t[j + 1] == '(') {
-					size_t k = safety_close_paren(t, n, j + 1);
-
-					safety_nested(&sp, t, j + 2, k, j, k < n ? k + 1 : n);
-					j = k < n ? k + 1 : n;
-				} else if (t[j] == '`') {
-					size_t k = j + 1;
-
-					while (k < n && t[k] != '`')
-						k++;
-					safety_nested(&sp, t, j + 1, k, j, k < n ? k + 1 : n);
-					j = k < n ? k + 1 : n;
-				} else {
-					strbuf_putc(&sp.word, t[j++]);
-				}
-			}
-			sp.inword = 1;
-			i = j < n ? j + 1 : n;
-		} else if (c == '$' && nx == '(') {
-			size_t k = safety_close_paren(t, n, i + 1);
-
-			safety_nested(&sp, t, i + 2, k, i, k < n ? k + 1 : n);
-			i = k < n ? k + 1 : n;
-		} else if (c == '`') {
-			size_t k = i + 1;
-
-			while (k < n && t[k] != '`')
-				k++;
-			safety_nested(&sp, t, i + 1, k, i, k < n ? k + 1 : n);
-			i = k < n ? k + 1 : n;
+			i = safety_dquote(&sp, t, n, i);
+		} else if ((c == '$' && nx == '(') || c == '`') {
+			i = safety_subst(&sp, t, n, i);
 		} else if (c == ' ' || c == '\t' || c == '\r') {
 			safety_end_word(&sp);
 			i++;
