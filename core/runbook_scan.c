@@ -107,6 +107,50 @@ static size_t runbook_scan_heredoc_bodies(const char *t, size_t n, size_t i, uns
 	return n;
 }
 
+/* One byte inside single, ANSI-C or double quotes (the state on top of
+ * stack): marks t[i] (and an escaped byte after it), pops the state at
+ * the closing quote and pushes one for $( or ` inside double quotes.
+ * Returns the index to go on from. */
+static size_t runbook_scan_quoted(const char *t, size_t n, size_t i, unsigned char *ctx,
+				  unsigned char *stack, int *sp, int *word_start)
+{
+	unsigned char st = stack[*sp];
+	char c = t[i];
+	char nx = i + 1 < n ? t[i + 1] : '\0';
+
+	if (st == RUNBOOK_ST_SQ) {
+		ctx[i++] = RB_SQ;
+		if (c == '\'')
+			(*sp)--;
+		return i;
+	}
+	if (st == RUNBOOK_ST_ANSI) {
+		ctx[i++] = RB_ANSI;
+		if (c == '\\' && i < n)
+			ctx[i++] = RB_ANSI;
+		else if (c == '\'')
+			(*sp)--;
+		return i;
+	}
+	ctx[i] = RB_DQ;
+	if (c == '\\' && i + 1 < n) {
+		ctx[i + 1] = RB_ESCAPED;
+		return i + 2;
+	}
+	if (c == '"') {
+		(*sp)--;
+	} else if (c == '$' && nx == '(' && *sp + 1 < RUNBOOK_MAX_NEST) {
+		ctx[i + 1] = RB_DQ;
+		stack[++*sp] = RUNBOOK_ST_SUB;
+		*word_start = 1;
+		return i + 2;
+	} else if (c == '`' && *sp + 1 < RUNBOOK_MAX_NEST) {
+		stack[++*sp] = RUNBOOK_ST_BQ;
+		*word_start = 1;
+	}
+	return i + 1;
+}
+
 static void runbook_scan_shell(const char *t, size_t n, unsigned char *ctx)
 {
 	unsigned char stack[RUNBOOK_MAX_NEST];
@@ -123,40 +167,8 @@ static void runbook_scan_shell(const char *t, size_t n, unsigned char *ctx)
 		char nx = i + 1 < n ? t[i + 1] : '\0';
 		unsigned char code;
 
-		if (st == RUNBOOK_ST_SQ) {
-			ctx[i++] = RB_SQ;
-			if (c == '\'')
-				sp--;
-			continue;
-		}
-		if (st == RUNBOOK_ST_ANSI) {
-			ctx[i++] = RB_ANSI;
-			if (c == '\\' && i < n)
-				ctx[i++] = RB_ANSI;
-			else if (c == '\'')
-				sp--;
-			continue;
-		}
-		if (st == RUNBOOK_ST_DQ) {
-			ctx[i] = RB_DQ;
-			if (c == '\\' && i + 1 < n) {
-				ctx[i + 1] = RB_ESCAPED;
-				i += 2;
-				continue;
-			}
-			if (c == '"') {
-				sp--;
-			} else if (c == '$' && nx == '(' && sp + 1 < RUNBOOK_MAX_NEST) {
-				ctx[i + 1] = RB_DQ;
-				stack[++sp] = RUNBOOK_ST_SUB;
-				i += 2;
-				word_start = 1;
-				continue;
-			} else if (c == '`' && sp + 1 < RUNBOOK_MAX_NEST) {
-				stack[++sp] = RUNBOOK_ST_BQ;
-				word_start = 1;
-			}
-			i++;
+		if (st == RUNBOOK_ST_SQ || st == RUNBOOK_ST_ANSI || st == RUNBOOK_ST_DQ) {
+			i = runbook_scan_quoted(t, n, i, ctx, stack, &sp, &word_start);
 			continue;
 		}
 		code = sp == 0 ? RB_CODE : RB_NESTED;
