@@ -641,17 +641,150 @@ static const char *runbook_basename(const char *path)
 	return s != NULL ? s + 1 : path;
 }
 
+/* The document's top-level nodes: each one's heading level (0 for no
+ * heading), where a heading's section ends, and which headings are
+ * symptoms. */
+struct runbook_tops {
+	cmark_node **node;
+	int *level;
+	int *symptom;
+	size_t *end;
+	size_t n;
+	int section; /* the heading level of the document's sections */
+};
+
+static void runbook_tops_scan(struct runbook_tops *tp, cmark_node *doc)
+{
+	int h1s = 0, first_h = 0, other_min = 7, all_min = 7;
+	cmark_node *c;
+	size_t i;
+
+	for (c = cmark_node_first_child(doc); c != NULL; c = cmark_node_next(c))
+		tp->n++;
+	tp->node = xcalloc(tp->n + 1, sizeof(*tp->node));
+	tp->level = xcalloc(tp->n + 1, sizeof(*tp->level));
+	tp->symptom = xcalloc(tp->n + 1, sizeof(*tp->symptom));
+	tp->end = xcalloc(tp->n + 1, sizeof(*tp->end));
+	for (i = 0, c = cmark_node_first_child(doc); c != NULL; c = cmark_node_next(c), i++) {
+		tp->node[i] = c;
+		if (cmark_node_get_type(c) == CMARK_NODE_HEADING) {
+			tp->level[i] = cmark_node_get_heading_level(c);
+			if (tp->level[i] == 1)
+				h1s++;
+			if (first_h == 0)
+				first_h = tp->level[i];
+			else if (tp->level[i] < other_min)
+				other_min = tp->level[i];
+			if (tp->level[i] < all_min)
+				all_min = tp->level[i];
+		}
+	}
+	tp->section = h1s == 1 && first_h == 1 ? other_min : all_min;
+}
+
+/* Section ends, and symptoms: a direct sub-heading is "Symptoms" or
+ * "Diagnostic..." */
+static void runbook_tops_symptoms(struct runbook_tops *tp)
+{
+	size_t i, j;
+
+	for (i = 0; i < tp->n; i++) {
+		int sub = 7;
+
+		if (tp->level[i] == 0)
+			continue;
+		for (j = i + 1; j < tp->n && (tp->level[j] == 0 || tp->level[j] > tp->level[i]);
+		     j++)
+			if (tp->level[j] > 0 && tp->level[j] < sub)
+				sub = tp->level[j];
+		tp->end[i] = j;
+		for (j = i + 1; j < tp->end[i]; j++) {
+			char *t;
+
+			if (tp->level[j] != sub)
+				continue;
+			t = runbook_inline_text(tp->node[j]);
+			if (runbook_is_symptoms_heading(t) || runbook_istarts(t, "diagnostic"))
+				tp->symptom[i] = 1;
+			free(t);
+			if (tp->symptom[i])
+				break;
+		}
+	}
+}
+
+static void runbook_tops_free(struct runbook_tops *tp)
+{
+	free(tp->node);
+	free(tp->level);
+	free(tp->symptom);
+	free(tp->end);
+}
+
+/* Walk the top-level nodes into entries: symptoms, sections and what
+ * comes before the first section each have their scope. */
+static void runbook_walk_tops(struct runbook_build *b, const struct runbook_tops *tp)
+{
+	cmark_node **tops = tp->node;
+	struct runbook_scope sym, sec, pre;
+	size_t i, j;
+
+	memset(&sym, 0, sizeof(sym));
+	memset(&sec, 0, sizeof(sec));
+	runbook_scope_open(&pre, runbook_basename(b->name), 1, 0, tp->n);
+	pre.lazy = 1;
+	for (i = 0; i < tp->n; i++) {
+		struct runbook_scope *cur;
+		char *t;
+
+		if (sym.active && i >= sym.end)
+			runbook_scope_close(b, &sym, tops);
+		if (sec.active && i >= sec.end)
+			runbook_scope_close(b, &sec, tops);
+		if (tp->level[i] == 0) {
+			cur = sym.active ? &sym : sec.active ? &sec : &pre;
+			runbook_visit(b, cur, tops[i]);
+			continue;
+		}
+		t = runbook_heading_title(tops[i]);
+		if (!sym.active && tp->symptom[i]) {
+			runbook_scope_open(&sym, t, cmark_node_get_start_line(tops[i]), i,
+					   tp->end[i]);
+			sym.symptom = 1;
+			if (runbook_new_entry(b, ENTRY_SYMPTOM, t, sym.line) != NULL)
+				sym.entry = (long)b->n - 1;
+		} else if (!sym.active && tp->level[i] == tp->section) {
+			int holds_symptom = 0;
+
+			runbook_scope_close(b, &sec, tops);
+			for (j = i + 1; j < tp->end[i]; j++)
+				if (tp->symptom[j])
+					holds_symptom = 1;
+			runbook_scope_open(&sec, t, cmark_node_get_start_line(tops[i]), i,
+					   tp->end[i]);
+			sec.lazy = 1;
+			sec.reference = !holds_symptom;
+		} else if (!sym.active && !sec.active && tp->level[i] < tp->section) {
+			free(pre.title);
+			pre.title = xstrdup(t);
+			pre.line = cmark_node_get_start_line(tops[i]);
+		} else {
+			cur = sym.active ? &sym : sec.active ? &sec : &pre;
+			runbook_scope_heading(cur, tp->level[i], t);
+		}
+		free(t);
+	}
+	runbook_scope_close(b, &sym, tops);
+	runbook_scope_close(b, &sec, tops);
+	runbook_scope_close(b, &pre, tops);
+}
+
 int runbook_parse(struct runbook_set *set, const char *name, const char *text, size_t len,
 		  char *err, size_t errlen)
 {
-	cmark_node *doc, *c;
-	cmark_node **tops = NULL;
-	int *level = NULL, *symptom = NULL;
-	size_t *end = NULL;
-	size_t ntops = 0, i, j;
-	int section = 7, h1s = 0, first_h = 0, other_min = 7, all_min = 7;
+	struct runbook_tops tp = { 0 };
 	struct runbook_build b = { 0 };
-	struct runbook_scope sym, sec, pre;
+	cmark_node *doc;
 
 	if (name == NULL)
 		name = "";
@@ -661,104 +794,11 @@ int runbook_parse(struct runbook_set *set, const char *name, const char *text, s
 		snprintf(err, errlen, "%s: cannot parse Markdown", name);
 		return -1;
 	}
-	for (c = cmark_node_first_child(doc); c != NULL; c = cmark_node_next(c))
-		ntops++;
-	tops = xcalloc(ntops + 1, sizeof(*tops));
-	level = xcalloc(ntops + 1, sizeof(*level));
-	symptom = xcalloc(ntops + 1, sizeof(*symptom));
-	end = xcalloc(ntops + 1, sizeof(*end));
-	for (i = 0, c = cmark_node_first_child(doc); c != NULL; c = cmark_node_next(c), i++) {
-		tops[i] = c;
-		if (cmark_node_get_type(c) == CMARK_NODE_HEADING) {
-			level[i] = cmark_node_get_heading_level(c);
-			if (level[i] == 1)
-				h1s++;
-			if (first_h == 0)
-				first_h = level[i];
-			else if (level[i] < other_min)
-				other_min = level[i];
-			if (level[i] < all_min)
-				all_min = level[i];
-		}
-	}
-	section = h1s == 1 && first_h == 1 ? other_min : all_min;
-
-	/* section ends, and symptoms: a direct sub-heading is "Symptoms" or
-	 * "Diagnostic..." */
-	for (i = 0; i < ntops; i++) {
-		int sub = 7;
-
-		if (level[i] == 0)
-			continue;
-		for (j = i + 1; j < ntops && (level[j] == 0 || level[j] > level[i]); j++)
-			if (level[j] > 0 && level[j] < sub)
-				sub = level[j];
-		end[i] = j;
-		for (j = i + 1; j < end[i]; j++) {
-			char *t;
-
-			if (level[j] != sub)
-				continue;
-			t = runbook_inline_text(tops[j]);
-			if (runbook_is_symptoms_heading(t) || runbook_istarts(t, "diagnostic"))
-				symptom[i] = 1;
-			free(t);
-			if (symptom[i])
-				break;
-		}
-	}
-
+	runbook_tops_scan(&tp, doc);
+	runbook_tops_symptoms(&tp);
 	b.name = name;
-	memset(&sym, 0, sizeof(sym));
-	memset(&sec, 0, sizeof(sec));
-	runbook_scope_open(&pre, runbook_basename(name), 1, 0, ntops);
-	pre.lazy = 1;
-	for (i = 0; i < ntops; i++) {
-		struct runbook_scope *cur;
-		char *t;
-
-		if (sym.active && i >= sym.end)
-			runbook_scope_close(&b, &sym, tops);
-		if (sec.active && i >= sec.end)
-			runbook_scope_close(&b, &sec, tops);
-		if (level[i] == 0) {
-			cur = sym.active ? &sym : sec.active ? &sec : &pre;
-			runbook_visit(&b, cur, tops[i]);
-			continue;
-		}
-		t = runbook_heading_title(tops[i]);
-		if (!sym.active && symptom[i]) {
-			runbook_scope_open(&sym, t, cmark_node_get_start_line(tops[i]), i, end[i]);
-			sym.symptom = 1;
-			if (runbook_new_entry(&b, ENTRY_SYMPTOM, t, sym.line) != NULL)
-				sym.entry = (long)b.n - 1;
-		} else if (!sym.active && level[i] == section) {
-			int holds_symptom = 0;
-
-			runbook_scope_close(&b, &sec, tops);
-			for (j = i + 1; j < end[i]; j++)
-				if (symptom[j])
-					holds_symptom = 1;
-			runbook_scope_open(&sec, t, cmark_node_get_start_line(tops[i]), i, end[i]);
-			sec.lazy = 1;
-			sec.reference = !holds_symptom;
-		} else if (!sym.active && !sec.active && level[i] < section) {
-			free(pre.title);
-			pre.title = xstrdup(t);
-			pre.line = cmark_node_get_start_line(tops[i]);
-		} else {
-			cur = sym.active ? &sym : sec.active ? &sec : &pre;
-			runbook_scope_heading(cur, level[i], t);
-		}
-		free(t);
-	}
-	runbook_scope_close(&b, &sym, tops);
-	runbook_scope_close(&b, &sec, tops);
-	runbook_scope_close(&b, &pre, tops);
-	free(tops);
-	free(level);
-	free(symptom);
-	free(end);
+	runbook_walk_tops(&b, &tp);
+	runbook_tops_free(&tp);
 	cmark_node_free(doc);
 
 	if (b.n > 0) {
