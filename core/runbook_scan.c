@@ -366,3 +366,16 @@ char *runbook_strip_comments(enum step_kind kind, const char *text)
 	free(ctx);
 	return out;
 }
+
+char *runbook_first_word(enum step_kind kind, const char *text)
+{
+	char *stripped = runbook_strip_comments(kind, text);
+	const char *p = stripped;
+	char *word;
+
+	while (isspace((unsigned char)*p))
+		p++;
+	word = xstrndup(p, strcspn(p, " \t\n"));
+	free(stripped);
+	return word;
+}

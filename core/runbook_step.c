@@ -181,17 +181,8 @@ static void runbook_emit_step(struct runbook_block *bk, const char *title,
 		free(st->target);
 		st->target = xstrdup(a.target);
 	}
-	if (st->destructive && st->target == NULL) {
-		char *text = runbook_strip_comments(st->kind, st->command);
-		const char *p = text;
-		size_t n;
-
-		while (isspace((unsigned char)*p))
-			p++;
-		n = strcspn(p, " \t\n");
-		st->target = xstrndup(p, n);
-		free(text);
-	}
+	if (st->destructive && st->target == NULL)
+		st->target = runbook_first_word(st->kind, st->command);
 	if (a.interactive >= 0)
 		st->interactive = a.interactive;
 	if (a.confirm) {
@@ -218,26 +209,40 @@ static void runbook_emit_step(struct runbook_block *bk, const char *title,
 	runbook_annot_free(&a);
 }
 
+/* Take the comment lines leading lines[i..end) (and blank lines too,
+ * when blank_ok) into title, or into a when they are annotations.
+ * Returns the index of the first line after them. */
+static size_t runbook_chunk_head(const struct runbook_block *bk, const struct runbook_line *lines,
+				 size_t i, size_t end, int blank_ok, struct strbuf *title,
+				 struct runbook_annot *a)
+{
+	while (i < end &&
+	       ((blank_ok && lines[i].blank) || runbook_title_line(bk->kind, &lines[i]))) {
+		if (!lines[i].blank && !runbook_annot_line(bk->kind, &lines[i], a))
+			runbook_title_add(title, bk->kind, &lines[i]);
+		i++;
+	}
+	return i;
+}
+
 /* One step from the whole block: leading comments title it. */
 static void runbook_block_single(struct runbook_block *bk, const struct runbook_line *lines,
 				 size_t n, int first_line)
 {
 	struct strbuf title = { 0 };
 	struct runbook_annot chunk;
-	size_t i = 0;
+	size_t i;
 
 	runbook_annot_init(&chunk);
-	while (i < n && (lines[i].blank || runbook_title_line(bk->kind, &lines[i]))) {
-		if (!lines[i].blank && !runbook_annot_line(bk->kind, &lines[i], &chunk))
-			runbook_title_add(&title, bk->kind, &lines[i]);
-		i++;
-	}
+	i = runbook_chunk_head(bk, lines, 0, n, 1, &title, &chunk);
 	runbook_emit_step(bk, title.buf != NULL ? title.buf : "", lines, i, n, first_line + (int)i,
 			  &chunk);
 	runbook_annot_free(&chunk);
 	strbuf_free(&title);
 }
 
+/* A step per chunk between blank lines at the top level; the comments
+ * of a chunk without code title the next one. */
 static void runbook_block_chunks(struct runbook_block *bk, const struct runbook_line *lines,
 				 size_t n, int first_line)
 {
@@ -256,12 +261,7 @@ static void runbook_block_chunks(struct runbook_block *bk, const struct runbook_
 		end = i + 1;
 		while (end < n && !(lines[end].blank && lines[end].top))
 			end++;
-		j = i;
-		while (j < end && runbook_title_line(bk->kind, &lines[j])) {
-			if (!runbook_annot_line(bk->kind, &lines[j], &chunk))
-				runbook_title_add(&title, bk->kind, &lines[j]);
-			j++;
-		}
+		j = runbook_chunk_head(bk, lines, i, end, 0, &title, &chunk);
 		if (j < end) {
 			runbook_emit_step(bk, title.buf != NULL ? title.buf : "", lines, j, end,
 					  first_line + (int)j, &chunk);

@@ -874,17 +874,8 @@ void safety_classify(enum step_kind kind, const char *command, struct safety_ver
 		break;
 	}
 	free(cx.pattern);
-	if (v->destructive && v->target == NULL) {
-		char *text = runbook_strip_comments(kind, command);
-		const char *p = text;
-		size_t n;
-
-		while (isspace((unsigned char)*p))
-			p++;
-		n = strcspn(p, " \t\n");
-		v->target = xstrndup(p, n);
-		free(text);
-	}
+	if (v->destructive && v->target == NULL)
+		v->target = runbook_first_word(kind, command);
 	if (!v->destructive) {
 		free(v->target);
 		v->target = NULL;
