@@ -424,6 +424,46 @@ static int config_dup_name(struct yaml_loader *ld, yaml_node_t *item, const char
 	return yaml_fail(ld, item, at, "duplicate %s name '%s' (also [%zu])", what, name, j);
 }
 
+/* What every named list item (a redis instance, a health check) needs
+ * once its fields are read: a name and a url, and a name that none of
+ * the i items before it has; name_at(items, j) is item j's name. */
+static int config_named_item(struct yaml_loader *ld, yaml_node_t *node, const char *sub,
+			     const char *what, const char *name, const char *url,
+			     const char *(*name_at)(const struct config *c, size_t j),
+			     const struct config *c, size_t i)
+{
+	size_t j;
+
+	if (name == NULL)
+		return yaml_fail(ld, node, sub, "name is required");
+	if (url == NULL)
+		return yaml_fail(ld, node, sub, "url is required");
+	for (j = 0; j < i; j++)
+		if (strcmp(name_at(c, j), name) == 0)
+			return config_dup_name(ld, node, sub, what, name, j);
+	return 0;
+}
+
+/* Size a list's array for the items of node: 1 with *arr allocated (at
+ * least one slot), 0 for a null node, -1 when node is no list. */
+static int config_list_alloc(struct yaml_loader *ld, yaml_node_t *node, const char *path,
+			     size_t size, void **arr)
+{
+	size_t cap = 0;
+
+	if (yaml_is_null(node))
+		return 0;
+	if (yaml_list_len(ld, node, path, &cap) < 0)
+		return -1;
+	*arr = xcalloc(cap ? cap : 1, size);
+	return 1;
+}
+
+static const char *config_redis_name(const struct config *c, size_t j)
+{
+	return c->redis[j].name;
+}
+
 /* One redis instance; counted before it is filled so that a half-filled
  * one is freed with the rest. */
 static int config_redis_item(struct yaml_loader *ld, void *ctx, yaml_node_t *node, size_t i,
@@ -431,34 +471,25 @@ static int config_redis_item(struct yaml_loader *ld, void *ctx, yaml_node_t *nod
 {
 	struct config *c = ctx;
 	struct config_redis *r = &c->redis[i];
-	size_t j;
 
 	c->nredis++;
 	if (yaml_each_pair(ld, node, sub, "a map {name, url}", config_redis_pair, r) < 0)
 		return -1;
-	if (r->name == NULL)
-		return yaml_fail(ld, node, sub, "name is required");
-	if (r->url == NULL)
-		return yaml_fail(ld, node, sub, "url is required");
-	for (j = 0; j < i; j++)
-		if (strcmp(c->redis[j].name, r->name) == 0)
-			return config_dup_name(ld, node, sub, "instance", r->name, j);
-	return 0;
+	return config_named_item(ld, node, sub, "instance", r->name, r->url, config_redis_name, c,
+				 i);
 }
 
 static int config_load_redis_instances(struct yaml_loader *ld, void *obj, yaml_node_t *node,
 				       const char *path)
 {
 	struct config *c = obj;
-	size_t cap = 0;
+	void *arr = NULL;
+	int rc;
 
 	config_redis_clear(c);
-	if (yaml_is_null(node))
-		return 0;
-	if (yaml_list_len(ld, node, path, &cap) < 0)
-		return -1;
-	c->redis = xcalloc(cap ? cap : 1, sizeof(*c->redis));
-	return yaml_each_item(ld, node, path, config_redis_item, c);
+	rc = config_list_alloc(ld, node, path, sizeof(*c->redis), &arr);
+	c->redis = arr;
+	return rc <= 0 ? rc : yaml_each_item(ld, node, path, config_redis_item, c);
 }
 
 static const struct yaml_key config_redis_keys[] = {
@@ -604,40 +635,35 @@ static int config_health_pair(struct yaml_loader *ld, void *ctx, yaml_node_t *ke
 	return yaml_fail(ld, key, sub, "unknown key");
 }
 
+static const char *config_health_name(const struct config *c, size_t j)
+{
+	return c->health[j].name;
+}
+
 /* One health check; counted before it is filled, as for redis. */
 static int config_health_item(struct yaml_loader *ld, void *ctx, yaml_node_t *node, size_t i,
 			      const char *sub)
 {
 	struct config *c = ctx;
 	struct config_health *h = &c->health[i];
-	size_t j;
 
 	c->nhealth++;
 	if (yaml_each_pair(ld, node, sub, "a map {name, url}", config_health_pair, h) < 0)
 		return -1;
-	if (h->name == NULL)
-		return yaml_fail(ld, node, sub, "name is required");
-	if (h->url == NULL)
-		return yaml_fail(ld, node, sub, "url is required");
-	for (j = 0; j < i; j++)
-		if (strcmp(c->health[j].name, h->name) == 0)
-			return config_dup_name(ld, node, sub, "check", h->name, j);
-	return 0;
+	return config_named_item(ld, node, sub, "check", h->name, h->url, config_health_name, c, i);
 }
 
 static int config_load_health(struct yaml_loader *ld, void *obj, yaml_node_t *node,
 			      const char *path)
 {
 	struct config *c = obj;
-	size_t cap = 0;
+	void *arr = NULL;
+	int rc;
 
 	config_health_clear(c);
-	if (yaml_is_null(node))
-		return 0;
-	if (yaml_list_len(ld, node, path, &cap) < 0)
-		return -1;
-	c->health = xcalloc(cap ? cap : 1, sizeof(*c->health));
-	return yaml_each_item(ld, node, path, config_health_item, c);
+	rc = config_list_alloc(ld, node, path, sizeof(*c->health), &arr);
+	c->health = arr;
+	return rc <= 0 ? rc : yaml_each_item(ld, node, path, config_health_item, c);
 }
 
 /* One field of an environment map; ctx is the entry being filled. */
@@ -687,19 +713,17 @@ static int config_load_environment(struct yaml_loader *ld, void *obj, yaml_node_
 				   const char *path)
 {
 	struct config *c = obj;
-	size_t cap = 1;
+	void *arr = NULL;
+	int rc;
 
 	config_envs_clear(c);
-	if (yaml_is_null(node))
-		return 0;
 	if (node->type == YAML_MAPPING_NODE) {
 		c->envs = xcalloc(1, sizeof(*c->envs));
 		return config_env_item(ld, c, node, 0, path);
 	}
-	if (yaml_list_len(ld, node, path, &cap) < 0)
-		return -1;
-	c->envs = xcalloc(cap ? cap : 1, sizeof(*c->envs));
-	return yaml_each_item(ld, node, path, config_env_item, c);
+	rc = config_list_alloc(ld, node, path, sizeof(*c->envs), &arr);
+	c->envs = arr;
+	return rc <= 0 ? rc : yaml_each_item(ld, node, path, config_env_item, c);
 }
 
 const struct config_env *config_environment(const struct config *c, const char *ctx)
