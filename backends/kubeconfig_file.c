@@ -99,20 +99,12 @@ static int kc_bool(struct kc_loader *ld, yaml_node_t *node, const char *path, in
 	return yaml_fail(&ld->y, node, path, "expected true or false");
 }
 
-static int kc_want(struct kc_loader *ld, yaml_node_t *node, const char *path, yaml_node_type_t t)
-{
-	if (node->type == t)
-		return 0;
-	return yaml_fail(&ld->y, node, path, "expected %s, got %s",
-			 t == YAML_MAPPING_NODE ? "a map" : "a list", yaml_kind(node));
-}
-
 /* The value of a mapping pair whose key is a scalar, else NULL. */
-static const char *kc_pair_key(struct kc_loader *ld, yaml_node_pair_t *pair, yaml_node_t **value)
+static const char *kc_pair_key(struct yaml_loader *y, yaml_node_pair_t *pair, yaml_node_t **value)
 {
-	yaml_node_t *k = yaml_document_get_node(ld->y.doc, pair->key);
+	yaml_node_t *k = yaml_document_get_node(y->doc, pair->key);
 
-	*value = yaml_document_get_node(ld->y.doc, pair->value);
+	*value = yaml_document_get_node(y->doc, pair->value);
 	if (k == NULL || k->type != YAML_SCALAR_NODE || *value == NULL)
 		return NULL;
 	return yaml_text(k);
@@ -172,10 +164,10 @@ static int kc_fields(struct kc_loader *ld, yaml_node_t *node, const char *path,
 
 	if (yaml_is_null(node))
 		return 0;
-	if (kc_want(ld, node, path, YAML_MAPPING_NODE) < 0)
+	if (yaml_want(&ld->y, node, path, YAML_MAPPING_NODE) < 0)
 		return -1;
 	for (pair = node->data.mapping.pairs.start; pair < node->data.mapping.pairs.top; pair++) {
-		key = kc_pair_key(ld, pair, &value);
+		key = kc_pair_key(&ld->y, pair, &value);
 		if (key == NULL)
 			continue;
 		snprintf(sub, sizeof sub, "%.180s.%.60s", path, key);
@@ -197,75 +189,72 @@ static int kc_fields(struct kc_loader *ld, yaml_node_t *node, const char *path,
 	return 0;
 }
 
+static int kc_exec_arg(struct yaml_loader *y, void *ctx, yaml_node_t *item, size_t i,
+		       const char *sub)
+{
+	struct kube_exec *e = ctx;
+	char *s = NULL;
+
+	if (item == NULL || yaml_get_string(y, item, sub, &s) < 0)
+		return -1;
+	kc_strv_push(&e->args, s != NULL ? s : xstrdup(""));
+	return 0;
+}
+
 static int kc_exec_args(struct kc_loader *ld, struct kube_exec *e, yaml_node_t *node,
 			const char *path)
 {
-	yaml_node_item_t *it;
-	yaml_node_t *item;
-	char sub[256];
-	char *s = NULL;
-
 	if (yaml_is_null(node))
 		return 0;
-	if (kc_want(ld, node, path, YAML_SEQUENCE_NODE) < 0)
+	if (yaml_want(&ld->y, node, path, YAML_SEQUENCE_NODE) < 0)
 		return -1;
-	for (it = node->data.sequence.items.start; it < node->data.sequence.items.top; it++) {
-		item = yaml_document_get_node(ld->y.doc, *it);
-		snprintf(sub, sizeof sub, "%.200s[%ld]", path,
-			 (long)(it - node->data.sequence.items.start));
-		if (item == NULL || yaml_get_string(&ld->y, item, sub, &s) < 0)
-			return -1;
-		kc_strv_push(&e->args, s != NULL ? s : xstrdup(""));
-		s = NULL;
+	return yaml_each_item(&ld->y, node, path, kc_exec_arg, e);
+}
+
+/* One {name, value} of an exec plugin's env; ctx is the user. */
+static int kc_exec_env_item(struct yaml_loader *y, void *ctx, yaml_node_t *item, size_t i,
+			    const char *sub)
+{
+	struct kc_user *u = ctx;
+	yaml_node_pair_t *pair;
+	yaml_node_t *value;
+	const char *key;
+	char *name = NULL, *val = NULL;
+	char sub2[300];
+	int rc = 0;
+
+	if (item == NULL || yaml_want(y, item, sub, YAML_MAPPING_NODE) < 0)
+		return -1;
+	for (pair = item->data.mapping.pairs.start; rc == 0 && pair < item->data.mapping.pairs.top;
+	     pair++) {
+		key = kc_pair_key(y, pair, &value);
+		snprintf(sub2, sizeof sub2, "%s.%.40s", sub, key != NULL ? key : "?");
+		if (key != NULL && strcmp(key, "name") == 0)
+			rc = yaml_get_string(y, value, sub2, &name);
+		else if (key != NULL && strcmp(key, "value") == 0)
+			rc = yaml_get_string(y, value, sub2, &val);
 	}
-	return 0;
+	if (rc == 0 && name != NULL && strchr(name, '=') != NULL)
+		rc = yaml_fail(y, item, sub, "env name \"%s\" holds '='", name);
+	if (rc == 0) {
+		if (name == NULL || *name == '\0')
+			u->exec_env_unnamed = 1;
+		else
+			kc_strv_push(&u->exec->env,
+				     xasprintf("%s=%s", name, val != NULL ? val : ""));
+	}
+	free(name);
+	kc_wipe_free(val);
+	return rc < 0 ? -1 : 0;
 }
 
 static int kc_exec_env(struct kc_loader *ld, struct kc_user *u, yaml_node_t *node, const char *path)
 {
-	yaml_node_item_t *it;
-	yaml_node_pair_t *pair;
-	yaml_node_t *item, *value;
-	const char *key;
-	char *name, *val;
-	char sub[256], sub2[300];
-	int rc = 0;
-
 	if (yaml_is_null(node))
 		return 0;
-	if (kc_want(ld, node, path, YAML_SEQUENCE_NODE) < 0)
+	if (yaml_want(&ld->y, node, path, YAML_SEQUENCE_NODE) < 0)
 		return -1;
-	for (it = node->data.sequence.items.start; it < node->data.sequence.items.top; it++) {
-		item = yaml_document_get_node(ld->y.doc, *it);
-		snprintf(sub, sizeof sub, "%.200s[%ld]", path,
-			 (long)(it - node->data.sequence.items.start));
-		if (item == NULL || kc_want(ld, item, sub, YAML_MAPPING_NODE) < 0)
-			return -1;
-		name = val = NULL;
-		for (pair = item->data.mapping.pairs.start;
-		     rc == 0 && pair < item->data.mapping.pairs.top; pair++) {
-			key = kc_pair_key(ld, pair, &value);
-			snprintf(sub2, sizeof sub2, "%s.%.40s", sub, key != NULL ? key : "?");
-			if (key != NULL && strcmp(key, "name") == 0)
-				rc = yaml_get_string(&ld->y, value, sub2, &name);
-			else if (key != NULL && strcmp(key, "value") == 0)
-				rc = yaml_get_string(&ld->y, value, sub2, &val);
-		}
-		if (rc == 0 && name != NULL && strchr(name, '=') != NULL)
-			rc = yaml_fail(&ld->y, item, sub, "env name \"%s\" holds '='", name);
-		if (rc == 0) {
-			if (name == NULL || *name == '\0')
-				u->exec_env_unnamed = 1;
-			else
-				kc_strv_push(&u->exec->env,
-					     xasprintf("%s=%s", name, val != NULL ? val : ""));
-		}
-		free(name);
-		kc_wipe_free(val);
-		if (rc < 0)
-			return -1;
-	}
-	return 0;
+	return yaml_each_item(&ld->y, node, path, kc_exec_env_item, u);
 }
 
 static int kc_exec_extra(struct kc_loader *ld, void *obj, const char *key, yaml_node_t *value,
@@ -301,7 +290,7 @@ static int kc_exec_walk(struct kc_loader *ld, yaml_node_t *node, const char *pat
 	size_t i;
 
 	for (pair = node->data.mapping.pairs.start; pair < node->data.mapping.pairs.top; pair++) {
-		key = kc_pair_key(ld, pair, &value);
+		key = kc_pair_key(&ld->y, pair, &value);
 		if (key == NULL)
 			continue;
 		snprintf(sub, sizeof sub, "%.180s.%.60s", path, key);
@@ -336,7 +325,7 @@ static int kc_user_extra(struct kc_loader *ld, void *obj, const char *key, yaml_
 		u->exec_env_unnamed = 0;
 		if (yaml_is_null(value))
 			return 0;
-		if (kc_want(ld, value, path, YAML_MAPPING_NODE) < 0)
+		if (yaml_want(&ld->y, value, path, YAML_MAPPING_NODE) < 0)
 			return -1;
 		u->exec = xcalloc(1, sizeof(*u->exec));
 		if (kc_exec_walk(ld, value, path, u) < 0)
@@ -355,13 +344,13 @@ static int kc_user_extra(struct kc_loader *ld, void *obj, const char *key, yaml_
 	if (strcmp(key, "auth-provider") == 0) {
 		if (yaml_is_null(value))
 			return 0;
-		if (kc_want(ld, value, path, YAML_MAPPING_NODE) < 0)
+		if (yaml_want(&ld->y, value, path, YAML_MAPPING_NODE) < 0)
 			return -1;
 		free(u->auth_provider);
 		u->auth_provider = xstrdup("");
 		for (pair = value->data.mapping.pairs.start; pair < value->data.mapping.pairs.top;
 		     pair++) {
-			k = kc_pair_key(ld, pair, &v);
+			k = kc_pair_key(&ld->y, pair, &v);
 			if (k != NULL && strcmp(k, "name") == 0 && v->type == YAML_SCALAR_NODE) {
 				free(u->auth_provider);
 				u->auth_provider = xstrdup(yaml_text(v));
@@ -464,10 +453,10 @@ static int kc_item(struct kc_loader *ld, enum kc_list which, yaml_node_t *item, 
 	char sub[256];
 	int rc;
 
-	if (kc_want(ld, item, path, YAML_MAPPING_NODE) < 0)
+	if (yaml_want(&ld->y, item, path, YAML_MAPPING_NODE) < 0)
 		return -1;
 	for (pair = item->data.mapping.pairs.start; pair < item->data.mapping.pairs.top; pair++) {
-		key = kc_pair_key(ld, pair, &value);
+		key = kc_pair_key(&ld->y, pair, &value);
 		if (key != NULL && strcmp(key, "name") == 0)
 			name_node = value;
 		else if (key != NULL && strcmp(key, inner_key[which]) == 0)
@@ -521,10 +510,10 @@ static int kc_walk(struct kc_loader *ld, yaml_node_t *root)
 
 	if (yaml_is_null(root))
 		return 0;
-	if (kc_want(ld, root, "top level", YAML_MAPPING_NODE) < 0)
+	if (yaml_want(&ld->y, root, "top level", YAML_MAPPING_NODE) < 0)
 		return -1;
 	for (pair = root->data.mapping.pairs.start; pair < root->data.mapping.pairs.top; pair++) {
-		key = kc_pair_key(ld, pair, &value);
+		key = kc_pair_key(&ld->y, pair, &value);
 		if (key == NULL)
 			continue;
 		if (strcmp(key, "current-context") == 0) {
@@ -542,7 +531,7 @@ static int kc_walk(struct kc_loader *ld, yaml_node_t *root)
 			;
 		if (i == 3 || yaml_is_null(value))
 			continue;
-		if (kc_want(ld, value, key, YAML_SEQUENCE_NODE) < 0)
+		if (yaml_want(&ld->y, value, key, YAML_SEQUENCE_NODE) < 0)
 			return -1;
 		for (it = value->data.sequence.items.start; it < value->data.sequence.items.top;
 		     it++) {

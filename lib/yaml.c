@@ -175,10 +175,18 @@ int yaml_get_nonempty(struct yaml_loader *ld, yaml_node_t *node, const char *pat
 	return 0;
 }
 
+int yaml_want(struct yaml_loader *ld, yaml_node_t *node, const char *path, yaml_node_type_t t)
+{
+	if (node->type == t)
+		return 0;
+	return yaml_fail(ld, node, path, "expected %s, got %s",
+			 t == YAML_MAPPING_NODE ? "a map" : "a list", yaml_kind(node));
+}
+
 int yaml_list_len(struct yaml_loader *ld, yaml_node_t *node, const char *path, size_t *n)
 {
-	if (node->type != YAML_SEQUENCE_NODE)
-		return yaml_fail(ld, node, path, "expected a list, got %s", yaml_kind(node));
+	if (yaml_want(ld, node, path, YAML_SEQUENCE_NODE) < 0)
+		return -1;
 	*n = (size_t)(node->data.sequence.items.top - node->data.sequence.items.start);
 	return 0;
 }

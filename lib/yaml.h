@@ -61,6 +61,10 @@ int yaml_get_string(struct yaml_loader *ld, yaml_node_t *node, const char *path,
 /* Like yaml_get_string, and an empty or null value is an error. */
 int yaml_get_nonempty(struct yaml_loader *ld, yaml_node_t *node, const char *path, char **out);
 
+/* 0 if node is of type t (a mapping or a sequence), else -1 with
+ * "expected a map" or "expected a list". */
+int yaml_want(struct yaml_loader *ld, yaml_node_t *node, const char *path, yaml_node_type_t t);
+
 /* The item count of a sequence, or -1 with "expected a list" when node
  * is something else. */
 int yaml_list_len(struct yaml_loader *ld, yaml_node_t *node, const char *path, size_t *n);
