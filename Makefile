@@ -47,13 +47,21 @@ LIB_LAYER = \
 	lib/log.c \
 	lib/colour.c \
 	lib/sanitize.c \
-	lib/redact.c
+	lib/redact.c \
+	lib/yaml.c
 
 CORE_LAYER = \
 	core/config.c \
 	core/audit.c \
 	core/runbook.c \
+	core/runbook_scan.c \
+	core/runbook_place.c \
+	core/runbook_annot.c \
+	core/runbook_step.c \
 	core/safety.c \
+	core/safety_split.c \
+	core/safety_redis.c \
+	core/safety_sql.c \
 	core/lint.c
 
 RUNTIME_LAYER = \
@@ -70,6 +78,8 @@ BACKEND_LAYER = \
 	backends/prom.c \
 	backends/health.c \
 	backends/kubeconfig.c \
+	backends/kubeconfig_file.c \
+	backends/kubeconfig_exec.c \
 	backends/k8s/client.c \
 	backends/k8s/printer.c \
 	backends/k8s/metrics.c \
@@ -116,7 +126,7 @@ LIB_OBJS  = $(LIB_SRCS:%.c=$(BUILD)/%.o)
 LIB       = $(BUILD)/libamconsole.a
 BIN       = $(BUILD)/amconsole
 
-UNIT_TESTS = util sanitize screen redact runbook findings safety lint config theme mailbox \
+UNIT_TESTS = util sanitize screen redact yaml runbook findings safety lint config theme mailbox \
              runner exec audit table redis pg kafka prom \
              kubeconfig k8s
 UNIT_BINS  = $(UNIT_TESTS:%=$(BUILD)/tests/unit/test_%)

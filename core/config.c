@@ -9,36 +9,18 @@
  */
 #include "core/config.h"
 
-#include <errno.h>
 #include <math.h>
 #include <pwd.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <sys/stat.h>
 #include <unistd.h>
-#include <yaml.h>
 
 #include "lib/util.h"
 #include "lib/redact.h"
 #include "lib/colour.h"
-
-/* One load in progress: where errors point and where they go. */
-struct config_loader {
-	const char *file;
-	yaml_document_t *doc;
-	char *err;
-	size_t errlen;
-};
-
-/* A handler for one mapping key: the value node, its dotted path. */
-struct config_key {
-	const char *name;
-	int (*load)(struct config_loader *ld, struct config *c, yaml_node_t *node,
-		    const char *path);
-};
+#include "lib/yaml.h"
 
 static void config_strv_free(char **v, size_t n)
 {
@@ -158,138 +140,31 @@ void config_add_runbook_dir(struct config *c, const char *dir)
 
 /* --- loading --------------------------------------------------------- */
 
-static int config_error(struct config_loader *ld, const yaml_node_t *node, const char *path,
-			const char *fmt, ...) __attribute__((format(printf, 4, 5)));
-
-static int config_error(struct config_loader *ld, const yaml_node_t *node, const char *path,
-			const char *fmt, ...)
-{
-	char msg[512];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	snprintf(ld->err, ld->errlen, "%s:%lu: %s: %s", ld->file,
-		 (unsigned long)node->start_mark.line + 1, path, msg);
-	return -1;
-}
-
-static const char *config_node_kind(const yaml_node_t *node)
-{
-	switch (node->type) {
-	case YAML_SCALAR_NODE:
-		return "a scalar";
-	case YAML_SEQUENCE_NODE:
-		return "a list";
-	case YAML_MAPPING_NODE:
-		return "a map";
-	default:
-		return "nothing";
-	}
-}
-
-/* A plain empty, "~" or "null" scalar: the key is present but unset. */
-static int config_is_null(const yaml_node_t *node)
-{
-	const char *v;
-
-	if (node->type != YAML_SCALAR_NODE || node->data.scalar.style != YAML_PLAIN_SCALAR_STYLE)
-		return 0;
-	v = (const char *)node->data.scalar.value;
-	return strcmp(v, "") == 0 || strcmp(v, "~") == 0 || strcmp(v, "null") == 0 ||
-	       strcmp(v, "Null") == 0 || strcmp(v, "NULL") == 0;
-}
-
-static const char *config_scalar(const yaml_node_t *node)
-{
-	return (const char *)node->data.scalar.value;
-}
-
-/* A string value (NUL bytes refused); a null leaves *out NULL. */
-static int config_get_string(struct config_loader *ld, yaml_node_t *node, const char *path,
-			     char **out)
-{
-	if (config_is_null(node)) {
-		config_set(out, NULL);
-		return 0;
-	}
-	if (node->type != YAML_SCALAR_NODE)
-		return config_error(ld, node, path, "expected a string, got %s",
-				    config_node_kind(node));
-	if (strlen(config_scalar(node)) != node->data.scalar.length)
-		return config_error(ld, node, path, "NUL byte in string");
-	config_set(out, xstrdup(config_scalar(node)));
-	return 0;
-}
-
-/* A non-empty string, also when the key is required. */
-static int config_get_nonempty(struct config_loader *ld, yaml_node_t *node, const char *path,
-			       char **out)
-{
-	if (config_get_string(ld, node, path, out) < 0)
-		return -1;
-	if (*out == NULL || **out == '\0')
-		return config_error(ld, node, path, "must not be empty");
-	return 0;
-}
-
 static int config_is_http_url(const char *s)
 {
 	return (strncmp(s, "http://", 7) == 0 && s[7] != '\0') ||
 	       (strncmp(s, "https://", 8) == 0 && s[8] != '\0');
 }
 
-static int config_get_http_url(struct config_loader *ld, yaml_node_t *node, const char *path,
+static int config_get_http_url(struct yaml_loader *ld, yaml_node_t *node, const char *path,
 			       char **out)
 {
-	if (config_get_nonempty(ld, node, path, out) < 0)
+	if (yaml_get_nonempty(ld, node, path, out) < 0)
 		return -1;
 	if (!config_is_http_url(*out))
-		return config_error(ld, node, path, "expected an http:// or https:// URL");
+		return yaml_fail(ld, node, path, "expected an http:// or https:// URL");
 	return 0;
 }
 
-static int config_get_path(struct config_loader *ld, yaml_node_t *node, const char *path,
-			   char **out)
+static int config_get_path(struct yaml_loader *ld, yaml_node_t *node, const char *path, char **out)
 {
-	if (config_get_string(ld, node, path, out) < 0)
+	if (yaml_get_string(ld, node, path, out) < 0)
 		return -1;
 	if (*out != NULL) {
 		if (**out == '\0')
-			return config_error(ld, node, path, "must not be empty");
+			return yaml_fail(ld, node, path, "must not be empty");
 		config_set(out, util_expand_home(*out));
 	}
-	return 0;
-}
-
-/* Walk a sequence already checked to be one, handing each item its
- * "path[i]" path; the first error stops the walk. */
-static int config_each_item(struct config_loader *ld, yaml_node_t *node, const char *path,
-			    int (*item)(struct config_loader *ld, void *ctx, yaml_node_t *node,
-					size_t i, const char *sub),
-			    void *ctx)
-{
-	yaml_node_item_t *it;
-	char sub[256];
-	size_t i = 0;
-
-	for (it = node->data.sequence.items.start; it < node->data.sequence.items.top; it++, i++) {
-		snprintf(sub, sizeof(sub), "%.200s[%zu]", path, i);
-		if (item(ld, ctx, yaml_document_get_node(ld->doc, *it), i, sub) < 0)
-			return -1;
-	}
-	return 0;
-}
-
-/* The item count of a sequence, or -1 with the error set when node is
- * something else; callers size their arrays from it before the walk. */
-static int config_list_len(struct config_loader *ld, yaml_node_t *node, const char *path, size_t *n)
-{
-	if (node->type != YAML_SEQUENCE_NODE)
-		return config_error(ld, node, path, "expected a list, got %s",
-				    config_node_kind(node));
-	*n = (size_t)(node->data.sequence.items.top - node->data.sequence.items.start);
 	return 0;
 }
 
@@ -302,14 +177,14 @@ struct config_strv {
 	int expand;
 };
 
-static int config_strv_item(struct config_loader *ld, void *ctx, yaml_node_t *node, size_t i,
+static int config_strv_item(struct yaml_loader *ld, void *ctx, yaml_node_t *node, size_t i,
 			    const char *sub)
 {
 	struct config_strv *sv = ctx;
 
 	sv->n++;
 	if ((sv->urls ? config_get_http_url(ld, node, sub, &sv->v[sv->n - 1])
-		      : config_get_nonempty(ld, node, sub, &sv->v[sv->n - 1])) < 0)
+		      : yaml_get_nonempty(ld, node, sub, &sv->v[sv->n - 1])) < 0)
 		return -1;
 	if (sv->expand)
 		config_set(&sv->v[sv->n - 1], util_expand_home(sv->v[sv->n - 1]));
@@ -317,7 +192,7 @@ static int config_strv_item(struct config_loader *ld, void *ctx, yaml_node_t *no
 }
 
 /* A list of strings; a lone string is taken as a list of one. */
-static int config_get_strv(struct config_loader *ld, yaml_node_t *node, const char *path, int urls,
+static int config_get_strv(struct yaml_loader *ld, yaml_node_t *node, const char *path, int urls,
 			   int expand, char ***outv, size_t *outn)
 {
 	struct config_strv sv = { NULL, 0, urls, expand };
@@ -327,16 +202,16 @@ static int config_get_strv(struct config_loader *ld, yaml_node_t *node, const ch
 	config_strv_free(*outv, *outn);
 	*outv = NULL;
 	*outn = 0;
-	if (config_is_null(node))
+	if (yaml_is_null(node))
 		return 0;
 	if (node->type == YAML_SCALAR_NODE) {
 		sv.v = xcalloc(1, sizeof(*sv.v));
 		rc = config_strv_item(ld, &sv, node, 0, path);
 	} else {
-		if (config_list_len(ld, node, path, &cap) < 0)
+		if (yaml_list_len(ld, node, path, &cap) < 0)
 			return -1;
 		sv.v = xcalloc(cap ? cap : 1, sizeof(*sv.v));
-		rc = config_each_item(ld, node, path, config_strv_item, &sv);
+		rc = yaml_each_item(ld, node, path, config_strv_item, &sv);
 	}
 	if (rc < 0) {
 		config_strv_free(sv.v, sv.n);
@@ -347,82 +222,12 @@ static int config_get_strv(struct config_loader *ld, yaml_node_t *node, const ch
 	return 0;
 }
 
-/* Walk a mapping whose keys must be distinct scalars, handing each pair
- * to pair() with its dotted path; what names the shape expected when
- * node is no mapping at all. Sections and list items all come through
- * here (kafka.properties aside, see there), so their key errors read
- * the same everywhere. */
-static int config_each_pair(struct config_loader *ld, yaml_node_t *node, const char *path,
-			    const char *what,
-			    int (*pair)(struct config_loader *ld, void *ctx, yaml_node_t *key,
-					yaml_node_t *value, const char *sub),
-			    void *ctx)
+static int config_load_theme(struct yaml_loader *ld, void *obj, yaml_node_t *node, const char *path)
 {
-	const char *where = *path ? path : "(top level)";
-	yaml_node_pair_t *p, *q;
-	char sub[256];
-
-	if (node->type != YAML_MAPPING_NODE)
-		return config_error(ld, node, where, "expected %s, got %s", what,
-				    config_node_kind(node));
-	for (p = node->data.mapping.pairs.start; p < node->data.mapping.pairs.top; p++) {
-		yaml_node_t *key = yaml_document_get_node(ld->doc, p->key);
-		yaml_node_t *value = yaml_document_get_node(ld->doc, p->value);
-
-		if (key->type != YAML_SCALAR_NODE)
-			return config_error(ld, key, where, "expected a key, got %s",
-					    config_node_kind(key));
-		snprintf(sub, sizeof(sub), "%.200s%s%.50s", path, *path ? "." : "",
-			 config_scalar(key));
-		for (q = node->data.mapping.pairs.start; q < p; q++) {
-			yaml_node_t *prev = yaml_document_get_node(ld->doc, q->key);
-
-			if (prev->type == YAML_SCALAR_NODE &&
-			    strcmp(config_scalar(prev), config_scalar(key)) == 0)
-				return config_error(ld, key, sub, "duplicate key");
-		}
-		if (pair(ld, ctx, key, value, sub) < 0)
-			return -1;
-	}
-	return 0;
-}
-
-/* A schema section being walked: the config it fills, its key table. */
-struct config_section {
-	struct config *c;
-	const struct config_key *table;
-};
-
-static int config_section_pair(struct config_loader *ld, void *ctx, yaml_node_t *key,
-			       yaml_node_t *value, const char *sub)
-{
-	struct config_section *sec = ctx;
-	const struct config_key *k;
-
-	for (k = sec->table; k->name != NULL; k++)
-		if (strcmp(k->name, config_scalar(key)) == 0)
-			return k->load(ld, sec->c, value, sub);
-	return config_error(ld, key, sub, "unknown key");
-}
-
-/* Walk a mapping, dispatching each key through table; unknown or
- * repeated keys are errors. A null node is an empty section. */
-static int config_walk_map(struct config_loader *ld, struct config *c, yaml_node_t *node,
-			   const char *path, const struct config_key *table)
-{
-	struct config_section sec = { c, table };
-
-	if (config_is_null(node))
-		return 0;
-	return config_each_pair(ld, node, path, "a map", config_section_pair, &sec);
-}
-
-static int config_load_theme(struct config_loader *ld, struct config *c, yaml_node_t *node,
-			     const char *path)
-{
+	struct config *c = obj;
 	char *v = NULL;
 
-	if (config_get_nonempty(ld, node, path, &v) < 0) {
+	if (yaml_get_nonempty(ld, node, path, &v) < 0) {
 		free(v);
 		return -1;
 	}
@@ -430,40 +235,40 @@ static int config_load_theme(struct config_loader *ld, struct config *c, yaml_no
 	return 0;
 }
 
-static int config_load_layout(struct config_loader *ld, struct config *c, yaml_node_t *node,
+static int config_load_layout(struct yaml_loader *ld, void *obj, yaml_node_t *node,
 			      const char *path)
 {
+	struct config *c = obj;
 	int i;
 
-	if (config_is_null(node))
+	if (yaml_is_null(node))
 		return 0;
 	if (node->type != YAML_SCALAR_NODE)
-		return config_error(ld, node, path, "expected a layout name, got %s",
-				    config_node_kind(node));
-	i = config_layout_find(config_scalar(node));
+		return yaml_fail(ld, node, path, "expected a layout name, got %s", yaml_kind(node));
+	i = config_layout_find(yaml_text(node));
 	if (i < 0)
-		return config_error(ld, node, path,
-				    "unknown layout '%s' (auto, runbook, panels or tall)",
-				    config_scalar(node));
+		return yaml_fail(ld, node, path,
+				 "unknown layout '%s' (auto, runbook, panels or tall)",
+				 yaml_text(node));
 	c->layout = i;
 	return 0;
 }
 
-static int config_load_refresh(struct config_loader *ld, struct config *c, yaml_node_t *node,
+static int config_load_refresh(struct yaml_loader *ld, void *obj, yaml_node_t *node,
 			       const char *path)
 {
+	struct config *c = obj;
 	double d;
 
-	if (config_is_null(node))
+	if (yaml_is_null(node))
 		return 0;
 	if (node->type != YAML_SCALAR_NODE)
-		return config_error(ld, node, path, "expected a duration, got %s",
-				    config_node_kind(node));
-	if (util_parse_duration(config_scalar(node), &d) < 0 || !(d > 0) || !isfinite(d))
-		return config_error(
+		return yaml_fail(ld, node, path, "expected a duration, got %s", yaml_kind(node));
+	if (util_parse_duration(yaml_text(node), &d) < 0 || !(d > 0) || !isfinite(d))
+		return yaml_fail(
 			ld, node, path,
 			"bad duration '%s' (a positive number of seconds, or 2s, 500ms, 1m)",
-			config_scalar(node));
+			yaml_text(node));
 	c->refresh = d;
 	return 0;
 }
@@ -481,72 +286,83 @@ static int config_parse_bool(const char *s, int *out)
 	return 0;
 }
 
-static int config_load_read_only(struct config_loader *ld, struct config *c, yaml_node_t *node,
+static int config_load_read_only(struct yaml_loader *ld, void *obj, yaml_node_t *node,
 				 const char *path)
 {
-	if (config_is_null(node))
+	struct config *c = obj;
+
+	if (yaml_is_null(node))
 		return 0;
 	if (node->type != YAML_SCALAR_NODE)
-		return config_error(ld, node, path, "expected true or false, got %s",
-				    config_node_kind(node));
-	if (config_parse_bool(config_scalar(node), &c->read_only) < 0)
-		return config_error(ld, node, path, "expected true or false, got '%s'",
-				    config_scalar(node));
+		return yaml_fail(ld, node, path, "expected true or false, got %s", yaml_kind(node));
+	if (config_parse_bool(yaml_text(node), &c->read_only) < 0)
+		return yaml_fail(ld, node, path, "expected true or false, got '%s'",
+				 yaml_text(node));
 	return 0;
 }
 
-static int config_load_runbooks(struct config_loader *ld, struct config *c, yaml_node_t *node,
+static int config_load_runbooks(struct yaml_loader *ld, void *obj, yaml_node_t *node,
 				const char *path)
 {
+	struct config *c = obj;
+
 	return config_get_strv(ld, node, path, 0, 1, &c->runbooks, &c->nrunbooks);
 }
 
-static int config_load_kubeconfig(struct config_loader *ld, struct config *c, yaml_node_t *node,
+static int config_load_kubeconfig(struct yaml_loader *ld, void *obj, yaml_node_t *node,
 				  const char *path)
 {
+	struct config *c = obj;
+
 	return config_get_path(ld, node, path, &c->kubeconfig);
 }
 
-static int config_load_kube_context(struct config_loader *ld, struct config *c, yaml_node_t *node,
+static int config_load_kube_context(struct yaml_loader *ld, void *obj, yaml_node_t *node,
 				    const char *path)
 {
-	return config_get_string(ld, node, path, &c->kube_context);
+	struct config *c = obj;
+
+	return yaml_get_string(ld, node, path, &c->kube_context);
 }
 
-static int config_load_kube_namespace(struct config_loader *ld, struct config *c, yaml_node_t *node,
+static int config_load_kube_namespace(struct yaml_loader *ld, void *obj, yaml_node_t *node,
 				      const char *path)
 {
-	return config_get_string(ld, node, path, &c->kube_namespace);
+	struct config *c = obj;
+
+	return yaml_get_string(ld, node, path, &c->kube_namespace);
 }
 
-static const struct config_key config_kubernetes_keys[] = {
+static const struct yaml_key config_kubernetes_keys[] = {
 	{ "kubeconfig", config_load_kubeconfig },
 	{ "context", config_load_kube_context },
 	{ "namespace", config_load_kube_namespace },
 	{ NULL, NULL },
 };
 
-static int config_load_kubernetes(struct config_loader *ld, struct config *c, yaml_node_t *node,
+static int config_load_kubernetes(struct yaml_loader *ld, void *obj, yaml_node_t *node,
 				  const char *path)
 {
-	return config_walk_map(ld, c, node, path, config_kubernetes_keys);
+	return yaml_walk_map(ld, obj, node, path, config_kubernetes_keys);
 }
 
-static int config_load_conninfo(struct config_loader *ld, struct config *c, yaml_node_t *node,
+static int config_load_conninfo(struct yaml_loader *ld, void *obj, yaml_node_t *node,
 				const char *path)
 {
-	return config_get_string(ld, node, path, &c->pg_conninfo);
+	struct config *c = obj;
+
+	return yaml_get_string(ld, node, path, &c->pg_conninfo);
 }
 
-static const struct config_key config_postgres_keys[] = {
+static const struct yaml_key config_postgres_keys[] = {
 	{ "conninfo", config_load_conninfo },
 	{ NULL, NULL },
 };
 
-static int config_load_postgres(struct config_loader *ld, struct config *c, yaml_node_t *node,
+static int config_load_postgres(struct yaml_loader *ld, void *obj, yaml_node_t *node,
 				const char *path)
 {
-	return config_walk_map(ld, c, node, path, config_postgres_keys);
+	return yaml_walk_map(ld, obj, node, path, config_postgres_keys);
 }
 
 static int config_is_redis_url(const char *s)
@@ -569,125 +385,159 @@ static int config_is_env_name(const char *s)
 }
 
 /* One field of a redis instance map; ctx is the instance being filled. */
-static int config_redis_pair(struct config_loader *ld, void *ctx, yaml_node_t *key,
+static int config_redis_pair(struct yaml_loader *ld, void *ctx, yaml_node_t *key,
 			     yaml_node_t *value, const char *sub)
 {
 	struct config_redis *r = ctx;
-	const char *k = config_scalar(key);
+	const char *k = yaml_text(key);
 
 	if (strcmp(k, "name") == 0)
-		return config_get_nonempty(ld, value, sub, &r->name);
+		return yaml_get_nonempty(ld, value, sub, &r->name);
 	if (strcmp(k, "url") == 0) {
-		if (config_get_nonempty(ld, value, sub, &r->url) < 0)
+		if (yaml_get_nonempty(ld, value, sub, &r->url) < 0)
 			return -1;
 		if (!config_is_redis_url(r->url))
-			return config_error(ld, value, sub,
-					    "expected redis://, rediss:// or a socket path");
+			return yaml_fail(ld, value, sub,
+					 "expected redis://, rediss:// or a socket path");
 		return 0;
 	}
 	if (strcmp(k, "password_file") == 0)
 		return config_get_path(ld, value, sub, &r->password_file);
 	if (strcmp(k, "password_env") == 0) {
-		if (config_get_string(ld, value, sub, &r->password_env) < 0)
+		if (yaml_get_string(ld, value, sub, &r->password_env) < 0)
 			return -1;
 		if (r->password_env != NULL && !config_is_env_name(r->password_env))
-			return config_error(ld, value, sub,
-					    "'%s' is not an environment variable name",
-					    r->password_env);
+			return yaml_fail(ld, value, sub, "'%s' is not an environment variable name",
+					 r->password_env);
 		return 0;
 	}
-	return config_error(ld, key, sub, "unknown key");
+	return yaml_fail(ld, key, sub, "unknown key");
 }
 
 /* A list item's name repeats item j's: point at this item's name. */
-static int config_dup_name(struct config_loader *ld, yaml_node_t *item, const char *sub,
+static int config_dup_name(struct yaml_loader *ld, yaml_node_t *item, const char *sub,
 			   const char *what, const char *name, size_t j)
 {
 	char at[256];
 
 	snprintf(at, sizeof(at), "%s.name", sub);
-	return config_error(ld, item, at, "duplicate %s name '%s' (also [%zu])", what, name, j);
+	return yaml_fail(ld, item, at, "duplicate %s name '%s' (also [%zu])", what, name, j);
+}
+
+/* What every named list item (a redis instance, a health check) needs
+ * once its fields are read: a name and a url, and a name that none of
+ * the i items before it has; name_at(items, j) is item j's name. */
+static int config_named_item(struct yaml_loader *ld, yaml_node_t *node, const char *sub,
+			     const char *what, const char *name, const char *url,
+			     const char *(*name_at)(const struct config *c, size_t j),
+			     const struct config *c, size_t i)
+{
+	size_t j;
+
+	if (name == NULL)
+		return yaml_fail(ld, node, sub, "name is required");
+	if (url == NULL)
+		return yaml_fail(ld, node, sub, "url is required");
+	for (j = 0; j < i; j++)
+		if (strcmp(name_at(c, j), name) == 0)
+			return config_dup_name(ld, node, sub, what, name, j);
+	return 0;
+}
+
+/* Size a list's array for the items of node: 1 with *arr allocated (at
+ * least one slot), 0 for a null node, -1 when node is no list. */
+static int config_list_alloc(struct yaml_loader *ld, yaml_node_t *node, const char *path,
+			     size_t size, void **arr)
+{
+	size_t cap = 0;
+
+	if (yaml_is_null(node))
+		return 0;
+	if (yaml_list_len(ld, node, path, &cap) < 0)
+		return -1;
+	*arr = xcalloc(cap ? cap : 1, size);
+	return 1;
+}
+
+static const char *config_redis_name(const struct config *c, size_t j)
+{
+	return c->redis[j].name;
 }
 
 /* One redis instance; counted before it is filled so that a half-filled
  * one is freed with the rest. */
-static int config_redis_item(struct config_loader *ld, void *ctx, yaml_node_t *node, size_t i,
+static int config_redis_item(struct yaml_loader *ld, void *ctx, yaml_node_t *node, size_t i,
 			     const char *sub)
 {
 	struct config *c = ctx;
 	struct config_redis *r = &c->redis[i];
-	size_t j;
 
 	c->nredis++;
-	if (config_each_pair(ld, node, sub, "a map {name, url}", config_redis_pair, r) < 0)
+	if (yaml_each_pair(ld, node, sub, "a map {name, url}", config_redis_pair, r) < 0)
 		return -1;
-	if (r->name == NULL)
-		return config_error(ld, node, sub, "name is required");
-	if (r->url == NULL)
-		return config_error(ld, node, sub, "url is required");
-	for (j = 0; j < i; j++)
-		if (strcmp(c->redis[j].name, r->name) == 0)
-			return config_dup_name(ld, node, sub, "instance", r->name, j);
-	return 0;
+	return config_named_item(ld, node, sub, "instance", r->name, r->url, config_redis_name, c,
+				 i);
 }
 
-static int config_load_redis_instances(struct config_loader *ld, struct config *c,
-				       yaml_node_t *node, const char *path)
+static int config_load_redis_instances(struct yaml_loader *ld, void *obj, yaml_node_t *node,
+				       const char *path)
 {
-	size_t cap = 0;
+	struct config *c = obj;
+	void *arr = NULL;
+	int rc;
 
 	config_redis_clear(c);
-	if (config_is_null(node))
-		return 0;
-	if (config_list_len(ld, node, path, &cap) < 0)
-		return -1;
-	c->redis = xcalloc(cap ? cap : 1, sizeof(*c->redis));
-	return config_each_item(ld, node, path, config_redis_item, c);
+	rc = config_list_alloc(ld, node, path, sizeof(*c->redis), &arr);
+	c->redis = arr;
+	return rc <= 0 ? rc : yaml_each_item(ld, node, path, config_redis_item, c);
 }
 
-static const struct config_key config_redis_keys[] = {
+static const struct yaml_key config_redis_keys[] = {
 	{ "instances", config_load_redis_instances },
 	{ NULL, NULL },
 };
 
-static int config_load_redis(struct config_loader *ld, struct config *c, yaml_node_t *node,
-			     const char *path)
+static int config_load_redis(struct yaml_loader *ld, void *obj, yaml_node_t *node, const char *path)
 {
-	return config_walk_map(ld, c, node, path, config_redis_keys);
+	return yaml_walk_map(ld, obj, node, path, config_redis_keys);
 }
 
-static int config_load_kafka_bootstrap(struct config_loader *ld, struct config *c,
-				       yaml_node_t *node, const char *path)
+static int config_load_kafka_bootstrap(struct yaml_loader *ld, void *obj, yaml_node_t *node,
+				       const char *path)
 {
-	if (config_get_string(ld, node, path, &c->kafka_bootstrap) < 0)
+	struct config *c = obj;
+
+	if (yaml_get_string(ld, node, path, &c->kafka_bootstrap) < 0)
 		return -1;
 	if (c->kafka_bootstrap != NULL && *c->kafka_bootstrap == '\0')
-		return config_error(ld, node, path, "must not be empty");
+		return yaml_fail(ld, node, path, "must not be empty");
 	return 0;
 }
 
-static int config_load_kafka_groups(struct config_loader *ld, struct config *c, yaml_node_t *node,
+static int config_load_kafka_groups(struct yaml_loader *ld, void *obj, yaml_node_t *node,
 				    const char *path)
 {
+	struct config *c = obj;
+
 	return config_get_strv(ld, node, path, 0, 0, &c->kafka_groups, &c->nkafka_groups);
 }
 
 /* Any keys: librdkafka validates them when the backend starts. Not
  * config_each_pair: a key here is data, checked as a string (no NUL
  * byte) before it is compared with the ones already kept. */
-static int config_load_kafka_properties(struct config_loader *ld, struct config *c,
-					yaml_node_t *node, const char *path)
+static int config_load_kafka_properties(struct yaml_loader *ld, void *obj, yaml_node_t *node,
+					const char *path)
 {
+	struct config *c = obj;
 	yaml_node_pair_t *p;
 	char sub[256];
 	size_t cap, i;
 
 	config_props_clear(c);
-	if (config_is_null(node))
+	if (yaml_is_null(node))
 		return 0;
 	if (node->type != YAML_MAPPING_NODE)
-		return config_error(ld, node, path, "expected a map, got %s",
-				    config_node_kind(node));
+		return yaml_fail(ld, node, path, "expected a map, got %s", yaml_kind(node));
 	cap = (size_t)(node->data.mapping.pairs.top - node->data.mapping.pairs.start);
 	c->kafka_prop_keys = xcalloc(cap ? cap : 1, sizeof(char *));
 	c->kafka_prop_values = xcalloc(cap ? cap : 1, sizeof(char *));
@@ -697,10 +547,9 @@ static int config_load_kafka_properties(struct config_loader *ld, struct config 
 		size_t n = c->nkafka_props;
 
 		if (key->type != YAML_SCALAR_NODE)
-			return config_error(ld, key, path, "expected a key, got %s",
-					    config_node_kind(key));
-		snprintf(sub, sizeof(sub), "%.200s.%.50s", path, config_scalar(key));
-		if (config_get_nonempty(ld, key, sub, &c->kafka_prop_keys[n]) < 0) {
+			return yaml_fail(ld, key, path, "expected a key, got %s", yaml_kind(key));
+		snprintf(sub, sizeof(sub), "%.200s.%.50s", path, yaml_text(key));
+		if (yaml_get_nonempty(ld, key, sub, &c->kafka_prop_keys[n]) < 0) {
 			/* Not counted yet, so config_free would not see it. */
 			free(c->kafka_prop_keys[n]);
 			c->kafka_prop_keys[n] = NULL;
@@ -709,174 +558,172 @@ static int config_load_kafka_properties(struct config_loader *ld, struct config 
 		c->nkafka_props++;
 		for (i = 0; i < n; i++)
 			if (strcmp(c->kafka_prop_keys[i], c->kafka_prop_keys[n]) == 0)
-				return config_error(ld, key, sub, "duplicate key");
-		if (config_get_string(ld, value, sub, &c->kafka_prop_values[n]) < 0)
+				return yaml_fail(ld, key, sub, "duplicate key");
+		if (yaml_get_string(ld, value, sub, &c->kafka_prop_values[n]) < 0)
 			return -1;
 		if (c->kafka_prop_values[n] == NULL)
-			return config_error(ld, value, sub, "expected a value");
+			return yaml_fail(ld, value, sub, "expected a value");
 	}
 	return 0;
 }
 
-static const struct config_key config_kafka_keys[] = {
+static const struct yaml_key config_kafka_keys[] = {
 	{ "bootstrap", config_load_kafka_bootstrap },
 	{ "groups", config_load_kafka_groups },
 	{ "properties", config_load_kafka_properties },
 	{ NULL, NULL },
 };
 
-static int config_load_kafka(struct config_loader *ld, struct config *c, yaml_node_t *node,
-			     const char *path)
+static int config_load_kafka(struct yaml_loader *ld, void *obj, yaml_node_t *node, const char *path)
 {
-	return config_walk_map(ld, c, node, path, config_kafka_keys);
+	return yaml_walk_map(ld, obj, node, path, config_kafka_keys);
 }
 
-static int config_load_am_urls(struct config_loader *ld, struct config *c, yaml_node_t *node,
+static int config_load_am_urls(struct yaml_loader *ld, void *obj, yaml_node_t *node,
 			       const char *path)
 {
+	struct config *c = obj;
+
 	return config_get_strv(ld, node, path, 1, 0, &c->alertmanager_urls, &c->nalertmanager_urls);
 }
 
-static const struct config_key config_alertmanager_keys[] = {
+static const struct yaml_key config_alertmanager_keys[] = {
 	{ "urls", config_load_am_urls },
 	{ NULL, NULL },
 };
 
-static int config_load_alertmanager(struct config_loader *ld, struct config *c, yaml_node_t *node,
+static int config_load_alertmanager(struct yaml_loader *ld, void *obj, yaml_node_t *node,
 				    const char *path)
 {
-	return config_walk_map(ld, c, node, path, config_alertmanager_keys);
+	return yaml_walk_map(ld, obj, node, path, config_alertmanager_keys);
 }
 
-static int config_load_prom_url(struct config_loader *ld, struct config *c, yaml_node_t *node,
+static int config_load_prom_url(struct yaml_loader *ld, void *obj, yaml_node_t *node,
 				const char *path)
 {
-	if (config_is_null(node)) {
+	struct config *c = obj;
+
+	if (yaml_is_null(node)) {
 		config_set(&c->prometheus_url, NULL);
 		return 0;
 	}
 	return config_get_http_url(ld, node, path, &c->prometheus_url);
 }
 
-static const struct config_key config_prometheus_keys[] = {
+static const struct yaml_key config_prometheus_keys[] = {
 	{ "url", config_load_prom_url },
 	{ NULL, NULL },
 };
 
-static int config_load_prometheus(struct config_loader *ld, struct config *c, yaml_node_t *node,
+static int config_load_prometheus(struct yaml_loader *ld, void *obj, yaml_node_t *node,
 				  const char *path)
 {
-	return config_walk_map(ld, c, node, path, config_prometheus_keys);
+	return yaml_walk_map(ld, obj, node, path, config_prometheus_keys);
 }
 
 /* One field of a health check map; ctx is the check being filled. */
-static int config_health_pair(struct config_loader *ld, void *ctx, yaml_node_t *key,
+static int config_health_pair(struct yaml_loader *ld, void *ctx, yaml_node_t *key,
 			      yaml_node_t *value, const char *sub)
 {
 	struct config_health *h = ctx;
-	const char *k = config_scalar(key);
+	const char *k = yaml_text(key);
 
 	if (strcmp(k, "name") == 0)
-		return config_get_nonempty(ld, value, sub, &h->name);
+		return yaml_get_nonempty(ld, value, sub, &h->name);
 	if (strcmp(k, "url") == 0)
 		return config_get_http_url(ld, value, sub, &h->url);
-	return config_error(ld, key, sub, "unknown key");
+	return yaml_fail(ld, key, sub, "unknown key");
+}
+
+static const char *config_health_name(const struct config *c, size_t j)
+{
+	return c->health[j].name;
 }
 
 /* One health check; counted before it is filled, as for redis. */
-static int config_health_item(struct config_loader *ld, void *ctx, yaml_node_t *node, size_t i,
+static int config_health_item(struct yaml_loader *ld, void *ctx, yaml_node_t *node, size_t i,
 			      const char *sub)
 {
 	struct config *c = ctx;
 	struct config_health *h = &c->health[i];
-	size_t j;
 
 	c->nhealth++;
-	if (config_each_pair(ld, node, sub, "a map {name, url}", config_health_pair, h) < 0)
+	if (yaml_each_pair(ld, node, sub, "a map {name, url}", config_health_pair, h) < 0)
 		return -1;
-	if (h->name == NULL)
-		return config_error(ld, node, sub, "name is required");
-	if (h->url == NULL)
-		return config_error(ld, node, sub, "url is required");
-	for (j = 0; j < i; j++)
-		if (strcmp(c->health[j].name, h->name) == 0)
-			return config_dup_name(ld, node, sub, "check", h->name, j);
-	return 0;
+	return config_named_item(ld, node, sub, "check", h->name, h->url, config_health_name, c, i);
 }
 
-static int config_load_health(struct config_loader *ld, struct config *c, yaml_node_t *node,
+static int config_load_health(struct yaml_loader *ld, void *obj, yaml_node_t *node,
 			      const char *path)
 {
-	size_t cap = 0;
+	struct config *c = obj;
+	void *arr = NULL;
+	int rc;
 
 	config_health_clear(c);
-	if (config_is_null(node))
-		return 0;
-	if (config_list_len(ld, node, path, &cap) < 0)
-		return -1;
-	c->health = xcalloc(cap ? cap : 1, sizeof(*c->health));
-	return config_each_item(ld, node, path, config_health_item, c);
+	rc = config_list_alloc(ld, node, path, sizeof(*c->health), &arr);
+	c->health = arr;
+	return rc <= 0 ? rc : yaml_each_item(ld, node, path, config_health_item, c);
 }
 
 /* One field of an environment map; ctx is the entry being filled. */
-static int config_env_pair(struct config_loader *ld, void *ctx, yaml_node_t *key,
-			   yaml_node_t *value, const char *sub)
+static int config_env_pair(struct yaml_loader *ld, void *ctx, yaml_node_t *key, yaml_node_t *value,
+			   const char *sub)
 {
 	struct config_env *e = ctx;
-	const char *k = config_scalar(key);
+	const char *k = yaml_text(key);
 	short colour;
 
 	if (strcmp(k, "name") == 0)
-		return config_get_nonempty(ld, value, sub, &e->name);
+		return yaml_get_nonempty(ld, value, sub, &e->name);
 	if (strcmp(k, "context") == 0)
-		return config_is_null(value) ? 0 : config_get_nonempty(ld, value, sub, &e->context);
+		return yaml_is_null(value) ? 0 : yaml_get_nonempty(ld, value, sub, &e->context);
 	if (strcmp(k, "color") == 0 || strcmp(k, "colour") == 0) {
-		if (config_is_null(value))
+		if (yaml_is_null(value))
 			return 0;
-		if (config_get_nonempty(ld, value, sub, &e->color) < 0)
+		if (yaml_get_nonempty(ld, value, sub, &e->color) < 0)
 			return -1;
 		if (colour_parse(e->color, &colour) != 0 || colour < 0)
-			return config_error(ld, value, sub,
-					    "'%s' is not a colour (red, yellow, green, blue, "
-					    "magenta, cyan, white, bright-..., or 0-255)",
-					    e->color);
+			return yaml_fail(ld, value, sub,
+					 "'%s' is not a colour (red, yellow, green, blue, "
+					 "magenta, cyan, white, bright-..., or 0-255)",
+					 e->color);
 		return 0;
 	}
-	return config_error(ld, key, sub, "unknown key");
+	return yaml_fail(ld, key, sub, "unknown key");
 }
 
-static int config_env_item(struct config_loader *ld, void *ctx, yaml_node_t *node, size_t i,
+static int config_env_item(struct yaml_loader *ld, void *ctx, yaml_node_t *node, size_t i,
 			   const char *sub)
 {
 	struct config *c = ctx;
 	struct config_env *e = &c->envs[i];
 
 	c->nenvs++;
-	if (config_each_pair(ld, node, sub, "a map {name, color, context}", config_env_pair, e) < 0)
+	if (yaml_each_pair(ld, node, sub, "a map {name, color, context}", config_env_pair, e) < 0)
 		return -1;
 	if (e->name == NULL)
-		return config_error(ld, node, sub, "name is required");
+		return yaml_fail(ld, node, sub, "name is required");
 	return 0;
 }
 
 /* environment: {name: prod, color: red}, or a list of such maps with a
  * context each. */
-static int config_load_environment(struct config_loader *ld, struct config *c, yaml_node_t *node,
+static int config_load_environment(struct yaml_loader *ld, void *obj, yaml_node_t *node,
 				   const char *path)
 {
-	size_t cap = 1;
+	struct config *c = obj;
+	void *arr = NULL;
+	int rc;
 
 	config_envs_clear(c);
-	if (config_is_null(node))
-		return 0;
 	if (node->type == YAML_MAPPING_NODE) {
 		c->envs = xcalloc(1, sizeof(*c->envs));
 		return config_env_item(ld, c, node, 0, path);
 	}
-	if (config_list_len(ld, node, path, &cap) < 0)
-		return -1;
-	c->envs = xcalloc(cap ? cap : 1, sizeof(*c->envs));
-	return config_each_item(ld, node, path, config_env_item, c);
+	rc = config_list_alloc(ld, node, path, sizeof(*c->envs), &arr);
+	c->envs = arr;
+	return rc <= 0 ? rc : yaml_each_item(ld, node, path, config_env_item, c);
 }
 
 const struct config_env *config_environment(const struct config *c, const char *ctx)
@@ -893,7 +740,7 @@ const struct config_env *config_environment(const struct config *c, const char *
 }
 
 /* The top level, in DESIGN.md order. */
-static const struct config_key config_top_keys[] = {
+static const struct yaml_key config_top_keys[] = {
 	{ "theme", config_load_theme },
 	{ "layout", config_load_layout },
 	{ "refresh", config_load_refresh },
@@ -910,71 +757,16 @@ static const struct config_key config_top_keys[] = {
 	{ NULL, NULL },
 };
 
-static void config_yaml_error(const yaml_parser_t *parser, const char *file, char *err,
-			      size_t errlen)
-{
-	const char *problem = parser->problem != NULL ? parser->problem : "cannot parse";
-	unsigned long line = (unsigned long)parser->problem_mark.line + 1;
-
-	if (parser->context != NULL)
-		snprintf(err, errlen, "%s:%lu: %s (%s started at line %lu)", file, line, problem,
-			 parser->context, (unsigned long)parser->context_mark.line + 1);
-	else
-		snprintf(err, errlen, "%s:%lu: %s", file, line, problem);
-}
-
 int config_load_file(struct config *c, const char *path, char *err, size_t errlen)
 {
-	struct config_loader ld = { path, NULL, err, errlen };
-	yaml_parser_t parser;
-	yaml_document_t doc, extra;
+	struct yaml_loader ld;
 	yaml_node_t *root;
-	struct stat st;
-	FILE *f;
-	int rc = 0;
+	int rc;
 
-	f = fopen(path, "rb");
-	if (f == NULL) {
-		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+	if (yaml_load(&ld, path, YAML_LOAD_ONE_DOC, err, errlen, &root) < 0)
 		return -1;
-	}
-	if (fstat(fileno(f), &st) == 0 && !S_ISREG(st.st_mode)) {
-		snprintf(err, errlen, "%s: not a regular file", path);
-		fclose(f);
-		return -1;
-	}
-	if (!yaml_parser_initialize(&parser))
-		util_die("yaml_parser_initialize: out of memory");
-	yaml_parser_set_input_file(&parser, f);
-	if (!yaml_parser_load(&parser, &doc)) {
-		config_yaml_error(&parser, path, err, errlen);
-		yaml_parser_delete(&parser);
-		fclose(f);
-		return -1;
-	}
-	ld.doc = &doc;
-	root = yaml_document_get_root_node(&doc);
-	if (root != NULL) {
-		/* A second document would be silently ignored: refuse it. */
-		if (!yaml_parser_load(&parser, &extra)) {
-			config_yaml_error(&parser, path, err, errlen);
-			rc = -1;
-		} else {
-			yaml_node_t *more = yaml_document_get_root_node(&extra);
-
-			if (more != NULL) {
-				snprintf(err, errlen, "%s:%lu: only one YAML document is allowed",
-					 path, (unsigned long)more->start_mark.line + 1);
-				rc = -1;
-			}
-			yaml_document_delete(&extra);
-		}
-		if (rc == 0)
-			rc = config_walk_map(&ld, c, root, "", config_top_keys);
-	}
-	yaml_document_delete(&doc);
-	yaml_parser_delete(&parser);
-	fclose(f);
+	rc = root != NULL ? yaml_walk_map(&ld, c, root, "", config_top_keys) : 0;
+	yaml_unload(&ld);
 	if (rc == 0)
 		config_set(&c->config_path, xstrdup(path));
 	return rc;

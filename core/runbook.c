@@ -21,11 +21,15 @@
  * the last **Caption** paragraph since the last heading, else that
  * heading, else "". An annotation's confirm= value, when unquoted, runs
  * to the end of the annotation, so it comes last. No terminal, no
- * threads: callers on any thread, one set per caller.
+ * threads: callers on any thread, one set per caller. This file walks
+ * the Markdown and loads files; the lexical scanners are in
+ * runbook_scan.c, placeholders in runbook_place.c, annotations in
+ * runbook_annot.c, the cutting of a block into steps in runbook_step.c.
  */
 #include "core/runbook.h"
 
 #include "core/lint.h"
+#include "core/runbook_int.h"
 #include "core/safety.h"
 #include "lib/util.h"
 
@@ -38,15 +42,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-
-#define RUNBOOK_MAX_FILE (4u << 20)
-#define RUNBOOK_MAX_NEST 64
-#define RUNBOOK_MAX_HEREDOCS 8
-#define RUNBOOK_RENDER_DEPTH 32
-#define RUNBOOK_MAX_ENTRIES 10000   /* per file: more is not a runbook */
-#define RUNBOOK_MAX_STEPS 10000     /* per file */
-#define RUNBOOK_MAX_PLACEHOLDERS 64 /* per step */
-#define RUNBOOK_MAX_ASSIGNED 256    /* names a step assigns itself */
 
 /* ------------------------------------------------------------------ */
 /* Small string helpers                                                */
@@ -92,7 +87,7 @@ static int runbook_iword(const char *s, const char *needle)
 	return 0;
 }
 
-static char *runbook_trim_dup(const char *s, size_t n)
+char *runbook_trim_dup(const char *s, size_t n)
 {
 	while (n > 0 && isspace((unsigned char)*s)) {
 		s++;
@@ -103,1084 +98,19 @@ static char *runbook_trim_dup(const char *s, size_t n)
 	return xstrndup(s, n);
 }
 
-static void runbook_push_str(char ***arr, size_t *n, char *s)
+void runbook_push_str(char ***arr, size_t *n, char *s)
 {
 	*arr = xrealloc(*arr, (*n + 1) * sizeof(**arr));
 	(*arr)[(*n)++] = s;
 }
 
-static void runbook_free_strs(char **arr, size_t n)
+void runbook_free_strs(char **arr, size_t n)
 {
 	size_t i;
 
 	for (i = 0; i < n; i++)
 		free(arr[i]);
 	free(arr);
-}
-
-/* ------------------------------------------------------------------ */
-/* Lexical scanning                                                    */
-
-enum runbook_shstate {
-	RUNBOOK_ST_TOP,
-	RUNBOOK_ST_SUB,
-	RUNBOOK_ST_BQ,
-	RUNBOOK_ST_SQ,
-	RUNBOOK_ST_ANSI,
-	RUNBOOK_ST_DQ
-};
-
-struct runbook_heredoc {
-	const char *delim;
-	size_t dlen;
-	int strip;
-	int quoted;
-};
-
-/* Parse the delimiter after "<<" or "<<-" at t[i]; fills h, returns the
- * index after the word, or 0 when there is none. */
-static size_t runbook_scan_heredoc_op(const char *t, size_t n, size_t i, struct runbook_heredoc *h)
-{
-	size_t j = i + 2;
-	size_t start;
-
-	h->strip = 0;
-	h->quoted = 0;
-	if (j < n && t[j] == '-') {
-		h->strip = 1;
-		j++;
-	}
-	while (j < n && (t[j] == ' ' || t[j] == '\t'))
-		j++;
-	if (j < n && (t[j] == '\'' || t[j] == '"')) {
-		char q = t[j++];
-
-		start = j;
-		while (j < n && t[j] != q && t[j] != '\n')
-			j++;
-		if (j >= n || t[j] != q || j == start)
-			return 0;
-		h->delim = t + start;
-		h->dlen = j - start;
-		h->quoted = 1;
-		return j + 1;
-	}
-	if (j < n && t[j] == '\\') {
-		h->quoted = 1;
-		j++;
-	}
-	start = j;
-	while (j < n && (isalnum((unsigned char)t[j]) || t[j] == '_' || t[j] == '-' || t[j] == '.'))
-		j++;
-	if (j == start)
-		return 0;
-	h->delim = t + start;
-	h->dlen = j - start;
-	return j;
-}
-
-/* Mark the here-document bodies that start at i; returns the index of
- * the newline that ends the last delimiter line (or n). */
-static size_t runbook_scan_heredoc_bodies(const char *t, size_t n, size_t i, unsigned char *ctx,
-					  const struct runbook_heredoc *hd, int nhd)
-{
-	int k = 0;
-
-	while (i < n && k < nhd) {
-		size_t eol = i;
-		size_t s = i;
-		unsigned char c = hd[k].quoted ? RB_HEREDOC_LIT : RB_HEREDOC;
-		size_t j;
-
-		while (eol < n && t[eol] != '\n')
-			eol++;
-		if (hd[k].strip)
-			while (s < eol && t[s] == '\t')
-				s++;
-		for (j = i; j < eol; j++)
-			ctx[j] = c;
-		if (eol - s == hd[k].dlen && memcmp(t + s, hd[k].delim, hd[k].dlen) == 0) {
-			k++;
-			if (k == nhd)
-				return eol;
-		}
-		if (eol < n)
-			ctx[eol] = c;
-		i = eol + 1;
-	}
-	return n;
-}
-
-static void runbook_scan_shell(const char *t, size_t n, unsigned char *ctx)
-{
-	unsigned char stack[RUNBOOK_MAX_NEST];
-	struct runbook_heredoc hd[RUNBOOK_MAX_HEREDOCS];
-	int nhd = 0;
-	int sp = 0;
-	int word_start = 1;
-	size_t i = 0;
-
-	stack[0] = RUNBOOK_ST_TOP;
-	while (i < n) {
-		unsigned char st = stack[sp];
-		char c = t[i];
-		char nx = i + 1 < n ? t[i + 1] : '\0';
-		unsigned char code;
-
-		if (st == RUNBOOK_ST_SQ) {
-			ctx[i++] = RB_SQ;
-			if (c == '\'')
-				sp--;
-			continue;
-		}
-		if (st == RUNBOOK_ST_ANSI) {
-			ctx[i++] = RB_ANSI;
-			if (c == '\\' && i < n)
-				ctx[i++] = RB_ANSI;
-			else if (c == '\'')
-				sp--;
-			continue;
-		}
-		if (st == RUNBOOK_ST_DQ) {
-			ctx[i] = RB_DQ;
-			if (c == '\\' && i + 1 < n) {
-				ctx[i + 1] = RB_ESCAPED;
-				i += 2;
-				continue;
-			}
-			if (c == '"') {
-				sp--;
-			} else if (c == '$' && nx == '(' && sp + 1 < RUNBOOK_MAX_NEST) {
-				ctx[i + 1] = RB_DQ;
-				stack[++sp] = RUNBOOK_ST_SUB;
-				i += 2;
-				word_start = 1;
-				continue;
-			} else if (c == '`' && sp + 1 < RUNBOOK_MAX_NEST) {
-				stack[++sp] = RUNBOOK_ST_BQ;
-				word_start = 1;
-			}
-			i++;
-			continue;
-		}
-		code = sp == 0 ? RB_CODE : RB_NESTED;
-		ctx[i] = code;
-		if (c == '\n') {
-			i++;
-			word_start = 1;
-			if (nhd > 0) {
-				ctx[i - 1] = RB_HEREDOC;
-				i = runbook_scan_heredoc_bodies(t, n, i, ctx, hd, nhd);
-				nhd = 0;
-			}
-			continue;
-		}
-		if (c == '\\') {
-			if (i + 1 < n)
-				ctx[i + 1] = RB_ESCAPED;
-			i += 2;
-			word_start = 0;
-			continue;
-		}
-		if (c == '#' && word_start) {
-			while (i < n && t[i] != '\n')
-				ctx[i++] = RB_COMMENT;
-			continue;
-		}
-		if (c == '\'' && sp + 1 < RUNBOOK_MAX_NEST) {
-			int ansi = i > 0 && t[i - 1] == '$' && ctx[i - 1] == code;
-
-			ctx[i] = ansi ? RB_ANSI : RB_SQ;
-			stack[++sp] = ansi ? RUNBOOK_ST_ANSI : RUNBOOK_ST_SQ;
-			i++;
-			word_start = 0;
-			continue;
-		}
-		if (c == '"' && sp + 1 < RUNBOOK_MAX_NEST) {
-			ctx[i] = RB_DQ;
-			stack[++sp] = RUNBOOK_ST_DQ;
-			i++;
-			word_start = 0;
-			continue;
-		}
-		if (c == '(' && sp + 1 < RUNBOOK_MAX_NEST) {
-			stack[++sp] = RUNBOOK_ST_SUB;
-		} else if (c == ')' && st == RUNBOOK_ST_SUB) {
-			sp--;
-		} else if (c == '`') {
-			if (st == RUNBOOK_ST_BQ)
-				sp--;
-			else if (sp + 1 < RUNBOOK_MAX_NEST)
-				stack[++sp] = RUNBOOK_ST_BQ;
-		} else if (c == '<' && nx == '<') {
-			struct runbook_heredoc h;
-			size_t end;
-
-			if (i + 2 < n && t[i + 2] == '<') {
-				ctx[i + 1] = ctx[i + 2] = code;
-				i += 3;
-				word_start = 1;
-				continue;
-			}
-			end = runbook_scan_heredoc_op(t, n, i, &h);
-			if (end > 0) {
-				size_t j;
-
-				for (j = i; j < end; j++)
-					ctx[j] = code;
-				if (nhd < RUNBOOK_MAX_HEREDOCS)
-					hd[nhd++] = h;
-				i = end;
-				word_start = 0;
-				continue;
-			}
-		}
-		word_start = strchr(" \t;&|()<>", c) != NULL;
-		i++;
-	}
-}
-
-static void runbook_scan_sql(const char *t, size_t n, unsigned char *ctx)
-{
-	size_t i = 0;
-
-	while (i < n) {
-		char c = t[i];
-		char nx = i + 1 < n ? t[i + 1] : '\0';
-
-		if (c == '-' && nx == '-') {
-			while (i < n && t[i] != '\n')
-				ctx[i++] = RB_COMMENT;
-			continue;
-		}
-		if (c == '/' && nx == '*') {
-			int depth = 0;
-
-			while (i < n) {
-				if (t[i] == '/' && i + 1 < n && t[i + 1] == '*') {
-					depth++;
-					ctx[i++] = RB_COMMENT;
-				} else if (t[i] == '*' && i + 1 < n && t[i + 1] == '/') {
-					depth--;
-					ctx[i++] = RB_COMMENT;
-				}
-				ctx[i++] = RB_COMMENT;
-				if (depth == 0)
-					break;
-			}
-			continue;
-		}
-		if (c == '\'' || c == '"') {
-			ctx[i++] = c == '\'' ? RB_SQ : RB_DQ;
-			while (i < n) {
-				ctx[i] = c == '\'' ? RB_SQ : RB_DQ;
-				if (t[i] == c) {
-					if (i + 1 < n && t[i + 1] == c) {
-						ctx[i + 1] = ctx[i];
-						i += 2;
-						continue;
-					}
-					i++;
-					break;
-				}
-				i++;
-			}
-			continue;
-		}
-		if (c == '$' &&
-		    (i == 0 || !(isalnum((unsigned char)t[i - 1]) || t[i - 1] == '_'))) {
-			size_t j = i + 1;
-
-			while (j < n && (isalpha((unsigned char)t[j]) || t[j] == '_'))
-				j++;
-			if (j < n && t[j] == '$') {
-				size_t tag = j + 1 - i;
-				size_t k = j + 1;
-				size_t end = n;
-
-				for (; k + tag <= n; k++)
-					if (memcmp(t + k, t + i, tag) == 0) {
-						end = k + tag;
-						break;
-					}
-				for (k = i; k < end; k++)
-					ctx[k] = RB_SQ;
-				i = end;
-				continue;
-			}
-		}
-		ctx[i++] = RB_CODE;
-	}
-}
-
-static void runbook_scan_yaml(const char *t, size_t n, unsigned char *ctx)
-{
-	size_t i = 0;
-
-	while (i < n) {
-		size_t s = i;
-		unsigned char c;
-
-		while (s < n && (t[s] == ' ' || t[s] == '\t'))
-			s++;
-		c = s < n && t[s] == '#' ? RB_COMMENT : RB_CODE;
-		for (; i < n && t[i] != '\n'; i++)
-			ctx[i] = i < s ? RB_CODE : c;
-		if (i < n)
-			ctx[i++] = RB_CODE;
-	}
-}
-
-unsigned char *runbook_scan(enum step_kind kind, const char *text, size_t len)
-{
-	unsigned char *ctx = xcalloc(len + 1, 1);
-
-	if (kind == STEP_SQL)
-		runbook_scan_sql(text, len, ctx);
-	else if (kind == STEP_YAML)
-		runbook_scan_yaml(text, len, ctx);
-	else
-		runbook_scan_shell(text, len, ctx);
-	ctx[len] = RB_CODE;
-	return ctx;
-}
-
-char *runbook_strip_comments(enum step_kind kind, const char *text)
-{
-	size_t n = strlen(text);
-	unsigned char *ctx = runbook_scan(kind, text, n);
-	char *out = xstrndup(text, n);
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		if (ctx[i] == RB_COMMENT)
-			out[i] = ' ';
-	free(ctx);
-	return out;
-}
-
-/* ------------------------------------------------------------------ */
-/* Placeholders                                                        */
-
-/* Length of a "<lower-case-words>" placeholder at t[i], or 0. */
-size_t runbook_placeholder_len(const char *t, size_t n, size_t i)
-{
-	size_t j = i + 1;
-
-	if (t[i] != '<' || (i > 0 && t[i - 1] == '<'))
-		return 0;
-	if (j >= n || !islower((unsigned char)t[j]))
-		return 0;
-	while (j < n && (islower((unsigned char)t[j]) || isdigit((unsigned char)t[j]) ||
-			 t[j] == '-' || t[j] == '_'))
-		j++;
-	if (j >= n || t[j] != '>' || t[j - 1] == '-' || t[j - 1] == '_')
-		return 0;
-	if (j - i - 1 > 64)
-		return 0;
-	return j - i + 1;
-}
-
-/* A "$NAME" or "${NAME...}" reference at t[i] with an upper-case name:
- * returns its length and sets name/len; *defaulted when ${NAME:-x}. */
-static size_t runbook_var_len(const char *t, size_t n, size_t i, size_t *name, size_t *nlen,
-			      int *defaulted)
-{
-	size_t j = i + 1;
-	size_t s;
-	int upper = 0;
-
-	*defaulted = 0;
-	if (t[i] != '$' || j >= n)
-		return 0;
-	if (t[j] == '{')
-		j++;
-	s = j;
-	while (j < n && (isalnum((unsigned char)t[j]) || t[j] == '_')) {
-		if (islower((unsigned char)t[j]))
-			return 0;
-		if (isupper((unsigned char)t[j]))
-			upper = 1;
-		j++;
-	}
-	if (!upper || isdigit((unsigned char)t[s]) || j - s > 64)
-		return 0;
-	*name = s;
-	*nlen = j - s;
-	if (t[i + 1] != '{')
-		return j - i;
-	if (j < n && (t[j] == '-' || t[j] == '=' || t[j] == '+' ||
-		      (t[j] == ':' && j + 1 < n && strchr("-=+", t[j + 1]) != NULL)))
-		*defaulted = 1;
-	while (j < n && t[j] != '}' && t[j] != '\n')
-		j++;
-	if (j >= n || t[j] != '}')
-		return 0;
-	return j + 1 - i;
-}
-
-static int runbook_std_env(const char *name, size_t n)
-{
-	static const char *const std[] = {
-		"HOME",
-		"PATH",
-		"USER",
-		"SHELL",
-		"PWD",
-		"OLDPWD",
-		"TERM",
-		"LANG",
-		"LANGUAGE",
-		"LOGNAME",
-		"HOSTNAME",
-		"HOSTTYPE",
-		"OSTYPE",
-		"TMPDIR",
-		"TMP",
-		"TEMP",
-		"EDITOR",
-		"VISUAL",
-		"PAGER",
-		"DISPLAY",
-		"MAIL",
-		"UID",
-		"EUID",
-		"GROUPS",
-		"PPID",
-		"RANDOM",
-		"SECONDS",
-		"LINENO",
-		"IFS",
-		"PS1",
-		"PS2",
-		"PS4",
-		"OPTARG",
-		"OPTIND",
-		"OPTERR",
-		"REPLY",
-		"BASH",
-		"BASHPID",
-		"BASH_VERSION",
-		"BASH_SOURCE",
-		"FUNCNAME",
-		"PIPESTATUS",
-		"SHLVL",
-		"COLUMNS",
-		"LINES",
-		"TZ",
-		"KUBECONFIG",
-		"SSH_AUTH_SOCK",
-		"SSH_CONNECTION",
-		"SSH_CLIENT",
-		"SSH_TTY",
-		"HISTFILE",
-		"COLORTERM",
-		NULL,
-	};
-	size_t i;
-
-	if (n >= 3 && (strncmp(name, "LC_", 3) == 0))
-		return 1;
-	if (n >= 4 && strncmp(name, "XDG_", 4) == 0)
-		return 1;
-	for (i = 0; std[i] != NULL; i++)
-		if (strlen(std[i]) == n && memcmp(std[i], name, n) == 0)
-			return 1;
-	return 0;
-}
-
-static int runbook_is_ident(const char *s, size_t n)
-{
-	size_t i;
-
-	if (n == 0 || isdigit((unsigned char)s[0]))
-		return 0;
-	for (i = 0; i < n; i++)
-		if (!isalnum((unsigned char)s[i]) && s[i] != '_')
-			return 0;
-	return 1;
-}
-
-/* Names the command assigns itself: NAME=, for NAME in, read NAME. */
-struct runbook_names {
-	char *name[RUNBOOK_MAX_ASSIGNED];
-	size_t n;
-};
-
-static int runbook_name_listed(const struct runbook_names *names, const char *name, size_t n)
-{
-	size_t i;
-
-	for (i = 0; i < names->n; i++)
-		if (strlen(names->name[i]) == n && memcmp(names->name[i], name, n) == 0)
-			return 1;
-	return 0;
-}
-
-static void runbook_name_add(struct runbook_names *names, const char *name, size_t n)
-{
-	if (names->n < RUNBOOK_MAX_ASSIGNED && !runbook_name_listed(names, name, n))
-		names->name[names->n++] = xstrndup(name, n);
-}
-
-static void runbook_assigned(const char *t, size_t n, const unsigned char *ctx,
-			     struct runbook_names *names)
-{
-	size_t i = 0;
-	int reading = 0;
-	int skip_arg = 0;
-	int after_for = 0;
-
-	while (i < n) {
-		size_t s, e, k;
-		int boundary = i == 0 || strchr(" \t\n;&|(", t[i - 1]) != NULL;
-
-		if (ctx[i] != RB_CODE && ctx[i] != RB_NESTED) {
-			i++;
-			continue;
-		}
-		if (strchr("\n;&|()", t[i]) != NULL) {
-			reading = after_for = 0;
-			i++;
-			continue;
-		}
-		if (!boundary || isspace((unsigned char)t[i])) {
-			i++;
-			continue;
-		}
-		s = i;
-		while (i < n && !isspace((unsigned char)t[i]) && strchr(";&|()", t[i]) == NULL)
-			i++;
-		e = i;
-		if (after_for) {
-			after_for = 0;
-			if (runbook_is_ident(t + s, e - s)) {
-				runbook_name_add(names, t + s, e - s);
-			}
-			continue;
-		}
-		if (reading) {
-			if (skip_arg) {
-				skip_arg = 0;
-			} else if (t[s] == '-') {
-				skip_arg = e - s == 2 && strchr("adinNptu", t[s + 1]) != NULL;
-			} else if (runbook_is_ident(t + s, e - s)) {
-				runbook_name_add(names, t + s, e - s);
-			}
-			continue;
-		}
-		if ((e - s == 3 && memcmp(t + s, "for", 3) == 0) ||
-		    (e - s == 6 && memcmp(t + s, "select", 6) == 0)) {
-			after_for = 1;
-			continue;
-		}
-		if (e - s == 4 && memcmp(t + s, "read", 4) == 0) {
-			reading = 1;
-			skip_arg = 0;
-			continue;
-		}
-		k = s;
-		while (k < e && (isalnum((unsigned char)t[k]) || t[k] == '_'))
-			k++;
-		if (k > s && k < e &&
-		    (t[k] == '=' || (t[k] == '+' && k + 1 < e && t[k + 1] == '=')) &&
-		    runbook_is_ident(t + s, k - s)) {
-			runbook_name_add(names, t + s, k - s);
-		}
-	}
-}
-
-static char *runbook_env_of_angle(const char *tok, size_t n)
-{
-	char *env = xstrndup(tok + 1, n - 2);
-	char *p;
-
-	for (p = env; *p != '\0'; p++)
-		*p = *p == '-' ? '_' : (char)toupper((unsigned char)*p);
-	return env;
-}
-
-static int runbook_word_in(const char *w, size_t n, const char *const *list)
-{
-	size_t i;
-
-	for (i = 0; list[i] != NULL; i++)
-		if (strlen(list[i]) == n && memcmp(list[i], w, n) == 0)
-			return 1;
-	return 0;
-}
-
-static void runbook_angle_flags(struct placeholder *ph)
-{
-	static const char *const res[] = {
-		"pod",         "pods",
-		"service",     "svc",
-		"deployment",  "deploy",
-		"statefulset", "sts",
-		"daemonset",   "ds",
-		"replicaset",  "rs",
-		"job",         "cronjob",
-		"node",        "namespace",
-		"ns",          "configmap",
-		"cm",          "secret",
-		"pvc",         "pv",
-		"container",   "ingress",
-		"release",     "serviceaccount",
-		"sa",          "hpa",
-		"system",      NULL,
-	};
-	static const char *const whole[] = {
-		"pod",  "service",   "deployment", "statefulset", "daemonset", "job",     "cronjob",
-		"node", "namespace", "configmap",  "pvc",         "container", "release", NULL,
-	};
-	static const char *const secret[] = {
-		"token",      "password",    "passwd", "secret",
-		"credential", "credentials", "apikey", NULL,
-	};
-	static const char *const keyq[] = {
-		"api", "access", "secret", "private", "signing", "encryption", "ssh", NULL,
-	};
-	const char *l = ph->label;
-	const char *p = l;
-	size_t nwords = 0;
-	int has_res = 0, has_secret = 0, has_key = 0, has_keyq = 0;
-	const char *last = l;
-	size_t lastn = 0;
-
-	while (*p != '\0') {
-		const char *s = p;
-
-		while (*p != '\0' && *p != '-' && *p != '_')
-			p++;
-		if (runbook_word_in(s, (size_t)(p - s), res))
-			has_res = 1;
-		if (runbook_word_in(s, (size_t)(p - s), secret))
-			has_secret = 1;
-		if (runbook_word_in(s, (size_t)(p - s), keyq))
-			has_keyq = 1;
-		if (p - s == 3 && memcmp(s, "key", 3) == 0)
-			has_key = 1;
-		last = s;
-		lastn = (size_t)(p - s);
-		nwords++;
-		if (*p != '\0')
-			p++;
-	}
-	if (nwords > 1 && has_res &&
-	    ((lastn == 4 && memcmp(last, "name", 4) == 0) ||
-	     (lastn == 2 && memcmp(last, "id", 2) == 0)))
-		ph->k8s_name = 1;
-	if (runbook_word_in(l, strlen(l), whole))
-		ph->k8s_name = 1;
-	ph->pod = strstr(l, "pod") != NULL;
-	if (!ph->k8s_name && (has_secret || (has_key && has_keyq)))
-		ph->secret = 1;
-}
-
-static int runbook_secret_var(const char *name)
-{
-	static const char *const words[] = {
-		"TOKEN", "PASSWORD", "PASSWD", "SECRET", "KEY", "CREDENTIAL", NULL,
-	};
-	size_t i;
-
-	for (i = 0; words[i] != NULL; i++)
-		if (strstr(name, words[i]) != NULL)
-			return 1;
-	return 0;
-}
-
-static void runbook_add_placeholder(struct step *st, const char *tok, size_t n, char *env, int var)
-{
-	struct placeholder *ph;
-	size_t i;
-
-	for (i = 0; i < st->nplaceholders; i++)
-		if (strcmp(st->placeholders[i].env, env) == 0) {
-			free(env);
-			return;
-		}
-	if (st->nplaceholders >= RUNBOOK_MAX_PLACEHOLDERS) {
-		free(env);
-		return;
-	}
-	st->placeholders =
-		xrealloc(st->placeholders, (st->nplaceholders + 1) * sizeof(*st->placeholders));
-	ph = &st->placeholders[st->nplaceholders++];
-	memset(ph, 0, sizeof(*ph));
-	ph->env = env;
-	if (var) {
-		ph->token = xasprintf(tok[1] == '{' ? "${%s}" : "$%s", env);
-		ph->label = xstrdup(env);
-		ph->secret = runbook_secret_var(env);
-	} else {
-		ph->token = xstrndup(tok, n);
-		ph->label = xstrndup(tok + 1, n - 2);
-		runbook_angle_flags(ph);
-	}
-}
-
-static void runbook_find_placeholders(struct step *st)
-{
-	const char *t = st->command;
-	size_t n = strlen(t);
-	unsigned char *ctx = runbook_scan(st->kind, t, n);
-	struct runbook_names assigned;
-	int shell = st->kind == STEP_SHELL;
-	size_t i;
-
-	assigned.n = 0;
-	if (shell)
-		runbook_assigned(t, n, ctx, &assigned);
-	for (i = 0; i < n; i++) {
-		size_t len, name, nlen;
-		int defaulted;
-
-		if (ctx[i] == RB_COMMENT || ctx[i] == RB_ESCAPED)
-			continue;
-		if (t[i] == '<' && (len = runbook_placeholder_len(t, n, i)) > 0) {
-			runbook_add_placeholder(st, t + i, len, runbook_env_of_angle(t + i, len),
-						0);
-			i += len - 1;
-			continue;
-		}
-		if (!shell || t[i] != '$' || ctx[i] == RB_SQ || ctx[i] == RB_ANSI ||
-		    ctx[i] == RB_HEREDOC_LIT)
-			continue;
-		len = runbook_var_len(t, n, i, &name, &nlen, &defaulted);
-		if (len == 0)
-			continue;
-		if (!defaulted && !runbook_std_env(t + name, nlen) &&
-		    !runbook_name_listed(&assigned, t + name, nlen))
-			runbook_add_placeholder(st, t + i, len, xstrndup(t + name, nlen), 1);
-		i += len - 1;
-	}
-	for (i = 0; i < assigned.n; i++)
-		free(assigned.name[i]);
-	free(ctx);
-}
-
-char *runbook_step_script(const struct step *st)
-{
-	const char *t = st->command;
-	size_t n = strlen(t);
-	unsigned char *ctx;
-	struct strbuf sb = { 0 };
-	size_t i;
-
-	if (st->kind != STEP_SHELL)
-		return xstrdup(t);
-	ctx = runbook_scan(st->kind, t, n);
-	for (i = 0; i < n; i++) {
-		size_t len = t[i] == '<' ? runbook_placeholder_len(t, n, i) : 0;
-		char *env;
-
-		if (len == 0 || ctx[i] == RB_COMMENT || ctx[i] == RB_ESCAPED ||
-		    ctx[i] == RB_HEREDOC_LIT) {
-			strbuf_putc(&sb, t[i]);
-			continue;
-		}
-		env = runbook_env_of_angle(t + i, len);
-		switch (ctx[i]) {
-		case RB_DQ:
-		case RB_HEREDOC:
-			strbuf_printf(&sb, "${%s}", env);
-			break;
-		case RB_SQ:
-			strbuf_printf(&sb, "'\"${%s}\"'", env);
-			break;
-		case RB_ANSI:
-			strbuf_printf(&sb, "'\"${%s}\"$'", env);
-			break;
-		default:
-			strbuf_printf(&sb, "\"${%s}\"", env);
-			break;
-		}
-		free(env);
-		i += len - 1;
-	}
-	free(ctx);
-	return strbuf_detach(&sb);
-}
-
-int runbook_valid_k8s_name(const char *s)
-{
-	size_t n = s != NULL ? strlen(s) : 0;
-	size_t i;
-
-	if (n == 0 || n > 253)
-		return 0;
-	for (i = 0; i < n; i++) {
-		char c = s[i];
-		int alnum = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
-
-		if (!alnum && c != '-' && c != '.')
-			return 0;
-		/* each dot-separated label starts and ends alphanumeric */
-		if ((i == 0 || s[i - 1] == '.') && !alnum)
-			return 0;
-		if ((i + 1 == n || s[i + 1] == '.') && !alnum)
-			return 0;
-	}
-	return 1;
-}
-
-char **runbook_step_env(const struct step *st, const char *const *values, char *err, size_t errlen)
-{
-	char **env = xcalloc(st->nplaceholders + 1, sizeof(*env));
-	size_t i;
-
-	for (i = 0; i < st->nplaceholders; i++) {
-		const struct placeholder *ph = &st->placeholders[i];
-		const char *v = values != NULL ? values[i] : NULL;
-		const char *why = NULL;
-
-		if (v == NULL || *v == '\0')
-			why = "a value is required";
-		else if (strchr(v, '\n') != NULL || strchr(v, '\r') != NULL)
-			why = "the value must be a single line";
-		else if (ph->k8s_name && !runbook_valid_k8s_name(v))
-			why = "not a valid Kubernetes name (lower-case letters, digits, '-' "
-			      "and '.', at most 253)";
-		if (why != NULL) {
-			size_t k;
-
-			snprintf(err, errlen, "%s: %s", ph->token, why);
-			for (k = 0; k < i; k++)
-				free(env[k]);
-			free(env);
-			return NULL;
-		}
-		env[i] = xasprintf("%s=%s", ph->env, v);
-	}
-	return env;
-}
-
-/* ------------------------------------------------------------------ */
-/* Annotations                                                         */
-
-struct runbook_annot {
-	int changing;    /* -1 unset, 0 read-only, 1 changing */
-	int destructive; /* -1 unset, 0, 1 */
-	int interactive; /* -1 unset */
-	int confirm;
-	double timeout; /* < 0 unset */
-	char *target;
-	char *confirm_text;
-	char **alerts; /* alerts=NAME,... : the entry's alert names */
-	size_t nalerts;
-	char **findings; /* findings=KIND,... : the Triage findings it fixes */
-	size_t nfindings;
-	char **errors;
-	size_t nerrors;
-};
-
-static void runbook_annot_init(struct runbook_annot *a)
-{
-	memset(a, 0, sizeof(*a));
-	a->changing = a->destructive = a->interactive = -1;
-	a->timeout = -1;
-}
-
-static void runbook_annot_free(struct runbook_annot *a)
-{
-	size_t i;
-
-	free(a->target);
-	free(a->confirm_text);
-	runbook_free_strs(a->alerts, a->nalerts);
-	runbook_free_strs(a->findings, a->nfindings);
-	for (i = 0; i < a->nerrors; i++)
-		free(a->errors[i]);
-	free(a->errors);
-	runbook_annot_init(a);
-}
-
-static void runbook_annot_merge(struct runbook_annot *dst, const struct runbook_annot *src)
-{
-	size_t i;
-
-	if (src->changing >= 0)
-		dst->changing = src->changing;
-	if (src->destructive >= 0)
-		dst->destructive = src->destructive;
-	if (src->interactive >= 0)
-		dst->interactive = src->interactive;
-	if (src->confirm)
-		dst->confirm = 1;
-	if (src->timeout >= 0)
-		dst->timeout = src->timeout;
-	if (src->target != NULL) {
-		free(dst->target);
-		dst->target = xstrdup(src->target);
-	}
-	if (src->confirm_text != NULL) {
-		free(dst->confirm_text);
-		dst->confirm_text = xstrdup(src->confirm_text);
-	}
-	for (i = 0; i < src->nerrors; i++)
-		runbook_push_str(&dst->errors, &dst->nerrors, xstrdup(src->errors[i]));
-}
-
-static int runbook_annot_bool(const char *v, int dflt)
-{
-	if (v == NULL)
-		return dflt;
-	if (strcasecmp(v, "no") == 0 || strcasecmp(v, "false") == 0 || strcmp(v, "0") == 0)
-		return 0;
-	return 1;
-}
-
-/* alerts=NAME[,NAME...] and findings=KIND[,KIND...]: names kept as
- * written (alert names are Prometheus label values); spaces around
- * commas (in a quoted list) are dropped. */
-static void runbook_annot_names(struct runbook_annot *a, const char *key, const char *val,
-				char ***arr, size_t *narr)
-{
-	const char *p = val != NULL ? val : "";
-	size_t before = *narr;
-
-	while (*p != '\0') {
-		const char *e = strchr(p, ',');
-		size_t n = e != NULL ? (size_t)(e - p) : strlen(p);
-		char *name = runbook_trim_dup(p, n);
-
-		if (*name != '\0')
-			runbook_push_str(arr, narr, name);
-		else
-			free(name);
-		p += n;
-		if (*p == ',')
-			p++;
-	}
-	if (*narr == before)
-		runbook_push_str(&a->errors, &a->nerrors,
-				 xasprintf("amconsole annotation: %s= needs names", key));
-}
-
-static void runbook_annot_key(struct runbook_annot *a, const char *key, const char *val)
-{
-	if (strcmp(key, "read-only") == 0 || strcmp(key, "readonly") == 0) {
-		a->changing = 0;
-		a->destructive = 0;
-	} else if (strcmp(key, "changing") == 0) {
-		a->changing = runbook_annot_bool(val, 1);
-		if (!a->changing)
-			a->destructive = 0;
-	} else if (strcmp(key, "destructive") == 0) {
-		a->destructive = runbook_annot_bool(val, 1);
-		if (a->destructive)
-			a->changing = 1;
-	} else if (strcmp(key, "target") == 0 && val != NULL && *val != '\0') {
-		free(a->target);
-		a->target = xstrdup(val);
-	} else if (strcmp(key, "confirm") == 0) {
-		a->confirm = 1;
-		if (val != NULL && *val != '\0') {
-			free(a->confirm_text);
-			a->confirm_text = xstrdup(val);
-		}
-	} else if (strcmp(key, "interactive") == 0) {
-		a->interactive = runbook_annot_bool(val, 1);
-	} else if (strcmp(key, "alerts") == 0 || strcmp(key, "alert") == 0) {
-		runbook_annot_names(a, "alerts", val, &a->alerts, &a->nalerts);
-	} else if (strcmp(key, "findings") == 0 || strcmp(key, "finding") == 0) {
-		runbook_annot_names(a, "findings", val, &a->findings, &a->nfindings);
-	} else if (strcmp(key, "timeout") == 0) {
-		double d;
-
-		if (val == NULL || util_parse_duration(val, &d) != 0)
-			runbook_push_str(&a->errors, &a->nerrors,
-					 xasprintf("amconsole annotation: bad timeout \"%.40s\"",
-						   val != NULL ? val : ""));
-		else
-			a->timeout = d;
-	} else {
-		runbook_push_str(&a->errors, &a->nerrors,
-				 xasprintf("amconsole annotation: unknown key \"%.40s\"", key));
-	}
-}
-
-/* Parse the text after "amconsole:" (s[0..n)). */
-
-static void runbook_annot_parse(struct runbook_annot *a, const char *s, size_t n)
-{
-	size_t i = 0;
-
-	while (i < n) {
-		size_t ks;
-		char *key, *val = NULL;
-
-		while (i < n && (isspace((unsigned char)s[i]) || s[i] == ','))
-			i++;
-		if (i >= n)
-			break;
-		ks = i;
-		while (i < n && !isspace((unsigned char)s[i]) && s[i] != ',' && s[i] != '=')
-			i++;
-		key = xstrndup(s + ks, i - ks);
-		for (ks = 0; key[ks] != '\0'; ks++)
-			key[ks] = key[ks] == '_' ? '-' : (char)tolower((unsigned char)key[ks]);
-		if (i < n && s[i] == '=') {
-			size_t vs;
-
-			i++;
-			if (i < n && (s[i] == '"' || s[i] == '\'')) {
-				char q = s[i++];
-
-				vs = i;
-				while (i < n && s[i] != q)
-					i++;
-				val = xstrndup(s + vs, i - vs);
-				if (i < n)
-					i++;
-			} else if (strcmp(key, "confirm") == 0) {
-				val = runbook_trim_dup(s + i, n - i);
-				i = n;
-			} else if (strcmp(key, "alerts") == 0 || strcmp(key, "alert") == 0 ||
-				   strcmp(key, "findings") == 0 || strcmp(key, "finding") == 0) {
-				vs = i;
-				while (i < n && !isspace((unsigned char)s[i]))
-					i++;
-				val = xstrndup(s + vs, i - vs);
-			} else {
-				vs = i;
-				while (i < n && !isspace((unsigned char)s[i]) && s[i] != ',')
-					i++;
-				val = xstrndup(s + vs, i - vs);
-			}
-		}
-		if (*key != '\0')
-			runbook_annot_key(a, key, val);
-		free(key);
-		free(val);
-	}
-}
-
-/* Annotations of an HTML block; 1 if it held any. */
-static int runbook_annot_html(struct runbook_annot *a, const char *html)
-{
-	const char *p = html;
-	int found = 0;
-
-	while ((p = strstr(p, "<!--")) != NULL) {
-		const char *end = strstr(p + 4, "-->");
-		const char *s = p + 4;
-		size_t n = end != NULL ? (size_t)(end - s) : strlen(s);
-
-		while (n > 0 && isspace((unsigned char)*s)) {
-			s++;
-			n--;
-		}
-		if (n >= 10 && strncasecmp(s, "amconsole:", 10) == 0) {
-			runbook_annot_parse(a, s + 10, n - 10);
-			found = 1;
-		}
-		if (end == NULL)
-			break;
-		p = end + 3;
-	}
-	return found;
 }
 
 /* ------------------------------------------------------------------ */
@@ -1274,7 +204,7 @@ const char *runbook_type_name(enum entry_type t)
 }
 
 /* The kind of a fence's language word; -1 when not runnable. */
-static int runbook_kind_of(const char *lang)
+int runbook_kind_of(const char *lang)
 {
 	static const struct {
 		const char *lang;
@@ -1295,38 +225,6 @@ static int runbook_kind_of(const char *lang)
 
 /* ------------------------------------------------------------------ */
 /* Markdown structure                                                  */
-
-struct runbook_heading {
-	int level;
-	char *text;
-};
-
-struct runbook_scope {
-	int active;
-	int symptom;
-	int lazy;      /* create a procedure at the first runnable block */
-	int reference; /* becomes reference text if nothing else */
-	long entry;    /* index into the build, or -1 */
-	char *title;
-	int line;
-	size_t start, end; /* top-level node range (start = heading) */
-	struct runbook_heading stack[8];
-	int depth;
-	char *caption;
-	struct runbook_annot pending;
-	int has_pending;
-	char **alerts; /* alerts= and findings= seen before a lazy entry exists */
-	size_t nalerts;
-	char **findings;
-	size_t nfindings;
-};
-
-struct runbook_build {
-	const char *name;
-	struct runbook_entry *entries;
-	size_t n;
-	size_t nsteps; /* in all entries, capped at RUNBOOK_MAX_STEPS */
-};
 
 /* Plain text of a node's inline content (iterative: no recursion). */
 static char *runbook_inline_text(cmark_node *node)
@@ -1389,7 +287,7 @@ static int runbook_is_symptoms_heading(const char *t)
 	return strcasecmp(t, "symptoms") == 0 || strcasecmp(t, "symptom") == 0;
 }
 
-static int runbook_heading_phase(const char *h)
+int runbook_heading_phase(const char *h)
 {
 	static const char *const remedy[] = {
 		"recover", "solution",   "fix",    "remed",    "resolution", "resolv",
@@ -1415,8 +313,8 @@ static int runbook_heading_phase(const char *h)
 	return -1;
 }
 
-static struct runbook_entry *runbook_new_entry(struct runbook_build *b, enum entry_type type,
-					       const char *title, int line)
+struct runbook_entry *runbook_new_entry(struct runbook_build *b, enum entry_type type,
+					const char *title, int line)
 {
 	struct runbook_entry *e;
 
@@ -1432,7 +330,7 @@ static struct runbook_entry *runbook_new_entry(struct runbook_build *b, enum ent
 	return e;
 }
 
-static void runbook_scope_clear_pending(struct runbook_scope *sc)
+void runbook_scope_clear_pending(struct runbook_scope *sc)
 {
 	if (sc->has_pending)
 		runbook_annot_free(&sc->pending);
@@ -1579,348 +477,6 @@ static void runbook_render(struct strbuf *sb, cmark_node *n, const char *first, 
 		break;
 	}
 }
-
-/* Split a code block's literal into steps and append them to e. */
-struct runbook_line {
-	const char *s;
-	size_t n;
-	int top; /* starts a new command (not inside quotes etc.) */
-	int blank;
-};
-
-struct runbook_block {
-	struct runbook_build *b;
-	struct runbook_scope *sc;
-	struct runbook_entry *e;
-	enum step_kind kind;
-	const char *lang;
-	const char *group;
-	const struct runbook_annot *annot;
-	int script;
-};
-
-static int runbook_line_blank(const struct runbook_line *l)
-{
-	size_t i;
-
-	for (i = 0; i < l->n; i++)
-		if (!isspace((unsigned char)l->s[i]))
-			return 0;
-	return 1;
-}
-
-/* A title comment line: the marker at column 0 (not "#!"). */
-static int runbook_title_line(enum step_kind kind, const struct runbook_line *l)
-{
-	if (kind == STEP_SQL)
-		return l->n >= 2 && l->s[0] == '-' && l->s[1] == '-';
-	return l->n >= 1 && l->s[0] == '#' && !(l->n >= 2 && l->s[1] == '!');
-}
-
-/* The text of a comment line without its marker; NULL if not a comment. */
-static const char *runbook_comment_body(enum step_kind kind, const struct runbook_line *l,
-					size_t *len)
-{
-	size_t i = 0;
-
-	while (i < l->n && (l->s[i] == ' ' || l->s[i] == '\t'))
-		i++;
-	if (kind == STEP_SQL) {
-		if (i + 1 >= l->n || l->s[i] != '-' || l->s[i + 1] != '-')
-			return NULL;
-		while (i < l->n && l->s[i] == '-')
-			i++;
-	} else {
-		if (i >= l->n || l->s[i] != '#')
-			return NULL;
-		while (i < l->n && l->s[i] == '#')
-			i++;
-	}
-	while (i < l->n && (l->s[i] == ' ' || l->s[i] == '\t'))
-		i++;
-	*len = l->n - i;
-	while (*len > 0 && isspace((unsigned char)l->s[i + *len - 1]))
-		(*len)--;
-	return l->s + i;
-}
-
-/* 1 if l is an "# amconsole: ..." line; parses it into a. */
-static int runbook_annot_line(enum step_kind kind, const struct runbook_line *l,
-			      struct runbook_annot *a)
-{
-	size_t len;
-	const char *body = runbook_comment_body(kind, l, &len);
-
-	if (body == NULL || len < 10 || strncasecmp(body, "amconsole:", 10) != 0)
-		return 0;
-	if (a != NULL)
-		runbook_annot_parse(a, body + 10, len - 10);
-	return 1;
-}
-
-static void runbook_title_add(struct strbuf *title, enum step_kind kind,
-			      const struct runbook_line *l)
-{
-	size_t len;
-	const char *body = runbook_comment_body(kind, l, &len);
-
-	if (body == NULL || len == 0)
-		return;
-	if (title->len > 0)
-		strbuf_puts(title, " \xe2\x80\x94 ");
-	strbuf_append(title, body, len);
-}
-
-static void runbook_emit_step(struct runbook_block *bk, const char *title,
-			      const struct runbook_line *lines, size_t from, size_t to, int line,
-			      const struct runbook_annot *chunk)
-{
-	struct runbook_entry *e = bk->e;
-	struct runbook_annot a;
-	struct safety_verdict v;
-	struct strbuf cmd = { 0 };
-	struct step *st;
-	int phase = -1;
-	size_t i;
-	int d;
-
-	for (i = from; i < to; i++) {
-		if (runbook_annot_line(bk->kind, &lines[i], NULL))
-			continue;
-		if (cmd.len > 0)
-			strbuf_putc(&cmd, '\n');
-		strbuf_append(&cmd, lines[i].s, lines[i].n);
-	}
-	while (cmd.len > 0 && isspace((unsigned char)cmd.buf[cmd.len - 1]))
-		cmd.buf[--cmd.len] = '\0';
-	if (cmd.len == 0 || bk->b->nsteps >= RUNBOOK_MAX_STEPS) {
-		strbuf_free(&cmd);
-		return;
-	}
-	bk->b->nsteps++;
-	e->steps = xrealloc(e->steps, (e->nsteps + 1) * sizeof(*e->steps));
-	st = &e->steps[e->nsteps++];
-	memset(st, 0, sizeof(*st));
-	st->title = xstrdup(title);
-	st->command = strbuf_detach(&cmd);
-	st->group = xstrdup(bk->group);
-	st->lang = xstrdup(bk->lang);
-	st->kind = bk->kind;
-	st->script = bk->script;
-	st->line = line;
-
-	safety_classify(st->kind, st->command, &v);
-	st->changing = v.changing;
-	st->destructive = v.destructive;
-	st->interactive = v.interactive;
-	st->target = v.target;
-	st->change_why = v.why;
-
-	runbook_annot_init(&a);
-	runbook_annot_merge(&a, bk->annot);
-	if (chunk != NULL)
-		runbook_annot_merge(&a, chunk);
-	if (a.destructive == 1 && st->change_why == NULL)
-		st->change_why = xstrdup("annotated as destructive");
-	if (a.changing == 0) {
-		st->changing = st->destructive = 0;
-		free(st->target);
-		free(st->change_why);
-		st->target = st->change_why = NULL;
-	} else if (a.changing == 1 && !st->changing) {
-		st->changing = 1;
-		if (st->change_why == NULL)
-			st->change_why = xstrdup("annotated as changing");
-	}
-	if (a.destructive == 1)
-		st->changing = st->destructive = 1;
-	else if (a.destructive == 0 && st->destructive) {
-		st->destructive = 0;
-		free(st->target);
-		st->target = NULL;
-	}
-	if (st->destructive && a.target != NULL) {
-		free(st->target);
-		st->target = xstrdup(a.target);
-	}
-	if (st->destructive && st->target == NULL) {
-		char *text = runbook_strip_comments(st->kind, st->command);
-		const char *p = text;
-		size_t n;
-
-		while (isspace((unsigned char)*p))
-			p++;
-		n = strcspn(p, " \t\n");
-		st->target = xstrndup(p, n);
-		free(text);
-	}
-	if (a.interactive >= 0)
-		st->interactive = a.interactive;
-	if (a.confirm) {
-		st->confirm_note = 1;
-		if (a.confirm_text != NULL)
-			st->confirm_text = xstrdup(a.confirm_text);
-	}
-	if (a.timeout >= 0)
-		st->timeout = a.timeout;
-
-	runbook_find_placeholders(st);
-
-	for (d = bk->sc->depth - 1; d >= 0 && phase < 0; d--)
-		phase = runbook_heading_phase(bk->sc->stack[d].text);
-	if (phase < 0)
-		phase = runbook_heading_phase(bk->sc->title);
-	if (phase < 0)
-		phase = st->changing ? PHASE_REMEDY : PHASE_DIAGNOSIS;
-	st->phase = (enum step_phase)phase;
-
-	lint_step(st);
-	for (i = 0; i < a.nerrors; i++)
-		runbook_push_str(&st->warnings, &st->nwarnings, xstrdup(a.errors[i]));
-	runbook_annot_free(&a);
-}
-
-/* One step from the whole block: leading comments title it. */
-static void runbook_block_single(struct runbook_block *bk, const struct runbook_line *lines,
-				 size_t n, int first_line)
-{
-	struct strbuf title = { 0 };
-	struct runbook_annot chunk;
-	size_t i = 0;
-
-	runbook_annot_init(&chunk);
-	while (i < n && (lines[i].blank || runbook_title_line(bk->kind, &lines[i]))) {
-		if (!lines[i].blank && !runbook_annot_line(bk->kind, &lines[i], &chunk))
-			runbook_title_add(&title, bk->kind, &lines[i]);
-		i++;
-	}
-	runbook_emit_step(bk, title.buf != NULL ? title.buf : "", lines, i, n, first_line + (int)i,
-			  &chunk);
-	runbook_annot_free(&chunk);
-	strbuf_free(&title);
-}
-
-static void runbook_block_chunks(struct runbook_block *bk, const struct runbook_line *lines,
-				 size_t n, int first_line)
-{
-	struct strbuf title = { 0 };
-	struct runbook_annot chunk;
-	size_t i = 0;
-
-	runbook_annot_init(&chunk);
-	while (i < n) {
-		size_t end, j;
-
-		if (lines[i].blank && lines[i].top) {
-			i++;
-			continue;
-		}
-		end = i + 1;
-		while (end < n && !(lines[end].blank && lines[end].top))
-			end++;
-		j = i;
-		while (j < end && runbook_title_line(bk->kind, &lines[j])) {
-			if (!runbook_annot_line(bk->kind, &lines[j], &chunk))
-				runbook_title_add(&title, bk->kind, &lines[j]);
-			j++;
-		}
-		if (j < end) {
-			runbook_emit_step(bk, title.buf != NULL ? title.buf : "", lines, j, end,
-					  first_line + (int)j, &chunk);
-			strbuf_reset(&title);
-			runbook_annot_free(&chunk);
-		}
-		i = end;
-	}
-	runbook_annot_free(&chunk);
-	strbuf_free(&title);
-}
-
-static void runbook_code_block(struct runbook_build *b, struct runbook_scope *sc, cmark_node *n)
-{
-	const char *info = cmark_node_get_fence_info(n);
-	const char *lit = cmark_node_get_literal(n);
-	char lang[33];
-	size_t ln = 0, i, nlines = 0, cap = 0, len;
-	int kind;
-	struct runbook_line *lines = NULL;
-	unsigned char *ctx;
-	struct runbook_block bk;
-	struct runbook_annot none;
-
-	if (info == NULL)
-		info = "";
-	while (*info == ' ' || *info == '\t')
-		info++;
-	while (info[ln] != '\0' && !isspace((unsigned char)info[ln]) && info[ln] != '{' &&
-	       ln < sizeof(lang) - 1) {
-		lang[ln] = (char)tolower((unsigned char)info[ln]);
-		ln++;
-	}
-	lang[ln] = '\0';
-	kind = runbook_kind_of(lang);
-	if (kind < 0)
-		return;
-	if (sc->entry < 0) {
-		if (!sc->lazy)
-			return;
-		if (runbook_new_entry(b, ENTRY_PROCEDURE, sc->title, sc->line) == NULL)
-			return;
-		sc->entry = (long)b->n - 1;
-		b->entries[sc->entry].alerts = sc->alerts;
-		b->entries[sc->entry].nalerts = sc->nalerts;
-		b->entries[sc->entry].findings = sc->findings;
-		b->entries[sc->entry].nfindings = sc->nfindings;
-		sc->alerts = sc->findings = NULL;
-		sc->nalerts = sc->nfindings = 0;
-	}
-	if (lit == NULL)
-		lit = "";
-	len = strlen(lit);
-	ctx = runbook_scan((enum step_kind)kind, lit, len);
-	for (i = 0; i < len;) {
-		size_t e = i;
-
-		while (e < len && lit[e] != '\n')
-			e++;
-		if (nlines == cap) {
-			cap = cap ? cap * 2 : 64;
-			lines = xrealloc(lines, cap * sizeof(*lines));
-		}
-		lines[nlines].s = lit + i;
-		lines[nlines].n = e - i;
-		if (lines[nlines].n > 0 && lines[nlines].s[lines[nlines].n - 1] == '\r')
-			lines[nlines].n--;
-		lines[nlines].top = i == 0 || ctx[i - 1] == RB_CODE || ctx[i - 1] == RB_COMMENT;
-		lines[nlines].blank = runbook_line_blank(&lines[nlines]);
-		nlines++;
-		i = e + 1;
-	}
-	free(ctx);
-
-	memset(&bk, 0, sizeof(bk));
-	bk.b = b;
-	bk.sc = sc;
-	bk.e = &b->entries[sc->entry];
-	bk.kind = (enum step_kind)kind;
-	bk.lang = lang;
-	bk.group = sc->caption != NULL ? sc->caption
-		   : sc->depth > 0     ? sc->stack[sc->depth - 1].text
-				       : "";
-	runbook_annot_init(&none);
-	bk.annot = sc->has_pending ? &sc->pending : &none;
-	if (kind != STEP_SQL)
-		for (i = 0; i < nlines; i++)
-			if (lines[i].n >= 2 && lines[i].s[0] == '#' && lines[i].s[1] == '!')
-				bk.script = 1;
-	if (bk.script || kind == STEP_YAML)
-		runbook_block_single(&bk, lines, nlines, cmark_node_get_start_line(n) + 1);
-	else
-		runbook_block_chunks(&bk, lines, nlines, cmark_node_get_start_line(n) + 1);
-	free(lines);
-	runbook_scope_clear_pending(sc);
-}
-
 static int runbook_is_caption(cmark_node *p)
 {
 	cmark_node *c = cmark_node_first_child(p);
@@ -2085,17 +641,150 @@ static const char *runbook_basename(const char *path)
 	return s != NULL ? s + 1 : path;
 }
 
+/* The document's top-level nodes: each one's heading level (0 for no
+ * heading), where a heading's section ends, and which headings are
+ * symptoms. */
+struct runbook_tops {
+	cmark_node **node;
+	int *level;
+	int *symptom;
+	size_t *end;
+	size_t n;
+	int section; /* the heading level of the document's sections */
+};
+
+static void runbook_tops_scan(struct runbook_tops *tp, cmark_node *doc)
+{
+	int h1s = 0, first_h = 0, other_min = 7, all_min = 7;
+	cmark_node *c;
+	size_t i;
+
+	for (c = cmark_node_first_child(doc); c != NULL; c = cmark_node_next(c))
+		tp->n++;
+	tp->node = xcalloc(tp->n + 1, sizeof(*tp->node));
+	tp->level = xcalloc(tp->n + 1, sizeof(*tp->level));
+	tp->symptom = xcalloc(tp->n + 1, sizeof(*tp->symptom));
+	tp->end = xcalloc(tp->n + 1, sizeof(*tp->end));
+	for (i = 0, c = cmark_node_first_child(doc); c != NULL; c = cmark_node_next(c), i++) {
+		tp->node[i] = c;
+		if (cmark_node_get_type(c) == CMARK_NODE_HEADING) {
+			tp->level[i] = cmark_node_get_heading_level(c);
+			if (tp->level[i] == 1)
+				h1s++;
+			if (first_h == 0)
+				first_h = tp->level[i];
+			else if (tp->level[i] < other_min)
+				other_min = tp->level[i];
+			if (tp->level[i] < all_min)
+				all_min = tp->level[i];
+		}
+	}
+	tp->section = h1s == 1 && first_h == 1 ? other_min : all_min;
+}
+
+/* Section ends, and symptoms: a direct sub-heading is "Symptoms" or
+ * "Diagnostic..." */
+static void runbook_tops_symptoms(struct runbook_tops *tp)
+{
+	size_t i, j;
+
+	for (i = 0; i < tp->n; i++) {
+		int sub = 7;
+
+		if (tp->level[i] == 0)
+			continue;
+		for (j = i + 1; j < tp->n && (tp->level[j] == 0 || tp->level[j] > tp->level[i]);
+		     j++)
+			if (tp->level[j] > 0 && tp->level[j] < sub)
+				sub = tp->level[j];
+		tp->end[i] = j;
+		for (j = i + 1; j < tp->end[i]; j++) {
+			char *t;
+
+			if (tp->level[j] != sub)
+				continue;
+			t = runbook_inline_text(tp->node[j]);
+			if (runbook_is_symptoms_heading(t) || runbook_istarts(t, "diagnostic"))
+				tp->symptom[i] = 1;
+			free(t);
+			if (tp->symptom[i])
+				break;
+		}
+	}
+}
+
+static void runbook_tops_free(struct runbook_tops *tp)
+{
+	free(tp->node);
+	free(tp->level);
+	free(tp->symptom);
+	free(tp->end);
+}
+
+/* Walk the top-level nodes into entries: symptoms, sections and what
+ * comes before the first section each have their scope. */
+static void runbook_walk_tops(struct runbook_build *b, const struct runbook_tops *tp)
+{
+	cmark_node **tops = tp->node;
+	struct runbook_scope sym, sec, pre;
+	size_t i, j;
+
+	memset(&sym, 0, sizeof(sym));
+	memset(&sec, 0, sizeof(sec));
+	runbook_scope_open(&pre, runbook_basename(b->name), 1, 0, tp->n);
+	pre.lazy = 1;
+	for (i = 0; i < tp->n; i++) {
+		struct runbook_scope *cur;
+		char *t;
+
+		if (sym.active && i >= sym.end)
+			runbook_scope_close(b, &sym, tops);
+		if (sec.active && i >= sec.end)
+			runbook_scope_close(b, &sec, tops);
+		if (tp->level[i] == 0) {
+			cur = sym.active ? &sym : sec.active ? &sec : &pre;
+			runbook_visit(b, cur, tops[i]);
+			continue;
+		}
+		t = runbook_heading_title(tops[i]);
+		if (!sym.active && tp->symptom[i]) {
+			runbook_scope_open(&sym, t, cmark_node_get_start_line(tops[i]), i,
+					   tp->end[i]);
+			sym.symptom = 1;
+			if (runbook_new_entry(b, ENTRY_SYMPTOM, t, sym.line) != NULL)
+				sym.entry = (long)b->n - 1;
+		} else if (!sym.active && tp->level[i] == tp->section) {
+			int holds_symptom = 0;
+
+			runbook_scope_close(b, &sec, tops);
+			for (j = i + 1; j < tp->end[i]; j++)
+				if (tp->symptom[j])
+					holds_symptom = 1;
+			runbook_scope_open(&sec, t, cmark_node_get_start_line(tops[i]), i,
+					   tp->end[i]);
+			sec.lazy = 1;
+			sec.reference = !holds_symptom;
+		} else if (!sym.active && !sec.active && tp->level[i] < tp->section) {
+			free(pre.title);
+			pre.title = xstrdup(t);
+			pre.line = cmark_node_get_start_line(tops[i]);
+		} else {
+			cur = sym.active ? &sym : sec.active ? &sec : &pre;
+			runbook_scope_heading(cur, tp->level[i], t);
+		}
+		free(t);
+	}
+	runbook_scope_close(b, &sym, tops);
+	runbook_scope_close(b, &sec, tops);
+	runbook_scope_close(b, &pre, tops);
+}
+
 int runbook_parse(struct runbook_set *set, const char *name, const char *text, size_t len,
 		  char *err, size_t errlen)
 {
-	cmark_node *doc, *c;
-	cmark_node **tops = NULL;
-	int *level = NULL, *symptom = NULL;
-	size_t *end = NULL;
-	size_t ntops = 0, i, j;
-	int section = 7, h1s = 0, first_h = 0, other_min = 7, all_min = 7;
+	struct runbook_tops tp = { 0 };
 	struct runbook_build b = { 0 };
-	struct runbook_scope sym, sec, pre;
+	cmark_node *doc;
 
 	if (name == NULL)
 		name = "";
@@ -2105,104 +794,11 @@ int runbook_parse(struct runbook_set *set, const char *name, const char *text, s
 		snprintf(err, errlen, "%s: cannot parse Markdown", name);
 		return -1;
 	}
-	for (c = cmark_node_first_child(doc); c != NULL; c = cmark_node_next(c))
-		ntops++;
-	tops = xcalloc(ntops + 1, sizeof(*tops));
-	level = xcalloc(ntops + 1, sizeof(*level));
-	symptom = xcalloc(ntops + 1, sizeof(*symptom));
-	end = xcalloc(ntops + 1, sizeof(*end));
-	for (i = 0, c = cmark_node_first_child(doc); c != NULL; c = cmark_node_next(c), i++) {
-		tops[i] = c;
-		if (cmark_node_get_type(c) == CMARK_NODE_HEADING) {
-			level[i] = cmark_node_get_heading_level(c);
-			if (level[i] == 1)
-				h1s++;
-			if (first_h == 0)
-				first_h = level[i];
-			else if (level[i] < other_min)
-				other_min = level[i];
-			if (level[i] < all_min)
-				all_min = level[i];
-		}
-	}
-	section = h1s == 1 && first_h == 1 ? other_min : all_min;
-
-	/* section ends, and symptoms: a direct sub-heading is "Symptoms" or
-	 * "Diagnostic..." */
-	for (i = 0; i < ntops; i++) {
-		int sub = 7;
-
-		if (level[i] == 0)
-			continue;
-		for (j = i + 1; j < ntops && (level[j] == 0 || level[j] > level[i]); j++)
-			if (level[j] > 0 && level[j] < sub)
-				sub = level[j];
-		end[i] = j;
-		for (j = i + 1; j < end[i]; j++) {
-			char *t;
-
-			if (level[j] != sub)
-				continue;
-			t = runbook_inline_text(tops[j]);
-			if (runbook_is_symptoms_heading(t) || runbook_istarts(t, "diagnostic"))
-				symptom[i] = 1;
-			free(t);
-			if (symptom[i])
-				break;
-		}
-	}
-
+	runbook_tops_scan(&tp, doc);
+	runbook_tops_symptoms(&tp);
 	b.name = name;
-	memset(&sym, 0, sizeof(sym));
-	memset(&sec, 0, sizeof(sec));
-	runbook_scope_open(&pre, runbook_basename(name), 1, 0, ntops);
-	pre.lazy = 1;
-	for (i = 0; i < ntops; i++) {
-		struct runbook_scope *cur;
-		char *t;
-
-		if (sym.active && i >= sym.end)
-			runbook_scope_close(&b, &sym, tops);
-		if (sec.active && i >= sec.end)
-			runbook_scope_close(&b, &sec, tops);
-		if (level[i] == 0) {
-			cur = sym.active ? &sym : sec.active ? &sec : &pre;
-			runbook_visit(&b, cur, tops[i]);
-			continue;
-		}
-		t = runbook_heading_title(tops[i]);
-		if (!sym.active && symptom[i]) {
-			runbook_scope_open(&sym, t, cmark_node_get_start_line(tops[i]), i, end[i]);
-			sym.symptom = 1;
-			if (runbook_new_entry(&b, ENTRY_SYMPTOM, t, sym.line) != NULL)
-				sym.entry = (long)b.n - 1;
-		} else if (!sym.active && level[i] == section) {
-			int holds_symptom = 0;
-
-			runbook_scope_close(&b, &sec, tops);
-			for (j = i + 1; j < end[i]; j++)
-				if (symptom[j])
-					holds_symptom = 1;
-			runbook_scope_open(&sec, t, cmark_node_get_start_line(tops[i]), i, end[i]);
-			sec.lazy = 1;
-			sec.reference = !holds_symptom;
-		} else if (!sym.active && !sec.active && level[i] < section) {
-			free(pre.title);
-			pre.title = xstrdup(t);
-			pre.line = cmark_node_get_start_line(tops[i]);
-		} else {
-			cur = sym.active ? &sym : sec.active ? &sec : &pre;
-			runbook_scope_heading(cur, level[i], t);
-		}
-		free(t);
-	}
-	runbook_scope_close(&b, &sym, tops);
-	runbook_scope_close(&b, &sec, tops);
-	runbook_scope_close(&b, &pre, tops);
-	free(tops);
-	free(level);
-	free(symptom);
-	free(end);
+	runbook_walk_tops(&b, &tp);
+	runbook_tops_free(&tp);
 	cmark_node_free(doc);
 
 	if (b.n > 0) {

@@ -157,6 +157,9 @@ unsigned char *runbook_scan(enum step_kind kind, const char *text, size_t len);
 /* text with every comment byte replaced by a space (lines kept);
  * caller frees. */
 char *runbook_strip_comments(enum step_kind kind, const char *text);
+/* The first word of text once comments are gone (what a destructive
+ * step acts on when nothing names it better); caller frees. */
+char *runbook_first_word(enum step_kind kind, const char *text);
 /* Length of a "<lower-case-words>" placeholder starting at t[i] (t has
  * n bytes), or 0 when there is none. */
 size_t runbook_placeholder_len(const char *t, size_t n, size_t i);

@@ -9,16 +9,14 @@
  */
 #include "ui/theme.h"
 
-#include <errno.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <yaml.h>
 
 #include "lib/colour.h"
 #include "lib/util.h"
+#include "lib/yaml.h"
 
 #define THEME_B THEME_BOLD
 #define THEME_U THEME_UNDERLINE
@@ -297,104 +295,58 @@ void theme_fit(struct theme *t, int colors)
 
 /* --- theme files ----------------------------------------------------- */
 
-struct theme_loader {
-	const char *file;
-	yaml_document_t *doc;
-	char *err;
-	size_t errlen;
-};
-
-static int theme_error(struct theme_loader *ld, const yaml_node_t *node, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static int theme_error(struct theme_loader *ld, const yaml_node_t *node, const char *fmt, ...)
-{
-	char msg[512];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	snprintf(ld->err, ld->errlen, "%s:%lu: %s", ld->file,
-		 (unsigned long)node->start_mark.line + 1, msg);
-	return -1;
-}
-
-static const char *theme_kind(const yaml_node_t *node)
-{
-	switch (node->type) {
-	case YAML_SCALAR_NODE:
-		return "a scalar";
-	case YAML_SEQUENCE_NODE:
-		return "a list";
-	case YAML_MAPPING_NODE:
-		return "a map";
-	default:
-		return "nothing";
-	}
-}
-
-static const char *theme_scalar(const yaml_node_t *node)
-{
-	return (const char *)node->data.scalar.value;
-}
-
 /* Each key of a mapping once, as a scalar. */
-static int theme_check_keys(struct theme_loader *ld, yaml_node_t *map, const char *what)
+static int theme_check_keys(struct yaml_loader *ld, yaml_node_t *map, const char *what)
 {
-	yaml_node_pair_t *p, *q;
+	yaml_node_pair_t *p;
+	char sub[512];
 
 	for (p = map->data.mapping.pairs.start; p < map->data.mapping.pairs.top; p++) {
 		yaml_node_t *key = yaml_document_get_node(ld->doc, p->key);
 
-		if (key->type != YAML_SCALAR_NODE)
-			return theme_error(ld, key, "%s: expected a key, got %s",
-					   *what ? what : "(top level)", theme_kind(key));
-		for (q = map->data.mapping.pairs.start; q < p; q++) {
-			yaml_node_t *prev = yaml_document_get_node(ld->doc, q->key);
-
-			if (strcmp(theme_scalar(prev), theme_scalar(key)) == 0)
-				return theme_error(ld, key, "%s%s%s: duplicate key", what,
-						   *what ? "." : "", theme_scalar(key));
-		}
+		if (key->type == YAML_SCALAR_NODE)
+			snprintf(sub, sizeof(sub), "%s%s%s", what, *what ? "." : "",
+				 yaml_text(key));
+		if (yaml_check_key(ld, map, p, *what ? what : "(top level)", sub) < 0)
+			return -1;
 	}
 	return 0;
 }
 
-static int theme_load_colour(struct theme_loader *ld, yaml_node_t *node, const char *what,
+static int theme_load_colour(struct yaml_loader *ld, yaml_node_t *node, const char *what,
 			     short *out)
 {
 	if (node->type != YAML_SCALAR_NODE)
-		return theme_error(ld, node, "%s: expected a colour, got %s", what,
-				   theme_kind(node));
-	if (colour_parse(theme_scalar(node), out) < 0)
-		return theme_error(ld, node,
-				   "%s: unknown colour '%s' (a name such as red or bright-red, "
-				   "default, or 0..255)",
-				   what, theme_scalar(node));
+		return yaml_fail(ld, node, NULL, "%s: expected a colour, got %s", what,
+				 yaml_kind(node));
+	if (colour_parse(yaml_text(node), out) < 0)
+		return yaml_fail(ld, node, NULL,
+				 "%s: unknown colour '%s' (a name such as red or bright-red, "
+				 "default, or 0..255)",
+				 what, yaml_text(node));
 	return 0;
 }
 
-static int theme_load_attr(struct theme_loader *ld, yaml_node_t *node, const char *what,
+static int theme_load_attr(struct yaml_loader *ld, yaml_node_t *node, const char *what,
 			   unsigned *attrs)
 {
 	size_t i;
 
 	if (node->type != YAML_SCALAR_NODE)
-		return theme_error(ld, node, "%s: expected an attribute, got %s", what,
-				   theme_kind(node));
+		return yaml_fail(ld, node, NULL, "%s: expected an attribute, got %s", what,
+				 yaml_kind(node));
 	for (i = 0; i < sizeof(theme_attr_names) / sizeof(theme_attr_names[0]); i++)
-		if (strcmp(theme_attr_names[i].name, theme_scalar(node)) == 0) {
+		if (strcmp(theme_attr_names[i].name, yaml_text(node)) == 0) {
 			*attrs |= theme_attr_names[i].bit;
 			return 0;
 		}
-	return theme_error(ld, node,
-			   "%s: unknown attribute '%s' (bold, underline, reverse, dim, italic)",
-			   what, theme_scalar(node));
+	return yaml_fail(ld, node, NULL,
+			 "%s: unknown attribute '%s' (bold, underline, reverse, dim, italic)", what,
+			 yaml_text(node));
 }
 
 /* attrs: a list of names, or one name; replaces the inherited set. */
-static int theme_load_attrs(struct theme_loader *ld, yaml_node_t *node, const char *what,
+static int theme_load_attrs(struct yaml_loader *ld, yaml_node_t *node, const char *what,
 			    unsigned *out)
 {
 	unsigned attrs = 0;
@@ -409,30 +361,30 @@ static int theme_load_attrs(struct theme_loader *ld, yaml_node_t *node, const ch
 					    &attrs) < 0)
 				return -1;
 	} else {
-		return theme_error(ld, node, "%s: expected a list of attributes, got %s", what,
-				   theme_kind(node));
+		return yaml_fail(ld, node, NULL, "%s: expected a list of attributes, got %s", what,
+				 yaml_kind(node));
 	}
 	*out = attrs;
 	return 0;
 }
 
 /* One role's {fg, bg, attrs}; fields not given keep the inherited value. */
-static int theme_load_style(struct theme_loader *ld, yaml_node_t *node, const char *role,
+static int theme_load_style(struct yaml_loader *ld, yaml_node_t *node, const char *role,
 			    struct theme_style *s)
 {
 	yaml_node_pair_t *p;
 	char what[128];
 
 	if (node->type != YAML_MAPPING_NODE)
-		return theme_error(ld, node, "roles.%s: expected a map {fg, bg, attrs}, got %s",
-				   role, theme_kind(node));
+		return yaml_fail(ld, node, NULL, "roles.%s: expected a map {fg, bg, attrs}, got %s",
+				 role, yaml_kind(node));
 	snprintf(what, sizeof(what), "roles.%s", role);
 	if (theme_check_keys(ld, node, what) < 0)
 		return -1;
 	for (p = node->data.mapping.pairs.start; p < node->data.mapping.pairs.top; p++) {
 		yaml_node_t *key = yaml_document_get_node(ld->doc, p->key);
 		yaml_node_t *value = yaml_document_get_node(ld->doc, p->value);
-		const char *k = theme_scalar(key);
+		const char *k = yaml_text(key);
 		int rc;
 
 		snprintf(what, sizeof(what), "roles.%s.%s", role, k);
@@ -443,42 +395,42 @@ static int theme_load_style(struct theme_loader *ld, yaml_node_t *node, const ch
 		else if (strcmp(k, "attrs") == 0)
 			rc = theme_load_attrs(ld, value, what, &s->attrs);
 		else
-			rc = theme_error(ld, key, "%s: unknown key (fg, bg, attrs)", what);
+			rc = yaml_fail(ld, key, NULL, "%s: unknown key (fg, bg, attrs)", what);
 		if (rc < 0)
 			return -1;
 	}
 	return 0;
 }
 
-static int theme_load_roles(struct theme_loader *ld, yaml_node_t *node, struct theme *t)
+static int theme_load_roles(struct yaml_loader *ld, yaml_node_t *node, struct theme *t)
 {
 	yaml_node_pair_t *p;
 
 	if (node->type != YAML_MAPPING_NODE)
-		return theme_error(ld, node, "roles: expected a map, got %s", theme_kind(node));
+		return yaml_fail(ld, node, NULL, "roles: expected a map, got %s", yaml_kind(node));
 	if (theme_check_keys(ld, node, "roles") < 0)
 		return -1;
 	for (p = node->data.mapping.pairs.start; p < node->data.mapping.pairs.top; p++) {
 		yaml_node_t *key = yaml_document_get_node(ld->doc, p->key);
-		int r = theme_role_from_name(theme_scalar(key));
+		int r = theme_role_from_name(yaml_text(key));
 
 		if (r < 0)
-			return theme_error(ld, key, "roles.%s: unknown role", theme_scalar(key));
-		if (theme_load_style(ld, yaml_document_get_node(ld->doc, p->value),
-				     theme_scalar(key), &t->style[r]) < 0)
+			return yaml_fail(ld, key, NULL, "roles.%s: unknown role", yaml_text(key));
+		if (theme_load_style(ld, yaml_document_get_node(ld->doc, p->value), yaml_text(key),
+				     &t->style[r]) < 0)
 			return -1;
 	}
 	return 0;
 }
 
 /* The top level: inherit first (whatever its place), then name, roles. */
-static int theme_load_root(struct theme_loader *ld, yaml_node_t *root, struct theme *t)
+static int theme_load_root(struct yaml_loader *ld, yaml_node_t *root, struct theme *t)
 {
 	yaml_node_pair_t *p;
 
 	if (root->type != YAML_MAPPING_NODE)
-		return theme_error(ld, root, "expected a map {name, inherit, roles}, got %s",
-				   theme_kind(root));
+		return yaml_fail(ld, root, NULL, "expected a map {name, inherit, roles}, got %s",
+				 yaml_kind(root));
 	if (theme_check_keys(ld, root, "") < 0)
 		return -1;
 	for (p = root->data.mapping.pairs.start; p < root->data.mapping.pairs.top; p++) {
@@ -486,38 +438,39 @@ static int theme_load_root(struct theme_loader *ld, yaml_node_t *root, struct th
 		yaml_node_t *value = yaml_document_get_node(ld->doc, p->value);
 		char name[sizeof(t->name)];
 
-		if (strcmp(theme_scalar(key), "inherit") != 0)
+		if (strcmp(yaml_text(key), "inherit") != 0)
 			continue;
 		if (value->type != YAML_SCALAR_NODE)
-			return theme_error(ld, value, "inherit: expected a theme name, got %s",
-					   theme_kind(value));
+			return yaml_fail(ld, value, NULL, "inherit: expected a theme name, got %s",
+					 yaml_kind(value));
 		memcpy(name, t->name, sizeof(name));
-		if (theme_builtin(theme_scalar(value), t) < 0)
-			return theme_error(ld, value,
-					   "inherit: '%s' is not a built-in theme (default, light, "
-					   "high-contrast, mono)",
-					   theme_scalar(value));
+		if (theme_builtin(yaml_text(value), t) < 0)
+			return yaml_fail(ld, value, NULL,
+					 "inherit: '%s' is not a built-in theme (default, light, "
+					 "high-contrast, mono)",
+					 yaml_text(value));
 		memcpy(t->name, name, sizeof(name));
 	}
 	for (p = root->data.mapping.pairs.start; p < root->data.mapping.pairs.top; p++) {
 		yaml_node_t *key = yaml_document_get_node(ld->doc, p->key);
 		yaml_node_t *value = yaml_document_get_node(ld->doc, p->value);
-		const char *k = theme_scalar(key);
+		const char *k = yaml_text(key);
 
 		if (strcmp(k, "inherit") == 0)
 			continue;
 		if (strcmp(k, "name") == 0) {
 			if (value->type != YAML_SCALAR_NODE || value->data.scalar.length == 0)
-				return theme_error(ld, value, "name: expected a string");
+				return yaml_fail(ld, value, NULL, "name: expected a string");
 			if (value->data.scalar.length >= sizeof(t->name))
-				return theme_error(ld, value, "name: longer than %zu bytes",
-						   sizeof(t->name) - 1);
-			snprintf(t->name, sizeof(t->name), "%s", theme_scalar(value));
+				return yaml_fail(ld, value, NULL, "name: longer than %zu bytes",
+						 sizeof(t->name) - 1);
+			snprintf(t->name, sizeof(t->name), "%s", yaml_text(value));
 		} else if (strcmp(k, "roles") == 0) {
 			if (theme_load_roles(ld, value, t) < 0)
 				return -1;
 		} else {
-			return theme_error(ld, key, "%s: unknown key (name, inherit, roles)", k);
+			return yaml_fail(ld, key, NULL, "%s: unknown key (name, inherit, roles)",
+					 k);
 		}
 	}
 	return 0;
@@ -527,27 +480,15 @@ static int theme_load_root(struct theme_loader *ld, yaml_node_t *root, struct th
  * file's base name. */
 static int theme_load_file(const char *path, struct theme *t, char *err, size_t errlen)
 {
-	struct theme_loader ld = { path, NULL, err, errlen };
+	struct yaml_loader ld;
 	struct theme tmp;
-	yaml_parser_t parser;
-	yaml_document_t doc;
 	yaml_node_t *root;
 	const char *base;
 	size_t n;
-	struct stat st;
-	FILE *f;
-	int rc = 0;
+	int rc;
 
-	f = fopen(path, "rb");
-	if (f == NULL) {
-		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+	if (yaml_load(&ld, path, 0, err, errlen, &root) < 0)
 		return -1;
-	}
-	if (fstat(fileno(f), &st) == 0 && !S_ISREG(st.st_mode)) {
-		snprintf(err, errlen, "%s: not a regular file", path);
-		fclose(f);
-		return -1;
-	}
 	theme_builtin("default", &tmp);
 	base = strrchr(path, '/') != NULL ? strrchr(path, '/') + 1 : path;
 	n = strlen(base);
@@ -557,31 +498,8 @@ static int theme_load_file(const char *path, struct theme *t, char *err, size_t 
 		n = sizeof(tmp.name) - 1;
 	memcpy(tmp.name, base, n);
 	tmp.name[n] = '\0';
-
-	if (!yaml_parser_initialize(&parser))
-		util_die("yaml_parser_initialize: out of memory");
-	yaml_parser_set_input_file(&parser, f);
-	if (!yaml_parser_load(&parser, &doc)) {
-		if (parser.context != NULL)
-			snprintf(err, errlen, "%s:%lu: %s (%s started at line %lu)", path,
-				 (unsigned long)parser.problem_mark.line + 1,
-				 parser.problem != NULL ? parser.problem : "cannot parse",
-				 parser.context, (unsigned long)parser.context_mark.line + 1);
-		else
-			snprintf(err, errlen, "%s:%lu: %s", path,
-				 (unsigned long)parser.problem_mark.line + 1,
-				 parser.problem != NULL ? parser.problem : "cannot parse");
-		yaml_parser_delete(&parser);
-		fclose(f);
-		return -1;
-	}
-	ld.doc = &doc;
-	root = yaml_document_get_root_node(&doc);
-	if (root != NULL)
-		rc = theme_load_root(&ld, root, &tmp);
-	yaml_document_delete(&doc);
-	yaml_parser_delete(&parser);
-	fclose(f);
+	rc = root != NULL ? theme_load_root(&ld, root, &tmp) : 0;
+	yaml_unload(&ld);
 	if (rc == 0)
 		*t = tmp;
 	return rc;

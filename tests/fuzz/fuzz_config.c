@@ -1,8 +1,9 @@
 /*
  * fuzz_config.c - libFuzzer harness for the config YAML loader
- * (tui/config.c): the input is written to a file under /dev/shm (the
- * loader reads only from a path), loaded over the defaults, printed back
- * with secrets masked when it loads, and everything is freed.
+ * (core/config.c, lib/yaml.c): the input is written to a file under
+ * /dev/shm (the loader reads only from a path), loaded over the
+ * defaults, printed back with secrets masked when it loads, and
+ * everything is freed.
  */
 #include <stdlib.h>
 #include <unistd.h>

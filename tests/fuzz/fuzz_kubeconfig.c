@@ -1,9 +1,10 @@
 /*
  * fuzz_kubeconfig.c - libFuzzer harness for the kubeconfig loader
- * (backends/kubeconfig.c). The input is one kubeconfig file, or two split
- * at the first NUL byte and merged as KUBECONFIG=a:b is; the files are
- * written under /dev/shm (the loader reads paths, and resolves the
- * certificate and token paths they name against their directory). The
+ * (backends/kubeconfig*.c, lib/yaml.c). The input is one kubeconfig
+ * file, or two split at the first NUL byte and merged as KUBECONFIG=a:b
+ * is; the files are written under /dev/shm (the loader reads paths, and
+ * resolves the certificate and token paths they name against their
+ * directory). The
  * loader reads files only: no network, no exec plugin is run. When the
  * files load, each context they name (the first few) is loaded too, so
  * every cluster and user entry is taken, not only current-context's.

@@ -1,8 +1,8 @@
 /*
- * fuzz_theme.c - libFuzzer harness for the theme loader (tui/theme.c):
- * the input is written to a .yaml file under /dev/shm (themes are loaded
- * by path), loaded over the built-in default, and a loaded theme is
- * folded onto 16- and 8-colour terminals.
+ * fuzz_theme.c - libFuzzer harness for the theme loader (ui/theme.c,
+ * lib/yaml.c): the input is written to a .yaml file under /dev/shm
+ * (themes are loaded by path), loaded over the built-in default, and a
+ * loaded theme is folded onto 16- and 8-colour terminals.
  */
 #include <stdlib.h>
 #include <unistd.h>

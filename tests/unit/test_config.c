@@ -1,5 +1,5 @@
 /*
- * test_config.c - unit tests for tui/config.c and tui/options.c: every
+ * test_config.c - unit tests for core/config.c and app/options.c: every
  * key of the configuration file, the FILE:LINE: key: problem errors, the
  * environment fallbacks, secrets masked by config_print, and the option
  * table (precedence file < environment < flags, --help, operands).

@@ -1,5 +1,5 @@
 /*
- * test_lint.c - unit tests of runbook lint (backends/lint.c): every
+ * test_lint.c - unit tests of runbook lint (core/lint.c): every
  * mistake of the AtlasMesh guide found at its line by lint_files, the
  * shipped runbooks/atlasmesh.md clean, an unreadable file, and each rule
  * (and its near misses) on single steps. Run from the repository root.

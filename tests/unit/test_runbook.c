@@ -1,5 +1,5 @@
 /*
- * test_runbook.c - unit tests of the runbook model (backends/runbook.c)
+ * test_runbook.c - unit tests of the runbook model (core/runbook*.c)
  * on the real AtlasMesh guide (../shared/seeds, and $AM_SEED when set),
  * on the shipped runbooks/atlasmesh.md and on the small fixtures in
  * tests/fixtures/runbooks: entries, step splitting, titles, groups,

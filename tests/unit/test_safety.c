@@ -1,5 +1,5 @@
 /*
- * test_safety.c - unit tests of step safety (backends/safety.c): a table
+ * test_safety.c - unit tests of step safety (core/safety*.c): a table
  * of commands of every kind with the verdict each must get (changing,
  * destructive, interactive, target, reason), and the simple-command
  * splitter that lint shares.

@@ -1,5 +1,5 @@
 /*
- * test_theme.c - unit tests for tui/theme.c: role names, the built-in
+ * test_theme.c - unit tests for ui/theme.c: role names, the built-in
  * themes, the files in themes/ (each must equal the built-in of the same
  * name, so the two never drift), user files with inherit and overrides,
  * FILE:LINE errors, name lookup in directories, and the fold onto 8 and
