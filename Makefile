@@ -77,9 +77,9 @@ BACKEND_LAYER = \
 	backends/kafka.c \
 	backends/prom.c \
 	backends/health.c \
-	backends/kubeconfig.c \
-	backends/kubeconfig_file.c \
-	backends/kubeconfig_exec.c \
+	backends/k8s/kubeconfig.c \
+	backends/k8s/kubeconfig_file.c \
+	backends/k8s/kubeconfig_exec.c \
 	backends/k8s/client.c \
 	backends/k8s/printer.c \
 	backends/k8s/metrics.c \

@@ -17,7 +17,7 @@
 #include <string.h>
 
 #include "backends/k8s.h"
-#include "backends/kubeconfig.h"
+#include "backends/k8s/kubeconfig.h"
 #include "lib/util.h"
 
 #define K8S_ACCEPT_TABLE "application/json;as=Table;v=v1;g=meta.k8s.io, application/json"

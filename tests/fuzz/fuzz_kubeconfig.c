@@ -1,6 +1,6 @@
 /*
  * fuzz_kubeconfig.c - libFuzzer harness for the kubeconfig loader
- * (backends/kubeconfig*.c, lib/yaml.c). The input is one kubeconfig
+ * (backends/k8s/kubeconfig*.c, lib/yaml.c). The input is one kubeconfig
  * file, or two split at the first NUL byte and merged as KUBECONFIG=a:b
  * is; the files are written under /dev/shm (the loader reads paths, and
  * resolves the certificate and token paths they name against their
@@ -12,7 +12,7 @@
 #include <stdlib.h>
 #include <unistd.h>
 
-#include "backends/kubeconfig.h"
+#include "backends/k8s/kubeconfig.h"
 #include "lib/util.h"
 #include "fuzz_util.h"
 

@@ -1,5 +1,5 @@
 /*
- * test_kubeconfig.c - unit tests for backends/kubeconfig*.c: merging a
+ * test_kubeconfig.c - unit tests for backends/k8s/kubeconfig*.c: merging a
  * KUBECONFIG list (the first file to name an entry wins), current-context
  * and a given context, the namespace rules, certificates from files
  * (relative to the kubeconfig) and from -data, kubectl's refusals
@@ -27,7 +27,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "backends/kubeconfig.h"
+#include "backends/k8s/kubeconfig.h"
 #include "lib/util.h"
 
 #define FIX "tests/fixtures/kubeconfig/"

@@ -9,7 +9,7 @@
  */
 /* pipe2 and close_range are Linux interfaces. */
 #define _GNU_SOURCE
-#include "backends/kubeconfig.h"
+#include "backends/k8s/kubeconfig.h"
 
 #include <cjson/cJSON.h>
 #include <ctype.h>
@@ -29,7 +29,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "backends/kubeconfig_int.h"
+#include "backends/k8s/kubeconfig_int.h"
 #include "runtime/exec.h"
 #include "lib/log.h"
 #include "lib/util.h"

@@ -9,7 +9,7 @@
 
 #include <stddef.h>
 
-#include "backends/kubeconfig.h"
+#include "backends/k8s/kubeconfig.h"
 #include "lib/util.h"
 #include "lib/yaml.h"
 

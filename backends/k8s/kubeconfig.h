@@ -1,6 +1,6 @@
 /*
  * kubeconfig.h - how to reach a Kubernetes API server, read the way
- * kubectl reads it (backends/kubeconfig.c, libyaml): KUBECONFIG with
+ * kubectl reads it (backends/k8s/kubeconfig.c, libyaml): KUBECONFIG with
  * several files merged (the first file to set a map key wins, as
  * kubectl's loading rules say), current-context or a named context, the
  * context's namespace, and every way a cluster authenticates: bearer

@@ -7,7 +7,7 @@
  * directory. Unknown keys are ignored, as kubectl does. kubeconfig.c
  * then chooses the context. One thread at a time per set.
  */
-#include "backends/kubeconfig.h"
+#include "backends/k8s/kubeconfig.h"
 
 #include <ctype.h>
 #include <limits.h>
@@ -17,7 +17,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "backends/kubeconfig_int.h"
+#include "backends/k8s/kubeconfig_int.h"
 #include "lib/util.h"
 #include "lib/yaml.h"
 

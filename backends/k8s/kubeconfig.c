@@ -11,7 +11,7 @@
  */
 /* pipe2 and close_range are Linux interfaces. */
 #define _GNU_SOURCE
-#include "backends/kubeconfig.h"
+#include "backends/k8s/kubeconfig.h"
 
 #include <cjson/cJSON.h>
 #include <curl/curl.h>
@@ -36,7 +36,7 @@
 
 #include "runtime/exec.h"
 #include "lib/log.h"
-#include "backends/kubeconfig_int.h"
+#include "backends/k8s/kubeconfig_int.h"
 #include "lib/util.h"
 #include "lib/yaml.h"
 
