@@ -59,15 +59,21 @@ CORE_LAYER = \
 RUNTIME_LAYER = \
 	runtime/mailbox.c \
 	runtime/runner.c \
-	runtime/exec.c
+	runtime/exec.c \
+	runtime/job.c
 
 BACKEND_LAYER = \
 	backends/selftest.c \
 	backends/native.c \
 	backends/pg.c \
+	backends/pg_io.c \
+	backends/pg_step.c \
 	backends/redis.c \
+	backends/redis_jobs.c \
+	backends/redis_step.c \
 	backends/kafka.c \
 	backends/prom.c \
+	backends/prom_step.c \
 	backends/health.c \
 	backends/kubeconfig.c \
 	backends/k8s.c

@@ -1,6 +1,7 @@
 /*
- * native.c - the registry of native step runners (see native.h). Adding
- * one is a line here and its ops in the data source's own file.
+ * native.c - the registry of native step runners (see native.h) and the
+ * one way they start a job. Adding one is a line here and its ops in the
+ * data source's own file.
  */
 #include "backends/native.h"
 
@@ -23,4 +24,22 @@ const struct native_ops *native_find(enum step_kind k)
 		if (native_registry[i]->kind == k)
 			return native_registry[i];
 	return NULL;
+}
+
+struct job *native_spawn(void (*step)(struct job *job, void *arg), void *arg,
+			 void (*free_arg)(void *arg), void (*on_stop)(void *arg), int wake_fd,
+			 char *err, size_t errlen)
+{
+	struct job_spec spec = {
+		.run = step,
+		.arg = arg,
+		.free_arg = free_arg,
+		.on_stop = on_stop,
+		.wake_fd = wake_fd,
+	};
+	struct job *j = job_start(&spec, err, errlen);
+
+	if (j == NULL)
+		free_arg(arg);
+	return j;
 }

@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "lib/util.h"
+#include "runtime/job.h"
 
 struct mailbox {
 	pthread_mutex_t lock;
@@ -28,16 +29,7 @@ struct mailbox {
 
 static void mailbox_wake(struct mailbox *mb)
 {
-	char c = 1;
-	ssize_t n;
-
-	if (mb->wake_fd < 0)
-		return;
-	/* The pipe is non-blocking: when it is full the UI is already due to
-	 * wake, so EAGAIN loses nothing. */
-	do
-		n = write(mb->wake_fd, &c, 1);
-	while (n < 0 && errno == EINTR);
+	job_wake_fd(mb->wake_fd);
 }
 
 struct mailbox *mailbox_new(int wake_fd, void (*free_snap)(void *))
