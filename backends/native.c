@@ -5,6 +5,11 @@
  */
 #include "backends/native.h"
 
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "lib/util.h"
+
 extern const struct native_ops pg_native;
 extern const struct native_ops redis_native;
 extern const struct native_ops prom_native;
@@ -42,4 +47,33 @@ struct job *native_spawn(void (*step)(struct job *job, void *arg), void *arg,
 	if (j == NULL)
 		free_arg(arg);
 	return j;
+}
+
+static void native_step_free(void *arg)
+{
+	struct native_step *p = arg;
+
+	free(p->source);
+	free(p->text);
+	free(p);
+}
+
+struct job *native_step_start(void (*run)(struct job *job, void *step), char *source,
+			      const char *text, double timeout, int wake_fd, char *err,
+			      size_t errlen)
+{
+	struct native_step *p = xcalloc(1, sizeof *p);
+
+	p->source = source;
+	p->text = xstrdup(text);
+	p->timeout = timeout;
+	return native_spawn(run, p, native_step_free, NULL, wake_fd, err, errlen);
+}
+
+void native_end(struct job *j, enum exec_state state, int code, const char *err)
+{
+	char error[200];
+
+	snprintf(error, sizeof error, "%.190s", err != NULL ? err : "");
+	job_end(j, state, code, 0, state == EXEC_FAILED ? error : NULL);
 }

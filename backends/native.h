@@ -50,4 +50,22 @@ struct job *native_spawn(void (*step)(struct job *job, void *arg), void *arg,
 			 void (*free_arg)(void *arg), void (*on_stop)(void *arg), int wake_fd,
 			 char *err, size_t errlen);
 
+/* What a step of a single-server source (sql, promql) runs with. */
+struct native_step {
+	char *text;     /* the step's command */
+	double timeout; /* seconds */
+	char *source;   /* where to run it (conninfo, base URL), or NULL */
+};
+
+/* native_spawn for such a step: run gets a struct native_step with
+ * copies of text and timeout and source (taken: freed with the job). */
+struct job *native_step_start(void (*run)(struct job *job, void *step), char *source,
+			      const char *text, double timeout, int wake_fd, char *err,
+			      size_t errlen);
+
+/* End a step's job in state with exit code; err, the reason, is kept
+ * in the status (cut to 190 bytes) only when the step could not run
+ * (EXEC_FAILED). The step's thread. */
+void native_end(struct job *j, enum exec_state state, int code, const char *err);
+
 #endif

@@ -18,12 +18,6 @@
 #include "backends/pg_io.h"
 #include "lib/util.h"
 
-struct pg_step {
-	char *conninfo;
-	char *text;
-	double timeout;
-};
-
 /* How a step's statement ended, for job_end. */
 struct pg_step_end {
 	int failed, cancelled, timed_out;
@@ -141,7 +135,7 @@ static void pg_step_results(struct job *j, PGconn *conn, PGcancel *cancel, doubl
 
 static void pg_step_run(struct job *j, void *arg)
 {
-	struct pg_step *p = arg;
+	struct native_step *p = arg;
 	struct pg_step_end e = { 0 };
 	char err[256], sql[64];
 	double deadline = util_now() + p->timeout;
@@ -149,7 +143,7 @@ static void pg_step_run(struct job *j, void *arg)
 	PGresult *res;
 	PGcancel *cancel;
 
-	conn = pg_connect(p->conninfo, p->timeout < 10 ? p->timeout : 10, job_stop_flag(j), err,
+	conn = pg_connect(p->source, p->timeout < 10 ? p->timeout : 10, job_stop_flag(j), err,
 			  sizeof err);
 	if (conn == NULL) {
 		job_puts(j, "could not connect: ");
@@ -184,15 +178,6 @@ static void pg_step_run(struct job *j, void *arg)
 		job_end(j, EXEC_EXITED, e.failed ? 1 : 0, 0, NULL);
 }
 
-static void pg_step_free(void *arg)
-{
-	struct pg_step *p = arg;
-
-	free(p->conninfo);
-	free(p->text);
-	free(p);
-}
-
 static int pg_step_ready(const struct config *c, char *why, size_t whylen)
 {
 	return pg_configured(c->pg_conninfo, why, whylen);
@@ -201,13 +186,9 @@ static int pg_step_ready(const struct config *c, char *why, size_t whylen)
 static struct job *pg_step_start(const struct config *c, const char *target, const char *text,
 				 double timeout, int wake_fd, char *err, size_t errlen)
 {
-	struct pg_step *p = xcalloc(1, sizeof *p);
-
 	(void)target; /* one server */
-	p->conninfo = c->pg_conninfo != NULL ? xstrdup(c->pg_conninfo) : NULL;
-	p->text = xstrdup(text);
-	p->timeout = timeout > 0 ? timeout : 300;
-	return native_spawn(pg_step_run, p, pg_step_free, NULL, wake_fd, err, errlen);
+	return native_step_start(pg_step_run, c->pg_conninfo ? xstrdup(c->pg_conninfo) : NULL, text,
+				 timeout > 0 ? timeout : 300, wake_fd, err, errlen);
 }
 
 const struct native_ops pg_native = {

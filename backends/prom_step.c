@@ -19,12 +19,6 @@
 
 #define PROM_SPARK_WIDTH 30
 
-struct prom_step {
-	char *base; /* the Prometheus URL, trailing '/' removed */
-	char *text;
-	double timeout;
-};
-
 /* ---- PromQL results -------------------------------------------------- */
 
 /* name{k="v", ...} of a result's metric object; fresh. */
@@ -190,7 +184,7 @@ static int prom_step_ascii(void)
 
 /* GET base+path?query=q...; the body (2xx or a Prometheus error body),
  * or -1 + err on a transport failure. */
-static int prom_step_get(struct job *j, const struct prom_step *p, const char *fmt_path,
+static int prom_step_get(struct job *j, const struct native_step *p, const char *fmt_path,
 			 const char *q, const char *extra, struct prom_body *b, char *err,
 			 size_t errlen)
 {
@@ -208,7 +202,7 @@ static int prom_step_get(struct job *j, const struct prom_step *p, const char *f
 	}
 	esc = curl_easy_escape(c, q, 0);
 	curl_easy_cleanup(c);
-	url = xasprintf("%s%s?query=%s%s", p->base, fmt_path, esc != NULL ? esc : "", extra);
+	url = xasprintf("%s%s?query=%s%s", p->source, fmt_path, esc != NULL ? esc : "", extra);
 	curl_free(esc);
 	rc = prom_http(url, "GET", NULL, "PROMETHEUS", p->timeout, job_stop_flag(j), b, &status,
 		       &ms, err, errlen);
@@ -269,7 +263,7 @@ static size_t prom_step_split(const char *text, char ***out)
 /* Run query q (the i-th) and print its result; 0, or -1 + err when the
  * instant query failed. *code becomes 1 when Prometheus answered an
  * error. */
-static int prom_step_query(struct job *j, const struct prom_step *p, size_t i, const char *q,
+static int prom_step_query(struct job *j, const struct native_step *p, size_t i, const char *q,
 			   int ascii, int *code, char *err, size_t errlen)
 {
 	struct prom_body qb, rb = { 0 };
@@ -293,15 +287,14 @@ static int prom_step_query(struct job *j, const struct prom_step *p, size_t i, c
 	free(qb.buf);
 	free(rb.buf);
 out:
-	job_out(j, sb.buf, sb.len);
-	strbuf_free(&sb);
+	job_out_strbuf(j, &sb);
 	return rc;
 }
 
 static void prom_step_run(struct job *j, void *arg)
 {
-	struct prom_step *p = arg;
-	char **qs = NULL, err[256] = "", error[200];
+	struct native_step *p = arg;
+	char **qs = NULL, err[256] = "";
 	size_t nq = prom_step_split(p->text, &qs), i;
 	enum exec_state state = EXEC_EXITED;
 	int code = 0, ascii = prom_step_ascii();
@@ -324,17 +317,7 @@ static void prom_step_run(struct job *j, void *arg)
 	for (i = 0; i < nq; i++)
 		free(qs[i]);
 	free(qs);
-	snprintf(error, sizeof error, "%.190s", err);
-	job_end(j, state, code, 0, state == EXEC_FAILED ? error : NULL);
-}
-
-static void prom_step_free(void *arg)
-{
-	struct prom_step *p = arg;
-
-	free(p->base);
-	free(p->text);
-	free(p);
+	native_end(j, state, code, err);
 }
 
 static int prom_step_ready(const struct config *c, char *why, size_t whylen)
@@ -348,17 +331,13 @@ static int prom_step_ready(const struct config *c, char *why, size_t whylen)
 static struct job *prom_step_start(const struct config *c, const char *target, const char *text,
 				   double timeout, int wake_fd, char *err, size_t errlen)
 {
-	struct prom_step *p;
-
 	(void)target; /* one Prometheus */
 	if (!prom_step_ready(c, err, errlen))
 		return NULL;
-	p = xcalloc(1, sizeof *p);
-	p->base = prom_base(c->prometheus_url);
-	p->text = xstrdup(text);
-	p->timeout = timeout > 0 && timeout < 30 ? timeout : 30;
-	/* The progress callback sees the stop flag and aborts the transfer. */
-	return native_spawn(prom_step_run, p, prom_step_free, NULL, wake_fd, err, errlen);
+	/* The source is the base URL; the progress callback sees the stop
+	 * flag and aborts the transfer. */
+	return native_step_start(prom_step_run, prom_base(c->prometheus_url), text,
+				 timeout > 0 && timeout < 30 ? timeout : 30, wake_fd, err, errlen);
 }
 
 const struct native_ops prom_native = {

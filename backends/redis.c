@@ -528,6 +528,17 @@ void redis_ctx_error(redisContext *c, const char *what, char *err, size_t errlen
 	snprintf(err, errlen, "%s: %s", what, e);
 }
 
+void redis_reply_fail(redisContext *c, redisReply *r, const char *what, char *err, size_t errlen)
+{
+	if (r != NULL)
+		snprintf(err, errlen, "%s: %.150s", what,
+			 r->type == REDIS_REPLY_ERROR ? r->str : "unexpected reply");
+	else
+		redis_ctx_error(c, what, err, errlen);
+	if (r != NULL)
+		freeReplyObject(r);
+}
+
 /* Connect, AUTH, SELECT, all under timeout. NULL + err on failure. */
 redisContext *redis_connect(const struct config_redis *cfg, double timeout, int *dbp, char *err,
 			    size_t errlen)
@@ -577,13 +588,7 @@ redisContext *redis_connect(const struct config_redis *cfg, double timeout, int 
 		free(pw);
 		if (r == NULL || r->type == REDIS_REPLY_ERROR) {
 			/* The server's words, never the password. */
-			if (r != NULL)
-				snprintf(err, errlen, "AUTH: %.*s",
-					 (int)(r->len < 150 ? r->len : 150), r->str);
-			else
-				redis_ctx_error(c, "AUTH", err, errlen);
-			if (r != NULL)
-				freeReplyObject(r);
+			redis_reply_fail(c, r, "AUTH", err, errlen);
 			redisFree(c);
 			redis_target_free(&t);
 			return NULL;
@@ -593,12 +598,11 @@ redisContext *redis_connect(const struct config_redis *cfg, double timeout, int 
 	if (t.db != 0) {
 		r = redisCommand(c, "SELECT %d", t.db);
 		if (r == NULL || r->type == REDIS_REPLY_ERROR) {
+			char what[32] = "SELECT";
+
 			if (r != NULL)
-				snprintf(err, errlen, "SELECT %d: %s", t.db, r->str);
-			else
-				redis_ctx_error(c, "SELECT", err, errlen);
-			if (r != NULL)
-				freeReplyObject(r);
+				snprintf(what, sizeof what, "SELECT %d", t.db);
+			redis_reply_fail(c, r, what, err, errlen);
 			redisFree(c);
 			redis_target_free(&t);
 			return NULL;
@@ -683,13 +687,7 @@ static int redis_poll_info(struct redis_state *st, void **snapp, char *err, size
 		return -1;
 	r = redisCommand(st->ctx, "INFO all");
 	if (r == NULL || r->type != REDIS_REPLY_STRING) {
-		if (r != NULL)
-			snprintf(err, errlen, "INFO: %.150s",
-				 r->type == REDIS_REPLY_ERROR ? r->str : "unexpected reply");
-		else
-			redis_ctx_error(st->ctx, "INFO", err, errlen);
-		if (r != NULL)
-			freeReplyObject(r);
+		redis_reply_fail(st->ctx, r, "INFO", err, errlen);
 		redis_drop(st);
 		return -1;
 	}

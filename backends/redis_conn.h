@@ -18,6 +18,9 @@ redisContext *redis_connect(const struct config_redis *cfg, double timeout, int 
 			    size_t errlen);
 /* "what: why" for a failed call on c (a timeout says "timed out"). */
 void redis_ctx_error(redisContext *c, const char *what, char *err, size_t errlen);
+/* Say why a command failed into err ("what: " and the server's error,
+ * "unexpected reply", or c's error when r is NULL); frees r. */
+void redis_reply_fail(redisContext *c, redisReply *r, const char *what, char *err, size_t errlen);
 /* Do one job request (struct redis_req in req->data) on a fresh
  * connection, publishing its progress to arg->jobs. The job runner's
  * thread. 0, or -1 + err when it failed. */

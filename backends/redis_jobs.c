@@ -187,14 +187,7 @@ static redisReply *redis_scan(redisContext *c, char *cursor, size_t cursorlen, c
 	r = redisCommandArgv(c, n, argv, lens);
 	if (r == NULL || r->type != REDIS_REPLY_ARRAY || r->elements != 2 ||
 	    r->element[0]->type != REDIS_REPLY_STRING || r->element[1]->type != REDIS_REPLY_ARRAY) {
-		if (r != NULL && r->type == REDIS_REPLY_ERROR)
-			snprintf(err, errlen, "SCAN: %.150s", r->str);
-		else if (r != NULL)
-			snprintf(err, errlen, "SCAN: unexpected reply");
-		else
-			redis_ctx_error(c, "SCAN", err, errlen);
-		if (r != NULL)
-			freeReplyObject(r);
+		redis_reply_fail(c, r, "SCAN", err, errlen);
 		return NULL;
 	}
 	snprintf(cursor, cursorlen, "%s", r->element[0]->str);
@@ -277,13 +270,7 @@ static int redis_job_slowlog(redisContext *c, struct redis_work *w, char *err, s
 	size_t i, k;
 
 	if (r == NULL || r->type != REDIS_REPLY_ARRAY) {
-		if (r != NULL)
-			snprintf(err, errlen, "SLOWLOG: %.150s",
-				 r->type == REDIS_REPLY_ERROR ? r->str : "unexpected reply");
-		else
-			redis_ctx_error(c, "SLOWLOG", err, errlen);
-		if (r != NULL)
-			freeReplyObject(r);
+		redis_reply_fail(c, r, "SLOWLOG", err, errlen);
 		return -1;
 	}
 	w->job.slow = r->elements ? xcalloc(r->elements, sizeof *w->job.slow) : NULL;
@@ -316,6 +303,38 @@ static int redis_job_slowlog(redisContext *c, struct redis_work *w, char *err, s
 	return 0;
 }
 
+/* UNLINK one batch of the keys from index first of ks (a SCAN reply's
+ * key array), adding the count removed. 0, or -1 + err. */
+static int redis_unlink(redisContext *c, const redisReply *ks, size_t first, long long *removed,
+			char *err, size_t errlen)
+{
+	size_t n = ks->elements - first, k;
+	const char **argv;
+	size_t *lens;
+	redisReply *u;
+
+	if (n > REDIS_UNLINK_BATCH)
+		n = REDIS_UNLINK_BATCH;
+	argv = xmalloc((n + 1) * sizeof *argv);
+	lens = xmalloc((n + 1) * sizeof *lens);
+	argv[0] = "UNLINK";
+	lens[0] = 6;
+	for (k = 0; k < n; k++) {
+		argv[k + 1] = ks->element[first + k]->str;
+		lens[k + 1] = ks->element[first + k]->len;
+	}
+	u = redisCommandArgv(c, (int)n + 1, argv, lens);
+	free(argv);
+	free(lens);
+	if (u == NULL || u->type != REDIS_REPLY_INTEGER) {
+		redis_reply_fail(c, u, "UNLINK", err, errlen);
+		return -1;
+	}
+	*removed += u->integer;
+	freeReplyObject(u);
+	return 0;
+}
+
 /* Count the keys matching the pattern and keep a few samples; with
  * unlink, remove each batch SCAN returns (UNLINK key ...). 1 when
  * cancelled. */
@@ -339,40 +358,11 @@ static int redis_job_pattern(redisContext *c, struct redis_work *w, int unlink_k
 		for (i = 0; i < ks->elements && w->job.nkeys < REDIS_SAMPLES; i++)
 			redis_add_key(&w->job, ks->element[i]->str, ks->element[i]->len, -1,
 				      REDIS_SAMPLES);
-		for (i = 0; unlink_keys && i < ks->elements; i += REDIS_UNLINK_BATCH) {
-			size_t n = ks->elements - i, k;
-			const char **argv;
-			size_t *lens;
-			redisReply *u;
-
-			if (n > REDIS_UNLINK_BATCH)
-				n = REDIS_UNLINK_BATCH;
-			argv = xmalloc((n + 1) * sizeof *argv);
-			lens = xmalloc((n + 1) * sizeof *lens);
-			argv[0] = "UNLINK";
-			lens[0] = 6;
-			for (k = 0; k < n; k++) {
-				argv[k + 1] = ks->element[i + k]->str;
-				lens[k + 1] = ks->element[i + k]->len;
-			}
-			u = redisCommandArgv(c, (int)n + 1, argv, lens);
-			free(argv);
-			free(lens);
-			if (u == NULL || u->type != REDIS_REPLY_INTEGER) {
-				if (u != NULL)
-					snprintf(err, errlen, "UNLINK: %.150s",
-						 u->type == REDIS_REPLY_ERROR ? u->str
-									      : "unexpected reply");
-				else
-					redis_ctx_error(c, "UNLINK", err, errlen);
-				if (u != NULL)
-					freeReplyObject(u);
+		for (i = 0; unlink_keys && i < ks->elements; i += REDIS_UNLINK_BATCH)
+			if (redis_unlink(c, ks, i, &w->job.removed, err, errlen) != 0) {
 				freeReplyObject(r);
 				return -1;
 			}
-			w->job.removed += u->integer;
-			freeReplyObject(u);
-		}
 		freeReplyObject(r);
 		if (w->job.scanned > w->job.dbsize && w->job.dbsize >= 0)
 			w->job.scanned = w->job.dbsize;
@@ -397,12 +387,7 @@ static int redis_job_flush(redisContext *c, struct redis_work *w, const char *cm
 	w->job.dbsize = redis_dbsize(c);
 	r = redisCommandArgv(c, 2, argv, lens);
 	if (r == NULL || r->type == REDIS_REPLY_ERROR) {
-		if (r != NULL)
-			snprintf(err, errlen, "%s: %.150s", cmd, r->str);
-		else
-			redis_ctx_error(c, cmd, err, errlen);
-		if (r != NULL)
-			freeReplyObject(r);
+		redis_reply_fail(c, r, cmd, err, errlen);
 		return -1;
 	}
 	freeReplyObject(r);

@@ -83,8 +83,7 @@ static int redis_step_line(struct job *j, redisContext *c, const char *line, int
 		rc = -1;
 	}
 out:
-	job_out(j, sb.buf, sb.len);
-	strbuf_free(&sb);
+	job_out_strbuf(j, &sb);
 	return rc;
 }
 
@@ -92,7 +91,7 @@ static void redis_step_run(struct job *j, void *arg)
 {
 	struct redis_step *p = arg;
 	struct redis_step_end e = { .state = EXEC_EXITED };
-	char *save = NULL, *line, *text, error[200];
+	char *save = NULL, *line, *text;
 	int ncmd = 0;
 	redisContext *c;
 
@@ -101,8 +100,7 @@ static void redis_step_run(struct job *j, void *arg)
 		struct strbuf sb = { 0 };
 
 		strbuf_printf(&sb, "(error) %s\n", e.err);
-		job_out(j, sb.buf, sb.len);
-		strbuf_free(&sb);
+		job_out_strbuf(j, &sb);
 		e.state = EXEC_FAILED;
 		e.code = 1;
 	} else {
@@ -116,8 +114,7 @@ static void redis_step_run(struct job *j, void *arg)
 		redis_step_connected(j, p, -1);
 		redisFree(c);
 	}
-	snprintf(error, sizeof error, "%.190s", e.err);
-	job_end(j, e.state, e.code, 0, e.state == EXEC_FAILED ? error : NULL);
+	native_end(j, e.state, e.code, e.err);
 }
 
 /* job_stop: wakes a command waiting on a stalled server at once. */

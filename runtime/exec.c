@@ -78,14 +78,6 @@ static void exec_slot_release(int slot)
 		atomic_store(&exec_pgids[slot], 0);
 }
 
-static void exec_set_nonblock(int fd)
-{
-	int fl = fcntl(fd, F_GETFL);
-
-	if (fl >= 0 && !(fl & O_NONBLOCK))
-		fcntl(fd, F_SETFL, fl | O_NONBLOCK);
-}
-
 char **exec_envp(const char *const *extra)
 {
 	size_t n = 0, m = 0, k = 0, i, j, len;
@@ -450,7 +442,7 @@ struct job *exec_start(const struct exec_spec *spec, int wake_fd, char *err, siz
 	c->pid = pid;
 	c->group_live = 1;
 	c->fd = pfd[0];
-	exec_set_nonblock(c->fd);
+	job_fd_nonblock(c->fd);
 	c->pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
 	return exec_watch_child(c, spec, wake_fd, err, errlen);
 }

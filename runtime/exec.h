@@ -1,10 +1,11 @@
 /*
  * exec.h - runs runbook steps as child processes. A background job is
  * /bin/sh -c TEXT in its own process group, stdin from /dev/null, output
- * (stdout and stderr merged) read by a thread into a capped buffer, killed
- * (SIGTERM to the group, then SIGKILL) at its deadline or on request; it
- * reports like every other job (runtime/job.h). An interactive job is run in the foreground with
- * the terminal handed over. Extra environment carries placeholder values: never spliced into text.
+ * (stdout and stderr merged) read by the job's thread (runtime/job.h)
+ * into a capped buffer, killed (SIGTERM to the group, then SIGKILL) at its
+ * deadline or on request; it reports like every other job. An
+ * interactive job is run in the foreground with the terminal handed over.
+ * Extra environment carries placeholder values: never spliced into text.
  */
 #ifndef AM_EXEC_H
 #define AM_EXEC_H

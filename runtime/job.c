@@ -44,19 +44,22 @@ void job_wake_fd(int fd)
 	while (n < 0 && errno == EINTR);
 }
 
+void job_fd_nonblock(int fd)
+{
+	int fl = fd >= 0 ? fcntl(fd, F_GETFL) : -1;
+
+	if (fl >= 0 && !(fl & O_NONBLOCK))
+		fcntl(fd, F_SETFL, fl | O_NONBLOCK);
+}
+
 static struct job *job_alloc(int wake_fd)
 {
 	struct job *j = xcalloc(1, sizeof *j);
-	int fl;
 
 	pthread_mutex_init(&j->lock, NULL);
 	atomic_init(&j->stop, 0);
 	j->spec.wake_fd = wake_fd;
-	if (wake_fd >= 0) {
-		fl = fcntl(wake_fd, F_GETFL);
-		if (fl >= 0 && !(fl & O_NONBLOCK))
-			fcntl(wake_fd, F_SETFL, fl | O_NONBLOCK);
-	}
+	job_fd_nonblock(wake_fd);
 	return j;
 }
 
@@ -198,6 +201,12 @@ void job_out(struct job *j, const char *s, size_t n)
 void job_puts(struct job *j, const char *s)
 {
 	job_out(j, s, strlen(s));
+}
+
+void job_out_strbuf(struct job *j, struct strbuf *sb)
+{
+	job_out(j, sb->buf, sb->len);
+	strbuf_free(sb);
 }
 
 void job_publish(struct job *j, void *snap)

@@ -57,6 +57,8 @@ void job_wake(struct job *j);
 /* Append output and wake the UI. */
 void job_out(struct job *j, const char *s, size_t n);
 void job_puts(struct job *j, const char *s);
+/* Append sb's text, wake the UI and free sb (reset for reuse). */
+void job_out_strbuf(struct job *j, struct strbuf *sb);
 /* Hand over a snapshot (the job's from now): the newest wins, an older
  * one never taken is freed. Wakes the UI. */
 void job_publish(struct job *j, void *snap);
@@ -83,6 +85,8 @@ void job_stop(struct job *j);
 /* Stop, wait for the job's thread (if it has one), free everything. */
 void job_free(struct job *j);
 
+/* Make fd non-blocking (a wake-up pipe, a pipe a reader polls). */
+void job_fd_nonblock(int fd);
 /* Write one byte to a wake-up pipe (non-blocking; a full pipe means the
  * UI is already due to wake). Any thread; fd < 0 does nothing. */
 void job_wake_fd(int fd);
