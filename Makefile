@@ -107,7 +107,7 @@ LIB_OBJS  = $(LIB_SRCS:%.c=$(BUILD)/%.o)
 LIB       = $(BUILD)/libamconsole.a
 BIN       = $(BUILD)/amconsole
 
-UNIT_TESTS = util sanitize screen redact runbook findings safety lint config theme mailbox \
+UNIT_TESTS = util sanitize screen redact runbook findings safety lint config theme mailbox job \
              runner exec audit table redis pg kafka prom \
              kubeconfig k8s
 UNIT_BINS  = $(UNIT_TESTS:%=$(BUILD)/tests/unit/test_%)

@@ -37,7 +37,7 @@ extern char **environ;
 #define EXEC_GRACE 2.0     /* SIGTERM to SIGKILL */
 #define EXEC_WAKE_GAP 0.05 /* at most one wake per this many seconds */
 #define EXEC_DRAIN 0.5     /* reading on after the child exits */
-#define EXEC_TICK 0.1      /* how soon the reader notices exec_stop */
+#define EXEC_TICK 0.1      /* how soon the reader notices job_stop */
 #define EXEC_SLOTS 128
 
 /* Process groups of running jobs: 0 free, -1 reserved, else a pgid.

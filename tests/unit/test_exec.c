@@ -2,7 +2,7 @@
  * test_exec.c - unit tests for runtime/exec.c (jobs: runtime/job.c) with real children:
  * output and exit codes, values that travel in the environment and never
  * in argv (B6, B8), the deadline that kills a whole process group with
- * endless output (E7), exec_stop, the foreground runner, and PATH
+ * endless output (E7), job_stop, the foreground runner, and PATH
  * resolution that skips a writable directory (B7).
  */
 #include <setjmp.h>
@@ -373,7 +373,7 @@ static void test_exec_stop(void **unused)
 	test_exec_end(job, fds, &run);
 }
 
-/* exec_free of a running job stops it; exec_kill_all reaches a group. */
+/* job_free of a running exec job stops it; exec_kill_all reaches a group. */
 static void test_exec_free_and_kill_all(void **unused)
 {
 	struct exec_spec spec = { .command = "sleep 1000", .timeout = 60 };
