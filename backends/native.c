@@ -42,11 +42,8 @@ struct job *native_spawn(void (*step)(struct job *job, void *arg), void *arg,
 		.on_stop = on_stop,
 		.wake_fd = wake_fd,
 	};
-	struct job *j = job_start(&spec, err, errlen);
 
-	if (j == NULL)
-		free_arg(arg);
-	return j;
+	return job_start(&spec, err, errlen);
 }
 
 static void native_step_free(void *arg)

@@ -43,9 +43,9 @@ extern const struct native_ops *const native_registry[];
 const struct native_ops *native_find(enum step_kind k);
 
 /* For a source's start: run step on a job of its own (output unbounded:
- * the runbook panel caps its copy) with arg, freed by free_arg after the
- * join, or at once when the job cannot start (NULL + err). on_stop as in
- * struct job_spec (may be NULL). UI thread. */
+ * the runbook panel caps its copy) with arg, the job's (freed by
+ * free_arg after the join, or at once when the job cannot start: NULL +
+ * err). on_stop as in struct job_spec (may be NULL). UI thread. */
 struct job *native_spawn(void (*step)(struct job *job, void *arg), void *arg,
 			 void (*free_arg)(void *arg), void (*on_stop)(void *arg), int wake_fd,
 			 char *err, size_t errlen);

@@ -324,10 +324,18 @@ static void exec_on_stop(void *arg)
 	pthread_mutex_unlock(&c->lock);
 }
 
+/* After the reader reaped the child; or, when the reader never started,
+ * kill and reap it here. */
 static void exec_child_free(void *arg)
 {
 	struct exec_child *c = arg;
 
+	if (c->group_live) {
+		kill(-c->pid, SIGKILL);
+		while (waitpid(c->pid, NULL, 0) < 0 && errno == EINTR)
+			;
+		exec_slot_release(c->slot);
+	}
 	close(c->fd);
 	if (c->pidfd >= 0)
 		close(c->pidfd);
@@ -377,34 +385,10 @@ static int exec_prepare(const struct exec_spec *spec, const char *shell, int *sl
 	return 0;
 }
 
-/* Hand the forked child c to a job whose thread reads it. */
-static struct job *exec_watch_child(struct exec_child *c, const struct exec_spec *spec, int wake_fd,
-				    char *err, size_t errlen)
-{
-	struct job_spec js = {
-		.run = exec_reader,
-		.arg = c,
-		.free_arg = exec_child_free,
-		.on_stop = exec_on_stop,
-		.output_cap = spec->output_cap > 0 ? spec->output_cap : EXEC_DEFAULT_CAP,
-		.pid = (int)c->pid,
-		.wake_fd = wake_fd,
-	};
-	struct job *job = job_start(&js, err, errlen);
-
-	if (job == NULL) {
-		kill(-c->pid, SIGKILL);
-		while (waitpid(c->pid, NULL, 0) < 0 && errno == EINTR)
-			;
-		exec_slot_release(c->slot);
-		exec_child_free(c);
-	}
-	return job;
-}
-
 struct job *exec_start(const struct exec_spec *spec, int wake_fd, char *err, size_t errlen)
 {
 	const char *shell = spec->shell != NULL ? spec->shell : EXEC_DEFAULT_SHELL;
+	struct job_spec js;
 	struct exec_child *c;
 	int pfd[2], devnull, slot, e;
 	char **envp;
@@ -444,7 +428,17 @@ struct job *exec_start(const struct exec_spec *spec, int wake_fd, char *err, siz
 	c->fd = pfd[0];
 	job_fd_nonblock(c->fd);
 	c->pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
-	return exec_watch_child(c, spec, wake_fd, err, errlen);
+	/* The job's thread reads the child from now on. */
+	js = (struct job_spec){
+		.run = exec_reader,
+		.arg = c,
+		.free_arg = exec_child_free,
+		.on_stop = exec_on_stop,
+		.output_cap = spec->output_cap > 0 ? spec->output_cap : EXEC_DEFAULT_CAP,
+		.pid = (int)pid,
+		.wake_fd = wake_fd,
+	};
+	return job_start(&js, err, errlen);
 }
 
 void exec_status_start(struct exec_status *st)

@@ -102,7 +102,7 @@ struct job *job_start(const struct job_spec *spec, char *err, size_t errlen)
 	pthread_sigmask(SIG_SETMASK, &old, NULL);
 	if (rc != 0) {
 		snprintf(err, errlen, "cannot start a thread: %s", strerror(rc));
-		job_release(j);
+		job_free(j);
 		return NULL;
 	}
 	j->has_thread = 1;

@@ -25,7 +25,7 @@ struct job_spec {
 	/* The work, on the job's thread: reports with job_out and ends with
 	 * job_end (a job that returns without job_end ends EXEC_EXITED 0). */
 	void (*run)(struct job *job, void *arg);
-	void *arg;                   /* handed to run and on_stop; the job's once started */
+	void *arg;                   /* handed to run and on_stop; the job's */
 	void (*free_arg)(void *arg); /* after the join; NULL: free() */
 	/* Optional: interrupt what the work waits on (shutdown a socket,
 	 * signal a child). Called by job_stop on the caller's thread, after
@@ -37,8 +37,9 @@ struct job_spec {
 };
 
 /* Start spec->run on a thread of its own (all signals blocked), status
- * EXEC_RUNNING from now. NULL + err when the thread cannot start; the
- * caller then still owns spec->arg. UI thread. */
+ * EXEC_RUNNING from now. spec->arg is the job's from this call: when the
+ * thread cannot start it is freed (free_arg) and NULL + err returned. UI
+ * thread. */
 struct job *job_start(const struct job_spec *spec, char *err, size_t errlen);
 /* A job without a thread: a runner's request handler does each run
  * (job_begin ... job_end) and may publish snapshots, freed with
