@@ -67,15 +67,21 @@ CORE_LAYER = \
 RUNTIME_LAYER = \
 	runtime/mailbox.c \
 	runtime/runner.c \
-	runtime/exec.c
+	runtime/exec.c \
+	runtime/job.c
 
 BACKEND_LAYER = \
 	backends/selftest.c \
 	backends/native.c \
 	backends/pg.c \
+	backends/pg_io.c \
+	backends/pg_step.c \
 	backends/redis.c \
+	backends/redis_jobs.c \
+	backends/redis_step.c \
 	backends/kafka.c \
 	backends/prom.c \
+	backends/prom_step.c \
 	backends/health.c \
 	backends/k8s/kubeconfig.c \
 	backends/k8s/kubeconfig_file.c \
@@ -126,7 +132,7 @@ LIB_OBJS  = $(LIB_SRCS:%.c=$(BUILD)/%.o)
 LIB       = $(BUILD)/libamconsole.a
 BIN       = $(BUILD)/amconsole
 
-UNIT_TESTS = util sanitize screen redact yaml runbook findings safety lint config theme mailbox \
+UNIT_TESTS = util sanitize screen redact yaml runbook findings safety lint config theme mailbox job \
              runner exec audit table redis pg kafka prom \
              kubeconfig k8s
 UNIT_BINS  = $(UNIT_TESTS:%=$(BUILD)/tests/unit/test_%)

@@ -1,8 +1,14 @@
 /*
- * native.c - the registry of native step runners (see native.h). Adding
- * one is a line here and its ops in the data source's own file.
+ * native.c - the registry of native step runners (see native.h) and the
+ * one way they start a job. Adding one is a line here and its ops in the
+ * data source's own file.
  */
 #include "backends/native.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "lib/util.h"
 
 extern const struct native_ops pg_native;
 extern const struct native_ops redis_native;
@@ -23,4 +29,48 @@ const struct native_ops *native_find(enum step_kind k)
 		if (native_registry[i]->kind == k)
 			return native_registry[i];
 	return NULL;
+}
+
+struct job *native_spawn(void (*step)(struct job *job, void *arg), void *arg,
+			 void (*free_arg)(void *arg), void (*on_stop)(void *arg), int wake_fd,
+			 char *err, size_t errlen)
+{
+	struct job_spec spec = {
+		.run = step,
+		.arg = arg,
+		.free_arg = free_arg,
+		.on_stop = on_stop,
+		.wake_fd = wake_fd,
+	};
+
+	return job_start(&spec, err, errlen);
+}
+
+static void native_step_free(void *arg)
+{
+	struct native_step *p = arg;
+
+	free(p->source);
+	free(p->text);
+	free(p);
+}
+
+struct job *native_step_start(void (*run)(struct job *job, void *step), char *source,
+			      const char *text, double timeout, int wake_fd, char *err,
+			      size_t errlen)
+{
+	struct native_step *p = xcalloc(1, sizeof *p);
+
+	p->source = source;
+	p->text = xstrdup(text);
+	p->timeout = timeout;
+	return native_spawn(run, p, native_step_free, NULL, wake_fd, err, errlen);
+}
+
+void native_end(struct job *j, enum exec_state state, int code, const char *err)
+{
+	char error[200];
+
+	snprintf(error, sizeof error, "%.190s", err != NULL ? err : "");
+	job_end(j, state, code, 0, state == EXEC_FAILED ? error : NULL);
 }

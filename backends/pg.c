@@ -4,27 +4,22 @@
  * connect and every query runs under a poll() deadline, so a server that
  * accepts and never answers costs one timeout, never a frozen worker;
  * the connection is dropped on any failure and the runner's backoff
- * paces the reconnects. The native runner for sql steps opens its own
- * connection on a thread of its own and is cancelled with PQcancel. The
- * pure helpers (pid parsing, deltas, blocking tree, table formatting)
- * sit at the top, apart from the I/O.
+ * paces the reconnects (the I/O is in pg_io.c, the sql step in
+ * pg_step.c). Requests arrive typed (struct pg_req). The pure helpers (pid parsing, deltas,
+ * blocking tree, table formatting) sit at the top, apart from the I/O.
  */
 #include "backends/pg.h"
 
 #include <ctype.h>
 #include <errno.h>
 #include <limits.h>
-#include <poll.h>
-#include <pthread.h>
-#include <signal.h>
-#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include <libpq-fe.h>
 
+#include "backends/pg_io.h"
 #include "lib/util.h"
 
 /* ---- pure helpers ---------------------------------------------------- */
@@ -392,157 +387,6 @@ int pg_configured(const char *conninfo, char *why, size_t whylen)
 			 "not configured: set postgres.conninfo or PGHOST (or PGSERVICE, "
 			 "PGDATABASE)");
 	return 0;
-}
-
-/* ---- I/O with deadlines ---------------------------------------------- */
-
-/* The first line of a libpq message, without the "ERROR:  " noise. */
-static void pg_errmsg(char *err, size_t errlen, const char *prefix, const char *msg)
-{
-	size_t n;
-
-	if (msg == NULL || msg[0] == '\0')
-		msg = "unknown error";
-	if (strncmp(msg, "ERROR:  ", 8) == 0)
-		msg += 8;
-	n = strcspn(msg, "\n");
-	snprintf(err, errlen, "%s%.*s", prefix, (int)n, msg);
-}
-
-/* Wait for events on fd until deadline (monotonic) or *stop. 1 ready,
- * 0 deadline passed, -1 error, -2 stopped. */
-static int pg_wait(int fd, short events, double deadline, atomic_int *stop)
-{
-	for (;;) {
-		struct pollfd pfd = { fd, events, 0 };
-		double left = deadline - util_now();
-		int ms, rc;
-
-		if (stop != NULL && atomic_load(stop))
-			return -2;
-		if (left <= 0)
-			return 0;
-		ms = (int)(left * 1000) + 1;
-		if (stop != NULL && ms > 100)
-			ms = 100;
-		rc = poll(&pfd, 1, ms);
-		if (rc > 0)
-			return 1;
-		if (rc < 0 && errno != EINTR)
-			return -1;
-	}
-}
-
-static PGconn *pg_connect(const char *conninfo, double timeout, atomic_int *stop, char *err,
-			  size_t errlen)
-{
-	const char *keys[4], *vals[4];
-	char tmo[16];
-	int n = 0, r;
-	PostgresPollingStatusType st = PGRES_POLLING_WRITING;
-	double deadline = util_now() + timeout;
-	PGconn *conn;
-
-	snprintf(tmo, sizeof tmo, "%d", timeout >= 2 ? (int)timeout : 2);
-	keys[n] = "connect_timeout";
-	vals[n++] = tmo;
-	keys[n] = "application_name";
-	vals[n++] = "amconsole";
-	if (conninfo != NULL && conninfo[0] != '\0') {
-		/* Last, so that what the operator wrote wins. */
-		keys[n] = "dbname";
-		vals[n++] = conninfo;
-	}
-	keys[n] = NULL;
-	vals[n] = NULL;
-	conn = PQconnectStartParams(keys, vals, 1);
-	if (conn == NULL) {
-		snprintf(err, errlen, "out of memory");
-		return NULL;
-	}
-	while (st != PGRES_POLLING_OK) {
-		if (st == PGRES_POLLING_FAILED || PQstatus(conn) == CONNECTION_BAD) {
-			pg_errmsg(err, errlen, "", PQerrorMessage(conn));
-			PQfinish(conn);
-			return NULL;
-		}
-		r = pg_wait(PQsocket(conn), st == PGRES_POLLING_READING ? POLLIN : POLLOUT,
-			    deadline, stop);
-		if (r <= 0) {
-			if (r == 0)
-				snprintf(err, errlen,
-					 "connect timed out after %.0fs (the server does not "
-					 "answer)",
-					 timeout);
-			else if (r == -2)
-				snprintf(err, errlen, "stopped");
-			else
-				snprintf(err, errlen, "poll: %s", strerror(errno));
-			PQfinish(conn);
-			return NULL;
-		}
-		st = PQconnectPoll(conn);
-	}
-	if (PQsetnonblocking(conn, 1) != 0) {
-		pg_errmsg(err, errlen, "", PQerrorMessage(conn));
-		PQfinish(conn);
-		return NULL;
-	}
-	return conn;
-}
-
-/* Run one statement (params may be NULL) under deadline. Returns the
- * last result (caller clears) when it succeeded, NULL + err otherwise;
- * after a timeout or a broken connection PQstatus says so. */
-static PGresult *pg_exec(PGconn *conn, const char *sql, int nparams, const char *const *params,
-			 double deadline, char *err, size_t errlen)
-{
-	PGresult *res, *last = NULL;
-	int r;
-
-	if (!PQsendQueryParams(conn, sql, nparams, NULL, params, NULL, NULL, 0)) {
-		pg_errmsg(err, errlen, "", PQerrorMessage(conn));
-		return NULL;
-	}
-	while ((r = PQflush(conn)) == 1) {
-		if (pg_wait(PQsocket(conn), POLLOUT | POLLIN, deadline, NULL) <= 0)
-			goto timeout;
-		if (!PQconsumeInput(conn))
-			break;
-	}
-	for (;;) {
-		while (!PQisBusy(conn)) {
-			res = PQgetResult(conn);
-			if (res == NULL) {
-				if (last == NULL)
-					pg_errmsg(err, errlen, "", PQerrorMessage(conn));
-				else if (PQresultStatus(last) != PGRES_TUPLES_OK &&
-					 PQresultStatus(last) != PGRES_COMMAND_OK) {
-					pg_errmsg(err, errlen, "", PQresultErrorMessage(last));
-					PQclear(last);
-					last = NULL;
-				}
-				return last;
-			}
-			if (last != NULL)
-				PQclear(last);
-			last = res;
-		}
-		r = pg_wait(PQsocket(conn), POLLIN, deadline, NULL);
-		if (r <= 0)
-			goto timeout;
-		if (!PQconsumeInput(conn)) {
-			pg_errmsg(err, errlen, "", PQerrorMessage(conn));
-			if (last != NULL)
-				PQclear(last);
-			return NULL;
-		}
-	}
-timeout:
-	if (last != NULL)
-		PQclear(last);
-	snprintf(err, errlen, "query timed out (the server does not answer)");
-	return NULL;
 }
 
 /* ---- the backend ------------------------------------------------------ */
@@ -961,19 +805,16 @@ fail:
 static int pg_request(void *state, const struct backend_request *req, char *err, size_t errlen)
 {
 	struct pg_state *st = state;
+	const struct pg_req *rq = req->data;
 	double deadline = util_now() + st->timeout;
 	const char *fn, *sql;
 	PGresult *r;
-	int pid;
+	int pid = rq != NULL ? rq->pid : 0;
 	char pidtxt[16];
 	const char *params[1] = { pidtxt };
 
 	if (req->kind == PG_REQ_VIEW) {
-		const char *v = req->arg != NULL ? req->arg : "none";
-
-		st->view = strcmp(v, "sizes") == 0     ? PG_VIEW_SIZES
-			   : strcmp(v, "indexes") == 0 ? PG_VIEW_INDEXES
-						       : PG_VIEW_NONE;
+		st->view = rq != NULL ? rq->view : PG_VIEW_NONE;
 		return 0;
 	}
 	if (req->kind != PG_REQ_CANCEL && req->kind != PG_REQ_TERMINATE) {
@@ -985,7 +826,7 @@ static int pg_request(void *state, const struct backend_request *req, char *err,
 					 : "SELECT pg_terminate_backend($1::int)";
 	st->action_seq++;
 	st->action_ok = 0;
-	if (pg_parse_pid(req->arg, &pid) != 0) {
+	if (pid < 1) {
 		snprintf(st->action_msg, sizeof st->action_msg, "%s: not a backend pid", fn);
 		return 0;
 	}
@@ -1025,281 +866,4 @@ const struct backend pg_backend = {
 	.request = pg_request,
 	.close = pg_close,
 	.snapshot_free = pg_snapshot_free,
-};
-
-/* ---- native sql steps ------------------------------------------------- */
-
-struct pg_job {
-	pthread_t thread;
-	pthread_mutex_t lock;
-	struct exec_status st; /* under lock */
-	struct strbuf out;     /* under lock: not yet handed to poll */
-	int changed;
-	atomic_int stop;
-	int wake_fd;
-	char *conninfo;
-	char *text;
-	double timeout;
-};
-
-static void pg_job_wake(struct pg_job *j)
-{
-	char c = 1;
-
-	if (j->wake_fd >= 0 && write(j->wake_fd, &c, 1) < 0) {
-		/* A full pipe already means the UI will wake. */
-	}
-}
-
-static void pg_job_out(struct pg_job *j, const char *text)
-{
-	pthread_mutex_lock(&j->lock);
-	strbuf_puts(&j->out, text);
-	j->st.total_bytes += strlen(text);
-	j->changed = 1;
-	pthread_mutex_unlock(&j->lock);
-	pg_job_wake(j);
-}
-
-static void pg_job_end(struct pg_job *j, enum exec_state state, int code, const char *error)
-{
-	pthread_mutex_lock(&j->lock);
-	j->st.state = state;
-	j->st.exit_code = code;
-	j->st.duration = exec_status_elapsed(&j->st);
-	if (error != NULL)
-		snprintf(j->st.error, sizeof j->st.error, "%s", error);
-	j->changed = 1;
-	pthread_mutex_unlock(&j->lock);
-	pg_job_wake(j);
-}
-
-static void pg_job_result(struct pg_job *j, PGresult *res, int *failed)
-{
-	ExecStatusType rs = PQresultStatus(res);
-
-	if (rs == PGRES_TUPLES_OK) {
-		size_t nc = (size_t)PQnfields(res), nr = (size_t)PQntuples(res);
-		size_t shown = nr < PG_RESULT_ROWS ? nr : PG_RESULT_ROWS, r, c;
-		const char **names = xcalloc(nc + 1, sizeof *names);
-		const char **cells = xcalloc(shown * nc + 1, sizeof *cells);
-		char *t;
-
-		for (c = 0; c < nc; c++)
-			names[c] = PQfname(res, (int)c);
-		for (r = 0; r < shown; r++)
-			for (c = 0; c < nc; c++)
-				cells[r * nc + c] = PQgetisnull(res, (int)r, (int)c)
-							    ? NULL
-							    : PQgetvalue(res, (int)r, (int)c);
-		t = pg_format_table(nc, names, shown, cells, PG_RESULT_ROWS, nr);
-		pg_job_out(j, t);
-		free(t);
-		free(names);
-		free(cells);
-	} else if (rs == PGRES_COMMAND_OK || rs == PGRES_EMPTY_QUERY) {
-		char buf[128];
-
-		snprintf(buf, sizeof buf, "%s\n", PQcmdStatus(res));
-		pg_job_out(j, buf);
-	} else {
-		const char *m = PQresultErrorMessage(res);
-
-		pg_job_out(j, m != NULL && m[0] != '\0' ? m : "error\n");
-		*failed = 1;
-	}
-}
-
-static void *pg_job_main(void *p)
-{
-	struct pg_job *j = p;
-	char err[256], sql[64];
-	double deadline = util_now() + j->timeout;
-	PGconn *conn;
-	PGresult *res;
-	PGcancel *cancel = NULL;
-	int failed = 0, cancelled = 0, timed_out = 0, r;
-	char *fixed;
-
-	conn = pg_connect(j->conninfo, j->timeout < 10 ? j->timeout : 10, &j->stop, err,
-			  sizeof err);
-	if (conn == NULL) {
-		pg_job_out(j, "could not connect: ");
-		pg_job_out(j, err);
-		pg_job_out(j, "\n");
-		pg_job_end(j, atomic_load(&j->stop) ? EXEC_STOPPED : EXEC_EXITED, 2, err);
-		return NULL;
-	}
-	fixed = pg_fix_stat_columns(j->text);
-	if (fixed != NULL && PQserverVersion(conn) >= 130000) {
-		char note[200];
-
-		snprintf(note, sizeof note,
-			 "lint: pg_stat_statements total_time/mean_time were renamed "
-			 "total_exec_time/mean_exec_time in PostgreSQL 13 (this server: %d.%d).\n"
-			 "Corrected query (edit the step with e to run it):\n",
-			 PQserverVersion(conn) / 10000, PQserverVersion(conn) % 10000);
-		pg_job_out(j, note);
-		pg_job_out(j, fixed);
-		pg_job_out(j, "\n\n");
-	}
-	free(fixed);
-	snprintf(sql, sizeof sql, "SET statement_timeout = %ld", (long)(j->timeout * 1000));
-	res = pg_exec(conn, sql, 0, NULL, deadline, err, sizeof err);
-	if (res != NULL)
-		PQclear(res);
-	cancel = PQgetCancel(conn);
-	if (!PQsendQuery(conn, j->text)) {
-		pg_errmsg(err, sizeof err, "", PQerrorMessage(conn));
-		pg_job_out(j, err);
-		pg_job_out(j, "\n");
-		failed = 1;
-		goto done;
-	}
-	while (PQflush(conn) == 1)
-		if (pg_wait(PQsocket(conn), POLLOUT | POLLIN, deadline, NULL) <= 0 ||
-		    !PQconsumeInput(conn))
-			break;
-	for (;;) {
-		while (!PQisBusy(conn)) {
-			res = PQgetResult(conn);
-			if (res == NULL)
-				goto done;
-			pg_job_result(j, res, &failed);
-			PQclear(res);
-		}
-		r = pg_wait(PQsocket(conn), POLLIN, cancelled ? deadline + 3 : deadline, &j->stop);
-		if (r == -2 && !cancelled) {
-			cancelled = 1;
-			if (cancel != NULL)
-				PQcancel(cancel, err, sizeof err);
-			deadline = util_now();
-			continue;
-		}
-		if (r == 0 && !timed_out && !cancelled) {
-			timed_out = 1;
-			cancelled = 1;
-			if (cancel != NULL)
-				PQcancel(cancel, err, sizeof err);
-			deadline = util_now();
-			continue;
-		}
-		if (r <= 0 && r != -2) {
-			pg_job_out(j, "no answer from the server; connection dropped\n");
-			failed = 1;
-			break;
-		}
-		if (r == -2) {
-			/* Stopped and cancel sent: wait a little for the error. */
-			if (pg_wait(PQsocket(conn), POLLIN, deadline + 3, NULL) <= 0) {
-				failed = 1;
-				break;
-			}
-		}
-		if (!PQconsumeInput(conn)) {
-			pg_errmsg(err, sizeof err, "", PQerrorMessage(conn));
-			pg_job_out(j, err);
-			pg_job_out(j, "\n");
-			failed = 1;
-			break;
-		}
-	}
-done:
-	if (cancel != NULL)
-		PQfreeCancel(cancel);
-	PQfinish(conn);
-	if (timed_out)
-		pg_job_end(j, EXEC_TIMEDOUT, -1, "statement timed out");
-	else if (cancelled && atomic_load(&j->stop))
-		pg_job_end(j, EXEC_STOPPED, -1, "cancelled");
-	else
-		pg_job_end(j, EXEC_EXITED, failed ? 1 : 0, NULL);
-	return NULL;
-}
-
-static int pg_native_ready(const struct config *c, char *why, size_t whylen)
-{
-	return pg_configured(c->pg_conninfo, why, whylen);
-}
-
-static void *pg_native_start(const struct config *c, const char *text, double timeout, int wake_fd,
-			     char *err, size_t errlen)
-{
-	struct pg_job *j = xcalloc(1, sizeof *j);
-	sigset_t all, old;
-	int rc;
-
-	pthread_mutex_init(&j->lock, NULL);
-	atomic_init(&j->stop, 0);
-	j->wake_fd = wake_fd;
-	j->conninfo = c->pg_conninfo != NULL ? xstrdup(c->pg_conninfo) : NULL;
-	j->text = xstrdup(text);
-	j->timeout = timeout > 0 ? timeout : 300;
-	j->st.state = EXEC_RUNNING;
-	exec_status_start(&j->st);
-	j->st.exit_code = -1;
-	sigfillset(&all);
-	pthread_sigmask(SIG_SETMASK, &all, &old);
-	rc = pthread_create(&j->thread, NULL, pg_job_main, j);
-	pthread_sigmask(SIG_SETMASK, &old, NULL);
-	if (rc != 0) {
-		snprintf(err, errlen, "cannot start a thread: %s", strerror(rc));
-		pthread_mutex_destroy(&j->lock);
-		free(j->conninfo);
-		free(j->text);
-		free(j);
-		return NULL;
-	}
-	return j;
-}
-
-static int pg_native_poll(void *job, struct exec_status *st, struct strbuf *out)
-{
-	struct pg_job *j = job;
-	int changed;
-
-	pthread_mutex_lock(&j->lock);
-	if (j->out.len > 0) {
-		strbuf_append(out, j->out.buf, j->out.len);
-		strbuf_reset(&j->out);
-	}
-	if (j->st.state == EXEC_RUNNING)
-		j->st.duration = exec_status_elapsed(&j->st);
-	*st = j->st;
-	changed = j->changed;
-	j->changed = 0;
-	pthread_mutex_unlock(&j->lock);
-	return changed;
-}
-
-static void pg_native_stop(void *job)
-{
-	struct pg_job *j = job;
-
-	atomic_store(&j->stop, 1);
-}
-
-static void pg_native_free(void *job)
-{
-	struct pg_job *j = job;
-
-	if (j == NULL)
-		return;
-	atomic_store(&j->stop, 1);
-	pthread_join(j->thread, NULL);
-	pthread_mutex_destroy(&j->lock);
-	strbuf_free(&j->out);
-	free(j->conninfo);
-	free(j->text);
-	free(j);
-}
-
-const struct native_ops pg_native = {
-	.kind = STEP_SQL,
-	.name = "PostgreSQL",
-	.ready = pg_native_ready,
-	.start = pg_native_start,
-	.poll = pg_native_poll,
-	.stop = pg_native_stop,
-	.free = pg_native_free,
 };

@@ -4,7 +4,8 @@
  * per-interval deltas, connections by state against max_connections,
  * long-running sessions and the pg_blocking_pids() tree, table sizes and
  * index usage on demand), the requests it may send (cancel, terminate,
- * choose an on-demand view), the native runner for runbook sql steps,
+ * choose an on-demand view), the native runner for runbook sql steps
+ * (pg_step.c),
  * and the pure helpers (pid parsing, deltas, the blocking tree, the
  * result-table formatter) that are tested without a server.
  */
@@ -95,11 +96,17 @@ struct pg_snap {
 	char action_msg[256];
 };
 
-/* Request kinds (arg: a pid in decimal, or a view name). */
+/* Request kinds; each carries a struct pg_req (runner_send's data, freed
+ * with free()). */
 enum {
-	PG_REQ_CANCEL = 1,
-	PG_REQ_TERMINATE,
-	PG_REQ_VIEW, /* "sizes", "indexes" or "none" */
+	PG_REQ_CANCEL = 1, /* pid */
+	PG_REQ_TERMINATE,  /* pid */
+	PG_REQ_VIEW,       /* view */
+};
+
+struct pg_req {
+	int pid;           /* the backend to cancel or terminate (>= 1) */
+	enum pg_view view; /* the on-demand view to fetch with each poll */
 };
 
 extern const struct backend pg_backend;

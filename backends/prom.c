@@ -18,7 +18,6 @@
 #include <curl/curl.h>
 #include <ctype.h>
 #include <errno.h>
-#include <langinfo.h>
 #include <pthread.h>
 #include <regex.h>
 #include <signal.h>
@@ -30,11 +29,11 @@
 #include <unistd.h>
 
 #include "backends/health.h"
+#include "backends/prom_http.h"
 #include "core/runbook.h"
 #include "lib/redact.h"
 
 #define PROM_SLOW_MS 1000.0 /* a health check slower than this is amber */
-#define PROM_SPARK_WIDTH 30
 
 struct prom_state {
 	struct prom_arg arg;
@@ -54,12 +53,10 @@ static void prom_global_init(void)
 	curl_global_init(CURL_GLOBAL_DEFAULT);
 }
 
-struct prom_body {
-	char *buf;
-	size_t len, cap;
-	int over;
-	const atomic_int *stop;
-};
+void prom_curl_init(void)
+{
+	pthread_once(&prom_once, prom_global_init);
+}
 
 static size_t prom_write(char *p, size_t size, size_t nmemb, void *ud)
 {
@@ -120,11 +117,9 @@ static char *prom_token(const char *kind)
 	return (char *)v;
 }
 
-/* One request. 0 when the transfer completed (any HTTP status, in
- * *status; the body in b), -1 + err on a transport failure. */
-static int prom_http(const char *url, const char *method, const char *json, const char *auth_kind,
-		     double timeout, const atomic_int *stop, struct prom_body *b, long *status,
-		     double *ms, char *err, size_t errlen)
+int prom_http(const char *url, const char *method, const char *json, const char *auth_kind,
+	      double timeout, const atomic_int *stop, struct prom_body *b, long *status, double *ms,
+	      char *err, size_t errlen)
 {
 	CURL *c;
 	CURLcode rc;
@@ -135,7 +130,7 @@ static int prom_http(const char *url, const char *method, const char *json, cons
 	double t0 = util_now();
 	long tmo = (long)((timeout > 0 ? timeout : 5) * 1000);
 
-	pthread_once(&prom_once, prom_global_init);
+	prom_curl_init();
 	memset(b, 0, sizeof *b);
 	b->stop = stop;
 	*status = 0;
@@ -240,8 +235,7 @@ fail:
 	return -1;
 }
 
-/* "http://h:9093/" -> "http://h:9093" (fresh). */
-static char *prom_base(const char *url)
+char *prom_base(const char *url)
 {
 	size_t n = strlen(url);
 
@@ -397,7 +391,7 @@ static void prom_alert_free(struct prom_alert *a)
 	free(a->annotations);
 }
 
-static cJSON *prom_parse_json(const char *body, size_t len, char *err, size_t errlen)
+cJSON *prom_parse_json(const char *body, size_t len, char *err, size_t errlen)
 {
 	cJSON *j;
 
@@ -499,7 +493,7 @@ int prom_parse_alerts(const char *body, size_t len, int v1, struct prom_snap *s,
 	return 0;
 }
 
-static void prom_quote(struct strbuf *sb, const char *v)
+void prom_quote(struct strbuf *sb, const char *v)
 {
 	strbuf_putc(sb, '"');
 	for (; *v; v++) {
@@ -844,160 +838,6 @@ void prom_snap_free(struct prom_snap *s)
 	free(s);
 }
 
-/* ---- PromQL results -------------------------------------------------- */
-
-/* name{k="v", ...} of a result's metric object; fresh. */
-static char *prom_metric_text(const cJSON *metric)
-{
-	struct strbuf sb = { 0 };
-	const char *name =
-		cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(metric, "__name__"));
-	const cJSON *it;
-	int n = 0;
-
-	strbuf_puts(&sb, name != NULL ? name : "");
-	strbuf_putc(&sb, '{');
-	cJSON_ArrayForEach(it, metric)
-	{
-		const char *v = cJSON_GetStringValue(it);
-
-		if (it->string == NULL || strcmp(it->string, "__name__") == 0)
-			continue;
-		strbuf_printf(&sb, "%s%s=", n++ ? ", " : "", it->string);
-		prom_quote(&sb, v != NULL ? v : "");
-	}
-	strbuf_putc(&sb, '}');
-	return strbuf_detach(&sb);
-}
-
-static const char *prom_sample_value(const cJSON *pair)
-{
-	const char *v = cJSON_GetStringValue(cJSON_GetArrayItem(pair, 1));
-
-	return v != NULL ? v : "?";
-}
-
-char *prom_range_sparkline(const char *range, size_t rlen, const char *key, int width, int ascii)
-{
-	static const char *const blocks[] = { "▁", "▂", "▃", "▄", "▅", "▆", "▇", "█" };
-	static const char asc[] = "_.:-=+*#";
-	cJSON *root;
-	const cJSON *res, *it;
-	struct strbuf sb = { 0 };
-
-	if (range == NULL || rlen == 0 || width <= 0)
-		return xstrdup("");
-	root = cJSON_ParseWithLength(range, rlen);
-	res = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(root, "data"),
-					       "result");
-	cJSON_ArrayForEach(it, res)
-	{
-		char *k = prom_metric_text(cJSON_GetObjectItemCaseSensitive(it, "metric"));
-		const cJSON *vals = cJSON_GetObjectItemCaseSensitive(it, "values");
-		int match = strcmp(k, key) == 0, n, i, first;
-		double lo = 0, hi = 0;
-
-		free(k);
-		if (!match || !cJSON_IsArray(vals))
-			continue;
-		n = cJSON_GetArraySize(vals);
-		first = n > width ? n - width : 0;
-		for (i = first; i < n; i++) {
-			double v = strtod(prom_sample_value(cJSON_GetArrayItem(vals, i)), NULL);
-
-			if (i == first || v < lo)
-				lo = v;
-			if (i == first || v > hi)
-				hi = v;
-		}
-		for (i = first; i < n; i++) {
-			double v = strtod(prom_sample_value(cJSON_GetArrayItem(vals, i)), NULL);
-			int lvl =
-				hi > lo ? (int)((v - lo) / (hi - lo) * 7 + 0.5) : (v != 0 ? 7 : 0);
-
-			if (lvl < 0 || lvl > 7 || v != v)
-				lvl = 0;
-			if (ascii)
-				strbuf_putc(&sb, asc[lvl]);
-			else
-				strbuf_puts(&sb, blocks[lvl]);
-		}
-		break;
-	}
-	cJSON_Delete(root);
-	return strbuf_detach(&sb);
-}
-
-int prom_format_query(const char *body, size_t len, const char *range, size_t rlen, int ascii,
-		      struct strbuf *out)
-{
-	char err[200];
-	cJSON *root = prom_parse_json(body, len, err, sizeof err);
-	const cJSON *data, *res;
-	const char *st, *type;
-	int n, i;
-
-	if (root == NULL) {
-		strbuf_printf(out, "error: %s\n", err);
-		return -1;
-	}
-	st = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(root, "status"));
-	if (st == NULL || strcmp(st, "success") != 0) {
-		const char *et =
-			cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(root, "errorType"));
-		const char *e =
-			cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(root, "error"));
-
-		strbuf_printf(out, "error: %s%s%s\n", et ? et : "", et ? ": " : "",
-			      e ? e : "not a success response");
-		cJSON_Delete(root);
-		return -1;
-	}
-	data = cJSON_GetObjectItemCaseSensitive(root, "data");
-	type = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(data, "resultType"));
-	res = cJSON_GetObjectItemCaseSensitive(data, "result");
-	if (type == NULL || res == NULL) {
-		strbuf_puts(out, "error: unexpected JSON: no result\n");
-		cJSON_Delete(root);
-		return -1;
-	}
-	if (strcmp(type, "scalar") == 0 || strcmp(type, "string") == 0) {
-		strbuf_printf(out, "%s %s\n", type, prom_sample_value(res));
-		cJSON_Delete(root);
-		return 0;
-	}
-	n = cJSON_GetArraySize(res);
-	if (n == 0) {
-		strbuf_puts(out, "(empty result: no series)\n");
-		cJSON_Delete(root);
-		return 0;
-	}
-	strbuf_printf(out, "%-16s %-*s %s\n", "VALUE", PROM_SPARK_WIDTH, "LAST 30m", "SERIES");
-	for (i = 0; i < n; i++) {
-		const cJSON *r = cJSON_GetArrayItem(res, i);
-		char *k = prom_metric_text(cJSON_GetObjectItemCaseSensitive(r, "metric"));
-		const cJSON *v = cJSON_GetObjectItemCaseSensitive(r, "value");
-		char *spark;
-		char val[64];
-		int w;
-
-		if (v == NULL) { /* a range vector: its last sample */
-			const cJSON *vs = cJSON_GetObjectItemCaseSensitive(r, "values");
-
-			v = cJSON_GetArrayItem(vs, cJSON_GetArraySize(vs) - 1);
-		}
-		snprintf(val, sizeof val, "%s", v != NULL ? prom_sample_value(v) : "?");
-		spark = prom_range_sparkline(range, rlen, k, PROM_SPARK_WIDTH, ascii);
-		w = (int)strlen(spark) / (ascii ? 1 : 3);
-		strbuf_printf(out, "%-16s %s%*s %s\n", val, spark,
-			      PROM_SPARK_WIDTH - w > 0 ? PROM_SPARK_WIDTH - w : 0, "", k);
-		free(spark);
-		free(k);
-	}
-	cJSON_Delete(root);
-	return 0;
-}
-
 /* ---- the backend ---------------------------------------------------- */
 
 static int prom_open(void **state, const void *arg, char *err, size_t errlen)
@@ -1007,7 +847,7 @@ static int prom_open(void **state, const void *arg, char *err, size_t errlen)
 	st->arg = *(const struct prom_arg *)arg;
 	if (st->arg.timeout <= 0)
 		st->arg.timeout = 5;
-	pthread_once(&prom_once, prom_global_init);
+	prom_curl_init();
 	*state = st;
 	return 0;
 }
@@ -1182,18 +1022,89 @@ static int prom_poll(void *state, void **snap, char *err, size_t errlen)
 	return 0;
 }
 
-/* POST a silence (json) or DELETE one (id) on every Alertmanager. */
+struct prom_req *prom_req_new(const char *json, const char *id)
+{
+	struct prom_req *rq = xcalloc(1, sizeof *rq);
+
+	rq->json = json != NULL ? xstrdup(json) : NULL;
+	rq->id = id != NULL ? xstrdup(id) : NULL;
+	return rq;
+}
+
+void prom_req_free(void *req)
+{
+	struct prom_req *rq = req;
+
+	if (rq == NULL)
+		return;
+	free(rq->json);
+	free(rq->id);
+	free(rq);
+}
+
+/* What one Alertmanager said to a silence request. */
+struct prom_answer {
+	size_t ok;
+	char first_err[200], id[80], done_on[128];
+};
+
+/* POST the silence or DELETE it on the Alertmanager at base. */
+static void prom_request_one(struct prom_state *st, const char *base, int kind,
+			     const struct prom_req *rq, struct prom_answer *an)
+{
+	char *shown = redact(base);
+	char *url = kind == PROM_REQ_SILENCE ? xasprintf("%s/api/v2/silences", base)
+					     : xasprintf("%s/api/v2/silence/%s", base, rq->id);
+	struct prom_body b;
+	char e[200] = "";
+	long status = 0;
+	double ms;
+
+	if (prom_http(url, kind == PROM_REQ_SILENCE ? "POST" : "DELETE",
+		      kind == PROM_REQ_SILENCE ? rq->json : NULL, "ALERTMANAGER", st->arg.timeout,
+		      NULL, &b, &status, &ms, e, sizeof e) == 0) {
+		if (status >= 200 && status <= 299) {
+			an->ok++;
+			snprintf(an->done_on, sizeof an->done_on, "%s", shown);
+			if (kind == PROM_REQ_SILENCE && b.len > 0) {
+				cJSON *j = cJSON_ParseWithLength(b.buf, b.len);
+				const char *sid = cJSON_GetStringValue(
+					cJSON_GetObjectItemCaseSensitive(j, "silenceID"));
+
+				if (sid != NULL && an->id[0] == '\0')
+					snprintf(an->id, sizeof an->id, "%.70s", sid);
+				cJSON_Delete(j);
+			}
+		} else {
+			size_t k;
+
+			snprintf(e, sizeof e, "HTTP %ld: %.120s", status, b.buf ? b.buf : "");
+			for (k = 0; e[k]; k++)
+				if ((unsigned char)e[k] < 32)
+					e[k] = ' ';
+		}
+		free(b.buf);
+	}
+	if (e[0] != '\0' && an->first_err[0] == '\0')
+		snprintf(an->first_err, sizeof an->first_err, "%s: %.150s", shown, e);
+	free(url);
+	free(shown);
+}
+
+/* POST a silence (json) or DELETE one (id) on the Alertmanagers. */
 static int prom_request(void *state, const struct backend_request *req, char *err, size_t errlen)
 {
 	struct prom_state *st = state;
 	const struct config *c = st->arg.cfg;
-	size_t i, ok = 0;
-	char first_err[200] = "", id[80] = "", done_on[128] = "";
+	const struct prom_req *rq = req->data;
+	const char *arg = rq == NULL ? NULL : req->kind == PROM_REQ_SILENCE ? rq->json : rq->id;
+	struct prom_answer an = { 0 };
+	size_t i;
 
 	st->nrequests++;
 	st->request_failed = 1;
-	if (c->nalertmanager_urls == 0 || req->arg == NULL ||
-	    (req->kind == PROM_REQ_EXPIRE && !prom_silence_id_ok(req->arg)) ||
+	if (c->nalertmanager_urls == 0 || arg == NULL ||
+	    (req->kind == PROM_REQ_EXPIRE && !prom_silence_id_ok(arg)) ||
 	    (req->kind != PROM_REQ_SILENCE && req->kind != PROM_REQ_EXPIRE)) {
 		snprintf(st->request_msg, sizeof st->request_msg, "%s",
 			 c->nalertmanager_urls == 0 ? "no Alertmanager configured" : "bad request");
@@ -1203,58 +1114,21 @@ static int prom_request(void *state, const struct backend_request *req, char *er
 	 * share silences by gossip (posting to each would create one
 	 * duplicate per peer), and a silence id belongs to the Alertmanager
 	 * that made it, so the others would only answer 404. */
-	for (i = 0; i < c->nalertmanager_urls && ok == 0; i++) {
+	for (i = 0; i < c->nalertmanager_urls && an.ok == 0; i++) {
 		char *base = prom_base(c->alertmanager_urls[i]);
-		char *shown = redact(base);
-		char *url = req->kind == PROM_REQ_SILENCE
-				    ? xasprintf("%s/api/v2/silences", base)
-				    : xasprintf("%s/api/v2/silence/%s", base, req->arg);
-		struct prom_body b;
-		char e[200] = "";
-		long status = 0;
-		double ms;
 
-		if (prom_http(url, req->kind == PROM_REQ_SILENCE ? "POST" : "DELETE",
-			      req->kind == PROM_REQ_SILENCE ? req->arg : NULL, "ALERTMANAGER",
-			      st->arg.timeout, NULL, &b, &status, &ms, e, sizeof e) == 0) {
-			if (status >= 200 && status <= 299) {
-				ok++;
-				snprintf(done_on, sizeof done_on, "%s", shown);
-				if (req->kind == PROM_REQ_SILENCE && b.len > 0) {
-					cJSON *j = cJSON_ParseWithLength(b.buf, b.len);
-					const char *sid = cJSON_GetStringValue(
-						cJSON_GetObjectItemCaseSensitive(j, "silenceID"));
-
-					if (sid != NULL && id[0] == '\0')
-						snprintf(id, sizeof id, "%.70s", sid);
-					cJSON_Delete(j);
-				}
-			} else {
-				size_t k;
-
-				snprintf(e, sizeof e, "HTTP %ld: %.120s", status,
-					 b.buf ? b.buf : "");
-				for (k = 0; e[k]; k++)
-					if ((unsigned char)e[k] < 32)
-						e[k] = ' ';
-			}
-			free(b.buf);
-		}
-		if (e[0] != '\0' && first_err[0] == '\0')
-			snprintf(first_err, sizeof first_err, "%s: %.150s", shown, e);
-		free(url);
-		free(shown);
+		prom_request_one(st, base, req->kind, rq, &an);
 		free(base);
 	}
-	st->request_failed = ok == 0;
-	if (ok == 0)
-		snprintf(st->request_msg, sizeof st->request_msg, "%s", first_err);
+	st->request_failed = an.ok == 0;
+	if (an.ok == 0)
+		snprintf(st->request_msg, sizeof st->request_msg, "%s", an.first_err);
 	else
 		snprintf(st->request_msg, sizeof st->request_msg,
 			 "silence %.64s %s on %.80s%s%.80s",
-			 req->kind == PROM_REQ_SILENCE ? id : req->arg,
-			 req->kind == PROM_REQ_SILENCE ? "created" : "expired", done_on,
-			 first_err[0] ? "; " : "", first_err);
+			 req->kind == PROM_REQ_SILENCE ? an.id : arg,
+			 req->kind == PROM_REQ_SILENCE ? "created" : "expired", an.done_on,
+			 an.first_err[0] ? "; " : "", an.first_err);
 	return 0;
 }
 
@@ -1280,271 +1154,4 @@ const struct backend prom_backend = {
 	.request = prom_request,
 	.close = prom_close,
 	.snapshot_free = prom_snapshot_free,
-};
-
-/* ---- native runbook steps ------------------------------------------- */
-
-struct prom_native_job {
-	pthread_t thread;
-	pthread_mutex_t lock;
-	char *base; /* the Prometheus URL, trailing '/' removed */
-	char *text;
-	double timeout;
-	int wake_fd;
-	atomic_int stop;
-	/* Guarded by lock. */
-	struct strbuf out;
-	struct exec_status st;
-	int changed;
-};
-
-static int prom_native_ready(const struct config *c, char *why, size_t whylen)
-{
-	if (c->prometheus_url != NULL && c->prometheus_url[0] != '\0')
-		return 1;
-	snprintf(why, whylen, "promql steps need Prometheus: set prometheus.url or PROMETHEUS_URL");
-	return 0;
-}
-
-static void prom_native_emit(struct prom_native_job *j, const char *s, size_t n)
-{
-	char b = 1;
-
-	pthread_mutex_lock(&j->lock);
-	strbuf_append(&j->out, s, n);
-	j->st.total_bytes += n;
-	j->changed = 1;
-	pthread_mutex_unlock(&j->lock);
-	if (j->wake_fd >= 0 && write(j->wake_fd, &b, 1) < 0) {
-		/* The UI is already awake or gone. */
-	}
-}
-
-static int prom_native_ascii(void)
-{
-	const char *cs = nl_langinfo(CODESET);
-
-	return cs == NULL || strcmp(cs, "UTF-8") != 0;
-}
-
-/* GET base+path?query=q...; the body (2xx or a Prometheus error body),
- * or -1 + err on a transport failure. */
-static int prom_native_get(struct prom_native_job *j, const char *fmt_path, const char *q,
-			   const char *extra, struct prom_body *b, char *err, size_t errlen)
-{
-	CURL *c;
-	char *esc, *url;
-	long status;
-	double ms;
-	int rc;
-
-	pthread_once(&prom_once, prom_global_init);
-	c = curl_easy_init();
-	if (c == NULL) {
-		snprintf(err, errlen, "cannot initialise libcurl");
-		return -1;
-	}
-	esc = curl_easy_escape(c, q, 0);
-	curl_easy_cleanup(c);
-	url = xasprintf("%s%s?query=%s%s", j->base, fmt_path, esc != NULL ? esc : "", extra);
-	curl_free(esc);
-	rc = prom_http(url, "GET", NULL, "PROMETHEUS", j->timeout, &j->stop, b, &status, &ms, err,
-		       errlen);
-	free(url);
-	if (rc == 0 && b->len == 0) {
-		snprintf(err, errlen, "HTTP %ld with an empty body", status);
-		free(b->buf);
-		memset(b, 0, sizeof *b);
-		return -1;
-	}
-	return rc;
-}
-
-/* Split the step into queries: runs of lines separated by blank lines
- * or comment lines; a query's lines are joined with spaces. */
-static size_t prom_native_split(const char *text, char ***out)
-{
-	char **qs = NULL;
-	size_t n = 0;
-	struct strbuf cur = { 0 };
-	const char *p = text;
-
-	for (;;) {
-		const char *eol = strchr(p, '\n');
-		size_t len = eol ? (size_t)(eol - p) : strlen(p);
-		const char *s = p;
-		size_t l = len;
-
-		while (l > 0 && (*s == ' ' || *s == '\t')) {
-			s++;
-			l--;
-		}
-		while (l > 0 && (s[l - 1] == ' ' || s[l - 1] == '\t' || s[l - 1] == '\r'))
-			l--;
-		if (l == 0 || s[0] == '#') {
-			if (cur.len > 0) {
-				qs = xrealloc(qs, (n + 1) * sizeof *qs);
-				qs[n++] = strbuf_detach(&cur);
-			}
-		} else {
-			if (cur.len > 0)
-				strbuf_putc(&cur, ' ');
-			strbuf_append(&cur, s, l);
-		}
-		if (eol == NULL)
-			break;
-		p = eol + 1;
-	}
-	if (cur.len > 0) {
-		qs = xrealloc(qs, (n + 1) * sizeof *qs);
-		qs[n++] = strbuf_detach(&cur);
-	}
-	strbuf_free(&cur);
-	*out = qs;
-	return n;
-}
-
-static void *prom_native_main(void *p)
-{
-	struct prom_native_job *j = p;
-	char **qs = NULL, err[256] = "";
-	size_t nq = prom_native_split(j->text, &qs), i;
-	enum exec_state state = EXEC_EXITED;
-	int code = 0, ascii = prom_native_ascii();
-	char b = 1;
-
-	if (nq == 0) {
-		prom_native_emit(j, "(no query in the step)\n", 23);
-	}
-	for (i = 0; i < nq; i++) {
-		struct prom_body q, r = { 0 };
-		struct strbuf sb = { 0 };
-		char extra[128];
-		double now = util_wall();
-
-		strbuf_printf(&sb, "%s> %s\n", i ? "\n" : "", qs[i]);
-		if (prom_native_get(j, "/api/v1/query", qs[i], "", &q, err, sizeof err) != 0) {
-			strbuf_printf(&sb, "error: %s\n", err);
-			prom_native_emit(j, sb.buf, sb.len);
-			strbuf_free(&sb);
-			code = 1;
-			state = atomic_load(&j->stop)      ? EXEC_STOPPED
-				: strstr(err, "timed out") ? EXEC_TIMEDOUT
-							   : EXEC_FAILED;
-			break;
-		}
-		snprintf(extra, sizeof extra, "&start=%.0f&end=%.0f&step=60", now - 1800, now);
-		/* The sparkline is a nicety: a failure leaves it blank. */
-		if (prom_native_get(j, "/api/v1/query_range", qs[i], extra, &r, err, sizeof err) !=
-		    0)
-			memset(&r, 0, sizeof r);
-		if (prom_format_query(q.buf, q.len, r.buf, r.len, ascii, &sb) != 0)
-			code = 1;
-		free(q.buf);
-		free(r.buf);
-		prom_native_emit(j, sb.buf, sb.len);
-		strbuf_free(&sb);
-		if (atomic_load(&j->stop)) {
-			state = EXEC_STOPPED;
-			break;
-		}
-	}
-	for (i = 0; i < nq; i++)
-		free(qs[i]);
-	free(qs);
-	pthread_mutex_lock(&j->lock);
-	j->st.state = state;
-	j->st.exit_code = code;
-	j->st.duration = exec_status_elapsed(&j->st);
-	if (state == EXEC_FAILED)
-		snprintf(j->st.error, sizeof j->st.error, "%.190s", err);
-	j->changed = 1;
-	pthread_mutex_unlock(&j->lock);
-	if (j->wake_fd >= 0 && write(j->wake_fd, &b, 1) < 0) {
-		/* as above */
-	}
-	return NULL;
-}
-
-static void *prom_native_start(const struct config *c, const char *text, double timeout,
-			       int wake_fd, char *err, size_t errlen)
-{
-	struct prom_native_job *j;
-	sigset_t all, old;
-	int rc;
-
-	if (!prom_native_ready(c, err, errlen))
-		return NULL;
-	j = xcalloc(1, sizeof *j);
-	j->base = prom_base(c->prometheus_url);
-	j->text = xstrdup(text);
-	j->timeout = timeout > 0 && timeout < 30 ? timeout : 30;
-	j->wake_fd = wake_fd;
-	atomic_init(&j->stop, 0);
-	j->st.state = EXEC_RUNNING;
-	exec_status_start(&j->st);
-	j->st.pid = -1;
-	pthread_mutex_init(&j->lock, NULL);
-	sigfillset(&all);
-	pthread_sigmask(SIG_SETMASK, &all, &old);
-	rc = pthread_create(&j->thread, NULL, prom_native_main, j);
-	pthread_sigmask(SIG_SETMASK, &old, NULL);
-	if (rc != 0) {
-		snprintf(err, errlen, "cannot start thread: %s", strerror(rc));
-		pthread_mutex_destroy(&j->lock);
-		free(j->base);
-		free(j->text);
-		free(j);
-		return NULL;
-	}
-	return j;
-}
-
-static int prom_native_poll(void *job, struct exec_status *st, struct strbuf *out)
-{
-	struct prom_native_job *j = job;
-	int changed;
-
-	pthread_mutex_lock(&j->lock);
-	*st = j->st;
-	if (st->state == EXEC_RUNNING)
-		st->duration = exec_status_elapsed(&j->st);
-	if (j->out.len > 0) {
-		strbuf_append(out, j->out.buf, j->out.len);
-		strbuf_reset(&j->out);
-	}
-	changed = j->changed;
-	j->changed = 0;
-	pthread_mutex_unlock(&j->lock);
-	return changed;
-}
-
-static void prom_native_stop(void *job)
-{
-	struct prom_native_job *j = job;
-
-	atomic_store(&j->stop, 1); /* the progress callback aborts the transfer */
-}
-
-static void prom_native_free(void *job)
-{
-	struct prom_native_job *j = job;
-
-	prom_native_stop(j);
-	pthread_join(j->thread, NULL);
-	pthread_mutex_destroy(&j->lock);
-	strbuf_free(&j->out);
-	free(j->base);
-	free(j->text);
-	free(j);
-}
-
-const struct native_ops prom_native = {
-	.kind = STEP_PROMQL,
-	.name = "Prometheus",
-	.ready = prom_native_ready,
-	.start = prom_native_start,
-	.poll = prom_native_poll,
-	.stop = prom_native_stop,
-	.free = prom_native_free,
 };

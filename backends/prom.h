@@ -5,9 +5,9 @@
  * Prometheus' /api/v1/alerts when no Alertmanager is configured), the
  * health poller (every `health` URL plus the HTTP sources, with status
  * and latency), silence requests, and the native runner for runbook
- * `promql` steps. The parsers and builders are pure and exported for the
- * unit tests; everything that touches the network runs on a worker or a
- * native job's thread.
+ * `promql` steps (prom_step.c, with the query result formatter). The parsers and builders are pure
+ * and exported for the unit tests; everything that touches the network runs on a worker or a native
+ * job's thread.
  */
 #ifndef AM_PROM_H
 #define AM_PROM_H
@@ -21,11 +21,22 @@
 
 #define PROM_MAX_BODY (8u << 20) /* bytes kept of any response */
 
-/* Requests to the alerts runner. */
+/* Requests to the alerts runner; each carries a struct prom_req. */
 enum prom_request {
-	PROM_REQ_SILENCE = 1, /* arg: the silence JSON (prom_silence_json) */
-	PROM_REQ_EXPIRE,      /* arg: the silence id */
+	PROM_REQ_SILENCE = 1, /* json */
+	PROM_REQ_EXPIRE,      /* id */
 };
+
+/* A request's data (runner_send): make with prom_req_new, released by
+ * the runner with prom_req_free. */
+struct prom_req {
+	char *json; /* the silence to create (prom_silence_json) */
+	char *id;   /* the silence to expire */
+};
+
+/* A fresh request with copies of json and id (either may be NULL). */
+struct prom_req *prom_req_new(const char *json, const char *id);
+void prom_req_free(void *req);
 
 enum prom_mode { PROM_ALERTS, PROM_HEALTH };
 

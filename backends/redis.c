@@ -1,8 +1,9 @@
 /*
- * redis.c - the Redis data source over hiredis (see redis.h): the INFO
- * poller with rates and history, the job worker for the cache panel's
- * slow and changing work, and the native runner for runbook `redis`
- * steps. Every connection is made with a connect timeout and every
+ * redis.c - the Redis data source over hiredis (see redis.h): the pure
+ * parsers, the connection and the INFO poller with rates and history.
+ * The job worker for the cache panel's slow and changing work is in
+ * redis_jobs.c, the runner for runbook `redis` steps in redis_step.c.
+ * Every connection is made with a connect timeout and every
  * command runs under redisSetTimeout, so a stopped server fails a call
  * instead of hanging a thread. Keys and patterns always travel as
  * separate RESP arguments (argv form), never inside a command string.
@@ -12,30 +13,11 @@
 
 #include <errno.h>
 #include <hiredis/hiredis.h>
-#include <pthread.h>
-#include <signal.h>
-#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
-#include <unistd.h>
 
-#include "runtime/mailbox.h"
-#include "core/runbook.h"
-
-/* Bounds on the top-keys scan and the invalidation preview. */
-#define REDIS_TOPKEYS_SECONDS 5.0
-#define REDIS_TOPKEYS_MAX 200000
-#define REDIS_PREVIEW_SECONDS 10.0
-#define REDIS_UNLINK_BATCH 500
-#define REDIS_PUBLISH_EVERY 0.1
-
-struct redis_jobs {
-	struct mailbox *mb;
-	atomic_int cancel;
-	atomic_ulong seq;
-};
+#include "backends/redis_conn.h"
 
 struct redis_state {
 	struct redis_arg arg;
@@ -537,7 +519,7 @@ static char *redis_password(const struct config_redis *cfg, struct redis_target 
 	return t->password != NULL ? xstrdup(t->password) : NULL;
 }
 
-static void redis_ctx_error(redisContext *c, const char *what, char *err, size_t errlen)
+void redis_ctx_error(redisContext *c, const char *what, char *err, size_t errlen)
 {
 	const char *e = c != NULL && c->errstr[0] != '\0' ? c->errstr : "no reply";
 
@@ -546,9 +528,20 @@ static void redis_ctx_error(redisContext *c, const char *what, char *err, size_t
 	snprintf(err, errlen, "%s: %s", what, e);
 }
 
+void redis_reply_fail(redisContext *c, redisReply *r, const char *what, char *err, size_t errlen)
+{
+	if (r != NULL)
+		snprintf(err, errlen, "%s: %.150s", what,
+			 r->type == REDIS_REPLY_ERROR ? r->str : "unexpected reply");
+	else
+		redis_ctx_error(c, what, err, errlen);
+	if (r != NULL)
+		freeReplyObject(r);
+}
+
 /* Connect, AUTH, SELECT, all under timeout. NULL + err on failure. */
-static redisContext *redis_connect(const struct config_redis *cfg, double timeout, int *dbp,
-				   char *err, size_t errlen)
+redisContext *redis_connect(const struct config_redis *cfg, double timeout, int *dbp, char *err,
+			    size_t errlen)
 {
 	struct redis_target t;
 	redisContext *c;
@@ -595,13 +588,7 @@ static redisContext *redis_connect(const struct config_redis *cfg, double timeou
 		free(pw);
 		if (r == NULL || r->type == REDIS_REPLY_ERROR) {
 			/* The server's words, never the password. */
-			if (r != NULL)
-				snprintf(err, errlen, "AUTH: %.*s",
-					 (int)(r->len < 150 ? r->len : 150), r->str);
-			else
-				redis_ctx_error(c, "AUTH", err, errlen);
-			if (r != NULL)
-				freeReplyObject(r);
+			redis_reply_fail(c, r, "AUTH", err, errlen);
 			redisFree(c);
 			redis_target_free(&t);
 			return NULL;
@@ -611,12 +598,11 @@ static redisContext *redis_connect(const struct config_redis *cfg, double timeou
 	if (t.db != 0) {
 		r = redisCommand(c, "SELECT %d", t.db);
 		if (r == NULL || r->type == REDIS_REPLY_ERROR) {
+			char what[32] = "SELECT";
+
 			if (r != NULL)
-				snprintf(err, errlen, "SELECT %d: %s", t.db, r->str);
-			else
-				redis_ctx_error(c, "SELECT", err, errlen);
-			if (r != NULL)
-				freeReplyObject(r);
+				snprintf(what, sizeof what, "SELECT %d", t.db);
+			redis_reply_fail(c, r, what, err, errlen);
 			redisFree(c);
 			redis_target_free(&t);
 			return NULL;
@@ -701,13 +687,7 @@ static int redis_poll_info(struct redis_state *st, void **snapp, char *err, size
 		return -1;
 	r = redisCommand(st->ctx, "INFO all");
 	if (r == NULL || r->type != REDIS_REPLY_STRING) {
-		if (r != NULL)
-			snprintf(err, errlen, "INFO: %.150s",
-				 r->type == REDIS_REPLY_ERROR ? r->str : "unexpected reply");
-		else
-			redis_ctx_error(st->ctx, "INFO", err, errlen);
-		if (r != NULL)
-			freeReplyObject(r);
+		redis_reply_fail(st->ctx, r, "INFO", err, errlen);
 		redis_drop(st);
 		return -1;
 	}
@@ -737,430 +717,15 @@ static int redis_poll_info(struct redis_state *st, void **snapp, char *err, size
 	return 0;
 }
 
-/* ---- the job worker ----------------------------------------------------- */
-
-struct redis_jobs *redis_jobs_new(int wake_fd)
-{
-	struct redis_jobs *j = xcalloc(1, sizeof *j);
-
-	j->mb = mailbox_new(wake_fd, (void (*)(void *))redis_job_free);
-	atomic_init(&j->cancel, 0);
-	atomic_init(&j->seq, 0);
-	return j;
-}
-
-void redis_jobs_free(struct redis_jobs *j)
-{
-	if (j == NULL)
-		return;
-	mailbox_free(j->mb);
-	free(j);
-}
-
-void redis_jobs_cancel(struct redis_jobs *j)
-{
-	atomic_store(&j->cancel, 1);
-}
-
-int redis_jobs_take(struct redis_jobs *j, struct redis_job **job)
-{
-	struct mailbox_status st;
-	void *p = NULL;
-
-	if (!mailbox_take(j->mb, &p, &st) || p == NULL)
-		return 0;
-	*job = p;
-	return 1;
-}
-
-void redis_job_free(struct redis_job *job)
-{
-	size_t i;
-
-	if (job == NULL)
-		return;
-	for (i = 0; i < job->nkeys; i++)
-		free(job->keys[i].name);
-	free(job->keys);
-	for (i = 0; i < job->nslow; i++) {
-		free(job->slow[i].command);
-		free(job->slow[i].client);
-	}
-	free(job->slow);
-	free(job->pattern);
-	free(job);
-}
-
-static struct redis_job *redis_job_copy(const struct redis_job *j)
-{
-	struct redis_job *c = xmalloc(sizeof *c);
-	size_t i;
-
-	*c = *j;
-	c->pattern = j->pattern ? xstrdup(j->pattern) : NULL;
-	c->keys = j->nkeys ? xcalloc(j->nkeys, sizeof *c->keys) : NULL;
-	for (i = 0; i < j->nkeys; i++) {
-		c->keys[i] = j->keys[i];
-		c->keys[i].name = xmalloc(j->keys[i].len + 1);
-		memcpy(c->keys[i].name, j->keys[i].name, j->keys[i].len + 1);
-	}
-	c->slow = j->nslow ? xcalloc(j->nslow, sizeof *c->slow) : NULL;
-	for (i = 0; i < j->nslow; i++) {
-		c->slow[i] = j->slow[i];
-		c->slow[i].command = xstrdup(j->slow[i].command);
-		c->slow[i].client = xstrdup(j->slow[i].client);
-	}
-	return c;
-}
-
-struct redis_work {
-	struct redis_jobs *jobs;
-	struct redis_job job;
-	double t0, last_pub;
-};
-
-static void redis_publish(struct redis_work *w, int force)
-{
-	double now = util_now();
-
-	w->job.elapsed = now - w->t0;
-	if (!force && now - w->last_pub < REDIS_PUBLISH_EVERY)
-		return;
-	w->last_pub = now;
-	mailbox_put(w->jobs->mb, redis_job_copy(&w->job), w->job.elapsed * 1000, now);
-}
-
-static long long redis_dbsize(redisContext *c)
-{
-	redisReply *r = redisCommand(c, "DBSIZE");
-	long long n = -1;
-
-	if (r != NULL && r->type == REDIS_REPLY_INTEGER)
-		n = r->integer;
-	if (r != NULL)
-		freeReplyObject(r);
-	return n;
-}
-
-/* One SCAN step: cursor in/out, the reply (caller frees) whose element[1]
- * holds the keys. pattern may be NULL. */
-static redisReply *redis_scan(redisContext *c, char *cursor, size_t cursorlen, const char *pattern,
-			      int count, char *err, size_t errlen)
-{
-	const char *argv[6];
-	size_t lens[6];
-	char cnt[16];
-	int n = 0;
-	redisReply *r;
-
-	argv[n] = "SCAN";
-	lens[n++] = 4;
-	argv[n] = cursor;
-	lens[n++] = strlen(cursor);
-	if (pattern != NULL) {
-		argv[n] = "MATCH";
-		lens[n++] = 5;
-		argv[n] = pattern;
-		lens[n++] = strlen(pattern);
-	}
-	snprintf(cnt, sizeof cnt, "%d", count);
-	argv[n] = "COUNT";
-	lens[n++] = 5;
-	argv[n] = cnt;
-	lens[n++] = strlen(cnt);
-	r = redisCommandArgv(c, n, argv, lens);
-	if (r == NULL || r->type != REDIS_REPLY_ARRAY || r->elements != 2 ||
-	    r->element[0]->type != REDIS_REPLY_STRING || r->element[1]->type != REDIS_REPLY_ARRAY) {
-		if (r != NULL && r->type == REDIS_REPLY_ERROR)
-			snprintf(err, errlen, "SCAN: %.150s", r->str);
-		else if (r != NULL)
-			snprintf(err, errlen, "SCAN: unexpected reply");
-		else
-			redis_ctx_error(c, "SCAN", err, errlen);
-		if (r != NULL)
-			freeReplyObject(r);
-		return NULL;
-	}
-	snprintf(cursor, cursorlen, "%s", r->element[0]->str);
-	return r;
-}
-
-static void redis_add_key(struct redis_job *j, const char *name, size_t len, long long bytes,
-			  size_t cap)
-{
-	size_t i;
-
-	if (j->nkeys == cap) {
-		if (bytes <= j->keys[cap - 1].bytes)
-			return;
-		free(j->keys[cap - 1].name);
-		j->nkeys--;
-	}
-	if (j->keys == NULL)
-		j->keys = xcalloc(cap, sizeof *j->keys);
-	for (i = j->nkeys; i > 0 && j->keys[i - 1].bytes < bytes; i--)
-		j->keys[i] = j->keys[i - 1];
-	j->keys[i].name = xmalloc(len + 1);
-	memcpy(j->keys[i].name, name, len);
-	j->keys[i].name[len] = '\0';
-	j->keys[i].len = len;
-	j->keys[i].bytes = bytes;
-	j->nkeys++;
-}
-
-static int redis_job_topkeys(redisContext *c, struct redis_work *w, char *err, size_t errlen)
-{
-	char cursor[32] = "0";
-	redisReply *r;
-	size_t i;
-
-	w->job.dbsize = redis_dbsize(c);
-	do {
-		r = redis_scan(c, cursor, sizeof cursor, NULL, 200, err, errlen);
-		if (r == NULL)
-			return -1;
-		for (i = 0; i < r->element[1]->elements; i++) {
-			const redisReply *k = r->element[1]->element[i];
-			const char *argv[3] = { "MEMORY", "USAGE", k->str };
-			size_t lens[3] = { 6, 5, k->len };
-
-			redisAppendCommandArgv(c, 3, argv, lens);
-		}
-		for (i = 0; i < r->element[1]->elements; i++) {
-			const redisReply *k = r->element[1]->element[i];
-			void *rv = NULL;
-			redisReply *u;
-
-			if (redisGetReply(c, &rv) != REDIS_OK) {
-				freeReplyObject(r);
-				redis_ctx_error(c, "MEMORY USAGE", err, errlen);
-				return -1;
-			}
-			u = rv;
-			if (u->type == REDIS_REPLY_INTEGER)
-				redis_add_key(&w->job, k->str, k->len, u->integer, REDIS_TOP_KEYS);
-			freeReplyObject(u);
-			w->job.scanned++;
-		}
-		freeReplyObject(r);
-		redis_publish(w, 0);
-		if (util_now() - w->t0 > REDIS_TOPKEYS_SECONDS ||
-		    w->job.scanned >= REDIS_TOPKEYS_MAX) {
-			w->job.truncated = 1;
-			break;
-		}
-		if (atomic_load(&w->jobs->cancel))
-			return 1;
-	} while (strcmp(cursor, "0") != 0);
-	return 0;
-}
-
-static int redis_job_slowlog(redisContext *c, struct redis_work *w, char *err, size_t errlen)
-{
-	redisReply *r = redisCommand(c, "SLOWLOG GET %d", REDIS_SLOWLOG);
-	size_t i, k;
-
-	if (r == NULL || r->type != REDIS_REPLY_ARRAY) {
-		if (r != NULL)
-			snprintf(err, errlen, "SLOWLOG: %.150s",
-				 r->type == REDIS_REPLY_ERROR ? r->str : "unexpected reply");
-		else
-			redis_ctx_error(c, "SLOWLOG", err, errlen);
-		if (r != NULL)
-			freeReplyObject(r);
-		return -1;
-	}
-	w->job.slow = r->elements ? xcalloc(r->elements, sizeof *w->job.slow) : NULL;
-	for (i = 0; i < r->elements; i++) {
-		const redisReply *e = r->element[i];
-		struct redis_slow_entry *s = &w->job.slow[w->job.nslow];
-		struct strbuf cmd = { 0 };
-
-		if (e->type != REDIS_REPLY_ARRAY || e->elements < 4)
-			continue;
-		s->id = e->element[0]->integer;
-		s->when = e->element[1]->integer;
-		s->micros = e->element[2]->integer;
-		if (e->element[3]->type == REDIS_REPLY_ARRAY)
-			for (k = 0; k < e->element[3]->elements; k++) {
-				const redisReply *a = e->element[3]->element[k];
-
-				if (k > 0)
-					strbuf_putc(&cmd, ' ');
-				if (a->type == REDIS_REPLY_STRING || a->type == REDIS_REPLY_STATUS)
-					strbuf_append(&cmd, a->str, a->len);
-			}
-		s->command = strbuf_detach(&cmd);
-		s->client = xstrdup(e->elements > 4 && e->element[4]->type == REDIS_REPLY_STRING
-					    ? e->element[4]->str
-					    : "");
-		w->job.nslow++;
-	}
-	freeReplyObject(r);
-	return 0;
-}
-
-/* Count the keys matching the pattern and keep a few samples; with
- * unlink, remove each batch SCAN returns (UNLINK key ...). 1 when
- * cancelled. */
-static int redis_job_pattern(redisContext *c, struct redis_work *w, int unlink_keys, char *err,
-			     size_t errlen)
-{
-	char cursor[32] = "0";
-	redisReply *r;
-	size_t i;
-
-	w->job.dbsize = redis_dbsize(c);
-	do {
-		const redisReply *ks;
-
-		r = redis_scan(c, cursor, sizeof cursor, w->job.pattern, 1000, err, errlen);
-		if (r == NULL)
-			return -1;
-		ks = r->element[1];
-		w->job.scanned += 1000;
-		w->job.matched += (long long)ks->elements;
-		for (i = 0; i < ks->elements && w->job.nkeys < REDIS_SAMPLES; i++)
-			redis_add_key(&w->job, ks->element[i]->str, ks->element[i]->len, -1,
-				      REDIS_SAMPLES);
-		for (i = 0; unlink_keys && i < ks->elements; i += REDIS_UNLINK_BATCH) {
-			size_t n = ks->elements - i, k;
-			const char **argv;
-			size_t *lens;
-			redisReply *u;
-
-			if (n > REDIS_UNLINK_BATCH)
-				n = REDIS_UNLINK_BATCH;
-			argv = xmalloc((n + 1) * sizeof *argv);
-			lens = xmalloc((n + 1) * sizeof *lens);
-			argv[0] = "UNLINK";
-			lens[0] = 6;
-			for (k = 0; k < n; k++) {
-				argv[k + 1] = ks->element[i + k]->str;
-				lens[k + 1] = ks->element[i + k]->len;
-			}
-			u = redisCommandArgv(c, (int)n + 1, argv, lens);
-			free(argv);
-			free(lens);
-			if (u == NULL || u->type != REDIS_REPLY_INTEGER) {
-				if (u != NULL)
-					snprintf(err, errlen, "UNLINK: %.150s",
-						 u->type == REDIS_REPLY_ERROR ? u->str
-									      : "unexpected reply");
-				else
-					redis_ctx_error(c, "UNLINK", err, errlen);
-				if (u != NULL)
-					freeReplyObject(u);
-				freeReplyObject(r);
-				return -1;
-			}
-			w->job.removed += u->integer;
-			freeReplyObject(u);
-		}
-		freeReplyObject(r);
-		if (w->job.scanned > w->job.dbsize && w->job.dbsize >= 0)
-			w->job.scanned = w->job.dbsize;
-		redis_publish(w, 0);
-		if (atomic_load(&w->jobs->cancel))
-			return 1;
-		if (!unlink_keys && util_now() - w->t0 > REDIS_PREVIEW_SECONDS) {
-			w->job.truncated = 1;
-			break;
-		}
-	} while (strcmp(cursor, "0") != 0);
-	return 0;
-}
-
-static int redis_job_flush(redisContext *c, struct redis_work *w, const char *cmd, char *err,
-			   size_t errlen)
-{
-	const char *argv[2] = { cmd, "ASYNC" };
-	size_t lens[2] = { strlen(cmd), 5 };
-	redisReply *r;
-
-	w->job.dbsize = redis_dbsize(c);
-	r = redisCommandArgv(c, 2, argv, lens);
-	if (r == NULL || r->type == REDIS_REPLY_ERROR) {
-		if (r != NULL)
-			snprintf(err, errlen, "%s: %.150s", cmd, r->str);
-		else
-			redis_ctx_error(c, cmd, err, errlen);
-		if (r != NULL)
-			freeReplyObject(r);
-		return -1;
-	}
-	freeReplyObject(r);
-	w->job.removed = w->job.dbsize;
-	return 0;
-}
-
 static int redis_request(void *state, const struct backend_request *req, char *err, size_t errlen)
 {
 	struct redis_state *st = state;
-	struct redis_work w;
-	redisContext *c;
-	int rc = -1;
 
 	if (st->arg.jobs == NULL) {
 		snprintf(err, errlen, "redis: this runner takes no requests");
 		return -1;
 	}
-	memset(&w, 0, sizeof w);
-	w.jobs = st->arg.jobs;
-	atomic_store(&w.jobs->cancel, 0);
-	w.job.kind = (enum redis_request)req->kind;
-	w.job.state = REDIS_JOB_RUNNING;
-	w.job.seq = atomic_fetch_add(&w.jobs->seq, 1) + 1;
-	w.job.pattern = req->arg != NULL ? xstrdup(req->arg) : NULL;
-	w.t0 = util_now();
-	redis_publish(&w, 1);
-	/* A fresh connection per job: a job never inherits a broken one. */
-	c = redis_connect(st->arg.cfg, st->arg.timeout, NULL, err, errlen);
-	if (c != NULL) {
-		switch (req->kind) {
-		case REDIS_REQ_TOPKEYS:
-			rc = redis_job_topkeys(c, &w, err, errlen);
-			break;
-		case REDIS_REQ_SLOWLOG:
-			rc = redis_job_slowlog(c, &w, err, errlen);
-			break;
-		case REDIS_REQ_PREVIEW:
-		case REDIS_REQ_INVALIDATE:
-			if (w.job.pattern == NULL || w.job.pattern[0] == '\0') {
-				snprintf(err, errlen, "no pattern");
-				break;
-			}
-			rc = redis_job_pattern(c, &w, req->kind == REDIS_REQ_INVALIDATE, err,
-					       errlen);
-			break;
-		case REDIS_REQ_FLUSHDB:
-			rc = redis_job_flush(c, &w, "FLUSHDB", err, errlen);
-			break;
-		case REDIS_REQ_FLUSHALL:
-			rc = redis_job_flush(c, &w, "FLUSHALL", err, errlen);
-			break;
-		default:
-			snprintf(err, errlen, "redis: unknown request %d", req->kind);
-			break;
-		}
-		redisFree(c);
-	}
-	if (rc == 1)
-		w.job.state = REDIS_JOB_CANCELLED;
-	else if (rc == 0)
-		w.job.state = REDIS_JOB_DONE;
-	else {
-		w.job.state = REDIS_JOB_FAILED;
-		snprintf(w.job.error, sizeof w.job.error, "%s", err);
-	}
-	redis_publish(&w, 1);
-	{
-		struct redis_job *tmp = xmalloc(sizeof *tmp);
-
-		*tmp = w.job;
-		redis_job_free(tmp);
-	}
-	return rc < 0 ? -1 : 0;
+	return redis_jobs_serve(&st->arg, req, err, errlen);
 }
 
 static int redis_poll(void *state, void **snap, char *err, size_t errlen)
@@ -1182,278 +747,11 @@ static void redis_close(void *state)
 	free(st);
 }
 
-static void redis_snapshot_free(void *snap)
-{
-	free(snap);
-}
-
 const struct backend redis_backend = {
 	.name = "redis",
 	.open = redis_open,
 	.poll = redis_poll,
 	.request = redis_request,
 	.close = redis_close,
-	.snapshot_free = redis_snapshot_free,
-};
-
-/* ---- native runbook steps ------------------------------------------- */
-
-struct redis_native_job {
-	pthread_t thread;
-	pthread_mutex_t lock;
-	struct config_redis cfg; /* copies: the job outlives nothing it borrows */
-	char *text;
-	double timeout;
-	int wake_fd;
-	/* Guarded by lock. */
-	struct strbuf out;
-	struct exec_status st;
-	int stop;
-	int changed;
-	int fd; /* the connection's socket while connected, else -1 */
-};
-
-static int redis_native_ready(const struct config *c, char *why, size_t whylen)
-{
-	if (c->nredis > 0)
-		return 1;
-	snprintf(why, whylen, "redis steps need an instance: set redis.instances or REDIS_URL");
-	return 0;
-}
-
-static void redis_native_emit(struct redis_native_job *j, const char *s, size_t n)
-{
-	char b = 1;
-
-	pthread_mutex_lock(&j->lock);
-	strbuf_append(&j->out, s, n);
-	j->st.total_bytes += n;
-	j->changed = 1;
-	pthread_mutex_unlock(&j->lock);
-	if (j->wake_fd >= 0 && write(j->wake_fd, &b, 1) < 0) {
-		/* The UI is already awake or gone; nothing to do. */
-	}
-}
-
-static void *redis_native_main(void *p)
-{
-	struct redis_native_job *j = p;
-	char err[256] = "";
-	redisContext *c;
-	char *save = NULL, *line, *text;
-	enum exec_state state = EXEC_EXITED;
-	int code = 0, ncmd = 0;
-	struct strbuf sb = { 0 };
-	char b = 1;
-
-	c = redis_connect(&j->cfg, j->timeout, NULL, err, sizeof err);
-	if (c == NULL) {
-		strbuf_printf(&sb, "(error) %s\n", err);
-		redis_native_emit(j, sb.buf, sb.len);
-		state = EXEC_FAILED;
-		code = 1;
-		goto done;
-	}
-	pthread_mutex_lock(&j->lock);
-	j->fd = c->fd;
-	if (j->stop)
-		shutdown(c->fd, SHUT_RDWR);
-	pthread_mutex_unlock(&j->lock);
-	text = runbook_strip_comments(STEP_REDIS, j->text);
-	for (line = strtok_r(text, "\n", &save); line != NULL; line = strtok_r(NULL, "\n", &save)) {
-		char **argv = NULL;
-		size_t *lens = NULL;
-		int argc = redis_tokenize(line, &argv, &lens, err, sizeof err);
-		redisReply *r;
-
-		if (argc == 0)
-			continue;
-		strbuf_reset(&sb);
-		if (argc < 0) {
-			strbuf_printf(&sb, "(error) %s\n", err);
-			redis_native_emit(j, sb.buf, sb.len);
-			code = 1;
-			break;
-		}
-		if (ncmd++ > 0)
-			strbuf_putc(&sb, '\n');
-		r = redisCommandArgv(c, argc, (const char **)argv, lens);
-		redis_argv_free(argv, lens, argc);
-		if (r == NULL) {
-			int timed =
-				c->err == REDIS_ERR_IO && (errno == EAGAIN || errno == EWOULDBLOCK);
-
-			pthread_mutex_lock(&j->lock);
-			if (j->stop)
-				state = EXEC_STOPPED;
-			else if (timed)
-				state = EXEC_TIMEDOUT;
-			else
-				state = EXEC_FAILED;
-			pthread_mutex_unlock(&j->lock);
-			redis_ctx_error(c, "redis", err, sizeof err);
-			strbuf_printf(&sb, "(error) %s\n", state == EXEC_STOPPED ? "stopped" : err);
-			redis_native_emit(j, sb.buf, sb.len);
-			code = 1;
-			break;
-		}
-		redis_reply_render(r, &sb);
-		if (r->type == REDIS_REPLY_ERROR)
-			code = 1;
-		freeReplyObject(r);
-		redis_native_emit(j, sb.buf, sb.len);
-		pthread_mutex_lock(&j->lock);
-		if (j->stop)
-			state = EXEC_STOPPED;
-		pthread_mutex_unlock(&j->lock);
-		if (state == EXEC_STOPPED)
-			break;
-	}
-	free(text);
-	pthread_mutex_lock(&j->lock);
-	j->fd = -1;
-	pthread_mutex_unlock(&j->lock);
-	redisFree(c);
-done:
-	strbuf_free(&sb);
-	pthread_mutex_lock(&j->lock);
-	j->st.state = state;
-	j->st.exit_code = code;
-	j->st.duration = exec_status_elapsed(&j->st);
-	if (state == EXEC_FAILED)
-		snprintf(j->st.error, sizeof j->st.error, "%.190s", err);
-	j->changed = 1;
-	pthread_mutex_unlock(&j->lock);
-	if (j->wake_fd >= 0 && write(j->wake_fd, &b, 1) < 0) {
-		/* as above */
-	}
-	return NULL;
-}
-
-static size_t redis_native_targets(const struct config *c, const char **names, size_t max)
-{
-	size_t i;
-
-	for (i = 0; i < c->nredis && i < max; i++)
-		names[i] = c->redis[i].name ? c->redis[i].name : "redis";
-	return c->nredis;
-}
-
-static void *redis_native_start_on(const struct config *c, const char *target, const char *text,
-				   double timeout, int wake_fd, char *err, size_t errlen)
-{
-	struct redis_native_job *j;
-	const struct config_redis *in;
-	sigset_t all, old;
-	size_t k = 0;
-	int rc;
-
-	if (c->nredis == 0) {
-		redis_native_ready(c, err, errlen);
-		return NULL;
-	}
-	if (target != NULL) {
-		for (k = 0; k < c->nredis; k++)
-			if (c->redis[k].name != NULL && strcmp(c->redis[k].name, target) == 0)
-				break;
-		if (k == c->nredis) {
-			snprintf(err, errlen, "no Redis instance named \"%s\"", target);
-			return NULL;
-		}
-	}
-	in = &c->redis[k];
-	j = xcalloc(1, sizeof *j);
-	j->cfg.name = xstrdup(in->name ? in->name : "redis");
-	j->cfg.url = xstrdup(in->url ? in->url : "");
-	j->cfg.password_file = in->password_file ? xstrdup(in->password_file) : NULL;
-	j->cfg.password_env = in->password_env ? xstrdup(in->password_env) : NULL;
-	j->text = xstrdup(text);
-	j->timeout = timeout > 0 ? timeout : 30;
-	j->wake_fd = wake_fd;
-	j->fd = -1;
-	j->st.state = EXEC_RUNNING;
-	exec_status_start(&j->st);
-	j->st.pid = -1;
-	pthread_mutex_init(&j->lock, NULL);
-	sigfillset(&all);
-	pthread_sigmask(SIG_SETMASK, &all, &old);
-	rc = pthread_create(&j->thread, NULL, redis_native_main, j);
-	pthread_sigmask(SIG_SETMASK, &old, NULL);
-	if (rc != 0) {
-		snprintf(err, errlen, "cannot start thread: %s", strerror(rc));
-		pthread_mutex_destroy(&j->lock);
-		free(j->cfg.name);
-		free(j->cfg.url);
-		free(j->cfg.password_file);
-		free(j->cfg.password_env);
-		free(j->text);
-		free(j);
-		return NULL;
-	}
-	return j;
-}
-
-static void *redis_native_start(const struct config *c, const char *text, double timeout,
-				int wake_fd, char *err, size_t errlen)
-{
-	return redis_native_start_on(c, NULL, text, timeout, wake_fd, err, errlen);
-}
-
-static int redis_native_poll(void *job, struct exec_status *st, struct strbuf *out)
-{
-	struct redis_native_job *j = job;
-	int changed;
-
-	pthread_mutex_lock(&j->lock);
-	*st = j->st;
-	if (st->state == EXEC_RUNNING)
-		st->duration = exec_status_elapsed(&j->st);
-	if (j->out.len > 0) {
-		strbuf_append(out, j->out.buf, j->out.len);
-		strbuf_reset(&j->out);
-	}
-	changed = j->changed;
-	j->changed = 0;
-	pthread_mutex_unlock(&j->lock);
-	return changed;
-}
-
-static void redis_native_stop(void *job)
-{
-	struct redis_native_job *j = job;
-
-	pthread_mutex_lock(&j->lock);
-	j->stop = 1;
-	/* Wakes a command waiting on a stalled server at once. */
-	if (j->fd >= 0)
-		shutdown(j->fd, SHUT_RDWR);
-	pthread_mutex_unlock(&j->lock);
-}
-
-static void redis_native_free(void *job)
-{
-	struct redis_native_job *j = job;
-
-	redis_native_stop(j);
-	pthread_join(j->thread, NULL);
-	pthread_mutex_destroy(&j->lock);
-	strbuf_free(&j->out);
-	free(j->cfg.name);
-	free(j->cfg.url);
-	free(j->cfg.password_file);
-	free(j->cfg.password_env);
-	free(j->text);
-	free(j);
-}
-
-const struct native_ops redis_native = {
-	.kind = STEP_REDIS,
-	.name = "Redis",
-	.ready = redis_native_ready,
-	.start = redis_native_start,
-	.targets = redis_native_targets,
-	.start_on = redis_native_start_on,
-	.poll = redis_native_poll,
-	.stop = redis_native_stop,
-	.free = redis_native_free,
+	.snapshot_free = free,
 };

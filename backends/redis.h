@@ -3,8 +3,9 @@
  * instance polls INFO into an immutable snapshot with rates and a short
  * history; a second runner per instance takes the slow work the cache
  * panel asks for (top keys by memory, SLOWLOG, pattern invalidation,
- * FLUSHDB/FLUSHALL) and reports its progress through a job mailbox, so
- * the metrics never wait on a long invalidation. The parsing, the rate
+ * FLUSHDB/FLUSHALL; redis_jobs.c) and reports its progress through a job
+ * (runtime/job.h), so the metrics never wait on a long invalidation.
+ * Runbook `redis` steps run in redis_step.c. The parsing, the rate
  * arithmetic, the reply renderer and the step tokenizer are pure
  * functions, split from the I/O so that tests can feed them recorded
  * data. This header includes no hiredis: panels see only plain structs.
@@ -67,13 +68,22 @@ struct redis_snap {
 
 /* What the job runner is asked to do (backend_request kind). */
 enum redis_request {
-	REDIS_REQ_TOPKEYS = 1, /* arg unused */
-	REDIS_REQ_SLOWLOG,     /* arg unused */
-	REDIS_REQ_PREVIEW,     /* arg: the pattern */
-	REDIS_REQ_INVALIDATE,  /* arg: the pattern */
-	REDIS_REQ_FLUSHDB,
-	REDIS_REQ_FLUSHALL,
+	REDIS_REQ_TOPKEYS = 1, /* no data */
+	REDIS_REQ_SLOWLOG,     /* no data */
+	REDIS_REQ_PREVIEW,     /* struct redis_req: pattern */
+	REDIS_REQ_INVALIDATE,  /* struct redis_req: pattern */
+	REDIS_REQ_FLUSHDB,     /* no data */
+	REDIS_REQ_FLUSHALL,    /* no data */
 };
+
+/* A request's data (runner_send): make with redis_req_new, released by
+ * the runner with redis_req_free. */
+struct redis_req {
+	char *pattern; /* a SCAN MATCH pattern */
+};
+
+struct redis_req *redis_req_new(const char *pattern);
+void redis_req_free(void *req);
 
 enum redis_job_state { REDIS_JOB_RUNNING, REDIS_JOB_DONE, REDIS_JOB_FAILED, REDIS_JOB_CANCELLED };
 
@@ -108,7 +118,7 @@ struct redis_job {
 struct redis_jobs;
 
 /* What the cache panel passes to runner_start for one instance. jobs is
- * NULL for the metrics runner, the job mailbox for the job runner. */
+ * NULL for the metrics runner, the jobs' results for the job runner. */
 struct redis_arg {
 	const struct config_redis *cfg;
 	double timeout; /* seconds, on connect and on every command */
@@ -118,8 +128,8 @@ struct redis_arg {
 extern const struct backend redis_backend;
 extern const struct native_ops redis_native;
 
-/* The job mailbox: created by the panel (UI thread) before the job runner
- * starts, freed after it stopped. Progress wakes wake_fd. */
+/* The jobs' results: created by the panel (UI thread) before the job
+ * runner starts, freed after it stopped. Progress wakes wake_fd. */
 struct redis_jobs *redis_jobs_new(int wake_fd);
 void redis_jobs_free(struct redis_jobs *j);
 /* Ask the running job to stop after its current batch. Any thread. */

@@ -72,23 +72,14 @@ static int selftest_request(void *state, const struct backend_request *req, char
 			    size_t errlen)
 {
 	struct selftest_state *st = state;
+	const struct selftest_req *rq = req->data;
 
 	if (req->kind != SELFTEST_REQ_TEXT) {
 		snprintf(err, errlen, "selftest: unknown request %d", req->kind);
 		return -1;
 	}
-	snprintf(st->text, sizeof st->text, "%s", req->arg != NULL ? req->arg : "");
+	snprintf(st->text, sizeof st->text, "%s", rq != NULL ? rq->text : "");
 	return 0;
-}
-
-static void selftest_close(void *state)
-{
-	free(state);
-}
-
-static void selftest_snapshot_free(void *snap)
-{
-	free(snap);
 }
 
 const struct backend selftest_backend = {
@@ -96,6 +87,6 @@ const struct backend selftest_backend = {
 	.open = selftest_open,
 	.poll = selftest_poll,
 	.request = selftest_request,
-	.close = selftest_close,
-	.snapshot_free = selftest_snapshot_free,
+	.close = free,
+	.snapshot_free = free,
 };

@@ -27,7 +27,12 @@ struct selftest_snap {
 
 /* Request kinds. */
 enum {
-	SELFTEST_REQ_TEXT = 1, /* arg becomes the text of later snapshots */
+	SELFTEST_REQ_TEXT = 1, /* struct selftest_req: text of later snapshots */
+};
+
+/* A request's data (runner_send; freed with free()). */
+struct selftest_req {
+	char text[64];
 };
 
 extern const struct backend selftest_backend;

@@ -763,7 +763,7 @@ static void alerts_silence_confirmed(void *ctx, int confirmed)
 	alerts_audit(ap, "run", "create silence", ap->pending_cmd, ap->matchers, NULL, NULL);
 	ap->pending = PROM_REQ_SILENCE;
 	ap->sent++;
-	runner_request(ap->al.r, PROM_REQ_SILENCE, json);
+	runner_send(ap->al.r, PROM_REQ_SILENCE, prom_req_new(json, NULL), prom_req_free);
 	free(json);
 	app_message(ap->app, ROLE_RUNNING, "creating the silence ...");
 }
@@ -859,7 +859,7 @@ static void alerts_expire_confirmed(void *ctx, int confirmed)
 	alerts_audit(ap, "run", "expire silence", ap->pending_cmd, ap->expire_id, NULL, NULL);
 	ap->pending = PROM_REQ_EXPIRE;
 	ap->sent++;
-	runner_request(ap->al.r, PROM_REQ_EXPIRE, ap->expire_id);
+	runner_send(ap->al.r, PROM_REQ_EXPIRE, prom_req_new(NULL, ap->expire_id), prom_req_free);
 	app_message(ap->app, ROLE_RUNNING, "expiring the silence ...");
 }
 

@@ -264,8 +264,9 @@ static void cache_confirmed(void *ctx, int confirmed)
 	}
 	cache_audit(cp, "run", cache_step_name(cp->wait_kind), cmd, target, NULL, -1, NULL);
 	cp->wait = CACHE_CHANGING;
-	runner_request(in->worker, (int)cp->wait_kind,
-		       cp->wait_kind == REDIS_REQ_INVALIDATE ? cp->pattern : NULL);
+	runner_send(in->worker, (int)cp->wait_kind,
+		    cp->wait_kind == REDIS_REQ_INVALIDATE ? redis_req_new(cp->pattern) : NULL,
+		    redis_req_free);
 	app_message(cp->app, ROLE_RUNNING, "%s running on %s (x cancels)",
 		    cache_step_name(cp->wait_kind), in->cfg->name);
 }
@@ -752,7 +753,7 @@ static void cache_got_pattern(void *ctx, const char *value)
 	cp->pattern = xstrdup(value);
 	cp->wait = CACHE_PREVIEWING;
 	cp->wait_kind = REDIS_REQ_INVALIDATE;
-	runner_request(in->worker, REDIS_REQ_PREVIEW, cp->pattern);
+	runner_send(in->worker, REDIS_REQ_PREVIEW, redis_req_new(cp->pattern), redis_req_free);
 	app_message(cp->app, ROLE_RUNNING, "counting keys that match (SCAN MATCH) ...");
 }
 
@@ -809,9 +810,9 @@ static int cache_action(void *self, int action)
 	case CACHE_REFRESH:
 		runner_refresh(in->metrics);
 		if (cp->mode == CACHE_KEYS && !busy)
-			runner_request(in->worker, REDIS_REQ_TOPKEYS, NULL);
+			runner_send(in->worker, REDIS_REQ_TOPKEYS, NULL, NULL);
 		if (cp->mode == CACHE_SLOW && !busy)
-			runner_request(in->worker, REDIS_REQ_SLOWLOG, NULL);
+			runner_send(in->worker, REDIS_REQ_SLOWLOG, NULL, NULL);
 		app_message(cp->app, ROLE_NORMAL, "refreshing %s", in->cfg->name);
 		return 1;
 	case CACHE_TOPKEYS:
@@ -824,9 +825,9 @@ static int cache_action(void *self, int action)
 		}
 		table_clear_rows(action == CACHE_TOPKEYS ? &cp->keys : &cp->slow);
 		table_commit(action == CACHE_TOPKEYS ? &cp->keys : &cp->slow);
-		runner_request(in->worker,
-			       action == CACHE_TOPKEYS ? REDIS_REQ_TOPKEYS : REDIS_REQ_SLOWLOG,
-			       NULL);
+		runner_send(in->worker,
+			    action == CACHE_TOPKEYS ? REDIS_REQ_TOPKEYS : REDIS_REQ_SLOWLOG, NULL,
+			    NULL);
 		return 1;
 	case CACHE_INVALIDATE:
 		if (app_read_only(cp->app)) {

@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "runtime/exec.h"
+#include "runtime/job.h"
 #include "backends/k8s.h"
 #include "backends/native.h"
 #include "core/runbook.h"
@@ -151,8 +152,7 @@ struct runbook_panel {
 	long entry; /* opened entry, or -1 */
 	struct runbook_step_state *st;
 	size_t nst;
-	void *job;                        /* a running step, or NULL */
-	const struct native_ops *job_ops; /* how to poll, stop, free it */
+	struct job *job; /* a running step (shell or native), or NULL */
 	size_t job_step;
 	/* A `kubectl get secret` step's raw output, held back until the step
 	 * ends and its values are masked: never drawn or stored unmasked. */
@@ -325,31 +325,6 @@ static void runbook_free_states(struct runbook_panel *rp)
 	rp->nst = 0;
 }
 
-/* Shell steps run as exec jobs; this puts them behind the same ops as
- * native steps so the panel handles one kind of job. */
-static int runbook_exec_poll(void *job, struct exec_status *st, struct strbuf *out)
-{
-	return exec_poll(job, st, out);
-}
-
-static void runbook_exec_stop(void *job)
-{
-	exec_stop(job);
-}
-
-static void runbook_exec_free(void *job)
-{
-	exec_free(job);
-}
-
-static const struct native_ops runbook_exec_ops = {
-	.kind = STEP_SHELL,
-	.name = "shell",
-	.poll = runbook_exec_poll,
-	.stop = runbook_exec_stop,
-	.free = runbook_exec_free,
-};
-
 static void *runbook_create(struct app *app)
 {
 	struct runbook_panel *rp = xcalloc(1, sizeof *rp);
@@ -423,12 +398,12 @@ static void runbook_destroy(void *self)
 	if (rp->job != NULL) {
 		struct exec_status st;
 
-		rp->job_ops->stop(rp->job);
-		rp->job_ops->poll(rp->job, &st,
-				  rp->job_secret ? &rp->secret_out : &rp->st[rp->job_step].out);
+		job_stop(rp->job);
+		job_poll(rp->job, &st,
+			 rp->job_secret ? &rp->secret_out : &rp->st[rp->job_step].out);
 		runbook_audit(rp, "end", rp->job_step, rp->st[rp->job_step].ran, "stopped", -1,
 			      st.duration, "amconsole quit while the step ran", NULL);
-		rp->job_ops->free(rp->job);
+		job_free(rp->job);
 	}
 	if (rp->secret_out.buf != NULL)
 		explicit_bzero(rp->secret_out.buf, rp->secret_out.cap);
@@ -783,8 +758,7 @@ static int runbook_ask_target(struct runbook_panel *rp)
 	struct strbuf label = { 0 };
 	size_t n, k;
 
-	if (p->copy.kind == STEP_SHELL || ops == NULL || ops->targets == NULL ||
-	    ops->start_on == NULL)
+	if (p->copy.kind == STEP_SHELL || ops == NULL || ops->targets == NULL)
 		return 0;
 	n = ops->targets(app_config(rp->app), names, 64);
 	if (n < 2)
@@ -1007,18 +981,12 @@ static void runbook_start(struct runbook_panel *rp)
 		return;
 	}
 	if (p->copy.kind == STEP_SHELL) {
-		rp->job_ops = &runbook_exec_ops;
 		rp->job = exec_start(&spec, app_wake_fd(rp->app), err, sizeof err);
 		rp->job_secret = rp->job != NULL ? runbook_gets_secret(p->copy.command) : 0;
 	} else {
-		rp->job_ops = native_find(p->copy.kind);
-		if (p->on != NULL)
-			rp->job = rp->job_ops->start_on(app_config(rp->app), p->on, p->copy.command,
-							timeout, app_wake_fd(rp->app), err,
-							sizeof err);
-		else
-			rp->job = rp->job_ops->start(app_config(rp->app), p->copy.command, timeout,
-						     app_wake_fd(rp->app), err, sizeof err);
+		rp->job = native_find(p->copy.kind)
+				  ->start(app_config(rp->app), p->on, p->copy.command, timeout,
+					  app_wake_fd(rp->app), err, sizeof err);
 	}
 	if (rp->job == NULL) {
 		ss->status = RUNBOOK_FAILED;
@@ -1049,7 +1017,7 @@ static int runbook_update(void *self)
 		return 0;
 	ss = &rp->st[rp->job_step];
 	out = rp->job_secret ? &rp->secret_out : &ss->out;
-	if (!rp->job_ops->poll(rp->job, &st, out))
+	if (!job_poll(rp->job, &st, out))
 		return 0;
 	/* Keep the newest bytes within the cap. */
 	if (out->len > RUNBOOK_OUTPUT_CAP) {
@@ -1099,7 +1067,7 @@ static int runbook_update(void *self)
 		    "step %zu: %s%s (%.1f s)", rp->job_step + 1, status,
 		    st.state == EXEC_EXITED && st.exit_code != 0 ? " with a non-zero exit" : "",
 		    st.duration);
-	rp->job_ops->free(rp->job);
+	job_free(rp->job);
 	rp->job = NULL;
 	runbook_fill_steps(rp);
 	return 1;
@@ -1332,7 +1300,7 @@ static int runbook_action(void *self, int action)
 			app_message(rp->app, ROLE_NORMAL, "no step is running");
 			return 1;
 		}
-		rp->job_ops->stop(rp->job);
+		job_stop(rp->job);
 		app_message(rp->app, ROLE_WARN, "stopping step %zu…", rp->job_step + 1);
 		return 1;
 	case RUNBOOK_SEARCH_NEXT:

@@ -621,12 +621,14 @@ static void slowq_draw(void *self, const struct view *v, int focused)
 
 static void slowq_set_view(struct slowq_panel *sp, enum slowq_view view)
 {
-	const char *want = view == SLOWQ_SIZES_VIEW   ? "sizes"
-			   : view == SLOWQ_INDEX_VIEW ? "indexes"
-						      : "none";
+	struct pg_req *want;
 
 	if (sp->runner != NULL) {
-		runner_request(sp->runner, PG_REQ_VIEW, want);
+		want = xcalloc(1, sizeof *want);
+		want->view = view == SLOWQ_SIZES_VIEW   ? PG_VIEW_SIZES
+			     : view == SLOWQ_INDEX_VIEW ? PG_VIEW_INDEXES
+							: PG_VIEW_NONE;
+		runner_send(sp->runner, PG_REQ_VIEW, want, NULL);
 		if (view == SLOWQ_SIZES_VIEW || view == SLOWQ_INDEX_VIEW)
 			runner_refresh(sp->runner);
 	}
@@ -648,6 +650,7 @@ static int slowq_selected_pid(struct slowq_panel *sp, char *pid, size_t n)
 static void slowq_confirmed(void *ctx, int confirmed)
 {
 	struct slowq_panel *sp = ctx;
+	struct pg_req *rq;
 
 	if (!confirmed) {
 		slowq_audit("cancelled", sp->pend_kind, sp->pend_pid, "cancelled", -1,
@@ -658,7 +661,10 @@ static void slowq_confirmed(void *ctx, int confirmed)
 	slowq_audit("run", sp->pend_kind, sp->pend_pid, NULL, -1, NULL);
 	sp->pend_active = 1;
 	sp->pend_started = util_now();
-	runner_request(sp->runner, sp->pend_kind, sp->pend_pid);
+	rq = xcalloc(1, sizeof *rq);
+	if (pg_parse_pid(sp->pend_pid, &rq->pid) != 0)
+		rq->pid = 0; /* refused by the worker as "not a backend pid" */
+	runner_send(sp->runner, sp->pend_kind, rq, NULL);
 	app_message(sp->app, ROLE_RUNNING, "%s(%s) sent", slowq_action_name(sp->pend_kind),
 		    sp->pend_pid);
 }

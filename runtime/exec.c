@@ -11,6 +11,7 @@
 /* pipe2, close_range and pidfd_open are Linux interfaces. */
 #define _GNU_SOURCE
 #include "runtime/exec.h"
+#include "runtime/job.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -36,28 +37,24 @@ extern char **environ;
 #define EXEC_GRACE 2.0     /* SIGTERM to SIGKILL */
 #define EXEC_WAKE_GAP 0.05 /* at most one wake per this many seconds */
 #define EXEC_DRAIN 0.5     /* reading on after the child exits */
-#define EXEC_TICK 0.1      /* how soon the reader notices exec_stop */
+#define EXEC_TICK 0.1      /* how soon the reader notices job_stop */
 #define EXEC_SLOTS 128
 
 /* Process groups of running jobs: 0 free, -1 reserved, else a pgid.
  * Lock-free so that exec_kill_all is safe from any context. */
 static atomic_int exec_pgids[EXEC_SLOTS];
 
-struct exec_job {
+/* A running child, owned by its job (job.h): the job's thread reads its
+ * output, kills it at the deadline and reaps it. */
+struct exec_child {
 	pthread_mutex_t lock;
-	pthread_t thread;
 	pid_t pid;
 	int fd;    /* read end of the output pipe */
 	int pidfd; /* -1 when the kernel has no pidfd_open */
-	int wake_fd;
 	int slot;
 	double t0;       /* monotonic start */
 	double deadline; /* monotonic */
 	/* Guarded by lock. */
-	struct exec_status st;
-	enum exec_state reported; /* state at the last exec_poll */
-	char *ring;
-	size_t cap, head, len;
 	int stop_requested;
 	double stop_at;
 	int group_live; /* the process group may still be signalled */
@@ -79,26 +76,6 @@ static void exec_slot_release(int slot)
 {
 	if (slot >= 0)
 		atomic_store(&exec_pgids[slot], 0);
-}
-
-static void exec_set_nonblock(int fd)
-{
-	int fl = fcntl(fd, F_GETFL);
-
-	if (fl >= 0 && !(fl & O_NONBLOCK))
-		fcntl(fd, F_SETFL, fl | O_NONBLOCK);
-}
-
-static void exec_wake(int fd)
-{
-	char c = 1;
-	ssize_t n;
-
-	if (fd < 0)
-		return;
-	do
-		n = write(fd, &c, 1);
-	while (n < 0 && errno == EINTR);
 }
 
 char **exec_envp(const char *const *extra)
@@ -174,52 +151,26 @@ static _Noreturn void exec_child_background(const struct exec_spec *spec, const 
 	exec_child_exec(shell, spec->command, envp);
 }
 
-/* Append to the ring of output not yet collected, keeping the newest
- * cap bytes. Called with the lock held. */
-static void exec_ring_put(struct exec_job *job, const char *p, size_t n)
+static void exec_signal(struct exec_child *c, int sig)
 {
-	size_t over, tail, first;
-
-	job->st.total_bytes += n;
-	if (n >= job->cap) {
-		job->st.dropped += job->len + (n - job->cap);
-		p += n - job->cap;
-		n = job->cap;
-		job->head = job->len = 0;
-	} else if (job->len + n > job->cap) {
-		over = job->len + n - job->cap;
-		job->st.dropped += over;
-		job->head = (job->head + over) % job->cap;
-		job->len -= over;
-	}
-	tail = (job->head + job->len) % job->cap;
-	first = job->cap - tail < n ? job->cap - tail : n;
-	memcpy(job->ring + tail, p, first);
-	memcpy(job->ring, p + first, n - first);
-	job->len += n;
+	pthread_mutex_lock(&c->lock);
+	if (c->group_live)
+		kill(-c->pid, sig);
+	pthread_mutex_unlock(&c->lock);
 }
 
-static void exec_signal(struct exec_job *job, int sig)
-{
-	pthread_mutex_lock(&job->lock);
-	if (job->group_live)
-		kill(-job->pid, sig);
-	pthread_mutex_unlock(&job->lock);
-}
-
-/* Read what is there; 1 on EOF or a read error, else 0. */
-static int exec_read(struct exec_job *job, int *got)
+/* Read what is there into the job's output; 1 on EOF or a read error,
+ * else 0. */
+static int exec_read(struct exec_child *c, struct job *job, int *got)
 {
 	char buf[16384];
 	ssize_t n;
 	int i;
 
 	for (i = 0; i < 16; i++) {
-		n = read(job->fd, buf, sizeof buf);
+		n = read(c->fd, buf, sizeof buf);
 		if (n > 0) {
-			pthread_mutex_lock(&job->lock);
-			exec_ring_put(job, buf, (size_t)n);
-			pthread_mutex_unlock(&job->lock);
+			job_write(job, buf, (size_t)n);
 			*got = 1;
 			continue;
 		}
@@ -237,105 +188,159 @@ static double exec_min(double a, double b)
 	return a < b ? a : b;
 }
 
-static void exec_finish(struct exec_job *job, enum exec_state why, int wstatus)
+static void exec_finish(struct exec_child *c, struct job *job, enum exec_state why, int wstatus)
 {
-	pthread_mutex_lock(&job->lock);
-	job->st.exit_code = WIFEXITED(wstatus) ? WEXITSTATUS(wstatus) : -1;
-	job->st.term_signal = WIFSIGNALED(wstatus) ? WTERMSIG(wstatus) : 0;
+	char error[64] = "";
+
+	pthread_mutex_lock(&c->lock);
+	c->group_live = 0;
+	exec_slot_release(c->slot);
+	c->slot = -1;
+	pthread_mutex_unlock(&c->lock);
 	if (why == EXEC_RUNNING)
 		why = WIFEXITED(wstatus) ? EXEC_EXITED : EXEC_SIGNALED;
-	job->st.state = why;
 	if (why == EXEC_TIMEDOUT)
-		snprintf(job->st.error, sizeof job->st.error, "timed out after %.0f s",
-			 job->deadline - job->t0);
-	job->st.duration = util_now() - job->t0;
-	job->group_live = 0;
-	exec_slot_release(job->slot);
-	job->slot = -1;
-	pthread_mutex_unlock(&job->lock);
+		snprintf(error, sizeof error, "timed out after %.0f s", c->deadline - c->t0);
+	job_end(job, why, WIFEXITED(wstatus) ? WEXITSTATUS(wstatus) : -1,
+		WIFSIGNALED(wstatus) ? WTERMSIG(wstatus) : 0, error[0] != '\0' ? error : NULL);
 }
 
-static void *exec_reader(void *p)
+/* The reader's timers: when to signal, to give up draining, to wake. */
+struct exec_clock {
+	double term_at, drain_until, last_wake;
+	int reaped, killed, eof, wake_pending;
+};
+
+/* How long the reader may sleep in poll(), in ms. */
+static int exec_sleep_ms(const struct exec_child *c, const struct exec_clock *k, double now)
 {
-	struct exec_job *job = p;
+	double t = EXEC_TICK;
+
+	if (k->reaped)
+		t = exec_min(t, k->drain_until - now);
+	else if (k->term_at == 0)
+		t = exec_min(t, c->deadline - now);
+	else if (!k->killed)
+		t = exec_min(t, k->term_at + EXEC_GRACE - now);
+	if (k->wake_pending)
+		t = exec_min(t, k->last_wake + EXEC_WAKE_GAP - now);
+	if (!k->reaped && c->pidfd < 0)
+		t = exec_min(t, 0.02);
+	return t <= 0 ? 0 : (int)(t * 1000) + 1;
+}
+
+/* Stop, deadline, grace and reaping; the state the job ends in. */
+static enum exec_state exec_watch(struct exec_child *c, struct exec_clock *k, enum exec_state why,
+				  double now, int *wstatus)
+{
+	int stop;
+	double stop_at;
+
+	pthread_mutex_lock(&c->lock);
+	stop = c->stop_requested;
+	stop_at = c->stop_at;
+	pthread_mutex_unlock(&c->lock);
+	if (k->term_at == 0 && stop) {
+		why = EXEC_STOPPED; /* exec_on_stop sent the SIGTERM */
+		k->term_at = stop_at;
+	}
+	if (k->term_at == 0 && now >= c->deadline) {
+		why = EXEC_TIMEDOUT;
+		k->term_at = now;
+		exec_signal(c, SIGTERM);
+	}
+	if (k->term_at > 0 && !k->killed && now >= k->term_at + EXEC_GRACE) {
+		k->killed = 1;
+		exec_signal(c, SIGKILL);
+	}
+	if (waitpid(c->pid, wstatus, WNOHANG) == c->pid) {
+		k->reaped = 1;
+		k->drain_until = now + EXEC_DRAIN;
+	}
+	return why;
+}
+
+/* The job's thread: owns the child from its start to its reaping. */
+static void exec_reader(struct job *job, void *arg)
+{
+	struct exec_child *c = arg;
+	struct exec_clock k = { 0 };
 	enum exec_state why = EXEC_RUNNING;
-	double now, t, term_at = 0, drain_until = 0, last_wake = 0, stop_at;
-	int eof = 0, reaped = 0, killed = 0, wake_pending = 0, got, stop;
-	int wstatus = 0, nfds, ms;
+	double now;
+	int got, wstatus = 0, nfds, ms;
 	struct pollfd pfd[2];
 
 	for (;;) {
 		now = util_now();
-		pthread_mutex_lock(&job->lock);
-		stop = job->stop_requested;
-		stop_at = job->stop_at;
-		pthread_mutex_unlock(&job->lock);
-		if (!reaped) {
-			if (term_at == 0 && stop) {
-				why = EXEC_STOPPED; /* exec_stop sent the SIGTERM */
-				term_at = stop_at;
-			}
-			if (term_at == 0 && now >= job->deadline) {
-				why = EXEC_TIMEDOUT;
-				term_at = now;
-				exec_signal(job, SIGTERM);
-			}
-			if (term_at > 0 && !killed && now >= term_at + EXEC_GRACE) {
-				killed = 1;
-				exec_signal(job, SIGKILL);
-			}
-			if (waitpid(job->pid, &wstatus, WNOHANG) == job->pid) {
-				reaped = 1;
-				drain_until = now + EXEC_DRAIN;
-			}
-		}
-		if (reaped && (eof || now >= drain_until))
+		if (!k.reaped)
+			why = exec_watch(c, &k, why, now, &wstatus);
+		if (k.reaped && (k.eof || now >= k.drain_until))
 			break;
-		if (wake_pending && now - last_wake >= EXEC_WAKE_GAP) {
-			exec_wake(job->wake_fd);
-			wake_pending = 0;
-			last_wake = now;
+		if (k.wake_pending && now - k.last_wake >= EXEC_WAKE_GAP) {
+			job_wake(job);
+			k.wake_pending = 0;
+			k.last_wake = now;
 		}
-
-		t = EXEC_TICK;
-		if (reaped)
-			t = exec_min(t, drain_until - now);
-		else if (term_at == 0)
-			t = exec_min(t, job->deadline - now);
-		else if (!killed)
-			t = exec_min(t, term_at + EXEC_GRACE - now);
-		if (wake_pending)
-			t = exec_min(t, last_wake + EXEC_WAKE_GAP - now);
-		if (!reaped && job->pidfd < 0)
-			t = exec_min(t, 0.02);
-		ms = t <= 0 ? 0 : (int)(t * 1000) + 1;
-
+		ms = exec_sleep_ms(c, &k, now);
 		nfds = 0;
-		if (!eof) {
-			pfd[nfds].fd = job->fd;
+		if (!k.eof) {
+			pfd[nfds].fd = c->fd;
 			pfd[nfds++].events = POLLIN;
 		}
-		if (!reaped && job->pidfd >= 0) {
-			pfd[nfds].fd = job->pidfd;
+		if (!k.reaped && c->pidfd >= 0) {
+			pfd[nfds].fd = c->pidfd;
 			pfd[nfds++].events = POLLIN;
 		}
-		if (poll(pfd, (nfds_t)nfds, ms) > 0 && !eof && pfd[0].revents != 0) {
+		if (poll(pfd, (nfds_t)nfds, ms) > 0 && !k.eof && pfd[0].revents != 0) {
 			got = 0;
-			eof = exec_read(job, &got);
+			k.eof = exec_read(c, job, &got);
 			if (got)
-				wake_pending = 1;
+				k.wake_pending = 1;
 		}
 	}
-	if (!eof) {
+	if (!k.eof) {
 		/* The shell is gone but something it started still holds the
 		 * pipe: a leftover of a finished step, writing to nobody. */
-		exec_signal(job, SIGKILL);
+		exec_signal(c, SIGKILL);
 		got = 0;
-		exec_read(job, &got);
+		exec_read(c, job, &got);
 	}
-	exec_finish(job, why, wstatus);
-	exec_wake(job->wake_fd);
-	return NULL;
+	exec_finish(c, job, why, wstatus);
+}
+
+/* job_stop: SIGTERM to the group now; the reader sends SIGKILL after the
+ * grace. */
+static void exec_on_stop(void *arg)
+{
+	struct exec_child *c = arg;
+
+	pthread_mutex_lock(&c->lock);
+	if (!c->stop_requested) {
+		c->stop_requested = 1;
+		c->stop_at = util_now();
+		if (c->group_live)
+			kill(-c->pid, SIGTERM);
+	}
+	pthread_mutex_unlock(&c->lock);
+}
+
+/* After the reader reaped the child; or, when the reader never started,
+ * kill and reap it here. */
+static void exec_child_free(void *arg)
+{
+	struct exec_child *c = arg;
+
+	if (c->group_live) {
+		kill(-c->pid, SIGKILL);
+		while (waitpid(c->pid, NULL, 0) < 0 && errno == EINTR)
+			;
+		exec_slot_release(c->slot);
+	}
+	close(c->fd);
+	if (c->pidfd >= 0)
+		close(c->pidfd);
+	pthread_mutex_destroy(&c->lock);
+	free(c);
 }
 
 static void exec_errf(char *err, size_t errlen, const char *what, int e)
@@ -344,108 +349,96 @@ static void exec_errf(char *err, size_t errlen, const char *what, int e)
 		snprintf(err, errlen, "%s: %s", what, strerror(e));
 }
 
-struct exec_job *exec_start(const struct exec_spec *spec, int wake_fd, char *err, size_t errlen)
+/* Check the spec, reserve a slot and make the pipe and /dev/null:
+ * 0, or -1 + err with nothing left open. */
+static int exec_prepare(const struct exec_spec *spec, const char *shell, int *slot, int pfd[2],
+			int *devnull, char *err, size_t errlen)
+{
+	if (spec->command == NULL) {
+		if (err != NULL && errlen > 0)
+			snprintf(err, errlen, "no command");
+		return -1;
+	}
+	if (access(shell, X_OK) != 0) {
+		exec_errf(err, errlen, shell, errno);
+		return -1;
+	}
+	*slot = exec_slot_reserve();
+	if (*slot < 0) {
+		if (err != NULL && errlen > 0)
+			snprintf(err, errlen, "too many jobs running");
+		return -1;
+	}
+	if (pipe2(pfd, O_CLOEXEC) != 0) {
+		exec_errf(err, errlen, "pipe", errno);
+		exec_slot_release(*slot);
+		return -1;
+	}
+	*devnull = open("/dev/null", O_RDONLY | O_CLOEXEC);
+	if (*devnull < 0) {
+		exec_errf(err, errlen, "/dev/null", errno);
+		close(pfd[0]);
+		close(pfd[1]);
+		exec_slot_release(*slot);
+		return -1;
+	}
+	return 0;
+}
+
+struct job *exec_start(const struct exec_spec *spec, int wake_fd, char *err, size_t errlen)
 {
 	const char *shell = spec->shell != NULL ? spec->shell : EXEC_DEFAULT_SHELL;
-	struct exec_job *job;
-	int pfd[2], devnull, slot, rc;
-	sigset_t all, old;
+	struct job_spec js;
+	struct exec_child *c;
+	int pfd[2], devnull, slot, e;
 	char **envp;
 	pid_t pid;
 
 	if (err != NULL && errlen > 0)
 		err[0] = '\0';
-	if (spec->command == NULL) {
-		if (err != NULL && errlen > 0)
-			snprintf(err, errlen, "no command");
+	if (exec_prepare(spec, shell, &slot, pfd, &devnull, err, errlen) != 0)
 		return NULL;
-	}
-	if (access(shell, X_OK) != 0) {
-		exec_errf(err, errlen, shell, errno);
-		return NULL;
-	}
-	slot = exec_slot_reserve();
-	if (slot < 0) {
-		if (err != NULL && errlen > 0)
-			snprintf(err, errlen, "too many jobs running");
-		return NULL;
-	}
-	if (pipe2(pfd, O_CLOEXEC) != 0) {
-		exec_errf(err, errlen, "pipe", errno);
-		exec_slot_release(slot);
-		return NULL;
-	}
-	devnull = open("/dev/null", O_RDONLY | O_CLOEXEC);
-	if (devnull < 0) {
-		exec_errf(err, errlen, "/dev/null", errno);
-		close(pfd[0]);
-		close(pfd[1]);
-		exec_slot_release(slot);
-		return NULL;
-	}
 	envp = exec_envp(spec->env);
-
-	job = xcalloc(1, sizeof *job);
-	job->cap = spec->output_cap > 0 ? spec->output_cap : EXEC_DEFAULT_CAP;
-	job->ring = xmalloc(job->cap);
-	job->wake_fd = wake_fd;
-	job->slot = slot;
-	job->pidfd = -1;
-	job->st.state = EXEC_RUNNING;
-	job->st.exit_code = -1;
-	job->reported = EXEC_RUNNING;
-	pthread_mutex_init(&job->lock, NULL);
-	if (wake_fd >= 0)
-		exec_set_nonblock(wake_fd);
-
-	exec_status_start(&job->st);
-	job->t0 = job->st.t0;
-	job->deadline = job->t0 + (spec->timeout > 0 ? spec->timeout : EXEC_DEFAULT_TIMEOUT);
+	c = xcalloc(1, sizeof *c);
+	c->slot = slot;
+	c->pidfd = -1;
+	pthread_mutex_init(&c->lock, NULL);
+	c->t0 = util_now();
+	c->deadline = c->t0 + (spec->timeout > 0 ? spec->timeout : EXEC_DEFAULT_TIMEOUT);
 	pid = fork();
 	if (pid == 0)
 		exec_child_background(spec, shell, envp, devnull, pfd[1]);
-	rc = errno;
+	e = errno;
 	free(envp);
 	close(devnull);
 	close(pfd[1]);
 	if (pid < 0) {
-		exec_errf(err, errlen, "fork", rc);
+		exec_errf(err, errlen, "fork", e);
 		close(pfd[0]);
 		exec_slot_release(slot);
-		pthread_mutex_destroy(&job->lock);
-		free(job->ring);
-		free(job);
+		pthread_mutex_destroy(&c->lock);
+		free(c);
 		return NULL;
 	}
 	/* Also here, so that the group exists before anyone signals it. */
 	setpgid(pid, pid);
 	atomic_store(&exec_pgids[slot], (int)pid);
-	job->pid = pid;
-	job->st.pid = (int)pid;
-	job->group_live = 1;
-	job->fd = pfd[0];
-	exec_set_nonblock(job->fd);
-	job->pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
-
-	sigfillset(&all);
-	pthread_sigmask(SIG_SETMASK, &all, &old);
-	rc = pthread_create(&job->thread, NULL, exec_reader, job);
-	pthread_sigmask(SIG_SETMASK, &old, NULL);
-	if (rc != 0) {
-		kill(-pid, SIGKILL);
-		while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
-			;
-		exec_errf(err, errlen, "thread", rc);
-		exec_slot_release(slot);
-		close(job->fd);
-		if (job->pidfd >= 0)
-			close(job->pidfd);
-		pthread_mutex_destroy(&job->lock);
-		free(job->ring);
-		free(job);
-		return NULL;
-	}
-	return job;
+	c->pid = pid;
+	c->group_live = 1;
+	c->fd = pfd[0];
+	job_fd_nonblock(c->fd);
+	c->pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
+	/* The job's thread reads the child from now on. */
+	js = (struct job_spec){
+		.run = exec_reader,
+		.arg = c,
+		.free_arg = exec_child_free,
+		.on_stop = exec_on_stop,
+		.output_cap = spec->output_cap > 0 ? spec->output_cap : EXEC_DEFAULT_CAP,
+		.pid = (int)pid,
+		.wake_fd = wake_fd,
+	};
+	return job_start(&js, err, errlen);
 }
 
 void exec_status_start(struct exec_status *st)
@@ -457,57 +450,6 @@ void exec_status_start(struct exec_status *st)
 double exec_status_elapsed(const struct exec_status *st)
 {
 	return util_now() - st->t0;
-}
-
-int exec_poll(struct exec_job *job, struct exec_status *st, struct strbuf *out)
-{
-	size_t first;
-	int changed = 0;
-
-	pthread_mutex_lock(&job->lock);
-	if (job->len > 0 && out != NULL) {
-		first = job->cap - job->head < job->len ? job->cap - job->head : job->len;
-		strbuf_append(out, job->ring + job->head, first);
-		strbuf_append(out, job->ring, job->len - first);
-		job->head = job->len = 0;
-		changed = 1;
-	}
-	if (job->st.state == EXEC_RUNNING)
-		job->st.duration = util_now() - job->t0;
-	if (job->reported != job->st.state) {
-		job->reported = job->st.state;
-		changed = 1;
-	}
-	if (st != NULL)
-		*st = job->st;
-	pthread_mutex_unlock(&job->lock);
-	return changed;
-}
-
-void exec_stop(struct exec_job *job)
-{
-	pthread_mutex_lock(&job->lock);
-	if (job->st.state == EXEC_RUNNING && !job->stop_requested) {
-		job->stop_requested = 1;
-		job->stop_at = util_now();
-		if (job->group_live)
-			kill(-job->pid, SIGTERM);
-	}
-	pthread_mutex_unlock(&job->lock);
-}
-
-void exec_free(struct exec_job *job)
-{
-	if (job == NULL)
-		return;
-	exec_stop(job);
-	pthread_join(job->thread, NULL);
-	close(job->fd);
-	if (job->pidfd >= 0)
-		close(job->pidfd);
-	pthread_mutex_destroy(&job->lock);
-	free(job->ring);
-	free(job);
 }
 
 void exec_kill_all(void)

@@ -1,8 +1,9 @@
 /*
  * exec.h - runs runbook steps as child processes. A background job is
  * /bin/sh -c TEXT in its own process group, stdin from /dev/null, output
- * (stdout and stderr merged) read by a thread into a capped buffer, killed
- * (SIGTERM to the group, then SIGKILL) at its deadline or on request. An
+ * (stdout and stderr merged) read by the job's thread (runtime/job.h)
+ * into a capped buffer, killed (SIGTERM to the group, then SIGKILL) at its
+ * deadline or on request; it reports like every other job. An
  * interactive job is run in the foreground with the terminal handed over.
  * Extra environment carries placeholder values: never spliced into text.
  */
@@ -42,31 +43,25 @@ struct exec_status {
 	char error[200];
 };
 
-struct exec_job;
+struct job;
 
-/* Start a background job; writes one byte to wake_fd when output arrives
- * or the job ends. NULL + err if fork/pipe fails. UI thread. */
-struct exec_job *exec_start(const struct exec_spec *spec, int wake_fd, char *err, size_t errlen);
-/* Copy the status; move output that arrived since the last call into out
- * (appended). Returns 1 when something changed. Any thread. Between two
- * calls the job keeps at most output_cap bytes (the newest; st->dropped
- * counts the rest), so the caller bounds only its own copy. The state
- * leaves EXEC_RUNNING only after the last output is in. A job whose shell
- * has exited is over: anything it left holding the pipe is killed after
- * half a second. */
-int exec_poll(struct exec_job *job, struct exec_status *st, struct strbuf *out);
+/* Start a background job (job.h: poll it with job_poll, stop it with
+ * job_stop, free it with job_free); its thread wakes wake_fd at most
+ * every 50 ms while output arrives, and when the job ends. NULL + err if
+ * fork/pipe fails. UI thread. Between two polls the job keeps at most
+ * output_cap bytes (the newest; st.dropped counts the rest), so the
+ * caller bounds only its own copy. The state leaves EXEC_RUNNING only
+ * after the last output is in. A job whose shell has exited is over:
+ * anything it left holding the pipe is killed after half a second.
+ * job_stop sends SIGTERM to the process group now, SIGKILL after a 2 s
+ * grace; job_free stops a running job and waits up to that grace. */
+struct job *exec_start(const struct exec_spec *spec, int wake_fd, char *err, size_t errlen);
 /* Mark st as started now: started (wall, for display) and t0 (monotonic,
  * for durations). Any thread. */
 void exec_status_start(struct exec_status *st);
 /* Seconds since exec_status_start(st) by the monotonic clock: a step of
  * the wall clock changes no duration. */
 double exec_status_elapsed(const struct exec_status *st);
-/* Ask the job to stop: SIGTERM to its process group now, SIGKILL after a
- * 2 s grace. Never blocks. */
-void exec_stop(struct exec_job *job);
-/* Stop if running, wait for the reader thread, free. Blocks up to the
- * grace period; call on quit or after the job ended. */
-void exec_free(struct exec_job *job);
 /* SIGKILL the process groups of every running job. Async-signal-safe
  * enough for the exit path (reads a fixed table). */
 void exec_kill_all(void);

@@ -7,15 +7,13 @@
  */
 #include "runtime/mailbox.h"
 
-#include <errno.h>
-#include <fcntl.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "lib/util.h"
+#include "runtime/job.h"
 
 struct mailbox {
 	pthread_mutex_t lock;
@@ -28,32 +26,18 @@ struct mailbox {
 
 static void mailbox_wake(struct mailbox *mb)
 {
-	char c = 1;
-	ssize_t n;
-
-	if (mb->wake_fd < 0)
-		return;
-	/* The pipe is non-blocking: when it is full the UI is already due to
-	 * wake, so EAGAIN loses nothing. */
-	do
-		n = write(mb->wake_fd, &c, 1);
-	while (n < 0 && errno == EINTR);
+	job_wake_fd(mb->wake_fd);
 }
 
 struct mailbox *mailbox_new(int wake_fd, void (*free_snap)(void *))
 {
 	struct mailbox *mb = xcalloc(1, sizeof *mb);
-	int fl;
 
 	pthread_mutex_init(&mb->lock, NULL);
 	mb->wake_fd = wake_fd;
 	mb->free_snap = free_snap;
 	mb->st.state = MAILBOX_CONNECTING;
-	if (wake_fd >= 0) {
-		fl = fcntl(wake_fd, F_GETFL);
-		if (fl >= 0 && !(fl & O_NONBLOCK))
-			fcntl(wake_fd, F_SETFL, fl | O_NONBLOCK);
-	}
+	job_fd_nonblock(wake_fd);
 	return mb;
 }
 

@@ -1,8 +1,8 @@
 /*
- * test_exec.c - unit tests for backends/exec.c with real children:
+ * test_exec.c - unit tests for runtime/exec.c (jobs: runtime/job.c) with real children:
  * output and exit codes, values that travel in the environment and never
  * in argv (B6, B8), the deadline that kills a whole process group with
- * endless output (E7), exec_stop, the foreground runner, and PATH
+ * endless output (E7), job_stop, the foreground runner, and PATH
  * resolution that skips a writable directory (B7).
  */
 #include <setjmp.h>
@@ -23,6 +23,7 @@
 #include <unistd.h>
 
 #include "runtime/exec.h"
+#include "runtime/job.h"
 #include "lib/util.h"
 
 #define TEST_EXEC_LIMIT 8.0
@@ -30,13 +31,13 @@
 struct test_exec_run {
 	struct exec_status st;
 	struct strbuf out;
-	size_t biggest; /* most bytes one exec_poll delivered */
+	size_t biggest; /* most bytes one job_poll delivered */
 	int wakes;
 };
 
 /* Wait for the job to end (or the limit), collecting output as the UI
  * does: on wake-ups from the pipe. */
-static void test_exec_wait(struct exec_job *job, int wfd, struct test_exec_run *run, double limit)
+static void test_exec_wait(struct job *job, int wfd, struct test_exec_run *run, double limit)
 {
 	struct pollfd pfd = { .fd = wfd, .events = POLLIN };
 	double end = util_now() + limit;
@@ -45,7 +46,7 @@ static void test_exec_wait(struct exec_job *job, int wfd, struct test_exec_run *
 
 	for (;;) {
 		before = run->out.len;
-		exec_poll(job, &run->st, &run->out);
+		job_poll(job, &run->st, &run->out);
 		if (run->out.len - before > run->biggest)
 			run->biggest = run->out.len - before;
 		if (run->st.state != EXEC_RUNNING || util_now() > end)
@@ -60,10 +61,10 @@ static void test_exec_wait(struct exec_job *job, int wfd, struct test_exec_run *
 			run->wakes++;
 }
 
-static struct exec_job *test_exec_start(const struct exec_spec *spec, int fds[2])
+static struct job *test_exec_start(const struct exec_spec *spec, int fds[2])
 {
 	char err[256] = "";
-	struct exec_job *job;
+	struct job *job;
 
 	assert_int_equal(pipe(fds), 0);
 	fcntl(fds[0], F_SETFL, O_NONBLOCK);
@@ -73,9 +74,9 @@ static struct exec_job *test_exec_start(const struct exec_spec *spec, int fds[2]
 	return job;
 }
 
-static void test_exec_end(struct exec_job *job, int fds[2], struct test_exec_run *run)
+static void test_exec_end(struct job *job, int fds[2], struct test_exec_run *run)
 {
-	exec_free(job);
+	job_free(job);
 	close(fds[0]);
 	close(fds[1]);
 	strbuf_free(&run->out);
@@ -141,7 +142,7 @@ static void test_exec_output_and_codes(void **unused)
 {
 	struct exec_spec spec = { .command = "echo out; echo err >&2; exit 3", .timeout = 10 };
 	struct test_exec_run run = { 0 };
-	struct exec_job *job;
+	struct job *job;
 	int fds[2];
 
 	job = test_exec_start(&spec, fds);
@@ -155,7 +156,7 @@ static void test_exec_output_and_codes(void **unused)
 	assert_true(run.st.duration >= 0 && run.st.duration < TEST_EXEC_LIMIT);
 	assert_true(run.wakes >= 1);
 	/* Nothing new after the end. */
-	assert_int_equal(exec_poll(job, &run.st, &run.out), 0);
+	assert_int_equal(job_poll(job, &run.st, &run.out), 0);
 	assert_int_equal(exec_running_count(), 0);
 	test_exec_end(job, fds, &run);
 
@@ -192,7 +193,7 @@ static void test_exec_signals_reset(void **unused)
 {
 	struct exec_spec spec = { .command = "exec grep -E '^Sig(Ign|Blk)' /proc/self/status" };
 	struct test_exec_run run = { 0 };
-	struct exec_job *job;
+	struct job *job;
 	sigset_t usr1, old;
 	int fds[2];
 
@@ -240,18 +241,18 @@ static void test_exec_secret_not_in_argv(void **unused)
 	};
 	struct test_exec_run run = { 0 };
 	char path[64], buf[8192];
-	struct exec_job *job;
+	struct job *job;
 	int fds[2], checked = 0;
 	size_t n;
 	double end;
 
 	job = test_exec_start(&spec, fds);
-	exec_poll(job, &run.st, &run.out);
+	job_poll(job, &run.st, &run.out);
 	/* Every process of the group while the sleep runs. */
 	end = util_now() + TEST_EXEC_LIMIT;
 	while (run.out.len == 0 && util_now() < end) {
 		usleep(10000);
-		exec_poll(job, &run.st, &run.out);
+		job_poll(job, &run.st, &run.out);
 	}
 	assert_string_equal(run.out.buf, "home=/overridden\n");
 	snprintf(path, sizeof path, "/proc/%d/cmdline", run.st.pid);
@@ -294,7 +295,7 @@ static void test_exec_hostile_value(void **unused)
 	const char *env[] = { entry, NULL };
 	struct exec_spec spec = { .command = "printf '%s\\n' \"$AM_VAL\"", .env = env };
 	struct test_exec_run run = { 0 };
-	struct exec_job *job;
+	struct job *job;
 	char *want = xasprintf("%s\n", value);
 	int fds[2];
 
@@ -318,7 +319,7 @@ static void test_exec_timeout_kills_group(void **unused)
 	char pidfile[] = "/tmp/am_exec_e7_XXXXXX";
 	struct test_exec_run run = { 0 };
 	struct exec_spec spec = { .timeout = 0.3, .output_cap = 4096 };
-	struct exec_job *job;
+	struct job *job;
 	char buf[64] = "";
 	int fd = mkstemp(pidfile), fds[2], grandchild;
 	char *cmd;
@@ -352,36 +353,36 @@ static void test_exec_stop(void **unused)
 {
 	struct exec_spec spec = { .command = "echo started; sleep 1000 & wait", .timeout = 60 };
 	struct test_exec_run run = { 0 };
-	struct exec_job *job;
+	struct job *job;
 	int fds[2];
 	double end = util_now() + TEST_EXEC_LIMIT;
 
 	job = test_exec_start(&spec, fds);
 	while (run.out.len == 0 && util_now() < end) {
 		usleep(10000);
-		exec_poll(job, &run.st, &run.out);
+		job_poll(job, &run.st, &run.out);
 	}
 	assert_string_equal(run.out.buf, "started\n");
-	exec_stop(job);
-	exec_stop(job); /* twice is harmless */
+	job_stop(job);
+	job_stop(job); /* twice is harmless */
 	test_exec_wait(job, fds[0], &run, TEST_EXEC_LIMIT);
 	assert_int_equal(run.st.state, EXEC_STOPPED);
 	assert_int_equal(run.st.term_signal, SIGTERM);
 	assert_true(test_exec_wait_gone(run.st.pid));
-	exec_stop(job); /* after the end: nothing */
+	job_stop(job); /* after the end: nothing */
 	test_exec_end(job, fds, &run);
 }
 
-/* exec_free of a running job stops it; exec_kill_all reaches a group. */
+/* job_free of a running exec job stops it; exec_kill_all reaches a group. */
 static void test_exec_free_and_kill_all(void **unused)
 {
 	struct exec_spec spec = { .command = "sleep 1000", .timeout = 60 };
 	struct test_exec_run run = { 0 };
-	struct exec_job *job;
+	struct job *job;
 	int fds[2];
 
 	job = test_exec_start(&spec, fds);
-	exec_poll(job, &run.st, NULL);
+	job_poll(job, &run.st, NULL);
 	exec_kill_all();
 	test_exec_wait(job, fds[0], &run, TEST_EXEC_LIMIT);
 	assert_int_equal(run.st.state, EXEC_SIGNALED);
@@ -390,7 +391,7 @@ static void test_exec_free_and_kill_all(void **unused)
 
 	memset(&run, 0, sizeof run);
 	job = test_exec_start(&spec, fds);
-	exec_poll(job, &run.st, NULL);
+	job_poll(job, &run.st, NULL);
 	test_exec_end(job, fds, &run);
 	assert_true(test_exec_wait_gone(run.st.pid));
 	assert_int_equal(exec_running_count(), 0);
@@ -402,7 +403,7 @@ static void test_exec_leftover_holder(void **unused)
 {
 	struct exec_spec spec = { .command = "sleep 1000 & echo bye", .timeout = 60 };
 	struct test_exec_run run = { 0 };
-	struct exec_job *job;
+	struct job *job;
 	int fds[2];
 	double t0 = util_now();
 

@@ -234,6 +234,15 @@ static void test_runner_refresh(void **unused)
 	test_runner_end(&c);
 }
 
+static struct selftest_req *test_runner_text(const char *text)
+{
+	struct selftest_req *rq = calloc(1, sizeof *rq);
+
+	assert_non_null(rq);
+	snprintf(rq->text, sizeof rq->text, "%s", text);
+	return rq;
+}
+
 static void test_runner_requests(void **unused)
 {
 	struct selftest_arg a = { .delay = 0.3 };
@@ -243,17 +252,18 @@ static void test_runner_requests(void **unused)
 
 	test_runner_begin(&c, &a, &o);
 	assert_true(test_runner_until(&c, test_runner_snaps_at_least, &want));
-	runner_request(c.r, SELFTEST_REQ_TEXT, "hello");
+	runner_send(c.r, SELFTEST_REQ_TEXT, test_runner_text("hello"), NULL);
 	assert_true(test_runner_until(&c, test_runner_text_is, "hello"));
 	/* A failing request is reported; the poll after it still runs. */
-	runner_request(c.r, 99, NULL);
+	runner_send(c.r, 99, NULL, NULL);
 	assert_true(test_runner_until(&c, test_runner_error_has, "unknown request 99"));
 	want = 3;
 	assert_true(test_runner_until(&c, test_runner_snaps_at_least, &want));
 	assert_true(test_runner_until(&c, test_runner_is_ok, NULL));
 	/* Requests still queued at stop are freed (ASan checks). */
-	runner_request(c.r, SELFTEST_REQ_TEXT, "late");
-	runner_request(c.r, SELFTEST_REQ_TEXT, "later");
+	runner_send(c.r, SELFTEST_REQ_TEXT, test_runner_text("late"), NULL);
+	runner_send(c.r, SELFTEST_REQ_TEXT, test_runner_text("later"), free);
+	runner_request(c.r, SELFTEST_REQ_TEXT, "a string request, still queued");
 	test_runner_end(&c);
 }
 
