@@ -18,26 +18,11 @@
 #include <string.h>
 
 #include "backends/prom.h"
+#include "tests/unit/fixture.h"
 
 static char *test_prom_read(const char *name, size_t *len)
 {
-	char path[256];
-	FILE *f;
-	char *buf;
-	long n;
-
-	snprintf(path, sizeof path, "tests/fixtures/prom/%s", name);
-	f = fopen(path, "rb");
-	assert_non_null(f);
-	fseek(f, 0, SEEK_END);
-	n = ftell(f);
-	fseek(f, 0, SEEK_SET);
-	buf = xmalloc((size_t)n + 1);
-	assert_int_equal(fread(buf, 1, (size_t)n, f), (size_t)n);
-	buf[n] = '\0';
-	fclose(f);
-	*len = (size_t)n;
-	return buf;
+	return test_fixture("prom", name, len);
 }
 
 static void test_prom_alerts_v2(void **unused)
