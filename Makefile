@@ -106,6 +106,8 @@ PANEL_LAYER = \
 	panels/findings.c \
 	panels/triage.c \
 	panels/runbook.c \
+	panels/runbook_run.c \
+	panels/runbook_report.c \
 	panels/pods.c \
 	panels/pods_actions.c \
 	panels/pods_view.c \
