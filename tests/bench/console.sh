@@ -45,6 +45,7 @@ cleanup() {
 	done
 	rm -rf "$T"
 }
+. "$REPO/tests/e2e/wait.sh"
 trap 'cleanup' EXIT
 trap 'exit 130' INT TERM HUP
 

@@ -15,6 +15,8 @@ AUDIT="$XDG_STATE_HOME/amconsole/audit.log"
 STUBLOG="$T/stub.log"
 : >"$STUBLOG"
 checks=0
+# until_ok, wait_until, exited (shared with tests/bench/console.sh).
+. "$REPO/tests/e2e/wait.sh"
 
 cleanup() {
 	rc=$?
@@ -75,28 +77,7 @@ CONF
 
 screen() { tm capture-pane -p -t am; }
 
-# until SECONDS COMMAND...: run COMMAND every 0.1 s until it succeeds (0),
-# or return 1 once SECONDS have passed. wait_until SECONDS WHY COMMAND...
-# does the same and fails the test with WHY on time-out.
-until_ok() {
-	_u_n=$(($1 * 10))
-	shift
-	while [ "$_u_n" -gt 0 ]; do
-		"$@" && return 0
-		sleep 0.1
-		_u_n=$((_u_n - 1))
-	done
-	return 1
-}
-wait_until() {
-	_u_why=$2
-	_u_s=$1
-	shift 2
-	until_ok "$_u_s" "$@" || fail "$_u_why"
-}
-
 shows() { screen | grep -qF -- "$1"; }
-exited() { ! kill -0 "$1" 2>/dev/null; }
 shows_re() { screen | grep -qE -- "$1"; }
 hides() { ! shows "$1"; }
 
