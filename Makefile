@@ -80,6 +80,7 @@ UI_LAYER = \
 
 PANEL_LAYER = \
 	panels/registry.c \
+	panels/panel.c \
 	panels/findings.c \
 	panels/triage.c \
 	panels/runbook.c \
