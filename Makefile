@@ -67,6 +67,7 @@ BACKEND_LAYER = \
 	backends/pg.c \
 	backends/redis.c \
 	backends/kafka.c \
+	backends/kafka_admin.c \
 	backends/prom.c \
 	backends/health.c \
 	backends/kubeconfig.c \
