@@ -328,7 +328,7 @@ static int alerts_update(void *self)
 		redraw = 1;
 	}
 	/* Ages and countdowns tick. */
-	if (panel_tick(&ap->last_second, redraw, ap->configured) && !redraw) {
+	if (panel_tick(&ap->last_second, 1, redraw, ap->configured) && !redraw) {
 		alerts_fill_list(ap);
 		alerts_fill_silences(ap);
 		redraw = 1;

@@ -408,7 +408,7 @@ static int cache_update(void *self)
 		if (in->job != NULL && in->job->state == REDIS_JOB_RUNNING)
 			ticking = 1;
 	}
-	return panel_tick(&cp->last_second, redraw, ticking);
+	return panel_tick(&cp->last_second, 1, redraw, ticking);
 }
 
 static int cache_gauge(const struct view *v, int y, int x, int width, double frac)

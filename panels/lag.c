@@ -544,7 +544,15 @@ static int lag_update(void *self)
 		lag_fill(lp);
 		lag_reset_report(lp, s->reset);
 	}
-	return panel_tick(&lp->last_second, got != 0, lp->feed.status.state == MAILBOX_ERROR);
+	return panel_tick(&lp->last_second, 1, got != 0, lp->feed.status.state == MAILBOX_ERROR);
+}
+
+/* The table the mode shows. */
+static struct table *lag_shown(struct lag_panel *lp)
+{
+	return lp->mode == LAG_PARTS       ? &lp->parts
+	       : lp->mode == LAG_TOPICVIEW ? &lp->topics
+					   : &lp->groups;
 }
 
 static void lag_draw(void *self, const struct view *v, int focused)
@@ -591,10 +599,7 @@ static void lag_draw(void *self, const struct view *v, int focused)
 	}
 	tv.y += 2;
 	tv.h -= 2;
-	table_draw(lp->mode == LAG_PARTS       ? &lp->parts
-		   : lp->mode == LAG_TOPICVIEW ? &lp->topics
-					       : &lp->groups,
-		   &tv, focused);
+	table_draw(lag_shown(lp), &tv, focused);
 }
 
 static int lag_action(void *self, int action)
@@ -652,24 +657,12 @@ static int lag_action(void *self, int action)
 
 static int lag_key(void *self, int key)
 {
-	struct lag_panel *lp = self;
-
-	if (lp->mode == LAG_PARTS)
-		return table_key(&lp->parts, key);
-	if (lp->mode == LAG_TOPICVIEW)
-		return table_key(&lp->topics, key);
-	return table_key(&lp->groups, key);
+	return table_key(lag_shown(self), key);
 }
 
 static int lag_click(void *self, int y, int x)
 {
-	struct lag_panel *lp = self;
-
-	if (lp->mode == LAG_PARTS)
-		return table_click(&lp->parts, y - 2);
-	if (lp->mode == LAG_TOPICVIEW)
-		return table_click(&lp->topics, y - 2);
-	return table_click(&lp->groups, y - 2);
+	return table_click(lag_shown(self), y - 2);
 }
 
 static void lag_filter(void *self, const char *text)
@@ -759,10 +752,7 @@ static int lag_open(void *self, const char *what, const char *vars)
  * header and its rows. */
 static void lag_want(void *self, struct panel_want *w)
 {
-	const struct lag_panel *lp = self;
-	size_t n = lp->mode == LAG_PARTS       ? lp->parts.nvisible
-		   : lp->mode == LAG_TOPICVIEW ? lp->topics.nvisible
-					       : lp->groups.nvisible;
+	size_t n = lag_shown(self)->nvisible;
 
 	w->rows = 3 + (n > 0 ? (int)n : 1);
 }

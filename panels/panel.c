@@ -92,14 +92,14 @@ int panel_feed_status(const struct panel_feed *f, const struct view *v, int y, i
 	return x;
 }
 
-int panel_tick(long *last_second, int redraw, int ticking)
+int panel_tick(long *last, long every, int redraw, int ticking)
 {
-	long sec = (long)util_wall();
+	long now = (long)util_wall() / every;
 
 	if (redraw) {
-		*last_second = sec;
-	} else if (ticking && sec != *last_second) {
-		*last_second = sec;
+		*last = now;
+	} else if (ticking && now != *last) {
+		*last = now;
 		redraw = 1;
 	}
 	return redraw;

@@ -147,9 +147,10 @@ int panel_feed_status(const struct panel_feed *f, const struct view *v, int y, i
 		      enum role *role);
 
 /* Whether to redraw now: 1 when redraw is, or when ticking and the wall
- * clock has entered a new second since the last redraw (ages, countdowns
- * and "stale 34s" then stay true). *last_second keeps that second. */
-int panel_tick(long *last_second, int redraw, int ticking);
+ * clock has entered a new period of every seconds since the last redraw
+ * (ages, countdowns and "stale 34s" then stay true: every 1). *last keeps
+ * that period's number. */
+int panel_tick(long *last, long every, int redraw, int ticking);
 
 /* Append ev to the audit log; when it cannot be written, say so in the
  * status area (app NULL: say nothing). */

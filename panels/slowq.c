@@ -206,7 +206,7 @@ static int slowq_update(void *self)
 			sp->seen_action = s->action_seq;
 		slowq_take_action(sp, s);
 	}
-	return panel_tick(&sp->last_second, got != 0,
+	return panel_tick(&sp->last_second, 1, got != 0,
 			  sp->feed.status.state == MAILBOX_ERROR || sp->pend_active);
 }
 

@@ -73,26 +73,37 @@ static void sources_destroy(void *self)
 	free(sp);
 }
 
+/* The i-th live runner when it has a row of its own (not a hidden
+ * helper, not the selftest source), with its status in st when st is not
+ * NULL; else NULL. */
+static struct runner *sources_live(const struct sources_panel *sp, size_t i,
+				   struct mailbox_status *st)
+{
+	struct runner *r = runner_live_at(i);
+
+	if (r == NULL || runner_hidden(r) || r == sp->selftest.r)
+		return NULL;
+	if (st != NULL)
+		mailbox_status(runner_mailbox(r), st);
+	return r;
+}
+
 /* Take a new snapshot if one is waiting; redraw once a second while a
  * source is failing or stale so the ages stay true. */
 static int sources_update(void *self)
 {
 	struct sources_panel *sp = self;
 	size_t i, n = runner_live_count();
+	struct mailbox_status st;
 	unsigned long gens = 0;
 	int failing = 0, dirty = 0;
 
 	/* Every live source's status, for its row. */
-	for (i = 0; i < n; i++) {
-		struct runner *r = runner_live_at(i);
-		struct mailbox_status st;
-
-		if (r == NULL || runner_hidden(r) || r == sp->selftest.r)
-			continue;
-		mailbox_status(runner_mailbox(r), &st);
-		gens += st.generation;
-		failing |= st.state == MAILBOX_ERROR;
-	}
+	for (i = 0; i < n; i++)
+		if (sources_live(sp, i, &st) != NULL) {
+			gens += st.generation;
+			failing |= st.state == MAILBOX_ERROR;
+		}
 	if (gens != sp->live_generations || n != sp->live_count) {
 		sp->live_generations = gens;
 		sp->live_count = n;
@@ -102,7 +113,7 @@ static int sources_update(void *self)
 		dirty = 1;
 	failing |= sp->selftest.status.state == MAILBOX_ERROR;
 	/* Once a second while something fails, so the ages stay true. */
-	return panel_tick(&sp->last_second, dirty, failing);
+	return panel_tick(&sp->last_second, 1, dirty, failing);
 }
 
 static void sources_row(struct sources_panel *sp, const char *id, const char *name,
@@ -224,12 +235,11 @@ static void sources_live_rows(struct sources_panel *sp)
 
 	snprintf(ok, sizeof ok, "polled every %s", sources_interval(app_config(sp->app)->refresh));
 	for (i = 0; i < n; i++) {
-		struct runner *r = runner_live_at(i);
 		struct mailbox_status st;
+		struct runner *r = sources_live(sp, i, &st);
 
-		if (r == NULL || runner_hidden(r) || r == sp->selftest.r)
+		if (r == NULL)
 			continue;
-		mailbox_status(runner_mailbox(r), &st);
 		snprintf(id, sizeof id, "live:%s", runner_label(r));
 		sources_status_row(sp, id, runner_label(r), &st, st.taken > 0,
 				   st.state != MAILBOX_CONNECTING, ok);
@@ -243,10 +253,9 @@ static int sources_running(const struct sources_panel *sp, const char *name)
 	size_t i, n = runner_live_count();
 
 	for (i = 0; i < n; i++) {
-		struct runner *r = runner_live_at(i);
+		struct runner *r = sources_live(sp, i, NULL);
 
-		if (r != NULL && r != sp->selftest.r && !runner_hidden(r) &&
-		    strcmp(runner_backend(r)->name, name) == 0)
+		if (r != NULL && strcmp(runner_backend(r)->name, name) == 0)
 			return 1;
 	}
 	return 0;
