@@ -9,7 +9,8 @@
  * leaderless partitions highlighted; and the offset reset is done
  * safely: a dry-run preview table, confirmation by typing the group id,
  * refused in --read-only, audited before and after. All the work is the
- * Kafka runner's (backends/kafka.c); the panel only takes snapshots.
+ * Kafka runner's (backends/kafka.c, kafka_admin.c); the panel only takes
+ * snapshots and sends typed requests.
  */
 #include <curses.h>
 #include <stdio.h>
