@@ -848,10 +848,52 @@ static void alerts_expire(struct alerts_panel *ap)
 	app_confirm(ap->app, &c);
 }
 
+/* The alert in view: the one whose details are open, or the one
+ * selected in the list; NULL in the other views. */
+static const struct prom_alert *alerts_current(struct alerts_panel *ap)
+{
+	const struct table_row *row;
+
+	if (ap->mode == ALERTS_DETAILS)
+		return alerts_find(ap, ap->detail_fp);
+	if (ap->mode == ALERTS_LIST && (row = table_selected(&ap->list)) != NULL)
+		return alerts_find(ap, row->id);
+	return NULL;
+}
+
+/* s: ask for the matchers of a silence of a, pre-filled from its labels
+ * (the duration, the comment and the confirmation follow). */
+static void alerts_silence(struct alerts_panel *ap, const struct prom_alert *a)
+{
+	const struct prom_snap *s = ap->al.snap;
+	char *m;
+
+	if (a == NULL) {
+		app_message(ap->app, ROLE_NORMAL, "select an alert to silence");
+		return;
+	}
+	if (app_read_only(ap->app)) {
+		alerts_refuse(ap, "create silence", a->name);
+		return;
+	}
+	if (s->from_prometheus) {
+		app_message(ap->app, ROLE_WARN,
+			    "silences need an Alertmanager: set alertmanager.urls");
+		return;
+	}
+	if (ap->pending) {
+		app_message(ap->app, ROLE_WARN, "a silence request is still in flight");
+		return;
+	}
+	m = prom_matchers_for(a);
+	app_prompt(ap->app, "Silence matchers (name=\"value\", =~ for regex)", m, 0,
+		   alerts_got_matchers, ap);
+	free(m);
+}
+
 static int alerts_action(void *self, int action)
 {
 	struct alerts_panel *ap = self;
-	const struct prom_snap *s = ap->al.snap;
 	const struct table_row *row;
 	const struct prom_alert *a;
 
@@ -892,12 +934,7 @@ static int alerts_action(void *self, int action)
 		ap->mode = ALERTS_DETAILS;
 		return 1;
 	case ALERTS_RUNBOOK:
-		if (ap->mode == ALERTS_DETAILS)
-			a = alerts_find(ap, ap->detail_fp);
-		else if (ap->mode == ALERTS_LIST)
-			a = (row = table_selected(&ap->list)) ? alerts_find(ap, row->id) : NULL;
-		else
-			a = NULL;
+		a = alerts_current(ap);
 		if (a == NULL)
 			app_message(ap->app, ROLE_NORMAL, "select an alert first");
 		else
@@ -913,36 +950,7 @@ static int alerts_action(void *self, int action)
 		ap->mode = ALERTS_SILENCE_LIST;
 		return 1;
 	case ALERTS_SILENCE:
-		if (ap->mode == ALERTS_DETAILS)
-			a = alerts_find(ap, ap->detail_fp);
-		else if (ap->mode == ALERTS_LIST)
-			a = (row = table_selected(&ap->list)) ? alerts_find(ap, row->id) : NULL;
-		else
-			a = NULL;
-		if (a == NULL) {
-			app_message(ap->app, ROLE_NORMAL, "select an alert to silence");
-			return 1;
-		}
-		if (app_read_only(ap->app)) {
-			alerts_refuse(ap, "create silence", a->name);
-			return 1;
-		}
-		if (s->from_prometheus) {
-			app_message(ap->app, ROLE_WARN,
-				    "silences need an Alertmanager: set alertmanager.urls");
-			return 1;
-		}
-		if (ap->pending) {
-			app_message(ap->app, ROLE_WARN, "a silence request is still in flight");
-			return 1;
-		}
-		{
-			char *m = prom_matchers_for(a);
-
-			app_prompt(ap->app, "Silence matchers (name=\"value\", =~ for regex)", m, 0,
-				   alerts_got_matchers, ap);
-			free(m);
-		}
+		alerts_silence(ap, alerts_current(ap));
 		return 1;
 	case ALERTS_EXPIRE:
 		if (ap->mode != ALERTS_SILENCE_LIST) {
