@@ -80,6 +80,7 @@ BACKEND_LAYER = \
 	backends/redis_jobs.c \
 	backends/redis_step.c \
 	backends/kafka.c \
+	backends/kafka_admin.c \
 	backends/prom.c \
 	backends/prom_step.c \
 	backends/health.c \
@@ -103,6 +104,7 @@ UI_LAYER = \
 
 PANEL_LAYER = \
 	panels/registry.c \
+	panels/panel.c \
 	panels/findings.c \
 	panels/triage.c \
 	panels/runbook.c \

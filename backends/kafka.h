@@ -82,7 +82,7 @@ struct kafka_topic {
 	size_t nparts;
 };
 
-/* Reset modes (the first word of a request's arg). */
+/* Reset modes. */
 enum kafka_reset_mode {
 	KAFKA_RESET_EARLIEST,
 	KAFKA_RESET_LATEST,
@@ -122,12 +122,29 @@ struct kafka_snap {
 	struct kafka_reset *reset; /* the newest reset result, or NULL */
 };
 
-/* Requests (backend_request kind); arg is
- * "GROUP\tTOPIC\tMODE\tVALUE" with MODE earliest|latest|time|shift. */
+/* Requests (backend_request kind), each with a struct kafka_reset_req
+ * as its data: the preview (a dry run) or the execution of a reset. */
 enum kafka_request {
 	KAFKA_REQ_PREVIEW = 1,
 	KAFKA_REQ_EXECUTE,
 };
+
+/* A reset request, sent with runner_send(r, kind, req,
+ * kafka_reset_req_free): the group's offsets on topic go to mode's
+ * offset; value is the time (time) or the count (shift), "" otherwise. */
+struct kafka_reset_req {
+	char *group, *topic;
+	enum kafka_reset_mode mode;
+	char *value;
+};
+
+/* A request with copies of the strings (value NULL: ""); free it with
+ * kafka_reset_req_free. Any thread. */
+struct kafka_reset_req *kafka_reset_req_new(const char *group, const char *topic,
+					    enum kafka_reset_mode mode, const char *value);
+/* Free a struct kafka_reset_req (void *, to serve as runner_send's
+ * free_data); NULL is ignored. */
+void kafka_reset_req_free(void *req);
 
 /* What the lag panel passes to runner_start. */
 struct kafka_arg {

@@ -29,7 +29,6 @@
 #include "panels/findings.h"
 #include "panels/panel.h"
 #include "panels/host.h"
-#include "core/audit.h"
 #include "ui/table.h"
 
 enum alerts_action {
@@ -66,18 +65,10 @@ static const struct keymap_entry alerts_keys[] = {
 
 enum alerts_mode { ALERTS_LIST, ALERTS_DETAILS, ALERTS_SILENCE_LIST, ALERTS_HEALTH_LIST };
 
-struct alerts_source {
-	struct runner *r;
-	struct prom_snap *snap;
-	struct mailbox_status status;
-	unsigned long seen;
-	char error[256];
-};
-
 struct alerts_panel {
 	struct app *app;
 	struct prom_arg aarg, harg;
-	struct alerts_source al, he;
+	struct panel_feed al, he; /* alerts and health: snap is a struct prom_snap */
 	int configured;
 	enum alerts_mode mode;
 	int show_suppressed;
@@ -140,9 +131,8 @@ static void *alerts_create(struct app *app)
 		ap->aarg.cfg = c;
 		ap->aarg.mode = PROM_ALERTS;
 		ap->aarg.timeout = timeout;
-		ap->al.r = runner_start(&prom_backend, &ap->aarg, &opts, app_wake_fd(app),
-					ap->al.error, sizeof ap->al.error);
-		if (ap->al.r != NULL)
+		if (panel_feed_start(&ap->al, &prom_backend, &ap->aarg, &opts, app_wake_fd(app)) ==
+		    0)
 			runner_set_label(ap->al.r, c->nalertmanager_urls > 0 ? "alertmanager"
 									     : "prometheus alerts");
 	}
@@ -150,9 +140,8 @@ static void *alerts_create(struct app *app)
 		ap->harg.cfg = c;
 		ap->harg.mode = PROM_HEALTH;
 		ap->harg.timeout = timeout < 3 ? timeout : 3;
-		ap->he.r = runner_start(&prom_backend, &ap->harg, &opts, app_wake_fd(app),
-					ap->he.error, sizeof ap->he.error);
-		if (ap->he.r != NULL)
+		if (panel_feed_start(&ap->he, &prom_backend, &ap->harg, &opts, app_wake_fd(app)) ==
+		    0)
 			runner_set_label(ap->he.r, "health checks");
 	}
 	return ap;
@@ -162,12 +151,8 @@ static void alerts_destroy(void *self)
 {
 	struct alerts_panel *ap = self;
 
-	if (ap->al.r != NULL)
-		runner_stop(ap->al.r);
-	if (ap->he.r != NULL)
-		runner_stop(ap->he.r);
-	prom_snap_free(ap->al.snap);
-	prom_snap_free(ap->he.snap);
+	panel_feed_stop(&ap->al);
+	panel_feed_stop(&ap->he);
 	table_free(&ap->list);
 	table_free(&ap->sil);
 	table_free(&ap->health);
@@ -182,20 +167,10 @@ static void alerts_audit(struct alerts_panel *ap, const char *event, const char 
 			 const char *command, const char *target, const char *status,
 			 const char *reason)
 {
-	struct audit_event ev = { 0 };
+	struct audit_event ev = { event, "alerts panel", step, command, target, status, -1,
+				  -1,    reason };
 
-	ev.event = event;
-	ev.runbook = "alerts panel";
-	ev.step = step;
-	ev.command = command;
-	ev.target = target;
-	ev.status = status;
-	ev.exit_code = -1;
-	ev.duration = -1;
-	ev.reason = reason;
-	if (audit_write(&ev) != 0)
-		app_message(ap->app, ROLE_ERROR, "could not write the audit log (%s)",
-			    audit_path() ? audit_path() : "not open");
+	panel_audit(ap->app, &ev);
 }
 
 static enum role alerts_sev_role(const char *sev)
@@ -337,48 +312,27 @@ static void alerts_request_done(struct alerts_panel *ap)
 	ap->pending = 0;
 }
 
-static int alerts_take(struct alerts_source *src)
-{
-	void *snap = NULL;
-	int changed = 0;
-
-	if (src->r == NULL)
-		return 0;
-	if (mailbox_take(runner_mailbox(src->r), &snap, &src->status)) {
-		prom_snap_free(src->snap);
-		src->snap = snap;
-		changed = 1;
-	}
-	if (src->status.generation != src->seen) {
-		src->seen = src->status.generation;
-		changed = 1;
-	}
-	return changed;
-}
-
 static int alerts_update(void *self)
 {
 	struct alerts_panel *ap = self;
-	long sec = (long)util_wall();
 	int redraw = 0;
 
-	if (alerts_take(&ap->al)) {
+	if (panel_feed_take(&ap->al)) {
 		alerts_fill_list(ap);
 		alerts_fill_silences(ap);
 		alerts_request_done(ap);
 		redraw = 1;
 	}
-	if (alerts_take(&ap->he)) {
+	if (panel_feed_take(&ap->he)) {
 		alerts_fill_health(ap);
 		redraw = 1;
 	}
 	/* Ages and countdowns tick. */
-	if (!redraw && sec != ap->last_second && ap->configured) {
+	if (panel_tick(&ap->last_second, 1, redraw, ap->configured) && !redraw) {
 		alerts_fill_list(ap);
 		alerts_fill_silences(ap);
 		redraw = 1;
 	}
-	ap->last_second = sec;
 	return redraw;
 }
 
@@ -424,8 +378,8 @@ static void alerts_draw_status(struct alerts_panel *ap, const struct view *v, in
 {
 	const struct prom_snap *s = ap->al.snap;
 	const struct config *c = app_config(ap->app);
-	char state[32], detail[512], line[512];
-	enum role r = ROLE_NORMAL;
+	char line[512];
+	enum role r;
 	int x;
 
 	if (ap->al.r == NULL) {
@@ -435,25 +389,7 @@ static void alerts_draw_status(struct alerts_panel *ap, const struct view *v, in
 	snprintf(line, sizeof line, "%s ",
 		 c->nalertmanager_urls ? "alertmanager" : "prometheus (no alertmanager)");
 	x = draw_label(v, y, 0, ROLE_DIM, line);
-	switch (mailbox_describe(&ap->al.status, s != NULL, state, sizeof state, detail,
-				 sizeof detail)) {
-	case MAILBOX_HEALTH_CONNECTING:
-		r = ROLE_DIM;
-		snprintf(detail, sizeof detail, "first poll in progress");
-		break;
-	case MAILBOX_HEALTH_OK:
-		r = ROLE_OK;
-		snprintf(detail, sizeof detail, "fetch %.0fms", ap->al.status.fetch_ms);
-		break;
-	case MAILBOX_HEALTH_STALE:
-		r = ROLE_STALE;
-		break;
-	case MAILBOX_HEALTH_DOWN:
-		r = ROLE_ERROR;
-		break;
-	}
-	x += draw_label(v, y, x, r, state) + 1;
-	x += draw_text(v, y, x + 1, r == ROLE_OK ? ROLE_DIM : r, detail, v->w) + 2;
+	x = panel_feed_status(&ap->al, v, y, x, &r) + 1;
 	if (s != NULL) {
 		size_t i, n[4] = { 0 }, sup = 0;
 
@@ -478,13 +414,14 @@ static void alerts_draw_status(struct alerts_panel *ap, const struct view *v, in
 
 static const struct prom_alert *alerts_find(const struct alerts_panel *ap, const char *fp)
 {
+	const struct prom_snap *s = ap->al.snap;
 	size_t i;
 
-	if (ap->al.snap == NULL || fp == NULL)
+	if (s == NULL || fp == NULL)
 		return NULL;
-	for (i = 0; i < ap->al.snap->nalerts; i++)
-		if (strcmp(ap->al.snap->alerts[i].fingerprint, fp) == 0)
-			return &ap->al.snap->alerts[i];
+	for (i = 0; i < s->nalerts; i++)
+		if (strcmp(s->alerts[i].fingerprint, fp) == 0)
+			return &s->alerts[i];
 	return NULL;
 }
 
@@ -674,6 +611,7 @@ static void alerts_draw_details(struct alerts_panel *ap, const struct view *v, i
 static void alerts_draw(void *self, const struct view *v, int focused)
 {
 	struct alerts_panel *ap = self;
+	const struct prom_snap *s = ap->al.snap;
 	struct view tv = *v;
 
 	alerts_draw_strip(ap, v, 0);
@@ -693,7 +631,7 @@ static void alerts_draw(void *self, const struct view *v, int focused)
 	tv.h -= 2;
 	switch (ap->mode) {
 	case ALERTS_LIST:
-		if (ap->al.snap == NULL) {
+		if (s == NULL) {
 			draw_label(v, 3, 1, ROLE_DIM,
 				   ap->al.status.state == MAILBOX_ERROR
 					   ? "no data yet: the source is failing (see above)"
@@ -702,9 +640,9 @@ static void alerts_draw(void *self, const struct view *v, int focused)
 		}
 		if (ap->list.nrows == 0 && ap->al.status.state == MAILBOX_OK) {
 			draw_label(v, 3, 1, ROLE_OK,
-				   ap->al.snap->nalerts ? "no alerts firing (all silenced or "
-							  "inhibited: a shows them)"
-							: "no alerts firing");
+				   s->nalerts ? "no alerts firing (all silenced or "
+						"inhibited: a shows them)"
+					      : "no alerts firing");
 			return;
 		}
 		table_draw(&ap->list, &tv, focused);
@@ -866,19 +804,20 @@ static void alerts_expire_confirmed(void *ctx, int confirmed)
 static void alerts_expire(struct alerts_panel *ap)
 {
 	const struct table_row *row = table_selected(&ap->sil);
+	const struct prom_snap *s = ap->al.snap;
 	const struct prom_silence *x = NULL;
 	char l0[300], l1[600], l2[300];
 	const char *body[3];
 	struct app_confirm c = { 0 };
 	size_t i;
 
-	if (row == NULL || ap->al.snap == NULL) {
+	if (row == NULL || s == NULL) {
 		app_message(ap->app, ROLE_NORMAL, "no silence selected");
 		return;
 	}
-	for (i = 0; i < ap->al.snap->nsilences; i++)
-		if (strcmp(ap->al.snap->silences[i].id, row->id) == 0)
-			x = &ap->al.snap->silences[i];
+	for (i = 0; i < s->nsilences; i++)
+		if (strcmp(s->silences[i].id, row->id) == 0)
+			x = &s->silences[i];
 	if (x == NULL)
 		return;
 	if (app_read_only(ap->app)) {
@@ -896,7 +835,7 @@ static void alerts_expire(struct alerts_panel *ap)
 	snprintf(l0, sizeof l0, "Silence %s (by %s)", x->id, x->created_by);
 	snprintf(l1, sizeof l1, "Matchers: %s", x->matchers);
 	snprintf(l2, sizeof l2, "It silences %zu alert(s) now; they notify again.",
-		 prom_silence_matches(x, ap->al.snap));
+		 prom_silence_matches(x, s));
 	body[0] = l0;
 	body[1] = l1;
 	body[2] = l2;
@@ -907,6 +846,49 @@ static void alerts_expire(struct alerts_panel *ap)
 	c.done = alerts_expire_confirmed;
 	c.ctx = ap;
 	app_confirm(ap->app, &c);
+}
+
+/* The alert in view: the one whose details are open, or the one
+ * selected in the list; NULL in the other views. */
+static const struct prom_alert *alerts_current(struct alerts_panel *ap)
+{
+	const struct table_row *row;
+
+	if (ap->mode == ALERTS_DETAILS)
+		return alerts_find(ap, ap->detail_fp);
+	if (ap->mode == ALERTS_LIST && (row = table_selected(&ap->list)) != NULL)
+		return alerts_find(ap, row->id);
+	return NULL;
+}
+
+/* s: ask for the matchers of a silence of a, pre-filled from its labels
+ * (the duration, the comment and the confirmation follow). */
+static void alerts_silence(struct alerts_panel *ap, const struct prom_alert *a)
+{
+	const struct prom_snap *s = ap->al.snap;
+	char *m;
+
+	if (a == NULL) {
+		app_message(ap->app, ROLE_NORMAL, "select an alert to silence");
+		return;
+	}
+	if (app_read_only(ap->app)) {
+		alerts_refuse(ap, "create silence", a->name);
+		return;
+	}
+	if (s->from_prometheus) {
+		app_message(ap->app, ROLE_WARN,
+			    "silences need an Alertmanager: set alertmanager.urls");
+		return;
+	}
+	if (ap->pending) {
+		app_message(ap->app, ROLE_WARN, "a silence request is still in flight");
+		return;
+	}
+	m = prom_matchers_for(a);
+	app_prompt(ap->app, "Silence matchers (name=\"value\", =~ for regex)", m, 0,
+		   alerts_got_matchers, ap);
+	free(m);
 }
 
 static int alerts_action(void *self, int action)
@@ -952,12 +934,7 @@ static int alerts_action(void *self, int action)
 		ap->mode = ALERTS_DETAILS;
 		return 1;
 	case ALERTS_RUNBOOK:
-		if (ap->mode == ALERTS_DETAILS)
-			a = alerts_find(ap, ap->detail_fp);
-		else if (ap->mode == ALERTS_LIST)
-			a = (row = table_selected(&ap->list)) ? alerts_find(ap, row->id) : NULL;
-		else
-			a = NULL;
+		a = alerts_current(ap);
 		if (a == NULL)
 			app_message(ap->app, ROLE_NORMAL, "select an alert first");
 		else
@@ -973,36 +950,7 @@ static int alerts_action(void *self, int action)
 		ap->mode = ALERTS_SILENCE_LIST;
 		return 1;
 	case ALERTS_SILENCE:
-		if (ap->mode == ALERTS_DETAILS)
-			a = alerts_find(ap, ap->detail_fp);
-		else if (ap->mode == ALERTS_LIST)
-			a = (row = table_selected(&ap->list)) ? alerts_find(ap, row->id) : NULL;
-		else
-			a = NULL;
-		if (a == NULL) {
-			app_message(ap->app, ROLE_NORMAL, "select an alert to silence");
-			return 1;
-		}
-		if (app_read_only(ap->app)) {
-			alerts_refuse(ap, "create silence", a->name);
-			return 1;
-		}
-		if (ap->al.snap->from_prometheus) {
-			app_message(ap->app, ROLE_WARN,
-				    "silences need an Alertmanager: set alertmanager.urls");
-			return 1;
-		}
-		if (ap->pending) {
-			app_message(ap->app, ROLE_WARN, "a silence request is still in flight");
-			return 1;
-		}
-		{
-			char *m = prom_matchers_for(a);
-
-			app_prompt(ap->app, "Silence matchers (name=\"value\", =~ for regex)", m, 0,
-				   alerts_got_matchers, ap);
-			free(m);
-		}
+		alerts_silence(ap, alerts_current(ap));
 		return 1;
 	case ALERTS_EXPIRE:
 		if (ap->mode != ALERTS_SILENCE_LIST) {

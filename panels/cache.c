@@ -24,7 +24,6 @@
 #include "panels/findings.h"
 #include "panels/panel.h"
 #include "panels/host.h"
-#include "core/audit.h"
 #include "lib/redact.h"
 #include "ui/table.h"
 
@@ -66,13 +65,11 @@ enum cache_wait { CACHE_IDLE, CACHE_PREVIEWING, CACHE_CONFIRMING, CACHE_CHANGING
 struct cache_inst {
 	const struct config_redis *cfg;
 	struct redis_arg marg, jarg;
-	struct runner *metrics, *worker;
+	struct panel_feed metrics; /* snap is a struct redis_snap; error says why
+				    * either runner did not start */
+	struct runner *worker;
 	struct redis_jobs *jobs;
-	struct redis_snap *snap;
-	struct mailbox_status status;
-	unsigned long seen_generation;
 	struct redis_job *job; /* the newest job report */
-	char error[256];       /* why its runners did not start */
 	char *url;             /* redacted, for display */
 };
 
@@ -154,16 +151,15 @@ static void *cache_create(struct app *app)
 		in->url = redact(in->cfg->url != NULL ? in->cfg->url : "");
 		in->marg.cfg = in->cfg;
 		in->marg.timeout = timeout;
-		in->metrics = runner_start(&redis_backend, &in->marg, &opts, app_wake_fd(app),
-					   in->error, sizeof in->error);
-		if (in->metrics == NULL)
+		if (panel_feed_start(&in->metrics, &redis_backend, &in->marg, &opts,
+				     app_wake_fd(app)) != 0)
 			continue;
 		in->jobs = redis_jobs_new(app_wake_fd(app));
 		in->jarg = in->marg;
 		in->jarg.timeout = timeout < 2 ? 2 : timeout;
 		in->jarg.jobs = in->jobs;
-		in->worker = runner_start(&redis_backend, &in->jarg, &jopts, -1, in->error,
-					  sizeof in->error);
+		in->worker = runner_start(&redis_backend, &in->jarg, &jopts, -1, in->metrics.error,
+					  sizeof in->metrics.error);
 		if (in->worker != NULL)
 			runner_set_label(in->worker, NULL);
 		snprintf(label, sizeof label, "redis%s%s",
@@ -171,7 +167,7 @@ static void *cache_create(struct app *app)
 			 in->cfg->name != NULL && strcmp(in->cfg->name, "redis") != 0
 				 ? in->cfg->name
 				 : "");
-		runner_set_label(in->metrics, label);
+		runner_set_label(in->metrics.r, label);
 	}
 	return cp;
 }
@@ -188,10 +184,8 @@ static void cache_destroy(void *self)
 			redis_jobs_cancel(in->jobs);
 		if (in->worker != NULL)
 			runner_stop(in->worker);
-		if (in->metrics != NULL)
-			runner_stop(in->metrics);
+		panel_feed_stop(&in->metrics);
 		redis_jobs_free(in->jobs);
-		redis_backend.snapshot_free(in->snap);
 		redis_job_free(in->job);
 		free(in->url);
 	}
@@ -206,20 +200,10 @@ static void cache_audit(struct cache_panel *cp, const char *event, const char *s
 			const char *command, const char *target, const char *status,
 			double duration, const char *reason)
 {
-	struct audit_event ev = { 0 };
+	struct audit_event ev = { event, "cache panel", step,  command, target, status,
+				  -1,    duration,      reason };
 
-	ev.event = event;
-	ev.runbook = "cache panel";
-	ev.step = step;
-	ev.command = command;
-	ev.target = target;
-	ev.status = status;
-	ev.exit_code = -1;
-	ev.duration = duration;
-	ev.reason = reason;
-	if (audit_write(&ev) != 0)
-		app_message(cp->app, ROLE_ERROR, "could not write the audit log (%s)",
-			    audit_path() ? audit_path() : "not open");
+	panel_audit(cp->app, &ev);
 }
 
 static const char *cache_step_name(enum redis_request k)
@@ -403,26 +387,18 @@ static void cache_job_report(struct cache_panel *cp, size_t i)
 static int cache_update(void *self)
 {
 	struct cache_panel *cp = self;
-	long sec = (long)util_wall();
 	int redraw = 0, ticking = 0;
 	size_t i;
 
 	for (i = 0; i < cp->ninst; i++) {
 		struct cache_inst *in = &cp->inst[i];
-		void *snap = NULL;
 		struct redis_job *job = NULL;
 
-		if (in->metrics == NULL)
+		if (in->metrics.r == NULL)
 			continue;
-		if (mailbox_take(runner_mailbox(in->metrics), &snap, &in->status)) {
-			redis_backend.snapshot_free(in->snap);
-			in->snap = snap;
-		}
-		if (in->status.generation != in->seen_generation) {
-			in->seen_generation = in->status.generation;
+		if (panel_feed_take(&in->metrics))
 			redraw = 1;
-		}
-		if (in->status.state == MAILBOX_ERROR)
+		if (in->metrics.status.state == MAILBOX_ERROR)
 			ticking = 1;
 		while (in->jobs != NULL && redis_jobs_take(in->jobs, &job)) {
 			redis_job_free(in->job);
@@ -433,40 +409,7 @@ static int cache_update(void *self)
 		if (in->job != NULL && in->job->state == REDIS_JOB_RUNNING)
 			ticking = 1;
 	}
-	if (redraw)
-		cp->last_second = sec;
-	else if (ticking && sec != cp->last_second) {
-		cp->last_second = sec;
-		redraw = 1;
-	}
-	return redraw;
-}
-
-/* The Sources panel's wording for a source's state. */
-static enum role cache_state_text(const struct cache_inst *in, char *state, size_t sn, char *detail,
-				  size_t dn)
-{
-	const struct mailbox_status *st = &in->status;
-
-	detail[0] = '\0';
-	if (in->metrics == NULL) {
-		snprintf(state, sn, "error");
-		snprintf(detail, dn, "%s", in->error);
-		return ROLE_ERROR;
-	}
-	switch (mailbox_describe(st, in->snap != NULL, state, sn, detail, dn)) {
-	case MAILBOX_HEALTH_CONNECTING:
-		snprintf(detail, dn, "first poll in progress");
-		return ROLE_DIM;
-	case MAILBOX_HEALTH_OK:
-		snprintf(detail, dn, "fetch %.0fms", st->fetch_ms);
-		return ROLE_OK;
-	case MAILBOX_HEALTH_STALE:
-		return ROLE_STALE;
-	case MAILBOX_HEALTH_DOWN:
-		return ROLE_ERROR;
-	}
-	return ROLE_NORMAL;
+	return panel_tick(&cp->last_second, 1, redraw, ticking);
 }
 
 static int cache_gauge(const struct view *v, int y, int x, int width, double frac)
@@ -544,20 +487,17 @@ static void cache_draw_inst(struct cache_panel *cp, size_t i, const struct view 
 			    int focused)
 {
 	const struct cache_inst *in = &cp->inst[i];
-	const struct redis_snap *s = in->snap;
+	const struct redis_snap *s = in->metrics.snap;
 	const struct redis_info *f = s ? &s->info : NULL;
-	char state[32], detail[512], line[512], a[32], b[32], c[32], d[32];
-	enum role r;
+	char line[512], a[32], b[32], c[32], d[32];
 	int x;
 	size_t k;
 
-	r = cache_state_text(in, state, sizeof state, detail, sizeof detail);
 	x = draw_label(v, y, 0, i == cp->sel && focused ? ROLE_SELECTED : ROLE_NORMAL,
 		       i == cp->sel ? ">" : " ");
 	x += draw_text(v, y, x + 1, ROLE_TITLE, in->cfg->name, 24) + 1;
 	x += draw_text(v, y, x + 1, ROLE_DIM, in->url, 40) + 2;
-	x += draw_label(v, y, x + 1, r, state) + 2;
-	draw_text(v, y, x + 1, r == ROLE_OK ? ROLE_DIM : r, detail, v->w);
+	panel_feed_status(&in->metrics, v, y, x + 1, NULL);
 	if (f == NULL)
 		return;
 	/* memory */
@@ -644,15 +584,16 @@ static void cache_draw_inst(struct cache_panel *cp, size_t i, const struct view 
  * then evicting, then memory at 90 % and 75 % of its cap. */
 static int cache_rank(const struct cache_inst *in)
 {
-	const struct redis_info *f = in->snap != NULL ? &in->snap->info : NULL;
+	const struct redis_snap *s = in->metrics.snap;
+	const struct redis_info *f = s != NULL ? &s->info : NULL;
 	double cap, frac;
 	int r = 0;
 
-	if (in->metrics == NULL || in->status.state == MAILBOX_ERROR)
+	if (in->metrics.r == NULL || in->metrics.status.state == MAILBOX_ERROR)
 		return 8;
 	if (f == NULL)
 		return 0;
-	if (in->snap->rates.evicted > 0)
+	if (s->rates.evicted > 0)
 		r += 4;
 	cap = (double)(f->maxmemory > 0 ? f->maxmemory : f->total_system_memory);
 	frac = cap > 0 ? (double)f->used_memory / cap : 0;
@@ -759,16 +700,16 @@ static void cache_got_pattern(void *ctx, const char *value)
 
 static void cache_flush(struct cache_panel *cp, struct cache_inst *in, enum redis_request k)
 {
+	const struct redis_snap *s = in->metrics.snap;
 	const char *body[6];
 	char l0[256], l1[256];
 	struct app_confirm c = { 0 };
 	long long keys = 0;
 	size_t i;
 
-	if (in->snap != NULL)
-		for (i = 0; i < in->snap->info.ndbs; i++)
-			if (k == REDIS_REQ_FLUSHALL || in->snap->info.dbs[i].db == in->snap->db)
-				keys += in->snap->info.dbs[i].keys;
+	for (i = 0; s != NULL && i < s->info.ndbs; i++)
+		if (k == REDIS_REQ_FLUSHALL || s->info.dbs[i].db == s->db)
+			keys += s->info.dbs[i].keys;
 	snprintf(l0, sizeof l0, "%s ASYNC on %s (%s)",
 		 k == REDIS_REQ_FLUSHALL ? "FLUSHALL" : "FLUSHDB", in->cfg->name, in->url);
 	snprintf(l1, sizeof l1, "deletes %s: about %lld keys. This cannot be undone.",
@@ -802,13 +743,13 @@ static int cache_action(void *self, int action)
 		return 1;
 	}
 	if (in->worker == NULL && action != CACHE_BACK) {
-		app_message(cp->app, ROLE_ERROR, "%s: %s", in->cfg->name, in->error);
+		app_message(cp->app, ROLE_ERROR, "%s: %s", in->cfg->name, in->metrics.error);
 		return 1;
 	}
 	busy = cp->wait != CACHE_IDLE || (in->job != NULL && in->job->state == REDIS_JOB_RUNNING);
 	switch (action) {
 	case CACHE_REFRESH:
-		runner_refresh(in->metrics);
+		runner_refresh(in->metrics.r);
 		if (cp->mode == CACHE_KEYS && !busy)
 			runner_send(in->worker, REDIS_REQ_TOPKEYS, NULL, NULL);
 		if (cp->mode == CACHE_SLOW && !busy)
@@ -960,11 +901,12 @@ static void cache_findings(void *self, struct finding_list *out)
 
 	for (i = 0; i < cp->ninst; i++) {
 		const struct cache_inst *in = &cp->inst[i];
-		const struct redis_info *f = in->snap != NULL ? &in->snap->info : NULL;
+		const struct redis_snap *s = in->metrics.snap;
+		const struct redis_info *f = s != NULL ? &s->info : NULL;
 		char state[32], detail[256], a[32], b[32];
 		struct finding *x;
 
-		if (mailbox_describe(&in->status, in->snap != NULL, state, sizeof state, detail,
+		if (mailbox_describe(&in->metrics.status, s != NULL, state, sizeof state, detail,
 				     sizeof detail) == MAILBOX_HEALTH_DOWN) {
 			x = finding_add(out, FINDING_CRITICAL, "redis-down", "Redis", "cache");
 			snprintf(x->what, sizeof x->what, "%.190s", detail);
@@ -972,11 +914,11 @@ static void cache_findings(void *self, struct finding_list *out)
 			continue;
 		} else {
 			x = NULL;
-			if (in->snap->rates.evicted > 0) {
+			if (s->rates.evicted > 0) {
 				x = finding_add(out, FINDING_WARNING, "redis-evictions", "Redis",
 						"cache");
 				snprintf(x->what, sizeof x->what, "evicting %.0f keys/s (%s)",
-					 in->snap->rates.evicted, f->policy);
+					 s->rates.evicted, f->policy);
 			}
 			if (f->maxmemory > 0 && f->used_memory > CACHE_MEM_WARN * f->maxmemory) {
 				x = finding_add(out, FINDING_WARNING, "redis-memory", "Redis",

@@ -9,7 +9,8 @@
  * leaderless partitions highlighted; and the offset reset is done
  * safely: a dry-run preview table, confirmation by typing the group id,
  * refused in --read-only, audited before and after. All the work is the
- * Kafka runner's (backends/kafka.c); the panel only takes snapshots.
+ * Kafka runner's (backends/kafka.c, kafka_admin.c); the panel only takes
+ * snapshots and sends typed requests.
  */
 #include <curses.h>
 #include <stdio.h>
@@ -22,7 +23,6 @@
 #include "panels/findings.h"
 #include "panels/panel.h"
 #include "panels/host.h"
-#include "core/audit.h"
 #include "ui/table.h"
 
 #define LAG_PREVIEW_ROWS 24
@@ -60,11 +60,7 @@ enum lag_sort { LAG_BY_LAG, LAG_BY_TIME, LAG_BY_STATUS };
 struct lag_panel {
 	struct app *app;
 	struct kafka_arg arg;
-	struct runner *runner;
-	char error[256];
-	struct kafka_snap *snap;
-	struct mailbox_status status;
-	unsigned long seen_generation;
+	struct panel_feed feed; /* of the Kafka runner: snap is a struct kafka_snap */
 	enum lag_mode mode;
 	enum lag_sort sort;
 	int sorted; /* the operator chose sort (L T S); else trouble first */
@@ -73,7 +69,8 @@ struct lag_panel {
 	/* the reset in progress */
 	enum lag_wait wait;
 	unsigned long sent; /* requests sent: the backend numbers them alike */
-	char *rgroup, *rtopic, *rmode, *rvalue;
+	char *rgroup, *rtopic, *rvalue;
+	enum kafka_reset_mode rmode;
 	long last_second;
 };
 
@@ -137,8 +134,7 @@ static void *lag_create(struct app *app)
 	timeout = 2 * opts.interval;
 	lp->arg.cfg = c;
 	lp->arg.timeout = timeout < 1 ? 1 : timeout > 5 ? 5 : timeout;
-	lp->runner = runner_start(&kafka_backend, &lp->arg, &opts, app_wake_fd(app), lp->error,
-				  sizeof lp->error);
+	panel_feed_start(&lp->feed, &kafka_backend, &lp->arg, &opts, app_wake_fd(app));
 	return lp;
 }
 
@@ -146,18 +142,15 @@ static void lag_reset_clear(struct lag_panel *lp)
 {
 	free(lp->rgroup);
 	free(lp->rtopic);
-	free(lp->rmode);
 	free(lp->rvalue);
-	lp->rgroup = lp->rtopic = lp->rmode = lp->rvalue = NULL;
+	lp->rgroup = lp->rtopic = lp->rvalue = NULL;
 }
 
 static void lag_destroy(void *self)
 {
 	struct lag_panel *lp = self;
 
-	if (lp->runner != NULL)
-		runner_stop(lp->runner);
-	kafka_backend.snapshot_free(lp->snap);
+	panel_feed_stop(&lp->feed);
 	table_free(&lp->groups);
 	table_free(&lp->parts);
 	table_free(&lp->topics);
@@ -169,26 +162,16 @@ static void lag_destroy(void *self)
 static void lag_audit(struct lag_panel *lp, const char *event, const char *command,
 		      const char *target, const char *status, const char *reason)
 {
-	struct audit_event ev = { 0 };
+	struct audit_event ev = { event, "lag panel", "reset offsets", command, target, status,
+				  -1,    -1,          reason };
 
-	ev.event = event;
-	ev.runbook = "lag panel";
-	ev.step = "reset offsets";
-	ev.command = command;
-	ev.target = target;
-	ev.status = status;
-	ev.exit_code = -1;
-	ev.duration = -1;
-	ev.reason = reason;
-	if (audit_write(&ev) != 0)
-		app_message(lp->app, ROLE_ERROR, "could not write the audit log (%s)",
-			    audit_path() ? audit_path() : "not open");
+	panel_audit(lp->app, &ev);
 }
 
 static void lag_command_text(const struct lag_panel *lp, char *buf, size_t n)
 {
 	snprintf(buf, n, "reset offsets of group %s on topic %s to %s%s%s", lp->rgroup, lp->rtopic,
-		 lp->rmode, lp->rvalue[0] ? " " : "", lp->rvalue);
+		 kafka_reset_mode_name(lp->rmode), lp->rvalue[0] ? " " : "", lp->rvalue);
 }
 
 /* ---- rows ------------------------------------------------------------ */
@@ -217,17 +200,18 @@ static int lag_cmp(const void *a, const void *b, void *ctx)
 
 static const struct kafka_group *lag_find_group(const struct lag_panel *lp, const char *id)
 {
+	const struct kafka_snap *s = lp->feed.snap;
 	size_t i;
 
-	for (i = 0; lp->snap != NULL && id != NULL && i < lp->snap->ngroups; i++)
-		if (strcmp(lp->snap->groups[i].id, id) == 0)
-			return &lp->snap->groups[i];
+	for (i = 0; s != NULL && id != NULL && i < s->ngroups; i++)
+		if (strcmp(s->groups[i].id, id) == 0)
+			return &s->groups[i];
 	return NULL;
 }
 
 static void lag_fill_groups(struct lag_panel *lp)
 {
-	const struct kafka_snap *s = lp->snap;
+	const struct kafka_snap *s = lp->feed.snap;
 	struct lag_sorting ls;
 	size_t *ord, i;
 
@@ -309,7 +293,7 @@ static void lag_ids(char *buf, size_t n, const int *v, int nv)
 
 static void lag_fill_topics(struct lag_panel *lp)
 {
-	const struct kafka_snap *s = lp->snap;
+	const struct kafka_snap *s = lp->feed.snap;
 	size_t i, k;
 
 	table_clear_rows(&lp->topics);
@@ -353,11 +337,10 @@ static void lag_fill(struct lag_panel *lp)
 
 static void lag_send(struct lag_panel *lp, int kind)
 {
-	char *arg = xasprintf("%s\t%s\t%s\t%s", lp->rgroup, lp->rtopic, lp->rmode, lp->rvalue);
-
 	lp->sent++;
-	runner_request(lp->runner, kind, arg);
-	free(arg);
+	runner_send(lp->feed.r, kind,
+		    kafka_reset_req_new(lp->rgroup, lp->rtopic, lp->rmode, lp->rvalue),
+		    kafka_reset_req_free);
 }
 
 static void lag_confirmed(void *ctx, int confirmed)
@@ -470,6 +453,7 @@ static void lag_got_mode(void *ctx, const char *value)
 	struct lag_panel *lp = ctx;
 	char word[32] = "";
 	const char *rest;
+	int mode;
 
 	if (value == NULL || value[0] == '\0') {
 		app_message(lp->app, ROLE_WARN, "cancelled: no offsets were changed");
@@ -482,15 +466,16 @@ static void lag_got_mode(void *ctx, const char *value)
 	snprintf(word, sizeof word, "%.*s", (int)(rest - value), value);
 	while (*rest == ' ')
 		rest++;
-	if (kafka_reset_mode_parse(word) < 0 ||
-	    ((strcmp(word, "time") == 0 || strcmp(word, "shift") == 0) && *rest == '\0')) {
+	mode = kafka_reset_mode_parse(word);
+	if (mode < 0 ||
+	    ((mode == KAFKA_RESET_TIME || mode == KAFKA_RESET_SHIFT) && *rest == '\0')) {
 		app_message(lp->app, ROLE_ERROR,
 			    "mode: earliest, latest, time WHEN (2024-05-01T10:00:00, 15m) or "
 			    "shift N");
 		lag_reset_clear(lp);
 		return;
 	}
-	lp->rmode = xstrdup(word);
+	lp->rmode = (enum kafka_reset_mode)mode;
 	lp->rvalue = xstrdup(rest);
 	lp->wait = LAG_PREVIEWING;
 	lag_send(lp, KAFKA_REQ_PREVIEW);
@@ -552,37 +537,31 @@ static void lag_reset(struct lag_panel *lp)
 static int lag_update(void *self)
 {
 	struct lag_panel *lp = self;
-	long sec = (long)util_wall();
-	void *snap = NULL;
-	int redraw = 0;
+	int got = panel_feed_take(&lp->feed);
 
-	if (lp->runner == NULL)
-		return 0;
-	if (mailbox_take(runner_mailbox(lp->runner), &snap, &lp->status)) {
-		kafka_backend.snapshot_free(lp->snap);
-		lp->snap = snap;
+	if (got & PANEL_FEED_SNAP) {
+		const struct kafka_snap *s = lp->feed.snap;
+
 		lag_fill(lp);
-		lag_reset_report(lp, lp->snap->reset);
+		lag_reset_report(lp, s->reset);
 	}
-	if (lp->status.generation != lp->seen_generation) {
-		lp->seen_generation = lp->status.generation;
-		redraw = 1;
-	}
-	if (redraw)
-		lp->last_second = sec;
-	else if (lp->status.state == MAILBOX_ERROR && sec != lp->last_second) {
-		lp->last_second = sec;
-		redraw = 1;
-	}
-	return redraw;
+	return panel_tick(&lp->last_second, 1, got != 0, lp->feed.status.state == MAILBOX_ERROR);
+}
+
+/* The table the mode shows. */
+static struct table *lag_shown(struct lag_panel *lp)
+{
+	return lp->mode == LAG_PARTS       ? &lp->parts
+	       : lp->mode == LAG_TOPICVIEW ? &lp->topics
+					   : &lp->groups;
 }
 
 static void lag_draw(void *self, const struct view *v, int focused)
 {
 	struct lag_panel *lp = self;
-	char state[32], detail[512], line[256];
+	const struct kafka_snap *s = lp->feed.snap;
+	char line[256];
 	struct view tv = *v;
-	enum role r;
 	int x;
 
 	if (lp->arg.cfg == NULL) {
@@ -590,37 +569,19 @@ static void lag_draw(void *self, const struct view *v, int focused)
 			   "not configured: set kafka.bootstrap or KAFKA_BOOTSTRAP_SERVERS");
 		return;
 	}
-	if (lp->runner == NULL) {
+	if (lp->feed.r == NULL) {
 		draw_label(v, 0, 1, ROLE_ERROR, "error: ");
-		draw_text(v, 0, 8, ROLE_ERROR, lp->error, v->w);
+		draw_text(v, 0, 8, ROLE_ERROR, lp->feed.error, v->w);
 		return;
-	}
-	switch (mailbox_describe(&lp->status, lp->snap != NULL, state, sizeof state, detail,
-				 sizeof detail)) {
-	case MAILBOX_HEALTH_CONNECTING:
-		snprintf(detail, sizeof detail, "first poll in progress");
-		r = ROLE_DIM;
-		break;
-	case MAILBOX_HEALTH_OK:
-		snprintf(detail, sizeof detail, "fetch %.0fms", lp->status.fetch_ms);
-		r = ROLE_OK;
-		break;
-	case MAILBOX_HEALTH_STALE:
-		r = ROLE_STALE;
-		break;
-	default:
-		r = ROLE_ERROR;
-		break;
 	}
 	x = draw_label(v, 0, 0, ROLE_TITLE, "kafka ");
 	x += draw_text(v, 0, x, ROLE_DIM, lp->arg.cfg->kafka_bootstrap, 40) + 1;
-	x += draw_label(v, 0, x, r, state) + 2;
-	x += draw_text(v, 0, x, r == ROLE_OK ? ROLE_DIM : r, detail, v->w) + 2;
-	if (lp->snap != NULL) {
-		snprintf(line, sizeof line, "%d brokers  ", lp->snap->nbrokers);
+	x = panel_feed_status(&lp->feed, v, 0, x, NULL) + 2;
+	if (s != NULL) {
+		snprintf(line, sizeof line, "%d brokers  ", s->nbrokers);
 		x += draw_label(v, 0, x, ROLE_DIM, line);
-		if (lp->snap->note[0])
-			draw_text(v, 0, x, ROLE_WARN, lp->snap->note, v->w);
+		if (s->note[0])
+			draw_text(v, 0, x, ROLE_WARN, s->note, v->w);
 	}
 	if (lp->mode == LAG_PARTS) {
 		x = draw_label(v, 1, 0, ROLE_TITLE, "Partitions of ");
@@ -639,10 +600,7 @@ static void lag_draw(void *self, const struct view *v, int focused)
 	}
 	tv.y += 2;
 	tv.h -= 2;
-	table_draw(lp->mode == LAG_PARTS       ? &lp->parts
-		   : lp->mode == LAG_TOPICVIEW ? &lp->topics
-					       : &lp->groups,
-		   &tv, focused);
+	table_draw(lag_shown(lp), &tv, focused);
 }
 
 static int lag_action(void *self, int action)
@@ -650,17 +608,17 @@ static int lag_action(void *self, int action)
 	struct lag_panel *lp = self;
 	const struct table_row *row;
 
-	if (lp->runner == NULL) {
+	if (lp->feed.r == NULL) {
 		app_message(
 			lp->app, ROLE_NORMAL, "%s",
 			lp->arg.cfg == NULL
 				? "not configured: set kafka.bootstrap or KAFKA_BOOTSTRAP_SERVERS"
-				: lp->error);
+				: lp->feed.error);
 		return 1;
 	}
 	switch (action) {
 	case LAG_REFRESH:
-		runner_refresh(lp->runner);
+		runner_refresh(lp->feed.r);
 		app_message(lp->app, ROLE_NORMAL, "refreshing kafka");
 		return 1;
 	case LAG_EXPAND:
@@ -700,24 +658,12 @@ static int lag_action(void *self, int action)
 
 static int lag_key(void *self, int key)
 {
-	struct lag_panel *lp = self;
-
-	if (lp->mode == LAG_PARTS)
-		return table_key(&lp->parts, key);
-	if (lp->mode == LAG_TOPICVIEW)
-		return table_key(&lp->topics, key);
-	return table_key(&lp->groups, key);
+	return table_key(lag_shown(self), key);
 }
 
 static int lag_click(void *self, int y, int x)
 {
-	struct lag_panel *lp = self;
-
-	if (lp->mode == LAG_PARTS)
-		return table_click(&lp->parts, y - 2);
-	if (lp->mode == LAG_TOPICVIEW)
-		return table_click(&lp->topics, y - 2);
-	return table_click(&lp->groups, y - 2);
+	return table_click(lag_shown(self), y - 2);
 }
 
 static void lag_filter(void *self, const char *text)
@@ -748,7 +694,7 @@ static int lag_configured(void *self)
 static void lag_findings(void *self, struct finding_list *out)
 {
 	struct lag_panel *lp = self;
-	const struct kafka_snap *s = lp->snap;
+	const struct kafka_snap *s = lp->feed.snap;
 	size_t i, k;
 
 	for (i = 0; s != NULL && i < s->ngroups; i++) {
@@ -807,10 +753,7 @@ static int lag_open(void *self, const char *what, const char *vars)
  * header and its rows. */
 static void lag_want(void *self, struct panel_want *w)
 {
-	const struct lag_panel *lp = self;
-	size_t n = lp->mode == LAG_PARTS       ? lp->parts.nvisible
-		   : lp->mode == LAG_TOPICVIEW ? lp->topics.nvisible
-					       : lp->groups.nvisible;
+	size_t n = lag_shown(self)->nvisible;
 
 	w->rows = 3 + (n > 0 ? (int)n : 1);
 }

@@ -4,10 +4,17 @@
  * rows and keys into actions, and never opens a socket or spawns a
  * process itself (it asks a backend or the shell). Its key table drives
  * dispatch, the help screen and the key bar: there is no second copy.
+ *
+ * Below the interface, what every panel does alike (panel.c): hold a
+ * runner's newest snapshot (struct panel_feed), say the source's state in
+ * the same words and colours, redraw once a second while something
+ * ticks, and write the audit log.
  */
 #ifndef AM_PANEL_H
 #define AM_PANEL_H
 
+#include "core/audit.h"
+#include "runtime/runner.h"
 #include "ui/screen.h"
 
 struct app;
@@ -94,5 +101,59 @@ struct panel_ops {
 
 /* The NULL-terminated registry of panels, in tab order (registry.c). */
 extern const struct panel_ops *const panel_registry[];
+
+/* ---- what panels share (panel.c); UI thread only --------------------- */
+
+/* A panel's hold on one runner: the newest snapshot it took and the
+ * source's status. All zero holds nothing. */
+struct panel_feed {
+	struct runner *r; /* NULL: not started (error says why) */
+	void *snap;       /* the newest snapshot taken, owned here; NULL until the first */
+	struct mailbox_status status;
+	unsigned long seen; /* the status generation last taken */
+	char error[256];    /* why the runner did not start */
+};
+
+/* What panel_feed_take found (bits). */
+enum {
+	PANEL_FEED_STATUS = 1, /* the status changed: a poll ended, well or not */
+	PANEL_FEED_SNAP = 2,   /* a newer snapshot replaced the old one (always
+				* with PANEL_FEED_STATUS) */
+};
+
+/* Start be's runner with arg for f: 0, or -1 with the reason in
+ * f->error. wake_fd and the rest as for runner_start. */
+int panel_feed_start(struct panel_feed *f, const struct backend *be, const void *arg,
+		     const struct runner_opts *opts, int wake_fd);
+/* Stop f's runner (joining it) and free its snapshot; f holds nothing
+ * after. */
+void panel_feed_stop(struct panel_feed *f);
+/* Take what f's mailbox holds: PANEL_FEED_* bits, 0 when nothing changed
+ * or f has no runner. The snapshot replaced is freed with the backend's
+ * snapshot_free. Never blocks. */
+int panel_feed_take(struct panel_feed *f);
+
+/* A source's state as every panel says it: state and detail from
+ * mailbox_describe, detail "first poll in progress" while connecting and
+ * "fetch 12ms" when ok. Returns the colour: ROLE_DIM (connecting),
+ * ROLE_OK, ROLE_STALE (failing, older data shown) or ROLE_ERROR (down). */
+enum role panel_source_state(const struct mailbox_status *st, int have_data, char *state,
+			     size_t statelen, char *detail, size_t detaillen);
+/* Draw f's state on row y of v from column x: the state word, two
+ * columns, the detail (dim when all is well); "error" and f->error when
+ * its runner did not start. Returns the column after the detail; the
+ * colour in *role when role is not NULL. */
+int panel_feed_status(const struct panel_feed *f, const struct view *v, int y, int x,
+		      enum role *role);
+
+/* Whether to redraw now: 1 when redraw is, or when ticking and the wall
+ * clock has entered a new period of every seconds since the last redraw
+ * (ages, countdowns and "stale 34s" then stay true: every 1). *last keeps
+ * that period's number. */
+int panel_tick(long *last, long every, int redraw, int ticking);
+
+/* Append ev to the audit log; when it cannot be written, say so in the
+ * status area (app NULL: say nothing). */
+void panel_audit(struct app *app, const struct audit_event *ev);
 
 #endif

@@ -22,7 +22,6 @@
 #include "panels/findings.h"
 #include "panels/panel.h"
 #include "panels/host.h"
-#include "core/audit.h"
 #include "lib/redact.h"
 #include "ui/table.h"
 
@@ -95,13 +94,11 @@ static const struct table_column slowq_idx_cols[] = {
 
 struct slowq_panel {
 	struct app *app;
-	struct runner *runner;
+	struct panel_feed feed; /* of the pg runner: snap is a struct pg_snap */
+	struct runner *runner;  /* feed.r: where the requests go */
 	struct pg_arg arg;
 	int configured;
 	char why[300];
-	struct pg_snap *snap;
-	struct mailbox_status status;
-	unsigned long seen_generation;
 	long last_second;
 	enum slowq_view view;
 	int per_interval;
@@ -134,18 +131,17 @@ static void *slowq_create(struct app *app)
 	sp->configured = pg_configured(c->pg_conninfo, sp->why, sizeof sp->why);
 	if (sp->configured) {
 		struct runner_opts opts = { 0 };
-		char err[256];
 
 		sp->arg.conninfo = c->pg_conninfo;
 		sp->arg.timeout = 5;
 		sp->arg.long_running = 5;
 		opts = runner_opts_for(c->refresh);
-		sp->runner = runner_start(&pg_backend, &sp->arg, &opts, app_wake_fd(app), err,
-					  sizeof err);
-		if (sp->runner == NULL) {
-			snprintf(sp->why, sizeof sp->why, "postgres: %s", err);
+		if (panel_feed_start(&sp->feed, &pg_backend, &sp->arg, &opts, app_wake_fd(app)) !=
+		    0) {
+			snprintf(sp->why, sizeof sp->why, "postgres: %s", sp->feed.error);
 			sp->configured = 0;
 		}
+		sp->runner = sp->feed.r;
 	}
 	return sp;
 }
@@ -154,9 +150,7 @@ static void slowq_destroy(void *self)
 {
 	struct slowq_panel *sp = self;
 
-	if (sp->runner != NULL)
-		runner_stop(sp->runner);
-	pg_snap_free(sp->snap);
+	panel_feed_stop(&sp->feed);
 	table_free(&sp->stmts);
 	table_free(&sp->act);
 	table_free(&sp->sizes);
@@ -173,62 +167,47 @@ static const char *slowq_action_name(int kind)
 static void slowq_audit(const char *event, int kind, const char *pid, const char *status,
 			double duration, const char *reason)
 {
-	struct audit_event ev = { 0 };
 	char cmd[96];
+	struct audit_event ev = {
+		event, "slowq",  kind == PG_REQ_CANCEL ? "cancel backend" : "terminate backend",
+		cmd,   pid,      status,
+		-1,    duration, reason
+	};
 
 	snprintf(cmd, sizeof cmd, "SELECT %s($1) -- $1 = %s", slowq_action_name(kind), pid);
-	ev.event = event;
-	ev.runbook = "slowq";
-	ev.step = kind == PG_REQ_CANCEL ? "cancel backend" : "terminate backend";
-	ev.command = cmd;
-	ev.target = pid;
-	ev.status = status;
-	ev.exit_code = -1;
-	ev.duration = duration;
-	ev.reason = reason;
-	audit_write(&ev);
+	/* no app: as before, a log that cannot be written is not reported here */
+	panel_audit(NULL, &ev);
 }
 
 /* A new snapshot may carry the result of the action we sent. */
-static void slowq_take_action(struct slowq_panel *sp)
+static void slowq_take_action(struct slowq_panel *sp, const struct pg_snap *s)
 {
-	if (sp->snap->action_seq == sp->seen_action)
+	if (s->action_seq == sp->seen_action)
 		return;
-	sp->seen_action = sp->snap->action_seq;
+	sp->seen_action = s->action_seq;
 	if (!sp->pend_active)
 		return;
 	sp->pend_active = 0;
-	slowq_audit("end", sp->pend_kind, sp->pend_pid, sp->snap->action_ok ? "ok" : "failed",
-		    util_now() - sp->pend_started, sp->snap->action_msg);
-	app_message(sp->app, sp->snap->action_ok ? ROLE_OK : ROLE_ERROR, "%s",
-		    sp->snap->action_msg);
+	slowq_audit("end", sp->pend_kind, sp->pend_pid, s->action_ok ? "ok" : "failed",
+		    util_now() - sp->pend_started, s->action_msg);
+	app_message(sp->app, s->action_ok ? ROLE_OK : ROLE_ERROR, "%s", s->action_msg);
 }
 
 static int slowq_update(void *self)
 {
 	struct slowq_panel *sp = self;
-	void *snap = NULL;
-	long sec = (long)util_wall();
+	int first = sp->feed.snap == NULL, got = panel_feed_take(&sp->feed);
 
-	if (sp->runner == NULL)
-		return 0;
-	if (mailbox_take(runner_mailbox(sp->runner), &snap, &sp->status)) {
-		if (sp->snap == NULL)
-			sp->seen_action = ((struct pg_snap *)snap)->action_seq;
-		pg_snap_free(sp->snap);
-		sp->snap = snap;
-		slowq_take_action(sp);
+	if (got & PANEL_FEED_SNAP) {
+		const struct pg_snap *s = sp->feed.snap;
+
+		/* the first snapshot's action result is older than the panel */
+		if (first)
+			sp->seen_action = s->action_seq;
+		slowq_take_action(sp, s);
 	}
-	if (sp->status.generation != sp->seen_generation) {
-		sp->seen_generation = sp->status.generation;
-		sp->last_second = sec;
-		return 1;
-	}
-	if (sec != sp->last_second && (sp->status.state == MAILBOX_ERROR || sp->pend_active)) {
-		sp->last_second = sec;
-		return 1;
-	}
-	return 0;
+	return panel_tick(&sp->last_second, 1, got != 0,
+			  sp->feed.status.state == MAILBOX_ERROR || sp->pend_active);
 }
 
 static void slowq_fmt_ms(char *buf, size_t n, double ms)
@@ -311,7 +290,7 @@ static char *slowq_one_line(const char *q)
 
 static void slowq_fill_stmts(struct slowq_panel *sp)
 {
-	const struct pg_snap *s = sp->snap;
+	const struct pg_snap *s = sp->feed.snap;
 	struct slowq_sort ss;
 	size_t *ord, n = 0, i;
 
@@ -358,7 +337,7 @@ static void slowq_fill_stmts(struct slowq_panel *sp)
 
 static void slowq_fill_act(struct slowq_panel *sp)
 {
-	const struct pg_snap *s = sp->snap;
+	const struct pg_snap *s = sp->feed.snap;
 	size_t i, k;
 
 	table_clear_rows(&sp->act);
@@ -402,7 +381,7 @@ static void slowq_fill_act(struct slowq_panel *sp)
 
 static void slowq_fill_grid(struct slowq_panel *sp, struct table *t, enum pg_view want)
 {
-	const struct pg_snap *s = sp->snap;
+	const struct pg_snap *s = sp->feed.snap;
 	size_t i;
 
 	table_clear_rows(t);
@@ -446,31 +425,24 @@ static struct table *slowq_table(struct slowq_panel *sp)
 /* The status line, as in the Sources panel. */
 static void slowq_draw_status(struct slowq_panel *sp, const struct view *v, int y)
 {
-	const struct mailbox_status *st = &sp->status;
+	const struct mailbox_status *st = &sp->feed.status;
 	char buf[512], state[16], age[16] = "?";
+	enum role r =
+		panel_source_state(st, sp->feed.snap != NULL, state, sizeof state, buf, sizeof buf);
 
-	switch (mailbox_describe(st, sp->snap != NULL, state, sizeof state, buf, sizeof buf)) {
-	case MAILBOX_HEALTH_CONNECTING:
-		draw_text(v, y, 0, ROLE_DIM, "connecting to PostgreSQL...", -1);
-		break;
-	case MAILBOX_HEALTH_OK:
+	if (r == ROLE_DIM) {
+		snprintf(buf, sizeof buf, "connecting to PostgreSQL...");
+	} else if (r == ROLE_OK) {
 		if (st->taken > 0)
 			util_fmt_duration(age, sizeof age, util_now() - st->taken);
 		snprintf(buf, sizeof buf, "ok, fetched in %.0fms, %s old", st->fetch_ms, age);
-		draw_text(v, y, 0, ROLE_OK, buf, -1);
-		break;
-	case MAILBOX_HEALTH_STALE:
-		draw_text(v, y, 0, ROLE_STALE, buf, -1);
-		break;
-	case MAILBOX_HEALTH_DOWN:
-		draw_text(v, y, 0, ROLE_ERROR, buf, -1);
-		break;
 	}
+	draw_text(v, y, 0, r, buf, -1);
 }
 
 static void slowq_draw_gauge(struct slowq_panel *sp, const struct view *v, int y)
 {
-	const struct pg_snap *s = sp->snap;
+	const struct pg_snap *s = sp->feed.snap;
 	char buf[256], bar[16], xact[16] = "none";
 	double frac;
 	int i, fill, x;
@@ -551,7 +523,7 @@ static int slowq_draw_wrapped(const struct view *v, int y, enum role role, const
 static void slowq_draw(void *self, const struct view *v, int focused)
 {
 	struct slowq_panel *sp = self;
-	const struct pg_snap *s = sp->snap;
+	const struct pg_snap *s = sp->feed.snap;
 	struct view tv;
 	char buf[400];
 	int y = 0;
@@ -730,13 +702,14 @@ static void slowq_act(struct slowq_panel *sp, int kind)
 static void slowq_open_query(struct slowq_panel *sp)
 {
 	const struct table_row *r = table_selected(slowq_table(sp));
+	const struct pg_snap *s = sp->feed.snap;
 	size_t i;
 
-	if (sp->snap == NULL || r == NULL)
+	if (s == NULL || r == NULL)
 		return;
 	if (sp->view == SLOWQ_STMTS) {
-		for (i = 0; i < sp->snap->nstmts; i++) {
-			const struct pg_stmt *m = &sp->snap->stmts[i];
+		for (i = 0; i < s->nstmts; i++) {
+			const struct pg_stmt *m = &s->stmts[i];
 
 			if (strcmp(m->queryid, r->id) != 0)
 				continue;
@@ -753,9 +726,9 @@ static void slowq_open_query(struct slowq_panel *sp)
 		int v;
 
 		snprintf(pid, sizeof pid, "%.*s", (int)strcspn(r->id, "<"), r->id);
-		for (i = 0; pg_parse_pid(pid, &v) == 0 && i < sp->snap->nsessions; i++)
-			if (sp->snap->sessions[i].pid == v && sp->qtext == NULL)
-				sp->qtext = redact(sp->snap->sessions[i].query);
+		for (i = 0; pg_parse_pid(pid, &v) == 0 && i < s->nsessions; i++)
+			if (s->sessions[i].pid == v && sp->qtext == NULL)
+				sp->qtext = redact(s->sessions[i].query);
 	}
 	if (sp->qtext != NULL) {
 		sp->qlen = strlen(sp->qtext);
@@ -878,7 +851,7 @@ static int slowq_configured(void *self)
 static void slowq_findings(void *self, struct finding_list *out)
 {
 	struct slowq_panel *sp = self;
-	const struct pg_snap *s = sp->snap;
+	const struct pg_snap *s = sp->feed.snap;
 	double now = util_wall();
 	struct finding *f;
 	char age[32];

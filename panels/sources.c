@@ -36,11 +36,8 @@ static const struct table_column sources_cols[] = {
 struct sources_panel {
 	struct app *app;
 	struct table table;
-	struct runner *selftest;
+	struct panel_feed selftest; /* snap is a struct selftest_snap */
 	struct selftest_arg selftest_arg;
-	struct selftest_snap *snap; /* the last snapshot taken */
-	struct mailbox_status status;
-	unsigned long seen_generation;
 	long last_second;
 	unsigned long live_generations; /* sum over the live runners */
 	size_t live_count;
@@ -57,14 +54,12 @@ static void *sources_create(struct app *app)
 	sp->table.trouble_word = "down or stale";
 	if (file != NULL && file[0] != '\0') {
 		struct runner_opts opts = { 0 };
-		char err[256];
 
 		sp->selftest_arg.fail_file = file;
 		opts = runner_opts_for(app_config(app)->refresh);
-		sp->selftest = runner_start(&selftest_backend, &sp->selftest_arg, &opts,
-					    app_wake_fd(app), err, sizeof err);
-		if (sp->selftest == NULL)
-			app_message(app, ROLE_ERROR, "selftest source: %s", err);
+		if (panel_feed_start(&sp->selftest, &selftest_backend, &sp->selftest_arg, &opts,
+				     app_wake_fd(app)) != 0)
+			app_message(app, ROLE_ERROR, "selftest source: %s", sp->selftest.error);
 	}
 	return sp;
 }
@@ -73,12 +68,24 @@ static void sources_destroy(void *self)
 {
 	struct sources_panel *sp = self;
 
-	if (sp->selftest != NULL)
-		runner_stop(sp->selftest);
-	if (sp->snap != NULL)
-		selftest_backend.snapshot_free(sp->snap);
+	panel_feed_stop(&sp->selftest);
 	table_free(&sp->table);
 	free(sp);
+}
+
+/* The i-th live runner when it has a row of its own (not a hidden
+ * helper, not the selftest source), with its status in st when st is not
+ * NULL; else NULL. */
+static struct runner *sources_live(const struct sources_panel *sp, size_t i,
+				   struct mailbox_status *st)
+{
+	struct runner *r = runner_live_at(i);
+
+	if (r == NULL || runner_hidden(r) || r == sp->selftest.r)
+		return NULL;
+	if (st != NULL)
+		mailbox_status(runner_mailbox(r), st);
+	return r;
 }
 
 /* Take a new snapshot if one is waiting; redraw once a second while a
@@ -86,46 +93,27 @@ static void sources_destroy(void *self)
 static int sources_update(void *self)
 {
 	struct sources_panel *sp = self;
-	void *snap = NULL;
-	long sec = (long)util_wall();
 	size_t i, n = runner_live_count();
+	struct mailbox_status st;
 	unsigned long gens = 0;
 	int failing = 0, dirty = 0;
 
 	/* Every live source's status, for its row. */
-	for (i = 0; i < n; i++) {
-		struct runner *r = runner_live_at(i);
-		struct mailbox_status st;
-
-		if (r == NULL || runner_hidden(r) || r == sp->selftest)
-			continue;
-		mailbox_status(runner_mailbox(r), &st);
-		gens += st.generation;
-		failing |= st.state == MAILBOX_ERROR;
-	}
+	for (i = 0; i < n; i++)
+		if (sources_live(sp, i, &st) != NULL) {
+			gens += st.generation;
+			failing |= st.state == MAILBOX_ERROR;
+		}
 	if (gens != sp->live_generations || n != sp->live_count) {
 		sp->live_generations = gens;
 		sp->live_count = n;
 		dirty = 1;
 	}
-	if (sp->selftest != NULL) {
-		if (mailbox_take(runner_mailbox(sp->selftest), &snap, &sp->status)) {
-			if (sp->snap != NULL)
-				selftest_backend.snapshot_free(sp->snap);
-			sp->snap = snap;
-		}
-		if (sp->status.generation != sp->seen_generation) {
-			sp->seen_generation = sp->status.generation;
-			dirty = 1;
-		}
-		failing |= sp->status.state == MAILBOX_ERROR;
-	}
-	/* Once a second while something fails, so the ages stay true. */
-	if (failing && sec != sp->last_second)
+	if (panel_feed_take(&sp->selftest))
 		dirty = 1;
-	if (dirty)
-		sp->last_second = sec;
-	return dirty;
+	failing |= sp->selftest.status.state == MAILBOX_ERROR;
+	/* Once a second while something fails, so the ages stay true. */
+	return panel_tick(&sp->last_second, 1, dirty, failing);
 }
 
 static void sources_row(struct sources_panel *sp, const char *id, const char *name,
@@ -154,6 +142,15 @@ static const char *sources_interval(double refresh)
 	return buf;
 }
 
+/* A source with no backend running: "configured" with yes, or "-" (dim)
+ * with no. */
+static void sources_config_row(struct sources_panel *sp, const char *id, const char *name,
+			       int configured, const char *yes, const char *no)
+{
+	sources_row(sp, id, name, configured ? "configured" : "-", "", "", configured ? yes : no,
+		    configured ? ROLE_NORMAL : ROLE_DIM);
+}
+
 /* Sources with no backend running: whether they are configured and how
  * to configure them (a running one has its live row instead). */
 static void sources_config_rows(struct sources_panel *sp)
@@ -162,86 +159,71 @@ static void sources_config_rows(struct sources_panel *sp)
 	char buf[512];
 
 	if (!sources_running(sp, "kubernetes")) {
-		if (c->kubeconfig != NULL)
-			snprintf(buf, sizeof buf,
-				 "%s: see the Pods panel for why it is not running", c->kubeconfig);
-		else
-			snprintf(buf, sizeof buf,
-				 "not configured: set kubernetes.kubeconfig or KUBECONFIG, or "
-				 "create "
-				 "~/.kube/config");
-		sources_row(sp, "k8s", "kubernetes", c->kubeconfig ? "configured" : "-", "", "",
-			    buf, c->kubeconfig ? ROLE_NORMAL : ROLE_DIM);
+		snprintf(buf, sizeof buf, "%s: see the Pods panel for why it is not running",
+			 c->kubeconfig != NULL ? c->kubeconfig : "");
+		sources_config_row(sp, "k8s", "kubernetes", c->kubeconfig != NULL, buf,
+				   "not configured: set kubernetes.kubeconfig or KUBECONFIG, or "
+				   "create ~/.kube/config");
 	}
 	if (!sources_running(sp, "postgres"))
-		sources_row(
-			sp, "pg", "postgres", c->pg_conninfo ? "configured" : "-", "", "",
-			c->pg_conninfo
-				? "configured: see the Slow queries panel for why it is not running"
-				: "not configured: set postgres.conninfo or PGHOST/PGDATABASE",
-			c->pg_conninfo ? ROLE_NORMAL : ROLE_DIM);
+		sources_config_row(
+			sp, "pg", "postgres", c->pg_conninfo != NULL,
+			"configured: see the Slow queries panel for why it is not running",
+			"not configured: set postgres.conninfo or PGHOST/PGDATABASE");
 	if (!sources_running(sp, "redis")) {
 		snprintf(buf, sizeof buf, "%zu instance(s)%s", c->nredis,
 			 c->nredis ? ": see the Cache panel"
 				   : " - not configured: set redis.instances or REDIS_URL");
-		sources_row(sp, "redis", "redis", c->nredis ? "configured" : "-", "", "", buf,
-			    c->nredis ? ROLE_NORMAL : ROLE_DIM);
+		sources_config_row(sp, "redis", "redis", c->nredis > 0, buf, buf);
 	}
 	if (!sources_running(sp, "kafka"))
-		sources_row(
-			sp, "kafka", "kafka", c->kafka_bootstrap ? "configured" : "-", "", "",
-			c->kafka_bootstrap
-				? "configured: see the Consumer lag panel for why it is not running"
-				: "not configured: set kafka.bootstrap or KAFKA_BOOTSTRAP_SERVERS",
-			c->kafka_bootstrap ? ROLE_NORMAL : ROLE_DIM);
+		sources_config_row(
+			sp, "kafka", "kafka", c->kafka_bootstrap != NULL,
+			"configured: see the Consumer lag panel for why it is not running",
+			"not configured: set kafka.bootstrap or KAFKA_BOOTSTRAP_SERVERS");
 	if (!sources_running(sp, "prom")) {
-		sources_row(sp, "am", "alertmanager", c->nalertmanager_urls ? "configured" : "-",
-			    "", "",
-			    c->nalertmanager_urls
-				    ? "configured: see the Alerts panel"
-				    : "not configured: set alertmanager.urls or ALERTMANAGER_URL",
-			    c->nalertmanager_urls ? ROLE_NORMAL : ROLE_DIM);
+		sources_config_row(sp, "am", "alertmanager", c->nalertmanager_urls > 0,
+				   "configured: see the Alerts panel",
+				   "not configured: set alertmanager.urls or ALERTMANAGER_URL");
 		snprintf(buf, sizeof buf, "%zu check(s)%s", c->nhealth,
 			 c->nhealth ? ": the Alerts panel's health strip"
 				    : " - not configured: add health: [{name, url}]");
-		sources_row(sp, "health", "health", c->nhealth ? "configured" : "-", "", "", buf,
-			    c->nhealth ? ROLE_NORMAL : ROLE_DIM);
+		sources_config_row(sp, "health", "health", c->nhealth > 0, buf, buf);
 	}
-	sources_row(sp, "prom", "prometheus", c->prometheus_url ? "configured" : "-", "", "",
-		    c->prometheus_url
-			    ? "configured: promql steps run natively; see the Alerts panel"
-			    : "not configured: set prometheus.url or PROMETHEUS_URL",
-		    c->prometheus_url ? ROLE_NORMAL : ROLE_DIM);
+	sources_config_row(sp, "prom", "prometheus", c->prometheus_url != NULL,
+			   "configured: promql steps run natively; see the Alerts panel",
+			   "not configured: set prometheus.url or PROMETHEUS_URL");
+}
+
+/* One source's row from its status: its state, the age of its data, the
+ * time the last fetch took (when fetched) and, while all is well,
+ * ok_detail. */
+static void sources_status_row(struct sources_panel *sp, const char *id, const char *name,
+			       const struct mailbox_status *st, int have_data, int fetched,
+			       const char *ok_detail)
+{
+	char state[32], age[16] = "", fetch[16] = "", detail[512];
+	enum role role;
+
+	if (fetched)
+		snprintf(fetch, sizeof fetch, "%.0fms", st->fetch_ms);
+	if (st->taken > 0)
+		util_fmt_duration(age, sizeof age, util_now() - st->taken);
+	role = panel_source_state(st, have_data, state, sizeof state, detail, sizeof detail);
+	if (role == ROLE_OK)
+		snprintf(detail, sizeof detail, "%s", ok_detail);
+	sources_row(sp, id, name, state, age, fetch, detail, role);
 }
 
 static void sources_selftest_row(struct sources_panel *sp)
 {
-	const struct mailbox_status *st = &sp->status;
-	char state[32], age[16] = "", fetch[16] = "", detail[512];
-	enum role role = ROLE_OK;
+	const struct mailbox_status *st = &sp->selftest.status;
+	const struct selftest_snap *s = sp->selftest.snap;
+	char ok[512];
 
-	if (st->fetch_ms > 0 || st->state != MAILBOX_CONNECTING)
-		snprintf(fetch, sizeof fetch, "%.0fms", st->fetch_ms);
-	if (st->taken > 0)
-		util_fmt_duration(age, sizeof age, util_now() - st->taken);
-	switch (mailbox_describe(st, sp->snap != NULL, state, sizeof state, detail,
-				 sizeof detail)) {
-	case MAILBOX_HEALTH_CONNECTING:
-		snprintf(detail, sizeof detail, "first poll in progress");
-		role = ROLE_DIM;
-		break;
-	case MAILBOX_HEALTH_OK:
-		snprintf(detail, sizeof detail, "snapshot #%lu: %s", sp->snap ? sp->snap->seq : 0,
-			 sp->snap ? sp->snap->text : "");
-		break;
-	case MAILBOX_HEALTH_STALE:
-		role = ROLE_STALE;
-		break;
-	case MAILBOX_HEALTH_DOWN:
-		role = ROLE_ERROR;
-		break;
-	}
-	sources_row(sp, "selftest", "selftest", state, age, fetch, detail, role);
+	snprintf(ok, sizeof ok, "snapshot #%lu: %s", s ? s->seq : 0, s ? s->text : "");
+	sources_status_row(sp, "selftest", "selftest", st, s != NULL,
+			   st->fetch_ms > 0 || st->state != MAILBOX_CONNECTING, ok);
 }
 
 /* One row per running backend, from its mailbox: what every panel says
@@ -249,39 +231,18 @@ static void sources_selftest_row(struct sources_panel *sp)
 static void sources_live_rows(struct sources_panel *sp)
 {
 	size_t i, n = runner_live_count();
+	char ok[64], id[80];
 
+	snprintf(ok, sizeof ok, "polled every %s", sources_interval(app_config(sp->app)->refresh));
 	for (i = 0; i < n; i++) {
-		struct runner *r = runner_live_at(i);
 		struct mailbox_status st;
-		char state[32], age[16] = "", fetch[16] = "", detail[512], id[80];
-		enum role role = ROLE_OK;
+		struct runner *r = sources_live(sp, i, &st);
 
-		if (r == NULL || runner_hidden(r) || r == sp->selftest)
+		if (r == NULL)
 			continue;
-		mailbox_status(runner_mailbox(r), &st);
-		if (st.state != MAILBOX_CONNECTING)
-			snprintf(fetch, sizeof fetch, "%.0fms", st.fetch_ms);
-		if (st.taken > 0)
-			util_fmt_duration(age, sizeof age, util_now() - st.taken);
-		switch (mailbox_describe(&st, st.taken > 0, state, sizeof state, detail,
-					 sizeof detail)) {
-		case MAILBOX_HEALTH_CONNECTING:
-			snprintf(detail, sizeof detail, "first poll in progress");
-			role = ROLE_DIM;
-			break;
-		case MAILBOX_HEALTH_OK:
-			snprintf(detail, sizeof detail, "polled every %s",
-				 sources_interval(app_config(sp->app)->refresh));
-			break;
-		case MAILBOX_HEALTH_STALE:
-			role = ROLE_STALE;
-			break;
-		case MAILBOX_HEALTH_DOWN:
-			role = ROLE_ERROR;
-			break;
-		}
 		snprintf(id, sizeof id, "live:%s", runner_label(r));
-		sources_row(sp, id, runner_label(r), state, age, fetch, detail, role);
+		sources_status_row(sp, id, runner_label(r), &st, st.taken > 0,
+				   st.state != MAILBOX_CONNECTING, ok);
 	}
 }
 
@@ -292,10 +253,9 @@ static int sources_running(const struct sources_panel *sp, const char *name)
 	size_t i, n = runner_live_count();
 
 	for (i = 0; i < n; i++) {
-		struct runner *r = runner_live_at(i);
+		struct runner *r = sources_live(sp, i, NULL);
 
-		if (r != NULL && r != sp->selftest && !runner_hidden(r) &&
-		    strcmp(runner_backend(r)->name, name) == 0)
+		if (r != NULL && strcmp(runner_backend(r)->name, name) == 0)
 			return 1;
 	}
 	return 0;
@@ -306,7 +266,7 @@ static void sources_draw(void *self, const struct view *v, int focused)
 	struct sources_panel *sp = self;
 
 	table_clear_rows(&sp->table);
-	if (sp->selftest != NULL)
+	if (sp->selftest.r != NULL)
 		sources_selftest_row(sp);
 	sources_live_rows(sp);
 	sources_config_rows(sp);
@@ -321,8 +281,8 @@ static int sources_action(void *self, int action)
 
 	if (action != SOURCES_REFRESH)
 		return 0;
-	if (r != NULL && strcmp(r->id, "selftest") == 0 && sp->selftest != NULL) {
-		runner_refresh(sp->selftest);
+	if (r != NULL && strcmp(r->id, "selftest") == 0 && sp->selftest.r != NULL) {
+		runner_refresh(sp->selftest.r);
 		app_message(sp->app, ROLE_NORMAL, "refreshing %s", r->id);
 	} else if (r != NULL && strncmp(r->id, "live:", 5) == 0) {
 		size_t i, n = runner_live_count();

@@ -108,12 +108,10 @@ static int triage_update(void *self)
 	struct triage_panel *tp = self;
 	unsigned long gen;
 	size_t n;
-	long minute = (long)(util_wall() / 60);
 
 	app_findings(tp->app, &n, &gen);
-	if (gen == tp->gen && (minute == tp->minute || n == 0))
+	if (!panel_tick(&tp->minute, 60, gen != tp->gen, n > 0))
 		return 0;
-	tp->minute = minute;
 	triage_fill(tp);
 	return 1;
 }

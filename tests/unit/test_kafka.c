@@ -144,6 +144,27 @@ static void test_kafka_parse_time(void **unused)
 	assert_int_equal(kafka_parse_time("yesterday", 0, &ms), -1);
 }
 
+/* A reset request owns copies of what it was given (the panel's strings
+ * change or go while it waits in the runner's queue). */
+static void test_kafka_reset_req(void **unused)
+{
+	char group[] = "fleet-group", topic[] = "fleet.telemetry";
+	struct kafka_reset_req *q;
+
+	(void)unused;
+	q = kafka_reset_req_new(group, topic, KAFKA_RESET_SHIFT, "-10");
+	group[0] = topic[0] = 'X';
+	assert_string_equal(q->group, "fleet-group");
+	assert_string_equal(q->topic, "fleet.telemetry");
+	assert_int_equal(q->mode, KAFKA_RESET_SHIFT);
+	assert_string_equal(q->value, "-10");
+	kafka_reset_req_free(q);
+	q = kafka_reset_req_new("g", "t", KAFKA_RESET_LATEST, NULL);
+	assert_string_equal(q->value, "");
+	kafka_reset_req_free(q);
+	kafka_reset_req_free(NULL);
+}
+
 static void test_kafka_mask(void **unused)
 {
 	struct config c;
@@ -169,6 +190,7 @@ int main(void)
 		cmocka_unit_test(test_kafka_lag_seconds),
 		cmocka_unit_test(test_kafka_reset_offsets),
 		cmocka_unit_test(test_kafka_parse_time),
+		cmocka_unit_test(test_kafka_reset_req),
 		cmocka_unit_test(test_kafka_mask),
 	};
 
