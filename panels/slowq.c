@@ -95,7 +95,6 @@ static const struct table_column slowq_idx_cols[] = {
 struct slowq_panel {
 	struct app *app;
 	struct panel_feed feed; /* of the pg runner: snap is a struct pg_snap */
-	struct runner *runner;  /* feed.r: where the requests go */
 	struct pg_arg arg;
 	int configured;
 	char why[300];
@@ -141,7 +140,6 @@ static void *slowq_create(struct app *app)
 			snprintf(sp->why, sizeof sp->why, "postgres: %s", sp->feed.error);
 			sp->configured = 0;
 		}
-		sp->runner = sp->feed.r;
 	}
 	return sp;
 }
@@ -595,14 +593,14 @@ static void slowq_set_view(struct slowq_panel *sp, enum slowq_view view)
 {
 	struct pg_req *want;
 
-	if (sp->runner != NULL) {
+	if (sp->feed.r != NULL) {
 		want = xcalloc(1, sizeof *want);
 		want->view = view == SLOWQ_SIZES_VIEW   ? PG_VIEW_SIZES
 			     : view == SLOWQ_INDEX_VIEW ? PG_VIEW_INDEXES
 							: PG_VIEW_NONE;
-		runner_send(sp->runner, PG_REQ_VIEW, want, NULL);
+		runner_send(sp->feed.r, PG_REQ_VIEW, want, NULL);
 		if (view == SLOWQ_SIZES_VIEW || view == SLOWQ_INDEX_VIEW)
-			runner_refresh(sp->runner);
+			runner_refresh(sp->feed.r);
 	}
 	sp->view = view;
 }
@@ -636,7 +634,7 @@ static void slowq_confirmed(void *ctx, int confirmed)
 	rq = xcalloc(1, sizeof *rq);
 	if (pg_parse_pid(sp->pend_pid, &rq->pid) != 0)
 		rq->pid = 0; /* refused by the worker as "not a backend pid" */
-	runner_send(sp->runner, sp->pend_kind, rq, NULL);
+	runner_send(sp->feed.r, sp->pend_kind, rq, NULL);
 	app_message(sp->app, ROLE_RUNNING, "%s(%s) sent", slowq_action_name(sp->pend_kind),
 		    sp->pend_pid);
 }
@@ -648,7 +646,7 @@ static void slowq_act(struct slowq_panel *sp, int kind)
 	struct app_confirm c = { 0 };
 	const struct table_row *r;
 
-	if (sp->runner == NULL) {
+	if (sp->feed.r == NULL) {
 		app_message(sp->app, ROLE_WARN, "%s", sp->why);
 		return;
 	}
@@ -778,8 +776,8 @@ static int slowq_action(void *self, int action)
 		slowq_set_view(sp, sp->view == SLOWQ_INDEX_VIEW ? SLOWQ_STMTS : SLOWQ_INDEX_VIEW);
 		break;
 	case SLOWQ_REFRESH:
-		if (sp->runner != NULL) {
-			runner_refresh(sp->runner);
+		if (sp->feed.r != NULL) {
+			runner_refresh(sp->feed.r);
 			app_message(sp->app, ROLE_NORMAL, "refreshing postgres");
 		} else {
 			app_message(sp->app, ROLE_WARN, "%s", sp->why);

@@ -19,7 +19,6 @@ struct backend_request {
 	int kind;
 	void *data;
 	void (*free_data)(void *data);
-	char *arg; /* transitional: a copied string; being replaced by data */
 };
 
 struct backend {

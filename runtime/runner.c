@@ -119,7 +119,6 @@ static void runner_free_reqs(struct runner_req *q)
 
 	for (; q != NULL; q = next) {
 		next = q->next;
-		free(q->req.arg);
 		if (q->req.free_data != NULL)
 			q->req.free_data(q->req.data);
 		else
@@ -320,15 +319,6 @@ static void runner_enqueue(struct runner *r, struct runner_req *q)
 	r->tail = q;
 	pthread_cond_signal(&r->cond);
 	pthread_mutex_unlock(&r->lock);
-}
-
-void runner_request(struct runner *r, int kind, const char *arg)
-{
-	struct runner_req *q = xcalloc(1, sizeof *q);
-
-	q->req.kind = kind;
-	q->req.arg = arg != NULL ? xstrdup(arg) : NULL;
-	runner_enqueue(r, q);
 }
 
 void runner_send(struct runner *r, int kind, void *data, void (*free_data)(void *data))

@@ -44,8 +44,6 @@ size_t runner_live_count(void);
 struct runner *runner_live_at(size_t i);
 /* Ask for a poll now (resets the backoff). UI thread; never blocks. */
 void runner_refresh(struct runner *r);
-/* Queue a request; arg is copied. UI thread; never blocks. */
-void runner_request(struct runner *r, int kind, const char *arg);
 /* Queue a typed request: data (the backend's request struct, may be
  * NULL) is owned by the runner from now on and released with free_data
  * (free() when NULL) once delivered or dropped. UI thread; never blocks. */
