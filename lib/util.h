@@ -67,6 +67,9 @@ void strbuf_append(struct strbuf *sb, const char *data, size_t n);
 void strbuf_puts(struct strbuf *sb, const char *s);
 void strbuf_putc(struct strbuf *sb, char c);
 void strbuf_printf(struct strbuf *sb, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* As strbuf_printf, with a va_list: 0, or -1 on a bad format. */
+int strbuf_vprintf(struct strbuf *sb, const char *fmt, va_list ap)
+	__attribute__((format(printf, 2, 0)));
 void strbuf_reset(struct strbuf *sb);
 void strbuf_free(struct strbuf *sb);
 /* Hand over the buffer (never NULL; "" when empty) and reset sb. */

@@ -257,10 +257,10 @@ static size_t pods_choose(const struct pods_panel *pp, enum pods_col *kinds)
 	int c;
 
 	for (c = 0; c < PODS_NCOLS; c++) {
-		if (c == PODS_COL_NS && pp->snap != NULL && pp->snap->ns != NULL)
+		if (c == PODS_COL_NS && pods_snap(pp) != NULL && pods_snap(pp)->ns != NULL)
 			continue;
 		if ((c == PODS_COL_CPU || c == PODS_COL_MEM) &&
-		    (pp->snap == NULL || !pp->snap->have_metrics))
+		    (pods_snap(pp) == NULL || !pods_snap(pp)->have_metrics))
 			continue;
 		kinds[n++] = (enum pods_col)c;
 	}
@@ -306,7 +306,7 @@ static void pods_set_columns(struct pods_panel *pp)
 
 static void pods_fill(struct pods_panel *pp)
 {
-	const struct k8s_snap *s = pp->snap;
+	const struct k8s_snap *s = pods_snap(pp);
 	double now = util_wall();
 	struct pods_sort ps;
 	size_t i, c;
@@ -361,7 +361,7 @@ int pods_allowed(const struct k8s_access *a, int act)
 /* The key bar hides what the access review forbids; the help says why. */
 static void pods_build_keys(struct pods_panel *pp)
 {
-	const struct k8s_access *a = pp->snap != NULL ? &pp->snap->access : NULL;
+	const struct k8s_access *a = pods_snap(pp) != NULL ? &pods_snap(pp)->access : NULL;
 	size_t i;
 
 	for (i = 0; i < PODS_NKEYS; i++) {
@@ -378,10 +378,10 @@ const struct k8s_pod *pods_find(const struct pods_panel *pp, const char *ns, con
 {
 	size_t i;
 
-	for (i = 0; pp->snap != NULL && i < pp->snap->npods; i++)
-		if (strcmp(pp->snap->pods[i].ns, ns) == 0 &&
-		    strcmp(pp->snap->pods[i].name, name) == 0)
-			return &pp->snap->pods[i];
+	for (i = 0; pods_snap(pp) != NULL && i < pods_snap(pp)->npods; i++)
+		if (strcmp(pods_snap(pp)->pods[i].ns, ns) == 0 &&
+		    strcmp(pods_snap(pp)->pods[i].name, name) == 0)
+			return &pods_snap(pp)->pods[i];
 	return NULL;
 }
 
@@ -389,11 +389,12 @@ const struct k8s_pod *pods_selected(struct pods_panel *pp)
 {
 	long i = table_selected_index(&pp->list);
 
-	if (i < 0 || pp->order == NULL || pp->snap == NULL || (size_t)i >= pp->snap->npods) {
+	if (i < 0 || pp->order == NULL || pods_snap(pp) == NULL ||
+	    (size_t)i >= pods_snap(pp)->npods) {
 		app_message(pp->app, ROLE_NORMAL, "select a pod first");
 		return NULL;
 	}
-	return &pp->snap->pods[pp->order[i]];
+	return &pods_snap(pp)->pods[pp->order[i]];
 }
 
 /* Names from the API reach URLs and argv only when valid (B2). */
@@ -410,8 +411,8 @@ int pods_valid(struct pods_panel *pp, const char *ns, const char *name)
 
 const char *pods_context(const struct pods_panel *pp)
 {
-	if (pp->snap != NULL && pp->snap->context != NULL)
-		return pp->snap->context;
+	if (pods_snap(pp) != NULL && pods_snap(pp)->context != NULL)
+		return pods_snap(pp)->context;
 	return pp->arg.cfg->kube_context != NULL ? pp->arg.cfg->kube_context : "(current)";
 }
 
@@ -444,10 +445,9 @@ static void *pods_create(struct app *app)
 	 * says how to configure it, and no runner polls (nor shows as an
 	 * error in the Sources panel) for an operator without Kubernetes. */
 	if (!pp->no_config)
-		pp->runner = runner_start(&k8s_backend, &pp->arg, &opts, app_wake_fd(app),
-					  pp->error, sizeof pp->error);
+		panel_feed_start(&pp->feed, &k8s_backend, &pp->arg, &opts, app_wake_fd(app));
 	else
-		snprintf(pp->error, sizeof pp->error,
+		snprintf(pp->feed.error, sizeof pp->feed.error,
 			 "no kubeconfig: none named, no ~/.kube/config, not in a cluster");
 	return pp;
 }
@@ -456,9 +456,7 @@ static void pods_destroy(void *self)
 {
 	struct pods_panel *pp = self;
 
-	if (pp->runner != NULL)
-		runner_stop(pp->runner);
-	k8s_backend.snapshot_free(pp->snap);
+	panel_feed_stop(&pp->feed);
 	table_free(&pp->list);
 	free(pp->order);
 	free(pp->kubectl);
@@ -474,69 +472,48 @@ static int pods_update(void *self)
 {
 	struct pods_panel *pp = self;
 	long sec = (long)util_wall();
-	void *snap = NULL;
-	int redraw = 0;
+	int got, redraw = 0;
 
-	if (pp->runner == NULL)
+	if (pp->feed.r == NULL)
 		return 0;
-	if (mailbox_take(runner_mailbox(pp->runner), &snap, &pp->status)) {
-		k8s_backend.snapshot_free(pp->snap);
-		pp->snap = snap;
-		app_set_context(pp->app, pp->snap->context);
+	got = panel_feed_take(&pp->feed);
+	if (got & PANEL_FEED_SNAP) {
+		app_set_context(pp->app, pods_snap(pp)->context);
 		pods_fill(pp);
 		pods_build_keys(pp);
 		pods_result(pp);
 		pp->filled = sec;
-	} else if (pp->snap != NULL && sec - pp->filled >= PODS_AGE_TICK) {
+	} else if (pods_snap(pp) != NULL && sec - pp->filled >= PODS_AGE_TICK) {
 		/* A quiet watch sends no snapshot: the ages still move. */
 		pods_fill(pp);
 		pp->filled = sec;
 		redraw = 1;
 	}
-	if (pp->status.generation != pp->seen_generation) {
-		pp->seen_generation = pp->status.generation;
+	if (got != 0)
 		redraw = 1;
-	}
 	/* Follow: fetch the logs again every refresh. */
 	if (pp->mode == PODS_LOG_VIEW && pp->follow && pp->pending == 0 &&
 	    util_now() - pp->last_fetch >= pp->interval) {
 		pods_fetch(pp);
 		redraw = 1;
 	}
-	if (redraw)
-		pp->last_second = sec;
-	else if (pp->status.state == MAILBOX_ERROR && sec != pp->last_second) {
-		pp->last_second = sec;
-		redraw = 1;
-	}
-	return redraw;
+	return panel_tick(&pp->last_second, 1, redraw, pp->feed.status.state == MAILBOX_ERROR);
 }
 
 /* Row 0: context, namespace, pods, watching, and the source's state. */
 static void pods_draw_status(struct pods_panel *pp, const struct view *v)
 {
-	const struct k8s_snap *s = pp->snap;
+	const struct k8s_snap *s = pods_snap(pp);
 	char state[32], detail[512], line[256];
 	enum role r;
 	int x;
 
-	switch (mailbox_describe(&pp->status, s != NULL, state, sizeof state, detail,
-				 sizeof detail)) {
-	case MAILBOX_HEALTH_CONNECTING:
+	r = panel_source_state(&pp->feed.status, s != NULL, state, sizeof state, detail,
+			       sizeof detail);
+	if (r == ROLE_DIM)
 		snprintf(detail, sizeof detail, "first list in progress");
-		r = ROLE_DIM;
-		break;
-	case MAILBOX_HEALTH_OK:
+	else if (r == ROLE_OK)
 		snprintf(detail, sizeof detail, "%s", s != NULL && s->watching ? "watching" : "");
-		r = ROLE_OK;
-		break;
-	case MAILBOX_HEALTH_STALE:
-		r = ROLE_STALE;
-		break;
-	default:
-		r = ROLE_ERROR;
-		break;
-	}
 	x = draw_label(v, 0, 0, ROLE_TITLE, "context ");
 	x += draw_text(v, 0, x, ROLE_NORMAL, pods_context(pp), 40);
 	x += draw_label(v, 0, x, ROLE_TITLE, "  ns ");
@@ -568,8 +545,8 @@ static void pods_draw(void *self, const struct view *v, int focused)
 	char line[256];
 	struct view tv = *v;
 
-	if (pp->runner == NULL ||
-	    (pp->no_config && pp->snap == NULL && pp->status.state == MAILBOX_ERROR)) {
+	if (pp->feed.r == NULL ||
+	    (pp->no_config && pods_snap(pp) == NULL && pp->feed.status.state == MAILBOX_ERROR)) {
 		int y = 0;
 
 		if (pp->no_config) {
@@ -579,7 +556,8 @@ static void pods_draw(void *self, const struct view *v, int focused)
 			return;
 		}
 		draw_label(v, y, 1, ROLE_ERROR, "error: ");
-		draw_text(v, y, 8, ROLE_ERROR, pp->runner ? pp->status.error : pp->error, v->w);
+		draw_text(v, y, 8, ROLE_ERROR, pp->feed.r ? pp->feed.status.error : pp->feed.error,
+			  v->w);
 		return;
 	}
 	pods_draw_status(pp, v);
@@ -595,26 +573,26 @@ static void pods_draw(void *self, const struct view *v, int focused)
 	{
 		int x = draw_label(v, 1, 0, ROLE_TITLE, line);
 
-		if (pp->snap != NULL && pp->list.filter[0] != '\0') {
+		if (pods_snap(pp) != NULL && pp->list.filter[0] != '\0') {
 			snprintf(line, sizeof line, "  %zu of %zu match the filter",
 				 pp->list.nvisible, pp->list.nrows);
 			x += draw_label(v, 1, x, ROLE_DIM, line);
 		}
-		if (pp->snap != NULL && !pp->snap->have_metrics)
+		if (pods_snap(pp) != NULL && !pods_snap(pp)->have_metrics)
 			draw_label(v, 1, x, ROLE_DIM, "  no metrics (metrics.k8s.io)");
 	}
 	tv.y += 2;
 	tv.h -= 2;
-	if (pp->snap == NULL) {
+	if (pods_snap(pp) == NULL) {
 		draw_label(v, 3, 1, ROLE_DIM,
-			   pp->status.state == MAILBOX_ERROR
+			   pp->feed.status.state == MAILBOX_ERROR
 				   ? "no data yet: the API server is failing (see above)"
 				   : "waiting for the first list ...");
 		return;
 	}
-	if (pp->snap->npods == 0 && pp->status.state == MAILBOX_OK) {
+	if (pods_snap(pp)->npods == 0 && pp->feed.status.state == MAILBOX_OK) {
 		snprintf(line, sizeof line, "no pods in %s",
-			 pp->snap->ns ? pp->snap->ns : "any namespace");
+			 pods_snap(pp)->ns ? pods_snap(pp)->ns : "any namespace");
 		draw_label(v, 3, 1, ROLE_DIM, line);
 		return;
 	}
@@ -640,16 +618,16 @@ static int pods_action(void *self, int action)
 {
 	struct pods_panel *pp = self;
 
-	if (pp->runner == NULL) {
+	if (pp->feed.r == NULL) {
 		app_message(pp->app, ROLE_NORMAL, "%s",
 			    pp->no_config
 				    ? "not configured: set kubernetes.kubeconfig or KUBECONFIG"
-				    : pp->error);
+				    : pp->feed.error);
 		return 1;
 	}
 	switch (action) {
 	case PODS_REFRESH:
-		runner_refresh(pp->runner);
+		runner_refresh(pp->feed.r);
 		app_message(pp->app, ROLE_NORMAL, "refreshing the pods");
 		return 1;
 	case PODS_DESCRIBE:
@@ -777,7 +755,7 @@ static const struct keymap_entry *pods_mode_keys(void *self)
 static int pods_command(void *self, const char *cmd, const char *arg)
 {
 	struct pods_panel *pp = self;
-	const struct k8s_snap *s = pp->snap;
+	const struct k8s_snap *s = pods_snap(pp);
 	int ns = strcmp(cmd, "ns") == 0 || strcmp(cmd, "namespace") == 0;
 	int ctx = strcmp(cmd, "ctx") == 0 || strcmp(cmd, "context") == 0;
 	const char *name;
@@ -786,7 +764,7 @@ static int pods_command(void *self, const char *cmd, const char *arg)
 
 	if (!ns && !ctx)
 		return 0;
-	if (pp->runner == NULL) {
+	if (pp->feed.r == NULL) {
 		pods_action(pp, 0);
 		return 1;
 	}
@@ -872,7 +850,7 @@ static int pods_not_ready(const char *ready)
 static void pods_findings(void *self, struct finding_list *out)
 {
 	struct pods_panel *pp = self;
-	const struct k8s_snap *s = pp->snap;
+	const struct k8s_snap *s = pods_snap(pp);
 	double now = util_wall();
 	size_t i;
 
@@ -936,7 +914,7 @@ static int pods_open(void *self, const char *what, const char *vars)
 static void pods_want(void *self, struct panel_want *w)
 {
 	const struct pods_panel *pp = self;
-	size_t n = pp->snap != NULL ? pp->list.nvisible : 0;
+	size_t n = pods_snap(pp) != NULL ? pp->list.nvisible : 0;
 
 	w->rows = pp->mode != PODS_LIST ? -1 : 3 + (n > 0 ? (int)n : 1);
 }
@@ -994,7 +972,7 @@ static int pods_pick_by_trouble(const void *a, const void *b)
 size_t pods_picks(const void *pods, const char *ns, struct pods_pick **out)
 {
 	const struct pods_panel *pp = pods;
-	const struct k8s_snap *s = pp != NULL ? pp->snap : NULL;
+	const struct k8s_snap *s = pp != NULL ? pods_snap(pp) : NULL;
 	struct pods_pick_key *k;
 	double now = util_wall();
 	size_t i, n = 0, m = 0;

@@ -34,9 +34,7 @@ static void pods_audit(struct pods_panel *pp, const char *event, const char *ste
 	ev.exit_code = exit_code;
 	ev.duration = duration;
 	ev.reason = reason;
-	if (audit_write(&ev) != 0)
-		app_message(pp->app, ROLE_ERROR, "could not write the audit log (%s)",
-			    audit_path() ? audit_path() : "not open");
+	panel_audit(pp->app, &ev);
 }
 
 static int pods_is_action(int kind)
@@ -71,13 +69,13 @@ void pods_send(struct pods_panel *pp, int kind, const char *step, struct k8s_req
 	pp->pending = kind;
 	pp->pending_since = util_now();
 	snprintf(pp->pending_step, sizeof pp->pending_step, "%s", step);
-	runner_send(pp->runner, kind, rq, k8s_req_free);
+	runner_send(pp->feed.r, kind, rq, k8s_req_free);
 }
 
 /* The snapshot answered the request in flight. */
 void pods_result(struct pods_panel *pp)
 {
-	const struct k8s_snap *s = pp->snap;
+	const struct k8s_snap *s = pods_snap(pp);
 	int kind = pp->pending;
 
 	if (s == NULL || kind == 0 || s->nrequests < pp->sent)
@@ -225,7 +223,7 @@ static const struct k8s_pod *pods_act_begin(struct pods_panel *pp, int act)
 		verb = "create pods/exec";
 		break;
 	}
-	if (pods_refuse(pp, act, p, pods_allowed(&pp->snap->access, act), verb))
+	if (pods_refuse(pp, act, p, pods_allowed(&pods_snap(pp)->access, act), verb))
 		return NULL;
 	if (act != PODS_SHELL && pods_busy_request(pp, 0))
 		return NULL;
@@ -450,7 +448,7 @@ static void pods_shell_confirmed(void *ctx, int confirmed)
 		env[n++] = xasprintf("KUBECONFIG=%s", c->kubeconfig);
 	env[n] = NULL;
 	strbuf_puts(&cmd, "exec \"$AM_KUBECTL\"");
-	if (pp->snap != NULL && pp->snap->context != NULL)
+	if (pods_snap(pp) != NULL && pods_snap(pp)->context != NULL)
 		strbuf_puts(&cmd, " --context \"$AM_K8S_CONTEXT\"");
 	strbuf_puts(&cmd, " exec -it -n \"$AM_K8S_NS\" \"$AM_K8S_POD\"");
 	if (pp->act_container != NULL)

@@ -60,14 +60,10 @@ enum pods_col {
 struct pods_panel {
 	struct app *app;
 	struct k8s_arg arg;
-	struct runner *runner;
+	struct panel_feed feed; /* of the Kubernetes runner: snap is a struct k8s_snap */
 	double interval;
-	char error[256];
 	int no_config; /* no kubeconfig anywhere: say how to configure */
 	char *kubectl; /* resolved at start-up for the shell, or NULL */
-	struct k8s_snap *snap;
-	struct mailbox_status status;
-	unsigned long seen_generation;
 	long last_second;
 	long filled; /* when the rows were last built */
 
@@ -167,5 +163,11 @@ void pods_delete(struct pods_panel *pp);
 void pods_restart(struct pods_panel *pp);
 void pods_scale(struct pods_panel *pp);
 void pods_shell(struct pods_panel *pp);
+
+/* The newest snapshot (NULL until the first list). */
+static inline struct k8s_snap *pods_snap(const struct pods_panel *pp)
+{
+	return pp->feed.snap;
+}
 
 #endif

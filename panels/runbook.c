@@ -296,9 +296,7 @@ void runbook_audit(struct runbook_panel *rp, const char *event, size_t step, con
 	ev.duration = duration;
 	ev.reason = reason;
 	ev.target = target;
-	if (audit_write(&ev) != 0)
-		app_message(rp->app, ROLE_ERROR, "could not write the audit log (%s)",
-			    audit_path() ? audit_path() : "not open");
+	panel_audit(rp->app, &ev);
 }
 
 static void runbook_destroy(void *self)

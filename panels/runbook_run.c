@@ -157,16 +157,22 @@ static void runbook_prepared(struct runbook_panel *rp)
 
 static void runbook_ask_next(struct runbook_panel *rp);
 
+/* The operator cancelled a question: the step is marked so, nothing ran. */
+static void runbook_cancelled(struct runbook_panel *rp)
+{
+	app_message(rp->app, ROLE_WARN, "cancelled: nothing was run");
+	rp->st[rp->pend.step].status = RUNBOOK_CANCELLED;
+	runbook_pending_clear(&rp->pend);
+	runbook_fill_steps(rp);
+}
+
 void runbook_got_value(void *ctx, const char *value)
 {
 	struct runbook_panel *rp = ctx;
 	struct runbook_pending *p = &rp->pend;
 
 	if (value == NULL) {
-		app_message(rp->app, ROLE_WARN, "cancelled: nothing was run");
-		rp->st[p->step].status = RUNBOOK_CANCELLED;
-		runbook_pending_clear(p);
-		runbook_fill_steps(rp);
+		runbook_cancelled(rp);
 		return;
 	}
 	if (p->copy.placeholders[p->next].k8s_name && !runbook_valid_k8s_name(value)) {
@@ -288,10 +294,7 @@ static void runbook_got_target(void *ctx, const char *value)
 	size_t n = ops->targets(app_config(rp->app), names, 64), k;
 
 	if (value == NULL) {
-		app_message(rp->app, ROLE_WARN, "cancelled: nothing was run");
-		rp->st[p->step].status = RUNBOOK_CANCELLED;
-		runbook_pending_clear(p);
-		runbook_fill_steps(rp);
+		runbook_cancelled(rp);
 		return;
 	}
 	for (k = 0; k < n && k < 64; k++)
