@@ -371,6 +371,13 @@ int lint_files(char *const *files, int nfiles, FILE *out, FILE *err)
 			rc = 2;
 			continue;
 		}
+		for (e = 0; e < set.ncuts; e++) {
+			lint_put_clean(out, set.cuts[e].file);
+			fprintf(out, ":%d: warning: ", set.cuts[e].line);
+			lint_put_clean(out, set.cuts[e].what);
+			fputc('\n', out);
+			rc = rc == 0 ? 1 : rc;
+		}
 		for (e = 0; e < set.nentries; e++) {
 			const struct runbook_entry *en = &set.entries[e];
 

@@ -166,6 +166,13 @@ void runbook_set_free(struct runbook_set *set)
 	free(set->entries);
 	set->entries = NULL;
 	set->nentries = 0;
+	for (i = 0; i < set->ncuts; i++) {
+		free(set->cuts[i].file);
+		free(set->cuts[i].what);
+	}
+	free(set->cuts);
+	set->cuts = NULL;
+	set->ncuts = 0;
 }
 
 const char *runbook_kind_name(enum step_kind k)
@@ -313,13 +320,31 @@ int runbook_heading_phase(const char *h)
 	return -1;
 }
 
+void runbook_build_cut(struct runbook_build *b, int *once, int line, const char *what)
+{
+	struct runbook_cut *c;
+
+	if (*once)
+		return;
+	*once = 1;
+	b->cuts = xrealloc(b->cuts, (b->ncuts + 1) * sizeof(*b->cuts));
+	c = &b->cuts[b->ncuts++];
+	c->file = xstrdup(b->name);
+	c->line = line;
+	c->what = xstrdup(what);
+}
+
 struct runbook_entry *runbook_new_entry(struct runbook_build *b, enum entry_type type,
 					const char *title, int line)
 {
 	struct runbook_entry *e;
 
-	if (b->n >= RUNBOOK_MAX_ENTRIES)
+	if (b->n >= RUNBOOK_MAX_ENTRIES) {
+		runbook_build_cut(b, &b->cut_entries, line,
+				  "more than 10000 symptoms and sections: this one and the rest of "
+				  "the file are not loaded");
 		return NULL;
+	}
 	b->entries = xrealloc(b->entries, (b->n + 1) * sizeof(*b->entries));
 	e = &b->entries[b->n++];
 	memset(e, 0, sizeof(*e));
@@ -807,6 +832,12 @@ int runbook_parse(struct runbook_set *set, const char *name, const char *text, s
 		memcpy(set->entries + set->nentries, b.entries, b.n * sizeof(*b.entries));
 		set->nentries += b.n;
 	}
+	if (b.ncuts > 0) {
+		set->cuts = xrealloc(set->cuts, (set->ncuts + b.ncuts) * sizeof(*set->cuts));
+		memcpy(set->cuts + set->ncuts, b.cuts, b.ncuts * sizeof(*b.cuts));
+		set->ncuts += b.ncuts;
+	}
+	free(b.cuts);
 	free(b.entries);
 	return 0;
 }

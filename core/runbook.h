@@ -83,9 +83,20 @@ struct runbook_entry {
 	size_t nfindings;
 };
 
+/* Where a file went over one of the parser's caps (entries, steps per
+ * file): what was left out, from which line. --lint and the runbook pane
+ * say so; nothing is cut without a word. */
+struct runbook_cut {
+	char *file;
+	int line;
+	char *what;
+};
+
 struct runbook_set {
 	struct runbook_entry *entries;
 	size_t nentries;
+	struct runbook_cut *cuts;
+	size_t ncuts;
 };
 
 /* Parse Markdown text and append its entries to set. name is recorded as

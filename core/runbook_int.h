@@ -68,8 +68,14 @@ struct runbook_build {
 	const char *name;
 	struct runbook_entry *entries;
 	size_t n;
-	size_t nsteps; /* in all entries, capped at RUNBOOK_MAX_STEPS */
+	size_t nsteps;            /* in all entries, capped at RUNBOOK_MAX_STEPS */
+	struct runbook_cut *cuts; /* where the caps cut (runbook_build_cut) */
+	size_t ncuts;
+	int cut_entries, cut_steps; /* each cap is reported once per file */
 };
+
+/* Record that b cut what from line on (once per cap: *once). */
+void runbook_build_cut(struct runbook_build *b, int *once, int line, const char *what);
 
 /* runbook.c: small helpers and the entry being built. */
 

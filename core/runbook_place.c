@@ -358,6 +358,12 @@ static void runbook_add_placeholder(struct step *st, const char *tok, size_t n, 
 			return;
 		}
 	if (st->nplaceholders >= RUNBOOK_MAX_PLACEHOLDERS) {
+		static const char cut[] = "more than 64 placeholders: the rest are not asked for";
+
+		for (i = 0; i < st->nwarnings && strcmp(st->warnings[i], cut) != 0; i++)
+			;
+		if (i == st->nwarnings)
+			runbook_push_str(&st->warnings, &st->nwarnings, xstrdup(cut));
 		free(env);
 		return;
 	}

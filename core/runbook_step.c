@@ -131,6 +131,10 @@ static void runbook_emit_step(struct runbook_block *bk, const char *title,
 	}
 	while (cmd.len > 0 && isspace((unsigned char)cmd.buf[cmd.len - 1]))
 		cmd.buf[--cmd.len] = '\0';
+	if (cmd.len > 0 && bk->b->nsteps >= RUNBOOK_MAX_STEPS)
+		runbook_build_cut(bk->b, &bk->b->cut_steps, line,
+				  "more than 10000 steps in the file: this step and the ones after "
+				  "it are not loaded");
 	if (cmd.len == 0 || bk->b->nsteps >= RUNBOOK_MAX_STEPS) {
 		strbuf_free(&cmd);
 		return;

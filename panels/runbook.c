@@ -893,9 +893,22 @@ static void runbook_draw(void *self, const struct view *v, int focused)
 	if (rp->mode == RUNBOOK_PICKER) {
 		struct view tv = list;
 
-		snprintf(head, sizeof head, "%zu of %zu — / filters by title and symptoms",
-			 rp->picker.nvisible, rp->picker.nrows);
-		draw_label(&tv, 0, 0, ROLE_DIM, head);
+		if (rp->set->ncuts > 0) {
+			/* A cap cut a file: say where, never silently. */
+			const struct runbook_cut *c = &rp->set->cuts[0];
+
+			const char *base = strrchr(c->file, '/');
+
+			snprintf(head, sizeof head,
+				 "%zu of %zu — not all loaded: %s:%d, see --lint",
+				 rp->picker.nvisible, rp->picker.nrows,
+				 base != NULL ? base + 1 : c->file, c->line);
+			draw_text(&tv, 0, 0, ROLE_WARN, head, tv.w);
+		} else {
+			snprintf(head, sizeof head, "%zu of %zu — / filters by title and symptoms",
+				 rp->picker.nvisible, rp->picker.nrows);
+			draw_label(&tv, 0, 0, ROLE_DIM, head);
+		}
 		tv.y++;
 		tv.h--;
 		table_draw(&rp->picker, &tv, focused);

@@ -920,6 +920,64 @@ static void test_runbook_names(void **state)
 	assert_string_equal(runbook_type_name(ENTRY_REFERENCE), "reference");
 }
 
+/* Caps say where they cut: 10,001 sections keep 10,000 and one cut at the
+ * 10,001st heading's line; 10,001 steps in a file likewise; a step with 65
+ * placeholders keeps 64 and says so. Under the caps, no cut. */
+static void test_runbook_caps(void **unused)
+{
+	struct runbook_set set = { 0 };
+	struct strbuf md = { 0 };
+	char err[256];
+	size_t i;
+
+	for (i = 0; i < 10001; i++)
+		strbuf_printf(&md, "## Section %zu\n\nText.\n\n", i);
+	assert_int_equal(runbook_parse(&set, "big.md", md.buf, md.len, err, sizeof(err)), 0);
+	assert_int_equal(set.nentries, 10000);
+	assert_int_equal(set.ncuts, 1);
+	assert_string_equal(set.cuts[0].file, "big.md");
+	assert_int_equal(set.cuts[0].line, 10000 * 4 + 1);
+	assert_non_null(strstr(set.cuts[0].what, "more than 10000 symptoms and sections"));
+	runbook_set_free(&set);
+	assert_int_equal(set.ncuts, 0);
+
+	strbuf_reset(&md);
+	strbuf_puts(&md, "## Many steps\n\n```bash\n");
+	for (i = 0; i < 10001; i++)
+		strbuf_printf(&md, "echo %zu\n\n", i);
+	strbuf_puts(&md, "```\n");
+	assert_int_equal(runbook_parse(&set, "steps.md", md.buf, md.len, err, sizeof(err)), 0);
+	assert_int_equal(set.nentries, 1);
+	assert_int_equal(set.entries[0].nsteps, 10000);
+	assert_int_equal(set.ncuts, 1);
+	assert_int_equal(set.cuts[0].line, 4 + 2 * 10000);
+	assert_non_null(strstr(set.cuts[0].what, "more than 10000 steps"));
+	runbook_set_free(&set);
+
+	strbuf_reset(&md);
+	strbuf_puts(&md, "## Wide\n\n```bash\necho");
+	for (i = 0; i < 65; i++)
+		strbuf_printf(&md, " <p%zu>", i);
+	strbuf_puts(&md, "\n```\n");
+	assert_int_equal(runbook_parse(&set, "wide.md", md.buf, md.len, err, sizeof(err)), 0);
+	assert_int_equal(set.ncuts, 0);
+	assert_int_equal(set.entries[0].steps[0].nplaceholders, 64);
+	for (i = 0; i < set.entries[0].steps[0].nwarnings; i++)
+		if (strstr(set.entries[0].steps[0].warnings[i], "more than 64 placeholders"))
+			break;
+	assert_true(i < set.entries[0].steps[0].nwarnings);
+	runbook_set_free(&set);
+
+	strbuf_reset(&md);
+	for (i = 0; i < 10000; i++)
+		strbuf_printf(&md, "## Section %zu\n\nText.\n\n", i);
+	assert_int_equal(runbook_parse(&set, "full.md", md.buf, md.len, err, sizeof(err)), 0);
+	assert_int_equal(set.nentries, 10000);
+	assert_int_equal(set.ncuts, 0);
+	runbook_set_free(&set);
+	strbuf_free(&md);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -941,6 +999,7 @@ int main(void)
 		cmocka_unit_test(test_runbook_hostile),
 		cmocka_unit_test(test_runbook_alerts),
 		cmocka_unit_test(test_runbook_names),
+		cmocka_unit_test(test_runbook_caps),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
