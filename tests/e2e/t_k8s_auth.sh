@@ -29,7 +29,7 @@ type_text "ctx fixture-tls"
 keys Enter
 wait_for "vehicle-gateway-6b8f9c7d5d-x7m2k" 15
 wait_for "context fixture-tls"
-screen | grep -q "401" && fail "the 401 stayed after the switch"
+screen | grep -q "401 Unauthorized" && fail "the 401 stayed after the switch"
 k8s_stats | grep -q "\"$K8S_CERT_USER\"" || fail "no request as the certificate's user: $(k8s_stats)"
 ok ":ctx fixture-tls: the client certificate authenticates (as $K8S_CERT_USER) and the pods load"
 
@@ -40,7 +40,7 @@ screen | grep -qi "no pods" && fail "403 shown as no pods"
 k8s_ctl allow >/dev/null
 keys r
 wait_for "vehicle-gateway-6b8f9c7d5d-x7m2k" 20
-wait_gone "403" 10
+wait_gone "403 Forbidden" 10
 ok "a denied list: 403 Forbidden shown; allowed again, the panel recovers by itself"
 
 : >"$K8S_DIR/exec-runs"
