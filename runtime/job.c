@@ -17,19 +17,20 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "runtime/mailbox.h"
+
 struct job {
 	pthread_mutex_t lock;
 	pthread_t thread;
 	int has_thread;
 	struct job_spec spec;
-	void (*free_snap)(void *snap);
+	struct mailbox *mb; /* snapshots (job_new with free_snap), else NULL */
 	atomic_int stop;
 	/* Guarded by lock. */
 	struct exec_status st;
 	enum exec_state reported; /* state at the last job_poll */
 	char *ring;
 	size_t size, head, len; /* allocated, first byte, bytes held */
-	void *snap;             /* newest snapshot not taken, or NULL */
 };
 
 void job_wake_fd(int fd)
@@ -113,7 +114,7 @@ struct job *job_new(int wake_fd, void (*free_snap)(void *snap))
 {
 	struct job *j = job_alloc(wake_fd);
 
-	j->free_snap = free_snap;
+	j->mb = mailbox_new(wake_fd, free_snap);
 	j->st.state = j->reported = EXEC_EXITED;
 	return j;
 }
@@ -211,16 +212,10 @@ void job_out_strbuf(struct job *j, struct strbuf *sb)
 
 void job_publish(struct job *j, void *snap)
 {
-	void *old;
-
-	pthread_mutex_lock(&j->lock);
-	old = j->snap;
-	j->snap = snap;
-	pthread_mutex_unlock(&j->lock);
-	/* Freed outside the lock: a big snapshot must not hold up the UI. */
-	if (old != NULL && j->free_snap != NULL)
-		j->free_snap(old);
-	job_wake(j);
+	/* The runners' hand-off: the newest wins, an older one never taken
+	 * is freed outside the lock, the UI is woken. */
+	if (j->mb != NULL)
+		mailbox_put(j->mb, snap, 0, 0);
 }
 
 void job_end(struct job *j, enum exec_state state, int exit_code, int term_signal,
@@ -274,16 +269,7 @@ int job_poll(struct job *j, struct exec_status *st, struct strbuf *out)
 
 int job_take(struct job *j, void **snap)
 {
-	int got = 0;
-
-	pthread_mutex_lock(&j->lock);
-	if (j->snap != NULL) {
-		*snap = j->snap;
-		j->snap = NULL;
-		got = 1;
-	}
-	pthread_mutex_unlock(&j->lock);
-	return got;
+	return j->mb != NULL && mailbox_take(j->mb, snap, NULL);
 }
 
 void job_stop(struct job *j)
@@ -310,7 +296,7 @@ void job_free(struct job *j)
 		j->spec.free_arg(j->spec.arg);
 	else
 		free(j->spec.arg);
-	if (j->snap != NULL && j->free_snap != NULL)
-		j->free_snap(j->snap);
+	if (j->mb != NULL)
+		mailbox_free(j->mb);
 	job_release(j);
 }

@@ -60,8 +60,9 @@ void job_out(struct job *j, const char *s, size_t n);
 void job_puts(struct job *j, const char *s);
 /* Append sb's text, wake the UI and free sb (reset for reuse). */
 void job_out_strbuf(struct job *j, struct strbuf *sb);
-/* Hand over a snapshot (the job's from now): the newest wins, an older
- * one never taken is freed. Wakes the UI. */
+/* Hand over a snapshot (the job's from now) through the job's mailbox
+ * (mailbox.h, as runners do): the newest wins, an older one never taken
+ * is freed. Wakes the UI. job_new jobs only. */
 void job_publish(struct job *j, void *snap);
 /* The run is over: state (not EXEC_RUNNING), exit_code, term_signal and
  * error (NULL keeps none). Wakes the UI. */

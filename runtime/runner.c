@@ -1,5 +1,6 @@
 /*
- * runner.c - the worker thread every backend runs on (see runner.h). The
+ * runner.c - the worker thread every backend runs on (see runner.h), a
+ * job (job.h) whose results go through a mailbox (mailbox.h). The
  * loop delivers queued requests, polls once with timing, publishes the
  * result through the mailbox and sleeps on a condition variable (monotonic
  * clock) until the interval or the backoff delay has passed, or the UI
@@ -10,13 +11,13 @@
 
 #include <errno.h>
 #include <pthread.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 #include "lib/util.h"
+#include "runtime/job.h"
 
 #define RUNNER_DEFAULT_INTERVAL 2.0
 #define RUNNER_DEFAULT_BACKOFF_MIN 1.0
@@ -32,7 +33,7 @@ struct runner {
 	void *state;
 	struct mailbox *mb;
 	struct runner_opts opts;
-	pthread_t thread;
+	struct job *job; /* the worker thread (job.h) */
 	pthread_mutex_t lock;
 	pthread_cond_t cond;
 	/* Guarded by lock. */
@@ -199,7 +200,7 @@ static void runner_abstime(struct timespec *ts, double delay)
 	}
 }
 
-static void *runner_main(void *p)
+static void runner_run(struct job *job, void *p)
 {
 	struct runner *r = p;
 	struct runner_req *q;
@@ -230,7 +231,23 @@ static void *runner_main(void *p)
 			rc = pthread_cond_timedwait(&r->cond, &r->lock, &until);
 		pthread_mutex_unlock(&r->lock);
 	}
-	return NULL;
+}
+
+/* job_stop's hook: wake the worker from its wait and end its loop. */
+static void runner_on_stop(void *p)
+{
+	struct runner *r = p;
+
+	pthread_mutex_lock(&r->lock);
+	r->stop = 1;
+	pthread_cond_signal(&r->cond);
+	pthread_mutex_unlock(&r->lock);
+}
+
+/* The runner outlives its thread's job: runner_stop frees it. */
+static void runner_keep(void *p)
+{
+	(void)p;
 }
 
 struct runner *runner_start(const struct backend *be, const void *arg,
@@ -238,8 +255,8 @@ struct runner *runner_start(const struct backend *be, const void *arg,
 {
 	struct runner *r;
 	pthread_condattr_t ca;
-	sigset_t all, old;
-	int rc;
+	struct job_spec spec = { 0 };
+	char why[160];
 
 	r = xcalloc(1, sizeof *r);
 	r->be = be;
@@ -269,16 +286,18 @@ struct runner *runner_start(const struct backend *be, const void *arg,
 	pthread_cond_init(&r->cond, &ca);
 	pthread_condattr_destroy(&ca);
 
-	/* Signals belong to the UI thread: the worker starts with all of
-	 * them blocked. */
-	sigfillset(&all);
-	pthread_sigmask(SIG_SETMASK, &all, &old);
-	rc = pthread_create(&r->thread, NULL, runner_main, r);
-	pthread_sigmask(SIG_SETMASK, &old, NULL);
-	if (rc != 0) {
+	/* The worker is a job (signals blocked, stopped through
+	 * runner_on_stop, joined by job_free); its results go through the
+	 * mailbox, not the job's output. */
+	spec.run = runner_run;
+	spec.arg = r;
+	spec.free_arg = runner_keep;
+	spec.on_stop = runner_on_stop;
+	spec.wake_fd = -1;
+	r->job = job_start(&spec, why, sizeof why);
+	if (r->job == NULL) {
 		if (err != NULL && errlen > 0)
-			snprintf(err, errlen, "%s: cannot start thread: %s", be->name,
-				 strerror(rc));
+			snprintf(err, errlen, "%s: %s", be->name, why);
 		if (be->close != NULL)
 			be->close(r->state);
 		mailbox_free(r->mb);
@@ -336,11 +355,7 @@ void runner_stop(struct runner *r)
 	if (r == NULL)
 		return;
 	runner_unlink(r);
-	pthread_mutex_lock(&r->lock);
-	r->stop = 1;
-	pthread_cond_signal(&r->cond);
-	pthread_mutex_unlock(&r->lock);
-	pthread_join(r->thread, NULL);
+	job_free(r->job); /* runner_on_stop, then the join */
 	if (r->be->close != NULL)
 		r->be->close(r->state);
 	runner_free_reqs(r->head);
