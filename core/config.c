@@ -22,15 +22,6 @@
 #include "lib/colour.h"
 #include "lib/yaml.h"
 
-static void config_strv_free(char **v, size_t n)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		free(v[i]);
-	free(v);
-}
-
 static void config_redis_clear(struct config *c)
 {
 	size_t i;
@@ -75,8 +66,8 @@ static void config_health_clear(struct config *c)
 
 static void config_props_clear(struct config *c)
 {
-	config_strv_free(c->kafka_prop_keys, c->nkafka_props);
-	config_strv_free(c->kafka_prop_values, c->nkafka_props);
+	strv_free(c->kafka_prop_keys, c->nkafka_props);
+	strv_free(c->kafka_prop_values, c->nkafka_props);
 	c->kafka_prop_keys = NULL;
 	c->kafka_prop_values = NULL;
 	c->nkafka_props = 0;
@@ -113,16 +104,16 @@ void config_defaults(struct config *c)
 void config_free(struct config *c)
 {
 	free(c->theme);
-	config_strv_free(c->runbooks, c->nrunbooks);
+	strv_free(c->runbooks, c->nrunbooks);
 	free(c->kubeconfig);
 	free(c->kube_context);
 	free(c->kube_namespace);
 	free(c->pg_conninfo);
 	config_redis_clear(c);
 	free(c->kafka_bootstrap);
-	config_strv_free(c->kafka_groups, c->nkafka_groups);
+	strv_free(c->kafka_groups, c->nkafka_groups);
 	config_props_clear(c);
-	config_strv_free(c->alertmanager_urls, c->nalertmanager_urls);
+	strv_free(c->alertmanager_urls, c->nalertmanager_urls);
 	free(c->prometheus_url);
 	config_health_clear(c);
 	config_envs_clear(c);
@@ -199,7 +190,7 @@ static int config_get_strv(struct yaml_loader *ld, yaml_node_t *node, const char
 	size_t cap = 0;
 	int rc;
 
-	config_strv_free(*outv, *outn);
+	strv_free(*outv, *outn);
 	*outv = NULL;
 	*outn = 0;
 	if (yaml_is_null(node))
@@ -214,7 +205,7 @@ static int config_get_strv(struct yaml_loader *ld, yaml_node_t *node, const char
 		rc = yaml_each_item(ld, node, path, config_strv_item, &sv);
 	}
 	if (rc < 0) {
-		config_strv_free(sv.v, sv.n);
+		strv_free(sv.v, sv.n);
 		return -1;
 	}
 	*outv = sv.v;

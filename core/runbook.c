@@ -104,15 +104,6 @@ void runbook_push_str(char ***arr, size_t *n, char *s)
 	(*arr)[(*n)++] = s;
 }
 
-void runbook_free_strs(char **arr, size_t n)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		free(arr[i]);
-	free(arr);
-}
-
 /* ------------------------------------------------------------------ */
 /* Steps                                                               */
 
@@ -151,8 +142,8 @@ static void runbook_entry_free(struct runbook_entry *e)
 		runbook_step_free(&e->steps[i]);
 	free(e->steps);
 	free(e->text);
-	runbook_free_strs(e->alerts, e->nalerts);
-	runbook_free_strs(e->findings, e->nfindings);
+	strv_free(e->alerts, e->nalerts);
+	strv_free(e->findings, e->nfindings);
 }
 
 void runbook_set_free(struct runbook_set *set)
@@ -651,8 +642,8 @@ static void runbook_scope_close(struct runbook_build *b, struct runbook_scope *s
 		free(sc->stack[i].text);
 	free(sc->caption);
 	free(sc->title);
-	runbook_free_strs(sc->alerts, sc->nalerts);
-	runbook_free_strs(sc->findings, sc->nfindings);
+	strv_free(sc->alerts, sc->nalerts);
+	strv_free(sc->findings, sc->nfindings);
 	sc->alerts = sc->findings = NULL;
 	sc->nalerts = sc->nfindings = 0;
 	runbook_scope_clear_pending(sc);

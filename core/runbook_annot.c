@@ -32,8 +32,8 @@ void runbook_annot_free(struct runbook_annot *a)
 
 	free(a->target);
 	free(a->confirm_text);
-	runbook_free_strs(a->alerts, a->nalerts);
-	runbook_free_strs(a->findings, a->nfindings);
+	strv_free(a->alerts, a->nalerts);
+	strv_free(a->findings, a->nfindings);
 	for (i = 0; i < a->nerrors; i++)
 		free(a->errors[i]);
 	free(a->errors);

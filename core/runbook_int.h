@@ -85,9 +85,6 @@ char *runbook_trim_dup(const char *s, size_t n);
 /* Append s (now owned by the array) to *arr of *n strings. */
 void runbook_push_str(char ***arr, size_t *n, char *s);
 
-/* Free n strings and the array. */
-void runbook_free_strs(char **arr, size_t n);
-
 /* The phase a heading's text gives its steps, or -1 if it gives none. */
 int runbook_heading_phase(const char *h);
 

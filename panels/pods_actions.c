@@ -23,18 +23,15 @@ static void pods_audit(struct pods_panel *pp, const char *event, const char *ste
 		       const char *command, const char *target, const char *status, int exit_code,
 		       double duration, const char *reason)
 {
-	struct audit_event ev = { 0 };
-
-	ev.event = event;
-	ev.runbook = "pods panel";
-	ev.step = step;
-	ev.command = command;
-	ev.target = target;
-	ev.status = status;
-	ev.exit_code = exit_code;
-	ev.duration = duration;
-	ev.reason = reason;
-	panel_audit(pp->app, &ev);
+	panel_audit(pp->app, &(struct audit_event){ .event = event,
+						    .runbook = "pods panel",
+						    .step = step,
+						    .command = command,
+						    .target = target,
+						    .status = status,
+						    .exit_code = exit_code,
+						    .duration = duration,
+						    .reason = reason });
 }
 
 static int pods_is_action(int kind)

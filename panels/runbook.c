@@ -285,18 +285,16 @@ void runbook_audit(struct runbook_panel *rp, const char *event, size_t step, con
 		   const char *target)
 {
 	const struct runbook_entry *e = &rp->set->entries[rp->entry];
-	struct audit_event ev = { 0 };
 
-	ev.event = event;
-	ev.runbook = e->title;
-	ev.step = e->steps[step].title;
-	ev.command = command;
-	ev.status = status;
-	ev.exit_code = exit_code;
-	ev.duration = duration;
-	ev.reason = reason;
-	ev.target = target;
-	panel_audit(rp->app, &ev);
+	panel_audit(rp->app, &(struct audit_event){ .event = event,
+						    .runbook = e->title,
+						    .step = e->steps[step].title,
+						    .command = command,
+						    .status = status,
+						    .exit_code = exit_code,
+						    .duration = duration,
+						    .reason = reason,
+						    .target = target });
 }
 
 static void runbook_destroy(void *self)
