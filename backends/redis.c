@@ -13,6 +13,7 @@
 
 #include <errno.h>
 #include <hiredis/hiredis.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -371,8 +372,29 @@ static char *redis_unescape(const char *s, size_t n)
 	return o;
 }
 
+/* s[0..n) as a number from 0 to max, digits only: 0, or -1 (no digits,
+ * anything else, or too big; never atoi's silent garbage). */
+static int redis_url_number(const char *s, size_t n, long max, int *out)
+{
+	long v = 0;
+	size_t i;
+
+	if (n == 0)
+		return -1;
+	for (i = 0; i < n; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			return -1;
+		v = v * 10 + (s[i] - '0');
+		if (v > max)
+			return -1;
+	}
+	*out = (int)v;
+	return 0;
+}
+
 int redis_target_parse(const char *url, struct redis_target *t, char *err, size_t errlen)
 {
+	int bad = 0;
 	const char *p, *at, *hostend, *slash;
 
 	memset(t, 0, sizeof *t);
@@ -389,8 +411,12 @@ int redis_target_parse(const char *url, struct redis_target *t, char *err, size_
 		const char *q = strchr(url + 7, '?');
 
 		t->path = q ? xstrndup(url + 7, (size_t)(q - url - 7)) : xstrdup(url + 7);
-		if (q != NULL && strncmp(q, "?db=", 4) == 0)
-			t->db = atoi(q + 4);
+		if (q != NULL && strncmp(q, "?db=", 4) == 0 &&
+		    redis_url_number(q + 4, strlen(q + 4), INT_MAX, &t->db) != 0) {
+			snprintf(err, errlen, "bad db in URL");
+			redis_target_free(t);
+			return -1;
+		}
 		return 0;
 	}
 	if (strncmp(url, "rediss://", 9) == 0) {
@@ -427,21 +453,25 @@ int redis_target_parse(const char *url, struct redis_target *t, char *err, size_
 		}
 		t->host = xstrndup(p + 1, (size_t)(rb - p - 1));
 		if (rb[1] == ':')
-			t->port = atoi(rb + 2);
+			bad |= redis_url_number(rb + 2, (size_t)(hostend - rb - 2), 65535,
+						&t->port);
+		else if (rb + 1 != hostend)
+			bad = -1;
 	} else {
 		const char *colon = memchr(p, ':', (size_t)(hostend - p));
 
 		t->host = xstrndup(p, (size_t)((colon ? colon : hostend) - p));
 		if (colon != NULL)
-			t->port = atoi(colon + 1);
+			bad |= redis_url_number(colon + 1, (size_t)(hostend - colon - 1), 65535,
+						&t->port);
 	}
 	if (t->host[0] == '\0') {
 		free(t->host);
 		t->host = xstrdup("127.0.0.1");
 	}
 	if (slash != NULL && slash[1] != '\0')
-		t->db = atoi(slash + 1);
-	if (t->port <= 0 || t->port > 65535 || t->db < 0) {
+		bad |= redis_url_number(slash + 1, strlen(slash + 1), INT_MAX, &t->db);
+	if (bad || t->port <= 0) {
 		snprintf(err, errlen, "bad port or db in URL");
 		redis_target_free(t);
 		return -1;

@@ -286,6 +286,18 @@ static void test_redis_target(void **unused)
 	assert_int_equal(redis_target_parse("rediss://h", &t, err, sizeof err), -1);
 	assert_int_equal(redis_target_parse("http://h", &t, err, sizeof err), -1);
 	assert_int_equal(redis_target_parse("redis://h:99999", &t, err, sizeof err), -1);
+	/* Numbers are numbers: no trailing junk, no sign, no overflow. */
+	assert_int_equal(redis_target_parse("redis://h:63x79", &t, err, sizeof err), -1);
+	assert_string_equal(err, "bad port or db in URL");
+	assert_int_equal(redis_target_parse("redis://h:", &t, err, sizeof err), -1);
+	assert_int_equal(redis_target_parse("redis://h/-1", &t, err, sizeof err), -1);
+	assert_int_equal(redis_target_parse("redis://h/99999999999", &t, err, sizeof err), -1);
+	assert_int_equal(redis_target_parse("redis://[::1]x", &t, err, sizeof err), -1);
+	assert_int_equal(redis_target_parse("unix:///s.sock?db=-1", &t, err, sizeof err), -1);
+	assert_string_equal(err, "bad db in URL");
+	assert_int_equal(redis_target_parse("redis://h:6379/", &t, err, sizeof err), 0);
+	assert_int_equal(t.db, 0);
+	redis_target_free(&t);
 }
 
 int main(void)
