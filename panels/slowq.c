@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "backends/pg.h"
 #include "runtime/runner.h"
@@ -317,6 +318,9 @@ static void slowq_fill_stmts(struct slowq_panel *sp)
 		const char *cells[7] = { c0, c1, c2, c3, c4, c5, line };
 
 		slowq_fmt_count(c0, sizeof c0, calls);
+		/* first seen in this interval: its counts since it appeared */
+		if (iv && m->is_new && strlen(c0) + 4 < sizeof c0)
+			strcat(c0, " new");
 		slowq_fmt_ms(c1, sizeof c1, total);
 		slowq_fmt_ms(c2, sizeof c2, calls > 0 ? total / calls : 0);
 		slowq_fmt_count(c3, sizeof c3, iv ? m->d_rows : m->rows);
@@ -518,6 +522,40 @@ static int slowq_draw_wrapped(const struct view *v, int y, enum role role, const
 	return y;
 }
 
+/* What the statements list shows, and a reset of the statistics seen
+ * in the last minute (the deltas restarted from it). */
+static void slowq_draw_stmts_line(struct slowq_panel *sp, const struct view *v, int y)
+{
+	const struct pg_snap *s = sp->feed.snap;
+	const char *by = slowq_sort_names[sp->sort];
+	char buf[400], when[32] = "";
+	int x;
+
+	if (sp->per_interval && s != NULL && s->interval <= 0)
+		snprintf(buf, sizeof buf,
+			 "per interval: first sample taken, deltas from the next refresh");
+	else if (sp->per_interval && s != NULL)
+		snprintf(buf, sizeof buf,
+			 "statements in the last %.1fs, by %s%s; %zu new, %zu in all", s->interval,
+			 by, sp->sorted ? "" : " (slowest first)", s->nnew, s->nall);
+	else
+		snprintf(buf, sizeof buf,
+			 "statements since the stats reset, by %s%s (T M C R sort, p per "
+			 "interval, a activity)",
+			 by, sp->sorted ? "" : ", slowest first");
+	x = draw_text(v, y, 0, ROLE_DIM, buf, -1);
+	if (s == NULL || s->reset_seen <= 0 || util_wall() - s->reset_seen > 60)
+		return;
+	if (s->stats_reset > 0) {
+		time_t t = (time_t)s->stats_reset;
+		struct tm tm;
+
+		strftime(when, sizeof when, " at %H:%M:%S", localtime_r(&t, &tm));
+	}
+	snprintf(buf, sizeof buf, "  pg_stat_statements was reset%s: deltas restarted", when);
+	draw_text(v, y, x, ROLE_WARN, buf, -1);
+}
+
 static void slowq_draw(void *self, const struct view *v, int focused)
 {
 	struct slowq_panel *sp = self;
@@ -542,19 +580,7 @@ static void slowq_draw(void *self, const struct view *v, int focused)
 			y = slowq_draw_wrapped(v, y, ROLE_WARN, s->hint);
 			break;
 		}
-		if (sp->per_interval && s != NULL && s->interval <= 0)
-			snprintf(buf, sizeof buf,
-				 "per interval: first sample taken, deltas from the next refresh");
-		else if (sp->per_interval && s != NULL)
-			snprintf(buf, sizeof buf, "statements in the last %.1fs, by %s%s",
-				 s->interval, slowq_sort_names[sp->sort],
-				 sp->sorted ? "" : " (slowest first)");
-		else
-			snprintf(buf, sizeof buf,
-				 "statements since the stats reset, by %s%s (T M C R sort, p per "
-				 "interval, a activity)",
-				 slowq_sort_names[sp->sort], sp->sorted ? "" : ", slowest first");
-		draw_text(v, y++, 0, ROLE_DIM, buf, -1);
+		slowq_draw_stmts_line(sp, v, y++);
 		break;
 	case SLOWQ_ACT:
 		snprintf(buf, sizeof buf,
