@@ -3,10 +3,11 @@
  * "Database Performance Issues" section. A header gauge of connections
  * by state against max_connections (red over 80 %) and the oldest
  * transaction; the top statements from pg_stat_statements since the
- * stats reset or per refresh interval, sorted by total, mean, calls or
- * rows, with the full text on Enter; an activity view with long-running
- * sessions, wait events and the pg_blocking_pids() tree, where the
- * selected backend can be cancelled or terminated (confirmed, refused in
+ * stats reset or per refresh interval (deltas over every statement,
+ * "new" on one first seen in the interval, a note after a stats reset),
+ * sorted by total, mean, calls or rows, with the full text on Enter; an activity view with
+ * long-running sessions, wait events and the pg_blocking_pids() tree, where the selected backend
+ * can be cancelled or terminated (confirmed, refused in
  * --read-only, audit-logged); table sizes and index usage on demand. The
  * data comes from the pg backend on its runner thread; this file only
  * draws snapshots and sends requests.
