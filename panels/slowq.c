@@ -5,10 +5,11 @@
  * transaction; the top statements from pg_stat_statements since the
  * stats reset or per refresh interval (deltas over every statement,
  * "new" on one first seen in the interval, a note after a stats reset),
- * sorted by total, mean, calls or rows, with the full text on Enter; an activity view with
- * long-running sessions, wait events and the pg_blocking_pids() tree, where the selected backend
- * can be cancelled or terminated (confirmed, refused in
- * --read-only, audit-logged); table sizes and index usage on demand. The
+ * sorted by total, mean, calls or rows, with the full text on Enter;
+ * an activity view with long-running sessions, wait events and the
+ * pg_blocking_pids() tree, where the selected backend can be cancelled
+ * or terminated (confirmed, refused in --read-only, audit-logged); table
+ * sizes and index usage on demand. The
  * data comes from the pg backend on its runner thread; this file only
  * draws snapshots and sends requests.
  */
