@@ -182,6 +182,10 @@ void pg_deltas_free(struct pg_deltas *d);
  * of total, mean, calls and rows, since the reset and (of those that ran)
  * per interval. Returns how many; the order is otherwise unspecified. */
 size_t pg_stmts_pick(struct pg_stmt *s, size_t n, size_t top);
+/* What statements are sorted by (the panel's T M C R). */
+enum pg_by { PG_BY_TOTAL, PG_BY_MEAN, PG_BY_CALLS, PG_BY_ROWS };
+/* m's value for key (enum pg_by): since the reset, or per interval. */
+double pg_stmt_metric(const struct pg_stmt *m, int key, int interval);
 /* The text cache: add (copies text), sort, then find by queryid. */
 void pg_texts_add(struct pg_texts *t, long long id, const char *text, size_t len);
 void pg_texts_sort(struct pg_texts *t);

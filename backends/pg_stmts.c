@@ -209,22 +209,21 @@ size_t pg_deltas_sample(struct pg_deltas *d, const struct pg_entry *e, size_t n,
 
 struct pg_rank {
 	const struct pg_stmt *s;
-	int key; /* 0 total, 1 mean, 2 calls, 3 rows; +4 per interval */
+	int key; /* enum pg_by, + 4 per interval */
 };
 
-static double pg_rank_value(const struct pg_stmt *m, int key)
+double pg_stmt_metric(const struct pg_stmt *m, int key, int interval)
 {
-	int iv = key >= 4;
-	double calls = iv ? m->d_calls : m->calls;
-	double total = iv ? m->d_total_ms : m->total_ms;
+	double calls = interval ? m->d_calls : m->calls;
+	double total = interval ? m->d_total_ms : m->total_ms;
 
-	switch (key & 3) {
-	case 1:
+	switch (key) {
+	case PG_BY_MEAN:
 		return calls > 0 ? total / calls : 0;
-	case 2:
+	case PG_BY_CALLS:
 		return calls;
-	case 3:
-		return iv ? m->d_rows : m->rows;
+	case PG_BY_ROWS:
+		return interval ? m->d_rows : m->rows;
 	default:
 		return total;
 	}
@@ -234,7 +233,8 @@ static int pg_rank_cmp(const void *a, const void *b, void *ctx)
 {
 	const struct pg_rank *rk = ctx;
 	const struct pg_stmt *x = &rk->s[*(const size_t *)a], *y = &rk->s[*(const size_t *)b];
-	double vx = pg_rank_value(x, rk->key), vy = pg_rank_value(y, rk->key);
+	double vx = pg_stmt_metric(x, rk->key & 3, rk->key >= 4);
+	double vy = pg_stmt_metric(y, rk->key & 3, rk->key >= 4);
 
 	if (vx != vy)
 		return vx < vy ? 1 : -1;

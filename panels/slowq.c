@@ -240,30 +240,13 @@ struct slowq_sort {
 	int interval;
 };
 
-static double slowq_metric(const struct pg_stmt *m, int key, int interval)
-{
-	double calls = interval ? m->d_calls : m->calls;
-	double total = interval ? m->d_total_ms : m->total_ms;
-
-	switch (key) {
-	case 1:
-		return calls > 0 ? total / calls : 0;
-	case 2:
-		return calls;
-	case 3:
-		return interval ? m->d_rows : m->rows;
-	default:
-		return total;
-	}
-}
-
 static int slowq_cmp(const void *a, const void *b, void *ctx)
 {
 	const struct slowq_sort *ss = ctx;
 	const struct pg_stmt *x = &ss->snap->stmts[*(const size_t *)a];
 	const struct pg_stmt *y = &ss->snap->stmts[*(const size_t *)b];
-	double vx = slowq_metric(x, ss->key, ss->interval);
-	double vy = slowq_metric(y, ss->key, ss->interval);
+	double vx = pg_stmt_metric(x, ss->key, ss->interval);
+	double vy = pg_stmt_metric(y, ss->key, ss->interval);
 
 	return vx < vy ? 1 : vx > vy ? -1 : strcmp(x->queryid, y->queryid);
 }

@@ -13,11 +13,10 @@
 . tests/e2e/pg.sh
 pg_setup --max 5000
 pg_distinct 1200 0.02 10
-i=0
-while [ "$i" -lt 1001 ]; do
-	echo "SELECT pg_sleep(0.0) AS amtarget;"
-	i=$((i + 1))
-done >"$T/target.sql"
+repeat() { # N SQL: the statement N times, for psql -f
+	python3 -c 'import sys; sys.stdout.write((sys.argv[2] + ";\n") * int(sys.argv[1]))' "$1" "$2"
+}
+repeat 1001 "SELECT pg_sleep(0.0) AS amtarget" >"$T/target.sql"
 pq -f "$T/target.sql" >/dev/null || fail "target workload"
 n=$(pq -At -c "SELECT count(*) FROM pg_stat_statements")
 [ "$n" -gt 1200 ] || fail "only $n statements in pg_stat_statements"
@@ -48,11 +47,7 @@ wait_for "first sample taken" 5
 refresh
 ok "per interval: a second sample over every statement"
 
-i=0
-while [ "$i" -lt 2000 ]; do
-	echo "SELECT pg_sleep(0.001) AS amtarget;"
-	i=$((i + 1))
-done >"$T/target2.sql"
+repeat 2000 "SELECT pg_sleep(0.001) AS amtarget" >"$T/target2.sql"
 pq -f "$T/target2.sql" >/dev/null || fail "target workload"
 for i in 1 2 3; do pq -c "SELECT 1 AS amfresh, 2, 3, 4" >/dev/null; done
 refresh

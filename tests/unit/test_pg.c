@@ -148,60 +148,49 @@ static void test_pg_deltas(void **unused)
 }
 
 /* A reset: stats_reset moved (14+), or counters went down (older, or one
- * entry reset on its own). */
+ * entry reset on its own). Two statements, a sample per row. */
 static void test_pg_deltas_reset(void **unused)
 {
+	static const struct {
+		int fresh; /* forget the previous samples first */
+		double calls[2], ms[2], stats_reset;
+		int reset, is_new[2];
+		double d_calls[2];
+	} steps[] = {
+		{ 1, { 100, 50 }, { 100, 50 }, 1000, 0, { 0, 0 }, { 100, 50 } },
+		/* stats_reset moved: all from the reset, even counts that grew */
+		{ 0, { 130, 5 }, { 100, 50 }, 2000, 1, { 1, 1 }, { 130, 5 } },
+		/* same stats_reset, one entry went down: only it restarts */
+		{ 0, { 140, 2 }, { 110, 50 }, 2000, 1, { 0, 1 }, { 10, 2 } },
+		{ 0, { 150, 2 }, { 110, 50 }, 2000, 0, { 0, 0 }, { 10, 0 } },
+		/* no stats_reset (before 14): counters down, the view was reset */
+		{ 1, { 150, 2 }, { 110, 50 }, 0, 0, { 0, 0 }, { 150, 2 } },
+		{ 0, { 3, 9 }, { 3, 60 }, 0, 1, { 1, 1 }, { 3, 9 } },
+	};
 	struct pg_deltas d = { 0 };
-	struct pg_entry e[3];
-	struct pg_stmt *s = NULL;
-	size_t n;
-	int reset = -1;
+	size_t i, k;
 
-	e[0] = ent(1, 10, 1, 100, 100);
-	e[1] = ent(2, 10, 1, 50, 50);
-	n = pg_deltas_sample(&d, e, 2, 1000, &s, &reset);
-	free(s);
-	/* stats_reset moved: everything counts from the reset, marked new. */
-	e[0].calls = 130; /* more than before, yet after a reset */
-	e[1].calls = 5;
-	n = pg_deltas_sample(&d, e, 2, 2000, &s, &reset);
-	assert_int_equal(reset, 1);
-	assert_true(find_stmt(s, n, 1)->is_new);
-	assert_true(find_stmt(s, n, 1)->d_calls == 130);
-	assert_true(find_stmt(s, n, 2)->d_calls == 5);
-	free(s);
-	/* Same stats_reset, one entry went down: only it restarts. */
-	e[0].calls = 140;
-	e[0].total_ms = 110;
-	e[1].calls = 2;
-	n = pg_deltas_sample(&d, e, 2, 2000, &s, &reset);
-	assert_int_equal(reset, 1);
-	assert_false(find_stmt(s, n, 1)->is_new);
-	assert_true(find_stmt(s, n, 1)->d_calls == 10);
-	assert_true(find_stmt(s, n, 1)->d_total_ms == 10);
-	assert_true(find_stmt(s, n, 2)->is_new);
-	assert_true(find_stmt(s, n, 2)->d_calls == 2);
-	free(s);
-	/* Steady: no reset. */
-	e[0].calls = 150;
-	n = pg_deltas_sample(&d, e, 2, 2000, &s, &reset);
-	assert_int_equal(reset, 0);
-	assert_true(find_stmt(s, n, 1)->d_calls == 10);
-	free(s);
-	/* No stats_reset (before 14): counters down mean the view was reset. */
-	pg_deltas_free(&d);
-	n = pg_deltas_sample(&d, e, 2, 0, &s, &reset);
-	free(s);
-	e[0].calls = 3;
-	e[0].total_ms = 3;
-	e[1].calls = 9;
-	e[1].total_ms = 60;
-	n = pg_deltas_sample(&d, e, 2, 0, &s, &reset);
-	assert_int_equal(reset, 1);
-	assert_true(find_stmt(s, n, 1)->is_new);
-	assert_true(find_stmt(s, n, 2)->is_new);
-	assert_true(find_stmt(s, n, 2)->d_calls == 9);
-	free(s);
+	for (i = 0; i < sizeof steps / sizeof steps[0]; i++) {
+		struct pg_entry e[2];
+		struct pg_stmt *s = NULL;
+		size_t n;
+		int reset = -1;
+
+		if (steps[i].fresh)
+			pg_deltas_free(&d);
+		for (k = 0; k < 2; k++)
+			e[k] = ent((long long)k + 1, 10, 1, steps[i].calls[k], steps[i].ms[k]);
+		n = pg_deltas_sample(&d, e, 2, steps[i].stats_reset, &s, &reset);
+		assert_int_equal(n, 2);
+		assert_int_equal(reset, steps[i].reset);
+		for (k = 0; k < 2; k++) {
+			const struct pg_stmt *m = find_stmt(s, n, (long long)k + 1);
+
+			assert_int_equal(m->is_new, steps[i].is_new[k]);
+			assert_true(m->d_calls == steps[i].d_calls[k]);
+		}
+		free(s);
+	}
 	pg_deltas_free(&d);
 }
 
