@@ -348,6 +348,7 @@ struct pg_state {
 	int has_toplevel;        /* the view has toplevel (14+) */
 	int has_info;            /* pg_stat_statements_info exists (14+) */
 	struct pg_deltas deltas; /* every statement's counters at prev_time */
+	int deltas_cols;         /* exec_cols * 2 + has_toplevel they were read with */
 	struct pg_texts texts;   /* the shown statements' texts */
 	double prev_time;
 	double reset_seen; /* wall time a reset was last noticed */
@@ -611,8 +612,14 @@ static int pg_fetch_stmts(struct pg_state *st, struct pg_snap *s, double deadlin
 	double now = util_now(), reset;
 	long n;
 	size_t k, nall, npick;
-	int had = st->deltas.have;
+	int had;
 
+	/* Other columns (ALTER EXTENSION ... UPDATE): other keys and times,
+	 * so the deltas start afresh rather than call everything new. */
+	if (st->deltas_cols != st->exec_cols * 2 + st->has_toplevel)
+		pg_deltas_free(&st->deltas);
+	st->deltas_cols = st->exec_cols * 2 + st->has_toplevel;
+	had = st->deltas.have;
 	if (pg_fetch_reset(st, &reset, deadline, err, errlen) != 0)
 		return -1;
 	n = pg_fetch_entries(st, &e, deadline, err, errlen);

@@ -55,15 +55,14 @@ static void test_pg_int_array(void **unused)
 
 static struct pg_entry ent(long long q, unsigned int user, int top, double calls, double ms)
 {
-	struct pg_entry e = { 0 };
+	struct pg_entry e = { .queryid = q,
+			      .userid = user,
+			      .dbid = 5,
+			      .toplevel = top,
+			      .calls = calls,
+			      .total_ms = ms,
+			      .rows = calls };
 
-	e.queryid = q;
-	e.userid = user;
-	e.dbid = 5;
-	e.toplevel = top;
-	e.calls = calls;
-	e.total_ms = ms;
-	e.rows = calls;
 	return e;
 }
 
