@@ -612,7 +612,7 @@ static int pg_fetch_stmts(struct pg_state *st, struct pg_snap *s, double deadlin
 	double now = util_now(), reset;
 	long n;
 	size_t k, nall, npick;
-	int had;
+	int had, fresh;
 
 	/* Other columns (ALTER EXTENSION ... UPDATE): other keys and times,
 	 * so the deltas start afresh rather than call everything new. */
@@ -625,24 +625,29 @@ static int pg_fetch_stmts(struct pg_state *st, struct pg_snap *s, double deadlin
 	n = pg_fetch_entries(st, &e, deadline, err, errlen);
 	if (n < 0)
 		return -1;
-	nall = pg_deltas_sample(&st->deltas, e, (size_t)n, reset, &all, &s->reset_now);
+	nall = pg_deltas_sample(&st->deltas, e, (size_t)n, reset, &all, &fresh);
 	free(e);
+	s->interval = had && st->prev_time > 0 ? now - st->prev_time : 0;
+	st->prev_time = now;
+	if (fresh)
+		st->reset_seen = util_wall();
+	npick = pg_stmts_pick(all, nall, PG_STMTS_TOP);
+	if (pg_fetch_texts(st, all, npick, deadline, err, errlen) != 0) {
+		free(all); /* no text yet: the snapshot is left as it was */
+		return -1;
+	}
 	for (k = 0; k < nall; k++) {
 		s->total_ms += all[k].total_ms;
 		s->d_total_ms += all[k].d_total_ms;
 		s->nnew += all[k].is_new;
 	}
-	npick = pg_stmts_pick(all, nall, PG_STMTS_TOP);
 	s->stmts = xrealloc(all, (npick + 1) * sizeof *all);
 	s->nstmts = npick;
 	s->nall = nall;
-	s->interval = had && st->prev_time > 0 ? now - st->prev_time : 0;
-	st->prev_time = now;
-	if (s->reset_now)
-		st->reset_seen = util_wall();
+	s->reset_now = fresh;
 	s->reset_seen = st->reset_seen;
 	s->stats_reset = reset;
-	return pg_fetch_texts(st, s->stmts, s->nstmts, deadline, err, errlen);
+	return 0;
 }
 
 static int pg_fetch_conns(struct pg_state *st, struct pg_snap *s, double deadline, char *err,
