@@ -241,27 +241,61 @@ static int pg_rank_cmp(const void *a, const void *b, void *ctx)
 	return x->id < y->id ? -1 : x->id > y->id;
 }
 
+/* A min-heap of the best `top` seen so far (its root the worst of them):
+ * n log(top) per order, not a sort of every statement. */
+static void pg_heap_down(size_t *h, size_t n, size_t i, struct pg_rank *rk)
+{
+	for (;;) {
+		size_t l = 2 * i + 1, m = i, t;
+
+		if (l < n && pg_rank_cmp(&h[l], &h[m], rk) > 0)
+			m = l;
+		if (l + 1 < n && pg_rank_cmp(&h[l + 1], &h[m], rk) > 0)
+			m = l + 1;
+		if (m == i)
+			return;
+		t = h[i];
+		h[i] = h[m];
+		h[m] = t;
+		i = m;
+	}
+}
+
+static void pg_pick_top(const struct pg_stmt *s, size_t n, size_t top, struct pg_rank *rk,
+			size_t *h, char *keep)
+{
+	size_t i, k, hn = 0;
+
+	for (i = 0; i < n; i++) {
+		if (rk->key >= 4 && !(s[i].d_calls > 0))
+			continue;
+		if (hn < top) {
+			h[hn++] = i;
+			if (hn == top)
+				for (k = hn / 2; k-- > 0;)
+					pg_heap_down(h, hn, k, rk);
+		} else if (pg_rank_cmp(&i, &h[0], rk) < 0) {
+			h[0] = i;
+			pg_heap_down(h, hn, 0, rk);
+		}
+	}
+	for (k = 0; k < hn; k++)
+		keep[h[k]] = 1;
+}
+
 size_t pg_stmts_pick(struct pg_stmt *s, size_t n, size_t top)
 {
-	size_t *ord, i, w = 0;
+	size_t *heap, i, w = 0;
 	char *keep;
 	struct pg_rank rk;
 
 	if (n <= top)
 		return n;
-	ord = xcalloc(n, sizeof *ord);
+	heap = xcalloc(top + 1, sizeof *heap);
 	keep = xcalloc(n, 1);
 	rk.s = s;
-	for (rk.key = 0; rk.key < 8; rk.key++) {
-		size_t m = 0;
-
-		for (i = 0; i < n; i++)
-			if (rk.key < 4 || s[i].d_calls > 0)
-				ord[m++] = i;
-		util_sort(ord, m, sizeof *ord, pg_rank_cmp, &rk);
-		for (i = 0; i < m && i < top; i++)
-			keep[ord[i]] = 1;
-	}
+	for (rk.key = 0; rk.key < 8; rk.key++)
+		pg_pick_top(s, n, top, &rk, heap, keep);
 	for (i = 0; i < n; i++) {
 		if (!keep[i])
 			continue;
@@ -274,7 +308,7 @@ size_t pg_stmts_pick(struct pg_stmt *s, size_t n, size_t top)
 		w++;
 	}
 	free(keep);
-	free(ord);
+	free(heap);
 	return w;
 }
 
