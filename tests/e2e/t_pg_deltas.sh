@@ -29,8 +29,9 @@ ok "$n statements; the quiet one (1001 calls) has $above above it by total time"
 
 # The numbers of the target's row: CALLS is the first cell.
 row_calls() { screen | grep "AS amtarget" | sed 's/^│//' | awk '{print $1, $2}'; }
-# Take a refresh (r) and wait until the interval line tells another length.
-interval_line() { screen | grep -o "statements in the last [0-9.]*s"; }
+# Take a refresh (r) and wait until the interval line (its length and
+# counts) says another thing.
+interval_line() { screen | grep -o "statements in the last .* in all"; }
 new_sample() { now=$(interval_line) && [ "$now" != "$before" ]; }
 refresh() {
 	before=$(interval_line)
