@@ -644,7 +644,6 @@ static int pg_fetch_stmts(struct pg_state *st, struct pg_snap *s, double deadlin
 	s->stmts = xrealloc(all, (npick + 1) * sizeof *all);
 	s->nstmts = npick;
 	s->nall = nall;
-	s->reset_now = fresh;
 	s->reset_seen = st->reset_seen;
 	s->stats_reset = reset;
 	return 0;

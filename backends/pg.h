@@ -128,7 +128,6 @@ struct pg_snap {
 	double d_total_ms;
 	double stats_reset; /* pg_stat_statements_info.stats_reset (epoch), 0 unknown */
 	double reset_seen;  /* wall time the last reset was noticed, 0 never */
-	int reset_now;      /* this sample's deltas restart after a reset */
 	int max_conn, n_total, n_active, n_idle, n_idle_xact, n_waiting;
 	double oldest_xact; /* seconds, < 0 none */
 	struct pg_session *sessions;
