@@ -76,6 +76,7 @@ BACKEND_LAYER = \
 	backends/pg.c \
 	backends/pg_io.c \
 	backends/pg_step.c \
+	backends/pg_stmts.c \
 	backends/redis.c \
 	backends/redis_jobs.c \
 	backends/redis_step.c \

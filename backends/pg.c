@@ -83,43 +83,6 @@ bad:
 	return -1;
 }
 
-static double pg_delta(double cur, double prev)
-{
-	return cur >= prev ? cur - prev : cur;
-}
-
-void pg_stmt_deltas(struct pg_stmt *cur, size_t n, const struct pg_stmt *prev, size_t nprev)
-{
-	size_t i, j;
-
-	for (i = 0; i < n; i++) {
-		const struct pg_stmt *p = NULL;
-		struct pg_stmt *c = &cur[i];
-
-		for (j = 0; j < nprev; j++)
-			if (strcmp(prev[j].queryid, c->queryid) == 0) {
-				p = &prev[j];
-				break;
-			}
-		if (p == NULL || c->calls < p->calls) {
-			/* New, or the counters were reset: all of it is recent. */
-			c->d_calls = c->calls;
-			c->d_total_ms = c->total_ms;
-			c->d_rows = c->rows;
-			c->d_hit = c->hit;
-			c->d_read = c->read;
-			c->has_delta = p != NULL;
-			continue;
-		}
-		c->d_calls = pg_delta(c->calls, p->calls);
-		c->d_total_ms = pg_delta(c->total_ms, p->total_ms);
-		c->d_rows = pg_delta(c->rows, p->rows);
-		c->d_hit = pg_delta(c->hit, p->hit);
-		c->d_read = pg_delta(c->read, p->read);
-		c->has_delta = 1;
-	}
-}
-
 static long pg_find_session(const struct pg_session *s, size_t n, int pid)
 {
 	size_t i;
@@ -353,21 +316,6 @@ char *pg_fix_stat_columns(const char *text)
 	return strbuf_detach(&sb);
 }
 
-int pg_stat_exec_cols(int has_new, int has_old)
-{
-	return has_new ? 1 : has_old ? 0 : -1;
-}
-
-void pg_stmts_sql(int exec_cols, char *buf, size_t len)
-{
-	snprintf(buf, len,
-		 "SELECT queryid::text, sum(calls), sum(%s), sum(rows), sum(shared_blks_hit),"
-		 " sum(shared_blks_read), left(min(query), %d), max(octet_length(query))"
-		 " FROM pg_stat_statements WHERE queryid IS NOT NULL"
-		 " GROUP BY queryid ORDER BY 3 DESC LIMIT 500",
-		 exec_cols > 0 ? "total_exec_time" : "total_time", PG_QUERY_CAP);
-}
-
 int pg_configured(const char *conninfo, char *why, size_t whylen)
 {
 	static const char *const envs[] = { "PGHOST", "PGSERVICE", "PGDATABASE", "PGHOSTADDR",
@@ -396,10 +344,14 @@ struct pg_state {
 	double timeout, long_running;
 	PGconn *conn;
 	int server_version;
-	int exec_cols; /* -1 unknown/missing, 0 old, 1 new */
-	struct pg_stmt *prev;
-	size_t nprev;
+	int exec_cols;           /* -1 unknown/missing, 0 old, 1 new */
+	int has_toplevel;        /* the view has toplevel (14+) */
+	int has_info;            /* pg_stat_statements_info exists (14+) */
+	struct pg_deltas deltas; /* every statement's counters at prev_time */
+	int deltas_cols;         /* exec_cols * 2 + has_toplevel they were read with */
+	struct pg_texts texts;   /* the shown statements' texts */
 	double prev_time;
+	double reset_seen; /* wall time a reset was last noticed */
 	enum pg_view view;
 	unsigned long action_seq;
 	int action_ok;
@@ -483,7 +435,11 @@ static int pg_detect(struct pg_state *st, struct pg_snap *s, double deadline, ch
 		    "  to_regclass('pg_stat_statements') AND attname = 'total_time'"
 		    "  AND NOT attisdropped),"
 		    " EXISTS (SELECT 1 FROM pg_available_extensions"
-		    "  WHERE name = 'pg_stat_statements'), current_database()",
+		    "  WHERE name = 'pg_stat_statements'), current_database(),"
+		    " EXISTS (SELECT 1 FROM pg_attribute WHERE attrelid ="
+		    "  to_regclass('pg_stat_statements') AND attname = 'toplevel'"
+		    "  AND NOT attisdropped),"
+		    " to_regclass('pg_stat_statements_info') IS NOT NULL",
 		    0, NULL, deadline, err, errlen);
 	if (r == NULL)
 		return -1;
@@ -494,6 +450,8 @@ static int pg_detect(struct pg_state *st, struct pg_snap *s, double deadline, ch
 	has_old = pg_val(r, 0, 3)[0] == 't';
 	avail = pg_val(r, 0, 4)[0] == 't';
 	st->exec_cols = pg_stat_exec_cols(has_new, has_old);
+	st->has_toplevel = pg_val(r, 0, 6)[0] == 't';
+	st->has_info = pg_val(r, 0, 7)[0] == 't';
 	if (installed && (preloaded || !known) && st->exec_cols >= 0) {
 		/* Unknown preload: the fetch's own error says if it is missing. */
 		PQclear(r);
@@ -536,49 +494,158 @@ static void pg_stmts_free(struct pg_stmt *a, size_t n)
 	free(a);
 }
 
-static int pg_fetch_stmts(struct pg_state *st, struct pg_snap *s, double deadline, char *err,
+/* pg_stat_statements_info.stats_reset as epoch seconds, 0 unknown. */
+static int pg_fetch_reset(struct pg_state *st, double *reset, double deadline, char *err,
 			  size_t errlen)
 {
-	char sql[1024];
 	PGresult *r;
-	int i, n;
-	double now = util_now();
-	size_t k;
 
-	pg_stmts_sql(st->exec_cols, sql, sizeof sql);
+	*reset = 0;
+	if (!st->has_info)
+		return 0;
+	r = pg_exec(st->conn, "SELECT extract(epoch FROM stats_reset) FROM pg_stat_statements_info",
+		    0, NULL, deadline, err, errlen);
+	if (r == NULL)
+		return -1;
+	if (PQntuples(r) > 0)
+		*reset = pg_num(r, 0, 0);
+	PQclear(r);
+	return 0;
+}
+
+/* The counters of every statement, no text. */
+static long pg_fetch_entries(struct pg_state *st, struct pg_entry **out, double deadline, char *err,
+			     size_t errlen)
+{
+	char sql[512];
+	PGresult *r;
+	struct pg_entry *e;
+	int i, n;
+
+	pg_stmts_sql(st->exec_cols, st->has_toplevel, sql, sizeof sql);
 	r = pg_exec(st->conn, sql, 0, NULL, deadline, err, errlen);
 	if (r == NULL)
 		return -1;
 	n = PQntuples(r);
-	s->stmts = xcalloc((size_t)n + 1, sizeof *s->stmts);
+	e = xcalloc((size_t)n + 1, sizeof *e);
 	for (i = 0; i < n; i++) {
-		struct pg_stmt *m = &s->stmts[i];
+		const char *tl = pg_val(r, i, 3);
 
-		snprintf(m->queryid, sizeof m->queryid, "%s", pg_val(r, i, 0));
-		m->calls = pg_num(r, i, 1);
-		m->total_ms = pg_num(r, i, 2);
-		m->rows = pg_num(r, i, 3);
-		m->hit = pg_num(r, i, 4);
-		m->read = pg_num(r, i, 5);
-		m->query = xstrdup(pg_val(r, i, 6));
-		m->query_len = (size_t)pg_num(r, i, 7);
-		s->total_ms += m->total_ms;
+		e[i].userid = (unsigned int)strtoul(pg_val(r, i, 0), NULL, 10);
+		e[i].dbid = (unsigned int)strtoul(pg_val(r, i, 1), NULL, 10);
+		e[i].queryid = strtoll(pg_val(r, i, 2), NULL, 10);
+		e[i].toplevel = tl[0] == 't' ? 1 : tl[0] == 'f' ? 0 : -1;
+		e[i].calls = pg_num(r, i, 4);
+		e[i].total_ms = pg_num(r, i, 5);
+		e[i].rows = pg_num(r, i, 6);
+		e[i].hit = pg_num(r, i, 7);
+		e[i].read = pg_num(r, i, 8);
 	}
-	s->nstmts = (size_t)n;
 	PQclear(r);
-	pg_stmt_deltas(s->stmts, s->nstmts, st->prev, st->nprev);
-	for (k = 0; k < s->nstmts; k++)
-		s->d_total_ms += s->stmts[k].d_total_ms;
-	s->interval = st->prev_time > 0 ? now - st->prev_time : 0;
-	/* Keep the counters (not the text) for the next deltas. */
-	pg_stmts_free(st->prev, st->nprev);
-	st->prev = xcalloc(s->nstmts + 1, sizeof *st->prev);
-	for (k = 0; k < s->nstmts; k++) {
-		st->prev[k] = s->stmts[k];
-		st->prev[k].query = NULL;
+	*out = e;
+	return n;
+}
+
+/* Texts for the picked statements: from the cache, the missing ones in
+ * one query (which reads the server's text file once); the cache then
+ * holds just these. */
+static int pg_fetch_texts(struct pg_state *st, struct pg_stmt *m, size_t n, double deadline,
+			  char *err, size_t errlen)
+{
+	struct pg_texts next = { 0 };
+	struct strbuf ids = { 0 };
+	char cap[16];
+	const char *params[2] = { NULL, cap };
+	PGresult *r = NULL;
+	size_t i, missing = 0;
+	int k;
+
+	strbuf_putc(&ids, '{');
+	for (i = 0; i < n; i++) {
+		const struct pg_text *t = pg_texts_find(&st->texts, m[i].id);
+
+		if (t != NULL)
+			pg_texts_add(&next, t->id, t->text, t->len);
+		else
+			strbuf_printf(&ids, "%s%lld", missing++ ? "," : "", m[i].id);
 	}
-	st->nprev = s->nstmts;
+	strbuf_putc(&ids, '}');
+	if (missing > 0) {
+		params[0] = ids.buf;
+		snprintf(cap, sizeof cap, "%d", PG_QUERY_CAP);
+		r = pg_exec(st->conn,
+			    "SELECT queryid, left(min(query), $2::int), max(octet_length(query))"
+			    " FROM pg_stat_statements WHERE queryid = ANY($1::bigint[])"
+			    " GROUP BY queryid",
+			    2, params, deadline, err, errlen);
+		if (r == NULL) {
+			strbuf_free(&ids);
+			pg_texts_free(&next);
+			return -1;
+		}
+	}
+	strbuf_free(&ids);
+	for (k = 0; r != NULL && k < PQntuples(r); k++)
+		pg_texts_add(&next, strtoll(pg_val(r, k, 0), NULL, 10), pg_val(r, k, 1),
+			     (size_t)pg_num(r, k, 2));
+	if (r != NULL)
+		PQclear(r);
+	pg_texts_sort(&next);
+	pg_texts_free(&st->texts);
+	st->texts = next;
+	for (i = 0; i < n; i++) {
+		const struct pg_text *t = pg_texts_find(&st->texts, m[i].id);
+
+		m[i].query = xstrdup(t != NULL ? t->text : "");
+		m[i].query_len = t != NULL ? t->len : 0;
+	}
+	return 0;
+}
+
+/* Every statement's counters, deltas against the previous refresh, the
+ * picked ones with their texts into the snapshot. */
+static int pg_fetch_stmts(struct pg_state *st, struct pg_snap *s, double deadline, char *err,
+			  size_t errlen)
+{
+	struct pg_entry *e = NULL;
+	struct pg_stmt *all = NULL;
+	double now = util_now(), reset;
+	long n;
+	size_t k, nall, npick;
+	int had, fresh;
+
+	/* Other columns (ALTER EXTENSION ... UPDATE): other keys and times,
+	 * so the deltas start afresh rather than call everything new. */
+	if (st->deltas_cols != st->exec_cols * 2 + st->has_toplevel)
+		pg_deltas_free(&st->deltas);
+	st->deltas_cols = st->exec_cols * 2 + st->has_toplevel;
+	had = st->deltas.have;
+	if (pg_fetch_reset(st, &reset, deadline, err, errlen) != 0)
+		return -1;
+	n = pg_fetch_entries(st, &e, deadline, err, errlen);
+	if (n < 0)
+		return -1;
+	nall = pg_deltas_sample(&st->deltas, e, (size_t)n, reset, &all, &fresh);
+	free(e);
+	s->interval = had && st->prev_time > 0 ? now - st->prev_time : 0;
 	st->prev_time = now;
+	if (fresh)
+		st->reset_seen = util_wall();
+	npick = pg_stmts_pick(all, nall, PG_STMTS_TOP);
+	if (pg_fetch_texts(st, all, npick, deadline, err, errlen) != 0) {
+		free(all); /* no text yet: the snapshot is left as it was */
+		return -1;
+	}
+	for (k = 0; k < nall; k++) {
+		s->total_ms += all[k].total_ms;
+		s->d_total_ms += all[k].d_total_ms;
+		s->nnew += all[k].is_new;
+	}
+	s->stmts = xrealloc(all, (npick + 1) * sizeof *all);
+	s->nstmts = npick;
+	s->nall = nall;
+	s->reset_seen = st->reset_seen;
+	s->stats_reset = reset;
 	return 0;
 }
 
@@ -854,7 +921,8 @@ static void pg_close(void *state)
 	struct pg_state *st = state;
 
 	pg_drop(st);
-	pg_stmts_free(st->prev, st->nprev);
+	pg_deltas_free(&st->deltas);
+	pg_texts_free(&st->texts);
 	free(st->conninfo);
 	free(st);
 }

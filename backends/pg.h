@@ -6,8 +6,9 @@
  * index usage on demand), the requests it may send (cancel, terminate,
  * choose an on-demand view), the native runner for runbook sql steps
  * (pg_step.c),
- * and the pure helpers (pid parsing, deltas, the blocking tree, the
- * result-table formatter) that are tested without a server.
+ * and the pure helpers (pid parsing, deltas over every statement
+ * (pg_stmts.c), the blocking tree, the result-table formatter) that are
+ * tested without a server.
  */
 #ifndef AM_PG_H
 #define AM_PG_H
@@ -29,16 +30,56 @@ struct pg_arg {
 	double long_running;  /* sessions running longer are listed (s) */
 };
 
+/* Statements given a text each refresh: the top this many by total,
+ * mean, calls and rows, since the reset and per interval (their union). */
+#define PG_STMTS_TOP 250
+
 /* One statement, aggregated over users and databases by queryid. */
 struct pg_stmt {
 	char queryid[24];
+	long long id;
 	double calls, total_ms, rows, hit, read;
-	/* Deltas against the previous sample (has_delta 0: first sight,
-	 * the deltas then equal the totals). */
+	/* Deltas against the previous sample. has_delta: the statement was
+	 * in it. is_new: it was not (first seen since then, or all of its
+	 * counters reset), so the deltas are its counts since it appeared.
+	 * Both 0 on the first sample: the deltas then equal the totals. */
 	double d_calls, d_total_ms, d_rows, d_hit, d_read;
-	int has_delta;
-	char *query;      /* at most PG_QUERY_CAP bytes */
+	int has_delta, is_new;
+	char *query;      /* at most PG_QUERY_CAP bytes; "" when not fetched */
 	size_t query_len; /* the length on the server */
+};
+
+/* One row of pg_stat_statements(showtext := false): the key and the
+ * cheap counters. */
+struct pg_entry {
+	long long queryid;
+	unsigned int userid, dbid;
+	int toplevel; /* 1 or 0; -1 without the column (before PostgreSQL 14) */
+	double calls, total_ms, rows, hit, read;
+};
+
+/* The counters of every entry of the previous sample, kept between
+ * refreshes: ent[0..n) with an open-addressing index (idx[k] - 1 is an
+ * index into ent, 0 a free slot; cap a power of two). */
+struct pg_deltas {
+	struct pg_entry *ent;
+	size_t n;
+	unsigned int *idx;
+	size_t cap;
+	int have;           /* a previous sample exists */
+	double stats_reset; /* its pg_stat_statements_info.stats_reset, 0 unknown */
+};
+
+/* Texts of the statements shown, kept between refreshes by queryid. */
+struct pg_text {
+	long long id;
+	char *text;
+	size_t len;
+};
+struct pg_texts {
+	struct pg_text *v;
+	size_t n, cap;
+	int sorted;
 };
 
 /* One session from pg_stat_activity. */
@@ -80,9 +121,13 @@ struct pg_snap {
 	char hint[512];
 	struct pg_stmt *stmts;
 	size_t nstmts;
+	size_t nall;     /* statements in the view (stmts holds the ones picked) */
+	size_t nnew;     /* of them first seen since the previous sample */
 	double interval; /* seconds since the previous sample, 0 if none */
 	double total_ms; /* sum of total_ms over all statements */
 	double d_total_ms;
+	double stats_reset; /* pg_stat_statements_info.stats_reset (epoch), 0 unknown */
+	double reset_seen;  /* wall time the last reset was noticed, 0 never */
 	int max_conn, n_total, n_active, n_idle, n_idle_xact, n_waiting;
 	double oldest_xact; /* seconds, < 0 none */
 	struct pg_session *sessions;
@@ -122,9 +167,29 @@ int pg_parse_pid(const char *s, int *pid);
 /* Parse a PostgreSQL int array in text form ("{1,2}") into a fresh array
  * (caller frees *out). Number of elements, or -1 on malformed input. */
 long pg_parse_int_array(const char *s, int **out);
-/* Fill the d_* fields of cur from prev (matched by queryid); counters
- * that went down (a stats reset) count from zero. */
-void pg_stmt_deltas(struct pg_stmt *cur, size_t n, const struct pg_stmt *prev, size_t nprev);
+/* Take a sample of n entries: the statements aggregated by queryid into
+ * a fresh *out (no text; caller frees), with deltas against the previous
+ * sample in d, which then holds this one. An entry not in the previous
+ * sample, or whose counters went down (reset on its own, or evicted and
+ * made again), counts from zero. *reset is 1 when the view was reset
+ * since (stats_reset moved, or, when either sample lacks it, counters
+ * went down): all deltas then count from the reset. Returns the count. */
+size_t pg_deltas_sample(struct pg_deltas *d, const struct pg_entry *e, size_t n, double stats_reset,
+			struct pg_stmt **out, int *reset);
+void pg_deltas_free(struct pg_deltas *d);
+/* Move the statements to show to the front of s: the top `top` by each
+ * of total, mean, calls and rows, since the reset and (of those that ran)
+ * per interval. Returns how many; the order is otherwise unspecified. */
+size_t pg_stmts_pick(struct pg_stmt *s, size_t n, size_t top);
+/* What statements are sorted by (the panel's T M C R). */
+enum pg_by { PG_BY_TOTAL, PG_BY_MEAN, PG_BY_CALLS, PG_BY_ROWS };
+/* m's value for key (enum pg_by): since the reset, or per interval. */
+double pg_stmt_metric(const struct pg_stmt *m, int key, int interval);
+/* The text cache: add (copies text), sort, then find by queryid. */
+void pg_texts_add(struct pg_texts *t, long long id, const char *text, size_t len);
+void pg_texts_sort(struct pg_texts *t);
+const struct pg_text *pg_texts_find(const struct pg_texts *t, long long id);
+void pg_texts_free(struct pg_texts *t);
 /* The blocking tree: every blocker not itself blocked is a root, each
  * blocked session indented under every session blocking it (cycles
  * cut), then the sessions outside any lock conflict at depth 0. Returns
@@ -143,9 +208,11 @@ char *pg_fix_stat_columns(const char *text);
  * view's columns: 1 total_exec_time (1.8+), 0 total_time (older, e.g. a
  * server upgraded without ALTER EXTENSION ... UPDATE), -1 neither. */
 int pg_stat_exec_cols(int has_new, int has_old);
-/* The top-statements query for those columns (exec_cols as above; the
- * mean is computed from total and calls). */
-void pg_stmts_sql(int exec_cols, char *buf, size_t len);
+/* The counters query over every statement, without texts
+ * (pg_stat_statements(false)), for those columns (exec_cols as above;
+ * toplevel: the view has it, PostgreSQL 14+). Rows: userid, dbid,
+ * queryid, toplevel, calls, total, rows, shared hit, shared read. */
+void pg_stmts_sql(int exec_cols, int toplevel, char *buf, size_t len);
 /* Free a snapshot (also pg_backend.snapshot_free). */
 void pg_snap_free(struct pg_snap *s);
 

@@ -3,11 +3,13 @@
  * "Database Performance Issues" section. A header gauge of connections
  * by state against max_connections (red over 80 %) and the oldest
  * transaction; the top statements from pg_stat_statements since the
- * stats reset or per refresh interval, sorted by total, mean, calls or
- * rows, with the full text on Enter; an activity view with long-running
- * sessions, wait events and the pg_blocking_pids() tree, where the
- * selected backend can be cancelled or terminated (confirmed, refused in
- * --read-only, audit-logged); table sizes and index usage on demand. The
+ * stats reset or per refresh interval (deltas over every statement,
+ * "new" on one first seen in the interval, a note after a stats reset),
+ * sorted by total, mean, calls or rows, with the full text on Enter;
+ * an activity view with long-running sessions, wait events and the
+ * pg_blocking_pids() tree, where the selected backend can be cancelled
+ * or terminated (confirmed, refused in --read-only, audit-logged); table
+ * sizes and index usage on demand. The
  * data comes from the pg backend on its runner thread; this file only
  * draws snapshots and sends requests.
  */
@@ -15,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "backends/pg.h"
 #include "runtime/runner.h"
@@ -237,30 +240,13 @@ struct slowq_sort {
 	int interval;
 };
 
-static double slowq_metric(const struct pg_stmt *m, int key, int interval)
-{
-	double calls = interval ? m->d_calls : m->calls;
-	double total = interval ? m->d_total_ms : m->total_ms;
-
-	switch (key) {
-	case 1:
-		return calls > 0 ? total / calls : 0;
-	case 2:
-		return calls;
-	case 3:
-		return interval ? m->d_rows : m->rows;
-	default:
-		return total;
-	}
-}
-
 static int slowq_cmp(const void *a, const void *b, void *ctx)
 {
 	const struct slowq_sort *ss = ctx;
 	const struct pg_stmt *x = &ss->snap->stmts[*(const size_t *)a];
 	const struct pg_stmt *y = &ss->snap->stmts[*(const size_t *)b];
-	double vx = slowq_metric(x, ss->key, ss->interval);
-	double vy = slowq_metric(y, ss->key, ss->interval);
+	double vx = pg_stmt_metric(x, ss->key, ss->interval);
+	double vy = pg_stmt_metric(y, ss->key, ss->interval);
 
 	return vx < vy ? 1 : vx > vy ? -1 : strcmp(x->queryid, y->queryid);
 }
@@ -317,6 +303,9 @@ static void slowq_fill_stmts(struct slowq_panel *sp)
 		const char *cells[7] = { c0, c1, c2, c3, c4, c5, line };
 
 		slowq_fmt_count(c0, sizeof c0, calls);
+		/* first seen in this interval: its counts since it appeared */
+		if (iv && m->is_new && strlen(c0) + 4 < sizeof c0)
+			strcat(c0, " new");
 		slowq_fmt_ms(c1, sizeof c1, total);
 		slowq_fmt_ms(c2, sizeof c2, calls > 0 ? total / calls : 0);
 		slowq_fmt_count(c3, sizeof c3, iv ? m->d_rows : m->rows);
@@ -518,6 +507,40 @@ static int slowq_draw_wrapped(const struct view *v, int y, enum role role, const
 	return y;
 }
 
+/* What the statements list shows, and a reset of the statistics seen
+ * in the last minute (the deltas restarted from it). */
+static void slowq_draw_stmts_line(struct slowq_panel *sp, const struct view *v, int y)
+{
+	const struct pg_snap *s = sp->feed.snap;
+	const char *by = slowq_sort_names[sp->sort];
+	char buf[400], when[32] = "";
+	int x;
+
+	if (sp->per_interval && s != NULL && s->interval <= 0)
+		snprintf(buf, sizeof buf,
+			 "per interval: first sample taken, deltas from the next refresh");
+	else if (sp->per_interval && s != NULL)
+		snprintf(buf, sizeof buf,
+			 "statements in the last %.1fs, by %s%s; %zu new, %zu in all", s->interval,
+			 by, sp->sorted ? "" : " (slowest first)", s->nnew, s->nall);
+	else
+		snprintf(buf, sizeof buf,
+			 "statements since the stats reset, by %s%s (T M C R sort, p per "
+			 "interval, a activity)",
+			 by, sp->sorted ? "" : ", slowest first");
+	x = draw_text(v, y, 0, ROLE_DIM, buf, -1);
+	if (s == NULL || s->reset_seen <= 0 || util_wall() - s->reset_seen > 60)
+		return;
+	if (s->stats_reset > 0) {
+		time_t t = (time_t)s->stats_reset;
+		struct tm tm;
+
+		strftime(when, sizeof when, " at %H:%M:%S", localtime_r(&t, &tm));
+	}
+	snprintf(buf, sizeof buf, "  pg_stat_statements was reset%s: deltas restarted", when);
+	draw_text(v, y, x, ROLE_WARN, buf, -1);
+}
+
 static void slowq_draw(void *self, const struct view *v, int focused)
 {
 	struct slowq_panel *sp = self;
@@ -542,19 +565,7 @@ static void slowq_draw(void *self, const struct view *v, int focused)
 			y = slowq_draw_wrapped(v, y, ROLE_WARN, s->hint);
 			break;
 		}
-		if (sp->per_interval && s != NULL && s->interval <= 0)
-			snprintf(buf, sizeof buf,
-				 "per interval: first sample taken, deltas from the next refresh");
-		else if (sp->per_interval && s != NULL)
-			snprintf(buf, sizeof buf, "statements in the last %.1fs, by %s%s",
-				 s->interval, slowq_sort_names[sp->sort],
-				 sp->sorted ? "" : " (slowest first)");
-		else
-			snprintf(buf, sizeof buf,
-				 "statements since the stats reset, by %s%s (T M C R sort, p per "
-				 "interval, a activity)",
-				 slowq_sort_names[sp->sort], sp->sorted ? "" : ", slowest first");
-		draw_text(v, y++, 0, ROLE_DIM, buf, -1);
+		slowq_draw_stmts_line(sp, v, y++);
 		break;
 	case SLOWQ_ACT:
 		snprintf(buf, sizeof buf,

@@ -6,9 +6,14 @@
 # is stopped on exit; its command line holds $T (-D), so lib.sh's
 # cleanup catches anything left.
 #
-# pg_setup [--no-preload] [--no-extension]: --no-preload leaves
+# pg_setup [--no-preload] [--no-extension] [--max N]: --no-preload leaves
 # shared_preload_libraries unset (pg_preload adds it back, for the next
-# pg_start); --no-extension skips CREATE EXTENSION pg_stat_statements.
+# pg_start); --no-extension skips CREATE EXTENSION pg_stat_statements;
+# --max sets pg_stat_statements.max.
+#
+# pg_distinct N [SLEEP] [SESSIONS]: run N statements that
+# pg_stat_statements counts apart (each its own queryid), each sleeping
+# SLEEP seconds (default 0), over SESSIONS parallel sessions (default 4).
 PGBIN=${PGBIN:-/usr/lib/postgresql/15/bin}
 PGDATA_DIR="$T/pgdata"
 PGRUN="$T/pgrun"
@@ -45,13 +50,18 @@ pg_preload() {
 }
 
 pg_setup() {
-	preload=1 extension=1
-	for o in "$@"; do
-		case $o in
+	preload=1 extension=1 pgss_max=
+	while [ $# -gt 0 ]; do
+		case $1 in
 		--no-preload) preload=0 ;;
 		--no-extension) extension=0 ;;
-		*) fail "pg_setup: unknown option $o" ;;
+		--max)
+			pgss_max=$2
+			shift
+			;;
+		*) fail "pg_setup: unknown option $1" ;;
 		esac
+		shift
 	done
 	chmod 755 "$T"
 	mkdir -p "$PGDATA_DIR" "$PGRUN"
@@ -67,6 +77,7 @@ fsync = off
 max_connections = 20
 CONF
 	[ "$preload" = 1 ] && pg_preload
+	[ -n "$pgss_max" ] && echo "pg_stat_statements.max = $pgss_max" >>"$PGDATA_DIR/postgresql.conf"
 	trap 'pg_stop; cleanup' EXIT INT TERM HUP
 	pg_start
 	psql -X -q -h 127.0.0.1 -p "$PGPORT" -U postgres -d postgres -c "CREATE DATABASE amtest" ||
@@ -82,4 +93,27 @@ postgres:
   conninfo: "host=127.0.0.1 port=$PGPORT dbname=amtest user=postgres"
 YAML
 	export PGPORT
+}
+
+pg_distinct() {
+	python3 - "$1" "${2:-0}" "${3:-4}" "$T/distinct" <<'PY' || fail "pg_distinct: generate"
+import sys
+n, sleep, sessions, out = int(sys.argv[1]), sys.argv[2], int(sys.argv[3]), sys.argv[4]
+# Different shapes, not different constants (those are normalised away):
+# a SELECT list of a items and an IN list of b items.
+files = [open("%s.%d.sql" % (out, i), "w") for i in range(sessions)]
+for k in range(n):
+    a, b = k % 40, k // 40 + 1
+    sql = "SELECT pg_sleep(%s)%s WHERE 1 IN (%s);\n" % (
+        sleep, ", 1" * a, ",".join(["1"] * b))
+    files[k % sessions].write(sql)
+for f in files:
+    f.close()
+PY
+	i=0
+	while [ "$i" -lt "${3:-4}" ]; do
+		pq -f "$T/distinct.$i.sql" >/dev/null &
+		i=$((i + 1))
+	done
+	wait || fail "pg_distinct: psql"
 }

@@ -53,39 +53,161 @@ static void test_pg_int_array(void **unused)
 	assert_int_equal(pg_parse_int_array("{99999999999}", &a), -1);
 }
 
+static struct pg_entry ent(long long q, unsigned int user, int top, double calls, double ms)
+{
+	struct pg_entry e = { .queryid = q,
+			      .userid = user,
+			      .dbid = 5,
+			      .toplevel = top,
+			      .calls = calls,
+			      .total_ms = ms,
+			      .rows = calls };
+
+	return e;
+}
+
+static const struct pg_stmt *find_stmt(const struct pg_stmt *s, size_t n, long long q)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (s[i].id == q)
+			return &s[i];
+	return NULL;
+}
+
+/* Issue #21: a statement outside any top N at the previous refresh gets
+ * its real delta, not its whole history; deltas are kept per (userid,
+ * dbid, queryid, toplevel) and summed by queryid; a statement first
+ * seen says so. */
 static void test_pg_deltas(void **unused)
 {
-	struct pg_stmt prev[2] = { 0 }, cur[3] = { 0 };
+	enum { N = 2000 };
+	struct pg_deltas d = { 0 };
+	struct pg_entry *e = calloc(N + 5, sizeof *e);
+	struct pg_stmt *s = NULL;
+	const struct pg_stmt *m;
+	size_t n, i, pick;
+	int reset = -1;
 
-	strcpy(prev[0].queryid, "1");
-	prev[0].calls = 10;
-	prev[0].total_ms = 100;
-	prev[0].rows = 5;
-	strcpy(prev[1].queryid, "2");
-	prev[1].calls = 50;
-	prev[1].total_ms = 500;
-	/* Same ids in another order, one new, one reset. */
-	strcpy(cur[0].queryid, "2");
-	cur[0].calls = 3;
-	cur[0].total_ms = 30;
-	strcpy(cur[1].queryid, "1");
-	cur[1].calls = 12;
-	cur[1].total_ms = 160;
-	cur[1].rows = 9;
-	strcpy(cur[2].queryid, "3");
-	cur[2].calls = 4;
-	cur[2].total_ms = 8;
-	pg_stmt_deltas(cur, 3, prev, 2);
-	assert_true(cur[1].has_delta);
-	assert_true(cur[1].d_calls == 2);
-	assert_true(cur[1].d_total_ms == 60);
-	assert_true(cur[1].d_rows == 4);
-	/* A reset (calls went down): everything counts as recent. */
-	assert_true(cur[0].d_calls == 3);
-	assert_true(cur[0].d_total_ms == 30);
-	/* New: totals, no previous. */
-	assert_false(cur[2].has_delta);
-	assert_true(cur[2].d_calls == 4);
+	/* 2000 statements slower than the quiet one (1001 calls, 2 ms). */
+	for (i = 0; i < N; i++)
+		e[i] = ent(100 + (long long)i, 10, 1, 1, 50 + (double)i);
+	e[N] = ent(7, 10, 1, 1001, 2);
+	e[N + 1] = ent(8, 10, 1, 10, 1); /* queryid 8 as user 10 ... */
+	e[N + 2] = ent(8, 10, 0, 20, 1); /* ... nested: another entry */
+	n = pg_deltas_sample(&d, e, N + 3, 1000, &s, &reset);
+	assert_int_equal(n, N + 2);
+	assert_int_equal(d.n, N + 3);
+	assert_int_equal(reset, 0);
+	m = find_stmt(s, n, 7);
+	assert_false(m->has_delta);
+	assert_false(m->is_new);
+	assert_true(m->d_calls == 1001); /* first sample: the totals */
+	assert_true(find_stmt(s, n, 8)->calls == 30);
+	free(s);
+
+	/* It runs 2000 more times; queryid 8 runs 4 more times as user 10
+	 * and 4 as a new user; statement 9 appears. */
+	e[N].calls = 3001;
+	e[N].total_ms = 6;
+	e[N].rows = 3001;
+	e[N + 1].calls = 14;
+	e[N + 3] = ent(8, 11, 1, 4, 1);
+	e[N + 4] = ent(9, 10, 1, 3, 30);
+	n = pg_deltas_sample(&d, e, N + 5, 1000, &s, &reset);
+	assert_int_equal(reset, 0);
+	m = find_stmt(s, n, 7);
+	assert_true(m->has_delta);
+	assert_false(m->is_new);
+	assert_true(m->calls == 3001);
+	assert_true(m->d_calls == 2000);
+	assert_true(m->d_total_ms == 4);
+	assert_true(m->d_rows == 2000);
+	m = find_stmt(s, n, 8); /* 4 more as user 10 plus 4 by the new user */
+	assert_true(m->has_delta);
+	assert_false(m->is_new);
+	assert_true(m->d_calls == 8);
+	m = find_stmt(s, n, 9);
+	assert_true(m->is_new);
+	assert_false(m->has_delta);
+	assert_true(m->d_calls == 3);
+	assert_true(find_stmt(s, n, 100)->d_calls == 0);
+	/* Shown: the top 10 of each order; the busy statement is among them. */
+	pick = pg_stmts_pick(s, n, 10);
+	assert_true(pick <= 80);
+	assert_true(pick >= 10);
+	m = find_stmt(s, pick, 7);
+	assert_non_null(m);
+	assert_true(m->d_calls == 2000);
+	for (i = 1; i <= 10; i++) /* the 10 slowest in total, not the 11th */
+		assert_non_null(find_stmt(s, pick, 100 + N - (long long)i));
+	assert_null(find_stmt(s, pick, 100 + N - 11));
+	free(s);
+	pg_deltas_free(&d);
+	free(e);
+}
+
+/* A reset: stats_reset moved (14+), or counters went down (older, or one
+ * entry reset on its own). Two statements, a sample per row. */
+static void test_pg_deltas_reset(void **unused)
+{
+	static const struct {
+		int fresh; /* forget the previous samples first */
+		double calls[2], ms[2], stats_reset;
+		int reset, is_new[2];
+		double d_calls[2];
+	} steps[] = {
+		{ 1, { 100, 50 }, { 100, 50 }, 1000, 0, { 0, 0 }, { 100, 50 } },
+		/* stats_reset moved: all from the reset, even counts that grew */
+		{ 0, { 130, 5 }, { 100, 50 }, 2000, 1, { 1, 1 }, { 130, 5 } },
+		/* same stats_reset, one entry went down: only it restarts */
+		{ 0, { 140, 2 }, { 110, 50 }, 2000, 1, { 0, 1 }, { 10, 2 } },
+		{ 0, { 150, 2 }, { 110, 50 }, 2000, 0, { 0, 0 }, { 10, 0 } },
+		/* no stats_reset (before 14): counters down, the view was reset */
+		{ 1, { 150, 2 }, { 110, 50 }, 0, 0, { 0, 0 }, { 150, 2 } },
+		{ 0, { 3, 9 }, { 3, 60 }, 0, 1, { 1, 1 }, { 3, 9 } },
+	};
+	struct pg_deltas d = { 0 };
+	size_t i, k;
+
+	for (i = 0; i < sizeof steps / sizeof steps[0]; i++) {
+		struct pg_entry e[2];
+		struct pg_stmt *s = NULL;
+		size_t n;
+		int reset = -1;
+
+		if (steps[i].fresh)
+			pg_deltas_free(&d);
+		for (k = 0; k < 2; k++)
+			e[k] = ent((long long)k + 1, 10, 1, steps[i].calls[k], steps[i].ms[k]);
+		n = pg_deltas_sample(&d, e, 2, steps[i].stats_reset, &s, &reset);
+		assert_int_equal(n, 2);
+		assert_int_equal(reset, steps[i].reset);
+		for (k = 0; k < 2; k++) {
+			const struct pg_stmt *m = find_stmt(s, n, (long long)k + 1);
+
+			assert_int_equal(m->is_new, steps[i].is_new[k]);
+			assert_true(m->d_calls == steps[i].d_calls[k]);
+		}
+		free(s);
+	}
+	pg_deltas_free(&d);
+}
+
+static void test_pg_texts(void **unused)
+{
+	struct pg_texts t = { 0 };
+	long long i;
+
+	for (i = 500; i > 0; i--)
+		pg_texts_add(&t, i * 7 - 1000, "SELECT 1", 8);
+	pg_texts_sort(&t);
+	assert_non_null(pg_texts_find(&t, -993));
+	assert_int_equal(pg_texts_find(&t, 7 * 300 - 1000)->len, 8);
+	assert_null(pg_texts_find(&t, 2));
+	pg_texts_free(&t);
+	assert_null(pg_texts_find(&t, -993));
 }
 
 static void test_pg_tree(void **unused)
@@ -196,22 +318,27 @@ static void test_pg_stmts_columns(void **unused)
 	assert_int_equal(pg_stat_exec_cols(1, 1), 1);
 	assert_int_equal(pg_stat_exec_cols(0, 0), -1);
 
-	pg_stmts_sql(pg_stat_exec_cols(0, 1), sql, sizeof sql);
-	assert_non_null(strstr(sql, "sum(total_time)"));
+	pg_stmts_sql(pg_stat_exec_cols(0, 1), 0, sql, sizeof sql);
+	assert_non_null(strstr(sql, " total_time,"));
 	assert_null(strstr(sql, "exec_time"));
 	assert_null(strstr(sql, "mean_"));
-	assert_non_null(strstr(sql, "FROM pg_stat_statements"));
+	assert_null(strstr(sql, "toplevel"));
+	/* every statement, no text: the counters of each (user, db, queryid) */
+	assert_non_null(strstr(sql, "FROM pg_stat_statements(false)"));
+	assert_null(strstr(sql, "LIMIT"));
+	assert_null(strstr(sql, "query,"));
 	/* The runbook lint would rewrite it: proof it names the old column. */
 	{
 		char *f = pg_fix_stat_columns(sql);
 
 		assert_non_null(f);
-		assert_non_null(strstr(f, "sum(total_exec_time)"));
+		assert_non_null(strstr(f, " total_exec_time,"));
 		free(f);
 	}
 
-	pg_stmts_sql(pg_stat_exec_cols(1, 0), sql, sizeof sql);
-	assert_non_null(strstr(sql, "sum(total_exec_time)"));
+	pg_stmts_sql(pg_stat_exec_cols(1, 0), 1, sql, sizeof sql);
+	assert_non_null(strstr(sql, " total_exec_time,"));
+	assert_non_null(strstr(sql, "toplevel"));
 	assert_null(strstr(sql, "total_time"));
 	assert_null(strstr(sql, "mean_"));
 	assert_null(pg_fix_stat_columns(sql));
@@ -240,7 +367,8 @@ int main(void)
 		cmocka_unit_test(test_pg_deltas),      cmocka_unit_test(test_pg_tree),
 		cmocka_unit_test(test_pg_tree_cycle),  cmocka_unit_test(test_pg_format),
 		cmocka_unit_test(test_pg_fix_columns), cmocka_unit_test(test_pg_stmts_columns),
-		cmocka_unit_test(test_pg_configured),
+		cmocka_unit_test(test_pg_configured),  cmocka_unit_test(test_pg_deltas_reset),
+		cmocka_unit_test(test_pg_texts),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
