@@ -409,8 +409,19 @@ int pods_valid(struct pods_panel *pp, const char *ns, const char *name)
 	return 1;
 }
 
+void pods_forget(struct pods_panel *pp)
+{
+	if (pp->feed.snap == NULL)
+		return;
+	k8s_snap_free(pp->feed.snap);
+	pp->feed.snap = NULL;
+	pods_fill(pp);
+}
+
 const char *pods_context(const struct pods_panel *pp)
 {
+	if (pp->ctx_want[0] != '\0')
+		return pp->ctx_want;
 	if (pods_snap(pp) != NULL && pods_snap(pp)->context != NULL)
 		return pods_snap(pp)->context;
 	return pp->arg.cfg->kube_context != NULL ? pp->arg.cfg->kube_context : "(current)";
@@ -462,6 +473,7 @@ static void pods_destroy(void *self)
 	free(pp->kubectl);
 	pods_act_clear(pp);
 	pods_text_clear(pp);
+	k8s_req_free(pp->next_req);
 	free(pp->vns);
 	free(pp->vpod);
 	free(pp->vcontainer);
@@ -476,7 +488,7 @@ static int pods_update(void *self)
 
 	if (pp->feed.r == NULL)
 		return 0;
-	got = panel_feed_take(&pp->feed);
+	got = pods_switch_progress(pp, panel_feed_take(&pp->feed));
 	if (got & PANEL_FEED_SNAP) {
 		app_set_context(pp->app, pods_snap(pp)->context);
 		pods_fill(pp);
@@ -510,7 +522,11 @@ static void pods_draw_status(struct pods_panel *pp, const struct view *v)
 
 	r = panel_source_state(&pp->feed.status, s != NULL, state, sizeof state, detail,
 			       sizeof detail);
-	if (r == ROLE_DIM)
+	if (pp->switching) {
+		r = ROLE_RUNNING;
+		snprintf(state, sizeof state, "switching…");
+		detail[0] = '\0';
+	} else if (r == ROLE_DIM)
 		snprintf(detail, sizeof detail, "first list in progress");
 	else if (r == ROLE_OK)
 		snprintf(detail, sizeof detail, "%s", s != NULL && s->watching ? "watching" : "");
@@ -585,7 +601,8 @@ static void pods_draw(void *self, const struct view *v, int focused)
 	tv.h -= 2;
 	if (pods_snap(pp) == NULL) {
 		draw_label(v, 3, 1, ROLE_DIM,
-			   pp->feed.status.state == MAILBOX_ERROR
+			   pp->switching ? "switching: waiting for the new context's first list ..."
+			   : pp->feed.status.state == MAILBOX_ERROR
 				   ? "no data yet: the API server is failing (see above)"
 				   : "waiting for the first list ...");
 		return;
@@ -759,7 +776,6 @@ static int pods_command(void *self, const char *cmd, const char *arg)
 	int ns = strcmp(cmd, "ns") == 0 || strcmp(cmd, "namespace") == 0;
 	int ctx = strcmp(cmd, "ctx") == 0 || strcmp(cmd, "context") == 0;
 	const char *name;
-	struct k8s_req *rq;
 	size_t i;
 
 	if (!ns && !ctx)
@@ -804,20 +820,8 @@ static int pods_command(void *self, const char *cmd, const char *arg)
 			return 1;
 		}
 	}
-	if (pods_busy_request(pp, 0))
-		return 1;
-	if (pp->mode != PODS_LIST)
-		pods_back(pp);
 	name = ns && strcmp(arg, "-A") == 0 ? "all" : arg;
-	rq = k8s_req_new(NULL, NULL);
-	rq->name = xstrdup(name);
-	pods_send(pp, ns ? K8S_REQ_NAMESPACE : K8S_REQ_CONTEXT, ns ? "namespace" : "context", rq);
-	if (ns)
-		app_message(pp->app, ROLE_RUNNING, "switching to %s%s ...",
-			    strcmp(name, "all") == 0 ? "every namespace" : "namespace ",
-			    strcmp(name, "all") == 0 ? "" : name);
-	else
-		app_message(pp->app, ROLE_RUNNING, "switching to context %s ...", name);
+	pods_switch(pp, ctx, name);
 	return 1;
 }
 
