@@ -78,6 +78,7 @@ struct pods_panel {
 	int sort_desc;
 	int sorted; /* the operator chose sort; else trouble first */
 	struct keymap_entry keys[PODS_NKEYS];
+	struct keymap_entry keys_bad[PODS_NKEYS]; /* for a row with an invalid name */
 
 	/* The request in flight: results come in the snapshot. */
 	unsigned long sent;
