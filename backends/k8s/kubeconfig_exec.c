@@ -68,11 +68,17 @@ int kube_cancel_on(struct kube_cancel *c)
 	return c != NULL && atomic_load(&c->on);
 }
 
-/* Publish (pgid > 0) or withdraw (0) the plugin running for kube_cancel_set. */
-static void kc_cancel_track(struct kubeconfig *kc, pid_t pgid)
+/* Publish (pgid > 0) or withdraw (0) the plugin running, for
+ * kube_cancel_set and for the exit path (exec_kill_all): both kill only
+ * a group not yet reaped. *slot keeps the exit path's entry. */
+static void kc_cancel_track(struct kubeconfig *kc, pid_t pgid, int *slot)
 {
 	struct kube_cancel *c = kc->cancel;
 
+	if (pgid > 0)
+		*slot = exec_helper_track(pgid);
+	else
+		exec_helper_untrack(*slot);
 	if (c == NULL)
 		return;
 	pthread_mutex_lock(&c->lock);
@@ -293,6 +299,7 @@ struct kc_child {
 	int exited;
 	int timed_out;
 	int cancelled; /* cut short through kc->cancel */
+	int slot;      /* exec_helper_track's */
 	int over;      /* stdout past KC_MAX_OUT */
 };
 
@@ -368,7 +375,7 @@ static void kc_plugin_collect(struct kubeconfig *kc, struct kc_child *ch, double
 	 * holding the pipes. */
 	if (!ch->exited || held || ch->cancelled)
 		kill(-ch->pid, SIGKILL);
-	kc_cancel_track(kc, 0);
+	kc_cancel_track(kc, 0, &ch->slot);
 	for (;;) {
 		r = waitpid(ch->pid, &ch->wstatus, 0);
 		if (r == ch->pid || (r < 0 && errno != EINTR))
@@ -410,7 +417,7 @@ int kc_plugin_run(struct kubeconfig *kc, double timeout, struct strbuf *out, cha
 {
 	const struct kube_exec *e = kc->exec;
 	struct strbuf errs = { 0 };
-	struct kc_child ch = { .fds = { -1, -1 } };
+	struct kc_child ch = { .fds = { -1, -1 }, .slot = -1 };
 	char **argv = NULL, **envp, **extra = NULL, *path, *info;
 	int opipe[2] = { -1, -1 }, epipe[2] = { -1, -1 }, devnull = -1, rc = -1;
 	double start = util_now();
@@ -454,7 +461,7 @@ int kc_plugin_run(struct kubeconfig *kc, double timeout, struct strbuf *out, cha
 		goto done;
 	}
 	setpgid(ch.pid, ch.pid); /* also in the child: whichever runs first */
-	kc_cancel_track(kc, ch.pid);
+	kc_cancel_track(kc, ch.pid, &ch.slot);
 	close(opipe[1]);
 	close(epipe[1]);
 	opipe[1] = epipe[1] = -1;

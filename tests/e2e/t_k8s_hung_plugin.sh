@@ -5,7 +5,8 @@
 # "switching…"; :ctx fixture right after is not refused, kills the
 # plugin and lists the fixture's pods within a couple of seconds; left
 # to fail, the hung context's error shows under its own name; q while the
-# plugin hangs ends the process at once and leaves no plugin behind.
+# plugin hangs ends the process at once and leaves no plugin behind, also
+# the one the health strip's ping runs on another worker.
 . tests/e2e/lib.sh
 . tests/e2e/k8s.sh
 k8s_start
@@ -122,3 +123,25 @@ echo "# q while the plugin hangs: exited after $((t1 - t0)) ms"
 [ $((t1 - t0)) -lt 2000 ] || fail "q took $((t1 - t0)) ms"
 wait_until 1 "the hung plugin (group $pid) outlived the console" group_gone "$pid"
 ok "q while the plugin hangs: exit 0 in $((t1 - t0)) ms, the plugin killed"
+
+# Started on the hung context, the health strip's ping runs the plugin
+# too (its own credential cache, on another worker): q kills them all.
+tm kill-server 2>/dev/null
+sleep 0.3
+rm -f "$T/exit"
+: >"$T/hung-pids"
+am_start 160 40 --config "$T/config.yaml" --refresh 1s --context hung
+focus pods
+wait_until 10 "the hung plugin never started" plugin_running
+sleep 1.5
+t0=$(now_ms)
+tm send-keys -t am q
+wait_dead 10
+t1=$(now_ms)
+echo "# q with $(wc -l <"$T/hung-pids") plugin run(s) hanging: exited after $((t1 - t0)) ms"
+[ "$(pane_status)" = 0 ] || fail "exit status $(pane_status)"
+[ $((t1 - t0)) -lt 2000 ] || fail "q took $((t1 - t0)) ms"
+for pid in $(cat "$T/hung-pids"); do
+	wait_until 1 "a hung plugin (group $pid) outlived the console" group_gone "$pid"
+done
+ok "started on the hung context: q exits in $((t1 - t0)) ms and no plugin outlives it"
