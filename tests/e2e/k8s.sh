@@ -29,6 +29,9 @@
 #                         {method, path, query, body, user, content_type})
 #   k8s_stats             counters (lists, watches, watching, deletes, …)
 #   k8s_stat NAME         one counter
+#   k8s_changes           how many DELETE/PATCH/PUT requests it received
+#   k8s_clone_pod POD NAME  add a copy of atlasmesh-prod/POD named NAME
+#                         (a namesake, or a name a hostile API could send)
 #   k8s_wait_request METHOD TEXT [SECONDS]
 #                         until a request with METHOD whose path contains
 #                         TEXT was received
@@ -269,6 +272,21 @@ k8s_got() {
 import json, sys
 m, t = sys.argv[1], sys.argv[2]
 sys.exit(0 if any(r["method"] == m and t in r["path"] for r in json.load(sys.stdin)) else 1)' "$1" "$2"
+}
+k8s_changes() {
+	k8s_requests | python3 -c '
+import json, sys
+print(sum(1 for r in json.load(sys.stdin) if r["method"] in ("DELETE", "PATCH", "PUT")))'
+}
+k8s_clone_pod() {
+	_c=$(k8s_api "/api/v1/namespaces/atlasmesh-prod/pods/$1" | python3 -c '
+import json, sys
+p = json.load(sys.stdin)
+for k in ("uid", "resourceVersion", "creationTimestamp"):
+    p["metadata"].pop(k, None)
+p["metadata"]["name"] = sys.argv[1]
+print(json.dumps(p))' "$2")
+	k8s_ctl add "$_c" >/dev/null
 }
 k8s_wait_request() { wait_until "${3:-10}" "the fixture never received $1 …$2…" k8s_got "$1" "$2"; }
 

@@ -8,21 +8,8 @@
 . tests/e2e/k8s.sh
 k8s_start
 k8s_config
-# changes: the DELETE/PATCH/PUT requests the fixture received.
-changes() {
-	k8s_requests | python3 -c '
-import json, sys
-print(sum(1 for r in json.load(sys.stdin) if r["method"] in ("DELETE", "PATCH", "PUT")))'
-}
 # The lookalike: kafka-1 with its first "a" Cyrillic.
-look=$(k8s_api /api/v1/namespaces/atlasmesh-prod/pods/kafka-1 | python3 -c '
-import json, sys
-p = json.load(sys.stdin)
-for k in ("uid", "resourceVersion", "creationTimestamp"):
-    p["metadata"].pop(k, None)
-p["metadata"]["name"] = "k\u0430fka-1"
-print(json.dumps(p))')
-k8s_ctl add "$look" >/dev/null
+k8s_clone_pod kafka-1 "$(printf 'k\320\260fka-1')"
 k8s_api /api/v1/namespaces/atlasmesh-prod/pods | grep -q 'k\\u0430fka-1' || fail "the fixture does not serve the lookalike"
 
 am_start 180 45 --config "$T/config.yaml"
@@ -62,7 +49,7 @@ case "$esc_sgr" in
 *) fail "the escape's colour ($(printf '%s' "$esc_sgr" | od -An -c)) is not the error colour ($(printf '%s' "$msg_sgr" | od -An -c))" ;;
 esac
 sleep 0.5
-[ "$(changes)" = 0 ] || fail "a request for the lookalike reached the server"
+[ "$(k8s_changes)" = 0 ] || fail "a request for the lookalike reached the server"
 ok "the lookalike's row: D, R, S, s hidden from the key bar; D refused with the name spelled out, in the error colour"
 
 pick 'kafka-1'
