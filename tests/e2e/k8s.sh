@@ -19,7 +19,9 @@
 #   (client certificate + certificate-authority-data), fixture-tls-token
 #   and fixture-tls-exec. (kubectl itself sends no token or exec
 #   credential to an http:// server: use the TLS contexts with kubectl.)
-#   K8S_USER is the user the token authenticates as.
+#   K8S_USER is the user the token authenticates as. k8s_kubeconfig
+#   prints the kubeconfig again, with the YAML list items in
+#   $K8S_KC_USERS and $K8S_KC_CONTEXTS added to users and contexts.
 #
 #   k8s_ctl PATH [BODY]   POST $K8S_URL/_fixture/PATH (BODY: JSON, or
 #                         @file); prints the answer; fails the test on
@@ -187,6 +189,7 @@ users:
       interactiveMode: Never
       provideClusterInfo: false
 YAML
+	printf '%s' "${K8S_KC_USERS-}"
 	if [ -n "$K8S_TLS_URL" ]; then
 		cat <<YAML
 - name: fixture-cert
@@ -217,6 +220,7 @@ contexts:
     user: fixture-badtoken
     namespace: atlasmesh-prod
 YAML
+	printf '%s' "${K8S_KC_CONTEXTS-}"
 	if [ -n "$K8S_TLS_URL" ]; then
 		cat <<YAML
 - name: fixture-tls

@@ -19,20 +19,7 @@ sleep 86399 &
 wait
 SH
 KC="$T/kubeconfig-200"
-{
-	cat <<YAML
-apiVersion: v1
-kind: Config
-current-context: fixture
-clusters:
-- name: fixture
-  cluster:
-    server: $K8S_URL
-users:
-- name: fixture-token
-  user:
-    token: $K8S_TOKEN
-- name: hung
+K8S_KC_USERS="- name: hung
   user:
     exec:
       apiVersion: client.authentication.k8s.io/v1
@@ -43,24 +30,19 @@ users:
       - name: HUNG_DIR
         value: $T
       interactiveMode: Never
-contexts:
-- name: fixture
-  context:
-    cluster: fixture
-    user: fixture-token
-    namespace: atlasmesh-prod
-- name: hung
+"
+K8S_KC_CONTEXTS="- name: hung
   context:
     cluster: fixture
     user: hung
     namespace: atlasmesh-prod
-YAML
-	i=0
-	while [ $i -lt 198 ]; do
-		printf -- '- name: ctx-%03d\n  context:\n    cluster: fixture\n    user: fixture-token\n' $i
-		i=$((i + 1))
-	done
-} >"$KC"
+$(i=0; while [ $i -lt 195 ]; do
+	printf -- '- name: ctx-%03d\n  context:\n    cluster: fixture\n    user: fixture-token\n' $i
+	i=$((i + 1))
+done)
+"
+k8s_kubeconfig >"$KC"
+[ "$(grep -c '^  context:$' "$KC")" = 200 ] || fail "the kubeconfig does not have 200 contexts"
 chmod 600 "$KC"
 printf 'kubernetes:\n  kubeconfig: %s\n' "$KC" >"$T/config.yaml"
 
