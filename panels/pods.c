@@ -565,6 +565,8 @@ static int pods_update(void *self)
 		pods_fill(pp);
 		pods_build_keys(pp);
 		pods_result(pp);
+		/* A switch deferred behind the action just answered goes now. */
+		pods_switch_progress(pp, 0);
 		pp->filled = sec;
 	} else if (pods_snap(pp) != NULL && sec - pp->filled >= PODS_AGE_TICK) {
 		/* A quiet watch sends no snapshot: the ages still move. */

@@ -84,6 +84,30 @@ shows "switching…" && fail "still switching"
 wait_until 2 "the hung plugin (group $pid) was not killed" group_gone "$pid"
 ok ":ctx fixture while the plugin hangs: not refused, plugin killed, pods in $((t1 - t0)) ms"
 
+# A delete waiting for its answer is let finish (its result and audit
+# line are not lost): a switch asked meanwhile goes right after it.
+pick kafka-2
+keys D
+wait_for "Delete pod"
+k8s_ctl "mode?m=hang" >/dev/null
+type_text kafka-2
+keys Enter
+sleep 0.5
+keys :
+type_text "ctx ctx-001"
+keys Enter
+wait_for "context ctx-001 once delete pod is answered" 5
+shows "context fixture" || fail "the header left fixture before the delete was answered"
+k8s_ctl "mode?m=ok" >/dev/null
+wait_for "context ctx-001" 10
+keys /
+keys C-u
+keys Enter
+wait_for "vehicle-gateway-6b8f9c7d5d-x7m2k" 10
+grep -q '"event":"end".*"step":"delete pod".*"status":"ok"' "$AUDIT" ||
+	fail "the delete's end is not audited: $(tail -3 "$AUDIT")"
+ok "a switch asked while a delete waits goes after its answer (audited ok)"
+
 keys :
 type_text "ctx hung"
 keys Enter
