@@ -48,7 +48,8 @@ LIB_LAYER = \
 	lib/colour.c \
 	lib/sanitize.c \
 	lib/redact.c \
-	lib/yaml.c
+	lib/yaml.c \
+	lib/ident.c
 
 CORE_LAYER = \
 	core/config.c \
@@ -137,7 +138,7 @@ LIB_OBJS  = $(LIB_SRCS:%.c=$(BUILD)/%.o)
 LIB       = $(BUILD)/libamconsole.a
 BIN       = $(BUILD)/amconsole
 
-UNIT_TESTS = util sanitize screen redact yaml runbook findings safety lint config theme mailbox job \
+UNIT_TESTS = util sanitize ident screen redact yaml runbook findings safety lint config theme mailbox job \
              runner exec audit table redis pg kafka prom \
              kubeconfig k8s
 UNIT_BINS  = $(UNIT_TESTS:%=$(BUILD)/tests/unit/test_%)

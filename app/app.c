@@ -399,6 +399,27 @@ static int app_timeout(struct app *a)
 	return -1;
 }
 
+/* Quit never waits on a worker: every runner is told to stop and its
+ * work in flight interrupted (plugins killed, transfers aborted) at once.
+ * One still inside an I/O call that cannot be interrupted after the
+ * grace is not waited for: the process ends here, its logs closed, and
+ * the kernel reclaims the rest. */
+#define APP_QUIT_GRACE 0.3
+
+static void app_quit_workers(int status)
+{
+	int left = runner_quit_all(APP_QUIT_GRACE);
+
+	if (left == 0)
+		return;
+	log_msg("exit: %d worker(s) still busy after %.1f s, not waited for", left, APP_QUIT_GRACE);
+	exec_kill_all();
+	audit_close();
+	log_close();
+	fflush(NULL);
+	_exit(status);
+}
+
 int app_run(struct app *a)
 {
 	struct pollfd fds[3];
@@ -464,5 +485,6 @@ int app_run(struct app *a)
 		status = 128 + a->quit_signal;
 	}
 	screen_end();
+	app_quit_workers(status);
 	return status;
 }

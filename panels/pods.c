@@ -26,6 +26,7 @@
 #include <sys/stat.h>
 
 #include "backends/k8s.h"
+#include "lib/ident.h"
 #include "lib/util.h"
 #include "panels/findings.h"
 #include "panels/host.h"
@@ -330,15 +331,22 @@ static void pods_fill(struct pods_panel *pp)
 	util_sort(pp->order, s->npods, sizeof *pp->order, pods_cmp, &ps);
 	for (i = 0; i < s->npods; i++) {
 		const struct k8s_pod *p = &s->pods[pp->order[i]];
-		char bufs[PODS_NCOLS][64], search[300];
+		char bufs[PODS_NCOLS][64], search[300], *esc[PODS_NCOLS] = { NULL };
 		const char *cells[PODS_NCOLS];
 
-		for (c = 0; c < pp->ncols; c++)
+		for (c = 0; c < pp->ncols; c++) {
 			cells[c] = pods_cell(p, pp->kinds[c], bufs[c], sizeof bufs[c], now);
+			/* Names are ASCII by rule: a lookalike is spelled out. */
+			if ((pp->kinds[c] == PODS_COL_NAME || pp->kinds[c] == PODS_COL_NS) &&
+			    !ident_is_plain(cells[c]))
+				cells[c] = esc[c] = ident_escape(cells[c]);
+		}
 		snprintf(search, sizeof search, "%s/%s", p->owner_kind ? p->owner_kind : "",
 			 p->owner_name ? p->owner_name : "");
 		table_add_ranked(&pp->list, p->uid, pods_role(p->severity), pods_rank(p->severity),
 				 cells, search);
+		for (c = 0; c < pp->ncols; c++)
+			free(esc[c]);
 	}
 	table_commit(&pp->list);
 }
@@ -358,20 +366,71 @@ int pods_allowed(const struct k8s_access *a, int act)
 	return -1;
 }
 
-/* The key bar hides what the access review forbids; the help says why. */
+/* The key bar hides what the access review forbids; the help says why.
+ * keys_bad is the same for a row whose name is not a valid Kubernetes
+ * name (a lookalike character): what would be refused is hidden too. */
 static void pods_build_keys(struct pods_panel *pp)
 {
 	const struct k8s_access *a = pods_snap(pp) != NULL ? &pods_snap(pp)->access : NULL;
 	size_t i;
+	int act;
 
 	for (i = 0; i < PODS_NKEYS; i++) {
 		pp->keys[i] = pods_list_keys[i];
-		if (a != NULL && pods_allowed(a, pods_list_keys[i].action) == 0) {
+		act = pods_list_keys[i].action;
+		if (a != NULL && pods_allowed(a, act) == 0) {
 			pp->keys[i].label = NULL;
 			pp->keys[i].help =
 				"not allowed: RBAC says no (the access review denied it)";
 		}
+		pp->keys_bad[i] = pp->keys[i];
+		if (act == PODS_DELETE || act == PODS_RESTART || act == PODS_SCALE ||
+		    act == PODS_SHELL || act == PODS_DESCRIBE || act == PODS_LOGS) {
+			pp->keys_bad[i].label = NULL;
+			pp->keys_bad[i].help = "refused for this pod: its name is not a valid "
+					       "Kubernetes name (a lookalike character)";
+		}
 	}
+}
+
+/* 1 when the selected row's namespace or name breaks the naming rule. */
+static int pods_selected_bad(const struct pods_panel *pp)
+{
+	long i = table_selected_index(&pp->list);
+	const struct k8s_pod *p;
+
+	if (i < 0 || pp->order == NULL || pods_snap(pp) == NULL ||
+	    (size_t)i >= pods_snap(pp)->npods)
+		return 0;
+	p = &pods_snap(pp)->pods[pp->order[i]];
+	return !runbook_valid_k8s_name(p->ns) || !runbook_valid_k8s_name(p->name);
+}
+
+/* A name cell with spelled-out characters: those in the error colour. */
+static int pods_draw_cell(const struct table_row *r, size_t c, const struct view *v, int y, int x,
+			  int w, enum role role, void *ctx)
+{
+	const struct pods_panel *pp = ctx;
+	const char *s = r->cells[c], *e;
+	size_t n;
+	int used = 0;
+
+	if ((pp->kinds[c] != PODS_COL_NAME && pp->kinds[c] != PODS_COL_NS) ||
+	    strchr(s, '\\') == NULL)
+		return 0;
+	while (*s != '\0' && used < w) {
+		n = ident_escape_len(s);
+		if (n > 0) {
+			used += draw_textn(v, y, x + used, ROLE_ERROR, s, n, w - used);
+			s += n;
+			continue;
+		}
+		e = strchr(s + 1, '\\');
+		n = e != NULL ? (size_t)(e - s) : strlen(s);
+		used += draw_textn(v, y, x + used, role, s, n, w - used);
+		s += n;
+	}
+	return 1;
 }
 
 const struct k8s_pod *pods_find(const struct pods_panel *pp, const char *ns, const char *name)
@@ -400,17 +459,38 @@ const struct k8s_pod *pods_selected(struct pods_panel *pp)
 /* Names from the API reach URLs and argv only when valid (B2). */
 int pods_valid(struct pods_panel *pp, const char *ns, const char *name)
 {
+	char *ens, *ename;
+
 	if (!runbook_valid_k8s_name(ns) || !runbook_valid_k8s_name(name)) {
+		/* Spelled out, so the operator sees which letter is wrong. */
+		ens = ident_escape(ns);
+		ename = ident_escape(name);
 		app_message(pp->app, ROLE_ERROR,
-			    "refused: %s/%s is not a valid Kubernetes name; nothing was sent", ns,
-			    name);
+			    "refused: %s/%s is not a valid Kubernetes name%s; nothing was sent",
+			    ens, ename,
+			    ident_is_plain(ns) && ident_is_plain(name)
+				    ? ""
+				    : " (\\u: a character that is not ASCII)");
+		free(ens);
+		free(ename);
 		return 0;
 	}
 	return 1;
 }
 
+void pods_forget(struct pods_panel *pp)
+{
+	if (pp->feed.snap == NULL)
+		return;
+	k8s_snap_free(pp->feed.snap);
+	pp->feed.snap = NULL;
+	pods_fill(pp);
+}
+
 const char *pods_context(const struct pods_panel *pp)
 {
+	if (pp->ctx_want[0] != '\0')
+		return pp->ctx_want;
 	if (pods_snap(pp) != NULL && pods_snap(pp)->context != NULL)
 		return pods_snap(pp)->context;
 	return pp->arg.cfg->kube_context != NULL ? pp->arg.cfg->kube_context : "(current)";
@@ -430,6 +510,8 @@ static void *pods_create(struct app *app)
 	pp->top = -1;
 	table_init(&pp->list, pods_cols, PODS_NCOLS);
 	pp->list.trouble_word = "failing";
+	pp->list.draw_cell = pods_draw_cell;
+	pp->list.draw_ctx = pp;
 	pods_fill(pp);
 	pods_build_keys(pp);
 	pp->interval = opts.interval;
@@ -462,6 +544,7 @@ static void pods_destroy(void *self)
 	free(pp->kubectl);
 	pods_act_clear(pp);
 	pods_text_clear(pp);
+	k8s_req_free(pp->next_req);
 	free(pp->vns);
 	free(pp->vpod);
 	free(pp->vcontainer);
@@ -476,12 +559,14 @@ static int pods_update(void *self)
 
 	if (pp->feed.r == NULL)
 		return 0;
-	got = panel_feed_take(&pp->feed);
+	got = pods_switch_progress(pp, panel_feed_take(&pp->feed));
 	if (got & PANEL_FEED_SNAP) {
 		app_set_context(pp->app, pods_snap(pp)->context);
 		pods_fill(pp);
 		pods_build_keys(pp);
 		pods_result(pp);
+		/* A switch deferred behind the action just answered goes now. */
+		pods_switch_progress(pp, 0);
 		pp->filled = sec;
 	} else if (pods_snap(pp) != NULL && sec - pp->filled >= PODS_AGE_TICK) {
 		/* A quiet watch sends no snapshot: the ages still move. */
@@ -510,7 +595,11 @@ static void pods_draw_status(struct pods_panel *pp, const struct view *v)
 
 	r = panel_source_state(&pp->feed.status, s != NULL, state, sizeof state, detail,
 			       sizeof detail);
-	if (r == ROLE_DIM)
+	if (pp->switching) {
+		r = ROLE_RUNNING;
+		snprintf(state, sizeof state, "switching…");
+		detail[0] = '\0';
+	} else if (r == ROLE_DIM)
 		snprintf(detail, sizeof detail, "first list in progress");
 	else if (r == ROLE_OK)
 		snprintf(detail, sizeof detail, "%s", s != NULL && s->watching ? "watching" : "");
@@ -585,7 +674,8 @@ static void pods_draw(void *self, const struct view *v, int focused)
 	tv.h -= 2;
 	if (pods_snap(pp) == NULL) {
 		draw_label(v, 3, 1, ROLE_DIM,
-			   pp->feed.status.state == MAILBOX_ERROR
+			   pp->switching ? "switching: waiting for the new context's first list ..."
+			   : pp->feed.status.state == MAILBOX_ERROR
 				   ? "no data yet: the API server is failing (see above)"
 				   : "waiting for the first list ...");
 		return;
@@ -742,7 +832,7 @@ static const struct keymap_entry *pods_mode_keys(void *self)
 
 	switch (pp->mode) {
 	case PODS_LIST:
-		return pp->keys;
+		return pods_selected_bad(pp) ? pp->keys_bad : pp->keys;
 	case PODS_DESCRIBE_VIEW:
 		return pods_describe_keys;
 	case PODS_LOG_VIEW:
@@ -759,7 +849,6 @@ static int pods_command(void *self, const char *cmd, const char *arg)
 	int ns = strcmp(cmd, "ns") == 0 || strcmp(cmd, "namespace") == 0;
 	int ctx = strcmp(cmd, "ctx") == 0 || strcmp(cmd, "context") == 0;
 	const char *name;
-	struct k8s_req *rq;
 	size_t i;
 
 	if (!ns && !ctx)
@@ -791,7 +880,10 @@ static int pods_command(void *self, const char *cmd, const char *arg)
 	}
 	if (ns && strcmp(arg, "all") != 0 && strcmp(arg, "-A") != 0 &&
 	    !runbook_valid_k8s_name(arg)) {
-		app_message(pp->app, ROLE_ERROR, ":ns: \"%s\" is not a valid namespace name", arg);
+		char *e = ident_escape(arg);
+
+		app_message(pp->app, ROLE_ERROR, ":ns: \"%s\" is not a valid namespace name", e);
+		free(e);
 		return 1;
 	}
 	if (ctx && s != NULL && s->ncontexts > 0) {
@@ -804,20 +896,8 @@ static int pods_command(void *self, const char *cmd, const char *arg)
 			return 1;
 		}
 	}
-	if (pods_busy_request(pp, 0))
-		return 1;
-	if (pp->mode != PODS_LIST)
-		pods_back(pp);
 	name = ns && strcmp(arg, "-A") == 0 ? "all" : arg;
-	rq = k8s_req_new(NULL, NULL);
-	rq->name = xstrdup(name);
-	pods_send(pp, ns ? K8S_REQ_NAMESPACE : K8S_REQ_CONTEXT, ns ? "namespace" : "context", rq);
-	if (ns)
-		app_message(pp->app, ROLE_RUNNING, "switching to %s%s ...",
-			    strcmp(name, "all") == 0 ? "every namespace" : "namespace ",
-			    strcmp(name, "all") == 0 ? "" : name);
-	else
-		app_message(pp->app, ROLE_RUNNING, "switching to context %s ...", name);
+	pods_switch(pp, ctx, name);
 	return 1;
 }
 

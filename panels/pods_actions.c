@@ -59,14 +59,102 @@ int pods_busy_request(struct pods_panel *pp, int quiet)
 	return 1;
 }
 
-/* Send request rq (taken over) of kind; its result comes in a snapshot. */
-void pods_send(struct pods_panel *pp, int kind, const char *step, struct k8s_req *rq)
+void pods_send(struct pods_panel *pp, int kind, const char *step, struct k8s_req *rq, int interrupt)
 {
+	/* A request replaced in the queue is never delivered, so never
+	 * counted in the snapshots' nrequests. */
+	pp->sent -= runner_supersede(pp->feed.r, kind, rq, k8s_req_free, interrupt);
 	pp->sent++;
 	pp->pending = kind;
 	pp->pending_since = util_now();
 	snprintf(pp->pending_step, sizeof pp->pending_step, "%s", step);
-	runner_send(pp->feed.r, kind, rq, k8s_req_free);
+}
+
+static void pods_switch_send(struct pods_panel *pp, int kind, struct k8s_req *rq)
+{
+	int all = strcmp(rq->name, "all") == 0;
+
+	if (kind == K8S_REQ_CONTEXT) {
+		snprintf(pp->ctx_want, sizeof pp->ctx_want, "%s", rq->name);
+		pp->switching = 1;
+		pp->switch_since = util_now();
+		app_set_context(pp->app, rq->name);
+		app_message(pp->app, ROLE_RUNNING, "switching to context %s ...", rq->name);
+	} else {
+		app_message(pp->app, ROLE_RUNNING, "switching to %s%s ...",
+			    all ? "every namespace" : "namespace ", all ? "" : rq->name);
+	}
+	/* The rows held are of what is being left. */
+	pods_forget(pp);
+	/* Whatever the worker is doing (a plugin that does not answer, a
+	 * list of the namespace left) is obsolete: interrupt it. */
+	pods_send(pp, kind, kind == K8S_REQ_CONTEXT ? "context" : "namespace", rq, 1);
+	if (kind == K8S_REQ_CONTEXT)
+		pp->ctx_sent = pp->sent;
+}
+
+/* A switch is never refused for a request in flight: it replaces one
+ * still queued and interrupts the work in flight. Only an action (delete,
+ * restart, scale) waiting for its answer is waited for, so its result and
+ * audit line are not lost: the switch goes right after it. */
+void pods_switch(struct pods_panel *pp, int ctx, const char *name)
+{
+	struct k8s_req *rq = k8s_req_new(NULL, NULL);
+	int kind = ctx ? K8S_REQ_CONTEXT : K8S_REQ_NAMESPACE;
+
+	rq->name = xstrdup(name);
+	pods_busy_request(pp, 1); /* gives up one unanswered for too long */
+	if (pods_is_action(pp->pending)) {
+		k8s_req_free(pp->next_req);
+		pp->next_req = rq;
+		pp->next_kind = kind;
+		app_message(pp->app, ROLE_WARN, "%s %s once %s is answered ...",
+			    ctx ? "context" : "namespace", name, pp->pending_step);
+		return;
+	}
+	if (pp->mode != PODS_LIST)
+		pods_back(pp);
+	pods_switch_send(pp, kind, rq);
+}
+
+int pods_switch_progress(struct pods_panel *pp, int got)
+{
+	const struct k8s_snap *s = pods_snap(pp);
+	struct k8s_req *rq;
+
+	if (pp->next_req != NULL && pp->pending == 0) {
+		rq = pp->next_req;
+		pp->next_req = NULL;
+		if (pp->mode != PODS_LIST)
+			pods_back(pp);
+		pods_switch_send(pp, pp->next_kind, rq);
+		return got & ~PANEL_FEED_SNAP;
+	}
+	if (!pp->switching)
+		return got;
+	if ((got & PANEL_FEED_SNAP) && s != NULL) {
+		if (s->nrequests < pp->ctx_sent) {
+			/* Listed before the switch: rows of the context left. */
+			pods_forget(pp);
+			return got & ~PANEL_FEED_SNAP;
+		}
+		pp->switching = 0;
+		/* Refused (no such context): the worker kept the old one. */
+		if (s->context == NULL || strcmp(s->context, pp->ctx_want) != 0)
+			pp->ctx_want[0] = '\0';
+		return got;
+	}
+	if ((got & PANEL_FEED_STATUS) && pp->feed.status.state == MAILBOX_ERROR &&
+	    pp->feed.status.last_attempt >= pp->switch_since) {
+		/* The new context fails: its error is the news, and no
+		 * snapshot will carry the switch's result. */
+		pp->switching = 0;
+		if (pp->pending == K8S_REQ_CONTEXT)
+			pp->pending = 0;
+		app_message(pp->app, ROLE_ERROR, "context %s: %s", pp->ctx_want,
+			    pp->feed.status.error);
+	}
+	return got;
 }
 
 /* The snapshot answered the request in flight. */
@@ -285,7 +373,7 @@ static void pods_act_confirmed(void *ctx, int confirmed)
 		break;
 	}
 	pods_audit(pp, "run", pods_step_name(pp->act), pp->act_cmd, target, NULL, -1, -1, NULL);
-	pods_send(pp, kind, pods_step_name(pp->act), rq);
+	pods_send(pp, kind, pods_step_name(pp->act), rq, 0);
 	snprintf(pp->pending_cmd, sizeof pp->pending_cmd, "%s", pp->act_cmd);
 	snprintf(pp->pending_target, sizeof pp->pending_target, "%s", target);
 	app_message(pp->app, ROLE_RUNNING, "%s %s ...", pods_step_name(pp->act), target);

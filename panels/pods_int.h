@@ -78,6 +78,7 @@ struct pods_panel {
 	int sort_desc;
 	int sorted; /* the operator chose sort; else trouble first */
 	struct keymap_entry keys[PODS_NKEYS];
+	struct keymap_entry keys_bad[PODS_NKEYS]; /* for a row with an invalid name */
 
 	/* The request in flight: results come in the snapshot. */
 	unsigned long sent;
@@ -86,6 +87,18 @@ struct pods_panel {
 	char pending_step[32];
 	char pending_cmd[1024];
 	char pending_target[300];
+	/* A switch asked for while an action waits for its answer: sent
+	 * after it (the newest replaces an older one), or NULL. */
+	struct k8s_req *next_req;
+	int next_kind;
+
+	/* The context :ctx asked for ("" none): the header names it, and
+	 * says "switching…" while switching, until the worker answers in it
+	 * (a snapshot carrying the request, ctx_sent) or fails. */
+	char ctx_want[256];
+	int switching;
+	double switch_since;
+	unsigned long ctx_sent;
 
 	/* The action being prepared (confirm, prompt). */
 	int act;
@@ -121,8 +134,11 @@ int pods_valid(struct pods_panel *pp, const char *ns, const char *name);
 /* What the access review says of action act (PODS_DELETE, _RESTART,
  * _SCALE, _SHELL): 1 allowed, 0 denied, -1 unknown (or not reviewed). */
 int pods_allowed(const struct k8s_access *a, int act);
-/* The kubeconfig context shown ("(current)" before the first snapshot). */
+/* The kubeconfig context shown: the one :ctx asked for, else the
+ * snapshot's ("(current)" before the first snapshot). */
 const char *pods_context(const struct pods_panel *pp);
+/* Drop the snapshot held (the rows of a context or namespace left). */
+void pods_forget(struct pods_panel *pp);
 
 /* ---- pods_view.c: the describe and log view ---------------------------- */
 
@@ -152,8 +168,19 @@ void pods_draw_view(struct pods_panel *pp, const struct view *v);
 /* 1 while an earlier request waits for its result (with a message unless
  * quiet); one left unanswered for PODS_PENDING_MAX is given up. */
 int pods_busy_request(struct pods_panel *pp, int quiet);
-/* Send request rq (taken over) of kind; its result comes in a snapshot. */
-void pods_send(struct pods_panel *pp, int kind, const char *step, struct k8s_req *rq);
+/* Send request rq (taken over) of kind; its result comes in a snapshot.
+ * It replaces a request of the same kind still queued; with interrupt,
+ * the work in flight on the worker is cut short too. */
+void pods_send(struct pods_panel *pp, int kind, const char *step, struct k8s_req *rq,
+	       int interrupt);
+/* :ctx (ctx 1) or :ns to name (checked): never refused for a request in
+ * flight (see pods_actions.c). */
+void pods_switch(struct pods_panel *pp, int ctx, const char *name);
+/* A switch in progress: what panel_feed_take found (got) is checked
+ * against it; returns got without PANEL_FEED_SNAP when the snapshot
+ * taken was of the context left (and dropped). Sends a switch deferred
+ * behind an action once that is answered. */
+int pods_switch_progress(struct pods_panel *pp, int got);
 /* The snapshot just taken answered the request in flight: show it. */
 void pods_result(struct pods_panel *pp);
 /* Forget the action being prepared. */

@@ -207,12 +207,12 @@ void pods_fetch(struct pods_panel *pp)
 		return;
 	rq = k8s_req_new(pp->vns, pp->vpod);
 	if (pp->mode == PODS_DESCRIBE_VIEW) {
-		pods_send(pp, K8S_REQ_DESCRIBE, "describe", rq);
+		pods_send(pp, K8S_REQ_DESCRIBE, "describe", rq, 0);
 	} else {
 		rq->container = pp->vcontainer != NULL ? xstrdup(pp->vcontainer) : NULL;
 		rq->tail = PODS_TAIL;
 		rq->previous = pp->previous;
-		pods_send(pp, K8S_REQ_LOGS, "logs", rq);
+		pods_send(pp, K8S_REQ_LOGS, "logs", rq, 0);
 	}
 	snprintf(pp->pending_target, sizeof pp->pending_target, "%s/%s", pp->vns, pp->vpod);
 	pp->last_fetch = util_now();

@@ -33,6 +33,13 @@ struct backend {
 	int (*poll)(void *state, void **snap, char *err, size_t errlen);
 	/* Optional: act on a request (worker thread). 0 or -1 + err. */
 	int (*request)(void *state, const struct backend_request *req, char *err, size_t errlen);
+	/* Optional: on 1, make the work in progress on the worker (a poll or
+	 * a request) give up soon and later work fail at once: set a flag
+	 * the worker's I/O checks, kill a child it waits for; on 0, work
+	 * normally again. Called by the runner (runner_supersede,
+	 * runner_quit_all) from the UI thread and from the worker, with the
+	 * runner's lock held: it must not block. */
+	void (*interrupt)(void *state, int on);
 	/* Release state; worker thread, after the last poll. */
 	void (*close)(void *state);
 	/* Free one snapshot; any thread. */

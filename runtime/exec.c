@@ -43,6 +43,9 @@ extern char **environ;
 /* Process groups of running jobs: 0 free, -1 reserved, else a pgid.
  * Lock-free so that exec_kill_all is safe from any context. */
 static atomic_int exec_pgids[EXEC_SLOTS];
+/* The same for the process groups of helpers that are not jobs (exec
+ * credential plugins): killed on exit too, never counted as steps. */
+static atomic_int exec_helper_pgids[EXEC_SLOTS];
 
 /* A running child, owned by its job (job.h): the job's thread reads its
  * output, kills it at the deadline and reaps it. */
@@ -460,7 +463,28 @@ void exec_kill_all(void)
 		pg = atomic_load(&exec_pgids[i]);
 		if (pg > 0)
 			kill(-pg, SIGKILL);
+		pg = atomic_load(&exec_helper_pgids[i]);
+		if (pg > 0)
+			kill(-pg, SIGKILL);
 	}
+}
+
+int exec_helper_track(int pgid)
+{
+	int i, expect;
+
+	for (i = 0; i < EXEC_SLOTS; i++) {
+		expect = 0;
+		if (atomic_compare_exchange_strong(&exec_helper_pgids[i], &expect, pgid))
+			return i;
+	}
+	return -1;
+}
+
+void exec_helper_untrack(int slot)
+{
+	if (slot >= 0 && slot < EXEC_SLOTS)
+		atomic_store(&exec_helper_pgids[slot], 0);
 }
 
 int exec_running_count(void)

@@ -65,6 +65,12 @@ double exec_status_elapsed(const struct exec_status *st);
 /* SIGKILL the process groups of every running job. Async-signal-safe
  * enough for the exit path (reads a fixed table). */
 void exec_kill_all(void);
+/* Put the process group pgid of a helper that is not a job (an exec
+ * credential plugin) in the table exec_kill_all kills: the slot to give
+ * to exec_helper_untrack (before reaping it), or -1 when full. Any
+ * thread. */
+int exec_helper_track(int pgid);
+void exec_helper_untrack(int slot);
 /* Number of jobs still running. */
 int exec_running_count(void);
 

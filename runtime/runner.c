@@ -39,6 +39,8 @@ struct runner {
 	/* Guarded by lock. */
 	int stop;
 	int refresh;
+	int interrupted; /* be->interrupt(state, 1) called, not yet undone */
+	int done;        /* the thread has left its loop */
 	struct runner_req *head, *tail;
 	/* Worker thread only. */
 	int failures;
@@ -143,6 +145,29 @@ static double runner_delay(const struct runner *r)
 	return d < r->opts.backoff_max ? d : r->opts.backoff_max;
 }
 
+/* Work starts anew: an interrupt hits only the work that was in flight
+ * when it came. Worker thread. */
+static void runner_begin(struct runner *r)
+{
+	pthread_mutex_lock(&r->lock);
+	if (r->interrupted) {
+		r->interrupted = 0;
+		if (r->be->interrupt != NULL)
+			r->be->interrupt(r->state, 0);
+	}
+	pthread_mutex_unlock(&r->lock);
+}
+
+static int runner_was_interrupted(struct runner *r)
+{
+	int i;
+
+	pthread_mutex_lock(&r->lock);
+	i = r->interrupted;
+	pthread_mutex_unlock(&r->lock);
+	return i;
+}
+
 static void runner_deliver(struct runner *r, struct runner_req *q)
 {
 	char err[256];
@@ -150,6 +175,7 @@ static void runner_deliver(struct runner *r, struct runner_req *q)
 	for (; q != NULL; q = q->next) {
 		if (r->be->request == NULL)
 			continue;
+		runner_begin(r);
 		err[0] = '\0';
 		if (r->be->request(r->state, &q->req, err, sizeof err) != 0)
 			mailbox_put_error(r->mb, err[0] != '\0' ? err : "request failed", 0,
@@ -165,10 +191,18 @@ static void runner_poll_once(struct runner *r)
 	int rc;
 
 	err[0] = '\0';
+	runner_begin(r);
 	t0 = util_now();
 	rc = r->be->poll(r->state, &snap, err, sizeof err);
 	t1 = util_now();
 	ms = (t1 - t0) * 1000.0;
+	if (runner_was_interrupted(r)) {
+		/* Cut short for newer work: what it found (often only the
+		 * interruption) is nobody's news. */
+		if (snap != NULL && r->be->snapshot_free != NULL)
+			r->be->snapshot_free(snap);
+		return;
+	}
 	if (rc == 0) {
 		r->failures = 0;
 		mailbox_put(r->mb, snap, ms, t1 + runner_delay(r));
@@ -205,7 +239,7 @@ static void runner_run(struct job *job, void *p)
 	struct runner *r = p;
 	struct runner_req *q;
 	struct timespec until;
-	int rc;
+	int rc, again;
 
 	for (;;) {
 		pthread_mutex_lock(&r->lock);
@@ -222,6 +256,13 @@ static void runner_run(struct job *job, void *p)
 
 		runner_deliver(r, q);
 		runner_free_reqs(q);
+		/* Requests that came meanwhile go before the poll: one may
+		 * make it obsolete (a context switch). */
+		pthread_mutex_lock(&r->lock);
+		again = r->head != NULL;
+		pthread_mutex_unlock(&r->lock);
+		if (again)
+			continue;
 		runner_poll_once(r);
 
 		runner_abstime(&until, runner_delay(r));
@@ -231,16 +272,31 @@ static void runner_run(struct job *job, void *p)
 			rc = pthread_cond_timedwait(&r->cond, &r->lock, &until);
 		pthread_mutex_unlock(&r->lock);
 	}
+	pthread_mutex_lock(&r->lock);
+	r->done = 1;
+	pthread_cond_broadcast(&r->cond);
+	pthread_mutex_unlock(&r->lock);
 }
 
-/* job_stop's hook: wake the worker from its wait and end its loop. */
+/* Call the backend's interrupt for the work in flight; lock held. */
+static void runner_interrupt_locked(struct runner *r)
+{
+	if (r->be->interrupt == NULL || r->interrupted)
+		return;
+	r->interrupted = 1;
+	r->be->interrupt(r->state, 1);
+}
+
+/* job_stop's hook: end the worker's loop, interrupt what it waits on
+ * (the backend's interrupt), wake it from its wait. */
 static void runner_on_stop(void *p)
 {
 	struct runner *r = p;
 
 	pthread_mutex_lock(&r->lock);
 	r->stop = 1;
-	pthread_cond_signal(&r->cond);
+	runner_interrupt_locked(r);
+	pthread_cond_broadcast(&r->cond);
 	pthread_mutex_unlock(&r->lock);
 }
 
@@ -350,12 +406,45 @@ void runner_send(struct runner *r, int kind, void *data, void (*free_data)(void 
 	runner_enqueue(r, q);
 }
 
+size_t runner_supersede(struct runner *r, int kind, void *data, void (*free_data)(void *data),
+			int interrupt)
+{
+	struct runner_req *q = xcalloc(1, sizeof *q), **pp, *gone = NULL, *x;
+	size_t dropped = 0;
+
+	q->req.kind = kind;
+	q->req.data = data;
+	q->req.free_data = free_data;
+	pthread_mutex_lock(&r->lock);
+	r->tail = NULL;
+	for (pp = &r->head; *pp != NULL;) {
+		x = *pp;
+		if (x->req.kind == kind) {
+			*pp = x->next;
+			x->next = gone;
+			gone = x;
+			dropped++;
+		} else {
+			r->tail = x;
+			pp = &x->next;
+		}
+	}
+	*pp = q;
+	r->tail = q;
+	if (interrupt)
+		runner_interrupt_locked(r);
+	pthread_cond_signal(&r->cond);
+	pthread_mutex_unlock(&r->lock);
+	runner_free_reqs(gone);
+	return dropped;
+}
+
 void runner_stop(struct runner *r)
 {
 	if (r == NULL)
 		return;
 	runner_unlink(r);
-	job_free(r->job); /* runner_on_stop, then the join */
+	job_free(r->job); /* runner_on_stop (stop, interrupt), then the join */
 	if (r->be->close != NULL)
 		r->be->close(r->state);
 	runner_free_reqs(r->head);
@@ -363,6 +452,34 @@ void runner_stop(struct runner *r)
 	pthread_cond_destroy(&r->cond);
 	pthread_mutex_destroy(&r->lock);
 	free(r);
+}
+
+int runner_quit_all(double grace)
+{
+	struct timespec until;
+	struct runner *r;
+	int left = 0;
+
+	runner_abstime(&until, grace);
+	pthread_mutex_lock(&runner_live_lock);
+	for (r = runner_live; r != NULL; r = r->next_live) {
+		pthread_mutex_lock(&r->lock);
+		r->stop = 1;
+		runner_interrupt_locked(r);
+		pthread_cond_broadcast(&r->cond);
+		pthread_mutex_unlock(&r->lock);
+	}
+	for (r = runner_live; r != NULL; r = r->next_live) {
+		int rc = 0;
+
+		pthread_mutex_lock(&r->lock);
+		while (!r->done && rc != ETIMEDOUT)
+			rc = pthread_cond_timedwait(&r->cond, &r->lock, &until);
+		left += !r->done;
+		pthread_mutex_unlock(&r->lock);
+	}
+	pthread_mutex_unlock(&runner_live_lock);
+	return left;
 }
 
 struct runner_opts runner_opts_for(double refresh)

@@ -48,8 +48,22 @@ void runner_refresh(struct runner *r);
  * NULL) is owned by the runner from now on and released with free_data
  * (free() when NULL) once delivered or dropped. UI thread; never blocks. */
 void runner_send(struct runner *r, int kind, void *data, void (*free_data)(void *data));
-/* Stop the thread (waking it if asleep), join, close the backend, free
- * everything. A poll in progress finishes first (it has timeouts). */
+/* Like runner_send, but first drop the requests of the same kind still
+ * queued (the newest replaces them); with interrupt, the work in flight
+ * (a poll or a request) is interrupted too (the backend's interrupt op),
+ * as this request makes it obsolete: an interrupted poll publishes
+ * nothing. Returns how many queued requests were dropped (never
+ * delivered). UI thread; never blocks. */
+size_t runner_supersede(struct runner *r, int kind, void *data, void (*free_data)(void *data),
+			int interrupt);
+/* Stop the thread (waking it if asleep and interrupting the work in
+ * flight), join, close the backend, free everything. A poll in progress
+ * without an interrupt op finishes first (it has timeouts). */
 void runner_stop(struct runner *r);
+/* For the exit path: tell every live runner to stop, interrupt the work
+ * in flight, and wait up to grace seconds for their threads to leave
+ * their loops. Returns how many did not (runner_stop would wait for
+ * them: exit without it). UI thread. */
+int runner_quit_all(double grace);
 
 #endif

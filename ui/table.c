@@ -608,7 +608,9 @@ void table_draw(struct table *t, const struct view *v, int focused)
 
 				pad = cw > tw ? cw - tw : 0;
 			}
-			draw_text(v, y, x + pad, role, r->cells[c], cw - pad);
+			if (t->draw_cell == NULL ||
+			    !t->draw_cell(r, c, v, y, x + pad, cw - pad, role, t->draw_ctx))
+				draw_text(v, y, x + pad, role, r->cells[c], cw - pad);
 			x += cw + 1;
 		}
 		/* Where the selection of an unfocused panel is, without painting

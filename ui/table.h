@@ -67,6 +67,13 @@ struct table {
 	 * table_match. ctx is match_ctx. */
 	int (*match)(const struct table_row *r, const char *text, const char *filter, void *ctx);
 	void *match_ctx;
+	/* Optional: draw row r's cell c itself (a panel marking part of it,
+	 * such as a lookalike character in a name) at row y, column x, at
+	 * most w columns, in role; 0 leaves it to the table. ctx is
+	 * draw_ctx. */
+	int (*draw_cell)(const struct table_row *r, size_t c, const struct view *v, int y, int x,
+			 int w, enum role role, void *ctx);
+	void *draw_ctx;
 	int show_header;
 	/* With no sort column: 1 orders rows by rank, highest first, then
 	 * as added (the panel's order); 0 keeps the order added. */

@@ -433,12 +433,15 @@ int k8s_request(void *state, const struct backend_request *req, char *err, size_
 		k8s_req_logs(st, rq);
 		break;
 	case K8S_REQ_DELETE:
+		st->in_action = 1;
 		k8s_req_delete(st, rq->ns, rq->pod, rq->uid);
 		break;
 	case K8S_REQ_RESTART:
+		st->in_action = 1;
 		k8s_req_restart_scale(st, 0, rq->ns, rq->pod, 0);
 		break;
 	case K8S_REQ_SCALE:
+		st->in_action = 1;
 		k8s_req_restart_scale(st, 1, rq->ns, rq->pod, rq->replicas);
 		break;
 	case K8S_REQ_NAMESPACE:
@@ -450,5 +453,6 @@ int k8s_request(void *state, const struct backend_request *req, char *err, size_
 	default:
 		k8s_req_done(st, 1, "unknown request %d", k);
 	}
+	st->in_action = 0;
 	return 0;
 }

@@ -65,6 +65,7 @@ int k8s_load(struct k8s_state *st, const char *context, char *err, size_t errlen
 		kubeconfig_free(kc);
 		return -1;
 	}
+	kc->cancel = &st->cancel;
 	k8s_state_reset(st);
 	if (st->easy != NULL) { /* no connection made with the old credentials */
 		curl_easy_cleanup(st->easy);
@@ -99,9 +100,17 @@ static int k8s_open(void **state, const void *arg, char *err, size_t errlen)
 		st->ns_req = xstrdup(a->cfg->kube_namespace);
 	st->access.delete_pods = st->access.patch_workloads = st->access.scale_workloads =
 		st->access.exec_pods = -1;
+	kube_cancel_init(&st->cancel);
 	k8s_curl_init();
 	*state = st;
 	return 0;
+}
+
+static void k8s_interrupt(void *state, int on)
+{
+	struct k8s_state *st = state;
+
+	kube_cancel_set(&st->cancel, on);
 }
 
 static struct k8s_snap *k8s_snapshot(struct k8s_state *st)
@@ -197,6 +206,7 @@ static void k8s_close(void *state)
 	free(st->ns);
 	free(st->req_target);
 	free(st->req_text);
+	kube_cancel_destroy(&st->cancel);
 	free(st);
 }
 
@@ -210,6 +220,7 @@ const struct backend k8s_backend = {
 	.open = k8s_open,
 	.poll = k8s_poll,
 	.request = k8s_request,
+	.interrupt = k8s_interrupt,
 	.close = k8s_close,
 	.snapshot_free = k8s_snapshot_free,
 };

@@ -73,6 +73,27 @@ static size_t k8s_write(char *p, size_t size, size_t nmemb, void *ud)
 	return n;
 }
 
+int k8s_cancelled(struct k8s_state *st, char *err, size_t errlen)
+{
+	if (st->in_action || !kube_cancel_on(&st->cancel))
+		return 0;
+	snprintf(err, errlen, "cancelled");
+	return 1;
+}
+
+/* libcurl's progress callback: non-zero aborts the transfer. */
+static int k8s_xferinfo(void *ud, curl_off_t dltotal, curl_off_t dlnow, curl_off_t ultotal,
+			curl_off_t ulnow)
+{
+	struct k8s_state *st = ud;
+
+	(void)dltotal;
+	(void)dlnow;
+	(void)ultotal;
+	(void)ulnow;
+	return !st->in_action && kube_cancel_on(&st->cancel);
+}
+
 double k8s_timeout(const struct k8s_state *st)
 {
 	return st->arg.timeout > 0 ? st->arg.timeout : 5;
@@ -95,6 +116,9 @@ void k8s_curl_error(CURL *c, CURLcode rc, const char *ebuf, double timeout, cons
 		break;
 	case CURLE_OPERATION_TIMEDOUT:
 		snprintf(err, errlen, "timeout after %g s (%s)", timeout, server);
+		break;
+	case CURLE_ABORTED_BY_CALLBACK:
+		snprintf(err, errlen, "cancelled");
 		break;
 	case CURLE_COULDNT_RESOLVE_HOST:
 		snprintf(err, errlen, "cannot resolve the host of %s", server);
@@ -155,6 +179,10 @@ CURL *k8s_easy(struct k8s_state *st, const char *path, const char *accept, struc
 		curl_easy_setopt(c, CURLOPT_LOW_SPEED_LIMIT, 1L);
 		curl_easy_setopt(c, CURLOPT_LOW_SPEED_TIME, idle > 0 ? idle : 1L);
 		curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, (long)((t * 12 > 60 ? t * 12 : 60) * 1000));
+		/* An interrupt (a context switch, quitting) aborts it. */
+		curl_easy_setopt(c, CURLOPT_XFERINFOFUNCTION, k8s_xferinfo);
+		curl_easy_setopt(c, CURLOPT_XFERINFODATA, st);
+		curl_easy_setopt(c, CURLOPT_NOPROGRESS, 0L);
 	}
 	curl_easy_setopt(c, CURLOPT_ERRORBUFFER, ebuf);
 	curl_easy_setopt(c, CURLOPT_USERAGENT, "amconsole/" AM_VERSION);
@@ -193,6 +221,8 @@ int k8s_http(struct k8s_state *st, const char *method, const char *path, const c
 		memset(b, 0, sizeof *b);
 		b->max = max;
 		*status = 0;
+		if (k8s_cancelled(st, err, errlen))
+			return -1;
 		c = k8s_easy(st, path, accept, &hdr, 0, ebuf, err, errlen);
 		if (c == NULL)
 			return -1;

@@ -130,6 +130,13 @@ struct k8s_state {
 	struct k8s_access access;
 	int access_done;
 
+	/* Set from the UI thread (k8s_backend.interrupt) to cut the work in
+	 * flight short: the plugin is killed, transfers abort, new ones fail
+	 * at once ("cancelled"). An action (delete, restart, scale) already
+	 * sent is never cut halfway: in_action makes transfers ignore it. */
+	struct kube_cancel cancel;
+	int in_action;
+
 	/* The newest request. */
 	unsigned long nrequests;
 	int req_kind, req_failed;
@@ -154,6 +161,9 @@ void k8s_curl_init(void);
 char *k8s_escape(const char *s);
 /* Replace control characters so a remote message stays on one line. */
 void k8s_one_line(char *s);
+/* 1 when the work in flight was interrupted (and is not an action):
+ * give up, with "cancelled" in err. */
+int k8s_cancelled(struct k8s_state *st, char *err, size_t errlen);
 /* The configured timeout in seconds (5 when unset). */
 double k8s_timeout(const struct k8s_state *st);
 /* A transport failure in words, into err. */

@@ -16,7 +16,29 @@
 #ifndef AM_KUBECONFIG_H
 #define AM_KUBECONFIG_H
 
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stddef.h>
+#include <sys/types.h>
+
+/* A way to make an exec plugin (and the transfers of its owner) give up
+ * from another thread: the owner's worker runs the plugin, the UI thread
+ * sets the flag (kube_cancel_set), which kills the plugin's process group
+ * at once and refuses to start another until cleared. */
+struct kube_cancel {
+	atomic_int on;
+	pthread_mutex_t lock; /* guards pgid */
+	pid_t pgid;           /* the plugin running now (its group), 0 none */
+};
+
+/* Set up c (nothing cancelled). */
+void kube_cancel_init(struct kube_cancel *c);
+void kube_cancel_destroy(struct kube_cancel *c);
+/* on 1: cancel (and SIGKILL the plugin running, if any); 0: work again.
+ * Any thread; never blocks for long (one mutex held around kill(2)). */
+void kube_cancel_set(struct kube_cancel *c, int on);
+/* 1 while cancelled. c may be NULL (never). Any thread. */
+int kube_cancel_on(struct kube_cancel *c);
 
 /* An exec credential plugin (users[].user.exec). */
 struct kube_exec {
@@ -66,6 +88,8 @@ struct kubeconfig {
 	double exec_expiry; /* epoch seconds; 0: no expiry given */
 
 	char *file_token; /* tokenFile's content as last read by kubeconfig_token */
+	struct kube_cancel *cancel; /* borrowed, or NULL: a plugin run can be
+				     * cut short through it */
 	char *proxy_url;  /* cluster.proxy-url (CURLOPT_PROXY), or NULL */
 };
 

@@ -38,6 +38,56 @@ extern char **environ;
 
 /* ---- exec credential plugins ---------------------------------------- */
 
+void kube_cancel_init(struct kube_cancel *c)
+{
+	atomic_init(&c->on, 0);
+	pthread_mutex_init(&c->lock, NULL);
+	c->pgid = 0;
+}
+
+void kube_cancel_destroy(struct kube_cancel *c)
+{
+	pthread_mutex_destroy(&c->lock);
+}
+
+void kube_cancel_set(struct kube_cancel *c, int on)
+{
+	atomic_store(&c->on, on);
+	if (!on)
+		return;
+	/* The worker clears pgid under the lock before it reaps the plugin,
+	 * so the group killed here is still the plugin's. */
+	pthread_mutex_lock(&c->lock);
+	if (c->pgid > 0)
+		kill(-c->pgid, SIGKILL);
+	pthread_mutex_unlock(&c->lock);
+}
+
+int kube_cancel_on(struct kube_cancel *c)
+{
+	return c != NULL && atomic_load(&c->on);
+}
+
+/* Publish (pgid > 0) or withdraw (0) the plugin running, for
+ * kube_cancel_set and for the exit path (exec_kill_all): both kill only
+ * a group not yet reaped. *slot keeps the exit path's entry. */
+static void kc_cancel_track(struct kubeconfig *kc, pid_t pgid, int *slot)
+{
+	struct kube_cancel *c = kc->cancel;
+
+	if (pgid > 0)
+		*slot = exec_helper_track(pgid);
+	else
+		exec_helper_untrack(*slot);
+	if (c == NULL)
+		return;
+	pthread_mutex_lock(&c->lock);
+	c->pgid = pgid;
+	pthread_mutex_unlock(&c->lock);
+	if (pgid > 0 && atomic_load(&c->on))
+		kill(-pgid, SIGKILL); /* cancelled while it was starting */
+}
+
 static void kc_plugin_err(struct kubeconfig *kc, char *err, size_t errlen, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
 
@@ -248,14 +298,26 @@ struct kc_child {
 	int wstatus;
 	int exited;
 	int timed_out;
-	int over; /* stdout past KC_MAX_OUT */
+	int cancelled; /* cut short through kc->cancel */
+	int slot;      /* exec_helper_track's */
+	int over;      /* stdout past KC_MAX_OUT */
 };
+
+/* 1 once the child has exited, left unreaped (a zombie) so that its pid
+ * stays its own until kc_plugin_collect has withdrawn it from the cancel. */
+static int kc_child_gone(pid_t pid)
+{
+	siginfo_t si;
+
+	memset(&si, 0, sizeof si);
+	return waitid(P_PID, (id_t)pid, &si, WEXITED | WNOHANG | WNOWAIT) == 0 && si.si_pid == pid;
+}
 
 /* Read the child's stdout into out and stderr into errs until both end
  * and it has exited, the deadline passes or stdout grows too big; then
  * kill its group if anything of it is left, and reap it. */
-static void kc_plugin_collect(struct kc_child *ch, double deadline, struct strbuf *out,
-			      struct strbuf *errs)
+static void kc_plugin_collect(struct kubeconfig *kc, struct kc_child *ch, double deadline,
+			      struct strbuf *out, struct strbuf *errs)
 {
 	struct pollfd pfd[2];
 	double exit_at = 0, now;
@@ -264,12 +326,13 @@ static void kc_plugin_collect(struct kc_child *ch, double deadline, struct strbu
 	pid_t r;
 
 	for (;;) {
-		if (!ch->exited) {
-			r = waitpid(ch->pid, &ch->wstatus, WNOHANG);
-			if (r == ch->pid) {
-				ch->exited = 1;
-				exit_at = util_now();
-			}
+		if (!ch->exited && kc_child_gone(ch->pid)) {
+			ch->exited = 1;
+			exit_at = util_now();
+		}
+		if (kube_cancel_on(kc->cancel)) {
+			ch->cancelled = 1;
+			break;
 		}
 		if (ch->exited && ch->fds[0] < 0 && ch->fds[1] < 0)
 			break;
@@ -310,13 +373,15 @@ static void kc_plugin_collect(struct kc_child *ch, double deadline, struct strbu
 			close(ch->fds[i]);
 	/* The group: the plugin if it still runs, and anything it left
 	 * holding the pipes. */
-	if (!ch->exited || held)
+	if (!ch->exited || held || ch->cancelled)
 		kill(-ch->pid, SIGKILL);
-	while (!ch->exited) {
+	kc_cancel_track(kc, 0, &ch->slot);
+	for (;;) {
 		r = waitpid(ch->pid, &ch->wstatus, 0);
 		if (r == ch->pid || (r < 0 && errno != EINTR))
-			ch->exited = 1;
+			break;
 	}
+	ch->exited = 1;
 }
 
 /* How the collected child ended: 0 if it exited 0, else -1 with why
@@ -329,7 +394,9 @@ static int kc_plugin_outcome(struct kubeconfig *kc, const struct kc_child *ch, d
 
 	kc_first_line(errs->buf != NULL ? errs->buf : "", line, sizeof line);
 	sep = line[0] != '\0' ? ": " : "";
-	if (ch->timed_out)
+	if (ch->cancelled)
+		kc_plugin_err(kc, err, errlen, "cancelled (killed)");
+	else if (ch->timed_out)
 		kc_plugin_err(kc, err, errlen, "no answer in %.0fs (killed)%s%s", timeout, sep,
 			      line);
 	else if (ch->over)
@@ -350,12 +417,16 @@ int kc_plugin_run(struct kubeconfig *kc, double timeout, struct strbuf *out, cha
 {
 	const struct kube_exec *e = kc->exec;
 	struct strbuf errs = { 0 };
-	struct kc_child ch = { .fds = { -1, -1 } };
+	struct kc_child ch = { .fds = { -1, -1 }, .slot = -1 };
 	char **argv = NULL, **envp, **extra = NULL, *path, *info;
 	int opipe[2] = { -1, -1 }, epipe[2] = { -1, -1 }, devnull = -1, rc = -1;
 	double start = util_now();
 	size_t i;
 
+	if (kube_cancel_on(kc->cancel)) {
+		kc_plugin_err(kc, err, errlen, "cancelled");
+		return -1;
+	}
 	if (e->interactive) {
 		kc_plugin_err(kc, err, errlen,
 			      "needs a terminal (interactiveMode: Always); amconsole runs "
@@ -390,13 +461,14 @@ int kc_plugin_run(struct kubeconfig *kc, double timeout, struct strbuf *out, cha
 		goto done;
 	}
 	setpgid(ch.pid, ch.pid); /* also in the child: whichever runs first */
+	kc_cancel_track(kc, ch.pid, &ch.slot);
 	close(opipe[1]);
 	close(epipe[1]);
 	opipe[1] = epipe[1] = -1;
 	ch.fds[0] = opipe[0];
 	ch.fds[1] = epipe[0];
 	opipe[0] = epipe[0] = -1;
-	kc_plugin_collect(&ch, start + timeout, out, &errs);
+	kc_plugin_collect(kc, &ch, start + timeout, out, &errs);
 	rc = kc_plugin_outcome(kc, &ch, timeout, &errs, err, errlen);
 	log_msg("kubeconfig: exec plugin %s: %s after %.1fs", e->command,
 		rc == 0 ? "done" : "failed", util_now() - start);

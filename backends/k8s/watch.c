@@ -187,6 +187,8 @@ static int k8s_watch_drive(struct k8s_state *st, int until_headers, double budge
 			return 0;
 		if (util_now() >= end)
 			break;
+		if (k8s_cancelled(st, err, errlen))
+			return -1;
 		numfds = 0;
 		curl_multi_poll(st->multi, NULL, 0, until_headers ? 50 : K8S_QUIET_MS, &numfds);
 		if (!until_headers && numfds == 0)

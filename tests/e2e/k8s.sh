@@ -19,7 +19,9 @@
 #   (client certificate + certificate-authority-data), fixture-tls-token
 #   and fixture-tls-exec. (kubectl itself sends no token or exec
 #   credential to an http:// server: use the TLS contexts with kubectl.)
-#   K8S_USER is the user the token authenticates as.
+#   K8S_USER is the user the token authenticates as. k8s_kubeconfig
+#   prints the kubeconfig again, with the YAML list items in
+#   $K8S_KC_USERS and $K8S_KC_CONTEXTS added to users and contexts.
 #
 #   k8s_ctl PATH [BODY]   POST $K8S_URL/_fixture/PATH (BODY: JSON, or
 #                         @file); prints the answer; fails the test on
@@ -29,6 +31,9 @@
 #                         {method, path, query, body, user, content_type})
 #   k8s_stats             counters (lists, watches, watching, deletes, …)
 #   k8s_stat NAME         one counter
+#   k8s_changes           how many DELETE/PATCH/PUT requests it received
+#   k8s_clone_pod POD NAME  add a copy of atlasmesh-prod/POD named NAME
+#                         (a namesake, or a name a hostile API could send)
 #   k8s_wait_request METHOD TEXT [SECONDS]
 #                         until a request with METHOD whose path contains
 #                         TEXT was received
@@ -184,6 +189,7 @@ users:
       interactiveMode: Never
       provideClusterInfo: false
 YAML
+	printf '%s' "${K8S_KC_USERS-}"
 	if [ -n "$K8S_TLS_URL" ]; then
 		cat <<YAML
 - name: fixture-cert
@@ -214,6 +220,7 @@ contexts:
     user: fixture-badtoken
     namespace: atlasmesh-prod
 YAML
+	printf '%s' "${K8S_KC_CONTEXTS-}"
 	if [ -n "$K8S_TLS_URL" ]; then
 		cat <<YAML
 - name: fixture-tls
@@ -269,6 +276,21 @@ k8s_got() {
 import json, sys
 m, t = sys.argv[1], sys.argv[2]
 sys.exit(0 if any(r["method"] == m and t in r["path"] for r in json.load(sys.stdin)) else 1)' "$1" "$2"
+}
+k8s_changes() {
+	k8s_requests | python3 -c '
+import json, sys
+print(sum(1 for r in json.load(sys.stdin) if r["method"] in ("DELETE", "PATCH", "PUT")))'
+}
+k8s_clone_pod() {
+	_c=$(k8s_api "/api/v1/namespaces/atlasmesh-prod/pods/$1" | python3 -c '
+import json, sys
+p = json.load(sys.stdin)
+for k in ("uid", "resourceVersion", "creationTimestamp"):
+    p["metadata"].pop(k, None)
+p["metadata"]["name"] = sys.argv[1]
+print(json.dumps(p))' "$2")
+	k8s_ctl add "$_c" >/dev/null
 }
 k8s_wait_request() { wait_until "${3:-10}" "the fixture never received $1 …$2…" k8s_got "$1" "$2"; }
 

@@ -10,12 +10,6 @@
 stub kubectl 'echo "shell stub for $*"'
 k8s_start
 k8s_config
-# changes: the DELETE/PATCH/PUT requests the fixture received.
-changes() {
-	k8s_requests | python3 -c '
-import json, sys
-print(sum(1 for r in json.load(sys.stdin) if r["method"] in ("DELETE", "PATCH", "PUT")))'
-}
 restart_console() {
 	tm kill-server 2>/dev/null
 	sleep 0.3
@@ -34,7 +28,7 @@ for k in D R S s; do
 	screen | grep -qE "Delete pod|Rollout restart|Shell into|how many replicas" && fail "$k opened a dialog in --read-only"
 done
 sleep 0.5
-[ "$(changes)" = 0 ] || fail "a change reached the server in --read-only"
+[ "$(k8s_changes)" = 0 ] || fail "a change reached the server in --read-only"
 [ -s "$STUBLOG" ] && fail "kubectl ran in --read-only: $(cat "$STUBLOG")"
 [ "$(grep -c '"event":"refused".*read-only mode' "$AUDIT")" -ge 4 ] || fail "the refusals are not audited"
 ok "--read-only refuses D, R, S and s with a message and an audit line; nothing reached the server"
@@ -51,20 +45,13 @@ wait_for "not allowed: RBAC says no (delete pods in atlasmesh-prod)" 5
 keys s
 wait_for "not allowed: RBAC says no (create pods/exec in atlasmesh-prod)" 5
 sleep 0.5
-[ "$(changes)" = 0 ] || fail "a change reached the server though RBAC said no"
+[ "$(k8s_changes)" = 0 ] || fail "a change reached the server though RBAC said no"
 [ -s "$STUBLOG" ] && fail "kubectl ran though RBAC said no"
 ok "RBAC says no (SelfSubjectAccessReview): D and s hidden from the key bar and refused"
 
 k8s_ctl allow >/dev/null
 # A pod whose name breaks the naming rules (as a hostile API could send).
-bad=$(k8s_api /api/v1/namespaces/atlasmesh-prod/pods/kafka-0 | python3 -c '
-import json, sys
-p = json.load(sys.stdin)
-for k in ("uid", "resourceVersion", "creationTimestamp"):
-    p["metadata"].pop(k, None)
-p["metadata"]["name"] = "Bad_Name-$(id)"
-print(json.dumps(p))')
-k8s_ctl add "$bad" >/dev/null
+k8s_clone_pod kafka-0 'Bad_Name-$(id)'
 restart_console
 pick 'Bad_Name'
 for k in D s; do
@@ -73,7 +60,7 @@ for k in D s; do
 	screen | grep -qE "Delete pod|Shell into" && fail "$k opened a dialog for an invalid name"
 done
 sleep 0.5
-[ "$(changes)" = 0 ] || fail "a request for an invalid name reached the server"
+[ "$(k8s_changes)" = 0 ] || fail "a request for an invalid name reached the server"
 [ -s "$STUBLOG" ] && fail "kubectl ran for an invalid name"
 ok "a pod name breaking the naming rules (Bad_Name-\$(id)) is refused before anything is sent or run"
 
@@ -97,7 +84,7 @@ keys Enter
 wait_for "target changed" 5
 wait_for "was replaced" 5
 sleep 0.5
-[ "$(changes)" = 0 ] || fail "the namesake was deleted"
+[ "$(k8s_changes)" = 0 ] || fail "the namesake was deleted"
 new=$(curl -sS "$K8S_URL/_fixture/pods" | python3 -c '
 import json, sys
 print([p["uid"] for p in json.load(sys.stdin) if p["name"] == "kafka-2"][0])')

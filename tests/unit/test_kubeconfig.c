@@ -18,6 +18,7 @@
 #include <curl/curl.h>
 #include <errno.h>
 #include <ftw.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -741,6 +742,66 @@ static void test_kc_exec_timeout(void **state)
 	free(cfg);
 }
 
+/* What the UI thread does on a context switch or quit: cancel after a
+ * moment. */
+static void *test_kc_canceller(void *arg)
+{
+	usleep(300000);
+	kube_cancel_set(arg, 1);
+	return NULL;
+}
+
+/* A plugin that never answers is killed (its whole group) as soon as the
+ * run is cancelled from another thread, long before its timeout; while
+ * cancelled no plugin starts; cleared, they run again. */
+static void test_kc_exec_cancel(void **state)
+{
+	struct kube_cancel cancel;
+	struct kubeconfig *kc;
+	const char *tok;
+	char *plugin, *cfg, *want, *pidfile, *pidtext;
+	pthread_t t;
+	double t0;
+	int st;
+
+	(void)state;
+	kube_cancel_init(&cancel);
+	plugin = test_kc_plugin("hang.sh", "sleep 60 &\n"
+					   "echo $! >\"$(dirname \"$0\")/hang.pid\"\n"
+					   "wait\n");
+	cfg = test_kc_exec_config("hang.yaml", V1, plugin, NULL);
+	kc = test_kc_load(cfg, NULL, NULL);
+	kc->cancel = &cancel;
+	t0 = util_now();
+	assert_int_equal(pthread_create(&t, NULL, test_kc_canceller, &cancel), 0);
+	assert_int_equal(kubeconfig_token(kc, 20, &tok, test_kc_err, sizeof test_kc_err), -1);
+	assert_true(util_now() - t0 < 3.0);
+	pthread_join(t, NULL);
+	want = xasprintf("exec plugin \"%s\": cancelled (killed)", plugin);
+	assert_string_equal(test_kc_err, want);
+	errno = 0;
+	assert_int_equal(waitpid(-1, &st, WNOHANG), -1);
+	assert_int_equal(errno, ECHILD);
+	pidfile = test_kc_path("plugins/hang.pid");
+	pidtext = test_kc_slurp(pidfile);
+	assert_non_null(pidtext);
+	assert_true(test_kc_dead(atol(pidtext)));
+	/* Still cancelled: refused at once, nothing started. */
+	unlink(pidfile);
+	assert_int_equal(kubeconfig_token(kc, 20, &tok, test_kc_err, sizeof test_kc_err), -1);
+	assert_non_null(strstr(test_kc_err, "cancelled"));
+	assert_int_equal(access(pidfile, F_OK), -1);
+	kube_cancel_set(&cancel, 0);
+	assert_int_equal(kube_cancel_on(&cancel), 0);
+	kubeconfig_free(kc);
+	kube_cancel_destroy(&cancel);
+	free(pidtext);
+	free(pidfile);
+	free(want);
+	free(plugin);
+	free(cfg);
+}
+
 static void test_kc_exec_output_cap(void **state)
 {
 	struct kubeconfig *kc;
@@ -1211,6 +1272,7 @@ int main(void)
 		cmocka_unit_test(test_kc_exec_expired_reruns),
 		cmocka_unit_test(test_kc_exec_exit_status),
 		cmocka_unit_test(test_kc_exec_timeout),
+		cmocka_unit_test(test_kc_exec_cancel),
 		cmocka_unit_test(test_kc_exec_output_cap),
 		cmocka_unit_test(test_kc_exec_v1beta1),
 		cmocka_unit_test(test_kc_exec_argv_env_stdin),

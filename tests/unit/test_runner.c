@@ -12,6 +12,7 @@
 
 #include <fcntl.h>
 #include <poll.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -315,6 +316,193 @@ static void test_runner_open_error(void **unused)
 	assert_string_equal(err, "bad config");
 }
 
+/* ---- interrupt and supersede: a backend whose poll blocks until it is
+ * interrupted or released, and which records the requests delivered. */
+
+struct test_blk {
+	atomic_int in_poll;     /* a poll is running */
+	atomic_int interrupted; /* interrupt(state, 1) and not yet (state, 0) */
+	atomic_int release;     /* let the poll in progress return */
+	atomic_int polls;       /* polls that returned */
+	atomic_int ndelivered;
+	atomic_int freed;           /* requests' data freed */
+	atomic_int flag_at_request; /* interrupted seen by a request */
+	int kinds[16];
+	char data[16][8];
+	double block; /* seconds a poll blocks at most */
+	int interruptible;
+};
+
+static struct test_blk test_blk;
+
+static int test_blk_open(void **state, const void *arg, char *err, size_t errlen)
+{
+	*state = &test_blk;
+	return 0;
+}
+
+static int test_blk_poll(void *state, void **snap, char *err, size_t errlen)
+{
+	struct test_blk *b = state;
+	double end = util_now() + b->block;
+
+	*snap = NULL;
+	atomic_store(&b->in_poll, 1);
+	while (util_now() < end && !atomic_load(&b->interrupted) && !atomic_load(&b->release))
+		usleep(2000);
+	atomic_store(&b->release, 0);
+	atomic_store(&b->in_poll, 0);
+	atomic_fetch_add(&b->polls, 1);
+	if (atomic_load(&b->interrupted)) {
+		snprintf(err, errlen, "interrupted");
+		return -1;
+	}
+	return 0;
+}
+
+static int test_blk_request(void *state, const struct backend_request *req, char *err,
+			    size_t errlen)
+{
+	struct test_blk *b = state;
+	int i = atomic_load(&b->ndelivered);
+
+	if (atomic_load(&b->interrupted))
+		atomic_store(&b->flag_at_request, 1);
+	if (i < 16) {
+		b->kinds[i] = req->kind;
+		snprintf(b->data[i], sizeof b->data[i], "%s", req->data ? (char *)req->data : "");
+	}
+	atomic_store(&b->ndelivered, i + 1);
+	return 0;
+}
+
+static void test_blk_interrupt(void *state, int on)
+{
+	atomic_store(&((struct test_blk *)state)->interrupted, on);
+}
+
+static void test_blk_free(void *data)
+{
+	atomic_fetch_add(&test_blk.freed, 1);
+	free(data);
+}
+
+static const struct backend test_blk_backend = {
+	.name = "blocker",
+	.open = test_blk_open,
+	.poll = test_blk_poll,
+	.request = test_blk_request,
+	.interrupt = test_blk_interrupt,
+};
+
+static struct runner *test_blk_start(double block, int interruptible, int fd)
+{
+	struct runner_opts o = { .interval = 30 };
+	const struct backend *be = &test_blk_backend;
+	static struct backend plain;
+	char err[64];
+	struct runner *r;
+
+	memset(&test_blk, 0, sizeof test_blk);
+	test_blk.block = block;
+	plain = test_blk_backend;
+	plain.interrupt = NULL;
+	if (!interruptible)
+		be = &plain;
+	r = runner_start(be, NULL, &o, fd, err, sizeof err);
+	assert_non_null(r);
+	return r;
+}
+
+/* 1 once cond (an atomic int) is at least want, within TEST_RUNNER_LIMIT. */
+static int test_blk_wait(atomic_int *cond, int want)
+{
+	double end = util_now() + TEST_RUNNER_LIMIT;
+
+	while (atomic_load(cond) < want)
+		if (util_now() > end)
+			return 0;
+		else
+			usleep(2000);
+	return 1;
+}
+
+/* A request that makes the poll in flight obsolete interrupts it: the
+ * request is delivered at once (not after the poll's 10 s), with the
+ * interrupt undone first, and the interrupted poll publishes nothing. */
+static void test_runner_interrupt(void **unused)
+{
+	struct mailbox_status st;
+	struct runner *r = test_blk_start(10, 1, -1);
+	void *snap = NULL;
+	double t0;
+
+	assert_true(test_blk_wait(&test_blk.in_poll, 1));
+	t0 = util_now();
+	assert_int_equal(runner_supersede(r, 3, xstrdup("ctx"), test_blk_free, 1), 0);
+	assert_true(test_blk_wait(&test_blk.ndelivered, 1));
+	assert_true(util_now() - t0 < 2.0);
+	assert_int_equal(test_blk.kinds[0], 3);
+	assert_string_equal(test_blk.data[0], "ctx");
+	assert_int_equal(atomic_load(&test_blk.flag_at_request), 0);
+	assert_true(test_blk_wait(&test_blk.freed, 1));
+	/* The poll after the request runs normally (and blocks again). */
+	assert_true(test_blk_wait(&test_blk.in_poll, 1));
+	assert_int_equal(atomic_load(&test_blk.interrupted), 0);
+	mailbox_take(runner_mailbox(r), &snap, &st);
+	assert_int_not_equal(st.state, MAILBOX_ERROR);
+	runner_stop(r);
+}
+
+/* The newest request of a kind replaces one still queued (its data
+ * freed, never delivered); other kinds keep their order; without
+ * interrupt the poll in flight is left alone. */
+static void test_runner_supersede(void **unused)
+{
+	struct runner *r = test_blk_start(10, 1, -1);
+
+	assert_true(test_blk_wait(&test_blk.in_poll, 1));
+	runner_send(r, 1, xstrdup("a"), test_blk_free);
+	runner_send(r, 2, xstrdup("x"), test_blk_free);
+	assert_int_equal(runner_supersede(r, 1, xstrdup("b"), test_blk_free, 0), 1);
+	assert_int_equal(runner_supersede(r, 1, xstrdup("c"), test_blk_free, 0), 1);
+	assert_int_equal(atomic_load(&test_blk.freed), 2);
+	usleep(50000);
+	assert_int_equal(atomic_load(&test_blk.ndelivered), 0);
+	assert_int_equal(atomic_load(&test_blk.interrupted), 0);
+	atomic_store(&test_blk.release, 1);
+	assert_true(test_blk_wait(&test_blk.ndelivered, 2));
+	assert_int_equal(test_blk.kinds[0], 2);
+	assert_string_equal(test_blk.data[0], "x");
+	assert_int_equal(test_blk.kinds[1], 1);
+	assert_string_equal(test_blk.data[1], "c");
+	assert_true(test_blk_wait(&test_blk.freed, 4));
+	runner_stop(r);
+	assert_int_equal(atomic_load(&test_blk.ndelivered), 2);
+}
+
+/* Quitting interrupts every runner at once and does not wait past its
+ * grace for one that cannot be interrupted. */
+static void test_runner_quit_all(void **unused)
+{
+	struct runner *r = test_blk_start(10, 1, -1);
+	double t0;
+
+	assert_true(test_blk_wait(&test_blk.in_poll, 1));
+	t0 = util_now();
+	assert_int_equal(runner_quit_all(3.0), 0);
+	assert_true(util_now() - t0 < 2.0);
+	runner_stop(r);
+
+	r = test_blk_start(1.0, 0, -1);
+	assert_true(test_blk_wait(&test_blk.in_poll, 1));
+	t0 = util_now();
+	assert_int_equal(runner_quit_all(0.1), 1);
+	assert_true(util_now() - t0 < 0.9);
+	runner_stop(r); /* joins once the poll has timed out */
+	assert_int_equal(atomic_load(&test_blk.polls), 1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -327,6 +515,9 @@ int main(void)
 		cmocka_unit_test(test_runner_stop_prompt),
 		cmocka_unit_test(test_runner_stop_untaken),
 		cmocka_unit_test(test_runner_open_error),
+		cmocka_unit_test(test_runner_interrupt),
+		cmocka_unit_test(test_runner_supersede),
+		cmocka_unit_test(test_runner_quit_all),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
