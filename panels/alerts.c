@@ -104,14 +104,9 @@ static const struct table_column alerts_health_cols[] = {
 
 static int alerts_match(const struct table_row *r, const char *text, const char *filter, void *ctx);
 
-static void *alerts_create(struct app *app)
+/* The three lists, empty (tests/bench/bench_alerts.c starts here too). */
+static void alerts_tables_init(struct alerts_panel *ap)
 {
-	struct alerts_panel *ap = xcalloc(1, sizeof *ap);
-	const struct config *c = app_config(app);
-	struct runner_opts opts = { 0 };
-	double timeout;
-
-	ap->app = app;
 	table_init(&ap->list, alerts_cols, 6);
 	/* The backend sorts by severity then age; the rank keeps silenced
 	 * ones last and counts what is hidden. */
@@ -123,6 +118,17 @@ static void *alerts_create(struct app *app)
 	table_init(&ap->health, alerts_health_cols, 5);
 	ap->health.trouble_first = 1;
 	ap->health.trouble_word = "down or slow";
+}
+
+static void *alerts_create(struct app *app)
+{
+	struct alerts_panel *ap = xcalloc(1, sizeof *ap);
+	const struct config *c = app_config(app);
+	struct runner_opts opts = { 0 };
+	double timeout;
+
+	ap->app = app;
+	alerts_tables_init(ap);
 	opts = runner_opts_for(c->refresh);
 	timeout = 2 * opts.interval;
 	timeout = timeout < 2 ? 2 : timeout > 10 ? 10 : timeout;
@@ -186,7 +192,7 @@ static enum role alerts_sev_role(const char *sev)
 	return ROLE_DIM;
 }
 
-static void alerts_fill_list(struct alerts_panel *ap)
+static void alerts_fill_list(struct alerts_panel *ap, double now)
 {
 	const struct prom_snap *s = ap->al.snap;
 	size_t i;
@@ -211,7 +217,7 @@ static void alerts_fill_list(struct alerts_panel *ap)
 			snprintf(keyl, sizeof keyl, "%s", inst ? inst : "");
 		}
 		if (a->starts_at > 0)
-			util_fmt_duration(age, sizeof age, util_wall() - a->starts_at);
+			util_fmt_duration(age, sizeof age, now - a->starts_at);
 		else
 			snprintf(age, sizeof age, "-");
 		if (a->silenced_by != NULL)
@@ -237,7 +243,7 @@ static void alerts_fill_list(struct alerts_panel *ap)
 	table_commit(&ap->list);
 }
 
-static void alerts_fill_silences(struct alerts_panel *ap)
+static void alerts_fill_silences(struct alerts_panel *ap, double now)
 {
 	const struct prom_snap *s = ap->al.snap;
 	size_t i;
@@ -253,7 +259,7 @@ static void alerts_fill_silences(struct alerts_panel *ap)
 		if (strcmp(x->state, "expired") == 0)
 			snprintf(ends, sizeof ends, "-");
 		else
-			util_fmt_duration(ends, sizeof ends, x->ends_at - util_wall());
+			util_fmt_duration(ends, sizeof ends, x->ends_at - now);
 		snprintf(n, sizeof n, "%zu", m);
 		cells[0] = x->id;
 		cells[1] = x->state;
@@ -318,8 +324,8 @@ static int alerts_update(void *self)
 	int redraw = 0;
 
 	if (panel_feed_take(&ap->al)) {
-		alerts_fill_list(ap);
-		alerts_fill_silences(ap);
+		alerts_fill_list(ap, util_wall());
+		alerts_fill_silences(ap, util_wall());
 		alerts_request_done(ap);
 		redraw = 1;
 	}
@@ -329,8 +335,8 @@ static int alerts_update(void *self)
 	}
 	/* Ages and countdowns tick. */
 	if (panel_tick(&ap->last_second, 1, redraw, ap->configured) && !redraw) {
-		alerts_fill_list(ap);
-		alerts_fill_silences(ap);
+		alerts_fill_list(ap, util_wall());
+		alerts_fill_silences(ap, util_wall());
 		redraw = 1;
 	}
 	return redraw;
@@ -942,7 +948,7 @@ static int alerts_action(void *self, int action)
 		return 1;
 	case ALERTS_SUPPRESSED:
 		ap->show_suppressed = !ap->show_suppressed;
-		alerts_fill_list(ap);
+		alerts_fill_list(ap, util_wall());
 		app_message(ap->app, ROLE_NORMAL, "%s silenced and inhibited alerts",
 			    ap->show_suppressed ? "showing" : "hiding");
 		return 1;
