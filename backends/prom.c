@@ -273,7 +273,52 @@ static char *prom_str(const cJSON *o, const char *key)
 	return xstrdup(v != NULL ? v : "");
 }
 
-static void prom_pairs(const cJSON *o, struct prom_label **out, size_t *n)
+/* The memory of a snapshot's alerts: their strings and label arrays are
+ * carved from a few large blocks, so the UI thread frees 10,000 alerts
+ * (a new snapshot replacing the old) with a few calls, not 400,000. */
+struct prom_arena {
+	struct prom_arena *next;
+	size_t used, cap;
+	max_align_t data[];
+};
+
+#define PROM_ARENA_BLOCK (256u << 10)
+
+static void *prom_alloc(struct prom_snap *s, size_t n)
+{
+	struct prom_arena *b = s->arena;
+	size_t need = (n + sizeof(max_align_t) - 1) / sizeof(max_align_t) * sizeof(max_align_t);
+	void *p;
+
+	if (b == NULL || b->cap - b->used < need) {
+		size_t cap = need > PROM_ARENA_BLOCK ? need : PROM_ARENA_BLOCK;
+
+		b = xmalloc(sizeof *b + cap);
+		b->cap = cap;
+		b->used = 0;
+		/* A block made for one large string goes behind the current
+		 * one, whose room stays in use. */
+		if (s->arena != NULL && need > PROM_ARENA_BLOCK) {
+			b->next = s->arena->next;
+			s->arena->next = b;
+		} else {
+			b->next = s->arena;
+			s->arena = b;
+		}
+	}
+	p = (char *)b->data + b->used;
+	b->used += need;
+	return p;
+}
+
+static char *prom_dup(struct prom_snap *s, const char *v)
+{
+	size_t n = strlen(v) + 1;
+
+	return memcpy(prom_alloc(s, n), v, n);
+}
+
+static void prom_pairs(struct prom_snap *s, const cJSON *o, struct prom_label **out, size_t *n)
 {
 	const cJSON *it;
 	size_t k = 0;
@@ -285,15 +330,15 @@ static void prom_pairs(const cJSON *o, struct prom_label **out, size_t *n)
 	cJSON_ArrayForEach(it, o) k++;
 	if (k == 0)
 		return;
-	*out = xcalloc(k, sizeof **out);
+	*out = prom_alloc(s, k * sizeof **out);
 	cJSON_ArrayForEach(it, o)
 	{
 		const char *v = cJSON_GetStringValue(it);
 
 		if (it->string == NULL)
 			continue;
-		(*out)[*n].name = xstrdup(it->string);
-		(*out)[*n].value = xstrdup(v != NULL ? v : "");
+		(*out)[*n].name = prom_dup(s, it->string);
+		(*out)[*n].value = prom_dup(s, v != NULL ? v : "");
 		(*n)++;
 	}
 }
@@ -320,11 +365,12 @@ static const char *prom_annotation(const struct prom_alert *a, const char *name)
 
 /* FNV-1a over the sorted label pairs: a fingerprint for Prometheus'
  * alerts, which carry none. */
-static char *prom_fingerprint(const struct prom_alert *a)
+static char *prom_fingerprint(struct prom_snap *snap, const struct prom_alert *a)
 {
 	unsigned long long h = 1469598103934665603ULL;
 	size_t i, k;
 	const char *s;
+	char buf[24];
 
 	for (i = 0; i < a->nlabels; i++)
 		for (k = 0; k < 2; k++) {
@@ -335,13 +381,15 @@ static char *prom_fingerprint(const struct prom_alert *a)
 			h ^= 0xff;
 			h *= 1099511628211ULL;
 		}
-	return xasprintf("%016llx", h);
+	snprintf(buf, sizeof buf, "%016llx", h);
+	return prom_dup(snap, buf);
 }
 
-static char *prom_join_ids(const cJSON *arr)
+static char *prom_join_ids(struct prom_snap *s, const cJSON *arr)
 {
 	struct strbuf sb = { 0 };
 	const cJSON *it;
+	char *ids;
 
 	if (!cJSON_IsArray(arr) || cJSON_GetArraySize(arr) == 0)
 		return NULL;
@@ -355,40 +403,64 @@ static char *prom_join_ids(const cJSON *arr)
 			strbuf_putc(&sb, ',');
 		strbuf_puts(&sb, v);
 	}
-	return sb.len > 0 ? strbuf_detach(&sb) : (strbuf_free(&sb), NULL);
+	ids = sb.len > 0 ? prom_dup(s, sb.buf) : NULL;
+	strbuf_free(&sb);
+	return ids;
 }
 
-static int prom_has_alert(const struct prom_snap *s, const char *fp)
-{
-	size_t i;
+/* The fingerprints of a snapshot's alerts while a body is added to it:
+ * open addressing (alert index + 1; 0 free), at most half full. */
+struct prom_fps {
+	size_t *slot;
+	size_t mask;
+};
 
-	for (i = 0; i < s->nalerts; i++)
-		if (strcmp(s->alerts[i].fingerprint, fp) == 0)
+static size_t prom_fp_hash(const char *fp)
+{
+	size_t h = 2166136261u;
+
+	for (; *fp != '\0'; fp++)
+		h = (h ^ (unsigned char)*fp) * 16777619u;
+	return h;
+}
+
+/* 1 if fp is an alert of s already; else 0, and alert i is fp from now. */
+static int prom_fps_add(struct prom_fps *f, const struct prom_snap *s, const char *fp, size_t i)
+{
+	size_t h;
+
+	for (h = prom_fp_hash(fp) & f->mask; f->slot[h] != 0; h = (h + 1) & f->mask)
+		if (strcmp(s->alerts[f->slot[h] - 1].fingerprint, fp) == 0)
 			return 1;
+	f->slot[h] = i + 1;
 	return 0;
 }
 
-static void prom_alert_free(struct prom_alert *a)
+static void prom_fps_init(struct prom_fps *f, const struct prom_snap *s, size_t more)
 {
-	size_t i;
+	size_t n = 16, i;
 
-	free(a->fingerprint);
-	free(a->name);
-	free(a->severity);
-	free(a->summary);
-	free(a->state);
-	free(a->silenced_by);
-	free(a->inhibited_by);
-	for (i = 0; i < a->nlabels; i++) {
-		free(a->labels[i].name);
-		free(a->labels[i].value);
-	}
-	for (i = 0; i < a->nannotations; i++) {
-		free(a->annotations[i].name);
-		free(a->annotations[i].value);
-	}
-	free(a->labels);
-	free(a->annotations);
+	while (n < 2 * (s->nalerts + more))
+		n *= 2;
+	f->slot = xcalloc(n, sizeof *f->slot);
+	f->mask = n - 1;
+	for (i = 0; i < s->nalerts; i++)
+		prom_fps_add(f, s, s->alerts[i].fingerprint, i);
+}
+
+/* The Alerts list's LABELS cell: "service namespace/pod" of those
+ * present, else the instance, else "". */
+static char *prom_where(struct prom_snap *s, const struct prom_alert *a)
+{
+	const char *svc = prom_label(a, "service"), *ns = prom_label(a, "namespace"),
+		   *pod = prom_label(a, "pod"), *inst = prom_label(a, "instance");
+	char buf[256];
+
+	snprintf(buf, sizeof buf, "%s%s%s%s%s", svc ? svc : "", svc && (ns || pod) ? " " : "",
+		 ns ? ns : "", ns && pod ? "/" : "", pod ? pod : "");
+	if (buf[0] == '\0')
+		snprintf(buf, sizeof buf, "%s", inst ? inst : "");
+	return prom_dup(s, buf);
 }
 
 cJSON *prom_parse_json(const char *body, size_t len, char *err, size_t errlen)
@@ -405,11 +477,52 @@ cJSON *prom_parse_json(const char *body, size_t len, char *err, size_t errlen)
 	return j;
 }
 
+/* The fields of alert it past its labels, annotations and fingerprint: names,
+ * summary, the list's cells, times and state (v1: Prometheus' shape). */
+static void prom_alert_fields(struct prom_snap *s, const cJSON *it, int v1, struct prom_alert *a)
+{
+	const cJSON *status = cJSON_GetObjectItemCaseSensitive(it, "status");
+	const char *v = prom_label(a, "alertname"), *st;
+	char *text;
+
+	a->name = prom_dup(s, v != NULL ? v : "");
+	v = prom_label(a, "severity");
+	a->severity = prom_dup(s, v != NULL ? v : "");
+	a->where = prom_where(s, a);
+	text = prom_labels_text(a);
+	a->labels_text = prom_dup(s, text);
+	free(text);
+	v = prom_annotation(a, "summary");
+	if (v == NULL)
+		v = prom_annotation(a, "description");
+	a->summary = prom_dup(s, v != NULL ? v : "");
+	if (v1) {
+		st = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(it, "state"));
+		a->starts_at = prom_parse_time(
+			cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(it, "activeAt")));
+		a->state = prom_dup(s, st != NULL ? st : "");
+		return;
+	}
+	st = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(status, "state"));
+	a->starts_at = prom_parse_time(
+		cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(it, "startsAt")));
+	a->silenced_by = prom_join_ids(s, cJSON_GetObjectItemCaseSensitive(status, "silencedBy"));
+	a->inhibited_by = prom_join_ids(s, cJSON_GetObjectItemCaseSensitive(status, "inhibitedBy"));
+	if (a->silenced_by != NULL)
+		st = "silenced";
+	else if (a->inhibited_by != NULL)
+		st = "inhibited";
+	else if (st == NULL || strcmp(st, "active") == 0)
+		st = "firing";
+	a->state = prom_dup(s, st);
+}
+
 int prom_parse_alerts(const char *body, size_t len, int v1, struct prom_snap *s, char *err,
 		      size_t errlen)
 {
 	cJSON *root = prom_parse_json(body, len, err, errlen);
 	const cJSON *arr, *it;
+	struct prom_fps fps;
 
 	if (root == NULL)
 		return -1;
@@ -435,60 +548,31 @@ int prom_parse_alerts(const char *body, size_t len, int v1, struct prom_snap *s,
 		cJSON_Delete(root);
 		return -1;
 	}
+	prom_fps_init(&fps, s, (size_t)cJSON_GetArraySize(arr));
 	cJSON_ArrayForEach(it, arr)
 	{
 		struct prom_alert a;
-		const cJSON *status = cJSON_GetObjectItemCaseSensitive(it, "status");
 		const char *v;
 
 		if (!cJSON_IsObject(it))
 			continue;
 		memset(&a, 0, sizeof a);
-		prom_pairs(cJSON_GetObjectItemCaseSensitive(it, "labels"), &a.labels, &a.nlabels);
-		prom_pairs(cJSON_GetObjectItemCaseSensitive(it, "annotations"), &a.annotations,
+		prom_pairs(s, cJSON_GetObjectItemCaseSensitive(it, "labels"), &a.labels,
+			   &a.nlabels);
+		prom_pairs(s, cJSON_GetObjectItemCaseSensitive(it, "annotations"), &a.annotations,
 			   &a.nannotations);
 		v = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(it, "fingerprint"));
-		a.fingerprint = v != NULL && v[0] != '\0' ? xstrdup(v) : prom_fingerprint(&a);
-		if (prom_has_alert(s, a.fingerprint)) {
-			prom_alert_free(&a);
+		a.fingerprint =
+			v != NULL && v[0] != '\0' ? prom_dup(s, v) : prom_fingerprint(s, &a);
+		/* A duplicate's memory stays in the arena until the snapshot
+		 * goes: one alert's worth per Alertmanager that repeats it. */
+		if (prom_fps_add(&fps, s, a.fingerprint, s->nalerts))
 			continue;
-		}
-		v = prom_label(&a, "alertname");
-		a.name = xstrdup(v != NULL ? v : "");
-		v = prom_label(&a, "severity");
-		a.severity = xstrdup(v != NULL ? v : "");
-		v = prom_annotation(&a, "summary");
-		if (v == NULL)
-			v = prom_annotation(&a, "description");
-		a.summary = xstrdup(v != NULL ? v : "");
-		if (v1) {
-			char *st = prom_str(it, "state");
-
-			a.starts_at = prom_parse_time(cJSON_GetStringValue(
-				cJSON_GetObjectItemCaseSensitive(it, "activeAt")));
-			a.state = st;
-		} else {
-			const char *st = cJSON_GetStringValue(
-				cJSON_GetObjectItemCaseSensitive(status, "state"));
-
-			a.starts_at = prom_parse_time(cJSON_GetStringValue(
-				cJSON_GetObjectItemCaseSensitive(it, "startsAt")));
-			a.silenced_by = prom_join_ids(
-				cJSON_GetObjectItemCaseSensitive(status, "silencedBy"));
-			a.inhibited_by = prom_join_ids(
-				cJSON_GetObjectItemCaseSensitive(status, "inhibitedBy"));
-			if (a.silenced_by != NULL)
-				a.state = xstrdup("silenced");
-			else if (a.inhibited_by != NULL)
-				a.state = xstrdup("inhibited");
-			else if (st != NULL && strcmp(st, "active") == 0)
-				a.state = xstrdup("firing");
-			else
-				a.state = xstrdup(st != NULL ? st : "firing");
-		}
+		prom_alert_fields(s, it, v1, &a);
 		s->alerts = xrealloc(s->alerts, (s->nalerts + 1) * sizeof *s->alerts);
 		s->alerts[s->nalerts++] = a;
 	}
+	free(fps.slot);
 	cJSON_Delete(root);
 	return 0;
 }
@@ -625,8 +709,22 @@ void prom_matchers_free(struct prom_matcher *m, size_t n)
 	for (i = 0; i < n; i++) {
 		free(m[i].name);
 		free(m[i].value);
+		if (m[i].re != NULL)
+			regfree(m[i].re);
+		free(m[i].re);
 	}
 	free(m);
+}
+
+/* value as Alertmanager anchors it, into re: 0, or -1 when it does not
+ * compile (re is then not set). */
+static int prom_regcomp(const char *value, regex_t *re)
+{
+	char *anchored = xasprintf("^(%s)$", value);
+	int rc = regcomp(re, anchored, REG_EXTENDED | REG_NOSUB);
+
+	free(anchored);
+	return rc == 0 ? 0 : -1;
 }
 
 int prom_matchers_parse(const char *text, struct prom_matcher **out, char *err, size_t errlen)
@@ -693,6 +791,14 @@ int prom_matchers_parse(const char *text, struct prom_matcher **out, char *err, 
 		}
 		x.name = xstrndup(ns, strcspn(ns, "=!"));
 		x.value = strbuf_detach(&v);
+		if (x.is_regex) {
+			x.re = xmalloc(sizeof(regex_t));
+			if (prom_regcomp(x.value, x.re) != 0) {
+				free(x.re);
+				x.re = NULL;
+				x.re_bad = 1;
+			}
+		}
 		m = xrealloc(m, (size_t)(n + 1) * sizeof *m);
 		m[n++] = x;
 	}
@@ -714,17 +820,15 @@ int prom_alert_matches(const struct prom_alert *a, const struct prom_matcher *m)
 
 	if (v == NULL)
 		v = "";
-	if (m->is_regex) {
+	if (m->is_regex && m->re != NULL) {
+		hit = regexec(m->re, v, 0, NULL, 0) == 0;
+	} else if (m->is_regex) {
 		regex_t re;
-		char *anchored = xasprintf("^(%s)$", m->value);
 
-		if (regcomp(&re, anchored, REG_EXTENDED | REG_NOSUB) != 0) {
-			free(anchored);
+		if (m->re_bad || prom_regcomp(m->value, &re) != 0)
 			return 0;
-		}
 		hit = regexec(&re, v, 0, NULL, 0) == 0;
 		regfree(&re);
-		free(anchored);
 	} else {
 		hit = strcmp(v, m->value) == 0;
 	}
@@ -819,8 +923,12 @@ void prom_snap_free(struct prom_snap *s)
 
 	if (s == NULL)
 		return;
-	for (i = 0; i < s->nalerts; i++)
-		prom_alert_free(&s->alerts[i]);
+	while (s->arena != NULL) {
+		struct prom_arena *b = s->arena;
+
+		s->arena = b->next;
+		free(b);
+	}
 	for (i = 0; i < s->nsilences; i++) {
 		free(s->silences[i].id);
 		free(s->silences[i].state);

@@ -61,6 +61,10 @@ struct prom_alert {
 	char *silenced_by;  /* silence ids, comma-separated, or NULL */
 	char *inhibited_by; /* inhibiting fingerprints, comma-separated, or NULL */
 	double starts_at;   /* epoch seconds, 0 unknown */
+	/* Made on the worker for the Alerts list, so that a refresh of
+	 * 10,000 alerts formats nothing on the UI thread: */
+	char *where;       /* "service namespace/pod" (those present), else instance, else "" */
+	char *labels_text; /* prom_labels_text: what its / filter also matches */
 	struct prom_label *labels;
 	size_t nlabels;
 	struct prom_label *annotations;
@@ -72,6 +76,12 @@ struct prom_matcher {
 	char *value;
 	int is_regex;
 	int is_equal;
+	/* =~ and !~: the anchored expression as prom_matchers_parse compiled
+	 * it (a regex_t), so a filter over 10,000 alerts compiles it once;
+	 * NULL in a matcher made by hand (compiled at each match). re_bad:
+	 * it does not compile, and matches nothing. */
+	void *re;
+	int re_bad;
 };
 
 struct prom_silence {
@@ -93,9 +103,12 @@ struct prom_check {
 	char detail[160];
 };
 
+struct prom_arena;
+
 struct prom_snap {
 	struct prom_alert *alerts;
 	size_t nalerts;
+	struct prom_arena *arena; /* the alerts' strings and labels (prom.c) */
 	struct prom_silence *silences;
 	size_t nsilences;
 	struct prom_check *checks;

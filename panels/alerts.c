@@ -84,6 +84,16 @@ struct alerts_panel {
 	unsigned long sent;
 	char pending_cmd[512];
 	long last_second;
+	size_t *row_alert; /* the list's row i shows al.snap's alert row_alert[i] */
+	size_t row_alert_cap;
+	/* The / filter's words as alerts_match last parsed them: each a
+	 * label matcher (m) or a word to find in the row's text (m NULL). */
+	char *fwords_of;
+	struct alerts_word {
+		char *text;
+		struct prom_matcher *m;
+	} * fwords;
+	size_t nfwords;
 };
 
 static const struct table_column alerts_cols[] = {
@@ -103,6 +113,7 @@ static const struct table_column alerts_health_cols[] = {
 };
 
 static int alerts_match(const struct table_row *r, const char *text, const char *filter, void *ctx);
+static void alerts_words_free(struct alerts_panel *ap);
 
 /* The three lists, empty (tests/bench/bench_alerts.c starts here too). */
 static void alerts_tables_init(struct alerts_panel *ap)
@@ -166,6 +177,8 @@ static void alerts_destroy(void *self)
 	free(ap->matchers);
 	free(ap->comment);
 	free(ap->expire_id);
+	free(ap->row_alert);
+	alerts_words_free(ap);
 	free(ap);
 }
 
@@ -192,53 +205,49 @@ static enum role alerts_sev_role(const char *sev)
 	return ROLE_DIM;
 }
 
+/* The list's rows from the snapshot at wall time now: its cells were
+ * made on the worker (where, labels_text) but the age and the state, so
+ * this formats two short cells an alert and the table copies only what
+ * changed since the last fill. */
 static void alerts_fill_list(struct alerts_panel *ap, double now)
 {
 	const struct prom_snap *s = ap->al.snap;
 	size_t i;
 
 	table_clear_rows(&ap->list);
+	if (s != NULL && ap->row_alert_cap < s->nalerts) {
+		ap->row_alert_cap = s->nalerts;
+		ap->row_alert = xrealloc(ap->row_alert, s->nalerts * sizeof *ap->row_alert);
+	}
 	for (i = 0; s != NULL && i < s->nalerts; i++) {
 		const struct prom_alert *a = &s->alerts[i];
-		char keyl[256], age[32], state[128], *labels;
+		char age[32], state[32];
 		const char *cells[6];
-		const char *svc = prom_label(a, "service"), *ns = prom_label(a, "namespace"),
-			   *pod = prom_label(a, "pod");
 		int suppressed = a->silenced_by != NULL || a->inhibited_by != NULL;
 
 		if (suppressed && !ap->show_suppressed)
 			continue;
-		snprintf(keyl, sizeof keyl, "%s%s%s%s%s%s", svc ? svc : "",
-			 svc && (ns || pod) ? " " : "", ns ? ns : "", ns && pod ? "/" : "",
-			 pod ? pod : "", "");
-		if (keyl[0] == '\0') {
-			const char *inst = prom_label(a, "instance");
-
-			snprintf(keyl, sizeof keyl, "%s", inst ? inst : "");
-		}
 		if (a->starts_at > 0)
 			util_fmt_duration(age, sizeof age, now - a->starts_at);
 		else
 			snprintf(age, sizeof age, "-");
 		if (a->silenced_by != NULL)
 			snprintf(state, sizeof state, "silenced by %.8s", a->silenced_by);
-		else if (a->inhibited_by != NULL)
-			snprintf(state, sizeof state, "inhibited");
-		else
-			snprintf(state, sizeof state, "%s", a->state);
 		cells[0] = a->severity[0] ? a->severity : "-";
 		cells[1] = a->name;
 		cells[2] = a->summary;
-		cells[3] = keyl;
+		cells[3] = a->where;
 		cells[4] = age;
-		cells[5] = state;
-		labels = prom_labels_text(a);
+		cells[5] = a->silenced_by != NULL    ? state
+			   : a->inhibited_by != NULL ? "inhibited"
+						     : a->state;
+		/* the filter finds a row's alert by the row's place */
+		ap->row_alert[ap->list.nrows] = i;
 		/* critical 2, warning 1, info 0; silenced or inhibited last */
 		table_add_ranked(&ap->list, a->fingerprint,
 				 suppressed ? ROLE_DIM : alerts_sev_role(a->severity),
 				 suppressed ? -2 : 2 - prom_severity_rank(a->severity), cells,
-				 labels);
-		free(labels);
+				 a->labels_text);
 	}
 	table_commit(&ap->list);
 }
@@ -431,37 +440,75 @@ static const struct prom_alert *alerts_find(const struct alerts_panel *ap, const
 	return NULL;
 }
 
+static void alerts_words_free(struct alerts_panel *ap)
+{
+	size_t i;
+
+	for (i = 0; i < ap->nfwords; i++) {
+		free(ap->fwords[i].text);
+		if (ap->fwords[i].m != NULL)
+			prom_matchers_free(ap->fwords[i].m, 1);
+	}
+	free(ap->fwords);
+	free(ap->fwords_of);
+	ap->fwords = NULL;
+	ap->fwords_of = NULL;
+	ap->nfwords = 0;
+}
+
+/* Split filter into words once (not once a row): a word that parses as
+ * one label matcher is one. */
+static void alerts_words_parse(struct alerts_panel *ap, const char *filter)
+{
+	const char *p = filter;
+
+	alerts_words_free(ap);
+	ap->fwords_of = xstrdup(filter);
+	while (*p != '\0') {
+		struct alerts_word *w;
+		struct prom_matcher *m;
+		char err[128];
+		size_t n;
+		int nm;
+
+		p += strspn(p, " ");
+		n = strcspn(p, " ");
+		if (n == 0)
+			break;
+		ap->fwords = xrealloc(ap->fwords, (ap->nfwords + 1) * sizeof *ap->fwords);
+		w = &ap->fwords[ap->nfwords++];
+		w->text = xstrndup(p, n < 255 ? n : 255);
+		w->m = NULL;
+		p += n;
+		nm = prom_matchers_parse(w->text, &m, err, sizeof err);
+		if (nm == 1)
+			w->m = m;
+		else if (nm > 0)
+			prom_matchers_free(m, (size_t)nm);
+	}
+}
+
 /* The / filter on the alert list: a word that is a label matcher
  * (severity=critical, alertname=~High.*, service!=x, pod!~db-.*) is
  * decided on the alert's labels as Alertmanager would; any other word
  * must occur in the row's text. */
 static int alerts_match(const struct table_row *r, const char *text, const char *filter, void *ctx)
 {
-	const struct prom_alert *a = alerts_find(ctx, r->id);
-	const char *p = filter;
+	struct alerts_panel *ap = ctx;
+	const struct prom_snap *s = ap->al.snap;
+	size_t k = (size_t)(r - ap->list.rows), i;
+	const struct prom_alert *a = NULL;
 
-	while (*p != '\0') {
-		struct prom_matcher *m;
-		char word[256], err[128];
-		size_t n;
-		int ok, nm;
+	if (s != NULL && k < ap->list.nrows && ap->row_alert[k] < s->nalerts &&
+	    strcmp(s->alerts[ap->row_alert[k]].fingerprint, r->id) == 0)
+		a = &s->alerts[ap->row_alert[k]];
+	if (ap->fwords_of == NULL || strcmp(ap->fwords_of, filter) != 0)
+		alerts_words_parse(ap, filter);
+	for (i = 0; i < ap->nfwords; i++) {
+		const struct alerts_word *w = &ap->fwords[i];
 
-		p += strspn(p, " ");
-		n = strcspn(p, " ");
-		if (n == 0)
-			break;
-		snprintf(word, sizeof word, "%.*s", (int)n, p);
-		p += n;
-		nm = a != NULL ? prom_matchers_parse(word, &m, err, sizeof err) : -1;
-		if (nm == 1) {
-			ok = prom_alert_matches(a, m);
-			prom_matchers_free(m, 1);
-		} else {
-			if (nm > 0)
-				prom_matchers_free(m, (size_t)nm);
-			ok = table_match(text, word);
-		}
-		if (!ok)
+		if (!(w->m != NULL && a != NULL ? prom_alert_matches(a, w->m)
+						: table_match(text, w->text)))
 			return 0;
 	}
 	return 1;
