@@ -1082,6 +1082,24 @@ static int alerts_configured(void *self)
 	return ap->configured;
 }
 
+/* dst = the strings of parts (up to a NULL) one after another, cut at
+ * n - 1 bytes as snprintf cuts: a finding's fields, 10,000 times a
+ * gather, without a printf each. */
+static void alerts_cat(char *dst, size_t n, const char *const *parts)
+{
+	size_t len = 0;
+
+	for (; *parts != NULL && len + 1 < n; parts++) {
+		size_t k = strlen(*parts);
+
+		if (k > n - 1 - len)
+			k = n - 1 - len;
+		memcpy(dst + len, *parts, k);
+		len += k;
+	}
+	dst[len] = '\0';
+}
+
 /* Each firing alert no silence or inhibition hides, and each health
  * check that is down (red) or slow (amber). */
 static void alerts_findings(void *self, struct finding_list *out)
@@ -1092,14 +1110,17 @@ static void alerts_findings(void *self, struct finding_list *out)
 
 	for (i = 0; s != NULL && i < s->nalerts; i++) {
 		const struct prom_alert *a = &s->alerts[i];
-		const char *on = prom_label(a, "service");
+		const char *on, *pod, *ns;
 		struct finding *f;
 
 		if (a->silenced_by != NULL || a->inhibited_by != NULL ||
 		    strcmp(a->state, "firing") != 0)
 			continue;
+		on = prom_label(a, "service");
+		pod = prom_label(a, "pod");
+		ns = prom_label(a, "namespace");
 		if (on == NULL)
-			on = prom_label(a, "pod");
+			on = pod;
 		if (on == NULL)
 			on = prom_label(a, "instance");
 		f = finding_add(out,
@@ -1108,19 +1129,18 @@ static void alerts_findings(void *self, struct finding_list *out)
 					? FINDING_CRITICAL
 					: FINDING_WARNING,
 				"alert-firing", "Alerts", "alerts");
-		snprintf(f->object, sizeof f->object, "%s%s%s", a->name, on ? " " : "",
-			 on ? on : "");
-		snprintf(f->what, sizeof f->what, "%s%s", a->severity[0] ? a->severity : "firing",
-			 a->summary[0] ? ": " : "");
-		snprintf(f->what + strlen(f->what), sizeof f->what - strlen(f->what), "%s",
-			 a->summary);
+		alerts_cat(f->object, sizeof f->object,
+			   (const char *[]){ a->name, on ? " " : "", on ? on : "", NULL });
+		alerts_cat(f->what, sizeof f->what,
+			   (const char *[]){ a->severity[0] ? a->severity : "firing",
+					     a->summary[0] ? ": " : "", a->summary, NULL });
 		f->since = a->starts_at;
-		snprintf(f->row_id, sizeof f->row_id, "%s", a->fingerprint);
+		alerts_cat(f->row_id, sizeof f->row_id, (const char *[]){ a->fingerprint, NULL });
 		finding_var(f, "alertname", a->name);
-		if (prom_label(a, "pod") != NULL)
-			finding_var(f, "pod-name", prom_label(a, "pod"));
-		if (prom_label(a, "namespace") != NULL)
-			finding_var(f, "namespace", prom_label(a, "namespace"));
+		if (pod != NULL)
+			finding_var(f, "pod-name", pod);
+		if (ns != NULL)
+			finding_var(f, "namespace", ns);
 	}
 	for (i = 0; h != NULL && i < h->nchecks; i++) {
 		const struct prom_check *k = &h->checks[i];

@@ -246,21 +246,26 @@ int table_match(const char *text, const char *filter)
  * lower case, built once per row. */
 static const char *table_row_folded(const struct table *t, struct table_row *r)
 {
-	struct strbuf sb = { 0 };
-	size_t c, i;
+	size_t c, n = 1, k = 0;
+	const char *p;
+	char *out;
 
 	if (r->folded != NULL)
 		return r->folded;
-	for (c = 0; c < t->ncols; c++) {
-		strbuf_puts(&sb, r->cells[c]);
-		strbuf_putc(&sb, '\x1f');
-	}
+	for (c = 0; c < t->ncols; c++)
+		n += strlen(r->cells[c]) + 1;
 	if (r->search != NULL)
-		strbuf_puts(&sb, r->search);
-	strbuf_putc(&sb, '\0');
-	for (i = 0; i < sb.len; i++)
-		sb.buf[i] = (char)tolower((unsigned char)sb.buf[i]);
-	r->folded = strbuf_detach(&sb);
+		n += strlen(r->search);
+	out = xmalloc(n);
+	for (c = 0; c <= t->ncols; c++) {
+		p = c < t->ncols ? r->cells[c] : r->search != NULL ? r->search : "";
+		for (; *p != '\0'; p++)
+			out[k++] = (char)tolower((unsigned char)*p);
+		if (c < t->ncols)
+			out[k++] = '\x1f';
+	}
+	out[k] = '\0';
+	r->folded = out;
 	return r->folded;
 }
 
