@@ -83,6 +83,7 @@ BACKEND_LAYER = \
 	backends/kafka_admin.c \
 	backends/prom.c \
 	backends/prom_step.c \
+	backends/prom_silence.c \
 	backends/health.c \
 	backends/k8s/kubeconfig.c \
 	backends/k8s/kubeconfig_file.c \

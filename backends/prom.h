@@ -4,7 +4,8 @@
  * silences from every configured URL, de-duplicated by fingerprint, or
  * Prometheus' /api/v1/alerts when no Alertmanager is configured), the
  * health poller (every `health` URL plus the HTTP sources, with status
- * and latency), silence requests, and the native runner for runbook
+ * and latency), silence requests (matchers and silence bodies in
+ * prom_silence.c), and the native runner for runbook
  * `promql` steps (prom_step.c, with the query result formatter). The parsers and builders are pure
  * and exported for the unit tests; everything that touches the network runs on a worker or a native
  * job's thread.
@@ -141,6 +142,8 @@ int prom_parse_silences(const char *body, size_t len, struct prom_snap *s, char 
 void prom_sort_alerts(struct prom_alert *a, size_t n);
 /* The label value, or NULL. */
 const char *prom_label(const struct prom_alert *a, const char *name);
+/* The annotation's value, or NULL. */
+const char *prom_annotation(const struct prom_alert *a, const char *name);
 /* "k=v k=v ..." of all labels (for the filter); caller frees. */
 char *prom_labels_text(const struct prom_alert *a);
 /* The editable matcher text for a silence of alert a: alertname,

@@ -86,14 +86,16 @@ struct alerts_panel {
 	long last_second;
 	size_t *row_alert; /* the list's row i shows al.snap's alert row_alert[i] */
 	size_t row_alert_cap;
-	/* The / filter's words as alerts_match last parsed them: each a
-	 * label matcher (m) or a word to find in the row's text (m NULL). */
-	char *fwords_of;
-	struct alerts_word {
-		char *text;
-		struct prom_matcher *m;
-	} * fwords;
-	size_t nfwords;
+	/* The / filter's words as alerts_match last parsed them (from the
+	 * text of): each a label matcher (m) or a word to find (m NULL). */
+	struct alerts_words {
+		char *of;
+		struct alerts_word {
+			char *text;
+			struct prom_matcher *m;
+		} * v;
+		size_t n;
+	} fw;
 };
 
 static const struct table_column alerts_cols[] = {
@@ -444,16 +446,14 @@ static void alerts_words_free(struct alerts_panel *ap)
 {
 	size_t i;
 
-	for (i = 0; i < ap->nfwords; i++) {
-		free(ap->fwords[i].text);
-		if (ap->fwords[i].m != NULL)
-			prom_matchers_free(ap->fwords[i].m, 1);
+	for (i = 0; i < ap->fw.n; i++) {
+		free(ap->fw.v[i].text);
+		if (ap->fw.v[i].m != NULL)
+			prom_matchers_free(ap->fw.v[i].m, 1);
 	}
-	free(ap->fwords);
-	free(ap->fwords_of);
-	ap->fwords = NULL;
-	ap->fwords_of = NULL;
-	ap->nfwords = 0;
+	free(ap->fw.v);
+	free(ap->fw.of);
+	memset(&ap->fw, 0, sizeof ap->fw);
 }
 
 /* Split filter into words once (not once a row): a word that parses as
@@ -463,7 +463,7 @@ static void alerts_words_parse(struct alerts_panel *ap, const char *filter)
 	const char *p = filter;
 
 	alerts_words_free(ap);
-	ap->fwords_of = xstrdup(filter);
+	ap->fw.of = xstrdup(filter);
 	while (*p != '\0') {
 		struct alerts_word *w;
 		struct prom_matcher *m;
@@ -475,15 +475,13 @@ static void alerts_words_parse(struct alerts_panel *ap, const char *filter)
 		n = strcspn(p, " ");
 		if (n == 0)
 			break;
-		ap->fwords = xrealloc(ap->fwords, (ap->nfwords + 1) * sizeof *ap->fwords);
-		w = &ap->fwords[ap->nfwords++];
+		ap->fw.v = xrealloc(ap->fw.v, (ap->fw.n + 1) * sizeof *ap->fw.v);
+		w = &ap->fw.v[ap->fw.n++];
 		w->text = xstrndup(p, n < 255 ? n : 255);
-		w->m = NULL;
 		p += n;
 		nm = prom_matchers_parse(w->text, &m, err, sizeof err);
-		if (nm == 1)
-			w->m = m;
-		else if (nm > 0)
+		w->m = nm == 1 ? m : NULL;
+		if (nm > 1)
 			prom_matchers_free(m, (size_t)nm);
 	}
 }
@@ -502,26 +500,16 @@ static int alerts_match(const struct table_row *r, const char *text, const char 
 	if (s != NULL && k < ap->list.nrows && ap->row_alert[k] < s->nalerts &&
 	    strcmp(s->alerts[ap->row_alert[k]].fingerprint, r->id) == 0)
 		a = &s->alerts[ap->row_alert[k]];
-	if (ap->fwords_of == NULL || strcmp(ap->fwords_of, filter) != 0)
+	if (ap->fw.of == NULL || strcmp(ap->fw.of, filter) != 0)
 		alerts_words_parse(ap, filter);
-	for (i = 0; i < ap->nfwords; i++) {
-		const struct alerts_word *w = &ap->fwords[i];
+	for (i = 0; i < ap->fw.n; i++) {
+		const struct alerts_word *w = &ap->fw.v[i];
 
 		if (!(w->m != NULL && a != NULL ? prom_alert_matches(a, w->m)
 						: table_match(text, w->text)))
 			return 0;
 	}
 	return 1;
-}
-
-static const char *alerts_annotation(const struct prom_alert *a, const char *name)
-{
-	size_t i;
-
-	for (i = 0; i < a->nannotations; i++)
-		if (strcmp(a->annotations[i].name, name) == 0)
-			return a->annotations[i].value;
-	return NULL;
 }
 
 /* 1 if url's fragment, else its last path segment (without an
@@ -576,7 +564,7 @@ static const struct runbook_entry *alerts_runbook_entry(const struct alerts_pane
 {
 	const struct runbook_set *set = app_runbooks(ap->app);
 	const struct runbook_entry *e = runbook_for_alert(set, a->name);
-	const char *url = alerts_annotation(a, "runbook_url");
+	const char *url = prom_annotation(a, "runbook_url");
 	size_t i;
 
 	if (e != NULL || url == NULL || set == NULL)
@@ -592,7 +580,7 @@ static const struct runbook_entry *alerts_runbook_entry(const struct alerts_pane
 static void alerts_open_runbook(struct alerts_panel *ap, const struct prom_alert *a)
 {
 	const struct runbook_entry *e = alerts_runbook_entry(ap, a);
-	const char *url = alerts_annotation(a, "runbook_url");
+	const char *url = prom_annotation(a, "runbook_url");
 
 	if (e != NULL) {
 		app_open(ap->app, "runbook", e->title, NULL);
@@ -640,9 +628,9 @@ static void alerts_draw_details(struct alerts_panel *ap, const struct view *v, i
 		x = draw_label(v, y, 0, ROLE_DIM, "runbook symptom ");
 		x += draw_text(v, y, x, ROLE_TITLE, e->title, 80);
 		draw_label(v, y, x, ROLE_DIM, " (Enter or b opens it in the Runbook pane)");
-	} else if (alerts_annotation(a, "runbook_url") != NULL) {
+	} else if (prom_annotation(a, "runbook_url") != NULL) {
 		x = draw_label(v, y, 0, ROLE_DIM, "runbook ");
-		x += draw_text(v, y, x, ROLE_NORMAL, alerts_annotation(a, "runbook_url"), 120);
+		x += draw_text(v, y, x, ROLE_NORMAL, prom_annotation(a, "runbook_url"), 120);
 		draw_label(v, y, x, ROLE_DIM, " (no symptom of the loaded runbooks)");
 	}
 	y += 2;
