@@ -222,6 +222,8 @@ static void bench_alerts_run(size_t n, int reps)
 	prom_snap_free(snaps[0]);
 	prom_snap_free(snaps[1]);
 	prom_snap_free(ap.al.snap);
+	free(ap.row_alert);
+	alerts_words_free(&ap);
 	table_free(&ap.list);
 	table_free(&ap.sil);
 	table_free(&ap.health);
