@@ -28,11 +28,11 @@ void table_init(struct table *t, const struct table_column *cols, size_t ncols)
 	t->show_header = 1;
 }
 
-static void table_row_free(struct table *t, struct table_row *r)
+static void table_row_free(struct table_row *r, size_t ncols)
 {
 	size_t c;
 
-	for (c = 0; c < t->ncols; c++)
+	for (c = 0; c < ncols; c++)
 		free(r->cells[c]);
 	free(r->cells);
 	free(r->widths);
@@ -48,7 +48,7 @@ static void table_drop_old(struct table *t)
 
 	for (i = 0; i < t->nold; i++)
 		if (t->old[i].id != NULL)
-			table_row_free(t, &t->old[i]);
+			table_row_free(&t->old[i], t->old_ncols);
 	t->nold = 0;
 	t->old_next = 0;
 	t->old_mask = 0;
@@ -68,6 +68,7 @@ void table_clear_rows(struct table *t)
 	t->old = t->rows;
 	t->old_cap = t->rows_cap;
 	t->nold = t->nrows;
+	t->old_ncols = t->ncols;
 	t->rows = rows;
 	t->rows_cap = cap;
 	t->nrows = 0;
@@ -79,7 +80,7 @@ void table_free(struct table *t)
 	size_t i;
 
 	for (i = 0; i < t->nrows; i++)
-		table_row_free(t, &t->rows[i]);
+		table_row_free(&t->rows[i], t->ncols);
 	table_drop_old(t);
 	free(t->rows);
 	free(t->old);
@@ -126,7 +127,9 @@ static struct table_row *table_take_old(struct table *t, const char *id)
 {
 	size_t h, k;
 
-	if (t->nold == 0)
+	/* A panel that changed its columns since (Pods: metrics came or
+	 * went) gets new rows: the old ones have cells for the old count. */
+	if (t->nold == 0 || t->ncols != t->old_ncols)
 		return NULL;
 	k = t->old_next;
 	if (k < t->nold && t->old[k].id != NULL && strcmp(t->old[k].id, id) == 0) {

@@ -85,6 +85,7 @@ struct table {
 	 * hash of their ids (index + 1; 0 free) built at the first miss. */
 	struct table_row *old;
 	size_t nold, old_cap, old_next;
+	size_t old_ncols; /* ncols when they were cleared */
 	size_t *old_slot;
 	size_t old_mask; /* old_slot has old_mask + 1 entries; 0: not built */
 };

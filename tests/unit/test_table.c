@@ -433,6 +433,38 @@ static void test_table_rebuild_by_id(void **state)
 	table_free(&t); /* not committed: both sets freed */
 }
 
+/* A panel may change its columns between a clear and the adds (Pods
+ * does when metrics come or go): the rows of the old count are not
+ * taken back, and are freed by their own count (ASan). */
+static void test_table_rebuild_columns_change(void **state)
+{
+	static const struct table_column three[] = {
+		{ "NAME", 0, 0, 0, 0 },
+		{ "RESTARTS", 8, 1, 1, 0 },
+		{ "CPU", 6, 1, 2, 0 },
+	};
+	struct table t;
+	const char *c3[3] = { "fleet-manager-1", "3", "120m" };
+
+	table_init(&t, test_table_cols, 2);
+	table_clear_rows(&t);
+	table_add_row(&t, "a", ROLE_NORMAL, c3, NULL);
+	table_commit(&t);
+	table_clear_rows(&t);
+	t.cols = three;
+	t.ncols = 3;
+	table_add_row(&t, "a", ROLE_NORMAL, c3, NULL);
+	table_commit(&t);
+	assert_string_equal(t.rows[0].cells[2], "120m");
+	table_clear_rows(&t);
+	t.cols = test_table_cols;
+	t.ncols = 2;
+	table_add_row(&t, "a", ROLE_NORMAL, c3, NULL);
+	table_commit(&t);
+	assert_int_equal(t.nrows, 1);
+	table_free(&t);
+}
+
 /* Rows re-added in the same order over many ids are taken back without
  * a miss; a row resolved in the middle does not lose the rest. */
 static void test_table_rebuild_many(void **state)
@@ -479,6 +511,7 @@ int main(void)
 		cmocka_unit_test(test_table_unpinned_follows_top),
 		cmocka_unit_test(test_table_rebuild_by_id),
 		cmocka_unit_test(test_table_rebuild_many),
+		cmocka_unit_test(test_table_rebuild_columns_change),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
