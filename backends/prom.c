@@ -283,21 +283,25 @@ struct prom_arena {
 
 #define PROM_ARENA_BLOCK (256u << 10)
 
-static void *prom_alloc(struct prom_snap *s, size_t n)
+/* n bytes of s's arena, aligned for any object when align (label
+ * arrays), else not (strings: no padding between them). */
+static void *prom_alloc(struct prom_snap *s, size_t n, int align)
 {
 	struct prom_arena *b = s->arena;
-	size_t need = (n + sizeof(max_align_t) - 1) / sizeof(max_align_t) * sizeof(max_align_t);
+	size_t al = align ? _Alignof(max_align_t) : 1;
+	size_t at = b == NULL ? 0 : (b->used + al - 1) / al * al;
 	void *p;
 
-	if (b == NULL || b->cap - b->used < need) {
-		size_t cap = need > PROM_ARENA_BLOCK ? need : PROM_ARENA_BLOCK;
+	if (b == NULL || at > b->cap || b->cap - at < n) {
+		size_t cap = n > PROM_ARENA_BLOCK ? n : PROM_ARENA_BLOCK;
 
 		b = xmalloc(sizeof *b + cap);
 		b->cap = cap;
 		b->used = 0;
+		at = 0;
 		/* A block made for one large string goes behind the current
 		 * one, whose room stays in use. */
-		if (s->arena != NULL && need > PROM_ARENA_BLOCK) {
+		if (s->arena != NULL && n > PROM_ARENA_BLOCK) {
 			b->next = s->arena->next;
 			s->arena->next = b;
 		} else {
@@ -305,8 +309,8 @@ static void *prom_alloc(struct prom_snap *s, size_t n)
 			s->arena = b;
 		}
 	}
-	p = (char *)b->data + b->used;
-	b->used += need;
+	p = (char *)b->data + at;
+	b->used = at + n;
 	return p;
 }
 
@@ -314,7 +318,7 @@ static char *prom_dup(struct prom_snap *s, const char *v)
 {
 	size_t n = strlen(v) + 1;
 
-	return memcpy(prom_alloc(s, n), v, n);
+	return memcpy(prom_alloc(s, n, 0), v, n);
 }
 
 static void prom_pairs(struct prom_snap *s, const cJSON *o, struct prom_label **out, size_t *n)
@@ -329,7 +333,7 @@ static void prom_pairs(struct prom_snap *s, const cJSON *o, struct prom_label **
 	cJSON_ArrayForEach(it, o) k++;
 	if (k == 0)
 		return;
-	*out = prom_alloc(s, k * sizeof **out);
+	*out = prom_alloc(s, k * sizeof **out, 1);
 	cJSON_ArrayForEach(it, o)
 	{
 		const char *v = cJSON_GetStringValue(it);
