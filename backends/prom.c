@@ -19,7 +19,6 @@
 #include <ctype.h>
 #include <errno.h>
 #include <pthread.h>
-#include <regex.h>
 #include <signal.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -273,7 +272,56 @@ static char *prom_str(const cJSON *o, const char *key)
 	return xstrdup(v != NULL ? v : "");
 }
 
-static void prom_pairs(const cJSON *o, struct prom_label **out, size_t *n)
+/* The memory of a snapshot's alerts: their strings and label arrays are
+ * carved from a few large blocks, so the UI thread frees 10,000 alerts
+ * (a new snapshot replacing the old) with a few calls, not 400,000. */
+struct prom_arena {
+	struct prom_arena *next;
+	size_t used, cap;
+	max_align_t data[];
+};
+
+#define PROM_ARENA_BLOCK (256u << 10)
+
+/* n bytes of s's arena, aligned for any object when align (label
+ * arrays), else not (strings: no padding between them). */
+static void *prom_alloc(struct prom_snap *s, size_t n, int align)
+{
+	struct prom_arena *b = s->arena;
+	size_t al = align ? _Alignof(max_align_t) : 1;
+	size_t at = b == NULL ? 0 : (b->used + al - 1) / al * al;
+	void *p;
+
+	if (b == NULL || at > b->cap || b->cap - at < n) {
+		size_t cap = n > PROM_ARENA_BLOCK ? n : PROM_ARENA_BLOCK;
+
+		b = xmalloc(sizeof *b + cap);
+		b->cap = cap;
+		b->used = 0;
+		at = 0;
+		/* A block made for one large string goes behind the current
+		 * one, whose room stays in use. */
+		if (s->arena != NULL && n > PROM_ARENA_BLOCK) {
+			b->next = s->arena->next;
+			s->arena->next = b;
+		} else {
+			b->next = s->arena;
+			s->arena = b;
+		}
+	}
+	p = (char *)b->data + at;
+	b->used = at + n;
+	return p;
+}
+
+static char *prom_dup(struct prom_snap *s, const char *v)
+{
+	size_t n = strlen(v) + 1;
+
+	return memcpy(prom_alloc(s, n, 0), v, n);
+}
+
+static void prom_pairs(struct prom_snap *s, const cJSON *o, struct prom_label **out, size_t *n)
 {
 	const cJSON *it;
 	size_t k = 0;
@@ -285,15 +333,15 @@ static void prom_pairs(const cJSON *o, struct prom_label **out, size_t *n)
 	cJSON_ArrayForEach(it, o) k++;
 	if (k == 0)
 		return;
-	*out = xcalloc(k, sizeof **out);
+	*out = prom_alloc(s, k * sizeof **out, 1);
 	cJSON_ArrayForEach(it, o)
 	{
 		const char *v = cJSON_GetStringValue(it);
 
 		if (it->string == NULL)
 			continue;
-		(*out)[*n].name = xstrdup(it->string);
-		(*out)[*n].value = xstrdup(v != NULL ? v : "");
+		(*out)[*n].name = prom_dup(s, it->string);
+		(*out)[*n].value = prom_dup(s, v != NULL ? v : "");
 		(*n)++;
 	}
 }
@@ -308,7 +356,7 @@ const char *prom_label(const struct prom_alert *a, const char *name)
 	return NULL;
 }
 
-static const char *prom_annotation(const struct prom_alert *a, const char *name)
+const char *prom_annotation(const struct prom_alert *a, const char *name)
 {
 	size_t i;
 
@@ -320,11 +368,12 @@ static const char *prom_annotation(const struct prom_alert *a, const char *name)
 
 /* FNV-1a over the sorted label pairs: a fingerprint for Prometheus'
  * alerts, which carry none. */
-static char *prom_fingerprint(const struct prom_alert *a)
+static char *prom_fingerprint(struct prom_snap *snap, const struct prom_alert *a)
 {
 	unsigned long long h = 1469598103934665603ULL;
 	size_t i, k;
 	const char *s;
+	char buf[24];
 
 	for (i = 0; i < a->nlabels; i++)
 		for (k = 0; k < 2; k++) {
@@ -335,13 +384,15 @@ static char *prom_fingerprint(const struct prom_alert *a)
 			h ^= 0xff;
 			h *= 1099511628211ULL;
 		}
-	return xasprintf("%016llx", h);
+	snprintf(buf, sizeof buf, "%016llx", h);
+	return prom_dup(snap, buf);
 }
 
-static char *prom_join_ids(const cJSON *arr)
+static char *prom_join_ids(struct prom_snap *s, const cJSON *arr)
 {
 	struct strbuf sb = { 0 };
 	const cJSON *it;
+	char *ids;
 
 	if (!cJSON_IsArray(arr) || cJSON_GetArraySize(arr) == 0)
 		return NULL;
@@ -355,40 +406,64 @@ static char *prom_join_ids(const cJSON *arr)
 			strbuf_putc(&sb, ',');
 		strbuf_puts(&sb, v);
 	}
-	return sb.len > 0 ? strbuf_detach(&sb) : (strbuf_free(&sb), NULL);
+	ids = sb.len > 0 ? prom_dup(s, sb.buf) : NULL;
+	strbuf_free(&sb);
+	return ids;
 }
 
-static int prom_has_alert(const struct prom_snap *s, const char *fp)
-{
-	size_t i;
+/* The fingerprints of a snapshot's alerts while a body is added to it:
+ * open addressing (alert index + 1; 0 free), at most half full. */
+struct prom_fps {
+	size_t *slot;
+	size_t mask;
+};
 
-	for (i = 0; i < s->nalerts; i++)
-		if (strcmp(s->alerts[i].fingerprint, fp) == 0)
+static size_t prom_fp_hash(const char *fp)
+{
+	size_t h = 2166136261u;
+
+	for (; *fp != '\0'; fp++)
+		h = (h ^ (unsigned char)*fp) * 16777619u;
+	return h;
+}
+
+/* 1 if fp is an alert of s already; else 0, and alert i is fp from now. */
+static int prom_fps_add(struct prom_fps *f, const struct prom_snap *s, const char *fp, size_t i)
+{
+	size_t h;
+
+	for (h = prom_fp_hash(fp) & f->mask; f->slot[h] != 0; h = (h + 1) & f->mask)
+		if (strcmp(s->alerts[f->slot[h] - 1].fingerprint, fp) == 0)
 			return 1;
+	f->slot[h] = i + 1;
 	return 0;
 }
 
-static void prom_alert_free(struct prom_alert *a)
+static void prom_fps_init(struct prom_fps *f, const struct prom_snap *s, size_t more)
 {
-	size_t i;
+	size_t n = 16, i;
 
-	free(a->fingerprint);
-	free(a->name);
-	free(a->severity);
-	free(a->summary);
-	free(a->state);
-	free(a->silenced_by);
-	free(a->inhibited_by);
-	for (i = 0; i < a->nlabels; i++) {
-		free(a->labels[i].name);
-		free(a->labels[i].value);
-	}
-	for (i = 0; i < a->nannotations; i++) {
-		free(a->annotations[i].name);
-		free(a->annotations[i].value);
-	}
-	free(a->labels);
-	free(a->annotations);
+	while (n < 2 * (s->nalerts + more))
+		n *= 2;
+	f->slot = xcalloc(n, sizeof *f->slot);
+	f->mask = n - 1;
+	for (i = 0; i < s->nalerts; i++)
+		prom_fps_add(f, s, s->alerts[i].fingerprint, i);
+}
+
+/* The Alerts list's LABELS cell: "service namespace/pod" of those
+ * present, else the instance, else "". */
+static char *prom_where(struct prom_snap *s, const struct prom_alert *a)
+{
+	const char *svc = prom_label(a, "service"), *ns = prom_label(a, "namespace"),
+		   *pod = prom_label(a, "pod"), *inst = prom_label(a, "instance");
+	char buf[256];
+
+	snprintf(buf, sizeof buf, "%s%s%s%s%s", svc ? svc : "", svc && (ns || pod) ? " " : "",
+		 ns ? ns : "", ns && pod ? "/" : "", pod ? pod : "");
+	if (buf[0] == '\0')
+		snprintf(buf, sizeof buf, "%s", inst ? inst : "");
+	return prom_dup(s, buf);
 }
 
 cJSON *prom_parse_json(const char *body, size_t len, char *err, size_t errlen)
@@ -405,11 +480,52 @@ cJSON *prom_parse_json(const char *body, size_t len, char *err, size_t errlen)
 	return j;
 }
 
+/* The fields of alert it past its labels, annotations and fingerprint: names,
+ * summary, the list's cells, times and state (v1: Prometheus' shape). */
+static void prom_alert_fields(struct prom_snap *s, const cJSON *it, int v1, struct prom_alert *a)
+{
+	const cJSON *status = cJSON_GetObjectItemCaseSensitive(it, "status");
+	const char *v = prom_label(a, "alertname"), *st;
+	char *text;
+
+	a->name = prom_dup(s, v != NULL ? v : "");
+	v = prom_label(a, "severity");
+	a->severity = prom_dup(s, v != NULL ? v : "");
+	a->where = prom_where(s, a);
+	text = prom_labels_text(a);
+	a->labels_text = prom_dup(s, text);
+	free(text);
+	v = prom_annotation(a, "summary");
+	if (v == NULL)
+		v = prom_annotation(a, "description");
+	a->summary = prom_dup(s, v != NULL ? v : "");
+	if (v1) {
+		st = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(it, "state"));
+		a->starts_at = prom_parse_time(
+			cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(it, "activeAt")));
+		a->state = prom_dup(s, st != NULL ? st : "");
+		return;
+	}
+	st = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(status, "state"));
+	a->starts_at = prom_parse_time(
+		cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(it, "startsAt")));
+	a->silenced_by = prom_join_ids(s, cJSON_GetObjectItemCaseSensitive(status, "silencedBy"));
+	a->inhibited_by = prom_join_ids(s, cJSON_GetObjectItemCaseSensitive(status, "inhibitedBy"));
+	if (a->silenced_by != NULL)
+		st = "silenced";
+	else if (a->inhibited_by != NULL)
+		st = "inhibited";
+	else if (st == NULL || strcmp(st, "active") == 0)
+		st = "firing";
+	a->state = prom_dup(s, st);
+}
+
 int prom_parse_alerts(const char *body, size_t len, int v1, struct prom_snap *s, char *err,
 		      size_t errlen)
 {
 	cJSON *root = prom_parse_json(body, len, err, errlen);
 	const cJSON *arr, *it;
+	struct prom_fps fps;
 
 	if (root == NULL)
 		return -1;
@@ -435,60 +551,31 @@ int prom_parse_alerts(const char *body, size_t len, int v1, struct prom_snap *s,
 		cJSON_Delete(root);
 		return -1;
 	}
+	prom_fps_init(&fps, s, (size_t)cJSON_GetArraySize(arr));
 	cJSON_ArrayForEach(it, arr)
 	{
 		struct prom_alert a;
-		const cJSON *status = cJSON_GetObjectItemCaseSensitive(it, "status");
 		const char *v;
 
 		if (!cJSON_IsObject(it))
 			continue;
 		memset(&a, 0, sizeof a);
-		prom_pairs(cJSON_GetObjectItemCaseSensitive(it, "labels"), &a.labels, &a.nlabels);
-		prom_pairs(cJSON_GetObjectItemCaseSensitive(it, "annotations"), &a.annotations,
+		prom_pairs(s, cJSON_GetObjectItemCaseSensitive(it, "labels"), &a.labels,
+			   &a.nlabels);
+		prom_pairs(s, cJSON_GetObjectItemCaseSensitive(it, "annotations"), &a.annotations,
 			   &a.nannotations);
 		v = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(it, "fingerprint"));
-		a.fingerprint = v != NULL && v[0] != '\0' ? xstrdup(v) : prom_fingerprint(&a);
-		if (prom_has_alert(s, a.fingerprint)) {
-			prom_alert_free(&a);
+		a.fingerprint =
+			v != NULL && v[0] != '\0' ? prom_dup(s, v) : prom_fingerprint(s, &a);
+		/* A duplicate's memory stays in the arena until the snapshot
+		 * goes: one alert's worth per Alertmanager that repeats it. */
+		if (prom_fps_add(&fps, s, a.fingerprint, s->nalerts))
 			continue;
-		}
-		v = prom_label(&a, "alertname");
-		a.name = xstrdup(v != NULL ? v : "");
-		v = prom_label(&a, "severity");
-		a.severity = xstrdup(v != NULL ? v : "");
-		v = prom_annotation(&a, "summary");
-		if (v == NULL)
-			v = prom_annotation(&a, "description");
-		a.summary = xstrdup(v != NULL ? v : "");
-		if (v1) {
-			char *st = prom_str(it, "state");
-
-			a.starts_at = prom_parse_time(cJSON_GetStringValue(
-				cJSON_GetObjectItemCaseSensitive(it, "activeAt")));
-			a.state = st;
-		} else {
-			const char *st = cJSON_GetStringValue(
-				cJSON_GetObjectItemCaseSensitive(status, "state"));
-
-			a.starts_at = prom_parse_time(cJSON_GetStringValue(
-				cJSON_GetObjectItemCaseSensitive(it, "startsAt")));
-			a.silenced_by = prom_join_ids(
-				cJSON_GetObjectItemCaseSensitive(status, "silencedBy"));
-			a.inhibited_by = prom_join_ids(
-				cJSON_GetObjectItemCaseSensitive(status, "inhibitedBy"));
-			if (a.silenced_by != NULL)
-				a.state = xstrdup("silenced");
-			else if (a.inhibited_by != NULL)
-				a.state = xstrdup("inhibited");
-			else if (st != NULL && strcmp(st, "active") == 0)
-				a.state = xstrdup("firing");
-			else
-				a.state = xstrdup(st != NULL ? st : "firing");
-		}
+		prom_alert_fields(s, it, v1, &a);
 		s->alerts = xrealloc(s->alerts, (s->nalerts + 1) * sizeof *s->alerts);
 		s->alerts[s->nalerts++] = a;
 	}
+	free(fps.slot);
 	cJSON_Delete(root);
 	return 0;
 }
@@ -598,229 +685,18 @@ char *prom_labels_text(const struct prom_alert *a)
 	return strbuf_detach(&sb);
 }
 
-char *prom_matchers_for(const struct prom_alert *a)
-{
-	static const char *const keys[] = { "alertname", "severity", "service", "namespace",
-					    "pod",       "instance", "job" };
-	struct strbuf sb = { 0 };
-	size_t i;
-
-	for (i = 0; i < sizeof keys / sizeof keys[0]; i++) {
-		const char *v = prom_label(a, keys[i]);
-
-		if (v == NULL)
-			continue;
-		if (sb.len > 0)
-			strbuf_putc(&sb, ' ');
-		strbuf_printf(&sb, "%s=", keys[i]);
-		prom_quote(&sb, v);
-	}
-	return strbuf_detach(&sb);
-}
-
-void prom_matchers_free(struct prom_matcher *m, size_t n)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++) {
-		free(m[i].name);
-		free(m[i].value);
-	}
-	free(m);
-}
-
-int prom_matchers_parse(const char *text, struct prom_matcher **out, char *err, size_t errlen)
-{
-	const char *p = text;
-	struct prom_matcher *m = NULL;
-	int n = 0;
-
-	*out = NULL;
-	for (;;) {
-		struct prom_matcher x;
-		struct strbuf v = { 0 };
-		const char *ns;
-
-		while (*p == ' ' || *p == '\t' || *p == ',')
-			p++;
-		if (*p == '\0')
-			break;
-		ns = p;
-		while (isalnum((unsigned char)*p) || *p == '_')
-			p++;
-		if (p == ns || isdigit((unsigned char)*ns)) {
-			snprintf(err, errlen, "expected a label name at \"%.20s\"", ns);
-			goto bad;
-		}
-		memset(&x, 0, sizeof x);
-		if (p[0] == '=' && p[1] == '~') {
-			x.is_equal = x.is_regex = 1;
-			p += 2;
-		} else if (p[0] == '!' && p[1] == '~') {
-			x.is_regex = 1;
-			p += 2;
-		} else if (p[0] == '!' && p[1] == '=') {
-			p += 2;
-		} else if (p[0] == '=') {
-			x.is_equal = 1;
-			p += 1;
-		} else {
-			snprintf(err, errlen, "expected =, !=, =~ or !~ after %.*s", (int)(p - ns),
-				 ns);
-			goto bad;
-		}
-		strbuf_append(&v, "", 0);
-		if (*p == '"') {
-			for (p++; *p != '"'; p++) {
-				if (*p == '\0') {
-					strbuf_free(&v);
-					snprintf(err, errlen, "unbalanced quotes");
-					goto bad;
-				}
-				if (*p == '\\' && p[1] != '\0')
-					p++;
-				strbuf_putc(&v, *p);
-			}
-			p++;
-		} else {
-			while (*p != '\0' && *p != ' ' && *p != '\t' && *p != ',')
-				strbuf_putc(&v, *p++);
-		}
-		if (v.len == 0 && x.is_equal && !x.is_regex) {
-			strbuf_free(&v);
-			snprintf(err, errlen, "empty value for %.*s", (int)(strcspn(ns, "=!")), ns);
-			goto bad;
-		}
-		x.name = xstrndup(ns, strcspn(ns, "=!"));
-		x.value = strbuf_detach(&v);
-		m = xrealloc(m, (size_t)(n + 1) * sizeof *m);
-		m[n++] = x;
-	}
-	if (n == 0) {
-		snprintf(err, errlen, "no matchers");
-		return -1;
-	}
-	*out = m;
-	return n;
-bad:
-	prom_matchers_free(m, (size_t)n);
-	return -1;
-}
-
-int prom_alert_matches(const struct prom_alert *a, const struct prom_matcher *m)
-{
-	const char *v = prom_label(a, m->name);
-	int hit;
-
-	if (v == NULL)
-		v = "";
-	if (m->is_regex) {
-		regex_t re;
-		char *anchored = xasprintf("^(%s)$", m->value);
-
-		if (regcomp(&re, anchored, REG_EXTENDED | REG_NOSUB) != 0) {
-			free(anchored);
-			return 0;
-		}
-		hit = regexec(&re, v, 0, NULL, 0) == 0;
-		regfree(&re);
-		free(anchored);
-	} else {
-		hit = strcmp(v, m->value) == 0;
-	}
-	return m->is_equal ? hit : !hit;
-}
-
-static void prom_fmt_time(char *buf, size_t n, double t)
-{
-	time_t s = (time_t)t;
-	struct tm tm;
-	int ms = (int)((t - (double)s) * 1000);
-
-	gmtime_r(&s, &tm);
-	snprintf(buf, n, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900, tm.tm_mon + 1,
-		 tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
-		 ms < 0     ? 0
-		 : ms > 999 ? 999
-			    : ms);
-}
-
-char *prom_silence_json(const struct prom_matcher *m, size_t n, double starts, double ends,
-			const char *created_by, const char *comment)
-{
-	cJSON *root = cJSON_CreateObject(), *arr = cJSON_AddArrayToObject(root, "matchers");
-	char a[80], b[80], *out;
-	size_t i;
-
-	for (i = 0; i < n; i++) {
-		cJSON *o = cJSON_CreateObject();
-
-		cJSON_AddStringToObject(o, "name", m[i].name);
-		cJSON_AddStringToObject(o, "value", m[i].value);
-		cJSON_AddBoolToObject(o, "isRegex", m[i].is_regex);
-		cJSON_AddBoolToObject(o, "isEqual", m[i].is_equal);
-		cJSON_AddItemToArray(arr, o);
-	}
-	prom_fmt_time(a, sizeof a, starts);
-	prom_fmt_time(b, sizeof b, ends);
-	cJSON_AddStringToObject(root, "startsAt", a);
-	cJSON_AddStringToObject(root, "endsAt", b);
-	cJSON_AddStringToObject(root, "createdBy", created_by != NULL ? created_by : "");
-	cJSON_AddStringToObject(root, "comment", comment != NULL ? comment : "");
-	out = cJSON_PrintUnformatted(root);
-	cJSON_Delete(root);
-	if (out == NULL)
-		util_die("out of memory building JSON");
-	{
-		char *copy = xstrdup(out);
-
-		cJSON_free(out);
-		return copy;
-	}
-}
-
-int prom_silence_id_ok(const char *id)
-{
-	size_t i;
-
-	if (id == NULL || id[0] == '\0' || strlen(id) > 64)
-		return 0;
-	for (i = 0; id[i]; i++)
-		if (!isalnum((unsigned char)id[i]) && id[i] != '-')
-			return 0;
-	return 1;
-}
-
-size_t prom_silence_matches(const struct prom_silence *s, const struct prom_snap *snap)
-{
-	size_t i, n = 0, l = strlen(s->id);
-
-	/* An empty id silences nothing (and strstr would find it forever). */
-	if (l == 0)
-		return 0;
-	for (i = 0; i < snap->nalerts; i++) {
-		const char *p = snap->alerts[i].silenced_by;
-
-		while (p != NULL && (p = strstr(p, s->id)) != NULL) {
-			if ((p == snap->alerts[i].silenced_by || p[-1] == ',') &&
-			    (p[l] == '\0' || p[l] == ',')) {
-				n++;
-				break;
-			}
-			p += l;
-		}
-	}
-	return n;
-}
-
 void prom_snap_free(struct prom_snap *s)
 {
 	size_t i;
 
 	if (s == NULL)
 		return;
-	for (i = 0; i < s->nalerts; i++)
-		prom_alert_free(&s->alerts[i]);
+	while (s->arena != NULL) {
+		struct prom_arena *b = s->arena;
+
+		s->arena = b->next;
+		free(b);
+	}
 	for (i = 0; i < s->nsilences; i++) {
 		free(s->silences[i].id);
 		free(s->silences[i].state);

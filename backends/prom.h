@@ -4,7 +4,8 @@
  * silences from every configured URL, de-duplicated by fingerprint, or
  * Prometheus' /api/v1/alerts when no Alertmanager is configured), the
  * health poller (every `health` URL plus the HTTP sources, with status
- * and latency), silence requests, and the native runner for runbook
+ * and latency), silence requests (matchers and silence bodies in
+ * prom_silence.c), and the native runner for runbook
  * `promql` steps (prom_step.c, with the query result formatter). The parsers and builders are pure
  * and exported for the unit tests; everything that touches the network runs on a worker or a native
  * job's thread.
@@ -61,6 +62,10 @@ struct prom_alert {
 	char *silenced_by;  /* silence ids, comma-separated, or NULL */
 	char *inhibited_by; /* inhibiting fingerprints, comma-separated, or NULL */
 	double starts_at;   /* epoch seconds, 0 unknown */
+	/* Made on the worker for the Alerts list, so that a refresh of
+	 * 10,000 alerts formats nothing on the UI thread: */
+	char *where;       /* "service namespace/pod" (those present), else instance, else "" */
+	char *labels_text; /* prom_labels_text: what its / filter also matches */
 	struct prom_label *labels;
 	size_t nlabels;
 	struct prom_label *annotations;
@@ -72,6 +77,12 @@ struct prom_matcher {
 	char *value;
 	int is_regex;
 	int is_equal;
+	/* =~ and !~: the anchored expression as prom_matchers_parse compiled
+	 * it (a regex_t), so a filter over 10,000 alerts compiles it once;
+	 * NULL in a matcher made by hand (compiled at each match). re_bad:
+	 * it does not compile, and matches nothing. */
+	void *re;
+	int re_bad;
 };
 
 struct prom_silence {
@@ -93,9 +104,12 @@ struct prom_check {
 	char detail[160];
 };
 
+struct prom_arena;
+
 struct prom_snap {
 	struct prom_alert *alerts;
 	size_t nalerts;
+	struct prom_arena *arena; /* the alerts' strings and labels (prom.c) */
 	struct prom_silence *silences;
 	size_t nsilences;
 	struct prom_check *checks;
@@ -128,6 +142,8 @@ int prom_parse_silences(const char *body, size_t len, struct prom_snap *s, char 
 void prom_sort_alerts(struct prom_alert *a, size_t n);
 /* The label value, or NULL. */
 const char *prom_label(const struct prom_alert *a, const char *name);
+/* The annotation's value, or NULL. */
+const char *prom_annotation(const struct prom_alert *a, const char *name);
 /* "k=v k=v ..." of all labels (for the filter); caller frees. */
 char *prom_labels_text(const struct prom_alert *a);
 /* The editable matcher text for a silence of alert a: alertname,

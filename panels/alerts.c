@@ -84,6 +84,18 @@ struct alerts_panel {
 	unsigned long sent;
 	char pending_cmd[512];
 	long last_second;
+	size_t *row_alert; /* the list's row i shows al.snap's alert row_alert[i] */
+	size_t row_alert_cap;
+	/* The / filter's words as alerts_match last parsed them (from the
+	 * text of): each a label matcher (m) or a word to find (m NULL). */
+	struct alerts_words {
+		char *of;
+		struct alerts_word {
+			char *text;
+			struct prom_matcher *m;
+		} * v;
+		size_t n;
+	} fw;
 };
 
 static const struct table_column alerts_cols[] = {
@@ -103,15 +115,11 @@ static const struct table_column alerts_health_cols[] = {
 };
 
 static int alerts_match(const struct table_row *r, const char *text, const char *filter, void *ctx);
+static void alerts_words_free(struct alerts_panel *ap);
 
-static void *alerts_create(struct app *app)
+/* The three lists, empty (tests/bench/bench_alerts.c starts here too). */
+static void alerts_tables_init(struct alerts_panel *ap)
 {
-	struct alerts_panel *ap = xcalloc(1, sizeof *ap);
-	const struct config *c = app_config(app);
-	struct runner_opts opts = { 0 };
-	double timeout;
-
-	ap->app = app;
 	table_init(&ap->list, alerts_cols, 6);
 	/* The backend sorts by severity then age; the rank keeps silenced
 	 * ones last and counts what is hidden. */
@@ -123,6 +131,17 @@ static void *alerts_create(struct app *app)
 	table_init(&ap->health, alerts_health_cols, 5);
 	ap->health.trouble_first = 1;
 	ap->health.trouble_word = "down or slow";
+}
+
+static void *alerts_create(struct app *app)
+{
+	struct alerts_panel *ap = xcalloc(1, sizeof *ap);
+	const struct config *c = app_config(app);
+	struct runner_opts opts = { 0 };
+	double timeout;
+
+	ap->app = app;
+	alerts_tables_init(ap);
 	opts = runner_opts_for(c->refresh);
 	timeout = 2 * opts.interval;
 	timeout = timeout < 2 ? 2 : timeout > 10 ? 10 : timeout;
@@ -160,6 +179,8 @@ static void alerts_destroy(void *self)
 	free(ap->matchers);
 	free(ap->comment);
 	free(ap->expire_id);
+	free(ap->row_alert);
+	alerts_words_free(ap);
 	free(ap);
 }
 
@@ -186,58 +207,54 @@ static enum role alerts_sev_role(const char *sev)
 	return ROLE_DIM;
 }
 
-static void alerts_fill_list(struct alerts_panel *ap)
+/* The list's rows from the snapshot at wall time now: its cells were
+ * made on the worker (where, labels_text) but the age and the state, so
+ * this formats two short cells an alert and the table copies only what
+ * changed since the last fill. */
+static void alerts_fill_list(struct alerts_panel *ap, double now)
 {
 	const struct prom_snap *s = ap->al.snap;
 	size_t i;
 
 	table_clear_rows(&ap->list);
+	if (s != NULL && ap->row_alert_cap < s->nalerts) {
+		ap->row_alert_cap = s->nalerts;
+		ap->row_alert = xrealloc(ap->row_alert, s->nalerts * sizeof *ap->row_alert);
+	}
 	for (i = 0; s != NULL && i < s->nalerts; i++) {
 		const struct prom_alert *a = &s->alerts[i];
-		char keyl[256], age[32], state[128], *labels;
+		char age[32], state[32];
 		const char *cells[6];
-		const char *svc = prom_label(a, "service"), *ns = prom_label(a, "namespace"),
-			   *pod = prom_label(a, "pod");
 		int suppressed = a->silenced_by != NULL || a->inhibited_by != NULL;
 
 		if (suppressed && !ap->show_suppressed)
 			continue;
-		snprintf(keyl, sizeof keyl, "%s%s%s%s%s%s", svc ? svc : "",
-			 svc && (ns || pod) ? " " : "", ns ? ns : "", ns && pod ? "/" : "",
-			 pod ? pod : "", "");
-		if (keyl[0] == '\0') {
-			const char *inst = prom_label(a, "instance");
-
-			snprintf(keyl, sizeof keyl, "%s", inst ? inst : "");
-		}
 		if (a->starts_at > 0)
-			util_fmt_duration(age, sizeof age, util_wall() - a->starts_at);
+			util_fmt_duration(age, sizeof age, now - a->starts_at);
 		else
 			snprintf(age, sizeof age, "-");
 		if (a->silenced_by != NULL)
 			snprintf(state, sizeof state, "silenced by %.8s", a->silenced_by);
-		else if (a->inhibited_by != NULL)
-			snprintf(state, sizeof state, "inhibited");
-		else
-			snprintf(state, sizeof state, "%s", a->state);
 		cells[0] = a->severity[0] ? a->severity : "-";
 		cells[1] = a->name;
 		cells[2] = a->summary;
-		cells[3] = keyl;
+		cells[3] = a->where;
 		cells[4] = age;
-		cells[5] = state;
-		labels = prom_labels_text(a);
+		cells[5] = a->silenced_by != NULL    ? state
+			   : a->inhibited_by != NULL ? "inhibited"
+						     : a->state;
+		/* the filter finds a row's alert by the row's place */
+		ap->row_alert[ap->list.nrows] = i;
 		/* critical 2, warning 1, info 0; silenced or inhibited last */
 		table_add_ranked(&ap->list, a->fingerprint,
 				 suppressed ? ROLE_DIM : alerts_sev_role(a->severity),
 				 suppressed ? -2 : 2 - prom_severity_rank(a->severity), cells,
-				 labels);
-		free(labels);
+				 a->labels_text);
 	}
 	table_commit(&ap->list);
 }
 
-static void alerts_fill_silences(struct alerts_panel *ap)
+static void alerts_fill_silences(struct alerts_panel *ap, double now)
 {
 	const struct prom_snap *s = ap->al.snap;
 	size_t i;
@@ -253,7 +270,7 @@ static void alerts_fill_silences(struct alerts_panel *ap)
 		if (strcmp(x->state, "expired") == 0)
 			snprintf(ends, sizeof ends, "-");
 		else
-			util_fmt_duration(ends, sizeof ends, x->ends_at - util_wall());
+			util_fmt_duration(ends, sizeof ends, x->ends_at - now);
 		snprintf(n, sizeof n, "%zu", m);
 		cells[0] = x->id;
 		cells[1] = x->state;
@@ -318,8 +335,8 @@ static int alerts_update(void *self)
 	int redraw = 0;
 
 	if (panel_feed_take(&ap->al)) {
-		alerts_fill_list(ap);
-		alerts_fill_silences(ap);
+		alerts_fill_list(ap, util_wall());
+		alerts_fill_silences(ap, util_wall());
 		alerts_request_done(ap);
 		redraw = 1;
 	}
@@ -329,8 +346,8 @@ static int alerts_update(void *self)
 	}
 	/* Ages and countdowns tick. */
 	if (panel_tick(&ap->last_second, 1, redraw, ap->configured) && !redraw) {
-		alerts_fill_list(ap);
-		alerts_fill_silences(ap);
+		alerts_fill_list(ap, util_wall());
+		alerts_fill_silences(ap, util_wall());
 		redraw = 1;
 	}
 	return redraw;
@@ -425,50 +442,74 @@ static const struct prom_alert *alerts_find(const struct alerts_panel *ap, const
 	return NULL;
 }
 
+static void alerts_words_free(struct alerts_panel *ap)
+{
+	size_t i;
+
+	for (i = 0; i < ap->fw.n; i++) {
+		free(ap->fw.v[i].text);
+		if (ap->fw.v[i].m != NULL)
+			prom_matchers_free(ap->fw.v[i].m, 1);
+	}
+	free(ap->fw.v);
+	free(ap->fw.of);
+	memset(&ap->fw, 0, sizeof ap->fw);
+}
+
+/* Split filter into words once (not once a row): a word that parses as
+ * one label matcher is one. */
+static void alerts_words_parse(struct alerts_panel *ap, const char *filter)
+{
+	const char *p = filter;
+
+	alerts_words_free(ap);
+	ap->fw.of = xstrdup(filter);
+	while (*p != '\0') {
+		struct alerts_word *w;
+		struct prom_matcher *m;
+		char err[128];
+		size_t n;
+		int nm;
+
+		p += strspn(p, " ");
+		n = strcspn(p, " ");
+		if (n == 0)
+			break;
+		ap->fw.v = xrealloc(ap->fw.v, (ap->fw.n + 1) * sizeof *ap->fw.v);
+		w = &ap->fw.v[ap->fw.n++];
+		w->text = xstrndup(p, n < 255 ? n : 255);
+		p += n;
+		nm = prom_matchers_parse(w->text, &m, err, sizeof err);
+		w->m = nm == 1 ? m : NULL;
+		if (nm > 1)
+			prom_matchers_free(m, (size_t)nm);
+	}
+}
+
 /* The / filter on the alert list: a word that is a label matcher
  * (severity=critical, alertname=~High.*, service!=x, pod!~db-.*) is
  * decided on the alert's labels as Alertmanager would; any other word
  * must occur in the row's text. */
 static int alerts_match(const struct table_row *r, const char *text, const char *filter, void *ctx)
 {
-	const struct prom_alert *a = alerts_find(ctx, r->id);
-	const char *p = filter;
+	struct alerts_panel *ap = ctx;
+	const struct prom_snap *s = ap->al.snap;
+	size_t k = (size_t)(r - ap->list.rows), i;
+	const struct prom_alert *a = NULL;
 
-	while (*p != '\0') {
-		struct prom_matcher *m;
-		char word[256], err[128];
-		size_t n;
-		int ok, nm;
+	if (s != NULL && k < ap->list.nrows && ap->row_alert[k] < s->nalerts &&
+	    strcmp(s->alerts[ap->row_alert[k]].fingerprint, r->id) == 0)
+		a = &s->alerts[ap->row_alert[k]];
+	if (ap->fw.of == NULL || strcmp(ap->fw.of, filter) != 0)
+		alerts_words_parse(ap, filter);
+	for (i = 0; i < ap->fw.n; i++) {
+		const struct alerts_word *w = &ap->fw.v[i];
 
-		p += strspn(p, " ");
-		n = strcspn(p, " ");
-		if (n == 0)
-			break;
-		snprintf(word, sizeof word, "%.*s", (int)n, p);
-		p += n;
-		nm = a != NULL ? prom_matchers_parse(word, &m, err, sizeof err) : -1;
-		if (nm == 1) {
-			ok = prom_alert_matches(a, m);
-			prom_matchers_free(m, 1);
-		} else {
-			if (nm > 0)
-				prom_matchers_free(m, (size_t)nm);
-			ok = table_match(text, word);
-		}
-		if (!ok)
+		if (!(w->m != NULL && a != NULL ? prom_alert_matches(a, w->m)
+						: table_match(text, w->text)))
 			return 0;
 	}
 	return 1;
-}
-
-static const char *alerts_annotation(const struct prom_alert *a, const char *name)
-{
-	size_t i;
-
-	for (i = 0; i < a->nannotations; i++)
-		if (strcmp(a->annotations[i].name, name) == 0)
-			return a->annotations[i].value;
-	return NULL;
 }
 
 /* 1 if url's fragment, else its last path segment (without an
@@ -523,7 +564,7 @@ static const struct runbook_entry *alerts_runbook_entry(const struct alerts_pane
 {
 	const struct runbook_set *set = app_runbooks(ap->app);
 	const struct runbook_entry *e = runbook_for_alert(set, a->name);
-	const char *url = alerts_annotation(a, "runbook_url");
+	const char *url = prom_annotation(a, "runbook_url");
 	size_t i;
 
 	if (e != NULL || url == NULL || set == NULL)
@@ -539,7 +580,7 @@ static const struct runbook_entry *alerts_runbook_entry(const struct alerts_pane
 static void alerts_open_runbook(struct alerts_panel *ap, const struct prom_alert *a)
 {
 	const struct runbook_entry *e = alerts_runbook_entry(ap, a);
-	const char *url = alerts_annotation(a, "runbook_url");
+	const char *url = prom_annotation(a, "runbook_url");
 
 	if (e != NULL) {
 		app_open(ap->app, "runbook", e->title, NULL);
@@ -587,9 +628,9 @@ static void alerts_draw_details(struct alerts_panel *ap, const struct view *v, i
 		x = draw_label(v, y, 0, ROLE_DIM, "runbook symptom ");
 		x += draw_text(v, y, x, ROLE_TITLE, e->title, 80);
 		draw_label(v, y, x, ROLE_DIM, " (Enter or b opens it in the Runbook pane)");
-	} else if (alerts_annotation(a, "runbook_url") != NULL) {
+	} else if (prom_annotation(a, "runbook_url") != NULL) {
 		x = draw_label(v, y, 0, ROLE_DIM, "runbook ");
-		x += draw_text(v, y, x, ROLE_NORMAL, alerts_annotation(a, "runbook_url"), 120);
+		x += draw_text(v, y, x, ROLE_NORMAL, prom_annotation(a, "runbook_url"), 120);
 		draw_label(v, y, x, ROLE_DIM, " (no symptom of the loaded runbooks)");
 	}
 	y += 2;
@@ -942,7 +983,7 @@ static int alerts_action(void *self, int action)
 		return 1;
 	case ALERTS_SUPPRESSED:
 		ap->show_suppressed = !ap->show_suppressed;
-		alerts_fill_list(ap);
+		alerts_fill_list(ap, util_wall());
 		app_message(ap->app, ROLE_NORMAL, "%s silenced and inhibited alerts",
 			    ap->show_suppressed ? "showing" : "hiding");
 		return 1;
@@ -1029,6 +1070,24 @@ static int alerts_configured(void *self)
 	return ap->configured;
 }
 
+/* dst = the strings of parts (up to a NULL) one after another, cut at
+ * n - 1 bytes as snprintf cuts: a finding's fields, 10,000 times a
+ * gather, without a printf each. */
+static void alerts_cat(char *dst, size_t n, const char *const *parts)
+{
+	size_t len = 0;
+
+	for (; *parts != NULL && len + 1 < n; parts++) {
+		size_t k = strlen(*parts);
+
+		if (k > n - 1 - len)
+			k = n - 1 - len;
+		memcpy(dst + len, *parts, k);
+		len += k;
+	}
+	dst[len] = '\0';
+}
+
 /* Each firing alert no silence or inhibition hides, and each health
  * check that is down (red) or slow (amber). */
 static void alerts_findings(void *self, struct finding_list *out)
@@ -1039,14 +1098,17 @@ static void alerts_findings(void *self, struct finding_list *out)
 
 	for (i = 0; s != NULL && i < s->nalerts; i++) {
 		const struct prom_alert *a = &s->alerts[i];
-		const char *on = prom_label(a, "service");
+		const char *on, *pod, *ns;
 		struct finding *f;
 
 		if (a->silenced_by != NULL || a->inhibited_by != NULL ||
 		    strcmp(a->state, "firing") != 0)
 			continue;
+		on = prom_label(a, "service");
+		pod = prom_label(a, "pod");
+		ns = prom_label(a, "namespace");
 		if (on == NULL)
-			on = prom_label(a, "pod");
+			on = pod;
 		if (on == NULL)
 			on = prom_label(a, "instance");
 		f = finding_add(out,
@@ -1055,19 +1117,18 @@ static void alerts_findings(void *self, struct finding_list *out)
 					? FINDING_CRITICAL
 					: FINDING_WARNING,
 				"alert-firing", "Alerts", "alerts");
-		snprintf(f->object, sizeof f->object, "%s%s%s", a->name, on ? " " : "",
-			 on ? on : "");
-		snprintf(f->what, sizeof f->what, "%s%s", a->severity[0] ? a->severity : "firing",
-			 a->summary[0] ? ": " : "");
-		snprintf(f->what + strlen(f->what), sizeof f->what - strlen(f->what), "%s",
-			 a->summary);
+		alerts_cat(f->object, sizeof f->object,
+			   (const char *[]){ a->name, on ? " " : "", on ? on : "", NULL });
+		alerts_cat(f->what, sizeof f->what,
+			   (const char *[]){ a->severity[0] ? a->severity : "firing",
+					     a->summary[0] ? ": " : "", a->summary, NULL });
 		f->since = a->starts_at;
-		snprintf(f->row_id, sizeof f->row_id, "%s", a->fingerprint);
+		alerts_cat(f->row_id, sizeof f->row_id, (const char *[]){ a->fingerprint, NULL });
 		finding_var(f, "alertname", a->name);
-		if (prom_label(a, "pod") != NULL)
-			finding_var(f, "pod-name", prom_label(a, "pod"));
-		if (prom_label(a, "namespace") != NULL)
-			finding_var(f, "namespace", prom_label(a, "namespace"));
+		if (pod != NULL)
+			finding_var(f, "pod-name", pod);
+		if (ns != NULL)
+			finding_var(f, "namespace", ns);
 	}
 	for (i = 0; h != NULL && i < h->nchecks; i++) {
 		const struct prom_check *k = &h->checks[i];

@@ -28,11 +28,11 @@ void table_init(struct table *t, const struct table_column *cols, size_t ncols)
 	t->show_header = 1;
 }
 
-static void table_row_free(struct table *t, struct table_row *r)
+static void table_row_free(struct table_row *r, size_t ncols)
 {
 	size_t c;
 
-	for (c = 0; c < t->ncols; c++)
+	for (c = 0; c < ncols; c++)
 		free(r->cells[c]);
 	free(r->cells);
 	free(r->widths);
@@ -41,29 +41,128 @@ static void table_row_free(struct table *t, struct table_row *r)
 	free(r->folded);
 }
 
-void table_clear_rows(struct table *t)
+/* Free the rows of the last build that were not taken back. */
+static void table_drop_old(struct table *t)
 {
 	size_t i;
+
+	for (i = 0; i < t->nold; i++)
+		if (t->old[i].id != NULL)
+			table_row_free(&t->old[i], t->old_ncols);
+	t->nold = 0;
+	t->old_next = 0;
+	t->old_mask = 0;
+}
+
+void table_clear_rows(struct table *t)
+{
 	const struct table_row *sel = table_selected(t);
+	struct table_row *rows = t->old;
+	size_t cap = t->old_cap;
 
 	if (sel != NULL) {
 		free(t->sel_id);
 		t->sel_id = xstrdup(sel->id);
 	}
-	for (i = 0; i < t->nrows; i++)
-		table_row_free(t, &t->rows[i]);
+	table_drop_old(t);
+	t->old = t->rows;
+	t->old_cap = t->rows_cap;
+	t->nold = t->nrows;
+	t->old_ncols = t->ncols;
+	t->rows = rows;
+	t->rows_cap = cap;
 	t->nrows = 0;
 	t->nvisible = 0;
 }
 
 void table_free(struct table *t)
 {
-	table_clear_rows(t);
+	size_t i;
+
+	for (i = 0; i < t->nrows; i++)
+		table_row_free(&t->rows[i], t->ncols);
+	table_drop_old(t);
 	free(t->rows);
+	free(t->old);
+	free(t->old_slot);
 	free(t->visible);
 	free(t->filter);
 	free(t->sel_id);
 	memset(t, 0, sizeof *t);
+}
+
+static size_t table_hash(const char *id)
+{
+	size_t h = 2166136261u;
+
+	for (; *id != '\0'; id++)
+		h = (h ^ (unsigned char)*id) * 16777619u;
+	return h;
+}
+
+/* The hash of the old rows' ids, open addressing at most half full. */
+static void table_index_old(struct table *t)
+{
+	size_t n = 16, i;
+
+	while (n < 2 * t->nold)
+		n *= 2;
+	free(t->old_slot);
+	t->old_slot = xcalloc(n, sizeof *t->old_slot);
+	t->old_mask = n - 1;
+	for (i = 0; i < t->nold; i++) {
+		size_t h;
+
+		if (t->old[i].id == NULL)
+			continue; /* taken already */
+		h = table_hash(t->old[i].id) & t->old_mask;
+		while (t->old_slot[h] != 0)
+			h = (h + 1) & t->old_mask;
+		t->old_slot[h] = i + 1;
+	}
+}
+
+/* The cleared row with this id not taken yet, or NULL. */
+static struct table_row *table_take_old(struct table *t, const char *id)
+{
+	size_t h, k;
+
+	/* A panel that changed its columns since (Pods: metrics came or
+	 * went) gets new rows: the old ones have cells for the old count. */
+	if (t->nold == 0 || t->ncols != t->old_ncols)
+		return NULL;
+	k = t->old_next;
+	if (k < t->nold && t->old[k].id != NULL && strcmp(t->old[k].id, id) == 0) {
+		t->old_next = k + 1;
+		return &t->old[k];
+	}
+	if (t->old_mask == 0)
+		table_index_old(t);
+	for (h = table_hash(id) & t->old_mask; t->old_slot[h] != 0; h = (h + 1) & t->old_mask) {
+		k = t->old_slot[h] - 1;
+		if (t->old[k].id != NULL && strcmp(t->old[k].id, id) == 0) {
+			t->old_next = k + 1;
+			return &t->old[k];
+		}
+	}
+	return NULL;
+}
+
+/* A cell's text and width: a copy of v into *cell (reusing its memory
+ * when v fits), measured once here. */
+static void table_set_cell(char **cell, short *width, const char *v)
+{
+	size_t len = strlen(v), w;
+
+	if (*cell != NULL && len <= strlen(*cell)) {
+		memcpy(*cell, v, len + 1);
+	} else {
+		free(*cell);
+		*cell = xstrdup(v);
+	}
+	w = len == 0 || strcmp(v, "-") == 0 ? 0 : sanitize_shown_width(v, len);
+	/* short: 10,000 rows of ten columns cost 200 KB, not 400 */
+	*width = w == 0 ? -1 : w > SHRT_MAX ? SHRT_MAX : (short)w;
 }
 
 void table_add_row(struct table *t, const char *id, enum role role, const char *const *cells,
@@ -75,7 +174,8 @@ void table_add_row(struct table *t, const char *id, enum role role, const char *
 void table_add_ranked(struct table *t, const char *id, enum role role, long rank,
 		      const char *const *cells, const char *search)
 {
-	struct table_row *r;
+	struct table_row *r, *old = table_take_old(t, id);
+	int changed = old == NULL;
 	size_t c;
 
 	if (t->nrows == t->rows_cap) {
@@ -83,22 +183,35 @@ void table_add_ranked(struct table *t, const char *id, enum role role, long rank
 		t->rows = xrealloc(t->rows, t->rows_cap * sizeof *t->rows);
 	}
 	r = &t->rows[t->nrows++];
-	r->id = xstrdup(id);
+	if (old != NULL) {
+		*r = *old;
+		old->id = NULL; /* taken: its memory is r's now */
+	} else {
+		memset(r, 0, sizeof *r);
+		r->id = xstrdup(id);
+		r->cells = xcalloc(t->ncols ? t->ncols : 1, sizeof *r->cells);
+		r->widths = xcalloc(t->ncols ? t->ncols : 1, sizeof *r->widths);
+	}
 	r->role = role;
 	r->rank = rank;
-	r->cells = xcalloc(t->ncols, sizeof *r->cells);
-	r->widths = xcalloc(t->ncols ? t->ncols : 1, sizeof *r->widths);
 	for (c = 0; c < t->ncols; c++) {
 		const char *v = cells[c] != NULL ? cells[c] : "";
-		size_t w = v[0] == '\0' || strcmp(v, "-") == 0 ? 0
-							       : sanitize_shown_width(v, strlen(v));
 
-		r->cells[c] = xstrdup(v);
-		/* short: 10,000 rows of ten columns cost 200 KB, not 400 */
-		r->widths[c] = w == 0 ? -1 : w > SHRT_MAX ? SHRT_MAX : (short)w;
+		if (r->cells[c] == NULL || strcmp(r->cells[c], v) != 0) {
+			table_set_cell(&r->cells[c], &r->widths[c], v);
+			changed = 1;
+		}
 	}
-	r->search = search != NULL ? xstrdup(search) : NULL;
-	r->folded = NULL;
+	if (search == NULL ? r->search != NULL
+			   : r->search == NULL || strcmp(r->search, search) != 0) {
+		free(r->search);
+		r->search = search != NULL ? xstrdup(search) : NULL;
+		changed = 1;
+	}
+	if (changed) {
+		free(r->folded);
+		r->folded = NULL;
+	}
 }
 
 /* Case-insensitive substring search over bytes (ASCII folding only, so
@@ -136,21 +249,26 @@ int table_match(const char *text, const char *filter)
  * lower case, built once per row. */
 static const char *table_row_folded(const struct table *t, struct table_row *r)
 {
-	struct strbuf sb = { 0 };
-	size_t c, i;
+	size_t c, n = 1, k = 0;
+	const char *p;
+	char *out;
 
 	if (r->folded != NULL)
 		return r->folded;
-	for (c = 0; c < t->ncols; c++) {
-		strbuf_puts(&sb, r->cells[c]);
-		strbuf_putc(&sb, '\x1f');
-	}
+	for (c = 0; c < t->ncols; c++)
+		n += strlen(r->cells[c]) + 1;
 	if (r->search != NULL)
-		strbuf_puts(&sb, r->search);
-	strbuf_putc(&sb, '\0');
-	for (i = 0; i < sb.len; i++)
-		sb.buf[i] = (char)tolower((unsigned char)sb.buf[i]);
-	r->folded = strbuf_detach(&sb);
+		n += strlen(r->search);
+	out = xmalloc(n);
+	for (c = 0; c <= t->ncols; c++) {
+		p = c < t->ncols ? r->cells[c] : r->search != NULL ? r->search : "";
+		for (; *p != '\0'; p++)
+			out[k++] = (char)tolower((unsigned char)*p);
+		if (c < t->ncols)
+			out[k++] = '\x1f';
+	}
+	out[k] = '\0';
+	r->folded = out;
 	return r->folded;
 }
 
@@ -213,8 +331,16 @@ static int table_rank_cmp(const void *a, const void *b)
 
 static void table_order_by_rank(struct table *t)
 {
-	struct table_rank_key *k = xcalloc(t->nvisible, sizeof *k);
+	struct table_rank_key *k;
 	size_t i;
+
+	/* Panels mostly add their rows worst first already. */
+	for (i = 1; i < t->nvisible; i++)
+		if (t->rows[t->visible[i - 1]].rank < t->rows[t->visible[i]].rank)
+			break;
+	if (i == t->nvisible)
+		return;
+	k = xcalloc(t->nvisible, sizeof *k);
 
 	for (i = 0; i < t->nvisible; i++) {
 		k[i].idx = t->visible[i];
@@ -283,6 +409,7 @@ void table_commit(struct table *t)
 		util_sort(t->visible, t->nvisible, sizeof *t->visible, table_cmp, t);
 	}
 	table_measure(t);
+	table_drop_old(t);
 	if (!t->pinned) {
 		/* Nobody chose a row: the first stays selected, so a new worst
 		 * row is on screen rather than pushed up by the selection. */

@@ -1,6 +1,7 @@
 #!/bin/sh
 # make bench: figures for the notes, never asserted. The parts: the
-# sanitiser's throughput, the Kafka backend at scale (kafka_scale.sh),
+# sanitiser's throughput, the Alerts panel's UI-thread time per refresh
+# at 10,000 and 12,000 alerts (bench_alerts), the Kafka backend at scale (kafka_scale.sh),
 # runbook parsing, then the console against the tools operators use
 # instead (console.sh + ptybench.py: first frame, memory, idle CPU, bytes
 # per refresh, keystroke latency with every backend hung, 10,000 pods).
@@ -19,6 +20,9 @@ start=$(date +%s)
 
 echo "== sanitiser"
 "$BUILD/tests/bench/bench_sanitize"
+
+echo "== alerts: the UI thread's share of a refresh at 10,000 and 12,000 alerts"
+"$BUILD/tests/bench/bench_alerts" "$([ "$QUICK" = 1 ] && echo 5 || echo 15)"
 
 echo "== kafka: one refresh of 200 groups x 50 partitions (mock cluster)"
 if [ "$QUICK" = 1 ]; then

@@ -133,6 +133,61 @@ static void test_prom_bad_bodies(void **unused)
 	}
 }
 
+/* What the worker makes for the Alerts list (the LABELS cell, the filter
+ * text), de-duplication over many alerts and across bodies (a hash, not
+ * a scan), and a big snapshot freed whole (ASan: no leak, no stray
+ * free of arena memory). */
+static void test_prom_alerts_prepared(void **unused)
+{
+	struct prom_snap *s = xcalloc(1, sizeof *s);
+	struct strbuf sb = { 0 };
+	char err[256];
+	const char *b = "[{\"fingerprint\":\"a\",\"labels\":{\"alertname\":\"X\","
+			"\"service\":\"api\",\"namespace\":\"prod\",\"pod\":\"api-1\"}},"
+			"{\"fingerprint\":\"b\",\"labels\":{\"alertname\":\"Y\","
+			"\"pod\":\"db-0\",\"instance\":\"10.0.0.1:9100\"}},"
+			"{\"fingerprint\":\"c\",\"labels\":{\"alertname\":\"Z\","
+			"\"instance\":\"10.0.0.2:9100\"}},"
+			"{\"fingerprint\":\"d\",\"labels\":{}}]";
+	size_t i;
+
+	(void)unused;
+	assert_int_equal(prom_parse_alerts(b, strlen(b), 0, s, err, sizeof err), 0);
+	assert_int_equal(s->nalerts, 4);
+	assert_string_equal(s->alerts[0].where, "api prod/api-1");
+	assert_string_equal(s->alerts[0].labels_text,
+			    "alertname=X service=api namespace=prod pod=api-1");
+	assert_string_equal(s->alerts[1].where, "db-0");
+	assert_string_equal(s->alerts[2].where, "10.0.0.2:9100");
+	assert_string_equal(s->alerts[3].where, "");
+	assert_string_equal(s->alerts[3].labels_text, "");
+	assert_string_equal(s->alerts[3].state, "firing");
+	strbuf_putc(&sb, '[');
+	for (i = 0; i < 5000; i++)
+		strbuf_printf(&sb,
+			      "%s{\"fingerprint\":\"%zu\",\"labels\":{\"alertname\":\"A%zu\","
+			      "\"summary\":\"%0300zu\"}}",
+			      i ? "," : "", i % 4000, i, i);
+	strbuf_putc(&sb, ']');
+	assert_int_equal(prom_parse_alerts(sb.buf, sb.len, 0, s, err, sizeof err), 0);
+	assert_int_equal(s->nalerts, 4 + 4000);
+	assert_string_equal(s->alerts[4 + 3999].name, "A3999");
+	assert_int_equal(prom_parse_alerts(sb.buf, sb.len, 0, s, err, sizeof err), 0);
+	assert_int_equal(s->nalerts, 4 + 4000);
+	/* A string larger than an arena block gets a block of its own. */
+	sb.len = 0;
+	strbuf_puts(&sb, "[{\"fingerprint\":\"big\",\"annotations\":{\"summary\":\"");
+	for (i = 0; i < 300000; i++)
+		strbuf_putc(&sb, 'x');
+	strbuf_puts(&sb, "\"}},{\"fingerprint\":\"after\",\"labels\":{\"alertname\":\"W\"}}]");
+	assert_int_equal(prom_parse_alerts(sb.buf, sb.len, 0, s, err, sizeof err), 0);
+	assert_int_equal(s->nalerts, 4 + 4000 + 2);
+	assert_int_equal(strlen(s->alerts[4 + 4000].summary), 300000);
+	assert_string_equal(s->alerts[4 + 4001].name, "W");
+	strbuf_free(&sb);
+	prom_snap_free(s);
+}
+
 static void test_prom_severity_sort(void **unused)
 {
 	struct prom_snap *s = xcalloc(1, sizeof *s);
@@ -224,8 +279,18 @@ static void test_prom_alert_matches(void **unused)
 		char err[128];
 
 		assert_int_equal(prom_matchers_parse(cases[i].text, &m, err, sizeof err), 1);
+		/* a regex is compiled by the parse, once, or marked bad */
+		assert_true(!m->is_regex || (m->re != NULL) != m->re_bad);
 		if (prom_alert_matches(&a, m) != cases[i].want)
 			fail_msg("%s: want %d", cases[i].text, cases[i].want);
+		/* the same, made by hand (compiled at the match) */
+		if (m->re != NULL) {
+			struct prom_matcher h = *m;
+
+			h.re = NULL;
+			if (prom_alert_matches(&a, &h) != cases[i].want)
+				fail_msg("%s by hand: want %d", cases[i].text, cases[i].want);
+		}
 		prom_matchers_free(m, 1);
 	}
 }
@@ -324,6 +389,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_prom_alerts_v2),
 		cmocka_unit_test(test_prom_alerts_v1),
+		cmocka_unit_test(test_prom_alerts_prepared),
 		cmocka_unit_test(test_prom_bad_bodies),
 		cmocka_unit_test(test_prom_severity_sort),
 		cmocka_unit_test(test_prom_silence_empty_id),

@@ -4,7 +4,8 @@
  * across rebuilds, filters and sorts, the movement keys; the column
  * allocator (which columns a width shows and how wide), the widths
  * measured from the visible cells, trouble first by rank unless the
- * operator sorts, and the "+N more, K failing" count.
+ * operator sorts, and the "+N more, K failing" count; a rebuild that
+ * takes rows back by id.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -368,6 +369,131 @@ static void test_table_hidden_count(void **state)
 	table_free(&t);
 }
 
+/* A rebuild takes rows back by id: an unchanged row keeps its memory and
+ * its filter text; a changed cell is copied and measured again (also
+ * when it grows or shrinks); rows come back in the new order, new ids
+ * are added, ids gone are dropped, and an id twice is two rows. */
+static void test_table_rebuild_by_id(void **state)
+{
+	struct table t;
+	const char *a[2] = { "fleet-manager-1", "3" }, *b[2] = { "vehicle-gateway-7", "12" };
+	const char *c[2] = { "policy-engine-2", "0" }, *b2[2] = { "vehicle-gateway-7", "12345" };
+	const char *c2[2] = { "policy", "-" };
+	char *a_cell;
+	const char *a_folded;
+
+	table_init(&t, test_table_cols, 2);
+	table_clear_rows(&t);
+	table_add_row(&t, "a", ROLE_NORMAL, a, "x=1");
+	table_add_row(&t, "b", ROLE_NORMAL, b, NULL);
+	table_add_row(&t, "c", ROLE_NORMAL, c, NULL);
+	table_commit(&t);
+	table_set_filter(&t, "fleet");
+	assert_int_equal(t.nvisible, 1);
+	a_cell = t.rows[0].cells[0];
+	a_folded = t.rows[0].folded;
+	assert_non_null(a_folded);
+	/* b moves first and grows, a stays, c shrinks to "-", d is new. */
+	table_clear_rows(&t);
+	table_add_ranked(&t, "b", ROLE_WARN, 2, b2, NULL);
+	table_add_row(&t, "a", ROLE_NORMAL, a, "x=1");
+	table_add_row(&t, "c", ROLE_NORMAL, c2, "new search");
+	table_add_row(&t, "d", ROLE_NORMAL, a, NULL);
+	table_add_row(&t, "d", ROLE_NORMAL, c, NULL);
+	table_commit(&t);
+	assert_int_equal(t.nrows, 5);
+	assert_string_equal(t.rows[0].id, "b");
+	assert_string_equal(t.rows[0].cells[1], "12345");
+	assert_int_equal(t.rows[0].widths[1], 5);
+	assert_int_equal(t.rows[0].rank, 2);
+	assert_int_equal(t.rows[0].role, ROLE_WARN);
+	assert_ptr_equal(t.rows[1].cells[0], a_cell); /* untouched */
+	assert_ptr_equal(t.rows[1].folded, a_folded);
+	assert_string_equal(t.rows[2].cells[0], "policy");
+	assert_int_equal(t.rows[2].widths[0], 6);
+	assert_int_equal(t.rows[2].widths[1], -1);
+	assert_string_equal(t.rows[2].search, "new search");
+	assert_string_equal(t.rows[3].cells[0], "fleet-manager-1");
+	assert_string_equal(t.rows[4].cells[0], "policy-engine-2");
+	assert_int_equal(t.nvisible, 2); /* a and the first d */
+	/* b, c and one d go; a search dropped; cleared twice without a
+	 * commit between, the first clear's rows are freed (ASan). */
+	table_set_filter(&t, "");
+	table_clear_rows(&t);
+	table_add_row(&t, "a", ROLE_NORMAL, a, NULL);
+	table_clear_rows(&t);
+	table_add_row(&t, "a", ROLE_NORMAL, a, NULL);
+	table_add_row(&t, "d", ROLE_NORMAL, c, NULL);
+	table_commit(&t);
+	assert_int_equal(t.nrows, 2);
+	assert_null(t.rows[0].search);
+	assert_int_equal(t.nvisible, 2);
+	table_clear_rows(&t);
+	table_add_row(&t, "z", ROLE_NORMAL, a, NULL);
+	table_free(&t); /* not committed: both sets freed */
+}
+
+/* A panel may change its columns between a clear and the adds (Pods
+ * does when metrics come or go): the rows of the old count are not
+ * taken back, and are freed by their own count (ASan). */
+static void test_table_rebuild_columns_change(void **state)
+{
+	static const struct table_column three[] = {
+		{ "NAME", 0, 0, 0, 0 },
+		{ "RESTARTS", 8, 1, 1, 0 },
+		{ "CPU", 6, 1, 2, 0 },
+	};
+	struct table t;
+	const char *c3[3] = { "fleet-manager-1", "3", "120m" };
+
+	table_init(&t, test_table_cols, 2);
+	table_clear_rows(&t);
+	table_add_row(&t, "a", ROLE_NORMAL, c3, NULL);
+	table_commit(&t);
+	table_clear_rows(&t);
+	t.cols = three;
+	t.ncols = 3;
+	table_add_row(&t, "a", ROLE_NORMAL, c3, NULL);
+	table_commit(&t);
+	assert_string_equal(t.rows[0].cells[2], "120m");
+	table_clear_rows(&t);
+	t.cols = test_table_cols;
+	t.ncols = 2;
+	table_add_row(&t, "a", ROLE_NORMAL, c3, NULL);
+	table_commit(&t);
+	assert_int_equal(t.nrows, 1);
+	table_free(&t);
+}
+
+/* Rows re-added in the same order over many ids are taken back without
+ * a miss; a row resolved in the middle does not lose the rest. */
+static void test_table_rebuild_many(void **state)
+{
+	struct table t;
+	char id[32], cell[32];
+	size_t i, k;
+
+	table_init(&t, test_table_cols, 2);
+	for (k = 0; k < 3; k++) {
+		table_clear_rows(&t);
+		for (i = 0; i < 5000; i++) {
+			const char *cells[2] = { id, cell };
+
+			if (k == 2 && i == 2500)
+				continue;
+			snprintf(id, sizeof id, "row-%zu", i);
+			snprintf(cell, sizeof cell, "%zu", k == 1 && i % 100 == 0 ? i + 1 : i);
+			table_add_row(&t, id, ROLE_NORMAL, cells, NULL);
+		}
+		table_commit(&t);
+	}
+	assert_int_equal(t.nrows, 4999);
+	assert_string_equal(t.rows[2500].id, "row-2501");
+	assert_string_equal(t.rows[0].cells[1], "0");
+	assert_string_equal(t.rows[100].cells[1], "100");
+	table_free(&t);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -383,6 +509,9 @@ int main(void)
 		cmocka_unit_test(test_table_trouble_first),
 		cmocka_unit_test(test_table_hidden_count),
 		cmocka_unit_test(test_table_unpinned_follows_top),
+		cmocka_unit_test(test_table_rebuild_by_id),
+		cmocka_unit_test(test_table_rebuild_many),
+		cmocka_unit_test(test_table_rebuild_columns_change),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
