@@ -53,24 +53,70 @@ void app_set_severity(struct app *a, int sev)
 
 /* Record in the incident log which findings appeared and which cleared
  * since the last pass. */
+/* An index of the record's open entries by key (open addressing, indices
+ * + 1, 0 empty): a gather of 10,000 findings looks each one up once
+ * instead of walking up to APP_FINDINGS_LOG_MAX entries for it. */
+struct app_seen_index {
+	size_t *slot;
+	size_t mask;
+};
+
+static unsigned long app_key_hash(const char *k)
+{
+	unsigned long h = 5381;
+
+	while (*k != '\0')
+		h = h * 33 ^ (unsigned char)*k++;
+	return h;
+}
+
+static void app_seen_index_build(struct app_seen_index *ix, const struct app *a)
+{
+	size_t n = 16, j, h;
+
+	while (n < 2 * a->nseen)
+		n *= 2;
+	ix->slot = xcalloc(n, sizeof *ix->slot);
+	ix->mask = n - 1;
+	for (j = 0; j < a->nseen; j++) {
+		if (a->seen[j].cleared != 0)
+			continue;
+		for (h = app_key_hash(a->seen[j].key) & ix->mask; ix->slot[h] != 0;
+		     h = (h + 1) & ix->mask)
+			;
+		ix->slot[h] = j + 1;
+	}
+}
+
+/* The open entry with key, or -1. */
+static long app_seen_find(const struct app_seen_index *ix, const struct app *a, const char *key)
+{
+	size_t h;
+
+	for (h = app_key_hash(key) & ix->mask; ix->slot[h] != 0; h = (h + 1) & ix->mask)
+		if (strcmp(a->seen[ix->slot[h] - 1].key, key) == 0)
+			return (long)ix->slot[h] - 1;
+	return -1;
+}
+
 static void app_findings_record(struct app *a)
 {
 	double now = util_wall();
 	unsigned char *held = xcalloc(a->nseen + a->findings.n + 1, 1);
+	struct app_seen_index ix;
 	size_t i, j, n0 = a->nseen;
+	long at;
 
+	app_seen_index_build(&ix, a);
 	for (i = 0; i < a->findings.n; i++) {
 		const struct finding *f = &a->findings.v[i];
 		char key[sizeof a->seen[0].key];
 		struct finding_seen *s;
 
 		finding_key(f, key, sizeof key);
-		for (j = 0; j < n0; j++)
-			if (a->seen[j].cleared == 0 && strcmp(a->seen[j].key, key) == 0)
-				break;
-		if (j < n0) {
-			held[j] = 1;
-			snprintf(a->seen[j].what, sizeof a->seen[j].what, "%s", f->what);
+		if ((at = app_seen_find(&ix, a, key)) >= 0) {
+			held[at] = 1;
+			snprintf(a->seen[at].what, sizeof a->seen[at].what, "%s", f->what);
 			continue;
 		}
 		if (a->nseen == APP_FINDINGS_LOG_MAX)
@@ -88,6 +134,7 @@ static void app_findings_record(struct app *a)
 		snprintf(s->what, sizeof s->what, "%s", f->what);
 		s->appeared = now;
 	}
+	free(ix.slot);
 	for (j = 0; j < n0; j++)
 		if (a->seen[j].cleared == 0 && !held[j])
 			a->seen[j].cleared = now;
