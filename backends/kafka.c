@@ -306,18 +306,33 @@ static struct kafka_reset *kafka_reset_copy(const struct kafka_reset *r)
 
 static void kafka_log_cb(const rd_kafka_t *rk, int level, const char *fac, const char *buf)
 {
-	const struct kafka_state *st = rd_kafka_opaque(rk);
+	struct kafka_state *st = rd_kafka_opaque(rk);
 	char *m = kafka_mask(buf, st != NULL ? st->arg.cfg : NULL);
 
+	/* "ApiVersionRequest failed: ...: probably due to broker version <
+	 * 0.10 (see api.version.request configuration)" */
+	if (st != NULL && strstr(buf, "broker version < 0.10") != NULL)
+		st->old_broker = 1;
 	log_msg("kafka: [%d] %s: %s", level, fac, m);
 	free(m);
+}
+
+const char *kafka_hint(const char *msg, int old_broker)
+{
+	if (msg == NULL || !old_broker)
+		return "";
+	if (strstr(msg, "transport failure") == NULL && strstr(msg, "Timed out") == NULL &&
+	    strstr(msg, "timed out") == NULL)
+		return "";
+	return " (broker older than 0.10? set kafka.properties api.version.request: false and "
+	       "broker.version.fallback: 0.9.0.1)";
 }
 
 void kafka_err(struct kafka_state *st, char *err, size_t errlen, const char *what, const char *msg)
 {
 	char *m = kafka_mask(msg, st->arg.cfg);
 
-	snprintf(err, errlen, "%s: %s", what, m);
+	snprintf(err, errlen, "%s: %s%s", what, m, kafka_hint(m, st->old_broker));
 	free(m);
 }
 
@@ -764,9 +779,31 @@ static int kafka_ends_finish(struct kafka_state *st, struct kafka_ends *en,
 	return 0;
 }
 
+/* Append kafka.groups' ids that are not among the n already in ids
+ * (states "" for them; a 0.9 broker lists no group without members, a
+ * Dead group, though its offsets can still be read). */
+static void kafka_add_config_groups(const struct config *c, char ***ids, char (**states)[24],
+				    size_t *n)
+{
+	size_t i, k, have = *n;
+
+	*ids = xrealloc(*ids, (have + c->nkafka_groups + 1) * sizeof **ids);
+	*states = xrealloc(*states, (have + c->nkafka_groups + 1) * sizeof **states);
+	for (i = 0; i < c->nkafka_groups; i++) {
+		for (k = 0; k < *n && strcmp((*ids)[k], c->kafka_groups[i]) != 0; k++)
+			;
+		if (k < *n)
+			continue;
+		(*ids)[*n] = xstrdup(c->kafka_groups[i]);
+		(*states)[*n][0] = '\0';
+		(*n)++;
+	}
+}
+
 /* The groups to show: listed by the brokers (once in KAFKA_LIST_EVERY
- * polls while they do not answer), else named in kafka.groups, with the
- * note that says so. Fresh arrays of *n ids (and states, or NULL). */
+ * polls while they do not answer) with kafka.groups' added, else those
+ * named in kafka.groups, with the note that says so. Fresh arrays of *n
+ * ids (and states, or NULL). */
 static void kafka_group_ids(struct kafka_state *st, struct kafka_snap *s, char ***ids,
 			    char (**states)[24], size_t *n)
 {
@@ -782,6 +819,7 @@ static void kafka_group_ids(struct kafka_state *st, struct kafka_snap *s, char *
 	}
 	if (st->list_supported == 1) {
 		s->listed = 1;
+		kafka_add_config_groups(st->arg.cfg, ids, states, n);
 		return;
 	}
 	*n = st->arg.cfg->nkafka_groups;
