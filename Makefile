@@ -81,6 +81,7 @@ BACKEND_LAYER = \
 	backends/redis_step.c \
 	backends/kafka.c \
 	backends/kafka_admin.c \
+	backends/kafka_client.c \
 	backends/prom.c \
 	backends/prom_step.c \
 	backends/health.c \

@@ -10,7 +10,6 @@
 #define AM_KAFKA_ADMIN_H
 
 #include <librdkafka/rdkafka.h>
-#include <signal.h>
 
 #include "backends/kafka.h"
 
@@ -36,9 +35,6 @@ struct kafka_state {
 	struct kafka_fetch *fetches; /* requests in flight */
 	size_t nfetches;
 	unsigned long fetch_seq;
-	/* librdkafka logged that the broker looks older than 0.10 (set from
-	 * its threads, read on the runner's). */
-	volatile sig_atomic_t old_broker;
 };
 
 /* ---- kafka.c --------------------------------------------------------- */
