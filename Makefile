@@ -83,6 +83,7 @@ BACKEND_LAYER = \
 	backends/redis_step.c \
 	backends/kafka.c \
 	backends/kafka_admin.c \
+	backends/kafka_client.c \
 	backends/prom.c \
 	backends/prom_step.c \
 	backends/prom_silence.c \
@@ -196,7 +197,12 @@ $(BUILD)/tests/kafka_mock: tests/kafka_mock.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< $(LDLIBS)
 
-test: layers $(BIN) $(UNIT_BINS) $(BUILD)/tests/kafka_mock
+# The Kafka client of the tests against a real broker (tests/kafka_broker.sh).
+$(BUILD)/tests/kafka_consumer: tests/kafka_consumer.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< $(LDLIBS)
+
+test: layers $(BIN) $(UNIT_BINS) $(BUILD)/tests/kafka_mock $(BUILD)/tests/kafka_consumer
 	@BUILD=$(BUILD) ./tests/run.sh
 
 # The include rule of the tree: each folder a layer, includes point down.

@@ -3,9 +3,9 @@
  * health.h). PostgreSQL: PQpingParams over postgres.conninfo (or libpq's
  * environment) with a connect_timeout, so a bad password still counts as
  * up, as pg_isready does. Redis: redis_ping() of backends/redis.c on each
- * instance, so the URL, AUTH and SELECT rules are the poller's. Kafka: a
- * short-lived producer handle with the configured bootstrap servers and
- * properties asking for the cluster's metadata; its log goes to our log,
+ * instance, so the URL, AUTH and SELECT rules are the poller's. Kafka: the
+ * process's one librdkafka handle (kafka_client.h, shared with the lag
+ * panel) asking for the cluster's metadata; its log goes to our log,
  * never to the terminal. A ping slower than a second is amber, a failed
  * one red.
  */
@@ -20,6 +20,8 @@
 #include <unistd.h>
 
 #include "backends/k8s.h"
+#include "backends/kafka.h"
+#include "backends/kafka_client.h"
 #include "lib/log.h"
 #include "backends/pg.h"
 #include "backends/redis.h"
@@ -119,50 +121,15 @@ static void health_redis(const struct config *c, size_t i, double timeout, struc
 	health_result(k, rc == 0, ms, rc == 0 ? "PING: PONG" : e);
 }
 
-static void health_kafka_log(const rd_kafka_t *rk, int level, const char *fac, const char *buf)
-{
-	(void)rk;
-	log_msg("kafka health %d %s: %s", level, fac, buf);
-}
-
-/* The Kafka ping's client, kept between pings: a new client per ping
- * cost a bootstrap connection and librdkafka's threads every refresh (most
- * of the console's idle CPU with Kafka configured), and a kept one times
- * the metadata round trip itself. Only the health runner's thread uses
- * it; the lock is for health_close. */
+/* The Kafka ping's client: the process's one librdkafka handle
+ * (backends/kafka_client.c), shared with the lag panel's runner and kept
+ * between pings: a new client per ping cost a bootstrap connection and
+ * librdkafka's threads every refresh, and a second kept one doubled
+ * Kafka's idle cost. A kept one also times the metadata round trip
+ * itself. Only the health runner's thread pings; the lock is for
+ * health_close. */
 static pthread_mutex_t health_kafka_lock = PTHREAD_MUTEX_INITIALIZER;
 static rd_kafka_t *health_kafka_rk;
-
-static rd_kafka_t *health_kafka_client(const struct config *c, double timeout, char *e, size_t elen)
-{
-	rd_kafka_conf_t *conf;
-	char ms[16];
-	size_t i;
-
-	if (health_kafka_rk != NULL)
-		return health_kafka_rk;
-	conf = rd_kafka_conf_new();
-	snprintf(ms, sizeof ms, "%d", (int)(timeout * 1000));
-	rd_kafka_conf_set_log_cb(conf, health_kafka_log);
-	if (rd_kafka_conf_set(conf, "bootstrap.servers", c->kafka_bootstrap, e, elen) !=
-		    RD_KAFKA_CONF_OK ||
-	    rd_kafka_conf_set(conf, "client.id", "amconsole-health", e, elen) != RD_KAFKA_CONF_OK ||
-	    rd_kafka_conf_set(conf, "socket.timeout.ms", ms, e, elen) != RD_KAFKA_CONF_OK) {
-		rd_kafka_conf_destroy(conf);
-		return NULL;
-	}
-	/* kafka.properties (security settings) as the lag poller passes them. */
-	for (i = 0; i < c->nkafka_props; i++)
-		if (rd_kafka_conf_set(conf, c->kafka_prop_keys[i], c->kafka_prop_values[i], e,
-				      elen) != RD_KAFKA_CONF_OK) {
-			rd_kafka_conf_destroy(conf);
-			return NULL;
-		}
-	health_kafka_rk = rd_kafka_new(RD_KAFKA_PRODUCER, conf, e, elen);
-	if (health_kafka_rk == NULL)
-		rd_kafka_conf_destroy(conf);
-	return health_kafka_rk;
-}
 
 static void health_kafka(const struct config *c, double timeout, struct prom_check *k)
 {
@@ -175,7 +142,9 @@ static void health_kafka(const struct config *c, double timeout, struct prom_che
 	k->name = xstrdup("kafka");
 	k->url = xstrdup("metadata");
 	pthread_mutex_lock(&health_kafka_lock);
-	rk = health_kafka_client(c, timeout, e, sizeof e);
+	if (health_kafka_rk == NULL)
+		health_kafka_rk = kafka_client_get(c, timeout, e, sizeof e);
+	rk = health_kafka_rk;
 	if (rk == NULL) {
 		pthread_mutex_unlock(&health_kafka_lock);
 		health_result(k, 0, 0, e);
@@ -188,7 +157,8 @@ static void health_kafka(const struct config *c, double timeout, struct prom_che
 		health_result(k, 1, (util_now() - t0) * 1000.0, what);
 		rd_kafka_metadata_destroy(md);
 	} else {
-		snprintf(what, sizeof what, "metadata: %s", rd_kafka_err2str(rc));
+		snprintf(what, sizeof what, "metadata: %s%s", rd_kafka_err2str(rc),
+			 kafka_hint(rd_kafka_err2str(rc), kafka_client_old_broker()));
 		health_result(k, 0, (util_now() - t0) * 1000.0, what);
 	}
 }
@@ -196,8 +166,7 @@ static void health_kafka(const struct config *c, double timeout, struct prom_che
 void health_close(void)
 {
 	pthread_mutex_lock(&health_kafka_lock);
-	if (health_kafka_rk != NULL)
-		rd_kafka_destroy(health_kafka_rk);
+	kafka_client_put(health_kafka_rk);
 	health_kafka_rk = NULL;
 	pthread_mutex_unlock(&health_kafka_lock);
 }

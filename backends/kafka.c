@@ -15,6 +15,7 @@
  */
 #include "backends/kafka.h"
 #include "backends/kafka_admin.h"
+#include "backends/kafka_client.h"
 
 #include <pthread.h>
 #include <stdio.h>
@@ -304,30 +305,31 @@ static struct kafka_reset *kafka_reset_copy(const struct kafka_reset *r)
 
 /* ---- the handle ------------------------------------------------------ */
 
-static void kafka_log_cb(const rd_kafka_t *rk, int level, const char *fac, const char *buf)
+const char *kafka_hint(const char *msg, int old_broker)
 {
-	const struct kafka_state *st = rd_kafka_opaque(rk);
-	char *m = kafka_mask(buf, st != NULL ? st->arg.cfg : NULL);
-
-	log_msg("kafka: [%d] %s: %s", level, fac, m);
-	free(m);
+	if (msg == NULL || !old_broker)
+		return "";
+	if (strstr(msg, "transport failure") == NULL && strstr(msg, "Timed out") == NULL &&
+	    strstr(msg, "timed out") == NULL)
+		return "";
+	return " (broker older than 0.10? set kafka.properties api.version.request: false and "
+	       "broker.version.fallback: 0.9.0.1)";
 }
 
 void kafka_err(struct kafka_state *st, char *err, size_t errlen, const char *what, const char *msg)
 {
 	char *m = kafka_mask(msg, st->arg.cfg);
 
-	snprintf(err, errlen, "%s: %s", what, m);
+	snprintf(err, errlen, "%s: %s%s", what, m, kafka_hint(m, kafka_client_old_broker()));
 	free(m);
 }
 
+/* The shared handle (backends/kafka_client.c), with the lag panel's
+ * timeout when it is the first user. */
 static int kafka_open(void **state, const void *arg, char *err, size_t errlen)
 {
 	const struct kafka_arg *a = arg;
 	struct kafka_state *st;
-	rd_kafka_conf_t *conf;
-	char e[512], ms[32];
-	size_t i;
 
 	if (a == NULL || a->cfg == NULL || a->cfg->kafka_bootstrap == NULL) {
 		snprintf(err, errlen,
@@ -339,42 +341,13 @@ static int kafka_open(void **state, const void *arg, char *err, size_t errlen)
 	if (!(st->arg.timeout > 0))
 		st->arg.timeout = 2;
 	st->list_supported = -1;
-	conf = rd_kafka_conf_new();
-	rd_kafka_conf_set_log_cb(conf, kafka_log_cb);
-	rd_kafka_conf_set_opaque(conf, st);
-	snprintf(ms, sizeof ms, "%d", (int)(st->arg.timeout * 1000));
-	if (rd_kafka_conf_set(conf, "bootstrap.servers", a->cfg->kafka_bootstrap, e, sizeof e) !=
-		    RD_KAFKA_CONF_OK ||
-	    rd_kafka_conf_set(conf, "client.id", "amconsole", e, sizeof e) != RD_KAFKA_CONF_OK ||
-	    rd_kafka_conf_set(conf, "socket.timeout.ms", ms, e, sizeof e) != RD_KAFKA_CONF_OK ||
-	    rd_kafka_conf_set(conf, "reconnect.backoff.max.ms", "2000", e, sizeof e) !=
-		    RD_KAFKA_CONF_OK) {
-		kafka_err(st, err, errlen, "kafka config", e);
-		goto fail;
-	}
-	for (i = 0; i < a->cfg->nkafka_props; i++) {
-		if (rd_kafka_conf_set(conf, a->cfg->kafka_prop_keys[i],
-				      a->cfg->kafka_prop_values[i], e,
-				      sizeof e) != RD_KAFKA_CONF_OK) {
-			char what[160];
-
-			snprintf(what, sizeof what, "kafka.properties %.100s",
-				 a->cfg->kafka_prop_keys[i]);
-			kafka_err(st, err, errlen, what, e);
-			goto fail;
-		}
-	}
-	st->rk = rd_kafka_new(RD_KAFKA_PRODUCER, conf, e, sizeof e);
+	st->rk = kafka_client_get(a->cfg, st->arg.timeout, err, errlen);
 	if (st->rk == NULL) {
-		kafka_err(st, err, errlen, "kafka", e);
-		goto fail;
+		free(st);
+		return -1;
 	}
 	*state = st;
 	return 0;
-fail:
-	rd_kafka_conf_destroy(conf);
-	free(st);
-	return -1;
 }
 
 int kafka_ms(const struct kafka_state *st)
@@ -764,9 +737,31 @@ static int kafka_ends_finish(struct kafka_state *st, struct kafka_ends *en,
 	return 0;
 }
 
+/* Append kafka.groups' ids that are not among the n already in ids
+ * (states "" for them; a 0.9 broker lists no group without members, a
+ * Dead group, though its offsets can still be read). */
+static void kafka_add_config_groups(const struct config *c, char ***ids, char (**states)[24],
+				    size_t *n)
+{
+	size_t i, k, have = *n;
+
+	*ids = xrealloc(*ids, (have + c->nkafka_groups + 1) * sizeof **ids);
+	*states = xrealloc(*states, (have + c->nkafka_groups + 1) * sizeof **states);
+	for (i = 0; i < c->nkafka_groups; i++) {
+		for (k = 0; k < *n && strcmp((*ids)[k], c->kafka_groups[i]) != 0; k++)
+			;
+		if (k < *n)
+			continue;
+		(*ids)[*n] = xstrdup(c->kafka_groups[i]);
+		(*states)[*n][0] = '\0';
+		(*n)++;
+	}
+}
+
 /* The groups to show: listed by the brokers (once in KAFKA_LIST_EVERY
- * polls while they do not answer), else named in kafka.groups, with the
- * note that says so. Fresh arrays of *n ids (and states, or NULL). */
+ * polls while they do not answer) with kafka.groups' added, else those
+ * named in kafka.groups, with the note that says so. Fresh arrays of *n
+ * ids (and states, or NULL). */
 static void kafka_group_ids(struct kafka_state *st, struct kafka_snap *s, char ***ids,
 			    char (**states)[24], size_t *n)
 {
@@ -782,6 +777,7 @@ static void kafka_group_ids(struct kafka_state *st, struct kafka_snap *s, char *
 	}
 	if (st->list_supported == 1) {
 		s->listed = 1;
+		kafka_add_config_groups(st->arg.cfg, ids, states, n);
 		return;
 	}
 	*n = st->arg.cfg->nkafka_groups;
@@ -894,8 +890,7 @@ static void kafka_close(void *state)
 		return;
 	if (st->fetchq != NULL)
 		rd_kafka_queue_destroy(st->fetchq);
-	if (st->rk != NULL)
-		rd_kafka_destroy(st->rk);
+	kafka_client_put(st->rk);
 	kafka_admin_forget(st);
 	for (i = 0; i < KAFKA_TRACK_BUCKETS; i++) {
 		struct kafka_track *k = st->buckets[i], *n;

@@ -188,6 +188,12 @@ int kafka_parse_time(const char *s, double now_wall, long long *ms);
  * properties named in text are replaced by "****". Fresh string. */
 char *kafka_mask(const char *text, const struct config *c);
 
+/* What an error message likely means, to append to it: the note on
+ * brokers older than 0.10 (no ApiVersions: every call fails with a
+ * transport failure or times out) when librdkafka said the broker looks
+ * that old (old_broker) and msg is such a failure, else "". */
+const char *kafka_hint(const char *msg, int old_broker);
+
 void kafka_reset_free(struct kafka_reset *r);
 
 #endif

@@ -76,10 +76,16 @@ int kafka_admin_list_groups(struct kafka_state *st, char ***ids, char (**states)
 			*ids = xcalloc(nv + 1, sizeof **ids);
 			*states = xcalloc(nv + 1, sizeof **states);
 			for (i = 0; i < nv; i++) {
+				rd_kafka_consumer_group_state_t gs =
+					rd_kafka_ConsumerGroupListing_state(v[i]);
+
 				(*ids)[i] = xstrdup(rd_kafka_ConsumerGroupListing_group_id(v[i]));
+				/* Brokers before ListGroups v4 (2.6) say Unknown:
+				 * the state comes from DescribeConsumerGroups. */
 				snprintf((*states)[i], sizeof(*states)[i], "%s",
-					 rd_kafka_consumer_group_state_name(
-						 rd_kafka_ConsumerGroupListing_state(v[i])));
+					 gs == RD_KAFKA_CONSUMER_GROUP_STATE_UNKNOWN
+						 ? ""
+						 : rd_kafka_consumer_group_state_name(gs));
 			}
 			*n = nv;
 			rc = 0;

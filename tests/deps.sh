@@ -6,7 +6,8 @@ PKGS="build-essential pkg-config libncurses-dev libcmark-dev libyaml-dev
 libcjson-dev libcmocka-dev tmux clang libclang-rt-14-dev man-db groff-base
 python3 ncurses-term bc valgrind openssl curl faketime
 libpq-dev postgresql postgresql-contrib libhiredis-dev redis-server
-librdkafka-dev libcurl4-openssl-dev prometheus prometheus-alertmanager"
+librdkafka-dev libcurl4-openssl-dev prometheus prometheus-alertmanager
+openjdk-17-jre-headless npm"
 missing=""
 for p in $PKGS; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" ||

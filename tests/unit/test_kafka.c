@@ -182,6 +182,20 @@ static void test_kafka_mask(void **unused)
 	free(m);
 }
 
+/* The note on brokers older than 0.10: only when librdkafka said so and
+ * the error is a transport failure or a time-out. */
+static void test_kafka_hint(void **unused)
+{
+	(void)unused;
+	assert_string_equal(kafka_hint("Local: Broker transport failure", 0), "");
+	assert_non_null(strstr(kafka_hint("Local: Broker transport failure", 1),
+			       "broker older than 0.10? set kafka.properties "
+			       "api.version.request: false"));
+	assert_non_null(strstr(kafka_hint("Local: Timed out", 1), "broker.version.fallback"));
+	assert_string_equal(kafka_hint("Broker: Group authorization failed", 1), "");
+	assert_string_equal(kafka_hint(NULL, 1), "");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -192,6 +206,7 @@ int main(void)
 		cmocka_unit_test(test_kafka_parse_time),
 		cmocka_unit_test(test_kafka_reset_req),
 		cmocka_unit_test(test_kafka_mask),
+		cmocka_unit_test(test_kafka_hint),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
