@@ -102,7 +102,8 @@ UI_LAYER = \
 	ui/theme.c \
 	ui/screen.c \
 	ui/table.c \
-	ui/prompt.c
+	ui/prompt.c \
+	ui/pick.c
 
 PANEL_LAYER = \
 	panels/registry.c \

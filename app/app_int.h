@@ -13,6 +13,7 @@
 #include "app/app.h"
 #include "panels/findings.h"
 #include "panels/panel.h"
+#include "ui/pick.h"
 #include "ui/prompt.h"
 #include "ui/screen.h"
 
@@ -40,7 +41,7 @@ extern const struct app_sev app_sev[4];
 extern const struct keymap_entry app_keys[];
 
 enum app_input { INPUT_NONE, INPUT_FILTER, INPUT_COMMAND, INPUT_PROMPT };
-enum app_dialog { DIALOG_NONE, DIALOG_CONFIRM, DIALOG_SEVERITY, DIALOG_HELP };
+enum app_dialog { DIALOG_NONE, DIALOG_CONFIRM, DIALOG_SEVERITY, DIALOG_HELP, DIALOG_PICK };
 
 struct app_panel {
 	const struct panel_ops *ops;
@@ -87,6 +88,9 @@ struct app {
 	 * paste or a program, not by hand): it never confirms. */
 	int key_burst;
 	int help_top;
+	struct pick pick; /* DIALOG_PICK */
+	void (*pick_done)(void *ctx, const char *chosen);
+	void *pick_ctx;
 
 	int severity;
 	double sev_since;      /* wall time the incident opened, for display */

@@ -114,6 +114,10 @@ static void app_paste(struct app *a)
 			    "pasted text never confirms: check it, then press Enter (Esc cancels)");
 		return;
 	}
+	if (a->dialog == DIALOG_PICK) {
+		pick_paste(&a->pick, keys, n);
+		return;
+	}
 	if (a->dialog != DIALOG_NONE) {
 		app_message(a, ROLE_WARN, "a paste does not answer a dialog: ignored");
 		return;
