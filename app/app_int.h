@@ -155,6 +155,9 @@ struct app_cmd {
 	const char *help;  /* one line, for the help screen */
 	/* cmd is the word typed (name or alias), arg the rest, trimmed. */
 	void (*run)(struct app *a, const char *cmd, const char *arg);
+	/* The argument's choices for Tab (copies, sorted; free with
+	 * strv_free), or NULL when it has none to offer. */
+	size_t (*choices)(struct app *a, char ***out);
 };
 /* The NULL-name-terminated command table. */
 extern const struct app_cmd app_cmds[];
@@ -163,8 +166,9 @@ const struct app_cmd *app_cmd_find(const char *word);
 /* ":name ARGS" into buf. */
 void app_cmd_synopsis(const struct app_cmd *c, char *buf, size_t len);
 /* Tab on the command line: complete the command's name from the table
- * and the panels' names (in full when one matches, else as far as the
- * matches agree). 1 if the line changed. */
+ * and the panels' names, or after it its argument from the command's
+ * choices (in full when one matches, else as far as the matches agree).
+ * 1 if the line changed. */
 int app_command_complete(struct app *a, struct prompt *line);
 /* Run one `:` command line (without the colon). */
 void app_command(struct app *a, const char *cmdline);
