@@ -358,7 +358,7 @@ static int app_complete_arg(struct app *a, struct prompt *line, const char *spac
 		app_complete_add(cand, &k, n, v[i], arg);
 	snprintf(head, sizeof head, "%.*s", (int)(arg - line->buf), line->buf);
 	changed = app_complete_with(line, head, cand, k, "");
-	if (!changed && k > 1) {
+	if (k > 1) {
 		for (i = 0; i < k && sb.len < 200; i++)
 			strbuf_printf(&sb, "%s%s", i ? ", " : "", cand[i]);
 		app_message(a, ROLE_NORMAL, "%zu match: %s%s", k, sb.buf, i < k ? ", …" : "");

@@ -89,6 +89,8 @@ static void app_key_input(struct app *a, int key)
 			p->ops->key(p->self, key);
 		return;
 	}
+	if (a->input == INPUT_COMMAND)
+		a->msg[0] = '\0'; /* the matches the last Tab listed */
 	if (a->input == INPUT_COMMAND && key == '\t') {
 		app_command_complete(a, &a->line);
 		return;

@@ -11,7 +11,7 @@
 #include "lib/util.h"
 
 /* The box's width bounds, in columns. */
-#define PICK_MIN_W 44
+#define PICK_MIN_W 50
 #define PICK_MAX_W 100
 
 int pick_match(const char *hay, const char *needle)
