@@ -261,6 +261,13 @@ static void app_draw_help(struct app *a, int rows, int cols)
 		y++;
 	}
 	y = app_help_commands(a, &in, y);
+	app_help_line(&in, y++, 1, ROLE_HEADER, "Pick lists (:ctx, :ns, :theme alone; instances)");
+	app_help_line(&in, y++, 2, ROLE_DIALOG,
+		      "j/k, arrows, PgUp/PgDn, g/G move; / or typing filters; Enter picks; Esc "
+		      "cancels; * marks the one in use");
+	app_help_line(&in, y++, 2, ROLE_DIALOG,
+		      "Tab on the : line completes :ctx, :ns and :theme arguments");
+	y++;
 	app_help_line(&in, y++, 1, ROLE_DIALOG,
 		      "A paste is text: it goes to the filter or the field being typed; it "
 		      "never acts as keys or confirms.");

@@ -56,8 +56,9 @@ static const struct keymap_entry pods_list_keys[] = {
 	{ 'I', 0, "I", NULL, "invert the sort order", PODS_SORT_INVERT },
 	{ 'r', 0, "r", "Refresh", "poll the API server now (resets the retry backoff)",
 	  PODS_REFRESH },
-	{ 0, 0, ":ns NAME", NULL, "show namespace NAME; :ns all shows every namespace", 0 },
-	{ 0, 0, ":ctx NAME", NULL, "switch to kubeconfig context NAME (:ctx lists them)", 0 },
+	{ 0, 0, ":ns NAME", NULL,
+	  "show namespace NAME; :ns all shows every namespace; alone: a pick list", 0 },
+	{ 0, 0, ":ctx NAME", NULL, "switch to kubeconfig context NAME (alone: a pick list)", 0 },
 	{ 0, 0, NULL, NULL, NULL, 0 },
 };
 
