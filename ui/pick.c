@@ -187,11 +187,11 @@ enum pick_result pick_key(struct pick *p, int key)
 			return PICK_NONE;
 		}
 	}
-	if (prompt_key(&p->filter, key)) {
+	if ((key == KEY_BACKSPACE || key == 0x7f || key == '\b') && p->filter.len == 0) {
+		p->typing = 0; /* Backspace on an empty filter: the letters move again */
+	} else if (prompt_key(&p->filter, key)) {
 		p->typing = 1;
 		pick_refilter(p);
-	} else if ((key == KEY_BACKSPACE || key == 0x7f || key == '\b') && p->filter.len == 0) {
-		p->typing = 0; /* Backspace on an empty filter: the letters move again */
 	}
 	return PICK_NONE;
 }
