@@ -41,18 +41,13 @@ int app_theme_load(const char *name, struct theme *t, char *err, size_t errlen)
 	return rc;
 }
 
-static int app_cmp_str(const void *a, const void *b, void *ctx)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 /* The themes :theme knows: the built-in ones and NAME.yaml in the theme
  * folders, sorted, each once. */
 static size_t app_theme_choices(struct app *a, char ***out)
 {
 	static const char *const builtin[] = { "default", "light", "high-contrast", "mono" };
 	const char *dirs[3];
-	size_t n = 0, cap = 16, i, k = 0;
+	size_t n = 0, cap = 16, i;
 	char **v = xcalloc(cap, sizeof *v);
 	int d;
 
@@ -77,15 +72,8 @@ static size_t app_theme_choices(struct app *a, char ***out)
 			closedir(dir);
 	}
 	free((char *)dirs[0]);
-	util_sort(v, n, sizeof *v, app_cmp_str, NULL);
-	for (i = 0; i < n; i++) {
-		if (k > 0 && strcmp(v[k - 1], v[i]) == 0)
-			free(v[i]);
-		else
-			v[k++] = v[i];
-	}
 	*out = v;
-	return k;
+	return strv_sort_unique(v, n);
 }
 
 static size_t app_ctx_choices(struct app *a, char ***out)

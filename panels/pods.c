@@ -844,16 +844,11 @@ static const struct keymap_entry *pods_mode_keys(void *self)
 
 static int pods_command(void *self, const char *cmd, const char *arg);
 
-static int pods_cmp_str(const void *a, const void *b, void *ctx)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 size_t pods_choices(const void *pods, int ns, char ***out)
 {
 	const struct pods_panel *pp = pods;
 	const struct k8s_snap *s = pp != NULL ? pods_snap(pp) : NULL;
-	size_t n = 0, k = 0, i;
+	size_t n = 0, k, i;
 	char **v;
 
 	*out = NULL;
@@ -869,13 +864,7 @@ size_t pods_choices(const void *pods, int ns, char ***out)
 		v[n++] = xstrdup(s->ns);
 	if (ns && pp->arg.cfg->kube_namespace != NULL)
 		v[n++] = xstrdup(pp->arg.cfg->kube_namespace);
-	util_sort(v, n, sizeof *v, pods_cmp_str, NULL);
-	for (i = 0; i < n; i++) {
-		if (k > 0 && strcmp(v[k - 1], v[i]) == 0)
-			free(v[i]);
-		else
-			v[k++] = v[i];
-	}
+	k = strv_sort_unique(v, n);
 	if (ns) {
 		memmove(v + 1, v, k * sizeof *v);
 		v[0] = xstrdup("all");
