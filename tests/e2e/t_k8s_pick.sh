@@ -5,7 +5,7 @@
 # listed); Esc cancels without switching; Tab on the `:` line completes a
 # context's name (as far as the matches agree, then in full); :ns alone
 # lists "all" and the namespaces of the pods listed; :theme alone lists
-# the themes.
+# the themes; a click on a row picks it.
 . tests/e2e/lib.sh
 . tests/e2e/k8s.sh
 k8s_start
@@ -88,6 +88,20 @@ type_text "ns atl"
 keys Tab
 wait_for ":ns atlasmesh-prod" 5
 keys Escape
+
+keys :
+type_text "ctx"
+keys Enter
+wait_for "Kubeconfig context" 5
+type_text "ctx-00"
+wait_for "of 10  Enter picks" 5
+line=$(screen | grep -n "ctx-004" | head -1 | cut -d: -f1)
+col=$(screen | sed -n "${line}p" | awk '{ print index($0, "ctx-004") }')
+[ -n "$line" ] && [ -n "$col" ] || fail "ctx-004 is not in the list: $(screen)"
+mouse "$col" $((line - 1)) 0
+wait_gone "Kubeconfig context" 5
+wait_for "context ctx-004" 5
+ok "a click on a row of the list picks it"
 
 keys :
 type_text "theme"
