@@ -848,24 +848,24 @@ size_t pods_choices(const void *pods, int ns, char ***out)
 {
 	const struct pods_panel *pp = pods;
 	const struct k8s_snap *s = pp != NULL ? pods_snap(pp) : NULL;
-	size_t n = 0, k, i;
+	size_t npods = s != NULL ? s->npods : 0, n = 0, k, i;
 	char **v;
 
 	*out = NULL;
-	if (s == NULL)
+	if (pp == NULL || (!ns && (s == NULL || s->ncontexts == 0)))
 		return 0;
-	v = xcalloc((ns ? s->npods + 3 : s->ncontexts) + 1, sizeof *v);
+	v = xcalloc((ns ? npods + 3 : s->ncontexts) + 1, sizeof *v);
 	for (i = 0; !ns && i < s->ncontexts; i++)
 		v[n++] = xstrdup(s->contexts[i]);
-	for (i = 0; ns && i < s->npods; i++)
+	for (i = 0; ns && i < npods; i++)
 		if (s->pods[i].ns != NULL)
 			v[n++] = xstrdup(s->pods[i].ns);
-	if (ns && s->ns != NULL)
+	if (ns && s != NULL && s->ns != NULL)
 		v[n++] = xstrdup(s->ns);
 	if (ns && pp->arg.cfg->kube_namespace != NULL)
 		v[n++] = xstrdup(pp->arg.cfg->kube_namespace);
 	k = strv_sort_unique(v, n);
-	if (ns) {
+	if (ns) { /* "all" first: every namespace */
 		memmove(v + 1, v, k * sizeof *v);
 		v[0] = xstrdup("all");
 		k++;

@@ -10,10 +10,7 @@
 . tests/e2e/k8s.sh
 k8s_start
 KC="$T/kubeconfig-200"
-K8S_KC_CONTEXTS="$(i=0; while [ $i -lt 196 ]; do
-	printf -- '- name: ctx-%03d\n  context:\n    cluster: fixture\n    user: fixture-token\n' $i
-	i=$((i + 1))
-done)
+K8S_KC_CONTEXTS="$(k8s_many_contexts 196)
 "
 k8s_kubeconfig >"$KC"
 n=$(grep -c '^  context:$' "$KC")
