@@ -104,7 +104,8 @@ UI_LAYER = \
 	ui/theme.c \
 	ui/screen.c \
 	ui/table.c \
-	ui/prompt.c
+	ui/prompt.c \
+	ui/pick.c
 
 PANEL_LAYER = \
 	panels/registry.c \
@@ -140,7 +141,7 @@ LIB_OBJS  = $(LIB_SRCS:%.c=$(BUILD)/%.o)
 LIB       = $(BUILD)/libamconsole.a
 BIN       = $(BUILD)/amconsole
 
-UNIT_TESTS = util sanitize ident screen redact yaml runbook findings safety lint config theme mailbox job \
+UNIT_TESTS = util sanitize ident screen pick redact yaml runbook findings safety lint config theme mailbox job \
              runner exec audit table redis pg kafka prom \
              kubeconfig k8s
 UNIT_BINS  = $(UNIT_TESTS:%=$(BUILD)/tests/unit/test_%)

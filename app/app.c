@@ -125,6 +125,7 @@ void app_free(struct app *a)
 			close(a->wake_pipe[i]);
 	}
 	app_confirm_reset(a);
+	pick_free(&a->pick);
 	finding_list_free(&a->findings);
 	finding_list_free(&a->findings_raw);
 	finding_list_free(&a->findings_prev);

@@ -13,6 +13,7 @@
 #include "app/app.h"
 #include "panels/findings.h"
 #include "panels/panel.h"
+#include "ui/pick.h"
 #include "ui/prompt.h"
 #include "ui/screen.h"
 
@@ -40,7 +41,7 @@ extern const struct app_sev app_sev[4];
 extern const struct keymap_entry app_keys[];
 
 enum app_input { INPUT_NONE, INPUT_FILTER, INPUT_COMMAND, INPUT_PROMPT };
-enum app_dialog { DIALOG_NONE, DIALOG_CONFIRM, DIALOG_SEVERITY, DIALOG_HELP };
+enum app_dialog { DIALOG_NONE, DIALOG_CONFIRM, DIALOG_SEVERITY, DIALOG_HELP, DIALOG_PICK };
 
 struct app_panel {
 	const struct panel_ops *ops;
@@ -87,6 +88,9 @@ struct app {
 	 * paste or a program, not by hand): it never confirms. */
 	int key_burst;
 	int help_top;
+	struct pick pick; /* DIALOG_PICK */
+	void (*pick_done)(void *ctx, const char *chosen);
+	void *pick_ctx;
 
 	int severity;
 	double sev_since;      /* wall time the incident opened, for display */
@@ -151,6 +155,9 @@ struct app_cmd {
 	const char *help;  /* one line, for the help screen */
 	/* cmd is the word typed (name or alias), arg the rest, trimmed. */
 	void (*run)(struct app *a, const char *cmd, const char *arg);
+	/* The argument's choices for Tab (copies, sorted; free with
+	 * strv_free), or NULL when it has none to offer. */
+	size_t (*choices)(struct app *a, char ***out);
 };
 /* The NULL-name-terminated command table. */
 extern const struct app_cmd app_cmds[];
@@ -159,8 +166,9 @@ const struct app_cmd *app_cmd_find(const char *word);
 /* ":name ARGS" into buf. */
 void app_cmd_synopsis(const struct app_cmd *c, char *buf, size_t len);
 /* Tab on the command line: complete the command's name from the table
- * and the panels' names (in full when one matches, else as far as the
- * matches agree). 1 if the line changed. */
+ * and the panels' names, or after it its argument from the command's
+ * choices (in full when one matches, else as far as the matches agree).
+ * 1 if the line changed. */
 int app_command_complete(struct app *a, struct prompt *line);
 /* Run one `:` command line (without the colon). */
 void app_command(struct app *a, const char *cmdline);

@@ -9,29 +9,89 @@
  */
 #include "app/app_int.h"
 
+#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "lib/util.h"
+#include "panels/pods.h"
+
+/* The theme folders, the user's first: dirs[0] is allocated. */
+static void app_theme_dirs(const char *dirs[3])
+{
+	const char *xdg = getenv("XDG_CONFIG_HOME");
+
+	if (xdg != NULL && xdg[0] == '/')
+		dirs[0] = xasprintf("%s/amconsole/themes", xdg);
+	else
+		dirs[0] = util_expand_home("~/.config/amconsole/themes");
+	dirs[1] = AM_DATADIR "/themes";
+	dirs[2] = NULL;
+}
 
 int app_theme_load(const char *name, struct theme *t, char *err, size_t errlen)
 {
-	const char *xdg = getenv("XDG_CONFIG_HOME");
 	const char *dirs[3];
-	char *user;
 	int rc;
 
-	if (xdg != NULL && xdg[0] == '/')
-		user = xasprintf("%s/amconsole/themes", xdg);
-	else
-		user = util_expand_home("~/.config/amconsole/themes");
-	dirs[0] = user;
-	dirs[1] = AM_DATADIR "/themes";
-	dirs[2] = NULL;
+	app_theme_dirs(dirs);
 	rc = theme_load(name, dirs, t, err, errlen);
-	free(user);
+	free((char *)dirs[0]);
 	return rc;
+}
+
+/* The themes :theme knows: the built-in ones and NAME.yaml in the theme
+ * folders, sorted, each once. */
+static size_t app_theme_choices(struct app *a, char ***out)
+{
+	static const char *const builtin[] = { "default", "light", "high-contrast", "mono" };
+	const char *dirs[3];
+	size_t n = 0, cap = 16, i;
+	char **v = xcalloc(cap, sizeof *v);
+	int d;
+
+	for (i = 0; i < sizeof builtin / sizeof builtin[0]; i++)
+		v[n++] = xstrdup(builtin[i]);
+	app_theme_dirs(dirs);
+	for (d = 0; dirs[d] != NULL; d++) {
+		DIR *dir = opendir(dirs[d]);
+		struct dirent *e;
+
+		while (dir != NULL && (e = readdir(dir)) != NULL && n < 1000) {
+			size_t len = strlen(e->d_name);
+
+			if (len <= 5 || e->d_name[0] == '.' ||
+			    strcmp(e->d_name + len - 5, ".yaml") != 0)
+				continue;
+			if (n == cap)
+				v = xrealloc(v, (cap *= 2) * sizeof *v);
+			v[n++] = xasprintf("%.*s", (int)(len - 5), e->d_name);
+		}
+		if (dir != NULL)
+			closedir(dir);
+	}
+	free((char *)dirs[0]);
+	*out = v;
+	return strv_sort_unique(v, n);
+}
+
+static size_t app_ctx_choices(struct app *a, char ***out)
+{
+	return pods_choices(app_panel(a, &pods_panel), 0, out);
+}
+
+static size_t app_ns_choices(struct app *a, char ***out)
+{
+	return pods_choices(app_panel(a, &pods_panel), 1, out);
+}
+
+static void app_cmd_theme(struct app *a, const char *cmd, const char *arg);
+
+static void app_theme_picked(void *ctx, const char *chosen)
+{
+	if (chosen != NULL)
+		app_cmd_theme(ctx, "theme", chosen);
 }
 
 static void app_cmd_theme(struct app *a, const char *cmd, const char *arg)
@@ -40,9 +100,12 @@ static void app_cmd_theme(struct app *a, const char *cmd, const char *arg)
 	char err[256];
 
 	if (arg[0] == '\0') {
-		app_message(a, ROLE_NORMAL,
-			    "theme: %s (default, light, high-contrast, mono, or a file)",
-			    a->theme.name);
+		char **v;
+		size_t n = app_theme_choices(a, &v);
+
+		app_pick(a, "Theme (:theme NAME or a file)", (const char *const *)v, n,
+			 a->theme.name, app_theme_picked, a);
+		strv_free(v, n);
 	} else if (app_theme_load(arg, &t, err, sizeof err) != 0) {
 		app_message(a, ROLE_ERROR, "%s", err);
 	} else {
@@ -152,24 +215,26 @@ static void app_cmd_quit(struct app *a, const char *cmd, const char *arg)
 
 const struct app_cmd app_cmds[] = {
 	{ "theme", NULL, "NAME",
-	  "switch the colour theme (default, light, high-contrast, mono or a file)",
-	  app_cmd_theme },
+	  "switch the colour theme (default, light, high-contrast, mono or a file; alone: a list)",
+	  app_cmd_theme, app_theme_choices },
 	{ "layout", NULL, "NAME",
 	  "presets: auto (by need), runbook (wide), panels (no runbook), tall (1 column)",
-	  app_cmd_layout },
+	  app_cmd_layout, NULL },
 	{ "runbook", "rb", "WORDS", "focus the runbook pane, its list filtered by WORDS",
-	  app_cmd_runbook },
+	  app_cmd_runbook, NULL },
 	{ "severity", "sev", "P0-P3|none", "open an incident, change its severity, or close it",
-	  app_cmd_severity },
-	{ "ns", "namespace", "NAME|all", "the Pods panel's namespace, or every namespace",
-	  app_cmd_panels },
-	{ "ctx", "context", "NAME", "the Pods panel's kubeconfig context (alone: lists them)",
-	  app_cmd_panels },
-	{ "zoom", NULL, NULL, "zoom the focused panel / back to the grid", app_cmd_zoom },
-	{ "redraw", NULL, NULL, "redraw the whole screen", app_cmd_redraw },
-	{ "help", NULL, NULL, "show this help", app_cmd_help },
-	{ "quit", "q", NULL, "quit (asks first if a command is still running)", app_cmd_quit },
-	{ NULL, NULL, NULL, NULL, NULL },
+	  app_cmd_severity, NULL },
+	{ "ns", "namespace", "NAME|all",
+	  "the Pods panel's namespace, or every namespace (alone: a pick list)", app_cmd_panels,
+	  app_ns_choices },
+	{ "ctx", "context", "NAME", "the Pods panel's kubeconfig context (alone: a pick list)",
+	  app_cmd_panels, app_ctx_choices },
+	{ "zoom", NULL, NULL, "zoom the focused panel / back to the grid", app_cmd_zoom, NULL },
+	{ "redraw", NULL, NULL, "redraw the whole screen", app_cmd_redraw, NULL },
+	{ "help", NULL, NULL, "show this help", app_cmd_help, NULL },
+	{ "quit", "q", NULL, "quit (asks first if a command is still running)", app_cmd_quit,
+	  NULL },
+	{ NULL, NULL, NULL, NULL, NULL, NULL },
 };
 
 const struct app_cmd *app_cmd_find(const char *word)
@@ -230,22 +295,14 @@ static void app_complete_add(const char **cand, size_t *n, size_t max, const cha
 		cand[(*n)++] = word;
 }
 
-int app_command_complete(struct app *a, struct prompt *line)
+/* Replace the line by head and the candidates cand[0..n): all of one
+ * (then tail), else as far as they agree. 1 if the line changed. */
+static int app_complete_with(struct prompt *line, const char *head, const char **cand, size_t n,
+			     const char *tail)
 {
-	const char *cand[APP_MAX_PANELS + 32];
-	const struct app_cmd *c;
-	char buf[64];
-	size_t n = 0, i, common;
-	int p;
+	char buf[PROMPT_MAX];
+	size_t i, common;
 
-	if (line->cur != line->len || line->len >= sizeof buf || strchr(line->buf, ' ') != NULL)
-		return 0; /* only the command's name, typed up to the cursor */
-	for (c = app_cmds; c->name != NULL; c++)
-		app_complete_add(cand, &n, sizeof cand / sizeof cand[0], c->name, line->buf);
-	for (p = 0; p < a->npanels; p++)
-		if (app_cmd_find(a->panels[p].ops->name) == NULL)
-			app_complete_add(cand, &n, sizeof cand / sizeof cand[0],
-					 a->panels[p].ops->name, line->buf);
 	if (n == 0)
 		return 0;
 	common = strlen(cand[0]);
@@ -256,13 +313,75 @@ int app_command_complete(struct app *a, struct prompt *line)
 			k++;
 		common = k;
 	}
-	/* One candidate: all of it and a space for the argument; several:
-	 * as far as they agree. */
-	snprintf(buf, sizeof buf, "%.*s%s", (int)common, cand[0], n == 1 ? " " : "");
+	snprintf(buf, sizeof buf, "%s%.*s%s", head, (int)common, cand[0], n == 1 ? tail : "");
 	if (strcmp(buf, line->buf) == 0)
 		return 0;
 	prompt_set(line, buf);
 	return 1;
+}
+
+/* Tab after a command's name: complete its argument from its choices
+ * (the contexts, the namespaces, the themes); when they still differ,
+ * the message lists those that match. */
+static int app_complete_arg(struct app *a, struct prompt *line, const char *space)
+{
+	char word[64], head[128];
+	const struct app_cmd *c;
+	const char *arg = space + 1, **cand;
+	char **v;
+	size_t n, k = 0, i;
+	int changed;
+	struct strbuf sb = { 0 };
+
+	while (*arg == ' ')
+		arg++;
+	if ((size_t)(space - line->buf) >= sizeof word || strchr(arg, ' ') != NULL)
+		return 0;
+	snprintf(word, sizeof word, "%.*s", (int)(space - line->buf), line->buf);
+	if ((c = app_cmd_find(word)) == NULL || c->choices == NULL)
+		return 0;
+	n = c->choices(a, &v);
+	cand = xcalloc(n ? n : 1, sizeof *cand);
+	for (i = 0; i < n; i++)
+		app_complete_add(cand, &k, n, v[i], arg);
+	snprintf(head, sizeof head, "%.*s", (int)(arg - line->buf), line->buf);
+	changed = app_complete_with(line, head, cand, k, "");
+	if (k > 1) {
+		for (i = 0; i < k && sb.len < 200; i++)
+			strbuf_printf(&sb, "%s%s", i ? ", " : "", cand[i]);
+		app_message(a, ROLE_NORMAL, "%zu match: %s%s", k, sb.buf, i < k ? ", …" : "");
+		strbuf_free(&sb);
+	} else if (k == 0) {
+		app_message(a, ROLE_WARN, ":%s: nothing starts with \"%.60s\"", c->name, arg);
+	}
+	free(cand);
+	strv_free(v, n);
+	return changed;
+}
+
+int app_command_complete(struct app *a, struct prompt *line)
+{
+	const char *cand[APP_MAX_PANELS + 32];
+	const struct app_cmd *c;
+	const char *space = strchr(line->buf, ' ');
+	size_t n = 0;
+	int p;
+
+	if (line->cur != line->len)
+		return 0; /* only what is typed up to the cursor */
+	if (space != NULL)
+		return app_complete_arg(a, line, space);
+	if (line->len >= 64)
+		return 0;
+	for (c = app_cmds; c->name != NULL; c++)
+		app_complete_add(cand, &n, sizeof cand / sizeof cand[0], c->name, line->buf);
+	for (p = 0; p < a->npanels; p++)
+		if (app_cmd_find(a->panels[p].ops->name) == NULL)
+			app_complete_add(cand, &n, sizeof cand / sizeof cand[0],
+					 a->panels[p].ops->name, line->buf);
+	/* One candidate: all of it and a space for the argument; several:
+	 * as far as they agree. */
+	return app_complete_with(line, "", cand, n, " ");
 }
 
 void app_list_commands(FILE *out)

@@ -78,6 +78,52 @@ void app_prompt(struct app *a, const char *label, const char *initial, int secre
 	a->dirty = 1;
 }
 
+void app_pick(struct app *a, const char *title, const char *const *items, size_t n,
+	      const char *current, void (*done)(void *ctx, const char *chosen), void *ctx)
+{
+	pick_open(&a->pick, title, items, n, current);
+	a->pick_done = done;
+	a->pick_ctx = ctx;
+	a->dialog = DIALOG_PICK;
+	a->dirty = 1;
+}
+
+/* Close the pick list and answer its asker with chosen (NULL: cancelled);
+ * the asker may open another dialog from its answer. */
+static void app_pick_finish(struct app *a, const char *chosen)
+{
+	void (*done)(void *, const char *) = a->pick_done;
+	void *ctx = a->pick_ctx;
+	char *copy = chosen != NULL ? xstrdup(chosen) : NULL;
+
+	a->dialog = DIALOG_NONE;
+	a->pick_done = NULL;
+	pick_free(&a->pick);
+	a->dirty = 1;
+	if (done != NULL)
+		done(ctx, copy);
+	free(copy);
+}
+
+static void app_key_pick(struct app *a, int key)
+{
+	switch (pick_key(&a->pick, key)) {
+	case PICK_CHOSEN:
+		app_pick_finish(a, pick_chosen(&a->pick));
+		break;
+	case PICK_CANCELLED:
+		app_pick_finish(a, NULL);
+		break;
+	case PICK_NONE:
+		if ((key == '\r' || key == '\n' || key == KEY_ENTER) &&
+		    pick_chosen(&a->pick) == NULL)
+			app_message(a, ROLE_WARN,
+				    "nothing matches \"%.60s\": Backspace, C-u or Esc",
+				    a->pick.filter.buf);
+		break;
+	}
+}
+
 void app_show_filter(struct app *a, const char *text)
 {
 	struct app_panel *p = &a->panels[a->focus];
@@ -215,6 +261,13 @@ static void app_draw_help(struct app *a, int rows, int cols)
 		y++;
 	}
 	y = app_help_commands(a, &in, y);
+	app_help_line(&in, y++, 1, ROLE_HEADER, "Pick lists (:ctx, :ns, :theme alone; instances)");
+	app_help_line(&in, y++, 2, ROLE_DIALOG,
+		      "j/k, arrows, PgUp/PgDn, g/G move; / or typing filters; Enter picks; Esc "
+		      "cancels; * marks the one in use");
+	app_help_line(&in, y++, 2, ROLE_DIALOG,
+		      "Tab on the : line completes :ctx, :ns and :theme arguments");
+	y++;
 	app_help_line(&in, y++, 1, ROLE_DIALOG,
 		      "A paste is text: it goes to the filter or the field being typed; it "
 		      "never acts as keys or confirms.");
@@ -223,7 +276,7 @@ static void app_draw_help(struct app *a, int rows, int cols)
 
 void app_draw_dialog(struct app *a, int rows, int cols, int *cury, int *curx)
 {
-	int i;
+	int i, y = -1;
 
 	switch (a->dialog) {
 	case DIALOG_CONFIRM:
@@ -240,6 +293,13 @@ void app_draw_dialog(struct app *a, int rows, int cols, int *cury, int *curx)
 		break;
 	case DIALOG_HELP:
 		app_draw_help(a, rows, cols);
+		break;
+	case DIALOG_PICK:
+		i = pick_draw(&a->pick, rows, cols, &y);
+		if (i >= 0) {
+			*curx = i;
+			*cury = y;
+		}
 		break;
 	case DIALOG_NONE:
 		break;
@@ -273,6 +333,10 @@ void app_ask_quit(struct app *a)
 
 void app_key_dialog(struct app *a, int key)
 {
+	if (a->dialog == DIALOG_PICK) {
+		app_key_pick(a, key);
+		return;
+	}
 	if (a->dialog == DIALOG_HELP) {
 		if (key == 'j' || key == KEY_DOWN)
 			a->help_top++;

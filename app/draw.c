@@ -152,8 +152,14 @@ static int app_draw_message(struct app *a, int rows, int cols)
 	switch (a->input) {
 	case INPUT_FILTER:
 		return prompt_draw(&a->line, &v, 0, ROLE_NORMAL, "/");
-	case INPUT_COMMAND:
-		return prompt_draw(&a->line, &v, 0, ROLE_NORMAL, ":");
+	case INPUT_COMMAND: {
+		int curx = prompt_draw(&a->line, &v, 0, ROLE_NORMAL, ":");
+
+		/* What Tab found, after the line. */
+		if (a->msg[0] != '\0' && curx + 3 < cols)
+			draw_text(&v, 0, curx + 3, a->msg_role, a->msg, -1);
+		return curx;
+	}
 	case INPUT_PROMPT:
 		return prompt_draw(&a->line, &v, 0, ROLE_NORMAL, a->prompt_label);
 	case INPUT_NONE:

@@ -89,6 +89,8 @@ static void app_key_input(struct app *a, int key)
 			p->ops->key(p->self, key);
 		return;
 	}
+	if (a->input == INPUT_COMMAND)
+		a->msg[0] = '\0'; /* the matches the last Tab listed */
 	if (a->input == INPUT_COMMAND && key == '\t') {
 		app_command_complete(a, &a->line);
 		return;
@@ -112,6 +114,10 @@ static void app_paste(struct app *a)
 		prompt_paste(&a->line, keys, n);
 		app_message(a, ROLE_WARN,
 			    "pasted text never confirms: check it, then press Enter (Esc cancels)");
+		return;
+	}
+	if (a->dialog == DIALOG_PICK) {
+		pick_paste(&a->pick, keys, n);
 		return;
 	}
 	if (a->dialog != DIALOG_NONE) {

@@ -86,6 +86,25 @@ void strv_free(char **v, size_t n)
 	free(v);
 }
 
+static int strv_cmp(const void *a, const void *b, void *ctx)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+size_t strv_sort_unique(char **v, size_t n)
+{
+	size_t i, k = 0;
+
+	util_sort(v, n, sizeof *v, strv_cmp, NULL);
+	for (i = 0; i < n; i++) {
+		if (k > 0 && strcmp(v[k - 1], v[i]) == 0)
+			free(v[i]);
+		else
+			v[k++] = v[i];
+	}
+	return k;
+}
+
 char *xasprintf(const char *fmt, ...)
 {
 	struct strbuf sb = { 0 };

@@ -17,6 +17,8 @@ void *xrealloc(void *p, size_t n);
 char *xstrdup(const char *s);
 /* Free n strings and the array that holds them. */
 void strv_free(char **v, size_t n);
+/* Sort v[0..n) by strcmp and free the repeats: the count left. */
+size_t strv_sort_unique(char **v, size_t n);
 char *xstrndup(const char *s, size_t n);
 /* printf into a fresh string; caller frees. */
 char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

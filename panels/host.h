@@ -43,6 +43,13 @@ void app_confirm(struct app *a, const struct app_confirm *req);
 void app_prompt(struct app *a, const char *label, const char *initial, int secret,
 		void (*done)(void *ctx, const char *value), void *ctx);
 
+/* Pick one of items[0..n) from a list over the panels: scrollable,
+ * filtered by typing, current (or NULL) marked and selected first.
+ * done(ctx, chosen) is called once: chosen is NULL on cancel and only
+ * valid during the call. Items are copied (and drawn sanitised). */
+void app_pick(struct app *a, const char *title, const char *const *items, size_t n,
+	      const char *current, void (*done)(void *ctx, const char *chosen), void *ctx);
+
 /* Show text as the focused panel's filter (the top line, and what / starts
  * from) without calling its filter hook: for a panel whose mode change
  * brought another list with its own filter. */

@@ -56,8 +56,9 @@ static const struct keymap_entry pods_list_keys[] = {
 	{ 'I', 0, "I", NULL, "invert the sort order", PODS_SORT_INVERT },
 	{ 'r', 0, "r", "Refresh", "poll the API server now (resets the retry backoff)",
 	  PODS_REFRESH },
-	{ 0, 0, ":ns NAME", NULL, "show namespace NAME; :ns all shows every namespace", 0 },
-	{ 0, 0, ":ctx NAME", NULL, "switch to kubeconfig context NAME (:ctx lists them)", 0 },
+	{ 0, 0, ":ns NAME", NULL,
+	  "show namespace NAME; :ns all shows every namespace; alone: a pick list", 0 },
+	{ 0, 0, ":ctx NAME", NULL, "switch to kubeconfig context NAME (alone: a pick list)", 0 },
 	{ 0, 0, NULL, NULL, NULL, 0 },
 };
 
@@ -841,7 +842,73 @@ static const struct keymap_entry *pods_mode_keys(void *self)
 	return NULL;
 }
 
-/* :ns NAME | :ns all | :ctx NAME; without a name, say what is in use. */
+static int pods_command(void *self, const char *cmd, const char *arg);
+
+size_t pods_choices(const void *pods, int ns, char ***out)
+{
+	const struct pods_panel *pp = pods;
+	const struct k8s_snap *s = pp != NULL ? pods_snap(pp) : NULL;
+	size_t npods = s != NULL ? s->npods : 0, n = 0, k, i;
+	char **v;
+
+	*out = NULL;
+	if (pp == NULL || (!ns && (s == NULL || s->ncontexts == 0)))
+		return 0;
+	v = xcalloc((ns ? npods + 3 : s->ncontexts) + 1, sizeof *v);
+	for (i = 0; !ns && i < s->ncontexts; i++)
+		v[n++] = xstrdup(s->contexts[i]);
+	for (i = 0; ns && i < npods; i++)
+		if (s->pods[i].ns != NULL)
+			v[n++] = xstrdup(s->pods[i].ns);
+	if (ns && s != NULL && s->ns != NULL)
+		v[n++] = xstrdup(s->ns);
+	if (ns && pp->arg.cfg->kube_namespace != NULL)
+		v[n++] = xstrdup(pp->arg.cfg->kube_namespace);
+	k = strv_sort_unique(v, n);
+	if (ns) { /* "all" first: every namespace */
+		memmove(v + 1, v, k * sizeof *v);
+		v[0] = xstrdup("all");
+		k++;
+	}
+	*out = v;
+	return k;
+}
+
+static void pods_picked_ns(void *ctx, const char *chosen)
+{
+	if (chosen != NULL)
+		pods_command(ctx, "ns", chosen);
+}
+
+static void pods_picked_ctx(void *ctx, const char *chosen)
+{
+	if (chosen != NULL)
+		pods_command(ctx, "ctx", chosen);
+}
+
+/* :ns and :ctx alone: a pick list of the namespaces (of the pods listed,
+ * and all) or of the kubeconfig's contexts, the one in use marked. */
+static void pods_pick(struct pods_panel *pp, int ns)
+{
+	const struct k8s_snap *s = pods_snap(pp);
+	char **v;
+	size_t n = pods_choices(pp, ns, &v);
+
+	if (n == 0 && !ns) {
+		app_message(pp->app, ROLE_NORMAL, "context %s; no other known (:ctx NAME)",
+			    pods_context(pp));
+		return;
+	}
+	if (ns)
+		app_pick(pp->app, "Namespace (:ns NAME, all: every one)", (const char *const *)v, n,
+			 s == NULL || s->ns == NULL ? "all" : s->ns, pods_picked_ns, pp);
+	else
+		app_pick(pp->app, "Kubeconfig context (:ctx NAME)", (const char *const *)v, n,
+			 pods_context(pp), pods_picked_ctx, pp);
+	strv_free(v, n);
+}
+
+/* :ns NAME | :ns all | :ctx NAME; without a name, a pick list. */
 static int pods_command(void *self, const char *cmd, const char *arg)
 {
 	struct pods_panel *pp = self;
@@ -858,20 +925,7 @@ static int pods_command(void *self, const char *cmd, const char *arg)
 		return 1;
 	}
 	if (arg[0] == '\0') {
-		struct strbuf sb = { 0 };
-
-		if (ns) {
-			app_message(pp->app, ROLE_NORMAL, "namespace %s (:ns NAME, :ns all)",
-				    s == NULL       ? "-"
-				    : s->ns != NULL ? s->ns
-						    : "all");
-			return 1;
-		}
-		for (i = 0; s != NULL && i < s->ncontexts; i++)
-			strbuf_printf(&sb, "%s%s", i ? ", " : "", s->contexts[i]);
-		app_message(pp->app, ROLE_NORMAL, "context %s; known: %s", pods_context(pp),
-			    sb.buf != NULL ? sb.buf : "-");
-		strbuf_free(&sb);
+		pods_pick(pp, ns);
 		return 1;
 	}
 	if (strchr(arg, '\t') != NULL || strchr(arg, '\n') != NULL) {

@@ -30,4 +30,11 @@ extern const struct panel_ops pods_panel;
 size_t pods_picks(const void *pods, const char *ns, struct pods_pick **out);
 void pods_picks_free(struct pods_pick *v, size_t n);
 
+/* The choices of the Pods panel pods (as for pods_picks) for :ctx (ns
+ * 0: the kubeconfig's contexts) or :ns (ns 1: "all", then the
+ * namespaces of the pods listed, the one shown and the configured one),
+ * sorted, each once: the count, and *out (free with strv_free; NULL
+ * when 0). For the pick lists and Tab completion. */
+size_t pods_choices(const void *pods, int ns, char ***out);
+
 #endif

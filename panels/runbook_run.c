@@ -311,7 +311,8 @@ static void runbook_got_target(void *ctx, const char *value)
 }
 
 /* A native step whose source has several instances runs on the one the
- * operator names. Returns 1 when it asked (the answer continues the run). */
+ * operator picks from a list of them (the first selected). Returns 1 when
+ * it asked (the answer continues the run). */
 static int runbook_ask_target(struct runbook_panel *rp)
 {
 	struct runbook_pending *p = &rp->pend;
@@ -325,13 +326,15 @@ static int runbook_ask_target(struct runbook_panel *rp)
 	n = ops->targets(app_config(rp->app), names, 64);
 	if (n < 2)
 		return 0;
+	if (n > 64)
+		n = 64;
 	if (p->retry != NULL)
 		strbuf_printf(&label, "%s; ", p->retry);
 	strbuf_puts(&label, "run on which instance (");
-	for (k = 0; k < n && k < 64; k++)
+	for (k = 0; k < n && label.len < 60; k++)
 		strbuf_printf(&label, "%s%s", k ? ", " : "", names[k]);
-	strbuf_puts(&label, "): ");
-	app_prompt(rp->app, label.buf, names[0], 0, runbook_got_target, rp);
+	strbuf_puts(&label, k < n ? ", …)" : ")");
+	app_pick(rp->app, label.buf, names, n, names[0], runbook_got_target, rp);
 	strbuf_free(&label);
 	return 1;
 }

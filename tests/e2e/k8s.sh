@@ -22,6 +22,8 @@
 #   K8S_USER is the user the token authenticates as. k8s_kubeconfig
 #   prints the kubeconfig again, with the YAML list items in
 #   $K8S_KC_USERS and $K8S_KC_CONTEXTS added to users and contexts.
+#   k8s_many_contexts N prints N such contexts, ctx-000 on, all on the
+#   fixture cluster with the token (for a kubeconfig of hundreds).
 #
 #   k8s_ctl PATH [BODY]   POST $K8S_URL/_fixture/PATH (BODY: JSON, or
 #                         @file); prints the answer; fails the test on
@@ -147,6 +149,14 @@ k8s_start() {
 	k8s_kubeconfig >"$K8S_KUBECONFIG"
 	chmod 600 "$K8S_KUBECONFIG"
 	export K8S_URL K8S_TLS_URL K8S_TOKEN K8S_KUBECONFIG K8S_DIR
+}
+
+k8s_many_contexts() {
+	_i=0
+	while [ $_i -lt "$1" ]; do
+		printf -- '- name: ctx-%03d\n  context:\n    cluster: fixture\n    user: fixture-token\n' $_i
+		_i=$((_i + 1))
+	done
 }
 
 k8s_kubeconfig() {

@@ -154,3 +154,13 @@ resize() { tm resize-window -t am -x "$1" -y "$2"; sleep 0.3; }
 
 # The runbook from the guide, for tests that walk it.
 use_shipped_runbooks() { cp "$REPO"/runbooks/*.md "$T/runbooks/"; }
+
+# A mouse event as an xterm reports it (X10 encoding sent into the pane):
+mouse() { # x y button(0 left, 64 wheel up, 65 wheel down), 0-based cells
+	tm send-keys -t am -l "$(printf '\033[M%b%b%b' "\\$(printf %o $((32 + $3)))" \
+		"\\$(printf %o $((33 + $1)))" "\\$(printf %o $((33 + $2)))")"
+	# A button press is followed by its release (code 3), as xterm does.
+	[ "$3" -lt 64 ] && tm send-keys -t am -l "$(printf '\033[M#%b%b' \
+		"\\$(printf %o $((33 + $1)))" "\\$(printf %o $((33 + $2)))")"
+	sleep 0.3
+}

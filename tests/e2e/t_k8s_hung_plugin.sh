@@ -36,10 +36,7 @@ K8S_KC_CONTEXTS="- name: hung
     cluster: fixture
     user: hung
     namespace: atlasmesh-prod
-$(i=0; while [ $i -lt 195 ]; do
-	printf -- '- name: ctx-%03d\n  context:\n    cluster: fixture\n    user: fixture-token\n' $i
-	i=$((i + 1))
-done)
+$(k8s_many_contexts 195)
 "
 k8s_kubeconfig >"$KC"
 [ "$(grep -c '^  context:$' "$KC")" = 200 ] || fail "the kubeconfig does not have 200 contexts"

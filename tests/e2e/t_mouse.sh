@@ -5,14 +5,6 @@
 use_shipped_runbooks
 am_start 100 30 --runbooks "$T/runbooks"
 wait_for "Service Startup Issues"
-mouse() { # x y button(0 left, 64 wheel up, 65 wheel down), 0-based cells
-	tm send-keys -t am -l "$(printf '\033[M%b%b%b' "\\$(printf %o $((32 + $3)))" \
-		"\\$(printf %o $((33 + $1)))" "\\$(printf %o $((33 + $2)))")"
-	# A button press is followed by its release (code 3), as xterm does.
-	[ "$3" -lt 64 ] && tm send-keys -t am -l "$(printf '\033[M#%b%b' \
-		"\\$(printf %o $((33 + $1)))" "\\$(printf %o $((33 + $2)))")"
-	sleep 0.3
-}
 x=$(screen | sed -n 2p | awk '{ print index($0, "Sources") }')
 mouse "$x" 1 0
 wait_for "Sources ────"

@@ -1,6 +1,7 @@
 # t_redis_instance.sh - with several Redis instances configured, a native
-# `redis` step asks which one to run on (the first offered), refuses an
-# unknown name, and runs on the chosen one; the dialog, audit line and
+# `redis` step asks which one to run on from a pick list (the first
+# selected), picks nothing for a name that matches none, and runs on the
+# chosen one; the dialog, audit line and
 # transcript say where it ran; the Cache panel lists the instance that is
 # down first.
 . tests/e2e/lib.sh
@@ -29,7 +30,7 @@ wait_for "run on which instance (main, other, gone)"
 keys C-u
 type_text "nosuch"
 keys Enter
-wait_for "no such instance"
+wait_for "nothing matches"
 keys C-u
 type_text "other"
 keys Enter

@@ -43,6 +43,25 @@ static void test_util_parse_duration(void **unused)
 
 /* RFC 3339 as every API sends it: Z or an offset, optional fraction;
  * anything else is refused rather than guessed. */
+static void test_strv_sort_unique(void **unused)
+{
+	char **v = xcalloc(5, sizeof *v);
+	size_t n;
+
+	v[0] = xstrdup("ns-b");
+	v[1] = xstrdup("all");
+	v[2] = xstrdup("ns-b");
+	v[3] = xstrdup("ns-a");
+	v[4] = xstrdup("ns-b");
+	n = strv_sort_unique(v, 5);
+	assert_int_equal(n, 3);
+	assert_string_equal(v[0], "all");
+	assert_string_equal(v[1], "ns-a");
+	assert_string_equal(v[2], "ns-b");
+	assert_int_equal(strv_sort_unique(v, 0), 0);
+	strv_free(v, n);
+}
+
 static void test_util_rfc3339(void **unused)
 {
 	double t;
@@ -259,15 +278,11 @@ static void test_util_sort(void **unused)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_util_parse_duration),
-		cmocka_unit_test(test_util_fmt_duration),
-		cmocka_unit_test(test_util_steady_ms),
-		cmocka_unit_test(test_util_strbuf),
-		cmocka_unit_test(test_util_xasprintf),
-		cmocka_unit_test(test_util_expand_home),
-		cmocka_unit_test(test_util_mkdirs),
-		cmocka_unit_test(test_util_clocks),
-		cmocka_unit_test(test_util_sort),
+		cmocka_unit_test(test_util_parse_duration), cmocka_unit_test(test_strv_sort_unique),
+		cmocka_unit_test(test_util_fmt_duration),   cmocka_unit_test(test_util_steady_ms),
+		cmocka_unit_test(test_util_strbuf),         cmocka_unit_test(test_util_xasprintf),
+		cmocka_unit_test(test_util_expand_home),    cmocka_unit_test(test_util_mkdirs),
+		cmocka_unit_test(test_util_clocks),         cmocka_unit_test(test_util_sort),
 		cmocka_unit_test(test_util_rfc3339),
 	};
 
