@@ -269,6 +269,16 @@ k8s_api() {
 	curl -sS -m 10 -H "Authorization: Bearer $K8S_TOKEN" "$@" "$K8S_URL$path"
 }
 
+# k8s_pods_console: the console on $T/config.yaml (160x40, refresh 1s),
+# the Pods panel zoomed, the fixture's pods listed under context fixture.
+k8s_pods_console() {
+	am_start 160 40 --config "$T/config.yaml" --refresh 1s
+	focus pods
+	keys z
+	wait_for "vehicle-gateway-6b8f9c7d5d-x7m2k" 15
+	wait_for "context fixture"
+}
+
 # k8s_config: $T/config.yaml with the fixture's kubeconfig and nothing else.
 k8s_config() {
 	printf 'kubernetes:\n  kubeconfig: %s\n' "$K8S_KUBECONFIG" >"$T/config.yaml"

@@ -51,11 +51,7 @@ group_gone() { ! group_alive "$1"; }
 # The newest plugin run is still running.
 plugin_running() { [ -s "$T/hung-pids" ] && group_alive "$(tail -1 "$T/hung-pids")"; }
 
-am_start 160 40 --config "$T/config.yaml" --refresh 1s
-focus pods
-keys z
-wait_for "vehicle-gateway-6b8f9c7d5d-x7m2k" 15
-wait_for "context fixture"
+k8s_pods_console
 
 keys :
 type_text "ctx hung"

@@ -18,11 +18,7 @@ n=$(grep -c '^  context:$' "$KC")
 chmod 600 "$KC"
 printf 'kubernetes:\n  kubeconfig: %s\n' "$KC" >"$T/config.yaml"
 
-am_start 160 40 --config "$T/config.yaml" --refresh 1s
-focus pods
-keys z
-wait_for "vehicle-gateway-6b8f9c7d5d-x7m2k" 15
-wait_for "context fixture"
+k8s_pods_console
 
 keys :
 type_text "ctx"
