@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "lib/ident.h"
 #include "lib/util.h"
 
 /* The column of the commands' help in the help screen. */
@@ -38,11 +39,22 @@ void app_confirm(struct app *a, const struct app_confirm *req)
 
 	app_confirm_reset(a);
 	a->confirm = *req;
-	a->confirm_body = xcalloc(req->nbody ? req->nbody : 1, sizeof *a->confirm_body);
+	a->confirm_body = xcalloc(req->nbody + 1, sizeof *a->confirm_body);
 	for (i = 0; i < req->nbody; i++)
 		a->confirm_body[i] = xstrdup(req->body[i]);
 	a->confirm_title = xstrdup(req->title ? req->title : "Confirm");
 	a->confirm_type = req->type ? xstrdup(req->type) : NULL;
+	if (req->type != NULL && !ident_is_plain(req->type)) {
+		/* A lookalike ("prоd" with a Cyrillic "о") cannot be typed
+		 * from what the screen shows: the operator types the
+		 * spelling with the character spelled out, which proves
+		 * they saw it. */
+		free(a->confirm_type);
+		a->confirm_type = ident_escape(req->type);
+		a->confirm_body[a->confirm.nbody++] =
+			xstrdup("Not ASCII: spelled out as \\uXXXX. Type it as shown, escapes "
+				"included.");
+	}
 	a->confirm_label = xstrdup(req->run_label ? req->run_label : "Run");
 	a->confirm.title = a->confirm_title;
 	a->confirm.type = a->confirm_type;
@@ -166,7 +178,7 @@ static int app_draw_confirm(struct app *a, int rows, int cols)
 	if (c->type != NULL) {
 		int x = draw_label(&in, y, 1, ROLE_DIALOG, "Type ");
 
-		x += draw_text(&in, y, 1 + x, ROLE_MATCH, c->type, in.w / 2);
+		x += draw_ident(&in, y, 1 + x, ROLE_MATCH, c->type, in.w / 2);
 		draw_label(&in, y, 1 + x, ROLE_DIALOG, " to confirm, Esc to cancel:");
 		y++;
 		{

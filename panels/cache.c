@@ -20,6 +20,7 @@
 
 #include "backends/redis.h"
 #include "runtime/runner.h"
+#include "lib/ident.h"
 #include "lib/util.h"
 #include "panels/findings.h"
 #include "panels/panel.h"
@@ -71,6 +72,8 @@ struct cache_inst {
 	struct redis_jobs *jobs;
 	struct redis_job *job; /* the newest job report */
 	char *url;             /* redacted, for display */
+	char *shown;           /* the name for display: a lookalike spelled out
+				* (lib/ident.h); cfg->name for audit and typing */
 };
 
 struct cache_panel {
@@ -149,6 +152,7 @@ static void *cache_create(struct app *app)
 
 		in->cfg = &c->redis[i];
 		in->url = redact(in->cfg->url != NULL ? in->cfg->url : "");
+		in->shown = ident_escape(in->cfg->name != NULL ? in->cfg->name : "");
 		in->marg.cfg = in->cfg;
 		in->marg.timeout = timeout;
 		if (panel_feed_start(&in->metrics, &redis_backend, &in->marg, &opts,
@@ -164,9 +168,8 @@ static void *cache_create(struct app *app)
 			runner_set_label(in->worker, NULL);
 		snprintf(label, sizeof label, "redis%s%s",
 			 in->cfg->name != NULL && strcmp(in->cfg->name, "redis") != 0 ? " " : "",
-			 in->cfg->name != NULL && strcmp(in->cfg->name, "redis") != 0
-				 ? in->cfg->name
-				 : "");
+			 in->cfg->name != NULL && strcmp(in->cfg->name, "redis") != 0 ? in->shown
+										      : "");
 		runner_set_label(in->metrics.r, label);
 	}
 	return cp;
@@ -188,6 +191,7 @@ static void cache_destroy(void *self)
 		redis_jobs_free(in->jobs);
 		redis_job_free(in->job);
 		free(in->url);
+		free(in->shown);
 	}
 	free(cp->inst);
 	free(cp->pattern);
@@ -252,7 +256,7 @@ static void cache_confirmed(void *ctx, int confirmed)
 		    cp->wait_kind == REDIS_REQ_INVALIDATE ? redis_req_new(cp->pattern) : NULL,
 		    redis_req_free);
 	app_message(cp->app, ROLE_RUNNING, "%s running on %s (x cancels)",
-		    cache_step_name(cp->wait_kind), in->cfg->name);
+		    cache_step_name(cp->wait_kind), in->shown);
 }
 
 /* The preview is in: show the count and samples, ask for the pattern. */
@@ -267,11 +271,11 @@ static void cache_confirm_invalidate(struct cache_panel *cp, const struct redis_
 	if (j->matched == 0) {
 		app_message(cp->app, ROLE_NORMAL,
 			    "no keys match %s on %s (scanned %lld): nothing to do", cp->pattern,
-			    in->cfg->name, j->dbsize);
+			    in->shown, j->dbsize);
 		cp->wait = CACHE_IDLE;
 		return;
 	}
-	snprintf(l0, sizeof l0, "Pattern %s on %s", cp->pattern, in->cfg->name);
+	snprintf(l0, sizeof l0, "Pattern %s on %s", cp->pattern, in->shown);
 	snprintf(l1, sizeof l1,
 		 "%s%lld keys match (of %lld in the db); samples:", j->truncated ? "at least " : "",
 		 j->matched, j->dbsize);
@@ -343,7 +347,7 @@ static void cache_job_report(struct cache_panel *cp, size_t i)
 		cache_fill_slow(cp, j);
 	if (over && j->state == REDIS_JOB_FAILED && j->kind != REDIS_REQ_INVALIDATE &&
 	    j->kind != REDIS_REQ_FLUSHDB && j->kind != REDIS_REQ_FLUSHALL) {
-		app_message(cp->app, ROLE_ERROR, "%s: %s", in->cfg->name, j->error);
+		app_message(cp->app, ROLE_ERROR, "%s: %s", in->shown, j->error);
 		if (cp->wait == CACHE_PREVIEWING && cp->wait_inst == i)
 			cp->wait = CACHE_IDLE;
 	}
@@ -378,8 +382,7 @@ static void cache_job_report(struct cache_panel *cp, size_t i)
 			    j->kind == REDIS_REQ_INVALIDATE ? cp->pattern : in->cfg->name, status,
 			    j->elapsed, reason);
 		app_message(cp->app, j->state == REDIS_JOB_DONE ? ROLE_OK : ROLE_WARN,
-			    "%s on %s %s: %s", cache_step_name(j->kind), in->cfg->name, status,
-			    reason);
+			    "%s on %s %s: %s", cache_step_name(j->kind), in->shown, status, reason);
 		cp->wait = CACHE_IDLE;
 	}
 }
@@ -495,7 +498,7 @@ static void cache_draw_inst(struct cache_panel *cp, size_t i, const struct view 
 
 	x = draw_label(v, y, 0, i == cp->sel && focused ? ROLE_SELECTED : ROLE_NORMAL,
 		       i == cp->sel ? ">" : " ");
-	x += draw_text(v, y, x + 1, ROLE_TITLE, in->cfg->name, 24) + 1;
+	x += draw_ident(v, y, x + 1, ROLE_TITLE, in->shown, 24) + 1;
 	x += draw_text(v, y, x + 1, ROLE_DIM, in->url, 40) + 2;
 	panel_feed_status(&in->metrics, v, y, x + 1, NULL);
 	if (f == NULL)
@@ -637,7 +640,7 @@ static void cache_draw(void *self, const struct view *v, int focused)
 
 		x = draw_label(v, 0, 0, ROLE_TITLE,
 			       cp->mode == CACHE_KEYS ? "Top keys by memory on " : "SLOWLOG of ");
-		x += draw_text(v, 0, x, ROLE_TITLE, in->cfg->name, 30);
+		x += draw_ident(v, 0, x, ROLE_TITLE, in->shown, 30);
 		if (j != NULL && cp->mode == CACHE_KEYS && j->kind == REDIS_REQ_TOPKEYS) {
 			snprintf(line, sizeof line, "  %s: scanned %lld of %lld keys in %.1fs%s",
 				 j->state == REDIS_JOB_RUNNING     ? "scanning"
@@ -711,7 +714,7 @@ static void cache_flush(struct cache_panel *cp, struct cache_inst *in, enum redi
 		if (k == REDIS_REQ_FLUSHALL || s->info.dbs[i].db == s->db)
 			keys += s->info.dbs[i].keys;
 	snprintf(l0, sizeof l0, "%s ASYNC on %s (%s)",
-		 k == REDIS_REQ_FLUSHALL ? "FLUSHALL" : "FLUSHDB", in->cfg->name, in->url);
+		 k == REDIS_REQ_FLUSHALL ? "FLUSHALL" : "FLUSHDB", in->shown, in->url);
 	snprintf(l1, sizeof l1, "deletes %s: about %lld keys. This cannot be undone.",
 		 k == REDIS_REQ_FLUSHALL ? "every key of every db" : "every key of its db", keys);
 	body[0] = l0;
@@ -743,7 +746,7 @@ static int cache_action(void *self, int action)
 		return 1;
 	}
 	if (in->worker == NULL && action != CACHE_BACK) {
-		app_message(cp->app, ROLE_ERROR, "%s: %s", in->cfg->name, in->metrics.error);
+		app_message(cp->app, ROLE_ERROR, "%s: %s", in->shown, in->metrics.error);
 		return 1;
 	}
 	busy = cp->wait != CACHE_IDLE || (in->job != NULL && in->job->state == REDIS_JOB_RUNNING);
@@ -754,14 +757,14 @@ static int cache_action(void *self, int action)
 			runner_send(in->worker, REDIS_REQ_TOPKEYS, NULL, NULL);
 		if (cp->mode == CACHE_SLOW && !busy)
 			runner_send(in->worker, REDIS_REQ_SLOWLOG, NULL, NULL);
-		app_message(cp->app, ROLE_NORMAL, "refreshing %s", in->cfg->name);
+		app_message(cp->app, ROLE_NORMAL, "refreshing %s", in->shown);
 		return 1;
 	case CACHE_TOPKEYS:
 	case CACHE_SLOWLOG:
 		cp->mode = action == CACHE_TOPKEYS ? CACHE_KEYS : CACHE_SLOW;
 		if (busy) {
 			app_message(cp->app, ROLE_WARN, "a job is running on %s (x cancels it)",
-				    in->cfg->name);
+				    in->shown);
 			return 1;
 		}
 		table_clear_rows(action == CACHE_TOPKEYS ? &cp->keys : &cp->slow);
@@ -777,7 +780,7 @@ static int cache_action(void *self, int action)
 		}
 		if (busy) {
 			app_message(cp->app, ROLE_WARN, "a job is running on %s (x cancels it)",
-				    in->cfg->name);
+				    in->shown);
 			return 1;
 		}
 		cp->wait_inst = cp->sel;
@@ -788,12 +791,12 @@ static int cache_action(void *self, int action)
 	case CACHE_FLUSHALL:
 		if (app_read_only(cp->app)) {
 			cache_refuse(cp, action == CACHE_FLUSHALL ? "FLUSHALL" : "FLUSHDB",
-				     in->cfg->name);
+				     in->shown);
 			return 1;
 		}
 		if (busy) {
 			app_message(cp->app, ROLE_WARN, "a job is running on %s (x cancels it)",
-				    in->cfg->name);
+				    in->shown);
 			return 1;
 		}
 		cache_flush(cp, in,
@@ -804,8 +807,7 @@ static int cache_action(void *self, int action)
 			redis_jobs_cancel(in->jobs);
 			app_message(cp->app, ROLE_WARN, "cancelling after the current batch");
 		} else {
-			app_message(cp->app, ROLE_NORMAL, "nothing is running on %s",
-				    in->cfg->name);
+			app_message(cp->app, ROLE_NORMAL, "nothing is running on %s", in->shown);
 		}
 		return 1;
 	case CACHE_BACK:

@@ -19,6 +19,7 @@
 
 #include "backends/kafka.h"
 #include "runtime/runner.h"
+#include "lib/ident.h"
 #include "lib/util.h"
 #include "panels/findings.h"
 #include "panels/panel.h"
@@ -114,6 +115,17 @@ static void lag_fmt_ll(char *buf, size_t n, long long v)
 		snprintf(buf, n, "%lld", v);
 }
 
+/* A group id with spelled-out characters: those in the error colour. */
+static int lag_draw_cell(const struct table_row *r, size_t c, const struct view *v, int y, int x,
+			 int w, enum role role, void *ctx)
+{
+	(void)ctx;
+	if (c != 0 || strchr(r->cells[c], '\\') == NULL)
+		return 0;
+	draw_ident(v, y, x, role, r->cells[c], w);
+	return 1;
+}
+
 static void *lag_create(struct app *app)
 {
 	struct lag_panel *lp = xcalloc(1, sizeof *lp);
@@ -126,6 +138,7 @@ static void *lag_create(struct app *app)
 	/* Until L, T or S: worst status first, then most lag in time. */
 	lp->groups.trouble_first = 1;
 	lp->groups.trouble_word = "failing";
+	lp->groups.draw_cell = lag_draw_cell;
 	table_init(&lp->parts, lag_part_cols, 8);
 	table_init(&lp->topics, lag_topic_cols, 6);
 	if (c->kafka_bootstrap == NULL)
@@ -229,8 +242,17 @@ static void lag_fill_groups(struct lag_panel *lp)
 	for (i = 0; i < s->ngroups; i++) {
 		const struct kafka_group *g = &s->groups[ord[i]];
 		char mem[16], lag[32], lt[32], rate[32], cu[32], spark[KAFKA_HISTORY * 3 + 4];
-		const char *cells[9] = { g->id, g->state[0] ? g->state : "-", mem,  lag, lt, rate,
-					 cu,    kafka_status_name(g->status), spark };
+		/* Group ids are ASCII by rule: a lookalike is spelled out. */
+		char *id = ident_is_plain(g->id) ? NULL : ident_escape(g->id);
+		const char *cells[9] = { id != NULL ? id : g->id,
+					 g->state[0] ? g->state : "-",
+					 mem,
+					 lag,
+					 lt,
+					 rate,
+					 cu,
+					 kafka_status_name(g->status),
+					 spark };
 
 		lag_fmt_ll(mem, sizeof mem, g->members);
 		lag_fmt_ll(lag, sizeof lag, g->lag);
@@ -247,6 +269,7 @@ static void lag_fill_groups(struct lag_panel *lp)
 		/* The status enum runs from OK to the worst. */
 		table_add_ranked(&lp->groups, g->id, lag_status_role(g->status), (long)g->status,
 				 cells, g->error);
+		free(id);
 	}
 	free(ord);
 	table_commit(&lp->groups);
@@ -368,6 +391,7 @@ static void lag_show_preview(struct lag_panel *lp, const struct kafka_reset *r)
 	struct app_confirm c = { 0 };
 	size_t n = 0, i, nl = 0;
 	long long skipped = 0, replayed = 0;
+	char *shown;
 
 	for (i = 0; i < r->nrows; i++) {
 		if (r->rows[i].delta > 0)
@@ -375,8 +399,10 @@ static void lag_show_preview(struct lag_panel *lp, const struct kafka_reset *r)
 		else
 			replayed -= r->rows[i].delta;
 	}
-	snprintf(lines[nl], sizeof lines[nl], "Group %s, topic %s, to %s %s", r->group, r->topic,
+	shown = ident_escape(r->group);
+	snprintf(lines[nl], sizeof lines[nl], "Group %s, topic %s, to %s %s", shown, r->topic,
 		 kafka_reset_mode_name(r->mode), r->value);
+	free(shown);
 	body[n++] = lines[nl++];
 	snprintf(lines[nl], sizeof lines[nl], "%-9s %12s %12s %16s", "PARTITION", "CURRENT", "NEW",
 		 "SKIPPED/REPLAYED");
@@ -434,16 +460,18 @@ static void lag_reset_report(struct lag_panel *lp, const struct kafka_reset *r)
 		}
 		lag_show_preview(lp, r);
 	} else if (lp->wait == LAG_CHANGING && r->executed) {
+		char *shown = ident_escape(r->group);
+
 		lag_command_text(lp, cmd, sizeof cmd);
 		lag_audit(lp, "end", cmd, lp->rgroup, r->ok ? "ok" : "failed",
 			  r->ok ? (r->note[0] ? r->note : NULL) : r->error);
 		if (r->ok)
 			app_message(lp->app, ROLE_OK,
-				    "offsets of %s on %s reset to %s (%zu partitions)", r->group,
+				    "offsets of %s on %s reset to %s (%zu partitions)", shown,
 				    r->topic, kafka_reset_mode_name(r->mode), r->nrows);
 		else
-			app_message(lp->app, ROLE_ERROR, "reset of %s failed: %s", r->group,
-				    r->error);
+			app_message(lp->app, ROLE_ERROR, "reset of %s failed: %s", shown, r->error);
+		free(shown);
 		lp->wait = LAG_IDLE;
 	}
 }
@@ -500,7 +528,7 @@ static void lag_reset(struct lag_panel *lp)
 {
 	const struct table_row *row;
 	const struct kafka_group *g;
-	char reason[300];
+	char reason[300], *shown;
 
 	row = lp->mode == LAG_PARTS ? NULL : table_selected(&lp->groups);
 	g = lag_find_group(lp, lp->mode == LAG_PARTS ? lp->group : row ? row->id : NULL);
@@ -509,9 +537,11 @@ static void lag_reset(struct lag_panel *lp)
 		return;
 	}
 	if (app_read_only(lp->app)) {
+		shown = ident_escape(g->id);
 		snprintf(reason, sizeof reason,
 			 "read-only mode: refused reset offsets of group %s on the lag panel",
-			 g->id);
+			 shown);
+		free(shown);
 		lag_audit(lp, "refused", "reset offsets", g->id, "refused", reason);
 		app_message(lp->app, ROLE_READONLY, "%s; nothing was run", reason);
 		return;
@@ -521,9 +551,11 @@ static void lag_reset(struct lag_panel *lp)
 		return;
 	}
 	if (g->members > 0) {
+		shown = ident_escape(g->id);
 		app_message(lp->app, ROLE_ERROR,
 			    "refused: group %s has %d active member(s); stop the consumers first",
-			    g->id, g->members);
+			    shown, g->members);
+		free(shown);
 		return;
 	}
 	lag_reset_clear(lp);

@@ -10,7 +10,9 @@
  * "BOOTSTRAP host:port,..." and then reads commands, one a line, on
  * stdin: "down N" / "up N" (broker N), "pause" / "resume" (production),
  * "stopcommit G", "offsets G TAG" (prints "TAG topic partition committed
- * end" per partition, then "TAG done"). It exits on EOF or SIGTERM.
+ * end" per partition, then "TAG done"), "commit G N" (group G commits
+ * offset N on every partition of vehicle-telemetry, once). It exits on
+ * EOF or SIGTERM.
  * Usage: kafka_mock [TAG-PATH] (ignored: lets a test find its process).
  *
  * kafka_mock --scale TOPICS PARTITIONS GROUPS [TAG-PATH] is the cluster of
@@ -283,6 +285,13 @@ int main(int argc, char **argv)
 					stop_keep = 1;
 				if (strcmp(b, "fleet-telemetry-group") == 0)
 					stop_fleet = 1;
+			} else if (n >= 2 && strcmp(a, "commit") == 0) {
+				long long at = 0;
+
+				sscanf(line, "%*s %*s %lld", &at);
+				for (i = 0; i < KAFKA_MOCK_PARTS; i++)
+					offs[i] = at;
+				kafka_mock_commit(rk, b, offs);
 			} else if (n >= 2 && strcmp(a, "offsets") == 0) {
 				char tag[128] = "OFFSETS";
 

@@ -18,6 +18,7 @@
 #include <wchar.h>
 
 #include "lib/util.h"
+#include "lib/ident.h"
 #include "lib/redact.h"
 #include "lib/sanitize.h"
 
@@ -705,6 +706,27 @@ int draw_wrapped(const struct view *v, int y, enum role role, const char *s, siz
 int draw_text(const struct view *v, int y, int x, enum role role, const char *s, int maxcols)
 {
 	return s == NULL ? 0 : draw_textn(v, y, x, role, s, strlen(s), maxcols);
+}
+
+int draw_ident(const struct view *v, int y, int x, enum role role, const char *s, int maxcols)
+{
+	const char *e;
+	size_t n;
+	int used = 0;
+
+	while (s != NULL && *s != '\0' && used < maxcols) {
+		n = ident_escape_len(s);
+		if (n > 0) {
+			used += draw_textn(v, y, x + used, ROLE_ERROR, s, n, maxcols - used);
+			s += n;
+			continue;
+		}
+		e = strchr(s + 1, '\\');
+		n = e != NULL ? (size_t)(e - s) : strlen(s);
+		used += draw_textn(v, y, x + used, role, s, n, maxcols - used);
+		s += n;
+	}
+	return used;
 }
 
 int draw_label(const struct view *v, int y, int x, enum role role, const char *s)

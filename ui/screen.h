@@ -78,6 +78,10 @@ const char *screen_keyname(int key);
 int draw_text(const struct view *v, int y, int x, enum role role, const char *s, int maxcols);
 int draw_textn(const struct view *v, int y, int x, enum role role, const char *s, size_t len,
 	       int maxcols);
+/* draw_text for an identifier spelled out by ident_escape (lib/ident.h):
+ * each escape ("\u0430") in the error role, the rest in role, so the
+ * letter that breaks the rule stands out. */
+int draw_ident(const struct view *v, int y, int x, enum role role, const char *s, int maxcols);
 /* Draw s[0..len) from row y down, word-wrapped to the view's width
  * (one sanitised line per '\n'-separated paragraph, broken at spaces; a
  * word wider than the view is cut). Returns the rows used. */
