@@ -127,6 +127,10 @@ static void runbook_step_free(struct step *st)
 	for (i = 0; i < st->nwarnings; i++)
 		free(st->warnings[i]);
 	free(st->warnings);
+	strv_free(st->captures, st->ncaptures);
+	strv_free(st->expects, st->nexpects);
+	free(st->next_on_ok);
+	free(st->next_on_fail);
 }
 
 static void runbook_entry_free(struct runbook_entry *e)

@@ -65,6 +65,16 @@ struct step {
 	size_t nplaceholders;
 	char **warnings; /* lint warnings, each one line */
 	size_t nwarnings;
+	/* From annotations (runbook_guide.c): "capture NAME=column:COL [where
+	 * COL!=V]" / "NAME=/re/" and "expect exit=0" / "rows=0" / "value<X" /
+	 * "output!~/re/" as written (parsed with runbook_capture_parse and
+	 * runbook_expect_parse), and the titles of the steps to go to next. */
+	char **captures;
+	size_t ncaptures;
+	char **expects;
+	size_t nexpects;
+	char *next_on_ok;
+	char *next_on_fail;
 };
 
 struct runbook_entry {
@@ -174,6 +184,54 @@ char *runbook_first_word(enum step_kind kind, const char *text);
 /* Length of a "<lower-case-words>" placeholder starting at t[i] (t has
  * n bytes), or 0 when there is none. */
 size_t runbook_placeholder_len(const char *t, size_t n, size_t i);
+/* What a step's output says (runbook_guide.c). The output is read as
+ * its kind prints it: psql-style tables (sql), the VALUE / SERIES listing
+ * with one column per label plus "value" and "__name__" (promql), one
+ * "value" per element (redis), the columns a header line of capitals
+ * lines up, as kubectl prints them (shell). */
+#define RUNBOOK_MAX_CAPTURED 1000
+
+enum runbook_expect_op {
+	EXPECT_EQ = 1,
+	EXPECT_NE,
+	EXPECT_LT,
+	EXPECT_LE,
+	EXPECT_GT,
+	EXPECT_GE,
+	EXPECT_MATCH,
+	EXPECT_NOMATCH,
+};
+enum runbook_expect_what { EXPECT_EXIT, EXPECT_ROWS, EXPECT_VALUE, EXPECT_OUTPUT };
+
+struct runbook_capture {
+	char name[65];   /* the placeholder it feeds, as an environment name: POD */
+	char column[65]; /* a column of the output, or "" with re */
+	char where_col[65];
+	char where_val[128];
+	int where_op; /* 0, EXPECT_EQ or EXPECT_NE */
+	char re[256]; /* a regular expression (group 1 if any), or "" */
+};
+
+struct runbook_expect {
+	enum runbook_expect_what what;
+	int op;       /* enum runbook_expect_op */
+	double num;   /* exit, rows, value */
+	char re[256]; /* output */
+};
+
+/* 0, or -1 + err. */
+int runbook_capture_parse(const char *spec, struct runbook_capture *c, char *err, size_t errlen);
+int runbook_expect_parse(const char *spec, struct runbook_expect *x, char *err, size_t errlen);
+/* The values c takes from out, the output of a step of kind, in order
+ * (at most RUNBOOK_MAX_CAPTURED): *values is fresh (strv_free). */
+size_t runbook_capture_run(const struct runbook_capture *c, enum step_kind kind, const char *out,
+			   char ***values);
+/* 1 when x holds for a step of kind that exited with exit_code and
+ * printed out; 0 when not (why: "value 0.31 ≥ 0.05"); -1 when the output
+ * cannot be compared (why says so). */
+int runbook_expect_eval(const struct runbook_expect *x, enum step_kind kind, int exit_code,
+			const char *out, char *why, size_t n);
+
 /* "symptom", "procedure" or "reference". */
 const char *runbook_type_name(enum entry_type t);
 

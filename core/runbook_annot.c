@@ -37,6 +37,10 @@ void runbook_annot_free(struct runbook_annot *a)
 	for (i = 0; i < a->nerrors; i++)
 		free(a->errors[i]);
 	free(a->errors);
+	strv_free(a->captures, a->ncaptures);
+	strv_free(a->expects, a->nexpects);
+	free(a->next_ok);
+	free(a->next_fail);
 	runbook_annot_init(a);
 }
 
@@ -64,6 +68,18 @@ void runbook_annot_merge(struct runbook_annot *dst, const struct runbook_annot *
 	}
 	for (i = 0; i < src->nerrors; i++)
 		runbook_push_str(&dst->errors, &dst->nerrors, xstrdup(src->errors[i]));
+	for (i = 0; i < src->ncaptures; i++)
+		runbook_push_str(&dst->captures, &dst->ncaptures, xstrdup(src->captures[i]));
+	for (i = 0; i < src->nexpects; i++)
+		runbook_push_str(&dst->expects, &dst->nexpects, xstrdup(src->expects[i]));
+	if (src->next_ok != NULL) {
+		free(dst->next_ok);
+		dst->next_ok = xstrdup(src->next_ok);
+	}
+	if (src->next_fail != NULL) {
+		free(dst->next_fail);
+		dst->next_fail = xstrdup(src->next_fail);
+	}
 }
 
 static int runbook_annot_bool(const char *v, int dflt)
@@ -130,6 +146,12 @@ static void runbook_annot_key(struct runbook_annot *a, const char *key, const ch
 		runbook_annot_names(a, "alerts", val, &a->alerts, &a->nalerts);
 	} else if (strcmp(key, "findings") == 0 || strcmp(key, "finding") == 0) {
 		runbook_annot_names(a, "findings", val, &a->findings, &a->nfindings);
+	} else if ((strcmp(key, "next-on-ok") == 0 || strcmp(key, "next-on-fail") == 0) &&
+		   val != NULL && *val != '\0') {
+		char **dst = key[8] == 'o' ? &a->next_ok : &a->next_fail;
+
+		free(*dst);
+		*dst = xstrdup(val);
 	} else if (strcmp(key, "timeout") == 0) {
 		double d;
 
@@ -164,6 +186,12 @@ void runbook_annot_parse(struct runbook_annot *a, const char *s, size_t n)
 		key = xstrndup(s + ks, i - ks);
 		for (ks = 0; key[ks] != '\0'; ks++)
 			key[ks] = key[ks] == '_' ? '-' : (char)tolower((unsigned char)key[ks]);
+		if ((strcmp(key, "capture") == 0 || strcmp(key, "expect") == 0) &&
+		    (i >= n || s[i] != '=')) {
+			i = runbook_annot_clause(a, key, s, n, i);
+			free(key);
+			continue;
+		}
 		if (i < n && s[i] == '=') {
 			size_t vs;
 

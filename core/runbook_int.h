@@ -37,6 +37,11 @@ struct runbook_annot {
 	size_t nfindings;
 	char **errors;
 	size_t nerrors;
+	char **captures; /* capture clauses, as written */
+	size_t ncaptures;
+	char **expects; /* expect clauses */
+	size_t nexpects;
+	char *next_ok, *next_fail; /* next-on-ok= / next-on-fail= titles */
 };
 
 struct runbook_heading {
@@ -81,6 +86,10 @@ void runbook_build_cut(struct runbook_build *b, int *once, int line, const char 
 
 /* A copy of s[0..n) without leading and trailing white space. */
 char *runbook_trim_dup(const char *s, size_t n);
+/* runbook_guide.c: the clause after "capture" or "expect" at s[i..n)
+ * added to a (or an error); returns where it ends. */
+size_t runbook_annot_clause(struct runbook_annot *a, const char *key, const char *s, size_t n,
+			    size_t i);
 
 /* Append s (now owned by the array) to *arr of *n strings. */
 void runbook_push_str(char ***arr, size_t *n, char *s);

@@ -196,6 +196,14 @@ static void runbook_emit_step(struct runbook_block *bk, const char *title,
 	}
 	if (a.timeout >= 0)
 		st->timeout = a.timeout;
+	for (i = 0; i < a.ncaptures; i++)
+		runbook_push_str(&st->captures, &st->ncaptures, xstrdup(a.captures[i]));
+	for (i = 0; i < a.nexpects; i++)
+		runbook_push_str(&st->expects, &st->nexpects, xstrdup(a.expects[i]));
+	if (a.next_ok != NULL)
+		st->next_on_ok = xstrdup(a.next_ok);
+	if (a.next_fail != NULL)
+		st->next_on_fail = xstrdup(a.next_fail);
 
 	runbook_find_placeholders(st);
 

@@ -1,0 +1,211 @@
+/*
+ * test_guide.c - unit tests for core/runbook_guide.c: the capture and
+ * expect annotations parsed (and refused with a reason), values captured
+ * from the output of each kind of step as the console prints it, and
+ * expectations judged, with the traps (a "(N rows)" footer counting rows
+ * not shown, a shell output with no header, an output with no number).
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/runbook.h"
+#include "lib/util.h"
+
+static const char kubectl_out[] =
+	"NAME                      READY   STATUS             RESTARTS      AGE\n"
+	"api-7d9f-abcde            1/1     Running            0             3d\n"
+	"ingest-5c4b-fghij         0/1     CrashLoopBackOff   7 (2m ago)    1h\n"
+	"ledger-0                  0/1     Pending            0             5m\n";
+
+static const char sql_out[] = " datname | numbackends | max\n"
+			      "---------+-------------+-----\n"
+			      " fleet   | 97          | 100\n"
+			      " ops     | 3           | 100\n"
+			      "(2 rows)\n";
+
+static const char prom_out[] = "VALUE            LAST 30m             SERIES\n"
+			       "0.31             ▁▂▃▅▇                "
+			       "http_errors{job=\"api\", code=\"500\"}\n"
+			       "0.02             ▁▁▁▁▁                "
+			       "http_errors{job=\"ingest\", code=\"503\"}\n";
+
+static const char redis_out[] = "1) \"idem:a\"\n2) \"idem:b c\"\n";
+
+static char **capture(const char *spec, enum step_kind kind, const char *out, size_t *n)
+{
+	struct runbook_capture c;
+	char err[160], **v;
+
+	assert_int_equal(runbook_capture_parse(spec, &c, err, sizeof err), 0);
+	*n = runbook_capture_run(&c, kind, out, &v);
+	return v;
+}
+
+static void test_guide_capture_parse(void **unused)
+{
+	struct runbook_capture c;
+	char err[160];
+
+	(void)unused;
+	assert_int_equal(runbook_capture_parse("pod-name=column:NAME where STATUS!=Running", &c,
+					       err, sizeof err),
+			 0);
+	assert_string_equal(c.name, "POD_NAME");
+	assert_string_equal(c.column, "NAME");
+	assert_string_equal(c.where_col, "STATUS");
+	assert_string_equal(c.where_val, "Running");
+	assert_int_equal(c.where_op, EXPECT_NE);
+	assert_int_equal(runbook_capture_parse("ID=/order ([0-9]+)/", &c, err, sizeof err), 0);
+	assert_string_equal(c.re, "order ([0-9]+)");
+	assert_int_equal(runbook_capture_parse("POD=NAME", &c, err, sizeof err), -1);
+	assert_non_null(strstr(err, "column:"));
+	assert_int_equal(runbook_capture_parse("POD=/([a-z/", &c, err, sizeof err), -1);
+	assert_int_equal(runbook_capture_parse("POD=column:NAME when X=1", &c, err, sizeof err),
+			 -1);
+	assert_int_equal(runbook_capture_parse("POD=column:NAME where X<1", &c, err, sizeof err),
+			 -1);
+}
+
+static void test_guide_capture_kinds(void **unused)
+{
+	size_t n;
+	char **v;
+
+	(void)unused;
+	v = capture("POD=column:NAME where STATUS!=Running", STEP_SHELL, kubectl_out, &n);
+	assert_int_equal(n, 2);
+	assert_string_equal(v[0], "ingest-5c4b-fghij");
+	assert_string_equal(v[1], "ledger-0");
+	strv_free(v, n);
+	/* A cell with spaces stays one cell: columns come from the header. */
+	v = capture("R=column:RESTARTS where STATUS=CrashLoopBackOff", STEP_SHELL, kubectl_out, &n);
+	assert_int_equal(n, 1);
+	assert_string_equal(v[0], "7 (2m ago)");
+	strv_free(v, n);
+	v = capture("DB=column:datname", STEP_SQL, sql_out, &n);
+	assert_int_equal(n, 2);
+	assert_string_equal(v[0], "fleet");
+	assert_string_equal(v[1], "ops");
+	strv_free(v, n);
+	v = capture("JOB=column:job where code=500", STEP_PROMQL, prom_out, &n);
+	assert_int_equal(n, 1);
+	assert_string_equal(v[0], "api");
+	strv_free(v, n);
+	v = capture("M=column:__name__", STEP_PROMQL, prom_out, &n);
+	assert_int_equal(n, 2);
+	assert_string_equal(v[0], "http_errors");
+	strv_free(v, n);
+	v = capture("KEY=column:value", STEP_REDIS, redis_out, &n);
+	assert_int_equal(n, 2);
+	assert_string_equal(v[1], "idem:b c");
+	strv_free(v, n);
+	v = capture("ID=/-([a-z]{5})\\b/", STEP_SHELL, kubectl_out, &n);
+	assert_int_equal(n, 2);
+	assert_string_equal(v[0], "abcde");
+	assert_string_equal(v[1], "fghij");
+	strv_free(v, n);
+	/* A column the output does not print captures nothing. */
+	v = capture("X=column:NODE", STEP_SHELL, kubectl_out, &n);
+	assert_int_equal(n, 0);
+	strv_free(v, n);
+}
+
+static int expect(const char *spec, enum step_kind kind, int exit_code, const char *out, char *why)
+{
+	struct runbook_expect x;
+	char err[160];
+
+	assert_int_equal(runbook_expect_parse(spec, &x, err, sizeof err), 0);
+	return runbook_expect_eval(&x, kind, exit_code, out, why, 160);
+}
+
+static void test_guide_expect(void **unused)
+{
+	struct runbook_expect x;
+	char why[160];
+
+	(void)unused;
+	assert_int_equal(expect("exit=0", STEP_SHELL, 0, "", why), 1);
+	assert_int_equal(expect("exit=0", STEP_SHELL, 2, "", why), 0);
+	assert_string_equal(why, "exit 2 ≠ 0");
+	assert_int_equal(expect("value<0.05", STEP_PROMQL, 0, prom_out, why), 0);
+	assert_string_equal(why, "value 0.31 ≥ 0.05");
+	assert_int_equal(expect("value<0.5", STEP_PROMQL, 0, prom_out, why), 1);
+	assert_int_equal(expect("rows=0", STEP_SQL, 0, sql_out, why), 0);
+	assert_string_equal(why, "rows 2 ≠ 0");
+	assert_int_equal(expect("value<90", STEP_SQL, 0, sql_out, why), 0);
+	/* "(N rows)" counts the rows not shown. */
+	assert_int_equal(expect("rows<=500", STEP_SQL, 0,
+				" a\n---\n 1\n... 999 more rows not shown\n(1000 rows)\n", why),
+			 0);
+	assert_string_equal(why, "rows 1000 > 500");
+	assert_int_equal(expect("rows=2", STEP_SHELL, 0, kubectl_out, why), 0);
+	assert_int_equal(expect("rows=3", STEP_SHELL, 0, kubectl_out, why), 1);
+	assert_int_equal(expect("rows=2", STEP_SHELL, 0, "one\n\ntwo\n", why), 1);
+	assert_int_equal(expect("output!~/Error|Exception/", STEP_SHELL, 0,
+				"ok\njava.lang.Exception: x\n", why),
+			 0);
+	assert_non_null(strstr(why, "matches"));
+	assert_int_equal(expect("output~/Running/", STEP_SHELL, 0, kubectl_out, why), 1);
+	assert_int_equal(expect("rows=2", STEP_REDIS, 0, redis_out, why), 1);
+	assert_int_equal(expect("value>0", STEP_SHELL, 0, "no numbers here\n", why), -1);
+	assert_non_null(strstr(why, "no number"));
+	assert_int_equal(runbook_expect_parse("value<x", &x, why, sizeof why), -1);
+	assert_int_equal(runbook_expect_parse("lines=3", &x, why, sizeof why), -1);
+	assert_int_equal(runbook_expect_parse("output</x/", &x, why, sizeof why), -1);
+	assert_int_equal(runbook_expect_parse("exit~/0/", &x, why, sizeof why), -1);
+}
+
+static void test_guide_annotations(void **unused)
+{
+	static const char md[] =
+		"# Guide\n\n## Database Slow\n\n### Symptoms\n\n- slow\n\n### Diagnostic Steps\n\n"
+		"<!-- amconsole: capture DB=column:datname where max!=0 expect value<90 "
+		"next-on-fail=\"Kill idle\" -->\n"
+		"```sql\nSELECT datname, numbackends, 100 AS max FROM pg_stat_database;\n```\n\n"
+		"```bash\n# amconsole: expect output!~/Error|Exception/ capture POD=/pod (x y)/\n"
+		"kubectl logs x\n```\n\n"
+		"<!-- amconsole: expect lines=1 capture X=NAME -->\n"
+		"```bash\necho hi\n```\n";
+	struct runbook_set set = { 0 };
+	const struct step *s;
+	char err[256];
+
+	(void)unused;
+	assert_int_equal(runbook_parse(&set, "g.md", md, strlen(md), err, sizeof err), 0);
+	assert_int_equal(set.nentries, 1);
+	assert_int_equal(set.entries[0].nsteps, 3);
+	s = &set.entries[0].steps[0];
+	assert_int_equal(s->ncaptures, 1);
+	assert_string_equal(s->captures[0], "DB=column:datname where max!=0");
+	assert_int_equal(s->nexpects, 1);
+	assert_string_equal(s->expects[0], "value<90");
+	assert_string_equal(s->next_on_fail, "Kill idle");
+	s = &set.entries[0].steps[1];
+	assert_int_equal(s->nexpects, 1);
+	assert_string_equal(s->expects[0], "output!~/Error|Exception/");
+	assert_int_equal(s->ncaptures, 1);
+	assert_string_equal(s->captures[0], "POD=/pod (x y)/");
+	s = &set.entries[0].steps[2];
+	assert_int_equal(s->nexpects + s->ncaptures, 0);
+	assert_true(s->nwarnings >= 2);
+	runbook_set_free(&set);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_guide_capture_parse),
+		cmocka_unit_test(test_guide_capture_kinds),
+		cmocka_unit_test(test_guide_expect),
+		cmocka_unit_test(test_guide_annotations),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
