@@ -115,6 +115,7 @@ PANEL_LAYER = \
 	panels/triage.c \
 	panels/runbook.c \
 	panels/runbook_run.c \
+	panels/runbook_guide.c \
 	panels/runbook_report.c \
 	panels/pods.c \
 	panels/pods_actions.c \

@@ -805,6 +805,7 @@ int runbook_parse(struct runbook_set *set, const char *name, const char *text, s
 	struct runbook_tops tp = { 0 };
 	struct runbook_build b = { 0 };
 	cmark_node *doc;
+	size_t i;
 
 	if (name == NULL)
 		name = "";
@@ -821,6 +822,8 @@ int runbook_parse(struct runbook_set *set, const char *name, const char *text, s
 	runbook_tops_free(&tp);
 	cmark_node_free(doc);
 
+	for (i = 0; i < b.n; i++)
+		runbook_guide_lint(&b.entries[i]);
 	if (b.n > 0) {
 		set->entries =
 			xrealloc(set->entries, (set->nentries + b.n) * sizeof(*set->entries));
@@ -1037,6 +1040,16 @@ char *runbook_dump_json(const struct runbook_set *set)
 			for (k = 0; k < st->nplaceholders; k++)
 				cJSON_AddItemToArray(ph,
 						     cJSON_CreateString(st->placeholders[k].token));
+			w = cJSON_AddArrayToObject(js, "captures");
+			for (k = 0; k < st->ncaptures; k++)
+				cJSON_AddItemToArray(w, cJSON_CreateString(st->captures[k]));
+			w = cJSON_AddArrayToObject(js, "expects");
+			for (k = 0; k < st->nexpects; k++)
+				cJSON_AddItemToArray(w, cJSON_CreateString(st->expects[k]));
+			if (st->next_on_ok != NULL)
+				cJSON_AddStringToObject(js, "next_on_ok", st->next_on_ok);
+			if (st->next_on_fail != NULL)
+				cJSON_AddStringToObject(js, "next_on_fail", st->next_on_fail);
 			w = cJSON_AddArrayToObject(js, "warnings");
 			for (k = 0; k < st->nwarnings; k++)
 				cJSON_AddItemToArray(w, cJSON_CreateString(st->warnings[k]));

@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "core/runbook_int.h"
 #include "lib/util.h"
@@ -741,4 +742,81 @@ int runbook_expect_eval(const struct runbook_expect *x, enum step_kind kind, int
 	if (!ok)
 		snprintf(why, n, "value %g %s %g", value, runbook_guide_op_text(x->op, 1), x->num);
 	return ok;
+}
+
+/* ------------------------------------------------------------------ */
+/* Lint                                                                */
+
+/* 1 if the sql text names column (case-insensitive, as a word), or
+ * selects "*". */
+static int runbook_guide_names(const char *text, const char *column)
+{
+	size_t n = strlen(column);
+	const char *p;
+
+	if (strchr(text, '*') != NULL)
+		return 1;
+	for (p = text; *p != '\0'; p++)
+		if (strncasecmp(p, column, n) == 0 &&
+		    (p == text || !(isalnum((unsigned char)p[-1]) || p[-1] == '_')) &&
+		    !(isalnum((unsigned char)p[n]) || p[n] == '_'))
+			return 1;
+	return 0;
+}
+
+static void runbook_guide_lint_capture(struct step *st, const char *spec)
+{
+	struct runbook_capture c;
+	char err[160];
+	const char *p;
+
+	if (runbook_capture_parse(spec, &c, err, sizeof err) != 0 || c.column[0] == '\0')
+		return;
+	if (st->kind == STEP_SQL && !runbook_guide_names(st->command, c.column))
+		runbook_push_str(&st->warnings, &st->nwarnings,
+				 xasprintf("capture %s: the query never names column \"%s\"",
+					   c.name, c.column));
+	if (st->kind == STEP_REDIS && strcasecmp(c.column, "value") != 0)
+		runbook_push_str(
+			&st->warnings, &st->nwarnings,
+			xasprintf("capture %s: a redis reply has one column, \"value\"", c.name));
+	for (p = c.column; st->kind == STEP_SHELL && *p != '\0'; p++)
+		if (islower((unsigned char)*p)) {
+			runbook_push_str(&st->warnings, &st->nwarnings,
+					 xasprintf("capture %s: shell output columns are the words "
+						   "of its header line, in capitals (NAME, STATUS)",
+						   c.name));
+			break;
+		}
+}
+
+void runbook_guide_lint(struct runbook_entry *e)
+{
+	size_t i, k, j;
+
+	for (i = 0; i < e->nsteps; i++) {
+		struct step *st = &e->steps[i];
+		const char *next[2] = { st->next_on_ok, st->next_on_fail };
+
+		for (k = 0; k < 2; k++) {
+			for (j = 0; next[k] != NULL && j < e->nsteps; j++)
+				if (strcasecmp(e->steps[j].title, next[k]) == 0)
+					break;
+			if (next[k] != NULL && j == e->nsteps)
+				runbook_push_str(
+					&st->warnings, &st->nwarnings,
+					xasprintf("next-on-%s=\"%.60s\": no step of \"%.60s\" "
+						  "has that title",
+						  k == 0 ? "ok" : "fail", next[k], e->title));
+		}
+		if ((st->nexpects > 0 || st->ncaptures > 0) &&
+		    (st->kind == STEP_YAML || st->interactive))
+			runbook_push_str(
+				&st->warnings, &st->nwarnings,
+				xasprintf("expect/capture on a%s step: its output is not "
+					  "kept, so it cannot be compared",
+					  st->kind == STEP_YAML ? " yaml" : "n interactive"));
+		for (k = 0; k < st->ncaptures; k++)
+			runbook_guide_lint_capture(st, st->captures[k]);
+	}
 }

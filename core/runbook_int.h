@@ -86,6 +86,11 @@ void runbook_build_cut(struct runbook_build *b, int *once, int line, const char 
 
 /* A copy of s[0..n) without leading and trailing white space. */
 char *runbook_trim_dup(const char *s, size_t n);
+/* runbook_guide.c: warnings for the guide annotations of e's steps that
+ * only the whole entry can tell (a next-on-* title that does not exist,
+ * a capture of a column the step never prints, an expect or capture on
+ * a step whose output cannot be read). */
+void runbook_guide_lint(struct runbook_entry *e);
 /* runbook_guide.c: the clause after "capture" or "expect" at s[i..n)
  * added to a (or an error); returns where it ends. */
 size_t runbook_annot_clause(struct runbook_annot *a, const char *key, const char *s, size_t n,

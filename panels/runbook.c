@@ -55,6 +55,10 @@ static const struct keymap_entry runbook_step_keys[] = {
 	{ 'n', 0, "n", "Note", "add a note to the step (goes into the transcript)", RUNBOOK_NOTE },
 	{ 'x', 0, "x", "Stop", "stop the running step (SIGTERM, then SIGKILL)", RUNBOOK_STOP },
 	{ 'o', 0, "o", "Output", "scroll the output of the selected step", RUNBOOK_OUTPUT_VIEW },
+	{ 'A', 0, "A", "Diagnose",
+	  "run the read-only diagnosis steps in order, placeholders asked once; stop at the "
+	  "first failed expectation or error",
+	  RUNBOOK_GUIDE },
 	{ 'w', 0, "w", "Report", "write the incident transcript (Markdown) and say where",
 	  RUNBOOK_WRITE },
 	{ KEY_BACKSPACE, 'h', "BS h", "Back", "back to the symptom list", RUNBOOK_BACK },
@@ -120,6 +124,8 @@ const char *runbook_status_name(const struct runbook_step_state *s, char *buf, s
 		return "timed out";
 	case RUNBOOK_STOPPED:
 		return "stopped";
+	case RUNBOOK_EXPECT_FAILED:
+		return "expect failed";
 	}
 	return "?";
 }
@@ -134,6 +140,7 @@ static enum role runbook_status_role(enum runbook_status s)
 		return ROLE_OK;
 	case RUNBOOK_FAILED:
 	case RUNBOOK_TIMEDOUT:
+	case RUNBOOK_EXPECT_FAILED:
 		return ROLE_ERROR;
 	case RUNBOOK_REFUSED:
 	case RUNBOOK_CANCELLED:
@@ -229,6 +236,7 @@ static void runbook_free_states(struct runbook_panel *rp)
 		free(rp->st[i].note);
 		free(rp->st[i].edited);
 		free(rp->st[i].ran);
+		free(rp->st[i].why);
 	}
 	free(rp->st);
 	rp->st = NULL;
@@ -315,6 +323,7 @@ static void runbook_destroy(void *self)
 		explicit_bzero(rp->secret_out.buf, rp->secret_out.cap);
 	strbuf_free(&rp->secret_out);
 	runbook_pending_clear(&rp->pend);
+	runbook_guide_reset(rp);
 	runbook_free_states(rp);
 	table_free(&rp->picker);
 	table_free(&rp->steps);
@@ -347,6 +356,7 @@ static void runbook_open(struct runbook_panel *rp)
 			return;
 		}
 		runbook_free_states(rp);
+		runbook_guide_reset(rp);
 		rp->entry = i;
 		rp->nst = rp->set->entries[i].nsteps;
 		rp->st = xcalloc(rp->nst ? rp->nst : 1, sizeof *rp->st);
@@ -445,6 +455,7 @@ static int runbook_update(void *self)
 		    st.duration);
 	job_free(rp->job);
 	rp->job = NULL;
+	runbook_guide_after(rp, rp->job_step);
 	runbook_fill_steps(rp);
 	return 1;
 }
@@ -493,6 +504,9 @@ static int runbook_action(void *self, int action)
 		return 1;
 	case RUNBOOK_WRITE:
 		runbook_write_transcript(rp);
+		return 1;
+	case RUNBOOK_GUIDE:
+		runbook_guide_start(rp);
 		return 1;
 	case RUNBOOK_BACK:
 		rp->mode = rp->mode == RUNBOOK_OUTPUT ? RUNBOOK_STEPS : RUNBOOK_PICKER;

@@ -34,6 +34,7 @@ enum runbook_status {
 	RUNBOOK_CANCELLED,
 	RUNBOOK_TIMEDOUT,
 	RUNBOOK_STOPPED,
+	RUNBOOK_EXPECT_FAILED, /* ran, but an expectation did not hold */
 };
 
 enum runbook_action {
@@ -53,6 +54,7 @@ enum runbook_action {
 	RUNBOOK_PICK_OK,
 	RUNBOOK_PICK_TYPE,
 	RUNBOOK_PICK_CANCEL,
+	RUNBOOK_GUIDE,
 };
 
 /* What one step has been through in this session. */
@@ -66,6 +68,31 @@ struct runbook_step_state {
 	char *note;
 	char *edited; /* the operator's edited command, or NULL */
 	char *ran;    /* the resolved command, secrets masked, as run */
+	char *why;    /* the expectation that failed ("value 0.31 ≥ 0.05"), or NULL */
+};
+
+/* Values a step captured from its output (capture annotations), offered
+ * first to a later placeholder of the same name. */
+struct runbook_capt {
+	char *name; /* the placeholder's environment name: POD_NAME */
+	char **values;
+	size_t n;
+	size_t step; /* the step that captured them */
+};
+
+/* `A`: the open entry's read-only diagnosis steps run in order. */
+struct runbook_guide {
+	int active;
+	size_t *steps; /* the steps it runs */
+	size_t nsteps;
+	size_t at; /* next of steps to start */
+	/* The placeholders of those steps, asked once up front. */
+	char **names; /* environment names */
+	char **labels;
+	int *secret;
+	char **values; /* answers (NULL until given) */
+	size_t nnames;
+	size_t ask; /* next to ask */
 };
 
 /* A run being prepared: placeholder values being collected. */
@@ -108,6 +135,9 @@ struct runbook_panel {
 	/* Placeholder values a Triage finding knew when it opened the entry
 	 * ("pod-name=x\n..."): offered first when a step asks for them. */
 	char preset[320];
+	struct runbook_capt *capt;
+	size_t ncapt;
+	struct runbook_guide guide;
 };
 
 /* runbook.c */
@@ -123,6 +153,15 @@ const char *runbook_status_name(const struct runbook_step_state *s, char *buf, s
 void runbook_got_value(void *ctx, const char *value);
 void runbook_prepare(struct runbook_panel *rp, size_t i, const char *edited);
 void runbook_secret_done(struct runbook_panel *rp, struct runbook_step_state *ss);
+
+/* runbook_guide.c */
+void runbook_guide_reset(struct runbook_panel *rp);
+/* Step i ended (its status set, its job freed): expectations, captures,
+ * next-on-*, and the guided run's next step. */
+void runbook_guide_after(struct runbook_panel *rp, size_t i);
+int runbook_guide_offer(struct runbook_panel *rp, const char *label, const struct placeholder *ph,
+			const char *known);
+void runbook_guide_start(struct runbook_panel *rp);
 
 /* runbook_report.c */
 void runbook_write_transcript(struct runbook_panel *rp);

@@ -177,6 +177,11 @@ void runbook_write_transcript(struct runbook_panel *rp)
 				strftime(t, sizeof t, "%H:%M:%S UTC", &st);
 				fprintf(f, "- Started: %s, took %.1f s\n", t, ss->duration);
 			}
+			if (ss->why != NULL) {
+				fputs("- Expectation failed: ", f);
+				runbook_md_text(f, ss->why);
+				fputc('\n', f);
+			}
 			if (ss->note != NULL) {
 				fputs("- Note: ", f);
 				runbook_md_text(f, ss->note);

@@ -278,6 +278,8 @@ static void runbook_ask_next(struct runbook_panel *rp)
 		 p->copy.nplaceholders);
 	if (!finding_var_get(rp->preset, ph->label, known, sizeof known))
 		known[0] = '\0';
+	if (runbook_guide_offer(rp, label, ph, known))
+		return;
 	if (ph->pod && !ph->secret && runbook_offer_pods(rp, label, known))
 		return;
 	app_prompt(rp->app, label, known, ph->secret, runbook_got_value, rp);

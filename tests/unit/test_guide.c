@@ -198,6 +198,47 @@ static void test_guide_annotations(void **unused)
 	runbook_set_free(&set);
 }
 
+/* 1 if one of s's warnings holds text. */
+static int warned(const struct step *s, const char *text)
+{
+	size_t i;
+
+	for (i = 0; i < s->nwarnings; i++)
+		if (strstr(s->warnings[i], text) != NULL)
+			return 1;
+	return 0;
+}
+
+static void test_guide_lint(void **unused)
+{
+	static const char md[] =
+		"# Guide\n\n## Slow\n\n### Symptoms\n\n- slow\n\n### Diagnostic Steps\n\n"
+		"<!-- amconsole: capture DB=column:dbname next-on-fail=\"No such step\" -->\n"
+		"```sql\n-- Databases\nSELECT datname FROM pg_database;\n```\n\n"
+		"<!-- amconsole: capture POD=column:name next-on-ok=\"databases\" -->\n"
+		"```bash\n# Pods\nkubectl get pods\n```\n\n"
+		"<!-- amconsole: capture K=column:key -->\n"
+		"```redis\n# Keys\nSCAN 0\n```\n\n"
+		"<!-- amconsole: expect exit=0 -->\n"
+		"```yaml\nkind: Pod\n```\n";
+	struct runbook_set set = { 0 };
+	const struct runbook_entry *e;
+	char err[256];
+
+	(void)unused;
+	assert_int_equal(runbook_parse(&set, "l.md", md, strlen(md), err, sizeof err), 0);
+	e = &set.entries[0];
+	assert_int_equal(e->nsteps, 4);
+	assert_true(warned(&e->steps[0], "never names column \"dbname\""));
+	assert_true(warned(&e->steps[0], "next-on-fail=\"No such step\": no step"));
+	/* A title matches whatever its case. */
+	assert_false(warned(&e->steps[1], "next-on-ok"));
+	assert_true(warned(&e->steps[1], "in capitals"));
+	assert_true(warned(&e->steps[2], "one column, \"value\""));
+	assert_true(warned(&e->steps[3], "cannot be compared"));
+	runbook_set_free(&set);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -205,6 +246,7 @@ int main(void)
 		cmocka_unit_test(test_guide_capture_kinds),
 		cmocka_unit_test(test_guide_expect),
 		cmocka_unit_test(test_guide_annotations),
+		cmocka_unit_test(test_guide_lint),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
