@@ -10,6 +10,7 @@
 . tests/e2e/pg.sh
 pg_setup
 pq -c "CREATE DATABASE fleet_east" >/dev/null
+use_shipped_runbooks
 cat >"$T/runbooks/guide.md" <<'MD'
 # Guide fixture
 
@@ -134,5 +135,21 @@ wait_for "transcript written to" 10
 f=$(ls "$XDG_STATE_HOME"/amconsole/*.md 2>/dev/null | head -1)
 [ -n "$f" ] && grep -q "Expectation failed: value 5 ≥ 3" "$f" || fail "the transcript does not say which expectation failed"
 ok "the transcript records the failed expectation"
+# The shipped guide's connection check holds on a quiet server.
+keys BSpace
+keys /
+keys C-u
+type_text "database performance"
+keys Enter
+keys Enter
+wait_for "Connections as a share of max_connections"
+# It is the second step: the detail pane shows its query once selected.
+n=2
+keys j
+wait_for "AS pct_of_max_connections" 5
+keys Enter
+wait_for "pct_of_max_connections" 15
+wait_for "step $n: ok" 10
+ok "the shipped 'Connections as a share of max_connections' step meets its expectation (value<80)"
 keys q
 wait_dead
