@@ -566,16 +566,20 @@ size_t runbook_capture_run(const struct runbook_capture *c, enum step_kind kind,
 
 		if (regcomp(&re, c->re, REG_EXTENDED | REG_NEWLINE) != 0)
 			return 0;
+		/* Every match, left to right; an empty match moves one byte on. */
 		while (n < RUNBOOK_MAX_CAPTURED &&
-		       regexec(&re, p, 2, m, p == out ? 0 : REG_NOTBOL) == 0) {
+		       regexec(&re, p, 2, m, p == out || p[-1] == '\n' ? 0 : REG_NOTBOL) == 0) {
 			int g = m[1].rm_so >= 0 ? 1 : 0;
 
 			if (m[g].rm_eo > m[g].rm_so)
 				runbook_push_str(values, &n,
 						 xstrndup(p + m[g].rm_so,
 							  (size_t)(m[g].rm_eo - m[g].rm_so)));
-			p += m[0].rm_eo > 0 ? m[0].rm_eo : 1;
-			if (*p == '\0' || p[-1] == '\0')
+			if (m[0].rm_eo > 0)
+				p += m[0].rm_eo;
+			else if (*p != '\0')
+				p++;
+			else
 				break;
 		}
 		regfree(&re);
