@@ -562,25 +562,31 @@ size_t runbook_capture_run(const struct runbook_capture *c, enum step_kind kind,
 	if (c->re[0] != '\0') {
 		regex_t re;
 		regmatch_t m[2];
-		const char *p = out != NULL ? out : "";
+		const char *text = out != NULL ? out : "";
+		size_t at = 0, len = strlen(text), tries = 0;
 
 		if (regcomp(&re, c->re, REG_EXTENDED | REG_NEWLINE) != 0)
 			return 0;
-		/* Every match, left to right; an empty match moves one byte on. */
-		while (n < RUNBOOK_MAX_CAPTURED &&
-		       regexec(&re, p, 2, m, p == out || p[-1] == '\n' ? 0 : REG_NOTBOL) == 0) {
-			int g = m[1].rm_so >= 0 ? 1 : 0;
+		/* Every match, left to right (REG_STARTEND: no strlen of the
+		 * rest per call, so a 1 MiB output stays linear); an empty
+		 * match moves one byte on; a bounded number of tries. */
+		while (n < RUNBOOK_MAX_CAPTURED && at <= len &&
+		       tries++ < 20 * RUNBOOK_MAX_CAPTURED) {
+			int g;
 
+			m[0].rm_so = (regoff_t)at;
+			m[0].rm_eo = (regoff_t)len;
+			if (regexec(&re, text, 2, m,
+				    REG_STARTEND |
+					    (at == 0 || text[at - 1] == '\n' ? 0 : REG_NOTBOL)) !=
+			    0)
+				break;
+			g = m[1].rm_so >= 0 ? 1 : 0;
 			if (m[g].rm_eo > m[g].rm_so)
 				runbook_push_str(values, &n,
-						 xstrndup(p + m[g].rm_so,
+						 xstrndup(text + m[g].rm_so,
 							  (size_t)(m[g].rm_eo - m[g].rm_so)));
-			if (m[0].rm_eo > 0)
-				p += m[0].rm_eo;
-			else if (*p != '\0')
-				p++;
-			else
-				break;
+			at = m[0].rm_eo > m[0].rm_so ? (size_t)m[0].rm_eo : (size_t)m[0].rm_eo + 1;
 		}
 		regfree(&re);
 		return n;
