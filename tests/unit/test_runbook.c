@@ -92,11 +92,11 @@ static void test_runbook_check_structure(const struct runbook_set *set)
 		"Escalation Procedures",
 		"Documentation Updates",
 	};
+	const struct runbook_entry *e;
 	size_t i, nsym = 0;
 
 	for (i = 0; i < set->nentries; i++) {
-		const struct runbook_entry *e = &set->entries[i];
-
+		e = &set->entries[i];
 		assert_string_not_equal(e->title, "Common Issues & Solutions");
 		if (e->type == ENTRY_SYMPTOM) {
 			assert_true(nsym < 8);
@@ -108,23 +108,22 @@ static void test_runbook_check_structure(const struct runbook_set *set)
 	}
 	assert_int_equal(nsym, 8);
 	for (i = 0; i < 4; i++) {
-		const struct runbook_entry *e = test_runbook_find(set, procedures[i]);
-
+		e = test_runbook_find(set, procedures[i]);
 		assert_int_equal(e->type, ENTRY_PROCEDURE);
 		assert_int_equal(e->nsymptoms, 0);
 		assert_true(e->nsteps > 0);
 		assert_null(e->text);
 	}
 	for (i = 0; i < 5; i++) {
-		const struct runbook_entry *e = test_runbook_find(set, references[i]);
-
+		e = test_runbook_find(set, references[i]);
 		assert_int_equal(e->type, ENTRY_REFERENCE);
 		assert_int_equal(e->nsteps, 0);
 		assert_non_null(e->text);
 	}
 	assert_int_equal(set->nentries, 17);
 	assert_int_equal(test_runbook_find(set, "Service Startup Issues")->nsteps, 10);
-	assert_int_equal(test_runbook_find(set, "Database Performance Issues")->nsteps, 8);
+	/* The seed's 8; the team's runbook adds two health checks. */
+	assert_true(test_runbook_find(set, "Database Performance Issues")->nsteps >= 8);
 }
 
 static void test_runbook_seed_structure(void **state)
@@ -396,6 +395,16 @@ static void test_runbook_shipped(void **state)
 	(void)state;
 	test_runbook_load(&set, SHIPPED);
 	test_runbook_check_structure(&set);
+	e = test_runbook_find(&set, "Database Performance Issues");
+	assert_int_equal(e->nsteps, 10);
+	/* The team's health checks state what a healthy server shows. */
+	assert_int_equal(e->steps[1].nexpects, 1);
+	assert_string_equal(e->steps[1].expects[0], "value<80");
+	assert_int_equal(e->steps[2].nexpects, 1);
+	assert_string_equal(e->steps[2].expects[0], "rows=0");
+	e = test_runbook_find(&set, "Service Startup Issues");
+	assert_int_equal(e->steps[0].ncaptures, 1);
+	assert_string_equal(e->steps[0].captures[0], "POD_NAME=column:NAME where STATUS!=Running");
 	for (i = 0; i < set.nentries; i++)
 		for (j = 0; j < set.entries[i].nsteps; j++)
 			assert_int_equal(set.entries[i].steps[j].nwarnings, 0);
