@@ -57,6 +57,7 @@ CORE_LAYER = \
 	core/runbook.c \
 	core/runbook_scan.c \
 	core/runbook_place.c \
+	core/runbook_bind.c \
 	core/runbook_annot.c \
 	core/runbook_step.c \
 	core/safety.c \
@@ -141,7 +142,7 @@ LIB_OBJS  = $(LIB_SRCS:%.c=$(BUILD)/%.o)
 LIB       = $(BUILD)/libamconsole.a
 BIN       = $(BUILD)/amconsole
 
-UNIT_TESTS = util sanitize ident screen pick redact yaml runbook findings safety lint config theme mailbox job \
+UNIT_TESTS = util sanitize ident screen pick redact yaml runbook runbook_bind findings safety lint config theme mailbox job \
              runner exec audit table redis pg kafka prom \
              kubeconfig k8s
 UNIT_BINS  = $(UNIT_TESTS:%=$(BUILD)/tests/unit/test_%)

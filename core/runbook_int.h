@@ -101,6 +101,21 @@ void runbook_scope_clear_pending(struct runbook_scope *sc);
 /* runbook_place.c: fill st's placeholders from its text. */
 void runbook_find_placeholders(struct step *st);
 
+/* A placeholder reference: <name>, or $NAME / ${NAME...} (var). */
+struct runbook_ref {
+	int var;
+	int defaulted;     /* ${NAME:-x} */
+	size_t name, nlen; /* a var's name: t[name..name+nlen) */
+};
+
+/* The placeholder reference at t[i] that kind's rules count (ctx from
+ * runbook_scan): its length, or 0. Not applied here: a shell step's own
+ * assignments and standard variables (runbook_find_placeholders). */
+size_t runbook_ref_at(enum step_kind kind, const char *t, size_t n, const unsigned char *ctx,
+		      size_t i, struct runbook_ref *r);
+/* The variable name of the reference of len bytes at t[i]; fresh. */
+char *runbook_ref_env(const char *t, size_t i, size_t len, const struct runbook_ref *r);
+
 /* runbook_annot.c: an annotation set's life and its two sources. */
 void runbook_annot_init(struct runbook_annot *a);
 void runbook_annot_free(struct runbook_annot *a);

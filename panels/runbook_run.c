@@ -103,7 +103,25 @@ static void runbook_prepared(struct runbook_panel *rp)
 		return;
 	}
 	p->script = runbook_step_script(s);
-	p->resolved = runbook_resolve_display(s, p->values);
+	if (s->kind != STEP_SHELL && s->nplaceholders > 0) {
+		/* Values are bound, never spliced: shown as they will run,
+		 * or the step is refused when one cannot be bound. */
+		struct step_values *v = step_values_of(s, p->values);
+
+		p->resolved = native_find(s->kind)->shown(s->command, v, err, sizeof err);
+		step_values_free(v);
+		if (p->resolved == NULL) {
+			app_message(rp->app, ROLE_ERROR, "not run: %s", err);
+			rp->st[p->step].status = RUNBOOK_REFUSED;
+			runbook_audit(rp, "refused", p->step, s->command, "refused", -1, -1, err,
+				      NULL);
+			runbook_pending_clear(p);
+			runbook_fill_steps(rp);
+			return;
+		}
+	} else {
+		p->resolved = runbook_resolve_display(s, p->values);
+	}
 	if (p->on != NULL) {
 		/* Say where a native step runs: in the dialog, the audit
 		 * log and the transcript. */
@@ -370,14 +388,6 @@ void runbook_prepare(struct runbook_panel *rp, size_t i, const char *edited)
 			app_message(rp->app, ROLE_WARN, "%s; c copies the step", why);
 			return;
 		}
-		/* Values are never spliced into a query or command. */
-		if (s->nplaceholders > 0) {
-			app_message(
-				rp->app, ROLE_WARN,
-				"this %s step has placeholders (%s): edit it (e) or copy it (c)",
-				runbook_kind_name(s->kind), s->placeholders[0].token);
-			return;
-		}
 	}
 	runbook_pending_clear(p);
 	p->active = 1;
@@ -549,9 +559,12 @@ static void runbook_start(struct runbook_panel *rp)
 		rp->job = exec_start(&spec, app_wake_fd(rp->app), err, sizeof err);
 		rp->job_secret = rp->job != NULL ? runbook_gets_secret(p->copy.command) : 0;
 	} else {
+		struct step_values *v = step_values_of(&p->copy, p->values);
+
 		rp->job = native_find(p->copy.kind)
-				  ->start(app_config(rp->app), p->on, p->copy.command, timeout,
+				  ->start(app_config(rp->app), p->on, p->copy.command, v, timeout,
 					  app_wake_fd(rp->app), err, sizeof err);
+		step_values_free(v);
 	}
 	if (rp->job == NULL) {
 		ss->status = RUNBOOK_FAILED;
