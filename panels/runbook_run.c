@@ -69,6 +69,37 @@ static char *runbook_resolve_display(const struct step *s, char *const *values)
 
 static void runbook_start(struct runbook_panel *rp);
 
+/* What a destructive step's confirmation asks to type: its target with
+ * each placeholder (not a secret one) replaced by its value, so that
+ * "idem:$ORDER_ID" asks for "idem:a b". Fresh. */
+static char *runbook_target_of(const struct step *s, char *const *values, const char *target)
+{
+	struct strbuf sb = { 0 };
+	const char *p = target;
+
+	strbuf_append(&sb, "", 0);
+	while (*p != '\0') {
+		size_t i, best = 0, tl = 0;
+
+		for (i = 0; i < s->nplaceholders; i++) {
+			const struct placeholder *ph = &s->placeholders[i];
+			size_t n = strlen(ph->token);
+
+			if (!ph->secret && values[i] != NULL && n > tl &&
+			    strncmp(p, ph->token, n) == 0) {
+				tl = n;
+				best = i;
+			}
+		}
+		if (tl == 0)
+			strbuf_putc(&sb, *p++);
+		else
+			strbuf_puts(&sb, values[best]);
+		p += tl;
+	}
+	return strbuf_detach(&sb);
+}
+
 static void runbook_confirmed(void *ctx, int ok)
 {
 	struct runbook_panel *rp = ctx;
@@ -92,7 +123,6 @@ static void runbook_prepared(struct runbook_panel *rp)
 	struct runbook_pending *p = &rp->pend;
 	const struct step *s = &p->copy;
 	char err[256];
-	size_t i;
 
 	p->env = runbook_step_env(s, (const char *const *)p->values, err, sizeof err);
 	if (p->env == NULL) {
@@ -130,14 +160,8 @@ static void runbook_prepared(struct runbook_panel *rp)
 		free(p->resolved);
 		p->resolved = r;
 	}
-	if (p->verdict.target != NULL) {
-		char *t = p->verdict.target;
-
-		for (i = 0; i < s->nplaceholders; i++)
-			if (strcmp(t, s->placeholders[i].token) == 0 && p->values[i] != NULL)
-				t = p->values[i];
-		p->target = xstrdup(t);
-	}
+	if (p->verdict.target != NULL)
+		p->target = runbook_target_of(s, p->values, p->verdict.target);
 	if (p->verdict.changing) {
 		const char *body[40];
 		char *lines = xstrdup(p->resolved);
