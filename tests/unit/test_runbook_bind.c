@@ -337,12 +337,28 @@ static void test_bind_redis_marks(void **state)
 	runbook_set_free(&set);
 }
 
+/* --dump-runbook lists the placeholders of every kind of step. */
+static void test_bind_dump(void **state)
+{
+	struct runbook_set set;
+	char *js;
+
+	(void)state;
+	bind_step(&set, "redis", "UNLINK idem:$ORDER_ID");
+	js = runbook_dump_json(&set);
+	assert_non_null(strstr(js, "\"kind\":\t\"redis\""));
+	assert_non_null(strstr(js, "\"placeholders\":\t[\"$ORDER_ID\"]"));
+	free(js);
+	runbook_set_free(&set);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_bind_detection), cmocka_unit_test(test_bind_lint),
 		cmocka_unit_test(test_bind_sql),       cmocka_unit_test(test_bind_sql_statements),
 		cmocka_unit_test(test_bind_promql),    cmocka_unit_test(test_bind_redis_marks),
+		cmocka_unit_test(test_bind_dump),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
