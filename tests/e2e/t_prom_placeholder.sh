@@ -25,12 +25,7 @@ AM_ENV="PROMETHEUS_URL=$PROM_URL" am_start 240 40 --runbooks "$T/runbooks"
 wait_for "Job health"
 keys Enter
 wait_for "Targets of one job"
-n=0
-while [ "$n" -lt 100 ]; do
-	curl -s "$PROM_URL/api/v1/query?query=up" | grep -q '"1"' && break
-	sleep 0.1
-	n=$((n + 1))
-done
+prom_wait_up
 keys Enter
 wait_for "JOB (1/1)"
 ok "the promql step asks for \$JOB"
