@@ -117,6 +117,39 @@ static void runbook_confirmed(void *ctx, int ok)
 	runbook_start(rp);
 }
 
+/* A native step is judged again as it will run: a value may name what
+ * the text did not (a Redis `CONFIG $SUB` answered SET, `$VERB` answered
+ * DEL), so the verdict only grows, and --read-only refuses a step its
+ * values made changing. 0, or -1 + err when refused. */
+static int runbook_judge_bound(struct runbook_panel *rp, char *err, size_t errlen)
+{
+	struct runbook_pending *p = &rp->pend;
+	struct safety_verdict b = { 0 };
+
+	safety_classify(p->copy.kind, p->resolved, &b);
+	if (b.changing && !p->verdict.changing) {
+		p->verdict.changing = 1;
+		free(p->verdict.why);
+		p->verdict.why = b.why;
+		b.why = NULL;
+	}
+	if (b.destructive && !p->verdict.destructive) {
+		p->verdict.destructive = 1;
+		free(p->verdict.target);
+		p->verdict.target = b.target != NULL ? b.target : xstrdup("yes");
+		b.target = NULL;
+	}
+	safety_verdict_free(&b);
+	if (p->verdict.changing && app_read_only(rp->app)) {
+		snprintf(err, errlen,
+			 "read-only mode: with these values the step changes the "
+			 "system (%s)",
+			 p->verdict.why != NULL ? p->verdict.why : "changing");
+		return -1;
+	}
+	return 0;
+}
+
 /* All values are in: build env and script, then confirm or start. */
 static void runbook_prepared(struct runbook_panel *rp)
 {
@@ -140,11 +173,13 @@ static void runbook_prepared(struct runbook_panel *rp)
 
 		p->resolved = native_find(s->kind)->shown(s->command, v, err, sizeof err);
 		step_values_free(v);
-		if (p->resolved == NULL) {
-			app_message(rp->app, ROLE_ERROR, "not run: %s", err);
+		if (p->resolved == NULL || runbook_judge_bound(rp, err, sizeof err) != 0) {
+			app_message(rp->app, p->resolved == NULL ? ROLE_ERROR : ROLE_READONLY,
+				    "not run: %s", err);
 			rp->st[p->step].status = RUNBOOK_REFUSED;
-			runbook_audit(rp, "refused", p->step, s->command, "refused", -1, -1, err,
-				      NULL);
+			runbook_audit(rp, "refused", p->step,
+				      p->resolved != NULL ? p->resolved : s->command, "refused", -1,
+				      -1, err, NULL);
 			runbook_pending_clear(p);
 			runbook_fill_steps(rp);
 			return;

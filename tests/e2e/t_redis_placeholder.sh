@@ -3,7 +3,9 @@
 # command as it will be sent (UNLINK "idem:a b"), and the value reaches
 # the server inside one argument: answered `a b`, exactly the key
 # `idem:a b` goes (redis-cli and MONITOR say so), not `idem:a`, not `b`,
-# not the literal `idem:$ORDER_ID`.
+# not the literal `idem:$ORDER_ID`. A value is judged with the step: a
+# `$VERB` answered DEL asks for the typed confirmation, and --read-only
+# refuses it.
 . tests/e2e/lib.sh
 . tests/e2e/redis.sh
 redis_start
@@ -18,6 +20,11 @@ cat >"$T/runbooks/idem.md" <<'MD'
 ```redis
 # Forget one idempotency key
 UNLINK idem:$ORDER_ID
+```
+
+```redis
+# Any verb on the kept key
+$VERB idem:a
 ```
 MD
 timeout 120 redis-cli -h 127.0.0.1 -p "$RPORT" MONITOR >"$T/monitor.log" 2>&1 &
@@ -49,6 +56,34 @@ grep '"UNLINK"' "$T/monitor.log" | grep -qF '"UNLINK" "idem:a b"' || fail "MONIT
 ok "MONITOR saw one UNLINK with the single argument \"idem:a b\""
 grep -qF 'UNLINK \"idem:a b\"' "$AUDIT" || fail "the audit log lacks the command as sent: $(tail -3 "$AUDIT")"
 ok "the audit log records the command as sent"
+keys j
+wait_for "Any verb on the kept key"
+keys Enter
+wait_for "VERB (1/1)"
+type_text "DEL"
+keys Enter
+wait_for "Destructive step"
+keys Escape
+wait_for "cancelled"
+[ "$(rcli EXISTS 'idem:a')" = 1 ] || fail "DEL ran without its confirmation"
+ok "a \$VERB answered DEL asks for the destructive step's confirmation"
+keys q
+wait_dead
+
+rm -f "$T/exit"
+tm kill-server
+AM_ENV="REDIS_URL=redis://127.0.0.1:$RPORT/0" am_start 140 40 --runbooks "$T/runbooks" --read-only
+wait_for "Forget an order"
+keys Enter
+wait_for "Any verb on the kept key"
+keys j
+keys Enter
+wait_for "VERB (1/1)"
+type_text "DEL"
+keys Enter
+wait_for "read-only mode: with these values the step changes" 10
+[ "$(rcli EXISTS 'idem:a')" = 1 ] || fail "--read-only ran DEL"
+ok "--read-only refuses a step its values make changing"
 keys q
 wait_dead
 kill "$MONPID" 2>/dev/null

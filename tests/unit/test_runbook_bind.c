@@ -359,8 +359,10 @@ static void test_bind_dump(void **state)
 static void test_bind_all_fixtures(void **state)
 {
 	static const char *const files[] = {
-		"tests/fixtures/runbooks/hostile.md",      "tests/fixtures/runbooks/placeholders.md",
-		"tests/fixtures/runbooks/splitting.md",    "tests/fixtures/runbooks/annotations.md",
+		"tests/fixtures/runbooks/hostile.md",
+		"tests/fixtures/runbooks/placeholders.md",
+		"tests/fixtures/runbooks/splitting.md",
+		"tests/fixtures/runbooks/annotations.md",
 		"runbooks/atlasmesh.md",
 	};
 	static const char value[] = "v'\"\\$X<y>\x1d;--";
@@ -390,7 +392,8 @@ static void test_bind_all_fixtures(void **state)
 						assert_null(strstr(b[k].sql, value));
 				runbook_sql_bound_free(b, n);
 				free(runbook_bind_promql(st->command, v, 1, err, sizeof err));
-				out = runbook_bind_mark(STEP_REDIS, st->command, v, err, sizeof err);
+				out = runbook_bind_mark(STEP_REDIS, st->command, v, err,
+							sizeof err);
 				if (out != NULL)
 					free(runbook_bind_unmark(out, strlen(out), v, 1, &len));
 				free(out);
@@ -407,8 +410,7 @@ int main(void)
 		cmocka_unit_test(test_bind_detection), cmocka_unit_test(test_bind_lint),
 		cmocka_unit_test(test_bind_sql),       cmocka_unit_test(test_bind_sql_statements),
 		cmocka_unit_test(test_bind_promql),    cmocka_unit_test(test_bind_redis_marks),
-		cmocka_unit_test(test_bind_dump),
-		cmocka_unit_test(test_bind_all_fixtures),
+		cmocka_unit_test(test_bind_dump),      cmocka_unit_test(test_bind_all_fixtures),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
