@@ -3,7 +3,8 @@
  * it without ever being spliced into text they could escape from (see
  * runbook.h, struct step_values): SQL gets bind parameters ($1 with
  * PQexecParams; a string literal holding a placeholder becomes one
- * parameter), PromQL gets each value escaped as the string it stands in,
+ * parameter), PromQL gets each value escaped as the string it stands in
+ * (and as a literal regex in a =~ or !~ matcher),
  * Redis gets marks its tokenizer keeps inside one argument, replaced by
  * the values after the split. A placeholder where a value cannot stand
  * (a SQL identifier, a keyword, PromQL code) refuses the step with the
@@ -193,6 +194,32 @@ static void bind_promql_escape(struct strbuf *sb, const char *val, char q)
 	}
 }
 
+/* 1 if the string around t[i] (ctx RB_DQ or RB_SQ) is the value of a
+ * regular-expression matcher (=~ or !~): its value is a regex. */
+static int bind_promql_regex(const char *t, const unsigned char *ctx, size_t i)
+{
+	while (i > 0 && ctx[i - 1] == ctx[i])
+		i--;
+	while (i > 0 && (t[i - 1] == ' ' || t[i - 1] == '\t'))
+		i--;
+	return i >= 2 && t[i - 1] == '~' && (t[i - 2] == '=' || t[i - 2] == '!');
+}
+
+/* val with the regex metacharacters escaped (as Go's QuoteMeta): a
+ * value in a =~ matcher matches itself only. Fresh. */
+static char *bind_quote_meta(const char *val)
+{
+	struct strbuf sb = { 0 };
+
+	strbuf_append(&sb, "", 0);
+	for (; *val != '\0'; val++) {
+		if (strchr("\\.+*?()|[]{}^$", *val) != NULL)
+			strbuf_putc(&sb, '\\');
+		strbuf_putc(&sb, *val);
+	}
+	return strbuf_detach(&sb);
+}
+
 char *runbook_bind_promql(const char *text, const struct step_values *v, int mask, char *err,
 			  size_t errlen)
 {
@@ -219,7 +246,15 @@ char *runbook_bind_promql(const char *text, const struct step_values *v, int mas
 			strbuf_free(&sb);
 			return NULL;
 		}
-		bind_promql_escape(&sb, bind_value(v, k, mask), ctx[i] == RB_DQ ? '"' : '\'');
+		if (bind_promql_regex(text, ctx, i)) {
+			char *re = bind_quote_meta(bind_value(v, k, mask));
+
+			bind_promql_escape(&sb, re, ctx[i] == RB_DQ ? '"' : '\'');
+			free(re);
+		} else {
+			bind_promql_escape(&sb, bind_value(v, k, mask),
+					   ctx[i] == RB_DQ ? '"' : '\'');
+		}
 		i += len - 1;
 	}
 	free(ctx);

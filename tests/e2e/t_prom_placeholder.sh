@@ -2,7 +2,8 @@
 # 15) against a real Prometheus: $JOB in a label matcher is asked for and
 # sent escaped as a PromQL string, so `prometheus` gets that job's series
 # and `x"} or vector(7) #` is a job name that matches nothing (no 7, no
-# parse error); a placeholder outside a string is refused with the reason.
+# parse error); in a =~ matcher the value is a literal regex (`.*` matches
+# no job); a placeholder outside a string is refused with the reason.
 . tests/e2e/lib.sh
 . tests/e2e/prom.sh
 prom_start
@@ -14,6 +15,11 @@ cat >"$T/runbooks/promph.md" <<'MD'
 ```promql
 # Targets of one job
 up{job="$JOB"}
+```
+
+```promql
+# Targets by regex
+up{job=~"$JOB"}
 ```
 
 ```promql
@@ -45,6 +51,16 @@ shows 'up{job="x\"} or vector(7) #"}' || fail "the escaped query is not shown"
 hides "bad_data" || fail "the value broke the query"
 screen | grep -qE '(│| )7 {8,}' && fail "vector(7) was evaluated"
 ok "answered x\"} or vector(7) #, the value stays a label value: no series, no 7"
+keys j
+wait_for "Targets by regex"
+keys Enter
+wait_for "JOB (1/1)"
+type_text '.*'
+keys Enter
+wait_for '> up{job=~"' 20
+wait_for "(empty result: no series)" 20
+hides 'job="prometheus"}' || fail ".* matched the prometheus job"
+ok "in a =~ matcher the value is a literal regex: .* matches no job"
 keys j
 wait_for "Rate over a window"
 keys Enter

@@ -271,6 +271,9 @@ static void test_bind_promql(void **state)
 		  "up{job=\"a\\\"}or vector(1)#\\\\\"}" },
 		{ "up{job='<job-name>', pod=~\"$POD\"}", "it's", "p-1",
 		  "up{job='it\\'s', pod=~\"p-1\"}" },
+		/* in a =~ or !~ matcher the value is a literal regex */
+		{ "up{pod=~\"$POD.*\", job!~ '<job-name>'}", "a.b|c", "x(y)",
+		  "up{pod=~\"a\\\\.b\\\\|c.*\", job!~ 'x\\\\(y\\\\)'}" },
 		{ "rate(x{pod=\"$POD\"}[$__rate_interval])", "p", NULL,
 		  "rate(x{pod=\"p\"}[$__rate_interval])" },
 		{ "up{job=\"$JOB\"} # $JOB", "j", NULL, "up{job=\"j\"} # $JOB" },
