@@ -1,6 +1,7 @@
 /*
  * runbook_int.h - what the runbook parser's files share (runbook.c,
- * runbook_scan.c, runbook_place.c, runbook_annot.c, runbook_step.c) and
+ * runbook_scan.c, runbook_place.c, runbook_bind.c, runbook_annot.c,
+ * runbook_step.c) and
  * nothing else includes: limits, the parse state, the annotations of a
  * step, and the helpers each of them uses. Not an interface: see
  * runbook.h for that.
