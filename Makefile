@@ -57,6 +57,7 @@ CORE_LAYER = \
 	core/runbook.c \
 	core/runbook_scan.c \
 	core/runbook_place.c \
+	core/runbook_bind.c \
 	core/runbook_annot.c \
 	core/runbook_step.c \
 	core/runbook_guide.c \
@@ -145,7 +146,7 @@ BIN       = $(BUILD)/amconsole
 
 UNIT_TESTS = util sanitize ident screen pick redact yaml runbook guide findings safety lint config theme mailbox job \
              runner exec audit table redis pg kafka prom \
-             kubeconfig k8s
+             kubeconfig k8s runbook_bind
 UNIT_BINS  = $(UNIT_TESTS:%=$(BUILD)/tests/unit/test_%)
 
 # One libFuzzer harness per parser of foreign input (tests/fuzz/fuzz_NAME.c,

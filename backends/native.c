@@ -52,17 +52,19 @@ static void native_step_free(void *arg)
 
 	free(p->source);
 	free(p->text);
+	step_values_free(p->values);
 	free(p);
 }
 
 struct job *native_step_start(void (*run)(struct job *job, void *step), char *source,
-			      const char *text, double timeout, int wake_fd, char *err,
-			      size_t errlen)
+			      const char *text, const struct step_values *values, double timeout,
+			      int wake_fd, char *err, size_t errlen)
 {
 	struct native_step *p = xcalloc(1, sizeof *p);
 
 	p->source = source;
 	p->text = xstrdup(text);
+	p->values = values != NULL && values->n > 0 ? step_values_dup(values) : NULL;
 	p->timeout = timeout;
 	return native_spawn(run, p, native_step_free, NULL, wake_fd, err, errlen);
 }

@@ -28,12 +28,19 @@ struct native_ops {
 	size_t (*targets)(const struct config *c, const char **names, size_t max);
 	/* Start running text (the step's command) against the configured
 	 * source (target: one of targets', NULL means the first) with a
-	 * deadline of timeout seconds. Returns a job (runtime/job.h: poll,
-	 * stop and free it like an exec job; stopping cancels the statement
-	 * or command), or NULL + err. UI thread; never blocks on the
-	 * network. */
+	 * deadline of timeout seconds, its placeholders bound to values
+	 * (NULL or none: text runs as written; copied). Returns a job
+	 * (runtime/job.h: poll, stop and free it like an exec job; stopping
+	 * cancels the statement or command), or NULL + err. UI thread; never
+	 * blocks on the network. */
 	struct job *(*start)(const struct config *c, const char *target, const char *text,
-			     double timeout, int wake_fd, char *err, size_t errlen);
+			     const struct step_values *values, double timeout, int wake_fd,
+			     char *err, size_t errlen);
+	/* text as it will run with values bound (secret ones masked), for
+	 * the confirmation, the transcript and the audit log; NULL + err
+	 * when the values cannot be bound (the step is refused). Pure. */
+	char *(*shown)(const char *text, const struct step_values *values, char *err,
+		       size_t errlen);
 };
 
 /* The NULL-terminated registry. */
@@ -52,16 +59,18 @@ struct job *native_spawn(void (*step)(struct job *job, void *arg), void *arg,
 
 /* What a step of a single-server source (sql, promql) runs with. */
 struct native_step {
-	char *text;     /* the step's command */
-	double timeout; /* seconds */
-	char *source;   /* where to run it (conninfo, base URL), or NULL */
+	char *text;                 /* the step's command */
+	struct step_values *values; /* its placeholders' values, or NULL */
+	double timeout;             /* seconds */
+	char *source;               /* where to run it (conninfo, base URL), or NULL */
 };
 
 /* native_spawn for such a step: run gets a struct native_step with
- * copies of text and timeout and source (taken: freed with the job). */
+ * copies of text, values and timeout and source (taken: freed with the
+ * job). */
 struct job *native_step_start(void (*run)(struct job *job, void *step), char *source,
-			      const char *text, double timeout, int wake_fd, char *err,
-			      size_t errlen);
+			      const char *text, const struct step_values *values, double timeout,
+			      int wake_fd, char *err, size_t errlen);
 
 /* End a step's job in state with exit code; err, the reason, is kept
  * in the status (cut to 190 bytes) only when the step could not run

@@ -16,6 +16,7 @@
 #include <libpq-fe.h>
 
 #include "backends/pg_io.h"
+#include "core/runbook.h"
 #include "lib/util.h"
 
 /* How a step's statement ended, for job_end. */
@@ -133,6 +134,51 @@ static void pg_step_results(struct job *j, PGconn *conn, PGcancel *cancel, doubl
 	}
 }
 
+/* Send one statement (with its parameters when params != NULL) and
+ * read its results. */
+static void pg_step_send(struct job *j, PGconn *conn, PGcancel *cancel, double deadline,
+			 const char *sql, int nparams, char *const *params, struct pg_step_end *e)
+{
+	int sent = params != NULL ? PQsendQueryParams(conn, sql, nparams, NULL,
+						      (const char *const *)params, NULL, NULL, 0)
+				  : PQsendQuery(conn, sql);
+
+	if (!sent) {
+		pg_step_error(j, conn, e);
+		return;
+	}
+	while (PQflush(conn) == 1)
+		if (pg_wait(PQsocket(conn), POLLOUT | POLLIN, deadline, NULL) <= 0 ||
+		    !PQconsumeInput(conn))
+			break;
+	pg_step_results(j, conn, cancel, deadline, e);
+}
+
+/* The step's statements: the text as one simple query, or, with
+ * values, each statement bound to its parameters (never spliced). */
+static void pg_step_statements(struct job *j, struct native_step *p, PGconn *conn, PGcancel *cancel,
+			       double deadline, struct pg_step_end *e)
+{
+	struct sql_bound *b = NULL;
+	size_t n = 0, i;
+	char err[256];
+
+	if (p->values == NULL) {
+		pg_step_send(j, conn, cancel, deadline, p->text, 0, NULL, e);
+		return;
+	}
+	if (runbook_bind_sql(p->text, p->values, &b, &n, err, sizeof err) != 0) {
+		job_puts(j, err);
+		job_puts(j, "\n");
+		e->failed = 1;
+		return;
+	}
+	for (i = 0; i < n && !e->failed && !e->cancelled; i++)
+		pg_step_send(j, conn, cancel, deadline, b[i].sql, b[i].nparams,
+			     b[i].params != NULL ? b[i].params : (char *[]){ NULL }, e);
+	runbook_sql_bound_free(b, n);
+}
+
 static void pg_step_run(struct job *j, void *arg)
 {
 	struct native_step *p = arg;
@@ -158,15 +204,7 @@ static void pg_step_run(struct job *j, void *arg)
 	if (res != NULL)
 		PQclear(res);
 	cancel = PQgetCancel(conn);
-	if (!PQsendQuery(conn, p->text)) {
-		pg_step_error(j, conn, &e);
-	} else {
-		while (PQflush(conn) == 1)
-			if (pg_wait(PQsocket(conn), POLLOUT | POLLIN, deadline, NULL) <= 0 ||
-			    !PQconsumeInput(conn))
-				break;
-		pg_step_results(j, conn, cancel, deadline, &e);
-	}
+	pg_step_statements(j, p, conn, cancel, deadline, &e);
 	if (cancel != NULL)
 		PQfreeCancel(cancel);
 	PQfinish(conn);
@@ -184,11 +222,37 @@ static int pg_step_ready(const struct config *c, char *why, size_t whylen)
 }
 
 static struct job *pg_step_start(const struct config *c, const char *target, const char *text,
-				 double timeout, int wake_fd, char *err, size_t errlen)
+				 const struct step_values *values, double timeout, int wake_fd,
+				 char *err, size_t errlen)
 {
 	(void)target; /* one server */
 	return native_step_start(pg_step_run, c->pg_conninfo ? xstrdup(c->pg_conninfo) : NULL, text,
-				 timeout > 0 ? timeout : 300, wake_fd, err, errlen);
+				 values, timeout > 0 ? timeout : 300, wake_fd, err, errlen);
+}
+
+/* Each statement as bound, the values in place as literals. */
+static char *pg_step_shown(const char *text, const struct step_values *values, char *err,
+			   size_t errlen)
+{
+	struct sql_bound *b;
+	struct strbuf sb = { 0 };
+	size_t n, i;
+
+	if (runbook_bind_sql(text, values, &b, &n, err, errlen) != 0)
+		return NULL;
+	for (i = 0; i < n; i++) {
+		const char *s = b[i].shown;
+		size_t len;
+
+		while (*s == ' ' || *s == '\t' || *s == '\n')
+			s++;
+		len = strlen(s);
+		while (len > 0 && (s[len - 1] == ' ' || s[len - 1] == '\t' || s[len - 1] == '\n'))
+			len--;
+		strbuf_printf(&sb, "%s%.*s;", i ? "\n" : "", (int)len, s);
+	}
+	runbook_sql_bound_free(b, n);
+	return strbuf_detach(&sb);
 }
 
 const struct native_ops pg_native = {
@@ -196,4 +260,5 @@ const struct native_ops pg_native = {
 	.name = "PostgreSQL",
 	.ready = pg_step_ready,
 	.start = pg_step_start,
+	.shown = pg_step_shown,
 };

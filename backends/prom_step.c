@@ -264,7 +264,7 @@ static size_t prom_step_split(const char *text, char ***out)
  * instant query failed. *code becomes 1 when Prometheus answered an
  * error. */
 static int prom_step_query(struct job *j, const struct native_step *p, size_t i, const char *q,
-			   int ascii, int *code, char *err, size_t errlen)
+			   const char *echo, int ascii, int *code, char *err, size_t errlen)
 {
 	struct prom_body qb, rb = { 0 };
 	struct strbuf sb = { 0 };
@@ -272,7 +272,7 @@ static int prom_step_query(struct job *j, const struct native_step *p, size_t i,
 	double now = util_wall();
 	int rc = 0;
 
-	strbuf_printf(&sb, "%s> %s\n", i ? "\n" : "", q);
+	strbuf_printf(&sb, "%s> %s\n", i ? "\n" : "", echo);
 	if (prom_step_get(j, p, "/api/v1/query", q, "", &qb, err, errlen) != 0) {
 		strbuf_printf(&sb, "error: %s\n", err);
 		rc = -1;
@@ -291,18 +291,62 @@ out:
 	return rc;
 }
 
+static void prom_step_free_queries(char **qs, size_t nq)
+{
+	size_t i;
+
+	for (i = 0; i < nq; i++)
+		free(qs[i]);
+	free(qs);
+}
+
+/* The step's queries, its placeholders bound (escaped as the strings
+ * they stand in), and the same queries as shown (secrets masked); the
+ * number of queries, or 0 + err. */
+static size_t prom_step_queries(const struct native_step *p, char ***qs, char ***shown, char *err,
+				size_t errlen)
+{
+	char *bound, *masked;
+	size_t nq, ns;
+
+	*qs = *shown = NULL;
+	if (p->values == NULL) {
+		nq = prom_step_split(p->text, qs);
+		prom_step_split(p->text, shown);
+		return nq;
+	}
+	bound = runbook_bind_promql(p->text, p->values, 0, err, errlen);
+	masked = runbook_bind_promql(p->text, p->values, 1, err, errlen);
+	nq = bound != NULL ? prom_step_split(bound, qs) : 0;
+	ns = masked != NULL ? prom_step_split(masked, shown) : 0;
+	free(bound);
+	free(masked);
+	if (nq != ns) { /* cannot be: values are single lines */
+		prom_step_free_queries(*qs, nq);
+		prom_step_free_queries(*shown, ns);
+		*qs = *shown = NULL;
+		return 0;
+	}
+	return nq;
+}
+
 static void prom_step_run(struct job *j, void *arg)
 {
 	struct native_step *p = arg;
-	char **qs = NULL, err[256] = "";
-	size_t nq = prom_step_split(p->text, &qs), i;
+	char **qs = NULL, **shown = NULL, err[256] = "";
+	size_t nq = prom_step_queries(p, &qs, &shown, err, sizeof err), i;
 	enum exec_state state = EXEC_EXITED;
 	int code = 0, ascii = prom_step_ascii();
 
-	if (nq == 0)
+	if (nq == 0 && err[0] != '\0') {
+		job_puts(j, err);
+		job_puts(j, "\n");
+		code = 1;
+	} else if (nq == 0) {
 		job_puts(j, "(no query in the step)\n");
+	}
 	for (i = 0; i < nq; i++) {
-		if (prom_step_query(j, p, i, qs[i], ascii, &code, err, sizeof err) != 0) {
+		if (prom_step_query(j, p, i, qs[i], shown[i], ascii, &code, err, sizeof err) != 0) {
 			code = 1;
 			state = job_stopping(j)            ? EXEC_STOPPED
 				: strstr(err, "timed out") ? EXEC_TIMEDOUT
@@ -314,9 +358,8 @@ static void prom_step_run(struct job *j, void *arg)
 			break;
 		}
 	}
-	for (i = 0; i < nq; i++)
-		free(qs[i]);
-	free(qs);
+	prom_step_free_queries(qs, nq);
+	prom_step_free_queries(shown, nq);
 	native_end(j, state, code, err);
 }
 
@@ -329,15 +372,22 @@ static int prom_step_ready(const struct config *c, char *why, size_t whylen)
 }
 
 static struct job *prom_step_start(const struct config *c, const char *target, const char *text,
-				   double timeout, int wake_fd, char *err, size_t errlen)
+				   const struct step_values *values, double timeout, int wake_fd,
+				   char *err, size_t errlen)
 {
 	(void)target; /* one Prometheus */
 	if (!prom_step_ready(c, err, errlen))
 		return NULL;
 	/* The source is the base URL; the progress callback sees the stop
 	 * flag and aborts the transfer. */
-	return native_step_start(prom_step_run, prom_base(c->prometheus_url), text,
+	return native_step_start(prom_step_run, prom_base(c->prometheus_url), text, values,
 				 timeout > 0 && timeout < 30 ? timeout : 30, wake_fd, err, errlen);
+}
+
+static char *prom_step_shown(const char *text, const struct step_values *values, char *err,
+			     size_t errlen)
+{
+	return runbook_bind_promql(text, values, 1, err, errlen);
 }
 
 const struct native_ops prom_native = {
@@ -345,4 +395,5 @@ const struct native_ops prom_native = {
 	.name = "Prometheus",
 	.ready = prom_step_ready,
 	.start = prom_step_start,
+	.shown = prom_step_shown,
 };

@@ -21,6 +21,7 @@
 struct redis_step {
 	struct config_redis cfg; /* copies: the job outlives nothing it borrows */
 	char *text;
+	struct step_values *values; /* the placeholders' values, or NULL */
 	double timeout;
 	pthread_mutex_t lock;
 	int fd; /* under lock: the connection's socket while connected, else -1 */
@@ -42,9 +43,24 @@ static void redis_step_connected(struct job *j, struct redis_step *p, int fd)
 	pthread_mutex_unlock(&p->lock);
 }
 
+/* Put the values in place of the marks of each argument (see
+ * runbook_bind_mark): a value is always inside one argument. */
+static void redis_step_unmark(char **argv, size_t *lens, int argc, const struct step_values *v,
+			      int mask)
+{
+	int i;
+
+	for (i = 0; v != NULL && i < argc; i++) {
+		char *a = runbook_bind_unmark(argv[i], lens[i], v, mask, &lens[i]);
+
+		free(argv[i]);
+		argv[i] = a;
+	}
+}
+
 /* Run one line; 0 to go on, -1 to end the step. */
-static int redis_step_line(struct job *j, redisContext *c, const char *line, int *ncmd,
-			   struct redis_step_end *e)
+static int redis_step_line(struct job *j, redisContext *c, const char *line,
+			   const struct step_values *v, int *ncmd, struct redis_step_end *e)
 {
 	struct strbuf sb = { 0 };
 	char **argv = NULL;
@@ -60,6 +76,7 @@ static int redis_step_line(struct job *j, redisContext *c, const char *line, int
 		rc = -1;
 		goto out;
 	}
+	redis_step_unmark(argv, lens, argc, v, 0);
 	if ((*ncmd)++ > 0)
 		strbuf_putc(&sb, '\n');
 	r = redisCommandArgv(c, argc, (const char **)argv, lens);
@@ -91,11 +108,14 @@ static void redis_step_run(struct job *j, void *arg)
 {
 	struct redis_step *p = arg;
 	struct redis_step_end e = { .state = EXEC_EXITED };
-	char *save = NULL, *line, *text;
+	char *save = NULL, *line, *text, *marked = p->text;
 	int ncmd = 0;
-	redisContext *c;
+	redisContext *c = NULL;
 
-	c = redis_connect(&p->cfg, p->timeout, NULL, e.err, sizeof e.err);
+	if (p->values != NULL)
+		marked = runbook_bind_mark(STEP_REDIS, p->text, p->values, e.err, sizeof e.err);
+	if (marked != NULL)
+		c = redis_connect(&p->cfg, p->timeout, NULL, e.err, sizeof e.err);
 	if (c == NULL) {
 		struct strbuf sb = { 0 };
 
@@ -105,15 +125,17 @@ static void redis_step_run(struct job *j, void *arg)
 		e.code = 1;
 	} else {
 		redis_step_connected(j, p, c->fd);
-		text = runbook_strip_comments(STEP_REDIS, p->text);
+		text = runbook_strip_comments(STEP_REDIS, marked);
 		for (line = strtok_r(text, "\n", &save); line != NULL;
 		     line = strtok_r(NULL, "\n", &save))
-			if (redis_step_line(j, c, line, &ncmd, &e) != 0)
+			if (redis_step_line(j, c, line, p->values, &ncmd, &e) != 0)
 				break;
 		free(text);
 		redis_step_connected(j, p, -1);
 		redisFree(c);
 	}
+	if (marked != p->text)
+		free(marked);
 	native_end(j, e.state, e.code, e.err);
 }
 
@@ -138,6 +160,7 @@ static void redis_step_free(void *arg)
 	free(p->cfg.password_file);
 	free(p->cfg.password_env);
 	free(p->text);
+	step_values_free(p->values);
 	free(p);
 }
 
@@ -159,7 +182,8 @@ static size_t redis_step_targets(const struct config *c, const char **names, siz
 }
 
 static struct job *redis_step_start(const struct config *c, const char *target, const char *text,
-				    double timeout, int wake_fd, char *err, size_t errlen)
+				    const struct step_values *values, double timeout, int wake_fd,
+				    char *err, size_t errlen)
 {
 	const struct config_redis *in;
 	struct redis_step *p;
@@ -185,11 +209,77 @@ static struct job *redis_step_start(const struct config *c, const char *target, 
 	p->cfg.password_file = in->password_file ? xstrdup(in->password_file) : NULL;
 	p->cfg.password_env = in->password_env ? xstrdup(in->password_env) : NULL;
 	p->text = xstrdup(text);
+	p->values = values != NULL && values->n > 0 ? step_values_dup(values) : NULL;
 	p->timeout = timeout > 0 ? timeout : 30;
 	p->fd = -1;
 	pthread_mutex_init(&p->lock, NULL);
 	return native_spawn(redis_step_run, p, redis_step_free, redis_step_stop, wake_fd, err,
 			    errlen);
+}
+
+/* An argument as redis-cli would need it typed: bare when it can be,
+ * else double-quoted with escapes. */
+static void redis_step_show_arg(struct strbuf *sb, const char *a, size_t n)
+{
+	size_t i;
+	int bare = n > 0;
+
+	for (i = 0; i < n && bare; i++)
+		bare = (unsigned char)a[i] > ' ' && a[i] != '"' && a[i] != '\'' && a[i] != '\\' &&
+		       (unsigned char)a[i] != 0x7f;
+	if (bare) {
+		strbuf_append(sb, a, n);
+		return;
+	}
+	strbuf_putc(sb, '"');
+	for (i = 0; i < n; i++) {
+		unsigned char ch = (unsigned char)a[i];
+
+		if (ch == '"' || ch == '\\')
+			strbuf_printf(sb, "\\%c", ch);
+		else if (ch < ' ' || ch == 0x7f)
+			strbuf_printf(sb, "\\x%02x", ch);
+		else
+			strbuf_putc(sb, (char)ch);
+	}
+	strbuf_putc(sb, '"');
+}
+
+/* Each command of the step as its arguments will be sent, the values
+ * in place (secret ones masked). */
+static char *redis_step_shown(const char *text, const struct step_values *values, char *err,
+			      size_t errlen)
+{
+	char *marked = runbook_bind_mark(STEP_REDIS, text, values, err, errlen);
+	char *stripped, *line, *save = NULL;
+	struct strbuf sb = { 0 };
+
+	if (marked == NULL)
+		return NULL;
+	stripped = runbook_strip_comments(STEP_REDIS, marked);
+	strbuf_append(&sb, "", 0);
+	for (line = strtok_r(stripped, "\n", &save); line != NULL;
+	     line = strtok_r(NULL, "\n", &save)) {
+		char **argv = NULL;
+		size_t *lens = NULL;
+		int argc = redis_tokenize(line, &argv, &lens, err, errlen), i;
+
+		if (argc < 0)
+			break;
+		redis_step_unmark(argv, lens, argc, values, 1);
+		for (i = 0; i < argc; i++) {
+			strbuf_puts(&sb, i ? " " : sb.len ? "\n" : "");
+			redis_step_show_arg(&sb, argv[i], lens[i]);
+		}
+		redis_argv_free(argv, lens, argc);
+	}
+	free(stripped);
+	free(marked);
+	if (line != NULL) {
+		strbuf_free(&sb);
+		return NULL;
+	}
+	return strbuf_detach(&sb);
 }
 
 const struct native_ops redis_native = {
@@ -198,4 +288,5 @@ const struct native_ops redis_native = {
 	.ready = redis_step_ready,
 	.targets = redis_step_targets,
 	.start = redis_step_start,
+	.shown = redis_step_shown,
 };

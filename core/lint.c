@@ -8,7 +8,8 @@
  * consumer offset resets without a confirmation note, a shell block
  * that is a checklist rather than commands, and a PromQL ratio of a
  * filtered rate over the same unfiltered rate with nothing aggregated
- * (each series meets only itself: always 1). --lint prints what the
+ * (each series meets only itself: always 1), and the $-references a
+ * sql or promql step leaves alone ($1, '$HOME', $__interval). --lint prints what the
  * parser attached to every step. Pure functions, plus lint_files' I/O.
  */
 #include "core/lint.h"
@@ -305,6 +306,17 @@ static void lint_checklist(struct step *st)
 				     "or as real commands"));
 }
 
+/* The $-references a sql or promql step's rules leave alone, and why:
+ * the author sees that $1 or '$HOME' will not be asked for. */
+static void lint_left_alone(struct step *st)
+{
+	char *notes[8];
+	size_t n = runbook_left_alone(st->kind, st->command, notes, 8), i;
+
+	for (i = 0; i < n; i++)
+		lint_add(st, notes[i]);
+}
+
 void lint_step(struct step *st)
 {
 	struct lint_ctx lx;
@@ -314,6 +326,7 @@ void lint_step(struct step *st)
 	lx.st = st;
 	if (st->command == NULL)
 		return;
+	lint_left_alone(st);
 	text = runbook_strip_comments(st->kind, st->command);
 	switch (st->kind) {
 	case STEP_SHELL:

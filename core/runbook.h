@@ -152,6 +152,59 @@ char **runbook_step_env(const struct step *st, const char *const *values, char *
  * frees. */
 char *runbook_step_script(const struct step *st);
 
+/* The values a native (sql, redis, promql) step runs with: names[i] is
+ * a placeholder's variable ("ORDER_ID", also for <order-id>), values[i]
+ * its value, secret[i] 1 when it is masked wherever it is shown. */
+struct step_values {
+	size_t n;
+	char **names;
+	char **values;
+	int *secret;
+};
+
+/* Fresh values of step's placeholders (values[i] for placeholders[i]);
+ * a copy of v; free. NULL-safe. */
+struct step_values *step_values_of(const struct step *st, char *const *values);
+struct step_values *step_values_dup(const struct step_values *v);
+void step_values_free(struct step_values *v);
+
+/* One SQL statement bound to its values: the placeholders became $1,
+ * $2 ... (a string literal holding one became a parameter as a whole),
+ * params[k] is $(k+1)'s value; shown is the statement with the values in
+ * place as literals (secret ones '***'). */
+struct sql_bound {
+	char *sql;
+	char *shown;
+	int nparams;
+	char **params;
+};
+
+/* Bind a sql step's text (split at top-level ';') to v: 0 with *out
+ * (n statements, free with runbook_sql_bound_free), or -1 + err when a
+ * placeholder stands where a parameter cannot (an identifier, a keyword,
+ * a $$ body, a statement that takes no parameters). */
+int runbook_bind_sql(const char *text, const struct step_values *v, struct sql_bound **out,
+		     size_t *n, char *err, size_t errlen);
+void runbook_sql_bound_free(struct sql_bound *b, size_t n);
+/* A promql step's text with each placeholder replaced by its value
+ * escaped for the PromQL string it stands in (secret ones "***" when
+ * mask), or NULL + err when one stands outside a string. */
+char *runbook_bind_promql(const char *text, const struct step_values *v, int mask, char *err,
+			  size_t errlen);
+/* text with each placeholder of v (as kind's rules find them) replaced
+ * by a mark ("\x1d<index>\x1e") a tokenizer keeps inside its argument;
+ * NULL + err when text holds those bytes itself. */
+char *runbook_bind_mark(enum step_kind kind, const char *text, const struct step_values *v,
+			char *err, size_t errlen);
+/* s (n bytes) with each mark replaced by its value ("***" for a secret
+ * one when mask); *outlen its length. */
+char *runbook_bind_unmark(const char *s, size_t n, const struct step_values *v, int mask,
+			  size_t *outlen);
+/* The placeholder-like references kind's rules leave alone in text
+ * ("$1 is a SQL parameter"), one line each into out (up to max, caller
+ * frees each); returns how many. */
+size_t runbook_left_alone(enum step_kind kind, const char *text, char **out, size_t max);
+
 /* 1 if s is a valid DNS-1123 subdomain (<= 253 chars, [a-z0-9.-],
  * alphanumeric at both ends, no "..") — the rule for pod names. */
 int runbook_valid_k8s_name(const char *s);

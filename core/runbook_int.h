@@ -1,6 +1,7 @@
 /*
  * runbook_int.h - what the runbook parser's files share (runbook.c,
- * runbook_scan.c, runbook_place.c, runbook_annot.c, runbook_step.c) and
+ * runbook_scan.c, runbook_place.c, runbook_bind.c, runbook_annot.c,
+ * runbook_step.c) and
  * nothing else includes: limits, the parse state, the annotations of a
  * step, and the helpers each of them uses. Not an interface: see
  * runbook.h for that.
@@ -114,6 +115,21 @@ void runbook_scope_clear_pending(struct runbook_scope *sc);
 
 /* runbook_place.c: fill st's placeholders from its text. */
 void runbook_find_placeholders(struct step *st);
+
+/* A placeholder reference: <name>, or $NAME / ${NAME...} (var). */
+struct runbook_ref {
+	int var;
+	int defaulted;     /* ${NAME:-x} */
+	size_t name, nlen; /* a var's name: t[name..name+nlen) */
+};
+
+/* The placeholder reference at t[i] that kind's rules count (ctx from
+ * runbook_scan): its length, or 0. Not applied here: a shell step's own
+ * assignments and standard variables (runbook_find_placeholders). */
+size_t runbook_ref_at(enum step_kind kind, const char *t, size_t n, const unsigned char *ctx,
+		      size_t i, struct runbook_ref *r);
+/* The variable name of the reference of len bytes at t[i]; fresh. */
+char *runbook_ref_env(const char *t, size_t i, size_t len, const struct runbook_ref *r);
 
 /* runbook_annot.c: an annotation set's life and its two sources. */
 void runbook_annot_init(struct runbook_annot *a);

@@ -383,44 +383,148 @@ static void runbook_add_placeholder(struct step *st, const char *tok, size_t n, 
 	}
 }
 
+/* The byte a run of RB_SQ bytes around t[i] starts with ('\'' for a
+ * string literal, '$' for a $$ body). */
+static char runbook_sq_start(const char *t, const unsigned char *ctx, size_t i)
+{
+	while (i > 0 && ctx[i - 1] == RB_SQ)
+		i--;
+	return t[i];
+}
+
+/* 1 if t[i] is inside a {{ ... }} template (Grafana, Alertmanager). */
+static int runbook_in_template(const char *t, size_t i)
+{
+	size_t k;
+
+	for (k = i; k >= 2; k--) {
+		if (t[k - 1] == '}' && t[k - 2] == '}')
+			return 0;
+		if (t[k - 1] == '{' && t[k - 2] == '{')
+			return 1;
+	}
+	return 0;
+}
+
+/* Why a '$' at t[i] of a step of kind is not a placeholder whatever
+ * follows it, or NULL. */
+static const char *runbook_dollar_left(enum step_kind kind, const char *t, size_t n,
+				       const unsigned char *ctx, size_t i)
+{
+	switch (kind) {
+	case STEP_SHELL:
+		return ctx[i] == RB_SQ || ctx[i] == RB_ANSI || ctx[i] == RB_HEREDOC_LIT ? "quoted"
+											: NULL;
+	case STEP_SQL:
+		if (ctx[i] == RB_SQ)
+			return runbook_sq_start(t, ctx, i) == '$'
+				       ? "is inside a $$ body (left as written)"
+				       : "is inside a SQL string literal: text";
+		if (ctx[i] == RB_DQ)
+			return "is inside a quoted identifier";
+		return NULL;
+	case STEP_PROMQL:
+		if (i + 2 < n && t[i + 1] == '_' && t[i + 2] == '_')
+			return "is a Grafana variable";
+		if (runbook_in_template(t, i))
+			return "is inside a {{ }} template";
+		return NULL;
+	default:
+		return NULL;
+	}
+}
+
+size_t runbook_ref_at(enum step_kind kind, const char *t, size_t n, const unsigned char *ctx,
+		      size_t i, struct runbook_ref *r)
+{
+	size_t len;
+
+	memset(r, 0, sizeof *r);
+	if (ctx[i] == RB_COMMENT || ctx[i] == RB_ESCAPED || kind == STEP_YAML)
+		return 0;
+	if (t[i] == '<')
+		return runbook_placeholder_len(t, n, i);
+	if (t[i] != '$' || runbook_dollar_left(kind, t, n, ctx, i) != NULL)
+		return 0;
+	len = runbook_var_len(t, n, i, &r->name, &r->nlen, &r->defaulted);
+	r->var = len > 0;
+	return len;
+}
+
+char *runbook_ref_env(const char *t, size_t i, size_t len, const struct runbook_ref *r)
+{
+	return r->var ? xstrndup(t + r->name, r->nlen) : runbook_env_of_angle(t + i, len);
+}
+
 void runbook_find_placeholders(struct step *st)
 {
 	const char *t = st->command;
 	size_t n = strlen(t);
 	unsigned char *ctx = runbook_scan(st->kind, t, n);
 	struct runbook_names assigned;
-	int shell = st->kind == STEP_SHELL;
 	size_t i;
 
 	assigned.n = 0;
-	if (shell)
+	if (st->kind == STEP_SHELL)
 		runbook_assigned(t, n, ctx, &assigned);
 	for (i = 0; i < n; i++) {
-		size_t len, name, nlen;
-		int defaulted;
+		struct runbook_ref r;
+		size_t len = runbook_ref_at(st->kind, t, n, ctx, i, &r);
 
-		if (ctx[i] == RB_COMMENT || ctx[i] == RB_ESCAPED)
-			continue;
-		if (t[i] == '<' && (len = runbook_placeholder_len(t, n, i)) > 0) {
-			runbook_add_placeholder(st, t + i, len, runbook_env_of_angle(t + i, len),
-						0);
-			i += len - 1;
-			continue;
-		}
-		if (!shell || t[i] != '$' || ctx[i] == RB_SQ || ctx[i] == RB_ANSI ||
-		    ctx[i] == RB_HEREDOC_LIT)
-			continue;
-		len = runbook_var_len(t, n, i, &name, &nlen, &defaulted);
 		if (len == 0)
 			continue;
-		if (!defaulted && !runbook_std_env(t + name, nlen) &&
-		    !runbook_name_listed(&assigned, t + name, nlen))
-			runbook_add_placeholder(st, t + i, len, xstrndup(t + name, nlen), 1);
+		if (!r.var)
+			runbook_add_placeholder(st, t + i, len, runbook_env_of_angle(t + i, len),
+						0);
+		else if (!r.defaulted && !runbook_std_env(t + r.name, r.nlen) &&
+			 !runbook_name_listed(&assigned, t + r.name, r.nlen))
+			runbook_add_placeholder(st, t + i, len, xstrndup(t + r.name, r.nlen), 1);
 		i += len - 1;
 	}
 	for (i = 0; i < assigned.n; i++)
 		free(assigned.name[i]);
 	free(ctx);
+}
+
+size_t runbook_left_alone(enum step_kind kind, const char *text, char **out, size_t max)
+{
+	size_t n = strlen(text), i, k = 0;
+	unsigned char *ctx;
+
+	if (kind == STEP_SHELL || kind == STEP_YAML)
+		return 0;
+	ctx = runbook_scan(kind, text, n);
+	for (i = 0; i < n && k < max; i++) {
+		const char *why;
+		size_t name, nlen, len = 0;
+		int defaulted;
+
+		if (text[i] != '$' || ctx[i] == RB_COMMENT || ctx[i] == RB_ESCAPED)
+			continue;
+		if (kind == STEP_SQL && ctx[i] == RB_CODE && i + 1 < n &&
+		    isdigit((unsigned char)text[i + 1])) {
+			for (len = 1; i + len < n && isdigit((unsigned char)text[i + len]); len++)
+				;
+			why = "is a SQL parameter";
+		} else {
+			why = runbook_dollar_left(kind, text, n, ctx, i);
+			if (why != NULL) {
+				len = runbook_var_len(text, n, i, &name, &nlen, &defaulted);
+				if (len == 0 && kind == STEP_PROMQL && text[i + 1] == '_')
+					for (len = 1; i + len < n &&
+						      (isalnum((unsigned char)text[i + len]) ||
+						       text[i + len] == '_');
+					     len++)
+						;
+			}
+		}
+		if (why == NULL || len == 0)
+			continue;
+		out[k++] = xasprintf("placeholder left alone: %.*s %s", (int)len, text + i, why);
+		i += len - 1;
+	}
+	free(ctx);
+	return k;
 }
 
 char *runbook_step_script(const struct step *st)

@@ -46,7 +46,8 @@ static const struct keymap_entry runbook_picker_keys[] = {
 };
 
 static const struct keymap_entry runbook_step_keys[] = {
-	{ '\r', KEY_ENTER, "Enter", "Run", "run the step (asks for placeholders; confirms changes)",
+	{ '\r', KEY_ENTER, "Enter", "Run",
+	  "run the step (asks for placeholders, bound not spliced; confirms changes)",
 	  RUNBOOK_RUN },
 	{ 'e', 0, "e", "Edit", "edit the command in $EDITOR, then run it", RUNBOOK_EDIT },
 	{ 'c', 0, "c", "Copy", "copy the command to the clipboard (OSC 52)", RUNBOOK_COPY },

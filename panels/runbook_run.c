@@ -69,6 +69,37 @@ static char *runbook_resolve_display(const struct step *s, char *const *values)
 
 static void runbook_start(struct runbook_panel *rp);
 
+/* What a destructive step's confirmation asks to type: its target with
+ * each placeholder (not a secret one) replaced by its value, so that
+ * "idem:$ORDER_ID" asks for "idem:a b". Fresh. */
+static char *runbook_target_of(const struct step *s, char *const *values, const char *target)
+{
+	struct strbuf sb = { 0 };
+	const char *p = target;
+
+	strbuf_append(&sb, "", 0);
+	while (*p != '\0') {
+		size_t i, best = 0, tl = 0;
+
+		for (i = 0; i < s->nplaceholders; i++) {
+			const struct placeholder *ph = &s->placeholders[i];
+			size_t n = strlen(ph->token);
+
+			if (!ph->secret && values[i] != NULL && n > tl &&
+			    strncmp(p, ph->token, n) == 0) {
+				tl = n;
+				best = i;
+			}
+		}
+		if (tl == 0)
+			strbuf_putc(&sb, *p++);
+		else
+			strbuf_puts(&sb, values[best]);
+		p += tl;
+	}
+	return strbuf_detach(&sb);
+}
+
 static void runbook_confirmed(void *ctx, int ok)
 {
 	struct runbook_panel *rp = ctx;
@@ -86,13 +117,45 @@ static void runbook_confirmed(void *ctx, int ok)
 	runbook_start(rp);
 }
 
+/* A native step is judged again as it will run: a value may name what
+ * the text did not (a Redis `CONFIG $SUB` answered SET, `$VERB` answered
+ * DEL), so the verdict only grows, and --read-only refuses a step its
+ * values made changing. 0, or -1 + err when refused. */
+static int runbook_judge_bound(struct runbook_panel *rp, char *err, size_t errlen)
+{
+	struct runbook_pending *p = &rp->pend;
+	struct safety_verdict b = { 0 };
+
+	safety_classify(p->copy.kind, p->resolved, &b);
+	if (b.changing && !p->verdict.changing) {
+		p->verdict.changing = 1;
+		free(p->verdict.why);
+		p->verdict.why = b.why;
+		b.why = NULL;
+	}
+	if (b.destructive && !p->verdict.destructive) {
+		p->verdict.destructive = 1;
+		free(p->verdict.target);
+		p->verdict.target = b.target != NULL ? b.target : xstrdup("yes");
+		b.target = NULL;
+	}
+	safety_verdict_free(&b);
+	if (p->verdict.changing && app_read_only(rp->app)) {
+		snprintf(err, errlen,
+			 "read-only mode: with these values the step changes the "
+			 "system (%s)",
+			 p->verdict.why != NULL ? p->verdict.why : "changing");
+		return -1;
+	}
+	return 0;
+}
+
 /* All values are in: build env and script, then confirm or start. */
 static void runbook_prepared(struct runbook_panel *rp)
 {
 	struct runbook_pending *p = &rp->pend;
 	const struct step *s = &p->copy;
 	char err[256];
-	size_t i;
 
 	p->env = runbook_step_env(s, (const char *const *)p->values, err, sizeof err);
 	if (p->env == NULL) {
@@ -103,7 +166,27 @@ static void runbook_prepared(struct runbook_panel *rp)
 		return;
 	}
 	p->script = runbook_step_script(s);
-	p->resolved = runbook_resolve_display(s, p->values);
+	if (s->kind != STEP_SHELL && s->nplaceholders > 0) {
+		/* Values are bound, never spliced: shown as they will run,
+		 * or the step is refused when one cannot be bound. */
+		struct step_values *v = step_values_of(s, p->values);
+
+		p->resolved = native_find(s->kind)->shown(s->command, v, err, sizeof err);
+		step_values_free(v);
+		if (p->resolved == NULL || runbook_judge_bound(rp, err, sizeof err) != 0) {
+			app_message(rp->app, p->resolved == NULL ? ROLE_ERROR : ROLE_READONLY,
+				    "not run: %s", err);
+			rp->st[p->step].status = RUNBOOK_REFUSED;
+			runbook_audit(rp, "refused", p->step,
+				      p->resolved != NULL ? p->resolved : s->command, "refused", -1,
+				      -1, err, NULL);
+			runbook_pending_clear(p);
+			runbook_fill_steps(rp);
+			return;
+		}
+	} else {
+		p->resolved = runbook_resolve_display(s, p->values);
+	}
 	if (p->on != NULL) {
 		/* Say where a native step runs: in the dialog, the audit
 		 * log and the transcript. */
@@ -112,14 +195,8 @@ static void runbook_prepared(struct runbook_panel *rp)
 		free(p->resolved);
 		p->resolved = r;
 	}
-	if (p->verdict.target != NULL) {
-		char *t = p->verdict.target;
-
-		for (i = 0; i < s->nplaceholders; i++)
-			if (strcmp(t, s->placeholders[i].token) == 0 && p->values[i] != NULL)
-				t = p->values[i];
-		p->target = xstrdup(t);
-	}
+	if (p->verdict.target != NULL)
+		p->target = runbook_target_of(s, p->values, p->verdict.target);
 	if (p->verdict.changing) {
 		const char *body[40];
 		char *lines = xstrdup(p->resolved);
@@ -372,14 +449,6 @@ void runbook_prepare(struct runbook_panel *rp, size_t i, const char *edited)
 			app_message(rp->app, ROLE_WARN, "%s; c copies the step", why);
 			return;
 		}
-		/* Values are never spliced into a query or command. */
-		if (s->nplaceholders > 0) {
-			app_message(
-				rp->app, ROLE_WARN,
-				"this %s step has placeholders (%s): edit it (e) or copy it (c)",
-				runbook_kind_name(s->kind), s->placeholders[0].token);
-			return;
-		}
 	}
 	runbook_pending_clear(p);
 	p->active = 1;
@@ -551,9 +620,12 @@ static void runbook_start(struct runbook_panel *rp)
 		rp->job = exec_start(&spec, app_wake_fd(rp->app), err, sizeof err);
 		rp->job_secret = rp->job != NULL ? runbook_gets_secret(p->copy.command) : 0;
 	} else {
+		struct step_values *v = step_values_of(&p->copy, p->values);
+
 		rp->job = native_find(p->copy.kind)
-				  ->start(app_config(rp->app), p->on, p->copy.command, timeout,
+				  ->start(app_config(rp->app), p->on, p->copy.command, v, timeout,
 					  app_wake_fd(rp->app), err, sizeof err);
+		step_values_free(v);
 	}
 	if (rp->job == NULL) {
 		ss->status = RUNBOOK_FAILED;

@@ -167,6 +167,11 @@ prom_wait() {
 	fail "$1 did not answer"
 }
 
+# prom_wait_up: until Prometheus has scraped itself (up is 1), so that a
+# query of up has its series, or fail.
+prom_up() { curl -s "$PROM_URL/api/v1/query?query=up" | grep -q '"1"'; }
+prom_wait_up() { wait_until 30 "Prometheus never scraped itself" prom_up; }
+
 # am_pidof: the Alertmanager's pid.
 am_pidof() { pgrep -f "prometheus-alertmanager --config.file=$PDIR/am.yml"; }
 

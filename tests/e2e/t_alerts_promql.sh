@@ -10,12 +10,7 @@ AM_ENV="PROMETHEUS_URL=$PROM_URL" am_start 160 40 --runbooks "$T/runbooks"
 wait_for "Procedures"
 keys Enter
 wait_for "Targets up"
-n=0
-while [ "$n" -lt 100 ]; do
-	curl -s "$PROM_URL/api/v1/query?query=up" | grep -q '"1"' && break
-	sleep 0.1
-	n=$((n + 1))
-done
+prom_wait_up
 keys Enter
 wait_for 'up{instance="127.0.0.1:' 20
 screen | grep -F 'up{instance=' | grep -qE '^.*1 ' || fail "no value for up"
