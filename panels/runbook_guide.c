@@ -16,7 +16,6 @@
 #include <strings.h>
 
 #include "panels/findings.h"
-#include "panels/pods.h"
 
 /* ---- captured values ------------------------------------------------- */
 
@@ -195,8 +194,7 @@ int runbook_guide_offer(struct runbook_panel *rp, const char *label, const struc
 			const char *known)
 {
 	struct runbook_capt *cp = runbook_capt_find(rp, ph->env);
-	struct pods_pick *pods = NULL;
-	size_t i, n = 0;
+	size_t i;
 
 	for (i = 0; rp->guide.active && i < rp->guide.nnames; i++)
 		if (strcmp(rp->guide.names[i], ph->env) == 0 && rp->guide.values[i] != NULL) {
@@ -215,25 +213,8 @@ int runbook_guide_offer(struct runbook_panel *rp, const char *label, const struc
 		table_add_ranked(&rp->pick, cp->values[i], ROLE_MATCH, 1000, cells, NULL);
 	}
 	if (ph->pod)
-		n = pods_picks(app_panel(rp->app, &pods_panel), NULL, &pods);
-	for (i = 0; i < n; i++) {
-		const char *cells[3] = { pods[i].name, pods[i].status, pods[i].restarts };
-
-		size_t k;
-
-		for (k = 0; k < cp->n && strcmp(cp->values[k], pods[i].name) != 0; k++)
-			;
-		if (k == cp->n)
-			table_add_ranked(&rp->pick, pods[i].name, pods[i].role, pods[i].rank, cells,
-					 NULL);
-	}
-	pods_picks_free(pods, n);
-	table_set_filter(&rp->pick, "");
-	if (known[0] != '\0')
-		table_select_id(&rp->pick, known);
-	snprintf(rp->pick_label, sizeof rp->pick_label, "%s", label);
-	rp->mode = RUNBOOK_PICK;
-	app_show_filter(rp->app, "");
+		runbook_pick_add_pods(rp, NULL, cp->values, cp->n);
+	runbook_pick_show(rp, label, known);
 	app_message(rp->app, ROLE_NORMAL,
 		    "%s pick a value captured by step %zu (Enter), / filters, t types one", label,
 		    cp->step + 1);

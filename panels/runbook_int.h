@@ -153,6 +153,12 @@ const char *runbook_status_name(const struct runbook_step_state *s, char *buf, s
 void runbook_got_value(void *ctx, const char *value);
 void runbook_prepare(struct runbook_panel *rp, size_t i, const char *edited);
 void runbook_secret_done(struct runbook_panel *rp, struct runbook_step_state *ss);
+/* The pick list (rp->pick): add the Pods panel's pods of ns (NULL: all)
+ * but those named in skip, returning how many; show it for label with
+ * known selected. */
+size_t runbook_pick_add_pods(struct runbook_panel *rp, const char *ns, char *const *skip,
+			     size_t nskip);
+void runbook_pick_show(struct runbook_panel *rp, const char *label, const char *known);
 
 /* runbook_guide.c */
 void runbook_guide_reset(struct runbook_panel *rp);

@@ -302,31 +302,48 @@ static int runbook_step_ns(const char *cmd, char *ns, size_t n)
 	return 0;
 }
 
-/* Offer the Pods panel's pods (of the step's namespace) as a pick list
- * for a pod placeholder, with known (a finding's pod, or "") selected;
- * typing stays possible (t). 1 if offered. */
-static int runbook_offer_pods(struct runbook_panel *rp, const char *label, const char *known)
+size_t runbook_pick_add_pods(struct runbook_panel *rp, const char *ns, char *const *skip,
+			     size_t nskip)
 {
-	char ns[256];
 	struct pods_pick *pods = NULL;
-	int has_ns = runbook_step_ns(rp->pend.copy.command, ns, sizeof ns);
-	size_t n = pods_picks(app_panel(rp->app, &pods_panel), has_ns ? ns : NULL, &pods), i;
+	size_t n = pods_picks(app_panel(rp->app, &pods_panel), ns, &pods), i, k, added = 0;
 
-	if (n == 0)
-		return 0;
-	table_clear_rows(&rp->pick);
 	for (i = 0; i < n; i++) {
 		const char *cells[3] = { pods[i].name, pods[i].status, pods[i].restarts };
 
+		for (k = 0; k < nskip && strcmp(skip[k], pods[i].name) != 0; k++)
+			;
+		if (k < nskip)
+			continue;
 		table_add_ranked(&rp->pick, pods[i].name, pods[i].role, pods[i].rank, cells, NULL);
+		added++;
 	}
 	pods_picks_free(pods, n);
+	return added;
+}
+
+void runbook_pick_show(struct runbook_panel *rp, const char *label, const char *known)
+{
 	table_set_filter(&rp->pick, "");
 	if (known[0] != '\0')
 		table_select_id(&rp->pick, known);
 	snprintf(rp->pick_label, sizeof rp->pick_label, "%s", label);
 	rp->mode = RUNBOOK_PICK;
 	app_show_filter(rp->app, "");
+}
+
+/* Offer the Pods panel's pods (of the step's namespace) as a pick list
+ * for a pod placeholder, with known (a finding's pod, or "") selected;
+ * typing stays possible (t). 1 if offered. */
+static int runbook_offer_pods(struct runbook_panel *rp, const char *label, const char *known)
+{
+	char ns[256];
+	int has_ns = runbook_step_ns(rp->pend.copy.command, ns, sizeof ns);
+
+	table_clear_rows(&rp->pick);
+	if (runbook_pick_add_pods(rp, has_ns ? ns : NULL, NULL, 0) == 0)
+		return 0;
+	runbook_pick_show(rp, label, known);
 	app_message(rp->app, ROLE_NORMAL, "%s pick a pod%s%s (Enter), / filters, t types a name",
 		    label, has_ns ? " of " : "", has_ns ? ns : "");
 	return 1;
