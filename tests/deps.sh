@@ -7,7 +7,7 @@ libcjson-dev libcmocka-dev tmux clang libclang-rt-14-dev man-db groff-base
 python3 ncurses-term bc valgrind openssl curl faketime
 libpq-dev postgresql postgresql-contrib libhiredis-dev redis-server
 librdkafka-dev libcurl4-openssl-dev prometheus prometheus-alertmanager
-openjdk-17-jre-headless"
+openjdk-17-jre-headless strace"
 # npm fetches the Kafka broker's jars (tests/kafka_broker.sh). Debian's
 # npm conflicts with a Node.js from elsewhere (NodeSource's provides its
 # own npm): ask for it only when there is no npm at all.

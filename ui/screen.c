@@ -181,6 +181,16 @@ int screen_init(const struct theme *t, int ascii, int mouse, char *err, size_t e
 			  NULL);
 	mouseinterval(0);
 	screen_set_theme(t);
+	/* One write per frame. Until it has once come back from endwin(),
+	 * ncurses (6.4) flushes after every cursor movement inside
+	 * doupdate(), so a frame left in pieces (~8 writes a keypress, ~80
+	 * for the first frame); one round trip now, before anything is
+	 * drawn, ends that. And no flush halfway through a frame when a key
+	 * is waiting (typeahead): the loop reads every waiting key first. */
+	typeahead(-1);
+	def_prog_mode();
+	endwin();
+	doupdate();
 	screen_write_raw(SCREEN_PASTE_ON);
 	return 0;
 }
