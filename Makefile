@@ -126,6 +126,7 @@ PANEL_LAYER = \
 
 APP_LAYER = \
 	app/options.c \
+	app/initconfig.c \
 	app/app.c \
 	app/layout.c \
 	app/draw.c \
