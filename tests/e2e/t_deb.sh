@@ -57,7 +57,10 @@ ok "--lint /usr/share/amconsole/runbooks/*.md is clean; themes installed"
 
 manpath=$(man -w amconsole 2>"$T/man.err") || fail "man -w amconsole: $(cat "$T/man.err")"
 [ "$manpath" = /usr/share/man/man1/amconsole.1.gz ] || fail "man -w says $manpath"
-MANWIDTH=80 man amconsole 2>/dev/null | grep -q -- "--init-config" || fail "the installed man page lacks --init-config"
+# man -l: man-db's cat cache may hold an earlier build of the same
+# version (the files' times come from debian/changelog).
+MANWIDTH=80 man -l "$manpath" 2>/dev/null | grep -q -- "--init-config" ||
+	fail "the installed man page lacks --init-config"
 ok "man -w amconsole: $manpath"
 
 bash -n /usr/share/bash-completion/completions/amconsole || fail "bash completion: syntax"
