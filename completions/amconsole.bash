@@ -51,8 +51,9 @@ _amconsole()
 		return
 		;;
 	--context)
-		local IFS=$'\n'
-		COMPREPLY=($(compgen -W "$("$1" ${config:+--config "$config"} --list-contexts 2>/dev/null)" -- "$cur"))
+		local IFS=$'\n' cfg=()
+		[[ -n $config ]] && cfg=(--config "$config")
+		COMPREPLY=($(compgen -W "$("$1" "${cfg[@]}" --list-contexts 2>/dev/null)" -- "$cur"))
 		return
 		;;
 	--namespace)
