@@ -15,7 +15,12 @@ for tool in dpkg-buildpackage dh lintian fakeroot man; do
 	command -v "$tool" >/dev/null 2>&1 || fail "$tool missing (tests/deps.sh installs it)"
 done
 installed() { dpkg-query -W -f='${Status}' amconsole 2>/dev/null | grep -q "install ok installed"; }
-installed && fail "an amconsole package is already installed here; this test installs and purges its own (dpkg --purge amconsole first)"
+# Known to dpkg in any state but purged ("not-installed").
+present() {
+	st=$(dpkg-query -W -f='${Status}' amconsole 2>/dev/null) || return 1
+	[ -n "$st" ] && [ "${st% not-installed}" = "$st" ]
+}
+present && fail "an amconsole package is on this machine ($(dpkg-query -W -f='${Status}' amconsole)); this test installs and purges its own: dpkg --purge amconsole first"
 
 purge_pkg() {
 	if dpkg-query -W amconsole >/dev/null 2>&1; then
@@ -76,8 +81,7 @@ am_quit
 ok "the installed console lists the runbooks of /usr/share/amconsole"
 
 $SUDO dpkg --purge amconsole >"$T/purge.log" 2>&1 || fail "dpkg --purge: $(cat "$T/purge.log")"
-dpkg-query -W -f='${Status}' amconsole 2>/dev/null | grep -q "installed" &&
-	fail "dpkg -s after purge: $(dpkg-query -W -f='${Status}' amconsole)"
+present && fail "dpkg knows amconsole after purge: $(dpkg-query -W -f='${Status}' amconsole)"
 dpkg -s amconsole >/dev/null 2>&1 && fail "dpkg -s amconsole still succeeds after purge"
 left=""
 while IFS= read -r f; do
