@@ -371,6 +371,14 @@ int options_parse(int argc, char **argv, struct config *c, struct options_result
 		return 0;
 	}
 	res->config_file = config_file;
+	if (quick == OPTIONS_INIT_CONFIG && mode_name != NULL) {
+		snprintf(err, errlen, "--init-config and --%s cannot be combined", mode_name);
+		return -1;
+	}
+	if (quick == OPTIONS_INIT_CONFIG && (nops = options_permute(argc, argv)) > 0) {
+		snprintf(err, errlen, "unexpected argument '%s' (see --help)", argv[argc - nops]);
+		return -1;
+	}
 	if (quick != OPTIONS_RUN) {
 		res->mode = quick;
 		return 0;

@@ -140,3 +140,14 @@ run_clean "$AMCONSOLE" --init-config --config "$T/elsewhere/a/amconsole.yaml" >"
 	fail "--init-config --config: $(cat "$T/init.out")"
 [ -f "$T/elsewhere/a/amconsole.yaml" ] || fail "--config FILE not written"
 ok "--init-config --config FILE writes FILE"
+
+# Usage errors write nothing.
+rm -rf "$XDG_CONFIG_HOME/amconsole"
+run_clean "$AMCONSOLE" --init-config stray.yaml >"$T/init.out" 2>&1
+[ $? -eq 2 ] || fail "--init-config with an operand did not exit 2: $(cat "$T/init.out")"
+grep -q "unexpected argument 'stray.yaml'" "$T/init.out" || fail "says: $(cat "$T/init.out")"
+run_clean "$AMCONSOLE" --init-config --print-config >"$T/init.out" 2>&1
+[ $? -eq 2 ] || fail "--init-config --print-config did not exit 2: $(cat "$T/init.out")"
+grep -q "cannot be combined" "$T/init.out" || fail "says: $(cat "$T/init.out")"
+[ -e "$CFG" ] && fail "a usage error wrote $CFG"
+ok "--init-config with an operand or another mode: exit 2, nothing written"
