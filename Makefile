@@ -10,7 +10,9 @@
 #   make fuzz       libFuzzer harnesses, FUZZ_TIME seconds each
 #   make bench      benchmarks (tests/bench)
 #   make layers     check that every include points down a layer (tests/layers.sh)
-#   make install    PREFIX, DESTDIR, MANPREFIX honoured
+#   make install    PREFIX, DESTDIR, MANPREFIX, BASHCOMPDIR, ZSHCOMPDIR honoured
+#   make deb        the Debian package, built from a copy of the tree
+#                   (debian/make-deb.sh), into build/deb/
 
 VERSION   = 0.1.0
 CC       ?= cc
@@ -18,6 +20,8 @@ BUILD    ?= build
 PREFIX   ?= /usr/local
 MANPREFIX ?= $(PREFIX)/share/man
 DATADIR   = $(PREFIX)/share/amconsole
+BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
+ZSHCOMPDIR  ?= $(PREFIX)/share/zsh/site-functions
 FUZZ_TIME ?= 30
 
 PKGS      = ncursesw libcmark yaml-0.1 libcjson libpq hiredis rdkafka libcurl
@@ -129,6 +133,7 @@ PANEL_LAYER = \
 
 APP_LAYER = \
 	app/options.c \
+	app/initconfig.c \
 	app/app.c \
 	app/layout.c \
 	app/draw.c \
@@ -146,7 +151,7 @@ BIN       = $(BUILD)/amconsole
 
 UNIT_TESTS = util sanitize ident screen pick redact yaml runbook guide findings safety lint config theme mailbox job \
              runner exec audit table redis pg kafka prom \
-             kubeconfig k8s runbook_bind
+             kubeconfig k8s runbook_bind initconfig
 UNIT_BINS  = $(UNIT_TESTS:%=$(BUILD)/tests/unit/test_%)
 
 # One libFuzzer harness per parser of foreign input (tests/fuzz/fuzz_NAME.c,
@@ -259,10 +264,19 @@ install: $(BIN)
 	install -m 644 man/amconsole.1 $(DESTDIR)$(MANPREFIX)/man1/amconsole.1
 	install -m 644 runbooks/*.md $(DESTDIR)$(DATADIR)/runbooks/
 	install -m 644 themes/*.yaml $(DESTDIR)$(DATADIR)/themes/
+	install -d $(DESTDIR)$(BASHCOMPDIR) $(DESTDIR)$(ZSHCOMPDIR)
+	install -m 644 completions/amconsole.bash $(DESTDIR)$(BASHCOMPDIR)/amconsole
+	install -m 644 completions/_amconsole $(DESTDIR)$(ZSHCOMPDIR)/_amconsole
 
 uninstall:
 	rm -f $(DESTDIR)$(PREFIX)/bin/amconsole $(DESTDIR)$(MANPREFIX)/man1/amconsole.1
+	rm -f $(DESTDIR)$(BASHCOMPDIR)/amconsole $(DESTDIR)$(ZSHCOMPDIR)/_amconsole
 	rm -rf $(DESTDIR)$(DATADIR)
+
+# The Debian package (dpkg-buildpackage -us -uc -b, lintian) from a copy
+# of the tree: nothing here is touched but build/deb/.
+deb:
+	@./debian/make-deb.sh $(BUILD)/deb
 
 fmt:
 	clang-format -i $(LIB_SRCS) $(MAIN_SRC) */*.h tests/unit/*.c tests/fuzz/*.[ch]
@@ -273,7 +287,7 @@ fmt-check:
 clean:
 	rm -rf build
 
-.PHONY: all run deps demo test check layers fuzz bench install uninstall fmt fmt-check clean FORCE
+.PHONY: all run deps demo test check layers fuzz bench install uninstall deb fmt fmt-check clean FORCE
 .SECONDARY:
 
 -include $(shell find $(BUILD) $(FUZZ_DIR) -name '*.d' 2>/dev/null | sort -u)

@@ -13,6 +13,8 @@
 #include <unistd.h>
 
 #include "app/app.h"
+#include "app/initconfig.h"
+#include "backends/k8s/kubeconfig.h"
 #include "core/audit.h"
 #include "core/lint.h"
 #include "lib/log.h"
@@ -44,6 +46,37 @@ static int main_dump(char *const *files, int n)
 	return 0;
 }
 
+static int main_init_config(const char *path)
+{
+	char err[1024];
+	char *written;
+
+	if (initconfig_write(path, &written, err, sizeof err) != 0) {
+		fprintf(stderr, "amconsole: --init-config: %s\n", err);
+		return 1;
+	}
+	printf("wrote %s\nedit it, then check it with: amconsole --print-config\n", written);
+	free(written);
+	return 0;
+}
+
+/* The kubeconfig's context names, one a line (the shell completions'
+ * --context); nothing when there is no kubeconfig. */
+static int main_list_contexts(const struct config *c)
+{
+	struct kubeconfig *kc;
+	char err[512];
+	size_t i;
+
+	if (kubeconfig_load(c->kubeconfig, NULL, NULL, &kc, err, sizeof err) != 0 &&
+	    kubeconfig_load(c->kubeconfig, c->kube_context, NULL, &kc, err, sizeof err) != 0)
+		return 1;
+	for (i = 0; i < kc->ncontexts; i++)
+		puts(kc->contexts[i]);
+	kubeconfig_free(kc);
+	return 0;
+}
+
 static int main_is_dir(const char *path)
 {
 	struct stat st;
@@ -51,16 +84,17 @@ static int main_is_dir(const char *path)
 	return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
 }
 
-/* Installed runbooks first, then the configured and --runbooks dirs.
- * Problems are kept for the first screen, never fatal. */
-static void main_load_runbooks(const struct config *c, struct runbook_set *set, char *note,
-			       size_t notelen)
+/* Installed runbooks first (unless the source tree's stand in for
+ * them), then the configured and --runbooks dirs. Problems are kept for
+ * the first screen, never fatal. */
+static void main_load_runbooks(const struct config *c, int source_tree, struct runbook_set *set,
+			       char *note, size_t notelen)
 {
 	char err[512];
 	size_t i;
 
 	note[0] = '\0';
-	if (main_is_dir(AM_DATADIR "/runbooks") &&
+	if (!source_tree && main_is_dir(AM_DATADIR "/runbooks") &&
 	    runbook_load_dir(set, AM_DATADIR "/runbooks", err, sizeof err) < 0)
 		snprintf(note, notelen, "%s", err);
 	for (i = 0; i < c->nrunbooks; i++) {
@@ -120,6 +154,14 @@ int main(int argc, char **argv)
 		app_list_keys(stdout);
 		config_free(&cfg);
 		return 0;
+	case OPTIONS_INIT_CONFIG:
+		status = main_init_config(res.config_file);
+		config_free(&cfg);
+		return status;
+	case OPTIONS_LIST_CONTEXTS:
+		status = main_list_contexts(&cfg);
+		config_free(&cfg);
+		return status;
 	case OPTIONS_RUN:
 		break;
 	}
@@ -144,7 +186,7 @@ int main(int argc, char **argv)
 		config_free(&cfg);
 		return 2;
 	}
-	main_load_runbooks(&cfg, &set, note, sizeof note);
+	main_load_runbooks(&cfg, res.source_tree, &set, note, sizeof note);
 	log_msg("start: %zu runbook entries, theme %s%s", set.nentries, theme.name,
 		cfg.read_only ? ", read-only" : "");
 

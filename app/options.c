@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "lib/util.h"
 
@@ -39,12 +40,17 @@ const struct options_def options_table[] = {
 	{ "lint", NULL, "check the runbook FILEs given as operands and exit", OPTIONS_OPT_LINT },
 	{ "dump-runbook", NULL, "print the steps parsed from the runbook FILEs and exit",
 	  OPTIONS_OPT_DUMP_RUNBOOK },
+	{ "init-config", NULL,
+	  "write a commented starter configuration file from the environment and exit",
+	  OPTIONS_OPT_INIT_CONFIG },
 	{ "version", NULL, "print the version and exit", OPTIONS_OPT_VERSION },
 	{ "help", NULL, "print this help and exit", OPTIONS_OPT_HELP },
 	/* Hidden (no help line): the tables tests/docs-check.sh holds the
 	 * README and the man page to. */
 	{ "list-commands", NULL, NULL, OPTIONS_OPT_LIST_COMMANDS },
 	{ "list-keys", NULL, NULL, OPTIONS_OPT_LIST_KEYS },
+	/* Hidden: the kubeconfig's contexts for the shell completions. */
+	{ "list-contexts", NULL, NULL, OPTIONS_OPT_LIST_CONTEXTS },
 	{ NULL, NULL, NULL, 0 },
 };
 
@@ -180,6 +186,8 @@ static int options_apply(const struct options_def *d, const char *value, struct 
 	case OPTIONS_OPT_HELP:
 	case OPTIONS_OPT_LIST_COMMANDS:
 	case OPTIONS_OPT_LIST_KEYS:
+	case OPTIONS_OPT_INIT_CONFIG:
+	case OPTIONS_OPT_LIST_CONTEXTS:
 		break; /* handled by the first pass */
 	}
 	return 0;
@@ -227,6 +235,53 @@ static int options_permute(int argc, char **argv)
 	return nops;
 }
 
+/* The mode a mode option selects (those that need the configuration). */
+static enum options_mode options_mode_of(enum options_id id)
+{
+	switch (id) {
+	case OPTIONS_OPT_LINT:
+		return OPTIONS_LINT;
+	case OPTIONS_OPT_DUMP_RUNBOOK:
+		return OPTIONS_DUMP_RUNBOOK;
+	case OPTIONS_OPT_LIST_CONTEXTS:
+		return OPTIONS_LIST_CONTEXTS;
+	default:
+		return OPTIONS_PRINT_CONFIG;
+	}
+}
+
+/* A binary run from a checkout (build/amconsole, build/san/amconsole)
+ * finds the tree's runbooks/ as an installed one finds DATADIR's: the
+ * first of its folder's parents (up to three) that holds runbooks/ and
+ * app/main.c is the source tree. Adds that runbooks/ to c: 1, else 0. */
+static int options_source_tree(struct config *c)
+{
+	char exe[4096], probe[4200];
+	ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+	struct stat st;
+	int up;
+
+	if (n <= 0)
+		return 0;
+	exe[n] = '\0';
+	for (up = 0; up < 3; up++) {
+		char *slash = strrchr(exe, '/');
+
+		if (slash == NULL || slash == exe)
+			return 0;
+		*slash = '\0'; /* exe is now the folder one level up */
+		snprintf(probe, sizeof probe, "%s/app/main.c", exe);
+		if (stat(probe, &st) != 0 || !S_ISREG(st.st_mode))
+			continue;
+		snprintf(probe, sizeof probe, "%s/runbooks", exe);
+		if (stat(probe, &st) == 0 && S_ISDIR(st.st_mode)) {
+			config_add_runbook_dir(c, probe);
+			return 1;
+		}
+	}
+	return 0;
+}
+
 /* Load the configuration file: file if not NULL, else the default path
  * when it exists (a missing default file is normal; a broken one is
  * not). 0, or -1 + err. */
@@ -250,7 +305,7 @@ int options_parse(int argc, char **argv, struct config *c, struct options_result
 {
 	const struct options_def *d;
 	const char *value, *config_file = NULL;
-	int i, nops, nopt, help = 0, end = 0;
+	int i, nops, nopt, help = 0, end = 0, runbooks_flag = 0;
 	enum options_mode quick = OPTIONS_RUN; /* --version, --list-*: no configuration */
 	const char *mode_name = NULL;
 
@@ -289,13 +344,14 @@ int options_parse(int argc, char **argv, struct config *c, struct options_result
 		case OPTIONS_OPT_LIST_KEYS:
 			quick = OPTIONS_LIST_KEYS;
 			break;
+		case OPTIONS_OPT_INIT_CONFIG:
+			quick = OPTIONS_INIT_CONFIG;
+			break;
 		case OPTIONS_OPT_PRINT_CONFIG:
 		case OPTIONS_OPT_LINT:
+		case OPTIONS_OPT_LIST_CONTEXTS:
 		case OPTIONS_OPT_DUMP_RUNBOOK: {
-			enum options_mode m = d->id == OPTIONS_OPT_LINT ? OPTIONS_LINT
-					      : d->id == OPTIONS_OPT_DUMP_RUNBOOK
-						      ? OPTIONS_DUMP_RUNBOOK
-						      : OPTIONS_PRINT_CONFIG;
+			enum options_mode m = options_mode_of(d->id);
 
 			if (mode_name != NULL && res->mode != m) {
 				snprintf(err, errlen, "--%s and --%s cannot be combined", mode_name,
@@ -313,6 +369,15 @@ int options_parse(int argc, char **argv, struct config *c, struct options_result
 	if (help) {
 		res->mode = OPTIONS_HELP;
 		return 0;
+	}
+	res->config_file = config_file;
+	if (quick == OPTIONS_INIT_CONFIG && mode_name != NULL) {
+		snprintf(err, errlen, "--init-config and --%s cannot be combined", mode_name);
+		return -1;
+	}
+	if (quick == OPTIONS_INIT_CONFIG && (nops = options_permute(argc, argv)) > 0) {
+		snprintf(err, errlen, "unexpected argument '%s' (see --help)", argv[argc - nops]);
+		return -1;
 	}
 	if (quick != OPTIONS_RUN) {
 		res->mode = quick;
@@ -345,9 +410,12 @@ int options_parse(int argc, char **argv, struct config *c, struct options_result
 			return -1;
 		if (options_apply(d, value, c, err, errlen) < 0)
 			return -1;
+		runbooks_flag |= d->id == OPTIONS_OPT_RUNBOOKS;
 	}
 	if (c->log_file == NULL && (value = getenv("AMCONSOLE_LOG")) != NULL && value[0] != '\0')
 		c->log_file = xstrdup(value);
+	if (!runbooks_flag)
+		res->source_tree = options_source_tree(c);
 	return 0;
 }
 

@@ -18,12 +18,18 @@ enum options_mode {
 	OPTIONS_DUMP_RUNBOOK, /* files in args */
 	OPTIONS_LIST_COMMANDS,
 	OPTIONS_LIST_KEYS,
+	OPTIONS_INIT_CONFIG,   /* write the starter file (to config_file if set) */
+	OPTIONS_LIST_CONTEXTS, /* the kubeconfig's contexts, for completions */
 };
 
 struct options_result {
 	enum options_mode mode;
 	char **files; /* --lint / --dump-runbook operands (point into argv) */
 	int nfiles;
+	const char *config_file; /* --config's value or NULL (points into argv) */
+	int source_tree;         /* the tree's runbooks/ was added (no --runbooks given,
+				  * the binary sits in a source tree): installed
+				  * runbooks are not loaded over it */
 };
 
 /* What an option does; the table's id column, so parsing dispatches on
@@ -48,6 +54,8 @@ enum options_id {
 	OPTIONS_OPT_HELP,
 	OPTIONS_OPT_LIST_COMMANDS,
 	OPTIONS_OPT_LIST_KEYS,
+	OPTIONS_OPT_INIT_CONFIG,
+	OPTIONS_OPT_LIST_CONTEXTS,
 };
 
 struct options_def {
@@ -62,10 +70,12 @@ extern const struct options_def options_table[];
 
 /* Parse argv: loads the config file (--config, else the default path if
  * it exists), applies the environment, then flags, into c (which the
- * caller has config_defaults()ed). Accepts "--opt value" and
+ * caller has config_defaults()ed). Without --runbooks, a binary inside a
+ * source tree (build/amconsole of a checkout) adds the tree's runbooks/
+ * and sets res->source_tree. Accepts "--opt value" and
  * "--opt=value"; "--" ends the options. Operands are moved to the end of
  * argv (as GNU getopt does), so res->files points into argv and needs no
- * freeing. --help and --version load no configuration. 0, or -1 + err
+ * freeing. --help, --version and --init-config load no configuration. 0, or -1 + err
  * (a usage or config error; exit status 2). */
 int options_parse(int argc, char **argv, struct config *c, struct options_result *res, char *err,
 		  size_t errlen);
