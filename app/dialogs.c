@@ -280,6 +280,22 @@ static void app_draw_help(struct app *a, int rows, int cols)
 	app_help_line(&in, y++, 2, ROLE_DIALOG,
 		      "Tab on the : line completes :ctx, :ns and :theme arguments");
 	y++;
+	app_help_line(&in, y++, 1, ROLE_HEADER,
+		      "Runbook annotations (<!-- amconsole: ... --> before a block, or a "
+		      "# amconsole: line in a step)");
+	app_help_line(&in, y++, 2, ROLE_DIALOG,
+		      "read-only, changing, destructive, target=NAME, confirm, interactive, "
+		      "timeout=30s; alerts=, findings= under a heading");
+	app_help_line(&in, y++, 2, ROLE_DIALOG,
+		      "expect exit=0 | rows=0 | value<0.05 | output!~/Error/: the status says "
+		      "ok or expect failed, and why");
+	app_help_line(&in, y++, 2, ROLE_DIALOG,
+		      "capture NAME=column:COL [where COL!=V] or NAME=/re/: a later <name> "
+		      "offers the values first");
+	app_help_line(&in, y++, 2, ROLE_DIALOG,
+		      "next-on-ok=\"Title\", next-on-fail=\"Title\": where the selection goes "
+		      "after the step; A runs them all");
+	y++;
 	app_help_line(&in, y++, 1, ROLE_DIALOG,
 		      "A paste is text: it goes to the filter or the field being typed; it "
 		      "never acts as keys or confirms.");
