@@ -151,5 +151,15 @@ keys Enter
 wait_for "pct_of_max_connections" 15
 wait_for "step $n: ok" 10
 ok "the shipped 'Connections as a share of max_connections' step meets its expectation (value<80)"
+keys ?
+wait_for "Diagnose" 5
+i=0
+while [ "$i" -lt 40 ] && ! shows "capture NAME=column:COL"; do
+	tm send-keys -t am j
+	i=$((i + 1))
+done
+wait_for "capture NAME=column:COL" 5
+ok "? lists A and the expect/capture/next-on annotations"
+keys Escape
 keys q
 wait_dead
