@@ -420,6 +420,30 @@ void table_commit(struct table *t)
 	}
 }
 
+int table_set_text(struct table *t, size_t i, size_t c, const char *v)
+{
+	struct table_row *r;
+
+	if (i >= t->nrows || c >= t->ncols || strcmp(t->rows[i].cells[c], v) == 0)
+		return 0;
+	r = &t->rows[i];
+	table_set_cell(&r->cells[c], &r->widths[c], v);
+	free(r->folded);
+	r->folded = NULL;
+	return 1;
+}
+
+void table_recommit(struct table *t)
+{
+	const struct table_row *sel = table_selected(t);
+
+	if (sel != NULL) {
+		free(t->sel_id);
+		t->sel_id = xstrdup(sel->id);
+	}
+	table_commit(t);
+}
+
 int table_reveal_id(struct table *t, const char *id, int *cleared)
 {
 	*cleared = 0;
@@ -448,12 +472,6 @@ int table_select_id(struct table *t, const char *id)
 
 void table_set_filter(struct table *t, const char *filter)
 {
-	const struct table_row *sel = table_selected(t);
-
-	if (sel != NULL) {
-		free(t->sel_id);
-		t->sel_id = xstrdup(sel->id);
-	}
 	/* Filtering is the operator looking for rows: what it lands on is
 	 * their choice, kept when the filter is cleared. */
 	if (t->filter[0] != '\0' || (filter != NULL && filter[0] != '\0'))
@@ -461,20 +479,14 @@ void table_set_filter(struct table *t, const char *filter)
 	free(t->filter);
 	t->filter = xstrdup(filter != NULL ? filter : "");
 	t->top = 0;
-	table_commit(t);
+	table_recommit(t);
 }
 
 void table_set_sort(struct table *t, int col, int desc)
 {
-	const struct table_row *sel = table_selected(t);
-
-	if (sel != NULL) {
-		free(t->sel_id);
-		t->sel_id = xstrdup(sel->id);
-	}
 	t->sort_col = col;
 	t->sort_desc = desc;
-	table_commit(t);
+	table_recommit(t);
 }
 
 const struct table_row *table_selected(const struct table *t)
