@@ -143,7 +143,7 @@ BIN       = $(BUILD)/amconsole
 
 UNIT_TESTS = util sanitize ident screen pick redact yaml runbook findings safety lint config theme mailbox job \
              runner exec audit table redis pg kafka prom \
-             kubeconfig k8s
+             kubeconfig k8s pods
 UNIT_BINS  = $(UNIT_TESTS:%=$(BUILD)/tests/unit/test_%)
 
 # One libFuzzer harness per parser of foreign input (tests/fuzz/fuzz_NAME.c,

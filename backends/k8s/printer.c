@@ -56,6 +56,17 @@ void k8s_fmt_age(char *buf, size_t n, double seconds)
 		k8s_fmt_pair(buf, n, d / 365, 'y', h < 24 * 365 * 8 ? d % 365 : 0, 'd');
 }
 
+/* k8s_fmt_age shows seconds under 10 minutes, minutes under 8 hours,
+ * hours under 8 days, then days; every boundary between those ranges is
+ * a whole number of the larger unit. */
+double k8s_age_next(double seconds)
+{
+	long s = seconds < 0 ? 0 : (long)seconds;
+	long g = s < 600 ? 1 : s < 8 * 3600 ? 60 : s < 8 * 86400 ? 3600 : 86400;
+
+	return (double)((s / g + 1) * g) - seconds;
+}
+
 /* The seconds of a kubectl age ("45s", "3m12s", "5d3h", "2y"); -1 when
  * malformed. */
 static double k8s_parse_age(const char *s, const char **end)

@@ -4,19 +4,18 @@
  * static, so this compiles panels/pods.c into itself and drives them as
  * pods_update does: when a snapshot arrives, the previous one is freed
  * (panel_feed_take) and the rows are built, sorted and measured
- * (pods_fill, pods_build_keys); every PODS_AGE_TICK seconds with no
- * snapshot the ages move (pods_fill again); the shell asks for the
- * findings. The pods are made up here as the worker holds them (all
- * namespaces, metrics on, a few in trouble), and each snapshot is the
- * worker's copy of them (k8s_snapshot: timed apart, not the UI's); two
+ * (pods_fill, pods_build_keys); PODS_AGE_TICK seconds later with no
+ * snapshot the ages move (pods_tick); the shell asks for the findings
+ * (and steadies, maps and sorts them: shown beside). The pods are made
+ * up here as the worker holds them (all namespaces, metrics on, a few in
+ * trouble), and each snapshot is the worker's copy of them
+ * (k8s_snap_pods, as k8s_snapshot: timed apart, not the UI's); two
  * versions alternate, differing as consecutive watch events do (some
  * restart counts bumped, some pods replaced). Figures only, never
  * asserted.
  * Usage: bench_pods [REPS [N...]]   (default: 31 reps, 10000 pods)
  */
 #include "panels/pods.c"
-
-#include "backends/k8s/k8s_int.h" /* k8s_pod_dup: the worker's copy */
 
 #define BENCH_PODS_NS 20
 
@@ -40,16 +39,18 @@ static void bench_pods_one(struct k8s_pod *p, size_t i, int v, double now)
 	p->ns = xasprintf("fleet-%02zu", id % BENCH_PODS_NS);
 	p->name = xasprintf("%s-%zx-%05zu", apps[id % 6], id * 2654435761u % 0xfffff, id);
 	p->ready = xstrdup(bad || pending ? "0/1" : done ? "0/1" : "1/1");
-	p->status = xstrdup(bad	      ? "CrashLoopBackOff"
+	p->status = xstrdup(bad       ? "CrashLoopBackOff"
 			    : pending ? "Pending"
 			    : done    ? "Completed"
 				      : "Running");
 	p->restarts = bad ? 40 + (int)(id % 7) + v : (int)(id % 13 == 0) + (v && i % 250 == 5);
 	p->last_restart = p->restarts > 0 ? now - 60 - (double)(id % 3000) : 0;
 	p->created = now - 3600 - (double)(id % 86400);
-	p->node = pending ? xstrdup("") : xasprintf("node-%03zu.eu-west-1.compute.internal", id % 120);
-	p->ip = pending ? xstrdup("") : xasprintf("10.%zu.%zu.%zu", 1 + id / 65536 % 200,
-						  id / 256 % 256, id % 256);
+	p->node = pending ? xstrdup("")
+			  : xasprintf("node-%03zu.eu-west-1.compute.internal", id % 120);
+	p->ip = pending ? xstrdup("")
+			: xasprintf("10.%zu.%zu.%zu", 1 + id / 65536 % 200, id / 256 % 256,
+				    id % 256);
 	p->owner_kind = xstrdup("ReplicaSet");
 	p->owner_name = xasprintf("%s-%zx", apps[id % 6], id % 40);
 	p->containers = xcalloc(2, sizeof *p->containers);
@@ -70,19 +71,15 @@ static struct k8s_pod *bench_pods_rows(size_t n, int v, double now)
 	return rows;
 }
 
-/* A snapshot of the worker's rows, as k8s_snapshot copies them; the
- * copy's time in *ms. */
+/* A snapshot of the worker's rows, copied as k8s_snapshot copies them
+ * (k8s_snap_pods); the copy's time in *ms. */
 static struct k8s_snap *bench_pods_snap(const struct k8s_pod *rows, size_t n, unsigned long ev,
 					double *ms)
 {
 	struct k8s_snap *s = xcalloc(1, sizeof *s);
 	double t0 = util_now();
-	size_t i;
 
-	s->pods = xcalloc(n + 1, sizeof *s->pods);
-	for (i = 0; i < n; i++)
-		k8s_pod_dup(&s->pods[i], &rows[i]);
-	s->npods = n;
+	k8s_snap_pods(s, rows, n);
 	s->context = xstrdup("big");
 	s->server = xstrdup("https://127.0.0.1:6443");
 	s->user = xstrdup("token");
@@ -113,12 +110,13 @@ static double bench_pods_refresh(struct pods_panel *pp, struct k8s_snap *s)
 	return (util_now() - t0) * 1000;
 }
 
-/* PODS_AGE_TICK seconds later with no snapshot: the ages move. ms. */
+/* PODS_AGE_TICK seconds later with no snapshot: the ages move (those
+ * under ten minutes, and restarts as recent, in seconds). ms. */
 static double bench_pods_tick(struct pods_panel *pp)
 {
 	double t0 = util_now();
 
-	pods_fill(pp);
+	pods_tick(pp, util_wall() + PODS_AGE_TICK);
 	return (util_now() - t0) * 1000;
 }
 
@@ -128,6 +126,20 @@ static double bench_pods_findings(struct pods_panel *pp, struct finding_list *ou
 
 	finding_list_clear(out);
 	pods_findings(pp, out);
+	return (util_now() - t0) * 1000;
+}
+
+/* The shell's pass over them after (app_findings_update, less its
+ * incident record): steadied, led to runbook entries (none loaded here),
+ * sorted. Not the panel's; shown beside. */
+static double bench_pods_shell(const struct finding_list *raw, struct finding_list *shown,
+			       struct finding_list *prev)
+{
+	double t0 = util_now();
+
+	findings_steady(shown, prev, raw);
+	findings_map(shown, NULL);
+	findings_sort(shown);
 	return (util_now() - t0) * 1000;
 }
 
@@ -146,7 +158,7 @@ static void bench_pods_run(size_t n, int reps)
 {
 	struct pods_panel pp;
 	struct k8s_pod *rows[2];
-	struct finding_list fl = { 0 };
+	struct finding_list fl = { 0 }, shown = { 0 }, prev = { 0 };
 	double now = util_wall(), copy = 0, ms, *t[5];
 	size_t k;
 	int r;
@@ -164,25 +176,29 @@ static void bench_pods_run(size_t n, int reps)
 	/* The first snapshot fills an empty list; not counted. */
 	bench_pods_refresh(&pp, bench_pods_snap(rows[0], n, 0, &ms));
 	for (r = 0; r < reps; r++) {
-		t[0][r] = bench_pods_refresh(&pp, bench_pods_snap(rows[(r + 1) % 2], n,
-								  (unsigned long)r + 1, &ms));
+		t[0][r] = bench_pods_refresh(
+			&pp, bench_pods_snap(rows[(r + 1) % 2], n, (unsigned long)r + 1, &ms));
 		copy += ms;
 		t[1][r] = bench_pods_tick(&pp);
 		t[2][r] = bench_pods_findings(&pp, &fl);
+		t[4][r] = bench_pods_shell(&fl, &shown, &prev);
 	}
 	table_set_filter(&pp.list, "crashloop");
 	for (r = 0; r < reps; r++)
-		t[3][r] = bench_pods_refresh(&pp, bench_pods_snap(rows[(r + 1) % 2], n,
-								  (unsigned long)r + 1, &ms));
+		t[3][r] = bench_pods_refresh(
+			&pp, bench_pods_snap(rows[(r + 1) % 2], n, (unsigned long)r + 1, &ms));
 	printf("pods %zu (the worker copies a snapshot in %.1f ms):\n", n, copy / reps);
 	bench_pods_print("refresh (new snapshot)", t[0], reps);
 	bench_pods_print("tick (ages, no snapshot)", t[1], reps);
 	bench_pods_print("findings", t[2], reps);
 	bench_pods_print("refresh, filter on", t[3], reps);
+	bench_pods_print("(shell: steady, map, sort)", t[4], reps);
 	printf("  rows %zu, shown %zu, findings %zu\n", pp.list.nrows, pp.list.nvisible, fl.n);
 	for (k = 0; k < 5; k++)
 		free(t[k]);
 	finding_list_free(&fl);
+	finding_list_free(&shown);
+	finding_list_free(&prev);
 	for (k = 0; k < 2; k++) {
 		size_t i;
 
@@ -192,6 +208,7 @@ static void bench_pods_run(size_t n, int reps)
 	}
 	k8s_snap_free(pp.feed.snap);
 	free(pp.order);
+	free(pp.due);
 	table_free(&pp.list);
 }
 

@@ -60,11 +60,12 @@ static struct pg_snap *bench_slowq_snap(struct pg_deltas *d, struct pg_entry *e,
 	nall = pg_deltas_sample(d, e, n, 1.0e9, &all, &fresh);
 	npick = pg_stmts_pick(all, nall, PG_STMTS_TOP);
 	for (k = 0; k < npick; k++) {
-		all[k].query = xasprintf("SELECT v.id, v.vin, t.lat, t.lon, t.speed\n"
-					 "  FROM vehicles v\n  JOIN telemetry_%lld t ON t.vehicle_id = "
-					 "v.id\n WHERE v.fleet_id = $1 AND t.recorded_at > now() - "
-					 "$2::interval\n ORDER BY t.recorded_at DESC LIMIT $3",
-					 all[k].id % 1000);
+		all[k].query =
+			xasprintf("SELECT v.id, v.vin, t.lat, t.lon, t.speed\n"
+				  "  FROM vehicles v\n  JOIN telemetry_%lld t ON t.vehicle_id = "
+				  "v.id\n WHERE v.fleet_id = $1 AND t.recorded_at > now() - "
+				  "$2::interval\n ORDER BY t.recorded_at DESC LIMIT $3",
+				  all[k].id % 1000);
 		all[k].query_len = strlen(all[k].query);
 	}
 	for (k = 0; k < nall; k++) {
