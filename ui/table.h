@@ -14,7 +14,7 @@
 #include <stddef.h>
 #include "ui/screen.h"
 
-#define TABLE_MAXCOLS 32
+#define TABLE_MAXCOLS 32 /* a table has at most this many columns */
 
 /* A column claims its widest cell (or title), at most width; a view too
  * narrow for all of them drops the columns of the highest prio first,
@@ -32,7 +32,7 @@ struct table_column {
 
 struct table_row {
 	char *id;
-	char **cells; /* ncols strings, owned */
+	char **cells; /* ncols strings; one allocation with id, widths, search */
 	char *search; /* extra text the filter also matches, or NULL */
 	enum role role;
 	/* Caches, so a keystroke in the filter or a sort over 10,000 rows
