@@ -130,15 +130,16 @@ static double bench_pods_findings(struct pods_panel *pp, struct finding_list *ou
 }
 
 /* The shell's pass over them after (app_findings_update, less its
- * incident record): steadied, led to runbook entries (none loaded here),
- * sorted. Not the panel's; shown beside. */
+ * incident record): steadied, led to the entries of the runbooks in
+ * ./runbooks (as make bench runs it; none when it is not there), sorted.
+ * Not the panel's; shown beside. */
 static double bench_pods_shell(const struct finding_list *raw, struct finding_list *shown,
-			       struct finding_list *prev)
+			       struct finding_list *prev, const struct runbook_set *rb)
 {
 	double t0 = util_now();
 
 	findings_steady(shown, prev, raw);
-	findings_map(shown, NULL);
+	findings_map(shown, rb);
 	findings_sort(shown);
 	return (util_now() - t0) * 1000;
 }
@@ -159,6 +160,8 @@ static void bench_pods_run(size_t n, int reps)
 	struct pods_panel pp;
 	struct k8s_pod *rows[2];
 	struct finding_list fl = { 0 }, shown = { 0 }, prev = { 0 };
+	struct runbook_set rb = { 0 };
+	char err[256];
 	double now = util_wall(), copy = 0, ms, *t[5];
 	size_t k;
 	int r;
@@ -171,6 +174,8 @@ static void bench_pods_run(size_t n, int reps)
 	pp.list.draw_ctx = &pp;
 	for (k = 0; k < 5; k++)
 		t[k] = xcalloc((size_t)reps, sizeof *t[k]);
+	if (runbook_load_dir(&rb, "runbooks", err, sizeof err) <= 0)
+		printf("(no runbooks for the findings: %s)\n", err);
 	rows[0] = bench_pods_rows(n, 0, now);
 	rows[1] = bench_pods_rows(n, 1, now);
 	/* The first snapshot fills an empty list; not counted. */
@@ -181,7 +186,7 @@ static void bench_pods_run(size_t n, int reps)
 		copy += ms;
 		t[1][r] = bench_pods_tick(&pp);
 		t[2][r] = bench_pods_findings(&pp, &fl);
-		t[4][r] = bench_pods_shell(&fl, &shown, &prev);
+		t[4][r] = bench_pods_shell(&fl, &shown, &prev, &rb);
 	}
 	table_set_filter(&pp.list, "crashloop");
 	for (r = 0; r < reps; r++)
@@ -199,6 +204,7 @@ static void bench_pods_run(size_t n, int reps)
 	finding_list_free(&fl);
 	finding_list_free(&shown);
 	finding_list_free(&prev);
+	runbook_set_free(&rb);
 	for (k = 0; k < 2; k++) {
 		size_t i;
 
