@@ -16,15 +16,9 @@
  * Usage: bench_pods [REPS [N...]]   (default: 31 reps, 10000 pods)
  */
 #include "panels/pods.c"
+#include "tests/bench/bench.h"
 
 #define BENCH_PODS_NS 20
-
-static int bench_pods_cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return x < y ? -1 : x > y;
-}
 
 /* Pod i of version v as the worker holds it. */
 static void bench_pods_one(struct k8s_pod *p, size_t i, int v, double now)
@@ -120,49 +114,18 @@ static double bench_pods_tick(struct pods_panel *pp)
 	return (util_now() - t0) * 1000;
 }
 
-static double bench_pods_findings(struct pods_panel *pp, struct finding_list *out)
-{
-	double t0 = util_now();
-
-	finding_list_clear(out);
-	pods_findings(pp, out);
-	return (util_now() - t0) * 1000;
-}
-
-/* The shell's pass over them after (app_findings_update, less its
- * incident record): steadied, led to the entries of the runbooks in
- * ./runbooks (as make bench runs it; none when it is not there), sorted.
- * Not the panel's; shown beside. */
-static double bench_pods_shell(const struct finding_list *raw, struct finding_list *shown,
-			       struct finding_list *prev, const struct runbook_set *rb)
-{
-	double t0 = util_now();
-
-	findings_steady(shown, prev, raw);
-	findings_map(shown, rb);
-	findings_sort(shown);
-	return (util_now() - t0) * 1000;
-}
-
-/* The median and p99 (nearest rank) of reps figures. */
-static void bench_pods_print(const char *what, double *t, int reps)
-{
-	size_t p99 = (size_t)((reps * 99 + 99) / 100) - 1;
-
-	qsort(t, (size_t)reps, sizeof *t, bench_pods_cmp_double);
-	printf("  %-30s median %6.1f ms, p99 %6.1f, min %6.1f\n", what, t[reps / 2], t[p99], t[0]);
-}
-
 /* reps rounds at n pods: refresh, tick, findings, then refresh with a
  * filter on (the / line). */
 static void bench_pods_run(size_t n, int reps)
 {
 	struct pods_panel pp;
 	struct k8s_pod *rows[2];
-	struct finding_list fl = { 0 }, shown = { 0 }, prev = { 0 };
-	struct runbook_set rb = { 0 };
-	char err[256];
-	double now = util_wall(), copy = 0, ms, *t[5];
+	static const char *const names[BENCH_NFIG] = { "refresh (new snapshot)",
+						       "tick (ages, no snapshot)", "findings",
+						       "refresh, filter on",
+						       "(shell: steady, map, sort)" };
+	struct bench_run b;
+	double now = util_wall(), copy = 0, ms;
 	size_t k;
 	int r;
 
@@ -172,39 +135,27 @@ static void bench_pods_run(size_t n, int reps)
 	pp.list.trouble_word = "failing";
 	pp.list.draw_cell = pods_draw_cell;
 	pp.list.draw_ctx = &pp;
-	for (k = 0; k < 5; k++)
-		t[k] = xcalloc((size_t)reps, sizeof *t[k]);
-	if (runbook_load_dir(&rb, "runbooks", err, sizeof err) <= 0)
-		printf("(no runbooks for the findings: %s)\n", err);
+	bench_run_init(&b, reps);
 	rows[0] = bench_pods_rows(n, 0, now);
 	rows[1] = bench_pods_rows(n, 1, now);
 	/* The first snapshot fills an empty list; not counted. */
 	bench_pods_refresh(&pp, bench_pods_snap(rows[0], n, 0, &ms));
 	for (r = 0; r < reps; r++) {
-		t[0][r] = bench_pods_refresh(
+		b.t[0][r] = bench_pods_refresh(
 			&pp, bench_pods_snap(rows[(r + 1) % 2], n, (unsigned long)r + 1, &ms));
 		copy += ms;
-		t[1][r] = bench_pods_tick(&pp);
-		t[2][r] = bench_pods_findings(&pp, &fl);
-		t[4][r] = bench_pods_shell(&fl, &shown, &prev, &rb);
+		b.t[1][r] = bench_pods_tick(&pp);
+		b.t[2][r] = bench_findings(pods_findings, &pp, &b.fl);
+		b.t[4][r] = bench_shell(&b.fl, &b.shown, &b.prev, &b.rb);
 	}
 	table_set_filter(&pp.list, "crashloop");
 	for (r = 0; r < reps; r++)
-		t[3][r] = bench_pods_refresh(
+		b.t[3][r] = bench_pods_refresh(
 			&pp, bench_pods_snap(rows[(r + 1) % 2], n, (unsigned long)r + 1, &ms));
 	printf("pods %zu (the worker copies a snapshot in %.1f ms):\n", n, copy / reps);
-	bench_pods_print("refresh (new snapshot)", t[0], reps);
-	bench_pods_print("tick (ages, no snapshot)", t[1], reps);
-	bench_pods_print("findings", t[2], reps);
-	bench_pods_print("refresh, filter on", t[3], reps);
-	bench_pods_print("(shell: steady, map, sort)", t[4], reps);
-	printf("  rows %zu, shown %zu, findings %zu\n", pp.list.nrows, pp.list.nvisible, fl.n);
-	for (k = 0; k < 5; k++)
-		free(t[k]);
-	finding_list_free(&fl);
-	finding_list_free(&shown);
-	finding_list_free(&prev);
-	runbook_set_free(&rb);
+	bench_run_print(&b, names);
+	printf("  rows %zu, shown %zu, findings %zu\n", pp.list.nrows, pp.list.nvisible, b.fl.n);
+	bench_run_free(&b);
 	for (k = 0; k < 2; k++) {
 		size_t i;
 

@@ -16,13 +16,7 @@
  * Usage: bench_slowq [REPS [N...]]   (default: 31 reps, 20000 statements)
  */
 #include "panels/slowq.c"
-
-static int bench_slowq_cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return x < y ? -1 : x > y;
-}
+#include "tests/bench/bench.h"
 
 /* Every entry of pg_stat_statements(false) at round r. */
 static void bench_slowq_entries(struct pg_entry *e, size_t n, int r)
@@ -68,14 +62,7 @@ static struct pg_snap *bench_slowq_snap(struct pg_deltas *d, struct pg_entry *e,
 				  all[k].id % 1000);
 		all[k].query_len = strlen(all[k].query);
 	}
-	for (k = 0; k < nall; k++) {
-		s->total_ms += all[k].total_ms;
-		s->d_total_ms += all[k].d_total_ms;
-		s->nnew += all[k].is_new;
-	}
-	s->stmts = xrealloc(all, (npick + 1) * sizeof *all);
-	s->nstmts = npick;
-	s->nall = nall;
+	pg_snap_stmts(s, all, nall, npick);
 	s->interval = 2;
 	s->stats_reset = 1.0e9;
 	s->exec_cols = 1;
@@ -104,39 +91,23 @@ static double bench_slowq_tick(struct slowq_panel *sp)
 	return (util_now() - t0) * 1000;
 }
 
-static double bench_slowq_findings(struct slowq_panel *sp, struct finding_list *out)
-{
-	double t0 = util_now();
-
-	finding_list_clear(out);
-	slowq_findings(sp, out);
-	return (util_now() - t0) * 1000;
-}
-
-/* The median and p99 (nearest rank) of reps figures. */
-static void bench_slowq_print(const char *what, double *t, int reps)
-{
-	size_t p99 = (size_t)((reps * 99 + 99) / 100) - 1;
-
-	qsort(t, (size_t)reps, sizeof *t, bench_slowq_cmp_double);
-	printf("  %-30s median %6.1f ms, p99 %6.1f, min %6.1f\n", what, t[reps / 2], t[p99], t[0]);
-}
-
 static void bench_slowq_run(size_t n, int reps)
 {
 	struct slowq_panel sp;
 	struct pg_deltas d = { 0 };
 	struct pg_entry *e = xcalloc(n, sizeof *e);
-	struct finding_list fl = { 0 };
-	double worker = 0, ms, *t[5];
-	size_t k;
+	static const char *const names[BENCH_NFIG] = { "refresh (new snapshot)",
+						       "draw (no snapshot)", "findings",
+						       "refresh, per interval",
+						       "draw, per interval" };
+	struct bench_run b;
+	double worker = 0, ms;
 	int r, round = 0;
 
 	memset(&sp, 0, sizeof sp);
 	table_init(&sp.stmts, slowq_stmt_cols, 7);
 	sp.sort = SLOWQ_SORT_MEAN - SLOWQ_SORT_TOTAL;
-	for (k = 0; k < 5; k++)
-		t[k] = xcalloc((size_t)reps, sizeof *t[k]);
+	bench_run_init(&b, reps);
 	/* The first sample has no deltas, the first fill an empty table:
 	 * neither counted. */
 	pg_snap_free(bench_slowq_snap(&d, e, n, round++, &ms));
@@ -145,26 +116,20 @@ static void bench_slowq_run(size_t n, int reps)
 		struct pg_snap *s = bench_slowq_snap(&d, e, n, round++, &ms);
 
 		worker += ms;
-		t[0][r] = bench_slowq_refresh(&sp, s);
-		t[1][r] = bench_slowq_tick(&sp);
-		t[2][r] = bench_slowq_findings(&sp, &fl);
+		b.t[0][r] = bench_slowq_refresh(&sp, s);
+		b.t[1][r] = bench_slowq_tick(&sp);
+		b.t[2][r] = bench_findings(slowq_findings, &sp, &b.fl);
 	}
 	printf("statements %zu (the worker samples and picks in %.1f ms; %zu picked):\n", n,
 	       worker / reps, ((struct pg_snap *)sp.feed.snap)->nstmts);
 	sp.per_interval = 1;
 	for (r = 0; r < reps; r++) {
-		t[3][r] = bench_slowq_refresh(&sp, bench_slowq_snap(&d, e, n, round++, &ms));
-		t[4][r] = bench_slowq_tick(&sp);
+		b.t[3][r] = bench_slowq_refresh(&sp, bench_slowq_snap(&d, e, n, round++, &ms));
+		b.t[4][r] = bench_slowq_tick(&sp);
 	}
-	bench_slowq_print("refresh (new snapshot)", t[0], reps);
-	bench_slowq_print("draw (no snapshot)", t[1], reps);
-	bench_slowq_print("findings", t[2], reps);
-	bench_slowq_print("refresh, per interval", t[3], reps);
-	bench_slowq_print("draw, per interval", t[4], reps);
-	printf("  rows %zu, findings %zu\n", sp.stmts.nrows, fl.n);
-	for (k = 0; k < 5; k++)
-		free(t[k]);
-	finding_list_free(&fl);
+	bench_run_print(&b, names);
+	printf("  rows %zu, findings %zu\n", sp.stmts.nrows, b.fl.n);
+	bench_run_free(&b);
 	pg_snap_free(sp.feed.snap);
 	pg_deltas_free(&d);
 	free(e);
