@@ -70,7 +70,7 @@ static inline double bench_shell(const struct finding_list *raw, struct finding_
 	return (util_now() - t0) * 1000;
 }
 
-#define BENCH_NFIG 5
+#define BENCH_NFIG 6
 
 /* One bench's rounds: up to BENCH_NFIG figures a round, the findings
  * and what the shell made of them, and the runbooks for those. */

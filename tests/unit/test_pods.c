@@ -104,10 +104,64 @@ static void test_pods_tick(void **state)
 	table_free(&pp.list);
 }
 
+/* The rows are added in the panel's order (most restarts first, then
+ * namespace and name; the table puts the rank before it), each pod
+ * once. */
+static void test_pods_sorted(struct pods_panel *pp)
+{
+	const struct k8s_snap *s = pods_snap(pp);
+	struct pods_sort ps = { s, PODS_COL_RESTARTS, 1 };
+	char *seen = xcalloc(s->npods, 1);
+	size_t i;
+
+	assert_int_equal(pp->list.nrows, s->npods);
+	for (i = 0; i < s->npods; i++) {
+		assert_false(seen[pp->order[i]]);
+		seen[pp->order[i]] = 1;
+		assert_string_equal(pp->list.rows[i].id, s->pods[pp->order[i]].uid);
+		if (i > 0)
+			assert_true(pods_cmp(&pp->order[i - 1], &pp->order[i], &ps) < 0);
+	}
+	free(seen);
+}
+
+/* A new snapshot with the same pods in order keeps the rows' order; one
+ * where restarts moved pods is sorted again. */
+static void test_pods_order(void **state)
+{
+	struct pods_panel pp;
+	double now = util_wall();
+	size_t i;
+
+	(void)state;
+	memset(&pp, 0, sizeof pp);
+	table_init(&pp.list, pods_cols, PODS_NCOLS);
+	pp.feed.snap = test_pods_snap(now);
+	pods_fill(&pp);
+	test_pods_sorted(&pp);
+	k8s_snap_free(pp.feed.snap);
+	pp.feed.snap = test_pods_snap(now);
+	pods_fill(&pp);
+	test_pods_sorted(&pp);
+	/* The last pods restart most now: they go to the top of their rank. */
+	for (i = TEST_PODS_N - 20; i < TEST_PODS_N; i++)
+		pods_snap(&pp)->pods[i].restarts = 100 + (int)i;
+	pods_fill(&pp);
+	test_pods_sorted(&pp);
+	assert_string_equal(pp.list.rows[0].id, "uid-299"); /* most restarts */
+	/* shown first: the failing one with most restarts */
+	assert_string_equal(pp.list.rows[pp.list.visible[0]].id, "uid-294");
+	k8s_snap_free(pp.feed.snap);
+	free(pp.order);
+	free(pp.due);
+	table_free(&pp.list);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_pods_tick),
+		cmocka_unit_test(test_pods_order),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
