@@ -59,7 +59,7 @@ static char *k8s_snap_put(char **at, const char *s, int empty)
 }
 
 /* The strings of a pod, in the order k8s_snap_pods lays them out; the
- * first seven are never NULL in a copy (as k8s_pod_dup makes them). */
+ * first seven are never NULL in a copy ("" for a NULL). */
 #define K8S_SNAP_NSTR 9
 static void k8s_snap_strs(const struct k8s_pod *p, const char **v)
 {

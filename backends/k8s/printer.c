@@ -340,27 +340,6 @@ void k8s_pod_free(struct k8s_pod *p)
 	memset(p, 0, sizeof *p);
 }
 
-void k8s_pod_dup(struct k8s_pod *d, const struct k8s_pod *s)
-{
-	size_t n = 0, i;
-
-	*d = *s;
-	d->uid = k8s_dup(s->uid);
-	d->ns = k8s_dup(s->ns);
-	d->name = k8s_dup(s->name);
-	d->ready = k8s_dup(s->ready);
-	d->status = k8s_dup(s->status);
-	d->node = k8s_dup(s->node);
-	d->ip = k8s_dup(s->ip);
-	d->owner_kind = s->owner_kind != NULL ? xstrdup(s->owner_kind) : NULL;
-	d->owner_name = s->owner_name != NULL ? xstrdup(s->owner_name) : NULL;
-	while (s->containers != NULL && s->containers[n] != NULL)
-		n++;
-	d->containers = xcalloc(n + 1, sizeof *d->containers);
-	for (i = 0; i < n; i++)
-		d->containers[i] = xstrdup(s->containers[i]);
-}
-
 /* Metadata common to a Pod and a PartialObjectMetadata row. */
 static void k8s_pod_meta(struct k8s_pod *p, const cJSON *meta)
 {
