@@ -64,6 +64,23 @@ static void test_pods_rows_are(struct pods_panel *pp, double now)
 	}
 }
 
+/* A panel with no runner, its rows built from a snapshot made at now. */
+static void test_pods_panel(struct pods_panel *pp, double now)
+{
+	memset(pp, 0, sizeof *pp);
+	table_init(&pp->list, pods_cols, PODS_NCOLS);
+	pp->feed.snap = test_pods_snap(now);
+	pods_fill(pp);
+}
+
+static void test_pods_panel_free(struct pods_panel *pp)
+{
+	k8s_snap_free(pp->feed.snap);
+	free(pp->order);
+	free(pp->due);
+	table_free(&pp->list);
+}
+
 static void test_pods_tick(void **state)
 {
 	struct pods_panel pp;
@@ -71,10 +88,7 @@ static void test_pods_tick(void **state)
 	size_t first;
 
 	(void)state;
-	memset(&pp, 0, sizeof pp);
-	table_init(&pp.list, pods_cols, PODS_NCOLS);
-	pp.feed.snap = test_pods_snap(now);
-	pods_fill(&pp);
+	test_pods_panel(&pp, now);
 	test_pods_rows_are(&pp, now);
 	first = pp.list.visible[0];
 	/* The same second: nothing is due, nothing done. */
@@ -98,10 +112,7 @@ static void test_pods_tick(void **state)
 	assert_true(pods_tick(&pp, now + 86400 * 60));
 	test_pods_rows_are(&pp, now + 86400 * 60);
 	assert_int_equal(pp.list.nvisible, 0);
-	k8s_snap_free(pp.feed.snap);
-	free(pp.order);
-	free(pp.due);
-	table_free(&pp.list);
+	test_pods_panel_free(&pp);
 }
 
 /* The rows are added in the panel's order (most restarts first, then
@@ -134,10 +145,7 @@ static void test_pods_order(void **state)
 	size_t i;
 
 	(void)state;
-	memset(&pp, 0, sizeof pp);
-	table_init(&pp.list, pods_cols, PODS_NCOLS);
-	pp.feed.snap = test_pods_snap(now);
-	pods_fill(&pp);
+	test_pods_panel(&pp, now);
 	test_pods_sorted(&pp);
 	k8s_snap_free(pp.feed.snap);
 	pp.feed.snap = test_pods_snap(now);
@@ -151,10 +159,7 @@ static void test_pods_order(void **state)
 	assert_string_equal(pp.list.rows[0].id, "uid-299"); /* most restarts */
 	/* shown first: the failing one with most restarts */
 	assert_string_equal(pp.list.rows[pp.list.visible[0]].id, "uid-294");
-	k8s_snap_free(pp.feed.snap);
-	free(pp.order);
-	free(pp.due);
-	table_free(&pp.list);
+	test_pods_panel_free(&pp);
 }
 
 int main(void)
