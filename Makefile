@@ -151,7 +151,7 @@ BIN       = $(BUILD)/amconsole
 
 UNIT_TESTS = util sanitize ident screen pick redact yaml runbook guide findings safety lint config theme mailbox job \
              runner exec audit table redis pg kafka prom \
-             kubeconfig k8s runbook_bind initconfig
+             kubeconfig k8s runbook_bind initconfig pods
 UNIT_BINS  = $(UNIT_TESTS:%=$(BUILD)/tests/unit/test_%)
 
 # One libFuzzer harness per parser of foreign input (tests/fuzz/fuzz_NAME.c,
@@ -254,7 +254,8 @@ $(BUILD)/tests/bench/bench_%: $(BUILD)/tests/bench/bench_%.o $(LIB)
 # BENCH_QUICK=1: a smoke run under a minute; BENCH_LONG=1: adds the
 # 10-minute memory figure; BENCH_MD=FILE: the console table as Markdown.
 bench: $(BIN) $(BUILD)/tests/bench/bench_sanitize $(BUILD)/tests/bench/bench_kafka \
-	$(BUILD)/tests/bench/bench_k8s $(BUILD)/tests/bench/bench_alerts $(BUILD)/tests/kafka_mock
+	$(BUILD)/tests/bench/bench_k8s $(BUILD)/tests/bench/bench_alerts \
+	$(BUILD)/tests/bench/bench_pods $(BUILD)/tests/bench/bench_slowq $(BUILD)/tests/kafka_mock
 	@BUILD=$(BUILD) ./tests/bench/run.sh
 
 install: $(BIN)

@@ -109,6 +109,8 @@ struct k8s_access {
 struct k8s_snap {
 	struct k8s_pod *pods; /* in the server's order; the panel sorts */
 	size_t npods;
+	char *block;     /* the pods' strings in one allocation (k8s_snap_pods), or
+			  * NULL: each pod owns its own */
 	char *context;   /* kubeconfig context in use */
 	char *server;    /* API server URL (no credentials) */
 	char *user;      /* kubeconfig user entry */
@@ -148,6 +150,9 @@ void k8s_pod_status(const void *pod, char *status, size_t statuslen, char *ready
 /* kubectl's age ("45s", "3m12s", "5h", "2d3h", "400d", "2y30d": its
  * HumanDuration) of a duration in seconds, into buf. Pure. */
 void k8s_fmt_age(char *buf, size_t n, double seconds);
+/* Seconds from an age of seconds until k8s_fmt_age's text for it
+ * changes (the next whole unit of the smallest one it shows). Pure. */
+double k8s_age_next(double seconds);
 /* The severity of a STATUS string. */
 enum k8s_severity k8s_status_severity(const char *status);
 /* Convert one page: a Table (as=Table) or a PodList body into rows
@@ -181,6 +186,10 @@ void k8s_error_text(long http, const char *body, size_t len, char *out, size_t o
 int k8s_mask_secret_text(char *text);
 
 void k8s_pod_free(struct k8s_pod *p);
+/* Copy n pods into s->pods, their strings (and container lists) in one
+ * block: 10,000 pods are then one allocation to make on the worker and
+ * one free on the UI thread, not 110,000. */
+void k8s_snap_pods(struct k8s_snap *s, const struct k8s_pod *pods, size_t n);
 void k8s_snap_free(struct k8s_snap *s);
 
 /* For the health strip: GET /readyz with the configured credentials.

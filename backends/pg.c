@@ -611,7 +611,7 @@ static int pg_fetch_stmts(struct pg_state *st, struct pg_snap *s, double deadlin
 	struct pg_stmt *all = NULL;
 	double now = util_now(), reset;
 	long n;
-	size_t k, nall, npick;
+	size_t nall, npick;
 	int had, fresh;
 
 	/* Other columns (ALTER EXTENSION ... UPDATE): other keys and times,
@@ -636,14 +636,7 @@ static int pg_fetch_stmts(struct pg_state *st, struct pg_snap *s, double deadlin
 		free(all); /* no text yet: the snapshot is left as it was */
 		return -1;
 	}
-	for (k = 0; k < nall; k++) {
-		s->total_ms += all[k].total_ms;
-		s->d_total_ms += all[k].d_total_ms;
-		s->nnew += all[k].is_new;
-	}
-	s->stmts = xrealloc(all, (npick + 1) * sizeof *all);
-	s->nstmts = npick;
-	s->nall = nall;
+	pg_snap_stmts(s, all, nall, npick);
 	s->reset_seen = st->reset_seen;
 	s->stats_reset = reset;
 	return 0;

@@ -181,6 +181,9 @@ void pg_deltas_free(struct pg_deltas *d);
  * of total, mean, calls and rows, since the reset and (of those that ran)
  * per interval. Returns how many; the order is otherwise unspecified. */
 size_t pg_stmts_pick(struct pg_stmt *s, size_t n, size_t top);
+/* Into snapshot s: the first npick of the nall statements all (which s
+ * then owns, cut to them), and the sums over all of them. */
+void pg_snap_stmts(struct pg_snap *s, struct pg_stmt *all, size_t nall, size_t npick);
 /* What statements are sorted by (the panel's T M C R). */
 enum pg_by { PG_BY_TOTAL, PG_BY_MEAN, PG_BY_CALLS, PG_BY_ROWS };
 /* m's value for key (enum pg_by): since the reset, or per interval. */

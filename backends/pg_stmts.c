@@ -283,6 +283,20 @@ static void pg_pick_top(const struct pg_stmt *s, size_t n, size_t top, struct pg
 		keep[h[k]] = 1;
 }
 
+void pg_snap_stmts(struct pg_snap *s, struct pg_stmt *all, size_t nall, size_t npick)
+{
+	size_t k;
+
+	for (k = 0; k < nall; k++) {
+		s->total_ms += all[k].total_ms;
+		s->d_total_ms += all[k].d_total_ms;
+		s->nnew += (size_t)all[k].is_new;
+	}
+	s->stmts = xrealloc(all, (npick + 1) * sizeof *all);
+	s->nstmts = npick;
+	s->nall = nall;
+}
+
 size_t pg_stmts_pick(struct pg_stmt *s, size_t n, size_t top)
 {
 	size_t *heap, i, w = 0;

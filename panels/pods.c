@@ -122,17 +122,12 @@ static void pods_fmt_restarts(char *buf, size_t n, const struct k8s_pod *p, doub
 
 static enum role pods_role(enum k8s_severity s)
 {
-	switch (s) {
-	case K8S_OK:
-		return ROLE_NORMAL;
-	case K8S_DONE:
-		return ROLE_DIM;
-	case K8S_PENDING:
-		return ROLE_WARN;
-	case K8S_BAD:
-		return ROLE_ERROR;
-	}
-	return ROLE_NORMAL;
+	static const enum role role[] = { [K8S_OK] = ROLE_NORMAL,
+					  [K8S_DONE] = ROLE_DIM,
+					  [K8S_PENDING] = ROLE_WARN,
+					  [K8S_BAD] = ROLE_ERROR };
+
+	return (unsigned)s < sizeof role / sizeof role[0] ? role[s] : ROLE_NORMAL;
 }
 
 static double pods_ready_ratio(const char *ready)
@@ -273,17 +268,11 @@ static size_t pods_choose(const struct pods_panel *pp, enum pods_col *kinds)
  * then completed (the table puts rank > 0 first and counts it). */
 static long pods_rank(enum k8s_severity s)
 {
-	switch (s) {
-	case K8S_BAD:
-		return 2;
-	case K8S_PENDING:
-		return 1;
-	case K8S_OK:
-		return 0;
-	case K8S_DONE:
-		return -1;
-	}
-	return 0;
+	static const long rank[] = {
+		[K8S_BAD] = 2, [K8S_PENDING] = 1, [K8S_OK] = 0, [K8S_DONE] = -1
+	};
+
+	return (unsigned)s < sizeof rank / sizeof rank[0] ? rank[s] : 0;
 }
 
 /* Point the table at the columns the data has and mark the sort (rows
@@ -306,30 +295,57 @@ static void pods_set_columns(struct pods_panel *pp)
 	pp->list.trouble_first = !pp->sorted;
 }
 
+/* When pod p's AGE or RESTARTS text next changes, as of now. */
+static double pods_due(const struct k8s_pod *p, double now)
+{
+	double age = p->created > 0 ? now + k8s_age_next(now - p->created) : 1e300;
+	double re = p->restarts > 0 && p->last_restart > 0
+			    ? now + k8s_age_next(now - p->last_restart)
+			    : 1e300;
+
+	return re < age ? re : age;
+}
+
+/* Order the pods into pp->order (unsorted: the table orders by rank,
+ * within one most restarts first). The worker keeps its pods in place,
+ * so the last order, checked in n comparisons, is often still right. */
+static void pods_order(struct pods_panel *pp, const struct k8s_snap *s)
+{
+	struct pods_sort ps = { s, pp->sorted ? pp->sort : PODS_COL_RESTARTS,
+				pp->sorted ? pp->sort_desc : 1 };
+	int keep = pp->order != NULL && pp->norder == s->npods;
+	size_t i;
+
+	for (i = 1; keep && i < s->npods; i++)
+		keep = pods_cmp(&pp->order[i - 1], &pp->order[i], &ps) <= 0;
+	if (keep)
+		return;
+	free(pp->order);
+	pp->order = xcalloc(s->npods, sizeof *pp->order);
+	pp->norder = s->npods;
+	for (i = 0; i < s->npods; i++)
+		pp->order[i] = i;
+	util_sort(pp->order, s->npods, sizeof *pp->order, pods_cmp, &ps);
+}
+
 static void pods_fill(struct pods_panel *pp)
 {
 	const struct k8s_snap *s = pods_snap(pp);
 	double now = util_wall();
-	struct pods_sort ps;
 	size_t i, c;
 
 	table_clear_rows(&pp->list);
 	pods_set_columns(pp);
-	free(pp->order);
-	pp->order = NULL;
+	free(pp->due);
+	pp->due = NULL;
 	if (s == NULL || s->npods == 0) {
+		free(pp->order);
+		pp->order = NULL;
 		table_commit(&pp->list);
 		return;
 	}
-	pp->order = xcalloc(s->npods, sizeof *pp->order);
-	for (i = 0; i < s->npods; i++)
-		pp->order[i] = i;
-	/* Unsorted, the table orders by STATUS (the rank); within one, most
-	 * restarts first. */
-	ps.snap = s;
-	ps.col = pp->sorted ? pp->sort : PODS_COL_RESTARTS;
-	ps.rev = pp->sorted ? pp->sort_desc : 1;
-	util_sort(pp->order, s->npods, sizeof *pp->order, pods_cmp, &ps);
+	pods_order(pp, s);
+	pp->due = xcalloc(s->npods, sizeof *pp->due);
 	for (i = 0; i < s->npods; i++) {
 		const struct k8s_pod *p = &s->pods[pp->order[i]];
 		char bufs[PODS_NCOLS][64], search[300], *esc[PODS_NCOLS] = { NULL };
@@ -346,10 +362,41 @@ static void pods_fill(struct pods_panel *pp)
 			 p->owner_name ? p->owner_name : "");
 		table_add_ranked(&pp->list, p->uid, pods_role(p->severity), pods_rank(p->severity),
 				 cells, search);
+		pp->due[i] = pods_due(p, now);
 		for (c = 0; c < pp->ncols; c++)
 			free(esc[c]);
 	}
 	table_commit(&pp->list);
+}
+
+/* Time alone changes only AGE and RESTARTS, never the order nor a rank:
+ * the cells of the rows due are set in place. 1 if any changed. */
+static int pods_tick(struct pods_panel *pp, double now)
+{
+	const struct k8s_snap *s = pods_snap(pp);
+	size_t i, c;
+	int changed = 0;
+
+	if (s == NULL || pp->order == NULL || pp->list.nrows != s->npods) {
+		pods_fill(pp);
+		return 1;
+	}
+	for (i = 0; i < s->npods; i++) {
+		const struct k8s_pod *p = &s->pods[pp->order[i]];
+		char buf[64];
+
+		if (pp->due[i] > now)
+			continue;
+		pp->due[i] = pods_due(p, now);
+		for (c = 0; c < pp->ncols; c++)
+			if (pp->kinds[c] == PODS_COL_AGE || pp->kinds[c] == PODS_COL_RESTARTS)
+				changed |= table_set_text(
+					&pp->list, i, c,
+					pods_cell(p, pp->kinds[c], buf, sizeof buf, now));
+	}
+	if (changed)
+		table_recommit(&pp->list);
+	return changed;
 }
 
 int pods_allowed(const struct k8s_access *a, int act)
@@ -542,6 +589,7 @@ static void pods_destroy(void *self)
 	panel_feed_stop(&pp->feed);
 	table_free(&pp->list);
 	free(pp->order);
+	free(pp->due);
 	free(pp->kubectl);
 	pods_act_clear(pp);
 	pods_text_clear(pp);
@@ -571,9 +619,8 @@ static int pods_update(void *self)
 		pp->filled = sec;
 	} else if (pods_snap(pp) != NULL && sec - pp->filled >= PODS_AGE_TICK) {
 		/* A quiet watch sends no snapshot: the ages still move. */
-		pods_fill(pp);
+		redraw = pods_tick(pp, util_wall());
 		pp->filled = sec;
-		redraw = 1;
 	}
 	if (got != 0)
 		redraw = 1;
@@ -629,9 +676,6 @@ static void pods_draw_status(struct pods_panel *pp, const struct view *v)
 static void pods_draw(void *self, const struct view *v, int focused)
 {
 	struct pods_panel *pp = self;
-	static const char *const names[PODS_NCOLS] = { "NAMESPACE", "NAME", "READY", "STATUS",
-						       "RESTARTS",  "AGE",  "IP",    "NODE",
-						       "CPU",       "MEM" };
 	char line[256];
 	struct view tv = *v;
 
@@ -656,8 +700,8 @@ static void pods_draw(void *self, const struct view *v, int focused)
 		return;
 	}
 	if (pp->sorted)
-		snprintf(line, sizeof line, "Pods by %s%s (< > sort, I inverts)", names[pp->sort],
-			 pp->sort_desc ? ", reversed" : "");
+		snprintf(line, sizeof line, "Pods by %s%s (< > sort, I inverts)",
+			 pods_cols[pp->sort].title, pp->sort_desc ? ", reversed" : "");
 	else
 		snprintf(line, sizeof line, "Pods, trouble first (< > sort, I inverts)");
 	{

@@ -74,6 +74,8 @@ struct pods_panel {
 	enum pods_col kinds[PODS_NCOLS]; /* what each shown column is */
 	size_t ncols;
 	size_t *order; /* row index -> index into snap->pods */
+	size_t norder; /* its length: the pods of the snapshot it was made for */
+	double *due;   /* row index -> when its AGE or RESTARTS text changes */
 	enum pods_col sort;
 	int sort_desc;
 	int sorted; /* the operator chose sort; else trouble first */

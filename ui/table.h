@@ -14,7 +14,7 @@
 #include <stddef.h>
 #include "ui/screen.h"
 
-#define TABLE_MAXCOLS 32
+#define TABLE_MAXCOLS 32 /* a table has at most this many columns */
 
 /* A column claims its widest cell (or title), at most width; a view too
  * narrow for all of them drops the columns of the highest prio first,
@@ -32,7 +32,7 @@ struct table_column {
 
 struct table_row {
 	char *id;
-	char **cells; /* ncols strings, owned */
+	char **cells; /* ncols strings; one allocation with id, widths, search */
 	char *search; /* extra text the filter also matches, or NULL */
 	enum role role;
 	/* Caches, so a keystroke in the filter or a sort over 10,000 rows
@@ -116,6 +116,14 @@ void table_add_ranked(struct table *t, const char *id, enum role role, long rank
 /* Apply filter and sort, and put the selection back on the same id;
  * the rows cleared and not added again are freed. */
 void table_commit(struct table *t);
+/* Outside a rebuild: set cell c of rows[i] (the i-th row added) to v, its
+ * width and filter text following; 1 if it changed. For cells that move
+ * with time alone (ages), 10,000 rows of which a few changed; then
+ * table_recommit. */
+int table_set_text(struct table *t, size_t i, size_t c, const char *v);
+/* After table_set_text: filter, order and widths again, the selected row
+ * kept. */
+void table_recommit(struct table *t);
 void table_set_filter(struct table *t, const char *filter);
 void table_set_sort(struct table *t, int col, int desc);
 /* Movement keys (arrows, j k g G, PgUp/PgDn, Home/End, wheel). 1 if the

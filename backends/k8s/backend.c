@@ -18,8 +18,9 @@ void k8s_snap_free(struct k8s_snap *s)
 
 	if (s == NULL)
 		return;
-	for (i = 0; i < s->npods; i++)
+	for (i = 0; s->block == NULL && i < s->npods; i++)
 		k8s_pod_free(&s->pods[i]);
+	free(s->block);
 	free(s->pods);
 	free(s->context);
 	free(s->server);
@@ -31,6 +32,87 @@ void k8s_snap_free(struct k8s_snap *s)
 	free(s->request_target);
 	free(s->request_text);
 	free(s);
+}
+
+/* Bytes of s with its NUL, "" for NULL when empty is set; 0 for a
+ * NULL that stays NULL. */
+static size_t k8s_snap_len(const char *s, int empty)
+{
+	return s != NULL ? strlen(s) + 1 : (size_t)empty;
+}
+
+/* A copy of s at *at, which moves past it; NULL stays NULL unless
+ * empty (then ""). */
+static char *k8s_snap_put(char **at, const char *s, int empty)
+{
+	char *r = *at;
+	size_t n = k8s_snap_len(s, empty);
+
+	if (n == 0)
+		return NULL;
+	if (s != NULL)
+		memcpy(r, s, n);
+	else
+		r[0] = '\0';
+	*at += n;
+	return r;
+}
+
+/* The strings of a pod, in the order k8s_snap_pods lays them out; the
+ * first seven are never NULL in a copy ("" for a NULL). */
+#define K8S_SNAP_NSTR 9
+static void k8s_snap_strs(const struct k8s_pod *p, const char **v)
+{
+	v[0] = p->uid;
+	v[1] = p->ns;
+	v[2] = p->name;
+	v[3] = p->ready;
+	v[4] = p->status;
+	v[5] = p->node;
+	v[6] = p->ip;
+	v[7] = p->owner_kind;
+	v[8] = p->owner_name;
+}
+
+void k8s_snap_pods(struct k8s_snap *s, const struct k8s_pod *pods, size_t n)
+{
+	const char *v[K8S_SNAP_NSTR];
+	size_t i, k, nptr = 0, bytes = 1;
+	char **ptr, *at;
+
+	for (i = 0; i < n; i++) {
+		k8s_snap_strs(&pods[i], v);
+		for (k = 0; k < K8S_SNAP_NSTR; k++)
+			bytes += k8s_snap_len(v[k], k < 7);
+		for (k = 0; pods[i].containers != NULL && pods[i].containers[k] != NULL; k++)
+			bytes += strlen(pods[i].containers[k]) + 1;
+		nptr += k + 1;
+	}
+	s->pods = xcalloc(n + 1, sizeof *s->pods);
+	s->npods = n;
+	s->block = xmalloc(nptr * sizeof *ptr + bytes);
+	ptr = (char **)(void *)s->block;
+	at = s->block + nptr * sizeof *ptr;
+	for (i = 0; i < n; i++) {
+		struct k8s_pod *d = &s->pods[i];
+		char **c = pods[i].containers;
+
+		*d = pods[i];
+		k8s_snap_strs(&pods[i], v);
+		d->uid = k8s_snap_put(&at, v[0], 1);
+		d->ns = k8s_snap_put(&at, v[1], 1);
+		d->name = k8s_snap_put(&at, v[2], 1);
+		d->ready = k8s_snap_put(&at, v[3], 1);
+		d->status = k8s_snap_put(&at, v[4], 1);
+		d->node = k8s_snap_put(&at, v[5], 1);
+		d->ip = k8s_snap_put(&at, v[6], 1);
+		d->owner_kind = k8s_snap_put(&at, v[7], 0);
+		d->owner_name = k8s_snap_put(&at, v[8], 0);
+		d->containers = ptr;
+		for (; c != NULL && *c != NULL; c++)
+			*ptr++ = k8s_snap_put(&at, *c, 1);
+		*ptr++ = NULL;
+	}
 }
 
 void k8s_state_reset(struct k8s_state *st)
@@ -118,10 +200,7 @@ static struct k8s_snap *k8s_snapshot(struct k8s_state *st)
 	struct k8s_snap *s = xcalloc(1, sizeof *s);
 	size_t i;
 
-	s->pods = xcalloc(st->npods + 1, sizeof *s->pods);
-	for (i = 0; i < st->npods; i++)
-		k8s_pod_dup(&s->pods[i], &st->pods[i]);
-	s->npods = st->npods;
+	k8s_snap_pods(s, st->pods, st->npods);
 	s->context = k8s_dup(st->kc->context);
 	s->server = redact(st->kc->server);
 	s->user = k8s_dup(st->kc->user_name);

@@ -194,8 +194,6 @@ void k8s_access_review(struct k8s_state *st);
 
 /* ---- printer.c: rows from Table, PodList and watch events (pure) ------- */
 
-/* A deep copy of s into d. */
-void k8s_pod_dup(struct k8s_pod *d, const struct k8s_pod *s);
 /* Free n rows and the array. */
 void k8s_rows_free(struct k8s_pod *pods, size_t n);
 /* One event; 0 applied, 2 nothing changed (bookmark), 1 relist, -1 + err. */

@@ -56,6 +56,17 @@ void k8s_fmt_age(char *buf, size_t n, double seconds)
 		k8s_fmt_pair(buf, n, d / 365, 'y', h < 24 * 365 * 8 ? d % 365 : 0, 'd');
 }
 
+/* k8s_fmt_age shows seconds under 10 minutes, minutes under 8 hours,
+ * hours under 8 days, then days; every boundary between those ranges is
+ * a whole number of the larger unit. */
+double k8s_age_next(double seconds)
+{
+	long s = seconds < 0 ? 0 : (long)seconds;
+	long g = s < 600 ? 1 : s < 8 * 3600 ? 60 : s < 8 * 86400 ? 3600 : 86400;
+
+	return (double)((s / g + 1) * g) - seconds;
+}
+
 /* The seconds of a kubectl age ("45s", "3m12s", "5d3h", "2y"); -1 when
  * malformed. */
 static double k8s_parse_age(const char *s, const char **end)
@@ -327,27 +338,6 @@ void k8s_pod_free(struct k8s_pod *p)
 		free(*c);
 	free(p->containers);
 	memset(p, 0, sizeof *p);
-}
-
-void k8s_pod_dup(struct k8s_pod *d, const struct k8s_pod *s)
-{
-	size_t n = 0, i;
-
-	*d = *s;
-	d->uid = k8s_dup(s->uid);
-	d->ns = k8s_dup(s->ns);
-	d->name = k8s_dup(s->name);
-	d->ready = k8s_dup(s->ready);
-	d->status = k8s_dup(s->status);
-	d->node = k8s_dup(s->node);
-	d->ip = k8s_dup(s->ip);
-	d->owner_kind = s->owner_kind != NULL ? xstrdup(s->owner_kind) : NULL;
-	d->owner_name = s->owner_name != NULL ? xstrdup(s->owner_name) : NULL;
-	while (s->containers != NULL && s->containers[n] != NULL)
-		n++;
-	d->containers = xcalloc(n + 1, sizeof *d->containers);
-	for (i = 0; i < n; i++)
-		d->containers[i] = xstrdup(s->containers[i]);
 }
 
 /* Metadata common to a Pod and a PartialObjectMetadata row. */

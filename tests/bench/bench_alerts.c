@@ -15,17 +15,11 @@
  * Usage: bench_alerts [REPS [N...]]   (default: 15 reps, 10000 12000)
  */
 #include "panels/alerts.c"
+#include "tests/bench/bench.h"
 
 #include <time.h>
 
 #define BENCH_ALERTS_SILENCES 50
-
-static int bench_alerts_cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return x < y ? -1 : x > y;
-}
 
 static void bench_alerts_time(char *buf, size_t n, double t)
 {
@@ -136,51 +130,24 @@ static double bench_alerts_tick(struct alerts_panel *ap, double now)
 	return (util_now() - t0) * 1000;
 }
 
-static double bench_alerts_findings(struct alerts_panel *ap, struct finding_list *out)
-{
-	double t0 = util_now();
-
-	finding_list_clear(out);
-	alerts_findings(ap, out);
-	return (util_now() - t0) * 1000;
-}
-
-/* The shell's pass over them after (app_findings_update, less its
- * incident record, which is static there): steadied, led to runbook
- * entries (none loaded here), sorted. Not the panel's; shown beside. */
-static double bench_alerts_shell(const struct finding_list *raw, struct finding_list *shown,
-				 struct finding_list *prev)
-{
-	double t0 = util_now();
-
-	findings_steady(shown, prev, raw);
-	findings_map(shown, NULL);
-	findings_sort(shown);
-	return (util_now() - t0) * 1000;
-}
-
-static void bench_alerts_print(const char *what, double *t, int reps)
-{
-	qsort(t, (size_t)reps, sizeof *t, bench_alerts_cmp_double);
-	printf("  %-36s median %6.1f ms, min %6.1f, max %6.1f\n", what, t[reps / 2], t[0],
-	       t[reps - 1]);
-}
-
 /* reps rounds at n alerts: refresh, tick, findings, then refresh with a
  * filter of a word and a label matcher (the / line). */
 static void bench_alerts_run(size_t n, int reps)
 {
 	struct alerts_panel ap;
 	struct prom_snap *snaps[2];
-	struct finding_list fl = { 0 }, shown = { 0 }, prev = { 0 };
-	double now = util_wall(), parse[2], *t[5];
-	size_t bytes, k;
+	static const char *const names[BENCH_NFIG] = { "refresh (new snapshot)",
+						       "tick (ages, no snapshot)", "findings",
+						       "refresh, filter on",
+						       "(shell: steady, map, sort findings)" };
+	struct bench_run b;
+	double now = util_wall(), parse[2];
+	size_t bytes;
 	int r;
 
 	memset(&ap, 0, sizeof ap);
 	alerts_tables_init(&ap);
-	for (k = 0; k < 5; k++)
-		t[k] = xcalloc((size_t)reps, sizeof *t[k]);
+	bench_run_init(&b, reps);
 	snaps[0] = bench_alerts_snap(n, 0, now, &parse[0], &bytes);
 	snaps[1] = bench_alerts_snap(n, 1, now, &parse[1], &bytes);
 	printf("alerts %zu (%.1f MB of JSON; the worker parses it in %.0f ms):\n", n,
@@ -194,31 +161,23 @@ static void bench_alerts_run(size_t n, int reps)
 
 		/* The one the panel holds is freed by the next refresh: parse
 		 * another (untimed) for the round after. */
-		t[0][r] = bench_alerts_refresh(&ap, snaps[v], now + 2 * r + 2);
+		b.t[0][r] = bench_alerts_refresh(&ap, snaps[v], now + 2 * r + 2);
 		snaps[v] = bench_alerts_snap(n, v, now, &ms, &bytes);
-		t[1][r] = bench_alerts_tick(&ap, now + 2 * r + 3);
-		t[2][r] = bench_alerts_findings(&ap, &fl);
-		t[4][r] = bench_alerts_shell(&fl, &shown, &prev);
+		b.t[1][r] = bench_alerts_tick(&ap, now + 2 * r + 3);
+		b.t[2][r] = bench_findings(alerts_findings, &ap, &b.fl);
+		b.t[4][r] = bench_shell(&b.fl, &b.shown, &b.prev, &b.rb);
 	}
 	table_set_filter(&ap.list, "fleet severity=~critical|warning");
 	for (r = 0; r < reps; r++) {
 		int v = (r + 1) % 2;
 		double ms;
 
-		t[3][r] = bench_alerts_refresh(&ap, snaps[v], now + 2 * (reps + r) + 2);
+		b.t[3][r] = bench_alerts_refresh(&ap, snaps[v], now + 2 * (reps + r) + 2);
 		snaps[v] = bench_alerts_snap(n, v, now, &ms, &bytes);
 	}
-	bench_alerts_print("refresh (new snapshot)", t[0], reps);
-	bench_alerts_print("tick (ages, no snapshot)", t[1], reps);
-	bench_alerts_print("findings", t[2], reps);
-	bench_alerts_print("refresh, filter on", t[3], reps);
-	bench_alerts_print("(shell: steady, map, sort findings)", t[4], reps);
-	printf("  rows %zu, shown %zu, findings %zu\n", ap.list.nrows, ap.list.nvisible, fl.n);
-	for (k = 0; k < 5; k++)
-		free(t[k]);
-	finding_list_free(&fl);
-	finding_list_free(&shown);
-	finding_list_free(&prev);
+	bench_run_print(&b, names);
+	printf("  rows %zu, shown %zu, findings %zu\n", ap.list.nrows, ap.list.nvisible, b.fl.n);
+	bench_run_free(&b);
 	prom_snap_free(snaps[0]);
 	prom_snap_free(snaps[1]);
 	prom_snap_free(ap.al.snap);

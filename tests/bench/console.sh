@@ -10,6 +10,7 @@
 #   BENCH_QUICK=1  short windows (a smoke run, under a minute)
 #   BENCH_LONG=1   also the resident memory after 10 minutes
 #   BENCH_MD=FILE  also write the table as Markdown
+#   BENCH_ONLY=pods  only the Pods rows (one row changed, 10,000 pods)
 set -u
 BUILD=${BUILD:-build}
 REPO=$PWD

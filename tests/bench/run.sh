@@ -1,7 +1,9 @@
 #!/bin/sh
 # make bench: figures for the notes, never asserted. The parts: the
 # sanitiser's throughput, the Alerts panel's UI-thread time per refresh
-# at 10,000 and 12,000 alerts (bench_alerts), the Kafka backend at scale (kafka_scale.sh),
+# at 10,000 and 12,000 alerts (bench_alerts), of the Pods panel at 10,000
+# pods (bench_pods) and of the Slow queries panel at 20,000 statements
+# (bench_slowq), the Kafka backend at scale (kafka_scale.sh),
 # runbook parsing, then the console against the tools operators use
 # instead (console.sh + ptybench.py: first frame, memory, idle CPU, bytes
 # per refresh, keystroke latency with every backend hung, 10,000 pods).
@@ -23,6 +25,12 @@ echo "== sanitiser"
 
 echo "== alerts: the UI thread's share of a refresh at 10,000 and 12,000 alerts"
 "$BUILD/tests/bench/bench_alerts" "$([ "$QUICK" = 1 ] && echo 5 || echo 15)"
+
+echo "== pods: the UI thread's share of a refresh at 10,000 pods"
+"$BUILD/tests/bench/bench_pods" "$([ "$QUICK" = 1 ] && echo 7 || echo 31)"
+
+echo "== slow queries: the UI thread's share of a refresh at 20,000 statements"
+"$BUILD/tests/bench/bench_slowq" "$([ "$QUICK" = 1 ] && echo 7 || echo 31)"
 
 echo "== kafka: one refresh of 200 groups x 50 partitions (mock cluster)"
 if [ "$QUICK" = 1 ]; then

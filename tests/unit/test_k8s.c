@@ -864,6 +864,115 @@ static void test_k8s_describe(void **unused)
 	cJSON_Delete(pod);
 }
 
+/* k8s_age_next: the age's text stays the same until then, and changes
+ * then (the next whole second, minute, hour or day shown). */
+static void test_k8s_age_next(void **state)
+{
+	static const double at[] = { 0,
+				     0.5,
+				     59.2,
+				     119.9,
+				     120,
+				     599.5,
+				     600,
+				     601.7,
+				     3599,
+				     10799.5,
+				     10800,
+				     28799,
+				     28800,
+				     86400 * 2 - 1,
+				     86400 * 2,
+				     86400 * 8 - 0.5,
+				     86400 * 8,
+				     86400 * 400 + 7,
+				     86400 * 365 * 3 + 5 };
+	char a[32], b[32], c[32];
+	size_t i;
+	double s;
+
+	(void)state;
+	for (i = 0; i < sizeof at / sizeof at[0]; i++) {
+		double next = k8s_age_next(at[i]);
+
+		assert_true(next > 0);
+		k8s_fmt_age(a, sizeof a, at[i]);
+		k8s_fmt_age(b, sizeof b, at[i] + next - 0.01);
+		k8s_fmt_age(c, sizeof c, at[i] + next + 0.01);
+		assert_string_equal(a, b);
+		assert_string_not_equal(a, c);
+	}
+	/* and every second of the first three hours, every minute of a week */
+	for (s = 0.25; s < 3 * 3600; s += 1) {
+		k8s_fmt_age(a, sizeof a, s);
+		k8s_fmt_age(b, sizeof b, s + k8s_age_next(s) - 0.01);
+		assert_string_equal(a, b);
+	}
+	for (s = 3 * 3600 + 0.5; s < 8 * 86400; s += 60) {
+		k8s_fmt_age(a, sizeof a, s);
+		k8s_fmt_age(b, sizeof b, s + k8s_age_next(s) - 0.01);
+		assert_string_equal(a, b);
+	}
+}
+
+/* A snapshot's pods copied into one block read as the worker's rows:
+ * every field, NULL owners kept NULL, missing names as "", the container
+ * lists; the copy shares nothing with the rows (freed first here). */
+static void test_k8s_snap_pods(void **state)
+{
+	struct k8s_pod *rows = calloc(3, sizeof *rows);
+	struct k8s_snap *s = calloc(1, sizeof *s);
+	static const char *const ctr[] = { "app", "sidecar", NULL };
+	size_t i, k;
+
+	(void)state;
+	for (i = 0; i < 2; i++) {
+		rows[i].uid = strdup(i ? "uid-b" : "uid-a");
+		rows[i].ns = strdup("prod");
+		rows[i].name = strdup(i ? "worker-0" : "api-7d9c-x2");
+		rows[i].ready = strdup("1/2");
+		rows[i].status = strdup(i ? "CrashLoopBackOff" : "Running");
+		rows[i].node = strdup(i ? "" : "node-1");
+		rows[i].ip = i ? NULL : strdup("10.0.0.7");
+		rows[i].owner_kind = i ? NULL : strdup("ReplicaSet");
+		rows[i].owner_name = i ? NULL : strdup("api-7d9c");
+		rows[i].containers = calloc(3, sizeof *rows[i].containers);
+		for (k = 0; k < (i ? 0 : 2); k++)
+			rows[i].containers[k] = strdup(ctr[k]);
+		rows[i].restarts = (int)i * 41;
+		rows[i].created = 1700000000.5;
+		rows[i].cpu_milli = i ? -1 : 250;
+		rows[i].severity = i ? K8S_BAD : K8S_OK;
+	}
+	k8s_snap_pods(s, rows, 2);
+	for (i = 0; i < 2; i++)
+		k8s_pod_free(&rows[i]);
+	free(rows);
+	assert_int_equal(s->npods, 2);
+	assert_non_null(s->block);
+	assert_string_equal(s->pods[0].uid, "uid-a");
+	assert_string_equal(s->pods[0].name, "api-7d9c-x2");
+	assert_string_equal(s->pods[0].node, "node-1");
+	assert_string_equal(s->pods[0].ip, "10.0.0.7");
+	assert_string_equal(s->pods[0].owner_kind, "ReplicaSet");
+	assert_string_equal(s->pods[0].owner_name, "api-7d9c");
+	assert_string_equal(s->pods[0].containers[0], "app");
+	assert_string_equal(s->pods[0].containers[1], "sidecar");
+	assert_null(s->pods[0].containers[2]);
+	assert_int_equal(s->pods[0].cpu_milli, 250);
+	assert_true(s->pods[0].created == 1700000000.5);
+	assert_string_equal(s->pods[1].uid, "uid-b");
+	assert_string_equal(s->pods[1].status, "CrashLoopBackOff");
+	assert_string_equal(s->pods[1].node, "");
+	assert_string_equal(s->pods[1].ip, ""); /* NULL in the rows */
+	assert_null(s->pods[1].owner_kind);
+	assert_null(s->pods[1].owner_name);
+	assert_null(s->pods[1].containers[0]);
+	assert_int_equal(s->pods[1].restarts, 41);
+	assert_int_equal(s->pods[1].severity, K8S_BAD);
+	k8s_snap_free(s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -883,6 +992,8 @@ int main(void)
 		cmocka_unit_test(test_k8s_mask_yaml),
 		cmocka_unit_test(test_k8s_mask_json),
 		cmocka_unit_test(test_k8s_describe),
+		cmocka_unit_test(test_k8s_snap_pods),
+		cmocka_unit_test(test_k8s_age_next),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

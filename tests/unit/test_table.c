@@ -14,6 +14,7 @@
 #include <cmocka.h>
 #include <curses.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "ui/table.h"
@@ -245,6 +246,48 @@ static void test_table_content_widths(void **state)
 	table_set_filter(&t, "policy");
 	assert_int_equal(t.content[0], 15);
 	assert_int_equal(t.content[1], 1);
+	table_free(&t);
+}
+
+/* A cell set in place (an age that moved): the widths, the filter and
+ * a sort by it follow, the selected row stays selected, and the same
+ * text again is no change. */
+static void test_table_set_text(void **state)
+{
+	struct table t;
+	size_t i;
+
+	table_init(&t, test_table_cols, 2);
+	test_table_fill(&t);
+	assert_true(table_select_id(&t, "uid-b"));
+	table_set_filter(&t, "fleet");
+	assert_int_equal(t.nvisible, 2);
+	assert_int_equal(t.content[1], 3); /* "100" */
+	/* rows[3] is uid-d, fleet-manager-2 */
+	assert_string_equal(t.rows[3].id, "uid-d");
+	assert_false(table_set_text(&t, 3, 1, "100"));
+	assert_true(table_set_text(&t, 3, 1, "1000 (5m ago)"));
+	assert_false(table_set_text(&t, 9, 1, "x")); /* no such row */
+	assert_false(table_set_text(&t, 3, 2, "x")); /* no such column */
+	table_recommit(&t);
+	assert_string_equal(t.rows[3].cells[1], "1000 (5m ago)");
+	assert_int_equal(t.content[1], 13);
+	table_set_filter(&t, "5m");
+	assert_int_equal(t.nvisible, 1);
+	assert_string_equal(table_selected(&t)->id, "uid-d");
+	table_set_filter(&t, "");
+	assert_int_equal(t.nvisible, 4);
+	/* Shorter again: the widths shrink, the selection is not moved. */
+	assert_true(table_select_id(&t, "uid-a"));
+	assert_true(table_set_text(&t, 3, 1, "7"));
+	table_set_sort(&t, 1, 1);
+	table_recommit(&t);
+	assert_int_equal(t.content[1], 2); /* "12" */
+	assert_string_equal(table_selected(&t)->id, "uid-a");
+	for (i = 0; i < t.nvisible; i++)
+		if (i > 0)
+			assert_true(atof(t.rows[t.visible[i - 1]].cells[1]) >=
+				    atof(t.rows[t.visible[i]].cells[1]));
 	table_free(&t);
 }
 
@@ -506,6 +549,7 @@ int main(void)
 		cmocka_unit_test(test_table_layout_two_keys),
 		cmocka_unit_test(test_table_layout_key_never_cut),
 		cmocka_unit_test(test_table_content_widths),
+		cmocka_unit_test(test_table_set_text),
 		cmocka_unit_test(test_table_trouble_first),
 		cmocka_unit_test(test_table_hidden_count),
 		cmocka_unit_test(test_table_unpinned_follows_top),
