@@ -459,25 +459,11 @@ static int pods_draw_cell(const struct table_row *r, size_t c, const struct view
 			  int w, enum role role, void *ctx)
 {
 	const struct pods_panel *pp = ctx;
-	const char *s = r->cells[c], *e;
-	size_t n;
-	int used = 0;
 
 	if ((pp->kinds[c] != PODS_COL_NAME && pp->kinds[c] != PODS_COL_NS) ||
-	    strchr(s, '\\') == NULL)
+	    strchr(r->cells[c], '\\') == NULL)
 		return 0;
-	while (*s != '\0' && used < w) {
-		n = ident_escape_len(s);
-		if (n > 0) {
-			used += draw_textn(v, y, x + used, ROLE_ERROR, s, n, w - used);
-			s += n;
-			continue;
-		}
-		e = strchr(s + 1, '\\');
-		n = e != NULL ? (size_t)(e - s) : strlen(s);
-		used += draw_textn(v, y, x + used, role, s, n, w - used);
-		s += n;
-	}
+	draw_ident(v, y, x, role, r->cells[c], w);
 	return 1;
 }
 
