@@ -65,6 +65,7 @@ CORE_LAYER = \
 	core/runbook_annot.c \
 	core/runbook_step.c \
 	core/runbook_guide.c \
+	core/timeline.c \
 	core/safety.c \
 	core/safety_split.c \
 	core/safety_redis.c \
@@ -75,7 +76,8 @@ RUNTIME_LAYER = \
 	runtime/mailbox.c \
 	runtime/runner.c \
 	runtime/exec.c \
-	runtime/job.c
+	runtime/job.c \
+	runtime/appender.c
 
 BACKEND_LAYER = \
 	backends/selftest.c \
@@ -140,7 +142,8 @@ APP_LAYER = \
 	app/dialogs.c \
 	app/keys.c \
 	app/commands.c \
-	app/incident.c
+	app/incident.c \
+	app/incident_timeline.c
 
 MAIN_SRC  = app/main.c
 LIB_SRCS  = $(LIB_LAYER) $(CORE_LAYER) $(RUNTIME_LAYER) $(BACKEND_LAYER) $(UI_LAYER) \
@@ -151,7 +154,7 @@ BIN       = $(BUILD)/amconsole
 
 UNIT_TESTS = util sanitize ident screen pick redact yaml runbook guide findings safety lint config theme mailbox job \
              runner exec audit table redis pg kafka prom \
-             kubeconfig k8s runbook_bind initconfig pods
+             kubeconfig k8s runbook_bind initconfig pods timeline
 UNIT_BINS  = $(UNIT_TESTS:%=$(BUILD)/tests/unit/test_%)
 
 # One libFuzzer harness per parser of foreign input (tests/fuzz/fuzz_NAME.c,

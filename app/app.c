@@ -105,6 +105,8 @@ struct app *app_new(const struct config *c, const struct theme *t, const struct 
 	a->npanels = i;
 	if (warn[0] != '\0')
 		app_message(a, ROLE_WARN, "%s", warn);
+	if (c->incident_resume)
+		app_timeline_resume(a);
 	return a;
 }
 
@@ -129,6 +131,7 @@ void app_free(struct app *a)
 	finding_list_free(&a->findings);
 	finding_list_free(&a->findings_raw);
 	finding_list_free(&a->findings_prev);
+	app_timeline_end(a);
 	free(a->seen);
 	free(a->kube_ctx);
 	free(a->shell);

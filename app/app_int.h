@@ -11,6 +11,8 @@
 #define AM_APP_INT_H
 
 #include "app/app.h"
+#include "core/timeline.h"
+#include "runtime/appender.h"
 #include "panels/findings.h"
 #include "panels/panel.h"
 #include "ui/pick.h"
@@ -111,7 +113,23 @@ struct app {
 
 	char *shell;
 	char *state_dir;
+
+	/* The incident timeline (incident_timeline.c): kept while an incident is
+	 * open, appended to tl_path by tl_out. */
+	struct timeline tl;
+	struct appender *tl_out;
+	char *tl_path;
 };
+
+/* incident_timeline.c */
+void app_timeline_severity(struct app *a, int was, int sev);
+void app_timeline_mark(struct app *a, const char *what);
+void app_timeline_show(struct app *a);
+void app_timeline_postmortem(struct app *a);
+/* --incident resume: reopen the newest incident; 0 or -1 (said why). */
+int app_timeline_resume(struct app *a);
+void app_timeline_end(struct app *a);
+void app_timeline_line(const struct tl_event *e, char *buf, size_t n);
 
 /* app.c */
 void app_set_focus(struct app *a, int i);

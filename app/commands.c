@@ -197,6 +197,41 @@ static void app_cmd_zoom(struct app *a, const char *cmd, const char *arg)
 	a->zoom = !a->zoom;
 }
 
+static void app_cmd_mark(struct app *a, const char *cmd, const char *arg)
+{
+	app_timeline_mark(a, arg);
+}
+
+static void app_cmd_timeline(struct app *a, const char *cmd, const char *arg)
+{
+	app_timeline_show(a);
+}
+
+static void app_cmd_postmortem(struct app *a, const char *cmd, const char *arg)
+{
+	app_timeline_postmortem(a);
+}
+
+static void app_cmd_note(struct app *a, const char *cmd, const char *arg)
+{
+	if (arg[0] == '\0')
+		app_message(a, ROLE_ERROR, "note: the text of the note (or press n)");
+	else
+		app_timeline_note(a, arg);
+}
+
+static size_t app_mark_choices(struct app *a, char ***out)
+{
+	static const char *const marks[] = { "detected", "mitigated", "resolved" };
+	size_t i;
+
+	(void)a;
+	*out = xcalloc(3, sizeof **out);
+	for (i = 0; i < 3; i++)
+		(*out)[i] = xstrdup(marks[i]);
+	return 3;
+}
+
 static void app_cmd_redraw(struct app *a, const char *cmd, const char *arg)
 {
 	screen_invalidate();
@@ -229,6 +264,15 @@ const struct app_cmd app_cmds[] = {
 	  app_ns_choices },
 	{ "ctx", "context", "NAME", "the Pods panel's kubeconfig context (alone: a pick list)",
 	  app_cmd_panels, app_ctx_choices },
+	{ "mark", NULL, "detected|mitigated|resolved",
+	  "mark the incident's timeline (the postmortem's times to detect, mitigate, resolve)",
+	  app_cmd_mark, app_mark_choices },
+	{ "note", NULL, "TEXT", "a note for the incident timeline (as n)", app_cmd_note, NULL },
+	{ "timeline", NULL, NULL, "the incident timeline, newest last (Enter: the detail)",
+	  app_cmd_timeline, NULL },
+	{ "postmortem", "pm", NULL,
+	  "write the postmortem (Markdown: times from the marks, timeline, notes)",
+	  app_cmd_postmortem, NULL },
 	{ "zoom", NULL, NULL, "zoom the focused panel / back to the grid", app_cmd_zoom, NULL },
 	{ "redraw", NULL, NULL, "redraw the whole screen", app_cmd_redraw, NULL },
 	{ "help", NULL, NULL, "show this help", app_cmd_help, NULL },

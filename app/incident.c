@@ -31,6 +31,8 @@ int app_severity(const struct app *a, double *since, double *elapsed)
 
 void app_set_severity(struct app *a, int sev)
 {
+	int was = a->severity;
+
 	if (sev < 0) {
 		if (a->severity >= 0)
 			app_message(a, ROLE_OK, "incident closed");
@@ -48,6 +50,7 @@ void app_set_severity(struct app *a, int sev)
 			    : sev == 2 ? "4 h"
 				       : "24 h");
 	}
+	app_timeline_severity(a, was, a->severity);
 	a->dirty = 1;
 }
 
@@ -133,11 +136,16 @@ static void app_findings_record(struct app *a)
 		snprintf(s->object, sizeof s->object, "%s", f->object);
 		snprintf(s->what, sizeof s->what, "%s", f->what);
 		s->appeared = now;
+		app_timeline_add(a, "finding", NULL, "%s %s: %s", finding_sev_name(s->sev),
+				 s->object, s->what);
 	}
 	free(ix.slot);
 	for (j = 0; j < n0; j++)
-		if (a->seen[j].cleared == 0 && !held[j])
+		if (a->seen[j].cleared == 0 && !held[j]) {
 			a->seen[j].cleared = now;
+			app_timeline_add(a, "cleared", NULL, "%s: %s", a->seen[j].object,
+					 a->seen[j].what);
+		}
 	free(held);
 }
 

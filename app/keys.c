@@ -24,6 +24,7 @@ enum app_action {
 	APP_REDRAW,
 	APP_QUIT,
 	APP_NAV,
+	APP_NOTE,
 };
 
 const struct keymap_entry app_keys[] = {
@@ -36,6 +37,8 @@ const struct keymap_entry app_keys[] = {
 	{ ':', 0, ":", "Cmd",
 	  "command line: a panel's name or a command listed below; Tab completes", APP_COMMAND },
 	{ '!', 0, "!", "Sev", "open an incident or change its severity (P0-P3)", APP_SEVERITY },
+	{ 'n', 0, "n", NULL, "a note for the incident timeline (with your name and the time)",
+	  APP_NOTE },
 	{ 12, 0, "C-l", NULL, "redraw the whole screen", APP_REDRAW },
 	{ 'q', KEY_F(10), "q", "Quit", "quit (asks first if a command is still running)",
 	  APP_QUIT },
@@ -183,6 +186,12 @@ static void app_click(struct app *a, int key)
 	}
 }
 
+static void app_got_note(void *ctx, const char *value)
+{
+	if (value != NULL && value[0] != '\0')
+		app_timeline_note(ctx, value);
+}
+
 void app_key(struct app *a, int key)
 {
 	struct app_panel *p = &a->panels[a->focus];
@@ -266,6 +275,9 @@ void app_key(struct app *a, int key)
 		break;
 	case APP_QUIT:
 		app_ask_quit(a);
+		break;
+	case APP_NOTE:
+		app_prompt(a, "note for the timeline: ", "", 0, app_got_note, a);
 		break;
 	case APP_NAV:
 		if (p->ops->key != NULL)

@@ -24,6 +24,9 @@ const struct options_def options_table[] = {
 	{ "theme", "NAME", "colour theme: default, light, high-contrast, mono or a file",
 	  OPTIONS_OPT_THEME },
 	{ "read-only", NULL, "refuse every step that changes something", OPTIONS_OPT_READ_ONLY },
+	{ "incident", "resume",
+	  "reopen the newest incident (after a crash or restart): its timeline goes on",
+	  OPTIONS_OPT_INCIDENT },
 	{ "context", "NAME", "use this kubeconfig context instead of current-context",
 	  OPTIONS_OPT_CONTEXT },
 	{ "namespace", "NAME", "show this Kubernetes namespace (\"all\" for every namespace)",
@@ -159,6 +162,13 @@ static int options_apply(const struct options_def *d, const char *value, struct 
 		return options_string(d, value, &c->theme, 0, err, errlen);
 	case OPTIONS_OPT_READ_ONLY:
 		c->read_only = 1;
+		break;
+	case OPTIONS_OPT_INCIDENT:
+		if (value == NULL || strcmp(value, "resume") != 0) {
+			snprintf(err, errlen, "--incident: the only action is \"resume\"");
+			return -1;
+		}
+		c->incident_resume = 1;
 		break;
 	case OPTIONS_OPT_CONTEXT:
 		return options_string(d, value, &c->kube_context, 0, err, errlen);

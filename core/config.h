@@ -51,7 +51,8 @@ struct config {
 	int layout;     /* enum config_layout, default auto */
 	double refresh; /* seconds, default 2 */
 	int read_only;
-	char **runbooks; /* extra runbook directories (expanded ~) */
+	int incident_resume; /* --incident resume: reopen the newest incident */
+	char **runbooks;     /* extra runbook directories (expanded ~) */
 	size_t nrunbooks;
 
 	char *kubeconfig; /* kubernetes.kubeconfig, else KUBECONFIG */

@@ -104,4 +104,15 @@ int app_severity(const struct app *a, double *since, double *elapsed);
 /* The state directory ($XDG_STATE_HOME/amconsole), created on demand. */
 const char *app_state_dir(struct app *a);
 
+/* The incident timeline (app/incident_timeline.c): an event of kind ("note",
+ * "step", ...) with text from fmt and detail (or NULL; secrets masked),
+ * kept only while an incident is open. */
+void app_timeline_add(struct app *a, const char *kind, const char *detail, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+/* Every audited event goes in too (panel_audit calls this). */
+struct audit_event;
+void app_timeline_audit(struct app *a, const struct audit_event *ev);
+/* A note from the operator (n): kept, or said why not. */
+void app_timeline_note(struct app *a, const char *text);
+
 #endif

@@ -110,4 +110,6 @@ void panel_audit(struct app *app, const struct audit_event *ev)
 	if (audit_write(ev) != 0 && app != NULL)
 		app_message(app, ROLE_ERROR, "could not write the audit log (%s)",
 			    audit_path() ? audit_path() : "not open");
+	if (app != NULL)
+		app_timeline_audit(app, ev);
 }

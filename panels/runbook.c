@@ -472,6 +472,9 @@ static void runbook_got_note(void *ctx, const char *value)
 		return;
 	free(rp->st[i].note);
 	rp->st[i].note = value[0] != '\0' ? xstrdup(value) : NULL;
+	if (value[0] != '\0')
+		app_timeline_add(rp->app, "note", NULL, "step %ld (%s): %s", i + 1,
+				 runbook_step(rp, (size_t)i)->title, value);
 	app_message(rp->app, ROLE_OK, "note saved on step %ld", i + 1);
 }
 
