@@ -226,8 +226,11 @@ void app_timeline_postmortem(struct app *a)
 	snprintf(title, sizeof title, "incident of %.10s",
 		 a->tl_path != NULL ? strstr(a->tl_path, "incident-") + 9 : "today");
 	doc = timeline_postmortem(&a->tl, title, sev >= 0 ? app_sev[sev].name : "closed");
-	path = a->tl_path != NULL ? xstrdup(a->tl_path) : xasprintf("%s/incident.jsonl", dir);
-	strcpy(strrchr(path, '.'), ".postmortem.md");
+	if (a->tl_path != NULL)
+		path = xasprintf("%.*s.postmortem.md", (int)(strrchr(a->tl_path, '.') - a->tl_path),
+				 a->tl_path);
+	else
+		path = xasprintf("%s/incident.postmortem.md", dir);
 	f = fopen(path, "w");
 	if (f == NULL || fputs(doc, f) < 0 || fclose(f) != 0)
 		app_message(a, ROLE_ERROR, "could not write %s", path);
