@@ -143,6 +143,32 @@ static void timeline_put(struct strbuf *sb, const char *s)
 	free(r);
 }
 
+/* Up to max lines of text, each made safe and indented for a list
+ * item's code block (a line of backquotes cannot end it early). */
+static void timeline_block(struct strbuf *sb, const char *text, int max)
+{
+	const char *p = text;
+	int n = 0;
+
+	while (*p != '\0' && n < max) {
+		const char *e = strchr(p, '\n');
+		size_t len = e != NULL ? (size_t)(e - p) : strlen(p);
+		char *line = xstrndup(p, len), *q;
+
+		for (q = line; *q != '\0'; q++)
+			if (*q == '`')
+				*q = '\'';
+		strbuf_puts(sb, "  ");
+		timeline_put(sb, line);
+		strbuf_putc(sb, '\n');
+		free(line);
+		n++;
+		p += len;
+		if (*p == '\n')
+			p++;
+	}
+}
+
 static void timeline_clock(char *buf, size_t n, double t)
 {
 	time_t s = (time_t)t;
@@ -203,14 +229,15 @@ char *timeline_postmortem(const struct timeline *tl, const char *title, const ch
 	for (i = 0; i < tl->n; i++) {
 		const struct tl_event *e = &tl->v[i];
 
-		if ((strcmp(e->kind, "step") != 0 && strcmp(e->kind, "action") != 0) ||
+		if ((strcmp(e->kind, "step") != 0 && strcmp(e->kind, "action") != 0 &&
+		     strcmp(e->kind, "output") != 0) ||
 		    e->detail == NULL)
 			continue;
 		strbuf_puts(&sb, "- ");
 		timeline_put(&sb, e->text);
-		strbuf_puts(&sb, "\n\n  ```\n  ");
-		timeline_put(&sb, e->detail);
-		strbuf_puts(&sb, "\n  ```\n");
+		strbuf_puts(&sb, "\n\n  ```\n");
+		timeline_block(&sb, e->detail, 20);
+		strbuf_puts(&sb, "  ```\n");
 	}
 	strbuf_puts(&sb, "\n## Notes\n\n");
 	for (i = 0; i < tl->n; i++) {

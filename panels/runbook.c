@@ -392,6 +392,26 @@ static int runbook_open_title(void *self, const char *what, const char *vars)
 	return 0;
 }
 
+/* The incident timeline gets the last lines of a step's output (the
+ * postmortem shows them under the step). */
+static void runbook_timeline_output(struct runbook_panel *rp, size_t i)
+{
+	const struct strbuf *out = &rp->st[i].out;
+	const char *tail = out->buf != NULL ? out->buf + out->len : "";
+	int lines = 0;
+
+	if (out->len == 0)
+		return;
+	while (tail > out->buf && lines < 20)
+		if (*--tail == '\n' && tail + 1 < out->buf + out->len)
+			lines++;
+	if (*tail == '\n')
+		tail++;
+	app_timeline_add(rp->app, "output", tail, "step %zu: %s (%zu bytes of output%s)", i + 1,
+			 runbook_step(rp, i)->title, out->len,
+			 tail > out->buf ? "; the last 20 lines kept" : "");
+}
+
 static int runbook_update(void *self)
 {
 	struct runbook_panel *rp = self;
@@ -456,6 +476,7 @@ static int runbook_update(void *self)
 		    st.duration);
 	job_free(rp->job);
 	rp->job = NULL;
+	runbook_timeline_output(rp, rp->job_step);
 	runbook_guide_after(rp, rp->job_step);
 	runbook_fill_steps(rp);
 	return 1;

@@ -99,7 +99,8 @@ done
 grep -q "Time to detect: 5m" "$PM" || fail "detected is not 5 minutes after the opening: $(grep 'Time to' "$PM")"
 grep -q "Time to resolve: 3h00m" "$PM" || fail "resolved is not 3 hours after the opening"
 grep -q "AlwaysCritical" "$PM" && grep -q "Zz step: ok" "$PM" && grep -q "rolled back ingest" "$PM" &&
-	grep -q "## Follow-ups" "$PM" || fail "the postmortem lacks an alert, the step, the note or Follow-ups"
+	grep -q "^  checked$" "$PM" &&
+	grep -q "## Follow-ups" "$PM" || fail "the postmortem lacks an alert, the step or its output, the note or Follow-ups"
 ok "the postmortem: $(grep 'Time to' "$PM" | tr '\n' ' ')"
 # kill -9: nothing already recorded is lost; --incident resume goes on.
 before=$(wc -l <"$TL")

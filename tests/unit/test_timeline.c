@@ -108,6 +108,8 @@ static void test_timeline_postmortem(void **unused)
 	ev(&tl, 1000 + 125, "mark", "detected", NULL);
 	ev(&tl, 1000 + 30 * 60, "step", "Check pod status: ok, exit 0 (Service Startup Issues)",
 	   "kubectl get pods --token=s3cr3tvalue");
+	ev(&tl, 1000 + 30 * 60 + 2, "output", "step 1: Check pod status (40 bytes of output)",
+	   "NAME  STATUS\nledger-0  Error\n```\n");
 	ev(&tl, 1000 + 40 * 60, "mark", "mitigated", NULL);
 	ev(&tl, 1000 + 2 * 3600 + 60, "note", "root cause | the ledger's disk", NULL);
 	ev(&tl, 1000 + 3 * 3600, "mark", "resolved", NULL);
@@ -124,6 +126,9 @@ static void test_timeline_postmortem(void **unused)
 	assert_non_null(strstr(doc, "root cause / the ledger's disk |"));
 	assert_null(strstr(doc, "s3cr3tvalue"));
 	assert_non_null(strstr(doc, "kubectl get pods"));
+	/* An output's lines, each in the list item's block; a line of
+	 * backquotes cannot close the block early. */
+	assert_non_null(strstr(doc, "\n  NAME  STATUS\n  ledger-0  Error\n  \'\'\'\n  ```\n"));
 	free(doc);
 	timeline_free(&tl);
 }
