@@ -25,7 +25,8 @@ struct appender {
 	char error[200];
 };
 
-static void appender_write(struct appender *ap, const char *line)
+/* Write line whole; 0, or -1 with the error kept. */
+static int appender_write(struct appender *ap, const char *line)
 {
 	size_t len = strlen(line), off = 0;
 
@@ -38,37 +39,45 @@ static void appender_write(struct appender *ap, const char *line)
 			pthread_mutex_lock(&ap->lock);
 			snprintf(ap->error, sizeof ap->error, "write: %s", strerror(errno));
 			pthread_mutex_unlock(&ap->lock);
-			return;
+			return -1;
 		}
 		off += (size_t)w;
 	}
-	if (fsync(ap->fd) != 0) {
-		pthread_mutex_lock(&ap->lock);
-		snprintf(ap->error, sizeof ap->error, "fsync: %s", strerror(errno));
-		pthread_mutex_unlock(&ap->lock);
-	}
+	return 0;
 }
 
+/* The thread: take what is queued, write it in order, fsync once for the
+ * lot (a burst of events, such as 10,000 findings when an incident opens,
+ * costs one fsync, not 10,000), and wait for more. */
 static void *appender_main(void *arg)
 {
 	struct appender *ap = arg;
 
 	pthread_mutex_lock(&ap->lock);
 	for (;;) {
+		char **batch;
+		size_t n, i;
+
 		while (ap->nq == 0 && !ap->stop)
 			pthread_cond_wait(&ap->cond, &ap->lock);
 		if (ap->nq == 0 && ap->stop)
 			break;
-		{
-			char *line = ap->q[0];
-
-			memmove(ap->q, ap->q + 1, (ap->nq - 1) * sizeof *ap->q);
-			ap->nq--;
-			pthread_mutex_unlock(&ap->lock);
-			appender_write(ap, line);
-			free(line);
-			pthread_mutex_lock(&ap->lock);
+		batch = ap->q;
+		n = ap->nq;
+		ap->q = NULL;
+		ap->nq = ap->cap = 0;
+		pthread_mutex_unlock(&ap->lock);
+		for (i = 0; i < n; i++) {
+			appender_write(ap, batch[i]);
+			free(batch[i]);
 		}
+		free(batch);
+		if (fsync(ap->fd) != 0) {
+			pthread_mutex_lock(&ap->lock);
+			snprintf(ap->error, sizeof ap->error, "fsync: %s", strerror(errno));
+			pthread_mutex_unlock(&ap->lock);
+		}
+		pthread_mutex_lock(&ap->lock);
 	}
 	pthread_mutex_unlock(&ap->lock);
 	return NULL;

@@ -1,9 +1,10 @@
 /*
- * appender.h - a file that lines are appended to off the UI thread: each
- * line is written (O_APPEND) and fsync'd by a thread of its own, in the
- * order pushed, so that a crash or kill -9 right after an event loses
- * nothing already pushed and the UI never waits on the disk. Used for the
- * incident timeline.
+ * appender.h - a file that lines are appended to off the UI thread: the
+ * lines are written (O_APPEND) in the order pushed and fsync'd by a
+ * thread of its own as soon as they come (a burst at once: one fsync for
+ * the lot), so a crash or kill -9 loses at most what was pushed in the
+ * last moment and the UI never waits on the disk. Used for the incident
+ * timeline.
  */
 #ifndef AM_APPENDER_H
 #define AM_APPENDER_H
