@@ -434,11 +434,13 @@ def window(specs, warmup, length, action=None, long_at=None):
     for t in terms:
         rss, anon, cpu = t.stat()
         base[t] = (rss, anon, t.pss, cpu, t.nbytes, now())
-        sw0[t] = wire.switches(t.pid)
+        sw0[t] = wire.Wake(t.pid)
     state = {"next": now()}
     th = []
 
     def tick():
+        for t in terms:
+            sw0[t].sample()
         if action and now() >= state["next"]:
             state["next"] += INTERVAL
             x = threading.Thread(target=action, daemon=True)
@@ -466,7 +468,7 @@ def window(specs, warmup, length, action=None, long_at=None):
         if cpu0 is not None and cpu1 is not None:
             r["cpu"] = (cpu1 - cpu0) / CLK / el * 100
         r["bpr"] = (t.nbytes - b0) / (el / INTERVAL)
-        r["wake"], by = wire.wakeups(sw0[t], wire.switches(t.pid), el)
+        r["wake"], by = sw0[t].per_minute(el)
         if t is first_am:
             log("amconsole wake-ups per minute by thread: " + ", ".join(
                 "%s %.0f" % kv for kv in sorted(by.items(), key=lambda kv: -kv[1])))
@@ -628,11 +630,7 @@ def loadavg():
 def threads(pid):
     """{tid: (name, cpu ticks)} of a live process."""
     out = {}
-    try:
-        tids = os.listdir("/proc/%d/task" % pid)
-    except OSError:
-        return out
-    for tid in tids:
+    for tid in wire.tids(pid):
         try:
             with open("/proc/%d/task/%s/stat" % (pid, tid)) as f:
                 data = f.read()

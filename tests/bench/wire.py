@@ -17,14 +17,17 @@ callback. Figures only; nothing is asserted.
                     connection (`ss -tin`), median over the keypresses; and
                     the same per refresh interval while idle
   wake-ups          voluntary context switches of every thread
-                    (/proc/PID/task/*/status) over the idle window, per
-                    minute: each is one sleep the thread came back from
+                    (/proc/PID/task/*/status, sampled every 0.25 s so the
+                    short-lived threads are counted too) over the idle
+                    window, per minute: each is one sleep a thread came
+                    back from
 """
 import os
 import re
 import shlex
 import shutil
 import socket
+import statistics
 import subprocess
 import time
 
@@ -42,14 +45,18 @@ def peer_keys(name):
 # ---- wake-ups ----
 
 
+def tids(pid):
+    """The thread ids of a live process ([] when gone)."""
+    try:
+        return os.listdir("/proc/%d/task" % pid)
+    except OSError:
+        return []
+
+
 def switches(pid):
     """{tid: (name, voluntary, nonvoluntary)} of a live process."""
     out = {}
-    try:
-        tids = os.listdir("/proc/%d/task" % pid)
-    except OSError:
-        return out
-    for tid in tids:
+    for tid in tids(pid):
         name, vol, inv = "?", 0, 0
         try:
             with open("/proc/%d/task/%s/status" % (pid, tid)) as f:
@@ -66,18 +73,38 @@ def switches(pid):
     return out
 
 
-def wakeups(before, after, seconds):
-    """(wake-ups per minute, {thread name: per minute}) between two
-    switches() samples; threads that ended in between are not counted."""
-    by = {}
-    for tid, (name, vol, _) in after.items():
-        by[name] = by.get(name, 0) + vol - before.get(tid, (name, 0, 0))[1]
-    scale = 60.0 / seconds if seconds > 0 else 0
-    by = {k: v * scale for k, v in by.items()}
-    # Threads that ended in the window took their counts with them.
-    by["(threads started %d, ended %d)" % (len(set(after) - set(before)),
-                                           len(set(before) - set(after)))] = 0
-    return sum(by.values()), by
+class Wake:
+    """Voluntary context switches of every thread of a process over a
+    window. Threads come and go (a worker per refresh), and a thread's
+    counts go with it, so sample() is called often (every 0.25 s from the
+    window's loop): a thread is counted up to its last sample; one that
+    lives and dies between two samples is missed."""
+
+    def __init__(self, pid):
+        self.pid, self.at = pid, 0.0
+        self.first = switches(pid)
+        self.last = dict(self.first)
+        self.born = 0
+
+    def sample(self, every=0.25):
+        if time.monotonic() - self.at < every:
+            return
+        self.at = time.monotonic()
+        for tid, v in switches(self.pid).items():
+            if tid not in self.last:
+                self.born += 1
+            self.last[tid] = v
+
+    def per_minute(self, seconds):
+        """(wake-ups per minute, {thread name: per minute})."""
+        self.sample(0)
+        scale = 60.0 / seconds if seconds > 0 else 0
+        by = {}
+        for tid, (name, vol, _) in self.last.items():
+            by[name] = by.get(name, 0) + (vol - self.first.get(tid, (name, 0, 0))[1]) * scale
+        total = sum(by.values())
+        by["(threads started in the window and seen: %d)" % self.born] = 0
+        return total, by
 
 
 def wake_text(x):
@@ -156,15 +183,11 @@ def writes_text(first, per):
 
 
 def fmt(x):
-    return "%g" % x
+    return "-" if x is None else "%g" % x
 
 
 def median(xs):
-    xs = sorted(xs)
-    if not xs:
-        return 0
-    m = len(xs) // 2
-    return xs[m] if len(xs) % 2 else (xs[m - 1] + xs[m]) / 2
+    return statistics.median(xs) if xs else None
 
 
 def writes_rows(pb, row, peers):
@@ -341,7 +364,7 @@ def ssh_rows(pb, row, peers):
             per, idle = res
             segs = "%s (mean %.2f)" % (fmt(median([p[0] for p in per])),
                                        sum(p[0] for p in per) / max(1, len(per)))
-            nb = "{:,.0f}".format(median([p[1] for p in per]))
+            nb = "-" if not per else "{:,.0f}".format(median([p[1] for p in per]))
             idl = "-" if idle is None else "%.1f, %s" % (idle[0], "{:,.0f}".format(idle[1]))
             cells[name] = (segs, nb, idl)
     finally:
