@@ -733,9 +733,7 @@ def main_wire():
     got = lambda f, fmt: {p: fmt(agg(idle[p], f)) for p in PEERS if p in idle}
     row("CPU over %.0f s idle, every panel live" % WINDOW, cpu(agg(idle.get("am"), "cpu")),
         "<= 0.1 %", got("cpu", cpu))
-    row("wake-ups per minute over %.0f s idle, every panel live (voluntary context switches, "
-        "all threads)" % WINDOW, wire.wake_text(agg(idle.get("am"), "wake")), "-",
-        got("wake", wire.wake_text))
+    wire.wake_row(row, WINDOW, agg(idle.get("am"), "wake"), got("wake", wire.wake_text))
     print("load average %s (2 cores; other work on the machine shows in the figures)" %
           loadavg())
     table(rows, ENV.get("BENCH_MD"))
@@ -818,9 +816,7 @@ def main():
         row("resident memory after 10 min", "not run (BENCH_LONG=1)", "<= 8 MB", {})
     row("CPU over %.0f s idle, every panel live" % WINDOW, cpu(agg(idle.get("am"), "cpu")),
         "<= 0.1 %", vals("cpu", cpu))
-    row("wake-ups per minute over %.0f s idle, every panel live (voluntary context switches, "
-        "all threads)" % WINDOW, wire.wake_text(agg(idle.get("am"), "wake")), "-",
-        vals("wake", wire.wake_text))
+    wire.wake_row(row, WINDOW, agg(idle.get("am"), "wake"), vals("wake", wire.wake_text))
     for name, _ in parts + [("none", None)]:
         r = idle.get("only-" + name)
         row("  the same with only %s configured" % PARTS.get(name, name),

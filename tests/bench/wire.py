@@ -111,6 +111,11 @@ def wake_text(x):
     return "-" if x is None else "{:,.0f} /min".format(x)
 
 
+def wake_row(row, window, ours, peers):
+    row("wake-ups per minute over %.0f s idle, every panel live (voluntary context "
+        "switches of its threads, a lower bound)" % window, wake_text(ours), "-", peers)
+
+
 # ---- write()s per frame ----
 
 
