@@ -14,8 +14,9 @@ callback. Figures only; nothing is asserted.
                     config; nothing under /etc read or changed), the program
                     run by `ssh -tt` from a pty; per keypress, the change in
                     data_segs_out and bytes_sent of sshd's end of that
-                    connection (`ss -tin`), median over the keypresses; and
-                    the same per refresh interval while idle
+                    connection (`ss -tin`): segments as a mean over the
+                    keypresses, bytes as a median; and the same per refresh
+                    interval while idle
   wake-ups          voluntary context switches of every thread
                     (/proc/PID/task/*/status, sampled every 0.25 s so the
                     short-lived threads are counted too) over the idle
@@ -334,7 +335,7 @@ def over_ssh(pb, sshd, name, argv, env, n):
 
 
 def ssh_rows(pb, row, peers):
-    figs = ("through sshd on loopback: TCP data segments per keypress",
+    figs = ("through sshd on loopback: TCP data segments per keypress (mean)",
             "through sshd on loopback: bytes per keypress (SSH framing included)",
             "through sshd on loopback: segments, bytes per refresh, idle")
     why = None
@@ -367,8 +368,9 @@ def ssh_rows(pb, row, peers):
                 cells[name] = ("no frame",) * 3
                 continue
             per, idle = res
-            segs = "%s (mean %.2f)" % (fmt(median([p[0] for p in per])),
-                                       sum(p[0] for p in per) / max(1, len(per)))
+            # The mean: the median hides the keys a frame leaves in pieces.
+            segs = "%.2f (median %s)" % (sum(p[0] for p in per) / max(1, len(per)),
+                                         fmt(median([p[0] for p in per])))
             nb = "-" if not per else "{:,.0f}".format(median([p[1] for p in per]))
             idl = "-" if idle is None else "%.1f, %s" % (idle[0], "{:,.0f}".format(idle[1]))
             cells[name] = (segs, nb, idl)
