@@ -11,6 +11,8 @@
 #   BENCH_LONG=1   also the resident memory after 10 minutes
 #   BENCH_MD=FILE  also write the table as Markdown
 #   BENCH_ONLY=pods  only the Pods rows (one row changed, 10,000 pods)
+#   BENCH_ONLY=wire  only write()s per frame, frames through a loopback
+#                    sshd, idle CPU and wake-ups (tests/bench/wire.py)
 set -u
 BUILD=${BUILD:-build}
 REPO=$PWD
@@ -87,8 +89,11 @@ import json, sys
 pods = [p for p in json.load(sys.stdin)["items"] if p["status"].get("phase") == "Running"
         and all(c.get("ready") for c in p["status"].get("containerStatuses", []))]
 print(json.dumps(pods[0]) if pods else "")')
-	# The 10,000-pod server, on the same certificates; it takes a few
-	# seconds to make its pods, so it starts before the other servers.
+fi
+# The 10,000-pod server, on the same certificates; it takes a few seconds
+# to make its pods, so it starts before the other servers.
+[ "${BENCH_ONLY:-}" = wire ] && [ "$BENCH_K8S" = ready ] && BENCH_K8S=small
+if [ "$BENCH_K8S" = ready ]; then
 	big="$T/k8sbig"
 	mkdir -p "$big"
 	python3 "$REPO/tests/k8s_fixture.py" --dir "$big" --port 0 --token "$K8S_TOKEN" \

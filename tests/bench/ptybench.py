@@ -21,7 +21,9 @@ passes what it started in the environment:
   BENCH_QUICK=1 short windows (a smoke run); BENCH_LONG=1 adds the
                 10-minute memory figure; BENCH_MD=FILE also writes the
                 table as Markdown; BENCH_ONLY=pods only the Pods rows (one row
-                changed, 10,000 pods), for chasing them; BENCH_DUMP=DIR
+                changed, 10,000 pods), for chasing them; BENCH_ONLY=wire
+                only write()s per frame, the frames through sshd and the
+                idle CPU and wake-ups (tests/bench/wire.py); BENCH_DUMP=DIR
                 keeps each program's output in DIR/NAME-PID.out, every
                 read prefixed with "\0@SECONDS LENGTH\0".
 
@@ -61,6 +63,8 @@ import termios
 import threading
 import time
 import urllib.request
+
+import wire
 
 COLS, ROWS = 120, 40
 ENV = os.environ
@@ -426,14 +430,17 @@ def window(specs, warmup, length, action=None, long_at=None):
     first_am = next((t for t in terms if t.key == "am"), None)
     th0 = threads(first_am.pid) if first_am else {}
     p0 = first_am.stat()[2] if first_am else None
-    base = {}
+    base, sw0 = {}, {}
     for t in terms:
         rss, anon, cpu = t.stat()
         base[t] = (rss, anon, t.pss, cpu, t.nbytes, now())
+        sw0[t] = wire.Wake(t.pid)
     state = {"next": now()}
     th = []
 
     def tick():
+        for t in terms:
+            sw0[t].sample()
         if action and now() >= state["next"]:
             state["next"] += INTERVAL
             x = threading.Thread(target=action, daemon=True)
@@ -457,10 +464,14 @@ def window(specs, warmup, length, action=None, long_at=None):
         cpu1 = t.stat()[2]
         el = now() - t0
         r = {"rss": rss, "anon": anon, "pss": pss, "bpr": None, "cpu": None, "rss_long": None,
-             "anon_long": None, "pss_long": None, "dead": t.dead}
+             "anon_long": None, "pss_long": None, "dead": t.dead, "wake": None}
         if cpu0 is not None and cpu1 is not None:
             r["cpu"] = (cpu1 - cpu0) / CLK / el * 100
         r["bpr"] = (t.nbytes - b0) / (el / INTERVAL)
+        r["wake"], by = sw0[t].per_minute(el)
+        if t is first_am:
+            log("amconsole wake-ups per minute by thread: " + ", ".join(
+                "%s %.0f" % kv for kv in sorted(by.items(), key=lambda kv: -kv[1])))
         out.setdefault(t.key, []).append(r)
         t.result = r
     if long_at:
@@ -619,11 +630,7 @@ def loadavg():
 def threads(pid):
     """{tid: (name, cpu ticks)} of a live process."""
     out = {}
-    try:
-        tids = os.listdir("/proc/%d/task" % pid)
-    except OSError:
-        return out
-    for tid in tids:
+    for tid in wire.tids(pid):
         try:
             with open("/proc/%d/task/%s/stat" % (pid, tid)) as f:
                 data = f.read()
@@ -700,9 +707,44 @@ def main_pods():
     table(rows, ENV.get("BENCH_MD"))
 
 
+def main_wire():
+    """BENCH_ONLY=wire: write()s per frame, the frame through sshd, and
+    the idle wake-ups (every panel live) beside the peers."""
+    peers = peer_argvs()
+    rows = []
+
+    def row(figure, ours, target, vals):
+        rows.append([figure, ours, target] + [vals.get(p, "n/a") for p in PEERS])
+
+    wire.writes_rows(sys.modules[__name__], row, peers)
+    wire.ssh_rows(sys.modules[__name__], row, peers)
+    log("idle window: %d copies, %.0f s warm-up, %.0f s window" % (COPIES, WARMUP, WINDOW))
+    specs = []
+    for i in range(COPIES):
+        specs.append(("am", "amconsole", am_argv(ENV.get("AM_CONF")), home_env("am%d" % i), None))
+        for p in ("htop", "pg_activity"):
+            if not isinstance(peers[p], str):
+                specs.append((p, p, peers[p], home_env("%s%d" % (p, i)), None))
+    idle = window(specs, WARMUP, WINDOW)
+    for k, v in idle.items():
+        log("%s: cpu %s %%, wake-ups/min %s" % (
+            k, ["%.3f" % r["cpu"] if r["cpu"] is not None else "-" for r in v],
+            ["%.0f" % r["wake"] if r["wake"] is not None else "-" for r in v]))
+    got = lambda f, fmt: {p: fmt(agg(idle[p], f)) for p in PEERS if p in idle}
+    row("CPU over %.0f s idle, every panel live" % WINDOW, cpu(agg(idle.get("am"), "cpu")),
+        "<= 0.1 %", got("cpu", cpu))
+    wire.wake_row(row, WINDOW, agg(idle.get("am"), "wake"), got("wake", wire.wake_text))
+    print("load average %s (2 cores; other work on the machine shows in the figures)" %
+          loadavg())
+    table(rows, ENV.get("BENCH_MD"))
+
+
 def main():
     if ONLY == "pods":
         main_pods()
+        return
+    if ONLY == "wire":
+        main_wire()
         return
     peers = peer_argvs()
     parts = [tuple(x.split("=", 1)) for x in ENV.get("AM_CONF_PARTS", "").split() if "=" in x]
@@ -774,10 +816,11 @@ def main():
         row("resident memory after 10 min", "not run (BENCH_LONG=1)", "<= 8 MB", {})
     row("CPU over %.0f s idle, every panel live" % WINDOW, cpu(agg(idle.get("am"), "cpu")),
         "<= 0.1 %", vals("cpu", cpu))
+    wire.wake_row(row, WINDOW, agg(idle.get("am"), "wake"), vals("wake", wire.wake_text))
     for name, _ in parts + [("none", None)]:
         r = idle.get("only-" + name)
         row("  the same with only %s configured" % PARTS.get(name, name),
-            "%s, %s" % (cpu(agg(r, "cpu")), mem(r)), "-", {})
+            "%s, %s, %s" % (cpu(agg(r, "cpu")), wire.wake_text(agg(r, "wake")), mem(r)), "-", {})
     row("bytes per refresh, nothing changed (Runbook focused)",
         nbytes(agg(idle.get("am"), "bpr")), "0", vals("bpr", nbytes))
     row("bytes per refresh, servers idle (Cache focused)",
@@ -852,6 +895,10 @@ def main():
             "<= 50 ms", {})
     else:
         row("keystroke to screen, every backend hung", "no frame", "<= 16 ms", {})
+
+    # ---- what a frame costs on the wire ----
+    wire.writes_rows(sys.modules[__name__], row, peers)
+    wire.ssh_rows(sys.modules[__name__], row, peers)
 
     # ---- 10,000 pods ----
     k8s_rows(row, peers)

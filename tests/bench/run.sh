@@ -5,8 +5,10 @@
 # pods (bench_pods) and of the Slow queries panel at 20,000 statements
 # (bench_slowq), the Kafka backend at scale (kafka_scale.sh),
 # runbook parsing, then the console against the tools operators use
-# instead (console.sh + ptybench.py: first frame, memory, idle CPU, bytes
-# per refresh, keystroke latency with every backend hung, 10,000 pods).
+# instead (console.sh + ptybench.py: first frame, memory, idle CPU and
+# wake-ups, bytes per refresh, keystroke latency with every backend hung,
+# write()s per frame and frames through a loopback sshd (wire.py), 10,000
+# pods).
 #   BENCH_QUICK=1  a smoke run: short windows, no Kafka scale, no callgrind
 #   BENCH_LONG=1   adds the resident memory after 10 minutes
 #   BENCH_MD=FILE  also writes the console table as Markdown
