@@ -2,8 +2,9 @@
 # Install the Debian packages amconsole needs to build and test, if any
 # are missing (dpkg-dev, debhelper, fakeroot and lintian: `make deb` and
 # tests/e2e/t_deb.sh; bash-completion and zsh: tests/e2e/t_completions.sh;
-# openssh-server, openssh-client, iproute2 (ss) and htop: `make bench`'s
-# frames through a loopback sshd, beside htop).
+# strace: tests/e2e/t_frames.sh). What only `make bench` uses (htop,
+# pg_activity, sshd for its frames through a loopback sshd) the bench
+# installs itself, so a test machine gets no sshd service.
 # Used by `make run` (README's first command) and .ci/run.
 set -eu
 PKGS="build-essential pkg-config libncurses-dev libcmark-dev libyaml-dev
@@ -11,7 +12,7 @@ libcjson-dev libcmocka-dev tmux clang libclang-rt-14-dev man-db groff-base
 python3 ncurses-term bc valgrind openssl curl faketime
 libpq-dev postgresql postgresql-contrib libhiredis-dev redis-server
 librdkafka-dev libcurl4-openssl-dev prometheus prometheus-alertmanager
-openjdk-17-jre-headless strace openssh-server openssh-client iproute2 htop
+openjdk-17-jre-headless strace
 dpkg-dev debhelper fakeroot lintian bash-completion zsh"
 # npm fetches the Kafka broker's jars (tests/kafka_broker.sh). Debian's
 # npm conflicts with a Node.js from elsewhere (NodeSource's provides its

@@ -52,10 +52,15 @@ cleanup() {
 trap 'cleanup' EXIT
 trap 'exit 130' INT TERM HUP
 
-# The peers: Debian packages, installed only when we may.
+# The peers, and sshd for the frames through a loopback sshd: Debian
+# packages, installed only when we may (not by tests/deps.sh: a test
+# machine gets no sshd service).
 missing=
 command -v htop >/dev/null || missing="$missing htop"
 command -v pg_activity >/dev/null || missing="$missing pg-activity"
+[ -x /usr/sbin/sshd ] || missing="$missing openssh-server"
+command -v ssh >/dev/null || missing="$missing openssh-client"
+command -v ss >/dev/null || missing="$missing iproute2"
 if [ -n "$missing" ] && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
 	echo "   installing peers:$missing" >&2
 	# shellcheck disable=SC2086
