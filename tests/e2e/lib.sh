@@ -63,6 +63,12 @@ STUB
 am_start() {
 	cols=$1 rows=$2
 	shift 2
+	# Each start gets a tmux server on a socket of its own: a server just
+	# told to quit (tm kill-server, to restart the console) may still hold
+	# its socket for a moment, and a new session there fails with "server
+	# exited unexpectedly" (seen under make check).
+	am_starts=$((${am_starts:-0} + 1))
+	SOCK="$T/tmux.$am_starts.sock"
 	cat >"$T/tmux.conf" <<CONF
 set -g remain-on-exit on
 set -g set-clipboard on
