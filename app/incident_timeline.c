@@ -28,6 +28,8 @@ static const char *app_timeline_who(void)
 
 /* Add an event (text from fmt, detail redacted) while an incident is open. */
 static void app_timeline_vadd(struct app *a, const char *kind, const char *detail, const char *fmt,
+			      va_list ap) __attribute__((format(printf, 4, 0)));
+static void app_timeline_vadd(struct app *a, const char *kind, const char *detail, const char *fmt,
 			      va_list ap)
 {
 	struct tl_event e = { 0 };
