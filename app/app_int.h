@@ -129,7 +129,6 @@ void app_timeline_postmortem(struct app *a);
 /* --incident resume: reopen the newest incident; 0 or -1 (said why). */
 int app_timeline_resume(struct app *a);
 void app_timeline_end(struct app *a);
-void app_timeline_line(const struct tl_event *e, char *buf, size_t n);
 
 /* app.c */
 void app_set_focus(struct app *a, int i);

@@ -166,6 +166,17 @@ void app_timeline_mark(struct app *a, const char *what)
 	app_message(a, ROLE_OK, "marked %s", what);
 }
 
+static void app_timeline_line(const struct tl_event *e, char *buf, size_t n)
+{
+	time_t s = (time_t)e->t;
+	struct tm tm;
+	char when[16];
+
+	gmtime_r(&s, &tm);
+	strftime(when, sizeof when, "%H:%M:%S", &tm);
+	snprintf(buf, n, "%s  %-8s %-10s %s", when, e->kind, e->who, e->text);
+}
+
 static void app_timeline_picked(void *ctx, const char *chosen)
 {
 	struct app *a = ctx;
@@ -182,17 +193,6 @@ static void app_timeline_picked(void *ctx, const char *chosen)
 			return;
 		}
 	}
-}
-
-void app_timeline_line(const struct tl_event *e, char *buf, size_t n)
-{
-	time_t s = (time_t)e->t;
-	struct tm tm;
-	char when[16];
-
-	gmtime_r(&s, &tm);
-	strftime(when, sizeof when, "%H:%M:%S", &tm);
-	snprintf(buf, n, "%s  %-8s %-10s %s", when, e->kind, e->who, e->text);
 }
 
 void app_timeline_show(struct app *a)
@@ -225,8 +225,9 @@ void app_timeline_postmortem(struct app *a)
 		app_message(a, ROLE_WARN, "no incident timeline to write (! opens an incident)");
 		return;
 	}
-	snprintf(title, sizeof title, "incident of %.10s",
-		 a->tl_path != NULL ? strstr(a->tl_path, "incident-") + 9 : "today");
+	/* The file's name says when it opened: incident-YYYYmmdd-HHMMSS. */
+	snprintf(title, sizeof title, "incident of %.8s",
+		 a->tl_path != NULL ? strrchr(a->tl_path, '/') + 1 + strlen("incident-") : "today");
 	doc = timeline_postmortem(&a->tl, title, sev >= 0 ? app_sev[sev].name : "closed");
 	if (a->tl_path != NULL)
 		path = xasprintf("%.*s.postmortem.md", (int)(strrchr(a->tl_path, '.') - a->tl_path),
@@ -292,17 +293,19 @@ int app_timeline_resume(struct app *a)
 		app_message(a, ROLE_ERROR, "--incident resume: %s", n < 0 ? err : "empty timeline");
 		return -1;
 	}
+	/* The severity in force: the last open or severity event's "Pn"
+	 * (as app_timeline_severity writes it); a close ends the incident. */
 	for (i = 0; i < a->tl.n; i++) {
-		const char *t = a->tl.v[i].text, *p = strstr(t, ": P");
+		const char *k = a->tl.v[i].kind, *p = a->tl.v[i].text;
 
-		if (strcmp(a->tl.v[i].kind, "severity") == 0)
-			p = t + 9;
-		else if (strcmp(a->tl.v[i].kind, "open") == 0 && p != NULL)
-			p += 2;
-		else
-			p = strcmp(a->tl.v[i].kind, "close") == 0 ? "" : NULL;
-		if (p != NULL)
-			sev = p[0] == 'P' && p[1] >= '0' && p[1] <= '3' ? p[1] - '0' : -1;
+		if (strcmp(k, "close") == 0)
+			sev = -1;
+		else if (strcmp(k, "open") == 0 || strcmp(k, "severity") == 0)
+			for (; (p = strchr(p, 'P')) != NULL; p++)
+				if (p[1] >= '0' && p[1] <= '3') {
+					sev = p[1] - '0';
+					break;
+				}
 	}
 	if (sev < 0) {
 		app_message(a, ROLE_WARN, "--incident resume: the incident in %s was closed",

@@ -96,6 +96,7 @@ PY
 printf '%s\n' "$expect" | while read -r line; do
 	grep -qF -- "$line" "$PM" || fail "the postmortem lacks '$line': $(grep 'Time to' "$PM")"
 done
+grep -q '^# Postmortem: incident of 20[0-9]\{6\}$' "$PM" || fail "the title does not give the day: $(head -1 "$PM")"
 grep -q "Time to detect: 5m" "$PM" || fail "detected is not 5 minutes after the opening: $(grep 'Time to' "$PM")"
 grep -q "Time to resolve: 3h00m" "$PM" || fail "resolved is not 3 hours after the opening"
 grep -q "AlwaysCritical" "$PM" && grep -q "Zz step: ok" "$PM" && grep -q "rolled back ingest" "$PM" &&
