@@ -200,9 +200,11 @@ deps:
 # The live demo (demo/demo.sh): every panel against real servers in
 # trouble, on loopback, stopped when the console quits. Builds after deps
 # in a fresh make, so pkg-config sees libraries deps just installed.
+# DEMO_KAFKA=broker: a real Kafka broker instead of the mock cluster.
 demo: deps
-	@$(MAKE) --no-print-directory $(BIN) $(BUILD)/tests/kafka_mock
-	@AMCONSOLE=$(abspath $(BIN)) KMOCK=$(abspath $(BUILD)/tests/kafka_mock) ./demo/demo.sh
+	@$(MAKE) --no-print-directory $(BIN) $(BUILD)/tests/kafka_mock $(BUILD)/tests/kafka_consumer
+	@AMCONSOLE=$(abspath $(BIN)) KMOCK=$(abspath $(BUILD)/tests/kafka_mock) \
+		KCONS=$(abspath $(BUILD)/tests/kafka_consumer) ./demo/demo.sh
 
 # The Kafka mock cluster the end-to-end tests run against.
 $(BUILD)/tests/kafka_mock: tests/kafka_mock.c

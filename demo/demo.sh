@@ -7,7 +7,10 @@
 #                   vehicle_telemetry without the index its hot query needs
 #   Redis           fleet:* and vehicle:* keys at maxmemory, evicting
 #   Kafka           the librdkafka mock cluster (build/tests/kafka_mock):
-#                   vehicle-telemetry, fleet-telemetry-group lagging
+#                   vehicle-telemetry, fleet-telemetry-group lagging; with
+#                   DEMO_KAFKA=broker a real Kafka 0.9.0.1 broker and its
+#                   ZooKeeper instead (demo/kafka_broker.sh; Java, and the
+#                   jars fetched once by npm), the group with a member
 #   Prometheus      the guide's alert rules (demo/rules.yml), firing, sent
 #   Alertmanager    to an Alertmanager
 #   Kubernetes      the fixture API server (tests/k8s_fixture.py), namespace
@@ -25,7 +28,9 @@
 # path and waits (until Ctrl-C or SIGTERM) instead of opening the console;
 # $DIR/env then holds the ports and URLs as shell assignments. DEMO_ROWS
 # (telemetry rows, 400000), DEMO_KEEP=1 (keep the directory and its logs),
-# AMCONSOLE, KMOCK, PGBIN, BUILD, TMPDIR, XDG_RUNTIME_DIR (the lock's place).
+# DEMO_KAFKA (mock, the default, or broker), AMCONSOLE, KMOCK, KCONS (the
+# broker's client, build/tests/kafka_consumer), PGBIN, BUILD, TMPDIR,
+# XDG_RUNTIME_DIR (the lock's place).
 set -u
 umask 077
 
@@ -34,6 +39,8 @@ DEMO=$REPO/demo
 BUILD=${BUILD:-build}
 AMCONSOLE=${AMCONSOLE:-$REPO/$BUILD/amconsole}
 KMOCK=${KMOCK:-$REPO/$BUILD/tests/kafka_mock}
+KCONS=${KCONS:-$REPO/$BUILD/tests/kafka_consumer}
+KAFKA_MODE=${DEMO_KAFKA:-mock}
 PGBIN=${PGBIN:-/usr/lib/postgresql/15/bin}
 ROWS=${DEMO_ROWS:-400000}
 LOCKDIR=${XDG_RUNTIME_DIR:-/tmp}
@@ -128,7 +135,14 @@ for c in python3 curl redis-server redis-cli prometheus prometheus-alertmanager 
 done
 [ -x "$PGBIN/initdb" ] || die "$PGBIN/initdb is missing: run 'make deps' (PostgreSQL 15)"
 [ -x "$AMCONSOLE" ] || die "$AMCONSOLE is missing: run 'make demo' (or 'make')"
-[ -x "$KMOCK" ] || die "$KMOCK is missing: run 'make demo' (or 'make $BUILD/tests/kafka_mock')"
+case $KAFKA_MODE in
+mock) [ -x "$KMOCK" ] || die "$KMOCK is missing: run 'make demo' (or 'make $BUILD/tests/kafka_mock')" ;;
+broker)
+	[ -x "$KCONS" ] || die "$KCONS is missing: run 'make demo' (or 'make $BUILD/tests/kafka_consumer')"
+	need java
+	;;
+*) die "DEMO_KAFKA is '$KAFKA_MODE': mock (the default) or broker" ;;
+esac
 if [ "$(id -u)" = 0 ]; then
 	id postgres >/dev/null 2>&1 || die "running as root needs the postgres user (Debian's postgresql package)"
 fi
@@ -311,13 +325,21 @@ PID_prometheus=$!
 spawn redis "$DIR/redis/stdout" redis-server "$DIR/redis/redis.conf"
 PID_redis=$!
 
-# The mock cluster exits at the end of its input: this script holds the
-# fifo open on fd 3 until it stops (children get 3>&- from spawn).
-mkfifo "$DIR/kafka/in"
-setsid "$KMOCK" "$DIR/kafka" <"$DIR/kafka/in" >"$DIR/kafka/out" 2>"$DIR/kafka/log" &
-say "$! kafka" >>"$DIR/pids"
-PID_kafka=$!
-exec 3>"$DIR/kafka/in"
+if [ "$KAFKA_MODE" = broker ]; then
+	# The broker's jars, fetched once (npm) into the build tree.
+	sh "$DEMO/kafka_broker.sh" --install "$DIR/kafka" >"$DIR/kafka/install.log" 2>&1 ||
+		fail "the Kafka broker" "$DIR/kafka/install.log" "could not be installed"
+	spawn kafka "$DIR/kafka/out" sh "$DEMO/kafka_broker.sh" "$DIR/kafka" "$KCONS"
+	PID_kafka=$!
+else
+	# The mock cluster exits at the end of its input: this script holds
+	# the fifo open on fd 3 until it stops (children get 3>&- from spawn).
+	mkfifo "$DIR/kafka/in"
+	setsid "$KMOCK" "$DIR/kafka" <"$DIR/kafka/in" >"$DIR/kafka/out" 2>"$DIR/kafka/log" &
+	say "$! kafka" >>"$DIR/pids"
+	PID_kafka=$!
+	exec 3>"$DIR/kafka/in"
+fi
 
 # The fixture's pods (tests/fixtures/k8s/atlasmesh.json), one changed
 # every 5 s; it acts as the workload controllers too (a deleted pod is
@@ -376,8 +398,13 @@ ready redis "$PID_redis" "$DIR/redis/redis.log" \
 	sh -c "redis-cli -h 127.0.0.1 -p $REDIS_PORT ping | grep -q PONG"
 say "ok (127.0.0.1:$REDIS_PORT)"
 
-starting "the Kafka mock cluster"
-ready kafka "$PID_kafka" "$DIR/kafka/log" grep -q '^BOOTSTRAP ' "$DIR/kafka/out"
+if [ "$KAFKA_MODE" = broker ]; then
+	starting "ZooKeeper and the Kafka broker"
+	ready kafka "$PID_kafka" "$DIR/kafka/out" grep -q '^BOOTSTRAP ' "$DIR/kafka/out"
+else
+	starting "the Kafka mock cluster"
+	ready kafka "$PID_kafka" "$DIR/kafka/log" grep -q '^BOOTSTRAP ' "$DIR/kafka/out"
+fi
 KAFKA_BOOTSTRAP=$(sed -n 's/^BOOTSTRAP //p' "$DIR/kafka/out")
 say "ok ($KAFKA_BOOTSTRAP)"
 
@@ -404,6 +431,16 @@ ready load "$PID_load" "$DIR/load.log" curl -fs "http://127.0.0.1:$LOAD_PORT/rea
 say "ok (slow queries, blocked sessions, Redis evictions, Kafka lag)"
 
 render "$DEMO/config.yaml.in" "$DIR/config.yaml"
+if [ "$KAFKA_MODE" = broker ]; then
+	# A broker lists its groups, but not the Dead ones; it is older than
+	# 0.10 (no ApiVersions request).
+	sed -i -e '/^  # The mock cluster does not answer ListGroups/d' \
+		-e 's/^  groups: .*/  # A 0.9 broker lists its groups but not the Dead ones: name those.\
+  groups: [replay-group]\
+  properties:\
+    api.version.request: "false"\
+    broker.version.fallback: "0.9.0.1"/' "$DIR/config.yaml"
+fi
 cat >"$DIR/env" <<ENV
 DEMO_DIR='$DIR'
 DEMO_CONFIG='$DIR/config.yaml'
@@ -412,6 +449,7 @@ PG_PORT=$PG_PORT
 PG_CONNINFO='host=127.0.0.1 port=$PG_PORT dbname=atlasmesh_fleet user=postgres'
 REDIS_PORT=$REDIS_PORT
 KAFKA_BOOTSTRAP='$KAFKA_BOOTSTRAP'
+KAFKA_MODE=$KAFKA_MODE
 PROM_URL=http://127.0.0.1:$PROM_PORT
 AM_URL=http://127.0.0.1:$AM_PORT
 LOAD_URL=http://127.0.0.1:$LOAD_PORT

@@ -588,6 +588,12 @@ static struct table *lag_shown(struct lag_panel *lp)
 					   : &lp->groups;
 }
 
+static void lag_set_mode(struct lag_panel *lp, enum lag_mode mode)
+{
+	lp->mode = mode;
+	app_show_filter(lp->app, lag_shown(lp)->filter);
+}
+
 static void lag_draw(void *self, const struct view *v, int focused)
 {
 	struct lag_panel *lp = self;
@@ -661,11 +667,14 @@ static int lag_action(void *self, int action)
 			return 1;
 		free(lp->group);
 		lp->group = xstrdup(row->id);
-		lp->mode = LAG_PARTS;
+		/* A new group's partitions: the filter that found the
+		 * group is the groups list's and stays with it. */
+		table_set_filter(&lp->parts, "");
+		lag_set_mode(lp, LAG_PARTS);
 		lag_fill_parts(lp);
 		return 1;
 	case LAG_TOPICS:
-		lp->mode = LAG_TOPICVIEW;
+		lag_set_mode(lp, LAG_TOPICVIEW);
 		return 1;
 	case LAG_RESET:
 		lag_reset(lp);
@@ -678,11 +687,11 @@ static int lag_action(void *self, int action)
 						     : LAG_BY_STATUS;
 		lp->sorted = 1;
 		lp->groups.trouble_first = 0;
-		lp->mode = LAG_GROUPS;
+		lag_set_mode(lp, LAG_GROUPS);
 		lag_fill_groups(lp);
 		return 1;
 	case LAG_BACK:
-		lp->mode = LAG_GROUPS;
+		lag_set_mode(lp, LAG_GROUPS);
 		return 1;
 	}
 	return 0;
@@ -698,13 +707,11 @@ static int lag_click(void *self, int y, int x)
 	return table_click(lag_shown(self), y - 2);
 }
 
+/* The / filter is the shown list's own: each list keeps its filter, and
+ * the filter line shows the one of the list in view. */
 static void lag_filter(void *self, const char *text)
 {
-	struct lag_panel *lp = self;
-
-	table_set_filter(&lp->groups, text);
-	table_set_filter(&lp->parts, text);
-	table_set_filter(&lp->topics, text);
+	table_set_filter(lag_shown(self), text);
 }
 
 static int lag_busy(void *self)
@@ -774,7 +781,7 @@ static int lag_open(void *self, const char *what, const char *vars)
 	struct lag_panel *lp = self;
 	int cleared, found;
 
-	lp->mode = LAG_GROUPS;
+	lag_set_mode(lp, LAG_GROUPS);
 	found = table_reveal_id(&lp->groups, what, &cleared);
 	if (cleared)
 		app_show_filter(lp->app, "");

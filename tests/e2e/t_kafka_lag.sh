@@ -55,9 +55,15 @@ koffsets replay-group >"$T/want"
 [ "$(wc -l <"$T/want")" = 6 ] || fail "helper offsets: $(cat "$T/want")"
 # replay-group lags most: the first row under "by lag".
 lag_row replay-group >/dev/null
-keys Home
+# Found with the filter, which stays with the groups list: the partition
+# view shows every partition of the group.
+keys /
+type_text "replay"
+keys Enter
+wait_for "filter: replay"
 keys Enter
 wait_for "Partitions of replay-group"
+hides "filter: replay" || fail "the groups' filter is shown over the partitions"
 screen | sed 's/│/ /g' | awk '$1 == "vehicle-telemetry" { print $2, $3, $4, $5 }' >"$T/got"
 [ "$(wc -l <"$T/got")" = 6 ] || fail "partition rows: $(cat "$T/got")"
 while read -r p c e; do
@@ -73,5 +79,8 @@ screen | grep -qE 'vehicle-telemetry +5 +[123] +[123],[123],[123] +[123],[123],[
 ok "the topic view shows partitions, leader, replicas and ISR"
 keys o
 wait_for "Consumer groups, by lag"
+wait_for "filter: replay"
+hides "keeping-up-group" || fail "back on the groups list, its filter no longer applies"
+ok "the / filter is each list's own: the groups' filter stays with the groups"
 keys q
 wait_dead
