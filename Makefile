@@ -24,7 +24,7 @@ BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
 ZSHCOMPDIR  ?= $(PREFIX)/share/zsh/site-functions
 FUZZ_TIME ?= 30
 
-PKGS      = ncursesw libcmark yaml-0.1 libcjson libpq hiredis rdkafka libcurl
+PKGS      = ncursesw libcmark yaml-0.1 libcjson libpq hiredis rdkafka libcurl libcrypto
 PKG_CFLAGS := $(filter-out -D_XOPEN_SOURCE=% -D_DEFAULT_SOURCE,$(shell pkg-config --cflags $(PKGS) 2>/dev/null))
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 CMOCKA_LIBS := $(shell pkg-config --libs cmocka 2>/dev/null)
@@ -66,6 +66,7 @@ CORE_LAYER = \
 	core/runbook_step.c \
 	core/runbook_guide.c \
 	core/timeline.c \
+	core/warroom_msg.c \
 	core/safety.c \
 	core/safety_split.c \
 	core/safety_redis.c \
@@ -96,6 +97,9 @@ BACKEND_LAYER = \
 	backends/prom_step.c \
 	backends/prom_silence.c \
 	backends/health.c \
+	backends/warroom.c \
+	backends/warroom_redis.c \
+	backends/warroom_pg.c \
 	backends/k8s/kubeconfig.c \
 	backends/k8s/kubeconfig_file.c \
 	backends/k8s/kubeconfig_exec.c \
@@ -154,14 +158,14 @@ BIN       = $(BUILD)/amconsole
 
 UNIT_TESTS = util sanitize ident screen pick redact yaml runbook guide findings safety lint config theme mailbox job \
              runner exec audit table redis pg kafka prom \
-             kubeconfig k8s runbook_bind initconfig pods timeline
+             kubeconfig k8s runbook_bind initconfig pods timeline warroom_msg
 UNIT_BINS  = $(UNIT_TESTS:%=$(BUILD)/tests/unit/test_%)
 
 # One libFuzzer harness per parser of foreign input (tests/fuzz/fuzz_NAME.c,
 # seeds in tests/fuzz/seed_NAME, optional tests/fuzz/NAME.dict).
 FUZZERS    = sanitize redact runbook config kubeconfig theme k8s_table k8s_mask \
              k8s_podlist k8s_watch alertmanager prometheus redis_info redis_tokenize \
-             redis_target exec_credential guide
+             redis_target exec_credential guide warroom
 FUZZ_DIR   = build/fuzz
 FUZZ_SAN   = -fsanitize=address,undefined -fno-sanitize-recover=undefined
 FUZZ_LIB   = $(FUZZ_DIR)/libamconsole.a
@@ -216,7 +220,12 @@ $(BUILD)/tests/kafka_consumer: tests/kafka_consumer.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< $(LDLIBS)
 
-test: layers $(BIN) $(UNIT_BINS) $(BUILD)/tests/kafka_mock $(BUILD)/tests/kafka_consumer
+# The war room's link driven line by line, for t_warroom_link.
+$(BUILD)/tests/warroom_probe: $(BUILD)/tests/warroom_probe.o $(LIB)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+test: layers $(BIN) $(UNIT_BINS) $(BUILD)/tests/kafka_mock $(BUILD)/tests/kafka_consumer \
+		$(BUILD)/tests/warroom_probe
 	@BUILD=$(BUILD) ./tests/run.sh
 
 # The include rule of the tree: each folder a layer, includes point down.

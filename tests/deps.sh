@@ -10,7 +10,7 @@ set -eu
 PKGS="build-essential pkg-config libncurses-dev libcmark-dev libyaml-dev
 libcjson-dev libcmocka-dev tmux clang libclang-rt-14-dev man-db groff-base
 python3 ncurses-term bc valgrind openssl curl faketime
-libpq-dev postgresql postgresql-contrib libhiredis-dev redis-server
+libssl-dev libpq-dev postgresql postgresql-contrib libhiredis-dev redis-server
 librdkafka-dev libcurl4-openssl-dev prometheus prometheus-alertmanager
 openjdk-17-jre-headless strace
 dpkg-dev debhelper fakeroot lintian bash-completion zsh"
