@@ -82,6 +82,7 @@ RUNTIME_LAYER = \
 BACKEND_LAYER = \
 	backends/selftest.c \
 	backends/native.c \
+	backends/codec.c \
 	backends/pg.c \
 	backends/pg_io.c \
 	backends/pg_step.c \
@@ -89,9 +90,11 @@ BACKEND_LAYER = \
 	backends/redis.c \
 	backends/redis_jobs.c \
 	backends/redis_step.c \
+	backends/redis_codec.c \
 	backends/kafka.c \
 	backends/kafka_admin.c \
 	backends/kafka_client.c \
+	backends/kafka_codec.c \
 	backends/prom.c \
 	backends/prom_step.c \
 	backends/prom_silence.c \
