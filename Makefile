@@ -87,6 +87,7 @@ BACKEND_LAYER = \
 	backends/pg_io.c \
 	backends/pg_step.c \
 	backends/pg_stmts.c \
+	backends/pg_codec.c \
 	backends/redis.c \
 	backends/redis_jobs.c \
 	backends/redis_step.c \
@@ -98,6 +99,7 @@ BACKEND_LAYER = \
 	backends/prom.c \
 	backends/prom_step.c \
 	backends/prom_silence.c \
+	backends/prom_codec.c \
 	backends/health.c \
 	backends/k8s/kubeconfig.c \
 	backends/k8s/kubeconfig_file.c \

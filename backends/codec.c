@@ -116,7 +116,8 @@ void codec_fail(struct codec_dec *d, const char *name, const char *fmt, ...)
 		return;
 	d->bad = 1;
 	for (i = 0; i < d->depth && i < CODEC_DEPTH; i++) {
-		strbuf_printf(&sb, "%s%s", sb.len > 0 ? "." : "", d->at[i].name);
+		if (d->at[i].name != NULL)
+			strbuf_printf(&sb, "%s%s", sb.len > 0 ? "." : "", d->at[i].name);
 		if (d->at[i].idx >= 0)
 			strbuf_printf(&sb, "[%ld]", d->at[i].idx);
 	}
