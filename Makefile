@@ -111,7 +111,8 @@ BACKEND_LAYER = \
 	backends/k8s/mask.c \
 	backends/k8s/watch.c \
 	backends/k8s/actions.c \
-	backends/k8s/backend.c
+	backends/k8s/backend.c \
+	backends/k8s/codec.c
 
 UI_LAYER = \
 	ui/theme.c \
