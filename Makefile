@@ -167,7 +167,7 @@ UNIT_BINS  = $(UNIT_TESTS:%=$(BUILD)/tests/unit/test_%)
 # seeds in tests/fuzz/seed_NAME, optional tests/fuzz/NAME.dict).
 FUZZERS    = sanitize redact runbook config kubeconfig theme k8s_table k8s_mask \
              k8s_podlist k8s_watch alertmanager prometheus redis_info redis_tokenize \
-             redis_target exec_credential guide
+             redis_target exec_credential guide codec
 FUZZ_DIR   = build/fuzz
 FUZZ_SAN   = -fsanitize=address,undefined -fno-sanitize-recover=undefined
 FUZZ_LIB   = $(FUZZ_DIR)/libamconsole.a

@@ -402,6 +402,7 @@ static struct pg_snap *test_codec_pg_snap(void)
 	int reset;
 
 	pg_deltas_sample(&d, e, 3, 1000, &all, &reset);
+	free(all);
 	e[0].calls = 9;
 	e[0].total_ms = 18;
 	n = pg_deltas_sample(&d, e, 3, 1000, &all, &reset);
