@@ -73,6 +73,16 @@ cJSON *codec_put_obj(struct codec_enc *e, cJSON *o, const char *name)
 	return e->bad ? NULL : a;
 }
 
+void codec_put_rows(struct codec_enc *e, cJSON *o, const char *name, const void *rows, size_t n,
+		    size_t size, codec_put_fn *put)
+{
+	cJSON *a = codec_put_arr(e, o, name);
+	size_t i;
+
+	for (i = 0; i < n && !e->bad; i++)
+		put(e, codec_put_obj(e, a, NULL), (const char *)rows + i * size);
+}
+
 /* ---- decoding -------------------------------------------------------- */
 
 int codec_dec_init(struct codec_dec *d, const cJSON *j, const char *what, char *err, size_t errlen)
@@ -246,4 +256,23 @@ const cJSON *codec_obj(struct codec_dec *d, const cJSON *o, const char *name)
 		return NULL;
 	}
 	return f;
+}
+
+void *codec_rows(struct codec_dec *d, const cJSON *o, const char *name, size_t max, size_t size,
+		 size_t *n, codec_row_fn *get, void *ctx)
+{
+	const cJSON *a = codec_arr(d, o, name, max, n), *it;
+	char *rows = xcalloc(*n + 1, size);
+	size_t i = 0;
+
+	cJSON_ArrayForEach(it, a)
+	{
+		if (d->bad)
+			break;
+		codec_enter(d, name, (long)i);
+		get(d, codec_obj(d, it, NULL), rows + i * size, ctx);
+		codec_leave(d);
+		i++;
+	}
+	return rows;
 }

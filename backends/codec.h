@@ -36,6 +36,11 @@ void codec_put_num(struct codec_enc *e, struct cJSON *o, const char *name, doubl
 void codec_put_str(struct codec_enc *e, struct cJSON *o, const char *name, const char *s);
 struct cJSON *codec_put_arr(struct codec_enc *e, struct cJSON *o, const char *name);
 struct cJSON *codec_put_obj(struct codec_enc *e, struct cJSON *o, const char *name);
+/* Puts one row's fields into object o (NULL after a failure: ignored). */
+typedef void codec_put_fn(struct codec_enc *e, struct cJSON *o, const void *row);
+/* The n rows of size bytes each at rows as the array of objects name. */
+void codec_put_rows(struct codec_enc *e, struct cJSON *o, const char *name, const void *rows,
+		    size_t n, size_t size, codec_put_fn *put);
 
 struct codec_dec {
 	const char *what; /* "redis" */
@@ -84,6 +89,14 @@ void codec_buf(struct codec_dec *d, const struct cJSON *o, const char *name, cha
 const struct cJSON *codec_arr(struct codec_dec *d, const struct cJSON *o, const char *name,
 			      size_t max, size_t *n);
 const struct cJSON *codec_obj(struct codec_dec *d, const struct cJSON *o, const char *name);
+/* Fills one row from an element (an object, or NULL after a failure). */
+typedef void codec_row_fn(struct codec_dec *d, const struct cJSON *o, void *row, void *ctx);
+/* The array of objects name of o (at most max) as a fresh zeroed array
+ * of *n rows of size bytes (and a spare one), each filled by get with
+ * the path at name[i]. The array comes back after a failure too, rows
+ * zeroed or partly filled, for the snapshot's free to release. */
+void *codec_rows(struct codec_dec *d, const struct cJSON *o, const char *name, size_t max,
+		 size_t size, size_t *n, codec_row_fn *get, void *ctx);
 
 /* The codecs, one pair per backend (its snapshot_encode and
  * snapshot_decode). */

@@ -16,8 +16,23 @@
 
 #define KAFKA_CODEC_LL (1e18) /* offsets and lags: far beyond any real one */
 
-static void kafka_codec_put_group(struct codec_enc *e, cJSON *o, const struct kafka_group *g)
+static void kafka_codec_put_part(struct codec_enc *e, cJSON *o, const void *row)
 {
+	const struct kafka_part *p = row;
+
+	codec_put_str(e, o, "topic", p->topic);
+	codec_put_num(e, o, "partition", p->partition);
+	codec_put_num(e, o, "committed", (double)p->committed);
+	codec_put_num(e, o, "end", (double)p->end);
+	codec_put_num(e, o, "lag", (double)p->lag);
+	codec_put_num(e, o, "lag_seconds", p->lag_seconds);
+	codec_put_num(e, o, "status", p->status);
+	codec_put_str(e, o, "owner", p->owner);
+}
+
+static void kafka_codec_put_group(struct codec_enc *e, cJSON *o, const void *row)
+{
+	const struct kafka_group *g = row;
 	cJSON *a;
 	size_t i;
 
@@ -34,20 +49,7 @@ static void kafka_codec_put_group(struct codec_enc *e, cJSON *o, const struct ka
 	a = codec_put_arr(e, o, "hist");
 	for (i = 0; i < g->nhist && i < KAFKA_HISTORY; i++)
 		codec_put_num(e, a, NULL, g->hist[i]);
-	a = codec_put_arr(e, o, "parts");
-	for (i = 0; i < g->nparts; i++) {
-		const struct kafka_part *p = &g->parts[i];
-		cJSON *po = codec_put_obj(e, a, NULL);
-
-		codec_put_str(e, po, "topic", p->topic);
-		codec_put_num(e, po, "partition", p->partition);
-		codec_put_num(e, po, "committed", (double)p->committed);
-		codec_put_num(e, po, "end", (double)p->end);
-		codec_put_num(e, po, "lag", (double)p->lag);
-		codec_put_num(e, po, "lag_seconds", p->lag_seconds);
-		codec_put_num(e, po, "status", p->status);
-		codec_put_str(e, po, "owner", p->owner);
-	}
+	codec_put_rows(e, o, "parts", g->parts, g->nparts, sizeof *g->parts, kafka_codec_put_part);
 }
 
 static void kafka_codec_put_ints(struct codec_enc *e, cJSON *o, const char *name, const int *v,
@@ -60,30 +62,37 @@ static void kafka_codec_put_ints(struct codec_enc *e, cJSON *o, const char *name
 		codec_put_num(e, a, NULL, v[i]);
 }
 
-static void kafka_codec_put_topic(struct codec_enc *e, cJSON *o, const struct kafka_topic *t)
+static void kafka_codec_put_tpart(struct codec_enc *e, cJSON *o, const void *row)
 {
-	cJSON *a;
-	size_t i;
+	const struct kafka_topic_part *p = row;
+
+	codec_put_num(e, o, "partition", p->partition);
+	codec_put_num(e, o, "leader", p->leader);
+	kafka_codec_put_ints(e, o, "replicas", p->replicas, p->nreplicas);
+	kafka_codec_put_ints(e, o, "isr", p->isr, p->nisr);
+	codec_put_str(e, o, "error", p->error);
+}
+
+static void kafka_codec_put_topic(struct codec_enc *e, cJSON *o, const void *row)
+{
+	const struct kafka_topic *t = row;
 
 	codec_put_str(e, o, "name", t->name);
-	a = codec_put_arr(e, o, "parts");
-	for (i = 0; i < t->nparts; i++) {
-		const struct kafka_topic_part *p = &t->parts[i];
-		cJSON *po = codec_put_obj(e, a, NULL);
+	codec_put_rows(e, o, "parts", t->parts, t->nparts, sizeof *t->parts, kafka_codec_put_tpart);
+}
 
-		codec_put_num(e, po, "partition", p->partition);
-		codec_put_num(e, po, "leader", p->leader);
-		kafka_codec_put_ints(e, po, "replicas", p->replicas, p->nreplicas);
-		kafka_codec_put_ints(e, po, "isr", p->isr, p->nisr);
-		codec_put_str(e, po, "error", p->error);
-	}
+static void kafka_codec_put_row(struct codec_enc *e, cJSON *o, const void *row)
+{
+	const struct kafka_reset_row *w = row;
+
+	codec_put_num(e, o, "partition", w->partition);
+	codec_put_num(e, o, "current", (double)w->current);
+	codec_put_num(e, o, "next", (double)w->next);
+	codec_put_num(e, o, "delta", (double)w->delta);
 }
 
 static void kafka_codec_put_reset(struct codec_enc *e, cJSON *o, const struct kafka_reset *r)
 {
-	cJSON *a;
-	size_t i;
-
 	codec_put_num(e, o, "seq", (double)r->seq);
 	codec_put_num(e, o, "executed", r->executed);
 	codec_put_num(e, o, "ok", r->ok);
@@ -91,15 +100,7 @@ static void kafka_codec_put_reset(struct codec_enc *e, cJSON *o, const struct ka
 	codec_put_str(e, o, "topic", r->topic);
 	codec_put_num(e, o, "mode", r->mode);
 	codec_put_str(e, o, "value", r->value);
-	a = codec_put_arr(e, o, "rows");
-	for (i = 0; i < r->nrows; i++) {
-		cJSON *ro = codec_put_obj(e, a, NULL);
-
-		codec_put_num(e, ro, "partition", r->rows[i].partition);
-		codec_put_num(e, ro, "current", (double)r->rows[i].current);
-		codec_put_num(e, ro, "next", (double)r->rows[i].next);
-		codec_put_num(e, ro, "delta", (double)r->rows[i].delta);
-	}
+	codec_put_rows(e, o, "rows", r->rows, r->nrows, sizeof *r->rows, kafka_codec_put_row);
 	codec_put_str(e, o, "error", r->error);
 	codec_put_str(e, o, "note", r->note);
 }
@@ -108,15 +109,12 @@ cJSON *kafka_codec_encode(const void *snap)
 {
 	const struct kafka_snap *s = snap;
 	struct codec_enc e;
-	cJSON *root = codec_enc_root(&e), *a;
-	size_t i;
+	cJSON *root = codec_enc_root(&e);
 
-	a = codec_put_arr(&e, root, "groups");
-	for (i = 0; i < s->ngroups; i++)
-		kafka_codec_put_group(&e, codec_put_obj(&e, a, NULL), &s->groups[i]);
-	a = codec_put_arr(&e, root, "topics");
-	for (i = 0; i < s->ntopics; i++)
-		kafka_codec_put_topic(&e, codec_put_obj(&e, a, NULL), &s->topics[i]);
+	codec_put_rows(&e, root, "groups", s->groups, s->ngroups, sizeof *s->groups,
+		       kafka_codec_put_group);
+	codec_put_rows(&e, root, "topics", s->topics, s->ntopics, sizeof *s->topics,
+		       kafka_codec_put_topic);
 	codec_put_num(&e, root, "nbrokers", s->nbrokers);
 	codec_put_num(&e, root, "listed", s->listed);
 	codec_put_str(&e, root, "note", s->note);
@@ -137,9 +135,10 @@ static int kafka_codec_status(struct codec_dec *d, const cJSON *o)
 	return (int)codec_int(d, o, "status", KAFKA_OK, KAFKA_ERR);
 }
 
-static void kafka_codec_get_part(struct codec_dec *d, const cJSON *o, struct kafka_part *p)
+static void kafka_codec_get_part(struct codec_dec *d, const cJSON *o, void *row, void *ctx)
 {
-	o = codec_obj(d, o, NULL);
+	struct kafka_part *p = row;
+
 	p->topic = codec_str(d, o, "topic", CODEC_STR_MAX, 0);
 	p->partition = (int)codec_int(d, o, "partition", -1, INT_MAX);
 	p->committed = kafka_codec_ll(d, o, "committed");
@@ -150,12 +149,12 @@ static void kafka_codec_get_part(struct codec_dec *d, const cJSON *o, struct kaf
 	codec_buf(d, o, "owner", p->owner, sizeof p->owner);
 }
 
-static void kafka_codec_get_group(struct codec_dec *d, const cJSON *o, struct kafka_group *g)
+static void kafka_codec_get_group(struct codec_dec *d, const cJSON *o, void *row, void *ctx)
 {
+	struct kafka_group *g = row;
 	const cJSON *a, *it;
-	size_t n, i = 0;
+	size_t n;
 
-	o = codec_obj(d, o, NULL);
 	g->id = codec_str(d, o, "id", CODEC_STR_MAX, 0);
 	codec_buf(d, o, "state", g->state, sizeof g->state);
 	g->members = (int)codec_int(d, o, "members", -1, INT_MAX);
@@ -173,15 +172,8 @@ static void kafka_codec_get_group(struct codec_dec *d, const cJSON *o, struct ka
 		g->hist[g->nhist++] = codec_num(d, it, NULL);
 		codec_leave(d);
 	}
-	a = codec_arr(d, o, "parts", CODEC_ROWS_MAX, &n);
-	g->parts = xcalloc(n + 1, sizeof *g->parts);
-	g->nparts = n;
-	cJSON_ArrayForEach(it, a)
-	{
-		codec_enter(d, "parts", (long)i);
-		kafka_codec_get_part(d, it, &g->parts[i++]);
-		codec_leave(d);
-	}
+	g->parts = codec_rows(d, o, "parts", CODEC_ROWS_MAX, sizeof *g->parts, &g->nparts,
+			      kafka_codec_get_part, NULL);
 }
 
 static int kafka_codec_get_ints(struct codec_dec *d, const cJSON *o, const char *name, int *v)
@@ -200,37 +192,39 @@ static int kafka_codec_get_ints(struct codec_dec *d, const cJSON *o, const char 
 	return i;
 }
 
-static void kafka_codec_get_topic(struct codec_dec *d, const cJSON *o, struct kafka_topic *t)
+static void kafka_codec_get_tpart(struct codec_dec *d, const cJSON *o, void *row, void *ctx)
 {
-	const cJSON *a, *it;
-	size_t n, i = 0;
+	struct kafka_topic_part *p = row;
 
-	o = codec_obj(d, o, NULL);
+	p->partition = (int)codec_int(d, o, "partition", -1, INT_MAX);
+	p->leader = (int)codec_int(d, o, "leader", -1, INT_MAX);
+	p->nreplicas = kafka_codec_get_ints(d, o, "replicas", p->replicas);
+	p->nisr = kafka_codec_get_ints(d, o, "isr", p->isr);
+	codec_buf(d, o, "error", p->error, sizeof p->error);
+}
+
+static void kafka_codec_get_topic(struct codec_dec *d, const cJSON *o, void *row, void *ctx)
+{
+	struct kafka_topic *t = row;
+
 	t->name = codec_str(d, o, "name", CODEC_STR_MAX, 0);
-	a = codec_arr(d, o, "parts", CODEC_ROWS_MAX, &n);
-	t->parts = xcalloc(n + 1, sizeof *t->parts);
-	t->nparts = n;
-	cJSON_ArrayForEach(it, a)
-	{
-		struct kafka_topic_part *p = &t->parts[i];
-		const cJSON *po;
+	t->parts = codec_rows(d, o, "parts", CODEC_ROWS_MAX, sizeof *t->parts, &t->nparts,
+			      kafka_codec_get_tpart, NULL);
+}
 
-		codec_enter(d, "parts", (long)i++);
-		po = codec_obj(d, it, NULL);
-		p->partition = (int)codec_int(d, po, "partition", -1, INT_MAX);
-		p->leader = (int)codec_int(d, po, "leader", -1, INT_MAX);
-		p->nreplicas = kafka_codec_get_ints(d, po, "replicas", p->replicas);
-		p->nisr = kafka_codec_get_ints(d, po, "isr", p->isr);
-		codec_buf(d, po, "error", p->error, sizeof p->error);
-		codec_leave(d);
-	}
+static void kafka_codec_get_row(struct codec_dec *d, const cJSON *o, void *row, void *ctx)
+{
+	struct kafka_reset_row *w = row;
+
+	w->partition = (int)codec_int(d, o, "partition", -1, INT_MAX);
+	w->current = kafka_codec_ll(d, o, "current");
+	w->next = kafka_codec_ll(d, o, "next");
+	w->delta = kafka_codec_ll(d, o, "delta");
 }
 
 static struct kafka_reset *kafka_codec_get_reset(struct codec_dec *d, const cJSON *o)
 {
 	struct kafka_reset *r = xcalloc(1, sizeof *r);
-	const cJSON *a, *it;
-	size_t n, i = 0;
 
 	codec_enter(d, "reset", -1);
 	r->seq = (unsigned long)codec_int(d, o, "seq", 0, LONG_MAX);
@@ -241,22 +235,8 @@ static struct kafka_reset *kafka_codec_get_reset(struct codec_dec *d, const cJSO
 	r->mode = (enum kafka_reset_mode)codec_int(d, o, "mode", KAFKA_RESET_EARLIEST,
 						   KAFKA_RESET_SHIFT);
 	codec_buf(d, o, "value", r->value, sizeof r->value);
-	a = codec_arr(d, o, "rows", CODEC_ROWS_MAX, &n);
-	r->rows = xcalloc(n + 1, sizeof *r->rows);
-	r->nrows = n;
-	cJSON_ArrayForEach(it, a)
-	{
-		struct kafka_reset_row *w = &r->rows[i];
-		const cJSON *ro;
-
-		codec_enter(d, "rows", (long)i++);
-		ro = codec_obj(d, it, NULL);
-		w->partition = (int)codec_int(d, ro, "partition", -1, INT_MAX);
-		w->current = kafka_codec_ll(d, ro, "current");
-		w->next = kafka_codec_ll(d, ro, "next");
-		w->delta = kafka_codec_ll(d, ro, "delta");
-		codec_leave(d);
-	}
+	r->rows = codec_rows(d, o, "rows", CODEC_ROWS_MAX, sizeof *r->rows, &r->nrows,
+			     kafka_codec_get_row, NULL);
 	codec_buf(d, o, "error", r->error, sizeof r->error);
 	codec_buf(d, o, "note", r->note, sizeof r->note);
 	codec_leave(d);
@@ -267,32 +247,15 @@ void *kafka_codec_decode(const cJSON *j, char *err, size_t errlen)
 {
 	struct codec_dec d;
 	struct kafka_snap *s;
-	const cJSON *a, *it, *r;
-	size_t n, i;
+	const cJSON *r;
 
 	if (codec_dec_init(&d, j, "kafka", err, errlen) < 0)
 		return NULL;
 	s = xcalloc(1, sizeof *s);
-	a = codec_arr(&d, j, "groups", CODEC_ROWS_MAX, &n);
-	s->groups = xcalloc(n + 1, sizeof *s->groups);
-	s->ngroups = n;
-	i = 0;
-	cJSON_ArrayForEach(it, a)
-	{
-		codec_enter(&d, "groups", (long)i);
-		kafka_codec_get_group(&d, it, &s->groups[i++]);
-		codec_leave(&d);
-	}
-	a = codec_arr(&d, j, "topics", CODEC_ROWS_MAX, &n);
-	s->topics = xcalloc(n + 1, sizeof *s->topics);
-	s->ntopics = n;
-	i = 0;
-	cJSON_ArrayForEach(it, a)
-	{
-		codec_enter(&d, "topics", (long)i);
-		kafka_codec_get_topic(&d, it, &s->topics[i++]);
-		codec_leave(&d);
-	}
+	s->groups = codec_rows(&d, j, "groups", CODEC_ROWS_MAX, sizeof *s->groups, &s->ngroups,
+			       kafka_codec_get_group, NULL);
+	s->topics = codec_rows(&d, j, "topics", CODEC_ROWS_MAX, sizeof *s->topics, &s->ntopics,
+			       kafka_codec_get_topic, NULL);
 	s->nbrokers = (int)codec_int(&d, j, "nbrokers", -1, INT_MAX);
 	s->listed = (int)codec_int(&d, j, "listed", 0, 1);
 	codec_buf(&d, j, "note", s->note, sizeof s->note);

@@ -31,8 +31,10 @@ static void pg_codec_put_secret(struct codec_enc *e, cJSON *o, const char *name,
 	free(r);
 }
 
-static void pg_codec_put_stmt(struct codec_enc *e, cJSON *o, const struct pg_stmt *m)
+static void pg_codec_put_stmt(struct codec_enc *e, cJSON *o, const void *row)
 {
+	const struct pg_stmt *m = row;
+
 	codec_put_str(e, o, "queryid", m->queryid);
 	codec_put_num(e, o, "id", (double)m->id);
 	codec_put_num(e, o, "calls", m->calls);
@@ -51,8 +53,9 @@ static void pg_codec_put_stmt(struct codec_enc *e, cJSON *o, const struct pg_stm
 	codec_put_num(e, o, "query_len", (double)m->query_len);
 }
 
-static void pg_codec_put_session(struct codec_enc *e, cJSON *o, const struct pg_session *x)
+static void pg_codec_put_session(struct codec_enc *e, cJSON *o, const void *row)
 {
+	const struct pg_session *x = row;
 	cJSON *a;
 	size_t i;
 
@@ -85,6 +88,15 @@ static void pg_codec_put_grid(struct codec_enc *e, cJSON *o, const struct pg_gri
 	}
 }
 
+static void pg_codec_put_node(struct codec_enc *e, cJSON *o, const void *row)
+{
+	const struct pg_tree_node *t = row;
+
+	codec_put_num(e, o, "session", (double)t->session);
+	codec_put_num(e, o, "depth", t->depth);
+	codec_put_num(e, o, "parent_pid", t->parent_pid);
+}
+
 /* The scalar fields of the snapshot, both ways: I(name) an int, D(name) a
  * double, Z(name) a size_t. */
 #define PG_CODEC_SCALARS(I, D, Z)                                                                  \
@@ -110,8 +122,7 @@ cJSON *pg_codec_encode(const void *snap)
 {
 	const struct pg_snap *s = snap;
 	struct codec_enc e;
-	cJSON *root = codec_enc_root(&e), *a;
-	size_t i;
+	cJSON *root = codec_enc_root(&e);
 
 #define PUT_I(f, lo, hi) codec_put_num(&e, root, #f, s->f);
 #define PUT_D(f) codec_put_num(&e, root, #f, s->f);
@@ -122,20 +133,10 @@ cJSON *pg_codec_encode(const void *snap)
 #undef PUT_Z
 	codec_put_num(&e, root, "stmts_state", s->stmts_state);
 	pg_codec_put_secret(&e, root, "hint", s->hint, sizeof s->hint - 1);
-	a = codec_put_arr(&e, root, "stmts");
-	for (i = 0; i < s->nstmts; i++)
-		pg_codec_put_stmt(&e, codec_put_obj(&e, a, NULL), &s->stmts[i]);
-	a = codec_put_arr(&e, root, "sessions");
-	for (i = 0; i < s->nsessions; i++)
-		pg_codec_put_session(&e, codec_put_obj(&e, a, NULL), &s->sessions[i]);
-	a = codec_put_arr(&e, root, "tree");
-	for (i = 0; i < s->ntree; i++) {
-		cJSON *t = codec_put_obj(&e, a, NULL);
-
-		codec_put_num(&e, t, "session", (double)s->tree[i].session);
-		codec_put_num(&e, t, "depth", s->tree[i].depth);
-		codec_put_num(&e, t, "parent_pid", s->tree[i].parent_pid);
-	}
+	codec_put_rows(&e, root, "stmts", s->stmts, s->nstmts, sizeof *s->stmts, pg_codec_put_stmt);
+	codec_put_rows(&e, root, "sessions", s->sessions, s->nsessions, sizeof *s->sessions,
+		       pg_codec_put_session);
+	codec_put_rows(&e, root, "tree", s->tree, s->ntree, sizeof *s->tree, pg_codec_put_node);
 	codec_put_num(&e, root, "view", s->view);
 	pg_codec_put_grid(&e, codec_put_obj(&e, root, "grid"), &s->grid);
 	codec_put_num(&e, root, "action_seq", (double)s->action_seq);
@@ -143,9 +144,10 @@ cJSON *pg_codec_encode(const void *snap)
 	return codec_enc_done(&e, root);
 }
 
-static void pg_codec_get_stmt(struct codec_dec *d, const cJSON *o, struct pg_stmt *m)
+static void pg_codec_get_stmt(struct codec_dec *d, const cJSON *o, void *row, void *ctx)
 {
-	o = codec_obj(d, o, NULL);
+	struct pg_stmt *m = row;
+
 	codec_buf(d, o, "queryid", m->queryid, sizeof m->queryid);
 	m->id = codec_int(d, o, "id", LLONG_MIN, LLONG_MAX);
 	m->calls = codec_num(d, o, "calls");
@@ -164,12 +166,12 @@ static void pg_codec_get_stmt(struct codec_dec *d, const cJSON *o, struct pg_stm
 	m->query_len = (size_t)codec_int(d, o, "query_len", 0, LLONG_MAX);
 }
 
-static void pg_codec_get_session(struct codec_dec *d, const cJSON *o, struct pg_session *x)
+static void pg_codec_get_session(struct codec_dec *d, const cJSON *o, void *row, void *ctx)
 {
+	struct pg_session *x = row;
 	const cJSON *a, *it;
 	size_t n;
 
-	o = codec_obj(d, o, NULL);
 	x->pid = (int)codec_int(d, o, "pid", 0, INT_MAX);
 	x->user = codec_str(d, o, "user", CODEC_STR_MAX, 1);
 	x->db = codec_str(d, o, "db", CODEC_STR_MAX, 1);
@@ -190,27 +192,15 @@ static void pg_codec_get_session(struct codec_dec *d, const cJSON *o, struct pg_
 	}
 }
 
-static void pg_codec_get_tree(struct codec_dec *d, const cJSON *j, struct pg_snap *s)
+static void pg_codec_get_node(struct codec_dec *d, const cJSON *o, void *row, void *ctx)
 {
-	const cJSON *a, *it;
-	size_t n;
+	struct pg_tree_node *t = row;
+	const size_t *nsessions = ctx;
 
-	a = codec_arr(d, j, "tree", CODEC_ROWS_MAX, &n);
-	s->tree = xcalloc(n + 1, sizeof *s->tree);
-	cJSON_ArrayForEach(it, a)
-	{
-		struct pg_tree_node *t = &s->tree[s->ntree];
-		const cJSON *o;
-
-		codec_enter(d, "tree", (long)s->ntree++);
-		o = codec_obj(d, it, NULL);
-		/* the panel indexes sessions with it */
-		t->session = (size_t)codec_int(d, o, "session", 0,
-					       s->nsessions > 0 ? (long long)s->nsessions - 1 : -1);
-		t->depth = (int)codec_int(d, o, "depth", 0, CODEC_ROWS_MAX);
-		t->parent_pid = (int)codec_int(d, o, "parent_pid", 0, INT_MAX);
-		codec_leave(d);
-	}
+	/* the panel indexes sessions with it */
+	t->session = (size_t)codec_int(d, o, "session", 0, (long long)*nsessions - 1);
+	t->depth = (int)codec_int(d, o, "depth", 0, CODEC_ROWS_MAX);
+	t->parent_pid = (int)codec_int(d, o, "parent_pid", 0, INT_MAX);
 }
 
 static void pg_codec_get_grid(struct codec_dec *d, const cJSON *o, struct pg_grid *g)
@@ -252,34 +242,6 @@ static void pg_codec_get_grid(struct codec_dec *d, const cJSON *o, struct pg_gri
 	codec_leave(d);
 }
 
-/* The arrays of objects: stmts and sessions. */
-static void pg_codec_get_rows(struct codec_dec *d, const cJSON *j, struct pg_snap *s)
-{
-	const cJSON *a, *it;
-	size_t n;
-
-	a = codec_arr(d, j, "stmts", CODEC_ROWS_MAX, &n);
-	s->stmts = xcalloc(n + 1, sizeof *s->stmts);
-	s->nstmts = n;
-	n = 0;
-	cJSON_ArrayForEach(it, a)
-	{
-		codec_enter(d, "stmts", (long)n);
-		pg_codec_get_stmt(d, it, &s->stmts[n++]);
-		codec_leave(d);
-	}
-	a = codec_arr(d, j, "sessions", CODEC_ROWS_MAX, &n);
-	s->sessions = xcalloc(n + 1, sizeof *s->sessions);
-	s->nsessions = n;
-	n = 0;
-	cJSON_ArrayForEach(it, a)
-	{
-		codec_enter(d, "sessions", (long)n);
-		pg_codec_get_session(d, it, &s->sessions[n++]);
-		codec_leave(d);
-	}
-}
-
 void *pg_codec_decode(const cJSON *j, char *err, size_t errlen)
 {
 	struct codec_dec d;
@@ -298,8 +260,12 @@ void *pg_codec_decode(const cJSON *j, char *err, size_t errlen)
 	s->stmts_state =
 		(enum pg_stmts_state)codec_int(&d, j, "stmts_state", PG_STMTS_OK, PG_STMTS_ERROR);
 	codec_buf(&d, j, "hint", s->hint, sizeof s->hint);
-	pg_codec_get_rows(&d, j, s);
-	pg_codec_get_tree(&d, j, s);
+	s->stmts = codec_rows(&d, j, "stmts", CODEC_ROWS_MAX, sizeof *s->stmts, &s->nstmts,
+			      pg_codec_get_stmt, NULL);
+	s->sessions = codec_rows(&d, j, "sessions", CODEC_ROWS_MAX, sizeof *s->sessions,
+				 &s->nsessions, pg_codec_get_session, NULL);
+	s->tree = codec_rows(&d, j, "tree", CODEC_ROWS_MAX, sizeof *s->tree, &s->ntree,
+			     pg_codec_get_node, &s->nsessions);
 	s->view = (enum pg_view)codec_int(&d, j, "view", PG_VIEW_NONE, PG_VIEW_INDEXES);
 	pg_codec_get_grid(&d, codec_obj(&d, j, "grid"), &s->grid);
 	s->action_seq = (unsigned long)codec_int(&d, j, "action_seq", 0, LONG_MAX);

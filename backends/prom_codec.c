@@ -34,8 +34,10 @@ static void prom_codec_put_pairs(struct codec_enc *e, cJSON *o, const char *name
 		codec_put_str(e, m, l[i].name, l[i].value);
 }
 
-static void prom_codec_put_alert(struct codec_enc *e, cJSON *o, const struct prom_alert *a)
+static void prom_codec_put_alert(struct codec_enc *e, cJSON *o, const void *row)
 {
+	const struct prom_alert *a = row;
+
 	codec_put_str(e, o, "fingerprint", a->fingerprint);
 	codec_put_str(e, o, "name", a->name);
 	codec_put_str(e, o, "severity", a->severity);
@@ -50,53 +52,48 @@ static void prom_codec_put_alert(struct codec_enc *e, cJSON *o, const struct pro
 	prom_codec_put_pairs(e, o, "annotations", a->annotations, a->nannotations);
 }
 
-static void prom_codec_put_rest(struct codec_enc *e, cJSON *root, const struct prom_snap *s)
+static void prom_codec_put_silence(struct codec_enc *e, cJSON *o, const void *row)
 {
-	cJSON *a = codec_put_arr(e, root, "silences");
-	size_t i;
+	const struct prom_silence *x = row;
 
-	for (i = 0; i < s->nsilences; i++) {
-		const struct prom_silence *x = &s->silences[i];
-		cJSON *o = codec_put_obj(e, a, NULL);
+	codec_put_str(e, o, "id", x->id);
+	codec_put_str(e, o, "state", x->state);
+	codec_put_str(e, o, "created_by", x->created_by);
+	codec_put_str(e, o, "comment", x->comment);
+	codec_put_str(e, o, "matchers", x->matchers);
+	codec_put_num(e, o, "starts_at", x->starts_at);
+	codec_put_num(e, o, "ends_at", x->ends_at);
+}
 
-		codec_put_str(e, o, "id", x->id);
-		codec_put_str(e, o, "state", x->state);
-		codec_put_str(e, o, "created_by", x->created_by);
-		codec_put_str(e, o, "comment", x->comment);
-		codec_put_str(e, o, "matchers", x->matchers);
-		codec_put_num(e, o, "starts_at", x->starts_at);
-		codec_put_num(e, o, "ends_at", x->ends_at);
-	}
-	a = codec_put_arr(e, root, "checks");
-	for (i = 0; i < s->nchecks; i++) {
-		const struct prom_check *c = &s->checks[i];
-		cJSON *o = codec_put_obj(e, a, NULL);
+static void prom_codec_put_check(struct codec_enc *e, cJSON *o, const void *row)
+{
+	const struct prom_check *c = row;
 
-		codec_put_str(e, o, "name", c->name);
-		codec_put_str(e, o, "url", c->url);
-		codec_put_num(e, o, "level", c->level);
-		codec_put_num(e, o, "status", (double)c->status);
-		codec_put_num(e, o, "ms", c->ms);
-		codec_put_str(e, o, "detail", c->detail);
-	}
-	codec_put_num(e, root, "from_prometheus", s->from_prometheus);
-	codec_put_str(e, root, "partial", s->partial);
-	codec_put_num(e, root, "nrequests", (double)s->nrequests);
-	codec_put_num(e, root, "request_failed", s->request_failed);
-	codec_put_str(e, root, "request_msg", s->request_msg);
+	codec_put_str(e, o, "name", c->name);
+	codec_put_str(e, o, "url", c->url);
+	codec_put_num(e, o, "level", c->level);
+	codec_put_num(e, o, "status", (double)c->status);
+	codec_put_num(e, o, "ms", c->ms);
+	codec_put_str(e, o, "detail", c->detail);
 }
 
 cJSON *prom_codec_encode(const void *snap)
 {
 	const struct prom_snap *s = snap;
 	struct codec_enc e;
-	cJSON *root = codec_enc_root(&e), *a;
-	size_t i;
+	cJSON *root = codec_enc_root(&e);
 
-	a = codec_put_arr(&e, root, "alerts");
-	for (i = 0; i < s->nalerts; i++)
-		prom_codec_put_alert(&e, codec_put_obj(&e, a, NULL), &s->alerts[i]);
-	prom_codec_put_rest(&e, root, s);
+	codec_put_rows(&e, root, "alerts", s->alerts, s->nalerts, sizeof *s->alerts,
+		       prom_codec_put_alert);
+	codec_put_rows(&e, root, "silences", s->silences, s->nsilences, sizeof *s->silences,
+		       prom_codec_put_silence);
+	codec_put_rows(&e, root, "checks", s->checks, s->nchecks, sizeof *s->checks,
+		       prom_codec_put_check);
+	codec_put_num(&e, root, "from_prometheus", s->from_prometheus);
+	codec_put_str(&e, root, "partial", s->partial);
+	codec_put_num(&e, root, "nrequests", (double)s->nrequests);
+	codec_put_num(&e, root, "request_failed", s->request_failed);
+	codec_put_str(&e, root, "request_msg", s->request_msg);
 	return codec_enc_done(&e, root);
 }
 
@@ -213,57 +210,29 @@ static void prom_codec_get_alerts(struct codec_dec *d, const cJSON *j, struct pr
 	s->nalerts = s->alerts != NULL ? n : 0;
 }
 
-static void prom_codec_get_silences(struct codec_dec *d, const cJSON *j, struct prom_snap *s)
+static void prom_codec_get_silence(struct codec_dec *d, const cJSON *o, void *row, void *ctx)
 {
-	const cJSON *a, *it;
-	size_t n;
+	struct prom_silence *x = row;
 
-	a = codec_arr(d, j, "silences", CODEC_ROWS_MAX, &n);
-	s->silences = xcalloc(n + 1, sizeof *s->silences);
-	s->nsilences = n;
-	n = 0;
-	cJSON_ArrayForEach(it, a)
-	{
-		struct prom_silence *x = &s->silences[n];
-		const cJSON *o;
-
-		codec_enter(d, "silences", (long)n++);
-		o = codec_obj(d, it, NULL);
-		x->id = codec_str(d, o, "id", CODEC_STR_MAX, 0);
-		x->state = codec_str(d, o, "state", CODEC_STR_MAX, 0);
-		x->created_by = codec_str(d, o, "created_by", CODEC_STR_MAX, 0);
-		x->comment = codec_str(d, o, "comment", CODEC_STR_MAX, 0);
-		x->matchers = codec_str(d, o, "matchers", CODEC_STR_MAX, 0);
-		x->starts_at = codec_num(d, o, "starts_at");
-		x->ends_at = codec_num(d, o, "ends_at");
-		codec_leave(d);
-	}
+	x->id = codec_str(d, o, "id", CODEC_STR_MAX, 0);
+	x->state = codec_str(d, o, "state", CODEC_STR_MAX, 0);
+	x->created_by = codec_str(d, o, "created_by", CODEC_STR_MAX, 0);
+	x->comment = codec_str(d, o, "comment", CODEC_STR_MAX, 0);
+	x->matchers = codec_str(d, o, "matchers", CODEC_STR_MAX, 0);
+	x->starts_at = codec_num(d, o, "starts_at");
+	x->ends_at = codec_num(d, o, "ends_at");
 }
 
-static void prom_codec_get_checks(struct codec_dec *d, const cJSON *j, struct prom_snap *s)
+static void prom_codec_get_check(struct codec_dec *d, const cJSON *o, void *row, void *ctx)
 {
-	const cJSON *a, *it;
-	size_t n;
+	struct prom_check *c = row;
 
-	a = codec_arr(d, j, "checks", CODEC_ROWS_MAX, &n);
-	s->checks = xcalloc(n + 1, sizeof *s->checks);
-	s->nchecks = n;
-	n = 0;
-	cJSON_ArrayForEach(it, a)
-	{
-		struct prom_check *c = &s->checks[n];
-		const cJSON *o;
-
-		codec_enter(d, "checks", (long)n++);
-		o = codec_obj(d, it, NULL);
-		c->name = codec_str(d, o, "name", CODEC_STR_MAX, 0);
-		c->url = codec_str(d, o, "url", CODEC_STR_MAX, 0);
-		c->level = (int)codec_int(d, o, "level", 0, 2);
-		c->status = (long)codec_int(d, o, "status", 0, 999);
-		c->ms = codec_num(d, o, "ms");
-		codec_buf(d, o, "detail", c->detail, sizeof c->detail);
-		codec_leave(d);
-	}
+	c->name = codec_str(d, o, "name", CODEC_STR_MAX, 0);
+	c->url = codec_str(d, o, "url", CODEC_STR_MAX, 0);
+	c->level = (int)codec_int(d, o, "level", 0, 2);
+	c->status = (long)codec_int(d, o, "status", 0, 999);
+	c->ms = codec_num(d, o, "ms");
+	codec_buf(d, o, "detail", c->detail, sizeof c->detail);
 }
 
 void *prom_codec_decode(const cJSON *j, char *err, size_t errlen)
@@ -275,8 +244,10 @@ void *prom_codec_decode(const cJSON *j, char *err, size_t errlen)
 		return NULL;
 	s = xcalloc(1, sizeof *s);
 	prom_codec_get_alerts(&d, j, s);
-	prom_codec_get_silences(&d, j, s);
-	prom_codec_get_checks(&d, j, s);
+	s->silences = codec_rows(&d, j, "silences", CODEC_ROWS_MAX, sizeof *s->silences,
+				 &s->nsilences, prom_codec_get_silence, NULL);
+	s->checks = codec_rows(&d, j, "checks", CODEC_ROWS_MAX, sizeof *s->checks, &s->nchecks,
+			       prom_codec_get_check, NULL);
 	s->from_prometheus = (int)codec_int(&d, j, "from_prometheus", 0, 1);
 	codec_buf(&d, j, "partial", s->partial, sizeof s->partial);
 	s->nrequests = (unsigned long)codec_int(&d, j, "nrequests", 0, LONG_MAX);

@@ -23,8 +23,9 @@
 #define K8S_CODEC_CONTAINERS 1000        /* containers of one pod */
 #define K8S_CODEC_BIG 1000000000000000LL /* bytes and counters, far beyond real ones */
 
-static void k8s_codec_put_pod(struct codec_enc *e, cJSON *o, const struct k8s_pod *p)
+static void k8s_codec_put_pod(struct codec_enc *e, cJSON *o, const void *row)
 {
+	const struct k8s_pod *p = row;
 	cJSON *a;
 	size_t i;
 
@@ -88,24 +89,21 @@ cJSON *k8s_codec_encode(const void *snap)
 {
 	const struct k8s_snap *s = snap;
 	struct codec_enc e;
-	cJSON *root = codec_enc_root(&e), *a;
-	size_t i;
+	cJSON *root = codec_enc_root(&e);
 
-	a = codec_put_arr(&e, root, "pods");
-	for (i = 0; i < s->npods; i++)
-		k8s_codec_put_pod(&e, codec_put_obj(&e, a, NULL), &s->pods[i]);
+	codec_put_rows(&e, root, "pods", s->pods, s->npods, sizeof *s->pods, k8s_codec_put_pod);
 	k8s_codec_put_rest(&e, root, s);
 	return codec_enc_done(&e, root);
 }
 
 /* One pod whose strings point into the JSON; its containers array is
  * fresh (NULL-terminated). */
-static void k8s_codec_get_pod(struct codec_dec *d, const cJSON *o, struct k8s_pod *p)
+static void k8s_codec_get_pod(struct codec_dec *d, const cJSON *o, void *row, void *ctx)
 {
+	struct k8s_pod *p = row;
 	const cJSON *a, *it;
 	size_t n, i = 0;
 
-	o = codec_obj(d, o, NULL);
 	p->uid = (char *)codec_ref(d, o, "uid", CODEC_STR_MAX, 0);
 	p->ns = (char *)codec_ref(d, o, "ns", CODEC_STR_MAX, 0);
 	p->name = (char *)codec_ref(d, o, "name", CODEC_STR_MAX, 0);
@@ -135,24 +133,14 @@ static void k8s_codec_get_pod(struct codec_dec *d, const cJSON *o, struct k8s_po
 
 static void k8s_codec_get_pods(struct codec_dec *d, const cJSON *j, struct k8s_snap *s)
 {
-	struct k8s_pod *tmp;
-	const cJSON *a, *it;
-	size_t n, i = 0;
+	size_t n, i;
+	struct k8s_pod *tmp =
+		codec_rows(d, j, "pods", CODEC_ROWS_MAX, sizeof *tmp, &n, k8s_codec_get_pod, NULL);
 
-	a = codec_arr(d, j, "pods", CODEC_ROWS_MAX, &n);
-	tmp = xcalloc(n + 1, sizeof *tmp);
-	cJSON_ArrayForEach(it, a)
-	{
-		codec_enter(d, "pods", (long)i);
-		k8s_codec_get_pod(d, it, &tmp[i++]);
-		codec_leave(d);
-		if (d->bad)
-			break;
-	}
 	if (!d->bad)
 		k8s_snap_pods(s, tmp, n);
-	for (n = 0; n < i; n++)
-		free(tmp[n].containers);
+	for (i = 0; i < n; i++)
+		free(tmp[i].containers);
 	free(tmp);
 }
 
