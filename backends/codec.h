@@ -30,8 +30,10 @@ struct cJSON *codec_enc_root(struct codec_enc *e);
 struct cJSON *codec_enc_done(struct codec_enc *e, struct cJSON *root);
 /* Add to object o as name, or to array o when name is NULL. A NULL
  * string is JSON null; a non-finite number is null (which the decoder
- * refuses). The array and object adders return the new container (NULL
- * on failure, which later adders ignore). */
+ * refuses). cJSON prints numbers with 15 significant digits unless that
+ * changes them by more than DBL_EPSILON relative, so integers are exact
+ * in the text up to 10^15 (offsets, bytes and counters stay below it). The array and object adders
+ * return the new container (NULL on failure, which later adders ignore). */
 void codec_put_num(struct codec_enc *e, struct cJSON *o, const char *name, double v);
 void codec_put_str(struct codec_enc *e, struct cJSON *o, const char *name, const char *s);
 struct cJSON *codec_put_arr(struct codec_enc *e, struct cJSON *o, const char *name);
