@@ -83,19 +83,24 @@ RUNTIME_LAYER = \
 BACKEND_LAYER = \
 	backends/selftest.c \
 	backends/native.c \
+	backends/codec.c \
 	backends/pg.c \
 	backends/pg_io.c \
 	backends/pg_step.c \
 	backends/pg_stmts.c \
+	backends/pg_codec.c \
 	backends/redis.c \
 	backends/redis_jobs.c \
 	backends/redis_step.c \
+	backends/redis_codec.c \
 	backends/kafka.c \
 	backends/kafka_admin.c \
 	backends/kafka_client.c \
+	backends/kafka_codec.c \
 	backends/prom.c \
 	backends/prom_step.c \
 	backends/prom_silence.c \
+	backends/prom_codec.c \
 	backends/health.c \
 	backends/warroom.c \
 	backends/warroom_redis.c \
@@ -110,7 +115,8 @@ BACKEND_LAYER = \
 	backends/k8s/mask.c \
 	backends/k8s/watch.c \
 	backends/k8s/actions.c \
-	backends/k8s/backend.c
+	backends/k8s/backend.c \
+	backends/k8s/codec.c
 
 UI_LAYER = \
 	ui/theme.c \
@@ -158,14 +164,14 @@ BIN       = $(BUILD)/amconsole
 
 UNIT_TESTS = util sanitize ident screen pick redact yaml runbook guide findings safety lint config theme mailbox job \
              runner exec audit table redis pg kafka prom \
-             kubeconfig k8s runbook_bind initconfig pods timeline warroom_msg
+             kubeconfig k8s runbook_bind initconfig pods timeline warroom_msg codec
 UNIT_BINS  = $(UNIT_TESTS:%=$(BUILD)/tests/unit/test_%)
 
 # One libFuzzer harness per parser of foreign input (tests/fuzz/fuzz_NAME.c,
 # seeds in tests/fuzz/seed_NAME, optional tests/fuzz/NAME.dict).
 FUZZERS    = sanitize redact runbook config kubeconfig theme k8s_table k8s_mask \
              k8s_podlist k8s_watch alertmanager prometheus redis_info redis_tokenize \
-             redis_target exec_credential guide warroom
+             redis_target exec_credential guide warroom codec
 FUZZ_DIR   = build/fuzz
 FUZZ_SAN   = -fsanitize=address,undefined -fno-sanitize-recover=undefined
 FUZZ_LIB   = $(FUZZ_DIR)/libamconsole.a

@@ -14,6 +14,7 @@
  * every message.
  */
 #include "backends/kafka.h"
+#include "backends/codec.h"
 #include "backends/kafka_admin.h"
 #include "backends/kafka_client.h"
 
@@ -916,4 +917,6 @@ const struct backend kafka_backend = {
 	.request = kafka_admin_request,
 	.close = kafka_close,
 	.snapshot_free = kafka_snapshot_free,
+	.snapshot_encode = kafka_codec_encode,
+	.snapshot_decode = kafka_codec_decode,
 };

@@ -19,6 +19,7 @@
 
 #include <libpq-fe.h>
 
+#include "backends/codec.h"
 #include "backends/pg_io.h"
 #include "lib/util.h"
 
@@ -927,4 +928,6 @@ const struct backend pg_backend = {
 	.request = pg_request,
 	.close = pg_close,
 	.snapshot_free = pg_snapshot_free,
+	.snapshot_encode = pg_codec_encode,
+	.snapshot_decode = pg_codec_decode,
 };

@@ -27,6 +27,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "backends/codec.h"
 #include "backends/health.h"
 #include "backends/prom_http.h"
 #include "core/runbook.h"
@@ -1030,4 +1031,6 @@ const struct backend prom_backend = {
 	.request = prom_request,
 	.close = prom_close,
 	.snapshot_free = prom_snapshot_free,
+	.snapshot_encode = prom_codec_encode,
+	.snapshot_decode = prom_codec_decode,
 };

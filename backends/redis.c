@@ -18,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "backends/codec.h"
 #include "backends/redis_conn.h"
 
 struct redis_state {
@@ -784,4 +785,6 @@ const struct backend redis_backend = {
 	.request = redis_request,
 	.close = redis_close,
 	.snapshot_free = free,
+	.snapshot_encode = redis_codec_encode,
+	.snapshot_decode = redis_codec_decode,
 };

@@ -10,6 +10,8 @@
 
 #include <stddef.h>
 
+struct cJSON;
+
 /* A request from the UI to a backend, delivered on the worker thread
  * before its next poll. kind and the payload are backend-defined: data is
  * the backend's own request struct (declared in its header next to the
@@ -44,6 +46,18 @@ struct backend {
 	void (*close)(void *state);
 	/* Free one snapshot; any thread. */
 	void (*snapshot_free)(void *snap);
+	/* Optional, for recording, replay and the war room: the snapshot as
+	 * a fresh JSON object ({"v": 1, ...}: what the panels read, with
+	 * secrets masked as the screen masks them), or NULL on failure. Any
+	 * thread; snap is not changed. */
+	struct cJSON *(*snapshot_encode)(const void *snap);
+	/* Optional: the inverse, for input that may be hostile. A fresh
+	 * snapshot (freed with snapshot_free) equal to the encoded one, or
+	 * NULL with a one-line reason naming the field in err (wrong type,
+	 * missing, over a cap, not finite, unknown version): never a partial
+	 * snapshot. The text is not sanitised: the draw helpers do that.
+	 * Any thread. */
+	void *(*snapshot_decode)(const struct cJSON *j, char *err, size_t errlen);
 };
 
 #endif

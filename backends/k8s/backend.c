@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "backends/codec.h"
 #include "backends/k8s/k8s_int.h"
 #include "lib/redact.h"
 
@@ -302,4 +303,6 @@ const struct backend k8s_backend = {
 	.interrupt = k8s_interrupt,
 	.close = k8s_close,
 	.snapshot_free = k8s_snapshot_free,
+	.snapshot_encode = k8s_codec_encode,
+	.snapshot_decode = k8s_codec_decode,
 };
