@@ -78,7 +78,8 @@ RUNTIME_LAYER = \
 	runtime/runner.c \
 	runtime/exec.c \
 	runtime/job.c \
-	runtime/appender.c
+	runtime/appender.c \
+	runtime/remote.c
 
 BACKEND_LAYER = \
 	backends/selftest.c \

@@ -13,6 +13,9 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <cjson/cJSON.h>
+
+#include "backends/codec.h"
 #include "lib/util.h"
 
 struct selftest_state {
@@ -82,6 +85,35 @@ static int selftest_request(void *state, const struct backend_request *req, char
 	return 0;
 }
 
+static cJSON *selftest_encode(const void *snap)
+{
+	const struct selftest_snap *s = snap;
+	struct codec_enc e;
+	cJSON *root = codec_enc_root(&e);
+
+	codec_put_num(&e, root, "seq", (double)s->seq);
+	codec_put_str(&e, root, "text", s->text);
+	return codec_enc_done(&e, root);
+}
+
+static void *selftest_decode(const cJSON *j, char *err, size_t errlen)
+{
+	struct selftest_snap *s = xcalloc(1, sizeof *s);
+	struct codec_dec d;
+
+	if (codec_dec_init(&d, j, "selftest", err, errlen) != 0) {
+		free(s);
+		return NULL;
+	}
+	s->seq = (unsigned long)codec_int(&d, j, "seq", 0, 1LL << 53);
+	codec_buf(&d, j, "text", s->text, sizeof s->text);
+	if (d.bad) {
+		free(s);
+		return NULL;
+	}
+	return s;
+}
+
 const struct backend selftest_backend = {
 	.name = "selftest",
 	.open = selftest_open,
@@ -89,4 +121,6 @@ const struct backend selftest_backend = {
 	.request = selftest_request,
 	.close = free,
 	.snapshot_free = free,
+	.snapshot_encode = selftest_encode,
+	.snapshot_decode = selftest_decode,
 };

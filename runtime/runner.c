@@ -11,6 +11,7 @@
 
 #include <errno.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,6 +19,7 @@
 
 #include "lib/util.h"
 #include "runtime/job.h"
+#include "runtime/remote.h"
 
 #define RUNNER_DEFAULT_INTERVAL 2.0
 #define RUNNER_DEFAULT_BACKOFF_MIN 1.0
@@ -42,12 +44,22 @@ struct runner {
 	int interrupted; /* be->interrupt(state, 1) called, not yet undone */
 	int done;        /* the thread has left its loop */
 	struct runner_req *head, *tail;
-	/* Worker thread only. */
-	int failures;
 	char label[64]; /* what the Sources panel calls it */
 	int hidden;     /* a helper runner the Sources panel does not list */
+	/* Worker thread only. */
+	int failures;
 	struct runner *next_live;
+	/* Shows another console's snapshots (runner_set_remote): the
+	 * backend is neither opened nor polled. */
+	int remote;
+	unsigned long remote_seen; /* the remote state last shown */
+	atomic_int quit;           /* runner_on_stop was called */
 };
+
+/* runner_set_tap's and runner_set_remote's, set before runners start. */
+static runner_tap_fn runner_tap;
+static void *runner_tap_ctx;
+static int runner_remote_mode;
 
 /* Every runner started and not yet stopped, newest last. */
 static pthread_mutex_t runner_live_lock = PTHREAD_MUTEX_INITIALIZER;
@@ -102,8 +114,86 @@ struct runner *runner_live_at(size_t i)
 
 void runner_set_label(struct runner *r, const char *label)
 {
+	pthread_mutex_lock(&r->lock);
 	r->hidden = label == NULL;
 	snprintf(r->label, sizeof r->label, "%s", label != NULL ? label : "");
+	pthread_mutex_unlock(&r->lock);
+}
+
+void runner_set_tap(runner_tap_fn fn, void *ctx)
+{
+	runner_tap = fn;
+	runner_tap_ctx = ctx;
+}
+
+void runner_set_remote(int on)
+{
+	runner_remote_mode = on;
+}
+
+/* "backend:label" ("redis:fleet-cache", "k8s:"): the same source has the
+ * same key in every console with the same configuration. Empty for a
+ * hidden runner. Any thread. */
+static void runner_key(void *p, char *buf, size_t len)
+{
+	struct runner *r = p;
+
+	pthread_mutex_lock(&r->lock);
+	if (r->hidden)
+		buf[0] = '\0';
+	else
+		snprintf(buf, len, "%s:%s", r->be->name, r->label);
+	pthread_mutex_unlock(&r->lock);
+}
+
+static int runner_quitting(void *p)
+{
+	struct runner *r = p;
+
+	return atomic_load(&r->quit);
+}
+
+/* A remote runner's poll: the next state of its key, decoded. */
+static int runner_remote_poll(struct runner *r, void **snap, char *err, size_t errlen)
+{
+	const struct cJSON *json;
+	void *hold;
+
+	if (!remote_wait(runner_key, &r->remote_seen, &json, &hold, err, errlen, runner_quitting,
+			 r)) {
+		snprintf(err, errlen, "stopped");
+		return -1;
+	}
+	if (json == NULL) {
+		if (err[0] == '\0')
+			snprintf(err, errlen, "no data from the presenter");
+		return -1;
+	}
+	if (r->be->snapshot_decode == NULL) {
+		snprintf(err, errlen, "%s data cannot be shown here", r->be->name);
+		*snap = NULL;
+	} else {
+		char why[200];
+
+		*snap = r->be->snapshot_decode(json, why, sizeof why);
+		if (*snap == NULL)
+			snprintf(err, errlen, "the presenter's %s data is unreadable: %s",
+				 r->be->name, why);
+	}
+	remote_release(hold);
+	return *snap != NULL ? 0 : -1;
+}
+
+/* After a poll: hand the result to the tap (a presenter publishing it). */
+static void runner_tapped(struct runner *r, const void *snap, const char *err)
+{
+	char key[96];
+
+	if (runner_tap == NULL || r->remote)
+		return;
+	runner_key(r, key, sizeof key);
+	if (key[0] != '\0')
+		runner_tap(runner_tap_ctx, key, r->be, snap, err);
 }
 
 int runner_hidden(const struct runner *r)
@@ -152,7 +242,7 @@ static void runner_begin(struct runner *r)
 	pthread_mutex_lock(&r->lock);
 	if (r->interrupted) {
 		r->interrupted = 0;
-		if (r->be->interrupt != NULL)
+		if (r->be->interrupt != NULL && !r->remote)
 			r->be->interrupt(r->state, 0);
 	}
 	pthread_mutex_unlock(&r->lock);
@@ -173,6 +263,13 @@ static void runner_deliver(struct runner *r, struct runner_req *q)
 	char err[256];
 
 	for (; q != NULL; q = q->next) {
+		if (r->remote) {
+			/* A follower's console shows; it asks no server. */
+			mailbox_put_error(r->mb,
+					  "a follower runs nothing: this is the presenter's data",
+					  0, util_now());
+			continue;
+		}
 		if (r->be->request == NULL)
 			continue;
 		runner_begin(r);
@@ -193,7 +290,10 @@ static void runner_poll_once(struct runner *r)
 	err[0] = '\0';
 	runner_begin(r);
 	t0 = util_now();
-	rc = r->be->poll(r->state, &snap, err, sizeof err);
+	if (r->remote)
+		rc = runner_remote_poll(r, &snap, err, sizeof err);
+	else
+		rc = r->be->poll(r->state, &snap, err, sizeof err);
 	t1 = util_now();
 	ms = (t1 - t0) * 1000.0;
 	if (runner_was_interrupted(r)) {
@@ -203,6 +303,10 @@ static void runner_poll_once(struct runner *r)
 			r->be->snapshot_free(snap);
 		return;
 	}
+	runner_tapped(r, rc == 0 ? snap : NULL,
+		      rc == 0          ? ""
+		      : err[0] != '\0' ? err
+				       : "poll failed");
 	if (rc == 0) {
 		r->failures = 0;
 		mailbox_put(r->mb, snap, ms, t1 + runner_delay(r));
@@ -281,7 +385,7 @@ static void runner_run(struct job *job, void *p)
 /* Call the backend's interrupt for the work in flight; lock held. */
 static void runner_interrupt_locked(struct runner *r)
 {
-	if (r->be->interrupt == NULL || r->interrupted)
+	if (r->be->interrupt == NULL || r->interrupted || r->remote)
 		return;
 	r->interrupted = 1;
 	r->be->interrupt(r->state, 1);
@@ -298,6 +402,10 @@ static void runner_on_stop(void *p)
 	runner_interrupt_locked(r);
 	pthread_cond_broadcast(&r->cond);
 	pthread_mutex_unlock(&r->lock);
+	atomic_store(&r->quit, 1);
+	if (r->remote)
+		remote_wake(); /* (never under r->lock: remote_wait asks runner_key under its own)
+				*/
 }
 
 /* The runner outlives its thread's job: runner_stop frees it. */
@@ -326,10 +434,16 @@ struct runner *runner_start(const struct backend *be, const void *arg,
 		r->opts.backoff_max = RUNNER_DEFAULT_BACKOFF_MAX;
 	if (r->opts.backoff_max < r->opts.backoff_min)
 		r->opts.backoff_max = r->opts.backoff_min;
+	if (runner_remote_mode) {
+		/* Its poll waits for the presenter's next state: nothing to
+		 * wait for between polls. */
+		r->remote = 1;
+		r->opts.interval = r->opts.backoff_min = r->opts.backoff_max = 0.001;
+	}
 
 	if (err != NULL && errlen > 0)
 		err[0] = '\0';
-	if (be->open != NULL && be->open(&r->state, arg, err, errlen) != 0) {
+	if (!r->remote && be->open != NULL && be->open(&r->state, arg, err, errlen) != 0) {
 		if (err != NULL && errlen > 0 && err[0] == '\0')
 			snprintf(err, errlen, "%s: open failed", be->name);
 		free(r);
@@ -354,7 +468,7 @@ struct runner *runner_start(const struct backend *be, const void *arg,
 	if (r->job == NULL) {
 		if (err != NULL && errlen > 0)
 			snprintf(err, errlen, "%s: %s", be->name, why);
-		if (be->close != NULL)
+		if (be->close != NULL && !r->remote)
 			be->close(r->state);
 		mailbox_free(r->mb);
 		pthread_cond_destroy(&r->cond);
@@ -445,7 +559,7 @@ void runner_stop(struct runner *r)
 		return;
 	runner_unlink(r);
 	job_free(r->job); /* runner_on_stop (stop, interrupt), then the join */
-	if (r->be->close != NULL)
+	if (r->be->close != NULL && !r->remote)
 		r->be->close(r->state);
 	runner_free_reqs(r->head);
 	mailbox_free(r->mb);
@@ -468,7 +582,9 @@ int runner_quit_all(double grace)
 		runner_interrupt_locked(r);
 		pthread_cond_broadcast(&r->cond);
 		pthread_mutex_unlock(&r->lock);
+		atomic_store(&r->quit, 1);
 	}
+	remote_wake();
 	for (r = runner_live; r != NULL; r = r->next_live) {
 		int rc = 0;
 

@@ -42,6 +42,19 @@ int runner_hidden(const struct runner *r);
  * is also the only thread that starts and stops runners. */
 size_t runner_live_count(void);
 struct runner *runner_live_at(size_t i);
+/* A tap sees every poll's result of every runner not hidden, on the
+ * runner's thread, before the UI does: key ("backend:label", the same
+ * for the same source in every console with the same configuration),
+ * the backend, the new snapshot (NULL when the poll failed; not to be
+ * kept) and the error ("" on success). A war room's presenter publishes
+ * through it. Set it before the runners start. */
+typedef void (*runner_tap_fn)(void *ctx, const char *key, const struct backend *be,
+			      const void *snap, const char *error);
+void runner_set_tap(runner_tap_fn fn, void *ctx);
+/* With on, every runner started afterwards shows another console's
+ * snapshots (runtime/remote.h, by its key) instead of opening and
+ * polling its backend, and refuses requests: a war room's follower. */
+void runner_set_remote(int on);
 /* Ask for a poll now (resets the backoff). UI thread; never blocks. */
 void runner_refresh(struct runner *r);
 /* Queue a typed request: data (the backend's request struct, may be

@@ -18,6 +18,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "runtime/remote.h"
 #include "runtime/runner.h"
 #include "backends/selftest.h"
 #include "lib/util.h"
@@ -503,6 +504,71 @@ static void test_runner_quit_all(void **unused)
 	assert_int_equal(atomic_load(&test_blk.polls), 1);
 }
 
+/* The tap hands every poll of a runner to remote_put, as a presenter's
+ * war-room link and its follower's would between them. */
+static void test_tap_put(void *ctx, const char *key, const struct backend *be, const void *snap,
+			 const char *error)
+{
+	if (strcmp(key, "selftest:shared") != 0)
+		return;
+	(*(int *)ctx)++;
+	remote_put(key, snap != NULL ? be->snapshot_encode(snap) : NULL, error);
+}
+
+/* A runner started in remote mode shows the snapshots another runner's
+ * tap published under its key, in order; refuses requests; reports the
+ * other's failures and its recovery; and stops at once though it waits
+ * for news. */
+static void test_runner_remote(void **unused)
+{
+	char path[] = "/tmp/am_runner_remote_XXXXXX";
+	struct runner_opts o = { .interval = 0.05, .backoff_min = 0.05, .backoff_max = 0.05 };
+	struct selftest_arg arg = { 0 };
+	struct test_runner_ctx a, b;
+	struct selftest_req *rq;
+	int fd = mkstemp(path), taps = 0, want = 4;
+	double t0;
+
+	assert_true(fd >= 0);
+	close(fd);
+	unlink(path);
+	arg.fail_file = path;
+	runner_set_tap(test_tap_put, &taps);
+	test_runner_begin(&a, &arg, &o);
+	runner_set_label(a.r, "shared");
+	runner_set_remote(1);
+	test_runner_begin(&b, NULL, &o);
+	runner_set_remote(0);
+	runner_set_label(b.r, "shared");
+
+	assert_true(test_runner_until(&b, test_runner_snaps_at_least, &want));
+	assert_true(b.seq_ok);
+	assert_string_equal(b.last_text, "selftest");
+	assert_true(taps >= 4);
+
+	/* The follower's runner asks nothing of the source. */
+	rq = xcalloc(1, sizeof *rq);
+	snprintf(rq->text, sizeof rq->text, "changed");
+	runner_send(b.r, SELFTEST_REQ_TEXT, rq, NULL);
+	assert_true(test_runner_until(&b, test_runner_error_has, "a follower runs nothing"));
+
+	/* The source fails, then comes back: so does the follower's view. */
+	fd = open(path, O_CREAT | O_WRONLY, 0600);
+	close(fd);
+	assert_true(test_runner_until(&b, test_runner_error_has, "simulated failure"));
+	unlink(path);
+	assert_true(test_runner_until(&b, test_runner_is_ok, NULL));
+	test_runner_step(&a, 0);
+
+	t0 = util_now();
+	test_runner_end(&b);
+	assert_true(util_now() - t0 < 1.5);
+	test_runner_end(&a);
+	runner_set_tap(NULL, NULL);
+	assert_int_equal(remote_count(), 1);
+	remote_clear();
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -518,6 +584,7 @@ int main(void)
 		cmocka_unit_test(test_runner_interrupt),
 		cmocka_unit_test(test_runner_supersede),
 		cmocka_unit_test(test_runner_quit_all),
+		cmocka_unit_test(test_runner_remote),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
