@@ -261,18 +261,26 @@ const cJSON *codec_obj(struct codec_dec *d, const cJSON *o, const char *name)
 void *codec_rows(struct codec_dec *d, const cJSON *o, const char *name, size_t max, size_t size,
 		 size_t *n, codec_row_fn *get, void *ctx)
 {
-	const cJSON *a = codec_arr(d, o, name, max, n), *it;
-	char *rows = xcalloc(*n + 1, size);
-	size_t i = 0;
+	size_t total, cap = 16, i = 0;
+	const cJSON *a = codec_arr(d, o, name, max, &total), *it;
+	char *rows = xcalloc(cap + 1, size);
 
+	/* grown as rows decode, so that a long array of junk costs no more
+	 * than its text */
 	cJSON_ArrayForEach(it, a)
 	{
 		if (d->bad)
 			break;
+		if (i == cap) {
+			rows = xrealloc(rows, (2 * cap + 1) * size);
+			memset(rows + (cap + 1) * size, 0, cap * size);
+			cap *= 2;
+		}
 		codec_enter(d, name, (long)i);
 		get(d, codec_obj(d, it, NULL), rows + i * size, ctx);
 		codec_leave(d);
 		i++;
 	}
+	*n = i; /* all of them, unless one failed: up to it */
 	return rows;
 }

@@ -95,8 +95,9 @@ const struct cJSON *codec_obj(struct codec_dec *d, const struct cJSON *o, const 
 typedef void codec_row_fn(struct codec_dec *d, const struct cJSON *o, void *row, void *ctx);
 /* The array of objects name of o (at most max) as a fresh zeroed array
  * of *n rows of size bytes (and a spare one), each filled by get with
- * the path at name[i]. The array comes back after a failure too, rows
- * zeroed or partly filled, for the snapshot's free to release. */
+ * the path at name[i]. After a failure the array comes back too, with
+ * the rows up to the failing one (filled, or partly), for the snapshot's
+ * free to release. */
 void *codec_rows(struct codec_dec *d, const struct cJSON *o, const char *name, size_t max,
 		 size_t size, size_t *n, codec_row_fn *get, void *ctx);
 

@@ -139,7 +139,7 @@ static struct prom_label *prom_codec_pairs(struct codec_dec *d, struct prom_code
 			codec_fail(d, NULL, "more than %d entries", PROM_CODEC_PAIRS);
 			break;
 		}
-		if (strlen(it->string) > CODEC_STR_MAX) {
+		if (it->string == NULL || strlen(it->string) > CODEC_STR_MAX) {
 			codec_fail(d, NULL, "a name over %u bytes", CODEC_STR_MAX);
 			break;
 		}
