@@ -154,7 +154,8 @@ APP_LAYER = \
 	app/keys.c \
 	app/commands.c \
 	app/incident.c \
-	app/incident_timeline.c
+	app/incident_timeline.c \
+	app/warroom.c
 
 MAIN_SRC  = app/main.c
 LIB_SRCS  = $(LIB_LAYER) $(CORE_LAYER) $(RUNTIME_LAYER) $(BACKEND_LAYER) $(UI_LAYER) \

@@ -118,6 +118,7 @@ void app_free(struct app *a)
 		return;
 	for (i = 0; i < a->npanels; i++)
 		a->panels[i].ops->destroy(a->panels[i].self);
+	app_warroom_end(a); /* after the runners: the tap is theirs */
 	screen_end();
 	app_sig_fd = -1;
 	for (i = 0; i < 2; i++) {
@@ -437,6 +438,7 @@ int app_run(struct app *a)
 			    a->panels[i].ops->update(a->panels[i].self))
 				changed = 1;
 		app_findings_update(a, changed);
+		app_warroom_tick(a);
 		if (changed)
 			a->dirty = 1;
 		if ((a->severity >= 0 || app_any_busy(a)) &&

@@ -22,6 +22,19 @@ struct app *app_new(const struct config *c, const struct theme *t, const struct 
 int app_run(struct app *a);
 void app_free(struct app *a);
 
+/* The war room of c (--present or --follow ROOM), started before
+ * app_new so that a presenter's runners publish from their first poll.
+ * A follower (without --own-data) first waits for the presenter's
+ * configuration and loads it into *follow_cfg (its own theme, runbooks
+ * and logs kept; read-only), which the shell must then run on, with
+ * every runner showing the presenter's data. NULL with err "" when c
+ * names no war room; NULL + err when it cannot start. */
+struct app_warroom;
+struct app_warroom *app_warroom_start(const struct config *c, struct config *follow_cfg, char *err,
+				      size_t errlen);
+/* Hand it to the shell (which ends it in app_free). */
+void app_warroom_attach(struct app *a, struct app_warroom *w);
+
 /* Load the theme name_or_path from the user's theme directory
  * ($XDG_CONFIG_HOME/amconsole/themes) or the installed ones: 0, or -1 +
  * err. For main and :theme. */

@@ -119,7 +119,27 @@ struct app {
 	struct timeline tl;
 	struct appender *tl_out;
 	char *tl_path;
+
+	/* The war room this console presents or follows (warroom.c), or
+	 * NULL. */
+	struct app_warroom *wr;
 };
+
+/* warroom.c */
+/* Every loop pass: the presenter publishes the view and takes hellos and
+ * notes; a follower takes the presenter's messages. */
+void app_warroom_tick(struct app *a);
+/* A follower's own keys (f, and ! refused): 1 if taken. */
+int app_warroom_key(struct app *a, int key);
+/* n on a follower: the note goes to the presenter. */
+void app_warroom_note(struct app *a, const char *text);
+/* The war room's part of the top line at column x; its width. */
+int app_warroom_top(struct app *a, const struct view *v, int x);
+/* Say goodbye and close the link (after the runners stopped). */
+void app_warroom_end(struct app *a);
+/* A follower's note in the presenter's timeline, under the follower's
+ * name (incident_timeline.c). */
+void app_timeline_note_by(struct app *a, const char *who, const char *text);
 
 /* incident_timeline.c */
 void app_timeline_severity(struct app *a, int was, int sev);

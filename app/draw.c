@@ -81,6 +81,7 @@ static void app_draw_top(struct app *a, int cols)
 	x += app_draw_environment(a, &v, x);
 	if (a->read_only)
 		x += draw_label(&v, 0, x, ROLE_READONLY, " READ-ONLY ") + 1;
+	x += app_warroom_top(a, &v, x);
 	if (a->severity >= 0) {
 		double el;
 		long s;

@@ -27,10 +27,10 @@ static const char *app_timeline_who(void)
 }
 
 /* Add an event (text from fmt, detail redacted) while an incident is open. */
-static void app_timeline_vadd(struct app *a, const char *kind, const char *detail, const char *fmt,
-			      va_list ap) __attribute__((format(printf, 4, 0)));
-static void app_timeline_vadd(struct app *a, const char *kind, const char *detail, const char *fmt,
-			      va_list ap)
+static void app_timeline_vadd(struct app *a, const char *who, const char *kind, const char *detail,
+			      const char *fmt, va_list ap) __attribute__((format(printf, 5, 0)));
+static void app_timeline_vadd(struct app *a, const char *who, const char *kind, const char *detail,
+			      const char *fmt, va_list ap)
 {
 	struct tl_event e = { 0 };
 	struct strbuf text = { 0 };
@@ -42,7 +42,7 @@ static void app_timeline_vadd(struct app *a, const char *kind, const char *detai
 	masked = redact(text.buf != NULL ? text.buf : "");
 	e.t = util_wall();
 	snprintf(e.kind, sizeof e.kind, "%s", kind);
-	snprintf(e.who, sizeof e.who, "%s", app_timeline_who());
+	snprintf(e.who, sizeof e.who, "%s", who != NULL ? who : app_timeline_who());
 	e.text = masked;
 	e.detail = detail != NULL ? redact(detail) : NULL;
 	timeline_add(&a->tl, &e);
@@ -57,7 +57,7 @@ void app_timeline_add(struct app *a, const char *kind, const char *detail, const
 	va_list ap;
 
 	va_start(ap, fmt);
-	app_timeline_vadd(a, kind, detail, fmt, ap);
+	app_timeline_vadd(a, NULL, kind, detail, fmt, ap);
 	va_end(ap);
 }
 
@@ -149,6 +149,28 @@ void app_timeline_note(struct app *a, const char *text)
 	}
 	app_timeline_add(a, "note", NULL, "%s", text);
 	app_message(a, ROLE_OK, "note added to the timeline");
+}
+
+static void app_timeline_add_by(struct app *a, const char *who, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+static void app_timeline_add_by(struct app *a, const char *who, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	app_timeline_vadd(a, who, "note", NULL, fmt, ap);
+	va_end(ap);
+}
+
+void app_timeline_note_by(struct app *a, const char *who, const char *text)
+{
+	if (a->tl_out == NULL) {
+		app_message(a, ROLE_WARN, "%s: %s (no incident is open: the note is not kept)", who,
+			    text);
+		return;
+	}
+	app_timeline_add_by(a, who, "%s", text);
+	app_message(a, ROLE_OK, "note from %s: %s", who, text);
 }
 
 void app_timeline_mark(struct app *a, const char *what)

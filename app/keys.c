@@ -25,6 +25,7 @@ enum app_action {
 	APP_QUIT,
 	APP_NAV,
 	APP_NOTE,
+	APP_FOLLOW,
 };
 
 const struct keymap_entry app_keys[] = {
@@ -39,6 +40,8 @@ const struct keymap_entry app_keys[] = {
 	{ '!', 0, "!", "Sev", "open an incident or change its severity (P0-P3)", APP_SEVERITY },
 	{ 'n', 0, "n", NULL, "a note for the incident timeline (with your name and the time)",
 	  APP_NOTE },
+	{ 'f', 0, "f", NULL,
+	  "war-room follower: look around on your own / follow the presenter again", APP_FOLLOW },
 	{ 12, 0, "C-l", NULL, "redraw the whole screen", APP_REDRAW },
 	{ 'q', KEY_F(10), "q", "Quit", "quit (asks first if a command is still running)",
 	  APP_QUIT },
@@ -188,8 +191,14 @@ static void app_click(struct app *a, int key)
 
 static void app_got_note(void *ctx, const char *value)
 {
-	if (value != NULL && value[0] != '\0')
-		app_timeline_note(ctx, value);
+	struct app *a = ctx;
+
+	if (value == NULL || value[0] == '\0')
+		return;
+	if (app_following(a) != NULL)
+		app_warroom_note(a, value); /* the presenter keeps the timeline */
+	else
+		app_timeline_note(a, value);
 }
 
 void app_key(struct app *a, int key)
@@ -229,6 +238,10 @@ void app_key(struct app *a, int key)
 		app_click(a, key);
 		return;
 	}
+	/* A follower's own keys before the panel's (f is a panel's letter
+	 * too). */
+	if (app_warroom_key(a, key))
+		return;
 	/* The panel's own table first: it may rebind a global letter. */
 	k = app_lookup(app_panel_keys(a, a->focus), key);
 	if (k != NULL) {
@@ -278,6 +291,10 @@ void app_key(struct app *a, int key)
 		break;
 	case APP_NOTE:
 		app_prompt(a, "note for the timeline: ", "", 0, app_got_note, a);
+		break;
+	case APP_FOLLOW:
+		app_message(a, ROLE_NORMAL,
+			    "f looks around in a war room you follow (--follow ROOM)");
 		break;
 	case APP_NAV:
 		if (p->ops->key != NULL)

@@ -106,8 +106,9 @@ static void main_load_runbooks(const struct config *c, int source_tree, struct r
 
 int main(int argc, char **argv)
 {
-	struct config cfg;
+	struct config cfg, fcfg;
 	struct options_result res = { 0 };
+	struct app_warroom *wr;
 	struct runbook_set set = { 0 };
 	struct theme theme;
 	struct app *app;
@@ -186,17 +187,27 @@ int main(int argc, char **argv)
 		config_free(&cfg);
 		return 2;
 	}
+	memset(&fcfg, 0, sizeof fcfg);
+	wr = app_warroom_start(&cfg, &fcfg, err, sizeof err);
+	if (wr == NULL && err[0] != '\0') {
+		fprintf(stderr, "amconsole: %s\n", err);
+		config_free(&cfg);
+		return 1;
+	}
 	main_load_runbooks(&cfg, res.source_tree, &set, note, sizeof note);
 	log_msg("start: %zu runbook entries, theme %s%s", set.nentries, theme.name,
 		cfg.read_only ? ", read-only" : "");
 
-	app = app_new(&cfg, &theme, &set, err, sizeof err);
+	/* A follower runs on its presenter's configuration. */
+	app = app_new(fcfg.config_path != NULL ? &fcfg : &cfg, &theme, &set, err, sizeof err);
 	if (app == NULL) {
 		fprintf(stderr, "amconsole: %s\n", err);
 		runbook_set_free(&set);
+		config_free(&fcfg);
 		config_free(&cfg);
 		return 1;
 	}
+	app_warroom_attach(app, wr);
 	if (note[0] != '\0')
 		app_message(app, ROLE_WARN, "%s", note);
 	status = app_run(app);
@@ -204,6 +215,7 @@ int main(int argc, char **argv)
 	audit_close();
 	log_close();
 	runbook_set_free(&set);
+	config_free(&fcfg);
 	config_free(&cfg);
 	return status;
 }

@@ -27,6 +27,16 @@ const struct options_def options_table[] = {
 	{ "incident", "resume",
 	  "reopen the newest incident (after a crash or restart): its timeline goes on",
 	  OPTIONS_OPT_INCIDENT },
+	{ "present", "ROOM", "present this session in war room ROOM (warroom in the config)",
+	  OPTIONS_OPT_PRESENT },
+	{ "follow", "ROOM", "follow the presenter of war room ROOM, read-only",
+	  OPTIONS_OPT_FOLLOW },
+	{ "own-data", NULL, "with --follow: show your own sources, follow only the view",
+	  OPTIONS_OPT_OWN_DATA },
+	{ "warroom", "URL", "where war rooms meet: a redis:// URL or a PostgreSQL conninfo",
+	  OPTIONS_OPT_WARROOM },
+	{ "warroom-secret", "FILE", "the war room's shared secret (first line of FILE)",
+	  OPTIONS_OPT_WARROOM_SECRET },
 	{ "context", "NAME", "use this kubeconfig context instead of current-context",
 	  OPTIONS_OPT_CONTEXT },
 	{ "namespace", "NAME", "show this Kubernetes namespace (\"all\" for every namespace)",
@@ -170,6 +180,27 @@ static int options_apply(const struct options_def *d, const char *value, struct 
 		}
 		c->incident_resume = 1;
 		break;
+	case OPTIONS_OPT_PRESENT:
+		return options_string(d, value, &c->warroom_present, 0, err, errlen);
+	case OPTIONS_OPT_FOLLOW:
+		return options_string(d, value, &c->warroom_follow, 0, err, errlen);
+	case OPTIONS_OPT_OWN_DATA:
+		c->warroom_own_data = 1;
+		break;
+	case OPTIONS_OPT_WARROOM:
+		if (options_nonempty(d, value, err, errlen) < 0)
+			return -1;
+		free(c->warroom_redis);
+		free(c->warroom_postgres);
+		c->warroom_redis = c->warroom_postgres = NULL;
+		if (strncmp(value, "redis://", 8) == 0 || strncmp(value, "rediss://", 9) == 0 ||
+		    strncmp(value, "unix://", 7) == 0)
+			c->warroom_redis = xstrdup(value);
+		else
+			c->warroom_postgres = xstrdup(value);
+		break;
+	case OPTIONS_OPT_WARROOM_SECRET:
+		return options_string(d, value, &c->warroom_secret_file, 1, err, errlen);
 	case OPTIONS_OPT_CONTEXT:
 		return options_string(d, value, &c->kube_context, 0, err, errlen);
 	case OPTIONS_OPT_NAMESPACE:
@@ -310,6 +341,28 @@ static int options_load(struct config *c, const char *file, char *err, size_t er
 	return rc < 0 ? -1 : 0;
 }
 
+/* --present, --follow and --own-data together make sense, and name a
+ * place to meet. 0, or -1 + err. */
+static int options_check_warroom(const struct config *c, char *err, size_t errlen)
+{
+	if (c->warroom_present != NULL && c->warroom_follow != NULL) {
+		snprintf(err, errlen, "--present and --follow cannot be combined");
+		return -1;
+	}
+	if (c->warroom_own_data && c->warroom_follow == NULL) {
+		snprintf(err, errlen, "--own-data goes with --follow ROOM");
+		return -1;
+	}
+	if ((c->warroom_present != NULL || c->warroom_follow != NULL) && c->warroom_redis == NULL &&
+	    c->warroom_postgres == NULL) {
+		snprintf(err, errlen,
+			 "a war room needs somewhere to meet: --warroom URL, warroom.redis or "
+			 "warroom.postgres in the config, or AMCONSOLE_WARROOM_URL");
+		return -1;
+	}
+	return 0;
+}
+
 int options_parse(int argc, char **argv, struct config *c, struct options_result *res, char *err,
 		  size_t errlen)
 {
@@ -424,6 +477,8 @@ int options_parse(int argc, char **argv, struct config *c, struct options_result
 	}
 	if (c->log_file == NULL && (value = getenv("AMCONSOLE_LOG")) != NULL && value[0] != '\0')
 		c->log_file = xstrdup(value);
+	if (options_check_warroom(c, err, errlen) < 0)
+		return -1;
 	if (!runbooks_flag)
 		res->source_tree = options_source_tree(c);
 	return 0;

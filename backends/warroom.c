@@ -419,3 +419,11 @@ void warroom_get_status(struct warroom *w, struct warroom_status *st)
 	*st = w->st;
 	pthread_mutex_unlock(&w->lock);
 }
+
+void warroom_set_wake_fd(struct warroom *w, int fd)
+{
+	pthread_mutex_lock(&w->lock);
+	w->o.wake_fd = fd;
+	pthread_mutex_unlock(&w->lock);
+	job_wake_fd(fd);
+}

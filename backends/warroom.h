@@ -77,6 +77,9 @@ int warroom_send(struct warroom *w, const char *kind, const char *key, const cha
  * (ownership moves to out[]: warroom_msg_clear each). Never blocks. */
 size_t warroom_take(struct warroom *w, struct warroom_msg *out, size_t max);
 void warroom_get_status(struct warroom *w, struct warroom_status *st);
+/* Wake fd instead of the one given at start (a link started before the
+ * UI's loop existed). */
+void warroom_set_wake_fd(struct warroom *w, int fd);
 /* 1 when name is a valid room name. */
 int warroom_room_ok(const char *name);
 

@@ -34,7 +34,7 @@ _amconsole()
 	done
 
 	case $prev in
-	--config | --audit-log | --log)
+	--config | --audit-log | --log | --warroom-secret)
 		_filedir
 		return
 		;;

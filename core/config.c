@@ -115,6 +115,12 @@ void config_free(struct config *c)
 	config_props_clear(c);
 	strv_free(c->alertmanager_urls, c->nalertmanager_urls);
 	free(c->prometheus_url);
+	free(c->warroom_redis);
+	free(c->warroom_postgres);
+	free(c->warroom_secret_file);
+	free(c->warroom_name);
+	free(c->warroom_present);
+	free(c->warroom_follow);
 	config_health_clear(c);
 	config_envs_clear(c);
 	free(c->config_path);
@@ -612,6 +618,52 @@ static int config_load_prometheus(struct yaml_loader *ld, void *obj, yaml_node_t
 	return yaml_walk_map(ld, obj, node, path, config_prometheus_keys);
 }
 
+static int config_load_wr_redis(struct yaml_loader *ld, void *obj, yaml_node_t *node,
+				const char *path)
+{
+	struct config *c = obj;
+
+	return yaml_get_string(ld, node, path, &c->warroom_redis);
+}
+
+static int config_load_wr_postgres(struct yaml_loader *ld, void *obj, yaml_node_t *node,
+				   const char *path)
+{
+	struct config *c = obj;
+
+	return yaml_get_string(ld, node, path, &c->warroom_postgres);
+}
+
+static int config_load_wr_secret(struct yaml_loader *ld, void *obj, yaml_node_t *node,
+				 const char *path)
+{
+	struct config *c = obj;
+
+	return config_get_path(ld, node, path, &c->warroom_secret_file);
+}
+
+static int config_load_wr_name(struct yaml_loader *ld, void *obj, yaml_node_t *node,
+			       const char *path)
+{
+	struct config *c = obj;
+
+	return yaml_get_string(ld, node, path, &c->warroom_name);
+}
+
+static const struct yaml_key config_warroom_keys[] = {
+	{ "redis", config_load_wr_redis },
+	{ "postgres", config_load_wr_postgres },
+	{ "secret_file", config_load_wr_secret },
+	{ "name", config_load_wr_name },
+	{ NULL, NULL },
+};
+
+static int config_load_warroom(struct yaml_loader *ld, void *obj, yaml_node_t *node,
+			       const char *path)
+{
+	return yaml_walk_map(ld, obj, node, path, config_warroom_keys);
+}
+
 /* One field of a health check map; ctx is the check being filled. */
 static int config_health_pair(struct yaml_loader *ld, void *ctx, yaml_node_t *key,
 			      yaml_node_t *value, const char *sub)
@@ -745,6 +797,7 @@ static const struct yaml_key config_top_keys[] = {
 	{ "prometheus", config_load_prometheus },
 	{ "health", config_load_health },
 	{ "environment", config_load_environment },
+	{ "warroom", config_load_warroom },
 	{ NULL, NULL },
 };
 
@@ -829,6 +882,14 @@ void config_apply_env(struct config *c)
 	}
 	if (c->prometheus_url == NULL && (v = config_env("PROMETHEUS_URL")) != NULL)
 		c->prometheus_url = xstrdup(v);
+	/* AMCONSOLE_WARROOM_URL: a redis:// URL, else a libpq conninfo. */
+	if (c->warroom_redis == NULL && c->warroom_postgres == NULL &&
+	    (v = config_env("AMCONSOLE_WARROOM_URL")) != NULL) {
+		if (config_is_redis_url(v))
+			c->warroom_redis = xstrdup(v);
+		else
+			c->warroom_postgres = xstrdup(v);
+	}
 }
 
 /* --- printing -------------------------------------------------------- */
@@ -1036,6 +1097,16 @@ char *config_print(const struct config *c)
 		config_put_str(&sb, c->envs[i].context);
 		strbuf_putc(&sb, '\n');
 	}
+
+	strbuf_puts(&sb, "warroom:\n  redis: ");
+	config_put_secret_str(&sb, c->warroom_redis);
+	strbuf_puts(&sb, "\n  postgres: ");
+	config_put_secret_str(&sb, c->warroom_postgres);
+	strbuf_puts(&sb, "\n  secret_file: ");
+	config_put_str(&sb, c->warroom_secret_file);
+	strbuf_puts(&sb, "\n  name: ");
+	config_put_str(&sb, c->warroom_name);
+	strbuf_putc(&sb, '\n');
 
 	/* Flag-only settings are comments so the output loads as a file. */
 	strbuf_puts(&sb, "# from flags and environment only:\n#   audit_log: ");

@@ -81,13 +81,23 @@ struct config {
 	struct config_env *envs; /* environment: one map, or a list by context */
 	size_t nenvs;
 
+	/* warroom: where a war room meets (one of the two; else the
+	 * environment's AMCONSOLE_WARROOM_URL), the room's secret, and the
+	 * name others see (default $USER). */
+	char *warroom_redis;
+	char *warroom_postgres;
+	char *warroom_secret_file;
+	char *warroom_name;
 	/* From flags only. */
-	char *config_path;   /* the file loaded, or NULL */
-	char *audit_log;     /* --audit-log; NULL: default */
-	char *log_file;      /* --log or AMCONSOLE_LOG */
-	int ascii;           /* --ascii: force ASCII line drawing */
-	int no_mouse;        /* --no-mouse */
-	double step_timeout; /* --step-timeout, default 300 s */
+	char *warroom_present; /* --present ROOM */
+	char *warroom_follow;  /* --follow ROOM */
+	int warroom_own_data;  /* --own-data: a follower with its own sources */
+	char *config_path;     /* the file loaded, or NULL */
+	char *audit_log;       /* --audit-log; NULL: default */
+	char *log_file;        /* --log or AMCONSOLE_LOG */
+	int ascii;             /* --ascii: force ASCII line drawing */
+	int no_mouse;          /* --no-mouse */
+	double step_timeout;   /* --step-timeout, default 300 s */
 };
 
 /* The environment to show for kubeconfig context ctx (NULL: none known):

@@ -92,6 +92,9 @@ char *app_edit(struct app *a, const char *text);
 
 const struct config *app_config(const struct app *a);
 int app_read_only(const struct app *a);
+/* A war room's follower: the presenter's name (it runs nothing itself);
+ * NULL otherwise. */
+const char *app_following(const struct app *a);
 int app_wake_fd(const struct app *a);
 const struct runbook_set *app_runbooks(const struct app *a);
 /* The shell for steps (resolved at start-up). */

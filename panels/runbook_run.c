@@ -440,6 +440,13 @@ void runbook_prepare(struct runbook_panel *rp, size_t i, const char *edited)
 	const struct step *s = runbook_step(rp, i);
 	struct runbook_pending *p = &rp->pend;
 
+	if (app_following(rp->app) != NULL) {
+		app_message(
+			rp->app, ROLE_READONLY,
+			"a war-room follower runs nothing: %s runs the steps (c copies this one)",
+			app_following(rp->app));
+		return;
+	}
 	if (rp->job != NULL) {
 		app_message(rp->app, ROLE_WARN, "step %zu is still running: x stops it",
 			    rp->job_step + 1);

@@ -1,0 +1,696 @@
+/*
+ * warroom.c - the war room in the shell (#18). A presenter publishes,
+ * through the link (backends/warroom.h): its configuration with secrets
+ * masked ("config"), every runner's snapshots as its backend encodes them
+ * ("snap:KEY", from the runner tap, on the runner's own thread; one equal
+ * to the last sent is not sent again), and the view ("state": focus,
+ * zoom, layout, the incident's severity and age, the last notes, who
+ * follows), at least every APP_WR_BEAT seconds. A follower runs the same
+ * panels on the presenter's configuration with every runner in remote
+ * mode (runtime/remote.h), so it needs no credentials and asks no
+ * server; it follows the view unless it looks around (f), is read-only
+ * and runs no step, sends a hello every APP_WR_BEAT seconds (the
+ * presenter's top line counts who follows) and notes (n) that land in
+ * the presenter's timeline under the follower's name. UI thread, but
+ * for the tap.
+ */
+#include "app/app_int.h"
+
+#include <cjson/cJSON.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "backends/warroom.h"
+#include "lib/log.h"
+#include "lib/util.h"
+#include "runtime/remote.h"
+#include "runtime/runner.h"
+
+#define APP_WR_BEAT 5.0     /* seconds between a side's messages at the least */
+#define APP_WR_GONE 15.0    /* the presenter is gone after this long unheard */
+#define APP_WR_FOLLOWERS 32 /* followers the presenter lists */
+#define APP_WR_SENT 64      /* sources whose last snapshot the tap remembers */
+#define APP_WR_NOTES 10     /* notes the state carries */
+
+struct app_wr_follower {
+	char name[64];
+	double seen; /* wall time of its last hello */
+};
+
+struct app_wr_sent {
+	char key[96];
+	unsigned long hash;
+};
+
+struct app_warroom {
+	struct warroom *link;
+	int presenter;
+	int own_data;
+	char room[65];
+	char name[64];
+
+	/* The presenter. The tap runs on runner threads: lock. */
+	pthread_mutex_t lock;
+	struct app_wr_sent sent[APP_WR_SENT];
+	size_t nsent;
+	char *config_yaml;
+	char *state_sent; /* the last state's JSON */
+	double state_at;  /* when it went (util_now) */
+	double config_at;
+	struct app_wr_follower fol[APP_WR_FOLLOWERS];
+	size_t nfol;
+
+	/* The follower. */
+	int looking; /* f: looking around, not following the view */
+	char presenter_name[64];
+	double heard;    /* wall time of the presenter's last message */
+	int bye;         /* it said it quit */
+	double hello_at; /* util_now of the last hello sent */
+	unsigned long note_seq;
+	char last_note[256]; /* the newest note shown */
+	struct warroom_status st;
+};
+
+static unsigned long app_wr_hash(const char *s)
+{
+	unsigned long h = 1469598103934665603UL;
+
+	for (; *s != '\0'; s++)
+		h = (h ^ (unsigned char)*s) * 1099511628211UL;
+	return h;
+}
+
+/* s as a JSON string literal, fresh. */
+static char *app_wr_quote(const char *s)
+{
+	cJSON *j = cJSON_CreateString(s != NULL ? s : "");
+	char *text = cJSON_PrintUnformatted(j);
+
+	cJSON_Delete(j);
+	return text;
+}
+
+/* The runner tap (runner threads): a source's new snapshot, encoded by
+ * its backend, or its error; sent unless equal to the last one sent. */
+static void app_wr_tap(void *ctx, const char *key, const struct backend *be, const void *snap,
+		       const char *error)
+{
+	struct app_warroom *w = ctx;
+	char *body, *inner, mkey[64];
+	unsigned long h;
+	size_t i;
+
+	if (snap != NULL) {
+		cJSON *j = be->snapshot_encode != NULL ? be->snapshot_encode(snap) : NULL;
+
+		if (j == NULL)
+			return;
+		inner = cJSON_PrintUnformatted(j);
+		cJSON_Delete(j);
+		body = xasprintf("{\"snap\":%s}", inner);
+	} else {
+		inner = app_wr_quote(error);
+		body = xasprintf("{\"error\":%s}", inner);
+	}
+	cJSON_free(inner);
+	h = app_wr_hash(body);
+	pthread_mutex_lock(&w->lock);
+	for (i = 0; i < w->nsent && strcmp(w->sent[i].key, key) != 0; i++)
+		;
+	if (i < w->nsent && w->sent[i].hash == h) {
+		pthread_mutex_unlock(&w->lock);
+		free(body);
+		return;
+	}
+	if (i == w->nsent && w->nsent < APP_WR_SENT)
+		snprintf(w->sent[w->nsent++].key, sizeof w->sent[0].key, "%s", key);
+	if (i < w->nsent)
+		w->sent[i].hash = h;
+	pthread_mutex_unlock(&w->lock);
+	snprintf(mkey, sizeof mkey, "snap:%s", key);
+	if (warroom_send(w->link, "snap", mkey, body) != 0)
+		log_msg("warroom: %s: snapshot over the size cap, not sent", key);
+	free(body);
+}
+
+/* $XDG_STATE_HOME/amconsole (made), fresh; NULL when there is no home. */
+static char *app_wr_state_dir(void)
+{
+	const char *xdg = getenv("XDG_STATE_HOME"), *home = getenv("HOME");
+	char *dir = NULL;
+
+	if (xdg != NULL && xdg[0] == '/')
+		dir = xasprintf("%s/amconsole", xdg);
+	else if (home != NULL)
+		dir = xasprintf("%s/.local/state/amconsole", home);
+	if (dir != NULL && util_mkdirs(dir, 0700) != 0) {
+		free(dir);
+		dir = NULL;
+	}
+	return dir;
+}
+
+/* The room's secret: the configured file's, else (a presenter) a new
+ * one written to the state directory and said once on stderr, for the
+ * presenter to pass on out of band. */
+static char *app_wr_secret(const struct config *c, const char *room, int presenter, char *err,
+			   size_t errlen)
+{
+	char *secret = NULL, *dir, *path;
+	FILE *f;
+
+	if (c->warroom_secret_file != NULL) {
+		if (warroom_secret_load(c->warroom_secret_file, &secret, err, errlen) != 0)
+			return NULL;
+		return secret;
+	}
+	if (!presenter) {
+		snprintf(err, errlen,
+			 "a follower needs the room's secret: --warroom-secret FILE (the presenter "
+			 "was told where it is)");
+		return NULL;
+	}
+	secret = warroom_secret_new();
+	dir = app_wr_state_dir();
+	if (secret == NULL || dir == NULL) {
+		snprintf(err, errlen,
+			 "cannot make a secret for the room (no randomness or no home)");
+		free(secret);
+		free(dir);
+		return NULL;
+	}
+	path = xasprintf("%s/warroom-%s.secret", dir, room);
+	free(dir);
+	unlink(path);
+	f = fopen(path, "wx");
+	if (f == NULL || chmod(path, 0600) != 0 || fprintf(f, "%s\n", secret) < 0) {
+		snprintf(err, errlen, "cannot write %s", path);
+		if (f != NULL)
+			fclose(f);
+		free(secret);
+		free(path);
+		return NULL;
+	}
+	fclose(f);
+	fprintf(stderr,
+		"amconsole: war room %s: a new secret is in %s; give it to your followers out of "
+		"band (amconsole --follow %s --warroom-secret FILE)\n",
+		room, path, room);
+	free(path);
+	return secret;
+}
+
+/* A follower's configuration: the presenter's (yaml), with the
+ * follower's own look, runbooks and logs, read-only. 0, or -1 + err. */
+static int app_wr_follow_config(const char *yaml, const struct config *own, struct config *out,
+				char *err, size_t errlen)
+{
+	char path[] = "/tmp/amconsole-warroom-XXXXXX";
+	int fd = mkstemp(path), rc;
+	size_t i, n = strlen(yaml);
+
+	if (fd < 0 || write(fd, yaml, n) != (ssize_t)n) {
+		snprintf(err, errlen, "cannot keep the presenter's configuration: %s", path);
+		if (fd >= 0) {
+			close(fd);
+			unlink(path);
+		}
+		return -1;
+	}
+	close(fd);
+	config_defaults(out);
+	rc = config_load_file(out, path, err, errlen);
+	unlink(path);
+	if (rc != 0)
+		return -1;
+	free(out->config_path);
+	out->config_path = xstrdup("(the war room's presenter)");
+	free(out->theme);
+	out->theme = xstrdup(own->theme);
+	for (i = 0; i < out->nrunbooks; i++)
+		free(out->runbooks[i]);
+	free(out->runbooks);
+	out->runbooks = NULL;
+	out->nrunbooks = 0;
+	for (i = 0; i < own->nrunbooks; i++)
+		config_add_runbook_dir(out, own->runbooks[i]);
+	out->read_only = 1;
+	out->ascii = own->ascii;
+	out->no_mouse = own->no_mouse;
+	out->step_timeout = own->step_timeout;
+#define APP_WR_OWN(f)                                                                              \
+	do {                                                                                       \
+		free(out->f);                                                                      \
+		out->f = own->f != NULL ? xstrdup(own->f) : NULL;                                  \
+	} while (0)
+	APP_WR_OWN(audit_log);
+	APP_WR_OWN(log_file);
+	APP_WR_OWN(warroom_redis);
+	APP_WR_OWN(warroom_postgres);
+	APP_WR_OWN(warroom_secret_file);
+	APP_WR_OWN(warroom_name);
+	APP_WR_OWN(warroom_follow);
+#undef APP_WR_OWN
+	return 0;
+}
+
+/* A follower before the shell: take what came until the presenter's
+ * configuration is among it (snapshots go to the remote store as they
+ * come). 0 with *yaml, or -1 + err after wait seconds. */
+static int app_wr_await_config(struct app_warroom *w, double wait, char **yaml, char *err,
+			       size_t errlen)
+{
+	double end = util_now() + wait;
+
+	*yaml = NULL;
+	fprintf(stderr, "amconsole: war room %s: waiting for its presenter…\n", w->room);
+	while (util_now() < end) {
+		struct warroom_msg m[16];
+		size_t n = warroom_take(w->link, m, 16), i;
+
+		for (i = 0; i < n; i++) {
+			const cJSON *y = cJSON_GetObjectItemCaseSensitive(m[i].body, "yaml");
+
+			if (strcmp(m[i].kind, "config") == 0 && cJSON_IsString(y) &&
+			    *yaml == NULL) {
+				*yaml = xstrdup(y->valuestring);
+				snprintf(w->presenter_name, sizeof w->presenter_name, "%s",
+					 m[i].from);
+				w->heard = util_wall();
+			} else if (strcmp(m[i].kind, "snap") == 0 && m[i].body != NULL) {
+				remote_put(
+					m[i].key + 5,
+					cJSON_DetachItemFromObjectCaseSensitive(m[i].body, "snap"),
+					NULL);
+			}
+			warroom_msg_clear(&m[i]);
+		}
+		if (*yaml != NULL)
+			return 0;
+		if (util_now() - w->hello_at > 1) {
+			warroom_send(w->link, "hello", "hello", NULL);
+			w->hello_at = util_now();
+		}
+		usleep(100 * 1000);
+	}
+	warroom_get_status(w->link, &w->st);
+	snprintf(err, errlen, "war room %s: no presenter within %.0f s%s%s", w->room, wait,
+		 w->st.connected ? "" : "; the war room is unreachable: ",
+		 w->st.connected ? "" : w->st.error);
+	return -1;
+}
+
+static void app_wr_free(struct app_warroom *w)
+{
+	if (w == NULL)
+		return;
+	warroom_stop(w->link);
+	pthread_mutex_destroy(&w->lock);
+	free(w->config_yaml);
+	free(w->state_sent);
+	free(w);
+}
+
+struct app_warroom *app_warroom_start(const struct config *c, struct config *follow_cfg, char *err,
+				      size_t errlen)
+{
+	const char *room = c->warroom_present != NULL ? c->warroom_present : c->warroom_follow;
+	struct warroom_opts o = { 0 };
+	struct app_warroom *w;
+	const char *user = getenv("USER");
+	char *secret;
+
+	err[0] = '\0';
+	if (room == NULL)
+		return NULL;
+	if (!warroom_room_ok(room)) {
+		snprintf(err, errlen, "room name '%s': 1 to 64 of A-Z a-z 0-9 . _ -", room);
+		return NULL;
+	}
+	w = xcalloc(1, sizeof *w);
+	pthread_mutex_init(&w->lock, NULL);
+	w->presenter = c->warroom_present != NULL;
+	w->own_data = c->warroom_own_data;
+	snprintf(w->room, sizeof w->room, "%s", room);
+	snprintf(w->name, sizeof w->name, "%s",
+		 c->warroom_name != NULL ? c->warroom_name
+		 : user != NULL          ? user
+					 : "someone");
+	secret = app_wr_secret(c, room, w->presenter, err, errlen);
+	if (secret == NULL) {
+		app_wr_free(w);
+		return NULL;
+	}
+	o.redis_url = c->warroom_redis;
+	o.pg_conninfo = c->warroom_redis == NULL ? c->warroom_postgres : NULL;
+	o.room = room;
+	o.secret = secret;
+	o.user = w->name;
+	o.presenter = w->presenter;
+	o.wake_fd = -1;
+	w->link = warroom_start(&o, err, errlen);
+	explicit_bzero(secret, strlen(secret));
+	free(secret);
+	if (w->link == NULL) {
+		app_wr_free(w);
+		return NULL;
+	}
+	if (w->presenter) {
+		w->config_yaml = config_print(c);
+		runner_set_tap(app_wr_tap, w);
+		return w;
+	}
+	if (!w->own_data) {
+		char *yaml;
+
+		if (app_wr_await_config(w, 20, &yaml, err, errlen) != 0 ||
+		    app_wr_follow_config(yaml, c, follow_cfg, err, errlen) != 0) {
+			free(yaml);
+			app_wr_free(w);
+			return NULL;
+		}
+		free(yaml);
+		runner_set_remote(1);
+	}
+	return w;
+}
+
+void app_warroom_attach(struct app *a, struct app_warroom *w)
+{
+	a->wr = w;
+	if (w == NULL)
+		return;
+	warroom_set_wake_fd(w->link, app_wake_fd(a));
+	if (!w->presenter)
+		a->read_only = 1;
+	a->dirty = 1;
+}
+
+const char *app_following(const struct app *a)
+{
+	if (a->wr == NULL || a->wr->presenter)
+		return NULL;
+	return a->wr->presenter_name[0] != '\0' ? a->wr->presenter_name : "the presenter";
+}
+
+/* ---- the presenter -------------------------------------------------- */
+
+/* The view, as JSON (fresh). */
+static char *app_wr_state(struct app *a)
+{
+	struct app_warroom *w = a->wr;
+	cJSON *o = cJSON_CreateObject(), *notes, *fol;
+	double now = util_wall();
+	size_t i, first;
+	char *text;
+
+	cJSON_AddStringToObject(o, "focus", a->panels[a->focus].ops->name);
+	cJSON_AddBoolToObject(o, "zoom", a->zoom);
+	cJSON_AddStringToObject(o, "layout", config_layout_names[a->layout]);
+	cJSON_AddNumberToObject(o, "severity", a->severity);
+	if (a->severity >= 0)
+		cJSON_AddNumberToObject(o, "incident_age",
+					(double)(long)(util_now() - a->sev_since_mono));
+	notes = cJSON_AddArrayToObject(o, "notes");
+	for (i = a->tl.n, first = 0; i > 0 && first < APP_WR_NOTES; i--)
+		if (strcmp(a->tl.v[i - 1].kind, "note") == 0)
+			first++;
+	for (; i < a->tl.n; i++) {
+		cJSON *n;
+
+		if (strcmp(a->tl.v[i].kind, "note") != 0)
+			continue;
+		n = cJSON_CreateObject();
+		cJSON_AddStringToObject(n, "who", a->tl.v[i].who);
+		cJSON_AddNumberToObject(n, "t", a->tl.v[i].t);
+		cJSON_AddStringToObject(n, "text", a->tl.v[i].text);
+		cJSON_AddItemToArray(notes, n);
+	}
+	fol = cJSON_AddArrayToObject(o, "following");
+	for (i = 0; i < w->nfol; i++)
+		if (now - w->fol[i].seen < APP_WR_GONE)
+			cJSON_AddItemToArray(fol, cJSON_CreateString(w->fol[i].name));
+	text = cJSON_PrintUnformatted(o);
+	cJSON_Delete(o);
+	return text;
+}
+
+/* Someone new follows: everything again, so it need not wait for a
+ * change. */
+static void app_wr_resend(struct app_warroom *w)
+{
+	pthread_mutex_lock(&w->lock);
+	w->nsent = 0;
+	pthread_mutex_unlock(&w->lock);
+	w->config_at = 0;
+	free(w->state_sent);
+	w->state_sent = NULL;
+}
+
+static void app_wr_hello(struct app_warroom *w, const char *who)
+{
+	size_t i;
+
+	for (i = 0; i < w->nfol && strcmp(w->fol[i].name, who) != 0; i++)
+		;
+	if (i == w->nfol) {
+		if (w->nfol == APP_WR_FOLLOWERS)
+			return;
+		snprintf(w->fol[w->nfol++].name, sizeof w->fol[0].name, "%s", who);
+		app_wr_resend(w);
+	}
+	w->fol[i].seen = util_wall();
+}
+
+static void app_wr_present(struct app *a)
+{
+	struct app_warroom *w = a->wr;
+	struct warroom_msg m[16];
+	size_t n, i;
+	char *state;
+
+	while ((n = warroom_take(w->link, m, 16)) > 0)
+		for (i = 0; i < n; i++) {
+			const cJSON *t = cJSON_GetObjectItemCaseSensitive(m[i].body, "text");
+
+			if (strcmp(m[i].kind, "hello") == 0) {
+				app_wr_hello(w, m[i].from);
+			} else if (strcmp(m[i].kind, "note") == 0 && cJSON_IsString(t)) {
+				app_wr_hello(w, m[i].from);
+				app_timeline_note_by(a, m[i].from, t->valuestring);
+			}
+			warroom_msg_clear(&m[i]);
+		}
+	if (util_now() - w->config_at > 30) {
+		char *q = app_wr_quote(w->config_yaml), *body = xasprintf("{\"yaml\":%s}", q);
+
+		warroom_send(w->link, "config", "config", body);
+		cJSON_free(q);
+		free(body);
+		w->config_at = util_now();
+	}
+	state = app_wr_state(a);
+	if (w->state_sent == NULL || strcmp(state, w->state_sent) != 0 ||
+	    util_now() - w->state_at > APP_WR_BEAT) {
+		warroom_send(w->link, "state", "state", state);
+		free(w->state_sent);
+		w->state_sent = state;
+		w->state_at = util_now();
+		a->dirty = 1; /* the top line counts who follows */
+	} else {
+		free(state);
+	}
+}
+
+/* ---- the follower --------------------------------------------------- */
+
+static void app_wr_apply(struct app *a, const cJSON *s)
+{
+	struct app_warroom *w = a->wr;
+	const cJSON *focus = cJSON_GetObjectItemCaseSensitive(s, "focus");
+	const cJSON *zoom = cJSON_GetObjectItemCaseSensitive(s, "zoom");
+	const cJSON *layout = cJSON_GetObjectItemCaseSensitive(s, "layout");
+	const cJSON *sev = cJSON_GetObjectItemCaseSensitive(s, "severity");
+	const cJSON *age = cJSON_GetObjectItemCaseSensitive(s, "incident_age");
+	const cJSON *notes = cJSON_GetObjectItemCaseSensitive(s, "notes");
+	const cJSON *last = cJSON_IsArray(notes)
+				    ? cJSON_GetArrayItem(notes, cJSON_GetArraySize(notes) - 1)
+				    : NULL;
+
+	if (cJSON_IsNumber(sev) && sev->valuedouble >= -1 && sev->valuedouble <= 3) {
+		a->severity = (int)sev->valuedouble;
+		if (a->severity >= 0 && cJSON_IsNumber(age) && age->valuedouble >= 0 &&
+		    age->valuedouble < 1e9) {
+			a->sev_since_mono = util_now() - age->valuedouble;
+			a->sev_since = util_wall() - age->valuedouble;
+		}
+	}
+	if (last != NULL) {
+		const cJSON *who = cJSON_GetObjectItemCaseSensitive(last, "who");
+		const cJSON *text = cJSON_GetObjectItemCaseSensitive(last, "text");
+		char note[256];
+
+		if (cJSON_IsString(who) && cJSON_IsString(text)) {
+			snprintf(note, sizeof note, "%s: %s", who->valuestring, text->valuestring);
+			if (strcmp(note, w->last_note) != 0) {
+				snprintf(w->last_note, sizeof w->last_note, "%s", note);
+				app_message(a, ROLE_NORMAL, "note from %s", note);
+			}
+		}
+	}
+	if (w->looking)
+		return;
+	if (cJSON_IsString(focus)) {
+		int i = app_panel_index(a, focus->valuestring);
+
+		if (i >= 0 && i != a->focus)
+			app_set_focus(a, i);
+	}
+	if (cJSON_IsBool(zoom))
+		a->zoom = cJSON_IsTrue(zoom);
+	if (cJSON_IsString(layout) && config_layout_find(layout->valuestring) >= 0)
+		a->layout = config_layout_find(layout->valuestring);
+}
+
+static void app_wr_follow(struct app *a)
+{
+	struct app_warroom *w = a->wr;
+	struct warroom_msg m[16];
+	size_t n, i;
+
+	while ((n = warroom_take(w->link, m, 16)) > 0)
+		for (i = 0; i < n; i++) {
+			if (strcmp(m[i].kind, "hello") != 0 && strcmp(m[i].kind, "note") != 0) {
+				snprintf(w->presenter_name, sizeof w->presenter_name, "%s",
+					 m[i].from);
+				w->heard = util_wall();
+				w->bye = 0;
+			}
+			if (strcmp(m[i].kind, "state") == 0 && m[i].body != NULL) {
+				app_wr_apply(a, m[i].body);
+			} else if (strcmp(m[i].kind, "bye") == 0) {
+				w->bye = 1;
+			} else if (strcmp(m[i].kind, "snap") == 0 && m[i].body != NULL &&
+				   !w->own_data) {
+				const cJSON *e =
+					cJSON_GetObjectItemCaseSensitive(m[i].body, "error");
+
+				remote_put(
+					m[i].key + 5,
+					cJSON_DetachItemFromObjectCaseSensitive(m[i].body, "snap"),
+					cJSON_IsString(e) ? e->valuestring : NULL);
+			}
+			warroom_msg_clear(&m[i]);
+			a->dirty = 1;
+		}
+	if (util_now() - w->hello_at > APP_WR_BEAT) {
+		warroom_send(w->link, "hello", "hello", NULL);
+		w->hello_at = util_now();
+	}
+}
+
+void app_warroom_tick(struct app *a)
+{
+	struct warroom_status st;
+
+	if (a->wr == NULL)
+		return;
+	if (a->wr->presenter)
+		app_wr_present(a);
+	else
+		app_wr_follow(a);
+	warroom_get_status(a->wr->link, &st);
+	if (st.gen != a->wr->st.gen)
+		a->dirty = 1;
+	a->wr->st = st;
+}
+
+int app_warroom_key(struct app *a, int key)
+{
+	struct app_warroom *w = a->wr;
+
+	if (w == NULL || w->presenter)
+		return 0;
+	if (key == 'f') {
+		w->looking = !w->looking;
+		app_message(a, ROLE_NORMAL, "%s",
+			    w->looking ? "looking around on your own: f follows the presenter again"
+				       : "following the presenter");
+		a->dirty = 1;
+		return 1;
+	}
+	if (key == '!') {
+		app_message(a, ROLE_READONLY, "%s sets the incident's severity; n sends a note",
+			    app_following(a));
+		return 1;
+	}
+	return 0;
+}
+
+/* n on a follower: the note goes to the presenter's timeline. */
+void app_warroom_note(struct app *a, const char *text)
+{
+	struct app_warroom *w = a->wr;
+	char key[32], *q, *body;
+
+	q = app_wr_quote(text);
+	body = xasprintf("{\"text\":%s}", q);
+	snprintf(key, sizeof key, "note:%lu", ++w->note_seq);
+	warroom_send(w->link, "note", key, body);
+	cJSON_free(q);
+	free(body);
+	app_message(a, ROLE_OK, "note sent to %s's timeline", app_following(a));
+}
+
+int app_warroom_top(struct app *a, const struct view *v, int x)
+{
+	struct app_warroom *w = a->wr;
+	double now = util_wall();
+	enum role role = ROLE_STATUS;
+	char buf[320], age[32];
+	size_t i, n = 0;
+
+	if (w == NULL)
+		return 0;
+	if (!w->st.connected) {
+		snprintf(buf, sizeof buf, " war room unreachable: %.150s ", w->st.error);
+		role = ROLE_ERROR;
+	} else if (w->presenter) {
+		for (i = 0; i < w->nfol; i++)
+			n += now - w->fol[i].seen < APP_WR_GONE;
+		snprintf(buf, sizeof buf, " presenting %s · %zu following ", w->room, n);
+	} else if (w->bye || now - w->heard > APP_WR_GONE) {
+		util_fmt_duration(age, sizeof age, now - w->heard);
+		snprintf(buf, sizeof buf, " presenter %s %s ago ", w->bye ? "quit" : "gone", age);
+		role = ROLE_WARN;
+	} else {
+		unsigned long bad = w->st.forged + w->st.oversize + w->st.malformed;
+		char refused[48] = "";
+
+		if (bad > 0)
+			snprintf(refused, sizeof refused, " · %lu refused", bad);
+		snprintf(buf, sizeof buf, " following %s in %s%s%s ", w->presenter_name, w->room,
+			 w->looking ? " (looking around: f)" : "", refused);
+	}
+	return draw_label(v, 0, x, role, buf) + 1;
+}
+
+void app_warroom_end(struct app *a)
+{
+	struct app_warroom *w = a->wr;
+
+	if (w == NULL)
+		return;
+	if (w->presenter) {
+		runner_set_tap(NULL, NULL);
+		warroom_send(w->link, "bye", "bye", NULL);
+		usleep(200 * 1000); /* the link's thread sends it */
+	}
+	a->wr = NULL;
+	app_wr_free(w);
+	remote_clear();
+}

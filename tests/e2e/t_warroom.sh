@@ -1,0 +1,156 @@
+#!/bin/sh
+# t_warroom.sh - a war room through a real redis-server: a presenter at
+# 200x55 with a Redis source, followers at 120x40 and 80x24 with no
+# source of their own. The followers show the presenter's data (the
+# Cache panel's figures), follow its focus and its incident, look around
+# on their own with f; a follower's note lands in the presenter's
+# timeline under its name; a follower's Enter on a step runs nothing; a
+# late follower catches up; a forged message is refused and counted; the
+# engine stopped and started again: both sides say so and resume by
+# themselves; the presenter's quit is announced.
+. tests/e2e/lib.sh
+RMAXMEM=64mb
+. tests/e2e/redis.sh
+redis_start
+redis_fill fleet: 300 100
+use_shipped_runbooks
+printf '%s\n' "bridge-secret-0123456789abcdef" >"$T/secret"
+chmod 600 "$T/secret"
+WR="redis://127.0.0.1:$RPORT/1"
+
+cat >"$T/p.yaml" <<CONF
+redis:
+  instances:
+    - {name: fleet-cache, url: "redis://127.0.0.1:$RPORT/0"}
+warroom:
+  redis: "$WR"
+  secret_file: "$T/secret"
+  name: alice
+CONF
+for who in bob carol; do
+	cat >"$T/$who.yaml" <<CONF
+warroom:
+  redis: "$WR"
+  secret_file: "$T/secret"
+  name: $who
+CONF
+done
+
+# on SOCKET: the lib's helpers act on that console's tmux from now on.
+on() { SOCK=$1; }
+am_start 200 55 --present bridge --config "$T/p.yaml" --runbooks "$T/runbooks" --refresh 1s
+P=$SOCK
+wait_for "presenting bridge" 15
+focus cache
+wait_for "db0=300 keys" 15
+ok "the presenter presents bridge, its Cache panel live"
+
+am_start 120 40 --follow bridge --config "$T/bob.yaml" --runbooks "$T/runbooks"
+B=$SOCK
+wait_for "following alice in bridge" 25
+wait_for "READ-ONLY" 5
+wait_for "db0=300 keys" 15
+ok "bob follows alice: read-only, the Cache panel shows the presenter's Redis (300 keys) with no source of its own"
+
+on "$P"
+wait_for "1 following" 10
+ok "the presenter's top line counts its follower"
+
+# The focus follows; f looks around; f again follows.
+on "$P"
+focus runbook
+on "$B"
+wait_re "Runbook" 5
+on "$P"
+focus cache
+on "$B"
+wait_for "MemKeys" 5
+keys f
+wait_for "looking around" 5
+on "$P"
+focus runbook
+sleep 2
+on "$B"
+shows "MemKeys" || fail "bob, looking around, was moved off the Cache panel"
+keys f
+wait_gone "MemKeys" 10
+ok "bob follows alice's focus; with f he stays where he looks, f again follows"
+
+# The incident and a note.
+on "$P"
+keys '!'
+wait_for "Incident severity"
+keys 1
+wait_for "P1 High"
+on "$B"
+wait_for "P1 High" 10
+keys n
+type_text "cache hit ratio looks fine"
+keys Enter
+# (said, then replaced by the note as alice's timeline shows it)
+wait_re "(note sent to alice|note from bob: cache hit ratio looks fine)" 5
+on "$P"
+wait_for "note from bob: cache hit ratio looks fine" 10
+TL=$(ls "$XDG_STATE_HOME"/amconsole/incident-*.jsonl | head -1)
+grep -q '"kind":"note".*"who":"bob".*cache hit ratio looks fine' "$TL" ||
+	grep -q '"who":"bob".*"kind":"note"' "$TL" || fail "the note is not in the timeline as bob's: $(cat "$TL")"
+ok "the incident shows on bob's top line; bob's note lands in alice's timeline under his name"
+
+# A follower runs no step.
+on "$B"
+keys f
+focus runbook
+keys /
+type_text "Startup"
+keys Enter
+keys Enter
+wait_for "Check pod status" 5
+keys Enter
+wait_for "a war-room follower runs nothing: alice runs the steps" 5
+grep -q "get pods" "$AUDIT" 2>/dev/null && fail "a console ran the step: $(grep "get pods" "$AUDIT")"
+keys BSpace
+keys /
+keys Escape
+keys f
+ok "a follower's Enter on a step runs nothing, and says so"
+
+# A late follower at 80x24.
+am_start 80 24 --follow bridge --config "$T/carol.yaml" --runbooks "$T/runbooks"
+C=$SOCK
+wait_for "following alice" 25
+on "$P"
+focus cache
+on "$C"
+wait_re "fleet-cache" 15
+ok "a late follower (80x24) catches up: alice's view and data"
+
+# A forged message: dropped, counted.
+rcli -n 1 PUBLISH amconsole:warroom:bridge:down "AMWR1 $(printf '0%.0s' $(seq 64)) {\"v\":1,\"room\":\"bridge\"}" >/dev/null
+on "$B"
+wait_for "1 refused" 10
+ok "a forged message (redis-cli PUBLISH) is refused and counted on the follower's top line"
+
+# The engine stopped, then back.
+redis_kill
+on "$B"
+wait_for "war room unreachable" 20
+on "$P"
+wait_for "war room unreachable" 20
+ok "Redis stopped: presenter and follower say the war room is unreachable"
+redis_start
+on "$B"
+wait_for "following alice in bridge" 30
+on "$P"
+wait_for "presenting bridge" 30
+focus runbook
+on "$B"
+wait_gone "MemKeys" 15
+ok "Redis back: both resume by themselves, and the view follows again"
+
+# The presenter quits.
+on "$P"
+keys q
+sleep 1
+on "$B"
+wait_re "presenter (quit|gone)" 20
+ok "the presenter's quit is announced on the follower"
