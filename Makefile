@@ -135,6 +135,7 @@ PANEL_LAYER = \
 	panels/runbook_run.c \
 	panels/runbook_guide.c \
 	panels/runbook_report.c \
+	panels/runbook_share.c \
 	panels/pods.c \
 	panels/pods_actions.c \
 	panels/pods_view.c \

@@ -403,7 +403,7 @@ const char *app_following(const struct app *a)
 static char *app_wr_state(struct app *a)
 {
 	struct app_warroom *w = a->wr;
-	cJSON *o = cJSON_CreateObject(), *notes, *fol;
+	cJSON *o = cJSON_CreateObject(), *notes, *fol, *panels;
 	double now = util_wall();
 	size_t i, first;
 	char *text;
@@ -430,6 +430,12 @@ static char *app_wr_state(struct app *a)
 		cJSON_AddStringToObject(n, "text", a->tl.v[i].text);
 		cJSON_AddItemToArray(notes, n);
 	}
+	panels = cJSON_AddObjectToObject(o, "panels");
+	for (i = 0; i < (size_t)a->npanels; i++)
+		if (a->panels[i].ops->share != NULL)
+			a->panels[i].ops->share(
+				a->panels[i].self,
+				cJSON_AddObjectToObject(panels, a->panels[i].ops->name));
 	fol = cJSON_AddArrayToObject(o, "following");
 	for (i = 0; i < w->nfol; i++)
 		if (now - w->fol[i].seen < APP_WR_GONE)
@@ -520,6 +526,7 @@ static void app_wr_apply(struct app *a, const cJSON *s)
 	const cJSON *last = cJSON_IsArray(notes)
 				    ? cJSON_GetArrayItem(notes, cJSON_GetArraySize(notes) - 1)
 				    : NULL;
+	int i;
 
 	if (cJSON_IsNumber(sev) && sev->valuedouble >= -1 && sev->valuedouble <= 3) {
 		a->severity = (int)sev->valuedouble;
@@ -545,8 +552,7 @@ static void app_wr_apply(struct app *a, const cJSON *s)
 	if (w->looking)
 		return;
 	if (cJSON_IsString(focus)) {
-		int i = app_panel_index(a, focus->valuestring);
-
+		i = app_panel_index(a, focus->valuestring);
 		if (i >= 0 && i != a->focus)
 			app_set_focus(a, i);
 	}
@@ -554,6 +560,13 @@ static void app_wr_apply(struct app *a, const cJSON *s)
 		a->zoom = cJSON_IsTrue(zoom);
 	if (cJSON_IsString(layout) && config_layout_find(layout->valuestring) >= 0)
 		a->layout = config_layout_find(layout->valuestring);
+	for (i = 0; i < a->npanels; i++) {
+		const cJSON *p = cJSON_GetObjectItemCaseSensitive(
+			cJSON_GetObjectItemCaseSensitive(s, "panels"), a->panels[i].ops->name);
+
+		if (a->panels[i].ops->follow != NULL && cJSON_IsObject(p))
+			a->panels[i].ops->follow(a->panels[i].self, p);
+	}
 }
 
 static void app_wr_follow(struct app *a)

@@ -18,6 +18,7 @@
 #include "ui/screen.h"
 
 struct app;
+struct cJSON;
 struct finding_list;
 
 /* One key binding. key is a curses/Unicode code (see screen.h); alt is a
@@ -97,6 +98,13 @@ struct panel_ops {
 	 * UI thread, before and after draw. NULL means rows -1, cols 0: an
 	 * equal share, as a panel without it always had. */
 	void (*want)(void *self, struct panel_want *w);
+	/* Optional, for a war room: add to the object o what the panel shows
+	 * beyond its sources' snapshots (the runbook pane: the open entry,
+	 * the selected step, each step's status and the end of its output,
+	 * secrets masked); and, on a follower, show what the presenter's
+	 * panel shared (untrusted input: every field is checked). */
+	void (*share)(void *self, struct cJSON *o);
+	void (*follow)(void *self, const struct cJSON *o);
 };
 
 /* The NULL-terminated registry of panels, in tab order (registry.c). */

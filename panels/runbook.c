@@ -371,7 +371,7 @@ static void runbook_open(struct runbook_panel *rp)
 
 /* Open an entry by its title (case-insensitive), clearing the picker's
  * filter so it is visible: how other panels jump here. */
-static int runbook_open_title(void *self, const char *what, const char *vars)
+int runbook_open_title(void *self, const char *what, const char *vars)
 {
 	struct runbook_panel *rp = self;
 	size_t i;
@@ -1058,4 +1058,6 @@ const struct panel_ops runbook_panel = {
 	.open = runbook_open_title,
 	.mode_keys = runbook_mode_keys,
 	.want = runbook_want,
+	.share = runbook_share,
+	.follow = runbook_follow,
 };

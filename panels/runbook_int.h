@@ -169,6 +169,13 @@ int runbook_guide_offer(struct runbook_panel *rp, const char *label, const struc
 			const char *known);
 void runbook_guide_start(struct runbook_panel *rp);
 
+/* runbook.c: open the entry titled what (the panel's open op). */
+int runbook_open_title(void *self, const char *what, const char *vars);
+
+/* runbook_share.c: the panel's share and follow ops (a war room). */
+void runbook_share(void *self, struct cJSON *o);
+void runbook_follow(void *self, const struct cJSON *o);
+
 /* runbook_report.c */
 void runbook_write_transcript(struct runbook_panel *rp);
 

@@ -14,6 +14,16 @@ RMAXMEM=64mb
 redis_start
 redis_fill fleet: 300 100
 use_shipped_runbooks
+cat >"$T/runbooks/zz.md" <<'MD'
+# Zz
+
+## Zz drill
+
+```bash
+# Zz step
+echo warroom-step-42
+```
+MD
 printf '%s\n' "bridge-secret-0123456789abcdef" >"$T/secret"
 chmod 600 "$T/secret"
 WR="redis://127.0.0.1:$RPORT/1"
@@ -96,10 +106,32 @@ grep -q '"kind":"note".*"who":"bob".*cache hit ratio looks fine' "$TL" ||
 	grep -q '"who":"bob".*"kind":"note"' "$TL" || fail "the note is not in the timeline as bob's: $(cat "$TL")"
 ok "the incident shows on bob's top line; bob's note lands in alice's timeline under his name"
 
+# The presenter opens a symptom and runs a step: the follower's pane
+# shows the same entry, the step's status and its output.
+on "$P"
+focus runbook
+keys /
+type_text "zz drill"
+keys Enter
+keys Enter
+wait_for "Zz step" 5
+keys Enter
+wait_for "step 1: ok" 10
+on "$B"
+wait_for "Zz step" 10
+wait_for "warroom-step-42" 10
+wait_re "1 +ok " 5
+ok "alice runs a step: bob's runbook pane shows the entry, the step ok and its output"
+on "$P"
+keys BSpace
+keys /
+keys Escape
+
 # A follower runs no step.
 on "$B"
 keys f
 focus runbook
+keys BSpace
 keys /
 type_text "Startup"
 keys Enter
