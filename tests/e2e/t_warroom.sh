@@ -170,6 +170,7 @@ on "$P"
 wait_for "war room unreachable" 20
 ok "Redis stopped: presenter and follower say the war room is unreachable"
 redis_start
+redis_fill fleet: 300 100 # (it keeps nothing across a restart)
 on "$B"
 wait_for "following alice in bridge" 30
 on "$P"
@@ -186,3 +187,42 @@ sleep 1
 on "$B"
 wait_re "presenter (quit|gone)" 20
 ok "the presenter's quit is announced on the follower"
+
+# The same room through PostgreSQL: a presenter and a follower meeting in
+# the table amconsole_warroom and pg_notify.
+on "$B"
+tm kill-server
+on "$C"
+tm kill-server
+on "$P"
+tm kill-server
+. tests/e2e/pg.sh
+pg_setup --no-preload --no-extension
+WP="host=127.0.0.1 port=$PGPORT dbname=amtest user=postgres"
+sed -e "s|redis: \"$WR\"|postgres: \"$WP\"|" "$T/p.yaml" >"$T/pp.yaml"
+sed -e "s|redis: \"$WR\"|postgres: \"$WP\"|" "$T/bob.yaml" >"$T/pbob.yaml"
+am_start 200 55 --present ops --config "$T/pp.yaml" --runbooks "$T/runbooks" --refresh 1s
+P=$SOCK
+wait_for "presenting ops" 15
+focus cache
+am_start 120 40 --follow ops --config "$T/pbob.yaml" --runbooks "$T/runbooks"
+B=$SOCK
+wait_for "following alice in ops" 25
+wait_for "db0=300 keys" 15
+on "$P"
+wait_for "1 following" 10
+focus runbook
+on "$B"
+wait_gone "MemKeys" 10
+ok "postgres: bob follows alice through PostgreSQL: her Redis data, her focus; her top line counts him"
+keys n
+type_text "seen from postgres"
+keys Enter
+on "$P"
+wait_for "bob: seen from postgres" 10
+ok "postgres: bob's note reaches alice"
+echo "INSERT INTO amconsole_warroom (room, dir, msg) VALUES ('ops', 'down', 'AMWR1 forged');
+	SELECT pg_notify('amconsole_warroom', 'ops:down')" | pq >/dev/null || fail "forge"
+on "$B"
+wait_for "1 refused" 10
+ok "postgres: a forged row (psql INSERT + pg_notify) is refused and counted"
