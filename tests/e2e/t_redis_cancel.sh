@@ -25,6 +25,24 @@ nvehicle() { redis_count 'vehicle:*'; }
 # The last audit line of an event for the invalidation.
 audit_last() { grep "\"event\":\"$1\".*invalidate pattern" "$AUDIT" | tail -1; }
 
+# cancel_on PROGRESS_RE ENDED: press x as soon as the screen matches
+# PROGRESS_RE (the run in progress); give up when it matches ENDED (the run
+# finished first) or after 600 looks. 0 when x was pressed.
+cancel_on() {
+	_c_n=0
+	while [ "$_c_n" -lt 600 ]; do
+		_c_s=$(screen)
+		if printf '%s\n' "$_c_s" | grep -qE -- "$1"; then
+			tm send-keys -t am x
+			return 0
+		fi
+		printf '%s\n' "$_c_s" | grep -qE -- "$2" && return 1
+		sleep 0.02
+		_c_n=$((_c_n + 1))
+	done
+	return 1
+}
+
 attempt=0
 caught=0
 while [ "$attempt" -lt 3 ] && [ "$caught" = 0 ]; do
@@ -41,25 +59,9 @@ while [ "$attempt" -lt 3 ] && [ "$caught" = 0 ]; do
 	type_text 'fleet:*'
 	keys Enter
 	# Press x as soon as the progress line shows keys removed.
-	n=0
 	seen=0
-	while [ "$n" -lt 600 ]; do
-		s=$(screen)
-		if printf '%s\n' "$s" | grep -qE 'fleet:\* running \(x cancels\): removed [1-9]'; then
-			seen=1
-			break
-		fi
-		printf '%s\n' "$s" | grep -qF "invalidate pattern on redis ok" && break
-		sleep 0.02
-		n=$((n + 1))
-	done
-	[ "$seen" = 1 ] && tm send-keys -t am x
-	n=0
-	while [ "$n" -lt 300 ]; do
-		screen | grep -qE "invalidate pattern on redis (ok|cancelled|failed):" && break
-		sleep 0.1
-		n=$((n + 1))
-	done
+	cancel_on 'fleet:\* running \(x cancels\): removed [1-9]' "invalidate pattern on redis ok" && seen=1
+	until_ok 30 shows_re "invalidate pattern on redis (ok|cancelled|failed):"
 	msg=$(screen | grep -oE "invalidate pattern on redis (ok|cancelled|failed): removed [0-9]+ keys.*")
 	[ -n "$msg" ] || fail "attempt $attempt: the invalidation did not end"
 	removed=$(printf '%s\n' "$msg" | sed -E 's/.*removed ([0-9]+) keys.*/\1/')
@@ -118,27 +120,9 @@ while [ "$attempt" -lt 3 ] && [ "$caught" = 0 ]; do
 	wait_for "Keys to invalidate"
 	type_text 'fleet:*'
 	tm send-keys -t am Enter
-	n=0
 	seen=0
-	while [ "$n" -lt 600 ]; do
-		s=$(screen)
-		if printf '%s\n' "$s" | grep -qE 'counting keys matching the pattern: [1-9]'; then
-			seen=1
-			break
-		fi
-		printf '%s\n' "$s" | grep -qF "Invalidate keys" && break
-		sleep 0.02
-		n=$((n + 1))
-	done
-	[ "$seen" = 1 ] && tm send-keys -t am x
-	n=0
-	while [ "$n" -lt 300 ]; do
-		s=$(screen)
-		printf '%s\n' "$s" | grep -qF "Invalidate keys" && break
-		printf '%s\n' "$s" | grep -qF "preview cancelled" && break
-		sleep 0.1
-		n=$((n + 1))
-	done
+	cancel_on 'counting keys matching the pattern: [1-9]' "Invalidate keys" && seen=1
+	until_ok 30 shows_re "Invalidate keys|preview cancelled"
 	if screen | grep -qF "Invalidate keys"; then
 		echo "# preview attempt $attempt: the count ended before x took effect (saw progress: $seen); again"
 		keys Escape
@@ -164,22 +148,8 @@ caught=0
 while [ "$attempt" -lt 3 ] && [ "$caught" = 0 ]; do
 	attempt=$((attempt + 1))
 	keys m
-	n=0
-	while [ "$n" -lt 600 ]; do
-		s=$(screen)
-		if printf '%s\n' "$s" | grep -qE 'scanning: scanned [1-9]'; then
-			tm send-keys -t am x
-			break
-		fi
-		printf '%s\n' "$s" | grep -qE ' done: scanned' && break
-		sleep 0.02
-		n=$((n + 1))
-	done
-	n=0
-	while [ "$n" -lt 100 ] && screen | grep -qF "scanning: scanned"; do
-		sleep 0.1
-		n=$((n + 1))
-	done
+	cancel_on 'scanning: scanned [1-9]' ' done: scanned'
+	until_ok 10 hides "scanning: scanned"
 	if screen | grep -qE ' cancelled: scanned [0-9]+ of'; then
 		caught=1
 	elif screen | grep -qE ' done: scanned'; then
