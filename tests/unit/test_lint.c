@@ -18,6 +18,7 @@
 
 #include "core/lint.h"
 #include "lib/util.h"
+#include "tests/unit/testfile.h"
 
 #define SEED "../shared/seeds/000_87ab7a3ebe0b4121.txt"
 
@@ -275,14 +276,11 @@ static void test_lint_clean_output(void **state)
 	char dir[] = "/tmp/am_lint_XXXXXX";
 	char *path, *out, *err;
 	char *files[1];
-	FILE *f;
 
 	(void)state;
 	assert_non_null(mkdtemp(dir));
-	path = xasprintf("%s/evil.md", dir);
-	f = fopen(path, "w");
-	fputs("## P\n\n```bash\nredis-cli DEL \"a\x1b[2J*\"\n```\n", f);
-	fclose(f);
+	path = test_write_file(dir, "evil.md",
+			       "## P\n\n```bash\nredis-cli DEL \"a\x1b[2J*\"\n```\n");
 	files[0] = path;
 	assert_int_equal(test_lint_run(files, 1, &out, &err), 1);
 	assert_null(strchr(out, '\x1b'));

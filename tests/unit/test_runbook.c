@@ -23,6 +23,7 @@
 
 #include "core/runbook.h"
 #include "lib/util.h"
+#include "tests/unit/testfile.h"
 
 #define SEED "../shared/seeds/000_87ab7a3ebe0b4121.txt"
 #define SHIPPED "runbooks/atlasmesh.md"
@@ -748,21 +749,9 @@ static void test_runbook_files(void **state)
 	assert_int_equal(set.nentries, 0);
 
 	assert_non_null(mkdtemp(dir));
-	p = xasprintf("%s/b.md", dir);
-	f = fopen(p, "w");
-	fputs("## B\n\n```bash\nls\n```\n", f);
-	fclose(f);
-	free(p);
-	p = xasprintf("%s/a.md", dir);
-	f = fopen(p, "w");
-	fputs("## A\n\n```bash\nls\n```\n", f);
-	fclose(f);
-	free(p);
-	p = xasprintf("%s/c.txt", dir);
-	f = fopen(p, "w");
-	fputs("## C\n\n```bash\nls\n```\n", f);
-	fclose(f);
-	free(p);
+	free(test_write_file(dir, "b.md", "## B\n\n```bash\nls\n```\n"));
+	free(test_write_file(dir, "a.md", "## A\n\n```bash\nls\n```\n"));
+	free(test_write_file(dir, "c.txt", "## C\n\n```bash\nls\n```\n"));
 	p = xasprintf("%s/big.md", dir);
 	f = fopen(p, "w");
 	for (i = 0; i < 5 * 1024; i++)
