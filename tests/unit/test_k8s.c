@@ -140,22 +140,26 @@ static void test_k8s_last_restart(void **unused)
 
 static void test_k8s_severity(void **unused)
 {
+	static const struct {
+		const char *status;
+		enum k8s_severity sev;
+	} cases[] = {
+		{ "Running", K8S_OK },           { "Completed", K8S_DONE },
+		{ "Init:0/2", K8S_PENDING },     { "Terminating", K8S_PENDING },
+		{ "NotReady", K8S_PENDING },     { "ContainerCreating", K8S_PENDING },
+		{ "CrashLoopBackOff", K8S_BAD }, { "Init:CrashLoopBackOff", K8S_BAD },
+		{ "Init:0/2x", K8S_BAD },        { "OOMKilled", K8S_BAD },
+		{ "Evicted", K8S_BAD },          { "Unknown", K8S_BAD },
+		{ "Signal:9", K8S_BAD },
+	};
 	cJSON *p = test_k8s_case("telemetry-5f6a7b-qq8wd");
 	enum k8s_severity sev = K8S_OK;
+	size_t i;
 
-	assert_int_equal(k8s_status_severity("Running"), K8S_OK);
-	assert_int_equal(k8s_status_severity("Completed"), K8S_DONE);
-	assert_int_equal(k8s_status_severity("Init:0/2"), K8S_PENDING);
-	assert_int_equal(k8s_status_severity("Terminating"), K8S_PENDING);
-	assert_int_equal(k8s_status_severity("NotReady"), K8S_PENDING);
-	assert_int_equal(k8s_status_severity("ContainerCreating"), K8S_PENDING);
-	assert_int_equal(k8s_status_severity("CrashLoopBackOff"), K8S_BAD);
-	assert_int_equal(k8s_status_severity("Init:CrashLoopBackOff"), K8S_BAD);
-	assert_int_equal(k8s_status_severity("Init:0/2x"), K8S_BAD);
-	assert_int_equal(k8s_status_severity("OOMKilled"), K8S_BAD);
-	assert_int_equal(k8s_status_severity("Evicted"), K8S_BAD);
-	assert_int_equal(k8s_status_severity("Unknown"), K8S_BAD);
-	assert_int_equal(k8s_status_severity("Signal:9"), K8S_BAD);
+	for (i = 0; i < sizeof cases / sizeof cases[0]; i++)
+		if (k8s_status_severity(cases[i].status) != cases[i].sev)
+			fail_msg("status %s: severity %d, want %d", cases[i].status,
+				 (int)k8s_status_severity(cases[i].status), (int)cases[i].sev);
 	/* Running with a container not ready is not OK yet. */
 	k8s_pod_status(p, NULL, 0, NULL, 0, NULL, NULL, &sev);
 	assert_int_equal(sev, K8S_PENDING);
