@@ -158,6 +158,12 @@ am_quit() {
 }
 resize() { tm resize-window -t am -x "$1" -y "$2"; sleep 0.3; }
 
+# audited EVENT RE: the audit log has an EVENT line (run, end, refused ...)
+# matching the extended regex RE; else the test fails showing the log.
+audited() {
+	grep -qE "\"event\":\"$1\".*$2" "$AUDIT" || { cat "$AUDIT"; fail "no $1 audit line matching $2"; }
+}
+
 # goto_panel KEYBAR_TEXT NAME: focus the panel whose key bar shows
 # KEYBAR_TEXT (tab numbers follow the registry, so look rather than count);
 # fails the test naming the panel NAME when no tab shows it.
