@@ -598,35 +598,52 @@ static void test_k8s_watch_events(void **unused)
 
 static void test_k8s_quantities(void **unused)
 {
-	assert_int_equal(k8s_cpu_milli("250m"), 250);
-	assert_int_equal(k8s_cpu_milli("1"), 1000);
-	assert_int_equal(k8s_cpu_milli("2.5"), 2500);
-	assert_int_equal(k8s_cpu_milli("0"), 0);
-	assert_int_equal(k8s_cpu_milli("1500000u"), 1500);
-	/* Rounded up, as Quantity.MilliValue does. */
-	assert_int_equal(k8s_cpu_milli("12345n"), 1);
-	assert_int_equal(k8s_cpu_milli("4182462n"), 5);
-	assert_int_equal(k8s_cpu_milli("0.0001"), 1);
-	assert_int_equal(k8s_mem_bytes("128Mi"), 134217728L);
-	assert_int_equal(k8s_mem_bytes("1.5Mi"), 1572864L);
-	assert_int_equal(k8s_mem_bytes("1G"), 1000000000L);
-	assert_int_equal(k8s_mem_bytes("1Gi"), 1073741824L);
-	assert_int_equal(k8s_mem_bytes("12345Ki"), 12641280L);
-	assert_int_equal(k8s_mem_bytes("1k"), 1000);
-	assert_int_equal(k8s_mem_bytes("1e3"), 1000);
-	assert_int_equal(k8s_mem_bytes("2E3"), 2000);
-	assert_int_equal(k8s_mem_bytes("1E"), 1000000000000000000L);
-	assert_int_equal(k8s_mem_bytes("100m"), 1);
-	assert_int_equal(k8s_mem_bytes("123456789"), 123456789L);
-	assert_int_equal(k8s_mem_bytes(""), -1);
-	assert_int_equal(k8s_mem_bytes(NULL), -1);
-	assert_int_equal(k8s_mem_bytes("abc"), -1);
-	assert_int_equal(k8s_mem_bytes("5X"), -1);
-	assert_int_equal(k8s_mem_bytes("5Mi "), -1);
-	assert_int_equal(k8s_mem_bytes("-5"), -1);
-	assert_int_equal(k8s_mem_bytes("1.2.3"), -1);
-	assert_int_equal(k8s_mem_bytes("99999Ei"), -1);
-	assert_int_equal(k8s_cpu_milli("1e"), -1);
+	/* cpu: k8s_cpu_milli (millicores), else k8s_mem_bytes; -1 refused. */
+	static const struct {
+		int cpu;
+		const char *text;
+		long want;
+	} cases[] = {
+		{ 1, "250m", 250 },
+		{ 1, "1", 1000 },
+		{ 1, "2.5", 2500 },
+		{ 1, "0", 0 },
+		{ 1, "1500000u", 1500 },
+		/* Rounded up, as Quantity.MilliValue does. */
+		{ 1, "12345n", 1 },
+		{ 1, "4182462n", 5 },
+		{ 1, "0.0001", 1 },
+		{ 0, "128Mi", 134217728 },
+		{ 0, "1.5Mi", 1572864 },
+		{ 0, "1G", 1000000000 },
+		{ 0, "1Gi", 1073741824 },
+		{ 0, "12345Ki", 12641280 },
+		{ 0, "1k", 1000 },
+		{ 0, "1e3", 1000 },
+		{ 0, "2E3", 2000 },
+		{ 0, "1E", 1000000000000000000L },
+		{ 0, "100m", 1 },
+		{ 0, "123456789", 123456789 },
+		{ 0, "", -1 },
+		{ 0, NULL, -1 },
+		{ 0, "abc", -1 },
+		{ 0, "5X", -1 },
+		{ 0, "5Mi ", -1 },
+		{ 0, "-5", -1 },
+		{ 0, "1.2.3", -1 },
+		{ 0, "99999Ei", -1 },
+		{ 1, "1e", -1 },
+	};
+	size_t i;
+	long got;
+
+	for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		got = cases[i].cpu ? k8s_cpu_milli(cases[i].text) : k8s_mem_bytes(cases[i].text);
+		if (got != cases[i].want)
+			fail_msg("%s \"%s\": %ld, want %ld", cases[i].cpu ? "cpu" : "memory",
+				 cases[i].text != NULL ? cases[i].text : "(null)", got,
+				 cases[i].want);
+	}
 }
 
 static void test_k8s_metrics(void **unused)
