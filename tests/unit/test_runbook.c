@@ -23,7 +23,7 @@
 
 #include "core/runbook.h"
 #include "lib/util.h"
-#include "tests/unit/testfile.h"
+#include "tests/unit/testhelp.h"
 
 #define SEED "../shared/seeds/000_87ab7a3ebe0b4121.txt"
 #define SHIPPED "runbooks/atlasmesh.md"

@@ -18,7 +18,7 @@
 #include <unistd.h>
 
 #include "lib/util.h"
-#include "tests/unit/testfile.h"
+#include "tests/unit/testhelp.h"
 #include "ui/theme.h"
 #include "lib/colour.h"
 

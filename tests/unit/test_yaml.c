@@ -17,7 +17,7 @@
 #include <unistd.h>
 
 #include "lib/util.h"
-#include "tests/unit/testfile.h"
+#include "tests/unit/testhelp.h"
 #include "lib/yaml.h"
 
 static char test_yaml_dir[] = "/tmp/test_yaml.XXXXXX";
