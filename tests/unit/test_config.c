@@ -462,6 +462,11 @@ static void test_config_environment(void **unused)
 
 static void test_config_print_secrets(void **unused)
 {
+	static const struct test_str_case secret_props[] = {
+		{ "sasl.password", 1 },  { "SSL.KEY.PASSWORD", 1 },
+		{ "ssl.key.pem", 1 },    { "sasl.oauthbearer.client.secret", 1 },
+		{ "sasl.mechanism", 0 }, { "bootstrap.servers", 0 },
+	};
 	struct config c;
 	char err[512] = "";
 	char *out;
@@ -484,12 +489,7 @@ static void test_config_print_secrets(void **unused)
 	free(out);
 	config_free(&c);
 
-	assert_int_equal(config_is_secret_property("sasl.password"), 1);
-	assert_int_equal(config_is_secret_property("SSL.KEY.PASSWORD"), 1);
-	assert_int_equal(config_is_secret_property("ssl.key.pem"), 1);
-	assert_int_equal(config_is_secret_property("sasl.oauthbearer.client.secret"), 1);
-	assert_int_equal(config_is_secret_property("sasl.mechanism"), 0);
-	assert_int_equal(config_is_secret_property("bootstrap.servers"), 0);
+	test_str_fn(config_is_secret_property, secret_props);
 }
 
 /* config_print writes every key in DESIGN order, and its output loads

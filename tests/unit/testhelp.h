@@ -1,7 +1,8 @@
 /*
  * testhelp.h - what the unit tests share (cmocka included before it):
- * writing a fixture file, and checking that a text holds each of a list
- * of strings, with a failure that names the one missing.
+ * writing a fixture file, checking that a text holds each of a list of
+ * strings, and checking a function of one string against a table; each
+ * failure names what failed.
  */
 #ifndef AM_TESTHELP_H
 #define AM_TESTHELP_H
@@ -31,5 +32,29 @@ static inline void test_holds_all(const char *text, const char *const *want)
 		if (strstr(text, *want) == NULL)
 			fail_msg("\"%s\" missing from:\n%s", *want, text);
 }
+
+/* A string given to a function of one string, and the number it must
+ * return (1 or 0 for a yes/no question). */
+struct test_str_case {
+	const char *in;
+	long want;
+};
+
+static inline void test_str_result(const char *f, const struct test_str_case *c, long got)
+{
+	if (got != c->want)
+		fail_msg("%s(\"%s\") is %ld, want %ld", f, c->in != NULL ? c->in : "(null)", got,
+			 c->want);
+}
+
+/* Fail the test unless f(in) == want for every row of the array cases
+ * (struct test_str_case), naming f, the input and both numbers. */
+#define test_str_fn(f, cases)                                                                       \
+	do {                                                                                        \
+		size_t test_i_;                                                                     \
+                                                                                                    \
+		for (test_i_ = 0; test_i_ < sizeof(cases) / sizeof((cases)[0]); test_i_++)         \
+			test_str_result(#f, &(cases)[test_i_], (long)f((cases)[test_i_].in));      \
+	} while (0)
 
 #endif
