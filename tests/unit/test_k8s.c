@@ -141,10 +141,7 @@ static void test_k8s_last_restart(void **unused)
 
 static void test_k8s_severity(void **unused)
 {
-	static const struct {
-		const char *status;
-		enum k8s_severity sev;
-	} cases[] = {
+	static const struct test_str_case cases[] = {
 		{ "Running", K8S_OK },           { "Completed", K8S_DONE },
 		{ "Init:0/2", K8S_PENDING },     { "Terminating", K8S_PENDING },
 		{ "NotReady", K8S_PENDING },     { "ContainerCreating", K8S_PENDING },
@@ -155,12 +152,8 @@ static void test_k8s_severity(void **unused)
 	};
 	cJSON *p = test_k8s_case("telemetry-5f6a7b-qq8wd");
 	enum k8s_severity sev = K8S_OK;
-	size_t i;
 
-	for (i = 0; i < sizeof cases / sizeof cases[0]; i++)
-		if (k8s_status_severity(cases[i].status) != cases[i].sev)
-			fail_msg("status %s: severity %d, want %d", cases[i].status,
-				 (int)k8s_status_severity(cases[i].status), (int)cases[i].sev);
+	test_str_fn(k8s_status_severity, cases);
 	/* Running with a container not ready is not OK yet. */
 	k8s_pod_status(p, NULL, 0, NULL, 0, NULL, NULL, &sev);
 	assert_int_equal(sev, K8S_PENDING);
@@ -599,52 +592,43 @@ static void test_k8s_watch_events(void **unused)
 
 static void test_k8s_quantities(void **unused)
 {
-	/* cpu: k8s_cpu_milli (millicores), else k8s_mem_bytes; -1 refused. */
-	static const struct {
-		int cpu;
-		const char *text;
-		long want;
-	} cases[] = {
-		{ 1, "250m", 250 },
-		{ 1, "1", 1000 },
-		{ 1, "2.5", 2500 },
-		{ 1, "0", 0 },
-		{ 1, "1500000u", 1500 },
+	/* Millicores, and bytes; -1: refused. */
+	static const struct test_str_case cpu[] = {
+		{ "250m", 250 },
+		{ "1", 1000 },
+		{ "2.5", 2500 },
+		{ "0", 0 },
+		{ "1500000u", 1500 },
 		/* Rounded up, as Quantity.MilliValue does. */
-		{ 1, "12345n", 1 },
-		{ 1, "4182462n", 5 },
-		{ 1, "0.0001", 1 },
-		{ 0, "128Mi", 134217728 },
-		{ 0, "1.5Mi", 1572864 },
-		{ 0, "1G", 1000000000 },
-		{ 0, "1Gi", 1073741824 },
-		{ 0, "12345Ki", 12641280 },
-		{ 0, "1k", 1000 },
-		{ 0, "1e3", 1000 },
-		{ 0, "2E3", 2000 },
-		{ 0, "1E", 1000000000000000000L },
-		{ 0, "100m", 1 },
-		{ 0, "123456789", 123456789 },
-		{ 0, "", -1 },
-		{ 0, NULL, -1 },
-		{ 0, "abc", -1 },
-		{ 0, "5X", -1 },
-		{ 0, "5Mi ", -1 },
-		{ 0, "-5", -1 },
-		{ 0, "1.2.3", -1 },
-		{ 0, "99999Ei", -1 },
-		{ 1, "1e", -1 },
+		{ "12345n", 1 },
+		{ "4182462n", 5 },
+		{ "0.0001", 1 },
+		{ "1e", -1 },
 	};
-	size_t i;
-	long got;
+	static const struct test_str_case mem[] = {
+		{ "128Mi", 134217728 },
+		{ "1.5Mi", 1572864 },
+		{ "1G", 1000000000 },
+		{ "1Gi", 1073741824 },
+		{ "12345Ki", 12641280 },
+		{ "1k", 1000 },
+		{ "1e3", 1000 },
+		{ "2E3", 2000 },
+		{ "1E", 1000000000000000000L },
+		{ "100m", 1 },
+		{ "123456789", 123456789 },
+		{ "", -1 },
+		{ NULL, -1 },
+		{ "abc", -1 },
+		{ "5X", -1 },
+		{ "5Mi ", -1 },
+		{ "-5", -1 },
+		{ "1.2.3", -1 },
+		{ "99999Ei", -1 },
+	};
 
-	for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-		got = cases[i].cpu ? k8s_cpu_milli(cases[i].text) : k8s_mem_bytes(cases[i].text);
-		if (got != cases[i].want)
-			fail_msg("%s \"%s\": %ld, want %ld", cases[i].cpu ? "cpu" : "memory",
-				 cases[i].text != NULL ? cases[i].text : "(null)", got,
-				 cases[i].want);
-	}
+	test_str_fn(k8s_cpu_milli, cpu);
+	test_str_fn(k8s_mem_bytes, mem);
 }
 
 static void test_k8s_metrics(void **unused)
