@@ -43,10 +43,19 @@ cancel_on() {
 	return 1
 }
 
-attempt=0
-caught=0
-while [ "$attempt" -lt 3 ] && [ "$caught" = 0 ]; do
-	attempt=$((attempt + 1))
+# try_3 WHAT FN: run FN, which sets caught=1 when it caught WHAT in
+# progress, up to three times (attempt counts them); fail if it never did.
+try_3() {
+	attempt=0
+	caught=0
+	while [ "$attempt" -lt 3 ] && [ "$caught" = 0 ]; do
+		attempt=$((attempt + 1))
+		"$2"
+	done
+	[ "$caught" = 1 ] || fail "never caught $1 in progress in $attempt attempts"
+}
+
+invalidate_once() {
 	redis_fill fleet: "$NF" 8
 	total=$((NF + NV))
 	[ "$(rcli DBSIZE)" = "$total" ] || fail "fixture: $(rcli DBSIZE) keys, want $total"
@@ -86,8 +95,8 @@ while [ "$attempt" -lt 3 ] && [ "$caught" = 0 ]; do
 		fail "attempt $attempt: $msg"
 		;;
 	esac
-done
-[ "$caught" = 1 ] || fail "never caught the invalidation in progress in $attempt attempts"
+}
+try_3 "the invalidation" invalidate_once
 echo "# attempt $attempt: cancelled after $removed of $NF keys"
 ok "x during the UNLINK batches cancels: the panel says cancelled, $removed of $NF fleet:* keys removed"
 screen | grep -qE "invalidate fleet:\* cancelled: removed $removed," ||
@@ -112,10 +121,7 @@ ok "x with nothing running says so"
 # the panel is free again (the next i prompts). Same honesty as above: a
 # preview that ends before x lands opens the confirmation, which Escape
 # closes, and the test tries again.
-attempt=0
-caught=0
-while [ "$attempt" -lt 3 ] && [ "$caught" = 0 ]; do
-	attempt=$((attempt + 1))
+preview_once() {
 	keys i
 	wait_for "Keys to invalidate"
 	type_text 'fleet:*'
@@ -132,8 +138,8 @@ while [ "$attempt" -lt 3 ] && [ "$caught" = 0 ]; do
 	else
 		fail "x during the preview: no outcome"
 	fi
-done
-[ "$caught" = 1 ] || fail "never caught the preview in progress in $attempt attempts"
+}
+try_3 "the preview" preview_once
 wait_for "invalidate fleet:*: preview cancelled, nothing was removed"
 [ "$(nfleet)" = "$left" ] || fail "keys went during a cancelled preview"
 keys i
@@ -143,10 +149,7 @@ wait_for "cancelled: nothing was removed"
 ok "x during the preview count: nothing removed, and the panel takes the next i"
 
 # x during the top-keys scan: the header says cancelled, not done.
-attempt=0
-caught=0
-while [ "$attempt" -lt 3 ] && [ "$caught" = 0 ]; do
-	attempt=$((attempt + 1))
+topkeys_once() {
 	keys m
 	cancel_on 'scanning: scanned [1-9]' ' done: scanned'
 	until_ok 10 hides "scanning: scanned"
@@ -158,8 +161,8 @@ while [ "$attempt" -lt 3 ] && [ "$caught" = 0 ]; do
 		fail "x during the top-keys scan: no outcome"
 	fi
 	keys o
-done
-[ "$caught" = 1 ] || fail "never caught the top-keys scan in progress in $attempt attempts"
+}
+try_3 "the top-keys scan" topkeys_once
 ok "x during the top-keys scan: the header says cancelled"
 
 keys i
