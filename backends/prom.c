@@ -347,24 +347,25 @@ static void prom_pairs(struct prom_snap *s, const cJSON *o, struct prom_label **
 	}
 }
 
-const char *prom_label(const struct prom_alert *a, const char *name)
+/* The value named name among l[0..n), or NULL. */
+static const char *prom_find(const struct prom_label *l, size_t n, const char *name)
 {
 	size_t i;
 
-	for (i = 0; i < a->nlabels; i++)
-		if (strcmp(a->labels[i].name, name) == 0)
-			return a->labels[i].value;
+	for (i = 0; i < n; i++)
+		if (strcmp(l[i].name, name) == 0)
+			return l[i].value;
 	return NULL;
+}
+
+const char *prom_label(const struct prom_alert *a, const char *name)
+{
+	return prom_find(a->labels, a->nlabels, name);
 }
 
 const char *prom_annotation(const struct prom_alert *a, const char *name)
 {
-	size_t i;
-
-	for (i = 0; i < a->nannotations; i++)
-		if (strcmp(a->annotations[i].name, name) == 0)
-			return a->annotations[i].value;
-	return NULL;
+	return prom_find(a->annotations, a->nannotations, name);
 }
 
 /* FNV-1a over the sorted label pairs: a fingerprint for Prometheus'

@@ -41,6 +41,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 
 /* ------------------------------------------------------------------ */
@@ -96,6 +97,17 @@ char *runbook_trim_dup(const char *s, size_t n)
 	while (n > 0 && isspace((unsigned char)s[n - 1]))
 		n--;
 	return xstrndup(s, n);
+}
+
+int runbook_word_in(const char *w, size_t n, const char *const *list, int icase)
+{
+	size_t i;
+
+	for (i = 0; list[i] != NULL; i++)
+		if (strlen(list[i]) == n &&
+		    (icase ? strncasecmp(list[i], w, n) : memcmp(list[i], w, n)) == 0)
+			return 1;
+	return 0;
 }
 
 void runbook_push_str(char ***arr, size_t *n, char *s)

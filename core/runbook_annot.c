@@ -44,6 +44,15 @@ void runbook_annot_free(struct runbook_annot *a)
 	runbook_annot_init(a);
 }
 
+/* A string the later annotation sets replaces the earlier one's. */
+static void runbook_annot_take(char **dst, const char *src)
+{
+	if (src != NULL) {
+		free(*dst);
+		*dst = xstrdup(src);
+	}
+}
+
 void runbook_annot_merge(struct runbook_annot *dst, const struct runbook_annot *src)
 {
 	size_t i;
@@ -58,28 +67,16 @@ void runbook_annot_merge(struct runbook_annot *dst, const struct runbook_annot *
 		dst->confirm = 1;
 	if (src->timeout >= 0)
 		dst->timeout = src->timeout;
-	if (src->target != NULL) {
-		free(dst->target);
-		dst->target = xstrdup(src->target);
-	}
-	if (src->confirm_text != NULL) {
-		free(dst->confirm_text);
-		dst->confirm_text = xstrdup(src->confirm_text);
-	}
+	runbook_annot_take(&dst->target, src->target);
+	runbook_annot_take(&dst->confirm_text, src->confirm_text);
 	for (i = 0; i < src->nerrors; i++)
 		runbook_push_str(&dst->errors, &dst->nerrors, xstrdup(src->errors[i]));
 	for (i = 0; i < src->ncaptures; i++)
 		runbook_push_str(&dst->captures, &dst->ncaptures, xstrdup(src->captures[i]));
 	for (i = 0; i < src->nexpects; i++)
 		runbook_push_str(&dst->expects, &dst->nexpects, xstrdup(src->expects[i]));
-	if (src->next_ok != NULL) {
-		free(dst->next_ok);
-		dst->next_ok = xstrdup(src->next_ok);
-	}
-	if (src->next_fail != NULL) {
-		free(dst->next_fail);
-		dst->next_fail = xstrdup(src->next_fail);
-	}
+	runbook_annot_take(&dst->next_ok, src->next_ok);
+	runbook_annot_take(&dst->next_fail, src->next_fail);
 }
 
 static int runbook_annot_bool(const char *v, int dflt)

@@ -16,7 +16,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 #include "core/runbook_int.h"
 #include "lib/util.h"
@@ -285,16 +284,6 @@ static const char *const bind_sql_types[] = {
 	"BIGINT",   "INTEGER", "INT",  "BOOLEAN",   "TEXT",        NULL,
 };
 
-static int bind_word_in(const char *w, size_t n, const char *const *list)
-{
-	size_t i;
-
-	for (i = 0; list[i] != NULL; i++)
-		if (strlen(list[i]) == n && strncasecmp(list[i], w, n) == 0)
-			return 1;
-	return 0;
-}
-
 static int bind_ident(char c)
 {
 	return isalnum((unsigned char)c) || c == '_';
@@ -353,7 +342,7 @@ static const char *bind_sql_where(const struct bind_stmt *b, size_t i, size_t le
 		return "a qualified name";
 	if (k < b->e && b->t[k] == '(')
 		return "a function name";
-	if (wl > 0 && bind_word_in(w, wl, bind_sql_name_before))
+	if (wl > 0 && runbook_word_in(w, wl, bind_sql_name_before, 1))
 		return "a name after a keyword";
 	if ((i > b->s && bind_ident(b->t[i - 1])) || (i + len < b->e && bind_ident(b->t[i + len])))
 		return "part of a word";
@@ -369,7 +358,7 @@ static void bind_sql_param(struct bind_stmt *b, const char *val, const char *sho
 
 	b->params = xrealloc(b->params, (size_t)(b->nparams + 1) * sizeof *b->params);
 	b->params[b->nparams++] = xstrdup(val);
-	if (wl > 0 && bind_word_in(w, wl, bind_sql_types)) {
+	if (wl > 0 && runbook_word_in(w, wl, bind_sql_types, 1)) {
 		/* drop the type name already copied, cast instead */
 		size_t back = (size_t)(b->t + at - w);
 
@@ -468,7 +457,7 @@ static int bind_sql_stmt(struct bind_stmt *b, char *err, size_t errlen)
 	while (i + wl < b->e && bind_ident(b->t[i + wl]))
 		wl++;
 	if (why == NULL && b->nparams > 0 && b->t[i] != '(' &&
-	    !bind_word_in(w, wl, bind_sql_plannable)) {
+	    !runbook_word_in(w, wl, bind_sql_plannable, 1)) {
 		snprintf(err, errlen,
 			 "a %.*s statement takes no parameters, so %.*s cannot be bound; edit "
 			 "the step",

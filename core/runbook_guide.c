@@ -57,32 +57,28 @@ size_t runbook_annot_clause(struct runbook_annot *a, const char *key, const char
 			    size_t i)
 {
 	size_t b = runbook_guide_skip(s, n, i), e = runbook_guide_word_end(s, n, b);
+	int capture = strcmp(key, "capture") == 0, bad;
 	char *spec, err[160];
 	struct runbook_capture c;
 	struct runbook_expect x;
 
-	if (strcmp(key, "capture") == 0) {
+	if (capture) {
 		size_t w = runbook_guide_skip(s, n, e);
 
 		/* "where COL!=VALUE" belongs to the capture. */
 		if (n - w >= 6 && strncmp(s + w, "where", 5) == 0 &&
 		    isspace((unsigned char)s[w + 5]))
 			e = runbook_guide_word_end(s, n, runbook_guide_skip(s, n, w + 5));
-		spec = runbook_trim_dup(s + b, e - b);
-		if (runbook_capture_parse(spec, &c, err, sizeof err) != 0) {
-			runbook_push_str(&a->errors, &a->nerrors,
-					 xasprintf("amconsole annotation: capture: %s", err));
-			free(spec);
-		} else {
-			runbook_push_str(&a->captures, &a->ncaptures, spec);
-		}
-		return e;
 	}
 	spec = runbook_trim_dup(s + b, e - b);
-	if (runbook_expect_parse(spec, &x, err, sizeof err) != 0) {
+	bad = capture ? runbook_capture_parse(spec, &c, err, sizeof err)
+		      : runbook_expect_parse(spec, &x, err, sizeof err);
+	if (bad != 0) {
 		runbook_push_str(&a->errors, &a->nerrors,
-				 xasprintf("amconsole annotation: expect: %s", err));
+				 xasprintf("amconsole annotation: %s: %s", key, err));
 		free(spec);
+	} else if (capture) {
+		runbook_push_str(&a->captures, &a->ncaptures, spec);
 	} else {
 		runbook_push_str(&a->expects, &a->nexpects, spec);
 	}

@@ -97,6 +97,10 @@ void runbook_guide_lint(struct runbook_entry *e);
 size_t runbook_annot_clause(struct runbook_annot *a, const char *key, const char *s, size_t n,
 			    size_t i);
 
+/* 1 if the word w[0..n) is one of the NULL-ended list, ignoring case
+ * when icase. */
+int runbook_word_in(const char *w, size_t n, const char *const *list, int icase);
+
 /* Append s (now owned by the array) to *arr of *n strings. */
 void runbook_push_str(char ***arr, size_t *n, char *s);
 

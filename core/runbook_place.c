@@ -257,16 +257,6 @@ static char *runbook_env_of_angle(const char *tok, size_t n)
 	return env;
 }
 
-static int runbook_word_in(const char *w, size_t n, const char *const *list)
-{
-	size_t i;
-
-	for (i = 0; list[i] != NULL; i++)
-		if (strlen(list[i]) == n && memcmp(list[i], w, n) == 0)
-			return 1;
-	return 0;
-}
-
 static void runbook_angle_flags(struct placeholder *ph)
 {
 	static const char *const res[] = {
@@ -309,11 +299,11 @@ static void runbook_angle_flags(struct placeholder *ph)
 
 		while (*p != '\0' && *p != '-' && *p != '_')
 			p++;
-		if (runbook_word_in(s, (size_t)(p - s), res))
+		if (runbook_word_in(s, (size_t)(p - s), res, 0))
 			has_res = 1;
-		if (runbook_word_in(s, (size_t)(p - s), secret))
+		if (runbook_word_in(s, (size_t)(p - s), secret, 0))
 			has_secret = 1;
-		if (runbook_word_in(s, (size_t)(p - s), keyq))
+		if (runbook_word_in(s, (size_t)(p - s), keyq, 0))
 			has_keyq = 1;
 		if (p - s == 3 && memcmp(s, "key", 3) == 0)
 			has_key = 1;
@@ -327,7 +317,7 @@ static void runbook_angle_flags(struct placeholder *ph)
 	    ((lastn == 4 && memcmp(last, "name", 4) == 0) ||
 	     (lastn == 2 && memcmp(last, "id", 2) == 0)))
 		ph->k8s_name = 1;
-	if (runbook_word_in(l, strlen(l), whole))
+	if (runbook_word_in(l, strlen(l), whole, 0))
 		ph->k8s_name = 1;
 	ph->pod = strstr(l, "pod") != NULL;
 	if (!ph->k8s_name && (has_secret || (has_key && has_keyq)))

@@ -692,17 +692,16 @@ static void alerts_draw(void *self, const struct view *v, int focused)
 		alerts_draw_details(ap, &tv, 0);
 		break;
 	case ALERTS_SILENCE_LIST:
-		draw_label(&tv, 0, 0, ROLE_TITLE, "Silences (e expires the selected one)");
+	case ALERTS_HEALTH_LIST: {
+		int sil = ap->mode == ALERTS_SILENCE_LIST;
+
+		draw_label(&tv, 0, 0, ROLE_TITLE,
+			   sil ? "Silences (e expires the selected one)" : "Health checks");
 		tv.y += 1;
 		tv.h -= 1;
-		table_draw(&ap->sil, &tv, focused);
+		table_draw(sil ? &ap->sil : &ap->health, &tv, focused);
 		break;
-	case ALERTS_HEALTH_LIST:
-		draw_label(&tv, 0, 0, ROLE_TITLE, "Health checks");
-		tv.y += 1;
-		tv.h -= 1;
-		table_draw(&ap->health, &tv, focused);
-		break;
+	}
 	}
 }
 

@@ -27,6 +27,7 @@
 #include "ui/table.h"
 
 #define LAG_PREVIEW_ROWS 24
+#define LAG_UNCONFIGURED "not configured: set kafka.bootstrap or KAFKA_BOOTSTRAP_SERVERS"
 
 enum lag_action {
 	LAG_REFRESH = 1,
@@ -603,8 +604,7 @@ static void lag_draw(void *self, const struct view *v, int focused)
 	int x;
 
 	if (lp->arg.cfg == NULL) {
-		draw_label(v, 0, 1, ROLE_DIM,
-			   "not configured: set kafka.bootstrap or KAFKA_BOOTSTRAP_SERVERS");
+		draw_label(v, 0, 1, ROLE_DIM, LAG_UNCONFIGURED);
 		return;
 	}
 	if (lp->feed.r == NULL) {
@@ -646,18 +646,12 @@ static int lag_action(void *self, int action)
 	struct lag_panel *lp = self;
 	const struct table_row *row;
 
-	if (lp->feed.r == NULL) {
-		app_message(
-			lp->app, ROLE_NORMAL, "%s",
-			lp->arg.cfg == NULL
-				? "not configured: set kafka.bootstrap or KAFKA_BOOTSTRAP_SERVERS"
-				: lp->feed.error);
-		return 1;
-	}
+	if (lp->feed.r == NULL)
+		return panel_feed_why(lp->app, &lp->feed,
+				      lp->arg.cfg == NULL ? LAG_UNCONFIGURED : NULL);
 	switch (action) {
 	case LAG_REFRESH:
-		runner_refresh(lp->feed.r);
-		app_message(lp->app, ROLE_NORMAL, "refreshing kafka");
+		panel_feed_refresh(lp->app, &lp->feed, "kafka");
 		return 1;
 	case LAG_EXPAND:
 		if (lp->mode != LAG_GROUPS)

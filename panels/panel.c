@@ -92,6 +92,18 @@ int panel_feed_status(const struct panel_feed *f, const struct view *v, int y, i
 	return x;
 }
 
+void panel_feed_refresh(struct app *app, struct panel_feed *f, const char *what)
+{
+	runner_refresh(f->r);
+	app_message(app, ROLE_NORMAL, "refreshing %s", what);
+}
+
+int panel_feed_why(struct app *app, const struct panel_feed *f, const char *unconfigured)
+{
+	app_message(app, ROLE_NORMAL, "%s", unconfigured != NULL ? unconfigured : f->error);
+	return 1;
+}
+
 int panel_tick(long *last, long every, int redraw, int ticking)
 {
 	long now = (long)util_wall() / every;

@@ -147,6 +147,13 @@ int panel_feed_take(struct panel_feed *f);
  * ROLE_OK, ROLE_STALE (failing, older data shown) or ROLE_ERROR (down). */
 enum role panel_source_state(const struct mailbox_status *st, int have_data, char *state,
 			     size_t statelen, char *detail, size_t detaillen);
+/* An action on f's source, said in the status area: panel_feed_refresh
+ * polls now ("refreshing what"); panel_feed_why says why f has no runner
+ * (unconfigured, what to set, when not NULL; else the start error).
+ * panel_feed_why returns 1, for an action handler to return. */
+void panel_feed_refresh(struct app *app, struct panel_feed *f, const char *what);
+int panel_feed_why(struct app *app, const struct panel_feed *f, const char *unconfigured);
+
 /* Draw f's state on row y of v from column x: the state word, two
  * columns, the detail (dim when all is well); "error" and f->error when
  * its runner did not start. Returns the column after the detail; the

@@ -37,6 +37,8 @@
 #include "ui/table.h"
 
 #define PODS_AGE_TICK 5 /* seconds between rebuilds for the ages */
+#define PODS_UNCONFIGURED                                                                          \
+	"not configured: set kubernetes.kubeconfig or KUBECONFIG, or create ~/.kube/config"
 
 static const struct keymap_entry pods_list_keys[] = {
 	{ '\r', KEY_ENTER, "Enter", "Describe",
@@ -670,9 +672,7 @@ static void pods_draw(void *self, const struct view *v, int focused)
 		int y = 0;
 
 		if (pp->no_config) {
-			draw_label(v, y, 1, ROLE_DIM,
-				   "not configured: set kubernetes.kubeconfig or KUBECONFIG, or "
-				   "create ~/.kube/config");
+			draw_label(v, y, 1, ROLE_DIM, PODS_UNCONFIGURED);
 			return;
 		}
 		draw_label(v, y, 1, ROLE_ERROR, "error: ");
@@ -739,17 +739,11 @@ static int pods_action(void *self, int action)
 {
 	struct pods_panel *pp = self;
 
-	if (pp->feed.r == NULL) {
-		app_message(pp->app, ROLE_NORMAL, "%s",
-			    pp->no_config
-				    ? "not configured: set kubernetes.kubeconfig or KUBECONFIG"
-				    : pp->feed.error);
-		return 1;
-	}
+	if (pp->feed.r == NULL)
+		return panel_feed_why(pp->app, &pp->feed, pp->no_config ? PODS_UNCONFIGURED : NULL);
 	switch (action) {
 	case PODS_REFRESH:
-		runner_refresh(pp->feed.r);
-		app_message(pp->app, ROLE_NORMAL, "refreshing the pods");
+		panel_feed_refresh(pp->app, &pp->feed, "the pods");
 		return 1;
 	case PODS_DESCRIBE:
 		pods_view(pp, PODS_DESCRIBE_VIEW);

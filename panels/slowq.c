@@ -787,12 +787,10 @@ static int slowq_action(void *self, int action)
 		slowq_set_view(sp, sp->view == SLOWQ_INDEX_VIEW ? SLOWQ_STMTS : SLOWQ_INDEX_VIEW);
 		break;
 	case SLOWQ_REFRESH:
-		if (sp->feed.r != NULL) {
-			runner_refresh(sp->feed.r);
-			app_message(sp->app, ROLE_NORMAL, "refreshing postgres");
-		} else {
+		if (sp->feed.r != NULL)
+			panel_feed_refresh(sp->app, &sp->feed, "postgres");
+		else
 			app_message(sp->app, ROLE_WARN, "%s", sp->why);
-		}
 		break;
 	case SLOWQ_BACK:
 		if (sp->view != SLOWQ_STMTS)

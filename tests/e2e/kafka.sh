@@ -52,13 +52,7 @@ koffsets() {
 }
 
 # goto_lag: focus the Consumer lag panel (look for its key bar).
-goto_lag() {
-	for d in 1 2 3 4 5 6 7 8 9; do
-		keys "$d"
-		screen | grep -qF "ByLag" && return 0
-	done
-	fail "no Consumer lag panel"
-}
+goto_lag() { goto_panel ByLag "Consumer lag"; }
 
 # lag_row GROUP: the group's row on screen.
 lag_row() { screen | grep -F "$1 " | head -1; }

@@ -158,6 +158,23 @@ am_quit() {
 }
 resize() { tm resize-window -t am -x "$1" -y "$2"; sleep 0.3; }
 
+# audited EVENT RE: the audit log has an EVENT line (run, end, refused ...)
+# matching the extended regex RE; else the test fails showing the log.
+audited() {
+	grep -qE "\"event\":\"$1\".*$2" "$AUDIT" || { cat "$AUDIT"; fail "no $1 audit line matching $2"; }
+}
+
+# goto_panel KEYBAR_TEXT NAME: focus the panel whose key bar shows
+# KEYBAR_TEXT (tab numbers follow the registry, so look rather than count);
+# fails the test naming the panel NAME when no tab shows it.
+goto_panel() {
+	for _g_d in 1 2 3 4 5 6 7 8 9; do
+		keys "$_g_d"
+		screen | grep -qF -- "$1" && return 0
+	done
+	fail "no $2 panel"
+}
+
 # The runbook from the guide, for tests that walk it.
 use_shipped_runbooks() { cp "$REPO"/runbooks/*.md "$T/runbooks/"; }
 

@@ -78,7 +78,8 @@ max_connections = 20
 CONF
 	[ "$preload" = 1 ] && pg_preload
 	[ -n "$pgss_max" ] && echo "pg_stat_statements.max = $pgss_max" >>"$PGDATA_DIR/postgresql.conf"
-	trap 'pg_stop; cleanup' EXIT INT TERM HUP
+	# cleanup exits with the status it finds: keep the test's, not pg_stop's.
+	trap 'pg_rc=$?; pg_stop; (exit "$pg_rc"); cleanup' EXIT INT TERM HUP
 	pg_start
 	psql -X -q -h 127.0.0.1 -p "$PGPORT" -U postgres -d postgres -c "CREATE DATABASE amtest" ||
 		fail "create database"

@@ -183,10 +183,4 @@ am_holds() {
 wait_alerts() { wait_until 30 "the Alertmanager never held $1 alerts" am_holds "$1"; }
 
 # goto_alerts: focus the Alerts panel (found by its key bar).
-goto_alerts() {
-	for d in 1 2 3 4 5 6 7 8 9; do
-		keys "$d"
-		screen | grep -qF "Silences" && return 0
-	done
-	fail "no Alerts panel"
-}
+goto_alerts() { goto_panel Silences "Alerts"; }

@@ -88,13 +88,7 @@ PY
 
 # goto_cache: focus the Cache panel (its tab number depends on the
 # registry, so look for its key bar).
-goto_cache() {
-	for d in 1 2 3 4 5 6 7 8 9; do
-		keys "$d"
-		screen | grep -qF "MemKeys" && return 0
-	done
-	fail "no Cache panel"
-}
+goto_cache() { goto_panel MemKeys "Cache"; }
 
 # redis_count PATTERN: how many keys match, by SCAN MATCH (COUNT 1000;
 # redis-cli --scan walks 10 slots a call, too slow for big fixtures).

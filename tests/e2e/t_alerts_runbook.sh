@@ -40,9 +40,8 @@ wait_for "runbook symptom Performance Degradation" 5
 ok "the details name the symptom from the runbook's alerts= annotation"
 keys Enter
 wait_for "High CPU usage" 5
-s=$(screen)
-printf '%s\n' "$s" | grep -qF "Performance Degradation" || fail "the symptom title is not shown"
-printf '%s\n' "$s" | grep -qF "Memory usage" || fail "the symptom's steps are not listed"
+shows "Performance Degradation" || fail "the symptom title is not shown"
+shows "Memory usage" || fail "the symptom's steps are not listed"
 ok "Enter in the details opens Performance Degradation in the runbook pane"
 focus alerts
 keys o

@@ -90,33 +90,20 @@ k8s_ctl add '{"pod": {"metadata": {"name": "probe-pod", "namespace": "atlasmesh-
 	"status": {"phase": "Running", "containerStatuses": [{"name": "c", "ready": true, "restartCount": 0,
 	"state": {"running": {"startedAt": "2025-01-01T00:00:00Z"}}, "image": "busybox", "imageID": ""}]}}}' >/dev/null
 t0=$(date +%s%N)
-n=50
-while ! grep -q '"type":"ADDED".*"name":"probe-pod"' "$T/w.out"; do
-	[ "$n" -gt 0 ] || fail "no ADDED event: $(cat "$T/w.out")"
-	sleep 0.1
-	n=$((n - 1))
-done
+until_ok 5 grep -q '"type":"ADDED".*"name":"probe-pod"' "$T/w.out" ||
+	fail "no ADDED event: $(cat "$T/w.out")"
 kill -0 "$wpid" 2>/dev/null || fail "the watch stream ended instead of pushing the event"
 echo "# ADDED seen $((($(date +%s%N) - t0) / 1000000)) ms after the add returned (polled every 100 ms)"
 grep -qi "^transfer-encoding: chunked" "$T/wh" || fail "watch not chunked"
 ok "a watch gets ADDED pushed on its open chunked stream"
 
 k8s_api "/api/v1/namespaces/$NS/pods/probe-pod" -X DELETE >/dev/null
-n=100
-while ! grep -q '"type":"DELETED".*"name":"probe-pod"' "$T/w.out"; do
-	[ "$n" -gt 0 ] || fail "no DELETED event: $(tail -3 "$T/w.out")"
-	sleep 0.1
-	n=$((n - 1))
-done
+until_ok 10 grep -q '"type":"DELETED".*"name":"probe-pod"' "$T/w.out" ||
+	fail "no DELETED event: $(tail -3 "$T/w.out")"
 grep '"type":"MODIFIED".*"name":"probe-pod"' "$T/w.out" | grep -q deletionTimestamp ||
 	fail "no MODIFIED event with deletionTimestamp before DELETED"
 ok "delete: MODIFIED with deletionTimestamp, then DELETED"
-n=60
-while ! grep -q '"type":"BOOKMARK"' "$T/w.out"; do
-	[ "$n" -gt 0 ] || fail "no BOOKMARK"
-	sleep 0.1
-	n=$((n - 1))
-done
+wait_until 6 "no BOOKMARK" grep -q '"type":"BOOKMARK"' "$T/w.out"
 kill "$wpid" 2>/dev/null
 ok "bookmarks with allowWatchBookmarks"
 

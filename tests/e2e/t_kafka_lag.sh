@@ -25,27 +25,17 @@ done
 ok "grid 200x55: GROUP whole in the Consumer lag cell, trouble first in the header"
 tm resize-window -t am -x 160 -y 40
 wait_gone "Runbook ─" 5
-n=0
-while [ "$n" -lt 300 ]; do
-	lag_row fleet-telemetry-group | grep -q " WARN " && break
-	sleep 0.1
-	n=$((n + 1))
-done
-lag_row fleet-telemetry-group | grep -q " WARN " || fail "fleet-telemetry-group is not WARN"
+# in_state GROUP STATE: the group's row shows STATE.
+in_state() { lag_row "$1" | grep -q " $2 "; }
+wait_until 30 "fleet-telemetry-group is not WARN" in_state fleet-telemetry-group WARN
 ok "the lagging group turns WARN"
 for i in 1 2 3 4 5 6 7 8 9 10; do
-	lag_row keeping-up-group | grep -q " OK " || fail "keeping-up-group is not OK: $(lag_row keeping-up-group)"
+	in_state keeping-up-group OK || fail "keeping-up-group is not OK: $(lag_row keeping-up-group)"
 	sleep 0.3
 done
 ok "the keeping-up group stays OK"
 kcmd stopcommit keeping-up-group
-n=0
-while [ "$n" -lt 400 ]; do
-	lag_row keeping-up-group | grep -q " STOP " && break
-	sleep 0.1
-	n=$((n + 1))
-done
-lag_row keeping-up-group | grep -q " STOP " || fail "keeping-up-group did not turn STOP"
+wait_until 40 "keeping-up-group did not turn STOP" in_state keeping-up-group STOP
 ok "a group that stops committing turns STOP"
 # Freeze the cluster, then compare every partition with the helper.
 kcmd pause

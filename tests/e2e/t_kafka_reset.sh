@@ -45,9 +45,8 @@ wait_for "offsets of replay-group on vehicle-telemetry reset to shift" 20
 koffsets replay-group >"$T/after"
 [ "$(awk '$2 == 3' "$T/after" | wc -l)" = 6 ] || fail "committed after the reset: $(cat "$T/after")"
 ok "the confirmed reset moved the committed offsets to 3 (helper: $(head -1 "$T/after"))"
-grep -q '"event":"run".*reset offsets.*replay-group' "$AUDIT" || fail "no run audit line"
-grep -q '"event":"end".*reset offsets.*replay-group.*"status":"ok"' "$AUDIT" ||
-	{ cat "$AUDIT"; fail "no end audit line"; }
+audited run 'reset offsets.*replay-group'
+audited end 'reset offsets.*replay-group.*"status":"ok"'
 ok "audit lines before and after"
 # A second preview, to earliest: replay 3 per partition.
 keys R
@@ -74,7 +73,7 @@ wait_for "replay-group " 20
 keys R
 wait_for "read-only mode: refused reset offsets"
 screen | grep -qF "Topic to reset" && fail "read-only asked for a topic"
-grep -q '"event":"refused".*reset offsets' "$AUDIT" || fail "no refused audit line"
+audited refused 'reset offsets'
 [ "$(koffsets replay-group | awk '$2 == 3' | wc -l)" = 6 ] || fail "read-only changed offsets"
 ok "--read-only refuses the reset, with a message and an audit line"
 keys q

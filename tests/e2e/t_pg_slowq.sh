@@ -30,7 +30,7 @@ ok "by mean time until the operator sorts: the slow statement comes first"
 keys z
 tm resize-window -t am -x 200 -y 55
 wait_for "Runbook ─" 5
-first=$(screen | sed 's/^.*││//' | grep -E '^ *[0-9.]+(ms|s) ' | head -1)
+first=$(screen | sed 's/^.*││//' | grep -E '^ *[0-9]+ +[0-9.]+(ms|s) ' | head -1)
 echo "$first" | grep -q "SELECT pg_sleep(\$1) *│" || fail "grid: the first row is not pg_sleep's whole QUERY: $first"
 ok "grid 200x55: the slowest statement first in the Slow queries cell, its QUERY whole"
 tm resize-window -t am -x 160 -y 40

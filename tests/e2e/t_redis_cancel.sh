@@ -25,10 +25,37 @@ nvehicle() { redis_count 'vehicle:*'; }
 # The last audit line of an event for the invalidation.
 audit_last() { grep "\"event\":\"$1\".*invalidate pattern" "$AUDIT" | tail -1; }
 
-attempt=0
-caught=0
-while [ "$attempt" -lt 3 ] && [ "$caught" = 0 ]; do
-	attempt=$((attempt + 1))
+# cancel_on PROGRESS_RE ENDED: press x as soon as the screen matches
+# PROGRESS_RE (the run in progress); give up when it matches ENDED (the run
+# finished first) or after 600 looks. 0 when x was pressed.
+cancel_on() {
+	_c_n=0
+	while [ "$_c_n" -lt 600 ]; do
+		_c_s=$(screen)
+		if printf '%s\n' "$_c_s" | grep -qE -- "$1"; then
+			tm send-keys -t am x
+			return 0
+		fi
+		printf '%s\n' "$_c_s" | grep -qE -- "$2" && return 1
+		sleep 0.02
+		_c_n=$((_c_n + 1))
+	done
+	return 1
+}
+
+# try_3 WHAT FN: run FN, which sets caught=1 when it caught WHAT in
+# progress, up to three times (attempt counts them); fail if it never did.
+try_3() {
+	attempt=0
+	caught=0
+	while [ "$attempt" -lt 3 ] && [ "$caught" = 0 ]; do
+		attempt=$((attempt + 1))
+		"$2"
+	done
+	[ "$caught" = 1 ] || fail "never caught $1 in progress in $attempt attempts"
+}
+
+invalidate_once() {
 	redis_fill fleet: "$NF" 8
 	total=$((NF + NV))
 	[ "$(rcli DBSIZE)" = "$total" ] || fail "fixture: $(rcli DBSIZE) keys, want $total"
@@ -41,25 +68,9 @@ while [ "$attempt" -lt 3 ] && [ "$caught" = 0 ]; do
 	type_text 'fleet:*'
 	keys Enter
 	# Press x as soon as the progress line shows keys removed.
-	n=0
 	seen=0
-	while [ "$n" -lt 600 ]; do
-		s=$(screen)
-		if printf '%s\n' "$s" | grep -qE 'fleet:\* running \(x cancels\): removed [1-9]'; then
-			seen=1
-			break
-		fi
-		printf '%s\n' "$s" | grep -qF "invalidate pattern on redis ok" && break
-		sleep 0.02
-		n=$((n + 1))
-	done
-	[ "$seen" = 1 ] && tm send-keys -t am x
-	n=0
-	while [ "$n" -lt 300 ]; do
-		screen | grep -qE "invalidate pattern on redis (ok|cancelled|failed):" && break
-		sleep 0.1
-		n=$((n + 1))
-	done
+	cancel_on 'fleet:\* running \(x cancels\): removed [1-9]' "invalidate pattern on redis ok" && seen=1
+	until_ok 30 shows_re "invalidate pattern on redis (ok|cancelled|failed):"
 	msg=$(screen | grep -oE "invalidate pattern on redis (ok|cancelled|failed): removed [0-9]+ keys.*")
 	[ -n "$msg" ] || fail "attempt $attempt: the invalidation did not end"
 	removed=$(printf '%s\n' "$msg" | sed -E 's/.*removed ([0-9]+) keys.*/\1/')
@@ -84,8 +95,8 @@ while [ "$attempt" -lt 3 ] && [ "$caught" = 0 ]; do
 		fail "attempt $attempt: $msg"
 		;;
 	esac
-done
-[ "$caught" = 1 ] || fail "never caught the invalidation in progress in $attempt attempts"
+}
+try_3 "the invalidation" invalidate_once
 echo "# attempt $attempt: cancelled after $removed of $NF keys"
 ok "x during the UNLINK batches cancels: the panel says cancelled, $removed of $NF fleet:* keys removed"
 screen | grep -qE "invalidate fleet:\* cancelled: removed $removed," ||
@@ -110,35 +121,14 @@ ok "x with nothing running says so"
 # the panel is free again (the next i prompts). Same honesty as above: a
 # preview that ends before x lands opens the confirmation, which Escape
 # closes, and the test tries again.
-attempt=0
-caught=0
-while [ "$attempt" -lt 3 ] && [ "$caught" = 0 ]; do
-	attempt=$((attempt + 1))
+preview_once() {
 	keys i
 	wait_for "Keys to invalidate"
 	type_text 'fleet:*'
 	tm send-keys -t am Enter
-	n=0
 	seen=0
-	while [ "$n" -lt 600 ]; do
-		s=$(screen)
-		if printf '%s\n' "$s" | grep -qE 'counting keys matching the pattern: [1-9]'; then
-			seen=1
-			break
-		fi
-		printf '%s\n' "$s" | grep -qF "Invalidate keys" && break
-		sleep 0.02
-		n=$((n + 1))
-	done
-	[ "$seen" = 1 ] && tm send-keys -t am x
-	n=0
-	while [ "$n" -lt 300 ]; do
-		s=$(screen)
-		printf '%s\n' "$s" | grep -qF "Invalidate keys" && break
-		printf '%s\n' "$s" | grep -qF "preview cancelled" && break
-		sleep 0.1
-		n=$((n + 1))
-	done
+	cancel_on 'counting keys matching the pattern: [1-9]' "Invalidate keys" && seen=1
+	until_ok 30 shows_re "Invalidate keys|preview cancelled"
 	if screen | grep -qF "Invalidate keys"; then
 		echo "# preview attempt $attempt: the count ended before x took effect (saw progress: $seen); again"
 		keys Escape
@@ -148,8 +138,8 @@ while [ "$attempt" -lt 3 ] && [ "$caught" = 0 ]; do
 	else
 		fail "x during the preview: no outcome"
 	fi
-done
-[ "$caught" = 1 ] || fail "never caught the preview in progress in $attempt attempts"
+}
+try_3 "the preview" preview_once
 wait_for "invalidate fleet:*: preview cancelled, nothing was removed"
 [ "$(nfleet)" = "$left" ] || fail "keys went during a cancelled preview"
 keys i
@@ -159,27 +149,10 @@ wait_for "cancelled: nothing was removed"
 ok "x during the preview count: nothing removed, and the panel takes the next i"
 
 # x during the top-keys scan: the header says cancelled, not done.
-attempt=0
-caught=0
-while [ "$attempt" -lt 3 ] && [ "$caught" = 0 ]; do
-	attempt=$((attempt + 1))
+topkeys_once() {
 	keys m
-	n=0
-	while [ "$n" -lt 600 ]; do
-		s=$(screen)
-		if printf '%s\n' "$s" | grep -qE 'scanning: scanned [1-9]'; then
-			tm send-keys -t am x
-			break
-		fi
-		printf '%s\n' "$s" | grep -qE ' done: scanned' && break
-		sleep 0.02
-		n=$((n + 1))
-	done
-	n=0
-	while [ "$n" -lt 100 ] && screen | grep -qF "scanning: scanned"; do
-		sleep 0.1
-		n=$((n + 1))
-	done
+	cancel_on 'scanning: scanned [1-9]' ' done: scanned'
+	until_ok 10 hides "scanning: scanned"
 	if screen | grep -qE ' cancelled: scanned [0-9]+ of'; then
 		caught=1
 	elif screen | grep -qE ' done: scanned'; then
@@ -188,8 +161,8 @@ while [ "$attempt" -lt 3 ] && [ "$caught" = 0 ]; do
 		fail "x during the top-keys scan: no outcome"
 	fi
 	keys o
-done
-[ "$caught" = 1 ] || fail "never caught the top-keys scan in progress in $attempt attempts"
+}
+try_3 "the top-keys scan" topkeys_once
 ok "x during the top-keys scan: the header says cancelled"
 
 keys i

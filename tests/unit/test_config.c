@@ -19,6 +19,7 @@
 #include "lib/util.h"
 #include "core/config.h"
 #include "app/options.h"
+#include "tests/unit/testhelp.h"
 
 #define FIX "tests/fixtures/config/"
 
@@ -461,6 +462,11 @@ static void test_config_environment(void **unused)
 
 static void test_config_print_secrets(void **unused)
 {
+	static const struct test_str_case secret_props[] = {
+		{ "sasl.password", 1 },  { "SSL.KEY.PASSWORD", 1 },
+		{ "ssl.key.pem", 1 },    { "sasl.oauthbearer.client.secret", 1 },
+		{ "sasl.mechanism", 0 }, { "bootstrap.servers", 0 },
+	};
 	struct config c;
 	char err[512] = "";
 	char *out;
@@ -470,22 +476,20 @@ static void test_config_print_secrets(void **unused)
 	out = config_print(&c);
 	if (strstr(out, "S3cr3t") != NULL)
 		fail_msg("secret in config_print output:\n%s", out);
-	assert_non_null(strstr(out, "***"));
-	assert_non_null(strstr(out, "sasl.password: \"***\""));
-	assert_non_null(strstr(out, "ssl.key.password: \"***\""));
-	assert_non_null(strstr(out, "sasl.jaas.config: \"***\""));
-	assert_non_null(strstr(out, "sasl.username: ops"));
-	assert_non_null(strstr(out, "security.protocol: SASL_SSL"));
-	assert_non_null(strstr(out, "ops:***@"));
+	test_holds_all(out, (const char *const[]){
+				    "***",
+				    "sasl.password: \"***\"",
+				    "ssl.key.password: \"***\"",
+				    "sasl.jaas.config: \"***\"",
+				    "sasl.username: ops",
+				    "security.protocol: SASL_SSL",
+				    "ops:***@",
+				    NULL,
+			    });
 	free(out);
 	config_free(&c);
 
-	assert_int_equal(config_is_secret_property("sasl.password"), 1);
-	assert_int_equal(config_is_secret_property("SSL.KEY.PASSWORD"), 1);
-	assert_int_equal(config_is_secret_property("ssl.key.pem"), 1);
-	assert_int_equal(config_is_secret_property("sasl.oauthbearer.client.secret"), 1);
-	assert_int_equal(config_is_secret_property("sasl.mechanism"), 0);
-	assert_int_equal(config_is_secret_property("bootstrap.servers"), 0);
+	test_str_fn(config_is_secret_property, secret_props);
 }
 
 /* config_print writes every key in DESIGN order, and its output loads

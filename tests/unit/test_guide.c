@@ -74,46 +74,47 @@ static void test_guide_capture_parse(void **unused)
 
 static void test_guide_capture_kinds(void **unused)
 {
-	size_t n;
+	/* want: the values expected at indexes 0 and 1 (NULL: not checked). */
+	static const struct {
+		const char *spec;
+		enum step_kind kind;
+		const char *out;
+		size_t n;
+		const char *want[2];
+	} cases[] = {
+		{ "POD=column:NAME where STATUS!=Running",
+		  STEP_SHELL,
+		  kubectl_out,
+		  2,
+		  { "ingest-5c4b-fghij", "ledger-0" } },
+		/* A cell with spaces stays one cell: columns come from the header. */
+		{ "R=column:RESTARTS where STATUS=CrashLoopBackOff",
+		  STEP_SHELL,
+		  kubectl_out,
+		  1,
+		  { "7 (2m ago)", NULL } },
+		{ "DB=column:datname", STEP_SQL, sql_out, 2, { "fleet", "ops" } },
+		{ "JOB=column:job where code=500", STEP_PROMQL, prom_out, 1, { "api", NULL } },
+		{ "M=column:__name__", STEP_PROMQL, prom_out, 2, { "http_errors", NULL } },
+		{ "KEY=column:value", STEP_REDIS, redis_out, 2, { NULL, "idem:b c" } },
+		{ "ID=/-([a-z]{5})\\b/", STEP_SHELL, kubectl_out, 2, { "abcde", "fghij" } },
+		/* A column the output does not print captures nothing. */
+		{ "X=column:NODE", STEP_SHELL, kubectl_out, 0, { NULL, NULL } },
+	};
+	size_t i, k, n;
 	char **v;
 
 	(void)unused;
-	v = capture("POD=column:NAME where STATUS!=Running", STEP_SHELL, kubectl_out, &n);
-	assert_int_equal(n, 2);
-	assert_string_equal(v[0], "ingest-5c4b-fghij");
-	assert_string_equal(v[1], "ledger-0");
-	strv_free(v, n);
-	/* A cell with spaces stays one cell: columns come from the header. */
-	v = capture("R=column:RESTARTS where STATUS=CrashLoopBackOff", STEP_SHELL, kubectl_out, &n);
-	assert_int_equal(n, 1);
-	assert_string_equal(v[0], "7 (2m ago)");
-	strv_free(v, n);
-	v = capture("DB=column:datname", STEP_SQL, sql_out, &n);
-	assert_int_equal(n, 2);
-	assert_string_equal(v[0], "fleet");
-	assert_string_equal(v[1], "ops");
-	strv_free(v, n);
-	v = capture("JOB=column:job where code=500", STEP_PROMQL, prom_out, &n);
-	assert_int_equal(n, 1);
-	assert_string_equal(v[0], "api");
-	strv_free(v, n);
-	v = capture("M=column:__name__", STEP_PROMQL, prom_out, &n);
-	assert_int_equal(n, 2);
-	assert_string_equal(v[0], "http_errors");
-	strv_free(v, n);
-	v = capture("KEY=column:value", STEP_REDIS, redis_out, &n);
-	assert_int_equal(n, 2);
-	assert_string_equal(v[1], "idem:b c");
-	strv_free(v, n);
-	v = capture("ID=/-([a-z]{5})\\b/", STEP_SHELL, kubectl_out, &n);
-	assert_int_equal(n, 2);
-	assert_string_equal(v[0], "abcde");
-	assert_string_equal(v[1], "fghij");
-	strv_free(v, n);
-	/* A column the output does not print captures nothing. */
-	v = capture("X=column:NODE", STEP_SHELL, kubectl_out, &n);
-	assert_int_equal(n, 0);
-	strv_free(v, n);
+	for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		v = capture(cases[i].spec, cases[i].kind, cases[i].out, &n);
+		if (n != cases[i].n)
+			fail_msg("%s: %zu values, want %zu", cases[i].spec, n, cases[i].n);
+		for (k = 0; k < 2; k++)
+			if (cases[i].want[k] != NULL && strcmp(v[k], cases[i].want[k]) != 0)
+				fail_msg("%s: value %zu is \"%s\", want \"%s\"", cases[i].spec, k,
+					 v[k], cases[i].want[k]);
+		strv_free(v, n);
+	}
 }
 
 static int expect(const char *spec, enum step_kind kind, int exit_code, const char *out, char *why)
@@ -127,39 +128,53 @@ static int expect(const char *spec, enum step_kind kind, int exit_code, const ch
 
 static void test_guide_expect(void **unused)
 {
+	/* verdict 1 met, 0 not, -1 cannot tell; why: a part of the reason
+	 * given (NULL: not checked). */
+	static const struct {
+		const char *spec;
+		enum step_kind kind;
+		int exit_code;
+		const char *out;
+		int verdict;
+		const char *why;
+	} cases[] = {
+		{ "exit=0", STEP_SHELL, 0, "", 1, NULL },
+		{ "exit=0", STEP_SHELL, 2, "", 0, "exit 2 ≠ 0" },
+		{ "value<0.05", STEP_PROMQL, 0, prom_out, 0, "value 0.31 ≥ 0.05" },
+		{ "value<0.5", STEP_PROMQL, 0, prom_out, 1, NULL },
+		{ "rows=0", STEP_SQL, 0, sql_out, 0, "rows 2 ≠ 0" },
+		{ "value<90", STEP_SQL, 0, sql_out, 0, NULL },
+		/* "(N rows)" counts the rows not shown. */
+		{ "rows<=500", STEP_SQL, 0,
+		  " a\n---\n 1\n... 999 more rows not shown\n(1000 rows)\n", 0, "rows 1000 > 500" },
+		{ "rows=2", STEP_SHELL, 0, kubectl_out, 0, NULL },
+		{ "rows=3", STEP_SHELL, 0, kubectl_out, 1, NULL },
+		{ "rows=2", STEP_SHELL, 0, "one\n\ntwo\n", 1, NULL },
+		{ "output!~/Error|Exception/", STEP_SHELL, 0, "ok\njava.lang.Exception: x\n", 0,
+		  "matches" },
+		{ "output~/Running/", STEP_SHELL, 0, kubectl_out, 1, NULL },
+		{ "rows=2", STEP_REDIS, 0, redis_out, 1, NULL },
+		{ "value>0", STEP_SHELL, 0, "no numbers here\n", -1, "no number" },
+	};
+	static const char *const refused[] = { "value<x", "lines=3", "output</x/", "exit~/0/" };
 	struct runbook_expect x;
 	char why[160];
+	size_t i;
+	int got;
 
 	(void)unused;
-	assert_int_equal(expect("exit=0", STEP_SHELL, 0, "", why), 1);
-	assert_int_equal(expect("exit=0", STEP_SHELL, 2, "", why), 0);
-	assert_string_equal(why, "exit 2 ≠ 0");
-	assert_int_equal(expect("value<0.05", STEP_PROMQL, 0, prom_out, why), 0);
-	assert_string_equal(why, "value 0.31 ≥ 0.05");
-	assert_int_equal(expect("value<0.5", STEP_PROMQL, 0, prom_out, why), 1);
-	assert_int_equal(expect("rows=0", STEP_SQL, 0, sql_out, why), 0);
-	assert_string_equal(why, "rows 2 ≠ 0");
-	assert_int_equal(expect("value<90", STEP_SQL, 0, sql_out, why), 0);
-	/* "(N rows)" counts the rows not shown. */
-	assert_int_equal(expect("rows<=500", STEP_SQL, 0,
-				" a\n---\n 1\n... 999 more rows not shown\n(1000 rows)\n", why),
-			 0);
-	assert_string_equal(why, "rows 1000 > 500");
-	assert_int_equal(expect("rows=2", STEP_SHELL, 0, kubectl_out, why), 0);
-	assert_int_equal(expect("rows=3", STEP_SHELL, 0, kubectl_out, why), 1);
-	assert_int_equal(expect("rows=2", STEP_SHELL, 0, "one\n\ntwo\n", why), 1);
-	assert_int_equal(expect("output!~/Error|Exception/", STEP_SHELL, 0,
-				"ok\njava.lang.Exception: x\n", why),
-			 0);
-	assert_non_null(strstr(why, "matches"));
-	assert_int_equal(expect("output~/Running/", STEP_SHELL, 0, kubectl_out, why), 1);
-	assert_int_equal(expect("rows=2", STEP_REDIS, 0, redis_out, why), 1);
-	assert_int_equal(expect("value>0", STEP_SHELL, 0, "no numbers here\n", why), -1);
-	assert_non_null(strstr(why, "no number"));
-	assert_int_equal(runbook_expect_parse("value<x", &x, why, sizeof why), -1);
-	assert_int_equal(runbook_expect_parse("lines=3", &x, why, sizeof why), -1);
-	assert_int_equal(runbook_expect_parse("output</x/", &x, why, sizeof why), -1);
-	assert_int_equal(runbook_expect_parse("exit~/0/", &x, why, sizeof why), -1);
+	for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		got = expect(cases[i].spec, cases[i].kind, cases[i].exit_code, cases[i].out, why);
+		if (got != cases[i].verdict)
+			fail_msg("case %zu %s: verdict %d (%s), want %d", i, cases[i].spec, got,
+				 why, cases[i].verdict);
+		if (cases[i].why != NULL && strstr(why, cases[i].why) == NULL)
+			fail_msg("case %zu %s: reason \"%s\", want \"%s\" in it", i, cases[i].spec,
+				 why, cases[i].why);
+	}
+	for (i = 0; i < sizeof refused / sizeof refused[0]; i++)
+		if (runbook_expect_parse(refused[i], &x, why, sizeof why) != -1)
+			fail_msg("\"%s\" was not refused", refused[i]);
 }
 
 static void test_guide_annotations(void **unused)

@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "lib/ident.h"
+#include "tests/unit/testhelp.h"
 
 static void test_ident_expect(const char *in, const char *want)
 {
@@ -72,12 +73,12 @@ static void test_ident_bad_utf8(void **unused)
 
 static void test_ident_escape_len(void **unused)
 {
-	assert_int_equal(ident_escape_len("\\u0430fka"), 6);
-	assert_int_equal(ident_escape_len("\\U0001f600"), 10);
-	assert_int_equal(ident_escape_len("\\xc0"), 4);
-	assert_int_equal(ident_escape_len("\\u04"), 0);
-	assert_int_equal(ident_escape_len("\\q"), 0);
-	assert_int_equal(ident_escape_len("u0430"), 0);
+	static const struct test_str_case cases[] = {
+		{ "\\u0430fka", 6 }, { "\\U0001f600", 10 }, { "\\xc0", 4 },
+		{ "\\u04", 0 },      { "\\q", 0 },          { "u0430", 0 },
+	};
+
+	test_str_fn(ident_escape_len, cases);
 }
 
 int main(void)

@@ -20,6 +20,7 @@
 
 #include "runtime/job.h"
 #include "lib/util.h"
+#include "tests/unit/testints.h"
 
 struct test_job_arg {
 	const char *text;
@@ -185,37 +186,20 @@ static void test_job_stop(void **unused)
 	assert_int_equal(freed, 1);
 }
 
-static int test_job_snaps_freed;
-
-static void test_job_free_snap(void *p)
-{
-	test_job_snaps_freed++;
-	free(p);
-}
-
-static int *test_job_int(int v)
-{
-	int *p = malloc(sizeof *p);
-
-	assert_non_null(p);
-	*p = v;
-	return p;
-}
-
 static void test_job_snapshots(void **unused)
 {
-	struct job *j = job_new(-1, test_job_free_snap);
+	struct job *j = job_new(-1, test_int_free);
 	struct exec_status st;
 	void *snap = NULL;
 
-	test_job_snaps_freed = 0;
+	test_ints_freed = 0;
 	assert_int_equal(job_take(j, &snap), 0);
 	job_begin(j);
 	job_poll(j, &st, NULL);
 	assert_int_equal(st.state, EXEC_RUNNING);
-	job_publish(j, test_job_int(1));
-	job_publish(j, test_job_int(2)); /* replaces 1, freed */
-	assert_int_equal(test_job_snaps_freed, 1);
+	job_publish(j, test_int_new(1));
+	job_publish(j, test_int_new(2)); /* replaces 1, freed */
+	assert_int_equal(test_ints_freed, 1);
 	assert_int_equal(job_take(j, &snap), 1);
 	assert_int_equal(*(int *)snap, 2);
 	free(snap);
@@ -226,9 +210,9 @@ static void test_job_snapshots(void **unused)
 	job_end(j, EXEC_STOPPED, 1, 0, NULL);
 	job_begin(j);
 	assert_false(job_stopping(j));
-	job_publish(j, test_job_int(3)); /* never taken: freed with the job */
+	job_publish(j, test_int_new(3)); /* never taken: freed with the job */
 	job_free(j);
-	assert_int_equal(test_job_snaps_freed, 2);
+	assert_int_equal(test_ints_freed, 2);
 }
 
 int main(void)

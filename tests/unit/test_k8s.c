@@ -23,6 +23,7 @@
 #include "backends/k8s.h"
 #include "backends/prom.h"
 #include "tests/unit/fixture.h"
+#include "tests/unit/testhelp.h"
 
 static char *test_k8s_read(const char *name, size_t *len)
 {
@@ -140,22 +141,19 @@ static void test_k8s_last_restart(void **unused)
 
 static void test_k8s_severity(void **unused)
 {
+	static const struct test_str_case cases[] = {
+		{ "Running", K8S_OK },           { "Completed", K8S_DONE },
+		{ "Init:0/2", K8S_PENDING },     { "Terminating", K8S_PENDING },
+		{ "NotReady", K8S_PENDING },     { "ContainerCreating", K8S_PENDING },
+		{ "CrashLoopBackOff", K8S_BAD }, { "Init:CrashLoopBackOff", K8S_BAD },
+		{ "Init:0/2x", K8S_BAD },        { "OOMKilled", K8S_BAD },
+		{ "Evicted", K8S_BAD },          { "Unknown", K8S_BAD },
+		{ "Signal:9", K8S_BAD },
+	};
 	cJSON *p = test_k8s_case("telemetry-5f6a7b-qq8wd");
 	enum k8s_severity sev = K8S_OK;
 
-	assert_int_equal(k8s_status_severity("Running"), K8S_OK);
-	assert_int_equal(k8s_status_severity("Completed"), K8S_DONE);
-	assert_int_equal(k8s_status_severity("Init:0/2"), K8S_PENDING);
-	assert_int_equal(k8s_status_severity("Terminating"), K8S_PENDING);
-	assert_int_equal(k8s_status_severity("NotReady"), K8S_PENDING);
-	assert_int_equal(k8s_status_severity("ContainerCreating"), K8S_PENDING);
-	assert_int_equal(k8s_status_severity("CrashLoopBackOff"), K8S_BAD);
-	assert_int_equal(k8s_status_severity("Init:CrashLoopBackOff"), K8S_BAD);
-	assert_int_equal(k8s_status_severity("Init:0/2x"), K8S_BAD);
-	assert_int_equal(k8s_status_severity("OOMKilled"), K8S_BAD);
-	assert_int_equal(k8s_status_severity("Evicted"), K8S_BAD);
-	assert_int_equal(k8s_status_severity("Unknown"), K8S_BAD);
-	assert_int_equal(k8s_status_severity("Signal:9"), K8S_BAD);
+	test_str_fn(k8s_status_severity, cases);
 	/* Running with a container not ready is not OK yet. */
 	k8s_pod_status(p, NULL, 0, NULL, 0, NULL, NULL, &sev);
 	assert_int_equal(sev, K8S_PENDING);
@@ -594,35 +592,43 @@ static void test_k8s_watch_events(void **unused)
 
 static void test_k8s_quantities(void **unused)
 {
-	assert_int_equal(k8s_cpu_milli("250m"), 250);
-	assert_int_equal(k8s_cpu_milli("1"), 1000);
-	assert_int_equal(k8s_cpu_milli("2.5"), 2500);
-	assert_int_equal(k8s_cpu_milli("0"), 0);
-	assert_int_equal(k8s_cpu_milli("1500000u"), 1500);
-	/* Rounded up, as Quantity.MilliValue does. */
-	assert_int_equal(k8s_cpu_milli("12345n"), 1);
-	assert_int_equal(k8s_cpu_milli("4182462n"), 5);
-	assert_int_equal(k8s_cpu_milli("0.0001"), 1);
-	assert_int_equal(k8s_mem_bytes("128Mi"), 134217728L);
-	assert_int_equal(k8s_mem_bytes("1.5Mi"), 1572864L);
-	assert_int_equal(k8s_mem_bytes("1G"), 1000000000L);
-	assert_int_equal(k8s_mem_bytes("1Gi"), 1073741824L);
-	assert_int_equal(k8s_mem_bytes("12345Ki"), 12641280L);
-	assert_int_equal(k8s_mem_bytes("1k"), 1000);
-	assert_int_equal(k8s_mem_bytes("1e3"), 1000);
-	assert_int_equal(k8s_mem_bytes("2E3"), 2000);
-	assert_int_equal(k8s_mem_bytes("1E"), 1000000000000000000L);
-	assert_int_equal(k8s_mem_bytes("100m"), 1);
-	assert_int_equal(k8s_mem_bytes("123456789"), 123456789L);
-	assert_int_equal(k8s_mem_bytes(""), -1);
-	assert_int_equal(k8s_mem_bytes(NULL), -1);
-	assert_int_equal(k8s_mem_bytes("abc"), -1);
-	assert_int_equal(k8s_mem_bytes("5X"), -1);
-	assert_int_equal(k8s_mem_bytes("5Mi "), -1);
-	assert_int_equal(k8s_mem_bytes("-5"), -1);
-	assert_int_equal(k8s_mem_bytes("1.2.3"), -1);
-	assert_int_equal(k8s_mem_bytes("99999Ei"), -1);
-	assert_int_equal(k8s_cpu_milli("1e"), -1);
+	/* Millicores, and bytes; -1: refused. */
+	static const struct test_str_case cpu[] = {
+		{ "250m", 250 },
+		{ "1", 1000 },
+		{ "2.5", 2500 },
+		{ "0", 0 },
+		{ "1500000u", 1500 },
+		/* Rounded up, as Quantity.MilliValue does. */
+		{ "12345n", 1 },
+		{ "4182462n", 5 },
+		{ "0.0001", 1 },
+		{ "1e", -1 },
+	};
+	static const struct test_str_case mem[] = {
+		{ "128Mi", 134217728 },
+		{ "1.5Mi", 1572864 },
+		{ "1G", 1000000000 },
+		{ "1Gi", 1073741824 },
+		{ "12345Ki", 12641280 },
+		{ "1k", 1000 },
+		{ "1e3", 1000 },
+		{ "2E3", 2000 },
+		{ "1E", 1000000000000000000L },
+		{ "100m", 1 },
+		{ "123456789", 123456789 },
+		{ "", -1 },
+		{ NULL, -1 },
+		{ "abc", -1 },
+		{ "5X", -1 },
+		{ "5Mi ", -1 },
+		{ "-5", -1 },
+		{ "1.2.3", -1 },
+		{ "99999Ei", -1 },
+	};
+
+	test_str_fn(k8s_cpu_milli, cpu);
+	test_str_fn(k8s_mem_bytes, mem);
 }
 
 static void test_k8s_metrics(void **unused)
@@ -828,31 +834,34 @@ static void test_k8s_describe(void **unused)
 		 t1, t2, t1, t1);
 	text = k8s_describe(body, strlen(body), ev, strlen(ev));
 	assert_non_null(text);
-	assert_non_null(strstr(text, "Name:             fleet-api-7d4b9c-abcde\n"));
-	assert_non_null(strstr(text, "Namespace:        atlasmesh-prod\n"));
-	assert_non_null(strstr(text, "Node:             node-a/192.168.10."));
-	assert_non_null(strstr(text, "Start Time:       Wed, 01 May 2024 10:00:05 +0000"));
-	assert_non_null(strstr(text, "app=fleet-api"));
-	assert_non_null(strstr(text, "Status:           Running\n"));
-	assert_non_null(strstr(text, "CrashLoopBackOff (ready 0/1)"));
-	assert_non_null(strstr(text, "Controlled By:    ReplicaSet/fleet-api-7d4b9c\n"));
-	assert_non_null(strstr(text, "Containers:\n  fleet-api:\n"));
-	assert_non_null(strstr(text, "Image:           registry.atlasmesh.io/fleet-api:1.4.2"));
-	assert_non_null(strstr(text, "State:           Waiting\n      Reason:        "
-				     "CrashLoopBackOff"));
-	assert_non_null(strstr(text, "Last State:      Terminated\n      Reason:        Error\n"
-				     "      Exit Code:     1"));
-	assert_non_null(strstr(text, "Restart Count:   5"));
-	assert_non_null(strstr(text, "Ready:           False"));
-	assert_non_null(strstr(text, "Conditions:"));
-	assert_non_null(strstr(text, "ContainersReady"));
-	assert_non_null(strstr(text, "DB_PASSWORD:  ***"));
+	test_holds_all(text, (const char *const[]){
+				     "Name:             fleet-api-7d4b9c-abcde\n",
+				     "Namespace:        atlasmesh-prod\n",
+				     "Node:             node-a/192.168.10.",
+				     "Start Time:       Wed, 01 May 2024 10:00:05 +0000",
+				     "app=fleet-api",
+				     "Status:           Running\n",
+				     "CrashLoopBackOff (ready 0/1)",
+				     "Controlled By:    ReplicaSet/fleet-api-7d4b9c\n",
+				     "Containers:\n  fleet-api:\n",
+				     "Image:           registry.atlasmesh.io/fleet-api:1.4.2",
+				     "State:           Waiting\n      Reason:        "
+				     "CrashLoopBackOff",
+				     "Last State:      Terminated\n      Reason:        Error\n"
+				     "      Exit Code:     1",
+				     "Restart Count:   5",
+				     "Ready:           False",
+				     "Conditions:",
+				     "ContainersReady",
+				     "DB_PASSWORD:  ***",
+				     "LOG_LEVEL:  debug",
+				     /* Events oldest first, with kubectl's "(xN over …)". */
+				     "Events:\n  Type     Reason   Age",
+				     "Warning  BackOff  60s (x12 over 10m)  kubelet  Back-off "
+				     "restarting failed container fleet-api",
+				     NULL,
+			     });
 	assert_null(strstr(text, "S3cr3tValue"));
-	assert_non_null(strstr(text, "LOG_LEVEL:  debug"));
-	/* Events oldest first, with kubectl's "(xN over …)". */
-	assert_non_null(strstr(text, "Events:\n  Type     Reason   Age"));
-	assert_non_null(strstr(text, "Warning  BackOff  60s (x12 over 10m)  kubelet  Back-off "
-				     "restarting failed container fleet-api"));
 	assert_true(strstr(text, "Pulled") < strstr(text, "BackOff  60s"));
 	free(text);
 	/* Without events, and with a bad pod body. */

@@ -31,33 +31,47 @@ static void test_kafka_window(struct kafka_sample *w, size_t n, const long long 
 
 static void test_kafka_status_each(void **unused)
 {
+	static const struct {
+		const char *why;
+		long long c[5], e[5]; /* committed and end, one second apart */
+		enum kafka_status want;
+	} cases[] = {
+		{ "caught up at one point",
+		  { 10, 20, 30, 40, 50 },
+		  { 15, 20, 35, 45, 55 },
+		  KAFKA_OK },
+		{ "lag steady, not growing (ups balanced by downs)",
+		  { 10, 25, 30, 45, 50 },
+		  { 20, 30, 40, 50, 60 },
+		  KAFKA_OK },
+		{ "commits move, lag grows every interval",
+		  { 10, 15, 20, 25, 30 },
+		  { 20, 30, 40, 50, 60 },
+		  KAFKA_WARN },
+		{ "committed not moving, lag > 0 and not growing",
+		  { 40, 40, 40, 40, 40 },
+		  { 60, 60, 60, 60, 60 },
+		  KAFKA_STALL },
+		{ "committed not moving while lag grows",
+		  { 40, 40, 40, 40, 40 },
+		  { 60, 70, 80, 90, 100 },
+		  KAFKA_STOP },
+		{ "a committed offset went back",
+		  { 40, 50, 20, 30, 40 },
+		  { 60, 70, 80, 90, 100 },
+		  KAFKA_REWIND },
+	};
 	struct kafka_sample w[KAFKA_WINDOW];
-	/* OK: caught up at one point. */
-	static const long long okc[] = { 10, 20, 30, 40, 50 }, oke[] = { 15, 20, 35, 45, 55 };
-	/* OK: lag steady, not growing (ups balanced by downs). */
-	static const long long stc[] = { 10, 25, 30, 45, 50 }, ste[] = { 20, 30, 40, 50, 60 };
-	/* WARN: commits move, lag grows every interval. */
-	static const long long wac[] = { 10, 15, 20, 25, 30 }, wae[] = { 20, 30, 40, 50, 60 };
-	/* STALL: committed not moving, lag > 0 and not growing. */
-	static const long long slc[] = { 40, 40, 40, 40, 40 }, sle[] = { 60, 60, 60, 60, 60 };
-	/* STOP: committed not moving while lag grows. */
-	static const long long spc[] = { 40, 40, 40, 40, 40 }, spe[] = { 60, 70, 80, 90, 100 };
-	/* REWIND: a committed offset went back. */
-	static const long long rwc[] = { 40, 50, 20, 30, 40 }, rwe[] = { 60, 70, 80, 90, 100 };
+	size_t i;
 
 	(void)unused;
-	test_kafka_window(w, 5, okc, oke);
-	assert_int_equal(kafka_status_eval(w, 5), KAFKA_OK);
-	test_kafka_window(w, 5, stc, ste);
-	assert_int_equal(kafka_status_eval(w, 5), KAFKA_OK);
-	test_kafka_window(w, 5, wac, wae);
-	assert_int_equal(kafka_status_eval(w, 5), KAFKA_WARN);
-	test_kafka_window(w, 5, slc, sle);
-	assert_int_equal(kafka_status_eval(w, 5), KAFKA_STALL);
-	test_kafka_window(w, 5, spc, spe);
-	assert_int_equal(kafka_status_eval(w, 5), KAFKA_STOP);
-	test_kafka_window(w, 5, rwc, rwe);
-	assert_int_equal(kafka_status_eval(w, 5), KAFKA_REWIND);
+	for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		test_kafka_window(w, 5, cases[i].c, cases[i].e);
+		if (kafka_status_eval(w, 5) != cases[i].want)
+			fail_msg("%s: %s, want %s", cases[i].why,
+				 kafka_status_name(kafka_status_eval(w, 5)),
+				 kafka_status_name(cases[i].want));
+	}
 	/* Too few samples to judge. */
 	assert_int_equal(kafka_status_eval(w, 2), KAFKA_OK);
 	assert_int_equal(kafka_status_worst(KAFKA_WARN, KAFKA_STOP), KAFKA_STOP);

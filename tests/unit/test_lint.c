@@ -18,6 +18,7 @@
 
 #include "core/lint.h"
 #include "lib/util.h"
+#include "tests/unit/testhelp.h"
 
 #define SEED "../shared/seeds/000_87ab7a3ebe0b4121.txt"
 
@@ -95,12 +96,15 @@ static void test_lint_seed(void **state)
 		char *extra[] = { getenv("AM_SEED") };
 
 		assert_int_equal(test_lint_run(extra, 1, &out, &err), 1);
-		assert_non_null(strstr(out, ":118: warning: pg_stat_statements"));
-		assert_non_null(strstr(out, ":446: warning: DEL does not expand"));
-		assert_non_null(strstr(out, ":592: warning: pg_restore"));
-		assert_non_null(strstr(out, ":212: warning: kafka-preferred"));
-		assert_non_null(strstr(out, ":607: warning: FLUSHALL"));
-		assert_non_null(strstr(out, ":198: warning: --reset-offsets"));
+		test_holds_all(out, (const char *const[]){
+					    ":118: warning: pg_stat_statements",
+					    ":446: warning: DEL does not expand",
+					    ":592: warning: pg_restore",
+					    ":212: warning: kafka-preferred",
+					    ":607: warning: FLUSHALL",
+					    ":198: warning: --reset-offsets",
+					    NULL,
+				    });
 		free(out);
 		free(err);
 	}
@@ -275,14 +279,11 @@ static void test_lint_clean_output(void **state)
 	char dir[] = "/tmp/am_lint_XXXXXX";
 	char *path, *out, *err;
 	char *files[1];
-	FILE *f;
 
 	(void)state;
 	assert_non_null(mkdtemp(dir));
-	path = xasprintf("%s/evil.md", dir);
-	f = fopen(path, "w");
-	fputs("## P\n\n```bash\nredis-cli DEL \"a\x1b[2J*\"\n```\n", f);
-	fclose(f);
+	path = test_write_file(dir, "evil.md",
+			       "## P\n\n```bash\nredis-cli DEL \"a\x1b[2J*\"\n```\n");
 	files[0] = path;
 	assert_int_equal(test_lint_run(files, 1, &out, &err), 1);
 	assert_null(strchr(out, '\x1b'));

@@ -18,22 +18,7 @@
 
 #include "runtime/mailbox.h"
 #include "lib/util.h"
-
-static int test_mailbox_freed;
-
-static void test_mailbox_free_int(void *p)
-{
-	test_mailbox_freed++;
-	free(p);
-}
-
-static int *test_mailbox_int(int v)
-{
-	int *p = xmalloc(sizeof *p);
-
-	*p = v;
-	return p;
-}
+#include "tests/unit/testints.h"
 
 static int test_mailbox_drain(int fd)
 {
@@ -56,8 +41,8 @@ static void test_mailbox_put_take(void **unused)
 
 	assert_int_equal(pipe(fds), 0);
 	fcntl(fds[0], F_SETFL, O_NONBLOCK);
-	test_mailbox_freed = 0;
-	mb = mailbox_new(fds[1], test_mailbox_free_int);
+	test_ints_freed = 0;
+	mb = mailbox_new(fds[1], test_int_free);
 
 	mailbox_status(mb, &st);
 	assert_int_equal(st.state, MAILBOX_CONNECTING);
@@ -66,7 +51,7 @@ static void test_mailbox_put_take(void **unused)
 	assert_int_equal(mailbox_take(mb, &snap, &st), 0);
 	assert_null(snap);
 
-	mailbox_put(mb, test_mailbox_int(1), 12.5, util_now() + 2);
+	mailbox_put(mb, test_int_new(1), 12.5, util_now() + 2);
 	assert_int_equal(test_mailbox_drain(fds[0]), 1);
 	assert_int_equal(mailbox_take(mb, &snap, &st), 1);
 	assert_int_equal(*(int *)snap, 1);
@@ -83,9 +68,9 @@ static void test_mailbox_put_take(void **unused)
 	assert_null(snap);
 
 	/* Two puts before a take: the older one is freed, newest wins. */
-	mailbox_put(mb, test_mailbox_int(2), 1, 0);
-	mailbox_put(mb, test_mailbox_int(3), 1, 0);
-	assert_int_equal(test_mailbox_freed, 1);
+	mailbox_put(mb, test_int_new(2), 1, 0);
+	mailbox_put(mb, test_int_new(3), 1, 0);
+	assert_int_equal(test_ints_freed, 1);
 	assert_int_equal(test_mailbox_drain(fds[0]), 2);
 	assert_int_equal(mailbox_take(mb, &snap, &st), 1);
 	assert_int_equal(*(int *)snap, 3);
@@ -93,9 +78,9 @@ static void test_mailbox_put_take(void **unused)
 	free(snap);
 
 	/* A snapshot left in the mailbox is freed with it. */
-	mailbox_put(mb, test_mailbox_int(4), 1, 0);
+	mailbox_put(mb, test_int_new(4), 1, 0);
 	mailbox_free(mb);
-	assert_int_equal(test_mailbox_freed, 2);
+	assert_int_equal(test_ints_freed, 2);
 	close(fds[0]);
 	close(fds[1]);
 }
@@ -107,9 +92,9 @@ static void test_mailbox_errors(void **unused)
 	void *snap = NULL;
 	double taken;
 
-	test_mailbox_freed = 0;
-	mb = mailbox_new(-1, test_mailbox_free_int);
-	mailbox_put(mb, test_mailbox_int(7), 1, 0);
+	test_ints_freed = 0;
+	mb = mailbox_new(-1, test_int_free);
+	mailbox_put(mb, test_int_new(7), 1, 0);
 	mailbox_status(mb, &st);
 	taken = st.taken;
 
@@ -144,7 +129,7 @@ static void test_mailbox_errors(void **unused)
 	}
 
 	/* Success clears the error and the failure count. */
-	mailbox_put(mb, test_mailbox_int(8), 1, 0);
+	mailbox_put(mb, test_int_new(8), 1, 0);
 	mailbox_status(mb, &st);
 	assert_int_equal(st.state, MAILBOX_OK);
 	assert_int_equal(st.failures, 0);
@@ -154,7 +139,7 @@ static void test_mailbox_errors(void **unused)
 	 * (an unchanged pod list polled a minute ago is a minute old, not as
 	 * old as the last change); with no data at all there is no age. */
 	{
-		struct mailbox *empty = mailbox_new(-1, test_mailbox_free_int);
+		struct mailbox *empty = mailbox_new(-1, test_int_free);
 		double before = util_now();
 
 		mailbox_put(empty, NULL, 1, 0);
@@ -174,7 +159,7 @@ static void test_mailbox_errors(void **unused)
 	free(snap);
 	assert_int_equal(mailbox_take(mb, &snap, &st), 0);
 	mailbox_free(mb);
-	assert_int_equal(test_mailbox_freed, 0);
+	assert_int_equal(test_ints_freed, 0);
 }
 
 /* A full wake-up pipe must not block the worker. */
@@ -186,11 +171,11 @@ static void test_mailbox_full_pipe(void **unused)
 
 	assert_int_equal(pipe(fds), 0);
 	fcntl(fds[0], F_SETFL, O_NONBLOCK);
-	test_mailbox_freed = 0;
-	mb = mailbox_new(fds[1], test_mailbox_free_int);
+	test_ints_freed = 0;
+	mb = mailbox_new(fds[1], test_int_free);
 	for (i = 0; i < 100000; i++)
-		mailbox_put(mb, test_mailbox_int(i), 0, 0);
-	assert_int_equal(test_mailbox_freed, 99999);
+		mailbox_put(mb, test_int_new(i), 0, 0);
+	assert_int_equal(test_ints_freed, 99999);
 	assert_true(test_mailbox_drain(fds[0]) > 0);
 	assert_int_equal(mailbox_take(mb, &snap, NULL), 1);
 	assert_int_equal(*(int *)snap, 99999);

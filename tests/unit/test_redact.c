@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "lib/redact.h"
+#include "tests/unit/testhelp.h"
 
 static void test_redact_expect(const char *in, const char *want)
 {
@@ -392,25 +393,17 @@ static void test_redact_negative(void **unused)
 
 static void test_redact_secret_name(void **unused)
 {
-	assert_true(redact_is_secret_name("TOKEN"));
-	assert_true(redact_is_secret_name("github_token"));
-	assert_true(redact_is_secret_name("DB_PASSWORD"));
-	assert_true(redact_is_secret_name("passwd"));
-	assert_true(redact_is_secret_name("client_secret"));
-	assert_true(redact_is_secret_name("AWS_CREDENTIALS"));
-	assert_true(redact_is_secret_name("apikey"));
-	assert_true(redact_is_secret_name("X_API_KEY_ID"));
-	assert_true(redact_is_secret_name("PRIVATE_KEY_PEM"));
-	assert_true(redact_is_secret_name("SSH_KEY"));
-	assert_true(redact_is_secret_name("encryptionKey"));
-	assert_true(redact_is_secret_name("DB_PASS"));
-	assert_false(redact_is_secret_name("HOME"));
-	assert_false(redact_is_secret_name("PATH"));
-	assert_false(redact_is_secret_name("PASSENGER"));
-	assert_false(redact_is_secret_name("KEYCLOAK_URL"));
-	assert_false(redact_is_secret_name("BYPASS"));
-	assert_false(redact_is_secret_name(""));
-	assert_false(redact_is_secret_name(NULL));
+	static const struct test_str_case cases[] = {
+		{ "TOKEN", 1 },        { "github_token", 1 },  { "DB_PASSWORD", 1 },
+		{ "passwd", 1 },       { "client_secret", 1 }, { "AWS_CREDENTIALS", 1 },
+		{ "apikey", 1 },       { "X_API_KEY_ID", 1 },  { "PRIVATE_KEY_PEM", 1 },
+		{ "SSH_KEY", 1 },      { "encryptionKey", 1 }, { "DB_PASS", 1 },
+		{ "HOME", 0 },         { "PATH", 0 },          { "PASSENGER", 0 },
+		{ "KEYCLOAK_URL", 0 }, { "BYPASS", 0 },        { "", 0 },
+		{ NULL, 0 },
+	};
+
+	test_str_fn(redact_is_secret_name, cases);
 }
 
 /* Arbitrary bytes: no crash, NUL-terminated, never grows wildly. */

@@ -175,30 +175,27 @@ static redisReply *test_redis_str(int type, const char *s)
 	return r;
 }
 
+/* Render r onto sb, then free it. */
+static void test_redis_render_one(redisReply *r, struct strbuf *sb)
+{
+	redis_reply_render(r, sb);
+	freeReplyObject(r);
+}
+
 static void test_redis_render(void **unused)
 {
 	struct strbuf sb = { 0 };
 	redisReply *r, *inner;
 
-	r = test_redis_str(REDIS_REPLY_STATUS, "OK");
-	redis_reply_render(r, &sb);
-	freeReplyObject(r);
-	r = test_redis_str(REDIS_REPLY_ERROR, "ERR unknown command");
-	redis_reply_render(r, &sb);
-	freeReplyObject(r);
+	test_redis_render_one(test_redis_str(REDIS_REPLY_STATUS, "OK"), &sb);
+	test_redis_render_one(test_redis_str(REDIS_REPLY_ERROR, "ERR unknown command"), &sb);
 	r = test_redis_reply(REDIS_REPLY_INTEGER);
 	r->integer = -7;
-	redis_reply_render(r, &sb);
-	freeReplyObject(r);
-	r = test_redis_reply(REDIS_REPLY_NIL);
-	redis_reply_render(r, &sb);
-	freeReplyObject(r);
-	r = test_redis_str(REDIS_REPLY_STRING, "a b");
-	redis_reply_render(r, &sb);
-	freeReplyObject(r);
-	r = test_redis_str(REDIS_REPLY_STRING, "# Memory\r\nused_memory:1\r\n");
-	redis_reply_render(r, &sb);
-	freeReplyObject(r);
+	test_redis_render_one(r, &sb);
+	test_redis_render_one(test_redis_reply(REDIS_REPLY_NIL), &sb);
+	test_redis_render_one(test_redis_str(REDIS_REPLY_STRING, "a b"), &sb);
+	test_redis_render_one(test_redis_str(REDIS_REPLY_STRING, "# Memory\r\nused_memory:1\r\n"),
+			      &sb);
 	assert_string_equal(sb.buf, "OK\n(error) ERR unknown command\n(integer) -7\n(nil)\n"
 				    "\"a b\"\n# Memory\nused_memory:1\n");
 	strbuf_reset(&sb);
@@ -215,8 +212,7 @@ static void test_redis_render(void **unused)
 	inner->element[1] = test_redis_reply(REDIS_REPLY_NIL);
 	r->element[1] = inner;
 	r->element[2] = test_redis_reply(REDIS_REPLY_ARRAY);
-	redis_reply_render(r, &sb);
-	freeReplyObject(r);
+	test_redis_render_one(r, &sb);
 	assert_string_equal(sb.buf, "1) \"0\"\n2) 1) \"fleet:1\"\n   2) (nil)\n3) (empty array)\n");
 	strbuf_free(&sb);
 }

@@ -23,6 +23,7 @@
 
 #include "core/runbook.h"
 #include "lib/util.h"
+#include "tests/unit/testhelp.h"
 
 #define SEED "../shared/seeds/000_87ab7a3ebe0b4121.txt"
 #define SHIPPED "runbooks/atlasmesh.md"
@@ -655,24 +656,20 @@ static void test_runbook_step_env(void **state)
 
 static void test_runbook_valid_k8s_name(void **state)
 {
+	static const struct test_str_case cases[] = {
+		{ "a", 1 },       { "fleet-manager-7d9f8-x2x9z", 1 },
+		{ "a.b-c.d", 1 }, { "0abc", 1 },
+		{ "", 0 },        { NULL, 0 },
+		{ "$(id)", 0 },   { "Foo_Bar", 0 },
+		{ "a..b", 0 },    { "-a", 0 },
+		{ "a-", 0 },      { ".a", 0 },
+		{ "a.-b", 0 },    { "a b", 0 },
+		{ "pod\n", 0 },
+	};
 	char name[300];
 
 	(void)state;
-	assert_true(runbook_valid_k8s_name("a"));
-	assert_true(runbook_valid_k8s_name("fleet-manager-7d9f8-x2x9z"));
-	assert_true(runbook_valid_k8s_name("a.b-c.d"));
-	assert_true(runbook_valid_k8s_name("0abc"));
-	assert_false(runbook_valid_k8s_name(""));
-	assert_false(runbook_valid_k8s_name(NULL));
-	assert_false(runbook_valid_k8s_name("$(id)"));
-	assert_false(runbook_valid_k8s_name("Foo_Bar"));
-	assert_false(runbook_valid_k8s_name("a..b"));
-	assert_false(runbook_valid_k8s_name("-a"));
-	assert_false(runbook_valid_k8s_name("a-"));
-	assert_false(runbook_valid_k8s_name(".a"));
-	assert_false(runbook_valid_k8s_name("a.-b"));
-	assert_false(runbook_valid_k8s_name("a b"));
-	assert_false(runbook_valid_k8s_name("pod\n"));
+	test_str_fn(runbook_valid_k8s_name, cases);
 	memset(name, 'a', 253);
 	name[253] = '\0';
 	assert_true(runbook_valid_k8s_name(name));
@@ -748,21 +745,9 @@ static void test_runbook_files(void **state)
 	assert_int_equal(set.nentries, 0);
 
 	assert_non_null(mkdtemp(dir));
-	p = xasprintf("%s/b.md", dir);
-	f = fopen(p, "w");
-	fputs("## B\n\n```bash\nls\n```\n", f);
-	fclose(f);
-	free(p);
-	p = xasprintf("%s/a.md", dir);
-	f = fopen(p, "w");
-	fputs("## A\n\n```bash\nls\n```\n", f);
-	fclose(f);
-	free(p);
-	p = xasprintf("%s/c.txt", dir);
-	f = fopen(p, "w");
-	fputs("## C\n\n```bash\nls\n```\n", f);
-	fclose(f);
-	free(p);
+	free(test_write_file(dir, "b.md", "## B\n\n```bash\nls\n```\n"));
+	free(test_write_file(dir, "a.md", "## A\n\n```bash\nls\n```\n"));
+	free(test_write_file(dir, "c.txt", "## C\n\n```bash\nls\n```\n"));
 	p = xasprintf("%s/big.md", dir);
 	f = fopen(p, "w");
 	for (i = 0; i < 5 * 1024; i++)

@@ -51,6 +51,19 @@ static void test_runner_begin(struct test_runner_ctx *c, const struct selftest_a
 	assert_ptr_equal(runner_backend(c->r), &selftest_backend);
 }
 
+/* Start c's runner with every poll failing while the file path (a
+ * mkstemp template, filled in here) exists: unlink it to let them pass. */
+static void test_runner_begin_failing(struct test_runner_ctx *c, struct selftest_arg *a, char *path,
+				      const struct runner_opts *o)
+{
+	int fd = mkstemp(path);
+
+	assert_true(fd >= 0);
+	close(fd);
+	a->fail_file = path;
+	test_runner_begin(c, a, o);
+}
+
 static void test_runner_end(struct test_runner_ctx *c)
 {
 	runner_stop(c->r);
@@ -191,12 +204,9 @@ static void test_runner_recovery(void **unused)
 	struct selftest_arg a = { 0 };
 	struct runner_opts o = { .interval = 0.02, .backoff_min = 0.02, .backoff_max = 0.05 };
 	struct test_runner_ctx c;
-	int fd = mkstemp(path), want = 3;
+	int want = 3;
 
-	assert_true(fd >= 0);
-	close(fd);
-	a.fail_file = path;
-	test_runner_begin(&c, &a, &o);
+	test_runner_begin_failing(&c, &a, path, &o);
 	assert_true(test_runner_until(&c, test_runner_failures_at_least, &want));
 	assert_int_equal(c.snaps, 0);
 	unlink(path);
@@ -216,12 +226,9 @@ static void test_runner_refresh(void **unused)
 	struct selftest_arg a = { 0 };
 	struct runner_opts o = { .interval = 60, .backoff_min = 60, .backoff_max = 60 };
 	struct test_runner_ctx c;
-	int fd = mkstemp(path), want = 1;
+	int want = 1;
 
-	assert_true(fd >= 0);
-	close(fd);
-	a.fail_file = path;
-	test_runner_begin(&c, &a, &o);
+	test_runner_begin_failing(&c, &a, path, &o);
 	assert_true(test_runner_until(&c, test_runner_failures_at_least, &want));
 	assert_true(c.st.next_retry - c.st.last_attempt > 59);
 	unlink(path);

@@ -343,50 +343,42 @@ static void test_sanitize_spans(void **unused)
 
 static void test_sanitize_cap(void **unused)
 {
+	static const struct {
+		const char *why, *in;
+		size_t len, cap;
+		const char *want;
+		size_t truncated, nspans; /* the "…(N bytes)" marker is no span */
+	} cases[] = {
+		{ "no cap reached", "abcdef", 6, 6, "abcdef", 0, 0 },
+		{ "cut at 4", "abcdef", 6, 4, "abcd\xe2\x80\xa6(6 bytes)", 2, 0 },
+		/* never split a character: "ab日" cut at 3 or 4 backs up to 2 */
+		{ "3-byte char across the cut", "ab\xe6\x97\xa5", 5, 4, "ab\xe2\x80\xa6(5 bytes)",
+		  3, 0 },
+		{ "3-byte char before the cut", "ab\xe6\x97\xa5x", 6, 5,
+		  "ab\xe6\x97\xa5\xe2\x80\xa6(6 bytes)", 1, 0 },
+		{ "4-byte char across the cut", "\xf0\x9f\x98\x80\xf0\x9f\x98\x80", 8, 6,
+		  "\xf0\x9f\x98\x80\xe2\x80\xa6(8 bytes)", 4, 0 },
+		{ "invalid bytes are not backed over", "ab\xe6\x97zzz", 7, 4,
+		  "ab\\xE6\\x97\xe2\x80\xa6(7 bytes)", 3, 2 },
+		{ "cap below the first char", "\xe6\x97\xa5", 3, 1, "\xe2\x80\xa6(3 bytes)", 3, 0 },
+		/* a backslash right at the cut is not doubled by unseen bytes */
+		{ "backslash at the cut", "a\\e", 3, 2, "a\\\xe2\x80\xa6(3 bytes)", 1, 0 },
+	};
 	struct sanitize_out out;
+	size_t i;
 
-	/* no cap, and a cap not reached */
-	sanitize("abcdef", 6, 0, 6, &out);
-	assert_string_equal(out.text, "abcdef");
-	assert_int_equal(out.truncated, 0);
-	sanitize_out_free(&out);
-
-	sanitize("abcdef", 6, 0, 4, &out);
-	test_sanitize_check(&out, 0);
-	assert_string_equal(out.text, "abcd\xe2\x80\xa6(6 bytes)");
-	assert_int_equal(out.truncated, 2);
-	assert_int_equal(out.nspans, 0);
-	sanitize_out_free(&out);
-
-	/* never split a character: "ab日" cut at 3 or 4 backs up to 2 */
-	sanitize("ab\xe6\x97\xa5", 5, 0, 4, &out);
-	test_sanitize_check(&out, 0);
-	assert_string_equal(out.text, "ab\xe2\x80\xa6(5 bytes)");
-	assert_int_equal(out.truncated, 3);
-	sanitize_out_free(&out);
-	sanitize("ab\xe6\x97\xa5x", 6, 0, 5, &out);
-	assert_string_equal(out.text, "ab\xe6\x97\xa5\xe2\x80\xa6(6 bytes)");
-	assert_int_equal(out.truncated, 1);
-	sanitize_out_free(&out);
-	/* a 4-byte character across the cut */
-	sanitize("\xf0\x9f\x98\x80\xf0\x9f\x98\x80", 8, 0, 6, &out);
-	assert_string_equal(out.text, "\xf0\x9f\x98\x80\xe2\x80\xa6(8 bytes)");
-	assert_int_equal(out.truncated, 4);
-	sanitize_out_free(&out);
-	/* invalid bytes are not backed over */
-	sanitize("ab\xe6\x97zzz", 7, 0, 4, &out);
-	assert_string_equal(out.text, "ab\\xE6\\x97\xe2\x80\xa6(7 bytes)");
-	assert_int_equal(out.truncated, 3);
-	sanitize_out_free(&out);
-	/* a cap smaller than the first character */
-	sanitize("\xe6\x97\xa5", 3, 0, 1, &out);
-	assert_string_equal(out.text, "\xe2\x80\xa6(3 bytes)");
-	assert_int_equal(out.truncated, 3);
-	sanitize_out_free(&out);
-	/* a backslash right at the cut is not doubled by unseen bytes */
-	sanitize("a\\e", 3, 0, 2, &out);
-	assert_string_equal(out.text, "a\\\xe2\x80\xa6(3 bytes)");
-	sanitize_out_free(&out);
+	(void)unused;
+	for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		sanitize(cases[i].in, cases[i].len, 0, cases[i].cap, &out);
+		test_sanitize_check(&out, 0);
+		if (strcmp(out.text, cases[i].want) != 0 || out.truncated != cases[i].truncated ||
+		    out.nspans != cases[i].nspans)
+			fail_msg("cap case %s: got \"%s\" (%zu cut, %zu spans), want \"%s\" (%zu, "
+				 "%zu)",
+				 cases[i].why, out.text, out.truncated, out.nspans, cases[i].want,
+				 cases[i].truncated, cases[i].nspans);
+		sanitize_out_free(&out);
+	}
 }
 
 /* A15: a 10 MB line with a 64 KiB cap is quick and bounded. */

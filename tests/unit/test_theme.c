@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "lib/util.h"
+#include "tests/unit/testhelp.h"
 #include "ui/theme.h"
 #include "lib/colour.h"
 
@@ -130,18 +131,6 @@ static void test_theme_inherit(void **unused)
 	assert_memory_equal(&t.style[ROLE_STATUS], &light.style[ROLE_STATUS], sizeof(t.style[0]));
 }
 
-/* Write text to DIR/NAME; caller frees the path. */
-static char *test_theme_write(const char *dir, const char *name, const char *text)
-{
-	char *path = xasprintf("%s/%s", dir, name);
-	FILE *f = fopen(path, "w");
-
-	assert_non_null(f);
-	fputs(text, f);
-	fclose(f);
-	return path;
-}
-
 static void test_theme_lookup(void **unused)
 {
 	char d1[] = "/tmp/amconsole-test-theme-XXXXXX";
@@ -156,10 +145,10 @@ static void test_theme_lookup(void **unused)
 	dirs[0] = d1;
 	dirs[1] = d2;
 	dirs[2] = NULL;
-	p1 = test_theme_write(d2, "ocean.yaml", "roles:\n  normal: {fg: blue, bg: black}\n");
+	p1 = test_write_file(d2, "ocean.yaml", "roles:\n  normal: {fg: blue, bg: black}\n");
 	/* A file shadows the built-in of the same name; the first dir wins. */
-	p2 = test_theme_write(d1, "mono.yaml", "inherit: mono\nroles:\n  dim: {attrs: []}\n");
-	p3 = test_theme_write(d2, "mono.yaml", "roles: {bogus: {}}\n");
+	p2 = test_write_file(d1, "mono.yaml", "inherit: mono\nroles:\n  dim: {attrs: []}\n");
+	p3 = test_write_file(d2, "mono.yaml", "roles: {bogus: {}}\n");
 
 	assert_int_equal(theme_load("ocean", dirs, &t, err, sizeof(err)), 0);
 	assert_string_equal(t.name, "ocean");
@@ -271,7 +260,7 @@ static void test_theme_inline_errors(void **unused)
 		char err[512] = "";
 
 		assert_non_null(mkdtemp(dir));
-		path = test_theme_write(dir, "t.yaml", cases[i].text);
+		path = test_write_file(dir, "t.yaml", cases[i].text);
 		want = xasprintf("%s:%s", path, cases[i].want);
 		assert_int_equal(theme_load(path, NULL, &t, err, sizeof(err)), -1);
 		if (strncmp(err, want, strlen(want)) != 0)
@@ -310,14 +299,14 @@ static void test_theme_values(void **unused)
 	/* An empty file is the default theme under the file's name; a lone
 	 * attribute needs no list. */
 	assert_non_null(mkdtemp(dir));
-	path = test_theme_write(dir, "plain.yaml", "# nothing\n");
+	path = test_write_file(dir, "plain.yaml", "# nothing\n");
 	assert_int_equal(theme_load(path, NULL, &t, err, sizeof(err)), 0);
 	assert_string_equal(t.name, "plain");
 	unlink(path);
 	free(path);
-	path = test_theme_write(dir, "x.yaml",
-				"name: x\nroles:\n  title: {attrs: underline}\n"
-				"  ok: {attrs: [bold, underline, reverse, dim, italic]}\n");
+	path = test_write_file(dir, "x.yaml",
+			       "name: x\nroles:\n  title: {attrs: underline}\n"
+			       "  ok: {attrs: [bold, underline, reverse, dim, italic]}\n");
 	assert_int_equal(theme_load(path, NULL, &t, err, sizeof(err)), 0);
 	assert_int_equal(t.style[ROLE_TITLE].attrs, THEME_UNDERLINE);
 	assert_int_equal(t.style[ROLE_OK].attrs,

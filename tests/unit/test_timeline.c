@@ -20,6 +20,7 @@
 #include "core/timeline.h"
 #include "lib/util.h"
 #include "runtime/appender.h"
+#include "tests/unit/testhelp.h"
 
 static void ev(struct timeline *tl, double t, const char *kind, const char *text,
 	       const char *detail)
@@ -116,14 +117,18 @@ static void test_timeline_postmortem(void **unused)
 	assert_true(timeline_mark(&tl, "mitigated") == 1000 + 40 * 60);
 	assert_true(timeline_mark(&tl, "nothing") == 0);
 	doc = timeline_postmortem(&tl, "ledger disk full", "P1");
-	assert_non_null(strstr(doc, "# Postmortem: ledger disk full"));
-	assert_non_null(strstr(doc, "- Severity: P1"));
-	assert_non_null(strstr(doc, "- Time to detect: 2m05s"));
-	assert_non_null(strstr(doc, "- Time to mitigate: 40m00s"));
-	assert_non_null(strstr(doc, "- Time to resolve: 3h00m"));
-	assert_non_null(strstr(doc, "## Follow-ups"));
-	/* A '|' in text does not break the table; secrets are masked. */
-	assert_non_null(strstr(doc, "root cause / the ledger's disk |"));
+	test_holds_all(doc,
+		       (const char *const[]){
+			       "# Postmortem: ledger disk full",
+			       "- Severity: P1",
+			       "- Time to detect: 2m05s",
+			       "- Time to mitigate: 40m00s",
+			       "- Time to resolve: 3h00m",
+			       "## Follow-ups",
+			       /* A '|' in text does not break the table; secrets are masked. */
+			       "root cause / the ledger's disk |",
+			       NULL,
+		       });
 	assert_null(strstr(doc, "s3cr3tvalue"));
 	assert_non_null(strstr(doc, "kubectl get pods"));
 	/* An output's lines, each in the list item's block; a line of

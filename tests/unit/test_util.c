@@ -16,33 +16,43 @@
 
 #include "lib/util.h"
 
-static void test_util_parse_duration(void **unused)
-{
-	double v;
+/* A text a parser into a double takes (rc 0, giving value) or refuses
+ * (rc -1). */
+struct test_util_parse {
+	const char *in;
+	int rc;
+	double value;
+};
 
-	assert_int_equal(util_parse_duration("2s", &v), 0);
-	assert_true(v == 2.0);
-	assert_int_equal(util_parse_duration("500ms", &v), 0);
-	assert_true(v == 0.5);
-	assert_int_equal(util_parse_duration("1m", &v), 0);
-	assert_true(v == 60.0);
-	assert_int_equal(util_parse_duration("1h", &v), 0);
-	assert_true(v == 3600.0);
-	assert_int_equal(util_parse_duration("7", &v), 0);
-	assert_true(v == 7.0);
-	assert_int_equal(util_parse_duration("1.5s", &v), 0);
-	assert_true(v == 1.5);
-	assert_int_equal(util_parse_duration("", &v), -1);
-	assert_int_equal(util_parse_duration(NULL, &v), -1);
-	assert_int_equal(util_parse_duration("s", &v), -1);
-	assert_int_equal(util_parse_duration("2x", &v), -1);
-	assert_int_equal(util_parse_duration("-1s", &v), -1);
-	assert_int_equal(util_parse_duration("2 s", &v), -1);
-	assert_int_equal(util_parse_duration("nan", &v), -1);
+static void test_util_parses(const char *name, int (*parse)(const char *, double *),
+			     const struct test_util_parse *c, size_t n)
+{
+	size_t i;
+	double v;
+	int rc;
+
+	for (i = 0; i < n; i++) {
+		v = -1;
+		rc = parse(c[i].in, &v);
+		if (rc != c[i].rc || (rc == 0 && v != c[i].value))
+			fail_msg("%s(\"%s\"): %d, %g; want %d, %g", name,
+				 c[i].in != NULL ? c[i].in : "(null)", rc, v, c[i].rc, c[i].value);
+	}
 }
 
-/* RFC 3339 as every API sends it: Z or an offset, optional fraction;
- * anything else is refused rather than guessed. */
+static void test_util_parse_duration(void **unused)
+{
+	static const struct test_util_parse cases[] = {
+		{ "2s", 0, 2.0 }, { "500ms", 0, 0.5 }, { "1m", 0, 60.0 }, { "1h", 0, 3600.0 },
+		{ "7", 0, 7.0 },  { "1.5s", 0, 1.5 },  { "", -1, 0 },     { NULL, -1, 0 },
+		{ "s", -1, 0 },   { "2x", -1, 0 },     { "-1s", -1, 0 },  { "2 s", -1, 0 },
+		{ "nan", -1, 0 },
+	};
+
+	test_util_parses("util_parse_duration", util_parse_duration, cases,
+			 sizeof cases / sizeof cases[0]);
+}
+
 static void test_strv_sort_unique(void **unused)
 {
 	char **v = xcalloc(5, sizeof *v);
@@ -62,67 +72,89 @@ static void test_strv_sort_unique(void **unused)
 	strv_free(v, n);
 }
 
+/* RFC 3339 as every API sends it: Z or an offset, optional fraction;
+ * anything else is refused rather than guessed. */
 static void test_util_rfc3339(void **unused)
 {
-	double t;
+	static const struct test_util_parse cases[] = {
+		{ "2024-01-01T00:00:00Z", 0, 1704067200.0 },
+		{ "2024-01-01T02:00:00+02:00", 0, 1704067200.0 },
+		{ "2023-12-31T23:30:00.5-00:30", 0, 1704067200.5 },
+		{ "2024-01-01t00:00:00z", 0, 1704067200.0 },
+		{ "2024-01-01T00:00:00", -1, 0 },
+		{ "2024-13-01T00:00:00Z", -1, 0 },
+		{ "2024-01-01T00:00:00Zjunk", -1, 0 },
+		{ "garbage", -1, 0 },
+	};
 
-	(void)unused;
-	assert_int_equal(util_parse_rfc3339("2024-01-01T00:00:00Z", &t), 0);
-	assert_true(t == 1704067200.0);
-	assert_int_equal(util_parse_rfc3339("2024-01-01T02:00:00+02:00", &t), 0);
-	assert_true(t == 1704067200.0);
-	assert_int_equal(util_parse_rfc3339("2023-12-31T23:30:00.5-00:30", &t), 0);
-	assert_true(t == 1704067200.5);
-	assert_int_equal(util_parse_rfc3339("2024-01-01t00:00:00z", &t), 0);
-	assert_int_equal(util_parse_rfc3339("2024-01-01T00:00:00", &t), -1);
-	assert_int_equal(util_parse_rfc3339("2024-13-01T00:00:00Z", &t), -1);
-	assert_int_equal(util_parse_rfc3339("2024-01-01T00:00:00Zjunk", &t), -1);
-	assert_int_equal(util_parse_rfc3339("garbage", &t), -1);
+	test_util_parses("util_parse_rfc3339", util_parse_rfc3339, cases,
+			 sizeof cases / sizeof cases[0]);
 }
 
 static void test_util_fmt_duration(void **unused)
 {
+	/* seconds, the buffer's size, what it holds */
+	static const struct {
+		double secs;
+		size_t size;
+		const char *want;
+	} cases[] = {
+		{ 0, 32, "0s" },
+		{ 34.9, 32, "34s" },
+		{ 302, 32, "5m02s" },
+		{ 3840, 32, "1h04m" },
+		{ 2 * 86400 + 3 * 3600 + 59, 32, "2d03h" },
+		{ -5, 32, "0s" },
+		{ 302, 3, "5m" },
+	};
 	char buf[32];
+	size_t i;
 
-	util_fmt_duration(buf, sizeof buf, 0);
-	assert_string_equal(buf, "0s");
-	util_fmt_duration(buf, sizeof buf, 34.9);
-	assert_string_equal(buf, "34s");
-	util_fmt_duration(buf, sizeof buf, 302);
-	assert_string_equal(buf, "5m02s");
-	util_fmt_duration(buf, sizeof buf, 3840);
-	assert_string_equal(buf, "1h04m");
-	util_fmt_duration(buf, sizeof buf, 2 * 86400 + 3 * 3600 + 59);
-	assert_string_equal(buf, "2d03h");
-	util_fmt_duration(buf, sizeof buf, -5);
-	assert_string_equal(buf, "0s");
-	util_fmt_duration(buf, 3, 302);
-	assert_string_equal(buf, "5m");
+	for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		util_fmt_duration(buf, cases[i].size, cases[i].secs);
+		if (strcmp(buf, cases[i].want) != 0)
+			fail_msg("%g s in %zu bytes: \"%s\", want \"%s\"", cases[i].secs,
+				 cases[i].size, buf, cases[i].want);
+	}
 }
 
-/* Noise of a millisecond or two keeps the readout; a real change shows. */
+/* Noise of a millisecond or two keeps the readout; a real change shows.
+ * Each row: a reading given, and the value shown after it. */
+struct test_util_step {
+	double in, shown;
+};
+
+static void test_util_steps(struct util_steady *s, const struct test_util_step *st, size_t n)
+{
+	size_t i;
+	double got;
+
+	for (i = 0; i < n; i++) {
+		got = util_steady_ms(s, st[i].in);
+		if (got != st[i].shown)
+			fail_msg("step %zu: %g shows %g, want %g", i, st[i].in, got, st[i].shown);
+	}
+}
+
 static void test_util_steady_ms(void **unused)
 {
+	static const struct test_util_step from_zero[] = {
+		{ 0.4, 0.4 },                                        /* the first shows at once */
+		{ 4.6, 0.4 }, { 15, 0.4 },  { 15, 0.4 }, { 15, 15 }, /* three in a row: it moved */
+		{ 10.2, 15 }, { 19.5, 15 }, { 60, 15 },              /* short spikes */
+		{ 60, 15 },   { 16, 15 },   { 2, 15 },   { 2.5, 15 }, { 2.2, 2.2 },
+	};
+	static const struct test_util_step from_400[] = {
+		{ 480, 400 },
+		{ 520, 400 },
+		{ 510, 400 },
+		{ 530, 530 },
+	};
 	struct util_steady s = { 0 };
 
-	assert_true(util_steady_ms(&s, 0.4) == 0.4); /* the first shows at once */
-	assert_true(util_steady_ms(&s, 4.6) == 0.4);
-	assert_true(util_steady_ms(&s, 15) == 0.4);
-	assert_true(util_steady_ms(&s, 15) == 0.4);
-	assert_true(util_steady_ms(&s, 15) == 15); /* three in a row: it moved */
-	assert_true(util_steady_ms(&s, 10.2) == 15);
-	assert_true(util_steady_ms(&s, 19.5) == 15);
-	assert_true(util_steady_ms(&s, 60) == 15); /* short spikes */
-	assert_true(util_steady_ms(&s, 60) == 15);
-	assert_true(util_steady_ms(&s, 16) == 15);
-	assert_true(util_steady_ms(&s, 2) == 15);
-	assert_true(util_steady_ms(&s, 2.5) == 15);
-	assert_true(util_steady_ms(&s, 2.2) == 2.2);
+	test_util_steps(&s, from_zero, sizeof from_zero / sizeof from_zero[0]);
 	s = (struct util_steady){ 400, 1, 0 };
-	assert_true(util_steady_ms(&s, 480) == 400);
-	assert_true(util_steady_ms(&s, 520) == 400);
-	assert_true(util_steady_ms(&s, 510) == 400);
-	assert_true(util_steady_ms(&s, 530) == 530);
+	test_util_steps(&s, from_400, sizeof from_400 / sizeof from_400[0]);
 }
 
 static void test_util_strbuf(void **unused)
@@ -169,28 +201,26 @@ static void test_util_xasprintf(void **unused)
 	free(p);
 }
 
+/* util_expand_home(in) is want. */
+static void test_util_home_is(const char *in, const char *want)
+{
+	char *p = util_expand_home(in);
+
+	assert_string_equal(p, want);
+	free(p);
+}
+
 static void test_util_expand_home(void **unused)
 {
 	char *old = getenv("HOME") ? strdup(getenv("HOME")) : NULL;
-	char *p;
 
 	setenv("HOME", "/home/op", 1);
-	p = util_expand_home("~/runbooks");
-	assert_string_equal(p, "/home/op/runbooks");
-	free(p);
-	p = util_expand_home("~");
-	assert_string_equal(p, "/home/op");
-	free(p);
-	p = util_expand_home("~other/x");
-	assert_string_equal(p, "~other/x");
-	free(p);
-	p = util_expand_home("/etc/x");
-	assert_string_equal(p, "/etc/x");
-	free(p);
+	test_util_home_is("~/runbooks", "/home/op/runbooks");
+	test_util_home_is("~", "/home/op");
+	test_util_home_is("~other/x", "~other/x");
+	test_util_home_is("/etc/x", "/etc/x");
 	unsetenv("HOME");
-	p = util_expand_home("~/x");
-	assert_string_equal(p, "~/x");
-	free(p);
+	test_util_home_is("~/x", "~/x");
 	if (old != NULL)
 		setenv("HOME", old, 1);
 	free(old);

@@ -17,21 +17,10 @@
 #include <unistd.h>
 
 #include "lib/util.h"
+#include "tests/unit/testhelp.h"
 #include "lib/yaml.h"
 
 static char test_yaml_dir[] = "/tmp/test_yaml.XXXXXX";
-
-/* Write text to a file in the temporary directory; caller frees the path. */
-static char *test_yaml_file(const char *name, const char *text)
-{
-	char *path = xasprintf("%s/%s", test_yaml_dir, name);
-	FILE *f = fopen(path, "w");
-
-	assert_non_null(f);
-	fputs(text, f);
-	fclose(f);
-	return path;
-}
 
 static void test_yaml_load_errors(void **unused)
 {
@@ -52,13 +41,13 @@ static void test_yaml_load_errors(void **unused)
 	assert_string_equal(err, want);
 	free(want);
 
-	path = test_yaml_file("bad.yaml", "a: [1, 2\nb: 3\n");
+	path = test_write_file(test_yaml_dir, "bad.yaml", "a: [1, 2\nb: 3\n");
 	assert_int_equal(yaml_load(&ld, path, 0, err, sizeof err, &root), -1);
 	assert_non_null(strstr(err, "bad.yaml:"));
 	assert_non_null(strstr(err, "started at line 1)"));
 	free(path);
 
-	path = test_yaml_file("two.yaml", "a: 1\n---\nb: 2\n");
+	path = test_write_file(test_yaml_dir, "two.yaml", "a: 1\n---\nb: 2\n");
 	assert_int_equal(yaml_load(&ld, path, 0, err, sizeof err, &root), 1);
 	assert_non_null(root);
 	yaml_unload(&ld);
@@ -68,7 +57,7 @@ static void test_yaml_load_errors(void **unused)
 	free(want);
 	free(path);
 
-	path = test_yaml_file("empty.yaml", "");
+	path = test_write_file(test_yaml_dir, "empty.yaml", "");
 	assert_int_equal(yaml_load(&ld, path, YAML_LOAD_ONE_DOC, err, sizeof err, &root), 1);
 	assert_null(root);
 	yaml_unload(&ld);
@@ -101,7 +90,7 @@ static int test_yaml_walk(const char *text, struct test_yaml_obj *o, char *err, 
 {
 	struct yaml_loader ld;
 	yaml_node_t *root;
-	char *path = test_yaml_file("F", text);
+	char *path = test_write_file(test_yaml_dir, "F", text);
 	int rc;
 
 	memset(o, 0, sizeof(*o));
