@@ -45,7 +45,9 @@
  * has been through endwin() once it flushes after every cursor movement.
  * So curses gets a descriptor of its own (a duplicate of the terminal's),
  * and while a frame is drawn that descriptor points at a file in memory;
- * the frame is read back from there and sent in one write(). Curses
+ * the frame is read back from there and sent in one write(), between the
+ * begin and end of synchronized output where terminfo declares it (the
+ * extended capability Sync), so no terminal paints half a frame. Curses
  * touches the terminal itself through that descriptor (tcsetattr, the
  * size ioctl) only in newterm, endwin and the doupdate() after endwin:
  * then it is the terminal. */
@@ -55,6 +57,7 @@ static int screen_memfd = -1; /* where a frame collects */
 static int screen_held;       /* screen_ofd points at screen_memfd */
 static char *screen_frame;    /* a frame read back */
 static size_t screen_frame_cap;
+static char *screen_sync_on, *screen_sync_off;
 
 static int screen_active;
 static int screen_is_utf8;
@@ -196,21 +199,28 @@ static size_t screen_unhold(void)
 	return end > 0 ? (size_t)end : 0;
 }
 
-/* The same, and send what collected in one write(). */
-static void screen_release(void)
+/* The same, and send what collected in one write(), between the begin
+ * and end of synchronized output if sync and the terminal has them. */
+static void screen_release(int sync)
 {
+	const char *on = sync && screen_sync_on ? screen_sync_on : "";
+	const char *off = sync && screen_sync_off ? screen_sync_off : "";
+	size_t lon = strlen(on), loff = strlen(off);
 	size_t end = screen_unhold();
 	ssize_t got;
 
 	if (end == 0)
 		return;
-	if (screen_frame_cap < end) {
-		screen_frame_cap = end;
+	if (screen_frame_cap < lon + end + loff) {
+		screen_frame_cap = lon + end + loff;
 		screen_frame = xrealloc(screen_frame, screen_frame_cap);
 	}
-	got = pread(screen_memfd, screen_frame, end, 0);
-	if (got > 0)
-		screen_write_all(screen_frame, (size_t)got);
+	got = pread(screen_memfd, screen_frame + lon, end, 0);
+	if (got <= 0)
+		return;
+	memcpy(screen_frame, on, lon);
+	memcpy(screen_frame + lon + (size_t)got, off, loff);
+	screen_write_all(screen_frame, lon + (size_t)got + loff);
 }
 
 /* Curses' own descriptor and the frame file; on any failure curses
@@ -237,6 +247,26 @@ static FILE *screen_open_output(void)
 	return stdout;
 }
 
+/* The begin and end of synchronized output, if terminfo has Sync (an
+ * extended capability: tmux's and kitty's entries have it). */
+static void screen_sync_init(void)
+{
+	const char *cap = tigetstr("Sync");
+	const char *s;
+
+	if (cap == NULL || cap == (char *)-1)
+		return;
+	s = tiparm(cap, 1);
+	screen_sync_on = s != NULL ? xstrdup(s) : NULL;
+	s = tiparm(cap, 0);
+	screen_sync_off = s != NULL ? xstrdup(s) : NULL;
+	if (screen_sync_on == NULL || screen_sync_off == NULL) {
+		free(screen_sync_on);
+		free(screen_sync_off);
+		screen_sync_on = screen_sync_off = NULL;
+	}
+}
+
 int screen_init(const struct theme *t, int ascii, int mouse, char *err, size_t errlen)
 {
 	const char *cs = nl_langinfo(CODESET);
@@ -261,6 +291,7 @@ int screen_init(const struct theme *t, int ascii, int mouse, char *err, size_t e
 	nodelay(stdscr, TRUE);
 	intrflush(stdscr, FALSE);
 	leaveok(stdscr, FALSE);
+	screen_sync_init();
 	/* From here curses only writes: what it sends until the first frame
 	 * goes out with that frame. No flush halfway through a frame when a
 	 * key is waiting (typeahead): the loop reads every waiting key
@@ -297,13 +328,16 @@ void screen_end(void)
 	free(screen_frame);
 	screen_frame = NULL;
 	screen_frame_cap = 0;
+	free(screen_sync_on);
+	free(screen_sync_off);
+	screen_sync_on = screen_sync_off = NULL;
 }
 
 void screen_suspend(void)
 {
 	if (!screen_active)
 		return;
-	screen_release();
+	screen_release(0);
 	def_prog_mode();
 	endwin();
 	/* A child (a shell, $EDITOR) gets the terminal as it expects it. */
@@ -362,7 +396,7 @@ void screen_finish(int y, int x)
 	}
 	wnoutrefresh(stdscr);
 	doupdate();
-	screen_release();
+	screen_release(1);
 }
 
 void screen_invalidate(void)
