@@ -10,24 +10,11 @@
 # one a frame, with room for the clock's once-a-second ticks), and the
 # full repaint after the window grows to 200x60.
 . tests/e2e/lib.sh
-command -v strace >/dev/null || fail "strace is missing (tests/deps.sh installs it)"
-REAL=$AMCONSOLE
-# LeakSanitizer cannot run under ptrace: the leak check is left to every
-# other test (the sanitizer build's other checks stay on).
-cat >"$T/traced" <<SH
-#!/bin/sh
-ASAN_OPTIONS="\${ASAN_OPTIONS:+\$ASAN_OPTIONS:}detect_leaks=0"
-export ASAN_OPTIONS
-exec strace -y -s 200000 -o '$T/st' -e trace=write -- '$REAL' "\$@"
-SH
-chmod +x "$T/traced"
-AMCONSOLE="$T/traced"
+. tests/e2e/writes.sh
 use_shipped_runbooks
 am_start 120 40 --runbooks "$T/runbooks"
 wait_for "Service Startup Issues"
 sleep 1
-# The writes to the terminal (strace -y names the descriptor's file).
-tty_writes() { grep -E '^write\([0-9]+</dev/(pts/[0-9]+|tty[^>]*)>,' "$T/st"; }
 writes() { tty_writes | wc -l; }
 # frame_whole N: the Nth write to the terminal holds a whole frame, from
 # the title bar to the key bar's last label.
