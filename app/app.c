@@ -404,6 +404,25 @@ static int app_timeout(struct app *a)
 	return -1;
 }
 
+/* After news from the workers is handled, the wake-up pipe waits this
+ * long before it is watched again (#17): the runners poll on one grid
+ * (runner.c), so their snapshots come within a moment of each other, and
+ * the ones after the first are taken in one more pass instead of each
+ * waking the loop. Keys and signals are watched all the time. */
+#define APP_NEWS_GAP 0.25
+
+/* The poll timeout (ms, -1: none) with the gap's end folded in. */
+static int app_poll_timeout(int timeout, double gap_end)
+{
+	double left = gap_end - util_now();
+	int ms;
+
+	if (left <= 0)
+		return timeout;
+	ms = (int)(left * 1000) + 1;
+	return timeout < 0 || ms < timeout ? ms : timeout;
+}
+
 /* Quit never waits on a worker: every runner is told to stop and its
  * work in flight interrupted (plugins killed, transfers aborted) at once.
  * One still inside an I/O call that cannot be interrupted after the
@@ -429,10 +448,19 @@ int app_run(struct app *a)
 {
 	struct pollfd fds[3];
 	int i, key, status = 0;
+	/* The end of the gap after news (APP_NEWS_GAP), 0: none. */
+	double gap_end = 0;
 
 	while (!a->quit) {
-		int timeout, changed = 0;
+		int timeout, watch, changed = 0;
 
+		if (gap_end > 0 && util_now() >= gap_end) {
+			/* The gap is over: this pass takes what came in it (the
+			 * bytes are read first, so news after them wakes the
+			 * loop again). */
+			app_drain(a->wake_pipe[0]);
+			gap_end = 0;
+		}
 		for (i = 0; i < a->npanels; i++)
 			if (a->panels[i].ops->update != NULL &&
 			    a->panels[i].ops->update(a->panels[i].self))
@@ -450,16 +478,21 @@ int app_run(struct app *a)
 			app_draw(a);
 			a->dirty = 0;
 		}
-		timeout = app_timeout(a);
+		watch = gap_end > 0 ? 2 : 3;
+		timeout = app_poll_timeout(app_timeout(a), gap_end);
 		fds[0] = (struct pollfd){ STDIN_FILENO, POLLIN, 0 };
 		fds[1] = (struct pollfd){ a->sig_pipe[0], POLLIN, 0 };
 		fds[2] = (struct pollfd){ a->wake_pipe[0], POLLIN, 0 };
-		if (poll(fds, 3, timeout) < 0 && errno != EINTR)
+		if (poll(fds, (nfds_t)watch, timeout) < 0 && errno != EINTR)
 			break;
 		if (fds[1].revents & POLLIN)
 			app_signals(a);
-		if (fds[2].revents & POLLIN)
+		if (watch == 3 && (fds[2].revents & POLLIN)) {
+			/* News woke the loop: the next pass takes it, and a gap
+			 * opens. */
 			app_drain(a->wake_pipe[0]);
+			gap_end = util_now() + APP_NEWS_GAP;
+		}
 		if (fds[0].revents & (POLLHUP | POLLERR | POLLNVAL)) {
 			a->quit = 1;
 			a->quit_signal = SIGHUP;

@@ -3,7 +3,9 @@
  * thread (see mailbox.h). One mutex guards the waiting snapshot and the
  * status; a put replaces a snapshot the UI never took (freeing it) and
  * writes one byte to the UI's wake-up pipe without blocking, so a slow UI
- * can neither stall a worker nor make memory grow.
+ * can neither stall a worker nor make memory grow. One byte per look: a
+ * put the UI has not yet looked at (take or status) already woke it, and
+ * the puts after it until that look wake nobody again (#17).
  */
 #include "runtime/mailbox.h"
 
@@ -20,13 +22,18 @@ struct mailbox {
 	int wake_fd;
 	void (*free_snap)(void *);
 	void *snap; /* newest snapshot the UI has not taken, or NULL */
+	int woken;  /* a wake-up byte went out since the UI last looked */
 	struct mailbox_status st;
 	struct util_steady fetch; /* st.fetch_ms, steadied */
 };
 
-static void mailbox_wake(struct mailbox *mb)
+/* Lock held: whether this put must wake the UI (and note it will). */
+static int mailbox_wake_due(struct mailbox *mb)
 {
-	job_wake_fd(mb->wake_fd);
+	int due = !mb->woken;
+
+	mb->woken = 1;
+	return due;
 }
 
 struct mailbox *mailbox_new(int wake_fd, void (*free_snap)(void *))
@@ -54,6 +61,7 @@ void mailbox_free(struct mailbox *mb)
 void mailbox_put(struct mailbox *mb, void *snap, double fetch_ms, double next_retry)
 {
 	void *old = NULL;
+	int wake;
 
 	pthread_mutex_lock(&mb->lock);
 	if (snap != NULL) {
@@ -73,15 +81,19 @@ void mailbox_put(struct mailbox *mb, void *snap, double fetch_ms, double next_re
 	mb->st.next_retry = next_retry;
 	mb->st.failures = 0;
 	mb->st.error[0] = '\0';
+	wake = mailbox_wake_due(mb);
 	pthread_mutex_unlock(&mb->lock);
 	/* Freed outside the lock: a big snapshot must not hold up the UI. */
 	if (old != NULL && mb->free_snap != NULL)
 		mb->free_snap(old);
-	mailbox_wake(mb);
+	if (wake)
+		job_wake_fd(mb->wake_fd);
 }
 
 void mailbox_put_error(struct mailbox *mb, const char *error, double fetch_ms, double next_retry)
 {
+	int wake;
+
 	pthread_mutex_lock(&mb->lock);
 	mb->st.state = MAILBOX_ERROR;
 	mb->st.generation++;
@@ -94,8 +106,10 @@ void mailbox_put_error(struct mailbox *mb, const char *error, double fetch_ms, d
 	mb->st.failures++;
 	snprintf(mb->st.error, sizeof mb->st.error, "%s",
 		 error != NULL && *error != '\0' ? error : "unknown error");
+	wake = mailbox_wake_due(mb);
 	pthread_mutex_unlock(&mb->lock);
-	mailbox_wake(mb);
+	if (wake)
+		job_wake_fd(mb->wake_fd);
 }
 
 int mailbox_take(struct mailbox *mb, void **snap, struct mailbox_status *st)
@@ -103,6 +117,7 @@ int mailbox_take(struct mailbox *mb, void **snap, struct mailbox_status *st)
 	int got = 0;
 
 	pthread_mutex_lock(&mb->lock);
+	mb->woken = 0;
 	if (st != NULL)
 		*st = mb->st;
 	if (mb->snap != NULL && snap != NULL) {
@@ -117,6 +132,7 @@ int mailbox_take(struct mailbox *mb, void **snap, struct mailbox_status *st)
 void mailbox_status(struct mailbox *mb, struct mailbox_status *st)
 {
 	pthread_mutex_lock(&mb->lock);
+	mb->woken = 0;
 	*st = mb->st;
 	pthread_mutex_unlock(&mb->lock);
 }

@@ -1,7 +1,8 @@
 /*
  * mailbox.h - hands snapshots from one worker thread to the UI thread.
  * The worker puts a whole snapshot (or an error) and writes one byte to
- * the UI's wake-up pipe; the UI takes the newest one when it wakes. Older
+ * the UI's wake-up pipe, unless one went out since the UI last looked
+ * (take or status): the UI takes the newest one when it wakes. Older
  * snapshots the UI never took are freed by the mailbox. One mutex, no
  * waiting on either side.
  */
@@ -50,7 +51,8 @@ struct mailbox;
 enum mailbox_health mailbox_describe(const struct mailbox_status *st, int have_data, char *state,
 				     size_t statelen, char *detail, size_t detaillen);
 
-/* Create a mailbox that writes one byte to wake_fd on every put (-1: no
+/* Create a mailbox that writes one byte to wake_fd on a put, the first
+ * since the UI last called mailbox_take or mailbox_status (-1: no
  * wake). free_snap frees snapshots the UI never took. */
 struct mailbox *mailbox_new(int wake_fd, void (*free_snap)(void *));
 /* Free the mailbox and any snapshot still in it. Nobody may use it after. */

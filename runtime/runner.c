@@ -220,15 +220,21 @@ static void runner_free_reqs(struct runner_req *q)
 	}
 }
 
-/* Seconds to wait before the next attempt after this many consecutive
- * failures (0: the regular interval). */
-static double runner_delay(const struct runner *r)
+/* Seconds to wait from now (util_now) before the next attempt after this
+ * many consecutive failures. With none, the regular interval, on a grid the runners share:
+ * the next multiple of the interval on the monotonic clock at least half
+ * an interval away, so the runners with one interval poll together and
+ * their snapshots reach the UI in one pass instead of each waking it
+ * apart (#17). */
+static double runner_delay(const struct runner *r, double now)
 {
 	double d;
 	int i;
 
-	if (r->failures == 0)
-		return r->opts.interval;
+	if (r->failures == 0) {
+		d = ((double)(long long)(now / r->opts.interval) + 1) * r->opts.interval - now;
+		return d < r->opts.interval / 2 ? d + r->opts.interval : d;
+	}
 	d = r->opts.backoff_min;
 	for (i = 1; i < r->failures && d < r->opts.backoff_max; i++)
 		d *= 2;
@@ -309,14 +315,14 @@ static void runner_poll_once(struct runner *r)
 				       : "poll failed");
 	if (rc == 0) {
 		r->failures = 0;
-		mailbox_put(r->mb, snap, ms, t1 + runner_delay(r));
+		mailbox_put(r->mb, snap, ms, t1 + runner_delay(r, t1));
 	} else {
 		/* A failed poll should not hand anything over; be lenient. */
 		if (snap != NULL && r->be->snapshot_free != NULL)
 			r->be->snapshot_free(snap);
 		r->failures++;
 		mailbox_put_error(r->mb, err[0] != '\0' ? err : "poll failed", ms,
-				  t1 + runner_delay(r));
+				  t1 + runner_delay(r, t1));
 	}
 }
 
@@ -369,7 +375,7 @@ static void runner_run(struct job *job, void *p)
 			continue;
 		runner_poll_once(r);
 
-		runner_abstime(&until, runner_delay(r));
+		runner_abstime(&until, runner_delay(r, util_now()));
 		pthread_mutex_lock(&r->lock);
 		rc = 0;
 		while (!r->stop && !r->refresh && r->head == NULL && rc != ETIMEDOUT)

@@ -5,16 +5,21 @@
  * turns a bracketed paste into one event, OSC 52 copy, and the draw
  * helpers that sanitise every string they paint.
  */
+/* dup3 and memfd_create are Linux interfaces. */
+#define _GNU_SOURCE
 #include "ui/screen.h"
 
 #include <curses.h>
 #include <term.h>
 #include <langinfo.h>
 #include <locale.h>
+#include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 #include <sys/ioctl.h>
+#include <sys/mman.h>
 #include <wchar.h>
 
 #include "lib/util.h"
@@ -34,6 +39,25 @@
  * in ESC [ 200 ~ ... ESC [ 201 ~, so a paste never reads as keys. */
 #define SCREEN_PASTE_ON "\033[?2004h"
 #define SCREEN_PASTE_OFF "\033[?2004l"
+
+/* One write() a frame (#17). ncurses sends a frame in pieces: its output
+ * buffer is sized once, in newterm, to about one screenful, and until it
+ * has been through endwin() once it flushes after every cursor movement.
+ * So curses gets a descriptor of its own (a duplicate of the terminal's),
+ * and while a frame is drawn that descriptor points at a file in memory;
+ * the frame is read back from there and sent in one write(), between the
+ * begin and end of synchronized output where terminfo declares it (the
+ * extended capability Sync), so no terminal paints half a frame. Curses
+ * touches the terminal itself through that descriptor (tcsetattr, the
+ * size ioctl) only in newterm, endwin and the doupdate() after endwin:
+ * then it is the terminal. */
+static int screen_ofd = -1;   /* curses' output descriptor */
+static int screen_ttyfd = -1; /* the terminal, to point it back */
+static int screen_memfd = -1; /* where a frame collects */
+static int screen_held;       /* screen_ofd points at screen_memfd */
+static char *screen_frame;    /* a frame read back */
+static size_t screen_frame_cap;
+static char *screen_sync_on, *screen_sync_off;
 
 static int screen_active;
 static int screen_is_utf8;
@@ -130,19 +154,116 @@ int screen_check_terminal(char *err, size_t errlen)
 	return 0;
 }
 
-/* Send a terminal mode sequence curses does not know, after whatever
- * curses has buffered. */
-static void screen_write_raw(const char *seq)
+static void screen_write_all(const char *p, size_t n)
 {
-	size_t i = 0, n = strlen(seq);
+	while (n > 0) {
+		ssize_t w = write(STDOUT_FILENO, p, n);
 
-	fflush(stdout);
-	while (i < n) {
-		ssize_t w = write(STDOUT_FILENO, seq + i, n - i);
-
+		if (w < 0 && errno == EINTR)
+			continue;
 		if (w <= 0)
 			break;
-		i += (size_t)w;
+		p += w;
+		n -= (size_t)w;
+	}
+}
+
+/* Send a terminal mode sequence curses does not know, after whatever
+ * curses has sent. */
+static void screen_write_raw(const char *seq)
+{
+	fflush(stdout);
+	screen_write_all(seq, strlen(seq));
+}
+
+/* Point curses' descriptor at the frame file (see screen_ofd). */
+static void screen_hold(void)
+{
+	if (screen_held || screen_memfd < 0)
+		return;
+	if (lseek(screen_memfd, 0, SEEK_SET) == 0 && dup3(screen_memfd, screen_ofd, O_CLOEXEC) >= 0)
+		screen_held = 1;
+}
+
+/* Point it back at the terminal: the bytes collected (0 if none). */
+static size_t screen_unhold(void)
+{
+	off_t end;
+
+	if (!screen_held)
+		return 0;
+	while (dup3(screen_ttyfd, screen_ofd, O_CLOEXEC) < 0 && errno == EINTR)
+		;
+	screen_held = 0;
+	end = lseek(screen_memfd, 0, SEEK_CUR);
+	return end > 0 ? (size_t)end : 0;
+}
+
+/* The same, and send what collected in one write(), between the begin
+ * and end of synchronized output if sync and the terminal has them. */
+static void screen_release(int sync)
+{
+	const char *on = sync && screen_sync_on ? screen_sync_on : "";
+	const char *off = sync && screen_sync_off ? screen_sync_off : "";
+	size_t lon = strlen(on), loff = strlen(off);
+	size_t end = screen_unhold();
+	ssize_t got;
+
+	if (end == 0)
+		return;
+	if (screen_frame_cap < lon + end + loff) {
+		screen_frame_cap = lon + end + loff;
+		screen_frame = xrealloc(screen_frame, screen_frame_cap);
+	}
+	got = pread(screen_memfd, screen_frame + lon, end, 0);
+	if (got <= 0)
+		return;
+	memcpy(screen_frame, on, lon);
+	memcpy(screen_frame + lon + (size_t)got, off, loff);
+	screen_write_all(screen_frame, lon + (size_t)got + loff);
+}
+
+/* Curses' own descriptor and the frame file; on any failure curses
+ * writes to the terminal directly, as it would by itself. */
+static FILE *screen_open_output(void)
+{
+	FILE *fp;
+
+	screen_memfd = memfd_create("amconsole-frame", MFD_CLOEXEC);
+	screen_ttyfd = fcntl(STDOUT_FILENO, F_DUPFD_CLOEXEC, 3);
+	screen_ofd = fcntl(STDOUT_FILENO, F_DUPFD_CLOEXEC, 3);
+	fp = screen_ofd >= 0 ? fdopen(screen_ofd, "w") : NULL;
+	if (fp != NULL && screen_memfd >= 0 && screen_ttyfd >= 0)
+		return fp;
+	if (fp != NULL)
+		fclose(fp);
+	else if (screen_ofd >= 0)
+		close(screen_ofd);
+	if (screen_memfd >= 0)
+		close(screen_memfd);
+	if (screen_ttyfd >= 0)
+		close(screen_ttyfd);
+	screen_memfd = screen_ttyfd = screen_ofd = -1;
+	return stdout;
+}
+
+/* The begin and end of synchronized output, if terminfo has Sync (an
+ * extended capability: tmux's and kitty's entries have it). */
+static void screen_sync_init(void)
+{
+	const char *cap = tigetstr("Sync");
+	const char *s;
+
+	if (cap == NULL || cap == (char *)-1)
+		return;
+	s = tiparm(cap, 1);
+	screen_sync_on = s != NULL ? xstrdup(s) : NULL;
+	s = tiparm(cap, 0);
+	screen_sync_off = s != NULL ? xstrdup(s) : NULL;
+	if (screen_sync_on == NULL || screen_sync_off == NULL) {
+		free(screen_sync_on);
+		free(screen_sync_off);
+		screen_sync_on = screen_sync_off = NULL;
 	}
 }
 
@@ -156,7 +277,7 @@ int screen_init(const struct theme *t, int ascii, int mouse, char *err, size_t e
 		snprintf(err, errlen, "standard input and output must be a terminal");
 		return -1;
 	}
-	if (newterm(NULL, stdout, stdin) == NULL) {
+	if (newterm(NULL, screen_open_output(), stdin) == NULL) {
 		snprintf(err, errlen, "cannot initialise the terminal (TERM=%s)",
 			 getenv("TERM") ? getenv("TERM") : "unset");
 		return -1;
@@ -170,6 +291,13 @@ int screen_init(const struct theme *t, int ascii, int mouse, char *err, size_t e
 	nodelay(stdscr, TRUE);
 	intrflush(stdscr, FALSE);
 	leaveok(stdscr, FALSE);
+	screen_sync_init();
+	/* From here curses only writes: what it sends until the first frame
+	 * goes out with that frame. No flush halfway through a frame when a
+	 * key is waiting (typeahead): the loop reads every waiting key
+	 * first. */
+	typeahead(-1);
+	screen_hold();
 	curs_set(0);
 	screen_colors = has_colors() && getenv("NO_COLOR") == NULL;
 	if (screen_colors) {
@@ -181,17 +309,7 @@ int screen_init(const struct theme *t, int ascii, int mouse, char *err, size_t e
 			  NULL);
 	mouseinterval(0);
 	screen_set_theme(t);
-	/* One write per frame. Until it has once come back from endwin(),
-	 * ncurses (6.4) flushes after every cursor movement inside
-	 * doupdate(), so a frame left in pieces (~8 writes a keypress, ~80
-	 * for the first frame); one round trip now, before anything is
-	 * drawn, ends that. And no flush halfway through a frame when a key
-	 * is waiting (typeahead): the loop reads every waiting key first. */
-	typeahead(-1);
-	def_prog_mode();
-	endwin();
-	doupdate();
-	screen_write_raw(SCREEN_PASTE_ON);
+	putp(SCREEN_PASTE_ON);
 	return 0;
 }
 
@@ -200,17 +318,26 @@ void screen_end(void)
 	if (!screen_active)
 		return;
 	screen_active = 0;
+	/* Safe from the fatal path: a frame cut short is not sent. */
+	(void)screen_unhold();
 	curs_set(1);
 	endwin();
 	screen_write_raw(SCREEN_PASTE_OFF);
 	free(screen_paste_keys);
 	screen_paste_keys = NULL;
+	free(screen_frame);
+	screen_frame = NULL;
+	screen_frame_cap = 0;
+	free(screen_sync_on);
+	free(screen_sync_off);
+	screen_sync_on = screen_sync_off = NULL;
 }
 
 void screen_suspend(void)
 {
 	if (!screen_active)
 		return;
+	screen_release(0);
 	def_prog_mode();
 	endwin();
 	/* A child (a shell, $EDITOR) gets the terminal as it expects it. */
@@ -238,6 +365,10 @@ void screen_resize(void)
 
 	if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_row > 0 && ws.ws_col > 0)
 		resizeterm(ws.ws_row, ws.ws_col);
+	/* resizeterm() touches every window, and the next get_wch() would
+	 * then repaint the old frame itself, straight to the terminal and in
+	 * pieces; the next frame repaints it all (screen_invalidate). */
+	untouchwin(stdscr);
 	screen_invalidate();
 }
 
@@ -253,6 +384,10 @@ void screen_begin(void)
 
 void screen_finish(int y, int x)
 {
+	/* The doupdate() back from endwin() sets the terminal's modes through
+	 * curses' descriptor: that one frame goes to the terminal directly. */
+	if (!isendwin())
+		screen_hold();
 	if (y >= 0 && y < LINES && x >= 0 && x < COLS) {
 		curs_set(1);
 		wmove(stdscr, y, x);
@@ -261,6 +396,7 @@ void screen_finish(int y, int x)
 	}
 	wnoutrefresh(stdscr);
 	doupdate();
+	screen_release(1);
 }
 
 void screen_invalidate(void)
@@ -464,13 +600,7 @@ void screen_copy(const char *text, size_t len)
 	sanitize_out_free(&so);
 	/* After doupdate() curses has flushed; this goes out whole. */
 	fflush(stdout);
-	for (i = 0; i < sb.len;) {
-		ssize_t n = write(STDOUT_FILENO, sb.buf + i, sb.len - i);
-
-		if (n <= 0)
-			break;
-		i += (size_t)n;
-	}
+	screen_write_all(sb.buf, sb.len);
 	strbuf_free(&sb);
 }
 

@@ -918,31 +918,42 @@ def main():
 def k8s_rows(row, peers):
     status = ENV.get("BENCH_K8S", "not started")
     parse = ENV.get("BENCH_K8S_PARSE")
+    npods = int(ENV.get("BENCH_PODS") or 10000)
+    big = npods >= 50000
+    n = "{:,} pods".format(npods)
+    # The targets: at 10,000 pods a keystroke in a frame's time;
+    # at 50,000 (where k9s is reported never to load) the list loads and
+    # a keystroke answers in 50 ms p99.
+    t_frame, t_filt, t_rss = ("<= 50 ms p99", "<= 50 ms p99", "<= 80 MB") if big else (
+        "<= 1 ms draw", "<= 5 ms", "<= 25 MB")
     if status != "ready" or not ENV.get("K8S_BIG_KUBECONFIG"):
-        for f, tg in (("10,000 pods: relist parse (Table pages)", "<= 20 ms"),
-                      ("10,000 pods: frame time (j on the Pods panel)", "<= 1 ms draw"),
-                      ("10,000 pods: filter keystroke to screen", "<= 5 ms"),
-                      ("10,000 pods: resident memory", "<= 25 MB")):
+        for f, tg in (("%s: relist parse (Table pages)" % n, "<= 20 ms"),
+                      ("%s: frame time (j on the Pods panel)" % n, t_frame),
+                      ("%s: filter keystroke to screen" % n, t_filt),
+                      ("%s: resident memory" % n, t_rss)):
             row(f, "pending", tg, {})
         return
-    row("10,000 pods: relist parse (Table pages)", parse or "-", "<= 20 ms", {})
-    row("10,000 pods: relist parse (PodList pages)",
+    row("%s: relist parse (Table pages)" % n, parse or "-", "-" if big else "<= 20 ms", {})
+    row("%s: relist parse (PodList pages)" % n,
         ENV.get("BENCH_K8S_PARSE_LIST") or ("not run (BENCH_QUICK=1)" if QUICK else "-"),
-        "<= 20 ms", {})
+        "-" if big else "<= 20 ms", {})
     kc = ENV["K8S_BIG_KUBECONFIG"]
     conf = os.path.join(T, "k8s-big.yaml")
     with open(conf, "w") as f:
         f.write("kubernetes:\n  kubeconfig: %s\n  context: big\n" % kc)
     t = Term("amconsole", am_argv(conf), home_env("amk8s"))
-    frame, filt, rss = None, None, None
+    frame, filt, rss, loaded = None, None, None, None
     samples = 20 if QUICK else 50
     if wait_frame(t) is not None:
         focus(t, "pods")
         # Until the list is loaded and watched, and the output settles.
         t.mark()
-        end = now() + 60
+        t0 = now()
+        end = t0 + 60 * (npods // 10000 + 1)
         while now() < end and b"watching" not in strip(t.watch):
             pump([t], 0.1)
+        if b"watching" in strip(t.watch):
+            loaded = now() - t0
         wait_quiet(t, 0.3)
         r, a, _ = t.stat()
         rss = [{"rss": r, "anon": a, "pss": t.pss}]
@@ -967,11 +978,13 @@ def k8s_rows(row, peers):
                   (float(sec), mb(float(kmax)))}
         except (OSError, ValueError, IndexError, subprocess.TimeoutExpired):
             kb = {"watch kubectl": "kubectl failed"}
-    row("10,000 pods: frame time (j on the Pods panel, key to output end)",
-        lat_summary(frame) if frame else "no frame", "<= 1 ms draw", {})
-    row("10,000 pods: filter keystroke to screen (key to output end)",
-        lat_summary(filt) if filt else "no frame", "<= 5 ms", {})
-    row("10,000 pods: resident memory", mem(rss) if rss else "-", "<= 25 MB", kb)
+    row("%s: the list loads (focus to \"watching\")" % n,
+        "%.1f s" % loaded if loaded is not None else "not loaded", "loads", {})
+    row("%s: frame time (j on the Pods panel, key to output end)" % n,
+        lat_summary(frame) if frame else "no frame", t_frame, {})
+    row("%s: filter keystroke to screen (key to output end)" % n,
+        lat_summary(filt) if filt else "no frame", t_filt, {})
+    row("%s: resident memory" % n, mem(rss) if rss else "-", t_rss, kb)
 
 
 if __name__ == "__main__":

@@ -102,6 +102,10 @@ class Wake:
         scale = 60.0 / seconds if seconds > 0 else 0
         by = {}
         for tid, (name, vol, _) in self.last.items():
+            # The worker threads carry the process's name: the main (UI)
+            # thread is told apart by its id, the process's.
+            if tid == str(self.pid):
+                name = "main thread"
             by[name] = by.get(name, 0) + (vol - self.first.get(tid, (name, 0, 0))[1]) * scale
         total = sum(by.values())
         by["(threads started in the window and seen: %d)" % self.born] = 0

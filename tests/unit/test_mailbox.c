@@ -67,15 +67,25 @@ static void test_mailbox_put_take(void **unused)
 	assert_int_equal(mailbox_take(mb, &snap, &st), 0);
 	assert_null(snap);
 
-	/* Two puts before a take: the older one is freed, newest wins. */
+	/* Two puts before a take: the older one is freed, newest wins, and
+	 * the UI is woken once, not once a put. */
 	mailbox_put(mb, test_int_new(2), 1, 0);
+	mailbox_put_error(mb, "refused", 1, 0);
 	mailbox_put(mb, test_int_new(3), 1, 0);
 	assert_int_equal(test_ints_freed, 1);
-	assert_int_equal(test_mailbox_drain(fds[0]), 2);
+	assert_int_equal(test_mailbox_drain(fds[0]), 1);
 	assert_int_equal(mailbox_take(mb, &snap, &st), 1);
 	assert_int_equal(*(int *)snap, 3);
-	assert_int_equal(st.generation, 3);
+	assert_int_equal(st.generation, 4);
 	free(snap);
+	/* Looked at: the next put wakes again, as does the next after a
+	 * status-only look. */
+	mailbox_put(mb, NULL, 1, 0);
+	assert_int_equal(test_mailbox_drain(fds[0]), 1);
+	mailbox_status(mb, &st);
+	mailbox_put_error(mb, "refused", 1, 0);
+	assert_int_equal(test_mailbox_drain(fds[0]), 1);
+	assert_int_equal(mailbox_take(mb, &snap, &st), 0);
 
 	/* A snapshot left in the mailbox is freed with it. */
 	mailbox_put(mb, test_int_new(4), 1, 0);

@@ -153,6 +153,28 @@ static void test_runner_snapshots(void **unused)
 	test_runner_end(&c);
 }
 
+/* The runners poll on a grid they share (#17): after a success the next
+ * attempt is at a multiple of the interval on the monotonic clock, at
+ * least half an interval and at most one and a half away, so runners with
+ * one interval post together and wake the UI once. */
+static void test_runner_grid(void **unused)
+{
+	struct runner_opts o = { .interval = 0.25 };
+	struct test_runner_ctx c;
+	int want = 2;
+	double q, gap;
+
+	test_runner_begin(&c, NULL, &o);
+	assert_true(test_runner_until(&c, test_runner_snaps_at_least, &want));
+	q = c.st.next_retry / o.interval;
+	assert_true(q - (double)(long long)(q + 0.5) < 1e-6);
+	assert_true(q - (double)(long long)(q + 0.5) > -1e-6);
+	gap = c.st.next_retry - c.st.last_attempt;
+	assert_true(gap >= o.interval / 2 - 0.01);
+	assert_true(gap <= o.interval * 1.5);
+	test_runner_end(&c);
+}
+
 static void test_runner_backoff(void **unused)
 {
 	struct selftest_arg a = { .fail_after = 1 };
@@ -580,6 +602,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_runner_snapshots),
+		cmocka_unit_test(test_runner_grid),
 		cmocka_unit_test(test_runner_backoff),
 		cmocka_unit_test(test_runner_defaults),
 		cmocka_unit_test(test_runner_recovery),
