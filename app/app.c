@@ -399,6 +399,8 @@ static int app_timeout(struct app *a)
 	double now = app_clock(a);
 	double next = 1.0 - (now - (double)(long)now);
 
+	if (app_warroom_replaying(a))
+		return 250; /* the replay's clock moves */
 	if (a->severity >= 0 || app_any_busy(a))
 		return (int)(next * 1000) + 5;
 	return -1;
@@ -444,15 +446,39 @@ static void app_quit_workers(int status)
 	_exit(status);
 }
 
+/* Take what the sources and jobs sent: every panel's update, the
+ * findings, the war room. 1 if a panel changed (a redraw is due). */
+static int app_take_news(struct app *a)
+{
+	int i, changed = 0;
+
+	for (i = 0; i < a->npanels; i++)
+		if (a->panels[i].ops->update != NULL && a->panels[i].ops->update(a->panels[i].self))
+			changed = 1;
+	app_findings_update(a, changed);
+	app_warroom_tick(a);
+	if (changed)
+		a->dirty = 1;
+	return changed;
+}
+
+/* 1 when fd has something to read now. */
+static int app_readable(int fd)
+{
+	struct pollfd p = { fd, POLLIN, 0 };
+
+	return poll(&p, 1, 0) > 0 && (p.revents & POLLIN);
+}
+
 int app_run(struct app *a)
 {
 	struct pollfd fds[3];
-	int i, key, status = 0;
+	int key, status = 0;
 	/* The end of the gap after news (APP_NEWS_GAP), 0: none. */
 	double gap_end = 0;
 
 	while (!a->quit) {
-		int timeout, watch, changed = 0;
+		int timeout, watch;
 
 		if (gap_end > 0 && util_now() >= gap_end) {
 			/* The gap is over: this pass takes what came in it (the
@@ -461,14 +487,7 @@ int app_run(struct app *a)
 			app_drain(a->wake_pipe[0]);
 			gap_end = 0;
 		}
-		for (i = 0; i < a->npanels; i++)
-			if (a->panels[i].ops->update != NULL &&
-			    a->panels[i].ops->update(a->panels[i].self))
-				changed = 1;
-		app_findings_update(a, changed);
-		app_warroom_tick(a);
-		if (changed)
-			a->dirty = 1;
+		app_take_news(a);
 		if ((a->severity >= 0 || app_any_busy(a)) &&
 		    (long)app_clock(a) != (long)a->last_tick) {
 			a->last_tick = app_clock(a);
@@ -487,6 +506,15 @@ int app_run(struct app *a)
 			break;
 		if (fds[1].revents & POLLIN)
 			app_signals(a);
+		if ((fds[0].revents & POLLIN) && ((watch == 3 && (fds[2].revents & POLLIN)) ||
+						  (gap_end > 0 && app_readable(a->wake_pipe[0])))) {
+			/* A key sees what came before it (a step that has just
+			 * ended is not running any more): news first. */
+			app_drain(a->wake_pipe[0]);
+			if (app_take_news(a))
+				a->dirty = 1;
+			fds[2].revents = 0;
+		}
 		if (watch == 3 && (fds[2].revents & POLLIN)) {
 			/* News woke the loop: the next pass takes it, and a gap
 			 * opens. */

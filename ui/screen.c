@@ -55,6 +55,7 @@ static int screen_ofd = -1;   /* curses' output descriptor */
 static int screen_ttyfd = -1; /* the terminal, to point it back */
 static int screen_memfd = -1; /* where a frame collects */
 static int screen_held;       /* screen_ofd points at screen_memfd */
+static FILE *screen_out;      /* the stream curses writes to */
 static char *screen_frame;    /* a frame read back */
 static size_t screen_frame_cap;
 static char *screen_sync_on, *screen_sync_off;
@@ -277,7 +278,8 @@ int screen_init(const struct theme *t, int ascii, int mouse, char *err, size_t e
 		snprintf(err, errlen, "standard input and output must be a terminal");
 		return -1;
 	}
-	if (newterm(NULL, screen_open_output(), stdin) == NULL) {
+	screen_out = screen_open_output();
+	if (newterm(NULL, screen_out, stdin) == NULL) {
 		snprintf(err, errlen, "cannot initialise the terminal (TERM=%s)",
 			 getenv("TERM") ? getenv("TERM") : "unset");
 		return -1;
@@ -309,7 +311,11 @@ int screen_init(const struct theme *t, int ascii, int mouse, char *err, size_t e
 			  NULL);
 	mouseinterval(0);
 	screen_set_theme(t);
-	putp(SCREEN_PASTE_ON);
+	/* Bracketed paste on, in curses' stream (held: it goes out with the
+	 * first frame). Not putp(): that writes to stdio's stdout, which
+	 * nothing flushes while the screen is up. */
+	fputs(SCREEN_PASTE_ON, screen_out);
+	fflush(screen_out);
 	return 0;
 }
 
