@@ -156,7 +156,8 @@ APP_LAYER = \
 	app/commands.c \
 	app/incident.c \
 	app/incident_timeline.c \
-	app/warroom.c
+	app/room.c \
+	app/record.c
 
 MAIN_SRC  = app/main.c
 LIB_SRCS  = $(LIB_LAYER) $(CORE_LAYER) $(RUNTIME_LAYER) $(BACKEND_LAYER) $(UI_LAYER) \

@@ -12,6 +12,8 @@
 
 #include "app/app.h"
 #include "core/timeline.h"
+
+struct cJSON;
 #include "runtime/appender.h"
 #include "panels/findings.h"
 #include "panels/panel.h"
@@ -120,12 +122,12 @@ struct app {
 	struct appender *tl_out;
 	char *tl_path;
 
-	/* The war room this console presents or follows (warroom.c), or
+	/* The war room this console presents or follows (room.c), or
 	 * NULL. */
 	struct app_warroom *wr;
 };
 
-/* warroom.c */
+/* room.c */
 /* Every loop pass: the presenter publishes the view and takes hellos and
  * notes; a follower takes the presenter's messages. */
 void app_warroom_tick(struct app *a);
@@ -137,6 +139,40 @@ void app_warroom_note(struct app *a, const char *text);
 int app_warroom_top(struct app *a, const struct view *v, int x);
 /* Say goodbye and close the link (after the runners stopped). */
 void app_warroom_end(struct app *a);
+/* 1 while a replay plays (the loop wakes to move its clock). */
+int app_warroom_replaying(const struct app *a);
+
+/* record.c: a session's recording and its replay. */
+#define APP_RECORD_VERSION 1
+#define APP_RECORD_MAX (256u << 20) /* a file's bytes before it rotates to FILE.1 */
+struct app_recorder;
+/* Start FILE (an older one becomes FILE.1) with its header: the
+ * configuration (secrets masked). max: bytes before rotating (0: the
+ * default). NULL + err. */
+struct app_recorder *app_recorder_open(const char *path, const char *config_yaml, size_t max,
+				       char *err, size_t errlen);
+/* One event (body: JSON text); any thread, never waits on the disk. 1
+ * when the file rotated just now: the caller records everything again. */
+int app_recorder_put(struct app_recorder *r, const char *kind, const char *key, const char *body);
+void app_recorder_close(struct app_recorder *r);
+struct app_replay;
+/* Index a recording: NULL + err when it is no recording; one damaged
+ * part-way replays up to the damage (app_replay_damage says where).
+ * *yaml gets its configuration. */
+struct app_replay *app_replay_open(const char *path, char **yaml, char *err, size_t errlen);
+double app_replay_length(const struct app_replay *r);
+double app_replay_started(const struct app_replay *r);
+const char *app_replay_damage(const struct app_replay *r);
+/* An event read back: kind, key and body (borrowed; may be detached from). */
+typedef void (*app_replay_fn)(void *ctx, const char *kind, const char *key, struct cJSON *body);
+/* The events after from up to to, in order. */
+void app_replay_range(struct app_replay *r, double from, double to, app_replay_fn fn, void *ctx);
+/* The newest event of every key at or before t, in order (a seek). */
+void app_replay_seek(struct app_replay *r, double t, app_replay_fn fn, void *ctx);
+/* The time of the next event after t (dir 1) or the last before it (-1). */
+double app_replay_next(const struct app_replay *r, double t, int dir);
+void app_replay_close(struct app_replay *r);
+
 /* A follower's note in the presenter's timeline, under the follower's
  * name (incident_timeline.c). */
 void app_timeline_note_by(struct app *a, const char *who, const char *text);

@@ -37,6 +37,11 @@ const struct options_def options_table[] = {
 	  OPTIONS_OPT_WARROOM },
 	{ "warroom-secret", "FILE", "the war room's shared secret (first line of FILE)",
 	  OPTIONS_OPT_WARROOM_SECRET },
+	{ "record", "FILE", "record the panels' data and the view to FILE (for --replay)",
+	  OPTIONS_OPT_RECORD },
+	{ "replay", "FILE",
+	  "show a recording again, with no server (space, Left, Right, +, -, g, G)",
+	  OPTIONS_OPT_REPLAY },
 	{ "context", "NAME", "use this kubeconfig context instead of current-context",
 	  OPTIONS_OPT_CONTEXT },
 	{ "namespace", "NAME", "show this Kubernetes namespace (\"all\" for every namespace)",
@@ -201,6 +206,10 @@ static int options_apply(const struct options_def *d, const char *value, struct 
 		break;
 	case OPTIONS_OPT_WARROOM_SECRET:
 		return options_string(d, value, &c->warroom_secret_file, 1, err, errlen);
+	case OPTIONS_OPT_RECORD:
+		return options_string(d, value, &c->record_file, 1, err, errlen);
+	case OPTIONS_OPT_REPLAY:
+		return options_string(d, value, &c->replay_file, 1, err, errlen);
 	case OPTIONS_OPT_CONTEXT:
 		return options_string(d, value, &c->kube_context, 0, err, errlen);
 	case OPTIONS_OPT_NAMESPACE:
@@ -351,6 +360,12 @@ static int options_check_warroom(const struct config *c, char *err, size_t errle
 	}
 	if (c->warroom_own_data && c->warroom_follow == NULL) {
 		snprintf(err, errlen, "--own-data goes with --follow ROOM");
+		return -1;
+	}
+	if (c->replay_file != NULL &&
+	    (c->warroom_present != NULL || c->warroom_follow != NULL || c->record_file != NULL)) {
+		snprintf(err, errlen,
+			 "--replay goes alone: not with --present, --follow or --record");
 		return -1;
 	}
 	if ((c->warroom_present != NULL || c->warroom_follow != NULL) && c->warroom_redis == NULL &&

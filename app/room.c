@@ -1,5 +1,5 @@
 /*
- * warroom.c - the war room in the shell (#18). A presenter publishes,
+ * room.c - the war room in the shell (#18). A presenter publishes,
  * through the link (backends/warroom.h): its configuration with secrets
  * masked ("config"), every runner's snapshots as its backend encodes them
  * ("snap:KEY", from the runner tap, on the runner's own thread; one equal
@@ -17,11 +17,13 @@
 #include "app/app_int.h"
 
 #include <cjson/cJSON.h>
+#include <curses.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "backends/warroom.h"
@@ -57,6 +59,7 @@ struct app_warroom {
 	pthread_mutex_t lock;
 	struct app_wr_sent sent[APP_WR_SENT];
 	size_t nsent;
+	int resend_view; /* send the configuration and the view again */
 	char *config_yaml;
 	char *state_sent; /* the last state's JSON */
 	double state_at;  /* when it went (util_now) */
@@ -73,6 +76,15 @@ struct app_warroom {
 	unsigned long note_seq;
 	char last_note[256]; /* the newest note shown */
 	struct warroom_status st;
+
+	/* --record: what is published also goes to a file (record.c). */
+	struct app_recorder *rec;
+	/* --replay: a recording shown again, as a follower shows a room. */
+	struct app_replay *replay;
+	double rpos;   /* seconds into the recording shown */
+	double rspeed; /* 1: as recorded */
+	int rplaying;
+	double rlast; /* util_now of the last step of rpos */
 };
 
 static unsigned long app_wr_hash(const char *s)
@@ -92,6 +104,18 @@ static char *app_wr_quote(const char *s)
 
 	cJSON_Delete(j);
 	return text;
+}
+
+static void app_wr_resend(struct app_warroom *w);
+
+/* A published message: to the war room and to the recording, whichever
+ * there are. Any thread. */
+static void app_wr_out(struct app_warroom *w, const char *kind, const char *key, const char *body)
+{
+	if (w->link != NULL && warroom_send(w->link, kind, key, body) != 0)
+		log_msg("warroom: %s: over the size cap, not sent", key);
+	if (w->rec != NULL && app_recorder_put(w->rec, kind, key, body))
+		app_wr_resend(w); /* a new file: everything again */
 }
 
 /* The runner tap (runner threads): a source's new snapshot, encoded by
@@ -132,8 +156,7 @@ static void app_wr_tap(void *ctx, const char *key, const struct backend *be, con
 		w->sent[i].hash = h;
 	pthread_mutex_unlock(&w->lock);
 	snprintf(mkey, sizeof mkey, "snap:%s", key);
-	if (warroom_send(w->link, "snap", mkey, body) != 0)
-		log_msg("warroom: %s: snapshot over the size cap, not sent", key);
+	app_wr_out(w, "snap", mkey, body);
 	free(body);
 }
 
@@ -309,58 +332,100 @@ static void app_wr_free(struct app_warroom *w)
 	if (w == NULL)
 		return;
 	warroom_stop(w->link);
+	app_recorder_close(w->rec);
+	app_replay_close(w->replay);
 	pthread_mutex_destroy(&w->lock);
 	free(w->config_yaml);
 	free(w->state_sent);
 	free(w);
 }
 
-struct app_warroom *app_warroom_start(const struct config *c, struct config *follow_cfg, char *err,
-				      size_t errlen)
+/* --replay: the recording's configuration for the shell, every runner
+ * on the recording's snapshots, shown from its start. */
+static int app_wr_replay_start(struct app_warroom *w, const struct config *c,
+			       struct config *follow_cfg, char *err, size_t errlen)
 {
-	const char *room = c->warroom_present != NULL ? c->warroom_present : c->warroom_follow;
-	struct warroom_opts o = { 0 };
-	struct app_warroom *w;
-	const char *user = getenv("USER");
-	char *secret;
+	char *yaml = NULL;
 
-	err[0] = '\0';
-	if (room == NULL)
-		return NULL;
-	if (!warroom_room_ok(room)) {
-		snprintf(err, errlen, "room name '%s': 1 to 64 of A-Z a-z 0-9 . _ -", room);
-		return NULL;
+	w->replay = app_replay_open(c->replay_file, &yaml, err, errlen);
+	if (w->replay == NULL || app_wr_follow_config(yaml, c, follow_cfg, err, errlen) != 0) {
+		free(yaml);
+		return -1;
 	}
-	w = xcalloc(1, sizeof *w);
-	pthread_mutex_init(&w->lock, NULL);
-	w->presenter = c->warroom_present != NULL;
-	w->own_data = c->warroom_own_data;
-	snprintf(w->room, sizeof w->room, "%s", room);
-	snprintf(w->name, sizeof w->name, "%s",
-		 c->warroom_name != NULL ? c->warroom_name
-		 : user != NULL          ? user
-					 : "someone");
-	secret = app_wr_secret(c, room, w->presenter, err, errlen);
-	if (secret == NULL) {
-		app_wr_free(w);
-		return NULL;
-	}
+	free(yaml);
+	snprintf(w->presenter_name, sizeof w->presenter_name, "the recording");
+	w->rspeed = 1;
+	w->rplaying = 1;
+	w->rlast = util_now();
+	runner_set_remote(1);
+	return 0;
+}
+
+/* --present and --follow: the link, with the room's secret. */
+static int app_wr_link(struct app_warroom *w, const struct config *c, const char *room, char *err,
+		       size_t errlen)
+{
+	struct warroom_opts o = { 0 };
+	char *secret = app_wr_secret(c, room, c->warroom_present != NULL, err, errlen);
+
+	if (secret == NULL)
+		return -1;
 	o.redis_url = c->warroom_redis;
 	o.pg_conninfo = c->warroom_redis == NULL ? c->warroom_postgres : NULL;
 	o.room = room;
 	o.secret = secret;
 	o.user = w->name;
-	o.presenter = w->presenter;
+	o.presenter = c->warroom_present != NULL;
 	o.wake_fd = -1;
 	w->link = warroom_start(&o, err, errlen);
 	explicit_bzero(secret, strlen(secret));
 	free(secret);
-	if (w->link == NULL) {
+	return w->link != NULL ? 0 : -1;
+}
+
+struct app_warroom *app_warroom_start(const struct config *c, struct config *follow_cfg, char *err,
+				      size_t errlen)
+{
+	const char *room = c->warroom_present != NULL ? c->warroom_present : c->warroom_follow;
+	const char *user = getenv("USER");
+	struct app_warroom *w;
+
+	err[0] = '\0';
+	if (room == NULL && c->record_file == NULL && c->replay_file == NULL)
+		return NULL;
+	if (room != NULL && !warroom_room_ok(room)) {
+		snprintf(err, errlen, "room name '%s': 1 to 64 of A-Z a-z 0-9 . _ -", room);
+		return NULL;
+	}
+	w = xcalloc(1, sizeof *w);
+	pthread_mutex_init(&w->lock, NULL);
+	w->own_data = c->warroom_own_data;
+	snprintf(w->room, sizeof w->room, "%s", room != NULL ? room : "");
+	snprintf(w->name, sizeof w->name, "%s",
+		 c->warroom_name != NULL ? c->warroom_name
+		 : user != NULL          ? user
+					 : "someone");
+	if (c->replay_file != NULL) {
+		if (app_wr_replay_start(w, c, follow_cfg, err, errlen) != 0) {
+			app_wr_free(w);
+			return NULL;
+		}
+		return w;
+	}
+	if (room != NULL && app_wr_link(w, c, room, err, errlen) != 0) {
 		app_wr_free(w);
 		return NULL;
 	}
+	w->presenter = c->warroom_present != NULL || c->record_file != NULL;
 	if (w->presenter) {
 		w->config_yaml = config_print(c);
+		if (c->record_file != NULL) {
+			w->rec = app_recorder_open(c->record_file, w->config_yaml, 0, err, errlen);
+			if (w->rec == NULL) {
+				app_wr_free(w);
+				return NULL;
+			}
+		}
 		runner_set_tap(app_wr_tap, w);
 		return w;
 	}
@@ -384,15 +449,28 @@ void app_warroom_attach(struct app *a, struct app_warroom *w)
 	a->wr = w;
 	if (w == NULL)
 		return;
-	warroom_set_wake_fd(w->link, app_wake_fd(a));
+	if (w->link != NULL)
+		warroom_set_wake_fd(w->link, app_wake_fd(a));
 	if (!w->presenter)
 		a->read_only = 1;
+	if (w->replay != NULL && app_replay_damage(w->replay)[0] != '\0')
+		app_message(a, ROLE_WARN, "recording: %s", app_replay_damage(w->replay));
 	a->dirty = 1;
+}
+
+int app_replay_mode(const struct app *a)
+{
+	return a->wr != NULL && a->wr->replay != NULL;
+}
+
+int app_warroom_replaying(const struct app *a)
+{
+	return a->wr != NULL && a->wr->replay != NULL && a->wr->rplaying;
 }
 
 const char *app_following(const struct app *a)
 {
-	if (a->wr == NULL || a->wr->presenter)
+	if (a->wr == NULL || a->wr->presenter || a->wr->replay != NULL)
 		return NULL;
 	return a->wr->presenter_name[0] != '\0' ? a->wr->presenter_name : "the presenter";
 }
@@ -451,10 +529,8 @@ static void app_wr_resend(struct app_warroom *w)
 {
 	pthread_mutex_lock(&w->lock);
 	w->nsent = 0;
+	w->resend_view = 1; /* for the UI thread (app_wr_present) */
 	pthread_mutex_unlock(&w->lock);
-	w->config_at = 0;
-	free(w->state_sent);
-	w->state_sent = NULL;
 }
 
 static void app_wr_hello(struct app_warroom *w, const char *who)
@@ -479,7 +555,7 @@ static void app_wr_present(struct app *a)
 	size_t n, i;
 	char *state;
 
-	while ((n = warroom_take(w->link, m, 16)) > 0)
+	while (w->link != NULL && (n = warroom_take(w->link, m, 16)) > 0)
 		for (i = 0; i < n; i++) {
 			const cJSON *t = cJSON_GetObjectItemCaseSensitive(m[i].body, "text");
 
@@ -491,7 +567,15 @@ static void app_wr_present(struct app *a)
 			}
 			warroom_msg_clear(&m[i]);
 		}
-	if (util_now() - w->config_at > 30) {
+	pthread_mutex_lock(&w->lock);
+	if (w->resend_view) {
+		w->resend_view = 0;
+		w->config_at = 0;
+		free(w->state_sent);
+		w->state_sent = NULL;
+	}
+	pthread_mutex_unlock(&w->lock);
+	if (w->link != NULL && util_now() - w->config_at > 30) {
 		char *q = app_wr_quote(w->config_yaml), *body = xasprintf("{\"yaml\":%s}", q);
 
 		warroom_send(w->link, "config", "config", body);
@@ -502,7 +586,7 @@ static void app_wr_present(struct app *a)
 	state = app_wr_state(a);
 	if (w->state_sent == NULL || strcmp(state, w->state_sent) != 0 ||
 	    util_now() - w->state_at > APP_WR_BEAT) {
-		warroom_send(w->link, "state", "state", state);
+		app_wr_out(w, "state", "state", state);
 		free(w->state_sent);
 		w->state_sent = state;
 		w->state_at = util_now();
@@ -606,16 +690,130 @@ static void app_wr_follow(struct app *a)
 	}
 }
 
+/* ---- the replay ----------------------------------------------------- */
+
+/* An event of the recording: a snapshot goes to its runner, the view is
+ * followed. */
+static void app_wr_replayed(void *ctx, const char *kind, const char *key, cJSON *body)
+{
+	struct app *a = ctx;
+
+	if (strcmp(kind, "snap") == 0 && strncmp(key, "snap:", 5) == 0 && body != NULL) {
+		const cJSON *e = cJSON_GetObjectItemCaseSensitive(body, "error");
+
+		remote_put(key + 5, cJSON_DetachItemFromObjectCaseSensitive(body, "snap"),
+			   cJSON_IsString(e) ? e->valuestring : NULL);
+	} else if (strcmp(kind, "state") == 0 && body != NULL) {
+		app_wr_apply(a, body);
+	}
+	a->dirty = 1;
+}
+
+static void app_wr_seek(struct app *a, double t)
+{
+	struct app_warroom *w = a->wr;
+
+	w->rpos = t;
+	w->rlast = util_now();
+	app_replay_seek(w->replay, t, app_wr_replayed, a);
+	a->dirty = 1;
+}
+
+static void app_wr_replay(struct app *a)
+{
+	struct app_warroom *w = a->wr;
+	double now = util_now(), was = w->rpos, end = app_replay_length(w->replay);
+
+	if (!w->rplaying) {
+		w->rlast = now;
+		return;
+	}
+	w->rpos += (now - w->rlast) * w->rspeed;
+	w->rlast = now;
+	if (w->rpos >= end) {
+		w->rpos = end;
+		w->rplaying = 0;
+	}
+	app_replay_range(w->replay, was == 0 ? -1 : was, w->rpos, app_wr_replayed, a);
+	if ((long)was != (long)w->rpos || !w->rplaying)
+		a->dirty = 1;
+}
+
+/* space, Left/Right, +/-, g/G in a replay: 1 if taken. */
+static int app_wr_replay_key(struct app *a, int key)
+{
+	struct app_warroom *w = a->wr;
+	double end = app_replay_length(w->replay);
+
+	switch (key) {
+	case ' ':
+		if (!w->rplaying && w->rpos >= end)
+			app_wr_seek(a, 0);
+		w->rplaying = !w->rplaying;
+		w->rlast = util_now();
+		break;
+	case KEY_LEFT:
+	case KEY_RIGHT:
+		w->rplaying = 0;
+		app_wr_seek(a, app_replay_next(w->replay, w->rpos, key == KEY_RIGHT ? 1 : -1));
+		break;
+	case '+':
+		w->rspeed = w->rspeed < 64 ? w->rspeed * 2 : 64;
+		break;
+	case '-':
+		w->rspeed = w->rspeed > 0.25 ? w->rspeed / 2 : 0.25;
+		break;
+	case 'g':
+		app_wr_seek(a, 0);
+		break;
+	case 'G':
+		app_wr_seek(a, end);
+		break;
+	default:
+		return 0;
+	}
+	a->dirty = 1;
+	return 1;
+}
+
+/* The replay's part of the top line. */
+static void app_wr_replay_top(struct app_warroom *w, char *buf, size_t len, enum role *role)
+{
+	double end = app_replay_length(w->replay);
+	char at[16], pos[32], total[32], bar[24];
+	time_t t = (time_t)(app_replay_started(w->replay) + w->rpos);
+	struct tm tm;
+	size_t i, fill = end > 0 ? (size_t)(20 * w->rpos / end) : 20;
+
+	localtime_r(&t, &tm);
+	strftime(at, sizeof at, "%H:%M:%S", &tm);
+	util_fmt_duration(pos, sizeof pos, w->rpos);
+	util_fmt_duration(total, sizeof total, end);
+	for (i = 0; i < 20; i++)
+		bar[i] = i < fill ? '=' : '-';
+	bar[20] = '\0';
+	snprintf(buf, len, " replay %s %s x%g [%s] %s / %s%s ", at,
+		 w->rplaying ? "playing" : "paused", w->rspeed, bar, pos, total,
+		 app_replay_damage(w->replay)[0] != '\0' ? " (damaged: stops early)" : "");
+	*role = app_replay_damage(w->replay)[0] != '\0' ? ROLE_WARN : ROLE_STATUS;
+}
+
 void app_warroom_tick(struct app *a)
 {
 	struct warroom_status st;
 
 	if (a->wr == NULL)
 		return;
+	if (a->wr->replay != NULL) {
+		app_wr_replay(a);
+		return;
+	}
 	if (a->wr->presenter)
 		app_wr_present(a);
 	else
 		app_wr_follow(a);
+	if (a->wr->link == NULL)
+		return;
 	warroom_get_status(a->wr->link, &st);
 	if (st.gen != a->wr->st.gen)
 		a->dirty = 1;
@@ -628,6 +826,8 @@ int app_warroom_key(struct app *a, int key)
 
 	if (w == NULL || w->presenter)
 		return 0;
+	if (w->replay != NULL && app_wr_replay_key(a, key))
+		return 1;
 	if (key == 'f') {
 		w->looking = !w->looking;
 		app_message(a, ROLE_NORMAL, "%s",
@@ -637,8 +837,14 @@ int app_warroom_key(struct app *a, int key)
 		return 1;
 	}
 	if (key == '!') {
-		app_message(a, ROLE_READONLY, "%s sets the incident's severity; n sends a note",
-			    app_following(a));
+		if (w->replay != NULL)
+			app_message(a, ROLE_READONLY,
+				    "a replay changes nothing: it shows what was "
+				    "recorded");
+		else
+			app_message(a, ROLE_READONLY,
+				    "%s sets the incident's severity; n sends a note",
+				    app_following(a));
 		return 1;
 	}
 	return 0;
@@ -669,7 +875,11 @@ int app_warroom_top(struct app *a, const struct view *v, int x)
 
 	if (w == NULL)
 		return 0;
-	if (!w->st.connected) {
+	if (w->replay != NULL) {
+		app_wr_replay_top(w, buf, sizeof buf, &role);
+	} else if (w->link == NULL) {
+		return w->rec != NULL ? draw_label(v, 0, x, ROLE_STATUS, " recording ") + 1 : 0;
+	} else if (!w->st.connected) {
 		snprintf(buf, sizeof buf, " war room unreachable: %.150s ", w->st.error);
 		role = ROLE_ERROR;
 	} else if (w->presenter) {
@@ -698,8 +908,9 @@ void app_warroom_end(struct app *a)
 
 	if (w == NULL)
 		return;
-	if (w->presenter) {
+	if (w->presenter)
 		runner_set_tap(NULL, NULL);
+	if (w->presenter && w->link != NULL) {
 		warroom_send(w->link, "bye", "bye", NULL);
 		usleep(200 * 1000); /* the link's thread sends it */
 	}

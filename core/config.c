@@ -121,6 +121,8 @@ void config_free(struct config *c)
 	free(c->warroom_name);
 	free(c->warroom_present);
 	free(c->warroom_follow);
+	free(c->record_file);
+	free(c->replay_file);
 	config_health_clear(c);
 	config_envs_clear(c);
 	free(c->config_path);

@@ -95,6 +95,8 @@ int app_read_only(const struct app *a);
 /* A war room's follower: the presenter's name (it runs nothing itself);
  * NULL otherwise. */
 const char *app_following(const struct app *a);
+/* 1 when the console shows a recording (--replay): it runs nothing. */
+int app_replay_mode(const struct app *a);
 int app_wake_fd(const struct app *a);
 const struct runbook_set *app_runbooks(const struct app *a);
 /* The shell for steps (resolved at start-up). */

@@ -440,6 +440,12 @@ void runbook_prepare(struct runbook_panel *rp, size_t i, const char *edited)
 	const struct step *s = runbook_step(rp, i);
 	struct runbook_pending *p = &rp->pend;
 
+	if (app_replay_mode(rp->app)) {
+		app_message(
+			rp->app, ROLE_READONLY,
+			"a replay runs nothing: it shows what was recorded (c copies the step)");
+		return;
+	}
 	if (app_following(rp->app) != NULL) {
 		app_message(
 			rp->app, ROLE_READONLY,

@@ -1,0 +1,78 @@
+#!/bin/sh
+# t_record.sh - a session recorded against a real redis-server
+# (--record FILE) replays with the server stopped (--replay FILE): the
+# same Cache panel rows, the findings computed again from the replayed
+# data, the view as it was (the focus moves when it moved); space, Left,
+# Right, +, g and G drive the time line at the top; a recording cut short
+# or damaged in the middle replays up to the damage and says where; a file
+# that is no recording is refused.
+. tests/e2e/lib.sh
+. tests/e2e/redis.sh
+redis_start
+# At maxmemory (2 MB here): the memory finding.
+redis_fill fleet: 2500 1000
+cat >"$T/r.yaml" <<CONF
+redis:
+  instances:
+    - {name: fleet-cache, url: "redis://127.0.0.1:$RPORT/0"}
+CONF
+REC="$T/session.rec"
+am_start 160 45 --config "$T/r.yaml" --runbooks "$T/runbooks" --refresh 1s --record "$REC"
+wait_for " recording " 10
+focus cache
+wait_re "db0=[0-9]+ keys" 15
+keys=$(screen | grep -oE "db0=[0-9]+ keys" | head -1)
+wait_re "triage: [0-9]+ warning" 15
+triage=$(screen | grep -oE "triage: [0-9 a-z]+warning" | head -1)
+sleep 3
+focus sources
+sleep 2
+am_quit
+[ "$(head -c 26 "$REC")" = '{"amconsole-recording":1,"' ] || fail "no header: $(head -c 80 "$REC")"
+grep -q '"kind":"snap","key":"snap:redis:redis fleet-cache"' "$REC" || fail "no Redis snapshot recorded"
+grep -q '"kind":"state".*"focus":"sources"' "$REC" || fail "the view is not recorded"
+ok "--record wrote the header, the Redis snapshots and the view ($(wc -l <"$REC") lines)"
+
+redis_kill
+am_start 160 45 --runbooks "$T/runbooks" --replay "$REC"
+wait_for "replay " 10
+wait_for "READ-ONLY" 5
+wait_for "$keys" 15
+wait_for "$triage" 10
+ok "replayed with the server stopped: the Cache panel shows $keys, the top line $triage"
+wait_for "MemKeys" 5 # (the Cache panel's key bar: it has the focus)
+wait_gone "MemKeys" 15
+wait_re "replay .* paused .*\[=+\]" 20
+ok "the view moves as it moved (to Sources); at the end the replay pauses"
+keys g
+wait_re "replay .* 0s / " 5
+keys '+'
+wait_for "x2" 5
+keys Right
+wait_re "replay .* paused " 5
+keys ' '
+wait_re "replay .* playing x2" 5
+keys G
+wait_re "replay .* paused .*\[=+\]" 5
+ok "g, +, Right, space and G move the time line"
+keys Enter
+am_quit
+
+# Cut short in the middle of a line, and a damaged line in the middle.
+n=$(wc -l <"$REC")
+head -n $((n / 2)) "$REC" >"$T/cut.rec"
+printf '{"t":99,"kind":"sn' >>"$T/cut.rec"
+am_start 160 45 --runbooks "$T/runbooks" --replay "$T/cut.rec"
+wait_for "damaged: stops early" 10
+wait_re "line $((n / 2 + 1)) is cut short: the replay stops at [0-9]+ s" 5
+ok "a recording cut short replays up to the cut and says where it stops"
+am_quit
+{ head -n 3 "$REC"; echo 'garbage {{{'; tail -n +4 "$REC"; } >"$T/bad.rec"
+am_start 160 45 --runbooks "$T/runbooks" --replay "$T/bad.rec"
+wait_re "line 4 is damaged: the replay stops at" 10
+ok "a damaged line stops the replay there, and it says so"
+am_quit
+echo "not a recording" >"$T/junk.rec"
+"$AMCONSOLE" --replay "$T/junk.rec" >"$T/junk.out" 2>&1 && fail "a junk file was replayed"
+grep -q "not an amconsole recording" "$T/junk.out" || fail "junk: $(cat "$T/junk.out")"
+ok "a file that is no recording is refused: $(cat "$T/junk.out")"
