@@ -157,7 +157,8 @@ APP_LAYER = \
 	app/incident.c \
 	app/incident_timeline.c \
 	app/room.c \
-	app/record.c
+	app/record.c \
+	app/cast.c
 
 MAIN_SRC  = app/main.c
 LIB_SRCS  = $(LIB_LAYER) $(CORE_LAYER) $(RUNTIME_LAYER) $(BACKEND_LAYER) $(UI_LAYER) \

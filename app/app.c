@@ -98,6 +98,14 @@ struct app *app_new(const struct config *c, const struct theme *t, const struct 
 		app_free(a);
 		return NULL;
 	}
+	if (c->asciicast_file != NULL) {
+		a->cast = app_cast_open(c->asciicast_file, COLS, LINES, err, errlen);
+		if (a->cast == NULL) {
+			app_free(a);
+			return NULL;
+		}
+		screen_set_tee(app_cast_output, a->cast);
+	}
 	for (i = 0; panel_registry[i] != NULL && i < APP_MAX_PANELS; i++) {
 		a->panels[i].ops = panel_registry[i];
 		a->panels[i].self = panel_registry[i]->create(a);
@@ -120,6 +128,8 @@ void app_free(struct app *a)
 		a->panels[i].ops->destroy(a->panels[i].self);
 	app_warroom_end(a); /* after the runners: the tap is theirs */
 	screen_end();
+	screen_set_tee(NULL, NULL);
+	app_cast_close(a->cast);
 	app_sig_fd = -1;
 	for (i = 0; i < 2; i++) {
 		if (a->sig_pipe[i] >= 0)
@@ -370,6 +380,7 @@ static void app_signals(struct app *a)
 			switch (buf[i]) {
 			case SIGWINCH:
 				screen_resize();
+				app_cast_resize(a->cast, COLS, LINES);
 				a->dirty = 1;
 				break;
 			case SIGTERM:

@@ -125,6 +125,8 @@ struct app {
 	/* The war room this console presents or follows (room.c), or
 	 * NULL. */
 	struct app_warroom *wr;
+	/* --asciicast: the terminal output, or NULL (cast.c). */
+	struct app_cast *cast;
 };
 
 /* room.c */
@@ -141,6 +143,16 @@ int app_warroom_top(struct app *a, const struct view *v, int x);
 void app_warroom_end(struct app *a);
 /* 1 while a replay plays (the loop wakes to move its clock). */
 int app_warroom_replaying(const struct app *a);
+
+/* cast.c: the terminal output as an asciicast v2 file. */
+struct app_cast;
+struct app_cast *app_cast_open(const char *path, int cols, int rows, char *err, size_t errlen);
+/* screen_set_tee's function: one frame's bytes. */
+void app_cast_output(void *ctx, const char *bytes, size_t n);
+/* A marker (a step run) and a resize; c may be NULL. */
+void app_cast_marker(struct app_cast *c, const char *label);
+void app_cast_resize(struct app_cast *c, int cols, int rows);
+void app_cast_close(struct app_cast *c);
 
 /* record.c: a session's recording and its replay. */
 #define APP_RECORD_VERSION 1

@@ -121,6 +121,12 @@ void app_timeline_audit(struct app *a, const struct audit_event *ev)
 	const char *kind = strstr(where, " panel") != NULL ? "action" : "step";
 	char took[32] = "";
 
+	if (a != NULL && strcmp(ev->event, "run") == 0) {
+		char label[200];
+
+		snprintf(label, sizeof label, "%s: %s", kind, what);
+		app_cast_marker(a->cast, label);
+	}
 	if (a == NULL || a->tl_out == NULL || strcmp(ev->event, "reveal") == 0)
 		return;
 	if (ev->duration >= 0)

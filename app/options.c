@@ -42,6 +42,9 @@ const struct options_def options_table[] = {
 	{ "replay", "FILE",
 	  "show a recording again, with no server (space, Left, Right, +, -, g, G)",
 	  OPTIONS_OPT_REPLAY },
+	{ "asciicast", "FILE",
+	  "also write the terminal output as an asciicast v2 file (asciinema play), steps marked",
+	  OPTIONS_OPT_ASCIICAST },
 	{ "context", "NAME", "use this kubeconfig context instead of current-context",
 	  OPTIONS_OPT_CONTEXT },
 	{ "namespace", "NAME", "show this Kubernetes namespace (\"all\" for every namespace)",
@@ -210,6 +213,8 @@ static int options_apply(const struct options_def *d, const char *value, struct 
 		return options_string(d, value, &c->record_file, 1, err, errlen);
 	case OPTIONS_OPT_REPLAY:
 		return options_string(d, value, &c->replay_file, 1, err, errlen);
+	case OPTIONS_OPT_ASCIICAST:
+		return options_string(d, value, &c->asciicast_file, 1, err, errlen);
 	case OPTIONS_OPT_CONTEXT:
 		return options_string(d, value, &c->kube_context, 0, err, errlen);
 	case OPTIONS_OPT_NAMESPACE:

@@ -34,7 +34,7 @@ _amconsole()
 	done
 
 	case $prev in
-	--config | --audit-log | --log | --warroom-secret | --record | --replay)
+	--config | --audit-log | --log | --warroom-secret | --record | --replay | --asciicast)
 		_filedir
 		return
 		;;

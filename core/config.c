@@ -123,6 +123,7 @@ void config_free(struct config *c)
 	free(c->warroom_follow);
 	free(c->record_file);
 	free(c->replay_file);
+	free(c->asciicast_file);
 	config_health_clear(c);
 	config_envs_clear(c);
 	free(c->config_path);

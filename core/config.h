@@ -94,6 +94,7 @@ struct config {
 	int warroom_own_data;  /* --own-data: a follower with its own sources */
 	char *record_file;     /* --record FILE */
 	char *replay_file;     /* --replay FILE */
+	char *asciicast_file;  /* --asciicast FILE */
 	char *config_path;     /* the file loaded, or NULL */
 	char *audit_log;       /* --audit-log; NULL: default */
 	char *log_file;        /* --log or AMCONSOLE_LOG */

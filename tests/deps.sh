@@ -13,7 +13,7 @@ python3 ncurses-term bc valgrind openssl curl faketime
 libssl-dev libpq-dev postgresql postgresql-contrib libhiredis-dev redis-server
 librdkafka-dev libcurl4-openssl-dev prometheus prometheus-alertmanager
 openjdk-17-jre-headless strace
-dpkg-dev debhelper fakeroot lintian bash-completion zsh"
+dpkg-dev debhelper fakeroot lintian bash-completion zsh asciinema"
 # npm fetches the Kafka broker's jars (tests/kafka_broker.sh). Debian's
 # npm conflicts with a Node.js from elsewhere (NodeSource's provides its
 # own npm): ask for it only when there is no npm at all.

@@ -51,12 +51,14 @@
  * touches the terminal itself through that descriptor (tcsetattr, the
  * size ioctl) only in newterm, endwin and the doupdate() after endwin:
  * then it is the terminal. */
-static int screen_ofd = -1;   /* curses' output descriptor */
-static int screen_ttyfd = -1; /* the terminal, to point it back */
-static int screen_memfd = -1; /* where a frame collects */
-static int screen_held;       /* screen_ofd points at screen_memfd */
-static FILE *screen_out;      /* the stream curses writes to */
-static char *screen_frame;    /* a frame read back */
+static int screen_ofd = -1;      /* curses' output descriptor */
+static int screen_ttyfd = -1;    /* the terminal, to point it back */
+static int screen_memfd = -1;    /* where a frame collects */
+static int screen_held;          /* screen_ofd points at screen_memfd */
+static FILE *screen_out;         /* the stream curses writes to */
+static screen_tee_fn screen_tee; /* and who sees each frame */
+static void *screen_tee_ctx;
+static char *screen_frame; /* a frame read back */
 static size_t screen_frame_cap;
 static char *screen_sync_on, *screen_sync_off;
 
@@ -222,6 +224,14 @@ static void screen_release(int sync)
 	memcpy(screen_frame, on, lon);
 	memcpy(screen_frame + lon + (size_t)got, off, loff);
 	screen_write_all(screen_frame, lon + (size_t)got + loff);
+	if (screen_tee != NULL)
+		screen_tee(screen_tee_ctx, screen_frame + lon, (size_t)got);
+}
+
+void screen_set_tee(screen_tee_fn fn, void *ctx)
+{
+	screen_tee = fn;
+	screen_tee_ctx = ctx;
 }
 
 /* Curses' own descriptor and the frame file; on any failure curses
@@ -390,9 +400,11 @@ void screen_begin(void)
 
 void screen_finish(int y, int x)
 {
+	int direct = isendwin();
+
 	/* The doupdate() back from endwin() sets the terminal's modes through
 	 * curses' descriptor: that one frame goes to the terminal directly. */
-	if (!isendwin())
+	if (!direct)
 		screen_hold();
 	if (y >= 0 && y < LINES && x >= 0 && x < COLS) {
 		curs_set(1);
@@ -403,6 +415,13 @@ void screen_finish(int y, int x)
 	wnoutrefresh(stdscr);
 	doupdate();
 	screen_release(1);
+	if (direct && screen_tee != NULL) {
+		/* The tee did not see that frame: once more, whole. */
+		screen_hold();
+		clearok(curscr, TRUE);
+		doupdate();
+		screen_release(1);
+	}
 }
 
 void screen_invalidate(void)

@@ -57,6 +57,12 @@ void screen_begin(void);
 /* Finish a frame with exactly one doupdate(); the cursor is shown at
  * (y, x) when y >= 0, else hidden. */
 void screen_finish(int y, int x);
+/* Also hand every frame's bytes, as sent to the terminal, to fn (an
+ * asciicast being written); NULL stops. A frame that had to go to the
+ * terminal directly (the first after a shell-out) is repainted whole at
+ * once, so fn misses nothing. */
+typedef void (*screen_tee_fn)(void *ctx, const char *bytes, size_t n);
+void screen_set_tee(screen_tee_fn fn, void *ctx);
 /* Force a full repaint on the next frame (Ctrl-L). */
 void screen_invalidate(void);
 /* Read one key without waiting; see the SCREEN_KEY_* codes. */

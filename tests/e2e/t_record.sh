@@ -16,8 +16,20 @@ redis:
   instances:
     - {name: fleet-cache, url: "redis://127.0.0.1:$RPORT/0"}
 CONF
+cat >"$T/runbooks/zz.md" <<'MD'
+# Zz
+
+## Zz drill
+
+```bash
+# Zz step
+echo cast-step-output
+```
+MD
 REC="$T/session.rec"
-am_start 160 45 --config "$T/r.yaml" --runbooks "$T/runbooks" --refresh 1s --record "$REC"
+CAST="$T/session.cast"
+am_start 160 45 --config "$T/r.yaml" --runbooks "$T/runbooks" --refresh 1s --record "$REC" \
+	--asciicast "$CAST"
 wait_for " recording " 10
 focus cache
 wait_re "db0=[0-9]+ keys" 15
@@ -25,6 +37,14 @@ keys=$(screen | grep -oE "db0=[0-9]+ keys" | head -1)
 wait_re "triage: [0-9]+ warning" 15
 triage=$(screen | grep -oE "triage: [0-9 a-z]+warning" | head -1)
 sleep 3
+focus runbook
+keys /
+type_text "zz drill"
+keys Enter
+keys Enter
+wait_for "Zz step" 5
+keys Enter
+wait_for "step 1: ok" 10
 focus sources
 sleep 2
 am_quit
@@ -32,6 +52,14 @@ am_quit
 grep -q '"kind":"snap","key":"snap:redis:redis fleet-cache"' "$REC" || fail "no Redis snapshot recorded"
 grep -q '"kind":"state".*"focus":"sources"' "$REC" || fail "the view is not recorded"
 ok "--record wrote the header, the Redis snapshots and the view ($(wc -l <"$REC") lines)"
+
+# The asciicast: asciinema (Debian's) plays it back; the step is marked.
+command -v asciinema >/dev/null || fail "no asciinema (tests/deps.sh installs it)"
+head -1 "$CAST" | grep -q '"version": 2, "width": 160, "height": 45' || fail "cast header: $(head -1 "$CAST")"
+grep -q '"m", "step: Zz step"' "$CAST" || fail "no marker for the step in the cast"
+script -qec "asciinema cat '$CAST'" /dev/null </dev/null >"$T/cast.out" 2>&1 || fail "asciinema cat: $(tail -5 "$T/cast.out")"
+grep -q "cast-step-output" "$T/cast.out" || fail "the step's output is not in the cast"
+ok "--asciicast: asciinema cat plays it, with the step's output and a marker at the step"
 
 redis_kill
 am_start 160 45 --runbooks "$T/runbooks" --replay "$REC"
