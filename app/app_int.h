@@ -141,6 +141,10 @@ void app_warroom_note(struct app *a, const char *text);
 int app_warroom_top(struct app *a, const struct view *v, int x);
 /* Say goodbye and close the link (after the runners stopped). */
 void app_warroom_end(struct app *a);
+/* :present ROOM mid-session, and :handover NAME (a presenter offers
+ * control to a follower, who takes it with H). */
+void app_warroom_present_now(struct app *a, const char *room);
+void app_warroom_handover(struct app *a, const char *to);
 /* 1 while a replay plays (the loop wakes to move its clock). */
 int app_warroom_replaying(const struct app *a);
 

@@ -216,8 +216,23 @@ static void app_cmd_note(struct app *a, const char *cmd, const char *arg)
 {
 	if (arg[0] == '\0')
 		app_message(a, ROLE_ERROR, "note: the text of the note (or press n)");
+	else if (app_following(a) != NULL)
+		app_warroom_note(a, arg); /* the presenter keeps the timeline */
 	else
 		app_timeline_note(a, arg);
+}
+
+static void app_cmd_present(struct app *a, const char *cmd, const char *arg)
+{
+	app_warroom_present_now(a, arg);
+}
+
+static void app_cmd_handover(struct app *a, const char *cmd, const char *arg)
+{
+	if (arg[0] == '\0')
+		app_message(a, ROLE_ERROR, "handover: the follower's name (:handover NAME)");
+	else
+		app_warroom_handover(a, arg);
 }
 
 static size_t app_mark_choices(struct app *a, char ***out)
@@ -273,6 +288,11 @@ const struct app_cmd app_cmds[] = {
 	{ "postmortem", "pm", NULL,
 	  "write the postmortem (Markdown: times from the marks, timeline, notes)",
 	  app_cmd_postmortem, NULL },
+	{ "present", NULL, "ROOM", "present this session in war room ROOM (as --present)",
+	  app_cmd_present, NULL },
+	{ "handover", NULL, "NAME",
+	  "offer control of the war room to follower NAME (they take it with H)", app_cmd_handover,
+	  NULL },
 	{ "zoom", NULL, NULL, "zoom the focused panel / back to the grid", app_cmd_zoom, NULL },
 	{ "redraw", NULL, NULL, "redraw the whole screen", app_cmd_redraw, NULL },
 	{ "help", NULL, NULL, "show this help", app_cmd_help, NULL },

@@ -26,6 +26,7 @@ enum app_action {
 	APP_NAV,
 	APP_NOTE,
 	APP_FOLLOW,
+	APP_TAKE,
 };
 
 const struct keymap_entry app_keys[] = {
@@ -42,6 +43,8 @@ const struct keymap_entry app_keys[] = {
 	  APP_NOTE },
 	{ 'f', 0, "f", NULL,
 	  "war-room follower: look around on your own / follow the presenter again", APP_FOLLOW },
+	{ 'H', 0, "H", NULL,
+	  "war-room follower: take control when the presenter offers it (:handover)", APP_TAKE },
 	{ 12, 0, "C-l", NULL, "redraw the whole screen", APP_REDRAW },
 	{ 'q', KEY_F(10), "q", "Quit", "quit (asks first if a command is still running)",
 	  APP_QUIT },
@@ -291,6 +294,10 @@ void app_key(struct app *a, int key)
 		break;
 	case APP_NOTE:
 		app_prompt(a, "note for the timeline: ", "", 0, app_got_note, a);
+		break;
+	case APP_TAKE:
+		app_message(a, ROLE_NORMAL,
+			    "H takes control of a war room you follow, when offered");
 		break;
 	case APP_FOLLOW:
 		app_message(a, ROLE_NORMAL,

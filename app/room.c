@@ -27,6 +27,7 @@
 #include <unistd.h>
 
 #include "backends/warroom.h"
+#include "core/audit.h"
 #include "lib/log.h"
 #include "lib/util.h"
 #include "runtime/remote.h"
@@ -76,6 +77,11 @@ struct app_warroom {
 	unsigned long note_seq;
 	char last_note[256]; /* the newest note shown */
 	struct warroom_status st;
+
+	char *secret;      /* the room's, to start the link again in the other role */
+	char offer_to[64]; /* the presenter offered control to this follower */
+	int offered;       /* a follower: the presenter offered control to it */
+	char offered_by[64];
 
 	/* --record: what is published also goes to a file (record.c). */
 	struct app_recorder *rec;
@@ -334,6 +340,9 @@ static void app_wr_free(struct app_warroom *w)
 	warroom_stop(w->link);
 	app_recorder_close(w->rec);
 	app_replay_close(w->replay);
+	if (w->secret != NULL)
+		explicit_bzero(w->secret, strlen(w->secret));
+	free(w->secret);
 	pthread_mutex_destroy(&w->lock);
 	free(w->config_yaml);
 	free(w->state_sent);
@@ -378,8 +387,7 @@ static int app_wr_link(struct app_warroom *w, const struct config *c, const char
 	o.presenter = c->warroom_present != NULL;
 	o.wake_fd = -1;
 	w->link = warroom_start(&o, err, errlen);
-	explicit_bzero(secret, strlen(secret));
-	free(secret);
+	w->secret = secret;
 	return w->link != NULL ? 0 : -1;
 }
 
@@ -449,8 +457,10 @@ void app_warroom_attach(struct app *a, struct app_warroom *w)
 	a->wr = w;
 	if (w == NULL)
 		return;
-	if (w->link != NULL)
+	if (w->link != NULL) {
 		warroom_set_wake_fd(w->link, app_wake_fd(a));
+		audit_set_warroom(w->room, w->presenter ? "presenter" : "follower", w->name);
+	}
 	if (!w->presenter)
 		a->read_only = 1;
 	if (w->replay != NULL && app_replay_damage(w->replay)[0] != '\0')
@@ -548,12 +558,112 @@ static void app_wr_hello(struct app_warroom *w, const char *who)
 	w->fol[i].seen = util_wall();
 }
 
+/* The war room's handover, in each console's audit log. */
+static void app_wr_audit_handover(struct app *a, const char *from, const char *to)
+{
+	struct audit_event ev = { 0 };
+	char room[96], who[160];
+
+	snprintf(room, sizeof room, "war room %s", a->wr->room);
+	snprintf(who, sizeof who, "control from %s to %s", from, to);
+	ev.event = "handover";
+	ev.runbook = room;
+	ev.step = who;
+	ev.target = to;
+	ev.status = "accepted";
+	ev.exit_code = -1;
+	ev.duration = -1;
+	panel_audit(a, &ev);
+}
+
+/* The link again in the other role (a handover): the presenter now
+ * follows with its own data, the follower presents. 0, or -1 (said). */
+static int app_wr_switch(struct app *a, int presenter, const char *other)
+{
+	struct app_warroom *w = a->wr;
+	struct warroom_opts o = { 0 };
+	char err[256];
+
+	if (presenter)
+		runner_set_tap(NULL, NULL);
+	warroom_stop(w->link);
+	o.redis_url = a->config->warroom_redis;
+	o.pg_conninfo = o.redis_url == NULL ? a->config->warroom_postgres : NULL;
+	o.room = w->room;
+	o.secret = w->secret;
+	o.user = w->name;
+	o.presenter = presenter;
+	o.wake_fd = app_wake_fd(a);
+	w->link = warroom_start(&o, err, sizeof err);
+	if (w->link == NULL) {
+		app_message(a, ROLE_ERROR, "war room: %s", err);
+		return -1;
+	}
+	w->presenter = presenter;
+	audit_set_warroom(w->room, presenter ? "presenter" : "follower", w->name);
+	w->offered = 0;
+	w->offer_to[0] = '\0';
+	if (presenter) {
+		free(w->config_yaml);
+		w->config_yaml = config_print(a->config);
+		w->nfol = 0;
+		app_wr_resend(w);
+		a->read_only = a->config->read_only;
+		runner_set_tap(app_wr_tap, w);
+		app_message(a, ROLE_OK, "you present %s now: %s follows", w->room, other);
+	} else {
+		runner_set_tap(NULL, NULL);
+		w->own_data = 1;
+		w->looking = 0;
+		a->read_only = 1;
+		snprintf(w->presenter_name, sizeof w->presenter_name, "%s", other);
+		w->heard = util_wall();
+		app_message(a, ROLE_OK, "%s presents %s now: you follow, with your own data", other,
+			    w->room);
+	}
+	a->dirty = 1;
+	return 0;
+}
+
+void app_warroom_handover(struct app *a, const char *to)
+{
+	struct app_warroom *w = a->wr;
+	double now = util_wall();
+	char body[160], *q, list[256] = "";
+	size_t i;
+
+	if (w == NULL || !w->presenter || w->link == NULL) {
+		app_message(a, ROLE_ERROR, "handover: only a war room's presenter hands over");
+		return;
+	}
+	for (i = 0; i < w->nfol; i++) {
+		if (now - w->fol[i].seen >= APP_WR_GONE)
+			continue;
+		if (strcmp(w->fol[i].name, to) == 0)
+			break;
+		snprintf(list + strlen(list), sizeof list - strlen(list), "%s%s",
+			 list[0] != '\0' ? ", " : "", w->fol[i].name);
+	}
+	if (i == w->nfol) {
+		app_message(a, ROLE_ERROR, "handover: %s is not following (%s%s)", to,
+			    list[0] != '\0' ? "following: " : "nobody follows",
+			    list[0] != '\0' ? list : "");
+		return;
+	}
+	q = app_wr_quote(to);
+	snprintf(body, sizeof body, "{\"to\":%s}", q);
+	cJSON_free(q);
+	warroom_send(w->link, "handover", "handover", body);
+	snprintf(w->offer_to, sizeof w->offer_to, "%s", to);
+	app_message(a, ROLE_NORMAL, "control offered to %s: waiting for them to take it (H)", to);
+}
+
 static void app_wr_present(struct app *a)
 {
 	struct app_warroom *w = a->wr;
 	struct warroom_msg m[16];
 	size_t n, i;
-	char *state;
+	char *state, accepted[64] = "";
 
 	while (w->link != NULL && (n = warroom_take(w->link, m, 16)) > 0)
 		for (i = 0; i < n; i++) {
@@ -564,9 +674,21 @@ static void app_wr_present(struct app *a)
 			} else if (strcmp(m[i].kind, "note") == 0 && cJSON_IsString(t)) {
 				app_wr_hello(w, m[i].from);
 				app_timeline_note_by(a, m[i].from, t->valuestring);
+			} else if (strcmp(m[i].kind, "accept") == 0 && w->offer_to[0] != '\0' &&
+				   strcmp(m[i].from, w->offer_to) == 0) {
+				snprintf(accepted, sizeof accepted, "%s", m[i].from);
+			} else if (strcmp(m[i].kind, "decline") == 0 && cJSON_IsString(t)) {
+				app_message(a, ROLE_WARN, "%s cannot take control: %s", m[i].from,
+					    t->valuestring);
+				w->offer_to[0] = '\0';
 			}
 			warroom_msg_clear(&m[i]);
 		}
+	if (accepted[0] != '\0') {
+		app_wr_audit_handover(a, w->name, accepted);
+		app_wr_switch(a, 0, accepted);
+		return;
+	}
 	pthread_mutex_lock(&w->lock);
 	if (w->resend_view) {
 		w->resend_view = 0;
@@ -653,6 +775,47 @@ static void app_wr_apply(struct app *a, const cJSON *s)
 	}
 }
 
+/* The presenter offers control: to this follower? */
+static void app_wr_offered(struct app *a, const struct warroom_msg *m)
+{
+	struct app_warroom *w = a->wr;
+	const cJSON *to = cJSON_GetObjectItemCaseSensitive(m->body, "to");
+
+	if (!cJSON_IsString(to) || strcmp(to->valuestring, w->name) != 0)
+		return;
+	if (!w->own_data) {
+		warroom_send(
+			w->link, "decline", "decline",
+			"{\"text\":\"they follow with the presenter's data: to take over, they "
+			"follow with --own-data\"}");
+		app_message(a, ROLE_WARN,
+			    "%s offers you control, but you follow with their data: follow with "
+			    "--own-data to take over",
+			    m->from);
+		return;
+	}
+	w->offered = 1;
+	snprintf(w->offered_by, sizeof w->offered_by, "%s", m->from);
+	app_message(a, ROLE_WARN, "%s offers you control of %s: H takes it", m->from, w->room);
+}
+
+/* H: take the control offered. */
+static void app_wr_take(struct app *a)
+{
+	struct app_warroom *w = a->wr;
+	char by[64];
+
+	if (!w->offered) {
+		app_message(a, ROLE_NORMAL,
+			    "H takes control when the presenter offers it (:handover)");
+		return;
+	}
+	snprintf(by, sizeof by, "%s", w->offered_by);
+	warroom_send(w->link, "accept", "accept", NULL); /* sent before the link stops */
+	app_wr_audit_handover(a, by, w->name);
+	app_wr_switch(a, 1, by);
+}
+
 static void app_wr_follow(struct app *a)
 {
 	struct app_warroom *w = a->wr;
@@ -669,6 +832,8 @@ static void app_wr_follow(struct app *a)
 			}
 			if (strcmp(m[i].kind, "state") == 0 && m[i].body != NULL) {
 				app_wr_apply(a, m[i].body);
+			} else if (strcmp(m[i].kind, "handover") == 0) {
+				app_wr_offered(a, &m[i]);
 			} else if (strcmp(m[i].kind, "bye") == 0) {
 				w->bye = 1;
 			} else if (strcmp(m[i].kind, "snap") == 0 && m[i].body != NULL &&
@@ -798,6 +963,48 @@ static void app_wr_replay_top(struct app_warroom *w, char *buf, size_t len, enum
 	*role = app_replay_damage(w->replay)[0] != '\0' ? ROLE_WARN : ROLE_STATUS;
 }
 
+void app_warroom_present_now(struct app *a, const char *room)
+{
+	struct config c = *a->config; /* (a shallow copy, only read) */
+	struct app_warroom *w;
+	char err[256];
+
+	if (a->wr != NULL) {
+		app_message(a, ROLE_ERROR, "present: this console already %s",
+			    a->wr->replay != NULL ? "replays a recording"
+			    : a->wr->presenter    ? "presents or records"
+						  : "follows a war room");
+		return;
+	}
+	if (room[0] == '\0') {
+		app_message(a, ROLE_ERROR, "present: the room's name (:present ROOM)");
+		return;
+	}
+	if (c.warroom_redis == NULL && c.warroom_postgres == NULL) {
+		app_message(a, ROLE_ERROR,
+			    "present: set warroom.redis or warroom.postgres (or "
+			    "AMCONSOLE_WARROOM_URL) first");
+		return;
+	}
+	c.warroom_present = (char *)room;
+	c.warroom_follow = NULL;
+	c.record_file = c.replay_file = NULL;
+	if (c.warroom_secret_file == NULL) {
+		/* The new secret's path is said on stderr: not visible here. */
+		app_message(a, ROLE_ERROR,
+			    "present: set warroom.secret_file, or start with "
+			    "--present ROOM (it makes a secret)");
+		return;
+	}
+	w = app_warroom_start(&c, NULL, err, sizeof err);
+	if (w == NULL) {
+		app_message(a, ROLE_ERROR, "present: %s", err);
+		return;
+	}
+	app_warroom_attach(a, w);
+	app_message(a, ROLE_OK, "presenting %s", room);
+}
+
 void app_warroom_tick(struct app *a)
 {
 	struct warroom_status st;
@@ -828,6 +1035,10 @@ int app_warroom_key(struct app *a, int key)
 		return 0;
 	if (w->replay != NULL && app_wr_replay_key(a, key))
 		return 1;
+	if (key == 'H' && w->replay == NULL) {
+		app_wr_take(a);
+		return 1;
+	}
 	if (key == 'f') {
 		w->looking = !w->looking;
 		app_message(a, ROLE_NORMAL, "%s",
@@ -911,8 +1122,7 @@ void app_warroom_end(struct app *a)
 	if (w->presenter)
 		runner_set_tap(NULL, NULL);
 	if (w->presenter && w->link != NULL) {
-		warroom_send(w->link, "bye", "bye", NULL);
-		usleep(200 * 1000); /* the link's thread sends it */
+		warroom_send(w->link, "bye", "bye", NULL); /* sent before the link stops */
 	}
 	a->wr = NULL;
 	app_wr_free(w);

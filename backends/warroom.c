@@ -281,8 +281,11 @@ static void *wr_main(void *arg)
 		}
 		wr_drain(w->pipe[0]);
 	}
-	if (state != NULL)
+	if (state != NULL) {
+		/* What was queued last (a goodbye) still goes. */
+		wr_flush(w, state, err, sizeof err);
 		w->engine->close(state);
+	}
 	return NULL;
 }
 

@@ -29,6 +29,7 @@ static pthread_mutex_t audit_lock = PTHREAD_MUTEX_INITIALIZER;
 static int audit_fd = -1;
 static char *audit_file;
 static char *audit_user;
+static char audit_room[96], audit_role[16], audit_as[64]; /* audit_set_warroom */
 static char *audit_origin;
 static char *audit_tty;
 
@@ -208,6 +209,11 @@ int audit_write(const struct audit_event *ev)
 	if (audit_tty != NULL)
 		cJSON_AddStringToObject(o, "tty", audit_tty);
 	cJSON_AddNumberToObject(o, "pid", (double)getpid());
+	if (audit_room[0] != '\0') {
+		audit_add_text(o, "warroom", audit_room);
+		audit_add_text(o, "role", audit_role);
+		audit_add_text(o, "as", audit_as);
+	}
 	audit_add_text(o, "runbook", ev->runbook);
 	audit_add_text(o, "step", ev->step);
 	audit_add_text(o, "command", ev->command);
@@ -231,6 +237,15 @@ int audit_write(const struct audit_event *ev)
 	free(line);
 	pthread_mutex_unlock(&audit_lock);
 	return rc;
+}
+
+void audit_set_warroom(const char *room, const char *role, const char *name)
+{
+	pthread_mutex_lock(&audit_lock);
+	snprintf(audit_room, sizeof audit_room, "%s", room != NULL ? room : "");
+	snprintf(audit_role, sizeof audit_role, "%s", role != NULL ? role : "");
+	snprintf(audit_as, sizeof audit_as, "%s", name != NULL ? name : "");
+	pthread_mutex_unlock(&audit_lock);
 }
 
 const char *audit_path(void)

@@ -28,6 +28,11 @@ int audit_open(const char *path, char *err, size_t errlen);
 /* Append one event with time, user, SSH origin, pid; fsync. 0 or -1.
  * Thread-safe. */
 int audit_write(const struct audit_event *ev);
+/* In a war room: every later event also names the room and the role
+ * this console has in it ("presenter" or "follower") and the name it
+ * goes by there, so a log says who ran what after a handover. NULL
+ * room: none. Main thread. */
+void audit_set_warroom(const char *room, const char *role, const char *name);
 /* The path in use, or NULL. */
 const char *audit_path(void);
 void audit_close(void);

@@ -188,14 +188,62 @@ on "$B"
 wait_re "presenter (quit|gone)" 20
 ok "the presenter's quit is announced on the follower"
 
-# The same room through PostgreSQL: a presenter and a follower meeting in
-# the table amconsole_warroom and pg_notify.
+# A handover: alice offers control to bob, who follows with his own data
+# (his config has the Redis source) and takes it with H; then bob
+# presents and alice follows him, and the audit log says who ran what.
 on "$B"
 tm kill-server
 on "$C"
 tm kill-server
+cat "$T/p.yaml" >"$T/bob-own.yaml"
+sed -i 's/name: alice/name: bob/' "$T/bob-own.yaml"
+AM_ENV="USER=alice" am_start 200 55 --present relay --config "$T/p.yaml" --runbooks "$T/runbooks"
+P=$SOCK
+wait_for "presenting relay" 15
+AM_ENV="USER=bob" am_start 120 40 --follow relay --own-data --config "$T/bob-own.yaml" --runbooks "$T/runbooks"
+B=$SOCK
+wait_for "following alice in relay" 25
+on "$P"
+wait_for "1 following" 10
+focus runbook
+keys :
+type_text "handover carol"
+keys Enter
+wait_for "handover: carol is not following (following: bob)" 5
+keys :
+type_text "handover bob"
+keys Enter
+wait_for "control offered to bob" 5
+on "$B"
+wait_for "alice offers you control of relay: H takes it" 10
+keys H
+wait_for "presenting relay" 10
+on "$P"
+wait_for "following bob in relay" 15
+on "$B"
+wait_for "1 following" 15
+ok "a handover: alice offers control, bob takes it with H; bob presents, alice follows him"
+grep -q '"event":"handover".*control from alice to bob' "$AUDIT" || fail "no handover in the audit log: $(tail -3 "$AUDIT")"
+focus runbook
+keys /
+type_text "zz drill"
+keys Enter
+keys Enter
+wait_for "Zz step" 5
+keys Enter
+wait_for "step 1: ok" 10
+grep '"event":"run"' "$AUDIT" | grep -q '"warroom":"relay","role":"presenter","as":"bob"' ||
+	fail "the step's run is not bob's: $(grep '"event":"run"' "$AUDIT")"
+on "$P"
+wait_for "warroom-step-42" 10
+ok "the audit log has the handover, and the step bob then ran as his; alice sees its output"
 on "$P"
 tm kill-server
+on "$B"
+tm kill-server
+
+# The same room through PostgreSQL: a presenter and a follower meeting in
+# the table amconsole_warroom and pg_notify.
 . tests/e2e/pg.sh
 pg_setup --no-preload --no-extension
 WP="host=127.0.0.1 port=$PGPORT dbname=amtest user=postgres"
