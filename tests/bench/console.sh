@@ -15,6 +15,8 @@
 #                    issue's 50,000-pod rows: BENCH_PODS=50000)
 #   BENCH_ONLY=wire  only write()s per frame, frames through a loopback
 #                    sshd, idle CPU and wake-ups (tests/bench/wire.py)
+#   BENCH_ONLY=share only the war room's and the recording's cost
+#                    (tests/bench/share.py)
 set -u
 BUILD=${BUILD:-build}
 REPO=$PWD
@@ -100,6 +102,7 @@ fi
 # The 10,000-pod server, on the same certificates; it takes a few seconds
 # to make its pods, so it starts before the other servers.
 [ "${BENCH_ONLY:-}" = wire ] && [ "$BENCH_K8S" = ready ] && BENCH_K8S=small
+[ "${BENCH_ONLY:-}" = share ] && [ "$BENCH_K8S" = ready ] && BENCH_K8S=small
 BENCH_PODS=${BENCH_PODS:-10000}
 case $BENCH_PODS in
 '' | *[!0-9]*) fail "BENCH_PODS=$BENCH_PODS is not a number of pods" ;;

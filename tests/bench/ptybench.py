@@ -23,7 +23,9 @@ passes what it started in the environment:
                 table as Markdown; BENCH_ONLY=pods only the Pods rows (one row
                 changed, 10,000 pods), for chasing them; BENCH_ONLY=wire
                 only write()s per frame, the frames through sshd and the
-                idle CPU and wake-ups (tests/bench/wire.py); BENCH_DUMP=DIR
+                idle CPU and wake-ups (tests/bench/wire.py); BENCH_ONLY=share
+                the war room's and the recording's cost (tests/bench/share.py);
+                BENCH_DUMP=DIR
                 keeps each program's output in DIR/NAME-PID.out, every
                 read prefixed with "\0@SECONDS LENGTH\0".
 
@@ -64,6 +66,7 @@ import threading
 import time
 import urllib.request
 
+import share
 import wire
 
 COLS, ROWS = 120, 40
@@ -739,7 +742,23 @@ def main_wire():
     table(rows, ENV.get("BENCH_MD"))
 
 
+def main_share():
+    """BENCH_ONLY=share: the war room's and the recording's cost (share.py)."""
+    rows = []
+
+    def row(figure, ours, target, vals):
+        rows.append([figure, ours, target] + [vals.get(p, "n/a") for p in PEERS])
+
+    share.share_rows(sys.modules[__name__], row)
+    print("load average %s (2 cores; other work on the machine shows in the figures)" %
+          loadavg())
+    table(rows, ENV.get("BENCH_MD"))
+
+
 def main():
+    if ONLY == "share":
+        main_share()
+        return
     if ONLY == "pods":
         main_pods()
         return
