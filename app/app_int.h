@@ -145,6 +145,8 @@ void app_warroom_end(struct app *a);
  * control to a follower, who takes it with H). */
 void app_warroom_present_now(struct app *a, const char *room);
 void app_warroom_handover(struct app *a, const char *to);
+/* The name this console goes by in its war room, or NULL. */
+const char *app_warroom_name(const struct app *a);
 /* 1 while a replay plays (the loop wakes to move its clock). */
 int app_warroom_replaying(const struct app *a);
 

@@ -42,6 +42,8 @@ static void app_timeline_vadd(struct app *a, const char *who, const char *kind, 
 	masked = redact(text.buf != NULL ? text.buf : "");
 	e.t = util_wall();
 	snprintf(e.kind, sizeof e.kind, "%s", kind);
+	if (who == NULL)
+		who = app_warroom_name(a); /* the name the war room knows */
 	snprintf(e.who, sizeof e.who, "%s", who != NULL ? who : app_timeline_who());
 	e.text = masked;
 	e.detail = detail != NULL ? redact(detail) : NULL;

@@ -468,6 +468,11 @@ void app_warroom_attach(struct app *a, struct app_warroom *w)
 	a->dirty = 1;
 }
 
+const char *app_warroom_name(const struct app *a)
+{
+	return a->wr != NULL && a->wr->link != NULL ? a->wr->name : NULL;
+}
+
 int app_replay_mode(const struct app *a)
 {
 	return a->wr != NULL && a->wr->replay != NULL;
@@ -1103,10 +1108,13 @@ int app_warroom_top(struct app *a, const struct view *v, int x)
 		role = ROLE_WARN;
 	} else {
 		unsigned long bad = w->st.forged + w->st.oversize + w->st.malformed;
-		char refused[48] = "";
+		char refused[64] = "";
 
 		if (bad > 0)
 			snprintf(refused, sizeof refused, " · %lu refused", bad);
+		if (w->st.dropped > 0)
+			snprintf(refused + strlen(refused), sizeof refused - strlen(refused),
+				 " · %lu dropped", w->st.dropped);
 		snprintf(buf, sizeof buf, " following %s in %s%s%s ", w->presenter_name, w->room,
 			 w->looking ? " (looking around: f)" : "", refused);
 	}

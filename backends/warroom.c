@@ -57,6 +57,8 @@ struct warroom {
 	size_t nsenders;
 	unsigned long long seq; /* the last sequence number sent */
 	struct warroom_status st;
+	double rate_t0; /* the second messages are being counted in */
+	unsigned long rate_n;
 };
 
 int warroom_room_ok(const char *name)
@@ -119,6 +121,17 @@ void warroom_deliver(struct warroom *w, const char *wire, size_t len)
 	enum warroom_refusal why;
 	size_t i;
 
+	pthread_mutex_lock(&w->lock);
+	if (util_now() - w->rate_t0 >= 1) {
+		w->rate_t0 = util_now();
+		w->rate_n = 0;
+	}
+	if (++w->rate_n > WARROOM_RATE_MAX) {
+		w->st.dropped++;
+		pthread_mutex_unlock(&w->lock);
+		return;
+	}
+	pthread_mutex_unlock(&w->lock);
 	why = warroom_unseal(w->secret, w->secretlen, w->o.room, wire, len, &m, err, sizeof err);
 	pthread_mutex_lock(&w->lock);
 	if (why != WARROOM_OK) {
@@ -255,11 +268,14 @@ static int wr_flush(struct warroom *w, void *state, char *err, size_t errlen)
 static void *wr_main(void *arg)
 {
 	struct warroom *w = arg;
-	double backoff = 0.5;
+	double backoff = 0.5, next_flush = 0;
 	void *state = NULL;
 	char err[256];
 
 	while (!atomic_load(&w->stop)) {
+		double wait = 5;
+		int queued;
+
 		if (state == NULL) {
 			err[0] = '\0';
 			if (w->engine->connect(w, &w->o, &state, err, sizeof err) != 0) {
@@ -272,8 +288,21 @@ static void *wr_main(void *arg)
 			backoff = 0.5;
 			wr_set_state(w, 1, "");
 		}
-		if (wr_flush(w, state, err, sizeof err) != 0 ||
-		    w->engine->receive(state, w, w->pipe[0], 5, err, sizeof err) != 0) {
+		if (util_now() >= next_flush) {
+			if (wr_flush(w, state, err, sizeof err) != 0) {
+				w->engine->close(state);
+				state = NULL;
+				wr_set_state(w, 0, err[0] != '\0' ? err : "connection lost");
+				continue;
+			}
+			next_flush = util_now() + 1.0 / WARROOM_FLUSH_HZ;
+		}
+		pthread_mutex_lock(&w->lock);
+		queued = w->nout > 0;
+		pthread_mutex_unlock(&w->lock);
+		if (queued) /* back when the next flush is due */
+			wait = next_flush - util_now() > 0 ? next_flush - util_now() : 0;
+		if (w->engine->receive(state, w, w->pipe[0], wait, err, sizeof err) != 0) {
 			w->engine->close(state);
 			state = NULL;
 			wr_set_state(w, 0, err[0] != '\0' ? err : "connection lost");

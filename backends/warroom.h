@@ -31,6 +31,12 @@
 /* Keys a reader keeps the newest message of; messages of more are
  * dropped (and counted). */
 #define WARROOM_MAX_KEYS 256
+/* The rate caps: a side sends what is queued at most this often a
+ * second (newer messages of a key replace the queued ones meanwhile),
+ * and takes at most WARROOM_RATE_MAX messages a second (more are dropped
+ * and counted: a flood never grows a follower without bound). */
+#define WARROOM_FLUSH_HZ 20
+#define WARROOM_RATE_MAX 400
 
 struct warroom;
 

@@ -8,6 +8,7 @@
  * Commands on stdin, one a line:
  *   send KIND KEY JSON   queue a message (JSON: the body, one line)
  *   big KIND KEY N       queue a message whose body is a string of N x's
+ *   flood KIND PREFIX N  queue N messages of keys PREFIX0.., 200 at a time
  *   status               print "status connected=0|1 tx=N rx=N forged=N
  *                        oversize=N malformed=N replayed=N skipped=N
  *                        dropped=N error=..."
@@ -80,6 +81,18 @@ static int probe_command(struct warroom *w, char *line)
 	if (strcmp(cmd, "send") == 0) {
 		if (warroom_send(w, kind, key, rest) != 0)
 			printf("refused over the size cap\n");
+	} else if (strcmp(cmd, "flood") == 0) {
+		/* N messages of as many keys, 200 at a time, 60 ms apart: more
+		 * than a reader takes in a second. */
+		unsigned long i, n = rest != NULL ? strtoul(rest, NULL, 10) : 0;
+		char k[64];
+
+		for (i = 0; i < n; i++) {
+			snprintf(k, sizeof k, "%s%lu", key, i);
+			warroom_send(w, kind, k, "{}");
+			if (i % 200 == 199)
+				usleep(60 * 1000);
+		}
 	} else if (strcmp(cmd, "big") == 0) {
 		size_t n = rest != NULL ? strtoul(rest, NULL, 10) : 0;
 		char *body = xmalloc(n + 3);

@@ -104,7 +104,13 @@ wait_for "note from bob: cache hit ratio looks fine" 10
 TL=$(ls "$XDG_STATE_HOME"/amconsole/incident-*.jsonl | head -1)
 grep -q '"kind":"note".*"who":"bob".*cache hit ratio looks fine' "$TL" ||
 	grep -q '"who":"bob".*"kind":"note"' "$TL" || fail "the note is not in the timeline as bob's: $(cat "$TL")"
-ok "the incident shows on bob's top line; bob's note lands in alice's timeline under his name"
+on "$P"
+keys :
+type_text "note rolling back the gateway"
+keys Enter
+on "$B"
+wait_for "note from alice: rolling back the gateway" 10
+ok "the incident shows on bob's top line; bob's note lands in alice's timeline under his name, alice's shows on bob's screen"
 
 # The presenter opens a symptom and runs a step: the follower's pane
 # shows the same entry, the step's status and its output.

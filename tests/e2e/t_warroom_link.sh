@@ -6,7 +6,7 @@
 # follower with another secret takes nothing; a forged message put on
 # the engine by hand (redis-cli PUBLISH, psql INSERT + pg_notify: no seal,
 # a wrong seal with escape sequences, over the size cap) is refused and
-# counted, never handed on; the engine stopped: the follower says it is
+# counted, never handed on; a flood is capped at 400 messages a second; the engine stopped: the follower says it is
 # not connected and why; started again: it reconnects by itself and the
 # next message arrives.
 . tests/e2e/lib.sh
@@ -101,6 +101,15 @@ check() {
 	say 4 "big snap snap:big 5000000"
 	wait_got p_$eng "refused over the size cap"
 	ok "$eng: the presenter refuses to send over the size cap"
+
+	# A flood of sealed messages, 2,000 keys in a third of a second:
+	# the follower takes at most 400 a second and counts the rest.
+	say 4 "flood state f 2000"
+	wait_status f_$eng 5 "dropped=[1-9]"
+	sleep 1.2 # (the cap counts by the second)
+	say 4 'send state state {"focus":"after-flood"}'
+	wait_got f_$eng 'recv alice state state {"focus":"after-flood"}'
+	ok "$eng: a flood is capped (the rest dropped and counted), and the link goes on"
 
 	case $eng in
 	redis) redis_kill ;;
