@@ -139,6 +139,7 @@ void app_free(struct app *a)
 	}
 	app_confirm_reset(a);
 	pick_free(&a->pick);
+	app_text_free(a);
 	finding_list_free(&a->findings);
 	finding_list_free(&a->findings_raw);
 	finding_list_free(&a->findings_prev);

@@ -45,7 +45,14 @@ extern const struct app_sev app_sev[4];
 extern const struct keymap_entry app_keys[];
 
 enum app_input { INPUT_NONE, INPUT_FILTER, INPUT_COMMAND, INPUT_PROMPT };
-enum app_dialog { DIALOG_NONE, DIALOG_CONFIRM, DIALOG_SEVERITY, DIALOG_HELP, DIALOG_PICK };
+enum app_dialog {
+	DIALOG_NONE,
+	DIALOG_CONFIRM,
+	DIALOG_SEVERITY,
+	DIALOG_HELP,
+	DIALOG_PICK,
+	DIALOG_TEXT
+};
 
 struct app_panel {
 	const struct panel_ops *ops;
@@ -91,7 +98,11 @@ struct app {
 	/* The key being handled came in one burst with others (typed by a
 	 * paste or a program, not by hand): it never confirms. */
 	int key_burst;
-	int help_top;
+	int help_top; /* the help's, or the text's, first line shown */
+	/* DIALOG_TEXT: a text to read (a timeline event's detail). */
+	char *text_title;
+	char **text_lines;
+	size_t ntext_lines;
 	struct pick pick; /* DIALOG_PICK */
 	void (*pick_done)(void *ctx, const char *chosen);
 	void *pick_ctx;
@@ -231,6 +242,10 @@ void app_confirm_reset(struct app *a);
  * text field (else leaves them). */
 void app_draw_dialog(struct app *a, int rows, int cols, int *cury, int *curx);
 void app_key_dialog(struct app *a, int key);
+/* Show text (many lines, from outside: drawn sanitised) in a dialog
+ * that scrolls; q, Esc or Enter closes it. */
+void app_show_text(struct app *a, const char *title, const char *text);
+void app_text_free(struct app *a);
 /* Quit now, or ask first when a step is still running. */
 void app_ask_quit(struct app *a);
 

@@ -296,10 +296,61 @@ static void app_draw_help(struct app *a, int rows, int cols)
 		      "next-on-ok=\"Title\", next-on-fail=\"Title\": where the selection goes "
 		      "after the step; A runs them all");
 	y++;
+	app_help_line(&in, y++, 1, ROLE_HEADER, "War room (--follow) and replay (--replay)");
+	app_help_line(&in, y++, 2, ROLE_DIALOG,
+		      "following: f looks around / follows again, n sends a note, H takes "
+		      "control when offered; runs nothing");
+	app_help_line(&in, y++, 2, ROLE_DIALOG,
+		      "replay: space pauses/plays, Left/Right step, +/- speed, g/G start/end, "
+		      "f looks around; runs nothing");
+	y++;
 	app_help_line(&in, y++, 1, ROLE_DIALOG,
 		      "A paste is text: it goes to the filter or the field being typed; it "
 		      "never acts as keys or confirms.");
 	app_help_line(&in, y, 1, ROLE_DIM, "See also: man amconsole");
+}
+
+void app_text_free(struct app *a)
+{
+	strv_free(a->text_lines, a->ntext_lines);
+	free(a->text_title);
+	a->text_lines = NULL;
+	a->ntext_lines = 0;
+	a->text_title = NULL;
+}
+
+void app_show_text(struct app *a, const char *title, const char *text)
+{
+	const char *p = text;
+
+	app_text_free(a);
+	a->text_title = xstrdup(title);
+	while (*p != '\0') {
+		size_t n = strcspn(p, "\n");
+
+		a->text_lines = xrealloc(a->text_lines, (a->ntext_lines + 1) * sizeof(char *));
+		a->text_lines[a->ntext_lines++] = xstrndup(p, n);
+		p += n;
+		if (*p == '\n')
+			p++;
+	}
+	a->help_top = 0;
+	a->dialog = DIALOG_TEXT;
+}
+
+static void app_draw_text(struct app *a, int rows, int cols)
+{
+	struct view box = app_centered(rows, cols, rows - 2, 120);
+	struct view in = view_inner(&box);
+	char title[200];
+	size_t i;
+	int y;
+
+	snprintf(title, sizeof title, "%s - q/Esc closes, j/k scroll", a->text_title);
+	draw_clear(&box, ROLE_DIALOG);
+	draw_box(&box, ROLE_BORDER_FOCUS, title, ROLE_TITLE_FOCUS);
+	for (i = (size_t)a->help_top, y = 0; i < a->ntext_lines && y < in.h; i++, y++)
+		draw_text(&in, y, 1, ROLE_DIALOG, a->text_lines[i], in.w - 2);
 }
 
 void app_draw_dialog(struct app *a, int rows, int cols, int *cury, int *curx)
@@ -321,6 +372,9 @@ void app_draw_dialog(struct app *a, int rows, int cols, int *cury, int *curx)
 		break;
 	case DIALOG_HELP:
 		app_draw_help(a, rows, cols);
+		break;
+	case DIALOG_TEXT:
+		app_draw_text(a, rows, cols);
 		break;
 	case DIALOG_PICK:
 		i = pick_draw(&a->pick, rows, cols, &y);
@@ -363,6 +417,17 @@ void app_key_dialog(struct app *a, int key)
 {
 	if (a->dialog == DIALOG_PICK) {
 		app_key_pick(a, key);
+		return;
+	}
+	if (a->dialog == DIALOG_TEXT) {
+		if ((key == 'j' || key == KEY_DOWN) && (size_t)a->help_top + 1 < a->ntext_lines)
+			a->help_top++;
+		else if ((key == 'k' || key == KEY_UP) && a->help_top > 0)
+			a->help_top--;
+		else if (key == 'q' || key == SCREEN_KEY_ESC || key == '\r' || key == '\n') {
+			a->dialog = DIALOG_NONE;
+			app_text_free(a);
+		}
 		return;
 	}
 	if (a->dialog == DIALOG_HELP) {

@@ -217,9 +217,11 @@ static void app_timeline_picked(void *ctx, const char *chosen)
 
 		app_timeline_line(&a->tl.v[i], line, sizeof line);
 		if (strcmp(line, chosen) == 0) {
-			app_message(a, ROLE_NORMAL, "%s%s%s", a->tl.v[i].text,
-				    a->tl.v[i].detail != NULL ? ": " : "",
-				    a->tl.v[i].detail != NULL ? a->tl.v[i].detail : "");
+			/* The whole detail (a command, a step's output). */
+			if (a->tl.v[i].detail != NULL)
+				app_show_text(a, a->tl.v[i].text, a->tl.v[i].detail);
+			else
+				app_message(a, ROLE_NORMAL, "%s", a->tl.v[i].text);
 			return;
 		}
 	}

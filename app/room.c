@@ -1099,9 +1099,16 @@ int app_warroom_top(struct app *a, const struct view *v, int x)
 		snprintf(buf, sizeof buf, " war room unreachable: %.150s ", w->st.error);
 		role = ROLE_ERROR;
 	} else if (w->presenter) {
+		char names[128] = "";
+
 		for (i = 0; i < w->nfol; i++)
-			n += now - w->fol[i].seen < APP_WR_GONE;
-		snprintf(buf, sizeof buf, " presenting %s · %zu following ", w->room, n);
+			if (now - w->fol[i].seen < APP_WR_GONE) {
+				size_t at = strlen(names);
+
+				snprintf(names + at, sizeof names - at, "%s%s",
+					 n++ > 0 ? ", " : ": ", w->fol[i].name);
+			}
+		snprintf(buf, sizeof buf, " presenting %s · %zu following%s ", w->room, n, names);
 	} else if (w->bye || now - w->heard > APP_WR_GONE) {
 		util_fmt_duration(age, sizeof age, now - w->heard);
 		snprintf(buf, sizeof buf, " presenter %s %s ago ", w->bye ? "quit" : "gone", age);

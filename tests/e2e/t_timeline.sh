@@ -72,8 +72,24 @@ focus "timeline"
 wait_for "Incident timeline"
 wait_re "mark +[a-z]+ +resolved"
 shows "rolled back ingest 1.4.2" || fail ":timeline does not list the note"
-keys Escape
 ok ":timeline lists the events, newest last"
+# Enter on the step's output event: the output in full, in a dialog.
+type_text "bytes of output"
+keys Enter
+wait_for "q/Esc closes, j/k scroll"
+# (inside the dialog's box: the columns under its top border)
+screen | python3 -c '
+import sys
+lines = sys.stdin.read().split("\n")
+top = next(i for i, l in enumerate(lines) if "q/Esc closes, j/k scroll" in l)
+left = lines[top].rfind("┌", 0, lines[top].index("q/Esc closes"))
+right = lines[top].index("┐", left)
+inside = [l[left + 1:right] for l in lines[top + 1:] if len(l) > right]
+sys.exit(0 if any("checked" in l for l in inside) else 1)' ||
+	fail "the dialog does not show the step's output"
+keys Escape
+wait_gone "q/Esc closes, j/k scroll"
+ok ":timeline: Enter on a step's output event shows the output"
 focus "postmortem"
 wait_for "postmortem written to"
 PM="${TL%.jsonl}.postmortem.md"

@@ -63,8 +63,8 @@ wait_for "db0=300 keys" 15
 ok "bob follows alice: read-only, the Cache panel shows the presenter's Redis (300 keys) with no source of its own"
 
 on "$P"
-wait_for "1 following" 10
-ok "the presenter's top line counts its follower"
+wait_for "1 following: bob" 10
+ok "the presenter's top line says who follows"
 
 # The focus follows; f looks around; f again follows.
 on "$P"
