@@ -156,6 +156,9 @@ void app_warroom_end(struct app *a);
  * control to a follower, who takes it with H). */
 void app_warroom_present_now(struct app *a, const char *room);
 void app_warroom_handover(struct app *a, const char *to);
+/* A timeline event the presenter (or recorder) publishes; a follower or
+ * a replay keeps the ones it gets in its own a->tl, for :timeline. */
+void app_warroom_timeline(struct app *a, const struct tl_event *e);
 /* The name this console goes by in its war room, or NULL. */
 const char *app_warroom_name(const struct app *a);
 /* 1 while a replay plays (the loop wakes to move its clock). */

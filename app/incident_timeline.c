@@ -49,6 +49,7 @@ static void app_timeline_vadd(struct app *a, const char *who, const char *kind, 
 	e.detail = detail != NULL ? redact(detail) : NULL;
 	timeline_add(&a->tl, &e);
 	appender_push(a->tl_out, timeline_encode(&e));
+	app_warroom_timeline(a, &e); /* followers and the recording have it too */
 	free(e.detail);
 	free(masked);
 	strbuf_free(&text);

@@ -75,7 +75,8 @@ struct app_warroom {
 	int bye;         /* it said it quit */
 	double hello_at; /* util_now of the last hello sent */
 	unsigned long note_seq;
-	char last_note[256]; /* the newest note shown */
+	unsigned long tl_seq; /* timeline events published */
+	char last_note[256];  /* the newest note shown */
 	struct warroom_status st;
 
 	char *secret;      /* the room's, to start the link again in the other role */
@@ -468,6 +469,36 @@ void app_warroom_attach(struct app *a, struct app_warroom *w)
 	a->dirty = 1;
 }
 
+void app_warroom_timeline(struct app *a, const struct tl_event *e)
+{
+	struct app_warroom *w = a->wr;
+	char *line, key[32];
+	size_t n;
+
+	if (w == NULL || !w->presenter)
+		return;
+	line = timeline_encode(e);
+	n = strlen(line);
+	if (n > 0 && line[n - 1] == '\n')
+		line[n - 1] = '\0';
+	snprintf(key, sizeof key, "tl:%lu", ++w->tl_seq);
+	app_wr_out(w, "timeline", key, line);
+	free(line);
+}
+
+/* A timeline event from the presenter or the recording. */
+static void app_wr_timeline_in(struct app *a, const cJSON *body)
+{
+	char *text = body != NULL ? cJSON_PrintUnformatted(body) : NULL;
+	struct tl_event e;
+
+	if (text != NULL && timeline_decode(text, &e) == 0) {
+		timeline_add(&a->tl, &e);
+		tl_event_free(&e);
+	}
+	cJSON_free(text);
+}
+
 const char *app_warroom_name(const struct app *a)
 {
 	return a->wr != NULL && a->wr->link != NULL ? a->wr->name : NULL;
@@ -839,6 +870,8 @@ static void app_wr_follow(struct app *a)
 				app_wr_apply(a, m[i].body);
 			} else if (strcmp(m[i].kind, "handover") == 0) {
 				app_wr_offered(a, &m[i]);
+			} else if (strcmp(m[i].kind, "timeline") == 0) {
+				app_wr_timeline_in(a, m[i].body);
 			} else if (strcmp(m[i].kind, "bye") == 0) {
 				w->bye = 1;
 			} else if (strcmp(m[i].kind, "snap") == 0 && m[i].body != NULL &&
@@ -875,6 +908,8 @@ static void app_wr_replayed(void *ctx, const char *kind, const char *key, cJSON 
 			   cJSON_IsString(e) ? e->valuestring : NULL);
 	} else if (strcmp(kind, "state") == 0 && body != NULL) {
 		app_wr_apply(a, body);
+	} else if (strcmp(kind, "timeline") == 0) {
+		app_wr_timeline_in(a, body);
 	}
 	a->dirty = 1;
 }
@@ -885,6 +920,7 @@ static void app_wr_seek(struct app *a, double t)
 
 	w->rpos = t;
 	w->rlast = util_now();
+	timeline_free(&a->tl); /* the seek gives every event up to t again */
 	app_replay_seek(w->replay, t, app_wr_replayed, a);
 	a->dirty = 1;
 }

@@ -110,7 +110,11 @@ type_text "note rolling back the gateway"
 keys Enter
 on "$B"
 wait_for "note from alice: rolling back the gateway" 10
-ok "the incident shows on bob's top line; bob's note lands in alice's timeline under his name, alice's shows on bob's screen"
+focus timeline
+wait_for "Incident timeline" 5
+wait_re "note +alice +rolling back the gateway" 5
+keys Escape
+ok "the incident shows on bob's top line; bob's note lands in alice's timeline under his name, alice's shows on bob's screen and in his :timeline"
 
 # The presenter opens a symptom and runs a step: the follower's pane
 # shows the same entry, the step's status and its output.
