@@ -274,23 +274,29 @@ const char *app_shell(const struct app *a)
 	return a->shell;
 }
 
-const char *app_state_dir(struct app *a)
+char *app_state_path(void)
 {
 	const char *xdg = getenv("XDG_STATE_HOME");
 	const char *home = getenv("HOME");
+	char *dir;
 
-	if (a->state_dir != NULL)
-		return a->state_dir;
 	if (xdg != NULL && xdg[0] == '/')
-		a->state_dir = xasprintf("%s/amconsole", xdg);
+		dir = xasprintf("%s/amconsole", xdg);
 	else if (home != NULL)
-		a->state_dir = xasprintf("%s/.local/state/amconsole", home);
+		dir = xasprintf("%s/.local/state/amconsole", home);
 	else
 		return NULL;
-	if (util_mkdirs(a->state_dir, 0700) != 0) {
-		free(a->state_dir);
-		a->state_dir = NULL;
+	if (util_mkdirs(dir, 0700) != 0) {
+		free(dir);
+		return NULL;
 	}
+	return dir;
+}
+
+const char *app_state_dir(struct app *a)
+{
+	if (a->state_dir == NULL)
+		a->state_dir = app_state_path();
 	return a->state_dir;
 }
 

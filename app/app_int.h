@@ -219,6 +219,10 @@ int app_timeline_resume(struct app *a);
 void app_timeline_end(struct app *a);
 
 /* app.c */
+/* $XDG_STATE_HOME/amconsole (else ~/.local/state/amconsole), made if
+ * missing; fresh, NULL when there is no home. Before the shell exists
+ * too (a war room's secret). */
+char *app_state_path(void);
 void app_set_focus(struct app *a, int i);
 /* The index of the panel called name, or -1. */
 int app_panel_index(struct app *a, const char *name);

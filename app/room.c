@@ -167,23 +167,6 @@ static void app_wr_tap(void *ctx, const char *key, const struct backend *be, con
 	free(body);
 }
 
-/* $XDG_STATE_HOME/amconsole (made), fresh; NULL when there is no home. */
-static char *app_wr_state_dir(void)
-{
-	const char *xdg = getenv("XDG_STATE_HOME"), *home = getenv("HOME");
-	char *dir = NULL;
-
-	if (xdg != NULL && xdg[0] == '/')
-		dir = xasprintf("%s/amconsole", xdg);
-	else if (home != NULL)
-		dir = xasprintf("%s/.local/state/amconsole", home);
-	if (dir != NULL && util_mkdirs(dir, 0700) != 0) {
-		free(dir);
-		dir = NULL;
-	}
-	return dir;
-}
-
 /* The room's secret: the configured file's, else (a presenter) a new
  * one written to the state directory and said once on stderr, for the
  * presenter to pass on out of band. */
@@ -205,7 +188,7 @@ static char *app_wr_secret(const struct config *c, const char *room, int present
 		return NULL;
 	}
 	secret = warroom_secret_new();
-	dir = app_wr_state_dir();
+	dir = app_state_path();
 	if (secret == NULL || dir == NULL) {
 		snprintf(err, errlen,
 			 "cannot make a secret for the room (no randomness or no home)");
