@@ -175,6 +175,19 @@ goto_panel() {
 	fail "no $2 panel"
 }
 
+# run_zz_drill: in the runbook pane, open "Zz drill" (a test's own
+# runbook, its one step "Zz step") and run the step until it is ok.
+run_zz_drill() {
+	focus runbook
+	keys /
+	type_text "zz drill"
+	keys Enter
+	keys Enter
+	wait_for "Zz step" 5
+	keys Enter
+	wait_for "step 1: ok" 10
+}
+
 # The runbook from the guide, for tests that walk it.
 use_shipped_runbooks() { cp "$REPO"/runbooks/*.md "$T/runbooks/"; }
 

@@ -42,14 +42,7 @@ keys 1
 wait_for "P1 High"
 focus "note drill started"
 sleep 3
-focus runbook
-keys /
-type_text "zz drill"
-keys Enter
-keys Enter
-wait_for "Zz step" 5
-keys Enter
-wait_for "step 1: ok" 10
+run_zz_drill
 focus sources
 sleep 2
 am_quit

@@ -119,14 +119,7 @@ ok "the incident shows on bob's top line; bob's note lands in alice's timeline u
 # The presenter opens a symptom and runs a step: the follower's pane
 # shows the same entry, the step's status and its output.
 on "$P"
-focus runbook
-keys /
-type_text "zz drill"
-keys Enter
-keys Enter
-wait_for "Zz step" 5
-keys Enter
-wait_for "step 1: ok" 10
+run_zz_drill
 on "$B"
 wait_for "Zz step" 10
 wait_for "warroom-step-42" 10
@@ -234,14 +227,7 @@ on "$B"
 wait_for "1 following" 15
 ok "a handover: alice offers control, bob takes it with H; bob presents, alice follows him"
 grep -q '"event":"handover".*control from alice to bob' "$AUDIT" || fail "no handover in the audit log: $(tail -3 "$AUDIT")"
-focus runbook
-keys /
-type_text "zz drill"
-keys Enter
-keys Enter
-wait_for "Zz step" 5
-keys Enter
-wait_for "step 1: ok" 10
+run_zz_drill
 grep '"event":"run"' "$AUDIT" | grep -q '"warroom":"relay","role":"presenter","as":"bob"' ||
 	fail "the step's run is not bob's: $(grep '"event":"run"' "$AUDIT")"
 on "$P"
