@@ -299,17 +299,19 @@ int screen_init(const struct theme *t, int ascii, int mouse, char *err, size_t e
 	raw();
 	noecho();
 	nonl();
-	keypad(stdscr, TRUE);
 	nodelay(stdscr, TRUE);
 	intrflush(stdscr, FALSE);
 	leaveok(stdscr, FALSE);
 	screen_sync_init();
-	/* From here curses only writes: what it sends until the first frame
-	 * goes out with that frame. No flush halfway through a frame when a
-	 * key is waiting (typeahead): the loop reads every waiting key
-	 * first. */
+	/* From here curses only writes (the terminal modes above are its
+	 * last ioctls on its descriptor): what it sends until the first frame
+	 * goes out with that frame, newterm's set-up too (the alternate
+	 * screen), which keypad()'s flush would otherwise send alone. No
+	 * flush halfway through a frame when a key is waiting (typeahead):
+	 * the loop reads every waiting key first. */
 	typeahead(-1);
 	screen_hold();
+	keypad(stdscr, TRUE);
 	curs_set(0);
 	screen_colors = has_colors() && getenv("NO_COLOR") == NULL;
 	if (screen_colors) {
