@@ -26,6 +26,7 @@
 
 #include "lib/log.h"
 #include "lib/util.h"
+#include "runtime/job.h"
 
 #define KAFKA_LIST_EVERY 30 /* polls between ListConsumerGroups attempts */
 #define KAFKA_LEADERS 16    /* end-offset batches (threads) at once */
@@ -684,9 +685,12 @@ static void kafka_ends_start(struct kafka_state *st, const struct kafka_snap *s,
 							  p->partition);
 		}
 	}
-	for (j = 0; j < en->n; j++)
+	for (j = 0; j < en->n; j++) {
 		en->job[j].started = pthread_create(&en->job[j].thread, NULL, kafka_leader_main,
 						    &en->job[j]) == 0;
+		if (en->job[j].started)
+			job_name_thread(en->job[j].thread, "am:kafka-ends");
+	}
 }
 
 /* Wait for the batches; the offsets read go into a fresh list. -1 + err

@@ -41,6 +41,7 @@ struct job *native_spawn(void (*step)(struct job *job, void *arg), void *arg,
 		.free_arg = free_arg,
 		.on_stop = on_stop,
 		.wake_fd = wake_fd,
+		.name = "am:step",
 	};
 
 	return job_start(&spec, err, errlen);

@@ -10,7 +10,8 @@
  * PROMETHEUS_TOKEN(_FILE), basic auth from the URL's user:password, a CA
  * file from AMCONSOLE_CA_FILE; none of them is logged or published.
  * The health poller adds the data backends' pings (backends/health.c).
- * libcurl is initialised once (pthread_once) and never cleaned up.
+ * libcurl is initialised once (pthread_once) and never cleaned up; each
+ * thread keeps one easy handle, so connections are reused.
  */
 #include "backends/prom.h"
 
@@ -47,10 +48,40 @@ struct prom_state {
 /* ---- HTTP ----------------------------------------------------------- */
 
 static pthread_once_t prom_once = PTHREAD_ONCE_INIT;
+/* Each thread's easy handle, kept between its requests so that its
+ * connections (and TLS sessions) are reused: a poll every 2 s to the same
+ * Alertmanager costs no new connect or handshake (#17). Freed when the
+ * thread ends. */
+static pthread_key_t prom_easy_key;
+
+static void prom_easy_free(void *c)
+{
+	curl_easy_cleanup(c);
+}
 
 static void prom_global_init(void)
 {
 	curl_global_init(CURL_GLOBAL_DEFAULT);
+	if (pthread_key_create(&prom_easy_key, prom_easy_free) != 0)
+		abort();
+}
+
+/* This thread's handle, reset to no options; NULL when none can be
+ * made. */
+static CURL *prom_easy(void)
+{
+	CURL *c = pthread_getspecific(prom_easy_key);
+
+	if (c != NULL) {
+		curl_easy_reset(c);
+		return c;
+	}
+	c = curl_easy_init();
+	if (c != NULL && pthread_setspecific(prom_easy_key, c) != 0) {
+		curl_easy_cleanup(c);
+		c = NULL;
+	}
+	return c;
 }
 
 void prom_curl_init(void)
@@ -134,7 +165,7 @@ int prom_http(const char *url, const char *method, const char *json, const char 
 	memset(b, 0, sizeof *b);
 	b->stop = stop;
 	*status = 0;
-	c = curl_easy_init();
+	c = prom_easy();
 	if (c == NULL) {
 		free(token);
 		snprintf(err, errlen, "cannot initialise libcurl");
@@ -174,7 +205,8 @@ int prom_http(const char *url, const char *method, const char *json, const char 
 		curl_easy_setopt(c, CURLOPT_HTTPHEADER, hdr);
 	rc = curl_easy_perform(c);
 	curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, status);
-	curl_easy_cleanup(c);
+	/* The handle keeps no pointer into this call's buffers. */
+	curl_easy_reset(c);
 	curl_slist_free_all(hdr);
 	*ms = (util_now() - t0) * 1000.0;
 	if (rc == CURLE_OK)

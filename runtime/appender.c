@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "lib/util.h"
+#include "runtime/job.h"
 
 struct appender {
 	int fd;
@@ -104,6 +105,7 @@ struct appender *appender_open(const char *path, char *err, size_t errlen)
 		free(ap);
 		return NULL;
 	}
+	job_name_thread(ap->thread, "am:record");
 	return ap;
 }
 

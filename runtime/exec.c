@@ -440,6 +440,7 @@ struct job *exec_start(const struct exec_spec *spec, int wake_fd, char *err, siz
 		.output_cap = spec->output_cap > 0 ? spec->output_cap : EXEC_DEFAULT_CAP,
 		.pid = (int)pid,
 		.wake_fd = wake_fd,
+		.name = "am:step",
 	};
 	return job_start(&js, err, errlen);
 }

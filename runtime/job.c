@@ -6,6 +6,8 @@
  * it from inside blocking I/O; on_stop lets a source interrupt that I/O
  * at once. A job started here owns its thread and joins it in job_free.
  */
+/* pthread_setname_np */
+#define _GNU_SOURCE
 #include "runtime/job.h"
 
 #include <errno.h>
@@ -71,6 +73,15 @@ static void job_release(struct job *j)
 	free(j);
 }
 
+void job_name_thread(pthread_t thread, const char *name)
+{
+	char n[16];
+
+	/* The kernel keeps 15 bytes; a longer name would be refused. */
+	snprintf(n, sizeof n, "%s", name);
+	(void)pthread_setname_np(thread, n);
+}
+
 static void *job_main(void *p)
 {
 	struct job *j = p;
@@ -107,6 +118,8 @@ struct job *job_start(const struct job_spec *spec, char *err, size_t errlen)
 		return NULL;
 	}
 	j->has_thread = 1;
+	if (spec->name != NULL)
+		job_name_thread(j->thread, spec->name);
 	return j;
 }
 

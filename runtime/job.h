@@ -13,6 +13,7 @@
 #ifndef AM_JOB_H
 #define AM_JOB_H
 
+#include <pthread.h>
 #include <stdatomic.h>
 #include <stddef.h>
 
@@ -34,8 +35,13 @@ struct job_spec {
 	size_t output_cap; /* bytes kept between two polls (the newest); 0 no bound */
 	int pid;           /* shown in the status (a child's pid), 0 none */
 	int wake_fd;       /* one byte per report; -1 none */
+	/* The thread's name in top -H and /proc (cut to 15 bytes: "am:pg"),
+	 * NULL: the process's. */
+	const char *name;
 };
 
+/* Name a thread (name cut to the kernel's 15 bytes); any thread. */
+void job_name_thread(pthread_t thread, const char *name);
 /* Start spec->run on a thread of its own (all signals blocked), status
  * EXEC_RUNNING from now. spec->arg is the job's from this call: when the
  * thread cannot start it is freed (free_arg) and NULL + err returned. UI

@@ -426,7 +426,7 @@ struct runner *runner_start(const struct backend *be, const void *arg,
 	struct runner *r;
 	pthread_condattr_t ca;
 	struct job_spec spec = { 0 };
-	char why[160];
+	char why[160], tname[16];
 
 	r = xcalloc(1, sizeof *r);
 	r->be = be;
@@ -470,6 +470,8 @@ struct runner *runner_start(const struct backend *be, const void *arg,
 	spec.free_arg = runner_keep;
 	spec.on_stop = runner_on_stop;
 	spec.wake_fd = -1;
+	snprintf(tname, sizeof tname, "am:%s", be->name);
+	spec.name = tname;
 	r->job = job_start(&spec, why, sizeof why);
 	if (r->job == NULL) {
 		if (err != NULL && errlen > 0)
