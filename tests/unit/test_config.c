@@ -90,7 +90,7 @@ static void test_config_expect_error(const char *text, const char *want)
 	config_free(&c);
 }
 
-static void test_config_defaults(void **unused)
+TEST(test_config_defaults)
 {
 	struct config c;
 
@@ -104,7 +104,7 @@ static void test_config_defaults(void **unused)
 	config_free(&c);
 }
 
-static void test_config_good(void **unused)
+TEST(test_config_good)
 {
 	struct config c;
 	char err[512] = "";
@@ -151,7 +151,7 @@ static void test_config_good(void **unused)
 	config_free(&c);
 }
 
-static void test_config_empty_and_comments(void **unused)
+TEST(test_config_empty_and_comments)
 {
 	static const char *const files[] = { FIX "empty.yaml", FIX "comments.yaml" };
 	struct config c;
@@ -167,7 +167,7 @@ static void test_config_empty_and_comments(void **unused)
 	}
 }
 
-static void test_config_fixture_errors(void **unused)
+TEST(test_config_fixture_errors)
 {
 	static const struct {
 		const char *file;
@@ -200,7 +200,7 @@ static void test_config_fixture_errors(void **unused)
 	}
 }
 
-static void test_config_syntax_error(void **unused)
+TEST(test_config_syntax_error)
 {
 	struct config c;
 	char err[512] = "";
@@ -213,7 +213,7 @@ static void test_config_syntax_error(void **unused)
 	config_free(&c);
 }
 
-static void test_config_missing_file(void **unused)
+TEST(test_config_missing_file)
 {
 	struct config c;
 	char err[512] = "";
@@ -226,7 +226,7 @@ static void test_config_missing_file(void **unused)
 	config_free(&c);
 }
 
-static void test_config_type_errors(void **unused)
+TEST(test_config_type_errors)
 {
 	test_config_expect_error("theme: {a: b}\n", "F:1: theme: expected a string, got a map");
 	test_config_expect_error("theme: [a]\n", "F:1: theme: expected a string, got a list");
@@ -290,7 +290,7 @@ static void test_config_type_errors(void **unused)
 				 "F:2: (top level): expected a key, got a list");
 }
 
-static void test_config_values(void **unused)
+TEST(test_config_values)
 {
 	struct config c;
 	char err[512] = "";
@@ -319,7 +319,7 @@ static void test_config_values(void **unused)
 }
 
 /* layout: names one of the grid's presets; config_print writes it back. */
-static void test_config_layout(void **unused)
+TEST(test_config_layout)
 {
 	struct config c;
 	char err[512] = "";
@@ -360,7 +360,7 @@ static void test_config_layout(void **unused)
 				 "F:1: layout: expected a layout name, got a map");
 }
 
-static void test_config_default_path(void **unused)
+TEST(test_config_default_path)
 {
 	char *p;
 
@@ -379,7 +379,7 @@ static void test_config_default_path(void **unused)
 	setenv("XDG_CONFIG_HOME", "/nonexistent/amconsole-test", 1);
 }
 
-static void test_config_env(void **unused)
+TEST(test_config_env)
 {
 	struct config c;
 
@@ -416,13 +416,12 @@ static void test_config_env(void **unused)
 }
 
 /* environment: one map, or a list chosen by kubeconfig context. */
-static void test_config_environment(void **unused)
+TEST(test_config_environment)
 {
 	struct config c;
 	char err[512] = "";
 	const struct config_env *e;
 
-	(void)unused;
 	assert_int_equal(test_config_load_text("environment: {name: prod, color: red}\n", &c, err,
 					       sizeof err),
 			 0);
@@ -460,7 +459,7 @@ static void test_config_environment(void **unused)
 				 "F:1: environment.size: unknown key");
 }
 
-static void test_config_print_secrets(void **unused)
+TEST(test_config_print_secrets)
 {
 	static const struct test_str_case secret_props[] = {
 		{ "sasl.password", 1 },  { "SSL.KEY.PASSWORD", 1 },
@@ -494,7 +493,7 @@ static void test_config_print_secrets(void **unused)
 
 /* config_print writes every key in DESIGN order, and its output loads
  * back to the same configuration. */
-static void test_config_print_roundtrip(void **unused)
+TEST(test_config_print_roundtrip)
 {
 	static const char *const keys[] = {
 		"\ntheme: ",
@@ -611,7 +610,7 @@ static void test_config_options_expect_error(const char *const *args, const char
 	config_free(&c);
 }
 
-static void test_config_options_plain(void **unused)
+TEST(test_config_options_plain)
 {
 	static const char *const none[] = { NULL };
 	struct config c;
@@ -627,7 +626,7 @@ static void test_config_options_plain(void **unused)
 	config_free(&c);
 }
 
-static void test_config_options_flags_over_file(void **unused)
+TEST(test_config_options_flags_over_file)
 {
 	static const char *const args[] = {
 		"--theme=mono",   "--read-only", "--refresh",
@@ -667,7 +666,7 @@ static void test_config_options_flags_over_file(void **unused)
 	test_config_setup(NULL);
 }
 
-static void test_config_options_env(void **unused)
+TEST(test_config_options_env)
 {
 	static const char *const args[] = { "--config", FIX "empty.yaml", NULL };
 	struct config c;
@@ -687,7 +686,7 @@ static void test_config_options_env(void **unused)
 	test_config_setup(NULL);
 }
 
-static void test_config_options_default_file(void **unused)
+TEST(test_config_options_default_file)
 {
 	static const char *const none[] = { NULL };
 	char dir[] = "/tmp/amconsole-test-xdg-XXXXXX";
@@ -729,7 +728,7 @@ static void test_config_options_default_file(void **unused)
 	test_config_setup(NULL);
 }
 
-static void test_config_options_modes(void **unused)
+TEST(test_config_options_modes)
 {
 	static const char *const lint[] = { "a.md", "--lint", "--theme", "mono", "b.md", NULL };
 	static const char *const dump[] = { "--dump-runbook", "--", "--odd.md", NULL };
@@ -769,7 +768,7 @@ static void test_config_options_modes(void **unused)
 	config_free(&c);
 }
 
-static void test_config_options_errors(void **unused)
+TEST(test_config_options_errors)
 {
 	static const char *const unknown[] = { "--colour", NULL };
 	static const char *const unknown_eq[] = { "--colour=red", NULL };
@@ -805,7 +804,7 @@ static void test_config_options_errors(void **unused)
 	test_config_options_expect_error(emptytheme, "--theme: the NAME must not be empty");
 }
 
-static void test_config_options_usage(void **unused)
+TEST(test_config_options_usage)
 {
 	const struct options_def *d;
 	char *buf = NULL;
@@ -835,32 +834,4 @@ static void test_config_options_usage(void **unused)
 	free(buf);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_config_defaults),
-		cmocka_unit_test(test_config_good),
-		cmocka_unit_test(test_config_empty_and_comments),
-		cmocka_unit_test(test_config_fixture_errors),
-		cmocka_unit_test(test_config_syntax_error),
-		cmocka_unit_test(test_config_missing_file),
-		cmocka_unit_test(test_config_type_errors),
-		cmocka_unit_test(test_config_values),
-		cmocka_unit_test(test_config_layout),
-		cmocka_unit_test(test_config_default_path),
-		cmocka_unit_test(test_config_env),
-		cmocka_unit_test(test_config_print_secrets),
-		cmocka_unit_test(test_config_print_roundtrip),
-		cmocka_unit_test(test_config_environment),
-		cmocka_unit_test(test_config_options_plain),
-		cmocka_unit_test(test_config_options_flags_over_file),
-		cmocka_unit_test(test_config_options_env),
-		cmocka_unit_test(test_config_options_default_file),
-		cmocka_unit_test(test_config_options_modes),
-		cmocka_unit_test(test_config_options_errors),
-		cmocka_unit_test(test_config_options_usage),
-	};
-
-	test_config_setup(NULL);
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+TEST_GROUP(test_config_setup, NULL);

@@ -25,6 +25,7 @@
 #include "runtime/exec.h"
 #include "runtime/job.h"
 #include "lib/util.h"
+#include "tests/unit/testhelp.h"
 
 #define TEST_EXEC_LIMIT 8.0
 
@@ -138,7 +139,7 @@ static int test_exec_mem_has(const char *hay, size_t n, const char *needle)
 	return 0;
 }
 
-static void test_exec_output_and_codes(void **unused)
+TEST(test_exec_output_and_codes)
 {
 	struct exec_spec spec = { .command = "echo out; echo err >&2; exit 3", .timeout = 10 };
 	struct test_exec_run run = { 0 };
@@ -189,7 +190,7 @@ static void test_exec_output_and_codes(void **unused)
 }
 
 /* Our ignored and blocked signals do not reach the child. */
-static void test_exec_signals_reset(void **unused)
+TEST(test_exec_signals_reset)
 {
 	struct exec_spec spec = { .command = "exec grep -E '^Sig(Ign|Blk)' /proc/self/status" };
 	struct test_exec_run run = { 0 };
@@ -217,7 +218,7 @@ static void test_exec_signals_reset(void **unused)
 	test_exec_end(job, fds, &run);
 }
 
-static void test_exec_bad_start(void **unused)
+TEST(test_exec_bad_start)
 {
 	struct exec_spec spec = { .command = "true", .shell = "/nonexistent/sh" };
 	char err[256] = "";
@@ -231,7 +232,7 @@ static void test_exec_bad_start(void **unused)
 
 /* B8: a secret reaches the child through the environment and is in no
  * argv of the job's processes. */
-static void test_exec_secret_not_in_argv(void **unused)
+TEST(test_exec_secret_not_in_argv)
 {
 	const char *env[] = { "AM_TEST_SECRET=hunter2-b8", "HOME=/overridden", NULL };
 	struct exec_spec spec = {
@@ -287,7 +288,7 @@ static void test_exec_secret_not_in_argv(void **unused)
 }
 
 /* B6: a value full of shell syntax is printed literally, never run. */
-static void test_exec_hostile_value(void **unused)
+TEST(test_exec_hostile_value)
 {
 	const char *value = "it's \"q\" $(touch /tmp/am_exec_b6_pwn) `touch /tmp/am_exec_b6_pwn` "
 			    "${HOME} ; | & \\ *";
@@ -314,7 +315,7 @@ static void test_exec_hostile_value(void **unused)
 /* E7: endless output, TERM ignored, a grandchild in the background: the
  * deadline kills the whole group (SIGKILL after the grace), the output
  * stays capped. */
-static void test_exec_timeout_kills_group(void **unused)
+TEST(test_exec_timeout_kills_group)
 {
 	char pidfile[] = "/tmp/am_exec_e7_XXXXXX";
 	struct test_exec_run run = { 0 };
@@ -349,7 +350,7 @@ static void test_exec_timeout_kills_group(void **unused)
 	free(cmd);
 }
 
-static void test_exec_stop(void **unused)
+TEST(test_exec_stop)
 {
 	struct exec_spec spec = { .command = "echo started; sleep 1000 & wait", .timeout = 60 };
 	struct test_exec_run run = { 0 };
@@ -374,7 +375,7 @@ static void test_exec_stop(void **unused)
 }
 
 /* job_free of a running exec job stops it; exec_kill_all reaches a group. */
-static void test_exec_free_and_kill_all(void **unused)
+TEST(test_exec_free_and_kill_all)
 {
 	struct exec_spec spec = { .command = "sleep 1000", .timeout = 60 };
 	struct test_exec_run run = { 0 };
@@ -399,7 +400,7 @@ static void test_exec_free_and_kill_all(void **unused)
 
 /* A grandchild left holding the pipe after the shell exits is not waited
  * for until the deadline. */
-static void test_exec_leftover_holder(void **unused)
+TEST(test_exec_leftover_holder)
 {
 	struct exec_spec spec = { .command = "sleep 1000 & echo bye", .timeout = 60 };
 	struct test_exec_run run = { 0 };
@@ -415,7 +416,7 @@ static void test_exec_leftover_holder(void **unused)
 	test_exec_end(job, fds, &run);
 }
 
-static void test_exec_foreground(void **unused)
+TEST(test_exec_foreground)
 {
 	const char *env[] = { "AM_FG=yes", NULL };
 	struct exec_spec spec = { .command = "test \"$AM_FG\" = yes && exit 4", .env = env };
@@ -448,7 +449,7 @@ static void test_exec_write_file(const char *path, int mode)
 
 /* B7: a world-writable PATH directory holding a fake binary is skipped
  * and named in the warning; the real one further on is chosen. */
-static void test_exec_resolve(void **unused)
+TEST(test_exec_resolve)
 {
 	char tmpl[] = "/tmp/am_exec_b7_XXXXXX";
 	char *top = mkdtemp(tmpl), *bad, *good, *sticky, *other, *p, *path, *want, *cmd;
@@ -542,23 +543,11 @@ static void test_exec_resolve(void **unused)
 	free(other);
 }
 
-int main(void)
+/* As the console does; the children must not inherit it. */
+static int test_exec_setup(void **state)
 {
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_exec_output_and_codes),
-		cmocka_unit_test(test_exec_signals_reset),
-		cmocka_unit_test(test_exec_bad_start),
-		cmocka_unit_test(test_exec_secret_not_in_argv),
-		cmocka_unit_test(test_exec_hostile_value),
-		cmocka_unit_test(test_exec_timeout_kills_group),
-		cmocka_unit_test(test_exec_stop),
-		cmocka_unit_test(test_exec_free_and_kill_all),
-		cmocka_unit_test(test_exec_leftover_holder),
-		cmocka_unit_test(test_exec_foreground),
-		cmocka_unit_test(test_exec_resolve),
-	};
-
-	/* As the console does; the children must not inherit it. */
 	signal(SIGPIPE, SIG_IGN);
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	return 0;
 }
+
+TEST_GROUP(test_exec_setup, NULL);

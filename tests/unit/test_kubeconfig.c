@@ -30,6 +30,7 @@
 
 #include "backends/k8s/kubeconfig.h"
 #include "lib/util.h"
+#include "tests/unit/testhelp.h"
 
 #define FIX "tests/fixtures/kubeconfig/"
 #define V1 "client.authentication.k8s.io/v1"
@@ -196,7 +197,7 @@ static int test_kc_rm(const char *path, const struct stat *sb, int flag, struct 
 
 static int test_kc_setup(void **state)
 {
-	(void)state;
+	curl_global_init(CURL_GLOBAL_DEFAULT);
 	if (mkdtemp(test_kc_tmp) == NULL)
 		return -1;
 	unsetenv("KUBERNETES_SERVICE_HOST");
@@ -208,18 +209,16 @@ static int test_kc_setup(void **state)
 
 static int test_kc_teardown(void **state)
 {
-	(void)state;
 	return nftw(test_kc_tmp, test_kc_rm, 16, FTW_DEPTH | FTW_PHYS);
 }
 
 /* ---- merging and choosing ------------------------------------------- */
 
-static void test_kc_merge_first_file_wins(void **state)
+TEST(test_kc_merge_first_file_wins)
 {
 	struct kubeconfig *kc;
 	const char *tok;
 
-	(void)state;
 	kc = test_kc_load(FIX "a.yaml:" FIX "b.yaml", NULL, NULL);
 	assert_string_equal(kc->source, FIX "a.yaml:" FIX "b.yaml");
 	assert_string_equal(kc->context, "alpha"); /* a.yaml's current-context */
@@ -244,12 +243,11 @@ static void test_kc_merge_first_file_wins(void **state)
 	kubeconfig_free(kc);
 }
 
-static void test_kc_merge_reversed(void **state)
+TEST(test_kc_merge_reversed)
 {
 	struct kubeconfig *kc;
 	const char *tok;
 
-	(void)state;
 	kc = test_kc_load(FIX "b.yaml:" FIX "a.yaml", "shared-ctx", NULL);
 	assert_string_equal(kc->cluster_name, "b-only");
 	assert_string_equal(kc->server, "https://b-only.example:6443"); /* "//" stripped */
@@ -266,11 +264,10 @@ static void test_kc_merge_reversed(void **state)
 	kubeconfig_free(kc);
 }
 
-static void test_kc_current_context_from_later_file(void **state)
+TEST(test_kc_current_context_from_later_file)
 {
 	struct kubeconfig *kc;
 
-	(void)state;
 	kc = test_kc_load(FIX "nocurrent.yaml:" FIX "b.yaml", NULL, NULL);
 	assert_string_equal(kc->context, "beta");
 	kubeconfig_free(kc);
@@ -285,19 +282,17 @@ static void test_kc_current_context_from_later_file(void **state)
 					     "chosen (contexts: gamma)");
 }
 
-static void test_kc_unknown_context(void **state)
+TEST(test_kc_unknown_context)
 {
-	(void)state;
 	test_kc_load_fails(FIX "a.yaml:" FIX "b.yaml", "prod", NULL);
 	assert_string_equal(test_kc_err, FIX "a.yaml:" FIX "b.yaml: context \"prod\" not found "
 					     "(contexts: alpha, beta, shared-ctx, zeta)");
 }
 
-static void test_kc_namespace_rules(void **state)
+TEST(test_kc_namespace_rules)
 {
 	struct kubeconfig *kc;
 
-	(void)state;
 	kc = test_kc_load(FIX "a.yaml", "alpha", NULL);
 	assert_string_equal(kc->namespace, "team-a");
 	kubeconfig_free(kc);
@@ -315,11 +310,10 @@ static void test_kc_namespace_rules(void **state)
 	kubeconfig_free(kc);
 }
 
-static void test_kc_missing_files(void **state)
+TEST(test_kc_missing_files)
 {
 	struct kubeconfig *kc;
 
-	(void)state;
 	/* Missing files in the list are skipped; duplicates read once. */
 	kc = test_kc_load(FIX "nope.yaml::" FIX "a.yaml:" FIX "a.yaml", NULL, NULL);
 	assert_string_equal(kc->source, FIX "a.yaml");
@@ -335,11 +329,10 @@ static void test_kc_missing_files(void **state)
 
 /* ---- clusters and certificates -------------------------------------- */
 
-static void test_kc_cert_files_relative(void **state)
+TEST(test_kc_cert_files_relative)
 {
 	struct kubeconfig *kc;
 
-	(void)state;
 	/* The paths in tls.yaml are relative to its directory, not to the
 	 * working directory (the repository root). */
 	kc = test_kc_load(FIX "tls.yaml", NULL, NULL);
@@ -379,12 +372,11 @@ static void test_kc_cert_files_relative(void **state)
 	}
 }
 
-static void test_kc_cert_data(void **state)
+TEST(test_kc_cert_data)
 {
 	struct kubeconfig *kc;
 	const char *tok;
 
-	(void)state;
 	kc = test_kc_load(FIX "tls.yaml", "data", NULL);
 	test_kc_blob_is(&kc->ca, "-----BEGIN CERTIFICATE-----\nZGF0YSBDQQ==\n-----END "
 				 "CERTIFICATE-----\n");
@@ -397,11 +389,10 @@ static void test_kc_cert_data(void **state)
 	kubeconfig_free(kc);
 }
 
-static void test_kc_insecure_no_scheme(void **state)
+TEST(test_kc_insecure_no_scheme)
 {
 	struct kubeconfig *kc;
 
-	(void)state;
 	kc = test_kc_load(FIX "tls.yaml", "insecure", NULL);
 	assert_int_equal(kc->insecure, 1);
 	assert_int_equal(kc->ca.len, 0);
@@ -412,7 +403,7 @@ static void test_kc_insecure_no_scheme(void **state)
 
 /* tls-server-name: the URL names it and CURLOPT_CONNECT_TO goes to the
  * server's real host and port (libcurl has no separate TLS name). */
-static void test_kc_tls_server_name(void **state)
+TEST(test_kc_tls_server_name)
 {
 	static const struct {
 		const char *server, *name, *url, *connect_to;
@@ -427,7 +418,6 @@ static void test_kc_tls_server_name(void **state)
 	};
 	size_t i;
 
-	(void)state;
 	for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
 		struct kubeconfig *kc;
 		char text[512];
@@ -453,11 +443,10 @@ static void test_kc_tls_server_name(void **state)
 	}
 }
 
-static void test_kc_cluster_errors(void **state)
+TEST(test_kc_cluster_errors)
 {
 	char *want, cwd[4096];
 
-	(void)state;
 	test_kc_load_fails(FIX "tls.yaml", "both", NULL);
 	assert_string_equal(test_kc_err,
 			    FIX "tls.yaml:14: cluster \"both\" has both "
@@ -481,12 +470,11 @@ static void test_kc_cluster_errors(void **state)
 					     "certificate without a client key");
 }
 
-static void test_kc_user_errors(void **state)
+TEST(test_kc_user_errors)
 {
 	struct kubeconfig *kc;
 	const char *tok;
 
-	(void)state;
 	test_kc_load_fails(FIX "users.yaml", "gke", NULL);
 	assert_string_equal(test_kc_err,
 			    FIX "users.yaml:12: user \"gke\": auth-provider \"gcp\" is not "
@@ -523,12 +511,11 @@ static void test_kc_user_errors(void **state)
 
 /* A user with exec twice (found by fuzz_kubeconfig: the first plugin
  * leaked): the later one replaces it whole, interactiveMode included. */
-static void test_kc_exec_repeated_key(void **state)
+TEST(test_kc_exec_repeated_key)
 {
 	struct kubeconfig *kc;
 	char *cfg;
 
-	(void)state;
 	test_kc_write("twice.yaml",
 		      "current-context: x\n"
 		      "clusters:\n"
@@ -556,9 +543,8 @@ static void test_kc_exec_repeated_key(void **state)
 	free(cfg);
 }
 
-static void test_kc_yaml_errors(void **state)
+TEST(test_kc_yaml_errors)
 {
-	(void)state;
 	test_kc_load_fails(FIX "malformed.yaml", NULL, NULL);
 	assert_true(strncmp(test_kc_err,
 			    FIX "malformed.yaml:7: ", strlen(FIX "malformed.yaml:7: ")) == 0);
@@ -573,13 +559,12 @@ static void test_kc_yaml_errors(void **state)
 
 /* ---- tokens ---------------------------------------------------------- */
 
-static void test_kc_token_file_reread(void **state)
+TEST(test_kc_token_file_reread)
 {
 	struct kubeconfig *kc;
 	const char *tok;
 	char *cfg, *text;
 
-	(void)state;
 	test_kc_write("tf/token", "first-token\n", 0600);
 	text = xasprintf("current-context: x\n"
 			 "clusters: [{name: c, cluster: {server: 'https://127.0.0.1:1'}}]\n"
@@ -607,13 +592,12 @@ static void test_kc_token_file_reread(void **state)
 
 /* ---- exec credential plugins ---------------------------------------- */
 
-static void test_kc_exec_cached_until_expiry(void **state)
+TEST(test_kc_exec_cached_until_expiry)
 {
 	struct kubeconfig *kc;
 	const char *tok;
 	char *body, *plugin, *cfg;
 
-	(void)state;
 	body = test_kc_cred(V1, "{\"token\":\"exec-token-1\","
 				"\"expirationTimestamp\":\"2099-01-01T00:00:00Z\"}");
 	plugin = test_kc_plugin("future.sh", body);
@@ -638,13 +622,12 @@ static void test_kc_exec_cached_until_expiry(void **state)
 	free(cfg);
 }
 
-static void test_kc_exec_expired_reruns(void **state)
+TEST(test_kc_exec_expired_reruns)
 {
 	struct kubeconfig *kc;
 	const char *tok;
 	char *body, *plugin, *cfg;
 
-	(void)state;
 	body = test_kc_cred(V1, "{\"token\":\"old-token\","
 				"\"expirationTimestamp\":\"2000-01-01T00:00:00Z\"}");
 	plugin = test_kc_plugin("past.sh", body);
@@ -660,13 +643,12 @@ static void test_kc_exec_expired_reruns(void **state)
 	free(cfg);
 }
 
-static void test_kc_exec_exit_status(void **state)
+TEST(test_kc_exec_exit_status)
 {
 	struct kubeconfig *kc;
 	const char *tok = "unchanged";
 	char *plugin, *cfg, *want;
 
-	(void)state;
 	plugin = test_kc_plugin("fail.sh", "echo '{\"partial\":' \n"
 					   "echo >&2\n"
 					   "echo 'An error occurred (ExpiredToken): the security "
@@ -708,14 +690,13 @@ static int test_kc_dead(long pid)
 	return dead;
 }
 
-static void test_kc_exec_timeout(void **state)
+TEST(test_kc_exec_timeout)
 {
 	struct kubeconfig *kc;
 	const char *tok;
 	char *plugin, *cfg, *want, *pidfile, *pidtext;
 	int st;
 
-	(void)state;
 	plugin = test_kc_plugin("slow.sh", "echo waiting >&2\n"
 					   "sleep 30 &\n"
 					   "echo $! >\"$(dirname \"$0\")/slow.pid\"\n"
@@ -754,7 +735,7 @@ static void *test_kc_canceller(void *arg)
 /* A plugin that never answers is killed (its whole group) as soon as the
  * run is cancelled from another thread, long before its timeout; while
  * cancelled no plugin starts; cleared, they run again. */
-static void test_kc_exec_cancel(void **state)
+TEST(test_kc_exec_cancel)
 {
 	struct kube_cancel cancel;
 	struct kubeconfig *kc;
@@ -764,7 +745,6 @@ static void test_kc_exec_cancel(void **state)
 	double t0;
 	int st;
 
-	(void)state;
 	kube_cancel_init(&cancel);
 	plugin = test_kc_plugin("hang.sh", "sleep 60 &\n"
 					   "echo $! >\"$(dirname \"$0\")/hang.pid\"\n"
@@ -802,14 +782,13 @@ static void test_kc_exec_cancel(void **state)
 	free(cfg);
 }
 
-static void test_kc_exec_output_cap(void **state)
+TEST(test_kc_exec_output_cap)
 {
 	struct kubeconfig *kc;
 	const char *tok;
 	char *plugin, *cfg, *want;
 	int st;
 
-	(void)state;
 	plugin = test_kc_plugin("huge.sh", "head -c 3000000 /dev/zero | tr '\\0' a\n");
 	cfg = test_kc_exec_config("huge.yaml", V1, plugin, NULL);
 	kc = test_kc_load(cfg, NULL, NULL);
@@ -825,13 +804,12 @@ static void test_kc_exec_output_cap(void **state)
 	free(cfg);
 }
 
-static void test_kc_exec_v1beta1(void **state)
+TEST(test_kc_exec_v1beta1)
 {
 	struct kubeconfig *kc;
 	const char *tok;
 	char *body, *plugin, *cfg, *want;
 
-	(void)state;
 	body = test_kc_cred(V1BETA1, "{\"token\":\"beta-token\"}");
 	plugin = test_kc_plugin("beta.sh", body);
 	/* v1beta1 needs no interactiveMode (IfAvailable by default). */
@@ -860,13 +838,12 @@ static void test_kc_exec_v1beta1(void **state)
 	free(cfg);
 }
 
-static void test_kc_exec_argv_env_stdin(void **state)
+TEST(test_kc_exec_argv_env_stdin)
 {
 	struct kubeconfig *kc;
 	const char *tok;
 	char *plugin, *cfg, *extra, *info, *in, *p, *pwned;
 
-	(void)state;
 	plugin = test_kc_plugin("env.sh",
 				"d=$(dirname \"$0\")\n"
 				"printf '%s\\n' \"$KUBERNETES_EXEC_INFO\" >\"$d/info\"\n"
@@ -906,13 +883,12 @@ static void test_kc_exec_argv_env_stdin(void **state)
 	free(cfg);
 }
 
-static void test_kc_exec_command_resolution(void **state)
+TEST(test_kc_exec_command_resolution)
 {
 	struct kubeconfig *kc;
 	const char *tok;
 	char *body, *cfg, *dir, *oldpath, *path, *want;
 
-	(void)state;
 	body = test_kc_cred(V1, "{\"token\":\"resolved\"}");
 	/* Relative with a '/': against the kubeconfig's directory. */
 	{
@@ -966,13 +942,12 @@ static void test_kc_exec_command_resolution(void **state)
 	free(body);
 }
 
-static void test_kc_exec_interactive_always(void **state)
+TEST(test_kc_exec_interactive_always)
 {
 	struct kubeconfig *kc;
 	const char *tok;
 	char *body, *plugin, *cfg, *want;
 
-	(void)state;
 	body = test_kc_cred(V1, "{\"token\":\"never\"}");
 	plugin = test_kc_plugin("always.sh", body);
 	cfg = test_kc_exec_config("always.yaml", V1, plugin, "      interactiveMode: Always\n");
@@ -990,7 +965,7 @@ static void test_kc_exec_interactive_always(void **state)
 	free(cfg);
 }
 
-static void test_kc_exec_client_cert(void **state)
+TEST(test_kc_exec_client_cert)
 {
 	struct kubeconfig *kc;
 	const char *tok = "unchanged";
@@ -998,7 +973,6 @@ static void test_kc_exec_client_cert(void **state)
 	char *body, *plugin, *cfg;
 	CURL *curl;
 
-	(void)state;
 	body = test_kc_cred(V1, "{\"clientCertificateData\":\"-----BEGIN CERTIFICATE-----\\nMIIB\\n"
 				"-----END CERTIFICATE-----\\n\",\"clientKeyData\":\"-----BEGIN "
 				"PRIVATE KEY-----\\nMIIE\\n-----END PRIVATE KEY-----\\n\"}");
@@ -1024,12 +998,11 @@ static void test_kc_exec_client_cert(void **state)
 	free(cfg);
 }
 
-static void test_kc_parse_exec_credential(void **state)
+TEST(test_kc_parse_exec_credential)
 {
 	struct kubeconfig kc;
 	const char *j;
 
-	(void)state;
 	memset(&kc, 0, sizeof kc);
 	j = "{\"kind\":\"ExecCredential\",\"apiVersion\":\"" V1 "\",\"status\":{\"token\":\"t\","
 	    "\"expirationTimestamp\":\"2030-06-01T12:00:00.25+02:00\"}}";
@@ -1081,12 +1054,11 @@ static void test_kc_parse_exec_credential(void **state)
 
 /* ---- no kubeconfig: ~/.kube/config, in-cluster ---------------------- */
 
-static void test_kc_home_config(void **state)
+TEST(test_kc_home_config)
 {
 	struct kubeconfig *kc;
 	char *home, *text, *want;
 
-	(void)state;
 	home = test_kc_path("home1");
 	text = test_kc_slurp(FIX "a.yaml");
 	test_kc_write("home1/.kube/config", text, 0600);
@@ -1104,7 +1076,7 @@ static void test_kc_home_config(void **state)
 	free(home);
 }
 
-static void test_kc_in_cluster(void **state)
+TEST(test_kc_in_cluster)
 {
 	struct kubeconfig *kc;
 	struct curl_slist *headers = NULL;
@@ -1112,7 +1084,6 @@ static void test_kc_in_cluster(void **state)
 	char *home, *sa, *want;
 	CURL *curl;
 
-	(void)state;
 	home = test_kc_path("home2"); /* no .kube/config there */
 	sa = test_kc_path("sa");
 	test_kc_write("sa/token", "sa-token-1\n", 0600);
@@ -1174,13 +1145,12 @@ static void test_kc_in_cluster(void **state)
 
 /* ---- libcurl -------------------------------------------------------- */
 
-static void test_kc_curl_auth(void **state)
+TEST(test_kc_curl_auth)
 {
 	struct kubeconfig *kc;
 	struct curl_slist *headers = NULL;
 	CURL *curl;
 
-	(void)state;
 	curl = curl_easy_init();
 	assert_non_null(curl);
 	kc = test_kc_load(FIX "a.yaml", "alpha", NULL);
@@ -1250,41 +1220,4 @@ static void test_kc_curl_auth(void **state)
 	curl_easy_cleanup(curl);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_kc_merge_first_file_wins),
-		cmocka_unit_test(test_kc_merge_reversed),
-		cmocka_unit_test(test_kc_current_context_from_later_file),
-		cmocka_unit_test(test_kc_unknown_context),
-		cmocka_unit_test(test_kc_namespace_rules),
-		cmocka_unit_test(test_kc_missing_files),
-		cmocka_unit_test(test_kc_cert_files_relative),
-		cmocka_unit_test(test_kc_cert_data),
-		cmocka_unit_test(test_kc_insecure_no_scheme),
-		cmocka_unit_test(test_kc_tls_server_name),
-		cmocka_unit_test(test_kc_cluster_errors),
-		cmocka_unit_test(test_kc_user_errors),
-		cmocka_unit_test(test_kc_exec_repeated_key),
-		cmocka_unit_test(test_kc_yaml_errors),
-		cmocka_unit_test(test_kc_token_file_reread),
-		cmocka_unit_test(test_kc_exec_cached_until_expiry),
-		cmocka_unit_test(test_kc_exec_expired_reruns),
-		cmocka_unit_test(test_kc_exec_exit_status),
-		cmocka_unit_test(test_kc_exec_timeout),
-		cmocka_unit_test(test_kc_exec_cancel),
-		cmocka_unit_test(test_kc_exec_output_cap),
-		cmocka_unit_test(test_kc_exec_v1beta1),
-		cmocka_unit_test(test_kc_exec_argv_env_stdin),
-		cmocka_unit_test(test_kc_exec_command_resolution),
-		cmocka_unit_test(test_kc_exec_interactive_always),
-		cmocka_unit_test(test_kc_exec_client_cert),
-		cmocka_unit_test(test_kc_parse_exec_credential),
-		cmocka_unit_test(test_kc_home_config),
-		cmocka_unit_test(test_kc_in_cluster),
-		cmocka_unit_test(test_kc_curl_auth),
-	};
-
-	curl_global_init(CURL_GLOBAL_DEFAULT);
-	return cmocka_run_group_tests(tests, test_kc_setup, test_kc_teardown);
-}
+TEST_GROUP(test_kc_setup, test_kc_teardown);

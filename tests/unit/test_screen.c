@@ -27,6 +27,7 @@
 #include "ui/prompt.h"
 #include "ui/screen.h"
 #include "ui/theme.h"
+#include "tests/unit/testhelp.h"
 
 #define ROWS 24
 #define COLS 100
@@ -121,12 +122,11 @@ static const char test_shown[] = "IJK\\b\\b\\bL prod<U+202E>txt \\e[2J\\e]0;PWNE
 /* draw_label was "text known to be our own" and went to curses raw: the
  * backspaces moved the cursor back over "IJK" and the bidi override
  * reached a cell. */
-static void test_screen_label_sanitises(void **unused)
+TEST(test_screen_label_sanitises)
 {
 	struct view v = { 0, 0, ROWS, COLS };
 	char row[4 * COLS];
 
-	(void)unused;
 	test_screen_up("C.UTF-8");
 	draw_label(&v, 2, 0, ROLE_NORMAL, test_hostile);
 	test_row(2, row, sizeof row);
@@ -139,14 +139,13 @@ static void test_screen_label_sanitises(void **unused)
 }
 
 /* Every other way text reaches the screen, the same. */
-static void test_screen_every_helper(void **unused)
+TEST(test_screen_every_helper)
 {
 	struct view v = { 0, 0, ROWS, COLS };
 	struct view box = { 10, 0, 4, COLS };
 	struct prompt p;
 	char row[4 * COLS];
 
-	(void)unused;
 	test_screen_up("C.UTF-8");
 	draw_text(&v, 0, 0, ROLE_NORMAL, test_hostile, -1);
 	draw_textn(&v, 1, 0, ROLE_NORMAL, test_hostile, sizeof test_hostile - 1, -1);
@@ -169,14 +168,13 @@ static void test_screen_every_helper(void **unused)
 }
 
 /* A terminal that is not UTF-8: placeholders, never '?'. */
-static void test_screen_ascii_terminal(void **unused)
+TEST(test_screen_ascii_terminal)
 {
 	struct view v = { 0, 0, ROWS, COLS };
 	struct strbuf flood = { 0 };
 	char row[4 * COLS];
 	int i;
 
-	(void)unused;
 	test_screen_up("C");
 	assert_false(screen_utf8());
 	draw_label(&v, 0, 0, ROLE_NORMAL, "caf\xc3\xa9 \xe2\x82\xac");
@@ -192,15 +190,4 @@ static void test_screen_ascii_terminal(void **unused)
 	strbuf_free(&flood);
 	test_no_raw_cell();
 	test_screen_down();
-}
-
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_screen_label_sanitises),
-		cmocka_unit_test(test_screen_every_helper),
-		cmocka_unit_test(test_screen_ascii_terminal),
-	};
-
-	return cmocka_run_group_tests(tests, NULL, NULL);
 }
