@@ -592,84 +592,65 @@ TEST(test_kc_token_file_reread)
 
 /* ---- exec credential plugins ---------------------------------------- */
 
-TEST(test_kc_exec_cached_until_expiry)
-{
+/* A plugin NAME.sh running script and the kubeconfig NAME.yaml whose user
+ * runs it (exec apiVersion api; extra: the exec section's further lines,
+ * NULL for interactiveMode: Never), loaded. */
+struct test_kc_exec {
 	struct kubeconfig *kc;
-	const char *tok;
-	char *body, *plugin, *cfg;
+	char *plugin;
+};
 
-	body = test_kc_cred(V1, "{\"token\":\"exec-token-1\","
-				"\"expirationTimestamp\":\"2099-01-01T00:00:00Z\"}");
-	plugin = test_kc_plugin("future.sh", body);
-	cfg = test_kc_exec_config("future.yaml", V1, plugin, NULL);
-	kc = test_kc_load(cfg, NULL, NULL);
-	assert_int_equal(test_kc_count("future.sh.runs"), 0); /* load runs nothing */
-	assert_int_equal(kubeconfig_token(kc, 10, &tok, test_kc_err, sizeof test_kc_err), 0);
-	assert_string_equal(tok, "exec-token-1");
-	assert_true(kc->exec_expiry == 4070908800.0);
-	assert_int_equal(kubeconfig_token(kc, 10, &tok, test_kc_err, sizeof test_kc_err), 0);
-	assert_string_equal(tok, "exec-token-1");
-	assert_int_equal(test_kc_count("future.sh.runs"), 1);
-	/* After a 401 the caller forgets it: the plugin runs again. */
-	kubeconfig_expire(kc);
-	assert_null(kc->exec_token);
-	assert_int_equal(kubeconfig_token(kc, 10, &tok, test_kc_err, sizeof test_kc_err), 0);
-	assert_string_equal(tok, "exec-token-1");
-	assert_int_equal(test_kc_count("future.sh.runs"), 2);
-	kubeconfig_free(kc);
-	free(body);
-	free(plugin);
+static void test_kc_exec_open(struct test_kc_exec *x, const char *name, const char *api,
+			      const char *script, const char *extra)
+{
+	char *sh = xasprintf("%s.sh", name), *yaml = xasprintf("%s.yaml", name), *cfg;
+
+	x->plugin = test_kc_plugin(sh, script);
+	cfg = test_kc_exec_config(yaml, api, x->plugin, extra);
+	x->kc = test_kc_load(cfg, NULL, NULL);
 	free(cfg);
+	free(yaml);
+	free(sh);
 }
 
-TEST(test_kc_exec_expired_reruns)
+/* The same, the plugin printing an ExecCredential of api with this status. */
+static void test_kc_exec_cred(struct test_kc_exec *x, const char *name, const char *api,
+			      const char *status, const char *extra)
 {
-	struct kubeconfig *kc;
-	const char *tok;
-	char *body, *plugin, *cfg;
+	char *body = test_kc_cred(api, status);
 
-	body = test_kc_cred(V1, "{\"token\":\"old-token\","
-				"\"expirationTimestamp\":\"2000-01-01T00:00:00Z\"}");
-	plugin = test_kc_plugin("past.sh", body);
-	cfg = test_kc_exec_config("past.yaml", V1, plugin, NULL);
-	kc = test_kc_load(cfg, NULL, NULL);
-	assert_int_equal(kubeconfig_token(kc, 10, &tok, test_kc_err, sizeof test_kc_err), 0);
-	assert_string_equal(tok, "old-token");
-	assert_int_equal(kubeconfig_token(kc, 10, &tok, test_kc_err, sizeof test_kc_err), 0);
-	assert_int_equal(test_kc_count("past.sh.runs"), 2);
-	kubeconfig_free(kc);
+	test_kc_exec_open(x, name, api, body, extra);
 	free(body);
-	free(plugin);
-	free(cfg);
 }
 
-TEST(test_kc_exec_exit_status)
+static void test_kc_exec_close(struct test_kc_exec *x)
 {
-	struct kubeconfig *kc;
+	kubeconfig_free(x->kc);
+	free(x->plugin);
+}
+
+/* Ask kc for its token (10 s at most): fail unless it is want. */
+static void test_kc_token_is(struct kubeconfig *kc, const char *want)
+{
 	const char *tok = "unchanged";
-	char *plugin, *cfg, *want;
 
-	plugin = test_kc_plugin("fail.sh", "echo '{\"partial\":' \n"
-					   "echo >&2\n"
-					   "echo 'An error occurred (ExpiredToken): the security "
-					   "token is expired' >&2\n"
-					   "echo 'second line' >&2\n"
-					   "exit 1\n");
-	cfg = test_kc_exec_config("fail.yaml", V1, plugin, NULL);
-	kc = test_kc_load(cfg, NULL, NULL);
-	assert_int_equal(kubeconfig_token(kc, 10, &tok, test_kc_err, sizeof test_kc_err), -1);
+	if (kubeconfig_token(kc, 10, &tok, test_kc_err, sizeof test_kc_err) != 0)
+		fail_msg("kubeconfig_token: %s (want token %s)", test_kc_err, want);
+	assert_string_equal(tok, want);
+}
+
+/* Ask for the token (timeout seconds at most): fail unless asking fails,
+ * clears the token, and says: exec plugin "PLUGIN": why. */
+static void test_kc_exec_fails(const char *plugin, struct kubeconfig *kc, double timeout,
+			       const char *why)
+{
+	const char *tok = "unchanged";
+	char *want = xasprintf("exec plugin \"%s\": %s", plugin, why);
+
+	assert_int_equal(kubeconfig_token(kc, timeout, &tok, test_kc_err, sizeof test_kc_err), -1);
 	assert_null(tok);
-	want = xasprintf("exec plugin \"%s\": exit 1: An error occurred (ExpiredToken): the "
-			 "security token is expired",
-			 plugin);
 	assert_string_equal(test_kc_err, want);
-	/* Nothing cached from a failure: the next call runs it again. */
-	assert_int_equal(kubeconfig_token(kc, 10, &tok, test_kc_err, sizeof test_kc_err), -1);
-	assert_int_equal(test_kc_count("fail.sh.runs"), 2);
-	kubeconfig_free(kc);
 	free(want);
-	free(plugin);
-	free(cfg);
 }
 
 /* Is pid gone (or a zombie of someone else's)? Waits up to 5 s for the
@@ -690,37 +671,95 @@ static int test_kc_dead(long pid)
 	return dead;
 }
 
-TEST(test_kc_exec_timeout)
+/* The plugin was reaped: this process has no child left; and with pidname,
+ * what it started (pid in plugins/PIDNAME) was killed with it (its process
+ * group). */
+static void test_kc_exec_reaped(const char *pidname)
 {
-	struct kubeconfig *kc;
-	const char *tok;
-	char *plugin, *cfg, *want, *pidfile, *pidtext;
+	char *pidfile, *pidtext;
 	int st;
 
-	plugin = test_kc_plugin("slow.sh", "echo waiting >&2\n"
-					   "sleep 30 &\n"
-					   "echo $! >\"$(dirname \"$0\")/slow.pid\"\n"
-					   "wait\n");
-	cfg = test_kc_exec_config("slow.yaml", V1, plugin, NULL);
-	kc = test_kc_load(cfg, NULL, NULL);
-	assert_int_equal(kubeconfig_token(kc, 1.0, &tok, test_kc_err, sizeof test_kc_err), -1);
-	want = xasprintf("exec plugin \"%s\": no answer in 1s (killed): waiting", plugin);
-	assert_string_equal(test_kc_err, want);
-	/* The plugin was reaped: this process has no child left. */
 	errno = 0;
 	assert_int_equal(waitpid(-1, &st, WNOHANG), -1);
 	assert_int_equal(errno, ECHILD);
-	/* And what it started was killed with it (its process group). */
-	pidfile = test_kc_path("plugins/slow.pid");
+	if (pidname == NULL)
+		return;
+	pidfile = xasprintf("%s/plugins/%s", test_kc_tmp, pidname);
 	pidtext = test_kc_slurp(pidfile);
 	assert_non_null(pidtext);
 	assert_true(test_kc_dead(atol(pidtext)));
-	kubeconfig_free(kc);
 	free(pidtext);
 	free(pidfile);
-	free(want);
-	free(plugin);
-	free(cfg);
+}
+
+TEST(test_kc_exec_cached_until_expiry)
+{
+	struct test_kc_exec x;
+
+	test_kc_exec_cred(&x, "future", V1,
+			  "{\"token\":\"exec-token-1\","
+			  "\"expirationTimestamp\":\"2099-01-01T00:00:00Z\"}",
+			  NULL);
+	assert_int_equal(test_kc_count("future.sh.runs"), 0); /* load runs nothing */
+	test_kc_token_is(x.kc, "exec-token-1");
+	assert_true(x.kc->exec_expiry == 4070908800.0);
+	test_kc_token_is(x.kc, "exec-token-1");
+	assert_int_equal(test_kc_count("future.sh.runs"), 1);
+	/* After a 401 the caller forgets it: the plugin runs again. */
+	kubeconfig_expire(x.kc);
+	assert_null(x.kc->exec_token);
+	test_kc_token_is(x.kc, "exec-token-1");
+	assert_int_equal(test_kc_count("future.sh.runs"), 2);
+	test_kc_exec_close(&x);
+}
+
+TEST(test_kc_exec_expired_reruns)
+{
+	struct test_kc_exec x;
+
+	test_kc_exec_cred(&x, "past", V1,
+			  "{\"token\":\"old-token\","
+			  "\"expirationTimestamp\":\"2000-01-01T00:00:00Z\"}",
+			  NULL);
+	test_kc_token_is(x.kc, "old-token");
+	test_kc_token_is(x.kc, "old-token");
+	assert_int_equal(test_kc_count("past.sh.runs"), 2);
+	test_kc_exec_close(&x);
+}
+
+TEST(test_kc_exec_exit_status)
+{
+	struct test_kc_exec x;
+	const char *why = "exit 1: An error occurred (ExpiredToken): the security token is expired";
+
+	test_kc_exec_open(&x, "fail", V1,
+			  "echo '{\"partial\":' \n"
+			  "echo >&2\n"
+			  "echo 'An error occurred (ExpiredToken): the security "
+			  "token is expired' >&2\n"
+			  "echo 'second line' >&2\n"
+			  "exit 1\n",
+			  NULL);
+	test_kc_exec_fails(x.plugin, x.kc, 10, why);
+	/* Nothing cached from a failure: the next call runs it again. */
+	test_kc_exec_fails(x.plugin, x.kc, 10, why);
+	assert_int_equal(test_kc_count("fail.sh.runs"), 2);
+	test_kc_exec_close(&x);
+}
+
+TEST(test_kc_exec_timeout)
+{
+	struct test_kc_exec x;
+
+	test_kc_exec_open(&x, "slow", V1,
+			  "echo waiting >&2\n"
+			  "sleep 30 &\n"
+			  "echo $! >\"$(dirname \"$0\")/slow.pid\"\n"
+			  "wait\n",
+			  NULL);
+	test_kc_exec_fails(x.plugin, x.kc, 1.0, "no answer in 1s (killed): waiting");
+	test_kc_exec_reaped("slow.pid");
+	test_kc_exec_close(&x);
 }
 
 /* What the UI thread does on a context switch or quit: cancel after a
@@ -738,133 +777,95 @@ static void *test_kc_canceller(void *arg)
 TEST(test_kc_exec_cancel)
 {
 	struct kube_cancel cancel;
-	struct kubeconfig *kc;
+	struct test_kc_exec x;
 	const char *tok;
-	char *plugin, *cfg, *want, *pidfile, *pidtext;
+	char *pidfile;
 	pthread_t t;
 	double t0;
-	int st;
 
 	kube_cancel_init(&cancel);
-	plugin = test_kc_plugin("hang.sh", "sleep 60 &\n"
-					   "echo $! >\"$(dirname \"$0\")/hang.pid\"\n"
-					   "wait\n");
-	cfg = test_kc_exec_config("hang.yaml", V1, plugin, NULL);
-	kc = test_kc_load(cfg, NULL, NULL);
-	kc->cancel = &cancel;
+	test_kc_exec_open(&x, "hang", V1,
+			  "sleep 60 &\n"
+			  "echo $! >\"$(dirname \"$0\")/hang.pid\"\n"
+			  "wait\n",
+			  NULL);
+	x.kc->cancel = &cancel;
 	t0 = util_now();
 	assert_int_equal(pthread_create(&t, NULL, test_kc_canceller, &cancel), 0);
-	assert_int_equal(kubeconfig_token(kc, 20, &tok, test_kc_err, sizeof test_kc_err), -1);
+	test_kc_exec_fails(x.plugin, x.kc, 20, "cancelled (killed)");
 	assert_true(util_now() - t0 < 3.0);
 	pthread_join(t, NULL);
-	want = xasprintf("exec plugin \"%s\": cancelled (killed)", plugin);
-	assert_string_equal(test_kc_err, want);
-	errno = 0;
-	assert_int_equal(waitpid(-1, &st, WNOHANG), -1);
-	assert_int_equal(errno, ECHILD);
-	pidfile = test_kc_path("plugins/hang.pid");
-	pidtext = test_kc_slurp(pidfile);
-	assert_non_null(pidtext);
-	assert_true(test_kc_dead(atol(pidtext)));
+	test_kc_exec_reaped("hang.pid");
 	/* Still cancelled: refused at once, nothing started. */
+	pidfile = test_kc_path("plugins/hang.pid");
 	unlink(pidfile);
-	assert_int_equal(kubeconfig_token(kc, 20, &tok, test_kc_err, sizeof test_kc_err), -1);
+	assert_int_equal(kubeconfig_token(x.kc, 20, &tok, test_kc_err, sizeof test_kc_err), -1);
 	assert_non_null(strstr(test_kc_err, "cancelled"));
 	assert_int_equal(access(pidfile, F_OK), -1);
 	kube_cancel_set(&cancel, 0);
 	assert_int_equal(kube_cancel_on(&cancel), 0);
-	kubeconfig_free(kc);
+	test_kc_exec_close(&x);
 	kube_cancel_destroy(&cancel);
-	free(pidtext);
 	free(pidfile);
-	free(want);
-	free(plugin);
-	free(cfg);
 }
 
 TEST(test_kc_exec_output_cap)
 {
-	struct kubeconfig *kc;
-	const char *tok;
-	char *plugin, *cfg, *want;
-	int st;
+	struct test_kc_exec x;
 
-	plugin = test_kc_plugin("huge.sh", "head -c 3000000 /dev/zero | tr '\\0' a\n");
-	cfg = test_kc_exec_config("huge.yaml", V1, plugin, NULL);
-	kc = test_kc_load(cfg, NULL, NULL);
-	assert_int_equal(kubeconfig_token(kc, 10, &tok, test_kc_err, sizeof test_kc_err), -1);
-	want = xasprintf("exec plugin \"%s\": output over 1048576 bytes (killed)", plugin);
-	assert_string_equal(test_kc_err, want);
-	errno = 0;
-	assert_int_equal(waitpid(-1, &st, WNOHANG), -1);
-	assert_int_equal(errno, ECHILD);
-	kubeconfig_free(kc);
-	free(want);
-	free(plugin);
-	free(cfg);
+	test_kc_exec_open(&x, "huge", V1, "head -c 3000000 /dev/zero | tr '\\0' a\n", NULL);
+	test_kc_exec_fails(x.plugin, x.kc, 10, "output over 1048576 bytes (killed)");
+	test_kc_exec_reaped(NULL);
+	test_kc_exec_close(&x);
 }
 
 TEST(test_kc_exec_v1beta1)
 {
-	struct kubeconfig *kc;
-	const char *tok;
-	char *body, *plugin, *cfg, *want;
+	struct test_kc_exec x;
+	char *body = test_kc_cred(V1BETA1, "{\"token\":\"beta-token\"}"), *cfg;
 
-	body = test_kc_cred(V1BETA1, "{\"token\":\"beta-token\"}");
-	plugin = test_kc_plugin("beta.sh", body);
 	/* v1beta1 needs no interactiveMode (IfAvailable by default). */
-	cfg = test_kc_exec_config("beta.yaml", V1BETA1, plugin, "");
-	kc = test_kc_load(cfg, NULL, NULL);
-	assert_int_equal(kubeconfig_token(kc, 10, &tok, test_kc_err, sizeof test_kc_err), 0);
-	assert_string_equal(tok, "beta-token");
-	assert_true(kc->exec_expiry == 0); /* no expiry: kept until expired by hand */
-	assert_int_equal(kubeconfig_token(kc, 10, &tok, test_kc_err, sizeof test_kc_err), 0);
+	test_kc_exec_open(&x, "beta", V1BETA1, body, "");
+	test_kc_token_is(x.kc, "beta-token");
+	assert_true(x.kc->exec_expiry == 0); /* no expiry: kept until expired by hand */
+	test_kc_token_is(x.kc, "beta-token");
 	assert_int_equal(test_kc_count("beta.sh.runs"), 1);
-	kubeconfig_free(kc);
-	free(cfg);
+	kubeconfig_free(x.kc);
 
 	/* Configured v1, answering v1beta1: refused. */
-	cfg = test_kc_exec_config("beta-as-v1.yaml", V1, plugin, NULL);
-	kc = test_kc_load(cfg, NULL, NULL);
-	assert_int_equal(kubeconfig_token(kc, 10, &tok, test_kc_err, sizeof test_kc_err), -1);
-	want = xasprintf("exec plugin \"%s\": returned apiVersion \"" V1BETA1 "\", configured \"" V1
-			 "\"",
-			 plugin);
-	assert_string_equal(test_kc_err, want);
-	kubeconfig_free(kc);
-	free(want);
+	cfg = test_kc_exec_config("beta-as-v1.yaml", V1, x.plugin, NULL);
+	x.kc = test_kc_load(cfg, NULL, NULL);
+	test_kc_exec_fails(x.plugin, x.kc, 10,
+			   "returned apiVersion \"" V1BETA1 "\", configured \"" V1 "\"");
+	test_kc_exec_close(&x);
 	free(body);
-	free(plugin);
 	free(cfg);
 }
 
 TEST(test_kc_exec_argv_env_stdin)
 {
-	struct kubeconfig *kc;
-	const char *tok;
-	char *plugin, *cfg, *extra, *info, *in, *p, *pwned;
+	struct test_kc_exec x;
+	char *extra, *info, *in, *p, *pwned;
 
-	plugin = test_kc_plugin("env.sh",
-				"d=$(dirname \"$0\")\n"
-				"printf '%s\\n' \"$KUBERNETES_EXEC_INFO\" >\"$d/info\"\n"
-				"readlink /proc/self/fd/0 >\"$d/stdin\"\n"
-				"printf '{\"kind\":\"ExecCredential\",\"apiVersion\":\"%s\","
-				"\"status\":{\"token\":\"%s|%s|%s\"}}' \"" V1 "\" \"$1\" \"$2\" "
-				"\"$AMC_PLUGIN_VAR\"\n");
 	extra = xasprintf("      interactiveMode: IfAvailable\n"
 			  "      args: [\"two words\", \"$(touch %s/pwned)\"]\n"
 			  "      env:\n"
 			  "      - name: AMC_PLUGIN_VAR\n"
 			  "        value: from-kubeconfig\n",
 			  test_kc_tmp);
-	cfg = test_kc_exec_config("env.yaml", V1, plugin, extra);
 	setenv("AMC_PLUGIN_VAR", "from-parent", 1);
-	kc = test_kc_load(cfg, NULL, NULL);
-	assert_int_equal(kubeconfig_token(kc, 10, &tok, test_kc_err, sizeof test_kc_err), 0);
-	unsetenv("AMC_PLUGIN_VAR");
+	test_kc_exec_open(&x, "env", V1,
+			  "d=$(dirname \"$0\")\n"
+			  "printf '%s\\n' \"$KUBERNETES_EXEC_INFO\" >\"$d/info\"\n"
+			  "readlink /proc/self/fd/0 >\"$d/stdin\"\n"
+			  "printf '{\"kind\":\"ExecCredential\",\"apiVersion\":\"%s\","
+			  "\"status\":{\"token\":\"%s|%s|%s\"}}' \"" V1 "\" \"$1\" \"$2\" "
+			  "\"$AMC_PLUGIN_VAR\"\n",
+			  extra);
 	/* argv as written, never through a shell; the kubeconfig's env wins. */
 	p = xasprintf("two words|$(touch %s/pwned)|from-kubeconfig", test_kc_tmp);
-	assert_string_equal(tok, p);
+	test_kc_token_is(x.kc, p);
+	unsetenv("AMC_PLUGIN_VAR");
 	pwned = test_kc_path("pwned");
 	assert_int_equal(access(pwned, F_OK), -1);
 	info = test_kc_slurp((free(p), p = test_kc_path("plugins/info")));
@@ -873,14 +874,12 @@ TEST(test_kc_exec_argv_env_stdin)
 	free(p);
 	in = test_kc_slurp((p = test_kc_path("plugins/stdin")));
 	assert_string_equal(in, "/dev/null\n");
-	kubeconfig_free(kc);
+	test_kc_exec_close(&x);
 	free(p);
 	free(in);
 	free(info);
 	free(pwned);
 	free(extra);
-	free(plugin);
-	free(cfg);
 }
 
 TEST(test_kc_exec_command_resolution)
@@ -902,8 +901,7 @@ TEST(test_kc_exec_command_resolution)
 	kc = test_kc_load(cfg, NULL, NULL);
 	want = test_kc_path("res/bin/plug.sh");
 	assert_string_equal(kc->exec->command, want);
-	assert_int_equal(kubeconfig_token(kc, 10, &tok, test_kc_err, sizeof test_kc_err), 0);
-	assert_string_equal(tok, "resolved");
+	test_kc_token_is(kc, "resolved");
 	kubeconfig_free(kc);
 	free(want);
 	free(cfg);
@@ -915,8 +913,7 @@ TEST(test_kc_exec_command_resolution)
 	setenv("PATH", path, 1);
 	cfg = test_kc_exec_config("res/path.yaml", V1, "amc-kc-plugin-test", NULL);
 	kc = test_kc_load(cfg, NULL, NULL);
-	assert_int_equal(kubeconfig_token(kc, 10, &tok, test_kc_err, sizeof test_kc_err), 0);
-	assert_string_equal(tok, "resolved");
+	test_kc_token_is(kc, "resolved");
 	kubeconfig_free(kc);
 	setenv("PATH", oldpath, 1);
 	free(cfg);
@@ -944,58 +941,44 @@ TEST(test_kc_exec_command_resolution)
 
 TEST(test_kc_exec_interactive_always)
 {
-	struct kubeconfig *kc;
-	const char *tok;
-	char *body, *plugin, *cfg, *want;
+	struct test_kc_exec x;
 
-	body = test_kc_cred(V1, "{\"token\":\"never\"}");
-	plugin = test_kc_plugin("always.sh", body);
-	cfg = test_kc_exec_config("always.yaml", V1, plugin, "      interactiveMode: Always\n");
-	kc = test_kc_load(cfg, NULL, NULL);
-	assert_int_equal(kubeconfig_token(kc, 10, &tok, test_kc_err, sizeof test_kc_err), -1);
-	want = xasprintf("exec plugin \"%s\": needs a terminal (interactiveMode: Always); "
-			 "amconsole runs plugins without one",
-			 plugin);
-	assert_string_equal(test_kc_err, want);
+	test_kc_exec_cred(&x, "always", V1, "{\"token\":\"never\"}",
+			  "      interactiveMode: Always\n");
+	test_kc_exec_fails(x.plugin, x.kc, 10,
+			   "needs a terminal (interactiveMode: Always); "
+			   "amconsole runs plugins without one");
 	assert_int_equal(test_kc_count("always.sh.runs"), 0);
-	kubeconfig_free(kc);
-	free(want);
-	free(body);
-	free(plugin);
-	free(cfg);
+	test_kc_exec_close(&x);
 }
 
 TEST(test_kc_exec_client_cert)
 {
-	struct kubeconfig *kc;
+	struct test_kc_exec x;
 	const char *tok = "unchanged";
 	struct curl_slist *headers = NULL;
-	char *body, *plugin, *cfg;
+	char *body;
 	CURL *curl;
 
 	body = test_kc_cred(V1, "{\"clientCertificateData\":\"-----BEGIN CERTIFICATE-----\\nMIIB\\n"
 				"-----END CERTIFICATE-----\\n\",\"clientKeyData\":\"-----BEGIN "
 				"PRIVATE KEY-----\\nMIIE\\n-----END PRIVATE KEY-----\\n\"}");
-	plugin = test_kc_plugin("cert.sh", body);
-	cfg = test_kc_exec_config("cert.yaml", V1, plugin, NULL);
-	kc = test_kc_load(cfg, NULL, NULL);
-	assert_int_equal(kubeconfig_token(kc, 10, &tok, test_kc_err, sizeof test_kc_err), 0);
+	test_kc_exec_open(&x, "cert", V1, body, NULL);
+	assert_int_equal(kubeconfig_token(x.kc, 10, &tok, test_kc_err, sizeof test_kc_err), 0);
 	assert_null(tok);
-	test_kc_blob_is(&kc->exec_cert,
+	test_kc_blob_is(&x.kc->exec_cert,
 			"-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n");
-	test_kc_blob_is(&kc->exec_key,
+	test_kc_blob_is(&x.kc->exec_key,
 			"-----BEGIN PRIVATE KEY-----\nMIIE\n-----END PRIVATE KEY-----\n");
 	curl = curl_easy_init();
 	assert_non_null(curl);
-	assert_int_equal(kubeconfig_curl(kc, curl, &headers, 10, test_kc_err, sizeof test_kc_err),
+	assert_int_equal(kubeconfig_curl(x.kc, curl, &headers, 10, test_kc_err, sizeof test_kc_err),
 			 0);
 	assert_null(headers); /* no bearer header with a certificate */
 	assert_int_equal(test_kc_count("cert.sh.runs"), 1);
 	curl_easy_cleanup(curl);
-	kubeconfig_free(kc);
+	test_kc_exec_close(&x);
 	free(body);
-	free(plugin);
-	free(cfg);
 }
 
 TEST(test_kc_parse_exec_credential)
