@@ -90,6 +90,18 @@ static void test_config_expect_error(const char *text, const char *want)
 	config_free(&c);
 }
 
+/* Load the file at path over the defaults; fail unless that fails. The
+ * message is left in err. */
+static void test_config_file_fails(const char *path, char *err, size_t errlen)
+{
+	struct config c;
+
+	config_defaults(&c);
+	if (config_load_file(&c, path, err, errlen) != -1)
+		fail_msg("%s loaded, want an error", path);
+	config_free(&c);
+}
+
 TEST(test_config_defaults)
 {
 	struct config c;
@@ -187,43 +199,34 @@ TEST(test_config_fixture_errors)
 	size_t i;
 
 	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		struct config c;
 		char path[256], want[512], err[512] = "";
 
 		snprintf(path, sizeof(path), FIX "%s", cases[i].file);
 		snprintf(want, sizeof(want), FIX "%s", cases[i].want);
-		config_defaults(&c);
-		assert_int_equal(config_load_file(&c, path, err, sizeof(err)), -1);
+		test_config_file_fails(path, err, sizeof(err));
 		if (strcmp(err, want) != 0)
 			fail_msg("got \"%s\", want \"%s\"", err, want);
-		config_free(&c);
 	}
 }
 
 TEST(test_config_syntax_error)
 {
-	struct config c;
 	char err[512] = "";
 
-	config_defaults(&c);
-	assert_int_equal(config_load_file(&c, FIX "syntax-error.yaml", err, sizeof(err)), -1);
+	test_config_file_fails(FIX "syntax-error.yaml", err, sizeof(err));
 	/* libyaml notices the unclosed flow sequence at the next key. */
 	assert_non_null(strstr(err, FIX "syntax-error.yaml:4: "));
 	assert_non_null(strstr(err, "did not find expected ',' or ']'"));
-	config_free(&c);
 }
 
 TEST(test_config_missing_file)
 {
-	struct config c;
 	char err[512] = "";
 
-	config_defaults(&c);
-	assert_int_equal(config_load_file(&c, FIX "no-such.yaml", err, sizeof(err)), -1);
+	test_config_file_fails(FIX "no-such.yaml", err, sizeof(err));
 	assert_string_equal(err, FIX "no-such.yaml: No such file or directory");
-	assert_int_equal(config_load_file(&c, FIX, err, sizeof(err)), -1);
+	test_config_file_fails(FIX, err, sizeof(err));
 	assert_string_equal(err, FIX ": not a regular file");
-	config_free(&c);
 }
 
 TEST(test_config_type_errors)
