@@ -190,17 +190,7 @@ static void bench_alerts_run(size_t n, int reps)
 
 int main(int argc, char **argv)
 {
-	int reps = argc > 1 ? atoi(argv[1]) : 15, a;
+	static const size_t sizes[] = { 10000, 12000, 0 };
 
-	if (reps < 1) {
-		fprintf(stderr, "usage: bench_alerts [REPS [N...]]\n");
-		return 2;
-	}
-	if (argc <= 2) {
-		bench_alerts_run(10000, reps);
-		bench_alerts_run(12000, reps);
-	}
-	for (a = 2; a < argc; a++)
-		bench_alerts_run((size_t)strtoul(argv[a], NULL, 10), reps);
-	return 0;
+	return bench_main(argc, argv, 15, sizes, bench_alerts_run);
 }
