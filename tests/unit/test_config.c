@@ -590,43 +590,45 @@ static void test_config_argv_init(struct test_config_argv *a, const char *const 
 	a->argv[a->argc] = NULL;
 }
 
-/* Parse args into c; a holds the argv that res->files points into. */
-static int test_config_parse(struct test_config_argv *a, const char *const *args, struct config *c,
-			     struct options_result *res, char *err, size_t errlen)
+/* One command line parsed: the configuration, the result, the error;
+ * a holds the argv that res.files points into. */
+struct test_config_cli {
+	struct test_config_argv a;
+	struct config c;
+	struct options_result res;
+	char err[512];
+};
+
+/* Parse args into t->c over the defaults; returns options_parse's rc. */
+static int test_config_parse(struct test_config_cli *t, const char *const *args)
 {
-	test_config_argv_init(a, args);
-	config_defaults(c);
-	err[0] = '\0';
-	return options_parse(a->argc, a->argv, c, res, err, errlen);
+	test_config_argv_init(&t->a, args);
+	config_defaults(&t->c);
+	t->err[0] = '\0';
+	return options_parse(t->a.argc, t->a.argv, &t->c, &t->res, t->err, sizeof(t->err));
 }
 
 static void test_config_options_expect_error(const char *const *args, const char *want)
 {
-	struct config c;
-	struct options_result res;
-	struct test_config_argv a;
-	char err[512];
+	struct test_config_cli t;
 
-	assert_int_equal(test_config_parse(&a, args, &c, &res, err, sizeof(err)), -1);
-	if (strcmp(err, want) != 0)
-		fail_msg("got \"%s\", want \"%s\"", err, want);
-	config_free(&c);
+	assert_int_equal(test_config_parse(&t, args), -1);
+	if (strcmp(t.err, want) != 0)
+		fail_msg("got \"%s\", want \"%s\"", t.err, want);
+	config_free(&t.c);
 }
 
 TEST(test_config_options_plain)
 {
 	static const char *const none[] = { NULL };
-	struct config c;
-	struct options_result res;
-	struct test_config_argv a;
-	char err[512];
+	struct test_config_cli t;
 
-	assert_int_equal(test_config_parse(&a, none, &c, &res, err, sizeof(err)), 0);
-	assert_int_equal(res.mode, OPTIONS_RUN);
-	assert_null(c.config_path);
-	assert_string_equal(c.theme, "default");
-	assert_null(c.log_file);
-	config_free(&c);
+	assert_int_equal(test_config_parse(&t, none), 0);
+	assert_int_equal(t.res.mode, OPTIONS_RUN);
+	assert_null(t.c.config_path);
+	assert_string_equal(t.c.theme, "default");
+	assert_null(t.c.log_file);
+	config_free(&t.c);
 }
 
 TEST(test_config_options_flags_over_file)
@@ -639,53 +641,47 @@ TEST(test_config_options_flags_over_file)
 		"--step-timeout", "1m",          "--ascii",
 		"--no-mouse",     NULL,
 	};
-	struct config c;
-	struct options_result res;
-	struct test_config_argv a;
-	char err[512];
+	struct test_config_cli t;
 
 	setenv("KUBECONFIG", "/env/kube", 1);
 	setenv("PROMETHEUS_URL", "http://env:9090", 1);
 	setenv("AMCONSOLE_LOG", "/tmp/env-log", 1);
-	if (test_config_parse(&a, args, &c, &res, err, sizeof(err)) != 0)
-		fail_msg("%s", err);
-	assert_int_equal(res.mode, OPTIONS_RUN);
-	assert_string_equal(c.config_path, FIX "good.yaml");
-	assert_string_equal(c.theme, "mono");
-	assert_int_equal(c.read_only, 1);
-	assert_true(c.refresh == 0.25);
+	if (test_config_parse(&t, args) != 0)
+		fail_msg("%s", t.err);
+	assert_int_equal(t.res.mode, OPTIONS_RUN);
+	assert_string_equal(t.c.config_path, FIX "good.yaml");
+	assert_string_equal(t.c.theme, "mono");
+	assert_int_equal(t.c.read_only, 1);
+	assert_true(t.c.refresh == 0.25);
 	/* The file's two directories, then the flags' in order. */
-	assert_int_equal(c.nrunbooks, 4);
-	assert_string_equal(c.runbooks[0], "/home/op/runbooks");
-	assert_string_equal(c.runbooks[2], "/a");
-	assert_string_equal(c.runbooks[3], "/home/op/b");
-	assert_string_equal(c.kubeconfig, "/home/op/.kube/prod"); /* file over env */
-	assert_string_equal(c.audit_log, "/tmp/audit");
-	assert_string_equal(c.log_file, "/tmp/log"); /* flag over AMCONSOLE_LOG */
-	assert_true(c.step_timeout == 60.0);
-	assert_int_equal(c.ascii, 1);
-	assert_int_equal(c.no_mouse, 1);
-	config_free(&c);
+	assert_int_equal(t.c.nrunbooks, 4);
+	assert_string_equal(t.c.runbooks[0], "/home/op/runbooks");
+	assert_string_equal(t.c.runbooks[2], "/a");
+	assert_string_equal(t.c.runbooks[3], "/home/op/b");
+	assert_string_equal(t.c.kubeconfig, "/home/op/.kube/prod"); /* file over env */
+	assert_string_equal(t.c.audit_log, "/tmp/audit");
+	assert_string_equal(t.c.log_file, "/tmp/log"); /* flag over AMCONSOLE_LOG */
+	assert_true(t.c.step_timeout == 60.0);
+	assert_int_equal(t.c.ascii, 1);
+	assert_int_equal(t.c.no_mouse, 1);
+	config_free(&t.c);
 	test_config_setup(NULL);
 }
 
 TEST(test_config_options_env)
 {
 	static const char *const args[] = { "--config", FIX "empty.yaml", NULL };
-	struct config c;
-	struct options_result res;
-	struct test_config_argv a;
-	char err[512];
+	struct test_config_cli t;
 
 	setenv("KUBECONFIG", "/env/kube", 1);
 	setenv("REDIS_URL", "redis://r:6379", 1);
 	setenv("AMCONSOLE_LOG", "/tmp/env-log", 1);
-	assert_int_equal(test_config_parse(&a, args, &c, &res, err, sizeof(err)), 0);
-	assert_string_equal(c.kubeconfig, "/env/kube");
-	assert_int_equal(c.nredis, 1);
-	assert_string_equal(c.redis[0].name, "redis");
-	assert_string_equal(c.log_file, "/tmp/env-log");
-	config_free(&c);
+	assert_int_equal(test_config_parse(&t, args), 0);
+	assert_string_equal(t.c.kubeconfig, "/env/kube");
+	assert_int_equal(t.c.nredis, 1);
+	assert_string_equal(t.c.redis[0].name, "redis");
+	assert_string_equal(t.c.log_file, "/tmp/env-log");
+	config_free(&t.c);
 	test_config_setup(NULL);
 }
 
@@ -694,10 +690,7 @@ TEST(test_config_options_default_file)
 	static const char *const none[] = { NULL };
 	char dir[] = "/tmp/amconsole-test-xdg-XXXXXX";
 	char *sub, *file;
-	struct config c;
-	struct options_result res;
-	struct test_config_argv a;
-	char err[512];
+	struct test_config_cli t;
 	FILE *f;
 
 	assert_non_null(mkdtemp(dir));
@@ -709,19 +702,19 @@ TEST(test_config_options_default_file)
 	fputs("theme: high-contrast\n", f);
 	fclose(f);
 	setenv("XDG_CONFIG_HOME", dir, 1);
-	assert_int_equal(test_config_parse(&a, none, &c, &res, err, sizeof(err)), 0);
-	assert_string_equal(c.theme, "high-contrast");
-	assert_string_equal(c.config_path, file);
-	config_free(&c);
+	assert_int_equal(test_config_parse(&t, none), 0);
+	assert_string_equal(t.c.theme, "high-contrast");
+	assert_string_equal(t.c.config_path, file);
+	config_free(&t.c);
 
 	/* A broken default file is an error too. */
 	f = fopen(file, "w");
 	assert_non_null(f);
 	fputs("theme: x\nbogus: 1\n", f);
 	fclose(f);
-	assert_int_equal(test_config_parse(&a, none, &c, &res, err, sizeof(err)), -1);
-	assert_non_null(strstr(err, "config.yaml:2: bogus: unknown key"));
-	config_free(&c);
+	assert_int_equal(test_config_parse(&t, none), -1);
+	assert_non_null(strstr(t.err, "config.yaml:2: bogus: unknown key"));
+	config_free(&t.c);
 
 	unlink(file);
 	rmdir(sub);
@@ -738,37 +731,34 @@ TEST(test_config_options_modes)
 	static const char *const print[] = { "--print-config", NULL };
 	static const char *const help[] = { "--theme", "x", "--help", "--config", "/nope", NULL };
 	static const char *const version[] = { "--version", NULL };
-	struct config c;
-	struct options_result res;
-	struct test_config_argv a;
-	char err[512];
+	struct test_config_cli t;
 
-	assert_int_equal(test_config_parse(&a, lint, &c, &res, err, sizeof(err)), 0);
-	assert_int_equal(res.mode, OPTIONS_LINT);
-	assert_int_equal(res.nfiles, 2);
-	assert_string_equal(res.files[0], "a.md");
-	assert_string_equal(res.files[1], "b.md");
-	assert_string_equal(c.theme, "mono");
-	config_free(&c);
+	assert_int_equal(test_config_parse(&t, lint), 0);
+	assert_int_equal(t.res.mode, OPTIONS_LINT);
+	assert_int_equal(t.res.nfiles, 2);
+	assert_string_equal(t.res.files[0], "a.md");
+	assert_string_equal(t.res.files[1], "b.md");
+	assert_string_equal(t.c.theme, "mono");
+	config_free(&t.c);
 
-	assert_int_equal(test_config_parse(&a, dump, &c, &res, err, sizeof(err)), 0);
-	assert_int_equal(res.mode, OPTIONS_DUMP_RUNBOOK);
-	assert_int_equal(res.nfiles, 1);
-	assert_string_equal(res.files[0], "--odd.md");
-	config_free(&c);
+	assert_int_equal(test_config_parse(&t, dump), 0);
+	assert_int_equal(t.res.mode, OPTIONS_DUMP_RUNBOOK);
+	assert_int_equal(t.res.nfiles, 1);
+	assert_string_equal(t.res.files[0], "--odd.md");
+	config_free(&t.c);
 
-	assert_int_equal(test_config_parse(&a, print, &c, &res, err, sizeof(err)), 0);
-	assert_int_equal(res.mode, OPTIONS_PRINT_CONFIG);
-	config_free(&c);
+	assert_int_equal(test_config_parse(&t, print), 0);
+	assert_int_equal(t.res.mode, OPTIONS_PRINT_CONFIG);
+	config_free(&t.c);
 
 	/* --help needs no (readable) configuration. */
-	assert_int_equal(test_config_parse(&a, help, &c, &res, err, sizeof(err)), 0);
-	assert_int_equal(res.mode, OPTIONS_HELP);
-	config_free(&c);
+	assert_int_equal(test_config_parse(&t, help), 0);
+	assert_int_equal(t.res.mode, OPTIONS_HELP);
+	config_free(&t.c);
 
-	assert_int_equal(test_config_parse(&a, version, &c, &res, err, sizeof(err)), 0);
-	assert_int_equal(res.mode, OPTIONS_VERSION);
-	config_free(&c);
+	assert_int_equal(test_config_parse(&t, version), 0);
+	assert_int_equal(t.res.mode, OPTIONS_VERSION);
+	config_free(&t.c);
 }
 
 TEST(test_config_options_errors)
