@@ -692,6 +692,10 @@ static void test_kc_exec_reaped(const char *pidname)
 	free(pidfile);
 }
 
+/* A plugin body that never answers: a sleep in its process group, its
+ * pid in plugins/NAME.pid. */
+#define TEST_KC_HANG(name) "sleep 60 &\necho $! >\"$(dirname \"$0\")/" name ".pid\"\nwait\n"
+
 TEST(test_kc_exec_cached_until_expiry)
 {
 	struct test_kc_exec x;
@@ -733,12 +737,9 @@ TEST(test_kc_exec_exit_status)
 	const char *why = "exit 1: An error occurred (ExpiredToken): the security token is expired";
 
 	test_kc_exec_open(&x, "fail", V1,
-			  "echo '{\"partial\":' \n"
-			  "echo >&2\n"
+			  "echo '{\"partial\":' \necho >&2\n"
 			  "echo 'An error occurred (ExpiredToken): the security "
-			  "token is expired' >&2\n"
-			  "echo 'second line' >&2\n"
-			  "exit 1\n",
+			  "token is expired' >&2\necho 'second line' >&2\nexit 1\n",
 			  NULL);
 	test_kc_exec_fails(x.plugin, x.kc, 10, why);
 	/* Nothing cached from a failure: the next call runs it again. */
@@ -751,12 +752,7 @@ TEST(test_kc_exec_timeout)
 {
 	struct test_kc_exec x;
 
-	test_kc_exec_open(&x, "slow", V1,
-			  "echo waiting >&2\n"
-			  "sleep 30 &\n"
-			  "echo $! >\"$(dirname \"$0\")/slow.pid\"\n"
-			  "wait\n",
-			  NULL);
+	test_kc_exec_open(&x, "slow", V1, "echo waiting >&2\n" TEST_KC_HANG("slow"), NULL);
 	test_kc_exec_fails(x.plugin, x.kc, 1.0, "no answer in 1s (killed): waiting");
 	test_kc_exec_reaped("slow.pid");
 	test_kc_exec_close(&x);
@@ -784,11 +780,7 @@ TEST(test_kc_exec_cancel)
 	double t0;
 
 	kube_cancel_init(&cancel);
-	test_kc_exec_open(&x, "hang", V1,
-			  "sleep 60 &\n"
-			  "echo $! >\"$(dirname \"$0\")/hang.pid\"\n"
-			  "wait\n",
-			  NULL);
+	test_kc_exec_open(&x, "hang", V1, TEST_KC_HANG("hang"), NULL);
 	x.kc->cancel = &cancel;
 	t0 = util_now();
 	assert_int_equal(pthread_create(&t, NULL, test_kc_canceller, &cancel), 0);
