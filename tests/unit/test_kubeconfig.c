@@ -590,6 +590,23 @@ TEST(test_kc_token_file_reread)
 	free(cfg);
 }
 
+/* kc set up on curl; fail unless the one header set is want (NULL: none). */
+static void test_kc_curl_header(struct kubeconfig *kc, CURL *curl, const char *want)
+{
+	struct curl_slist *headers = NULL;
+
+	if (kubeconfig_curl(kc, curl, &headers, 5, test_kc_err, sizeof test_kc_err) != 0)
+		fail_msg("kubeconfig_curl: %s", test_kc_err);
+	if (want == NULL) {
+		assert_null(headers);
+		return;
+	}
+	assert_non_null(headers);
+	assert_string_equal(headers->data, want);
+	assert_null(headers->next);
+	curl_slist_free_all(headers);
+}
+
 /* ---- exec credential plugins ---------------------------------------- */
 
 /* A plugin NAME.sh running script and the kubeconfig NAME.yaml whose user
@@ -948,7 +965,6 @@ TEST(test_kc_exec_client_cert)
 {
 	struct test_kc_exec x;
 	const char *tok = "unchanged";
-	struct curl_slist *headers = NULL;
 	char *body;
 	CURL *curl;
 
@@ -964,9 +980,7 @@ TEST(test_kc_exec_client_cert)
 			"-----BEGIN PRIVATE KEY-----\nMIIE\n-----END PRIVATE KEY-----\n");
 	curl = curl_easy_init();
 	assert_non_null(curl);
-	assert_int_equal(kubeconfig_curl(x.kc, curl, &headers, 10, test_kc_err, sizeof test_kc_err),
-			 0);
-	assert_null(headers); /* no bearer header with a certificate */
+	test_kc_curl_header(x.kc, curl, NULL); /* no bearer header with a certificate */
 	assert_int_equal(test_kc_count("cert.sh.runs"), 1);
 	curl_easy_cleanup(curl);
 	test_kc_exec_close(&x);
@@ -1054,7 +1068,6 @@ TEST(test_kc_home_config)
 TEST(test_kc_in_cluster)
 {
 	struct kubeconfig *kc;
-	struct curl_slist *headers = NULL;
 	const char *tok;
 	char *home, *sa, *want;
 	CURL *curl;
@@ -1090,12 +1103,7 @@ TEST(test_kc_in_cluster)
 	test_kc_write("sa/token", "sa-token-2\n", 0600);
 	curl = curl_easy_init();
 	assert_non_null(curl);
-	assert_int_equal(kubeconfig_curl(kc, curl, &headers, 5, test_kc_err, sizeof test_kc_err),
-			 0);
-	assert_non_null(headers);
-	assert_string_equal(headers->data, "Authorization: Bearer sa-token-2");
-	assert_null(headers->next);
-	curl_slist_free_all(headers);
+	test_kc_curl_header(kc, curl, "Authorization: Bearer sa-token-2");
 	curl_easy_cleanup(curl);
 	kubeconfig_free(kc);
 
@@ -1129,19 +1137,12 @@ TEST(test_kc_curl_auth)
 	curl = curl_easy_init();
 	assert_non_null(curl);
 	kc = test_kc_load(FIX "a.yaml", "alpha", NULL);
-	assert_int_equal(kubeconfig_curl(kc, curl, &headers, 5, test_kc_err, sizeof test_kc_err),
-			 0);
-	assert_non_null(headers);
-	assert_string_equal(headers->data, "Authorization: Bearer a-token");
-	curl_slist_free_all(headers);
-	headers = NULL;
+	test_kc_curl_header(kc, curl, "Authorization: Bearer a-token");
 	kubeconfig_free(kc);
 
 	/* Basic auth goes through CURLOPT_USERNAME/PASSWORD, not a header. */
 	kc = test_kc_load(FIX "b.yaml", "beta", NULL);
-	assert_int_equal(kubeconfig_curl(kc, curl, &headers, 5, test_kc_err, sizeof test_kc_err),
-			 0);
-	assert_null(headers);
+	test_kc_curl_header(kc, curl, NULL);
 	kubeconfig_free(kc);
 
 	/* No credential in clear text to another machine (kubectl sends none
@@ -1188,9 +1189,7 @@ TEST(test_kc_curl_auth)
 
 	/* Certificates from memory: libcurl (OpenSSL) takes the blobs. */
 	kc = test_kc_load(FIX "tls.yaml", "data", NULL);
-	assert_int_equal(kubeconfig_curl(kc, curl, &headers, 5, test_kc_err, sizeof test_kc_err),
-			 0);
-	assert_null(headers);
+	test_kc_curl_header(kc, curl, NULL);
 	kubeconfig_free(kc);
 	curl_easy_cleanup(curl);
 }
