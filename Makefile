@@ -202,7 +202,8 @@ $(LIB): $(LIB_OBJS)
 $(BIN): $(BUILD)/app/main.o $(LIB)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
-$(BUILD)/tests/unit/test_%: $(BUILD)/tests/unit/test_%.o $(LIB)
+# Each test file registers its tests (TEST() in testhelp.h); testmain.c runs them.
+$(BUILD)/tests/unit/test_%: $(BUILD)/tests/unit/test_%.o $(BUILD)/tests/unit/testmain.o $(LIB)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS) $(CMOCKA_LIBS)
 
 # Start the console: install what is missing, build, run.

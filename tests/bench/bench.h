@@ -2,8 +2,8 @@
  * bench.h - what the UI-thread benches (bench_alerts, bench_pods,
  * bench_slowq) share: the median, p99 and fastest of their rounds, the
  * time of a panel's findings op and of the shell's pass over what it
- * found. Each bench includes its panel's .c file first (for the static
- * functions it drives), then this.
+ * found, and their main(). Each bench includes its panel's .c file
+ * first (for the static functions it drives), then this.
  */
 #ifndef AM_BENCH_H
 #define AM_BENCH_H
@@ -112,6 +112,27 @@ static inline void bench_run_free(struct bench_run *b)
 	finding_list_free(&b->shown);
 	finding_list_free(&b->prev);
 	runbook_set_free(&b->rb);
+}
+
+/* The main() of a bench: `bench_X [REPS [N...]]` runs run(N, REPS) for
+ * each N given, else for each of the 0-ended sizes; REPS defaults to
+ * reps. */
+static inline int bench_main(int argc, char **argv, int reps, const size_t *sizes,
+			     void (*run)(size_t n, int reps))
+{
+	int a;
+
+	if (argc > 1)
+		reps = atoi(argv[1]);
+	if (reps < 1) {
+		fprintf(stderr, "usage: %s [REPS [N...]]\n", argv[0]);
+		return 2;
+	}
+	for (; argc <= 2 && *sizes != 0; sizes++)
+		run(*sizes, reps);
+	for (a = 2; a < argc; a++)
+		run((size_t)strtoul(argv[a], NULL, 10), reps);
+	return 0;
 }
 
 #endif

@@ -108,23 +108,16 @@ static struct prom_snap *bench_alerts_snap(size_t n, int v, double now, double *
 }
 
 /* What the UI thread does when snapshot s arrives: the old one freed,
- * the list's and the silences' rows (alerts_update). ms. */
+ * the list's and the silences' rows (alerts_update); with s NULL, a
+ * second later with no new snapshot: the ages tick. ms. */
 static double bench_alerts_refresh(struct alerts_panel *ap, struct prom_snap *s, double now)
 {
 	double t0 = util_now();
 
-	prom_snap_free(ap->al.snap);
-	ap->al.snap = s;
-	alerts_fill_list(ap, now);
-	alerts_fill_silences(ap, now);
-	return (util_now() - t0) * 1000;
-}
-
-/* A second later with no new snapshot: the ages tick. ms. */
-static double bench_alerts_tick(struct alerts_panel *ap, double now)
-{
-	double t0 = util_now();
-
+	if (s != NULL) {
+		prom_snap_free(ap->al.snap);
+		ap->al.snap = s;
+	}
 	alerts_fill_list(ap, now);
 	alerts_fill_silences(ap, now);
 	return (util_now() - t0) * 1000;
@@ -163,7 +156,7 @@ static void bench_alerts_run(size_t n, int reps)
 		 * another (untimed) for the round after. */
 		b.t[0][r] = bench_alerts_refresh(&ap, snaps[v], now + 2 * r + 2);
 		snaps[v] = bench_alerts_snap(n, v, now, &ms, &bytes);
-		b.t[1][r] = bench_alerts_tick(&ap, now + 2 * r + 3);
+		b.t[1][r] = bench_alerts_refresh(&ap, NULL, now + 2 * r + 3);
 		b.t[2][r] = bench_findings(alerts_findings, &ap, &b.fl);
 		b.t[4][r] = bench_shell(&b.fl, &b.shown, &b.prev, &b.rb);
 	}
@@ -190,17 +183,7 @@ static void bench_alerts_run(size_t n, int reps)
 
 int main(int argc, char **argv)
 {
-	int reps = argc > 1 ? atoi(argv[1]) : 15, a;
+	static const size_t sizes[] = { 10000, 12000, 0 };
 
-	if (reps < 1) {
-		fprintf(stderr, "usage: bench_alerts [REPS [N...]]\n");
-		return 2;
-	}
-	if (argc <= 2) {
-		bench_alerts_run(10000, reps);
-		bench_alerts_run(12000, reps);
-	}
-	for (a = 2; a < argc; a++)
-		bench_alerts_run((size_t)strtoul(argv[a], NULL, 10), reps);
-	return 0;
+	return bench_main(argc, argv, 15, sizes, bench_alerts_run);
 }

@@ -182,15 +182,7 @@ static void bench_pods_run(size_t n, int reps)
 
 int main(int argc, char **argv)
 {
-	int reps = argc > 1 ? atoi(argv[1]) : 31, a;
+	static const size_t sizes[] = { 10000, 0 };
 
-	if (reps < 1) {
-		fprintf(stderr, "usage: bench_pods [REPS [N...]]\n");
-		return 2;
-	}
-	if (argc <= 2)
-		bench_pods_run(10000, reps);
-	for (a = 2; a < argc; a++)
-		bench_pods_run((size_t)strtoul(argv[a], NULL, 10), reps);
-	return 0;
+	return bench_main(argc, argv, 31, sizes, bench_pods_run);
 }

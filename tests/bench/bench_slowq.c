@@ -71,22 +71,16 @@ static struct pg_snap *bench_slowq_snap(struct pg_deltas *d, struct pg_entry *e,
 	return s;
 }
 
-/* A snapshot arrives: the old one freed, the rows built (the draw). */
+/* A snapshot s arrives: the old one freed, the rows built (the draw);
+ * with s NULL, a draw with no new snapshot (a key, the second's tick). */
 static double bench_slowq_refresh(struct slowq_panel *sp, struct pg_snap *s)
 {
 	double t0 = util_now();
 
-	pg_snap_free(sp->feed.snap);
-	sp->feed.snap = s;
-	slowq_fill_stmts(sp);
-	return (util_now() - t0) * 1000;
-}
-
-/* A draw with no new snapshot (a key, the second's tick). */
-static double bench_slowq_tick(struct slowq_panel *sp)
-{
-	double t0 = util_now();
-
+	if (s != NULL) {
+		pg_snap_free(sp->feed.snap);
+		sp->feed.snap = s;
+	}
 	slowq_fill_stmts(sp);
 	return (util_now() - t0) * 1000;
 }
@@ -117,7 +111,7 @@ static void bench_slowq_run(size_t n, int reps)
 
 		worker += ms;
 		b.t[0][r] = bench_slowq_refresh(&sp, s);
-		b.t[1][r] = bench_slowq_tick(&sp);
+		b.t[1][r] = bench_slowq_refresh(&sp, NULL);
 		b.t[2][r] = bench_findings(slowq_findings, &sp, &b.fl);
 	}
 	printf("statements %zu (the worker samples and picks in %.1f ms; %zu picked):\n", n,
@@ -125,7 +119,7 @@ static void bench_slowq_run(size_t n, int reps)
 	sp.per_interval = 1;
 	for (r = 0; r < reps; r++) {
 		b.t[3][r] = bench_slowq_refresh(&sp, bench_slowq_snap(&d, e, n, round++, &ms));
-		b.t[4][r] = bench_slowq_tick(&sp);
+		b.t[4][r] = bench_slowq_refresh(&sp, NULL);
 	}
 	bench_run_print(&b, names);
 	printf("  rows %zu, findings %zu\n", sp.stmts.nrows, b.fl.n);
@@ -138,15 +132,7 @@ static void bench_slowq_run(size_t n, int reps)
 
 int main(int argc, char **argv)
 {
-	int reps = argc > 1 ? atoi(argv[1]) : 31, a;
+	static const size_t sizes[] = { 20000, 0 };
 
-	if (reps < 1) {
-		fprintf(stderr, "usage: bench_slowq [REPS [N...]]\n");
-		return 2;
-	}
-	if (argc <= 2)
-		bench_slowq_run(20000, reps);
-	for (a = 2; a < argc; a++)
-		bench_slowq_run((size_t)strtoul(argv[a], NULL, 10), reps);
-	return 0;
+	return bench_main(argc, argv, 31, sizes, bench_slowq_run);
 }

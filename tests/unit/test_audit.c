@@ -21,6 +21,7 @@
 
 #include "lib/util.h"
 #include "core/audit.h"
+#include "tests/unit/testhelp.h"
 
 static char test_audit_dir[64];
 
@@ -88,7 +89,7 @@ static const char *test_audit_str(const cJSON *o, const char *key)
 	return cJSON_IsString(v) ? v->valuestring : NULL;
 }
 
-static void test_audit_not_open(void **unused)
+TEST(test_audit_not_open)
 {
 	struct audit_event ev = { .event = "run", .exit_code = -1, .duration = -1 };
 
@@ -97,7 +98,7 @@ static void test_audit_not_open(void **unused)
 	assert_null(audit_path());
 }
 
-static void test_audit_lines_and_fields(void **unused)
+TEST(test_audit_lines_and_fields)
 {
 	struct audit_event run = {
 		.event = "run",
@@ -197,7 +198,7 @@ static void test_audit_lines_and_fields(void **unused)
 
 /* Reopening appends; an existing loose file is tightened to 0600; the
  * SSH origin is the client's address. */
-static void test_audit_append_only(void **unused)
+TEST(test_audit_append_only)
 {
 	struct audit_event ev = {
 		.event = "run", .command = "true", .exit_code = 7, .duration = 0
@@ -251,7 +252,7 @@ static void test_audit_append_only(void **unused)
 	free(path);
 }
 
-static void test_audit_open_errors(void **unused)
+TEST(test_audit_open_errors)
 {
 	char err[256] = "";
 
@@ -279,7 +280,7 @@ static void *test_audit_writer(void *arg)
 	return NULL;
 }
 
-static void test_audit_threads(void **unused)
+TEST(test_audit_threads)
 {
 	static const char *names[TEST_AUDIT_THREADS] = { "a", "b", "c", "d" };
 	pthread_t th[TEST_AUDIT_THREADS];
@@ -310,16 +311,10 @@ static void test_audit_threads(void **unused)
 	free(path);
 }
 
-int main(void)
+/* After the tests above opened and closed it, the log is shut again. */
+TEST(test_audit_not_open_again)
 {
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_audit_not_open),
-		cmocka_unit_test(test_audit_lines_and_fields),
-		cmocka_unit_test(test_audit_append_only),
-		cmocka_unit_test(test_audit_open_errors),
-		cmocka_unit_test(test_audit_threads),
-		cmocka_unit_test(test_audit_not_open),
-	};
-
-	return cmocka_run_group_tests(tests, test_audit_setup, test_audit_teardown);
+	test_audit_not_open(state);
 }
+
+TEST_GROUP(test_audit_setup, test_audit_teardown);

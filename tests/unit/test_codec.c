@@ -28,6 +28,7 @@
 #include "backends/redis.h"
 #include "lib/util.h"
 #include "tests/unit/fixture.h"
+#include "tests/unit/testhelp.h"
 
 /* encode -> text -> parse -> decode -> encode (what a recording or the
  * war room does); the texts must match. Returns the decoded
@@ -158,7 +159,7 @@ static struct redis_snap *test_codec_redis_snap(void)
 	return s;
 }
 
-static void test_codec_redis(void **unused)
+TEST(test_codec_redis)
 {
 	struct redis_snap *s = test_codec_redis_snap();
 	char *text;
@@ -294,7 +295,7 @@ static struct kafka_snap *test_codec_kafka_snap(void)
 	return s;
 }
 
-static void test_codec_kafka(void **unused)
+TEST(test_codec_kafka)
 {
 	struct kafka_snap *s = test_codec_kafka_snap();
 	char *text;
@@ -461,7 +462,7 @@ static struct pg_snap *test_codec_pg_snap(void)
 	return s;
 }
 
-static void test_codec_pg(void **unused)
+TEST(test_codec_pg)
 {
 	struct pg_snap *s = test_codec_pg_snap();
 	char *text;
@@ -585,7 +586,7 @@ static void test_codec_prom_pairs(const struct prom_label *x, const struct prom_
 	}
 }
 
-static void test_codec_prom(void **unused)
+TEST(test_codec_prom)
 {
 	struct prom_snap *s = test_codec_prom_snap();
 	char *text;
@@ -721,7 +722,7 @@ static struct k8s_snap *test_codec_k8s_snap(void)
 	return s;
 }
 
-static void test_codec_k8s(void **unused)
+TEST(test_codec_k8s)
 {
 	struct k8s_snap *s = test_codec_k8s_snap();
 	char *text;
@@ -780,15 +781,4 @@ static void test_codec_k8s(void **unused)
 			   "kubernetes: pods: more than 100000 elements");
 	test_codec_refused(&k8s_backend, s, "pods.1.uid", NULL, "kubernetes: pods[1].uid: missing");
 	k8s_snap_free(s);
-}
-
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_codec_redis), cmocka_unit_test(test_codec_kafka),
-		cmocka_unit_test(test_codec_pg),    cmocka_unit_test(test_codec_prom),
-		cmocka_unit_test(test_codec_k8s),
-	};
-
-	return cmocka_run_group_tests(tests, NULL, NULL);
 }

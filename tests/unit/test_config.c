@@ -90,7 +90,19 @@ static void test_config_expect_error(const char *text, const char *want)
 	config_free(&c);
 }
 
-static void test_config_defaults(void **unused)
+/* Load the file at path over the defaults; fail unless that fails. The
+ * message is left in err. */
+static void test_config_file_fails(const char *path, char *err, size_t errlen)
+{
+	struct config c;
+
+	config_defaults(&c);
+	if (config_load_file(&c, path, err, errlen) != -1)
+		fail_msg("%s loaded, want an error", path);
+	config_free(&c);
+}
+
+TEST(test_config_defaults)
 {
 	struct config c;
 
@@ -104,7 +116,7 @@ static void test_config_defaults(void **unused)
 	config_free(&c);
 }
 
-static void test_config_good(void **unused)
+TEST(test_config_good)
 {
 	struct config c;
 	char err[512] = "";
@@ -151,7 +163,7 @@ static void test_config_good(void **unused)
 	config_free(&c);
 }
 
-static void test_config_empty_and_comments(void **unused)
+TEST(test_config_empty_and_comments)
 {
 	static const char *const files[] = { FIX "empty.yaml", FIX "comments.yaml" };
 	struct config c;
@@ -167,7 +179,7 @@ static void test_config_empty_and_comments(void **unused)
 	}
 }
 
-static void test_config_fixture_errors(void **unused)
+TEST(test_config_fixture_errors)
 {
 	static const struct {
 		const char *file;
@@ -187,46 +199,37 @@ static void test_config_fixture_errors(void **unused)
 	size_t i;
 
 	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		struct config c;
 		char path[256], want[512], err[512] = "";
 
 		snprintf(path, sizeof(path), FIX "%s", cases[i].file);
 		snprintf(want, sizeof(want), FIX "%s", cases[i].want);
-		config_defaults(&c);
-		assert_int_equal(config_load_file(&c, path, err, sizeof(err)), -1);
+		test_config_file_fails(path, err, sizeof(err));
 		if (strcmp(err, want) != 0)
 			fail_msg("got \"%s\", want \"%s\"", err, want);
-		config_free(&c);
 	}
 }
 
-static void test_config_syntax_error(void **unused)
+TEST(test_config_syntax_error)
 {
-	struct config c;
 	char err[512] = "";
 
-	config_defaults(&c);
-	assert_int_equal(config_load_file(&c, FIX "syntax-error.yaml", err, sizeof(err)), -1);
+	test_config_file_fails(FIX "syntax-error.yaml", err, sizeof(err));
 	/* libyaml notices the unclosed flow sequence at the next key. */
 	assert_non_null(strstr(err, FIX "syntax-error.yaml:4: "));
 	assert_non_null(strstr(err, "did not find expected ',' or ']'"));
-	config_free(&c);
 }
 
-static void test_config_missing_file(void **unused)
+TEST(test_config_missing_file)
 {
-	struct config c;
 	char err[512] = "";
 
-	config_defaults(&c);
-	assert_int_equal(config_load_file(&c, FIX "no-such.yaml", err, sizeof(err)), -1);
+	test_config_file_fails(FIX "no-such.yaml", err, sizeof(err));
 	assert_string_equal(err, FIX "no-such.yaml: No such file or directory");
-	assert_int_equal(config_load_file(&c, FIX, err, sizeof(err)), -1);
+	test_config_file_fails(FIX, err, sizeof(err));
 	assert_string_equal(err, FIX ": not a regular file");
-	config_free(&c);
 }
 
-static void test_config_type_errors(void **unused)
+TEST(test_config_type_errors)
 {
 	test_config_expect_error("theme: {a: b}\n", "F:1: theme: expected a string, got a map");
 	test_config_expect_error("theme: [a]\n", "F:1: theme: expected a string, got a list");
@@ -290,7 +293,7 @@ static void test_config_type_errors(void **unused)
 				 "F:2: (top level): expected a key, got a list");
 }
 
-static void test_config_values(void **unused)
+TEST(test_config_values)
 {
 	struct config c;
 	char err[512] = "";
@@ -319,7 +322,7 @@ static void test_config_values(void **unused)
 }
 
 /* layout: names one of the grid's presets; config_print writes it back. */
-static void test_config_layout(void **unused)
+TEST(test_config_layout)
 {
 	struct config c;
 	char err[512] = "";
@@ -360,7 +363,7 @@ static void test_config_layout(void **unused)
 				 "F:1: layout: expected a layout name, got a map");
 }
 
-static void test_config_default_path(void **unused)
+TEST(test_config_default_path)
 {
 	char *p;
 
@@ -379,7 +382,7 @@ static void test_config_default_path(void **unused)
 	setenv("XDG_CONFIG_HOME", "/nonexistent/amconsole-test", 1);
 }
 
-static void test_config_env(void **unused)
+TEST(test_config_env)
 {
 	struct config c;
 
@@ -416,13 +419,12 @@ static void test_config_env(void **unused)
 }
 
 /* environment: one map, or a list chosen by kubeconfig context. */
-static void test_config_environment(void **unused)
+TEST(test_config_environment)
 {
 	struct config c;
 	char err[512] = "";
 	const struct config_env *e;
 
-	(void)unused;
 	assert_int_equal(test_config_load_text("environment: {name: prod, color: red}\n", &c, err,
 					       sizeof err),
 			 0);
@@ -460,7 +462,7 @@ static void test_config_environment(void **unused)
 				 "F:1: environment.size: unknown key");
 }
 
-static void test_config_print_secrets(void **unused)
+TEST(test_config_print_secrets)
 {
 	static const struct test_str_case secret_props[] = {
 		{ "sasl.password", 1 },  { "SSL.KEY.PASSWORD", 1 },
@@ -494,7 +496,7 @@ static void test_config_print_secrets(void **unused)
 
 /* config_print writes every key in DESIGN order, and its output loads
  * back to the same configuration. */
-static void test_config_print_roundtrip(void **unused)
+TEST(test_config_print_roundtrip)
 {
 	static const char *const keys[] = {
 		"\ntheme: ",
@@ -588,46 +590,48 @@ static void test_config_argv_init(struct test_config_argv *a, const char *const 
 	a->argv[a->argc] = NULL;
 }
 
-/* Parse args into c; a holds the argv that res->files points into. */
-static int test_config_parse(struct test_config_argv *a, const char *const *args, struct config *c,
-			     struct options_result *res, char *err, size_t errlen)
+/* One command line parsed: the configuration, the result, the error;
+ * a holds the argv that res.files points into. */
+struct test_config_cli {
+	struct test_config_argv a;
+	struct config c;
+	struct options_result res;
+	char err[512];
+};
+
+/* Parse args into t->c over the defaults; returns options_parse's rc. */
+static int test_config_parse(struct test_config_cli *t, const char *const *args)
 {
-	test_config_argv_init(a, args);
-	config_defaults(c);
-	err[0] = '\0';
-	return options_parse(a->argc, a->argv, c, res, err, errlen);
+	test_config_argv_init(&t->a, args);
+	config_defaults(&t->c);
+	t->err[0] = '\0';
+	return options_parse(t->a.argc, t->a.argv, &t->c, &t->res, t->err, sizeof(t->err));
 }
 
 static void test_config_options_expect_error(const char *const *args, const char *want)
 {
-	struct config c;
-	struct options_result res;
-	struct test_config_argv a;
-	char err[512];
+	struct test_config_cli t;
 
-	assert_int_equal(test_config_parse(&a, args, &c, &res, err, sizeof(err)), -1);
-	if (strcmp(err, want) != 0)
-		fail_msg("got \"%s\", want \"%s\"", err, want);
-	config_free(&c);
+	assert_int_equal(test_config_parse(&t, args), -1);
+	if (strcmp(t.err, want) != 0)
+		fail_msg("got \"%s\", want \"%s\"", t.err, want);
+	config_free(&t.c);
 }
 
-static void test_config_options_plain(void **unused)
+TEST(test_config_options_plain)
 {
 	static const char *const none[] = { NULL };
-	struct config c;
-	struct options_result res;
-	struct test_config_argv a;
-	char err[512];
+	struct test_config_cli t;
 
-	assert_int_equal(test_config_parse(&a, none, &c, &res, err, sizeof(err)), 0);
-	assert_int_equal(res.mode, OPTIONS_RUN);
-	assert_null(c.config_path);
-	assert_string_equal(c.theme, "default");
-	assert_null(c.log_file);
-	config_free(&c);
+	assert_int_equal(test_config_parse(&t, none), 0);
+	assert_int_equal(t.res.mode, OPTIONS_RUN);
+	assert_null(t.c.config_path);
+	assert_string_equal(t.c.theme, "default");
+	assert_null(t.c.log_file);
+	config_free(&t.c);
 }
 
-static void test_config_options_flags_over_file(void **unused)
+TEST(test_config_options_flags_over_file)
 {
 	static const char *const args[] = {
 		"--theme=mono",   "--read-only", "--refresh",
@@ -637,65 +641,56 @@ static void test_config_options_flags_over_file(void **unused)
 		"--step-timeout", "1m",          "--ascii",
 		"--no-mouse",     NULL,
 	};
-	struct config c;
-	struct options_result res;
-	struct test_config_argv a;
-	char err[512];
+	struct test_config_cli t;
 
 	setenv("KUBECONFIG", "/env/kube", 1);
 	setenv("PROMETHEUS_URL", "http://env:9090", 1);
 	setenv("AMCONSOLE_LOG", "/tmp/env-log", 1);
-	if (test_config_parse(&a, args, &c, &res, err, sizeof(err)) != 0)
-		fail_msg("%s", err);
-	assert_int_equal(res.mode, OPTIONS_RUN);
-	assert_string_equal(c.config_path, FIX "good.yaml");
-	assert_string_equal(c.theme, "mono");
-	assert_int_equal(c.read_only, 1);
-	assert_true(c.refresh == 0.25);
+	if (test_config_parse(&t, args) != 0)
+		fail_msg("%s", t.err);
+	assert_int_equal(t.res.mode, OPTIONS_RUN);
+	assert_string_equal(t.c.config_path, FIX "good.yaml");
+	assert_string_equal(t.c.theme, "mono");
+	assert_int_equal(t.c.read_only, 1);
+	assert_true(t.c.refresh == 0.25);
 	/* The file's two directories, then the flags' in order. */
-	assert_int_equal(c.nrunbooks, 4);
-	assert_string_equal(c.runbooks[0], "/home/op/runbooks");
-	assert_string_equal(c.runbooks[2], "/a");
-	assert_string_equal(c.runbooks[3], "/home/op/b");
-	assert_string_equal(c.kubeconfig, "/home/op/.kube/prod"); /* file over env */
-	assert_string_equal(c.audit_log, "/tmp/audit");
-	assert_string_equal(c.log_file, "/tmp/log"); /* flag over AMCONSOLE_LOG */
-	assert_true(c.step_timeout == 60.0);
-	assert_int_equal(c.ascii, 1);
-	assert_int_equal(c.no_mouse, 1);
-	config_free(&c);
+	assert_int_equal(t.c.nrunbooks, 4);
+	assert_string_equal(t.c.runbooks[0], "/home/op/runbooks");
+	assert_string_equal(t.c.runbooks[2], "/a");
+	assert_string_equal(t.c.runbooks[3], "/home/op/b");
+	assert_string_equal(t.c.kubeconfig, "/home/op/.kube/prod"); /* file over env */
+	assert_string_equal(t.c.audit_log, "/tmp/audit");
+	assert_string_equal(t.c.log_file, "/tmp/log"); /* flag over AMCONSOLE_LOG */
+	assert_true(t.c.step_timeout == 60.0);
+	assert_int_equal(t.c.ascii, 1);
+	assert_int_equal(t.c.no_mouse, 1);
+	config_free(&t.c);
 	test_config_setup(NULL);
 }
 
-static void test_config_options_env(void **unused)
+TEST(test_config_options_env)
 {
 	static const char *const args[] = { "--config", FIX "empty.yaml", NULL };
-	struct config c;
-	struct options_result res;
-	struct test_config_argv a;
-	char err[512];
+	struct test_config_cli t;
 
 	setenv("KUBECONFIG", "/env/kube", 1);
 	setenv("REDIS_URL", "redis://r:6379", 1);
 	setenv("AMCONSOLE_LOG", "/tmp/env-log", 1);
-	assert_int_equal(test_config_parse(&a, args, &c, &res, err, sizeof(err)), 0);
-	assert_string_equal(c.kubeconfig, "/env/kube");
-	assert_int_equal(c.nredis, 1);
-	assert_string_equal(c.redis[0].name, "redis");
-	assert_string_equal(c.log_file, "/tmp/env-log");
-	config_free(&c);
+	assert_int_equal(test_config_parse(&t, args), 0);
+	assert_string_equal(t.c.kubeconfig, "/env/kube");
+	assert_int_equal(t.c.nredis, 1);
+	assert_string_equal(t.c.redis[0].name, "redis");
+	assert_string_equal(t.c.log_file, "/tmp/env-log");
+	config_free(&t.c);
 	test_config_setup(NULL);
 }
 
-static void test_config_options_default_file(void **unused)
+TEST(test_config_options_default_file)
 {
 	static const char *const none[] = { NULL };
 	char dir[] = "/tmp/amconsole-test-xdg-XXXXXX";
 	char *sub, *file;
-	struct config c;
-	struct options_result res;
-	struct test_config_argv a;
-	char err[512];
+	struct test_config_cli t;
 	FILE *f;
 
 	assert_non_null(mkdtemp(dir));
@@ -707,19 +702,19 @@ static void test_config_options_default_file(void **unused)
 	fputs("theme: high-contrast\n", f);
 	fclose(f);
 	setenv("XDG_CONFIG_HOME", dir, 1);
-	assert_int_equal(test_config_parse(&a, none, &c, &res, err, sizeof(err)), 0);
-	assert_string_equal(c.theme, "high-contrast");
-	assert_string_equal(c.config_path, file);
-	config_free(&c);
+	assert_int_equal(test_config_parse(&t, none), 0);
+	assert_string_equal(t.c.theme, "high-contrast");
+	assert_string_equal(t.c.config_path, file);
+	config_free(&t.c);
 
 	/* A broken default file is an error too. */
 	f = fopen(file, "w");
 	assert_non_null(f);
 	fputs("theme: x\nbogus: 1\n", f);
 	fclose(f);
-	assert_int_equal(test_config_parse(&a, none, &c, &res, err, sizeof(err)), -1);
-	assert_non_null(strstr(err, "config.yaml:2: bogus: unknown key"));
-	config_free(&c);
+	assert_int_equal(test_config_parse(&t, none), -1);
+	assert_non_null(strstr(t.err, "config.yaml:2: bogus: unknown key"));
+	config_free(&t.c);
 
 	unlink(file);
 	rmdir(sub);
@@ -729,47 +724,44 @@ static void test_config_options_default_file(void **unused)
 	test_config_setup(NULL);
 }
 
-static void test_config_options_modes(void **unused)
+TEST(test_config_options_modes)
 {
 	static const char *const lint[] = { "a.md", "--lint", "--theme", "mono", "b.md", NULL };
 	static const char *const dump[] = { "--dump-runbook", "--", "--odd.md", NULL };
 	static const char *const print[] = { "--print-config", NULL };
 	static const char *const help[] = { "--theme", "x", "--help", "--config", "/nope", NULL };
 	static const char *const version[] = { "--version", NULL };
-	struct config c;
-	struct options_result res;
-	struct test_config_argv a;
-	char err[512];
+	struct test_config_cli t;
 
-	assert_int_equal(test_config_parse(&a, lint, &c, &res, err, sizeof(err)), 0);
-	assert_int_equal(res.mode, OPTIONS_LINT);
-	assert_int_equal(res.nfiles, 2);
-	assert_string_equal(res.files[0], "a.md");
-	assert_string_equal(res.files[1], "b.md");
-	assert_string_equal(c.theme, "mono");
-	config_free(&c);
+	assert_int_equal(test_config_parse(&t, lint), 0);
+	assert_int_equal(t.res.mode, OPTIONS_LINT);
+	assert_int_equal(t.res.nfiles, 2);
+	assert_string_equal(t.res.files[0], "a.md");
+	assert_string_equal(t.res.files[1], "b.md");
+	assert_string_equal(t.c.theme, "mono");
+	config_free(&t.c);
 
-	assert_int_equal(test_config_parse(&a, dump, &c, &res, err, sizeof(err)), 0);
-	assert_int_equal(res.mode, OPTIONS_DUMP_RUNBOOK);
-	assert_int_equal(res.nfiles, 1);
-	assert_string_equal(res.files[0], "--odd.md");
-	config_free(&c);
+	assert_int_equal(test_config_parse(&t, dump), 0);
+	assert_int_equal(t.res.mode, OPTIONS_DUMP_RUNBOOK);
+	assert_int_equal(t.res.nfiles, 1);
+	assert_string_equal(t.res.files[0], "--odd.md");
+	config_free(&t.c);
 
-	assert_int_equal(test_config_parse(&a, print, &c, &res, err, sizeof(err)), 0);
-	assert_int_equal(res.mode, OPTIONS_PRINT_CONFIG);
-	config_free(&c);
+	assert_int_equal(test_config_parse(&t, print), 0);
+	assert_int_equal(t.res.mode, OPTIONS_PRINT_CONFIG);
+	config_free(&t.c);
 
 	/* --help needs no (readable) configuration. */
-	assert_int_equal(test_config_parse(&a, help, &c, &res, err, sizeof(err)), 0);
-	assert_int_equal(res.mode, OPTIONS_HELP);
-	config_free(&c);
+	assert_int_equal(test_config_parse(&t, help), 0);
+	assert_int_equal(t.res.mode, OPTIONS_HELP);
+	config_free(&t.c);
 
-	assert_int_equal(test_config_parse(&a, version, &c, &res, err, sizeof(err)), 0);
-	assert_int_equal(res.mode, OPTIONS_VERSION);
-	config_free(&c);
+	assert_int_equal(test_config_parse(&t, version), 0);
+	assert_int_equal(t.res.mode, OPTIONS_VERSION);
+	config_free(&t.c);
 }
 
-static void test_config_options_errors(void **unused)
+TEST(test_config_options_errors)
 {
 	static const char *const unknown[] = { "--colour", NULL };
 	static const char *const unknown_eq[] = { "--colour=red", NULL };
@@ -805,7 +797,7 @@ static void test_config_options_errors(void **unused)
 	test_config_options_expect_error(emptytheme, "--theme: the NAME must not be empty");
 }
 
-static void test_config_options_usage(void **unused)
+TEST(test_config_options_usage)
 {
 	const struct options_def *d;
 	char *buf = NULL;
@@ -835,32 +827,4 @@ static void test_config_options_usage(void **unused)
 	free(buf);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_config_defaults),
-		cmocka_unit_test(test_config_good),
-		cmocka_unit_test(test_config_empty_and_comments),
-		cmocka_unit_test(test_config_fixture_errors),
-		cmocka_unit_test(test_config_syntax_error),
-		cmocka_unit_test(test_config_missing_file),
-		cmocka_unit_test(test_config_type_errors),
-		cmocka_unit_test(test_config_values),
-		cmocka_unit_test(test_config_layout),
-		cmocka_unit_test(test_config_default_path),
-		cmocka_unit_test(test_config_env),
-		cmocka_unit_test(test_config_print_secrets),
-		cmocka_unit_test(test_config_print_roundtrip),
-		cmocka_unit_test(test_config_environment),
-		cmocka_unit_test(test_config_options_plain),
-		cmocka_unit_test(test_config_options_flags_over_file),
-		cmocka_unit_test(test_config_options_env),
-		cmocka_unit_test(test_config_options_default_file),
-		cmocka_unit_test(test_config_options_modes),
-		cmocka_unit_test(test_config_options_errors),
-		cmocka_unit_test(test_config_options_usage),
-	};
-
-	test_config_setup(NULL);
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+TEST_GROUP(test_config_setup, NULL);

@@ -25,22 +25,28 @@
 #include "runtime/exec.h"
 #include "runtime/job.h"
 #include "lib/util.h"
+#include "tests/unit/testhelp.h"
 
 #define TEST_EXEC_LIMIT 8.0
 
+/* One exec job of a test: its wake-up pipe and what it reported. */
 struct test_exec_run {
+	struct job *job;
+	int fds[2];
 	struct exec_status st;
 	struct strbuf out;
 	size_t biggest; /* most bytes one job_poll delivered */
 	int wakes;
 };
 
-/* Wait for the job to end (or the limit), collecting output as the UI
- * does: on wake-ups from the pipe. */
-static void test_exec_wait(struct job *job, int wfd, struct test_exec_run *run, double limit)
+/* Wait for the job to end (or TEST_EXEC_LIMIT), collecting output as the
+ * UI does: on wake-ups from the pipe. */
+static void test_exec_wait(struct test_exec_run *run)
 {
+	struct job *job = run->job;
+	int wfd = run->fds[0];
 	struct pollfd pfd = { .fd = wfd, .events = POLLIN };
-	double end = util_now() + limit;
+	double end = util_now() + TEST_EXEC_LIMIT;
 	char buf[64];
 	size_t before;
 
@@ -61,24 +67,43 @@ static void test_exec_wait(struct job *job, int wfd, struct test_exec_run *run, 
 			run->wakes++;
 }
 
-static struct job *test_exec_start(const struct exec_spec *spec, int fds[2])
+/* Start spec as a fresh run. */
+static void test_exec_start(struct test_exec_run *run, const struct exec_spec *spec)
 {
 	char err[256] = "";
-	struct job *job;
 
-	assert_int_equal(pipe(fds), 0);
-	fcntl(fds[0], F_SETFL, O_NONBLOCK);
-	job = exec_start(spec, fds[1], err, sizeof err);
-	if (job == NULL)
+	memset(run, 0, sizeof(*run));
+	assert_int_equal(pipe(run->fds), 0);
+	fcntl(run->fds[0], F_SETFL, O_NONBLOCK);
+	run->job = exec_start(spec, run->fds[1], err, sizeof err);
+	if (run->job == NULL)
 		fail_msg("exec_start: %s", err);
-	return job;
 }
 
-static void test_exec_end(struct job *job, int fds[2], struct test_exec_run *run)
+/* Start spec and wait for its end. */
+static void test_exec_run(struct test_exec_run *run, const struct exec_spec *spec)
 {
-	job_free(job);
-	close(fds[0]);
-	close(fds[1]);
+	test_exec_start(run, spec);
+	test_exec_wait(run);
+}
+
+/* Poll until the job's first output (or TEST_EXEC_LIMIT). */
+static void test_exec_first_output(struct test_exec_run *run)
+{
+	double end = util_now() + TEST_EXEC_LIMIT;
+
+	job_poll(run->job, &run->st, &run->out);
+	while (run->out.len == 0 && util_now() < end) {
+		usleep(10000);
+		job_poll(run->job, &run->st, &run->out);
+	}
+}
+
+static void test_exec_end(struct test_exec_run *run)
+{
+	job_free(run->job);
+	close(run->fds[0]);
+	close(run->fds[1]);
 	strbuf_free(&run->out);
 }
 
@@ -138,15 +163,12 @@ static int test_exec_mem_has(const char *hay, size_t n, const char *needle)
 	return 0;
 }
 
-static void test_exec_output_and_codes(void **unused)
+TEST(test_exec_output_and_codes)
 {
 	struct exec_spec spec = { .command = "echo out; echo err >&2; exit 3", .timeout = 10 };
-	struct test_exec_run run = { 0 };
-	struct job *job;
-	int fds[2];
+	struct test_exec_run run;
 
-	job = test_exec_start(&spec, fds);
-	test_exec_wait(job, fds[0], &run, TEST_EXEC_LIMIT);
+	test_exec_run(&run, &spec);
 	assert_int_equal(run.st.state, EXEC_EXITED);
 	assert_int_equal(run.st.exit_code, 3);
 	assert_string_equal(run.out.buf, "out\nerr\n");
@@ -156,53 +178,45 @@ static void test_exec_output_and_codes(void **unused)
 	assert_true(run.st.duration >= 0 && run.st.duration < TEST_EXEC_LIMIT);
 	assert_true(run.wakes >= 1);
 	/* Nothing new after the end. */
-	assert_int_equal(job_poll(job, &run.st, &run.out), 0);
+	assert_int_equal(job_poll(run.job, &run.st, &run.out), 0);
 	assert_int_equal(exec_running_count(), 0);
-	test_exec_end(job, fds, &run);
+	test_exec_end(&run);
 
-	memset(&run, 0, sizeof run);
 	spec.command = "exit 0";
-	job = test_exec_start(&spec, fds);
-	test_exec_wait(job, fds[0], &run, TEST_EXEC_LIMIT);
+	test_exec_run(&run, &spec);
 	assert_int_equal(run.st.state, EXEC_EXITED);
 	assert_int_equal(run.st.exit_code, 0);
 	assert_true(run.out.buf == NULL || run.out.len == 0);
-	test_exec_end(job, fds, &run);
+	test_exec_end(&run);
 
-	memset(&run, 0, sizeof run);
 	spec.command = "kill -9 $$";
-	job = test_exec_start(&spec, fds);
-	test_exec_wait(job, fds[0], &run, TEST_EXEC_LIMIT);
+	test_exec_run(&run, &spec);
 	assert_int_equal(run.st.state, EXEC_SIGNALED);
 	assert_int_equal(run.st.term_signal, SIGKILL);
 	assert_int_equal(run.st.exit_code, -1);
-	test_exec_end(job, fds, &run);
+	test_exec_end(&run);
 
 	/* stdin is /dev/null: a reader gets EOF at once, never the tty. */
-	memset(&run, 0, sizeof run);
 	spec.command = "cat; echo done";
-	job = test_exec_start(&spec, fds);
-	test_exec_wait(job, fds[0], &run, TEST_EXEC_LIMIT);
+	test_exec_run(&run, &spec);
 	assert_int_equal(run.st.state, EXEC_EXITED);
 	assert_string_equal(run.out.buf, "done\n");
-	test_exec_end(job, fds, &run);
+	test_exec_end(&run);
 }
 
 /* Our ignored and blocked signals do not reach the child. */
-static void test_exec_signals_reset(void **unused)
+TEST(test_exec_signals_reset)
 {
 	struct exec_spec spec = { .command = "exec grep -E '^Sig(Ign|Blk)' /proc/self/status" };
-	struct test_exec_run run = { 0 };
-	struct job *job;
+	struct test_exec_run run;
 	sigset_t usr1, old;
-	int fds[2];
 
 	sigemptyset(&usr1);
 	sigaddset(&usr1, SIGUSR1);
 	pthread_sigmask(SIG_BLOCK, &usr1, &old);
-	job = test_exec_start(&spec, fds);
+	test_exec_start(&run, &spec);
 	pthread_sigmask(SIG_SETMASK, &old, NULL);
-	test_exec_wait(job, fds[0], &run, TEST_EXEC_LIMIT);
+	test_exec_wait(&run);
 	assert_int_equal(run.st.state, EXEC_EXITED);
 	{
 		unsigned long long blk, ign;
@@ -214,10 +228,10 @@ static void test_exec_signals_reset(void **unused)
 		 * cannot be reset; a parent may have left them ignored. */
 		assert_int_equal(ign & ~0x180000000ULL, 0);
 	}
-	test_exec_end(job, fds, &run);
+	test_exec_end(&run);
 }
 
-static void test_exec_bad_start(void **unused)
+TEST(test_exec_bad_start)
 {
 	struct exec_spec spec = { .command = "true", .shell = "/nonexistent/sh" };
 	char err[256] = "";
@@ -231,7 +245,7 @@ static void test_exec_bad_start(void **unused)
 
 /* B8: a secret reaches the child through the environment and is in no
  * argv of the job's processes. */
-static void test_exec_secret_not_in_argv(void **unused)
+TEST(test_exec_secret_not_in_argv)
 {
 	const char *env[] = { "AM_TEST_SECRET=hunter2-b8", "HOME=/overridden", NULL };
 	struct exec_spec spec = {
@@ -239,21 +253,14 @@ static void test_exec_secret_not_in_argv(void **unused)
 		.env = env,
 		.timeout = 10,
 	};
-	struct test_exec_run run = { 0 };
+	struct test_exec_run run;
 	char path[64], buf[8192];
-	struct job *job;
-	int fds[2], checked = 0;
+	int checked = 0;
 	size_t n;
-	double end;
 
-	job = test_exec_start(&spec, fds);
-	job_poll(job, &run.st, &run.out);
+	test_exec_start(&run, &spec);
 	/* Every process of the group while the sleep runs. */
-	end = util_now() + TEST_EXEC_LIMIT;
-	while (run.out.len == 0 && util_now() < end) {
-		usleep(10000);
-		job_poll(job, &run.st, &run.out);
-	}
+	test_exec_first_output(&run);
 	assert_string_equal(run.out.buf, "home=/overridden\n");
 	snprintf(path, sizeof path, "/proc/%d/cmdline", run.st.pid);
 	n = test_exec_slurp(path, buf, sizeof buf);
@@ -279,34 +286,31 @@ static void test_exec_secret_not_in_argv(void **unused)
 		if (p != NULL)
 			pclose(p);
 	}
-	test_exec_wait(job, fds[0], &run, TEST_EXEC_LIMIT);
+	test_exec_wait(&run);
 	assert_int_equal(run.st.state, EXEC_EXITED);
 	assert_string_equal(run.out.buf, "home=/overridden\nhunter2-b8\n");
 	(void)checked;
-	test_exec_end(job, fds, &run);
+	test_exec_end(&run);
 }
 
 /* B6: a value full of shell syntax is printed literally, never run. */
-static void test_exec_hostile_value(void **unused)
+TEST(test_exec_hostile_value)
 {
 	const char *value = "it's \"q\" $(touch /tmp/am_exec_b6_pwn) `touch /tmp/am_exec_b6_pwn` "
 			    "${HOME} ; | & \\ *";
 	char *entry = xasprintf("AM_VAL=%s", value);
 	const char *env[] = { entry, NULL };
 	struct exec_spec spec = { .command = "printf '%s\\n' \"$AM_VAL\"", .env = env };
-	struct test_exec_run run = { 0 };
-	struct job *job;
+	struct test_exec_run run;
 	char *want = xasprintf("%s\n", value);
-	int fds[2];
 
 	unlink("/tmp/am_exec_b6_pwn");
-	job = test_exec_start(&spec, fds);
-	test_exec_wait(job, fds[0], &run, TEST_EXEC_LIMIT);
+	test_exec_run(&run, &spec);
 	assert_int_equal(run.st.state, EXEC_EXITED);
 	assert_int_equal(run.st.exit_code, 0);
 	assert_string_equal(run.out.buf, want);
 	assert_int_equal(access("/tmp/am_exec_b6_pwn", F_OK), -1);
-	test_exec_end(job, fds, &run);
+	test_exec_end(&run);
 	free(want);
 	free(entry);
 }
@@ -314,23 +318,22 @@ static void test_exec_hostile_value(void **unused)
 /* E7: endless output, TERM ignored, a grandchild in the background: the
  * deadline kills the whole group (SIGKILL after the grace), the output
  * stays capped. */
-static void test_exec_timeout_kills_group(void **unused)
+TEST(test_exec_timeout_kills_group)
 {
 	char pidfile[] = "/tmp/am_exec_e7_XXXXXX";
-	struct test_exec_run run = { 0 };
+	struct test_exec_run run;
 	struct exec_spec spec = { .timeout = 0.3, .output_cap = 4096 };
-	struct job *job;
 	char buf[64] = "";
-	int fd = mkstemp(pidfile), fds[2], grandchild;
+	int fd = mkstemp(pidfile), grandchild;
 	char *cmd;
 
 	assert_true(fd >= 0);
 	close(fd);
 	cmd = xasprintf("trap '' TERM; sleep 1000 & echo $! > %s; yes", pidfile);
 	spec.command = cmd;
-	job = test_exec_start(&spec, fds);
+	test_exec_start(&run, &spec);
 	assert_int_equal(exec_running_count(), 1);
-	test_exec_wait(job, fds[0], &run, TEST_EXEC_LIMIT);
+	test_exec_wait(&run);
 	assert_int_equal(run.st.state, EXEC_TIMEDOUT);
 	assert_int_equal(run.st.term_signal, SIGKILL);
 	assert_true(run.st.dropped > 0);
@@ -344,78 +347,66 @@ static void test_exec_timeout_kills_group(void **unused)
 	grandchild = atoi(buf);
 	assert_true(grandchild > 0);
 	assert_true(test_exec_wait_gone(grandchild));
-	test_exec_end(job, fds, &run);
+	test_exec_end(&run);
 	unlink(pidfile);
 	free(cmd);
 }
 
-static void test_exec_stop(void **unused)
+TEST(test_exec_stop)
 {
 	struct exec_spec spec = { .command = "echo started; sleep 1000 & wait", .timeout = 60 };
-	struct test_exec_run run = { 0 };
-	struct job *job;
-	int fds[2];
-	double end = util_now() + TEST_EXEC_LIMIT;
+	struct test_exec_run run;
 
-	job = test_exec_start(&spec, fds);
-	while (run.out.len == 0 && util_now() < end) {
-		usleep(10000);
-		job_poll(job, &run.st, &run.out);
-	}
+	test_exec_start(&run, &spec);
+	test_exec_first_output(&run);
 	assert_string_equal(run.out.buf, "started\n");
-	job_stop(job);
-	job_stop(job); /* twice is harmless */
-	test_exec_wait(job, fds[0], &run, TEST_EXEC_LIMIT);
+	job_stop(run.job);
+	job_stop(run.job); /* twice is harmless */
+	test_exec_wait(&run);
 	assert_int_equal(run.st.state, EXEC_STOPPED);
 	assert_int_equal(run.st.term_signal, SIGTERM);
 	assert_true(test_exec_wait_gone(run.st.pid));
-	job_stop(job); /* after the end: nothing */
-	test_exec_end(job, fds, &run);
+	job_stop(run.job); /* after the end: nothing */
+	test_exec_end(&run);
 }
 
 /* job_free of a running exec job stops it; exec_kill_all reaches a group. */
-static void test_exec_free_and_kill_all(void **unused)
+TEST(test_exec_free_and_kill_all)
 {
 	struct exec_spec spec = { .command = "sleep 1000", .timeout = 60 };
-	struct test_exec_run run = { 0 };
-	struct job *job;
-	int fds[2];
+	struct test_exec_run run;
 
-	job = test_exec_start(&spec, fds);
-	job_poll(job, &run.st, NULL);
+	test_exec_start(&run, &spec);
+	job_poll(run.job, &run.st, NULL);
 	exec_kill_all();
-	test_exec_wait(job, fds[0], &run, TEST_EXEC_LIMIT);
+	test_exec_wait(&run);
 	assert_int_equal(run.st.state, EXEC_SIGNALED);
 	assert_int_equal(run.st.term_signal, SIGKILL);
-	test_exec_end(job, fds, &run);
+	test_exec_end(&run);
 
-	memset(&run, 0, sizeof run);
-	job = test_exec_start(&spec, fds);
-	job_poll(job, &run.st, NULL);
-	test_exec_end(job, fds, &run);
+	test_exec_start(&run, &spec);
+	job_poll(run.job, &run.st, NULL);
+	test_exec_end(&run);
 	assert_true(test_exec_wait_gone(run.st.pid));
 	assert_int_equal(exec_running_count(), 0);
 }
 
 /* A grandchild left holding the pipe after the shell exits is not waited
  * for until the deadline. */
-static void test_exec_leftover_holder(void **unused)
+TEST(test_exec_leftover_holder)
 {
 	struct exec_spec spec = { .command = "sleep 1000 & echo bye", .timeout = 60 };
-	struct test_exec_run run = { 0 };
-	struct job *job;
-	int fds[2];
+	struct test_exec_run run;
 	double t0 = util_now();
 
-	job = test_exec_start(&spec, fds);
-	test_exec_wait(job, fds[0], &run, TEST_EXEC_LIMIT);
+	test_exec_run(&run, &spec);
 	assert_int_equal(run.st.state, EXEC_EXITED);
 	assert_string_equal(run.out.buf, "bye\n");
 	assert_true(util_now() - t0 < 5);
-	test_exec_end(job, fds, &run);
+	test_exec_end(&run);
 }
 
-static void test_exec_foreground(void **unused)
+TEST(test_exec_foreground)
 {
 	const char *env[] = { "AM_FG=yes", NULL };
 	struct exec_spec spec = { .command = "test \"$AM_FG\" = yes && exit 4", .env = env };
@@ -448,7 +439,7 @@ static void test_exec_write_file(const char *path, int mode)
 
 /* B7: a world-writable PATH directory holding a fake binary is skipped
  * and named in the warning; the real one further on is chosen. */
-static void test_exec_resolve(void **unused)
+TEST(test_exec_resolve)
 {
 	char tmpl[] = "/tmp/am_exec_b7_XXXXXX";
 	char *top = mkdtemp(tmpl), *bad, *good, *sticky, *other, *p, *path, *want, *cmd;
@@ -542,23 +533,11 @@ static void test_exec_resolve(void **unused)
 	free(other);
 }
 
-int main(void)
+/* As the console does; the children must not inherit it. */
+static int test_exec_setup(void **state)
 {
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_exec_output_and_codes),
-		cmocka_unit_test(test_exec_signals_reset),
-		cmocka_unit_test(test_exec_bad_start),
-		cmocka_unit_test(test_exec_secret_not_in_argv),
-		cmocka_unit_test(test_exec_hostile_value),
-		cmocka_unit_test(test_exec_timeout_kills_group),
-		cmocka_unit_test(test_exec_stop),
-		cmocka_unit_test(test_exec_free_and_kill_all),
-		cmocka_unit_test(test_exec_leftover_holder),
-		cmocka_unit_test(test_exec_foreground),
-		cmocka_unit_test(test_exec_resolve),
-	};
-
-	/* As the console does; the children must not inherit it. */
 	signal(SIGPIPE, SIG_IGN);
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	return 0;
 }
+
+TEST_GROUP(test_exec_setup, NULL);

@@ -18,6 +18,7 @@
 
 #include "core/runbook.h"
 #include "panels/findings.h"
+#include "tests/unit/testhelp.h"
 
 #define SEED "../shared/seeds/000_87ab7a3ebe0b4121.txt"
 
@@ -31,13 +32,12 @@ static void test_findings_parse(struct runbook_set *set, const char *md)
 
 /* An annotation wins over the default; an alert follows alerts=; a kind
  * nobody maps leads nowhere. */
-static void test_findings_map_annotations(void **unused)
+TEST(test_findings_map_annotations)
 {
 	struct runbook_set set = { 0 };
 	struct finding_list l = { 0 };
 	struct finding *f;
 
-	(void)unused;
 	test_findings_parse(&set,
 			    "# Team guide\n\n"
 			    "## Pods that die\n"
@@ -63,7 +63,7 @@ static void test_findings_map_annotations(void **unused)
 }
 
 /* The raw guide, without annotations: the built-in defaults. */
-static void test_findings_map_seed_defaults(void **unused)
+TEST(test_findings_map_seed_defaults)
 {
 	struct runbook_set set = { 0 };
 	struct finding_list l = { 0 };
@@ -78,7 +78,6 @@ static void test_findings_map_seed_defaults(void **unused)
 	char err[256];
 	size_t i;
 
-	(void)unused;
 	if (runbook_load_file(&set, SEED, err, sizeof err) != 0)
 		fail_msg("%s", err);
 	for (i = 0; i < sizeof kinds / sizeof kinds[0]; i++)
@@ -90,13 +89,12 @@ static void test_findings_map_seed_defaults(void **unused)
 	runbook_set_free(&set);
 }
 
-static void test_findings_vars(void **unused)
+TEST(test_findings_vars)
 {
 	struct finding_list l = { 0 };
 	struct finding *f = finding_add(&l, FINDING_CRITICAL, "pod-crashloop", "K", "pods");
 	char buf[64];
 
-	(void)unused;
 	finding_var(f, "pod-name", "fleet-manager-abc");
 	finding_var(f, "namespace", "atlasmesh-prod");
 	finding_var(f, "evil", "a\nb=c"); /* a newline would forge a variable */
@@ -112,12 +110,11 @@ static void test_findings_vars(void **unused)
 
 /* Critical before warning; within a severity the oldest first, unknown
  * ages last. */
-static void test_findings_sort(void **unused)
+TEST(test_findings_sort)
 {
 	struct finding_list l = { 0 };
 	struct finding *f;
 
-	(void)unused;
 	f = finding_add(&l, FINDING_WARNING, "redis-memory", "Redis", "cache");
 	f->since = 100;
 	f = finding_add(&l, FINDING_CRITICAL, "kafka-lag", "Kafka", "lag");
@@ -170,7 +167,7 @@ static void test_findings_expect(const struct finding_list *shown, const char *o
 
 /* Two gathers in a row to show, two without to go: one poll of flicker
  * never reaches the screen. */
-static void test_findings_steady(void **unused)
+TEST(test_findings_steady)
 {
 	static const char *const seq[][2] = {
 		{ "A", "" },   { "AB", "A" }, /* A twice: shown; B once: not yet */
@@ -181,7 +178,6 @@ static void test_findings_steady(void **unused)
 	struct finding_list shown = { 0 }, prev = { 0 }, raw = { 0 };
 	size_t i;
 
-	(void)unused;
 	for (i = 0; i < sizeof seq / sizeof seq[0]; i++) {
 		test_findings_gather(&raw, seq[i][0]);
 		findings_steady(&shown, &prev, &raw);
@@ -197,17 +193,4 @@ static void test_findings_steady(void **unused)
 	finding_list_free(&shown);
 	finding_list_free(&prev);
 	finding_list_free(&raw);
-}
-
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_findings_map_annotations),
-		cmocka_unit_test(test_findings_map_seed_defaults),
-		cmocka_unit_test(test_findings_vars),
-		cmocka_unit_test(test_findings_sort),
-		cmocka_unit_test(test_findings_steady),
-	};
-
-	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -16,6 +16,7 @@
 
 #include "core/runbook.h"
 #include "lib/util.h"
+#include "tests/unit/testhelp.h"
 
 static const char kubectl_out[] =
 	"NAME                      READY   STATUS             RESTARTS      AGE\n"
@@ -47,12 +48,11 @@ static char **capture(const char *spec, enum step_kind kind, const char *out, si
 	return v;
 }
 
-static void test_guide_capture_parse(void **unused)
+TEST(test_guide_capture_parse)
 {
 	struct runbook_capture c;
 	char err[160];
 
-	(void)unused;
 	assert_int_equal(runbook_capture_parse("pod-name=column:NAME where STATUS!=Running", &c,
 					       err, sizeof err),
 			 0);
@@ -72,7 +72,7 @@ static void test_guide_capture_parse(void **unused)
 			 -1);
 }
 
-static void test_guide_capture_kinds(void **unused)
+TEST(test_guide_capture_kinds)
 {
 	/* want: the values expected at indexes 0 and 1 (NULL: not checked). */
 	static const struct {
@@ -104,7 +104,6 @@ static void test_guide_capture_kinds(void **unused)
 	size_t i, k, n;
 	char **v;
 
-	(void)unused;
 	for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
 		v = capture(cases[i].spec, cases[i].kind, cases[i].out, &n);
 		if (n != cases[i].n)
@@ -126,7 +125,7 @@ static int expect(const char *spec, enum step_kind kind, int exit_code, const ch
 	return runbook_expect_eval(&x, kind, exit_code, out, why, 160);
 }
 
-static void test_guide_expect(void **unused)
+TEST(test_guide_expect)
 {
 	/* verdict 1 met, 0 not, -1 cannot tell; why: a part of the reason
 	 * given (NULL: not checked). */
@@ -162,7 +161,6 @@ static void test_guide_expect(void **unused)
 	size_t i;
 	int got;
 
-	(void)unused;
 	for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
 		got = expect(cases[i].spec, cases[i].kind, cases[i].exit_code, cases[i].out, why);
 		if (got != cases[i].verdict)
@@ -177,7 +175,7 @@ static void test_guide_expect(void **unused)
 			fail_msg("\"%s\" was not refused", refused[i]);
 }
 
-static void test_guide_annotations(void **unused)
+TEST(test_guide_annotations)
 {
 	static const char md[] =
 		"# Guide\n\n## Database Slow\n\n### Symptoms\n\n- slow\n\n### Diagnostic Steps\n\n"
@@ -192,7 +190,6 @@ static void test_guide_annotations(void **unused)
 	const struct step *s;
 	char err[256];
 
-	(void)unused;
 	assert_int_equal(runbook_parse(&set, "g.md", md, strlen(md), err, sizeof err), 0);
 	assert_int_equal(set.nentries, 1);
 	assert_int_equal(set.entries[0].nsteps, 3);
@@ -224,7 +221,7 @@ static int warned(const struct step *s, const char *text)
 	return 0;
 }
 
-static void test_guide_lint(void **unused)
+TEST(test_guide_lint)
 {
 	static const char md[] =
 		"# Guide\n\n## Slow\n\n### Symptoms\n\n- slow\n\n### Diagnostic Steps\n\n"
@@ -240,7 +237,6 @@ static void test_guide_lint(void **unused)
 	const struct runbook_entry *e;
 	char err[256];
 
-	(void)unused;
 	assert_int_equal(runbook_parse(&set, "l.md", md, strlen(md), err, sizeof err), 0);
 	e = &set.entries[0];
 	assert_int_equal(e->nsteps, 4);
@@ -252,17 +248,4 @@ static void test_guide_lint(void **unused)
 	assert_true(warned(&e->steps[2], "one column, \"value\""));
 	assert_true(warned(&e->steps[3], "cannot be compared"));
 	runbook_set_free(&set);
-}
-
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_guide_capture_parse),
-		cmocka_unit_test(test_guide_capture_kinds),
-		cmocka_unit_test(test_guide_expect),
-		cmocka_unit_test(test_guide_annotations),
-		cmocka_unit_test(test_guide_lint),
-	};
-
-	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -25,7 +25,7 @@ static void test_ident_expect(const char *in, const char *want)
 	free(got);
 }
 
-static void test_ident_plain(void **unused)
+TEST(test_ident_plain)
 {
 	assert_int_equal(ident_is_plain("kafka-1"), 1);
 	assert_int_equal(ident_is_plain(""), 1);
@@ -40,7 +40,7 @@ static void test_ident_plain(void **unused)
 	test_ident_expect("", "");
 }
 
-static void test_ident_lookalikes(void **unused)
+TEST(test_ident_lookalikes)
 {
 	/* Cyrillic а (U+0430) for a, Greek ο (U+03BF) for o. */
 	test_ident_expect("k\xd0\xb0"
@@ -63,7 +63,7 @@ static void test_ident_lookalikes(void **unused)
 	test_ident_expect("a\\b", "a\\u005cb");
 }
 
-static void test_ident_bad_utf8(void **unused)
+TEST(test_ident_bad_utf8)
 {
 	test_ident_expect("a\xc0\xaf", "a\\xc0\\xaf");        /* overlong '/' */
 	test_ident_expect("\xed\xa0\x80", "\\xed\\xa0\\x80"); /* surrogate */
@@ -71,7 +71,7 @@ static void test_ident_bad_utf8(void **unused)
 	test_ident_expect("\xff", "\\xff");
 }
 
-static void test_ident_escape_len(void **unused)
+TEST(test_ident_escape_len)
 {
 	static const struct test_str_case cases[] = {
 		{ "\\u0430fka", 6 }, { "\\U0001f600", 10 }, { "\\xc0", 4 },
@@ -79,16 +79,4 @@ static void test_ident_escape_len(void **unused)
 	};
 
 	test_str_fn(ident_escape_len, cases);
-}
-
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_ident_plain),
-		cmocka_unit_test(test_ident_lookalikes),
-		cmocka_unit_test(test_ident_bad_utf8),
-		cmocka_unit_test(test_ident_escape_len),
-	};
-
-	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -19,6 +19,7 @@
 #include "app/initconfig.h"
 #include "core/config.h"
 #include "lib/util.h"
+#include "tests/unit/testhelp.h"
 
 static const char *const test_initconfig_vars[] = {
 	"KUBECONFIG",
@@ -91,7 +92,7 @@ static void test_initconfig_load(struct config *c, char **text)
 	free(path);
 }
 
-static void test_initconfig_hostile_bytes(void **unused)
+TEST_FIXTURE(test_initconfig_hostile_bytes, test_initconfig_setup, test_initconfig_teardown)
 {
 	const char *prom = "http://p:9090/a\"b\\c\nd\te";
 	struct config c;
@@ -116,7 +117,7 @@ static void test_initconfig_hostile_bytes(void **unused)
 	free(text);
 }
 
-static void test_initconfig_no_passwords(void **unused)
+TEST_FIXTURE(test_initconfig_no_passwords, test_initconfig_setup, test_initconfig_teardown)
 {
 	struct config c;
 	char *text, *pwfile;
@@ -143,7 +144,7 @@ static void test_initconfig_no_passwords(void **unused)
 	free(text);
 }
 
-static void test_initconfig_never_overwrites(void **unused)
+TEST_FIXTURE(test_initconfig_never_overwrites, test_initconfig_setup, test_initconfig_teardown)
 {
 	char err[512], *path, *again = NULL;
 	struct config c;
@@ -165,18 +166,4 @@ static void test_initconfig_never_overwrites(void **unused)
 	assert_non_null(strstr(text, "# PROMETHEUS_URL was not set."));
 	free(text);
 	free(path);
-}
-
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_initconfig_hostile_bytes,
-						test_initconfig_setup, test_initconfig_teardown),
-		cmocka_unit_test_setup_teardown(test_initconfig_no_passwords, test_initconfig_setup,
-						test_initconfig_teardown),
-		cmocka_unit_test_setup_teardown(test_initconfig_never_overwrites,
-						test_initconfig_setup, test_initconfig_teardown),
-	};
-
-	return cmocka_run_group_tests(tests, NULL, NULL);
 }

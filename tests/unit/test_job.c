@@ -21,6 +21,7 @@
 #include "runtime/job.h"
 #include "lib/util.h"
 #include "tests/unit/testints.h"
+#include "tests/unit/testhelp.h"
 
 struct test_job_arg {
 	const char *text;
@@ -88,7 +89,7 @@ static void test_job_until_end(struct job *j, struct exec_status *st, struct str
 	} while (util_now() < end);
 }
 
-static void test_job_output_and_end(void **unused)
+TEST(test_job_output_and_end)
 {
 	int fds[2], freed = 0;
 	char err[128] = "", c;
@@ -123,7 +124,7 @@ static void test_job_output_and_end(void **unused)
 	close(fds[1]);
 }
 
-static void test_job_cap(void **unused)
+TEST(test_job_cap)
 {
 	int freed = 0;
 	char err[128] = "";
@@ -156,7 +157,7 @@ static void test_job_cap(void **unused)
 	strbuf_free(&out);
 }
 
-static void test_job_stop(void **unused)
+TEST(test_job_stop)
 {
 	int freed = 0;
 	char err[128] = "";
@@ -186,7 +187,7 @@ static void test_job_stop(void **unused)
 	assert_int_equal(freed, 1);
 }
 
-static void test_job_snapshots(void **unused)
+TEST(test_job_snapshots)
 {
 	struct job *j = job_new(-1, test_int_free);
 	struct exec_status st;
@@ -213,16 +214,4 @@ static void test_job_snapshots(void **unused)
 	job_publish(j, test_int_new(3)); /* never taken: freed with the job */
 	job_free(j);
 	assert_int_equal(test_ints_freed, 2);
-}
-
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_job_output_and_end),
-		cmocka_unit_test(test_job_cap),
-		cmocka_unit_test(test_job_stop),
-		cmocka_unit_test(test_job_snapshots),
-	};
-
-	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -80,7 +80,7 @@ static cJSON *test_k8s_case(const char *name)
 }
 
 /* Every case: STATUS, READY and RESTARTS as kubectl shows them. */
-static void test_k8s_status_cases(void **unused)
+TEST(test_k8s_status_cases)
 {
 	size_t len, count = 0;
 	char *body = test_k8s_read("status_cases.json", &len);
@@ -121,7 +121,7 @@ static void test_k8s_status_cases(void **unused)
 	cJSON_Delete(root);
 }
 
-static void test_k8s_last_restart(void **unused)
+TEST(test_k8s_last_restart)
 {
 	cJSON *crash = test_k8s_case("fleet-api-7d4b9c-abcde");
 	cJSON *side = test_k8s_case("mesh-agent-3c4d5e-side1");
@@ -139,7 +139,7 @@ static void test_k8s_last_restart(void **unused)
 	cJSON_Delete(side);
 }
 
-static void test_k8s_severity(void **unused)
+TEST(test_k8s_severity)
 {
 	static const struct test_str_case cases[] = {
 		{ "Running", K8S_OK },           { "Completed", K8S_DONE },
@@ -160,7 +160,7 @@ static void test_k8s_severity(void **unused)
 	cJSON_Delete(p);
 }
 
-static void test_k8s_fmt_age(void **unused)
+TEST(test_k8s_fmt_age)
 {
 	static const struct {
 		double s;
@@ -243,7 +243,7 @@ static const char test_k8s_table[] =
 	"v1\",\"kind\":\"StatefulSet\",\"name\":\"ledger\",\"uid\":\"bb\",\"controller\":true}]}}}]"
 	"}";
 
-static void test_k8s_table_page(void **unused)
+TEST(test_k8s_table_page)
 {
 	struct k8s_pod *pods = NULL;
 	size_t n = 0;
@@ -303,7 +303,7 @@ static void test_k8s_table_page(void **unused)
 }
 
 /* A plain PodList (a server that ignores as=Table): STATUS is ours. */
-static void test_k8s_podlist_page(void **unused)
+TEST(test_k8s_podlist_page)
 {
 	cJSON *list = cJSON_CreateObject(), *items, *meta;
 	struct k8s_pod *pods = NULL;
@@ -350,7 +350,7 @@ static void test_k8s_podlist_page(void **unused)
 }
 
 /* Bad bodies are errors, and the rows held stay as they were. */
-static void test_k8s_list_errors(void **unused)
+TEST(test_k8s_list_errors)
 {
 	static const char *bad[] = {
 		"",
@@ -412,7 +412,7 @@ static void test_k8s_list_errors(void **unused)
 
 /* Numbers no long holds (found by fuzz_k8s_table): cells and Status codes
  * saturate instead of an undefined conversion. */
-static void test_k8s_huge_numbers(void **unused)
+TEST(test_k8s_huge_numbers)
 {
 	struct k8s_pod *pods;
 	size_t n;
@@ -437,7 +437,7 @@ static void test_k8s_huge_numbers(void **unused)
 
 /* Restart counts whose sum no int holds (reproduced with fuzz_k8s_podlist):
  * RESTARTS saturates instead of a signed overflow. */
-static void test_k8s_restarts_overflow(void **unused)
+TEST(test_k8s_restarts_overflow)
 {
 	struct k8s_pod *pods;
 	size_t n;
@@ -478,7 +478,7 @@ static int test_k8s_apply(const char *line, struct k8s_pod **pods, size_t *n, ch
 	return k8s_apply_event(line, strlen(line), pods, n, rv, err, 256);
 }
 
-static void test_k8s_watch_events(void **unused)
+TEST(test_k8s_watch_events)
 {
 	struct k8s_pod *pods = NULL;
 	size_t n = 0;
@@ -590,7 +590,7 @@ static void test_k8s_watch_events(void **unused)
 	test_k8s_rows_free(pods, n);
 }
 
-static void test_k8s_quantities(void **unused)
+TEST(test_k8s_quantities)
 {
 	/* Millicores, and bytes; -1: refused. */
 	static const struct test_str_case cpu[] = {
@@ -631,7 +631,7 @@ static void test_k8s_quantities(void **unused)
 	test_str_fn(k8s_mem_bytes, mem);
 }
 
-static void test_k8s_metrics(void **unused)
+TEST(test_k8s_metrics)
 {
 	struct k8s_pod *pods;
 	size_t n;
@@ -665,7 +665,7 @@ static void test_k8s_metrics(void **unused)
 	test_k8s_rows_free(pods, n);
 }
 
-static void test_k8s_error_text(void **unused)
+TEST(test_k8s_error_text)
 {
 	const char *forbidden =
 		"{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"metadata\":{},\"status\":\"Failure\","
@@ -694,7 +694,7 @@ static void test_k8s_error_text(void **unused)
 	assert_string_equal(out, "500 Internal Server Error: line one FAKE  Running");
 }
 
-static void test_k8s_mask_yaml(void **unused)
+TEST(test_k8s_mask_yaml)
 {
 	char text[] =
 		"apiVersion: v1\n"
@@ -756,7 +756,7 @@ static void test_k8s_mask_yaml(void **unused)
 	assert_string_equal(none, "kind: ConfigMap\nmetadata:\n  name: x\n");
 }
 
-static void test_k8s_mask_json(void **unused)
+TEST(test_k8s_mask_json)
 {
 	char text[] = "{\n"
 		      "    \"apiVersion\": \"v1\",\n"
@@ -795,7 +795,7 @@ static void test_k8s_mask_json(void **unused)
 	}
 }
 
-static void test_k8s_describe(void **unused)
+TEST(test_k8s_describe)
 {
 	cJSON *pod = test_k8s_case("fleet-api-7d4b9c-abcde"), *c, *env, *e;
 	char *body, *text;
@@ -875,7 +875,7 @@ static void test_k8s_describe(void **unused)
 
 /* k8s_age_next: the age's text stays the same until then, and changes
  * then (the next whole second, minute, hour or day shown). */
-static void test_k8s_age_next(void **state)
+TEST(test_k8s_age_next)
 {
 	static const double at[] = { 0,
 				     0.5,
@@ -900,7 +900,6 @@ static void test_k8s_age_next(void **state)
 	size_t i;
 	double s;
 
-	(void)state;
 	for (i = 0; i < sizeof at / sizeof at[0]; i++) {
 		double next = k8s_age_next(at[i]);
 
@@ -927,14 +926,13 @@ static void test_k8s_age_next(void **state)
 /* A snapshot's pods copied into one block read as the worker's rows:
  * every field, NULL owners kept NULL, missing names as "", the container
  * lists; the copy shares nothing with the rows (freed first here). */
-static void test_k8s_snap_pods(void **state)
+TEST(test_k8s_snap_pods)
 {
 	struct k8s_pod *rows = calloc(3, sizeof *rows);
 	struct k8s_snap *s = calloc(1, sizeof *s);
 	static const char *const ctr[] = { "app", "sidecar", NULL };
 	size_t i, k;
 
-	(void)state;
 	for (i = 0; i < 2; i++) {
 		rows[i].uid = strdup(i ? "uid-b" : "uid-a");
 		rows[i].ns = strdup("prod");
@@ -980,30 +978,4 @@ static void test_k8s_snap_pods(void **state)
 	assert_int_equal(s->pods[1].restarts, 41);
 	assert_int_equal(s->pods[1].severity, K8S_BAD);
 	k8s_snap_free(s);
-}
-
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_k8s_status_cases),
-		cmocka_unit_test(test_k8s_last_restart),
-		cmocka_unit_test(test_k8s_severity),
-		cmocka_unit_test(test_k8s_fmt_age),
-		cmocka_unit_test(test_k8s_table_page),
-		cmocka_unit_test(test_k8s_podlist_page),
-		cmocka_unit_test(test_k8s_list_errors),
-		cmocka_unit_test(test_k8s_huge_numbers),
-		cmocka_unit_test(test_k8s_restarts_overflow),
-		cmocka_unit_test(test_k8s_watch_events),
-		cmocka_unit_test(test_k8s_quantities),
-		cmocka_unit_test(test_k8s_metrics),
-		cmocka_unit_test(test_k8s_error_text),
-		cmocka_unit_test(test_k8s_mask_yaml),
-		cmocka_unit_test(test_k8s_mask_json),
-		cmocka_unit_test(test_k8s_describe),
-		cmocka_unit_test(test_k8s_snap_pods),
-		cmocka_unit_test(test_k8s_age_next),
-	};
-
-	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "backends/kafka.h"
+#include "tests/unit/testhelp.h"
 
 /* A window of n samples one second apart: committed c[i], end e[i]. */
 static void test_kafka_window(struct kafka_sample *w, size_t n, const long long *c,
@@ -29,7 +30,7 @@ static void test_kafka_window(struct kafka_sample *w, size_t n, const long long 
 	}
 }
 
-static void test_kafka_status_each(void **unused)
+TEST(test_kafka_status_each)
 {
 	static const struct {
 		const char *why;
@@ -64,7 +65,6 @@ static void test_kafka_status_each(void **unused)
 	struct kafka_sample w[KAFKA_WINDOW];
 	size_t i;
 
-	(void)unused;
 	for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
 		test_kafka_window(w, 5, cases[i].c, cases[i].e);
 		if (kafka_status_eval(w, 5) != cases[i].want)
@@ -80,19 +80,18 @@ static void test_kafka_status_each(void **unused)
 	assert_string_equal(kafka_status_name(KAFKA_REWIND), "REWIND");
 }
 
-static void test_kafka_status_no_commit(void **unused)
+TEST(test_kafka_status_no_commit)
 {
 	struct kafka_sample w[KAFKA_WINDOW];
 	/* Samples before the first commit are ignored. */
 	static const long long c[] = { -1, -1, 10, 15, 20, 25 }, e[] = { 5, 10, 20, 30, 40, 50 };
 
-	(void)unused;
 	test_kafka_window(w, 6, c, e);
 	assert_int_equal(kafka_status_eval(w, 6), KAFKA_WARN);
 	assert_int_equal(kafka_status_eval(w, 3), KAFKA_OK);
 }
 
-static void test_kafka_lag_seconds(void **unused)
+TEST(test_kafka_lag_seconds)
 {
 	struct kafka_sample w[KAFKA_WINDOW];
 	/* End grows 10/s; committed 30 at t=104: end was 30 at t=102. */
@@ -104,7 +103,6 @@ static void test_kafka_lag_seconds(void **unused)
 	/* Caught up. */
 	static const long long c4[] = { 0, 5, 10, 20, 50 };
 
-	(void)unused;
 	test_kafka_window(w, 5, c, e);
 	assert_float_equal(kafka_lag_seconds(w, 5), 2.0, 1e-9);
 	test_kafka_window(w, 5, c2, e);
@@ -120,9 +118,8 @@ static void test_kafka_lag_seconds(void **unused)
 	assert_float_equal(kafka_window_rate(w, 1, 1), -1.0, 1e-9);
 }
 
-static void test_kafka_reset_offsets(void **unused)
+TEST(test_kafka_reset_offsets)
 {
-	(void)unused;
 	/* Watermarks [100, 500], committed 300. */
 	assert_int_equal(kafka_reset_offset(KAFKA_RESET_EARLIEST, 0, 300, 100, 500, -1), 100);
 	assert_int_equal(kafka_reset_offset(KAFKA_RESET_LATEST, 0, 300, 100, 500, -1), 500);
@@ -142,11 +139,10 @@ static void test_kafka_reset_offsets(void **unused)
 	assert_string_equal(kafka_reset_mode_name(KAFKA_RESET_TIME), "time");
 }
 
-static void test_kafka_parse_time(void **unused)
+TEST(test_kafka_parse_time)
 {
 	long long ms = 0;
 
-	(void)unused;
 	assert_int_equal(kafka_parse_time("2024-05-01T10:00:00", 0, &ms), 0);
 	assert_true(ms == 1714557600000LL);
 	assert_int_equal(kafka_parse_time("2024-05-01T10:00:00Z", 0, &ms), 0);
@@ -160,12 +156,11 @@ static void test_kafka_parse_time(void **unused)
 
 /* A reset request owns copies of what it was given (the panel's strings
  * change or go while it waits in the runner's queue). */
-static void test_kafka_reset_req(void **unused)
+TEST(test_kafka_reset_req)
 {
 	char group[] = "fleet-group", topic[] = "fleet.telemetry";
 	struct kafka_reset_req *q;
 
-	(void)unused;
 	q = kafka_reset_req_new(group, topic, KAFKA_RESET_SHIFT, "-10");
 	group[0] = topic[0] = 'X';
 	assert_string_equal(q->group, "fleet-group");
@@ -179,14 +174,13 @@ static void test_kafka_reset_req(void **unused)
 	kafka_reset_req_free(NULL);
 }
 
-static void test_kafka_mask(void **unused)
+TEST(test_kafka_mask)
 {
 	struct config c;
 	char *keys[2] = { "sasl.password", "security.protocol" };
 	char *vals[2] = { "hunter2", "SASL_SSL" };
 	char *m;
 
-	(void)unused;
 	memset(&c, 0, sizeof c);
 	c.kafka_prop_keys = keys;
 	c.kafka_prop_values = vals;
@@ -198,9 +192,8 @@ static void test_kafka_mask(void **unused)
 
 /* The note on brokers older than 0.10: only when librdkafka said so and
  * the error is a transport failure or a time-out. */
-static void test_kafka_hint(void **unused)
+TEST(test_kafka_hint)
 {
-	(void)unused;
 	assert_string_equal(kafka_hint("Local: Broker transport failure", 0), "");
 	assert_non_null(strstr(kafka_hint("Local: Broker transport failure", 1),
 			       "broker older than 0.10? set kafka.properties "
@@ -208,20 +201,4 @@ static void test_kafka_hint(void **unused)
 	assert_non_null(strstr(kafka_hint("Local: Timed out", 1), "broker.version.fallback"));
 	assert_string_equal(kafka_hint("Broker: Group authorization failed", 1), "");
 	assert_string_equal(kafka_hint(NULL, 1), "");
-}
-
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_kafka_status_each),
-		cmocka_unit_test(test_kafka_status_no_commit),
-		cmocka_unit_test(test_kafka_lag_seconds),
-		cmocka_unit_test(test_kafka_reset_offsets),
-		cmocka_unit_test(test_kafka_parse_time),
-		cmocka_unit_test(test_kafka_reset_req),
-		cmocka_unit_test(test_kafka_mask),
-		cmocka_unit_test(test_kafka_hint),
-	};
-
-	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -30,6 +30,7 @@
 
 #include "backends/k8s/kubeconfig.h"
 #include "lib/util.h"
+#include "tests/unit/testhelp.h"
 
 #define FIX "tests/fixtures/kubeconfig/"
 #define V1 "client.authentication.k8s.io/v1"
@@ -196,7 +197,7 @@ static int test_kc_rm(const char *path, const struct stat *sb, int flag, struct 
 
 static int test_kc_setup(void **state)
 {
-	(void)state;
+	curl_global_init(CURL_GLOBAL_DEFAULT);
 	if (mkdtemp(test_kc_tmp) == NULL)
 		return -1;
 	unsetenv("KUBERNETES_SERVICE_HOST");
@@ -208,18 +209,16 @@ static int test_kc_setup(void **state)
 
 static int test_kc_teardown(void **state)
 {
-	(void)state;
 	return nftw(test_kc_tmp, test_kc_rm, 16, FTW_DEPTH | FTW_PHYS);
 }
 
 /* ---- merging and choosing ------------------------------------------- */
 
-static void test_kc_merge_first_file_wins(void **state)
+TEST(test_kc_merge_first_file_wins)
 {
 	struct kubeconfig *kc;
 	const char *tok;
 
-	(void)state;
 	kc = test_kc_load(FIX "a.yaml:" FIX "b.yaml", NULL, NULL);
 	assert_string_equal(kc->source, FIX "a.yaml:" FIX "b.yaml");
 	assert_string_equal(kc->context, "alpha"); /* a.yaml's current-context */
@@ -244,12 +243,11 @@ static void test_kc_merge_first_file_wins(void **state)
 	kubeconfig_free(kc);
 }
 
-static void test_kc_merge_reversed(void **state)
+TEST(test_kc_merge_reversed)
 {
 	struct kubeconfig *kc;
 	const char *tok;
 
-	(void)state;
 	kc = test_kc_load(FIX "b.yaml:" FIX "a.yaml", "shared-ctx", NULL);
 	assert_string_equal(kc->cluster_name, "b-only");
 	assert_string_equal(kc->server, "https://b-only.example:6443"); /* "//" stripped */
@@ -266,11 +264,10 @@ static void test_kc_merge_reversed(void **state)
 	kubeconfig_free(kc);
 }
 
-static void test_kc_current_context_from_later_file(void **state)
+TEST(test_kc_current_context_from_later_file)
 {
 	struct kubeconfig *kc;
 
-	(void)state;
 	kc = test_kc_load(FIX "nocurrent.yaml:" FIX "b.yaml", NULL, NULL);
 	assert_string_equal(kc->context, "beta");
 	kubeconfig_free(kc);
@@ -285,19 +282,17 @@ static void test_kc_current_context_from_later_file(void **state)
 					     "chosen (contexts: gamma)");
 }
 
-static void test_kc_unknown_context(void **state)
+TEST(test_kc_unknown_context)
 {
-	(void)state;
 	test_kc_load_fails(FIX "a.yaml:" FIX "b.yaml", "prod", NULL);
 	assert_string_equal(test_kc_err, FIX "a.yaml:" FIX "b.yaml: context \"prod\" not found "
 					     "(contexts: alpha, beta, shared-ctx, zeta)");
 }
 
-static void test_kc_namespace_rules(void **state)
+TEST(test_kc_namespace_rules)
 {
 	struct kubeconfig *kc;
 
-	(void)state;
 	kc = test_kc_load(FIX "a.yaml", "alpha", NULL);
 	assert_string_equal(kc->namespace, "team-a");
 	kubeconfig_free(kc);
@@ -315,11 +310,10 @@ static void test_kc_namespace_rules(void **state)
 	kubeconfig_free(kc);
 }
 
-static void test_kc_missing_files(void **state)
+TEST(test_kc_missing_files)
 {
 	struct kubeconfig *kc;
 
-	(void)state;
 	/* Missing files in the list are skipped; duplicates read once. */
 	kc = test_kc_load(FIX "nope.yaml::" FIX "a.yaml:" FIX "a.yaml", NULL, NULL);
 	assert_string_equal(kc->source, FIX "a.yaml");
@@ -335,11 +329,10 @@ static void test_kc_missing_files(void **state)
 
 /* ---- clusters and certificates -------------------------------------- */
 
-static void test_kc_cert_files_relative(void **state)
+TEST(test_kc_cert_files_relative)
 {
 	struct kubeconfig *kc;
 
-	(void)state;
 	/* The paths in tls.yaml are relative to its directory, not to the
 	 * working directory (the repository root). */
 	kc = test_kc_load(FIX "tls.yaml", NULL, NULL);
@@ -379,12 +372,11 @@ static void test_kc_cert_files_relative(void **state)
 	}
 }
 
-static void test_kc_cert_data(void **state)
+TEST(test_kc_cert_data)
 {
 	struct kubeconfig *kc;
 	const char *tok;
 
-	(void)state;
 	kc = test_kc_load(FIX "tls.yaml", "data", NULL);
 	test_kc_blob_is(&kc->ca, "-----BEGIN CERTIFICATE-----\nZGF0YSBDQQ==\n-----END "
 				 "CERTIFICATE-----\n");
@@ -397,11 +389,10 @@ static void test_kc_cert_data(void **state)
 	kubeconfig_free(kc);
 }
 
-static void test_kc_insecure_no_scheme(void **state)
+TEST(test_kc_insecure_no_scheme)
 {
 	struct kubeconfig *kc;
 
-	(void)state;
 	kc = test_kc_load(FIX "tls.yaml", "insecure", NULL);
 	assert_int_equal(kc->insecure, 1);
 	assert_int_equal(kc->ca.len, 0);
@@ -412,7 +403,7 @@ static void test_kc_insecure_no_scheme(void **state)
 
 /* tls-server-name: the URL names it and CURLOPT_CONNECT_TO goes to the
  * server's real host and port (libcurl has no separate TLS name). */
-static void test_kc_tls_server_name(void **state)
+TEST(test_kc_tls_server_name)
 {
 	static const struct {
 		const char *server, *name, *url, *connect_to;
@@ -427,7 +418,6 @@ static void test_kc_tls_server_name(void **state)
 	};
 	size_t i;
 
-	(void)state;
 	for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
 		struct kubeconfig *kc;
 		char text[512];
@@ -453,11 +443,10 @@ static void test_kc_tls_server_name(void **state)
 	}
 }
 
-static void test_kc_cluster_errors(void **state)
+TEST(test_kc_cluster_errors)
 {
 	char *want, cwd[4096];
 
-	(void)state;
 	test_kc_load_fails(FIX "tls.yaml", "both", NULL);
 	assert_string_equal(test_kc_err,
 			    FIX "tls.yaml:14: cluster \"both\" has both "
@@ -481,12 +470,11 @@ static void test_kc_cluster_errors(void **state)
 					     "certificate without a client key");
 }
 
-static void test_kc_user_errors(void **state)
+TEST(test_kc_user_errors)
 {
 	struct kubeconfig *kc;
 	const char *tok;
 
-	(void)state;
 	test_kc_load_fails(FIX "users.yaml", "gke", NULL);
 	assert_string_equal(test_kc_err,
 			    FIX "users.yaml:12: user \"gke\": auth-provider \"gcp\" is not "
@@ -523,12 +511,11 @@ static void test_kc_user_errors(void **state)
 
 /* A user with exec twice (found by fuzz_kubeconfig: the first plugin
  * leaked): the later one replaces it whole, interactiveMode included. */
-static void test_kc_exec_repeated_key(void **state)
+TEST(test_kc_exec_repeated_key)
 {
 	struct kubeconfig *kc;
 	char *cfg;
 
-	(void)state;
 	test_kc_write("twice.yaml",
 		      "current-context: x\n"
 		      "clusters:\n"
@@ -556,9 +543,8 @@ static void test_kc_exec_repeated_key(void **state)
 	free(cfg);
 }
 
-static void test_kc_yaml_errors(void **state)
+TEST(test_kc_yaml_errors)
 {
-	(void)state;
 	test_kc_load_fails(FIX "malformed.yaml", NULL, NULL);
 	assert_true(strncmp(test_kc_err,
 			    FIX "malformed.yaml:7: ", strlen(FIX "malformed.yaml:7: ")) == 0);
@@ -573,13 +559,12 @@ static void test_kc_yaml_errors(void **state)
 
 /* ---- tokens ---------------------------------------------------------- */
 
-static void test_kc_token_file_reread(void **state)
+TEST(test_kc_token_file_reread)
 {
 	struct kubeconfig *kc;
 	const char *tok;
 	char *cfg, *text;
 
-	(void)state;
 	test_kc_write("tf/token", "first-token\n", 0600);
 	text = xasprintf("current-context: x\n"
 			 "clusters: [{name: c, cluster: {server: 'https://127.0.0.1:1'}}]\n"
@@ -605,89 +590,84 @@ static void test_kc_token_file_reread(void **state)
 	free(cfg);
 }
 
+/* kc set up on curl; fail unless the one header set is want (NULL: none). */
+static void test_kc_curl_header(struct kubeconfig *kc, CURL *curl, const char *want)
+{
+	struct curl_slist *headers = NULL;
+
+	if (kubeconfig_curl(kc, curl, &headers, 5, test_kc_err, sizeof test_kc_err) != 0)
+		fail_msg("kubeconfig_curl: %s", test_kc_err);
+	if (want == NULL) {
+		assert_null(headers);
+		return;
+	}
+	assert_non_null(headers);
+	assert_string_equal(headers->data, want);
+	assert_null(headers->next);
+	curl_slist_free_all(headers);
+}
+
 /* ---- exec credential plugins ---------------------------------------- */
 
-static void test_kc_exec_cached_until_expiry(void **state)
-{
+/* A plugin NAME.sh running script and the kubeconfig NAME.yaml whose user
+ * runs it (exec apiVersion api; extra: the exec section's further lines,
+ * NULL for interactiveMode: Never), loaded. */
+struct test_kc_exec {
 	struct kubeconfig *kc;
-	const char *tok;
-	char *body, *plugin, *cfg;
+	char *plugin;
+};
 
-	(void)state;
-	body = test_kc_cred(V1, "{\"token\":\"exec-token-1\","
-				"\"expirationTimestamp\":\"2099-01-01T00:00:00Z\"}");
-	plugin = test_kc_plugin("future.sh", body);
-	cfg = test_kc_exec_config("future.yaml", V1, plugin, NULL);
-	kc = test_kc_load(cfg, NULL, NULL);
-	assert_int_equal(test_kc_count("future.sh.runs"), 0); /* load runs nothing */
-	assert_int_equal(kubeconfig_token(kc, 10, &tok, test_kc_err, sizeof test_kc_err), 0);
-	assert_string_equal(tok, "exec-token-1");
-	assert_true(kc->exec_expiry == 4070908800.0);
-	assert_int_equal(kubeconfig_token(kc, 10, &tok, test_kc_err, sizeof test_kc_err), 0);
-	assert_string_equal(tok, "exec-token-1");
-	assert_int_equal(test_kc_count("future.sh.runs"), 1);
-	/* After a 401 the caller forgets it: the plugin runs again. */
-	kubeconfig_expire(kc);
-	assert_null(kc->exec_token);
-	assert_int_equal(kubeconfig_token(kc, 10, &tok, test_kc_err, sizeof test_kc_err), 0);
-	assert_string_equal(tok, "exec-token-1");
-	assert_int_equal(test_kc_count("future.sh.runs"), 2);
-	kubeconfig_free(kc);
-	free(body);
-	free(plugin);
+static void test_kc_exec_open(struct test_kc_exec *x, const char *name, const char *api,
+			      const char *script, const char *extra)
+{
+	char *sh = xasprintf("%s.sh", name), *yaml = xasprintf("%s.yaml", name), *cfg;
+
+	x->plugin = test_kc_plugin(sh, script);
+	cfg = test_kc_exec_config(yaml, api, x->plugin, extra);
+	x->kc = test_kc_load(cfg, NULL, NULL);
 	free(cfg);
+	free(yaml);
+	free(sh);
 }
 
-static void test_kc_exec_expired_reruns(void **state)
+/* The same, the plugin printing an ExecCredential of api with this status. */
+static void test_kc_exec_cred(struct test_kc_exec *x, const char *name, const char *api,
+			      const char *status, const char *extra)
 {
-	struct kubeconfig *kc;
-	const char *tok;
-	char *body, *plugin, *cfg;
+	char *body = test_kc_cred(api, status);
 
-	(void)state;
-	body = test_kc_cred(V1, "{\"token\":\"old-token\","
-				"\"expirationTimestamp\":\"2000-01-01T00:00:00Z\"}");
-	plugin = test_kc_plugin("past.sh", body);
-	cfg = test_kc_exec_config("past.yaml", V1, plugin, NULL);
-	kc = test_kc_load(cfg, NULL, NULL);
-	assert_int_equal(kubeconfig_token(kc, 10, &tok, test_kc_err, sizeof test_kc_err), 0);
-	assert_string_equal(tok, "old-token");
-	assert_int_equal(kubeconfig_token(kc, 10, &tok, test_kc_err, sizeof test_kc_err), 0);
-	assert_int_equal(test_kc_count("past.sh.runs"), 2);
-	kubeconfig_free(kc);
+	test_kc_exec_open(x, name, api, body, extra);
 	free(body);
-	free(plugin);
-	free(cfg);
 }
 
-static void test_kc_exec_exit_status(void **state)
+static void test_kc_exec_close(struct test_kc_exec *x)
 {
-	struct kubeconfig *kc;
+	kubeconfig_free(x->kc);
+	free(x->plugin);
+}
+
+/* Ask kc for its token (10 s at most): fail unless it is want. */
+static void test_kc_token_is(struct kubeconfig *kc, const char *want)
+{
 	const char *tok = "unchanged";
-	char *plugin, *cfg, *want;
 
-	(void)state;
-	plugin = test_kc_plugin("fail.sh", "echo '{\"partial\":' \n"
-					   "echo >&2\n"
-					   "echo 'An error occurred (ExpiredToken): the security "
-					   "token is expired' >&2\n"
-					   "echo 'second line' >&2\n"
-					   "exit 1\n");
-	cfg = test_kc_exec_config("fail.yaml", V1, plugin, NULL);
-	kc = test_kc_load(cfg, NULL, NULL);
-	assert_int_equal(kubeconfig_token(kc, 10, &tok, test_kc_err, sizeof test_kc_err), -1);
+	if (kubeconfig_token(kc, 10, &tok, test_kc_err, sizeof test_kc_err) != 0)
+		fail_msg("kubeconfig_token: %s (want token %s)", test_kc_err, want);
+	assert_string_equal(tok, want);
+}
+
+/* Ask for the token (timeout seconds at most): fail unless asking fails,
+ * clears the token, and says: exec plugin "PLUGIN": why. */
+static void test_kc_exec_fails(const char *plugin, struct kubeconfig *kc, double timeout,
+			       const char *why)
+{
+	const char *tok = "unchanged";
+	char *want = xasprintf("exec plugin \"%s\": %s", plugin, why);
+
+	assert_int_equal(kubeconfig_token(kc, timeout, &tok, test_kc_err, sizeof test_kc_err), -1);
 	assert_null(tok);
-	want = xasprintf("exec plugin \"%s\": exit 1: An error occurred (ExpiredToken): the "
-			 "security token is expired",
-			 plugin);
 	assert_string_equal(test_kc_err, want);
-	/* Nothing cached from a failure: the next call runs it again. */
-	assert_int_equal(kubeconfig_token(kc, 10, &tok, test_kc_err, sizeof test_kc_err), -1);
-	assert_int_equal(test_kc_count("fail.sh.runs"), 2);
-	kubeconfig_free(kc);
 	free(want);
-	free(plugin);
-	free(cfg);
 }
 
 /* Is pid gone (or a zombie of someone else's)? Waits up to 5 s for the
@@ -708,38 +688,91 @@ static int test_kc_dead(long pid)
 	return dead;
 }
 
-static void test_kc_exec_timeout(void **state)
+/* The plugin was reaped: this process has no child left; and with pidname,
+ * what it started (pid in plugins/PIDNAME) was killed with it (its process
+ * group). */
+static void test_kc_exec_reaped(const char *pidname)
 {
-	struct kubeconfig *kc;
-	const char *tok;
-	char *plugin, *cfg, *want, *pidfile, *pidtext;
+	char *pidfile, *pidtext;
 	int st;
 
-	(void)state;
-	plugin = test_kc_plugin("slow.sh", "echo waiting >&2\n"
-					   "sleep 30 &\n"
-					   "echo $! >\"$(dirname \"$0\")/slow.pid\"\n"
-					   "wait\n");
-	cfg = test_kc_exec_config("slow.yaml", V1, plugin, NULL);
-	kc = test_kc_load(cfg, NULL, NULL);
-	assert_int_equal(kubeconfig_token(kc, 1.0, &tok, test_kc_err, sizeof test_kc_err), -1);
-	want = xasprintf("exec plugin \"%s\": no answer in 1s (killed): waiting", plugin);
-	assert_string_equal(test_kc_err, want);
-	/* The plugin was reaped: this process has no child left. */
 	errno = 0;
 	assert_int_equal(waitpid(-1, &st, WNOHANG), -1);
 	assert_int_equal(errno, ECHILD);
-	/* And what it started was killed with it (its process group). */
-	pidfile = test_kc_path("plugins/slow.pid");
+	if (pidname == NULL)
+		return;
+	pidfile = xasprintf("%s/plugins/%s", test_kc_tmp, pidname);
 	pidtext = test_kc_slurp(pidfile);
 	assert_non_null(pidtext);
 	assert_true(test_kc_dead(atol(pidtext)));
-	kubeconfig_free(kc);
 	free(pidtext);
 	free(pidfile);
-	free(want);
-	free(plugin);
-	free(cfg);
+}
+
+/* A plugin body that never answers: a sleep in its process group, its
+ * pid in plugins/NAME.pid. */
+#define TEST_KC_HANG(name) "sleep 60 &\necho $! >\"$(dirname \"$0\")/" name ".pid\"\nwait\n"
+
+TEST(test_kc_exec_cached_until_expiry)
+{
+	struct test_kc_exec x;
+
+	test_kc_exec_cred(&x, "future", V1,
+			  "{\"token\":\"exec-token-1\","
+			  "\"expirationTimestamp\":\"2099-01-01T00:00:00Z\"}",
+			  NULL);
+	assert_int_equal(test_kc_count("future.sh.runs"), 0); /* load runs nothing */
+	test_kc_token_is(x.kc, "exec-token-1");
+	assert_true(x.kc->exec_expiry == 4070908800.0);
+	test_kc_token_is(x.kc, "exec-token-1");
+	assert_int_equal(test_kc_count("future.sh.runs"), 1);
+	/* After a 401 the caller forgets it: the plugin runs again. */
+	kubeconfig_expire(x.kc);
+	assert_null(x.kc->exec_token);
+	test_kc_token_is(x.kc, "exec-token-1");
+	assert_int_equal(test_kc_count("future.sh.runs"), 2);
+	test_kc_exec_close(&x);
+}
+
+TEST(test_kc_exec_expired_reruns)
+{
+	struct test_kc_exec x;
+
+	test_kc_exec_cred(&x, "past", V1,
+			  "{\"token\":\"old-token\","
+			  "\"expirationTimestamp\":\"2000-01-01T00:00:00Z\"}",
+			  NULL);
+	test_kc_token_is(x.kc, "old-token");
+	test_kc_token_is(x.kc, "old-token");
+	assert_int_equal(test_kc_count("past.sh.runs"), 2);
+	test_kc_exec_close(&x);
+}
+
+TEST(test_kc_exec_exit_status)
+{
+	struct test_kc_exec x;
+	const char *why = "exit 1: An error occurred (ExpiredToken): the security token is expired";
+
+	test_kc_exec_open(&x, "fail", V1,
+			  "echo '{\"partial\":' \necho >&2\n"
+			  "echo 'An error occurred (ExpiredToken): the security "
+			  "token is expired' >&2\necho 'second line' >&2\nexit 1\n",
+			  NULL);
+	test_kc_exec_fails(x.plugin, x.kc, 10, why);
+	/* Nothing cached from a failure: the next call runs it again. */
+	test_kc_exec_fails(x.plugin, x.kc, 10, why);
+	assert_int_equal(test_kc_count("fail.sh.runs"), 2);
+	test_kc_exec_close(&x);
+}
+
+TEST(test_kc_exec_timeout)
+{
+	struct test_kc_exec x;
+
+	test_kc_exec_open(&x, "slow", V1, "echo waiting >&2\n" TEST_KC_HANG("slow"), NULL);
+	test_kc_exec_fails(x.plugin, x.kc, 1.0, "no answer in 1s (killed): waiting");
+	test_kc_exec_reaped("slow.pid");
+	test_kc_exec_close(&x);
 }
 
 /* What the UI thread does on a context switch or quit: cancel after a
@@ -754,140 +787,94 @@ static void *test_kc_canceller(void *arg)
 /* A plugin that never answers is killed (its whole group) as soon as the
  * run is cancelled from another thread, long before its timeout; while
  * cancelled no plugin starts; cleared, they run again. */
-static void test_kc_exec_cancel(void **state)
+TEST(test_kc_exec_cancel)
 {
 	struct kube_cancel cancel;
-	struct kubeconfig *kc;
+	struct test_kc_exec x;
 	const char *tok;
-	char *plugin, *cfg, *want, *pidfile, *pidtext;
+	char *pidfile;
 	pthread_t t;
 	double t0;
-	int st;
 
-	(void)state;
 	kube_cancel_init(&cancel);
-	plugin = test_kc_plugin("hang.sh", "sleep 60 &\n"
-					   "echo $! >\"$(dirname \"$0\")/hang.pid\"\n"
-					   "wait\n");
-	cfg = test_kc_exec_config("hang.yaml", V1, plugin, NULL);
-	kc = test_kc_load(cfg, NULL, NULL);
-	kc->cancel = &cancel;
+	test_kc_exec_open(&x, "hang", V1, TEST_KC_HANG("hang"), NULL);
+	x.kc->cancel = &cancel;
 	t0 = util_now();
 	assert_int_equal(pthread_create(&t, NULL, test_kc_canceller, &cancel), 0);
-	assert_int_equal(kubeconfig_token(kc, 20, &tok, test_kc_err, sizeof test_kc_err), -1);
+	test_kc_exec_fails(x.plugin, x.kc, 20, "cancelled (killed)");
 	assert_true(util_now() - t0 < 3.0);
 	pthread_join(t, NULL);
-	want = xasprintf("exec plugin \"%s\": cancelled (killed)", plugin);
-	assert_string_equal(test_kc_err, want);
-	errno = 0;
-	assert_int_equal(waitpid(-1, &st, WNOHANG), -1);
-	assert_int_equal(errno, ECHILD);
-	pidfile = test_kc_path("plugins/hang.pid");
-	pidtext = test_kc_slurp(pidfile);
-	assert_non_null(pidtext);
-	assert_true(test_kc_dead(atol(pidtext)));
+	test_kc_exec_reaped("hang.pid");
 	/* Still cancelled: refused at once, nothing started. */
+	pidfile = test_kc_path("plugins/hang.pid");
 	unlink(pidfile);
-	assert_int_equal(kubeconfig_token(kc, 20, &tok, test_kc_err, sizeof test_kc_err), -1);
+	assert_int_equal(kubeconfig_token(x.kc, 20, &tok, test_kc_err, sizeof test_kc_err), -1);
 	assert_non_null(strstr(test_kc_err, "cancelled"));
 	assert_int_equal(access(pidfile, F_OK), -1);
 	kube_cancel_set(&cancel, 0);
 	assert_int_equal(kube_cancel_on(&cancel), 0);
-	kubeconfig_free(kc);
+	test_kc_exec_close(&x);
 	kube_cancel_destroy(&cancel);
-	free(pidtext);
 	free(pidfile);
-	free(want);
-	free(plugin);
-	free(cfg);
 }
 
-static void test_kc_exec_output_cap(void **state)
+TEST(test_kc_exec_output_cap)
 {
-	struct kubeconfig *kc;
-	const char *tok;
-	char *plugin, *cfg, *want;
-	int st;
+	struct test_kc_exec x;
 
-	(void)state;
-	plugin = test_kc_plugin("huge.sh", "head -c 3000000 /dev/zero | tr '\\0' a\n");
-	cfg = test_kc_exec_config("huge.yaml", V1, plugin, NULL);
-	kc = test_kc_load(cfg, NULL, NULL);
-	assert_int_equal(kubeconfig_token(kc, 10, &tok, test_kc_err, sizeof test_kc_err), -1);
-	want = xasprintf("exec plugin \"%s\": output over 1048576 bytes (killed)", plugin);
-	assert_string_equal(test_kc_err, want);
-	errno = 0;
-	assert_int_equal(waitpid(-1, &st, WNOHANG), -1);
-	assert_int_equal(errno, ECHILD);
-	kubeconfig_free(kc);
-	free(want);
-	free(plugin);
-	free(cfg);
+	test_kc_exec_open(&x, "huge", V1, "head -c 3000000 /dev/zero | tr '\\0' a\n", NULL);
+	test_kc_exec_fails(x.plugin, x.kc, 10, "output over 1048576 bytes (killed)");
+	test_kc_exec_reaped(NULL);
+	test_kc_exec_close(&x);
 }
 
-static void test_kc_exec_v1beta1(void **state)
+TEST(test_kc_exec_v1beta1)
 {
-	struct kubeconfig *kc;
-	const char *tok;
-	char *body, *plugin, *cfg, *want;
+	struct test_kc_exec x;
+	char *body = test_kc_cred(V1BETA1, "{\"token\":\"beta-token\"}"), *cfg;
 
-	(void)state;
-	body = test_kc_cred(V1BETA1, "{\"token\":\"beta-token\"}");
-	plugin = test_kc_plugin("beta.sh", body);
 	/* v1beta1 needs no interactiveMode (IfAvailable by default). */
-	cfg = test_kc_exec_config("beta.yaml", V1BETA1, plugin, "");
-	kc = test_kc_load(cfg, NULL, NULL);
-	assert_int_equal(kubeconfig_token(kc, 10, &tok, test_kc_err, sizeof test_kc_err), 0);
-	assert_string_equal(tok, "beta-token");
-	assert_true(kc->exec_expiry == 0); /* no expiry: kept until expired by hand */
-	assert_int_equal(kubeconfig_token(kc, 10, &tok, test_kc_err, sizeof test_kc_err), 0);
+	test_kc_exec_open(&x, "beta", V1BETA1, body, "");
+	test_kc_token_is(x.kc, "beta-token");
+	assert_true(x.kc->exec_expiry == 0); /* no expiry: kept until expired by hand */
+	test_kc_token_is(x.kc, "beta-token");
 	assert_int_equal(test_kc_count("beta.sh.runs"), 1);
-	kubeconfig_free(kc);
-	free(cfg);
+	kubeconfig_free(x.kc);
 
 	/* Configured v1, answering v1beta1: refused. */
-	cfg = test_kc_exec_config("beta-as-v1.yaml", V1, plugin, NULL);
-	kc = test_kc_load(cfg, NULL, NULL);
-	assert_int_equal(kubeconfig_token(kc, 10, &tok, test_kc_err, sizeof test_kc_err), -1);
-	want = xasprintf("exec plugin \"%s\": returned apiVersion \"" V1BETA1 "\", configured \"" V1
-			 "\"",
-			 plugin);
-	assert_string_equal(test_kc_err, want);
-	kubeconfig_free(kc);
-	free(want);
+	cfg = test_kc_exec_config("beta-as-v1.yaml", V1, x.plugin, NULL);
+	x.kc = test_kc_load(cfg, NULL, NULL);
+	test_kc_exec_fails(x.plugin, x.kc, 10,
+			   "returned apiVersion \"" V1BETA1 "\", configured \"" V1 "\"");
+	test_kc_exec_close(&x);
 	free(body);
-	free(plugin);
 	free(cfg);
 }
 
-static void test_kc_exec_argv_env_stdin(void **state)
+TEST(test_kc_exec_argv_env_stdin)
 {
-	struct kubeconfig *kc;
-	const char *tok;
-	char *plugin, *cfg, *extra, *info, *in, *p, *pwned;
+	struct test_kc_exec x;
+	char *extra, *info, *in, *p, *pwned;
 
-	(void)state;
-	plugin = test_kc_plugin("env.sh",
-				"d=$(dirname \"$0\")\n"
-				"printf '%s\\n' \"$KUBERNETES_EXEC_INFO\" >\"$d/info\"\n"
-				"readlink /proc/self/fd/0 >\"$d/stdin\"\n"
-				"printf '{\"kind\":\"ExecCredential\",\"apiVersion\":\"%s\","
-				"\"status\":{\"token\":\"%s|%s|%s\"}}' \"" V1 "\" \"$1\" \"$2\" "
-				"\"$AMC_PLUGIN_VAR\"\n");
 	extra = xasprintf("      interactiveMode: IfAvailable\n"
 			  "      args: [\"two words\", \"$(touch %s/pwned)\"]\n"
 			  "      env:\n"
 			  "      - name: AMC_PLUGIN_VAR\n"
 			  "        value: from-kubeconfig\n",
 			  test_kc_tmp);
-	cfg = test_kc_exec_config("env.yaml", V1, plugin, extra);
 	setenv("AMC_PLUGIN_VAR", "from-parent", 1);
-	kc = test_kc_load(cfg, NULL, NULL);
-	assert_int_equal(kubeconfig_token(kc, 10, &tok, test_kc_err, sizeof test_kc_err), 0);
-	unsetenv("AMC_PLUGIN_VAR");
+	test_kc_exec_open(&x, "env", V1,
+			  "d=$(dirname \"$0\")\n"
+			  "printf '%s\\n' \"$KUBERNETES_EXEC_INFO\" >\"$d/info\"\n"
+			  "readlink /proc/self/fd/0 >\"$d/stdin\"\n"
+			  "printf '{\"kind\":\"ExecCredential\",\"apiVersion\":\"%s\","
+			  "\"status\":{\"token\":\"%s|%s|%s\"}}' \"" V1 "\" \"$1\" \"$2\" "
+			  "\"$AMC_PLUGIN_VAR\"\n",
+			  extra);
 	/* argv as written, never through a shell; the kubeconfig's env wins. */
 	p = xasprintf("two words|$(touch %s/pwned)|from-kubeconfig", test_kc_tmp);
-	assert_string_equal(tok, p);
+	test_kc_token_is(x.kc, p);
+	unsetenv("AMC_PLUGIN_VAR");
 	pwned = test_kc_path("pwned");
 	assert_int_equal(access(pwned, F_OK), -1);
 	info = test_kc_slurp((free(p), p = test_kc_path("plugins/info")));
@@ -896,23 +883,20 @@ static void test_kc_exec_argv_env_stdin(void **state)
 	free(p);
 	in = test_kc_slurp((p = test_kc_path("plugins/stdin")));
 	assert_string_equal(in, "/dev/null\n");
-	kubeconfig_free(kc);
+	test_kc_exec_close(&x);
 	free(p);
 	free(in);
 	free(info);
 	free(pwned);
 	free(extra);
-	free(plugin);
-	free(cfg);
 }
 
-static void test_kc_exec_command_resolution(void **state)
+TEST(test_kc_exec_command_resolution)
 {
 	struct kubeconfig *kc;
 	const char *tok;
 	char *body, *cfg, *dir, *oldpath, *path, *want;
 
-	(void)state;
 	body = test_kc_cred(V1, "{\"token\":\"resolved\"}");
 	/* Relative with a '/': against the kubeconfig's directory. */
 	{
@@ -926,8 +910,7 @@ static void test_kc_exec_command_resolution(void **state)
 	kc = test_kc_load(cfg, NULL, NULL);
 	want = test_kc_path("res/bin/plug.sh");
 	assert_string_equal(kc->exec->command, want);
-	assert_int_equal(kubeconfig_token(kc, 10, &tok, test_kc_err, sizeof test_kc_err), 0);
-	assert_string_equal(tok, "resolved");
+	test_kc_token_is(kc, "resolved");
 	kubeconfig_free(kc);
 	free(want);
 	free(cfg);
@@ -939,8 +922,7 @@ static void test_kc_exec_command_resolution(void **state)
 	setenv("PATH", path, 1);
 	cfg = test_kc_exec_config("res/path.yaml", V1, "amc-kc-plugin-test", NULL);
 	kc = test_kc_load(cfg, NULL, NULL);
-	assert_int_equal(kubeconfig_token(kc, 10, &tok, test_kc_err, sizeof test_kc_err), 0);
-	assert_string_equal(tok, "resolved");
+	test_kc_token_is(kc, "resolved");
 	kubeconfig_free(kc);
 	setenv("PATH", oldpath, 1);
 	free(cfg);
@@ -966,70 +948,50 @@ static void test_kc_exec_command_resolution(void **state)
 	free(body);
 }
 
-static void test_kc_exec_interactive_always(void **state)
+TEST(test_kc_exec_interactive_always)
 {
-	struct kubeconfig *kc;
-	const char *tok;
-	char *body, *plugin, *cfg, *want;
+	struct test_kc_exec x;
 
-	(void)state;
-	body = test_kc_cred(V1, "{\"token\":\"never\"}");
-	plugin = test_kc_plugin("always.sh", body);
-	cfg = test_kc_exec_config("always.yaml", V1, plugin, "      interactiveMode: Always\n");
-	kc = test_kc_load(cfg, NULL, NULL);
-	assert_int_equal(kubeconfig_token(kc, 10, &tok, test_kc_err, sizeof test_kc_err), -1);
-	want = xasprintf("exec plugin \"%s\": needs a terminal (interactiveMode: Always); "
-			 "amconsole runs plugins without one",
-			 plugin);
-	assert_string_equal(test_kc_err, want);
+	test_kc_exec_cred(&x, "always", V1, "{\"token\":\"never\"}",
+			  "      interactiveMode: Always\n");
+	test_kc_exec_fails(x.plugin, x.kc, 10,
+			   "needs a terminal (interactiveMode: Always); "
+			   "amconsole runs plugins without one");
 	assert_int_equal(test_kc_count("always.sh.runs"), 0);
-	kubeconfig_free(kc);
-	free(want);
-	free(body);
-	free(plugin);
-	free(cfg);
+	test_kc_exec_close(&x);
 }
 
-static void test_kc_exec_client_cert(void **state)
+TEST(test_kc_exec_client_cert)
 {
-	struct kubeconfig *kc;
+	struct test_kc_exec x;
 	const char *tok = "unchanged";
-	struct curl_slist *headers = NULL;
-	char *body, *plugin, *cfg;
+	char *body;
 	CURL *curl;
 
-	(void)state;
 	body = test_kc_cred(V1, "{\"clientCertificateData\":\"-----BEGIN CERTIFICATE-----\\nMIIB\\n"
 				"-----END CERTIFICATE-----\\n\",\"clientKeyData\":\"-----BEGIN "
 				"PRIVATE KEY-----\\nMIIE\\n-----END PRIVATE KEY-----\\n\"}");
-	plugin = test_kc_plugin("cert.sh", body);
-	cfg = test_kc_exec_config("cert.yaml", V1, plugin, NULL);
-	kc = test_kc_load(cfg, NULL, NULL);
-	assert_int_equal(kubeconfig_token(kc, 10, &tok, test_kc_err, sizeof test_kc_err), 0);
+	test_kc_exec_open(&x, "cert", V1, body, NULL);
+	assert_int_equal(kubeconfig_token(x.kc, 10, &tok, test_kc_err, sizeof test_kc_err), 0);
 	assert_null(tok);
-	test_kc_blob_is(&kc->exec_cert,
+	test_kc_blob_is(&x.kc->exec_cert,
 			"-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n");
-	test_kc_blob_is(&kc->exec_key,
+	test_kc_blob_is(&x.kc->exec_key,
 			"-----BEGIN PRIVATE KEY-----\nMIIE\n-----END PRIVATE KEY-----\n");
 	curl = curl_easy_init();
 	assert_non_null(curl);
-	assert_int_equal(kubeconfig_curl(kc, curl, &headers, 10, test_kc_err, sizeof test_kc_err),
-			 0);
-	assert_null(headers); /* no bearer header with a certificate */
+	test_kc_curl_header(x.kc, curl, NULL); /* no bearer header with a certificate */
 	assert_int_equal(test_kc_count("cert.sh.runs"), 1);
 	curl_easy_cleanup(curl);
-	kubeconfig_free(kc);
+	test_kc_exec_close(&x);
 	free(body);
-	free(plugin);
-	free(cfg);
 }
 
-static void test_kc_parse_exec_credential(void **state)
+TEST(test_kc_parse_exec_credential)
 {
 	struct kubeconfig kc;
 	const char *j;
 
-	(void)state;
 	memset(&kc, 0, sizeof kc);
 	j = "{\"kind\":\"ExecCredential\",\"apiVersion\":\"" V1 "\",\"status\":{\"token\":\"t\","
 	    "\"expirationTimestamp\":\"2030-06-01T12:00:00.25+02:00\"}}";
@@ -1081,12 +1043,11 @@ static void test_kc_parse_exec_credential(void **state)
 
 /* ---- no kubeconfig: ~/.kube/config, in-cluster ---------------------- */
 
-static void test_kc_home_config(void **state)
+TEST(test_kc_home_config)
 {
 	struct kubeconfig *kc;
 	char *home, *text, *want;
 
-	(void)state;
 	home = test_kc_path("home1");
 	text = test_kc_slurp(FIX "a.yaml");
 	test_kc_write("home1/.kube/config", text, 0600);
@@ -1104,15 +1065,13 @@ static void test_kc_home_config(void **state)
 	free(home);
 }
 
-static void test_kc_in_cluster(void **state)
+TEST(test_kc_in_cluster)
 {
 	struct kubeconfig *kc;
-	struct curl_slist *headers = NULL;
 	const char *tok;
 	char *home, *sa, *want;
 	CURL *curl;
 
-	(void)state;
 	home = test_kc_path("home2"); /* no .kube/config there */
 	sa = test_kc_path("sa");
 	test_kc_write("sa/token", "sa-token-1\n", 0600);
@@ -1144,12 +1103,7 @@ static void test_kc_in_cluster(void **state)
 	test_kc_write("sa/token", "sa-token-2\n", 0600);
 	curl = curl_easy_init();
 	assert_non_null(curl);
-	assert_int_equal(kubeconfig_curl(kc, curl, &headers, 5, test_kc_err, sizeof test_kc_err),
-			 0);
-	assert_non_null(headers);
-	assert_string_equal(headers->data, "Authorization: Bearer sa-token-2");
-	assert_null(headers->next);
-	curl_slist_free_all(headers);
+	test_kc_curl_header(kc, curl, "Authorization: Bearer sa-token-2");
 	curl_easy_cleanup(curl);
 	kubeconfig_free(kc);
 
@@ -1174,29 +1128,21 @@ static void test_kc_in_cluster(void **state)
 
 /* ---- libcurl -------------------------------------------------------- */
 
-static void test_kc_curl_auth(void **state)
+TEST(test_kc_curl_auth)
 {
 	struct kubeconfig *kc;
 	struct curl_slist *headers = NULL;
 	CURL *curl;
 
-	(void)state;
 	curl = curl_easy_init();
 	assert_non_null(curl);
 	kc = test_kc_load(FIX "a.yaml", "alpha", NULL);
-	assert_int_equal(kubeconfig_curl(kc, curl, &headers, 5, test_kc_err, sizeof test_kc_err),
-			 0);
-	assert_non_null(headers);
-	assert_string_equal(headers->data, "Authorization: Bearer a-token");
-	curl_slist_free_all(headers);
-	headers = NULL;
+	test_kc_curl_header(kc, curl, "Authorization: Bearer a-token");
 	kubeconfig_free(kc);
 
 	/* Basic auth goes through CURLOPT_USERNAME/PASSWORD, not a header. */
 	kc = test_kc_load(FIX "b.yaml", "beta", NULL);
-	assert_int_equal(kubeconfig_curl(kc, curl, &headers, 5, test_kc_err, sizeof test_kc_err),
-			 0);
-	assert_null(headers);
+	test_kc_curl_header(kc, curl, NULL);
 	kubeconfig_free(kc);
 
 	/* No credential in clear text to another machine (kubectl sends none
@@ -1243,48 +1189,9 @@ static void test_kc_curl_auth(void **state)
 
 	/* Certificates from memory: libcurl (OpenSSL) takes the blobs. */
 	kc = test_kc_load(FIX "tls.yaml", "data", NULL);
-	assert_int_equal(kubeconfig_curl(kc, curl, &headers, 5, test_kc_err, sizeof test_kc_err),
-			 0);
-	assert_null(headers);
+	test_kc_curl_header(kc, curl, NULL);
 	kubeconfig_free(kc);
 	curl_easy_cleanup(curl);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_kc_merge_first_file_wins),
-		cmocka_unit_test(test_kc_merge_reversed),
-		cmocka_unit_test(test_kc_current_context_from_later_file),
-		cmocka_unit_test(test_kc_unknown_context),
-		cmocka_unit_test(test_kc_namespace_rules),
-		cmocka_unit_test(test_kc_missing_files),
-		cmocka_unit_test(test_kc_cert_files_relative),
-		cmocka_unit_test(test_kc_cert_data),
-		cmocka_unit_test(test_kc_insecure_no_scheme),
-		cmocka_unit_test(test_kc_tls_server_name),
-		cmocka_unit_test(test_kc_cluster_errors),
-		cmocka_unit_test(test_kc_user_errors),
-		cmocka_unit_test(test_kc_exec_repeated_key),
-		cmocka_unit_test(test_kc_yaml_errors),
-		cmocka_unit_test(test_kc_token_file_reread),
-		cmocka_unit_test(test_kc_exec_cached_until_expiry),
-		cmocka_unit_test(test_kc_exec_expired_reruns),
-		cmocka_unit_test(test_kc_exec_exit_status),
-		cmocka_unit_test(test_kc_exec_timeout),
-		cmocka_unit_test(test_kc_exec_cancel),
-		cmocka_unit_test(test_kc_exec_output_cap),
-		cmocka_unit_test(test_kc_exec_v1beta1),
-		cmocka_unit_test(test_kc_exec_argv_env_stdin),
-		cmocka_unit_test(test_kc_exec_command_resolution),
-		cmocka_unit_test(test_kc_exec_interactive_always),
-		cmocka_unit_test(test_kc_exec_client_cert),
-		cmocka_unit_test(test_kc_parse_exec_credential),
-		cmocka_unit_test(test_kc_home_config),
-		cmocka_unit_test(test_kc_in_cluster),
-		cmocka_unit_test(test_kc_curl_auth),
-	};
-
-	curl_global_init(CURL_GLOBAL_DEFAULT);
-	return cmocka_run_group_tests(tests, test_kc_setup, test_kc_teardown);
-}
+TEST_GROUP(test_kc_setup, test_kc_teardown);

@@ -47,7 +47,7 @@ static int test_lint_run(char *const *files, int n, char **out, char **err)
 	return rc;
 }
 
-static void test_lint_seed(void **state)
+TEST(test_lint_seed)
 {
 	static const char *const expect[] = {
 		SEED ":118: warning: pg_stat_statements total_time, mean_time: renamed "
@@ -82,7 +82,6 @@ static void test_lint_seed(void **state)
 	char *out, *err;
 	size_t i;
 
-	(void)state;
 	for (i = 0; i < sizeof(expect) / sizeof(expect[0]); i++)
 		strbuf_puts(&want, expect[i]);
 	assert_int_equal(test_lint_run(files, 1, &out, &err), 1);
@@ -110,12 +109,11 @@ static void test_lint_seed(void **state)
 	}
 }
 
-static void test_lint_shipped_clean(void **state)
+TEST(test_lint_shipped_clean)
 {
 	char *files[] = { (char *)"runbooks/atlasmesh.md" };
 	char *out, *err;
 
-	(void)state;
 	assert_int_equal(test_lint_run(files, 1, &out, &err), 0);
 	assert_string_equal(out, "");
 	assert_string_equal(err, "");
@@ -123,13 +121,12 @@ static void test_lint_shipped_clean(void **state)
 	free(err);
 }
 
-static void test_lint_unreadable(void **state)
+TEST(test_lint_unreadable)
 {
 	char *files[] = { (char *)"runbooks/atlasmesh.md", (char *)"/nonexistent/guide.md",
 			  (char *)SEED };
 	char *out, *err, *want;
 
-	(void)state;
 	assert_int_equal(test_lint_run(files, 3, &out, &err), 2);
 	want = xasprintf("amconsole: /nonexistent/guide.md: %s\n", strerror(ENOENT));
 	assert_string_equal(err, want);
@@ -163,7 +160,7 @@ static char *test_lint_step(enum step_kind kind, const char *cmd, int confirm)
 	return strbuf_detach(&sb);
 }
 
-static void test_lint_rules(void **state)
+TEST(test_lint_rules)
 {
 	static const struct {
 		enum step_kind kind;
@@ -259,7 +256,6 @@ static void test_lint_rules(void **state)
 	};
 	size_t i;
 
-	(void)state;
 	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		char *got = test_lint_step(cases[i].kind, cases[i].cmd, cases[i].confirm);
 		int ok = cases[i].want[0] == '\0' ? got[0] == '\0'
@@ -274,13 +270,12 @@ static void test_lint_rules(void **state)
 	}
 }
 
-static void test_lint_clean_output(void **state)
+TEST(test_lint_clean_output)
 {
 	char dir[] = "/tmp/am_lint_XXXXXX";
 	char *path, *out, *err;
 	char *files[1];
 
-	(void)state;
 	assert_non_null(mkdtemp(dir));
 	path = test_write_file(dir, "evil.md",
 			       "## P\n\n```bash\nredis-cli DEL \"a\x1b[2J*\"\n```\n");
@@ -293,15 +288,4 @@ static void test_lint_clean_output(void **state)
 	remove(path);
 	remove(dir);
 	free(path);
-}
-
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_lint_seed),         cmocka_unit_test(test_lint_shipped_clean),
-		cmocka_unit_test(test_lint_unreadable),   cmocka_unit_test(test_lint_rules),
-		cmocka_unit_test(test_lint_clean_output),
-	};
-
-	return cmocka_run_group_tests(tests, NULL, NULL);
 }

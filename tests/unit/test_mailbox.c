@@ -19,6 +19,7 @@
 #include "runtime/mailbox.h"
 #include "lib/util.h"
 #include "tests/unit/testints.h"
+#include "tests/unit/testhelp.h"
 
 static int test_mailbox_drain(int fd)
 {
@@ -31,7 +32,7 @@ static int test_mailbox_drain(int fd)
 	return total;
 }
 
-static void test_mailbox_put_take(void **unused)
+TEST(test_mailbox_put_take)
 {
 	struct mailbox_status st;
 	struct mailbox *mb;
@@ -95,7 +96,7 @@ static void test_mailbox_put_take(void **unused)
 	close(fds[1]);
 }
 
-static void test_mailbox_errors(void **unused)
+TEST(test_mailbox_errors)
 {
 	struct mailbox_status st;
 	struct mailbox *mb;
@@ -173,7 +174,7 @@ static void test_mailbox_errors(void **unused)
 }
 
 /* A full wake-up pipe must not block the worker. */
-static void test_mailbox_full_pipe(void **unused)
+TEST(test_mailbox_full_pipe)
 {
 	struct mailbox *mb;
 	int fds[2], i;
@@ -196,42 +197,30 @@ static void test_mailbox_full_pipe(void **unused)
 }
 
 /* The sentence every panel shows for a failing source. */
-static void test_mailbox_describe(void **unused)
+TEST(test_mailbox_describe)
 {
 	struct mailbox_status st = { 0 };
-	char state[32], detail[256];
+	char health[32], detail[256];
 
-	assert_int_equal(mailbox_describe(&st, 0, state, sizeof state, detail, sizeof detail),
+	assert_int_equal(mailbox_describe(&st, 0, health, sizeof health, detail, sizeof detail),
 			 MAILBOX_HEALTH_CONNECTING);
-	assert_string_equal(state, "connecting");
+	assert_string_equal(health, "connecting");
 	assert_string_equal(detail, "");
 	st.state = MAILBOX_OK;
-	assert_int_equal(mailbox_describe(&st, 1, state, sizeof state, detail, sizeof detail),
+	assert_int_equal(mailbox_describe(&st, 1, health, sizeof health, detail, sizeof detail),
 			 MAILBOX_HEALTH_OK);
-	assert_string_equal(state, "ok");
+	assert_string_equal(health, "ok");
 	st.state = MAILBOX_ERROR;
 	st.taken = util_now() - 34.2;
 	st.next_retry = util_now() + 7.8;
 	st.failures = 3;
 	snprintf(st.error, sizeof st.error, "connection refused");
-	assert_int_equal(mailbox_describe(&st, 1, state, sizeof state, detail, sizeof detail),
+	assert_int_equal(mailbox_describe(&st, 1, health, sizeof health, detail, sizeof detail),
 			 MAILBOX_HEALTH_STALE);
-	assert_string_equal(state, "STALE");
+	assert_string_equal(health, "STALE");
 	assert_string_equal(detail, "stale 34s — connection refused, retry in 8s (3 failures)");
-	assert_int_equal(mailbox_describe(&st, 0, state, sizeof state, detail, sizeof detail),
+	assert_int_equal(mailbox_describe(&st, 0, health, sizeof health, detail, sizeof detail),
 			 MAILBOX_HEALTH_DOWN);
-	assert_string_equal(state, "error");
+	assert_string_equal(health, "error");
 	assert_string_equal(detail, "disconnected: connection refused, retry in 8s");
-}
-
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_mailbox_put_take),
-		cmocka_unit_test(test_mailbox_errors),
-		cmocka_unit_test(test_mailbox_full_pipe),
-		cmocka_unit_test(test_mailbox_describe),
-	};
-
-	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -15,8 +15,9 @@
 #include <string.h>
 
 #include "backends/pg.h"
+#include "tests/unit/testhelp.h"
 
-static void test_pg_pid(void **unused)
+TEST(test_pg_pid)
 {
 	int pid = 0;
 
@@ -35,7 +36,7 @@ static void test_pg_pid(void **unused)
 	assert_int_equal(pg_parse_pid("99999999999999999999999", &pid), -1);
 }
 
-static void test_pg_int_array(void **unused)
+TEST(test_pg_int_array)
 {
 	int *a = NULL;
 
@@ -80,7 +81,7 @@ static const struct pg_stmt *find_stmt(const struct pg_stmt *s, size_t n, long l
  * its real delta, not its whole history; deltas are kept per (userid,
  * dbid, queryid, toplevel) and summed by queryid; a statement first
  * seen says so. */
-static void test_pg_deltas(void **unused)
+TEST(test_pg_deltas)
 {
 	enum { N = 2000 };
 	struct pg_deltas d = { 0 };
@@ -150,7 +151,7 @@ static void test_pg_deltas(void **unused)
 
 /* A reset: stats_reset moved (14+), or counters went down (older, or one
  * entry reset on its own). Two statements, a sample per row. */
-static void test_pg_deltas_reset(void **unused)
+TEST(test_pg_deltas_reset)
 {
 	static const struct {
 		int fresh; /* forget the previous samples first */
@@ -195,7 +196,7 @@ static void test_pg_deltas_reset(void **unused)
 	pg_deltas_free(&d);
 }
 
-static void test_pg_texts(void **unused)
+TEST(test_pg_texts)
 {
 	struct pg_texts t = { 0 };
 	long long i;
@@ -210,7 +211,7 @@ static void test_pg_texts(void **unused)
 	assert_null(pg_texts_find(&t, -993));
 }
 
-static void test_pg_tree(void **unused)
+TEST(test_pg_tree)
 {
 	/* 10 blocks 20 and 30; 40 also blocks 30; 20 blocks 50; 60 idle. */
 	int b20[] = { 10 }, b30[] = { 10, 40 }, b50[] = { 20 };
@@ -252,7 +253,7 @@ static void test_pg_tree(void **unused)
 	free(t);
 }
 
-static void test_pg_tree_cycle(void **unused)
+TEST(test_pg_tree_cycle)
 {
 	int b1[] = { 2 }, b2[] = { 1 };
 	struct pg_session s[2] = { 0 };
@@ -270,7 +271,7 @@ static void test_pg_tree_cycle(void **unused)
 	free(t);
 }
 
-static void test_pg_format(void **unused)
+TEST(test_pg_format)
 {
 	const char *names[] = { "pid", "query" };
 	const char *cells[] = { "1", "select\n1", "22", NULL };
@@ -292,7 +293,7 @@ static void test_pg_format(void **unused)
 	free(out);
 }
 
-static void test_pg_fix_columns(void **unused)
+TEST(test_pg_fix_columns)
 {
 	char *f = pg_fix_stat_columns(
 		"SELECT query, total_time, mean_time FROM pg_stat_statements ORDER BY total_time");
@@ -309,7 +310,7 @@ static void test_pg_fix_columns(void **unused)
  * pre-1.8 total_time (a server upgraded without ALTER EXTENSION UPDATE)
  * or the 13+ total_exec_time; the mean is total / calls on both, so
  * neither mean_time nor mean_exec_time is read. */
-static void test_pg_stmts_columns(void **unused)
+TEST(test_pg_stmts_columns)
 {
 	char sql[1024];
 
@@ -344,7 +345,7 @@ static void test_pg_stmts_columns(void **unused)
 	assert_null(pg_fix_stat_columns(sql));
 }
 
-static void test_pg_configured(void **unused)
+TEST(test_pg_configured)
 {
 	char why[200];
 
@@ -358,18 +359,4 @@ static void test_pg_configured(void **unused)
 	setenv("PGHOST", "db", 1);
 	assert_int_equal(pg_configured(NULL, why, sizeof why), 1);
 	unsetenv("PGHOST");
-}
-
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_pg_pid),         cmocka_unit_test(test_pg_int_array),
-		cmocka_unit_test(test_pg_deltas),      cmocka_unit_test(test_pg_tree),
-		cmocka_unit_test(test_pg_tree_cycle),  cmocka_unit_test(test_pg_format),
-		cmocka_unit_test(test_pg_fix_columns), cmocka_unit_test(test_pg_stmts_columns),
-		cmocka_unit_test(test_pg_configured),  cmocka_unit_test(test_pg_deltas_reset),
-		cmocka_unit_test(test_pg_texts),
-	};
-
-	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "ui/pick.h"
+#include "tests/unit/testhelp.h"
 
 static const char *const items[] = { "ctx-000", "ctx-150", "ctx-157", "fixture", "Fixture-All" };
 #define NITEMS (sizeof items / sizeof items[0])
@@ -23,7 +24,7 @@ static void type(struct pick *p, const char *s)
 		assert_int_equal(pick_key(p, (unsigned char)*s), PICK_NONE);
 }
 
-static void test_match(void **state)
+TEST(test_match)
 {
 	assert_true(pick_match("fixture-all", ""));
 	assert_true(pick_match("Fixture-All", "ALL"));
@@ -33,7 +34,7 @@ static void test_match(void **state)
 	assert_false(pick_match("a-b", "A_B"));
 }
 
-static void test_current_first(void **state)
+TEST(test_current_first)
 {
 	struct pick p = { 0 };
 
@@ -55,7 +56,7 @@ static void test_current_first(void **state)
 	pick_free(&p);
 }
 
-static void test_filter(void **state)
+TEST(test_filter)
 {
 	struct pick p = { 0 };
 
@@ -85,7 +86,7 @@ static void test_filter(void **state)
 	pick_free(&p);
 }
 
-static void test_empty(void **state)
+TEST(test_empty)
 {
 	struct pick p = { 0 };
 
@@ -95,16 +96,4 @@ static void test_empty(void **state)
 	assert_int_equal(pick_key(&p, '\n'), PICK_NONE);
 	assert_int_equal(pick_key(&p, SCREEN_KEY_ESC), PICK_CANCELLED);
 	pick_free(&p);
-}
-
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_match),
-		cmocka_unit_test(test_current_first),
-		cmocka_unit_test(test_filter),
-		cmocka_unit_test(test_empty),
-	};
-
-	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -12,6 +12,7 @@
 #include <cmocka.h>
 
 #include "panels/pods.c"
+#include "tests/unit/testhelp.h"
 
 #define TEST_PODS_N 300
 
@@ -81,13 +82,12 @@ static void test_pods_panel_free(struct pods_panel *pp)
 	table_free(&pp->list);
 }
 
-static void test_pods_tick(void **state)
+TEST(test_pods_tick)
 {
 	struct pods_panel pp;
 	double now = util_wall();
 	size_t first;
 
-	(void)state;
 	test_pods_panel(&pp, now);
 	test_pods_rows_are(&pp, now);
 	first = pp.list.visible[0];
@@ -138,13 +138,12 @@ static void test_pods_sorted(struct pods_panel *pp)
 
 /* A new snapshot with the same pods in order keeps the rows' order; one
  * where restarts moved pods is sorted again. */
-static void test_pods_order(void **state)
+TEST(test_pods_order)
 {
 	struct pods_panel pp;
 	double now = util_wall();
 	size_t i;
 
-	(void)state;
 	test_pods_panel(&pp, now);
 	test_pods_sorted(&pp);
 	k8s_snap_free(pp.feed.snap);
@@ -160,14 +159,4 @@ static void test_pods_order(void **state)
 	/* shown first: the failing one with most restarts */
 	assert_string_equal(pp.list.rows[pp.list.visible[0]].id, "uid-294");
 	test_pods_panel_free(&pp);
-}
-
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_pods_tick),
-		cmocka_unit_test(test_pods_order),
-	};
-
-	return cmocka_run_group_tests(tests, NULL, NULL);
 }

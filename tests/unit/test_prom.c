@@ -19,13 +19,14 @@
 
 #include "backends/prom.h"
 #include "tests/unit/fixture.h"
+#include "tests/unit/testhelp.h"
 
 static char *test_prom_read(const char *name, size_t *len)
 {
 	return test_fixture("prom", name, len);
 }
 
-static void test_prom_alerts_v2(void **unused)
+TEST(test_prom_alerts_v2)
 {
 	struct prom_snap *s = xcalloc(1, sizeof *s);
 	char err[256];
@@ -60,7 +61,7 @@ static void test_prom_alerts_v2(void **unused)
 	free(body);
 }
 
-static void test_prom_alerts_v1(void **unused)
+TEST(test_prom_alerts_v1)
 {
 	struct prom_snap *s = xcalloc(1, sizeof *s);
 	char err[256];
@@ -78,7 +79,7 @@ static void test_prom_alerts_v1(void **unused)
 	free(body);
 }
 
-static void test_prom_bad_bodies(void **unused)
+TEST(test_prom_bad_bodies)
 {
 	static const char *const bad[] = {
 		"",
@@ -137,7 +138,7 @@ static void test_prom_bad_bodies(void **unused)
  * text), de-duplication over many alerts and across bodies (a hash, not
  * a scan), and a big snapshot freed whole (ASan: no leak, no stray
  * free of arena memory). */
-static void test_prom_alerts_prepared(void **unused)
+TEST(test_prom_alerts_prepared)
 {
 	struct prom_snap *s = xcalloc(1, sizeof *s);
 	struct strbuf sb = { 0 };
@@ -151,7 +152,6 @@ static void test_prom_alerts_prepared(void **unused)
 			"{\"fingerprint\":\"d\",\"labels\":{}}]";
 	size_t i;
 
-	(void)unused;
 	assert_int_equal(prom_parse_alerts(b, strlen(b), 0, s, err, sizeof err), 0);
 	assert_int_equal(s->nalerts, 4);
 	assert_string_equal(s->alerts[0].where, "api prod/api-1");
@@ -188,7 +188,7 @@ static void test_prom_alerts_prepared(void **unused)
 	prom_snap_free(s);
 }
 
-static void test_prom_severity_sort(void **unused)
+TEST(test_prom_severity_sort)
 {
 	struct prom_snap *s = xcalloc(1, sizeof *s);
 	char err[256];
@@ -229,7 +229,7 @@ static void test_prom_severity_sort(void **unused)
 
 /* A silence with an empty id from the server (found by fuzz_alertmanager:
  * counting the alerts it silences looped forever) silences nothing. */
-static void test_prom_silence_empty_id(void **unused)
+TEST(test_prom_silence_empty_id)
 {
 	struct prom_snap *s = xcalloc(1, sizeof *s);
 	char err[256];
@@ -248,7 +248,7 @@ static void test_prom_silence_empty_id(void **unused)
 
 /* Matchers decided on labels as Alertmanager does: exact, anchored regex,
  * negations, a missing label as "", a broken regex matching nothing. */
-static void test_prom_alert_matches(void **unused)
+TEST(test_prom_alert_matches)
 {
 	struct prom_alert a = { 0 };
 	struct prom_label l[2] = { { "alertname", "HighErrorRate" }, { "severity", "critical" } };
@@ -271,7 +271,6 @@ static void test_prom_alert_matches(void **unused)
 	};
 	size_t i;
 
-	(void)unused;
 	a.labels = l;
 	a.nlabels = 2;
 	for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
@@ -295,7 +294,7 @@ static void test_prom_alert_matches(void **unused)
 	}
 }
 
-static void test_prom_matchers_and_json(void **unused)
+TEST(test_prom_matchers_and_json)
 {
 	struct prom_alert a = { 0 };
 	struct prom_label l[3] = { { "severity", "warning" },
@@ -348,7 +347,7 @@ static void test_prom_matchers_and_json(void **unused)
 	assert_false(prom_silence_id_ok(""));
 }
 
-static void test_prom_query(void **unused)
+TEST(test_prom_query)
 {
 	struct strbuf out = { 0 };
 	size_t len, rlen;
@@ -382,21 +381,4 @@ static void test_prom_query(void **unused)
 		free(sp);
 	}
 	free(range);
-}
-
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_prom_alerts_v2),
-		cmocka_unit_test(test_prom_alerts_v1),
-		cmocka_unit_test(test_prom_alerts_prepared),
-		cmocka_unit_test(test_prom_bad_bodies),
-		cmocka_unit_test(test_prom_severity_sort),
-		cmocka_unit_test(test_prom_silence_empty_id),
-		cmocka_unit_test(test_prom_matchers_and_json),
-		cmocka_unit_test(test_prom_alert_matches),
-		cmocka_unit_test(test_prom_query),
-	};
-
-	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -38,7 +38,7 @@ static void test_redact_same(const char *in)
 }
 
 /* C3: the three rows of the reliability table. */
-static void test_redact_c3(void **unused)
+TEST(test_redact_c3)
 {
 	test_redact_expect("DATABASE_URL=postgres://app:S3cr3t@db/x",
 			   "DATABASE_URL=postgres://app:***@db/x");
@@ -52,7 +52,7 @@ static void test_redact_c3(void **unused)
 	test_redact_expect("password='s e c r e t' user=x", "password='***' user=x");
 }
 
-static void test_redact_urls(void **unused)
+TEST(test_redact_urls)
 {
 	test_redact_expect("postgresql://u:p@h:5432/db?sslmode=require",
 			   "postgresql://u:***@h:5432/db?sslmode=require");
@@ -79,7 +79,7 @@ static void test_redact_urls(void **unused)
 	test_redact_same("postgres://app:$PGPASS@db/x");
 }
 
-static void test_redact_key_value(void **unused)
+TEST(test_redact_key_value)
 {
 	test_redact_expect("host=db port=5432 password=hunter2 dbname=x",
 			   "host=db port=5432 password=*** dbname=x");
@@ -117,7 +117,7 @@ static void test_redact_key_value(void **unused)
 	test_redact_same("token=");
 }
 
-static void test_redact_yaml_json(void **unused)
+TEST(test_redact_yaml_json)
 {
 	test_redact_expect("password: x", "password: ***");
 	test_redact_expect("  password: 'x'\n  user: u\n", "  password: '***'\n  user: u\n");
@@ -147,7 +147,7 @@ static void test_redact_yaml_json(void **unused)
 			   "{\"auths\":{\"r.io\":{\"auth\":\"***\"}}}");
 }
 
-static void test_redact_authorization(void **unused)
+TEST(test_redact_authorization)
 {
 	test_redact_expect("Authorization: Bearer eyJhbGciOi.eyJzdWIi.sig",
 			   "Authorization: Bearer ***");
@@ -169,7 +169,7 @@ static void test_redact_authorization(void **unused)
 			   "X-Auth-Token: ***\nx-api-key: ***\n");
 }
 
-static void test_redact_redis(void **unused)
+TEST(test_redact_redis)
 {
 	test_redact_expect("AUTH p", "AUTH ***");
 	test_redact_expect("AUTH user p", "AUTH user ***");
@@ -204,7 +204,7 @@ static void test_redact_redis(void **unused)
 	test_redact_same("AUTH failed for user x");
 }
 
-static void test_redact_flags(void **unused)
+TEST(test_redact_flags)
 {
 	test_redact_expect("app --password s3 --token t0k -v", "app --password *** --token *** -v");
 	test_redact_same("psql --no-password -h db");
@@ -212,7 +212,7 @@ static void test_redact_flags(void **unused)
 	test_redact_same("app --password --verbose");
 }
 
-static void test_redact_pem(void **unused)
+TEST(test_redact_pem)
 {
 	test_redact_expect(
 		"key:\n-----BEGIN RSA PRIVATE KEY-----\nMIIEow\nAbCd\n-----END RSA PRIVATE "
@@ -341,7 +341,7 @@ static const struct redact_case {
 	{ "kubectl create configmap cfg --from-literal=level=debug", NULL },
 };
 
-static void test_redact_ecosystems(void **unused)
+TEST(test_redact_ecosystems)
 {
 	size_t i, bad = 0, n = sizeof redact_cases / sizeof redact_cases[0];
 
@@ -364,7 +364,7 @@ static void test_redact_ecosystems(void **unused)
 }
 
 /* Things that look close to secrets but are not values. */
-static void test_redact_negative(void **unused)
+TEST(test_redact_negative)
 {
 	char *s;
 
@@ -391,7 +391,7 @@ static void test_redact_negative(void **unused)
 	free(s);
 }
 
-static void test_redact_secret_name(void **unused)
+TEST(test_redact_secret_name)
 {
 	static const struct test_str_case cases[] = {
 		{ "TOKEN", 1 },        { "github_token", 1 },  { "DB_PASSWORD", 1 },
@@ -407,7 +407,7 @@ static void test_redact_secret_name(void **unused)
 }
 
 /* Arbitrary bytes: no crash, NUL-terminated, never grows wildly. */
-static void test_redact_random(void **unused)
+TEST(test_redact_random)
 {
 	static const char *const atoms[] = {
 		"password",
@@ -485,24 +485,4 @@ static void test_redact_random(void **unused)
 		assert_true(strlen(out) <= n * 3 + 3);
 		free(out);
 	}
-}
-
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_redact_c3),
-		cmocka_unit_test(test_redact_urls),
-		cmocka_unit_test(test_redact_key_value),
-		cmocka_unit_test(test_redact_yaml_json),
-		cmocka_unit_test(test_redact_authorization),
-		cmocka_unit_test(test_redact_redis),
-		cmocka_unit_test(test_redact_flags),
-		cmocka_unit_test(test_redact_pem),
-		cmocka_unit_test(test_redact_ecosystems),
-		cmocka_unit_test(test_redact_negative),
-		cmocka_unit_test(test_redact_secret_name),
-		cmocka_unit_test(test_redact_random),
-	};
-
-	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -18,6 +18,7 @@
 
 #include "backends/redis.h"
 #include "lib/util.h"
+#include "tests/unit/testhelp.h"
 
 #define FIX "tests/fixtures/redis/"
 
@@ -35,7 +36,7 @@ static char *test_redis_slurp(const char *path)
 	return strbuf_detach(&sb);
 }
 
-static void test_redis_info_recorded(void **unused)
+TEST(test_redis_info_recorded)
 {
 	char *text = test_redis_slurp(FIX "info-7.0-master.txt");
 	struct redis_info in;
@@ -63,7 +64,7 @@ static void test_redis_info_recorded(void **unused)
 	free(text);
 }
 
-static void test_redis_info_replication(void **unused)
+TEST(test_redis_info_replication)
 {
 	const char *master = "# Replication\r\nrole:master\r\nconnected_slaves:2\r\n"
 			     "slave0:ip=10.0.0.6,port=6379,state=online,offset=900,lag=0\r\n"
@@ -83,7 +84,7 @@ static void test_redis_info_replication(void **unused)
 	assert_int_equal(in.slave_repl_offset, 40);
 }
 
-static void test_redis_info_garbage(void **unused)
+TEST(test_redis_info_garbage)
 {
 	struct redis_info in;
 	char big[3000];
@@ -100,7 +101,7 @@ static void test_redis_info_garbage(void **unused)
 	assert_true(redis_info_parse("db0:nonsense\ndb99999999999:keys=1\n", &in) == 2);
 }
 
-static void test_redis_rates(void **unused)
+TEST(test_redis_rates)
 {
 	struct redis_info a, b;
 	struct redis_rates r;
@@ -141,7 +142,7 @@ static void test_redis_rates(void **unused)
 
 /* Counters near LLONG_MAX, as a hostile INFO may report them (found by
  * fuzz_redis_info: the sums overflowed): rates and ratios stay sane. */
-static void test_redis_rates_huge(void **unused)
+TEST(test_redis_rates_huge)
 {
 	struct redis_info a, b;
 	struct redis_rates r;
@@ -182,7 +183,7 @@ static void test_redis_render_one(redisReply *r, struct strbuf *sb)
 	freeReplyObject(r);
 }
 
-static void test_redis_render(void **unused)
+TEST(test_redis_render)
 {
 	struct strbuf sb = { 0 };
 	redisReply *r, *inner;
@@ -217,7 +218,7 @@ static void test_redis_render(void **unused)
 	strbuf_free(&sb);
 }
 
-static void test_redis_tokenize(void **unused)
+TEST(test_redis_tokenize)
 {
 	char **argv;
 	size_t *lens;
@@ -249,7 +250,7 @@ static void test_redis_tokenize(void **unused)
 	assert_int_equal(n, -1);
 }
 
-static void test_redis_target(void **unused)
+TEST(test_redis_target)
 {
 	struct redis_target t;
 	char err[128];
@@ -294,20 +295,4 @@ static void test_redis_target(void **unused)
 	assert_int_equal(redis_target_parse("redis://h:6379/", &t, err, sizeof err), 0);
 	assert_int_equal(t.db, 0);
 	redis_target_free(&t);
-}
-
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_redis_info_recorded),
-		cmocka_unit_test(test_redis_info_replication),
-		cmocka_unit_test(test_redis_info_garbage),
-		cmocka_unit_test(test_redis_rates),
-		cmocka_unit_test(test_redis_rates_huge),
-		cmocka_unit_test(test_redis_render),
-		cmocka_unit_test(test_redis_tokenize),
-		cmocka_unit_test(test_redis_target),
-	};
-
-	return cmocka_run_group_tests(tests, NULL, NULL);
 }

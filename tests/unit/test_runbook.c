@@ -127,12 +127,11 @@ static void test_runbook_check_structure(const struct runbook_set *set)
 	assert_true(test_runbook_find(set, "Database Performance Issues")->nsteps >= 8);
 }
 
-static void test_runbook_seed_structure(void **state)
+TEST(test_runbook_seed_structure)
 {
 	struct runbook_set set = { 0 };
 	const char *extra = getenv("AM_SEED");
 
-	(void)state;
 	test_runbook_load(&set, SEED);
 	test_runbook_check_structure(&set);
 	runbook_set_free(&set);
@@ -143,13 +142,12 @@ static void test_runbook_seed_structure(void **state)
 	}
 }
 
-static void test_runbook_seed_startup_steps(void **state)
+TEST(test_runbook_seed_startup_steps)
 {
 	struct runbook_set set = { 0 };
 	const struct runbook_entry *e;
 	const struct step *st;
 
-	(void)state;
 	test_runbook_load(&set, SEED);
 	e = test_runbook_find(&set, "Service Startup Issues");
 	assert_int_equal(e->line, 45);
@@ -208,13 +206,12 @@ static void test_runbook_seed_startup_steps(void **state)
 	runbook_set_free(&set);
 }
 
-static void test_runbook_seed_database_steps(void **state)
+TEST(test_runbook_seed_database_steps)
 {
 	struct runbook_set set = { 0 };
 	const struct runbook_entry *e;
 	const struct step *st;
 
-	(void)state;
 	test_runbook_load(&set, SEED);
 	e = test_runbook_find(&set, "Database Performance Issues");
 	st = &e->steps[1];
@@ -246,13 +243,12 @@ static void test_runbook_seed_database_steps(void **state)
 	runbook_set_free(&set);
 }
 
-static void test_runbook_seed_other_steps(void **state)
+TEST(test_runbook_seed_other_steps)
 {
 	struct runbook_set set = { 0 };
 	const struct runbook_entry *e;
 	const struct step *st;
 
-	(void)state;
 	test_runbook_load(&set, SEED);
 
 	e = test_runbook_find(&set, "Performance Degradation");
@@ -342,12 +338,11 @@ static void test_runbook_seed_other_steps(void **state)
 	runbook_set_free(&set);
 }
 
-static void test_runbook_seed_reference_text(void **state)
+TEST(test_runbook_seed_reference_text)
 {
 	struct runbook_set set = { 0 };
 	const struct runbook_entry *e;
 
-	(void)state;
 	test_runbook_load(&set, SEED);
 	e = test_runbook_find(&set, "Escalation Procedures");
 	assert_non_null(
@@ -364,11 +359,10 @@ static void test_runbook_seed_reference_text(void **state)
 	runbook_set_free(&set);
 }
 
-static void test_runbook_matches(void **state)
+TEST(test_runbook_matches)
 {
 	struct runbook_set set = { 0 };
 
-	(void)state;
 	test_runbook_load(&set, SEED);
 	assert_true(
 		runbook_entry_matches(test_runbook_find(&set, "Service Startup Issues"), "crash"));
@@ -386,14 +380,13 @@ static void test_runbook_matches(void **state)
 	runbook_set_free(&set);
 }
 
-static void test_runbook_shipped(void **state)
+TEST(test_runbook_shipped)
 {
 	struct runbook_set set = { 0 };
 	const struct runbook_entry *e;
 	const struct step *st;
 	size_t i, j;
 
-	(void)state;
 	test_runbook_load(&set, SHIPPED);
 	test_runbook_check_structure(&set);
 	e = test_runbook_find(&set, "Database Performance Issues");
@@ -445,12 +438,11 @@ static void test_runbook_shipped(void **state)
 	runbook_set_free(&set);
 }
 
-static void test_runbook_splitting(void **state)
+TEST(test_runbook_splitting)
 {
 	struct runbook_set set = { 0 };
 	const struct runbook_entry *e;
 
-	(void)state;
 	test_runbook_load(&set, FIX "splitting.md");
 	assert_int_equal(set.nentries, 1);
 	e = &set.entries[0];
@@ -485,13 +477,12 @@ static void test_runbook_splitting(void **state)
 	runbook_set_free(&set);
 }
 
-static void test_runbook_annotations(void **state)
+TEST(test_runbook_annotations)
 {
 	struct runbook_set set = { 0 };
 	const struct runbook_entry *e;
 	const struct step *st;
 
-	(void)state;
 	test_runbook_load(&set, FIX "annotations.md");
 	e = &set.entries[0];
 	assert_int_equal(e->nsteps, 8);
@@ -531,14 +522,13 @@ static void test_runbook_annotations(void **state)
 	runbook_set_free(&set);
 }
 
-static void test_runbook_placeholders(void **state)
+TEST(test_runbook_placeholders)
 {
 	struct runbook_set set = { 0 };
 	const struct runbook_entry *e;
 	const struct step *st;
 	char *s;
 
-	(void)state;
 	test_runbook_load(&set, FIX "placeholders.md");
 	e = &set.entries[0];
 	st = &e->steps[0];
@@ -583,14 +573,13 @@ static void test_runbook_placeholders(void **state)
 	runbook_set_free(&set);
 }
 
-static void test_runbook_script_quotes(void **state)
+TEST(test_runbook_script_quotes)
 {
 	struct runbook_set set = test_runbook_parse_str(
 		"## P\n\n```bash\necho \"in <pod-name> dq\" $'ansi <pod-name>' \\<pod-name> "
 		"$(cat <pod-name>)\n```\n");
 	char *s;
 
-	(void)state;
 	assert_int_equal(set.nentries, 1);
 	s = runbook_step_script(&set.entries[0].steps[0]);
 	assert_string_equal(s, "echo \"in ${POD_NAME} dq\" $'ansi '\"${POD_NAME}\"$'' "
@@ -599,7 +588,7 @@ static void test_runbook_script_quotes(void **state)
 	runbook_set_free(&set);
 }
 
-static void test_runbook_step_env(void **state)
+TEST(test_runbook_step_env)
 {
 	struct runbook_set set = test_runbook_parse_str(
 		"## P\n\n```bash\nkubectl logs <pod-name> -n x | grep <pattern> # $X\n"
@@ -621,7 +610,6 @@ static void test_runbook_step_env(void **state)
 	};
 	size_t i;
 
-	(void)state;
 	st = &set.entries[0].steps[0];
 	assert_int_equal(st->nplaceholders, 3);
 	assert_string_equal(st->placeholders[1].env, "PATTERN");
@@ -654,7 +642,7 @@ static void test_runbook_step_env(void **state)
 	runbook_set_free(&set);
 }
 
-static void test_runbook_valid_k8s_name(void **state)
+TEST(test_runbook_valid_k8s_name)
 {
 	static const struct test_str_case cases[] = {
 		{ "a", 1 },       { "fleet-manager-7d9f8-x2x9z", 1 },
@@ -668,7 +656,6 @@ static void test_runbook_valid_k8s_name(void **state)
 	};
 	char name[300];
 
-	(void)state;
 	test_str_fn(runbook_valid_k8s_name, cases);
 	memset(name, 'a', 253);
 	name[253] = '\0';
@@ -678,13 +665,12 @@ static void test_runbook_valid_k8s_name(void **state)
 	assert_false(runbook_valid_k8s_name(name));
 }
 
-static void test_runbook_dump_json(void **state)
+TEST(test_runbook_dump_json)
 {
 	struct runbook_set set = { 0 };
 	cJSON *root, *rbs, *rb, *steps, *st;
 	char *json;
 
-	(void)state;
 	test_runbook_load(&set, SEED);
 	json = runbook_dump_json(&set);
 	root = cJSON_Parse(json);
@@ -727,7 +713,7 @@ static void test_runbook_dump_json(void **state)
 	runbook_set_free(&set);
 }
 
-static void test_runbook_files(void **state)
+TEST(test_runbook_files)
 {
 	struct runbook_set set = { 0 };
 	char dir[] = "/tmp/am_rb_XXXXXX";
@@ -736,7 +722,6 @@ static void test_runbook_files(void **state)
 	FILE *f;
 	int i;
 
-	(void)state;
 	assert_int_equal(runbook_load_file(&set, "/nonexistent/x.md", err, sizeof(err)), -1);
 	assert_non_null(strstr(err, "/nonexistent/x.md"));
 	assert_non_null(strstr(err, strerror(ENOENT)));
@@ -777,7 +762,7 @@ static void test_runbook_files(void **state)
 	rmdir(dir);
 }
 
-static void test_runbook_hostile(void **state)
+TEST(test_runbook_hostile)
 {
 	struct runbook_set set = { 0 };
 	static const char *const inputs[] = {
@@ -794,7 +779,6 @@ static void test_runbook_hostile(void **state)
 	size_t i;
 	char *json;
 
-	(void)state;
 	test_runbook_load(&set, FIX "hostile.md");
 	assert_true(set.nentries >= 1);
 	json = runbook_dump_json(&set);
@@ -830,7 +814,7 @@ static void test_runbook_hostile(void **state)
  * symptoms and for procedures (created lazily at their first block), a
  * quoted list with spaces, no duplicates; not a step warning; an empty
  * list is one; the shipped guide maps the guide's alerts. */
-static void test_runbook_alerts(void **state)
+TEST(test_runbook_alerts)
 {
 	static const char md[] = "# Guide\n\n"
 				 "## Slow API\n"
@@ -849,7 +833,6 @@ static void test_runbook_alerts(void **state)
 	char err[256], *json;
 	cJSON *root, *arr;
 
-	(void)state;
 	assert_int_equal(runbook_parse(&set, "a.md", md, strlen(md), err, sizeof(err)), 0);
 	e = test_runbook_find(&set, "Slow API");
 	assert_int_equal(e->type, ENTRY_SYMPTOM);
@@ -901,9 +884,8 @@ static void test_runbook_alerts(void **state)
 	runbook_set_free(&set);
 }
 
-static void test_runbook_names(void **state)
+TEST(test_runbook_names)
 {
-	(void)state;
 	assert_string_equal(runbook_kind_name(STEP_SHELL), "shell");
 	assert_string_equal(runbook_kind_name(STEP_SQL), "sql");
 	assert_string_equal(runbook_kind_name(STEP_PROMQL), "promql");
@@ -917,7 +899,7 @@ static void test_runbook_names(void **state)
 /* Caps say where they cut: 10,001 sections keep 10,000 and one cut at the
  * 10,001st heading's line; 10,001 steps in a file likewise; a step with 65
  * placeholders keeps 64 and says so. Under the caps, no cut. */
-static void test_runbook_caps(void **unused)
+TEST(test_runbook_caps)
 {
 	struct runbook_set set = { 0 };
 	struct strbuf md = { 0 };
@@ -970,31 +952,4 @@ static void test_runbook_caps(void **unused)
 	assert_int_equal(set.ncuts, 0);
 	runbook_set_free(&set);
 	strbuf_free(&md);
-}
-
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_runbook_seed_structure),
-		cmocka_unit_test(test_runbook_seed_startup_steps),
-		cmocka_unit_test(test_runbook_seed_database_steps),
-		cmocka_unit_test(test_runbook_seed_other_steps),
-		cmocka_unit_test(test_runbook_seed_reference_text),
-		cmocka_unit_test(test_runbook_matches),
-		cmocka_unit_test(test_runbook_shipped),
-		cmocka_unit_test(test_runbook_splitting),
-		cmocka_unit_test(test_runbook_annotations),
-		cmocka_unit_test(test_runbook_placeholders),
-		cmocka_unit_test(test_runbook_script_quotes),
-		cmocka_unit_test(test_runbook_step_env),
-		cmocka_unit_test(test_runbook_valid_k8s_name),
-		cmocka_unit_test(test_runbook_dump_json),
-		cmocka_unit_test(test_runbook_files),
-		cmocka_unit_test(test_runbook_hostile),
-		cmocka_unit_test(test_runbook_alerts),
-		cmocka_unit_test(test_runbook_names),
-		cmocka_unit_test(test_runbook_caps),
-	};
-
-	return cmocka_run_group_tests(tests, NULL, NULL);
 }

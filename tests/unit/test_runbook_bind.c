@@ -19,6 +19,7 @@
 
 #include "core/runbook.h"
 #include "lib/util.h"
+#include "tests/unit/testhelp.h"
 
 /* Parse one fenced block of lang holding cmd as a procedure; the set
  * owns the step. */
@@ -60,7 +61,7 @@ static char *bind_warnings(const struct step *st)
 	return strbuf_detach(&sb);
 }
 
-static void test_bind_detection(void **state)
+TEST(test_bind_detection)
 {
 	static const struct {
 		const char *lang, *cmd, *want;
@@ -88,7 +89,6 @@ static void test_bind_detection(void **state)
 	};
 	size_t i;
 
-	(void)state;
 	for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
 		struct runbook_set set;
 		const struct step *st = bind_step(&set, cases[i].lang, cases[i].cmd);
@@ -102,7 +102,7 @@ static void test_bind_detection(void **state)
 	}
 }
 
-static void test_bind_lint(void **state)
+TEST(test_bind_lint)
 {
 	static const struct {
 		const char *lang, *cmd, *want, *not ;
@@ -120,7 +120,6 @@ static void test_bind_lint(void **state)
 	};
 	size_t i;
 
-	(void)state;
 	for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
 		struct runbook_set set;
 		const struct step *st = bind_step(&set, cases[i].lang, cases[i].cmd);
@@ -183,7 +182,7 @@ static void bind_sql_check(const struct sql_case *c)
 	runbook_set_free(&set);
 }
 
-static void test_bind_sql(void **state)
+TEST(test_bind_sql)
 {
 	static const struct sql_case cases[] = {
 		{ "SELECT * FROM t WHERE id = '<order-id>'", "x'); DROP TABLE t;--", NULL,
@@ -222,12 +221,11 @@ static void test_bind_sql(void **state)
 	};
 	size_t i;
 
-	(void)state;
 	for (i = 0; i < sizeof cases / sizeof cases[0]; i++)
 		bind_sql_check(&cases[i]);
 }
 
-static void test_bind_sql_statements(void **state)
+TEST(test_bind_sql_statements)
 {
 	struct runbook_set set;
 	const struct step *st;
@@ -236,7 +234,6 @@ static void test_bind_sql_statements(void **state)
 	size_t n = 0;
 	char err[256];
 
-	(void)state;
 	/* several statements: each bound on its own, $1 numbered per
 	 * statement; a ';' in a literal or comment does not split. */
 	st = bind_step(&set, "sql",
@@ -262,7 +259,7 @@ static void test_bind_sql_statements(void **state)
 	runbook_set_free(&set);
 }
 
-static void test_bind_promql(void **state)
+TEST(test_bind_promql)
 {
 	static const struct {
 		const char *cmd, *v1, *v2, *want; /* want NULL: refused */
@@ -282,7 +279,6 @@ static void test_bind_promql(void **state)
 	};
 	size_t i;
 
-	(void)state;
 	for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
 		struct runbook_set set;
 		const struct step *st = bind_step(&set, "promql", cases[i].cmd);
@@ -305,7 +301,7 @@ static void test_bind_promql(void **state)
 	}
 }
 
-static void test_bind_redis_marks(void **state)
+TEST(test_bind_redis_marks)
 {
 	struct runbook_set set;
 	const struct step *st;
@@ -314,7 +310,6 @@ static void test_bind_redis_marks(void **state)
 	char *marked, *out;
 	size_t len;
 
-	(void)state;
 	st = bind_step(&set, "redis", "UNLINK idem:$ORDER_ID \"<key-name>\" # $ORDER_ID");
 	v = bind_values(st, "a b", "x\"y");
 	marked = runbook_bind_mark(STEP_REDIS, st->command, v, err, sizeof err);
@@ -341,12 +336,11 @@ static void test_bind_redis_marks(void **state)
 }
 
 /* --dump-runbook lists the placeholders of every kind of step. */
-static void test_bind_dump(void **state)
+TEST(test_bind_dump)
 {
 	struct runbook_set set;
 	char *js;
 
-	(void)state;
 	bind_step(&set, "redis", "UNLINK idem:$ORDER_ID");
 	js = runbook_dump_json(&set);
 	assert_non_null(strstr(js, "\"kind\":\t\"redis\""));
@@ -359,7 +353,7 @@ static void test_bind_dump(void **state)
  * runbook, bound as each native kind with a value full of quotes: no
  * crash, no leak (under make check), and no value ever in a bound SQL
  * statement's text. */
-static void test_bind_all_fixtures(void **state)
+TEST(test_bind_all_fixtures)
 {
 	static const char *const files[] = {
 		"tests/fixtures/runbooks/hostile.md",
@@ -371,7 +365,6 @@ static void test_bind_all_fixtures(void **state)
 	static const char value[] = "v'\"\\$X<y>\x1d;--";
 	size_t f, e, i;
 
-	(void)state;
 	for (f = 0; f < sizeof files / sizeof files[0]; f++) {
 		struct runbook_set set = { 0 };
 		char err[256];
@@ -405,16 +398,4 @@ static void test_bind_all_fixtures(void **state)
 			}
 		runbook_set_free(&set);
 	}
-}
-
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_bind_detection), cmocka_unit_test(test_bind_lint),
-		cmocka_unit_test(test_bind_sql),       cmocka_unit_test(test_bind_sql_statements),
-		cmocka_unit_test(test_bind_promql),    cmocka_unit_test(test_bind_redis_marks),
-		cmocka_unit_test(test_bind_dump),      cmocka_unit_test(test_bind_all_fixtures),
-	};
-
-	return cmocka_run_group_tests(tests, NULL, NULL);
 }

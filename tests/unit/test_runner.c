@@ -22,6 +22,7 @@
 #include "runtime/runner.h"
 #include "backends/selftest.h"
 #include "lib/util.h"
+#include "tests/unit/testhelp.h"
 
 #define TEST_RUNNER_LIMIT 5.0 /* seconds any awaited condition may take */
 
@@ -137,7 +138,7 @@ static int test_runner_error_has(const struct test_runner_ctx *c, const void *ar
 	return c->st.state == MAILBOX_ERROR && strstr(c->st.error, arg) != NULL;
 }
 
-static void test_runner_snapshots(void **unused)
+TEST(test_runner_snapshots)
 {
 	struct runner_opts o = { .interval = 0.02 };
 	struct test_runner_ctx c;
@@ -157,7 +158,7 @@ static void test_runner_snapshots(void **unused)
  * attempt is at a multiple of the interval on the monotonic clock, at
  * least half an interval and at most one and a half away, so runners with
  * one interval post together and wake the UI once. */
-static void test_runner_grid(void **unused)
+TEST(test_runner_grid)
 {
 	struct runner_opts o = { .interval = 0.25 };
 	struct test_runner_ctx c;
@@ -175,7 +176,7 @@ static void test_runner_grid(void **unused)
 	test_runner_end(&c);
 }
 
-static void test_runner_backoff(void **unused)
+TEST(test_runner_backoff)
 {
 	struct selftest_arg a = { .fail_after = 1 };
 	struct runner_opts o = { .interval = 0.01, .backoff_min = 0.02, .backoff_max = 0.1 };
@@ -206,7 +207,7 @@ static void test_runner_backoff(void **unused)
 	test_runner_end(&c);
 }
 
-static void test_runner_defaults(void **unused)
+TEST(test_runner_defaults)
 {
 	struct selftest_arg a = { .fail_after = 0, .fail_every = 1 };
 	struct test_runner_ctx c;
@@ -220,7 +221,7 @@ static void test_runner_defaults(void **unused)
 	test_runner_end(&c);
 }
 
-static void test_runner_recovery(void **unused)
+TEST(test_runner_recovery)
 {
 	char path[] = "/tmp/am_runner_fail_XXXXXX";
 	struct selftest_arg a = { 0 };
@@ -242,7 +243,7 @@ static void test_runner_recovery(void **unused)
 
 /* A refresh wakes a runner sleeping a long interval, and resets a long
  * backoff. */
-static void test_runner_refresh(void **unused)
+TEST(test_runner_refresh)
 {
 	char path[] = "/tmp/am_runner_fail_XXXXXX";
 	struct selftest_arg a = { 0 };
@@ -274,7 +275,7 @@ static struct selftest_req *test_runner_text(const char *text)
 	return rq;
 }
 
-static void test_runner_requests(void **unused)
+TEST(test_runner_requests)
 {
 	struct selftest_arg a = { .delay = 0.3 };
 	struct runner_opts o = { .interval = 60 };
@@ -297,7 +298,7 @@ static void test_runner_requests(void **unused)
 	test_runner_end(&c);
 }
 
-static void test_runner_stop_prompt(void **unused)
+TEST(test_runner_stop_prompt)
 {
 	struct runner_opts o = { .interval = 3600 };
 	struct test_runner_ctx c;
@@ -313,7 +314,7 @@ static void test_runner_stop_prompt(void **unused)
 
 /* Stopping before the first poll, with a snapshot left untaken, leaks
  * nothing; a slow poll in progress finishes first. */
-static void test_runner_stop_untaken(void **unused)
+TEST(test_runner_stop_untaken)
 {
 	struct selftest_arg a = { .delay = 0.05 };
 	struct runner_opts o = { .interval = 0.01 };
@@ -336,7 +337,7 @@ static int test_runner_open_fail(void **state, const void *arg, char *err, size_
 	return -1;
 }
 
-static void test_runner_open_error(void **unused)
+TEST(test_runner_open_error)
 {
 	struct backend be = selftest_backend;
 	char err[64] = "";
@@ -460,7 +461,7 @@ static int test_blk_wait(atomic_int *cond, int want)
 /* A request that makes the poll in flight obsolete interrupts it: the
  * request is delivered at once (not after the poll's 10 s), with the
  * interrupt undone first, and the interrupted poll publishes nothing. */
-static void test_runner_interrupt(void **unused)
+TEST(test_runner_interrupt)
 {
 	struct mailbox_status st;
 	struct runner *r = test_blk_start(10, 1, -1);
@@ -487,7 +488,7 @@ static void test_runner_interrupt(void **unused)
 /* The newest request of a kind replaces one still queued (its data
  * freed, never delivered); other kinds keep their order; without
  * interrupt the poll in flight is left alone. */
-static void test_runner_supersede(void **unused)
+TEST(test_runner_supersede)
 {
 	struct runner *r = test_blk_start(10, 1, -1);
 
@@ -513,7 +514,7 @@ static void test_runner_supersede(void **unused)
 
 /* Quitting interrupts every runner at once and does not wait past its
  * grace for one that cannot be interrupted. */
-static void test_runner_quit_all(void **unused)
+TEST(test_runner_quit_all)
 {
 	struct runner *r = test_blk_start(10, 1, -1);
 	double t0;
@@ -548,7 +549,7 @@ static void test_tap_put(void *ctx, const char *key, const struct backend *be, c
  * tap published under its key, in order; refuses requests; reports the
  * other's failures and its recovery; and stops at once though it waits
  * for news. */
-static void test_runner_remote(void **unused)
+TEST(test_runner_remote)
 {
 	char path[] = "/tmp/am_runner_remote_XXXXXX";
 	struct runner_opts o = { .interval = 0.05, .backoff_min = 0.05, .backoff_max = 0.05 };
@@ -596,26 +597,4 @@ static void test_runner_remote(void **unused)
 	runner_set_tap(NULL, NULL);
 	assert_int_equal(remote_count(), 1);
 	remote_clear();
-}
-
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_runner_snapshots),
-		cmocka_unit_test(test_runner_grid),
-		cmocka_unit_test(test_runner_backoff),
-		cmocka_unit_test(test_runner_defaults),
-		cmocka_unit_test(test_runner_recovery),
-		cmocka_unit_test(test_runner_refresh),
-		cmocka_unit_test(test_runner_requests),
-		cmocka_unit_test(test_runner_stop_prompt),
-		cmocka_unit_test(test_runner_stop_untaken),
-		cmocka_unit_test(test_runner_open_error),
-		cmocka_unit_test(test_runner_interrupt),
-		cmocka_unit_test(test_runner_supersede),
-		cmocka_unit_test(test_runner_quit_all),
-		cmocka_unit_test(test_runner_remote),
-	};
-
-	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -17,6 +17,7 @@
 
 #include "core/safety.h"
 #include "lib/util.h"
+#include "tests/unit/testhelp.h"
 
 struct test_safety_case {
 	enum step_kind kind;
@@ -223,11 +224,10 @@ static const struct test_safety_case test_safety_cases[] = {
 	{ STEP_YAML, "resources:\n  limits:\n    cpu: 2", 0, 0, 0, NULL, NULL },
 };
 
-static void test_safety_table(void **state)
+TEST(test_safety_table)
 {
 	size_t i;
 
-	(void)state;
 	for (i = 0; i < sizeof(test_safety_cases) / sizeof(test_safety_cases[0]); i++) {
 		const struct test_safety_case *c = &test_safety_cases[i];
 		struct safety_verdict v;
@@ -250,11 +250,10 @@ static void test_safety_table(void **state)
 	}
 }
 
-static void test_safety_fallback_target(void **state)
+TEST(test_safety_fallback_target)
 {
 	struct safety_verdict v;
 
-	(void)state;
 	/* FLUSHALL without a pod or host: the first word of the command */
 	safety_classify(STEP_SHELL, "  redis-cli FLUSHALL", &v);
 	assert_true(v.destructive);
@@ -287,7 +286,7 @@ static void test_safety_collect_fn(const struct safety_simple *sc, void *arg)
 	strbuf_putc(&c->out, ']');
 }
 
-static void test_safety_split(void **state)
+TEST(test_safety_split)
 {
 	static const struct {
 		const char *in;
@@ -306,7 +305,6 @@ static void test_safety_split(void **state)
 	};
 	size_t i;
 
-	(void)state;
 	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		struct test_safety_collect c = { { 0 } };
 
@@ -314,15 +312,4 @@ static void test_safety_split(void **state)
 		assert_string_equal(c.out.buf != NULL ? c.out.buf : "", cases[i].out);
 		strbuf_free(&c.out);
 	}
-}
-
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_safety_table),
-		cmocka_unit_test(test_safety_fallback_target),
-		cmocka_unit_test(test_safety_split),
-	};
-
-	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -21,6 +21,7 @@
 #include "lib/util.h"
 #include "tests/sanitize_invariant.h"
 #include "lib/sanitize.h"
+#include "tests/unit/testhelp.h"
 
 /* Assert the sanitize.h output invariant and span sanity on out. */
 static void test_sanitize_check(const struct sanitize_out *out, int flags)
@@ -70,7 +71,7 @@ static int test_sanitize_setup(void **unused)
 	return 0;
 }
 
-static void test_sanitize_plain(void **unused)
+TEST(test_sanitize_plain)
 {
 	test_sanitize_expect("", 0, "");
 	test_sanitize_expect("hello, world", 0, "hello, world");
@@ -83,7 +84,7 @@ static void test_sanitize_plain(void **unused)
 	test_sanitize_expect("\xc2\xa0\xe2\x80\xb0", 0, "\xc2\xa0\xe2\x80\xb0");
 }
 
-static void test_sanitize_null(void **unused)
+TEST(test_sanitize_null)
 {
 	struct sanitize_out out;
 	char *s;
@@ -107,7 +108,7 @@ static void test_sanitize_null(void **unused)
 }
 
 /* A1: screen-clearing event message stays one row of escaped text. */
-static void test_sanitize_a1_event_message(void **unused)
+TEST(test_sanitize_a1_event_message)
 {
 	static const char in[] = "\x1b[2J\x1b[3J\x1b[1;1H\x1b[m spoofed \x1b[60C. Done";
 	struct sanitize_out out;
@@ -128,14 +129,14 @@ static void test_sanitize_a1_event_message(void **unused)
 }
 
 /* A2: OSC 52 clipboard write is shown, not executed. */
-static void test_sanitize_a2_osc52(void **unused)
+TEST(test_sanitize_a2_osc52)
 {
 	test_sanitize_expect("log: \x1b]52;c;cm0gLXJmIH4K\x07 end", 0,
 			     "log: \\e]52;c;cm0gLXJmIH4K\\x07 end");
 }
 
 /* A3: title OSC terminated by BEL and by ST (ESC \). */
-static void test_sanitize_a3_title(void **unused)
+TEST(test_sanitize_a3_title)
 {
 	test_sanitize_expect("\x1b]0;PROD-OK\x07", 0, "\\e]0;PROD-OK\\x07");
 	test_sanitize_expect("\x1b]2;evil title\x1b\\", 0, "\\e]2;evil title\\e\\");
@@ -143,7 +144,7 @@ static void test_sanitize_a3_title(void **unused)
 }
 
 /* A5: C1 CSI as UTF-8 (C2 9B) and as a raw byte (9B). */
-static void test_sanitize_a5_c1(void **unused)
+TEST(test_sanitize_a5_c1)
 {
 	test_sanitize_expect("\xc2\x9b\x32J", 0, "<U+009B>2J");
 	test_sanitize_expect("\x9b\x32J", 0, "\\x9B2J");
@@ -153,13 +154,13 @@ static void test_sanitize_a5_c1(void **unused)
 }
 
 /* A7: backspaces are visible. */
-static void test_sanitize_a7_backspace(void **unused)
+TEST(test_sanitize_a7_backspace)
 {
 	test_sanitize_expect("IJK\b\b\bL", 0, "IJK\\b\\b\\bL");
 }
 
 /* A8: a newline in a single-line field stays on one row. */
-static void test_sanitize_a8_newline(void **unused)
+TEST(test_sanitize_a8_newline)
 {
 	struct sanitize_out out;
 
@@ -179,7 +180,7 @@ static void test_sanitize_a8_newline(void **unused)
 }
 
 /* A9: bidi controls, including the Trojan Source set. */
-static void test_sanitize_a9_bidi(void **unused)
+TEST(test_sanitize_a9_bidi)
 {
 	test_sanitize_expect("prod\xe2\x80\xaetxt.exe", 0, "prod<U+202E>txt.exe");
 	test_sanitize_expect("\xe2\x81\xa6"
@@ -193,7 +194,7 @@ static void test_sanitize_a9_bidi(void **unused)
 }
 
 /* A10: zero-width, BOM, soft hyphen, word joiner family, tags. */
-static void test_sanitize_a10_zero_width(void **unused)
+TEST(test_sanitize_a10_zero_width)
 {
 	struct sanitize_out out;
 
@@ -215,7 +216,7 @@ static void test_sanitize_a10_zero_width(void **unused)
 }
 
 /* A11: invalid UTF-8, each bad byte visible, nothing leaks onwards. */
-static void test_sanitize_a11_invalid_utf8(void **unused)
+TEST(test_sanitize_a11_invalid_utf8)
 {
 	test_sanitize_expect("\xff", 0, "\\xFF");
 	test_sanitize_expect("a\xfe"
@@ -243,7 +244,7 @@ static void test_sanitize_a11_invalid_utf8(void **unused)
 }
 
 /* C0 and DEL, embedded NUL, the named escapes. */
-static void test_sanitize_c0(void **unused)
+TEST(test_sanitize_c0)
 {
 	test_sanitize_expect_n("a\0b", 3, 0, "a\\x00b");
 	test_sanitize_expect("\x01\x07\x0b\x0c\x1f\x7f", 0, "\\x01\\x07\\x0B\\x0C\\x1F\\x7F");
@@ -252,7 +253,7 @@ static void test_sanitize_c0(void **unused)
 }
 
 /* A13: literal escapes in the data never look like real ones. */
-static void test_sanitize_a13_lookalike(void **unused)
+TEST(test_sanitize_a13_lookalike)
 {
 	struct sanitize_out out;
 	static const char in[] = "^[[31m \\x1b[31m \x1b[31m";
@@ -284,7 +285,7 @@ static void test_sanitize_a13_lookalike(void **unused)
 }
 
 /* A14: markup and format strings are plain text. */
-static void test_sanitize_a14_markup(void **unused)
+TEST(test_sanitize_a14_markup)
 {
 	test_sanitize_expect("[red::b]X[-]", 0, "[red::b]X[-]");
 	test_sanitize_expect("{\"a\":[\"b\"]}", 0, "{\"a\":[\"b\"]}");
@@ -293,7 +294,7 @@ static void test_sanitize_a14_markup(void **unused)
 	test_sanitize_expect("<U+202E> literal", 0, "<U+202E> literal");
 }
 
-static void test_sanitize_tabs(void **unused)
+TEST(test_sanitize_tabs)
 {
 	test_sanitize_expect("a\tb", 0, "a       b");
 	test_sanitize_expect("\tx", 0, "        x");
@@ -309,7 +310,7 @@ static void test_sanitize_tabs(void **unused)
 	test_sanitize_expect("\x1b\tx", 0, "\\e      x");
 }
 
-static void test_sanitize_spans(void **unused)
+TEST(test_sanitize_spans)
 {
 	struct sanitize_out out;
 	static const char in[] = "x\x1by\xffz\xe2\x80\xae!\tq";
@@ -341,7 +342,7 @@ static void test_sanitize_spans(void **unused)
 	}
 }
 
-static void test_sanitize_cap(void **unused)
+TEST(test_sanitize_cap)
 {
 	static const struct {
 		const char *why, *in;
@@ -367,7 +368,6 @@ static void test_sanitize_cap(void **unused)
 	struct sanitize_out out;
 	size_t i;
 
-	(void)unused;
 	for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
 		sanitize(cases[i].in, cases[i].len, 0, cases[i].cap, &out);
 		test_sanitize_check(&out, 0);
@@ -382,7 +382,7 @@ static void test_sanitize_cap(void **unused)
 }
 
 /* A15: a 10 MB line with a 64 KiB cap is quick and bounded. */
-static void test_sanitize_a15_huge_line(void **unused)
+TEST(test_sanitize_a15_huge_line)
 {
 	size_t big = 10u * 1024 * 1024, cap = 64 * 1024;
 	char *line = xmalloc(big);
@@ -436,7 +436,7 @@ static void test_sanitize_a15_huge_line(void **unused)
 	free(line);
 }
 
-static void test_sanitize_width_fit(void **unused)
+TEST(test_sanitize_width_fit)
 {
 	static const char cjk[] = "\xe6\x97\xa5\xe6\x9c\xac\xe8\xaa\x9e"; /* 日本語 */
 	static const char comb[] = "ae\xcc\x81"
@@ -469,7 +469,7 @@ static void test_sanitize_width_fit(void **unused)
 }
 
 /* A17 in miniature: random bytes always give conforming output. */
-static void test_sanitize_random(void **unused)
+TEST(test_sanitize_random)
 {
 	unsigned char buf[256];
 	uint32_t x = 2463534242u;
@@ -505,13 +505,12 @@ static void test_sanitize_random(void **unused)
 /* SANITIZE_ASCII (#12 item 5): a terminal that is not UTF-8 sees every
  * non-ASCII character as a visible placeholder, never as '?', and a flood
  * of combining marks keeps 4 per base character, as a UTF-8 cell does. */
-static void test_sanitize_ascii(void **unused)
+TEST(test_sanitize_ascii)
 {
 	struct sanitize_out out;
 	struct strbuf flood = { 0 };
 	size_t i;
 
-	(void)unused;
 	sanitize("caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80", 14, SANITIZE_ASCII, 0, &out);
 	assert_string_equal(out.text, "caf<U+00E9> <U+20AC> <U+1F600>");
 	assert_int_equal(out.nspans, 3);
@@ -549,9 +548,8 @@ static void test_sanitize_ascii(void **unused)
 
 /* The width a table gives a cell is that of what will be drawn: escapes
  * spelled out, not the raw bytes. */
-static void test_sanitize_shown_width(void **unused)
+TEST(test_sanitize_shown_width)
 {
-	(void)unused;
 	assert_int_equal(sanitize_shown_width("abc", 3), 3);
 	assert_int_equal(sanitize_shown_width("", 0), 0);
 	/* evil \e ]0;X \x07 -> 4 + 2 + 4 + 4 */
@@ -561,32 +559,4 @@ static void test_sanitize_shown_width(void **unused)
 	assert_int_equal(sanitize_shown_width("a\\eb", 4), 5);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_sanitize_plain),
-		cmocka_unit_test(test_sanitize_null),
-		cmocka_unit_test(test_sanitize_a1_event_message),
-		cmocka_unit_test(test_sanitize_a2_osc52),
-		cmocka_unit_test(test_sanitize_a3_title),
-		cmocka_unit_test(test_sanitize_a5_c1),
-		cmocka_unit_test(test_sanitize_a7_backspace),
-		cmocka_unit_test(test_sanitize_a8_newline),
-		cmocka_unit_test(test_sanitize_a9_bidi),
-		cmocka_unit_test(test_sanitize_a10_zero_width),
-		cmocka_unit_test(test_sanitize_a11_invalid_utf8),
-		cmocka_unit_test(test_sanitize_c0),
-		cmocka_unit_test(test_sanitize_a13_lookalike),
-		cmocka_unit_test(test_sanitize_a14_markup),
-		cmocka_unit_test(test_sanitize_tabs),
-		cmocka_unit_test(test_sanitize_spans),
-		cmocka_unit_test(test_sanitize_cap),
-		cmocka_unit_test(test_sanitize_a15_huge_line),
-		cmocka_unit_test(test_sanitize_width_fit),
-		cmocka_unit_test(test_sanitize_random),
-		cmocka_unit_test(test_sanitize_ascii),
-		cmocka_unit_test(test_sanitize_shown_width),
-	};
-
-	return cmocka_run_group_tests(tests, test_sanitize_setup, NULL);
-}
+TEST_GROUP(test_sanitize_setup, NULL);

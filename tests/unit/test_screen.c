@@ -27,6 +27,7 @@
 #include "ui/prompt.h"
 #include "ui/screen.h"
 #include "ui/theme.h"
+#include "tests/unit/testhelp.h"
 
 #define ROWS 24
 #define COLS 100
@@ -88,6 +89,16 @@ static void test_row(int y, char *out, size_t n)
 		out[--len] = '\0';
 }
 
+/* Fail unless row y of the screen is want (holds it, with part set). */
+static void test_row_is(int y, const char *want, int part)
+{
+	char row[4 * COLS];
+
+	test_row(y, row, sizeof row);
+	if (part ? strstr(row, want) == NULL : strcmp(row, want) != 0)
+		fail_msg("row %d is \"%s\", want %s\"%s\"", y, row, part ? "part " : "", want);
+}
+
 /* No cell anywhere holds what the sanitiser must never let through: a
  * control, DEL, C1, bidi, zero-width or format character. */
 static void test_no_raw_cell(void)
@@ -121,32 +132,26 @@ static const char test_shown[] = "IJK\\b\\b\\bL prod<U+202E>txt \\e[2J\\e]0;PWNE
 /* draw_label was "text known to be our own" and went to curses raw: the
  * backspaces moved the cursor back over "IJK" and the bidi override
  * reached a cell. */
-static void test_screen_label_sanitises(void **unused)
+TEST(test_screen_label_sanitises)
 {
 	struct view v = { 0, 0, ROWS, COLS };
-	char row[4 * COLS];
 
-	(void)unused;
 	test_screen_up("C.UTF-8");
 	draw_label(&v, 2, 0, ROLE_NORMAL, test_hostile);
-	test_row(2, row, sizeof row);
-	assert_string_equal(row, test_shown);
+	test_row_is(2, test_shown, 0);
 	draw_label(&v, 3, 0, ROLE_ERROR, "ERR auth failed for redis://:hunter2@cache:6379");
-	test_row(3, row, sizeof row);
-	assert_string_equal(row, "ERR auth failed for redis://:***@cache:6379");
+	test_row_is(3, "ERR auth failed for redis://:***@cache:6379", 0);
 	test_no_raw_cell();
 	test_screen_down();
 }
 
 /* Every other way text reaches the screen, the same. */
-static void test_screen_every_helper(void **unused)
+TEST(test_screen_every_helper)
 {
 	struct view v = { 0, 0, ROWS, COLS };
 	struct view box = { 10, 0, 4, COLS };
 	struct prompt p;
-	char row[4 * COLS];
 
-	(void)unused;
 	test_screen_up("C.UTF-8");
 	draw_text(&v, 0, 0, ROLE_NORMAL, test_hostile, -1);
 	draw_textn(&v, 1, 0, ROLE_NORMAL, test_hostile, sizeof test_hostile - 1, -1);
@@ -156,51 +161,32 @@ static void test_screen_every_helper(void **unused)
 	p.secret = 0;
 	prompt_paste(&p, (const int[]){ 'a', 0x1b, 0x202e, 'b', '\n' }, 5);
 	prompt_draw(&p, &(struct view){ 20, 0, 1, COLS }, 0, ROLE_INPUT, "label\b\b:");
-	for (int y = 0; y < 3; y++) {
-		test_row(y, row, sizeof row);
-		assert_string_equal(row, test_shown);
-	}
-	test_row(10, row, sizeof row);
-	assert_non_null(strstr(row, "title \\e]52;c;cm0gLXJm\\x07<U+202E>"));
-	test_row(20, row, sizeof row);
-	assert_string_equal(row, "label\\b\\b:a<U+202E>b");
+	for (int y = 0; y < 3; y++)
+		test_row_is(y, test_shown, 0);
+	test_row_is(10, "title \\e]52;c;cm0gLXJm\\x07<U+202E>", 1);
+	test_row_is(20, "label\\b\\b:a<U+202E>b", 0);
 	test_no_raw_cell();
 	test_screen_down();
 }
 
 /* A terminal that is not UTF-8: placeholders, never '?'. */
-static void test_screen_ascii_terminal(void **unused)
+TEST(test_screen_ascii_terminal)
 {
 	struct view v = { 0, 0, ROWS, COLS };
 	struct strbuf flood = { 0 };
-	char row[4 * COLS];
 	int i;
 
-	(void)unused;
 	test_screen_up("C");
 	assert_false(screen_utf8());
 	draw_label(&v, 0, 0, ROLE_NORMAL, "caf\xc3\xa9 \xe2\x82\xac");
-	test_row(0, row, sizeof row);
-	assert_string_equal(row, "caf<U+00E9> <U+20AC>");
+	test_row_is(0, "caf<U+00E9> <U+20AC>", 0);
 	strbuf_puts(&flood, "Z");
 	for (i = 0; i < 50; i++)
 		strbuf_puts(&flood, "\xcc\x81");
 	strbuf_puts(&flood, "!");
 	draw_text(&v, 1, 0, ROLE_NORMAL, flood.buf, -1);
-	test_row(1, row, sizeof row);
-	assert_string_equal(row, "Z<U+0301><U+0301><U+0301><U+0301>!");
+	test_row_is(1, "Z<U+0301><U+0301><U+0301><U+0301>!", 0);
 	strbuf_free(&flood);
 	test_no_raw_cell();
 	test_screen_down();
-}
-
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_screen_label_sanitises),
-		cmocka_unit_test(test_screen_every_helper),
-		cmocka_unit_test(test_screen_ascii_terminal),
-	};
-
-	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "ui/table.h"
+#include "tests/unit/testhelp.h"
 
 static const struct table_column test_table_cols[] = {
 	{ "NAME", 0, 0, 0, 0 },
@@ -44,7 +45,7 @@ static void test_table_fill(struct table *t)
 	table_commit(t);
 }
 
-static void test_table_filter_words(void **state)
+TEST(test_table_filter_words)
 {
 	struct table t;
 
@@ -68,7 +69,7 @@ static void test_table_filter_words(void **state)
 	table_free(&t);
 }
 
-static void test_table_sort_numeric(void **state)
+TEST(test_table_sort_numeric)
 {
 	struct table t;
 
@@ -84,7 +85,7 @@ static void test_table_sort_numeric(void **state)
 	table_free(&t);
 }
 
-static void test_table_selection_by_id(void **state)
+TEST(test_table_selection_by_id)
 {
 	struct table t;
 
@@ -107,7 +108,7 @@ static void test_table_selection_by_id(void **state)
 	table_free(&t);
 }
 
-static void test_table_keys(void **state)
+TEST(test_table_keys)
 {
 	struct table t;
 
@@ -133,7 +134,7 @@ static void test_table_keys(void **state)
 	table_free(&t);
 }
 
-static void test_table_match(void **state)
+TEST(test_table_match)
 {
 	assert_true(table_match("Pods in CrashLoopBackOff state", "crash"));
 	assert_true(table_match("401 Unauthorized errors", " 401  "));
@@ -148,7 +149,7 @@ static const struct table_column test_table_lay_cols[] = {
 	{ "AGE", 9, 0, 3, 0 },   { "IP", 39, 0, 4, 0 },      { "CPU", 8, 1, 5, 0 },
 };
 
-static void test_table_layout_cases(void **state)
+TEST(test_table_layout_cases)
 {
 	static const struct {
 		int name; /* NAME's widest cell */
@@ -185,7 +186,7 @@ static void test_table_layout_cases(void **state)
 
 /* Two key columns (ALERT and SUMMARY) share the cut, widest first, and
  * only once AGE is gone. */
-static void test_table_layout_two_keys(void **state)
+TEST(test_table_layout_two_keys)
 {
 	static const struct table_column cols[] = {
 		{ "ALERT", 24, 0, 0, 0 },
@@ -210,7 +211,7 @@ static void test_table_layout_two_keys(void **state)
 
 /* At every width: the key column is whole while any other column shows,
  * and what shows fits. */
-static void test_table_layout_key_never_cut(void **state)
+TEST(test_table_layout_key_never_cut)
 {
 	int want[6] = { 30, 16, 11, 4, 11, 1 }, out[6], w;
 	unsigned char blank[6] = { 0, 0, 0, 0, 0, 1 };
@@ -234,7 +235,7 @@ static void test_table_layout_key_never_cut(void **state)
 }
 
 /* Widths come from the visible cells, and a filter changes them. */
-static void test_table_content_widths(void **state)
+TEST(test_table_content_widths)
 {
 	struct table t;
 
@@ -252,7 +253,7 @@ static void test_table_content_widths(void **state)
 /* A cell set in place (an age that moved): the widths, the filter and
  * a sort by it follow, the selected row stays selected, and the same
  * text again is no change. */
-static void test_table_set_text(void **state)
+TEST(test_table_set_text)
 {
 	struct table t;
 	size_t i;
@@ -307,7 +308,7 @@ static void test_table_fill_ranked(struct table *t, const long *ranks, size_t n)
 	table_commit(t);
 }
 
-static void test_table_trouble_first(void **state)
+TEST(test_table_trouble_first)
 {
 	static const long ranks[5] = { 0, 2, -1, 1, 2 };
 	struct table t;
@@ -342,7 +343,7 @@ static void test_table_trouble_first(void **state)
 /* Until the operator picks a row, the first (worst) row is selected, so
  * a row that becomes the worst is on screen, not scrolled up out of a
  * small cell behind the selection. */
-static void test_table_unpinned_follows_top(void **state)
+TEST(test_table_unpinned_follows_top)
 {
 	static const long before[5] = { 0, 0, 0, 0, 1 }, after[5] = { 2, 0, 0, 0, 1 };
 	struct table t;
@@ -377,7 +378,7 @@ static void test_table_unpinned_follows_top(void **state)
 	table_free(&t);
 }
 
-static void test_table_hidden_count(void **state)
+TEST(test_table_hidden_count)
 {
 	static const long ranks[10] = { 0, 0, 1, 0, 0, 0, 0, 2, 1, 0 };
 	struct table t;
@@ -416,7 +417,7 @@ static void test_table_hidden_count(void **state)
  * its filter text; a changed cell is copied and measured again (also
  * when it grows or shrinks); rows come back in the new order, new ids
  * are added, ids gone are dropped, and an id twice is two rows. */
-static void test_table_rebuild_by_id(void **state)
+TEST(test_table_rebuild_by_id)
 {
 	struct table t;
 	const char *a[2] = { "fleet-manager-1", "3" }, *b[2] = { "vehicle-gateway-7", "12" };
@@ -479,7 +480,7 @@ static void test_table_rebuild_by_id(void **state)
 /* A panel may change its columns between a clear and the adds (Pods
  * does when metrics come or go): the rows of the old count are not
  * taken back, and are freed by their own count (ASan). */
-static void test_table_rebuild_columns_change(void **state)
+TEST(test_table_rebuild_columns_change)
 {
 	static const struct table_column three[] = {
 		{ "NAME", 0, 0, 0, 0 },
@@ -510,7 +511,7 @@ static void test_table_rebuild_columns_change(void **state)
 
 /* Rows re-added in the same order over many ids are taken back without
  * a miss; a row resolved in the middle does not lose the rest. */
-static void test_table_rebuild_many(void **state)
+TEST(test_table_rebuild_many)
 {
 	struct table t;
 	char id[32], cell[32];
@@ -535,28 +536,4 @@ static void test_table_rebuild_many(void **state)
 	assert_string_equal(t.rows[0].cells[1], "0");
 	assert_string_equal(t.rows[100].cells[1], "100");
 	table_free(&t);
-}
-
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_table_filter_words),
-		cmocka_unit_test(test_table_sort_numeric),
-		cmocka_unit_test(test_table_selection_by_id),
-		cmocka_unit_test(test_table_keys),
-		cmocka_unit_test(test_table_match),
-		cmocka_unit_test(test_table_layout_cases),
-		cmocka_unit_test(test_table_layout_two_keys),
-		cmocka_unit_test(test_table_layout_key_never_cut),
-		cmocka_unit_test(test_table_content_widths),
-		cmocka_unit_test(test_table_set_text),
-		cmocka_unit_test(test_table_trouble_first),
-		cmocka_unit_test(test_table_hidden_count),
-		cmocka_unit_test(test_table_unpinned_follows_top),
-		cmocka_unit_test(test_table_rebuild_by_id),
-		cmocka_unit_test(test_table_rebuild_many),
-		cmocka_unit_test(test_table_rebuild_columns_change),
-	};
-
-	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -24,7 +24,7 @@
 
 #define FIX "tests/fixtures/theme/"
 
-static void test_theme_role_names(void **unused)
+TEST(test_theme_role_names)
 {
 	static const char *const want[] = {
 		"normal",   "dim",         "border",  "border_focus", "title",     "title_focus",
@@ -45,7 +45,7 @@ static void test_theme_role_names(void **unused)
 	assert_int_equal(ROLE_ESCAPE, theme_role_from_name("escape"));
 }
 
-static void test_theme_builtins(void **unused)
+TEST(test_theme_builtins)
 {
 	static const char *const names[] = { "default", "light", "high-contrast", "mono" };
 	struct theme t;
@@ -85,7 +85,7 @@ static void test_theme_builtins(void **unused)
 }
 
 /* themes/NAME.yaml must be exactly the built-in NAME. */
-static void test_theme_files_equal_builtins(void **unused)
+TEST(test_theme_files_equal_builtins)
 {
 	const char *name;
 	size_t i;
@@ -112,7 +112,7 @@ static void test_theme_files_equal_builtins(void **unused)
 	}
 }
 
-static void test_theme_inherit(void **unused)
+TEST(test_theme_inherit)
 {
 	struct theme t, light;
 	char err[512] = "";
@@ -131,7 +131,7 @@ static void test_theme_inherit(void **unused)
 	assert_memory_equal(&t.style[ROLE_STATUS], &light.style[ROLE_STATUS], sizeof(t.style[0]));
 }
 
-static void test_theme_lookup(void **unused)
+TEST(test_theme_lookup)
 {
 	char d1[] = "/tmp/amconsole-test-theme-XXXXXX";
 	char d2[] = "/tmp/amconsole-test-theme-XXXXXX";
@@ -183,7 +183,7 @@ static void test_theme_lookup(void **unused)
 	free(p3);
 }
 
-static void test_theme_fixture_errors(void **unused)
+TEST(test_theme_fixture_errors)
 {
 	static const struct {
 		const char *file;
@@ -215,7 +215,7 @@ static void test_theme_fixture_errors(void **unused)
 	}
 }
 
-static void test_theme_syntax_error(void **unused)
+TEST(test_theme_syntax_error)
 {
 	struct theme t;
 	char err[512] = "";
@@ -225,7 +225,7 @@ static void test_theme_syntax_error(void **unused)
 	assert_non_null(strstr(err, "did not find expected ',' or '}'"));
 }
 
-static void test_theme_inline_errors(void **unused)
+TEST(test_theme_inline_errors)
 {
 	static const struct {
 		const char *text;
@@ -272,7 +272,7 @@ static void test_theme_inline_errors(void **unused)
 	}
 }
 
-static void test_theme_values(void **unused)
+TEST(test_theme_values)
 {
 	char dir[] = "/tmp/amconsole-test-theme-XXXXXX";
 	char *path;
@@ -316,7 +316,7 @@ static void test_theme_values(void **unused)
 	rmdir(dir);
 }
 
-static void test_theme_fit(void **unused)
+TEST(test_theme_fit)
 {
 	struct theme t, orig;
 	int r;
@@ -354,22 +354,4 @@ static void test_theme_fit(void **unused)
 		assert_int_equal(t.style[r].fg, -1);
 		assert_int_equal(t.style[r].bg, -1);
 	}
-}
-
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_theme_role_names),
-		cmocka_unit_test(test_theme_builtins),
-		cmocka_unit_test(test_theme_files_equal_builtins),
-		cmocka_unit_test(test_theme_inherit),
-		cmocka_unit_test(test_theme_lookup),
-		cmocka_unit_test(test_theme_fixture_errors),
-		cmocka_unit_test(test_theme_syntax_error),
-		cmocka_unit_test(test_theme_inline_errors),
-		cmocka_unit_test(test_theme_values),
-		cmocka_unit_test(test_theme_fit),
-	};
-
-	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -35,13 +35,12 @@ static void ev(struct timeline *tl, double t, const char *kind, const char *text
 	timeline_add(tl, &e);
 }
 
-static void test_timeline_roundtrip(void **unused)
+TEST(test_timeline_roundtrip)
 {
 	struct timeline tl = { 0 };
 	struct tl_event back;
 	char *line;
 
-	(void)unused;
 	ev(&tl, 1764900000.25, "note", "quote \" newline \n tab \t esc \033[2J", "x\ny");
 	line = timeline_encode(&tl.v[0]);
 	assert_non_null(strchr(line, '\n'));
@@ -62,7 +61,7 @@ static void test_timeline_roundtrip(void **unused)
 	timeline_free(&tl);
 }
 
-static void test_timeline_appender_and_damage(void **unused)
+TEST(test_timeline_appender_and_damage)
 {
 	char path[] = "/tmp/amtl-XXXXXX", err[256];
 	struct timeline tl = { 0 }, back = { 0 };
@@ -70,7 +69,6 @@ static void test_timeline_appender_and_damage(void **unused)
 	FILE *f;
 	int fd = mkstemp(path), i;
 
-	(void)unused;
 	assert_true(fd >= 0);
 	close(fd);
 	ap = appender_open(path, err, sizeof err);
@@ -99,12 +97,11 @@ static void test_timeline_appender_and_damage(void **unused)
 	timeline_free(&tl);
 }
 
-static void test_timeline_postmortem(void **unused)
+TEST(test_timeline_postmortem)
 {
 	struct timeline tl = { 0 };
 	char *doc;
 
-	(void)unused;
 	ev(&tl, 1000, "open", "incident opened: P1 High", NULL);
 	ev(&tl, 1000 + 125, "mark", "detected", NULL);
 	ev(&tl, 1000 + 30 * 60, "step", "Check pod status: ok, exit 0 (Service Startup Issues)",
@@ -136,15 +133,4 @@ static void test_timeline_postmortem(void **unused)
 	assert_non_null(strstr(doc, "\n  NAME  STATUS\n  ledger-0  Error\n  \'\'\'\n  ```\n"));
 	free(doc);
 	timeline_free(&tl);
-}
-
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_timeline_roundtrip),
-		cmocka_unit_test(test_timeline_appender_and_damage),
-		cmocka_unit_test(test_timeline_postmortem),
-	};
-
-	return cmocka_run_group_tests(tests, NULL, NULL);
 }

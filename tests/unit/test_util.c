@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "lib/util.h"
+#include "tests/unit/testhelp.h"
 
 /* A text a parser into a double takes (rc 0, giving value) or refuses
  * (rc -1). */
@@ -40,7 +41,7 @@ static void test_util_parses(const char *name, int (*parse)(const char *, double
 	}
 }
 
-static void test_util_parse_duration(void **unused)
+TEST(test_util_parse_duration)
 {
 	static const struct test_util_parse cases[] = {
 		{ "2s", 0, 2.0 }, { "500ms", 0, 0.5 }, { "1m", 0, 60.0 }, { "1h", 0, 3600.0 },
@@ -53,7 +54,7 @@ static void test_util_parse_duration(void **unused)
 			 sizeof cases / sizeof cases[0]);
 }
 
-static void test_strv_sort_unique(void **unused)
+TEST(test_strv_sort_unique)
 {
 	char **v = xcalloc(5, sizeof *v);
 	size_t n;
@@ -74,7 +75,7 @@ static void test_strv_sort_unique(void **unused)
 
 /* RFC 3339 as every API sends it: Z or an offset, optional fraction;
  * anything else is refused rather than guessed. */
-static void test_util_rfc3339(void **unused)
+TEST(test_util_rfc3339)
 {
 	static const struct test_util_parse cases[] = {
 		{ "2024-01-01T00:00:00Z", 0, 1704067200.0 },
@@ -91,7 +92,7 @@ static void test_util_rfc3339(void **unused)
 			 sizeof cases / sizeof cases[0]);
 }
 
-static void test_util_fmt_duration(void **unused)
+TEST(test_util_fmt_duration)
 {
 	/* seconds, the buffer's size, what it holds */
 	static const struct {
@@ -136,7 +137,7 @@ static void test_util_steps(struct util_steady *s, const struct test_util_step *
 	}
 }
 
-static void test_util_steady_ms(void **unused)
+TEST(test_util_steady_ms)
 {
 	static const struct test_util_step from_zero[] = {
 		{ 0.4, 0.4 },                                        /* the first shows at once */
@@ -157,7 +158,7 @@ static void test_util_steady_ms(void **unused)
 	test_util_steps(&s, from_400, sizeof from_400 / sizeof from_400[0]);
 }
 
-static void test_util_strbuf(void **unused)
+TEST(test_util_strbuf)
 {
 	struct strbuf sb = { 0 };
 	char *p;
@@ -193,7 +194,7 @@ static void test_util_strbuf(void **unused)
 	assert_null(sb.buf);
 }
 
-static void test_util_xasprintf(void **unused)
+TEST(test_util_xasprintf)
 {
 	char *p = xasprintf("%s-%d-%%", "x", 42);
 
@@ -210,7 +211,7 @@ static void test_util_home_is(const char *in, const char *want)
 	free(p);
 }
 
-static void test_util_expand_home(void **unused)
+TEST(test_util_expand_home)
 {
 	char *old = getenv("HOME") ? strdup(getenv("HOME")) : NULL;
 
@@ -226,7 +227,7 @@ static void test_util_expand_home(void **unused)
 	free(old);
 }
 
-static void test_util_mkdirs(void **unused)
+TEST(test_util_mkdirs)
 {
 	char tmpl[] = "/tmp/am_util_XXXXXX";
 	char *dir = mkdtemp(tmpl);
@@ -254,7 +255,7 @@ static void test_util_mkdirs(void **unused)
 	free(cmd);
 }
 
-static void test_util_clocks(void **unused)
+TEST(test_util_clocks)
 {
 	double a = util_now(), b = util_now();
 	double w = util_wall();
@@ -279,13 +280,12 @@ static int test_util_pair_cmp(const void *a, const void *b, void *ctx)
 
 /* util_sort orders by the comparator with its context, and is stable:
  * equal keys keep the order they came in. */
-static void test_util_sort(void **unused)
+TEST(test_util_sort)
 {
 	struct test_util_pair v[257];
 	size_t n, i;
 	int desc;
 
-	(void)unused;
 	srand(7);
 	for (n = 0; n <= 257; n += n < 10 ? 1 : 31) {
 		for (desc = 0; desc < 2; desc++) {
@@ -303,18 +303,4 @@ static void test_util_sort(void **unused)
 			}
 		}
 	}
-}
-
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_util_parse_duration), cmocka_unit_test(test_strv_sort_unique),
-		cmocka_unit_test(test_util_fmt_duration),   cmocka_unit_test(test_util_steady_ms),
-		cmocka_unit_test(test_util_strbuf),         cmocka_unit_test(test_util_xasprintf),
-		cmocka_unit_test(test_util_expand_home),    cmocka_unit_test(test_util_mkdirs),
-		cmocka_unit_test(test_util_clocks),         cmocka_unit_test(test_util_sort),
-		cmocka_unit_test(test_util_rfc3339),
-	};
-
-	return cmocka_run_group_tests(tests, NULL, NULL);
 }

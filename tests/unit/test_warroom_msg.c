@@ -21,6 +21,7 @@
 
 #include "core/warroom_msg.h"
 #include "lib/util.h"
+#include "tests/unit/testhelp.h"
 
 static const unsigned char key[] = "0123456789abcdef-room-secret";
 #define KEYLEN (sizeof key - 1)
@@ -37,7 +38,7 @@ static char *seal(const char *room, const char *kind, const char *body, size_t *
 	return warroom_seal(key, KEYLEN, room, &m, body, len);
 }
 
-static void test_warroom_roundtrip(void **unused)
+TEST(test_warroom_roundtrip)
 {
 	struct warroom_msg m;
 	char err[128], *wire, *body;
@@ -63,7 +64,7 @@ static void test_warroom_roundtrip(void **unused)
 
 /* Every single changed byte is refused, as forged or (in the head)
  * not sealed. */
-static void test_warroom_tamper(void **unused)
+TEST(test_warroom_tamper)
 {
 	struct warroom_msg m;
 	char err[128], *wire;
@@ -85,7 +86,7 @@ static void test_warroom_tamper(void **unused)
 	free(wire);
 }
 
-static void test_warroom_refusals(void **unused)
+TEST(test_warroom_refusals)
 {
 	static const unsigned char other[] = "another-secret-of-another-room";
 	struct warroom_msg m;
@@ -132,7 +133,7 @@ static void test_warroom_refusals(void **unused)
 	free(huge);
 }
 
-static void test_warroom_secret_file(void **unused)
+TEST(test_warroom_secret_file)
 {
 	char path[] = "/tmp/test_warroom_XXXXXX", err[200], *s = NULL;
 	int fd = mkstemp(path);
@@ -160,7 +161,7 @@ static void test_warroom_secret_file(void **unused)
 	assert_int_equal(warroom_secret_load(path, &s, err, sizeof err), -1);
 }
 
-static void test_warroom_secret_new(void **unused)
+TEST(test_warroom_secret_new)
 {
 	char *a = warroom_secret_new(), *b = warroom_secret_new();
 	size_t i;
@@ -173,17 +174,4 @@ static void test_warroom_secret_new(void **unused)
 	assert_string_not_equal(a, b);
 	free(a);
 	free(b);
-}
-
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_warroom_roundtrip),
-		cmocka_unit_test(test_warroom_tamper),
-		cmocka_unit_test(test_warroom_refusals),
-		cmocka_unit_test(test_warroom_secret_file),
-		cmocka_unit_test(test_warroom_secret_new),
-	};
-
-	return cmocka_run_group_tests(tests, NULL, NULL);
 }

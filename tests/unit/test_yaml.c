@@ -22,7 +22,7 @@
 
 static char test_yaml_dir[] = "/tmp/test_yaml.XXXXXX";
 
-static void test_yaml_load_errors(void **unused)
+TEST(test_yaml_load_errors)
 {
 	struct yaml_loader ld;
 	yaml_node_t *root;
@@ -115,7 +115,7 @@ static void test_yaml_expect(const char *text, const char *want)
 	free(o.colour);
 }
 
-static void test_yaml_walk_map(void **unused)
+TEST(test_yaml_walk_map)
 {
 	struct test_yaml_obj o;
 	char err[512];
@@ -137,7 +137,7 @@ static void test_yaml_walk_map(void **unused)
 	test_yaml_expect("? [a]\n: b\n", "F:1: (top level): expected a key, got a list");
 }
 
-static void test_yaml_nodes(void **unused)
+TEST(test_yaml_nodes)
 {
 	yaml_node_t node;
 	static const char *const nulls[] = { "", "~", "null", "Null", "NULL" };
@@ -175,13 +175,4 @@ static int test_yaml_teardown(void **unused)
 	return rc == 0 ? 0 : -1;
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_yaml_load_errors),
-		cmocka_unit_test(test_yaml_walk_map),
-		cmocka_unit_test(test_yaml_nodes),
-	};
-
-	return cmocka_run_group_tests(tests, test_yaml_setup, test_yaml_teardown);
-}
+TEST_GROUP(test_yaml_setup, test_yaml_teardown);
