@@ -1,7 +1,8 @@
 /*
  * codec.c - the shared half of the snapshot codecs (codec.h): adders that
- * remember an allocation failure, and getters that name the field they
- * refuse.
+ * remember an allocation failure, getters that name the field they
+ * refuse, and the field tables' engine, which puts and gets each field
+ * by its type's pair of functions (codec_types).
  */
 #include <math.h>
 #include <stdarg.h>
