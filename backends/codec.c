@@ -1,7 +1,8 @@
 /*
  * codec.c - the shared half of the snapshot codecs (codec.h): adders that
- * remember an allocation failure, and getters that name the field they
- * refuse.
+ * remember an allocation failure, getters that name the field they
+ * refuse, and the field tables' engine, which puts and gets each field
+ * by its type's pair of functions (codec_types).
  */
 #include <math.h>
 #include <stdarg.h>
@@ -12,6 +13,8 @@
 #include <cjson/cJSON.h>
 
 #include "backends/codec.h"
+#include "runtime/backend.h"
+#include "lib/redact.h"
 #include "lib/util.h"
 
 /* ---- encoding -------------------------------------------------------- */
@@ -71,16 +74,6 @@ cJSON *codec_put_obj(struct codec_enc *e, cJSON *o, const char *name)
 
 	codec_add(e, o, name, a);
 	return e->bad ? NULL : a;
-}
-
-void codec_put_rows(struct codec_enc *e, cJSON *o, const char *name, const void *rows, size_t n,
-		    size_t size, codec_put_fn *put)
-{
-	cJSON *a = codec_put_arr(e, o, name);
-	size_t i;
-
-	for (i = 0; i < n && !e->bad; i++)
-		put(e, codec_put_obj(e, a, NULL), (const char *)rows + i * size);
 }
 
 /* ---- decoding -------------------------------------------------------- */
@@ -258,29 +251,339 @@ const cJSON *codec_obj(struct codec_dec *d, const cJSON *o, const char *name)
 	return f;
 }
 
-void *codec_rows(struct codec_dec *d, const cJSON *o, const char *name, size_t max, size_t size,
-		 size_t *n, codec_row_fn *get, void *ctx)
-{
-	size_t total, cap = 16, i = 0;
-	const cJSON *a = codec_arr(d, o, name, max, &total), *it;
-	char *rows = xcalloc(cap + 1, size);
+/* ---- field tables ---------------------------------------------------- */
 
-	/* grown as rows decode, so that a long array of junk costs no more
-	 * than its text */
+/* An integer field's value, as the encoders always wrote it. */
+static double codec_load(const char *p, enum codec_type t)
+{
+	int i;
+	long l;
+	unsigned long ul;
+	long long ll;
+	size_t z;
+
+	switch (t) {
+	case CODEC_INT: /* and enums, as big as an int */
+		memcpy(&i, p, sizeof i);
+		return i;
+	case CODEC_LONG:
+		memcpy(&l, p, sizeof l);
+		return (double)l;
+	case CODEC_ULONG:
+		memcpy(&ul, p, sizeof ul);
+		return (double)ul;
+	case CODEC_LL:
+		memcpy(&ll, p, sizeof ll);
+		return (double)ll;
+	default:
+		memcpy(&z, p, sizeof z);
+		return (double)z;
+	}
+}
+
+static void codec_store(char *p, enum codec_type t, long long v)
+{
+	int i = (int)v;
+	long l = (long)v;
+	unsigned long ul = (unsigned long)v;
+	size_t z = (size_t)v;
+
+	switch (t) {
+	case CODEC_INT:
+		memcpy(p, &i, sizeof i);
+		break;
+	case CODEC_LONG:
+		memcpy(p, &l, sizeof l);
+		break;
+	case CODEC_ULONG:
+		memcpy(p, &ul, sizeof ul);
+		break;
+	case CODEC_LL:
+		memcpy(p, &v, sizeof v);
+		break;
+	default:
+		memcpy(p, &z, sizeof z);
+		break;
+	}
+}
+
+/* The types' own put and get, as hooks: f of row into (out of) o. */
+
+static void codec_dbl_put(struct codec_enc *e, cJSON *o, const void *row,
+			  const struct codec_field *f)
+{
+	codec_put_num(e, o, f->name, *(const double *)(const void *)((const char *)row + f->off));
+}
+
+static void codec_dbl_get(struct codec_dec *d, const cJSON *o, void *row,
+			  const struct codec_field *f)
+{
+	*(double *)(void *)((char *)row + f->off) = codec_num(d, o, f->name);
+}
+
+static void codec_int_put(struct codec_enc *e, cJSON *o, const void *row,
+			  const struct codec_field *f)
+{
+	codec_put_num(e, o, f->name, codec_load((const char *)row + f->off, f->type));
+}
+
+static void codec_int_get(struct codec_dec *d, const cJSON *o, void *row,
+			  const struct codec_field *f)
+{
+	codec_store((char *)row + f->off, f->type, codec_int(d, o, f->name, f->lo, f->hi));
+}
+
+static int codec_nullable(const struct codec_field *f)
+{
+	return f->type == CODEC_STR_NULL || f->type == CODEC_REF_NULL || f->type == CODEC_SECRET;
+}
+
+/* A string or NULL: null where it may be, else "". */
+static void codec_str_put(struct codec_enc *e, cJSON *o, const void *row,
+			  const struct codec_field *f)
+{
+	const char *s = *(char *const *)(const void *)((const char *)row + f->off);
+
+	codec_put_str(e, o, f->name, s == NULL && !codec_nullable(f) ? "" : s);
+}
+
+static void codec_str_get(struct codec_dec *d, const cJSON *o, void *row,
+			  const struct codec_field *f)
+{
+	*(char **)(void *)((char *)row + f->off) =
+		codec_str(d, o, f->name, f->cap, codec_nullable(f));
+}
+
+static void codec_ref_get(struct codec_dec *d, const cJSON *o, void *row,
+			  const struct codec_field *f)
+{
+	const char *s = codec_ref(d, o, f->name, f->cap, codec_nullable(f));
+
+	memcpy((char *)row + f->off, &s, sizeof s);
+}
+
+static void codec_buf_put(struct codec_enc *e, cJSON *o, const void *row,
+			  const struct codec_field *f)
+{
+	codec_put_str(e, o, f->name, (const char *)row + f->off);
+}
+
+static void codec_buf_get(struct codec_dec *d, const cJSON *o, void *row,
+			  const struct codec_field *f)
+{
+	codec_buf(d, o, f->name, (char *)row + f->off, f->cap);
+}
+
+/* s redacted (NULL stays NULL), cut to max bytes. */
+static void codec_put_redacted(struct codec_enc *e, cJSON *o, const char *name, const char *s,
+			       size_t max)
+{
+	char *r = s != NULL ? redact(s) : NULL;
+
+	if (r != NULL && strlen(r) > max)
+		r[max] = '\0';
+	codec_put_str(e, o, name, r);
+	free(r);
+}
+
+static void codec_secret_put(struct codec_enc *e, cJSON *o, const void *row,
+			     const struct codec_field *f)
+{
+	const char *s = *(char *const *)(const void *)((const char *)row + f->off);
+
+	codec_put_redacted(e, o, f->name, s, f->cap);
+}
+
+static void codec_secret_buf_put(struct codec_enc *e, cJSON *o, const void *row,
+				 const struct codec_field *f)
+{
+	codec_put_redacted(e, o, f->name, (const char *)row + f->off, f->cap - 1);
+}
+
+static void codec_obj_put(struct codec_enc *e, cJSON *o, const void *row,
+			  const struct codec_field *f)
+{
+	codec_put_fields(e, codec_put_obj(e, o, f->name), (const char *)row + f->off, f->sub,
+			 f->nsub);
+}
+
+static void codec_obj_get(struct codec_dec *d, const cJSON *o, void *row,
+			  const struct codec_field *f)
+{
+	o = codec_obj(d, o, f->name);
+	codec_enter(d, f->name, -1);
+	codec_get_fields(d, o, (char *)row + f->off, f->sub, f->nsub);
+	codec_leave(d);
+}
+
+static void codec_ptr_put(struct codec_enc *e, cJSON *o, const void *row,
+			  const struct codec_field *f)
+{
+	const void *p = *(const void *const *)(const void *)((const char *)row + f->off);
+
+	if (p == NULL)
+		codec_put_str(e, o, f->name, NULL);
+	else
+		codec_put_fields(e, codec_put_obj(e, o, f->name), p, f->sub, f->nsub);
+}
+
+/* A fresh struct, or NULL for null. */
+static void codec_ptr_get(struct codec_dec *d, const cJSON *o, void *row,
+			  const struct codec_field *f)
+{
+	const cJSON *j = cJSON_IsObject(o) ? cJSON_GetObjectItemCaseSensitive(o, f->name) : NULL;
+	void *p;
+
+	if (j == NULL) {
+		codec_fail(d, f->name, "missing");
+		return;
+	}
+	if (cJSON_IsNull(j))
+		return;
+	p = xcalloc(1, f->size);
+	memcpy((char *)row + f->off, &p, sizeof p);
+	o = codec_obj(d, o, f->name);
+	codec_enter(d, f->name, -1);
+	codec_get_fields(d, o, p, f->sub, f->nsub);
+	codec_leave(d);
+}
+
+/* An array: its elements are objects of f->sub's fields, or the values
+ * of its one NULL-named field. */
+static void codec_array_put(struct codec_enc *e, cJSON *o, const void *row,
+			    const struct codec_field *f)
+{
+	const char *at = (const char *)row + f->off;
+	const char *base = f->type == CODEC_FIXED ? at : *(const char *const *)(const void *)at;
+	cJSON *a = codec_put_arr(e, o, f->name);
+	double count;
+	size_t n = 0, i;
+
+	if (f->type == CODEC_STRV) {
+		while (base != NULL && ((const char *const *)(const void *)base)[n] != NULL)
+			n++;
+	} else {
+		count = codec_load((const char *)row + f->noff, f->ntype);
+		n = count > 0 ? (size_t)count : 0;
+	}
+	if (f->type == CODEC_FIXED && n > f->cap)
+		n = f->cap;
+	for (i = 0; i < n && !e->bad; i++) {
+		if (f->sub[0].name == NULL)
+			codec_put_fields(e, a, base + i * f->size, f->sub, 1);
+		else
+			codec_put_fields(e, codec_put_obj(e, a, NULL), base + i * f->size, f->sub,
+					 f->nsub);
+	}
+}
+
+/* A fresh array is grown as elements decode, so that a long array of
+ * junk costs no more than its text, and always has a zeroed spare
+ * element (a NULL after pointers). After a failure the array holds the
+ * elements up to the failing one (filled, or partly) and counts them. */
+static void codec_array_get(struct codec_dec *d, const cJSON *o, void *row,
+			    const struct codec_field *f)
+{
+	int fixed = f->type == CODEC_FIXED;
+	size_t total, cap = 16, i = 0;
+	const cJSON *a = codec_arr(d, o, f->name, fixed ? f->cap : (size_t)f->hi, &total), *it;
+	char *at = (char *)row + f->off;
+	char *base = fixed ? at : xcalloc(cap + 1, f->size);
+
 	cJSON_ArrayForEach(it, a)
 	{
 		if (d->bad)
 			break;
-		if (i == cap) {
-			rows = xrealloc(rows, (2 * cap + 1) * size);
-			memset(rows + (cap + 1) * size, 0, cap * size);
+		if (!fixed && i == cap) {
+			base = xrealloc(base, (2 * cap + 1) * f->size);
+			memset(base + (cap + 1) * f->size, 0, cap * f->size);
 			cap *= 2;
 		}
-		codec_enter(d, name, (long)i);
-		get(d, codec_obj(d, it, NULL), rows + i * size, ctx);
+		codec_enter(d, f->name, (long)i);
+		if (f->sub[0].name == NULL)
+			codec_get_fields(d, it, base + i * f->size, f->sub, 1);
+		else
+			codec_get_fields(d, codec_obj(d, it, NULL), base + i * f->size, f->sub,
+					 f->nsub);
 		codec_leave(d);
 		i++;
 	}
-	*n = i; /* all of them, unless one failed: up to it */
-	return rows;
+	if (!fixed)
+		memcpy(at, &base, sizeof base);
+	if (f->type != CODEC_STRV)
+		codec_store((char *)row + f->noff, f->ntype, (long long)i);
+}
+
+static const struct {
+	codec_put_hook *put;
+	codec_get_hook *get;
+} codec_types[] = {
+	[CODEC_DBL] = { codec_dbl_put, codec_dbl_get },
+	[CODEC_INT] = { codec_int_put, codec_int_get },
+	[CODEC_LONG] = { codec_int_put, codec_int_get },
+	[CODEC_ULONG] = { codec_int_put, codec_int_get },
+	[CODEC_LL] = { codec_int_put, codec_int_get },
+	[CODEC_SIZE] = { codec_int_put, codec_int_get },
+	[CODEC_STR] = { codec_str_put, codec_str_get },
+	[CODEC_STR_NULL] = { codec_str_put, codec_str_get },
+	[CODEC_REF] = { codec_str_put, codec_ref_get },
+	[CODEC_REF_NULL] = { codec_str_put, codec_ref_get },
+	[CODEC_BUF] = { codec_buf_put, codec_buf_get },
+	[CODEC_SECRET] = { codec_secret_put, codec_str_get },
+	[CODEC_SECRET_BUF] = { codec_secret_buf_put, codec_buf_get },
+	[CODEC_OBJ] = { codec_obj_put, codec_obj_get },
+	[CODEC_PTR] = { codec_ptr_put, codec_ptr_get },
+	[CODEC_ROWS] = { codec_array_put, codec_array_get },
+	[CODEC_FIXED] = { codec_array_put, codec_array_get },
+	[CODEC_STRV] = { codec_array_put, codec_array_get },
+	[CODEC_FN] = { NULL, NULL }, /* the field's own */
+};
+
+void codec_put_fields(struct codec_enc *e, cJSON *o, const void *row,
+		      const struct codec_field *fields, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n && !e->bad; i++) {
+		const struct codec_field *f = &fields[i];
+
+		(f->put != NULL ? f->put : codec_types[f->type].put)(e, o, row, f);
+	}
+}
+
+void codec_get_fields(struct codec_dec *d, const cJSON *o, void *row,
+		      const struct codec_field *fields, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n && !d->bad; i++) {
+		const struct codec_field *f = &fields[i];
+
+		(f->get != NULL ? f->get : codec_types[f->type].get)(d, o, row, f);
+	}
+}
+
+cJSON *codec_encode(const struct codec_snap *c, const void *snap)
+{
+	struct codec_enc e;
+	cJSON *root = codec_enc_root(&e);
+
+	codec_put_fields(&e, root, snap, c->fields, c->nfields);
+	return codec_enc_done(&e, root);
+}
+
+void *codec_decode(const struct codec_snap *c, const cJSON *j, char *err, size_t errlen)
+{
+	struct codec_dec d;
+	void *s;
+
+	if (codec_dec_init(&d, j, c->b->name, err, errlen) < 0)
+		return NULL;
+	s = xcalloc(1, c->size);
+	codec_get_fields(&d, j, s, c->fields, c->nfields);
+	if (d.bad) {
+		c->b->snapshot_free(s);
+		return NULL;
+	}
+	return s;
 }

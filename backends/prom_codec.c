@@ -12,8 +12,6 @@
  * once to check them and count the bytes, once to copy them.
  */
 #include <limits.h>
-#include <stdalign.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include <cjson/cJSON.h>
@@ -24,78 +22,48 @@
 
 #define PROM_CODEC_PAIRS 10000 /* labels or annotations of one alert */
 
-static void prom_codec_put_pairs(struct codec_enc *e, cJSON *o, const char *name,
-				 const struct prom_label *l, size_t n)
+/* Labels or annotations (f, counted at f->noff) as an object of strings. */
+static void prom_codec_put_pairs(struct codec_enc *e, cJSON *o, const void *row,
+				 const struct codec_field *f)
 {
-	cJSON *m = codec_put_obj(e, o, name);
-	size_t i;
+	const struct prom_label *l =
+		*(struct prom_label *const *)(const void *)((const char *)row + f->off);
+	size_t n = *(const size_t *)(const void *)((const char *)row + f->noff), i;
+	cJSON *m = codec_put_obj(e, o, f->name);
 
 	for (i = 0; i < n; i++)
 		codec_put_str(e, m, l[i].name, l[i].value);
 }
 
-static void prom_codec_put_alert(struct codec_enc *e, cJSON *o, const void *row)
-{
-	const struct prom_alert *a = row;
+#define PROM_CODEC_PAIRS_F(f, n)                                                                   \
+	{                                                                                          \
+		.name = #f, .type = CODEC_FN,                                                      \
+		.off = CODEC_AT(struct prom_alert, f, struct prom_label *),                        \
+		.noff = CODEC_AT(struct prom_alert, n, size_t), .put = prom_codec_put_pairs        \
+	}
 
-	codec_put_str(e, o, "fingerprint", a->fingerprint);
-	codec_put_str(e, o, "name", a->name);
-	codec_put_str(e, o, "severity", a->severity);
-	codec_put_str(e, o, "summary", a->summary);
-	codec_put_str(e, o, "state", a->state);
-	codec_put_str(e, o, "silenced_by", a->silenced_by);
-	codec_put_str(e, o, "inhibited_by", a->inhibited_by);
-	codec_put_num(e, o, "starts_at", a->starts_at);
-	codec_put_str(e, o, "where", a->where);
-	codec_put_str(e, o, "labels_text", a->labels_text);
-	prom_codec_put_pairs(e, o, "labels", a->labels, a->nlabels);
-	prom_codec_put_pairs(e, o, "annotations", a->annotations, a->nannotations);
-}
+/* Read by prom_codec_get_alert, into one block. */
+static const struct codec_field prom_codec_alert[] = {
+	CODEC_S(struct prom_alert, fingerprint),   CODEC_S(struct prom_alert, name),
+	CODEC_S(struct prom_alert, severity),      CODEC_S(struct prom_alert, summary),
+	CODEC_S(struct prom_alert, state),         CODEC_SN(struct prom_alert, silenced_by),
+	CODEC_SN(struct prom_alert, inhibited_by), CODEC_D(struct prom_alert, starts_at),
+	CODEC_S(struct prom_alert, where),         CODEC_S(struct prom_alert, labels_text),
+	PROM_CODEC_PAIRS_F(labels, nlabels),       PROM_CODEC_PAIRS_F(annotations, nannotations),
+};
 
-static void prom_codec_put_silence(struct codec_enc *e, cJSON *o, const void *row)
-{
-	const struct prom_silence *x = row;
+static const struct codec_field prom_codec_silence[] = {
+	CODEC_S(struct prom_silence, id),         CODEC_S(struct prom_silence, state),
+	CODEC_S(struct prom_silence, created_by), CODEC_S(struct prom_silence, comment),
+	CODEC_S(struct prom_silence, matchers),   CODEC_D(struct prom_silence, starts_at),
+	CODEC_D(struct prom_silence, ends_at),
+};
 
-	codec_put_str(e, o, "id", x->id);
-	codec_put_str(e, o, "state", x->state);
-	codec_put_str(e, o, "created_by", x->created_by);
-	codec_put_str(e, o, "comment", x->comment);
-	codec_put_str(e, o, "matchers", x->matchers);
-	codec_put_num(e, o, "starts_at", x->starts_at);
-	codec_put_num(e, o, "ends_at", x->ends_at);
-}
-
-static void prom_codec_put_check(struct codec_enc *e, cJSON *o, const void *row)
-{
-	const struct prom_check *c = row;
-
-	codec_put_str(e, o, "name", c->name);
-	codec_put_str(e, o, "url", c->url);
-	codec_put_num(e, o, "level", c->level);
-	codec_put_num(e, o, "status", (double)c->status);
-	codec_put_num(e, o, "ms", c->ms);
-	codec_put_str(e, o, "detail", c->detail);
-}
-
-cJSON *prom_codec_encode(const void *snap)
-{
-	const struct prom_snap *s = snap;
-	struct codec_enc e;
-	cJSON *root = codec_enc_root(&e);
-
-	codec_put_rows(&e, root, "alerts", s->alerts, s->nalerts, sizeof *s->alerts,
-		       prom_codec_put_alert);
-	codec_put_rows(&e, root, "silences", s->silences, s->nsilences, sizeof *s->silences,
-		       prom_codec_put_silence);
-	codec_put_rows(&e, root, "checks", s->checks, s->nchecks, sizeof *s->checks,
-		       prom_codec_put_check);
-	codec_put_num(&e, root, "from_prometheus", s->from_prometheus);
-	codec_put_str(&e, root, "partial", s->partial);
-	codec_put_num(&e, root, "nrequests", (double)s->nrequests);
-	codec_put_num(&e, root, "request_failed", s->request_failed);
-	codec_put_str(&e, root, "request_msg", s->request_msg);
-	return codec_enc_done(&e, root);
-}
+static const struct codec_field prom_codec_check[] = {
+	CODEC_S(struct prom_check, name),        CODEC_S(struct prom_check, url),
+	CODEC_I(struct prom_check, level, 0, 2), CODEC_L(struct prom_check, status, 0, 999),
+	CODEC_D(struct prom_check, ms),          CODEC_B(struct prom_check, detail),
+};
 
 /* The alerts' block: counted on the first pass (fill 0), filled on the
  * second. */
@@ -164,33 +132,38 @@ static struct prom_label *prom_codec_pairs(struct codec_dec *d, struct prom_code
 	return l;
 }
 
+/* One alert by its table: strings and pairs into the block. */
 static void prom_codec_get_alert(struct codec_dec *d, struct prom_codec_pack *p, const cJSON *o,
 				 struct prom_alert *a)
 {
+	size_t i;
+
 	o = codec_obj(d, o, NULL);
-	a->fingerprint = prom_codec_dup(d, p, o, "fingerprint", 0);
-	a->name = prom_codec_dup(d, p, o, "name", 0);
-	a->severity = prom_codec_dup(d, p, o, "severity", 0);
-	a->summary = prom_codec_dup(d, p, o, "summary", 0);
-	a->state = prom_codec_dup(d, p, o, "state", 0);
-	a->silenced_by = prom_codec_dup(d, p, o, "silenced_by", 1);
-	a->inhibited_by = prom_codec_dup(d, p, o, "inhibited_by", 1);
-	a->starts_at = codec_num(d, o, "starts_at");
-	a->where = prom_codec_dup(d, p, o, "where", 0);
-	a->labels_text = prom_codec_dup(d, p, o, "labels_text", 0);
-	a->labels = prom_codec_pairs(d, p, o, "labels", &a->nlabels);
-	a->annotations = prom_codec_pairs(d, p, o, "annotations", &a->nannotations);
+	for (i = 0; i < CODEC_LEN(prom_codec_alert); i++) {
+		const struct codec_field *f = &prom_codec_alert[i];
+		void *at = (char *)a + f->off;
+
+		if (f->type == CODEC_STR || f->type == CODEC_STR_NULL)
+			*(char **)at = prom_codec_dup(d, p, o, f->name, f->type == CODEC_STR_NULL);
+		else if (f->type == CODEC_FN)
+			*(struct prom_label **)at = prom_codec_pairs(
+				d, p, o, f->name, (size_t *)(void *)((char *)a + f->noff));
+		else
+			codec_get_fields(d, o, a, f, 1);
+	}
 }
 
 /* Both passes over the alerts: s->alerts is one block on success. */
-static void prom_codec_get_alerts(struct codec_dec *d, const cJSON *j, struct prom_snap *s)
+static void prom_codec_get_alerts(struct codec_dec *d, const cJSON *j, void *row,
+				  const struct codec_field *f)
 {
+	struct prom_snap *s = row;
 	struct prom_codec_pack p = { 0 };
 	struct prom_alert scratch;
 	const cJSON *arr, *it;
 	size_t n, i, head;
 
-	arr = codec_arr(d, j, "alerts", CODEC_ROWS_MAX, &n);
+	arr = codec_arr(d, j, f->name, (size_t)f->hi, &n);
 	for (p.fill = 0; p.fill < 2 && !d->bad; p.fill++) {
 		if (p.fill) {
 			head = n * sizeof *s->alerts;
@@ -201,7 +174,7 @@ static void prom_codec_get_alerts(struct codec_dec *d, const cJSON *j, struct pr
 		i = 0;
 		cJSON_ArrayForEach(it, arr)
 		{
-			codec_enter(d, "alerts", (long)i);
+			codec_enter(d, f->name, (long)i);
 			prom_codec_get_alert(d, &p, it, p.fill ? &s->alerts[i] : &scratch);
 			codec_leave(d);
 			i++;
@@ -210,52 +183,16 @@ static void prom_codec_get_alerts(struct codec_dec *d, const cJSON *j, struct pr
 	s->nalerts = s->alerts != NULL ? n : 0;
 }
 
-static void prom_codec_get_silence(struct codec_dec *d, const cJSON *o, void *row, void *ctx)
-{
-	struct prom_silence *x = row;
+static const struct codec_field prom_codec_snap[] = {
+	CODEC_ROWS_GET(struct prom_snap, alerts, nalerts, prom_codec_alert, CODEC_ROWS_MAX,
+		       prom_codec_get_alerts),
+	CODEC_ROWS(struct prom_snap, silences, nsilences, prom_codec_silence, CODEC_ROWS_MAX),
+	CODEC_ROWS(struct prom_snap, checks, nchecks, prom_codec_check, CODEC_ROWS_MAX),
+	CODEC_I(struct prom_snap, from_prometheus, 0, 1),
+	CODEC_B(struct prom_snap, partial),
+	CODEC_UL(struct prom_snap, nrequests),
+	CODEC_I(struct prom_snap, request_failed, 0, 1),
+	CODEC_B(struct prom_snap, request_msg),
+};
 
-	x->id = codec_str(d, o, "id", CODEC_STR_MAX, 0);
-	x->state = codec_str(d, o, "state", CODEC_STR_MAX, 0);
-	x->created_by = codec_str(d, o, "created_by", CODEC_STR_MAX, 0);
-	x->comment = codec_str(d, o, "comment", CODEC_STR_MAX, 0);
-	x->matchers = codec_str(d, o, "matchers", CODEC_STR_MAX, 0);
-	x->starts_at = codec_num(d, o, "starts_at");
-	x->ends_at = codec_num(d, o, "ends_at");
-}
-
-static void prom_codec_get_check(struct codec_dec *d, const cJSON *o, void *row, void *ctx)
-{
-	struct prom_check *c = row;
-
-	c->name = codec_str(d, o, "name", CODEC_STR_MAX, 0);
-	c->url = codec_str(d, o, "url", CODEC_STR_MAX, 0);
-	c->level = (int)codec_int(d, o, "level", 0, 2);
-	c->status = (long)codec_int(d, o, "status", 0, 999);
-	c->ms = codec_num(d, o, "ms");
-	codec_buf(d, o, "detail", c->detail, sizeof c->detail);
-}
-
-void *prom_codec_decode(const cJSON *j, char *err, size_t errlen)
-{
-	struct codec_dec d;
-	struct prom_snap *s;
-
-	if (codec_dec_init(&d, j, "prom", err, errlen) < 0)
-		return NULL;
-	s = xcalloc(1, sizeof *s);
-	prom_codec_get_alerts(&d, j, s);
-	s->silences = codec_rows(&d, j, "silences", CODEC_ROWS_MAX, sizeof *s->silences,
-				 &s->nsilences, prom_codec_get_silence, NULL);
-	s->checks = codec_rows(&d, j, "checks", CODEC_ROWS_MAX, sizeof *s->checks, &s->nchecks,
-			       prom_codec_get_check, NULL);
-	s->from_prometheus = (int)codec_int(&d, j, "from_prometheus", 0, 1);
-	codec_buf(&d, j, "partial", s->partial, sizeof s->partial);
-	s->nrequests = (unsigned long)codec_int(&d, j, "nrequests", 0, LONG_MAX);
-	s->request_failed = (int)codec_int(&d, j, "request_failed", 0, 1);
-	codec_buf(&d, j, "request_msg", s->request_msg, sizeof s->request_msg);
-	if (d.bad) {
-		prom_snap_free(s);
-		return NULL;
-	}
-	return s;
-}
+CODEC_DEFINE(prom, prom_backend, struct prom_snap, prom_codec_snap)
