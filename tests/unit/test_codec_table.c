@@ -20,6 +20,7 @@
 #include <string.h>
 
 #include "backends/codec.h"
+#include "tests/unit/testhelp.h"
 #include "lib/util.h"
 #include "runtime/backend.h"
 
@@ -200,7 +201,7 @@ static struct test_snap *test_decode(const char *text, char *err, size_t errlen)
 	return s;
 }
 
-static void test_table_roundtrip(void **unused)
+TEST(test_table_roundtrip)
 {
 	struct test_snap *s = test_snap_new();
 	char *text = test_encode(s), *again, err[256] = "";
@@ -282,7 +283,7 @@ static void test_refused(const char *from, const char *to, const char *want)
 	test_snap_free(s);
 }
 
-static void test_table_refused(void **unused)
+TEST(test_table_refused)
 {
 	/* what to replace in the encoding, with what, and the error */
 	static const struct {
@@ -324,14 +325,4 @@ static void test_table_refused(void **unused)
 
 	for (i = 0; i < sizeof spoil / sizeof spoil[0]; i++)
 		test_refused(spoil[i].from, spoil[i].to, spoil[i].want);
-}
-
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_table_roundtrip),
-		cmocka_unit_test(test_table_refused),
-	};
-
-	return cmocka_run_group_tests(tests, NULL, NULL);
 }
