@@ -363,7 +363,6 @@ struct warroom *warroom_start(const struct warroom_opts *o, char *err, size_t er
 		warroom_stop(w);
 		return NULL;
 	}
-	job_name_thread(w->thread, "am:warroom");
 	job_fd_nonblock(w->pipe[0]);
 	job_fd_nonblock(w->pipe[1]);
 	if (pthread_create(&w->thread, NULL, wr_main, w) != 0) {
@@ -372,6 +371,7 @@ struct warroom *warroom_start(const struct warroom_opts *o, char *err, size_t er
 		return NULL;
 	}
 	w->started = 1;
+	job_name_thread(w->thread, "am:warroom");
 	return w;
 }
 

@@ -90,7 +90,6 @@ int remote_wait(void (*key)(void *ctx, char *buf, size_t len), unsigned long *se
 	pthread_mutex_lock(&remote_lock);
 	while (!stopped(ctx)) {
 		struct remote_slot *s;
-		struct timespec ts;
 
 		key(ctx, k, sizeof k);
 		s = remote_find(k);
@@ -105,13 +104,10 @@ int remote_wait(void (*key)(void *ctx, char *buf, size_t len), unsigned long *se
 			pthread_mutex_unlock(&remote_lock);
 			return 1;
 		}
-		clock_gettime(CLOCK_REALTIME, &ts);
-		ts.tv_nsec += 500000000L;
-		if (ts.tv_nsec >= 1000000000L) {
-			ts.tv_sec++;
-			ts.tv_nsec -= 1000000000L;
-		}
-		pthread_cond_timedwait(&remote_cond, &remote_lock, &ts);
+		/* No timeout: whatever changes the answer (a put, the key, a
+		 * stop) broadcasts under remote_lock, so an idle follower's
+		 * runners sleep until there is news (#17). */
+		pthread_cond_wait(&remote_cond, &remote_lock);
 	}
 	pthread_mutex_unlock(&remote_lock);
 	return 0;

@@ -28,7 +28,7 @@ int remote_wait(void (*key)(void *ctx, char *buf, size_t len), unsigned long *se
 		const struct cJSON **json, void **hold, char *err, size_t errlen,
 		int (*stopped)(void *ctx), void *ctx);
 void remote_release(void *hold);
-/* Wake every waiter (to look at its stop flag). */
+/* Wake every waiter (to look at its stop flag and its key again). */
 void remote_wake(void);
 /* How many keys are held, and drop them all (at exit). */
 size_t remote_count(void);

@@ -118,6 +118,8 @@ void runner_set_label(struct runner *r, const char *label)
 	r->hidden = label == NULL;
 	snprintf(r->label, sizeof r->label, "%s", label != NULL ? label : "");
 	pthread_mutex_unlock(&r->lock);
+	if (r->remote)
+		remote_wake(); /* its key changed (see runner_on_stop for the order) */
 }
 
 void runner_set_tap(runner_tap_fn fn, void *ctx)
