@@ -54,5 +54,11 @@ wait_for "gone" 10
 first=$(screen | grep -E "^│[> ] (main|other|gone) " | head -1)
 echo "$first" | grep -q "^│[> ] gone " || fail "the down instance is not first: $first"
 ok "the Cache panel lists the down instance first"
+# Its threads carry names an operator can read in top -H: the Redis
+# pollers (one an instance), the main thread the program's.
+names=$(cat /proc/"$(am_pid)"/task/*/comm | sort | uniq -c | tr -s ' ' | tr '\n' ';')
+echo "$names" | grep -qE '(^|;) ?[3-9] am:redis;' || fail "no am:redis thread for each of the 3 instances: $names"
+echo "$names" | grep -qE '(^|;) ?1 amconsole;' || fail "the main thread is not the only one named amconsole: $names"
+ok "threads are named: $names"
 keys q
 wait_dead
