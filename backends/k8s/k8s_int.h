@@ -194,6 +194,37 @@ void k8s_access_review(struct k8s_state *st);
 
 /* ---- printer.c: rows from Table, PodList and watch events (pure) ------- */
 
+/* A pod's strings in one allocation (struct k8s_pod.strs): the container
+ * names' pointers (NULL-terminated), then the text. Never changed once
+ * made; the last k8s_pod_free of a pod holding it frees it, on whichever
+ * thread (a snapshot's pods are freed on the UI thread). */
+struct k8s_strs {
+	_Atomic long refs;
+	char *ctr[]; /* the pod's containers */
+};
+
+/* The strings of a pod, in the order k8s_pod_pack takes them. */
+enum {
+	K8S_S_UID,
+	K8S_S_NS,
+	K8S_S_NAME,
+	K8S_S_READY,
+	K8S_S_STATUS,
+	K8S_S_NODE,
+	K8S_S_IP,
+	K8S_S_OWNER_KIND, /* these two stay NULL when NULL */
+	K8S_S_OWNER_NAME,
+	K8S_NSTR
+};
+
+/* Set p's strings (v: NULL reads as "" but for the owner's) and its
+ * containers (nctr names from ctr; NULL ones skipped) as copies in one
+ * fresh struct k8s_strs that p holds. */
+void k8s_pod_pack(struct k8s_pod *p, const char *const v[K8S_NSTR], const char *const *ctr,
+		  size_t nctr);
+/* One more holder of p's strings (a snapshot's copy of the row). */
+void k8s_pod_hold(const struct k8s_pod *p);
+
 /* Free n rows and the array. */
 void k8s_rows_free(struct k8s_pod *pods, size_t n);
 /* One event; 0 applied, 2 nothing changed (bookmark), 1 relist, -1 + err. */
