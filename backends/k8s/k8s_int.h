@@ -231,6 +231,21 @@ void k8s_rows_free(struct k8s_pod *pods, size_t n);
 int k8s_event(const char *line, size_t len, struct k8s_pod **pods, size_t *n, char **rv,
 	      char *err, size_t errlen);
 
+/* ---- jarena.c: a parsed tree in memory of its own (pure) --------------- */
+
+struct k8s_arena {
+	struct k8s_chunk *chunks;
+	size_t next_cap;
+};
+
+/* Parse JSON s (len bytes) with every node and string in a's memory:
+ * never cJSON_Delete the tree, k8s_arena_free it (whatever the parse
+ * returned, NULL too). */
+cJSON *k8s_arena_parse(struct k8s_arena *a, const char *s, size_t len);
+void k8s_arena_free(struct k8s_arena *a);
+/* Unmap the chunks this thread keeps for its next parse (after a list). */
+void k8s_arena_drop(void);
+
 /* ---- watch.c: list, watch, probe --------------------------------------- */
 
 /* Close the watch stream (if open) and drop its partial line. */

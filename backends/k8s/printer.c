@@ -541,6 +541,7 @@ static void k8s_status_message(const cJSON *o, char *err, size_t errlen)
 int k8s_parse_list(const char *body, size_t len, struct k8s_pod **pods, size_t *n, int *table,
 		   char **cont, char **rv, char *err, size_t errlen)
 {
+	struct k8s_arena arena;
 	cJSON *root;
 	const cJSON *meta, *it;
 	const char *kind, *v;
@@ -552,16 +553,16 @@ int k8s_parse_list(const char *body, size_t len, struct k8s_pod **pods, size_t *
 		snprintf(err, errlen, "empty response from the API server");
 		return -1;
 	}
-	root = cJSON_ParseWithLength(body, len);
+	root = k8s_arena_parse(&arena, body, len);
 	if (!cJSON_IsObject(root)) {
-		cJSON_Delete(root);
+		k8s_arena_free(&arena);
 		snprintf(err, errlen, "invalid JSON from the API server");
 		return -1;
 	}
 	kind = k8s_str(root, "kind");
 	if (k8s_streq(kind, "Status")) {
 		k8s_status_message(root, err, errlen);
-		cJSON_Delete(root);
+		k8s_arena_free(&arena);
 		return -1;
 	}
 	if (k8s_streq(kind, "Table")) {
@@ -571,13 +572,13 @@ int k8s_parse_list(const char *body, size_t len, struct k8s_pod **pods, size_t *
 		/* Go writes an empty slice as null; a Table without the key is
 		 * no answer. */
 		if (!cJSON_IsArray(rows) && !cJSON_IsNull(rows)) {
-			cJSON_Delete(root);
+			k8s_arena_free(&arena);
 			snprintf(err, errlen, "a Table without rows from the API server");
 			return -1;
 		}
 		k8s_table_columns(k8s_get(root, "columnDefinitions"), idx);
 		if (idx[K8S_COL_NAME] < 0 || idx[K8S_COL_STATUS] < 0) {
-			cJSON_Delete(root);
+			k8s_arena_free(&arena);
 			snprintf(err, errlen, "a Table without Name and Status columns");
 			return -1;
 		}
@@ -603,7 +604,7 @@ int k8s_parse_list(const char *body, size_t len, struct k8s_pod **pods, size_t *
 		snprintf(err, errlen, "unexpected %.60s from the API server (not a pod list)",
 			 kind != NULL ? kind : "JSON");
 		k8s_one_line(err);
-		cJSON_Delete(root);
+		k8s_arena_free(&arena);
 		return -1;
 	}
 	meta = k8s_get(root, "metadata");
@@ -613,7 +614,7 @@ int k8s_parse_list(const char *body, size_t len, struct k8s_pod **pods, size_t *
 	v = k8s_str(meta, "resourceVersion");
 	if (v != NULL && v[0] != '\0')
 		*rv = xstrdup(v);
-	cJSON_Delete(root);
+	k8s_arena_free(&arena);
 	return 0;
 }
 

@@ -81,8 +81,10 @@ static int k8s_list(struct k8s_state *st, char *err, size_t errlen)
 	st->changed = 1;
 	st->metrics_due = st->polls; /* fresh rows: fetch metrics now */
 	free(base);
+	k8s_arena_drop();
 	return 0;
 fail:
+	k8s_arena_drop();
 	k8s_rows_free(pods, n);
 	free(cont);
 	free(rv);
