@@ -114,13 +114,16 @@ struct k8s_access {
 struct k8s_snap {
 	struct k8s_pod *pods; /* in the server's order; the panel sorts */
 	size_t npods;
-	char *block;     /* the pods' strings in one allocation (k8s_snap_pods), or
-			  * NULL: each pod holds its own (or its share of strs) */
-	char *context;   /* kubeconfig context in use */
-	char *server;    /* API server URL (no credentials) */
-	char *user;      /* kubeconfig user entry */
-	char *ns;        /* the namespace shown, NULL: all */
-	char **contexts; /* known contexts, for :ctx completion */
+	char *block;           /* the pods' strings in one allocation (k8s_snap_pods), or
+				* NULL: each pod holds its own (or its share of strs) */
+	struct k8s_rows *rows; /* the poller's rows as they were, which pods is (shared
+				* and counted: the poller copies them before it
+				* changes one), or NULL: pods is the snapshot's own */
+	char *context;         /* kubeconfig context in use */
+	char *server;          /* API server URL (no credentials) */
+	char *user;            /* kubeconfig user entry */
+	char *ns;              /* the namespace shown, NULL: all */
+	char **contexts;       /* known contexts, for :ctx completion */
 	size_t ncontexts;
 	int table_format;     /* the server answered as=Table */
 	int watching;         /* a watch stream is open */

@@ -14,16 +14,61 @@
 #include "backends/k8s/k8s_int.h"
 #include "lib/redact.h"
 
+/* Let go of shared rows; the last holder frees them. */
+static void k8s_rows_release(struct k8s_rows *r)
+{
+	if (atomic_fetch_sub_explicit(&r->refs, 1, memory_order_acq_rel) == 1) {
+		k8s_rows_free(r->pods, r->n);
+		free(r);
+	}
+}
+
+void k8s_rows_own(struct k8s_state *st)
+{
+	struct k8s_rows *r = st->rows;
+	struct k8s_pod *copy;
+	size_t i;
+
+	if (r == NULL)
+		return;
+	st->rows = NULL;
+	if (atomic_load_explicit(&r->refs, memory_order_acquire) == 1) {
+		free(r); /* no snapshot holds them any more */
+		return;
+	}
+	copy = xmalloc((st->npods + 1) * sizeof *copy);
+	memcpy(copy, st->pods, st->npods * sizeof *copy);
+	memset(&copy[st->npods], 0, sizeof *copy);
+	for (i = 0; i < st->npods; i++)
+		k8s_pod_hold(&copy[i]);
+	st->pods = copy;
+	k8s_rows_release(r);
+}
+
+void k8s_rows_drop(struct k8s_state *st)
+{
+	if (st->rows != NULL)
+		k8s_rows_release(st->rows);
+	else
+		k8s_rows_free(st->pods, st->npods);
+	st->rows = NULL;
+	st->pods = NULL;
+	st->npods = 0;
+}
+
 void k8s_snap_free(struct k8s_snap *s)
 {
 	size_t i;
 
 	if (s == NULL)
 		return;
-	for (i = 0; s->block == NULL && i < s->npods; i++)
+	if (s->rows != NULL)
+		k8s_rows_release(s->rows);
+	for (i = 0; s->rows == NULL && s->block == NULL && i < s->npods; i++)
 		k8s_pod_free(&s->pods[i]);
 	free(s->block);
-	free(s->pods);
+	if (s->rows == NULL)
+		free(s->pods);
 	free(s->context);
 	free(s->server);
 	free(s->user);
@@ -164,9 +209,7 @@ void k8s_snap_pods(struct k8s_snap *s, const struct k8s_pod *pods, size_t n)
 void k8s_state_reset(struct k8s_state *st)
 {
 	k8s_watch_close(st);
-	k8s_rows_free(st->pods, st->npods);
-	st->pods = NULL;
-	st->npods = 0;
+	k8s_rows_drop(st);
 	free(st->rv);
 	st->rv = NULL;
 	st->listed = 0;
@@ -241,24 +284,29 @@ static void k8s_interrupt(void *state, int on)
 	kube_cancel_set(&st->cancel, on);
 }
 
-/* The rows into s->pods, their strings shared with the worker's (held
- * once more each); rows that own their strings one by one (none the
- * parsers make) are copied into one block instead. */
-static void k8s_snap_share(struct k8s_snap *s, const struct k8s_pod *pods, size_t n)
+/* The rows as s->pods, shared with the poller (which copies them
+ * before it changes one); rows that own their strings one by one (none
+ * the parsers make, but k8s_rows_own needs strs) are copied into one
+ * block instead. */
+static void k8s_snap_share(struct k8s_snap *s, struct k8s_state *st)
 {
 	size_t i;
 
-	for (i = 0; i < n; i++)
-		if (pods[i].strs == NULL) {
-			k8s_snap_pods(s, pods, n);
+	for (i = 0; i < st->npods + (st->npods == 0); i++)
+		if (st->npods == 0 || st->pods[i].strs == NULL) {
+			k8s_snap_pods(s, st->pods, st->npods);
 			return;
 		}
-	s->pods = xmalloc((n + 1) * sizeof *s->pods);
-	memcpy(s->pods, pods, n * sizeof *s->pods);
-	memset(&s->pods[n], 0, sizeof *s->pods);
-	s->npods = n;
-	for (i = 0; i < n; i++)
-		k8s_pod_hold(&pods[i]);
+	if (st->rows == NULL) {
+		st->rows = xmalloc(sizeof *st->rows);
+		atomic_init(&st->rows->refs, 1);
+		st->rows->pods = st->pods;
+		st->rows->n = st->npods;
+	}
+	atomic_fetch_add_explicit(&st->rows->refs, 1, memory_order_relaxed);
+	s->rows = st->rows;
+	s->pods = st->pods;
+	s->npods = st->npods;
 }
 
 static struct k8s_snap *k8s_snapshot(struct k8s_state *st)
@@ -266,7 +314,7 @@ static struct k8s_snap *k8s_snapshot(struct k8s_state *st)
 	struct k8s_snap *s = xcalloc(1, sizeof *s);
 	size_t i;
 
-	k8s_snap_share(s, st->pods, st->npods);
+	k8s_snap_share(s, st);
 	s->context = k8s_dup(st->kc->context);
 	s->server = redact(st->kc->server);
 	s->user = k8s_dup(st->kc->user_name);
@@ -343,7 +391,7 @@ static void k8s_close(void *state)
 		curl_multi_cleanup(st->multi);
 	if (st->easy != NULL)
 		curl_easy_cleanup(st->easy);
-	k8s_rows_free(st->pods, st->npods);
+	k8s_rows_drop(st);
 	free(st->rv);
 	kubeconfig_free(st->kc);
 	free(st->context);

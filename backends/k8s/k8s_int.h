@@ -100,9 +100,11 @@ struct k8s_state {
 	int loaded;    /* kc is loaded */
 	char load_err[256];
 
-	/* The rows and where the watch resumes. */
+	/* The rows and where the watch resumes. While rows is set, pods is
+	 * also a snapshot's (k8s_rows_own before changing it). */
 	struct k8s_pod *pods;
 	size_t npods;
+	struct k8s_rows *rows;
 	char *rv;
 	int listed; /* a complete list is held */
 	int relist; /* the watch said 410 Gone */
@@ -262,6 +264,19 @@ int k8s_probe(struct k8s_state *st, char *err, size_t errlen);
 void k8s_metrics(struct k8s_state *st);
 
 /* ---- backend.c ---------------------------------------------------------- */
+
+/* The poller's rows array when snapshots share it (struct k8s_snap.rows):
+ * the last holder to let go frees the pods and the array. */
+struct k8s_rows {
+	_Atomic long refs;
+	struct k8s_pod *pods;
+	size_t n;
+};
+
+/* Before changing st->pods: a copy of its own if a snapshot shares it. */
+void k8s_rows_own(struct k8s_state *st);
+/* Let go of st->pods (freed unless a snapshot still holds them). */
+void k8s_rows_drop(struct k8s_state *st);
 
 /* Forget the rows, the watch, the access review and metrics. */
 void k8s_state_reset(struct k8s_state *st);
