@@ -196,8 +196,9 @@ int k8s_mask_secret_text(char *text);
 /* Free a pod's strings (drop its hold on strs, the last one frees it). */
 void k8s_pod_free(struct k8s_pod *p);
 /* Copy n pods into s->pods, their strings (and container lists) in one
- * block: 10,000 pods are then one allocation to make on the worker and
- * one free on the UI thread, not 110,000. */
+ * block: 10,000 pods are then one allocation to make and one free, not
+ * 110,000. For a decoded snapshot (a replay, a follower); the poller's
+ * snapshots share its rows instead (struct k8s_snap.rows). */
 void k8s_snap_pods(struct k8s_snap *s, const struct k8s_pod *pods, size_t n);
 void k8s_snap_free(struct k8s_snap *s);
 
