@@ -111,6 +111,7 @@ BACKEND_LAYER = \
 	backends/k8s/kubeconfig_exec.c \
 	backends/k8s/client.c \
 	backends/k8s/printer.c \
+	backends/k8s/jarena.c \
 	backends/k8s/metrics.c \
 	backends/k8s/describe.c \
 	backends/k8s/mask.c \

@@ -82,9 +82,10 @@ struct k8s_pod {
 	char *uid; /* the stable id the panel keeps selection by */
 	char *ns;
 	char *name;
-	char *ready;         /* "1/2" */
-	char *status;        /* exactly kubectl's STATUS column */
-	int restarts;        /* sum over containers */
+	char *ready;  /* "1/2" */
+	char *status; /* exactly kubectl's STATUS column */
+	int restarts; /* sum over containers */
+	enum k8s_severity severity;
 	double last_restart; /* epoch seconds of the last restart, 0 none */
 	double created;      /* creationTimestamp, epoch seconds */
 	char *node;          /* "" when unscheduled */
@@ -95,7 +96,11 @@ struct k8s_pod {
 			    * NULL, empty from a Table row (no spec) */
 	long cpu_milli;    /* from metrics.k8s.io; -1 when absent */
 	long mem_bytes;    /* -1 when absent */
-	enum k8s_severity severity;
+	/* The one block the strings above (containers too) live in, as the
+	 * parsers make them: immutable and counted, so the worker's rows and
+	 * every snapshot of them share it instead of copying 10,000 pods'
+	 * strings per snapshot. NULL: each string is its own allocation. */
+	struct k8s_strs *strs;
 };
 
 /* What the access review says about one verb: -1 unknown, 0 no, 1 yes. */
@@ -109,13 +114,16 @@ struct k8s_access {
 struct k8s_snap {
 	struct k8s_pod *pods; /* in the server's order; the panel sorts */
 	size_t npods;
-	char *block;     /* the pods' strings in one allocation (k8s_snap_pods), or
-			  * NULL: each pod owns its own */
-	char *context;   /* kubeconfig context in use */
-	char *server;    /* API server URL (no credentials) */
-	char *user;      /* kubeconfig user entry */
-	char *ns;        /* the namespace shown, NULL: all */
-	char **contexts; /* known contexts, for :ctx completion */
+	char *block;           /* the pods' strings in one allocation (k8s_snap_pods), or
+				* NULL: each pod holds its own (or its share of strs) */
+	struct k8s_rows *rows; /* the poller's rows as they were, which pods is (shared
+				* and counted: the poller copies them before it
+				* changes one), or NULL: pods is the snapshot's own */
+	char *context;         /* kubeconfig context in use */
+	char *server;          /* API server URL (no credentials) */
+	char *user;            /* kubeconfig user entry */
+	char *ns;              /* the namespace shown, NULL: all */
+	char **contexts;       /* known contexts, for :ctx completion */
 	size_t ncontexts;
 	int table_format;     /* the server answered as=Table */
 	int watching;         /* a watch stream is open */
@@ -185,10 +193,12 @@ void k8s_error_text(long http, const char *body, size_t len, char *out, size_t o
  * masked. */
 int k8s_mask_secret_text(char *text);
 
+/* Free a pod's strings (drop its hold on strs, the last one frees it). */
 void k8s_pod_free(struct k8s_pod *p);
 /* Copy n pods into s->pods, their strings (and container lists) in one
- * block: 10,000 pods are then one allocation to make on the worker and
- * one free on the UI thread, not 110,000. */
+ * block: 10,000 pods are then one allocation to make and one free, not
+ * 110,000. For a decoded snapshot (a replay, a follower); the poller's
+ * snapshots share its rows instead (struct k8s_snap.rows). */
 void k8s_snap_pods(struct k8s_snap *s, const struct k8s_pod *pods, size_t n);
 void k8s_snap_free(struct k8s_snap *s);
 

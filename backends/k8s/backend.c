@@ -5,6 +5,7 @@
  * metrics, and publishes a snapshot only when something changed (or a
  * request's result is waiting); close frees it all.
  */
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,16 +14,61 @@
 #include "backends/k8s/k8s_int.h"
 #include "lib/redact.h"
 
+/* Let go of shared rows; the last holder frees them. */
+static void k8s_rows_release(struct k8s_rows *r)
+{
+	if (atomic_fetch_sub_explicit(&r->refs, 1, memory_order_acq_rel) == 1) {
+		k8s_rows_free(r->pods, r->n);
+		free(r);
+	}
+}
+
+void k8s_rows_own(struct k8s_state *st)
+{
+	struct k8s_rows *r = st->rows;
+	struct k8s_pod *copy;
+	size_t i;
+
+	if (r == NULL)
+		return;
+	st->rows = NULL;
+	if (atomic_load_explicit(&r->refs, memory_order_acquire) == 1) {
+		free(r); /* no snapshot holds them any more */
+		return;
+	}
+	copy = xmalloc((st->npods + 1) * sizeof *copy);
+	memcpy(copy, st->pods, st->npods * sizeof *copy);
+	memset(&copy[st->npods], 0, sizeof *copy);
+	for (i = 0; i < st->npods; i++)
+		k8s_pod_hold(&copy[i]);
+	st->pods = copy;
+	k8s_rows_release(r);
+}
+
+void k8s_rows_drop(struct k8s_state *st)
+{
+	if (st->rows != NULL)
+		k8s_rows_release(st->rows);
+	else
+		k8s_rows_free(st->pods, st->npods);
+	st->rows = NULL;
+	st->pods = NULL;
+	st->npods = 0;
+}
+
 void k8s_snap_free(struct k8s_snap *s)
 {
 	size_t i;
 
 	if (s == NULL)
 		return;
-	for (i = 0; s->block == NULL && i < s->npods; i++)
+	if (s->rows != NULL)
+		k8s_rows_release(s->rows);
+	for (i = 0; s->rows == NULL && s->block == NULL && i < s->npods; i++)
 		k8s_pod_free(&s->pods[i]);
 	free(s->block);
-	free(s->pods);
+	if (s->rows == NULL)
+		free(s->pods);
 	free(s->context);
 	free(s->server);
 	free(s->user);
@@ -59,32 +105,83 @@ static char *k8s_snap_put(char **at, const char *s, int empty)
 	return r;
 }
 
-/* The strings of a pod, in the order k8s_snap_pods lays them out; the
+/* The strings of a pod, in the order k8s_pod_pack takes them; the
  * first seven are never NULL in a copy ("" for a NULL). */
-#define K8S_SNAP_NSTR 9
 static void k8s_snap_strs(const struct k8s_pod *p, const char **v)
 {
-	v[0] = p->uid;
-	v[1] = p->ns;
-	v[2] = p->name;
-	v[3] = p->ready;
-	v[4] = p->status;
-	v[5] = p->node;
-	v[6] = p->ip;
-	v[7] = p->owner_kind;
-	v[8] = p->owner_name;
+	v[K8S_S_UID] = p->uid;
+	v[K8S_S_NS] = p->ns;
+	v[K8S_S_NAME] = p->name;
+	v[K8S_S_READY] = p->ready;
+	v[K8S_S_STATUS] = p->status;
+	v[K8S_S_NODE] = p->node;
+	v[K8S_S_IP] = p->ip;
+	v[K8S_S_OWNER_KIND] = p->owner_kind;
+	v[K8S_S_OWNER_NAME] = p->owner_name;
+}
+
+/* Bytes of the strings v (as k8s_snap_put lays them out). */
+static size_t k8s_strs_len(const char *const *v)
+{
+	size_t k, bytes = 0;
+
+	for (k = 0; k < K8S_NSTR; k++)
+		bytes += k8s_snap_len(v[k], k < K8S_S_OWNER_KIND);
+	return bytes;
+}
+
+/* Point p's strings at copies of v laid out at *at. */
+static void k8s_strs_put(struct k8s_pod *p, char **at, const char *const *v)
+{
+	p->uid = k8s_snap_put(at, v[K8S_S_UID], 1);
+	p->ns = k8s_snap_put(at, v[K8S_S_NS], 1);
+	p->name = k8s_snap_put(at, v[K8S_S_NAME], 1);
+	p->ready = k8s_snap_put(at, v[K8S_S_READY], 1);
+	p->status = k8s_snap_put(at, v[K8S_S_STATUS], 1);
+	p->node = k8s_snap_put(at, v[K8S_S_NODE], 1);
+	p->ip = k8s_snap_put(at, v[K8S_S_IP], 1);
+	p->owner_kind = k8s_snap_put(at, v[K8S_S_OWNER_KIND], 0);
+	p->owner_name = k8s_snap_put(at, v[K8S_S_OWNER_NAME], 0);
+}
+
+void k8s_pod_pack(struct k8s_pod *p, const char *const v[K8S_NSTR], const char *const *ctr,
+		  size_t nctr)
+{
+	size_t i, k = 0, bytes = k8s_strs_len(v);
+	struct k8s_strs *b;
+	char *at;
+
+	for (i = 0; i < nctr; i++)
+		if (ctr[i] != NULL) {
+			bytes += strlen(ctr[i]) + 1;
+			k++;
+		}
+	b = xmalloc(sizeof *b + (k + 1) * sizeof *b->ctr + bytes);
+	atomic_init(&b->refs, 1);
+	at = (char *)&b->ctr[k + 1];
+	k8s_strs_put(p, &at, v);
+	for (i = 0, k = 0; i < nctr; i++)
+		if (ctr[i] != NULL)
+			b->ctr[k++] = k8s_snap_put(&at, ctr[i], 1);
+	b->ctr[k] = NULL;
+	p->containers = b->ctr;
+	p->strs = b;
+}
+
+void k8s_pod_hold(const struct k8s_pod *p)
+{
+	atomic_fetch_add_explicit(&p->strs->refs, 1, memory_order_relaxed);
 }
 
 void k8s_snap_pods(struct k8s_snap *s, const struct k8s_pod *pods, size_t n)
 {
-	const char *v[K8S_SNAP_NSTR];
+	const char *v[K8S_NSTR];
 	size_t i, k, nptr = 0, bytes = 1;
 	char **ptr, *at;
 
 	for (i = 0; i < n; i++) {
 		k8s_snap_strs(&pods[i], v);
-		for (k = 0; k < K8S_SNAP_NSTR; k++)
-			bytes += k8s_snap_len(v[k], k < 7);
+		bytes += k8s_strs_len(v);
 		for (k = 0; pods[i].containers != NULL && pods[i].containers[k] != NULL; k++)
 			bytes += strlen(pods[i].containers[k]) + 1;
 		nptr += k + 1;
@@ -99,16 +196,9 @@ void k8s_snap_pods(struct k8s_snap *s, const struct k8s_pod *pods, size_t n)
 		char **c = pods[i].containers;
 
 		*d = pods[i];
+		d->strs = NULL;
 		k8s_snap_strs(&pods[i], v);
-		d->uid = k8s_snap_put(&at, v[0], 1);
-		d->ns = k8s_snap_put(&at, v[1], 1);
-		d->name = k8s_snap_put(&at, v[2], 1);
-		d->ready = k8s_snap_put(&at, v[3], 1);
-		d->status = k8s_snap_put(&at, v[4], 1);
-		d->node = k8s_snap_put(&at, v[5], 1);
-		d->ip = k8s_snap_put(&at, v[6], 1);
-		d->owner_kind = k8s_snap_put(&at, v[7], 0);
-		d->owner_name = k8s_snap_put(&at, v[8], 0);
+		k8s_strs_put(d, &at, v);
 		d->containers = ptr;
 		for (; c != NULL && *c != NULL; c++)
 			*ptr++ = k8s_snap_put(&at, *c, 1);
@@ -119,9 +209,7 @@ void k8s_snap_pods(struct k8s_snap *s, const struct k8s_pod *pods, size_t n)
 void k8s_state_reset(struct k8s_state *st)
 {
 	k8s_watch_close(st);
-	k8s_rows_free(st->pods, st->npods);
-	st->pods = NULL;
-	st->npods = 0;
+	k8s_rows_drop(st);
 	free(st->rv);
 	st->rv = NULL;
 	st->listed = 0;
@@ -196,12 +284,37 @@ static void k8s_interrupt(void *state, int on)
 	kube_cancel_set(&st->cancel, on);
 }
 
+/* The rows as s->pods, shared with the poller (which copies them
+ * before it changes one); rows that own their strings one by one (none
+ * the parsers make, but k8s_rows_own needs strs) are copied into one
+ * block instead. */
+static void k8s_snap_share(struct k8s_snap *s, struct k8s_state *st)
+{
+	size_t i;
+
+	for (i = 0; i < st->npods + (st->npods == 0); i++)
+		if (st->npods == 0 || st->pods[i].strs == NULL) {
+			k8s_snap_pods(s, st->pods, st->npods);
+			return;
+		}
+	if (st->rows == NULL) {
+		st->rows = xmalloc(sizeof *st->rows);
+		atomic_init(&st->rows->refs, 1);
+		st->rows->pods = st->pods;
+		st->rows->n = st->npods;
+	}
+	atomic_fetch_add_explicit(&st->rows->refs, 1, memory_order_relaxed);
+	s->rows = st->rows;
+	s->pods = st->pods;
+	s->npods = st->npods;
+}
+
 static struct k8s_snap *k8s_snapshot(struct k8s_state *st)
 {
 	struct k8s_snap *s = xcalloc(1, sizeof *s);
 	size_t i;
 
-	k8s_snap_pods(s, st->pods, st->npods);
+	k8s_snap_share(s, st);
 	s->context = k8s_dup(st->kc->context);
 	s->server = redact(st->kc->server);
 	s->user = k8s_dup(st->kc->user_name);
@@ -278,7 +391,7 @@ static void k8s_close(void *state)
 		curl_multi_cleanup(st->multi);
 	if (st->easy != NULL)
 		curl_easy_cleanup(st->easy);
-	k8s_rows_free(st->pods, st->npods);
+	k8s_rows_drop(st);
 	free(st->rv);
 	kubeconfig_free(st->kc);
 	free(st->context);

@@ -100,9 +100,11 @@ struct k8s_state {
 	int loaded;    /* kc is loaded */
 	char load_err[256];
 
-	/* The rows and where the watch resumes. */
+	/* The rows and where the watch resumes. While rows is set, pods is
+	 * also a snapshot's (k8s_rows_own before changing it). */
 	struct k8s_pod *pods;
 	size_t npods;
+	struct k8s_rows *rows;
 	char *rv;
 	int listed; /* a complete list is held */
 	int relist; /* the watch said 410 Gone */
@@ -194,11 +196,57 @@ void k8s_access_review(struct k8s_state *st);
 
 /* ---- printer.c: rows from Table, PodList and watch events (pure) ------- */
 
+/* A pod's strings in one allocation (struct k8s_pod.strs): the container
+ * names' pointers (NULL-terminated), then the text. Never changed once
+ * made; the last k8s_pod_free of a pod holding it frees it, on whichever
+ * thread (a snapshot's pods are freed on the UI thread). */
+struct k8s_strs {
+	_Atomic long refs;
+	char *ctr[]; /* the pod's containers */
+};
+
+/* The strings of a pod, in the order k8s_pod_pack takes them. */
+enum {
+	K8S_S_UID,
+	K8S_S_NS,
+	K8S_S_NAME,
+	K8S_S_READY,
+	K8S_S_STATUS,
+	K8S_S_NODE,
+	K8S_S_IP,
+	K8S_S_OWNER_KIND, /* these two stay NULL when NULL */
+	K8S_S_OWNER_NAME,
+	K8S_NSTR
+};
+
+/* Set p's strings (v: NULL reads as "" but for the owner's) and its
+ * containers (nctr names from ctr; NULL ones skipped) as copies in one
+ * fresh struct k8s_strs that p holds. */
+void k8s_pod_pack(struct k8s_pod *p, const char *const v[K8S_NSTR], const char *const *ctr,
+		  size_t nctr);
+/* One more holder of p's strings (a snapshot's copy of the row). */
+void k8s_pod_hold(const struct k8s_pod *p);
+
 /* Free n rows and the array. */
 void k8s_rows_free(struct k8s_pod *pods, size_t n);
 /* One event; 0 applied, 2 nothing changed (bookmark), 1 relist, -1 + err. */
 int k8s_event(const char *line, size_t len, struct k8s_pod **pods, size_t *n, char **rv,
 	      char *err, size_t errlen);
+
+/* ---- jarena.c: a parsed tree in memory of its own (pure) --------------- */
+
+struct k8s_arena {
+	struct k8s_chunk *chunks;
+	size_t next_cap;
+};
+
+/* Parse JSON s (len bytes) with every node and string in a's memory:
+ * never cJSON_Delete the tree, k8s_arena_free it (whatever the parse
+ * returned, NULL too). */
+cJSON *k8s_arena_parse(struct k8s_arena *a, const char *s, size_t len);
+void k8s_arena_free(struct k8s_arena *a);
+/* Unmap the chunks this thread keeps for its next parse (after a list). */
+void k8s_arena_drop(void);
 
 /* ---- watch.c: list, watch, probe --------------------------------------- */
 
@@ -216,6 +264,19 @@ int k8s_probe(struct k8s_state *st, char *err, size_t errlen);
 void k8s_metrics(struct k8s_state *st);
 
 /* ---- backend.c ---------------------------------------------------------- */
+
+/* The poller's rows array when snapshots share it (struct k8s_snap.rows):
+ * the last holder to let go frees the pods and the array. */
+struct k8s_rows {
+	_Atomic long refs;
+	struct k8s_pod *pods;
+	size_t n;
+};
+
+/* Before changing st->pods: a copy of its own if a snapshot shares it. */
+void k8s_rows_own(struct k8s_state *st);
+/* Let go of st->pods (freed unless a snapshot still holds them). */
+void k8s_rows_drop(struct k8s_state *st);
 
 /* Forget the rows, the watch, the access review and metrics. */
 void k8s_state_reset(struct k8s_state *st);

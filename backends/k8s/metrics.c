@@ -157,13 +157,14 @@ static int k8s_key_cmp(const void *a, const void *b)
 
 int k8s_parse_metrics(const char *body, size_t len, struct k8s_pod *pods, size_t n)
 {
-	cJSON *root = body != NULL && len > 0 ? cJSON_ParseWithLength(body, len) : NULL;
+	struct k8s_arena arena = { 0 };
+	cJSON *root = body != NULL && len > 0 ? k8s_arena_parse(&arena, body, len) : NULL;
 	const cJSON *items = k8s_get(root, "items"), *it;
 	struct k8s_key *keys;
 	size_t i;
 
 	if (!cJSON_IsArray(items)) {
-		cJSON_Delete(root);
+		k8s_arena_free(&arena);
 		return -1;
 	}
 	keys = xcalloc(n + 1, sizeof *keys);
@@ -204,16 +205,34 @@ int k8s_parse_metrics(const char *body, size_t len, struct k8s_pod *pods, size_t
 		pods[hit->i].mem_bytes = mem;
 	}
 	free(keys);
-	cJSON_Delete(root);
+	k8s_arena_free(&arena);
 	return 0;
+}
+
+/* The rows' figures from m (the rows with new figures; NULL: none, -1),
+ * changing the rows only where one moved. */
+static void k8s_metrics_set(struct k8s_state *st, const struct k8s_pod *m)
+{
+	size_t i;
+
+	for (i = 0; i < st->npods; i++) {
+		long cpu = m != NULL ? m[i].cpu_milli : -1, mem = m != NULL ? m[i].mem_bytes : -1;
+
+		if (st->pods[i].cpu_milli == cpu && st->pods[i].mem_bytes == mem)
+			continue;
+		k8s_rows_own(st);
+		st->pods[i].cpu_milli = cpu;
+		st->pods[i].mem_bytes = mem;
+		st->changed = 1;
+	}
 }
 
 void k8s_metrics(struct k8s_state *st)
 {
 	struct k8s_body b;
-	long status = 0, *cpu, *mem;
+	struct k8s_pod *tmp;
+	long status = 0;
 	char err[256], *path;
-	size_t i;
 	int had = st->have_metrics;
 
 	if (st->ns != NULL) {
@@ -234,27 +253,23 @@ void k8s_metrics(struct k8s_state *st)
 		goto done;
 	}
 	free(path);
-	cpu = xcalloc(st->npods + 1, sizeof *cpu);
-	mem = xcalloc(st->npods + 1, sizeof *mem);
-	for (i = 0; i < st->npods; i++) {
-		cpu[i] = st->pods[i].cpu_milli;
-		mem[i] = st->pods[i].mem_bytes;
-	}
-	if (k8s_parse_metrics(b.buf, b.len, st->pods, st->npods) == 0) {
+	/* Into a scratch copy of the rows (their strings borrowed): the rows
+	 * may be a snapshot's too, and are copied only when a figure moved. */
+	tmp = xcalloc(st->npods + 1, sizeof *tmp);
+	if (st->npods > 0)
+		memcpy(tmp, st->pods, st->npods * sizeof *tmp);
+	if (k8s_parse_metrics(b.buf, b.len, tmp, st->npods) == 0) {
 		st->have_metrics = 1;
-		for (i = 0; i < st->npods; i++)
-			if (cpu[i] != st->pods[i].cpu_milli || mem[i] != st->pods[i].mem_bytes)
-				st->changed = 1;
+		k8s_metrics_set(st, tmp);
 	} else {
 		st->have_metrics = 0;
 	}
-	free(cpu);
-	free(mem);
+	free(tmp);
 	free(b.buf);
+	k8s_arena_drop();
 done:
 	if (!st->have_metrics)
-		for (i = 0; i < st->npods; i++)
-			st->pods[i].cpu_milli = st->pods[i].mem_bytes = -1;
+		k8s_metrics_set(st, NULL);
 	if (had != st->have_metrics)
 		st->changed = 1;
 }

@@ -7,6 +7,7 @@
  * of a whole list is ever kept. Pure: no I/O, any thread, fuzzed.
  */
 #include <ctype.h>
+#include <stdatomic.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -325,6 +326,12 @@ void k8s_pod_free(struct k8s_pod *p)
 
 	if (p == NULL)
 		return;
+	if (p->strs != NULL) {
+		if (atomic_fetch_sub_explicit(&p->strs->refs, 1, memory_order_acq_rel) == 1)
+			free(p->strs);
+		memset(p, 0, sizeof *p);
+		return;
+	}
 	free(p->uid);
 	free(p->ns);
 	free(p->name);
@@ -340,57 +347,73 @@ void k8s_pod_free(struct k8s_pod *p)
 	memset(p, 0, sizeof *p);
 }
 
-/* Metadata common to a Pod and a PartialObjectMetadata row. */
-static void k8s_pod_meta(struct k8s_pod *p, const cJSON *meta)
+/* Metadata common to a Pod and a PartialObjectMetadata row: its strings
+ * into v (borrowed from meta), created into p. */
+static void k8s_pod_meta(struct k8s_pod *p, const char *v[K8S_NSTR], const cJSON *meta)
 {
 	const cJSON *o;
-	const char *uid = k8s_str(meta, "uid");
 
-	p->ns = k8s_dup(k8s_str(meta, "namespace"));
-	p->name = k8s_dup(k8s_str(meta, "name"));
-	/* A row without a uid (never seen from a real server) still needs a
-	 * stable id for the selection. */
-	p->uid = uid != NULL && uid[0] ? xstrdup(uid) : xasprintf("%s/%s", p->ns, p->name);
+	v[K8S_S_NS] = k8s_str(meta, "namespace");
+	v[K8S_S_NAME] = k8s_str(meta, "name");
+	v[K8S_S_UID] = k8s_str(meta, "uid");
 	p->created = k8s_time(k8s_str(meta, "creationTimestamp"));
 	cJSON_ArrayForEach(o, k8s_get(meta, "ownerReferences"))
 	{
 		if (cJSON_IsTrue(k8s_get(o, "controller"))) {
-			p->owner_kind = k8s_dup(k8s_str(o, "kind"));
-			p->owner_name = k8s_dup(k8s_str(o, "name"));
+			v[K8S_S_OWNER_KIND] = k8s_str_or(o, "kind", "");
+			v[K8S_S_OWNER_NAME] = k8s_str_or(o, "name", "");
 			break;
 		}
 	}
+}
+
+/* Pack p's strings v and containers; a row without a uid (never seen
+ * from a real server) still needs a stable id for the selection:
+ * "ns/name". */
+static void k8s_pod_finish(struct k8s_pod *p, const char *v[K8S_NSTR], const char *const *ctr,
+			   size_t nctr)
+{
+	char *id = NULL;
+	const char *uid = v[K8S_S_UID];
+
+	if (uid == NULL || uid[0] == '\0')
+		v[K8S_S_UID] = id = xasprintf("%s/%s", v[K8S_S_NS] ? v[K8S_S_NS] : "",
+					      v[K8S_S_NAME] ? v[K8S_S_NAME] : "");
+	k8s_pod_pack(p, v, ctr, nctr);
+	free(id);
+	p->cpu_milli = -1;
+	p->mem_bytes = -1;
 }
 
 /* A row from a full Pod object, with STATUS by the pod printer. */
 static void k8s_pod_from_object(struct k8s_pod *p, const cJSON *pod)
 {
 	const cJSON *spec = k8s_get(pod, "spec"), *st = k8s_get(pod, "status"), *c;
-	const char *ip = k8s_str(st, "podIP");
+	const cJSON *ctrs = k8s_get(spec, "containers");
+	const char *v[K8S_NSTR] = { NULL }, *ctr[64], **cv = ctr;
 	char status[160], ready[32];
-	size_t n = 0;
+	size_t n = 0, nc = (size_t)cJSON_GetArraySize(ctrs);
 
 	memset(p, 0, sizeof *p);
-	k8s_pod_meta(p, k8s_get(pod, "metadata"));
+	k8s_pod_meta(p, v, k8s_get(pod, "metadata"));
 	k8s_pod_status(pod, status, sizeof status, ready, sizeof ready, &p->restarts,
 		       &p->last_restart, &p->severity);
-	p->status = xstrdup(status);
-	p->ready = xstrdup(ready);
-	p->node = k8s_dup(k8s_str(spec, "nodeName"));
-	if (ip == NULL)
-		ip = k8s_str(cJSON_GetArrayItem(k8s_get(st, "podIPs"), 0), "ip");
-	p->ip = k8s_dup(ip);
-	p->containers = xcalloc((size_t)cJSON_GetArraySize(k8s_get(spec, "containers")) + 1,
-				sizeof(char *));
-	cJSON_ArrayForEach(c, k8s_get(spec, "containers"))
+	v[K8S_S_STATUS] = status;
+	v[K8S_S_READY] = ready;
+	v[K8S_S_NODE] = k8s_str(spec, "nodeName");
+	v[K8S_S_IP] = k8s_str(st, "podIP");
+	if (v[K8S_S_IP] == NULL)
+		v[K8S_S_IP] = k8s_str(cJSON_GetArrayItem(k8s_get(st, "podIPs"), 0), "ip");
+	if (nc > sizeof ctr / sizeof *ctr)
+		cv = xcalloc(nc, sizeof *cv);
+	cJSON_ArrayForEach(c, ctrs)
 	{
-		const char *name = k8s_str(c, "name");
-
-		if (name != NULL)
-			p->containers[n++] = xstrdup(name);
+		if (n < nc)
+			cv[n++] = k8s_str(c, "name");
 	}
-	p->cpu_milli = -1;
-	p->mem_bytes = -1;
+	k8s_pod_finish(p, v, cv, n);
+	if (cv != ctr)
+		free(cv);
 }
 
 /* The columns of a pod Table we read, by name. */
@@ -433,66 +456,67 @@ static void k8s_table_columns(const cJSON *defs, int idx[K8S_NCOLS])
 	}
 }
 
-/* A cell as text ("" when absent; "<none>" becomes ""). */
-static void k8s_cell(const cJSON *cells, int i, char *out, size_t outlen)
+/* A cell as text ("" when absent; "<none>" becomes ""): a string cell
+ * is borrowed from the tree, a number written into buf. */
+static const char *k8s_cell_of(const cJSON *c, char *buf, size_t buflen)
 {
-	const cJSON *c = i >= 0 ? cJSON_GetArrayItem(cells, i) : NULL;
-
-	out[0] = '\0';
-	if (cJSON_IsString(c) && strcmp(c->valuestring, "<none>") != 0)
-		snprintf(out, outlen, "%s", c->valuestring);
-	else if (cJSON_IsNumber(c))
-		snprintf(out, outlen, "%ld", k8s_long(c->valuedouble));
+	if (cJSON_IsString(c) && c->valuestring != NULL && strcmp(c->valuestring, "<none>") != 0)
+		return c->valuestring;
+	buf[0] = '\0';
+	if (cJSON_IsNumber(c))
+		snprintf(buf, buflen, "%ld", k8s_long(c->valuedouble));
+	return buf;
 }
 
 /* A row from a Table row: cells by column, metadata from its object. */
 static int k8s_pod_from_row(struct k8s_pod *p, const cJSON *row, const int idx[K8S_NCOLS],
 			    double now)
 {
-	const cJSON *cells = k8s_get(row, "cells");
+	const cJSON *cells = k8s_get(row, "cells"), *c, *cell[K8S_NCOLS] = { NULL };
 	const cJSON *meta = k8s_get(k8s_get(row, "object"), "metadata");
-	char v[256];
+	const char *v[K8S_NSTR] = { NULL }, *rs, *age;
+	char bufs[K8S_NCOLS][32];
+	int i, k = 0;
 
 	if (!cJSON_IsArray(cells) || idx[K8S_COL_NAME] < 0)
 		return -1;
 	memset(p, 0, sizeof *p);
-	k8s_pod_meta(p, meta);
-	if (p->name[0] == '\0') {
-		k8s_cell(cells, idx[K8S_COL_NAME], v, sizeof v);
-		free(p->name);
-		p->name = xstrdup(v);
-		free(p->uid);
-		p->uid = xasprintf("%s/%s", p->ns, p->name);
+	/* The cells we read, in one walk of the array. */
+	cJSON_ArrayForEach(c, cells)
+	{
+		for (i = 0; i < K8S_NCOLS; i++)
+			if (idx[i] == k)
+				cell[i] = c;
+		k++;
 	}
-	k8s_cell(cells, idx[K8S_COL_READY], v, sizeof v);
-	p->ready = xstrdup(v);
-	k8s_cell(cells, idx[K8S_COL_STATUS], v, sizeof v);
-	p->status = xstrdup(v);
-	k8s_cell(cells, idx[K8S_COL_IP], v, sizeof v);
-	p->ip = xstrdup(v);
-	k8s_cell(cells, idx[K8S_COL_NODE], v, sizeof v);
-	p->node = xstrdup(v);
+	k8s_pod_meta(p, v, meta);
+	if (v[K8S_S_NAME] == NULL || v[K8S_S_NAME][0] == '\0') {
+		v[K8S_S_NAME] = k8s_cell_of(cell[K8S_COL_NAME], bufs[K8S_COL_NAME], 32);
+		v[K8S_S_UID] = NULL; /* "ns/name" */
+	}
+	v[K8S_S_READY] = k8s_cell_of(cell[K8S_COL_READY], bufs[K8S_COL_READY], 32);
+	v[K8S_S_STATUS] = k8s_cell_of(cell[K8S_COL_STATUS], bufs[K8S_COL_STATUS], 32);
+	v[K8S_S_IP] = k8s_cell_of(cell[K8S_COL_IP], bufs[K8S_COL_IP], 32);
+	v[K8S_S_NODE] = k8s_cell_of(cell[K8S_COL_NODE], bufs[K8S_COL_NODE], 32);
 	/* "5 (3m ago)": the count, and roughly when. */
-	k8s_cell(cells, idx[K8S_COL_RESTARTS], v, sizeof v);
-	p->restarts = atoi(v);
-	if (p->restarts > 0 && strchr(v, '(') != NULL) {
-		double ago = k8s_parse_age(strchr(v, '(') + 1, NULL);
+	rs = k8s_cell_of(cell[K8S_COL_RESTARTS], bufs[K8S_COL_RESTARTS], 32);
+	p->restarts = atoi(rs);
+	if (p->restarts > 0 && strchr(rs, '(') != NULL) {
+		double ago = k8s_parse_age(strchr(rs, '(') + 1, NULL);
 
 		if (ago >= 0)
 			p->last_restart = now - ago;
 	}
 	if (p->created == 0) {
-		double age;
+		double a;
 
-		k8s_cell(cells, idx[K8S_COL_AGE], v, sizeof v);
-		age = k8s_parse_age(v, NULL);
-		if (age >= 0)
-			p->created = now - age;
+		age = k8s_cell_of(cell[K8S_COL_AGE], bufs[K8S_COL_AGE], 32);
+		a = k8s_parse_age(age, NULL);
+		if (a >= 0)
+			p->created = now - a;
 	}
-	p->containers = xcalloc(1, sizeof *p->containers); /* a Table has no spec */
-	p->cpu_milli = -1;
-	p->mem_bytes = -1;
-	p->severity = k8s_row_severity(p->status, p->ready);
+	p->severity = k8s_row_severity(v[K8S_S_STATUS], v[K8S_S_READY]);
+	k8s_pod_finish(p, v, NULL, 0); /* a Table has no spec: no containers */
 	return 0;
 }
 
@@ -517,6 +541,7 @@ static void k8s_status_message(const cJSON *o, char *err, size_t errlen)
 int k8s_parse_list(const char *body, size_t len, struct k8s_pod **pods, size_t *n, int *table,
 		   char **cont, char **rv, char *err, size_t errlen)
 {
+	struct k8s_arena arena;
 	cJSON *root;
 	const cJSON *meta, *it;
 	const char *kind, *v;
@@ -528,16 +553,16 @@ int k8s_parse_list(const char *body, size_t len, struct k8s_pod **pods, size_t *
 		snprintf(err, errlen, "empty response from the API server");
 		return -1;
 	}
-	root = cJSON_ParseWithLength(body, len);
+	root = k8s_arena_parse(&arena, body, len);
 	if (!cJSON_IsObject(root)) {
-		cJSON_Delete(root);
+		k8s_arena_free(&arena);
 		snprintf(err, errlen, "invalid JSON from the API server");
 		return -1;
 	}
 	kind = k8s_str(root, "kind");
 	if (k8s_streq(kind, "Status")) {
 		k8s_status_message(root, err, errlen);
-		cJSON_Delete(root);
+		k8s_arena_free(&arena);
 		return -1;
 	}
 	if (k8s_streq(kind, "Table")) {
@@ -547,13 +572,13 @@ int k8s_parse_list(const char *body, size_t len, struct k8s_pod **pods, size_t *
 		/* Go writes an empty slice as null; a Table without the key is
 		 * no answer. */
 		if (!cJSON_IsArray(rows) && !cJSON_IsNull(rows)) {
-			cJSON_Delete(root);
+			k8s_arena_free(&arena);
 			snprintf(err, errlen, "a Table without rows from the API server");
 			return -1;
 		}
 		k8s_table_columns(k8s_get(root, "columnDefinitions"), idx);
 		if (idx[K8S_COL_NAME] < 0 || idx[K8S_COL_STATUS] < 0) {
-			cJSON_Delete(root);
+			k8s_arena_free(&arena);
 			snprintf(err, errlen, "a Table without Name and Status columns");
 			return -1;
 		}
@@ -579,7 +604,7 @@ int k8s_parse_list(const char *body, size_t len, struct k8s_pod **pods, size_t *
 		snprintf(err, errlen, "unexpected %.60s from the API server (not a pod list)",
 			 kind != NULL ? kind : "JSON");
 		k8s_one_line(err);
-		cJSON_Delete(root);
+		k8s_arena_free(&arena);
 		return -1;
 	}
 	meta = k8s_get(root, "metadata");
@@ -589,7 +614,7 @@ int k8s_parse_list(const char *body, size_t len, struct k8s_pod **pods, size_t *
 	v = k8s_str(meta, "resourceVersion");
 	if (v != NULL && v[0] != '\0')
 		*rv = xstrdup(v);
-	cJSON_Delete(root);
+	k8s_arena_free(&arena);
 	return 0;
 }
 

@@ -69,7 +69,7 @@ static int k8s_list(struct k8s_state *st, char *err, size_t errlen)
 		if (cont == NULL)
 			break;
 	}
-	k8s_rows_free(st->pods, st->npods);
+	k8s_rows_drop(st);
 	st->pods = pods;
 	st->npods = n;
 	free(st->rv);
@@ -81,8 +81,10 @@ static int k8s_list(struct k8s_state *st, char *err, size_t errlen)
 	st->changed = 1;
 	st->metrics_due = st->polls; /* fresh rows: fetch metrics now */
 	free(base);
+	k8s_arena_drop();
 	return 0;
 fail:
+	k8s_arena_drop();
 	k8s_rows_free(pods, n);
 	free(cont);
 	free(rv);
@@ -130,6 +132,7 @@ static void k8s_watch_lines(struct k8s_state *st)
 			break;
 		len = (size_t)(nl - (b->buf + start));
 		if (len > 0 && !(len == 1 && b->buf[start] == '\r')) {
+			k8s_rows_own(st);
 			rc = k8s_event(b->buf + start, len, &st->pods, &st->npods, &st->rv,
 				       st->w_err, sizeof st->w_err);
 			if (rc == 0) {

@@ -8,8 +8,10 @@
  * snapshot the ages move (pods_tick); the shell asks for the findings
  * (and steadies, maps and sorts them: shown beside). The pods are made
  * up here as the worker holds them (all namespaces, metrics on, a few in
- * trouble), and each snapshot is the worker's copy of them
- * (k8s_snap_pods, as k8s_snapshot: timed apart, not the UI's); two
+ * trouble), and each snapshot a copy of them in one block (k8s_snap_pods,
+ * as a replay or a war-room follower decodes one; the poller itself
+ * shares its rows with its snapshots, k8s_snapshot: timed apart, not the
+ * UI's); two
  * versions alternate, differing as consecutive watch events do (some
  * restart counts bumped, some pods replaced). Figures only, never
  * asserted.
@@ -65,7 +67,7 @@ static struct k8s_pod *bench_pods_rows(size_t n, int v, double now)
 	return rows;
 }
 
-/* A snapshot of the worker's rows, copied as k8s_snapshot copies them
+/* A snapshot of the worker's rows, copied into one block
  * (k8s_snap_pods); the copy's time in *ms. */
 static struct k8s_snap *bench_pods_snap(const struct k8s_pod *rows, size_t n, unsigned long ev,
 					double *ms)
@@ -163,7 +165,7 @@ static void bench_pods_run(size_t n, int reps)
 	for (r = 0; r < reps; r++)
 		b.t[3][r] = bench_pods_refresh(
 			&pp, bench_pods_snap(rows[(r + 1) % 2], n, (unsigned long)r + 1, &ms));
-	printf("pods %zu (the worker copies a snapshot in %.1f ms):\n", n, copy / reps);
+	printf("pods %zu (a snapshot copied into one block in %.1f ms):\n", n, copy / reps);
 	bench_run_print(&b, names);
 	printf("  rows %zu, shown %zu, findings %zu\n", pp.list.nrows, pp.list.nvisible, b.fl.n);
 	bench_run_free(&b);
