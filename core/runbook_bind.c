@@ -117,21 +117,22 @@ static const char *bind_value(const struct step_values *v, long k, int mask)
 	return mask && v->secret != NULL && v->secret[k] ? "***" : v->values[k];
 }
 
-/* ------------------------------------------------------------------ */
-/* Redis: marks                                                        */
+/* What stands for one reference in the text bind_each_ref copies:
+ * append it to sb; the reference is t[i..i+len) (scanner context ctx)
+ * and names value k. -1 refuses the text (err says why). */
+typedef int (*bind_put_fn)(struct strbuf *sb, const char *t, const unsigned char *ctx, size_t i,
+			   size_t len, long k, void *arg);
 
-char *runbook_bind_mark(enum step_kind kind, const char *text, const struct step_values *v,
-			char *err, size_t errlen)
+/* text with each reference to a value of v replaced by what put
+ * appends, the rest copied as it is: a fresh string, or NULL when put
+ * refused it. */
+static char *bind_each_ref(enum step_kind kind, const char *text, const struct step_values *v,
+			   bind_put_fn put, void *arg)
 {
 	size_t n = strlen(text), i;
-	unsigned char *ctx;
+	unsigned char *ctx = runbook_scan(kind, text, n);
 	struct strbuf sb = { 0 };
 
-	if (memchr(text, BIND_MARK_OPEN, n) != NULL || memchr(text, BIND_MARK_CLOSE, n) != NULL) {
-		snprintf(err, errlen, "the step holds control bytes 0x1d/0x1e: edit it");
-		return NULL;
-	}
-	ctx = runbook_scan(kind, text, n);
 	strbuf_append(&sb, "", 0);
 	for (i = 0; i < n; i++) {
 		long k;
@@ -141,11 +142,38 @@ char *runbook_bind_mark(enum step_kind kind, const char *text, const struct step
 			strbuf_putc(&sb, text[i]);
 			continue;
 		}
-		strbuf_printf(&sb, "%c%ld%c", BIND_MARK_OPEN, k, BIND_MARK_CLOSE);
+		if (put(&sb, text, ctx, i, len, k, arg) < 0) {
+			free(ctx);
+			strbuf_free(&sb);
+			return NULL;
+		}
 		i += len - 1;
 	}
 	free(ctx);
 	return strbuf_detach(&sb);
+}
+
+/* ------------------------------------------------------------------ */
+/* Redis: marks                                                        */
+
+/* A reference as its mark: OPEN, the value's index, CLOSE. */
+static int bind_put_mark(struct strbuf *sb, const char *t, const unsigned char *ctx, size_t i,
+			 size_t len, long k, void *arg)
+{
+	strbuf_printf(sb, "%c%ld%c", BIND_MARK_OPEN, k, BIND_MARK_CLOSE);
+	return 0;
+}
+
+char *runbook_bind_mark(enum step_kind kind, const char *text, const struct step_values *v,
+			char *err, size_t errlen)
+{
+	size_t n = strlen(text);
+
+	if (memchr(text, BIND_MARK_OPEN, n) != NULL || memchr(text, BIND_MARK_CLOSE, n) != NULL) {
+		snprintf(err, errlen, "the step holds control bytes 0x1d/0x1e: edit it");
+		return NULL;
+	}
+	return bind_each_ref(kind, text, v, bind_put_mark, NULL);
 }
 
 char *runbook_bind_unmark(const char *s, size_t n, const struct step_values *v, int mask,
@@ -219,45 +247,49 @@ static char *bind_quote_meta(const char *val)
 	return strbuf_detach(&sb);
 }
 
+/* What bind_put_promql needs besides the reference. */
+struct bind_promql {
+	const struct step_values *v;
+	int mask;
+	char *err;
+	size_t errlen;
+};
+
+/* A reference inside a PromQL string as its value escaped for that
+ * string (and regex-quoted in a =~ or !~ matcher); one outside any
+ * string is refused. */
+static int bind_put_promql(struct strbuf *sb, const char *t, const unsigned char *ctx, size_t i,
+			   size_t len, long k, void *arg)
+{
+	const struct bind_promql *b = arg;
+	const char *val = bind_value(b->v, k, b->mask);
+	char q = ctx[i] == RB_DQ ? '"' : '\'';
+
+	if (ctx[i] != RB_DQ && ctx[i] != RB_SQ) {
+		snprintf(b->err, b->errlen,
+			 "%.*s stands outside a PromQL string: only a quoted string or "
+			 "label matcher value (pod=\"%.*s\") can take a value; edit the "
+			 "step",
+			 (int)len, t + i, (int)len, t + i);
+		return -1;
+	}
+	if (bind_promql_regex(t, ctx, i)) {
+		char *re = bind_quote_meta(val);
+
+		bind_promql_escape(sb, re, q);
+		free(re);
+	} else {
+		bind_promql_escape(sb, val, q);
+	}
+	return 0;
+}
+
 char *runbook_bind_promql(const char *text, const struct step_values *v, int mask, char *err,
 			  size_t errlen)
 {
-	size_t n = strlen(text), i;
-	unsigned char *ctx = runbook_scan(STEP_PROMQL, text, n);
-	struct strbuf sb = { 0 };
+	struct bind_promql b = { v, mask, err, errlen };
 
-	strbuf_append(&sb, "", 0);
-	for (i = 0; i < n; i++) {
-		long k;
-		size_t len = bind_ref(STEP_PROMQL, v, text, n, ctx, i, &k);
-
-		if (len == 0) {
-			strbuf_putc(&sb, text[i]);
-			continue;
-		}
-		if (ctx[i] != RB_DQ && ctx[i] != RB_SQ) {
-			snprintf(err, errlen,
-				 "%.*s stands outside a PromQL string: only a quoted string or "
-				 "label matcher value (pod=\"%.*s\") can take a value; edit the "
-				 "step",
-				 (int)len, text + i, (int)len, text + i);
-			free(ctx);
-			strbuf_free(&sb);
-			return NULL;
-		}
-		if (bind_promql_regex(text, ctx, i)) {
-			char *re = bind_quote_meta(bind_value(v, k, mask));
-
-			bind_promql_escape(&sb, re, ctx[i] == RB_DQ ? '"' : '\'');
-			free(re);
-		} else {
-			bind_promql_escape(&sb, bind_value(v, k, mask),
-					   ctx[i] == RB_DQ ? '"' : '\'');
-		}
-		i += len - 1;
-	}
-	free(ctx);
-	return strbuf_detach(&sb);
+	return bind_each_ref(STEP_PROMQL, text, v, bind_put_promql, &b);
 }
 
 /* ------------------------------------------------------------------ */

@@ -46,24 +46,26 @@ void safety_mark(struct safety_ctx *cx, int destructive, const char *why, const 
 	}
 }
 
-int safety_in(const char *w, const char *const *list)
+/* 1 if w is equal, by cmp, to one of the NULL-terminated list. */
+static int safety_in_by(const char *w, const char *const *list,
+			int (*cmp)(const char *, const char *))
 {
 	size_t i;
 
 	for (i = 0; list[i] != NULL; i++)
-		if (strcmp(w, list[i]) == 0)
+		if (cmp(w, list[i]) == 0)
 			return 1;
 	return 0;
 }
 
+int safety_in(const char *w, const char *const *list)
+{
+	return safety_in_by(w, list, strcmp);
+}
+
 int safety_in_case(const char *w, const char *const *list)
 {
-	size_t i;
-
-	for (i = 0; list[i] != NULL; i++)
-		if (strcasecmp(w, list[i]) == 0)
-			return 1;
-	return 0;
+	return safety_in_by(w, list, strcasecmp);
 }
 
 /* The program name: basename, without ".sh". */

@@ -36,6 +36,8 @@ umask 077
 
 REPO=$(cd "$(dirname "$0")/.." && pwd)
 DEMO=$REPO/demo
+# The throw-away CA for the Kubernetes fixture's https port.
+. "$REPO/tests/e2e/pki.sh"
 BUILD=${BUILD:-build}
 AMCONSOLE=${AMCONSOLE:-$REPO/$BUILD/amconsole}
 KMOCK=${KMOCK:-$REPO/$BUILD/tests/kafka_mock}
@@ -280,32 +282,10 @@ render() { # TEMPLATE OUT
 # and the runbook's kubectl steps run against the fixture.
 k8s_pki() {
 	p=$DIR/k8s-pki
-	mkdir -p "$p"
-	cat >"$p/openssl.cnf" <<'CNF'
-[req]
-distinguished_name = dn
-prompt = no
-[dn]
-CN = unused
-[ca]
-basicConstraints = critical,CA:TRUE
-keyUsage = critical,keyCertSign,cRLSign
-[server]
-basicConstraints = CA:FALSE
-keyUsage = critical,digitalSignature
-extendedKeyUsage = serverAuth
-subjectAltName = IP:127.0.0.1
-CNF
+	pki_conf "$p"
 	{
-		openssl req -x509 -config "$p/openssl.cnf" -extensions ca -newkey ec \
-			-pkeyopt ec_paramgen_curve:prime256v1 -nodes -keyout "$p/ca.key" \
-			-out "$p/ca.crt" -days 2 -subj "/CN=amconsole-demo-ca" &&
-			openssl req -config "$p/openssl.cnf" -newkey ec \
-				-pkeyopt ec_paramgen_curve:prime256v1 -nodes -keyout "$p/server.key" \
-				-out "$p/server.csr" -subj "/CN=127.0.0.1" &&
-			openssl x509 -req -in "$p/server.csr" -CA "$p/ca.crt" -CAkey "$p/ca.key" \
-				-set_serial 1 -days 2 -extfile "$p/openssl.cnf" -extensions server \
-				-out "$p/server.crt"
+		pki_ca openssl "$p" ca amconsole-demo-ca 2 &&
+			pki_leaf openssl "$p" server /CN=127.0.0.1 ca 2
 	} >"$p/log" 2>&1
 }
 

@@ -224,35 +224,47 @@ class Load:
 
     # -- PostgreSQL ------------------------------------------------------
 
-    def ingest(self):
-        """telemetry-ingest: new points, and the app's slow query."""
+    def pg_loop(self, app, what, step, every, down=None):
+        """step(conn) every `every` seconds until STOP, on a connection
+        opened as application `app`. On an error: log it after `what`,
+        close the connection, call down() when given, and open a new one
+        2 s later."""
         conn = None
         while not STOP.is_set():
             try:
                 if conn is None:
-                    conn = self.pg("telemetry-ingest")
-                v = random.randint(1, self.a.vehicles)
-                conn.query(
-                    "INSERT INTO vehicle_telemetry (vehicle_id, timestamp, lat, lon, "
-                    "speed_kmh, battery_pct, odometer_km) SELECT 1 + (g * 13) %% %d, now(), "
-                    "25.2 + random() / 3, 55.3 + random() / 3, random() * 120, "
-                    "random() * 100, 10000 + g FROM generate_series(1, 40) g" % self.a.vehicles)
-                conn.query(
-                    "SELECT timestamp, lat, lon, speed_kmh, battery_pct FROM vehicle_telemetry "
-                    "WHERE vehicle_id = %d ORDER BY timestamp DESC LIMIT 20" % v)
-                conn.query("UPDATE vehicles SET last_seen = now() WHERE id = %d" % v)
-                if random.random() < 0.2:
-                    conn.query("SELECT count(*) AS active FROM vehicles WHERE status = 'active'")
+                    conn = self.pg(app)
+                step(conn)
             except (OSError, PGError) as e:
-                log("ingest:", e)
+                log(what, e)
                 if conn:
                     conn.close()
                 conn = None
+                if down:
+                    down()
                 STOP.wait(2)
                 continue
-            STOP.wait(self.a.pg_every)
+            STOP.wait(every)
         if conn:
             conn.close()
+
+    def ingest(self):
+        """telemetry-ingest: new points, and the app's slow query."""
+        def step(conn):
+            v = random.randint(1, self.a.vehicles)
+            conn.query(
+                "INSERT INTO vehicle_telemetry (vehicle_id, timestamp, lat, lon, "
+                "speed_kmh, battery_pct, odometer_km) SELECT 1 + (g * 13) %% %d, now(), "
+                "25.2 + random() / 3, 55.3 + random() / 3, random() * 120, "
+                "random() * 100, 10000 + g FROM generate_series(1, 40) g" % self.a.vehicles)
+            conn.query(
+                "SELECT timestamp, lat, lon, speed_kmh, battery_pct FROM vehicle_telemetry "
+                "WHERE vehicle_id = %d ORDER BY timestamp DESC LIMIT 20" % v)
+            conn.query("UPDATE vehicles SET last_seen = now() WHERE id = %d" % v)
+            if random.random() < 0.2:
+                conn.query("SELECT count(*) AS active FROM vehicles WHERE status = 'active'")
+
+        self.pg_loop("telemetry-ingest", "ingest:", step, self.a.pg_every)
 
     def blocking(self):
         """fleet-manager holds a vehicle's row lock; vehicle-gateway waits."""
@@ -318,26 +330,18 @@ class Load:
             return False
 
     def pg_metrics(self):
-        conn = None
-        while not STOP.is_set():
-            try:
-                if conn is None:
-                    conn = self.pg("metrics-exporter")
-                rows = conn.query("SELECT datname, numbackends, xact_commit, blks_hit, blks_read "
-                                  "FROM pg_stat_database WHERE datname IS NOT NULL")
-                maxc = conn.query("SHOW max_connections")[0][0]
-                with self.metrics_lock:
-                    self.pg_stats = {"rows": rows, "max_connections": maxc, "up": 1}
-            except (OSError, PGError) as e:
-                log("pg metrics:", e)
-                if conn:
-                    conn.close()
-                conn = None
-                with self.metrics_lock:
-                    self.pg_stats = {"up": 0}
-            STOP.wait(2)
-        if conn:
-            conn.close()
+        def step(conn):
+            rows = conn.query("SELECT datname, numbackends, xact_commit, blks_hit, blks_read "
+                              "FROM pg_stat_database WHERE datname IS NOT NULL")
+            maxc = conn.query("SHOW max_connections")[0][0]
+            with self.metrics_lock:
+                self.pg_stats = {"rows": rows, "max_connections": maxc, "up": 1}
+
+        def down():
+            with self.metrics_lock:
+                self.pg_stats = {"up": 0}
+
+        self.pg_loop("metrics-exporter", "pg metrics:", step, 2, down)
 
     # -- Redis -----------------------------------------------------------
 

@@ -399,18 +399,27 @@ static void runner_interrupt_locked(struct runner *r)
 	r->be->interrupt(r->state, 1);
 }
 
-/* job_stop's hook: end the worker's loop, interrupt what it waits on
- * (the backend's interrupt), wake it from its wait. */
-static void runner_on_stop(void *p)
+/* Tell r's worker to end its loop: the stop flag, the backend's
+ * interrupt for the work in flight, a wake from its wait. A remote
+ * worker also needs remote_wake(), which the caller gives (never under
+ * r->lock). */
+static void runner_tell_stop(struct runner *r)
 {
-	struct runner *r = p;
-
 	pthread_mutex_lock(&r->lock);
 	r->stop = 1;
 	runner_interrupt_locked(r);
 	pthread_cond_broadcast(&r->cond);
 	pthread_mutex_unlock(&r->lock);
 	atomic_store(&r->quit, 1);
+}
+
+/* job_stop's hook: end the worker's loop, interrupt what it waits on
+ * (the backend's interrupt), wake it from its wait. */
+static void runner_on_stop(void *p)
+{
+	struct runner *r = p;
+
+	runner_tell_stop(r);
 	if (r->remote)
 		remote_wake(); /* (never under r->lock: remote_wait asks runner_key under its own)
 				*/
@@ -586,14 +595,8 @@ int runner_quit_all(double grace)
 
 	runner_abstime(&until, grace);
 	pthread_mutex_lock(&runner_live_lock);
-	for (r = runner_live; r != NULL; r = r->next_live) {
-		pthread_mutex_lock(&r->lock);
-		r->stop = 1;
-		runner_interrupt_locked(r);
-		pthread_cond_broadcast(&r->cond);
-		pthread_mutex_unlock(&r->lock);
-		atomic_store(&r->quit, 1);
-	}
+	for (r = runner_live; r != NULL; r = r->next_live)
+		runner_tell_stop(r);
 	remote_wake();
 	for (r = runner_live; r != NULL; r = r->next_live) {
 		int rc = 0;

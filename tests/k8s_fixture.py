@@ -168,6 +168,10 @@ def parse_ts(s):
 
 def human_duration(d):
     """k8s.io/apimachinery/pkg/util/duration.HumanDuration."""
+    def two(big, bu, small, su):
+        # "5m", or "5m30s" when the smaller unit is not zero
+        return "%d%s" % (big, bu) if small == 0 else "%d%s%d%s" % (big, bu, small, su)
+
     seconds = int(d)
     if seconds < -1:
         return "<invalid>"
@@ -177,24 +181,20 @@ def human_duration(d):
         return "%ds" % seconds
     minutes = int(d / 60)
     if minutes < 10:
-        s = seconds % 60
-        return "%dm" % minutes if s == 0 else "%dm%ds" % (minutes, s)
+        return two(minutes, "m", seconds % 60, "s")
     if minutes < 60 * 3:
         return "%dm" % minutes
     hours = int(d / 3600)
     if hours < 8:
-        m = minutes % 60
-        return "%dh" % hours if m == 0 else "%dh%dm" % (hours, m)
+        return two(hours, "h", minutes % 60, "m")
     if hours < 48:
         return "%dh" % hours
     if hours < 24 * 8:
-        h = hours % 24
-        return "%dd" % (hours // 24) if h == 0 else "%dd%dh" % (hours // 24, h)
+        return two(hours // 24, "d", hours % 24, "h")
     if hours < 24 * 365 * 2:
         return "%dd" % (hours // 24)
     if hours < 24 * 365 * 8:
-        dy = (hours // 24) % 365
-        return "%dy" % (hours // 24 // 365) if dy == 0 else "%dy%dd" % (hours // 24 // 365, dy)
+        return two(hours // 24 // 365, "y", (hours // 24) % 365, "d")
     return "%dy" % (hours // 24 // 365)
 
 

@@ -13,31 +13,34 @@ fail=0
 failed=""
 logdir="$BUILD/test-logs"
 mkdir -p "$logdir"
+# record LABEL LOG OK NOUN SHOW CMD...: run CMD with its output in LOG;
+# on success count it passed and say "ok   LABEL (N NOUN)", N the lines
+# of LOG that match OK; else count it failed and say "FAIL LABEL" and
+# what the command SHOW (its words, then LOG) prints of the log.
+record() {
+	label=$1 log=$2 okre=$3 noun=$4 show=$5
+	shift 5
+	if "$@" >"$log" 2>&1; then
+		pass=$((pass + 1))
+		echo "ok   $label ($(grep -c "$okre" "$log") $noun)"
+	else
+		fail=$((fail + 1))
+		failed="$failed $label"
+		echo "FAIL $label"
+		$show "$log"
+	fi
+}
+# not_ok LOG: a checker's lines other than its "ok ..." ones.
+not_ok() { grep -v '^ok ' "$1"; }
 for t in "$BUILD"/tests/unit/test_*; do
 	case "$t" in *.o|*.d) continue ;; esac
 	[ -x "$t" ] || continue
 	name=$(basename "$t")
-	if "$t" >"$logdir/$name.log" 2>&1; then
-		pass=$((pass + 1))
-		echo "ok   unit/$name ($(grep -c '^\[       OK \]' "$logdir/$name.log") cases)"
-	else
-		fail=$((fail + 1))
-		failed="$failed unit/$name"
-		echo "FAIL unit/$name"
-		tail -30 "$logdir/$name.log"
-	fi
+	record "unit/$name" "$logdir/$name.log" '^\[       OK \]' cases "tail -30" "$t"
 done
 # check NAME: run tests/NAME.sh, a checker that prints "ok ..." lines.
 check() {
-	if sh "tests/$1.sh" >"$logdir/$1.log" 2>&1; then
-		pass=$((pass + 1))
-		echo "ok   check/$1 ($(grep -c '^ok ' "$logdir/$1.log") checks)"
-	else
-		fail=$((fail + 1))
-		failed="$failed check/$1"
-		echo "FAIL check/$1"
-		grep -v '^ok ' "$logdir/$1.log"
-	fi
+	record "check/$1" "$logdir/$1.log" '^ok ' checks not_ok sh "tests/$1.sh"
 }
 # Every RELIABILITY.md case has a row in tests/README.md naming its tests.
 check relmap-check
@@ -46,15 +49,7 @@ check relmap-check
 check docs-check
 for t in tests/e2e/t_*.sh; do
 	name=$(basename "$t" .sh)
-	if timeout 300 sh "$t" >"$logdir/$name.log" 2>&1; then
-		pass=$((pass + 1))
-		echo "ok   e2e/$name ($(grep -c '^ok ' "$logdir/$name.log") checks)"
-	else
-		fail=$((fail + 1))
-		failed="$failed e2e/$name"
-		echo "FAIL e2e/$name"
-		tail -40 "$logdir/$name.log"
-	fi
+	record "e2e/$name" "$logdir/$name.log" '^ok ' checks "tail -40" timeout 300 sh "$t"
 done
 [ -n "$failed" ] && echo "failed:$failed"
 echo "$pass passed, $fail failed"

@@ -42,45 +42,23 @@
 #   k8s_stop              stop the server (k8s_start may be called again)
 command -v python3 >/dev/null || { echo "ok - skipped: no python3"; exit 0; }
 command -v curl >/dev/null || { echo "ok - skipped: no curl"; exit 0; }
+. tests/e2e/pki.sh
 K8S_DIR="$T/k8s"
 K8S_USER="system:serviceaccount:atlasmesh-prod:fleet-operator"
 K8S_PID=""
 mkdir -p "$K8S_DIR"
 
-# k8s_certs: the test CA, the server's certificate and two client ones.
+# k8s_certs: the test CA, the server's certificate and two client ones
+# (pki.sh), and another CA's client certificate.
 k8s_certs() {
 	command -v openssl >/dev/null || { echo "ok - skipped: no openssl"; exit 0; }
 	p="$K8S_DIR/pki"
-	mkdir -p "$p"
-	cat >"$p/openssl.cnf" <<'CNF'
-[req]
-distinguished_name = dn
-prompt = no
-[dn]
-CN = unused
-[ca]
-basicConstraints = critical,CA:TRUE
-keyUsage = critical,keyCertSign,cRLSign
-subjectKeyIdentifier = hash
-[server]
-basicConstraints = CA:FALSE
-keyUsage = critical,digitalSignature
-extendedKeyUsage = serverAuth
-subjectAltName = IP:127.0.0.1,DNS:localhost
-[client]
-basicConstraints = CA:FALSE
-keyUsage = critical,digitalSignature
-extendedKeyUsage = clientAuth
-CNF
-	k8s_openssl req -x509 -config "$p/openssl.cnf" -extensions ca -newkey ec \
-		-pkeyopt ec_paramgen_curve:prime256v1 -nodes -keyout "$p/ca.key" -out "$p/ca.crt" \
-		-days 3 -subj "/CN=amconsole-test-ca"
-	k8s_openssl req -x509 -config "$p/openssl.cnf" -extensions ca -newkey ec \
-		-pkeyopt ec_paramgen_curve:prime256v1 -nodes -keyout "$p/rogue-ca.key" \
-		-out "$p/rogue-ca.crt" -days 3 -subj "/CN=amconsole-rogue-ca"
-	k8s_leaf server "/CN=127.0.0.1" ca
-	k8s_leaf client "/O=atlasmesh:sre/CN=atlasmesh-operator" ca
-	k8s_leaf bad "/CN=atlasmesh-operator" rogue-ca
+	pki_conf "$p"
+	pki_ca k8s_openssl "$p" ca amconsole-test-ca 3
+	pki_ca k8s_openssl "$p" rogue-ca amconsole-rogue-ca 3
+	pki_leaf k8s_openssl "$p" server "/CN=127.0.0.1" ca 3
+	pki_leaf k8s_openssl "$p" client "/O=atlasmesh:sre/CN=atlasmesh-operator" ca 3
+	pki_leaf k8s_openssl "$p" bad "/CN=atlasmesh-operator" rogue-ca 3
 	K8S_CA="$p/ca.crt"
 	K8S_CLIENT_CERT="$p/client.crt"
 	K8S_CLIENT_KEY="$p/client.key"
@@ -94,17 +72,6 @@ k8s_openssl() {
 		cat "$K8S_DIR/pki/openssl.log"
 		fail "openssl $1 failed"
 	}
-}
-
-# k8s_leaf NAME SUBJECT CA: a key and a certificate signed by CA.
-k8s_leaf() {
-	ext=client
-	[ "$1" = server ] && ext=server
-	k8s_openssl req -config "$p/openssl.cnf" -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 \
-		-nodes -keyout "$p/$1.key" -out "$p/$1.csr" -subj "$2"
-	k8s_openssl x509 -req -in "$p/$1.csr" -CA "$p/$3.crt" -CAkey "$p/$3.key" \
-		-set_serial "$(od -An -N6 -tu8 /dev/urandom | tr -d ' ')" -days 3 \
-		-extfile "$p/openssl.cnf" -extensions "$ext" -out "$p/$1.crt"
 }
 
 k8s_b64() { base64 <"$1" | tr -d '\n'; }

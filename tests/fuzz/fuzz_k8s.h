@@ -4,7 +4,8 @@
  * build: every string the pods panel prints is set (NULL only where
  * k8s.h says so), containers is never NULL, the severity is one of the
  * four, and uids are unique when the rows came from watch events
- * (upserted by uid). A violation aborts; then the rows are freed.
+ * (upserted by uid). A violation aborts; then the rows are freed. And
+ * the list parse the two list harnesses share.
  */
 #ifndef AM_FUZZ_K8S_H
 #define AM_FUZZ_K8S_H
@@ -35,6 +36,21 @@ static void fuzz_k8s_rows_check_free(struct k8s_pod *pods, size_t n, int unique)
 	for (i = 0; i < n; i++)
 		k8s_pod_free(&pods[i]);
 	free(pods);
+}
+
+/* Parse a[0..alen) as a pod list page (k8s_parse_list, a plain PodList
+ * or a Table) into *pods and *n, dropping the continue token and the
+ * resourceVersion; what k8s_parse_list returns. The rows go to
+ * fuzz_k8s_rows_check_free. */
+static inline int fuzz_k8s_parse_list(const char *a, size_t alen, struct k8s_pod **pods, size_t *n)
+{
+	char *cont = NULL, *rv = NULL, err[256];
+	int table = 0, rc;
+
+	rc = k8s_parse_list(a, alen, pods, n, &table, &cont, &rv, err, sizeof err);
+	free(cont);
+	free(rv);
+	return rc;
 }
 
 #endif

@@ -16,13 +16,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct k8s_pod *pods = NULL;
 	size_t n = 0, alen, blen;
 	const char *a, *b;
-	char *cont = NULL, *rv = NULL, err[256];
-	int table = 0;
+	char err[256];
 
 	fuzz_split(data, size, &a, &alen, &b, &blen);
-	(void)k8s_parse_list(a, alen, &pods, &n, &table, &cont, &rv, err, sizeof err);
-	free(cont);
-	free(rv);
+	(void)fuzz_k8s_parse_list(a, alen, &pods, &n);
 	fuzz_k8s_rows_check_free(pods, n, 0);
 	k8s_error_text(403, a, alen, err, sizeof err);
 	if (b != NULL)

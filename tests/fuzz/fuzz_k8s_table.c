@@ -16,15 +16,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct k8s_pod *pods = NULL;
 	size_t n = 0, alen, blen;
 	const char *a, *b;
-	char *cont = NULL, *rv = NULL, err[256];
-	int table = 0;
 
 	fuzz_split(data, size, &a, &alen, &b, &blen);
-	if (k8s_parse_list(a, alen, &pods, &n, &table, &cont, &rv, err, sizeof err) == 0 &&
-	    b != NULL)
+	if (fuzz_k8s_parse_list(a, alen, &pods, &n) == 0 && b != NULL)
 		(void)k8s_parse_metrics(b, blen, pods, n);
-	free(cont);
-	free(rv);
 	fuzz_k8s_rows_check_free(pods, n, 0);
 	return 0;
 }
