@@ -14,6 +14,7 @@
 
 #include "app/app.h"
 #include "app/initconfig.h"
+#include "backends/k8s.h"
 #include "backends/k8s/kubeconfig.h"
 #include "core/audit.h"
 #include "core/lint.h"
@@ -116,6 +117,8 @@ int main(int argc, char **argv)
 	int status;
 
 	setlocale(LC_ALL, "");
+	/* cJSON's allocator hooks, set before any thread uses cJSON. */
+	k8s_json_init();
 	config_defaults(&cfg);
 	if (options_parse(argc, argv, &cfg, &res, err, sizeof err) != 0) {
 		fprintf(stderr, "amconsole: %s\n", err);

@@ -195,6 +195,10 @@ int k8s_mask_secret_text(char *text);
 
 /* Free a pod's strings (drop its hold on strs, the last one frees it). */
 void k8s_pod_free(struct k8s_pod *p);
+/* Install cJSON's allocator hooks that the list parse's arena needs
+ * (backends/k8s/jarena.c); idempotent. Call from main() before any
+ * other thread uses cJSON; the parse calls it too. */
+void k8s_json_init(void);
 /* Copy n pods into s->pods, their strings (and container lists) in one
  * block: 10,000 pods are then one allocation to make and one free, not
  * 110,000. For a decoded snapshot (a replay, a follower); the poller's

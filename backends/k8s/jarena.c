@@ -11,10 +11,12 @@
  * free with free) behave as before. The chunks are mapped apart from
  * the malloc heap (a tree freed between the rows made from it would
  * leave holes there that the heap keeps) and kept for the thread's next
- * page until k8s_arena_drop. The hooks are set the first time any
- * thread parses here, maybe while other threads use cJSON: for them both
- * allocators are malloc and free, so a node made before and freed after
- * (or a buffer printed across it) is still right. Pure; any thread.
+ * page until k8s_arena_drop. The console sets the hooks in main(),
+ * before any other thread runs (k8s_json_init); a program that does not
+ * (the unit tests, the bench, the fuzzers) gets them the first time any
+ * thread parses here, maybe while other threads use cJSON: for those
+ * both allocators are malloc and free, so a node made before and freed
+ * after (or a buffer printed across it) is still right. Any thread.
  */
 #include <pthread.h>
 #include <stdlib.h>
@@ -119,12 +121,17 @@ static void k8s_arena_hooks(void)
 	cJSON_InitHooks(&h);
 }
 
+void k8s_json_init(void)
+{
+	pthread_once(&k8s_arena_once, k8s_arena_hooks);
+}
+
 cJSON *k8s_arena_parse(struct k8s_arena *a, const char *s, size_t len)
 {
 	cJSON *root;
 	size_t first = len * 4;
 
-	pthread_once(&k8s_arena_once, k8s_arena_hooks);
+	k8s_json_init();
 	/* About four bytes of tree per byte of a Table page's JSON. */
 	a->chunks = NULL;
 	a->next_cap = first < K8S_ARENA_MIN   ? K8S_ARENA_MIN
