@@ -53,14 +53,10 @@ struct app_cast *app_cast_open(const char *path, int cols, int rows, char *err, 
 /* One event: [t, code, text]. */
 static void app_cast_event(struct app_cast *c, const char *code, const char *text)
 {
-	cJSON *s = cJSON_CreateString(text);
-	char *q = cJSON_PrintUnformatted(s);
+	char *q = util_json_quote(text);
 
-	cJSON_Delete(s);
-	if (q != NULL)
-		appender_push(c->out,
-			      xasprintf("[%.6f, \"%s\", %s]\n", util_now() - c->t0, code, q));
-	cJSON_free(q);
+	appender_push(c->out, xasprintf("[%.6f, \"%s\", %s]\n", util_now() - c->t0, code, q));
+	free(q);
 }
 
 void app_cast_output(void *ctx, const char *bytes, size_t n)

@@ -96,16 +96,12 @@ struct app_recorder *app_recorder_open(const char *path, const char *config_yaml
 
 int app_recorder_put(struct app_recorder *r, const char *kind, const char *key, const char *body)
 {
-	char *k = NULL, *line;
-	cJSON *ks;
+	char *k = util_json_quote(key), *line;
 	int rotated = 0;
 
-	ks = cJSON_CreateString(key);
-	k = cJSON_PrintUnformatted(ks);
-	cJSON_Delete(ks);
 	line = xasprintf("{\"t\":%.3f,\"kind\":\"%s\",\"key\":%s,\"body\":%s}\n",
 			 util_wall() - r->start, kind, k, body != NULL ? body : "null");
-	cJSON_free(k);
+	free(k);
 	pthread_mutex_lock(&r->lock);
 	if (r->out != NULL && r->bytes + strlen(line) > r->max) {
 		char *old = xasprintf("%s.1", r->path);

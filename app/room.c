@@ -103,16 +103,6 @@ static unsigned long app_wr_hash(const char *s)
 	return h;
 }
 
-/* s as a JSON string literal, fresh. */
-static char *app_wr_quote(const char *s)
-{
-	cJSON *j = cJSON_CreateString(s != NULL ? s : "");
-	char *text = cJSON_PrintUnformatted(j);
-
-	cJSON_Delete(j);
-	return text;
-}
-
 static void app_wr_resend(struct app_warroom *w);
 
 /* A published message: to the war room and to the recording, whichever
@@ -144,8 +134,10 @@ static void app_wr_tap(void *ctx, const char *key, const struct backend *be, con
 		cJSON_Delete(j);
 		body = xasprintf("{\"snap\":%s}", inner);
 	} else {
-		inner = app_wr_quote(error);
+		inner = util_json_quote(error);
 		body = xasprintf("{\"error\":%s}", inner);
+		free(inner);
+		inner = NULL;
 	}
 	cJSON_free(inner);
 	h = app_wr_hash(body);
@@ -669,9 +661,9 @@ void app_warroom_handover(struct app *a, const char *to)
 			    list[0] != '\0' ? list : "");
 		return;
 	}
-	q = app_wr_quote(to);
+	q = util_json_quote(to);
 	snprintf(body, sizeof body, "{\"to\":%s}", q);
-	cJSON_free(q);
+	free(q);
 	warroom_send(w->link, "handover", "handover", body);
 	snprintf(w->offer_to, sizeof w->offer_to, "%s", to);
 	app_message(a, ROLE_NORMAL, "control offered to %s: waiting for them to take it (H)", to);
@@ -717,10 +709,10 @@ static void app_wr_present(struct app *a)
 	}
 	pthread_mutex_unlock(&w->lock);
 	if (w->link != NULL && util_now() - w->config_at > 30) {
-		char *q = app_wr_quote(w->config_yaml), *body = xasprintf("{\"yaml\":%s}", q);
+		char *q = util_json_quote(w->config_yaml), *body = xasprintf("{\"yaml\":%s}", q);
 
 		warroom_send(w->link, "config", "config", body);
-		cJSON_free(q);
+		free(q);
 		free(body);
 		w->config_at = util_now();
 	}
@@ -1091,11 +1083,11 @@ void app_warroom_note(struct app *a, const char *text)
 	struct app_warroom *w = a->wr;
 	char key[32], *q, *body;
 
-	q = app_wr_quote(text);
+	q = util_json_quote(text);
 	body = xasprintf("{\"text\":%s}", q);
 	snprintf(key, sizeof key, "note:%lu", ++w->note_seq);
 	warroom_send(w->link, "note", key, body);
-	cJSON_free(q);
+	free(q);
 	free(body);
 	app_message(a, ROLE_OK, "note sent to %s's timeline", app_following(a));
 }

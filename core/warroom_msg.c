@@ -41,12 +41,10 @@ static void wr_hmac_hex(const unsigned char *key, size_t keylen, const char *dat
 /* s as a JSON string literal, appended to sb. */
 static void wr_put_string(struct strbuf *sb, const char *s)
 {
-	cJSON *j = cJSON_CreateString(s);
-	char *text = j != NULL ? cJSON_PrintUnformatted(j) : NULL;
+	char *text = util_json_quote(s);
 
-	strbuf_puts(sb, text != NULL ? text : "\"\"");
-	cJSON_free(text);
-	cJSON_Delete(j);
+	strbuf_puts(sb, text);
+	free(text);
 }
 
 char *warroom_seal(const unsigned char *key, size_t keylen, const char *room,

@@ -4,6 +4,7 @@
  */
 #include "lib/util.h"
 
+#include <cjson/cJSON.h>
 #include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
@@ -392,4 +393,18 @@ void util_sort(void *base, size_t n, size_t size,
 	if (src != a)
 		memcpy(a, src, n * size);
 	free(b);
+}
+
+char *util_json_quote(const char *s)
+{
+	cJSON *j = cJSON_CreateString(s != NULL ? s : "");
+	char *text = j != NULL ? cJSON_PrintUnformatted(j) : NULL;
+	char *out;
+
+	cJSON_Delete(j);
+	if (text == NULL)
+		util_die("out of memory");
+	out = xstrdup(text);
+	cJSON_free(text);
+	return out;
 }

@@ -22,6 +22,9 @@ size_t strv_sort_unique(char **v, size_t n);
 char *xstrndup(const char *s, size_t n);
 /* printf into a fresh string; caller frees. */
 char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* s (NULL: "") as a JSON string literal, quotes and escapes included, in
+ * a fresh string; caller frees. */
+char *util_json_quote(const char *s);
 
 /* Register a function run once before util_die() prints (e.g. endwin).
  * Call from the main thread before starting workers. */

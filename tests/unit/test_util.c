@@ -8,6 +8,8 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <cjson/cJSON.h>
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -303,4 +305,36 @@ TEST(test_util_sort)
 			}
 		}
 	}
+}
+
+/* util_json_quote: a JSON string literal that cJSON reads back as the
+ * same text, escapes and control bytes included; NULL is "". */
+TEST(test_util_json_quote)
+{
+	static const char *const in[] = { "",
+					  "plain",
+					  "say \"hi\"",
+					  "back\\slash",
+					  "line\nbreak\ttab",
+					  "\033[31mred\033[0m",
+					  "élan" };
+	size_t i;
+	char *q;
+
+	for (i = 0; i < sizeof in / sizeof in[0]; i++) {
+		cJSON *j;
+
+		q = util_json_quote(in[i]);
+		j = cJSON_Parse(q);
+		assert_non_null(j);
+		assert_true(cJSON_IsString(j));
+		assert_string_equal(j->valuestring, in[i]);
+		assert_null(strchr(q, '\n'));
+		assert_null(strchr(q, '\033'));
+		cJSON_Delete(j);
+		free(q);
+	}
+	q = util_json_quote(NULL);
+	assert_string_equal(q, "\"\"");
+	free(q);
 }
