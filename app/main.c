@@ -6,6 +6,9 @@
  */
 #include <errno.h>
 #include <locale.h>
+#if defined(__GLIBC__)
+#include <malloc.h>
+#endif
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -117,6 +120,14 @@ int main(int argc, char **argv)
 	int status;
 
 	setlocale(LC_ALL, "");
+#if defined(__GLIBC__)
+	/* Blocks from 128 KiB up (a 10,000-pod page or metrics body, row
+	 * arrays) are mapped apart and unmapped when freed. glibc's sliding
+	 * threshold would move them into the heap after the first such free,
+	 * and a worker thread's heap never gives its free top back (not even
+	 * to malloc_trim): about 6 MB resident for nothing at 10,000 pods. */
+	mallopt(M_MMAP_THRESHOLD, 128 * 1024);
+#endif
 	/* cJSON's allocator hooks, set before any thread uses cJSON. */
 	k8s_json_init();
 	config_defaults(&cfg);
