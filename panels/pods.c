@@ -330,6 +330,39 @@ static void pods_order(struct pods_panel *pp, const struct k8s_snap *s)
 	util_sort(pp->order, s->npods, sizeof *pp->order, pods_cmp, &ps);
 }
 
+/* The rows are built from the snapshot held now: the one they borrowed
+ * from before goes. */
+static void pods_lend(struct pods_panel *pp)
+{
+	if (pp->lender != NULL && pp->lender != pods_snap(pp))
+		k8s_snap_free(pp->lender);
+	pp->lender = pods_snap(pp);
+}
+
+/* The columns that are the pod's own strings (the rows borrow them). */
+static unsigned pods_lent(const struct pods_panel *pp, const char *const *cells,
+			  const char *const *esc)
+{
+	unsigned lent = 0;
+	size_t c;
+
+	for (c = 0; c < pp->ncols; c++)
+		switch (pp->kinds[c]) {
+		case PODS_COL_NS:
+		case PODS_COL_NAME:
+		case PODS_COL_READY:
+		case PODS_COL_STATUS:
+		case PODS_COL_IP:
+		case PODS_COL_NODE:
+			if (cells[c] != esc[c])
+				lent |= 1u << c;
+			break;
+		default:
+			break;
+		}
+	return lent;
+}
+
 static void pods_fill(struct pods_panel *pp)
 {
 	const struct k8s_snap *s = pods_snap(pp);
@@ -344,6 +377,7 @@ static void pods_fill(struct pods_panel *pp)
 		free(pp->order);
 		pp->order = NULL;
 		table_commit(&pp->list);
+		pods_lend(pp);
 		return;
 	}
 	pods_order(pp, s);
@@ -362,13 +396,17 @@ static void pods_fill(struct pods_panel *pp)
 		}
 		snprintf(search, sizeof search, "%s/%s", p->owner_kind ? p->owner_kind : "",
 			 p->owner_name ? p->owner_name : "");
-		table_add_ranked(&pp->list, p->uid, pods_role(p->severity), pods_rank(p->severity),
-				 cells, search);
+		/* The snapshot's strings are borrowed, not copied (its pods
+		 * share them with the worker's): it is kept while the rows
+		 * are (pods_lend). */
+		table_add_lent(&pp->list, p->uid, pods_role(p->severity), pods_rank(p->severity),
+			       cells, search, pods_lent(pp, cells, (const char *const *)esc), 1);
 		pp->due[i] = pods_due(p, now);
 		for (c = 0; c < pp->ncols; c++)
 			free(esc[c]);
 	}
 	table_commit(&pp->list);
+	pods_lend(pp);
 }
 
 /* Time alone changes only AGE and RESTARTS, never the order nor a rank:
@@ -518,9 +556,10 @@ void pods_forget(struct pods_panel *pp)
 {
 	if (pp->feed.snap == NULL)
 		return;
-	k8s_snap_free(pp->feed.snap);
+	if (pp->feed.snap != pp->lender)
+		k8s_snap_free(pp->feed.snap);
 	pp->feed.snap = NULL;
-	pods_fill(pp);
+	pods_fill(pp); /* frees the lender, after the rows that borrow from it */
 }
 
 const char *pods_context(const struct pods_panel *pp)
@@ -574,8 +613,10 @@ static void pods_destroy(void *self)
 {
 	struct pods_panel *pp = self;
 
-	panel_feed_stop(&pp->feed);
 	table_free(&pp->list);
+	if (pp->lender != pp->feed.snap)
+		k8s_snap_free(pp->lender);
+	panel_feed_stop(&pp->feed);
 	free(pp->order);
 	free(pp->due);
 	free(pp->kubectl);
@@ -596,7 +637,17 @@ static int pods_update(void *self)
 
 	if (pp->feed.r == NULL)
 		return 0;
-	got = pods_switch_progress(pp, panel_feed_take(&pp->feed));
+	/* The rows borrow the snapshot held: panel_feed_take must not free
+	 * it; pods_fill does, after the rows are built from the next. */
+	if (pp->feed.snap != NULL && pp->feed.snap == pp->lender) {
+		pp->feed.snap = NULL;
+		got = panel_feed_take(&pp->feed);
+		if (pp->feed.snap == NULL)
+			pp->feed.snap = pp->lender;
+	} else {
+		got = panel_feed_take(&pp->feed);
+	}
+	got = pods_switch_progress(pp, got);
 	if (got & PANEL_FEED_SNAP) {
 		app_set_context(pp->app, pods_snap(pp)->context);
 		pods_fill(pp);

@@ -61,6 +61,10 @@ struct pods_panel {
 	struct app *app;
 	struct k8s_arg arg;
 	struct panel_feed feed; /* of the Kubernetes runner: snap is a struct k8s_snap */
+	/* The snapshot the rows were built from: they borrow its strings, so
+	 * it is kept (if feed.snap is newer) until the rows are built again
+	 * (pods_fill), and freed after. */
+	struct k8s_snap *lender;
 	double interval;
 	int no_config; /* no kubeconfig anywhere: say how to configure */
 	char *kubectl; /* resolved at start-up for the shell, or NULL */

@@ -150,21 +150,35 @@ static short table_width(const char *v)
 	return w == 0 ? -1 : w > SHRT_MAX ? SHRT_MAX : (short)w;
 }
 
-/* Lay r's strings (cells, id, search) out at at; their pointers and
- * widths go to r. Sources must not overlap at. */
+/* 1 if r's cell c is the caller's string (table_add_lent). */
+static int table_lent(const struct table_row *r, size_t c)
+{
+	return (r->lent >> c) & 1u;
+}
+
+/* Lay r's own strings (cells, id, search) out at at, and point to the
+ * lent ones; the pointers go to r. Sources must not overlap at. */
 static void table_row_lay(struct table_row *r, size_t ncols, char *at, const char *id,
 			  const char *const *cells, const char *search)
 {
 	size_t c, len;
 
 	for (c = 0; c < ncols; c++) {
+		if (table_lent(r, c)) {
+			r->cells[c] = (char *)cells[c];
+			continue;
+		}
 		len = strlen(cells[c]) + 1;
 		r->cells[c] = memcpy(at, cells[c], len);
 		at += len;
 	}
-	len = strlen(id) + 1;
-	r->id = memcpy(at, id, len);
-	at += len;
+	if (r->id_lent) {
+		r->id = (char *)id;
+	} else {
+		len = strlen(id) + 1;
+		r->id = memcpy(at, id, len);
+		at += len;
+	}
 	r->search = search != NULL ? memcpy(at, search, strlen(search) + 1) : NULL;
 }
 
@@ -179,12 +193,13 @@ static void table_row_lay(struct table_row *r, size_t ncols, char *at, const cha
 static void table_row_pack(struct table_row *r, size_t ncols, const char *id,
 			   const char *const *cells, const char *search, int same_cols)
 {
-	size_t n = ncols ? ncols : 1, c, bytes = strlen(id) + 1, head, need;
+	size_t n = ncols ? ncols : 1, c, bytes = r->id_lent ? 0 : strlen(id) + 1, head, need;
 	char *prev = (char *)r->cells, stack[512], *text;
 	short w[TABLE_MAXCOLS];
 
 	for (c = 0; c < ncols; c++) {
-		bytes += strlen(cells[c]) + 1;
+		if (!table_lent(r, c))
+			bytes += strlen(cells[c]) + 1;
 		w[c] = same_cols && prev != NULL && strcmp(r->cells[c], cells[c]) == 0
 			       ? r->widths[c]
 			       : table_width(cells[c]);
@@ -207,8 +222,9 @@ static void table_row_pack(struct table_row *r, size_t ncols, const char *id,
 		memcpy(prev + head, text, bytes);
 		r->widths = (short *)(void *)((char **)(void *)prev + n);
 		for (c = 0; c < ncols; c++)
-			r->cells[c] = prev + head + (tmp.cells[c] - text);
-		r->id = prev + head + (tmp.id - text);
+			r->cells[c] = table_lent(r, c) ? tmp.cells[c]
+						       : prev + head + (tmp.cells[c] - text);
+		r->id = r->id_lent ? tmp.id : prev + head + (tmp.id - text);
 		r->search = search != NULL ? prev + head + (tmp.search - text) : NULL;
 		memcpy(r->widths, w, ncols * sizeof *w);
 		if (text != stack)
@@ -234,6 +250,12 @@ void table_add_row(struct table *t, const char *id, enum role role, const char *
 void table_add_ranked(struct table *t, const char *id, enum role role, long rank,
 		      const char *const *cells, const char *search)
 {
+	table_add_lent(t, id, role, rank, cells, search, 0, 0);
+}
+
+void table_add_lent(struct table *t, const char *id, enum role role, long rank,
+		    const char *const *cells, const char *search, unsigned lent, int id_lent)
+{
 	struct table_row *r, *old = table_take_old(t, id);
 	const char *v[TABLE_MAXCOLS];
 	/* A row of a build with other columns (Pods: metrics came or went)
@@ -257,14 +279,27 @@ void table_add_ranked(struct table *t, const char *id, enum role role, long rank
 	r->rank = rank;
 	for (c = 0; c < n; c++) {
 		v[c] = cells[c] != NULL ? cells[c] : "";
-		if (!changed && strcmp(r->cells[c], v[c]) != 0)
+		if (!changed && r->cells[c] != v[c] && strcmp(r->cells[c], v[c]) != 0)
 			changed = 1;
 	}
 	if (!changed && (search == NULL ? r->search != NULL
 					: r->search == NULL || strcmp(r->search, search) != 0))
 		changed = 1;
-	if (changed)
+	if (!changed && (r->lent != lent || r->id_lent != (id_lent != 0)))
+		changed = 1;
+	if (changed) {
+		r->lent = lent;
+		r->id_lent = id_lent != 0;
 		table_row_pack(r, n, id, v, search, same);
+		return;
+	}
+	/* The same text: the lent strings are the caller's new ones (the
+	 * old ones may go with what lent them). */
+	for (c = 0; c < n; c++)
+		if (table_lent(r, c))
+			r->cells[c] = (char *)v[c];
+	if (r->id_lent)
+		r->id = (char *)id;
 }
 
 /* Case-insensitive substring search over bytes (ASCII folding only, so
@@ -490,6 +525,7 @@ int table_set_text(struct table *t, size_t i, size_t c, const char *v)
 	r = &t->rows[i];
 	for (k = 0; k < t->ncols && k < TABLE_MAXCOLS; k++)
 		cells[k] = k == c ? v : r->cells[k];
+	r->lent &= ~(1u << c); /* v is the caller's for now only */
 	table_row_pack(r, k, r->id, cells, r->search, 1);
 	return 1;
 }

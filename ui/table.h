@@ -42,8 +42,10 @@ struct table_row {
 	short *widths; /* each cell's width in columns; -1 for "-" or "" */
 	long rank;     /* urgency: > 0 is trouble, higher is worse */
 	enum role role;
-	int num_ok;    /* ... if it is one */
-	unsigned size; /* bytes allocated at cells */
+	unsigned size;         /* bytes allocated at cells */
+	unsigned lent;         /* bit c: cells[c] is the caller's (table_add_lent) */
+	unsigned char id_lent; /* id is the caller's */
+	unsigned char num_ok;  /* ... if it is one */
 };
 
 struct table {
@@ -118,6 +120,14 @@ void table_add_row(struct table *t, const char *id, enum role role, const char *
  * trouble_first is set). */
 void table_add_ranked(struct table *t, const char *id, enum role role, long rank,
 		      const char *const *cells, const char *search);
+/* The same, borrowing instead of copying cells[c] where bit c of lent is
+ * set, and id when id_lent: the caller keeps those strings alive and
+ * unchanged until the row is added again (a row of the same text takes
+ * the new pointers), or the rows are cleared and committed, or the table
+ * freed. For a panel whose snapshot outlives its rows (Pods: 10,000 rows
+ * hold 1.3 MB less). */
+void table_add_lent(struct table *t, const char *id, enum role role, long rank,
+		    const char *const *cells, const char *search, unsigned lent, int id_lent);
 /* Apply filter and sort, and put the selection back on the same id;
  * the rows cleared and not added again are freed. */
 void table_commit(struct table *t);
