@@ -330,38 +330,9 @@ static void pods_order(struct pods_panel *pp, const struct k8s_snap *s)
 	util_sort(pp->order, s->npods, sizeof *pp->order, pods_cmp, &ps);
 }
 
-/* The rows are built from the snapshot held now: the one they borrowed
- * from before goes. */
-static void pods_lend(struct pods_panel *pp)
-{
-	if (pp->lender != NULL && pp->lender != pods_snap(pp))
-		k8s_snap_free(pp->lender);
-	pp->lender = pods_snap(pp);
-}
-
 /* The columns that are the pod's own strings (the rows borrow them). */
-static unsigned pods_lent(const struct pods_panel *pp, const char *const *cells,
-			  const char *const *esc)
-{
-	unsigned lent = 0;
-	size_t c;
-
-	for (c = 0; c < pp->ncols; c++)
-		switch (pp->kinds[c]) {
-		case PODS_COL_NS:
-		case PODS_COL_NAME:
-		case PODS_COL_READY:
-		case PODS_COL_STATUS:
-		case PODS_COL_IP:
-		case PODS_COL_NODE:
-			if (cells[c] != esc[c])
-				lent |= 1u << c;
-			break;
-		default:
-			break;
-		}
-	return lent;
-}
+static const unsigned pods_own = 1u << PODS_COL_NS | 1u << PODS_COL_NAME | 1u << PODS_COL_READY |
+				 1u << PODS_COL_STATUS | 1u << PODS_COL_IP | 1u << PODS_COL_NODE;
 
 static void pods_fill(struct pods_panel *pp)
 {
@@ -386,6 +357,7 @@ static void pods_fill(struct pods_panel *pp)
 		const struct k8s_pod *p = &s->pods[pp->order[i]];
 		char bufs[PODS_NCOLS][64], search[300], *esc[PODS_NCOLS] = { NULL };
 		const char *cells[PODS_NCOLS];
+		unsigned lent = 0;
 
 		for (c = 0; c < pp->ncols; c++) {
 			cells[c] = pods_cell(p, pp->kinds[c], bufs[c], sizeof bufs[c], now);
@@ -393,6 +365,8 @@ static void pods_fill(struct pods_panel *pp)
 			if ((pp->kinds[c] == PODS_COL_NAME || pp->kinds[c] == PODS_COL_NS) &&
 			    !ident_is_plain(cells[c]))
 				cells[c] = esc[c] = ident_escape(cells[c]);
+			else if ((pods_own >> pp->kinds[c]) & 1u)
+				lent |= 1u << c;
 		}
 		snprintf(search, sizeof search, "%s/%s", p->owner_kind ? p->owner_kind : "",
 			 p->owner_name ? p->owner_name : "");
@@ -400,7 +374,7 @@ static void pods_fill(struct pods_panel *pp)
 		 * share them with the worker's): it is kept while the rows
 		 * are (pods_lend). */
 		table_add_lent(&pp->list, p->uid, pods_role(p->severity), pods_rank(p->severity),
-			       cells, search, pods_lent(pp, cells, (const char *const *)esc), 1);
+			       cells, search, lent, 1);
 		pp->due[i] = pods_due(p, now);
 		for (c = 0; c < pp->ncols; c++)
 			free(esc[c]);
@@ -637,17 +611,7 @@ static int pods_update(void *self)
 
 	if (pp->feed.r == NULL)
 		return 0;
-	/* The rows borrow the snapshot held: panel_feed_take must not free
-	 * it; pods_fill does, after the rows are built from the next. */
-	if (pp->feed.snap != NULL && pp->feed.snap == pp->lender) {
-		pp->feed.snap = NULL;
-		got = panel_feed_take(&pp->feed);
-		if (pp->feed.snap == NULL)
-			pp->feed.snap = pp->lender;
-	} else {
-		got = panel_feed_take(&pp->feed);
-	}
-	got = pods_switch_progress(pp, got);
+	got = pods_switch_progress(pp, pods_take(pp));
 	if (got & PANEL_FEED_SNAP) {
 		app_set_context(pp->app, pods_snap(pp)->context);
 		pods_fill(pp);
