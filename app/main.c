@@ -6,6 +6,9 @@
  */
 #include <errno.h>
 #include <locale.h>
+#if defined(__GLIBC__)
+#include <malloc.h>
+#endif
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -105,6 +108,18 @@ static void main_load_runbooks(const struct config *c, int source_tree, struct r
 	}
 }
 
+/* Blocks from 128 KiB up (a 10,000-pod page or metrics body, row arrays)
+ * are mapped apart and unmapped when freed. glibc's sliding threshold
+ * would move them into the heap after the first such free, and a worker
+ * thread's heap never gives its free top back (not even to malloc_trim):
+ * about 6 MB resident for nothing at 10,000 pods. */
+static void main_heap_init(void)
+{
+#if defined(__GLIBC__)
+	mallopt(M_MMAP_THRESHOLD, 128 * 1024);
+#endif
+}
+
 int main(int argc, char **argv)
 {
 	struct config cfg, fcfg;
@@ -117,6 +132,7 @@ int main(int argc, char **argv)
 	int status;
 
 	setlocale(LC_ALL, "");
+	main_heap_init();
 	/* cJSON's allocator hooks, set before any thread uses cJSON. */
 	k8s_json_init();
 	config_defaults(&cfg);

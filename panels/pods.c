@@ -330,6 +330,10 @@ static void pods_order(struct pods_panel *pp, const struct k8s_snap *s)
 	util_sort(pp->order, s->npods, sizeof *pp->order, pods_cmp, &ps);
 }
 
+/* The columns that are the pod's own strings (the rows borrow them). */
+static const unsigned pods_own = 1u << PODS_COL_NS | 1u << PODS_COL_NAME | 1u << PODS_COL_READY |
+				 1u << PODS_COL_STATUS | 1u << PODS_COL_IP | 1u << PODS_COL_NODE;
+
 static void pods_fill(struct pods_panel *pp)
 {
 	const struct k8s_snap *s = pods_snap(pp);
@@ -344,6 +348,7 @@ static void pods_fill(struct pods_panel *pp)
 		free(pp->order);
 		pp->order = NULL;
 		table_commit(&pp->list);
+		pods_lend(pp);
 		return;
 	}
 	pods_order(pp, s);
@@ -352,6 +357,7 @@ static void pods_fill(struct pods_panel *pp)
 		const struct k8s_pod *p = &s->pods[pp->order[i]];
 		char bufs[PODS_NCOLS][64], search[300], *esc[PODS_NCOLS] = { NULL };
 		const char *cells[PODS_NCOLS];
+		unsigned lent = 0;
 
 		for (c = 0; c < pp->ncols; c++) {
 			cells[c] = pods_cell(p, pp->kinds[c], bufs[c], sizeof bufs[c], now);
@@ -359,16 +365,22 @@ static void pods_fill(struct pods_panel *pp)
 			if ((pp->kinds[c] == PODS_COL_NAME || pp->kinds[c] == PODS_COL_NS) &&
 			    !ident_is_plain(cells[c]))
 				cells[c] = esc[c] = ident_escape(cells[c]);
+			else if ((pods_own >> pp->kinds[c]) & 1u)
+				lent |= 1u << c;
 		}
 		snprintf(search, sizeof search, "%s/%s", p->owner_kind ? p->owner_kind : "",
 			 p->owner_name ? p->owner_name : "");
-		table_add_ranked(&pp->list, p->uid, pods_role(p->severity), pods_rank(p->severity),
-				 cells, search);
+		/* The snapshot's strings are borrowed, not copied (its pods
+		 * share them with the worker's): it is kept while the rows
+		 * are (pods_lend). */
+		table_add_lent(&pp->list, p->uid, pods_role(p->severity), pods_rank(p->severity),
+			       cells, search, lent, 1);
 		pp->due[i] = pods_due(p, now);
 		for (c = 0; c < pp->ncols; c++)
 			free(esc[c]);
 	}
 	table_commit(&pp->list);
+	pods_lend(pp);
 }
 
 /* Time alone changes only AGE and RESTARTS, never the order nor a rank:
@@ -518,9 +530,10 @@ void pods_forget(struct pods_panel *pp)
 {
 	if (pp->feed.snap == NULL)
 		return;
-	k8s_snap_free(pp->feed.snap);
+	if (pp->feed.snap != pp->lender)
+		k8s_snap_free(pp->feed.snap);
 	pp->feed.snap = NULL;
-	pods_fill(pp);
+	pods_fill(pp); /* frees the lender, after the rows that borrow from it */
 }
 
 const char *pods_context(const struct pods_panel *pp)
@@ -574,8 +587,10 @@ static void pods_destroy(void *self)
 {
 	struct pods_panel *pp = self;
 
-	panel_feed_stop(&pp->feed);
 	table_free(&pp->list);
+	if (pp->lender != pp->feed.snap)
+		k8s_snap_free(pp->lender);
+	panel_feed_stop(&pp->feed);
 	free(pp->order);
 	free(pp->due);
 	free(pp->kubectl);
@@ -596,7 +611,7 @@ static int pods_update(void *self)
 
 	if (pp->feed.r == NULL)
 		return 0;
-	got = pods_switch_progress(pp, panel_feed_take(&pp->feed));
+	got = pods_switch_progress(pp, pods_take(pp));
 	if (got & PANEL_FEED_SNAP) {
 		app_set_context(pp->app, pods_snap(pp)->context);
 		pods_fill(pp);

@@ -117,6 +117,26 @@ void pods_switch(struct pods_panel *pp, int ctx, const char *name)
 	pods_switch_send(pp, kind, rq);
 }
 
+void pods_lend(struct pods_panel *pp)
+{
+	if (pp->lender != NULL && pp->lender != pods_snap(pp))
+		k8s_snap_free(pp->lender);
+	pp->lender = pods_snap(pp);
+}
+
+int pods_take(struct pods_panel *pp)
+{
+	int got;
+
+	if (pp->feed.snap == NULL || pp->feed.snap != pp->lender)
+		return panel_feed_take(&pp->feed);
+	pp->feed.snap = NULL; /* kept: pods_fill frees it */
+	got = panel_feed_take(&pp->feed);
+	if (pp->feed.snap == NULL)
+		pp->feed.snap = pp->lender;
+	return got;
+}
+
 int pods_switch_progress(struct pods_panel *pp, int got)
 {
 	const struct k8s_snap *s = pods_snap(pp);

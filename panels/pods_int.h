@@ -61,6 +61,10 @@ struct pods_panel {
 	struct app *app;
 	struct k8s_arg arg;
 	struct panel_feed feed; /* of the Kubernetes runner: snap is a struct k8s_snap */
+	/* The snapshot the rows were built from: they borrow its strings, so
+	 * it is kept (if feed.snap is newer) until the rows are built again
+	 * (pods_fill), and freed after. */
+	struct k8s_snap *lender;
 	double interval;
 	int no_config; /* no kubeconfig anywhere: say how to configure */
 	char *kubectl; /* resolved at start-up for the shell, or NULL */
@@ -178,6 +182,13 @@ void pods_send(struct pods_panel *pp, int kind, const char *step, struct k8s_req
 /* :ctx (ctx 1) or :ns to name (checked): never refused for a request in
  * flight (see pods_actions.c). */
 void pods_switch(struct pods_panel *pp, int ctx, const char *name);
+/* The rows were just built from the snapshot held: the one they
+ * borrowed from before is freed. */
+void pods_lend(struct pods_panel *pp);
+/* panel_feed_take, but the snapshot the rows borrow from (lender) is
+ * not freed when a newer one comes: pods_fill frees it after the rows
+ * are built from the next. */
+int pods_take(struct pods_panel *pp);
 /* A switch in progress: what panel_feed_take found (got) is checked
  * against it; returns got without PANEL_FEED_SNAP when the snapshot
  * taken was of the context left (and dropped). Sends a switch deferred

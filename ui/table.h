@@ -34,14 +34,18 @@ struct table_row {
 	char *id;
 	char **cells; /* ncols strings; one allocation with id, widths, search */
 	char *search; /* extra text the filter also matches, or NULL */
-	enum role role;
 	/* Caches, so a keystroke in the filter or a sort over 10,000 rows
 	 * does no allocation or number parsing per row. */
-	char *folded;  /* cells and search, ASCII lower-case, or NULL */
+	char *folded;  /* cells and search, ASCII lower-case, or NULL (freed
+			* when the filter is cleared) */
 	double num;    /* the sort column's cell as a number ... */
-	int num_ok;    /* ... if it is one */
 	short *widths; /* each cell's width in columns; -1 for "-" or "" */
 	long rank;     /* urgency: > 0 is trouble, higher is worse */
+	enum role role;
+	unsigned size;         /* bytes allocated at cells */
+	unsigned lent;         /* bit c: cells[c] is the caller's (table_add_lent) */
+	unsigned char id_lent; /* id is the caller's */
+	unsigned char num_ok;  /* ... if it is one */
 };
 
 struct table {
@@ -89,9 +93,12 @@ struct table {
 	 * table_clear_rows to table_commit), for table_add_* to take back
 	 * by id: a taken row's id is NULL. Looked for at old_next first
 	 * (rows tend to come in the same order), else through old_slot, a
-	 * hash of their ids (index + 1; 0 free) built at the first miss. */
+	 * hash of their ids (index + 1; 0 free) built at the first miss.
+	 * Between builds there is no old array nor hash, and rows is as
+	 * long as the rows (10,000 rows: 1.9 MB less than two arrays grown
+	 * by doubling). */
 	struct table_row *old;
-	size_t nold, old_cap, old_next;
+	size_t nold, old_next;
 	size_t old_ncols; /* ncols when they were cleared */
 	size_t *old_slot;
 	size_t old_mask; /* old_slot has old_mask + 1 entries; 0: not built */
@@ -113,6 +120,14 @@ void table_add_row(struct table *t, const char *id, enum role role, const char *
  * trouble_first is set). */
 void table_add_ranked(struct table *t, const char *id, enum role role, long rank,
 		      const char *const *cells, const char *search);
+/* The same, borrowing instead of copying cells[c] where bit c of lent is
+ * set, and id when id_lent: the caller keeps those strings alive and
+ * unchanged until the row is added again (a row of the same text takes
+ * the new pointers), or the rows are cleared and committed, or the table
+ * freed. For a panel whose snapshot outlives its rows (Pods: 10,000 rows
+ * hold 1.3 MB less). */
+void table_add_lent(struct table *t, const char *id, enum role role, long rank,
+		    const char *const *cells, const char *search, unsigned lent, int id_lent);
 /* Apply filter and sort, and put the selection back on the same id;
  * the rows cleared and not added again are freed. */
 void table_commit(struct table *t);

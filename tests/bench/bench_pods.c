@@ -94,12 +94,12 @@ static struct k8s_snap *bench_pods_snap(const struct k8s_pod *rows, size_t n, un
 }
 
 /* What the UI thread does when snapshot s arrives (pods_update, less
- * its request bookkeeping): the old one freed, the rows and keys. ms. */
+ * its request bookkeeping): the rows and keys, the old snapshot freed
+ * once the rows no longer borrow from it (pods_fill). ms. */
 static double bench_pods_refresh(struct pods_panel *pp, struct k8s_snap *s)
 {
 	double t0 = util_now();
 
-	k8s_snap_free(pp->feed.snap);
 	pp->feed.snap = s;
 	pods_fill(pp);
 	pods_build_keys(pp);
@@ -176,10 +176,12 @@ static void bench_pods_run(size_t n, int reps)
 			k8s_pod_free(&rows[k][i]);
 		free(rows[k]);
 	}
+	table_free(&pp.list);
+	if (pp.lender != pp.feed.snap)
+		k8s_snap_free(pp.lender);
 	k8s_snap_free(pp.feed.snap);
 	free(pp.order);
 	free(pp.due);
-	table_free(&pp.list);
 }
 
 int main(int argc, char **argv)

@@ -934,6 +934,39 @@ def main():
         print("pending: the Kubernetes rows wait for %s." % ENV.get("BENCH_K8S", "the fixture"))
 
 
+# Polls between two metrics fetches (backends/k8s/k8s_int.h
+# K8S_METRICS_EVERY); the first comes with the list.
+K8S_METRICS_EVERY = 5
+
+
+def steady_rss(t, loaded_at, n):
+    """The console's memory in steady state: after the keystroke samples,
+    the CPU and MEM columns shown, and two metrics fetches since the list
+    loaded (the second replaces the first's figures), then the output
+    quiet."""
+    t.send(b"\x1b")  # the filter prompt closed (its text is empty)
+    wait_quiet(t, 0.2)
+    if loaded_at:
+        # The CPU and MEM columns appear with the first metrics (a column
+        # of "-" only is dropped): looked for in a whole-screen redraw.
+        end, seen = now() + 30, False
+        while now() < end and not t.dead and not seen:
+            t.mark()
+            t.send(b"\x0c")
+            wait_quiet(t, 0.2)
+            seen = b" CPU" in strip(t.watch) and b" MEM" in strip(t.watch)
+            if not seen:
+                pump([t], 1.0)
+        if not seen:
+            log("%s: no CPU and MEM columns within 30 s" % n)
+        pump_until([t], loaded_at + (K8S_METRICS_EVERY + 1.5) * INTERVAL)
+    wait_quiet(t, 0.5)
+    r, a, _ = t.stat()
+    log("%s: resident %s in steady state (metrics in, %.0f s after the load)" % (
+        n, mb(r) if r else "-", now() - loaded_at if loaded_at else 0))
+    return {"rss": r, "anon": a, "pss": t.pss}
+
+
 def k8s_rows(row, peers):
     status = ENV.get("BENCH_K8S", "not started")
     parse = ENV.get("BENCH_K8S_PARSE")
@@ -975,7 +1008,7 @@ def k8s_rows(row, peers):
             loaded = now() - t0
         wait_quiet(t, 0.3)
         r, a, _ = t.stat()
-        rss = [{"rss": r, "anon": a, "pss": t.pss}]
+        log("%s: resident %s at load (before the metrics)" % (n, mb(r) if r else "-"))
         frame = key_latency(t, [(b"j", ""), (b"k", "")], samples, until="quiet")
         t.send(b"/")
         wait_quiet(t, 0.1)
@@ -983,6 +1016,7 @@ def k8s_rows(row, peers):
         pairs = [(word[i:i + 1], "") for i in range(len(word))]
         pairs += [(b"\x7f", "")] * len(word)
         filt = key_latency(t, pairs, len(pairs) * (1 if QUICK else 2), until="quiet")
+        rss = [steady_rss(t, loaded is not None and t0 + loaded, n)]
     t.stop()
     kb = {}
     if QUICK:

@@ -76,10 +76,12 @@ static void test_pods_panel(struct pods_panel *pp, double now)
 
 static void test_pods_panel_free(struct pods_panel *pp)
 {
+	table_free(&pp->list);
+	if (pp->lender != pp->feed.snap)
+		k8s_snap_free(pp->lender);
 	k8s_snap_free(pp->feed.snap);
 	free(pp->order);
 	free(pp->due);
-	table_free(&pp->list);
 }
 
 TEST(test_pods_tick)
@@ -146,7 +148,8 @@ TEST(test_pods_order)
 
 	test_pods_panel(&pp, now);
 	test_pods_sorted(&pp);
-	k8s_snap_free(pp.feed.snap);
+	/* The rows borrow the strings of the snapshot they were built from:
+	 * pods_fill frees it once they are built from the next. */
 	pp.feed.snap = test_pods_snap(now);
 	pods_fill(&pp);
 	test_pods_sorted(&pp);

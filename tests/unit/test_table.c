@@ -537,3 +537,114 @@ TEST(test_table_rebuild_many)
 	assert_string_equal(t.rows[100].cells[1], "100");
 	table_free(&t);
 }
+
+/* Between builds the table holds one array of exactly its rows (no
+ * spare array nor id hash), and the text folded for a filter goes when
+ * the filter is cleared. */
+TEST(test_table_memory_between_builds)
+{
+	struct table t;
+	char id[32];
+	size_t i, k;
+
+	table_init(&t, test_table_cols, 2);
+	for (k = 0; k < 2; k++) {
+		table_clear_rows(&t);
+		for (i = 0; i < 1000 - k; i++) {
+			const char *cells[2] = { id, "1" };
+
+			snprintf(id, sizeof id, "row-%zu", (i * 7) % 1000); /* misses: the hash */
+			table_add_row(&t, id, ROLE_NORMAL, cells, NULL);
+		}
+		table_commit(&t);
+		assert_int_equal(t.nrows, 1000 - k);
+		assert_true(t.rows_cap <= t.nrows + t.nrows / 8 + 32);
+		assert_null(t.old);
+		assert_null(t.old_slot);
+	}
+	table_set_filter(&t, "row-99");
+	assert_int_equal(t.nvisible, 10); /* row-993 went */
+	assert_non_null(t.rows[0].folded);
+	table_set_filter(&t, "");
+	for (i = 0; i < t.nrows; i++)
+		assert_null(t.rows[i].folded);
+	assert_int_equal(t.nvisible, 999);
+	table_set_filter(&t, "row-99");
+	assert_int_equal(t.nvisible, 10); /* folded again */
+	table_free(&t);
+}
+
+/* A row whose new text fits its block is rewritten in place; one that
+ * does not gets a new block (ASan: the old one is read, then freed). */
+TEST(test_table_repack_in_place)
+{
+	struct table t;
+	const char *a[2] = { "fleet-manager-1", "120m" }, *b[2] = { "fleet-manager-1", "95m" };
+	const char *c[2] = { "fleet-manager-1", "a much longer text than the block has room for" };
+	char **block;
+
+	table_init(&t, test_table_cols, 2);
+	table_clear_rows(&t);
+	table_add_row(&t, "a", ROLE_NORMAL, a, NULL);
+	table_commit(&t);
+	block = t.rows[0].cells;
+	table_clear_rows(&t);
+	table_add_row(&t, "a", ROLE_NORMAL, b, NULL);
+	table_commit(&t);
+	assert_ptr_equal(t.rows[0].cells, block);
+	assert_string_equal(t.rows[0].cells[1], "95m");
+	assert_int_equal(t.rows[0].widths[1], 3);
+	assert_string_equal(t.rows[0].id, "a");
+	assert_true(table_set_text(&t, 0, 0, "fleet-manager-2"));
+	assert_ptr_equal(t.rows[0].cells, block);
+	assert_string_equal(t.rows[0].cells[0], "fleet-manager-2");
+	assert_string_equal(t.rows[0].cells[1], "95m");
+	table_clear_rows(&t);
+	table_add_row(&t, "a", ROLE_NORMAL, c, "search");
+	table_commit(&t);
+	assert_string_equal(t.rows[0].cells[0], "fleet-manager-1");
+	assert_string_equal(t.rows[0].cells[1], c[1]);
+	assert_string_equal(t.rows[0].search, "search");
+	assert_string_equal(t.rows[0].id, "a");
+	table_free(&t);
+}
+
+/* Lent cells and ids are the caller's strings, not copies; a row added
+ * again with the same text points to the new strings (the old ones may
+ * be freed with what lent them: ASan), and a cell set by table_set_text
+ * is the table's own. */
+TEST(test_table_lent)
+{
+	struct table t;
+	char *id1 = strdup("uid-a"), *name1 = strdup("fleet-manager-1");
+	char *id2 = strdup("uid-a"), *name2 = strdup("fleet-manager-1");
+	const char *c1[2] = { name1, "3" }, *c2[2] = { name2, "3" };
+	char age[8] = "4";
+
+	table_init(&t, test_table_cols, 2);
+	table_clear_rows(&t);
+	table_add_lent(&t, id1, ROLE_NORMAL, 0, c1, NULL, 1u << 0, 1);
+	table_commit(&t);
+	assert_ptr_equal(t.rows[0].cells[0], name1);
+	assert_ptr_equal(t.rows[0].id, id1);
+	assert_ptr_not_equal(t.rows[0].cells[1], c1[1]);
+	table_clear_rows(&t);
+	table_add_lent(&t, id2, ROLE_NORMAL, 0, c2, NULL, 1u << 0, 1);
+	table_commit(&t);
+	free(id1);
+	free(name1);
+	assert_ptr_equal(t.rows[0].cells[0], name2);
+	assert_ptr_equal(t.rows[0].id, id2);
+	assert_int_equal(t.rows[0].widths[0], 15);
+	table_set_filter(&t, "FLEET 3");
+	assert_int_equal(t.nvisible, 1);
+	assert_true(table_set_text(&t, 0, 1, age));
+	assert_ptr_equal(t.rows[0].cells[0], name2);
+	assert_ptr_not_equal(t.rows[0].cells[1], age);
+	assert_string_equal(t.rows[0].cells[1], "4");
+	assert_true(table_set_text(&t, 0, 0, "policy-engine-2"));
+	assert_ptr_not_equal(t.rows[0].cells[0], name2);
+	table_free(&t);
+	free(id2);
+	free(name2);
+}
