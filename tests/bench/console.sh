@@ -41,6 +41,10 @@ cleanup() {
 	for p in $(jobs -p) $started ${K8S_PID:-}; do
 		kill "$p" 2>/dev/null
 	done
+	# pg_activity run through the loopback sshd outlives the session it
+	# was started in (sshd gone, it ignores the hangup) and names no $T:
+	# it names our PostgreSQL's port.
+	[ -n "${PGPORT:-}" ] && pkill -f "pg_activity -h 127.0.0.1 -p $PGPORT " 2>/dev/null
 	# Whatever is left of ours carries $T on its command line (ptybench.py
 	# too: it stops the programs it runs when it gets SIGTERM).
 	for p in $(pgrep -f "$T"); do
