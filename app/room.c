@@ -964,7 +964,9 @@ static void app_wr_replay_top(struct app_warroom *w, char *buf, size_t len, enum
 	char at[16], pos[32], total[32], bar[24];
 	time_t t = (time_t)(app_replay_started(w->replay) + w->rpos);
 	struct tm tm;
-	size_t i, fill = end > 0 ? (size_t)(20 * w->rpos / end) : 20;
+	/* At the end the bar is full: 20 * end / end may come out a hair
+	 * under 20 in floating point, which a cast would cut to 19. */
+	size_t i, fill = end > 0 && w->rpos < end ? (size_t)(20 * w->rpos / end) : 20;
 
 	localtime_r(&t, &tm);
 	strftime(at, sizeof at, "%H:%M:%S", &tm);

@@ -108,6 +108,14 @@ am_start 160 45 --runbooks "$T/runbooks" --replay "$T/bad.rec"
 wait_re "line 4 is damaged: the replay stops at" 10
 ok "a damaged line stops the replay there, and it says so"
 am_quit
+# A recording 0.47 s long: at its end the time line's bar is full (20 *
+# 0.47 / 0.47 is a hair under 20 in floating point; the bar showed 19
+# of 20 there, at about one length in forty).
+{ head -n 1 "$REC"; sed -n '2,6p' "$REC" | sed 's/^{"t":[0-9.]*,/{"t":0.000,/'; sed -n 7p "$REC" | sed 's/^{"t":[0-9.]*,/{"t":0.470,/'; } >"$T/short.rec"
+am_start 160 45 --runbooks "$T/runbooks" --replay "$T/short.rec"
+wait_re "replay .* paused x1 \[=+\] 0s / 0s" 10
+ok "a replay 0.47 s long ends with its bar full"
+am_quit
 echo "not a recording" >"$T/junk.rec"
 "$AMCONSOLE" --replay "$T/junk.rec" >"$T/junk.out" 2>&1 && fail "a junk file was replayed"
 grep -q "not an amconsole recording" "$T/junk.out" || fail "junk: $(cat "$T/junk.out")"
