@@ -133,13 +133,12 @@ static void app_wr_tap(void *ctx, const char *key, const struct backend *be, con
 		inner = cJSON_PrintUnformatted(j);
 		cJSON_Delete(j);
 		body = xasprintf("{\"snap\":%s}", inner);
+		cJSON_free(inner);
 	} else {
 		inner = util_json_quote(error);
 		body = xasprintf("{\"error\":%s}", inner);
 		free(inner);
-		inner = NULL;
 	}
-	cJSON_free(inner);
 	h = app_wr_hash(body);
 	pthread_mutex_lock(&w->lock);
 	for (i = 0; i < w->nsent && strcmp(w->sent[i].key, key) != 0; i++)

@@ -66,16 +66,14 @@ static void prom_global_init(void)
 		abort();
 }
 
-/* This thread's handle, reset to no options; NULL when none can be
- * made. */
+/* This thread's handle, with no options set (prom_http resets it after
+ * each request); NULL when none can be made. */
 static CURL *prom_easy(void)
 {
 	CURL *c = pthread_getspecific(prom_easy_key);
 
-	if (c != NULL) {
-		curl_easy_reset(c);
+	if (c != NULL)
 		return c;
-	}
 	c = curl_easy_init();
 	if (c != NULL && pthread_setspecific(prom_easy_key, c) != 0) {
 		curl_easy_cleanup(c);

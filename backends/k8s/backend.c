@@ -290,13 +290,14 @@ static void k8s_interrupt(void *state, int on)
  * block instead. */
 static void k8s_snap_share(struct k8s_snap *s, struct k8s_state *st)
 {
-	size_t i;
+	size_t i = 0;
 
-	for (i = 0; i < st->npods + (st->npods == 0); i++)
-		if (st->npods == 0 || st->pods[i].strs == NULL) {
-			k8s_snap_pods(s, st->pods, st->npods);
-			return;
-		}
+	while (i < st->npods && st->pods[i].strs != NULL)
+		i++;
+	if (st->npods == 0 || i < st->npods) {
+		k8s_snap_pods(s, st->pods, st->npods);
+		return;
+	}
 	if (st->rows == NULL) {
 		st->rows = xmalloc(sizeof *st->rows);
 		atomic_init(&st->rows->refs, 1);

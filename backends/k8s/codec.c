@@ -5,8 +5,8 @@
  * describe or log text is redacted on the way out, as the Pods panel
  * redacts it before it shows it; the server URL comes redacted from the
  * poller. Decoded pods borrow their strings from the JSON until
- * k8s_snap_pods copies them into the snapshot's one block, as the poller
- * does.
+ * k8s_snap_pods copies them into the snapshot's one block (the poller's
+ * own snapshots share its rows instead).
  */
 #include <limits.h>
 #include <stdlib.h>
@@ -44,7 +44,7 @@ static const struct codec_field k8s_codec_pod[] = {
 	CODEC_E(struct k8s_pod, severity, K8S_OK, K8S_BAD),
 };
 
-/* The pods, copied into the snapshot's one block as the poller does. */
+/* The pods, copied into the snapshot's one block (k8s_snap_pods). */
 static void k8s_codec_get_pods(struct codec_dec *d, const cJSON *j, void *row,
 			       const struct codec_field *f)
 {
