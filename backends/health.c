@@ -1,13 +1,14 @@
 /*
  * health.c - the data backends' pings for the health strip (see
- * health.h). PostgreSQL: PQpingParams over postgres.conninfo (or libpq's
- * environment) with a connect_timeout, so a bad password still counts as
- * up, as pg_isready does. Redis: redis_ping() of backends/redis.c on each
- * instance, so the URL, AUTH and SELECT rules are the poller's. Kafka: the
- * process's one librdkafka handle (kafka_client.h, shared with the lag
- * panel) asking for the cluster's metadata; its log goes to our log,
- * never to the terminal. A ping slower than a second is amber, a failed
- * one red.
+ * health.h), each on a connection kept between refreshes. PostgreSQL:
+ * pg_ping() of backends/pg.c over postgres.conninfo (or libpq's
+ * environment), an empty statement, or PQpingParams when we cannot log
+ * in, so a bad password still counts as up, as pg_isready does. Redis:
+ * redis_ping() of backends/redis.c on each instance, so the URL, AUTH and
+ * SELECT rules are the poller's. Kafka: the process's one librdkafka
+ * handle (kafka_client.h, shared with the lag panel) asking for the
+ * cluster's metadata; its log goes to our log, never to the terminal. A
+ * ping slower than a second is amber, a failed one red.
  */
 #include "backends/health.h"
 
@@ -69,36 +70,48 @@ static void health_result(struct prom_check *k, int ok, double ms, const char *w
 	}
 }
 
+/* What the pings keep between calls, so that a refresh costs each
+ * server one round trip and not a new connection (and PostgreSQL a new
+ * process): a PostgreSQL connection, one Redis connection per instance,
+ * and the process's one librdkafka handle (kafka_client.h, shared with
+ * the lag panel's runner; a second kept one doubled Kafka's idle cost).
+ * Only the health runner's thread pings; the lock is for health_close. */
+static struct {
+	pthread_mutex_t lock;
+	PGconn *pg;
+	struct redisContext **redis;
+	size_t nredis;
+	rd_kafka_t *rk;
+} health_keep = { .lock = PTHREAD_MUTEX_INITIALIZER };
+
+static void health_drop_redis(void)
+{
+	size_t i;
+
+	for (i = 0; i < health_keep.nredis; i++)
+		redis_ping_close(health_keep.redis[i]);
+	free(health_keep.redis);
+	health_keep.redis = NULL;
+	health_keep.nredis = 0;
+}
+
 static void health_pg(const struct config *c, double timeout, struct prom_check *k)
 {
-	/* libpq's connect_timeout is whole seconds, at least 2. */
-	char secs[16];
-	const char *keys[] = { "dbname", "connect_timeout", NULL };
-	const char *vals[] = { c->pg_conninfo != NULL ? c->pg_conninfo : "", secs, NULL };
-	double t0;
-	PGPing p;
+	static const char *const what[] = {
+		[PQPING_OK] = "PQping: accepting connections",
+		[PQPING_REJECT] = "PQping: rejecting connections (starting up or shutting down)",
+		[PQPING_NO_RESPONSE] = "PQping: no response",
+		[PQPING_NO_ATTEMPT] = "PQping: bad connection parameters",
+	};
+	double ms = 0;
+	int p;
 
-	snprintf(secs, sizeof secs, "%d", timeout < 2 ? 2 : (int)(timeout + 0.999));
 	k->name = xstrdup("postgres");
 	k->url = xstrdup("PQping");
-	t0 = util_now();
-	p = PQpingParams(keys, vals, 1);
-	switch (p) {
-	case PQPING_OK:
-		health_result(k, 1, (util_now() - t0) * 1000.0, "PQping: accepting connections");
-		break;
-	case PQPING_REJECT:
-		health_result(k, 0, (util_now() - t0) * 1000.0,
-			      "PQping: rejecting connections (starting up or shutting down)");
-		break;
-	case PQPING_NO_RESPONSE:
-		health_result(k, 0, (util_now() - t0) * 1000.0, "PQping: no response");
-		break;
-	default:
-		health_result(k, 0, (util_now() - t0) * 1000.0,
-			      "PQping: bad connection parameters");
-		break;
-	}
+	p = pg_ping(c->pg_conninfo, timeout, &health_keep.pg, &ms);
+	if (p < PQPING_OK || p > PQPING_NO_ATTEMPT)
+		p = PQPING_NO_ATTEMPT;
+	health_result(k, p == PQPING_OK, ms, what[p]);
 }
 
 static void health_redis(const struct config *c, size_t i, double timeout, struct prom_check *k)
@@ -115,21 +128,16 @@ static void health_redis(const struct config *c, size_t i, double timeout, struc
 	else
 		k->name = xstrdup("redis");
 	k->url = xstrdup("PING");
-	rc = r->url != NULL ? redis_ping(r, timeout, &ms, e, sizeof e) : -1;
+	if (health_keep.nredis != c->nredis) {
+		health_drop_redis();
+		health_keep.redis = xcalloc(c->nredis, sizeof *health_keep.redis);
+		health_keep.nredis = c->nredis;
+	}
+	rc = r->url != NULL ? redis_ping(r, timeout, &health_keep.redis[i], &ms, e, sizeof e) : -1;
 	if (r->url == NULL)
 		snprintf(e, sizeof e, "no url");
 	health_result(k, rc == 0, ms, rc == 0 ? "PING: PONG" : e);
 }
-
-/* The Kafka ping's client: the process's one librdkafka handle
- * (backends/kafka_client.c), shared with the lag panel's runner and kept
- * between pings: a new client per ping cost a bootstrap connection and
- * librdkafka's threads every refresh, and a second kept one doubled
- * Kafka's idle cost. A kept one also times the metadata round trip
- * itself. Only the health runner's thread pings; the lock is for
- * health_close. */
-static pthread_mutex_t health_kafka_lock = PTHREAD_MUTEX_INITIALIZER;
-static rd_kafka_t *health_kafka_rk;
 
 static void health_kafka(const struct config *c, double timeout, struct prom_check *k)
 {
@@ -141,17 +149,14 @@ static void health_kafka(const struct config *c, double timeout, struct prom_che
 
 	k->name = xstrdup("kafka");
 	k->url = xstrdup("metadata");
-	pthread_mutex_lock(&health_kafka_lock);
-	if (health_kafka_rk == NULL)
-		health_kafka_rk = kafka_client_get(c, timeout, e, sizeof e);
-	rk = health_kafka_rk;
+	if (health_keep.rk == NULL)
+		health_keep.rk = kafka_client_get(c, timeout, e, sizeof e);
+	rk = health_keep.rk;
 	if (rk == NULL) {
-		pthread_mutex_unlock(&health_kafka_lock);
 		health_result(k, 0, 0, e);
 		return;
 	}
 	rc = rd_kafka_metadata(rk, 0, NULL, &md, (int)(timeout * 1000));
-	pthread_mutex_unlock(&health_kafka_lock);
 	if (rc == RD_KAFKA_RESP_ERR_NO_ERROR) {
 		snprintf(what, sizeof what, "metadata: %d broker(s)", md->broker_cnt);
 		health_result(k, 1, (util_now() - t0) * 1000.0, what);
@@ -165,10 +170,13 @@ static void health_kafka(const struct config *c, double timeout, struct prom_che
 
 void health_close(void)
 {
-	pthread_mutex_lock(&health_kafka_lock);
-	kafka_client_put(health_kafka_rk);
-	health_kafka_rk = NULL;
-	pthread_mutex_unlock(&health_kafka_lock);
+	pthread_mutex_lock(&health_keep.lock);
+	PQfinish(health_keep.pg);
+	health_keep.pg = NULL;
+	health_drop_redis();
+	kafka_client_put(health_keep.rk);
+	health_keep.rk = NULL;
+	pthread_mutex_unlock(&health_keep.lock);
 }
 
 static void health_k8s(const struct config *c, double timeout, struct prom_check *k)
@@ -188,6 +196,7 @@ size_t health_ping_all(const struct config *c, double timeout, struct prom_check
 {
 	size_t n = 0, i;
 
+	pthread_mutex_lock(&health_keep.lock);
 	if (pg_configured(c->pg_conninfo, NULL, 0))
 		health_pg(c, timeout, &checks[n++]);
 	for (i = 0; i < c->nredis; i++)
@@ -196,5 +205,6 @@ size_t health_ping_all(const struct config *c, double timeout, struct prom_check
 		health_kafka(c, timeout, &checks[n++]);
 	if (health_k8s_configured(c))
 		health_k8s(c, timeout, &checks[n++]);
+	pthread_mutex_unlock(&health_keep.lock);
 	return n;
 }

@@ -1,8 +1,9 @@
 /*
  * health.h - pings of the configured data backends for the health strip:
- * PostgreSQL (PQpingParams), every Redis instance (PING), Kafka (a
- * metadata request) and Kubernetes (GET /readyz with the kubeconfig's
- * credentials), each timed. Runs on the health runner's thread (backends/prom.c).
+ * PostgreSQL (an empty statement, or PQpingParams), every Redis instance
+ * (PING), Kafka (a metadata request) and Kubernetes (GET /readyz with the
+ * kubeconfig's credentials), each timed, each on a connection kept
+ * between refreshes. Runs on the health runner's thread (backends/prom.c).
  */
 #ifndef AM_HEALTH_H
 #define AM_HEALTH_H
@@ -22,7 +23,8 @@ size_t health_count(const struct config *c);
  * for up to about timeout per backend: call it on a worker thread. */
 size_t health_ping_all(const struct config *c, double timeout, struct prom_check *checks);
 
-/* Release what the pings keep between calls (the Kafka client). The
+/* Release what the pings keep between calls (the connections, the
+ * Kafka client). The
  * health runner's close; any thread, once no ping runs. */
 void health_close(void);
 

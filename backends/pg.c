@@ -338,6 +338,45 @@ int pg_configured(const char *conninfo, char *why, size_t whylen)
 	return 0;
 }
 
+/* The health strip's ping. A kept connection answers an empty statement:
+ * one round trip, and no new server process every refresh as a
+ * PQpingParams would fork. Without one (the first ping, or the kept one
+ * broke) a new connection is made and kept; when that fails,
+ * PQpingParams judges, so that a server which refuses our login still
+ * counts as up, as pg_isready says. */
+int pg_ping(const char *conninfo, double timeout, struct pg_conn **keep, double *ms)
+{
+	/* libpq's connect_timeout is whole seconds, at least 2. */
+	char secs[16], e[200];
+	const char *keys[] = { "dbname", "connect_timeout", NULL };
+	const char *vals[] = { conninfo != NULL ? conninfo : "", secs, NULL };
+	double t0 = util_now();
+	PGresult *r;
+	PGPing p;
+
+	if (*keep != NULL) {
+		r = pg_exec(*keep, "", 0, NULL, t0 + timeout, e, sizeof e);
+		if (r != NULL) {
+			PQclear(r);
+			*ms = (util_now() - t0) * 1000.0;
+			return PQPING_OK;
+		}
+		PQfinish(*keep);
+		*keep = NULL;
+		t0 = util_now();
+	}
+	*keep = pg_connect(conninfo, timeout, NULL, e, sizeof e);
+	if (*keep != NULL) {
+		*ms = (util_now() - t0) * 1000.0;
+		return PQPING_OK;
+	}
+	snprintf(secs, sizeof secs, "%d", timeout < 2 ? 2 : (int)(timeout + 0.999));
+	t0 = util_now();
+	p = PQpingParams(keys, vals, 1);
+	*ms = (util_now() - t0) * 1000.0;
+	return (int)p;
+}
+
 /* ---- the backend ------------------------------------------------------ */
 
 struct pg_state {

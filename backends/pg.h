@@ -24,6 +24,8 @@
 #define PG_RESULT_ROWS 500
 
 /* The open argument; owned by the caller, valid until close. */
+struct pg_conn; /* libpq's PGconn */
+
 struct pg_arg {
 	const char *conninfo; /* NULL: libpq's environment */
 	double timeout;       /* per-poll deadline and statement_timeout (s) */
@@ -160,6 +162,14 @@ extern const struct native_ops pg_native;
 /* 1 if config or the libpq environment names a server; else 0 and why
  * says what to set. Any thread. */
 int pg_configured(const char *conninfo, char *why, size_t whylen);
+
+/* Ping the server conninfo names, under timeout seconds, for the health
+ * strip: an empty statement on *keep (a connection kept between pings,
+ * NULL at first, which the caller closes with PQfinish), or a new
+ * connection kept in *keep, or else PQpingParams. Returns a PGPing value
+ * (PQPING_OK: accepting connections); *ms is the time it took. The
+ * caller's thread only, one at a time per keep. */
+int pg_ping(const char *conninfo, double timeout, struct pg_conn **keep, double *ms);
 
 /* Parse a backend pid: decimal digits only, 1..INT_MAX. 0 and *pid, or
  * -1 ("123; DROP TABLE x", "0x7b", "-1", overflow). */

@@ -134,7 +134,8 @@ PGresult *pg_exec(PGconn *conn, const char *sql, int nparams, const char *const 
 				if (last == NULL)
 					pg_errmsg(err, errlen, "", PQerrorMessage(conn));
 				else if (PQresultStatus(last) != PGRES_TUPLES_OK &&
-					 PQresultStatus(last) != PGRES_COMMAND_OK) {
+					 PQresultStatus(last) != PGRES_COMMAND_OK &&
+					 PQresultStatus(last) != PGRES_EMPTY_QUERY) {
 					pg_errmsg(err, errlen, "", PQresultErrorMessage(last));
 					PQclear(last);
 					last = NULL;

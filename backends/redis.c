@@ -646,28 +646,57 @@ redisContext *redis_connect(const struct config_redis *cfg, double timeout, int 
 	return c;
 }
 
-int redis_ping(const struct config_redis *cfg, double timeout, double *ms, char *err, size_t errlen)
+static int redis_ping_on(redisContext *c, char *err, size_t errlen)
 {
-	double t0 = util_now();
-	redisContext *c = redis_connect(cfg, timeout, NULL, err, errlen);
-	redisReply *r;
+	redisReply *r = redisCommand(c, "PING");
 	int rc = -1;
 
-	if (c != NULL) {
-		r = redisCommand(c, "PING");
-		if (r != NULL && r->type == REDIS_REPLY_STATUS)
-			rc = 0;
-		else if (r != NULL)
-			snprintf(err, errlen, "PING: %.*s", (int)(r->len < 150 ? r->len : 150),
-				 r->str != NULL ? r->str : "unexpected reply");
-		else
-			redis_ctx_error(c, "PING", err, errlen);
-		if (r != NULL)
-			freeReplyObject(r);
+	if (r != NULL && r->type == REDIS_REPLY_STATUS)
+		rc = 0;
+	else if (r != NULL)
+		snprintf(err, errlen, "PING: %.*s", (int)(r->len < 150 ? r->len : 150),
+			 r->str != NULL ? r->str : "unexpected reply");
+	else
+		redis_ctx_error(c, "PING", err, errlen);
+	if (r != NULL)
+		freeReplyObject(r);
+	return rc;
+}
+
+/* A kept connection that fails its PING (the server restarted, a
+ * password changed) is dropped, and the ping tried once on a new one:
+ * one restart does not show as an outage. */
+int redis_ping(const struct config_redis *cfg, double timeout, struct redisContext **keep,
+	       double *ms, char *err, size_t errlen)
+{
+	double t0 = util_now();
+	redisContext *c = *keep;
+	int rc = -1;
+
+	if (c != NULL && redis_ping_on(c, err, errlen) != 0) {
 		redisFree(c);
+		c = NULL;
+		t0 = util_now();
+	} else if (c != NULL) {
+		rc = 0;
+	}
+	if (c == NULL) {
+		c = redis_connect(cfg, timeout, NULL, err, errlen);
+		rc = c != NULL ? redis_ping_on(c, err, errlen) : -1;
 	}
 	*ms = (util_now() - t0) * 1000.0;
+	if (rc != 0 && c != NULL) {
+		redisFree(c);
+		c = NULL;
+	}
+	*keep = c;
 	return rc;
+}
+
+void redis_ping_close(struct redisContext *keep)
+{
+	if (keep != NULL)
+		redisFree(keep);
 }
 
 /* ---- the INFO poller --------------------------------------------------- */

@@ -19,6 +19,8 @@
 #include "core/config.h"
 #include "lib/util.h"
 
+struct redisContext; /* hiredis' connection */
+
 #define REDIS_HISTORY 60
 #define REDIS_MAX_DBS 16
 #define REDIS_TOP_KEYS 20
@@ -171,10 +173,14 @@ struct redis_target {
 int redis_target_parse(const char *url, struct redis_target *t, char *err, size_t errlen);
 void redis_target_free(struct redis_target *t);
 
-/* Connect to cfg's instance (AUTH and SELECT as the poller does) and
- * PING it, each step under timeout: 0, or -1 + err (never the
- * password); *ms is the time it took either way. Any thread. */
-int redis_ping(const struct config_redis *cfg, double timeout, double *ms, char *err,
-	       size_t errlen);
+/* PING cfg's instance on *keep, a connection kept between pings (NULL
+ * at first), or on a new one (AUTH and SELECT as the poller does, each
+ * step under timeout) left in *keep: 0, or -1 + err (never the
+ * password) and *keep NULL. *ms is the time it took either way. The
+ * caller's thread only, one at a time per keep; redis_ping_close
+ * releases it. */
+int redis_ping(const struct config_redis *cfg, double timeout, struct redisContext **keep,
+	       double *ms, char *err, size_t errlen);
+void redis_ping_close(struct redisContext *keep);
 
 #endif

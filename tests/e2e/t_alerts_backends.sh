@@ -4,6 +4,8 @@
 # Alertmanager or health URL configured at all; killing redis turns its
 # cell DOWN (red) with the error in the h list, restarting it brings it
 # back up; the password never reaches the screen, the log or the audit.
+# The pings keep their connections: a refresh opens no new one, and
+# PostgreSQL forks no new backend.
 . tests/e2e/lib.sh
 RPASS="s3cret-ping-pw"
 . tests/e2e/redis.sh
@@ -27,6 +29,19 @@ s=$(screen)
 printf '%s\n' "$s" | grep -qE "\[redis:cache up [0-9]+ms\]" || fail "no latency in the redis cell"
 printf '%s\n' "$s" | grep -qE "\[postgres up [0-9]+ms\]" || fail "no latency in the postgres cell"
 ok "redis (PING with AUTH) and postgres (PQping) cells show with latency"
+# Connections the servers accepted over six refreshes: our psql and
+# redis-cli count one each; a ping that connected would add six.
+pg_sessions() { pq -At -c "SELECT sum(sessions) FROM pg_stat_database"; }
+redis_conns() { rcli INFO stats | tr -d '\r' | sed -n 's/^total_connections_received://p'; }
+s0=$(pg_sessions)
+r0=$(redis_conns)
+sleep 3
+s1=$(pg_sessions)
+r1=$(redis_conns)
+[ -n "$s0" ] && [ -n "$r0" ] || fail "could not read the servers' connection counts"
+[ $((s1 - s0)) -le 2 ] || fail "PostgreSQL saw $((s1 - s0)) new sessions in 3 s of pings"
+[ $((r1 - r0)) -le 2 ] || fail "redis saw $((r1 - r0)) new connections in 3 s of pings"
+ok "the pings reuse their connections (new: postgres $((s1 - s0)), redis $((r1 - r0)))"
 redis_kill
 wait_for "[redis:cache DOWN]" 15
 screen | grep -qF "[postgres up" || fail "postgres went down with redis"
