@@ -443,18 +443,39 @@ TEST(test_kc_tls_server_name)
 	}
 }
 
+/* A context of file that must not load, and the error it gets. */
+struct test_kc_refusal {
+	const char *context, *err;
+};
+
+/* Each of the n contexts of file fails to load with exactly its error. */
+static void test_kc_refusals(const char *file, const struct test_kc_refusal *r, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		test_kc_load_fails(file, r[i].context, NULL);
+		assert_string_equal(test_kc_err, r[i].err);
+	}
+}
+
 TEST(test_kc_cluster_errors)
 {
+	static const struct test_kc_refusal refused[] = {
+		{ "both", FIX "tls.yaml:14: cluster \"both\" has both "
+			      "certificate-authority and certificate-authority-data" },
+		{ "insecure-ca",
+		  FIX "tls.yaml:24: cluster \"insecure-ca\": insecure-skip-tls-verify "
+		      "with a certificate authority is not allowed" },
+		{ "bad-data", FIX "tls.yaml:33: cluster \"bad-data\": "
+				  "certificate-authority-data is not valid base64" },
+		{ "cert-no-key", FIX "tls.yaml:46: user \"cert-no-key\" has a client "
+				     "certificate without a client key" },
+	};
 	char *want, cwd[4096];
 
-	test_kc_load_fails(FIX "tls.yaml", "both", NULL);
-	assert_string_equal(test_kc_err,
-			    FIX "tls.yaml:14: cluster \"both\" has both "
-				"certificate-authority and certificate-authority-data");
-	test_kc_load_fails(FIX "tls.yaml", "insecure-ca", NULL);
-	assert_string_equal(test_kc_err,
-			    FIX "tls.yaml:24: cluster \"insecure-ca\": insecure-skip-tls-verify "
-				"with a certificate authority is not allowed");
+	test_kc_refusals(FIX "tls.yaml", refused, sizeof refused / sizeof refused[0]);
+	/* The missing file is named by its absolute path. */
 	test_kc_load_fails(FIX "tls.yaml", "missing-ca", NULL);
 	assert_non_null(getcwd(cwd, sizeof cwd));
 	want = xasprintf(FIX "tls.yaml:29: cluster \"missing-ca\": certificate-authority "
@@ -462,16 +483,25 @@ TEST(test_kc_cluster_errors)
 			 cwd);
 	assert_string_equal(test_kc_err, want);
 	free(want);
-	test_kc_load_fails(FIX "tls.yaml", "bad-data", NULL);
-	assert_string_equal(test_kc_err, FIX "tls.yaml:33: cluster \"bad-data\": "
-					     "certificate-authority-data is not valid base64");
-	test_kc_load_fails(FIX "tls.yaml", "cert-no-key", NULL);
-	assert_string_equal(test_kc_err, FIX "tls.yaml:46: user \"cert-no-key\" has a client "
-					     "certificate without a client key");
 }
 
 TEST(test_kc_user_errors)
 {
+	static const struct test_kc_refusal refused[] = {
+		{ "empty", FIX "users.yaml:18: user \"empty\" has no credentials" },
+		{ "two-methods", FIX "users.yaml:20: user \"two-methods\": more than one "
+				     "authentication method (token and basic auth)" },
+		{ "v1-no-mode", FIX "users.yaml:25: user \"v1-no-mode\": exec needs "
+				    "interactiveMode (Never or IfAvailable)" },
+		{ "alpha-plugin", FIX "users.yaml:30: user \"alpha-plugin\": exec apiVersion "
+				      "\"client.authentication.k8s.io/v1alpha1\" is not supported "
+				      "(use " V1 " or " V1BETA1 ")" },
+		{ "ghost-user",
+		  FIX "users.yaml:47: context \"ghost-user\": user \"ghost\" not found" },
+		{ "ghost-cluster", FIX "users.yaml:49: context \"ghost-cluster\": cluster "
+				       "\"ghost\" not found" },
+		{ "noserver", FIX "users.yaml:8: cluster \"noserver\" has no server" },
+	};
 	struct kubeconfig *kc;
 	const char *tok;
 
@@ -481,27 +511,7 @@ TEST(test_kc_user_errors)
 				"supported (kubectl removed it); use an exec credential plugin "
 				"such as gke-gcloud-auth-plugin");
 	assert_null(strstr(test_kc_err, "ya29")); /* the provider's secret is not echoed */
-	test_kc_load_fails(FIX "users.yaml", "empty", NULL);
-	assert_string_equal(test_kc_err, FIX "users.yaml:18: user \"empty\" has no credentials");
-	test_kc_load_fails(FIX "users.yaml", "two-methods", NULL);
-	assert_string_equal(test_kc_err, FIX "users.yaml:20: user \"two-methods\": more than one "
-					     "authentication method (token and basic auth)");
-	test_kc_load_fails(FIX "users.yaml", "v1-no-mode", NULL);
-	assert_string_equal(test_kc_err, FIX "users.yaml:25: user \"v1-no-mode\": exec needs "
-					     "interactiveMode (Never or IfAvailable)");
-	test_kc_load_fails(FIX "users.yaml", "alpha-plugin", NULL);
-	assert_string_equal(test_kc_err, FIX
-			    "users.yaml:30: user \"alpha-plugin\": exec apiVersion "
-			    "\"client.authentication.k8s.io/v1alpha1\" is not supported (use " V1
-			    " or " V1BETA1 ")");
-	test_kc_load_fails(FIX "users.yaml", "ghost-user", NULL);
-	assert_string_equal(test_kc_err,
-			    FIX "users.yaml:47: context \"ghost-user\": user \"ghost\" not found");
-	test_kc_load_fails(FIX "users.yaml", "ghost-cluster", NULL);
-	assert_string_equal(test_kc_err, FIX "users.yaml:49: context \"ghost-cluster\": cluster "
-					     "\"ghost\" not found");
-	test_kc_load_fails(FIX "users.yaml", "noserver", NULL);
-	assert_string_equal(test_kc_err, FIX "users.yaml:8: cluster \"noserver\" has no server");
+	test_kc_refusals(FIX "users.yaml", refused, sizeof refused / sizeof refused[0]);
 
 	kc = test_kc_load(FIX "users.yaml", "anonymous", NULL);
 	assert_int_equal(kubeconfig_token(kc, 5, &tok, test_kc_err, sizeof test_kc_err), 0);
@@ -989,8 +999,25 @@ TEST(test_kc_exec_client_cert)
 
 TEST(test_kc_parse_exec_credential)
 {
+	/* answers refused, each with its error */
+	static const struct {
+		const char *json, *err;
+	} bad[] = {
+		{ "{\"kind\":\"ExecCredential\",\"apiVersion\":\"" V1 "\"}",
+		  "ExecCredential: returned no status" },
+		{ "{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"status\":{\"token\":\"x\"}}",
+		  "ExecCredential: returned kind \"Status\", not ExecCredential" },
+		{ "{\"kind\":\"ExecCredential\",\"apiVersion\":\"" V1BETA1
+		  "\",\"status\":{\"token\":\"x\",\"expirationTimestamp\":\"tomorrow\"}}",
+		  "ExecCredential: bad expirationTimestamp \"tomorrow\"" },
+		{ "{\"kind\":\"ExecCredential\",\"apiVersion\":\"" V1 "\",\"status\":{"
+		  "\"clientCertificateData\":\"-----BEGIN CERTIFICATE-----\"}}",
+		  "ExecCredential: returned a client certificate or key without the other" },
+		{ "not json", "ExecCredential: output is not an ExecCredential (not JSON)" },
+	};
 	struct kubeconfig kc;
 	const char *j;
+	size_t i;
 
 	memset(&kc, 0, sizeof kc);
 	j = "{\"kind\":\"ExecCredential\",\"apiVersion\":\"" V1 "\",\"status\":{\"token\":\"t\","
@@ -1001,42 +1028,14 @@ TEST(test_kc_parse_exec_credential)
 	assert_string_equal(kc.exec_token, "t");
 	assert_true(kc.exec_expiry == 1906538400.25); /* 2030-06-01T10:00:00.25Z */
 
-	j = "{\"kind\":\"ExecCredential\",\"apiVersion\":\"" V1 "\"}";
-	assert_int_equal(kubeconfig_parse_exec_credential(&kc, j, strlen(j), test_kc_err,
-							  sizeof test_kc_err),
-			 -1);
-	assert_string_equal(test_kc_err, "ExecCredential: returned no status");
-	assert_string_equal(kc.exec_token, "t"); /* a bad answer keeps nothing of its own */
-
-	j = "{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"status\":{\"token\":\"x\"}}";
-	assert_int_equal(kubeconfig_parse_exec_credential(&kc, j, strlen(j), test_kc_err,
-							  sizeof test_kc_err),
-			 -1);
-	assert_string_equal(test_kc_err, "ExecCredential: returned kind \"Status\", not "
-					 "ExecCredential");
-
-	j = "{\"kind\":\"ExecCredential\",\"apiVersion\":\"" V1BETA1
-	    "\",\"status\":{\"token\":\"x\","
-	    "\"expirationTimestamp\":\"tomorrow\"}}";
-	assert_int_equal(kubeconfig_parse_exec_credential(&kc, j, strlen(j), test_kc_err,
-							  sizeof test_kc_err),
-			 -1);
-	assert_string_equal(test_kc_err, "ExecCredential: bad expirationTimestamp \"tomorrow\"");
-
-	j = "{\"kind\":\"ExecCredential\",\"apiVersion\":\"" V1 "\",\"status\":{"
-	    "\"clientCertificateData\":\"-----BEGIN CERTIFICATE-----\"}}";
-	assert_int_equal(kubeconfig_parse_exec_credential(&kc, j, strlen(j), test_kc_err,
-							  sizeof test_kc_err),
-			 -1);
-	assert_string_equal(test_kc_err, "ExecCredential: returned a client certificate or key "
-					 "without the other");
-
-	j = "not json";
-	assert_int_equal(kubeconfig_parse_exec_credential(&kc, j, strlen(j), test_kc_err,
-							  sizeof test_kc_err),
-			 -1);
-	assert_string_equal(test_kc_err, "ExecCredential: output is not an ExecCredential (not "
-					 "JSON)");
+	for (i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		assert_int_equal(kubeconfig_parse_exec_credential(&kc, bad[i].json,
+								  strlen(bad[i].json), test_kc_err,
+								  sizeof test_kc_err),
+				 -1);
+		assert_string_equal(test_kc_err, bad[i].err);
+		assert_string_equal(kc.exec_token, "t"); /* a bad answer keeps nothing of its own */
+	}
 	kubeconfig_expire(&kc);
 	assert_null(kc.exec_token);
 }
