@@ -314,30 +314,27 @@ def am_argv(conf=None):
 
 def peer_argvs():
     """name -> argv for the peers that are installed, else a reason."""
-    p = {}
-    p["htop"] = ["htop", "-d", "20"] if shutil.which("htop") else "n/a (not installed)"
-    if not shutil.which("pg_activity"):
-        p["pg_activity"] = "n/a (not installed)"
-    elif not ENV.get("PGPORT"):
-        p["pg_activity"] = "n/a (no PostgreSQL)"
-    else:
-        p["pg_activity"] = ["pg_activity", "-h", "127.0.0.1", "-p", ENV["PGPORT"], "-U",
-                            "postgres", "-d", "amtest", "--refresh", "2"]
-    if not shutil.which("redis-cli"):
-        p["redis-cli --stat"] = "n/a (not installed)"
-    elif not ENV.get("RPORT"):
-        p["redis-cli --stat"] = "n/a (no Redis)"
-    else:
-        p["redis-cli --stat"] = ["redis-cli", "-h", "127.0.0.1", "-p", ENV["RPORT"], "--stat",
-                                 "-i", "2"]
-    if not shutil.which("kubectl") or not shutil.which("watch"):
-        p["watch kubectl"] = "n/a (not installed)"
-    elif not ENV.get("K8S_KUBECONFIG"):
-        p["watch kubectl"] = "pending"
-    else:
-        p["watch kubectl"] = ["watch", "-n2", "kubectl --kubeconfig %s --context %s get pods" %
-                              (ENV["K8S_KUBECONFIG"], ENV.get("K8S_KUBECTL_CONTEXT", "fixture"))]
-    return p
+    def peer(tools, server, why, argv):
+        # argv once every one of tools is installed and ENV names the
+        # server (a port or a kubeconfig), else why the peer cannot run
+        if not all(shutil.which(t) for t in tools):
+            return "n/a (not installed)"
+        if server and not ENV.get(server):
+            return why
+        return argv
+    return {
+        "htop": peer(["htop"], None, None, ["htop", "-d", "20"]),
+        "pg_activity": peer(["pg_activity"], "PGPORT", "n/a (no PostgreSQL)",
+                            ["pg_activity", "-h", "127.0.0.1", "-p", ENV.get("PGPORT"), "-U",
+                             "postgres", "-d", "amtest", "--refresh", "2"]),
+        "redis-cli --stat": peer(["redis-cli"], "RPORT", "n/a (no Redis)",
+                                 ["redis-cli", "-h", "127.0.0.1", "-p", ENV.get("RPORT"),
+                                  "--stat", "-i", "2"]),
+        "watch kubectl": peer(["kubectl", "watch"], "K8S_KUBECONFIG", "pending",
+                              ["watch", "-n2", "kubectl --kubeconfig %s --context %s get pods" %
+                               (ENV.get("K8S_KUBECONFIG"),
+                                ENV.get("K8S_KUBECTL_CONTEXT", "fixture"))]),
+    }
 
 
 PEERS = ["htop", "pg_activity", "redis-cli --stat", "watch kubectl"]
