@@ -141,8 +141,7 @@ static void *cache_create(struct app *app)
 	table_init(&cp->slow, cache_slow_cols, 5);
 	opts = runner_opts_for(c->refresh);
 	/* A stalled server must show STALE within two intervals. */
-	timeout = 0.8 * opts.interval;
-	timeout = timeout < 0.3 ? 0.3 : timeout > 5 ? 5 : timeout;
+	timeout = panel_timeout(&opts, 0.8, 0.3, 5);
 	jopts.interval = 3600; /* the job runner works on requests only */
 	jopts.backoff_min = jopts.backoff_max = 3600;
 	cp->ninst = c->nredis;
