@@ -258,13 +258,32 @@ static void cache_confirmed(void *ctx, int confirmed)
 		    cache_step_name(cp->wait_kind), in->shown);
 }
 
+/* Ask to confirm a change (wait_kind on wait_inst), destructive: body's
+ * n lines, type to be typed, Run labelled label; the answer goes to
+ * cache_confirmed. */
+static void cache_confirm(struct cache_panel *cp, const char *title, const char *const *body,
+			  size_t n, const char *type, const char *label)
+{
+	struct app_confirm c = { 0 };
+
+	c.title = title;
+	c.body = body;
+	c.nbody = n;
+	c.type = type;
+	c.run_label = label;
+	c.danger = 1;
+	c.done = cache_confirmed;
+	c.ctx = cp;
+	cp->wait = CACHE_CONFIRMING;
+	app_confirm(cp->app, &c);
+}
+
 /* The preview is in: show the count and samples, ask for the pattern. */
 static void cache_confirm_invalidate(struct cache_panel *cp, const struct redis_job *j)
 {
 	struct cache_inst *in = &cp->inst[cp->wait_inst];
 	const char *body[REDIS_SAMPLES + 8];
 	char l0[300], l1[200], samples[REDIS_SAMPLES][160];
-	struct app_confirm c = { 0 };
 	size_t n = 0, i;
 
 	if (j->matched == 0) {
@@ -286,16 +305,7 @@ static void cache_confirm_invalidate(struct cache_panel *cp, const struct redis_
 	}
 	body[n++] = "They are removed with UNLINK in batches of 500; x cancels.";
 	body[n++] = "Type the pattern to confirm.";
-	c.title = "Invalidate keys";
-	c.body = body;
-	c.nbody = n;
-	c.type = cp->pattern;
-	c.run_label = "Unlink";
-	c.danger = 1;
-	c.done = cache_confirmed;
-	c.ctx = cp;
-	cp->wait = CACHE_CONFIRMING;
-	app_confirm(cp->app, &c);
+	cache_confirm(cp, "Invalidate keys", body, n, cp->pattern, "Unlink");
 }
 
 static void cache_fill_keys(struct cache_panel *cp, const struct redis_job *j)
@@ -705,7 +715,6 @@ static void cache_flush(struct cache_panel *cp, struct cache_inst *in, enum redi
 	const struct redis_snap *s = in->metrics.snap;
 	const char *body[6];
 	char l0[256], l1[256];
-	struct app_confirm c = { 0 };
 	long long keys = 0;
 	size_t i;
 
@@ -719,18 +728,10 @@ static void cache_flush(struct cache_panel *cp, struct cache_inst *in, enum redi
 	body[0] = l0;
 	body[1] = l1;
 	body[2] = "Type the instance name to confirm.";
-	c.title = k == REDIS_REQ_FLUSHALL ? "FLUSHALL" : "FLUSHDB";
-	c.body = body;
-	c.nbody = 3;
-	c.type = in->cfg->name;
-	c.run_label = "Flush";
-	c.danger = 1;
-	c.done = cache_confirmed;
-	c.ctx = cp;
-	cp->wait = CACHE_CONFIRMING;
 	cp->wait_kind = k;
 	cp->wait_inst = (size_t)(in - cp->inst);
-	app_confirm(cp->app, &c);
+	cache_confirm(cp, k == REDIS_REQ_FLUSHALL ? "FLUSHALL" : "FLUSHDB", body, 3, in->cfg->name,
+		      "Flush");
 }
 
 static int cache_action(void *self, int action)
