@@ -631,6 +631,13 @@ static size_t cache_order(const struct cache_panel *cp, size_t *ord)
 	return at;
 }
 
+/* The table the mode shows: the top keys or the slowlog; NULL on the
+ * overview. */
+static struct table *cache_shown(struct cache_panel *cp)
+{
+	return cp->mode == CACHE_KEYS ? &cp->keys : cp->mode == CACHE_SLOW ? &cp->slow : NULL;
+}
+
 static void cache_draw(void *self, const struct view *v, int focused)
 {
 	struct cache_panel *cp = self;
@@ -668,7 +675,7 @@ static void cache_draw(void *self, const struct view *v, int focused)
 			draw_text(v, 0, x + 2, ROLE_ERROR, j->error, v->w);
 		tv.y += 1;
 		tv.h -= 1;
-		table_draw(cp->mode == CACHE_KEYS ? &cp->keys : &cp->slow, &tv, focused);
+		table_draw(cache_shown(cp), &tv, focused);
 		return;
 	}
 	{
@@ -820,11 +827,10 @@ static int cache_action(void *self, int action)
 static int cache_key(void *self, int key)
 {
 	struct cache_panel *cp = self;
+	struct table *t = cache_shown(cp);
 
-	if (cp->mode == CACHE_KEYS)
-		return table_key(&cp->keys, key);
-	if (cp->mode == CACHE_SLOW)
-		return table_key(&cp->slow, key);
+	if (t != NULL)
+		return table_key(t, key);
 	if (cp->ninst == 0)
 		return 0;
 	if (key == KEY_DOWN || key == 'j' || key == KEY_UP || key == 'k') {
@@ -843,12 +849,11 @@ static int cache_key(void *self, int key)
 static int cache_click(void *self, int y, int x)
 {
 	struct cache_panel *cp = self;
+	struct table *t = cache_shown(cp);
 	size_t i;
 
-	if (cp->mode == CACHE_KEYS)
-		return table_click(&cp->keys, y - 1);
-	if (cp->mode == CACHE_SLOW)
-		return table_click(&cp->slow, y - 1);
+	if (t != NULL)
+		return table_click(t, y - 1);
 	i = (size_t)(y < 0 ? 0 : y) / CACHE_BLOCK;
 	if (i < cp->ninst) {
 		size_t *ord = xcalloc(cp->ninst, sizeof *ord);
