@@ -624,17 +624,10 @@ static int runbook_action(void *self, int action)
  * NULL for a step's output. */
 static struct table *runbook_shown(struct runbook_panel *rp)
 {
-	switch (rp->mode) {
-	case RUNBOOK_PICKER:
-		return &rp->picker;
-	case RUNBOOK_STEPS:
-		return &rp->steps;
-	case RUNBOOK_PICK:
-		return &rp->pick;
-	case RUNBOOK_OUTPUT:
-		break;
-	}
-	return NULL;
+	return rp->mode == RUNBOOK_PICKER  ? &rp->picker
+	       : rp->mode == RUNBOOK_STEPS ? &rp->steps
+	       : rp->mode == RUNBOOK_PICK  ? &rp->pick
+					   : NULL;
 }
 
 static int runbook_key(void *self, int key)
