@@ -251,6 +251,49 @@ static int app_help_commands(struct app *a, const struct view *in, int y)
 	return y + 1;
 }
 
+/* The help below the commands, a line each: a heading at column 1,
+ * its lines at column 2; NULL text leaves a line blank. */
+static const struct app_help_text {
+	int col;
+	enum role role;
+	const char *text;
+} app_help_tail[] = {
+	{ 1, ROLE_HEADER, "Pick lists (:ctx, :ns, :theme alone; instances)" },
+	{ 2, ROLE_DIALOG,
+	  "j/k, arrows, PgUp/PgDn, g/G move; / or typing filters; Enter picks; Esc "
+	  "cancels; * marks the one in use" },
+	{ 2, ROLE_DIALOG, "Tab on the : line completes :ctx, :ns and :theme arguments" },
+	{ 0, ROLE_DIALOG, NULL },
+	{ 1, ROLE_HEADER,
+	  "Runbook annotations (<!-- amconsole: ... --> before a block, or a "
+	  "# amconsole: line in a step)" },
+	{ 2, ROLE_DIALOG,
+	  "read-only, changing, destructive, target=NAME, confirm, interactive, "
+	  "timeout=30s; alerts=, findings= under a heading" },
+	{ 2, ROLE_DIALOG,
+	  "expect exit=0 | rows=0 | value<0.05 | output!~/Error/: the status says "
+	  "ok or expect failed, and why" },
+	{ 2, ROLE_DIALOG,
+	  "capture NAME=column:COL [where COL!=V] or NAME=/re/: a later <name> "
+	  "offers the values first" },
+	{ 2, ROLE_DIALOG,
+	  "next-on-ok=\"Title\", next-on-fail=\"Title\": where the selection goes "
+	  "after the step; A runs them all" },
+	{ 0, ROLE_DIALOG, NULL },
+	{ 1, ROLE_HEADER, "War room (--follow) and replay (--replay)" },
+	{ 2, ROLE_DIALOG,
+	  "following: f looks around / follows again, n sends a note, H takes "
+	  "control when offered; runs nothing" },
+	{ 2, ROLE_DIALOG,
+	  "replay: space pauses/plays, Left/Right step, +/- speed, g/G start/end, "
+	  "f looks around; runs nothing" },
+	{ 0, ROLE_DIALOG, NULL },
+	{ 1, ROLE_DIALOG,
+	  "A paste is text: it goes to the filter or the field being typed; it "
+	  "never acts as keys or confirms." },
+	{ 1, ROLE_DIM, "See also: man amconsole" },
+};
+
 /* The help: the focused panel's keys, the global keys, the commands. */
 static void app_draw_help(struct app *a, int rows, int cols)
 {
@@ -259,6 +302,7 @@ static void app_draw_help(struct app *a, int rows, int cols)
 	const struct keymap_entry *tables[2] = { app_panel_keys(a, a->focus), app_keys };
 	const char *heads[2] = { a->panels[a->focus].ops->title, "Everywhere" };
 	int t, y = -a->help_top;
+	size_t i;
 
 	draw_clear(&box, ROLE_DIALOG);
 	draw_box(&box, ROLE_BORDER_FOCUS, "Help - q/Esc/? closes, j/k scroll", ROLE_TITLE_FOCUS);
@@ -273,41 +317,10 @@ static void app_draw_help(struct app *a, int rows, int cols)
 		y++;
 	}
 	y = app_help_commands(a, &in, y);
-	app_help_line(&in, y++, 1, ROLE_HEADER, "Pick lists (:ctx, :ns, :theme alone; instances)");
-	app_help_line(&in, y++, 2, ROLE_DIALOG,
-		      "j/k, arrows, PgUp/PgDn, g/G move; / or typing filters; Enter picks; Esc "
-		      "cancels; * marks the one in use");
-	app_help_line(&in, y++, 2, ROLE_DIALOG,
-		      "Tab on the : line completes :ctx, :ns and :theme arguments");
-	y++;
-	app_help_line(&in, y++, 1, ROLE_HEADER,
-		      "Runbook annotations (<!-- amconsole: ... --> before a block, or a "
-		      "# amconsole: line in a step)");
-	app_help_line(&in, y++, 2, ROLE_DIALOG,
-		      "read-only, changing, destructive, target=NAME, confirm, interactive, "
-		      "timeout=30s; alerts=, findings= under a heading");
-	app_help_line(&in, y++, 2, ROLE_DIALOG,
-		      "expect exit=0 | rows=0 | value<0.05 | output!~/Error/: the status says "
-		      "ok or expect failed, and why");
-	app_help_line(&in, y++, 2, ROLE_DIALOG,
-		      "capture NAME=column:COL [where COL!=V] or NAME=/re/: a later <name> "
-		      "offers the values first");
-	app_help_line(&in, y++, 2, ROLE_DIALOG,
-		      "next-on-ok=\"Title\", next-on-fail=\"Title\": where the selection goes "
-		      "after the step; A runs them all");
-	y++;
-	app_help_line(&in, y++, 1, ROLE_HEADER, "War room (--follow) and replay (--replay)");
-	app_help_line(&in, y++, 2, ROLE_DIALOG,
-		      "following: f looks around / follows again, n sends a note, H takes "
-		      "control when offered; runs nothing");
-	app_help_line(&in, y++, 2, ROLE_DIALOG,
-		      "replay: space pauses/plays, Left/Right step, +/- speed, g/G start/end, "
-		      "f looks around; runs nothing");
-	y++;
-	app_help_line(&in, y++, 1, ROLE_DIALOG,
-		      "A paste is text: it goes to the filter or the field being typed; it "
-		      "never acts as keys or confirms.");
-	app_help_line(&in, y, 1, ROLE_DIM, "See also: man amconsole");
+	for (i = 0; i < sizeof app_help_tail / sizeof app_help_tail[0]; i++, y++)
+		if (app_help_tail[i].text != NULL)
+			app_help_line(&in, y, app_help_tail[i].col, app_help_tail[i].role,
+				      app_help_tail[i].text);
 }
 
 void app_text_free(struct app *a)

@@ -10,6 +10,7 @@
 
 #include <errno.h>
 #include <math.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -19,60 +20,69 @@
 
 const struct options_def options_table[] = {
 	{ "config", "FILE", "read this configuration file instead of the default",
-	  OPTIONS_OPT_CONFIG },
-	{ "runbooks", "DIR", "also load runbooks from DIR (repeatable)", OPTIONS_OPT_RUNBOOKS },
+	  OPTIONS_OPT_CONFIG, OPTIONS_SET_NONE, 0 },
+	{ "runbooks", "DIR", "also load runbooks from DIR (repeatable)", OPTIONS_OPT_RUNBOOKS,
+	  OPTIONS_SET_NONE, 0 },
 	{ "theme", "NAME", "colour theme: default, light, high-contrast, mono or a file",
-	  OPTIONS_OPT_THEME },
-	{ "read-only", NULL, "refuse every step that changes something", OPTIONS_OPT_READ_ONLY },
+	  OPTIONS_OPT_THEME, OPTIONS_SET_STRING, offsetof(struct config, theme) },
+	{ "read-only", NULL, "refuse every step that changes something", OPTIONS_OPT_READ_ONLY,
+	  OPTIONS_SET_FLAG, offsetof(struct config, read_only) },
 	{ "incident", "resume",
 	  "reopen the newest incident (after a crash or restart): its timeline goes on",
-	  OPTIONS_OPT_INCIDENT },
+	  OPTIONS_OPT_INCIDENT, OPTIONS_SET_NONE, 0 },
 	{ "present", "ROOM", "present this session in war room ROOM (warroom in the config)",
-	  OPTIONS_OPT_PRESENT },
-	{ "follow", "ROOM", "follow the presenter of war room ROOM, read-only",
-	  OPTIONS_OPT_FOLLOW },
+	  OPTIONS_OPT_PRESENT, OPTIONS_SET_STRING, offsetof(struct config, warroom_present) },
+	{ "follow", "ROOM", "follow the presenter of war room ROOM, read-only", OPTIONS_OPT_FOLLOW,
+	  OPTIONS_SET_STRING, offsetof(struct config, warroom_follow) },
 	{ "own-data", NULL, "with --follow: show your own sources, follow only the view",
-	  OPTIONS_OPT_OWN_DATA },
+	  OPTIONS_OPT_OWN_DATA, OPTIONS_SET_FLAG, offsetof(struct config, warroom_own_data) },
 	{ "warroom", "URL", "where war rooms meet: a redis:// URL or a PostgreSQL conninfo",
-	  OPTIONS_OPT_WARROOM },
+	  OPTIONS_OPT_WARROOM, OPTIONS_SET_NONE, 0 },
 	{ "warroom-secret", "FILE", "the war room's shared secret (first line of FILE)",
-	  OPTIONS_OPT_WARROOM_SECRET },
+	  OPTIONS_OPT_WARROOM_SECRET, OPTIONS_SET_PATH,
+	  offsetof(struct config, warroom_secret_file) },
 	{ "record", "FILE", "record the panels' data and the view to FILE (for --replay)",
-	  OPTIONS_OPT_RECORD },
+	  OPTIONS_OPT_RECORD, OPTIONS_SET_PATH, offsetof(struct config, record_file) },
 	{ "replay", "FILE",
 	  "show a recording again, with no server (space, Left, Right, +, -, g, G)",
-	  OPTIONS_OPT_REPLAY },
+	  OPTIONS_OPT_REPLAY, OPTIONS_SET_PATH, offsetof(struct config, replay_file) },
 	{ "asciicast", "FILE",
 	  "also write the terminal output as an asciicast v2 file (asciinema play), steps marked",
-	  OPTIONS_OPT_ASCIICAST },
+	  OPTIONS_OPT_ASCIICAST, OPTIONS_SET_PATH, offsetof(struct config, asciicast_file) },
 	{ "context", "NAME", "use this kubeconfig context instead of current-context",
-	  OPTIONS_OPT_CONTEXT },
+	  OPTIONS_OPT_CONTEXT, OPTIONS_SET_STRING, offsetof(struct config, kube_context) },
 	{ "namespace", "NAME", "show this Kubernetes namespace (\"all\" for every namespace)",
-	  OPTIONS_OPT_NAMESPACE },
-	{ "refresh", "DURATION", "default refresh interval (2s, 500ms, 1m)", OPTIONS_OPT_REFRESH },
-	{ "audit-log", "FILE", "append the audit log to FILE", OPTIONS_OPT_AUDIT_LOG },
-	{ "log", "FILE", "write the debug log to FILE (also AMCONSOLE_LOG)", OPTIONS_OPT_LOG },
+	  OPTIONS_OPT_NAMESPACE, OPTIONS_SET_STRING, offsetof(struct config, kube_namespace) },
+	{ "refresh", "DURATION", "default refresh interval (2s, 500ms, 1m)", OPTIONS_OPT_REFRESH,
+	  OPTIONS_SET_DURATION, offsetof(struct config, refresh) },
+	{ "audit-log", "FILE", "append the audit log to FILE", OPTIONS_OPT_AUDIT_LOG,
+	  OPTIONS_SET_PATH, offsetof(struct config, audit_log) },
+	{ "log", "FILE", "write the debug log to FILE (also AMCONSOLE_LOG)", OPTIONS_OPT_LOG,
+	  OPTIONS_SET_PATH, offsetof(struct config, log_file) },
 	{ "step-timeout", "DURATION", "stop a running step after DURATION (default 300s)",
-	  OPTIONS_OPT_STEP_TIMEOUT },
-	{ "ascii", NULL, "draw lines with ASCII characters", OPTIONS_OPT_ASCII },
-	{ "no-mouse", NULL, "do not capture the mouse", OPTIONS_OPT_NO_MOUSE },
+	  OPTIONS_OPT_STEP_TIMEOUT, OPTIONS_SET_DURATION, offsetof(struct config, step_timeout) },
+	{ "ascii", NULL, "draw lines with ASCII characters", OPTIONS_OPT_ASCII, OPTIONS_SET_FLAG,
+	  offsetof(struct config, ascii) },
+	{ "no-mouse", NULL, "do not capture the mouse", OPTIONS_OPT_NO_MOUSE, OPTIONS_SET_FLAG,
+	  offsetof(struct config, no_mouse) },
 	{ "print-config", NULL, "print the effective configuration, secrets masked, and exit",
-	  OPTIONS_OPT_PRINT_CONFIG },
-	{ "lint", NULL, "check the runbook FILEs given as operands and exit", OPTIONS_OPT_LINT },
+	  OPTIONS_OPT_PRINT_CONFIG, OPTIONS_SET_NONE, 0 },
+	{ "lint", NULL, "check the runbook FILEs given as operands and exit", OPTIONS_OPT_LINT,
+	  OPTIONS_SET_NONE, 0 },
 	{ "dump-runbook", NULL, "print the steps parsed from the runbook FILEs and exit",
-	  OPTIONS_OPT_DUMP_RUNBOOK },
+	  OPTIONS_OPT_DUMP_RUNBOOK, OPTIONS_SET_NONE, 0 },
 	{ "init-config", NULL,
 	  "write a commented starter configuration file from the environment and exit",
-	  OPTIONS_OPT_INIT_CONFIG },
-	{ "version", NULL, "print the version and exit", OPTIONS_OPT_VERSION },
-	{ "help", NULL, "print this help and exit", OPTIONS_OPT_HELP },
+	  OPTIONS_OPT_INIT_CONFIG, OPTIONS_SET_NONE, 0 },
+	{ "version", NULL, "print the version and exit", OPTIONS_OPT_VERSION, OPTIONS_SET_NONE, 0 },
+	{ "help", NULL, "print this help and exit", OPTIONS_OPT_HELP, OPTIONS_SET_NONE, 0 },
 	/* Hidden (no help line): the tables tests/docs-check.sh holds the
 	 * README and the man page to. */
-	{ "list-commands", NULL, NULL, OPTIONS_OPT_LIST_COMMANDS },
-	{ "list-keys", NULL, NULL, OPTIONS_OPT_LIST_KEYS },
+	{ "list-commands", NULL, NULL, OPTIONS_OPT_LIST_COMMANDS, OPTIONS_SET_NONE, 0 },
+	{ "list-keys", NULL, NULL, OPTIONS_OPT_LIST_KEYS, OPTIONS_SET_NONE, 0 },
 	/* Hidden: the kubeconfig's contexts for the shell completions. */
-	{ "list-contexts", NULL, NULL, OPTIONS_OPT_LIST_CONTEXTS },
-	{ NULL, NULL, NULL, 0 },
+	{ "list-contexts", NULL, NULL, OPTIONS_OPT_LIST_CONTEXTS, OPTIONS_SET_NONE, 0 },
+	{ NULL, NULL, NULL, 0, OPTIONS_SET_NONE, 0 },
 };
 
 /* Split "--name[=value]" and find name in the table; NULL if unknown. */
@@ -166,20 +176,30 @@ static int options_string(const struct options_def *d, const char *value, char *
 	return 0;
 }
 
-/* Apply one flag over the loaded configuration. */
+/* Apply one flag over the loaded configuration: the table's set and
+ * field columns for most, a case of their own for the rest. */
 static int options_apply(const struct options_def *d, const char *value, struct config *c,
 			 char *err, size_t errlen)
 {
+	void *field = (char *)c + d->field;
+
+	switch (d->set) {
+	case OPTIONS_SET_FLAG:
+		*(int *)field = 1;
+		return 0;
+	case OPTIONS_SET_STRING:
+	case OPTIONS_SET_PATH:
+		return options_string(d, value, field, d->set == OPTIONS_SET_PATH, err, errlen);
+	case OPTIONS_SET_DURATION:
+		return options_duration(d, value, field, err, errlen);
+	case OPTIONS_SET_NONE:
+		break;
+	}
 	switch (d->id) {
 	case OPTIONS_OPT_RUNBOOKS:
 		if (options_nonempty(d, value, err, errlen) < 0)
 			return -1;
 		config_add_runbook_dir(c, value);
-		break;
-	case OPTIONS_OPT_THEME:
-		return options_string(d, value, &c->theme, 0, err, errlen);
-	case OPTIONS_OPT_READ_ONLY:
-		c->read_only = 1;
 		break;
 	case OPTIONS_OPT_INCIDENT:
 		if (value == NULL || strcmp(value, "resume") != 0) {
@@ -187,13 +207,6 @@ static int options_apply(const struct options_def *d, const char *value, struct 
 			return -1;
 		}
 		c->incident_resume = 1;
-		break;
-	case OPTIONS_OPT_PRESENT:
-		return options_string(d, value, &c->warroom_present, 0, err, errlen);
-	case OPTIONS_OPT_FOLLOW:
-		return options_string(d, value, &c->warroom_follow, 0, err, errlen);
-	case OPTIONS_OPT_OWN_DATA:
-		c->warroom_own_data = 1;
 		break;
 	case OPTIONS_OPT_WARROOM:
 		if (options_nonempty(d, value, err, errlen) < 0)
@@ -207,42 +220,7 @@ static int options_apply(const struct options_def *d, const char *value, struct 
 		else
 			c->warroom_postgres = xstrdup(value);
 		break;
-	case OPTIONS_OPT_WARROOM_SECRET:
-		return options_string(d, value, &c->warroom_secret_file, 1, err, errlen);
-	case OPTIONS_OPT_RECORD:
-		return options_string(d, value, &c->record_file, 1, err, errlen);
-	case OPTIONS_OPT_REPLAY:
-		return options_string(d, value, &c->replay_file, 1, err, errlen);
-	case OPTIONS_OPT_ASCIICAST:
-		return options_string(d, value, &c->asciicast_file, 1, err, errlen);
-	case OPTIONS_OPT_CONTEXT:
-		return options_string(d, value, &c->kube_context, 0, err, errlen);
-	case OPTIONS_OPT_NAMESPACE:
-		return options_string(d, value, &c->kube_namespace, 0, err, errlen);
-	case OPTIONS_OPT_REFRESH:
-		return options_duration(d, value, &c->refresh, err, errlen);
-	case OPTIONS_OPT_AUDIT_LOG:
-		return options_string(d, value, &c->audit_log, 1, err, errlen);
-	case OPTIONS_OPT_LOG:
-		return options_string(d, value, &c->log_file, 1, err, errlen);
-	case OPTIONS_OPT_STEP_TIMEOUT:
-		return options_duration(d, value, &c->step_timeout, err, errlen);
-	case OPTIONS_OPT_ASCII:
-		c->ascii = 1;
-		break;
-	case OPTIONS_OPT_NO_MOUSE:
-		c->no_mouse = 1;
-		break;
-	case OPTIONS_OPT_CONFIG:
-	case OPTIONS_OPT_PRINT_CONFIG:
-	case OPTIONS_OPT_LINT:
-	case OPTIONS_OPT_DUMP_RUNBOOK:
-	case OPTIONS_OPT_VERSION:
-	case OPTIONS_OPT_HELP:
-	case OPTIONS_OPT_LIST_COMMANDS:
-	case OPTIONS_OPT_LIST_KEYS:
-	case OPTIONS_OPT_INIT_CONFIG:
-	case OPTIONS_OPT_LIST_CONTEXTS:
+	default:
 		break; /* handled by the first pass */
 	}
 	return 0;

@@ -67,11 +67,22 @@ enum options_id {
 	OPTIONS_OPT_LIST_CONTEXTS,
 };
 
+/* How a flag sets its field of struct config (options_def.set). */
+enum options_set {
+	OPTIONS_SET_NONE,     /* by a case of its own, or in the first pass */
+	OPTIONS_SET_FLAG,     /* an int, set to 1 */
+	OPTIONS_SET_STRING,   /* a char *, replaced; empty is an error */
+	OPTIONS_SET_PATH,     /* likewise, with ~ expanded */
+	OPTIONS_SET_DURATION, /* a double of seconds, > 0 */
+};
+
 struct options_def {
 	const char *name; /* long name without "--" */
 	const char *arg;  /* argument name ("FILE") or NULL for a switch */
 	const char *help; /* one line; NULL: hidden from --help */
 	enum options_id id;
+	enum options_set set;
+	size_t field; /* offsetof(struct config, ...) when set is not NONE */
 };
 
 /* The NULL-name-terminated option table. */

@@ -143,8 +143,7 @@ static void *alerts_create(struct app *app)
 	ap->app = app;
 	alerts_tables_init(ap);
 	opts = runner_opts_for(c->refresh);
-	timeout = 2 * opts.interval;
-	timeout = timeout < 2 ? 2 : timeout > 10 ? 10 : timeout;
+	timeout = panel_timeout(&opts, 2, 2, 10);
 	ap->configured = c->nalertmanager_urls > 0 || c->prometheus_url != NULL;
 	if (ap->configured) {
 		ap->aarg.cfg = c;

@@ -141,8 +141,7 @@ static void *cache_create(struct app *app)
 	table_init(&cp->slow, cache_slow_cols, 5);
 	opts = runner_opts_for(c->refresh);
 	/* A stalled server must show STALE within two intervals. */
-	timeout = 0.8 * opts.interval;
-	timeout = timeout < 0.3 ? 0.3 : timeout > 5 ? 5 : timeout;
+	timeout = panel_timeout(&opts, 0.8, 0.3, 5);
 	jopts.interval = 3600; /* the job runner works on requests only */
 	jopts.backoff_min = jopts.backoff_max = 3600;
 	cp->ninst = c->nredis;
@@ -259,13 +258,32 @@ static void cache_confirmed(void *ctx, int confirmed)
 		    cache_step_name(cp->wait_kind), in->shown);
 }
 
+/* Ask to confirm a change (wait_kind on wait_inst), destructive: body's
+ * n lines, type to be typed, Run labelled label; the answer goes to
+ * cache_confirmed. */
+static void cache_confirm(struct cache_panel *cp, const char *title, const char *const *body,
+			  size_t n, const char *type, const char *label)
+{
+	struct app_confirm c = { 0 };
+
+	c.title = title;
+	c.body = body;
+	c.nbody = n;
+	c.type = type;
+	c.run_label = label;
+	c.danger = 1;
+	c.done = cache_confirmed;
+	c.ctx = cp;
+	cp->wait = CACHE_CONFIRMING;
+	app_confirm(cp->app, &c);
+}
+
 /* The preview is in: show the count and samples, ask for the pattern. */
 static void cache_confirm_invalidate(struct cache_panel *cp, const struct redis_job *j)
 {
 	struct cache_inst *in = &cp->inst[cp->wait_inst];
 	const char *body[REDIS_SAMPLES + 8];
 	char l0[300], l1[200], samples[REDIS_SAMPLES][160];
-	struct app_confirm c = { 0 };
 	size_t n = 0, i;
 
 	if (j->matched == 0) {
@@ -287,16 +305,7 @@ static void cache_confirm_invalidate(struct cache_panel *cp, const struct redis_
 	}
 	body[n++] = "They are removed with UNLINK in batches of 500; x cancels.";
 	body[n++] = "Type the pattern to confirm.";
-	c.title = "Invalidate keys";
-	c.body = body;
-	c.nbody = n;
-	c.type = cp->pattern;
-	c.run_label = "Unlink";
-	c.danger = 1;
-	c.done = cache_confirmed;
-	c.ctx = cp;
-	cp->wait = CACHE_CONFIRMING;
-	app_confirm(cp->app, &c);
+	cache_confirm(cp, "Invalidate keys", body, n, cp->pattern, "Unlink");
 }
 
 static void cache_fill_keys(struct cache_panel *cp, const struct redis_job *j)
@@ -622,6 +631,13 @@ static size_t cache_order(const struct cache_panel *cp, size_t *ord)
 	return at;
 }
 
+/* The table the mode shows: the top keys or the slowlog; NULL on the
+ * overview. */
+static struct table *cache_shown(struct cache_panel *cp)
+{
+	return cp->mode == CACHE_KEYS ? &cp->keys : cp->mode == CACHE_SLOW ? &cp->slow : NULL;
+}
+
 static void cache_draw(void *self, const struct view *v, int focused)
 {
 	struct cache_panel *cp = self;
@@ -659,7 +675,7 @@ static void cache_draw(void *self, const struct view *v, int focused)
 			draw_text(v, 0, x + 2, ROLE_ERROR, j->error, v->w);
 		tv.y += 1;
 		tv.h -= 1;
-		table_draw(cp->mode == CACHE_KEYS ? &cp->keys : &cp->slow, &tv, focused);
+		table_draw(cache_shown(cp), &tv, focused);
 		return;
 	}
 	{
@@ -706,7 +722,6 @@ static void cache_flush(struct cache_panel *cp, struct cache_inst *in, enum redi
 	const struct redis_snap *s = in->metrics.snap;
 	const char *body[6];
 	char l0[256], l1[256];
-	struct app_confirm c = { 0 };
 	long long keys = 0;
 	size_t i;
 
@@ -720,18 +735,10 @@ static void cache_flush(struct cache_panel *cp, struct cache_inst *in, enum redi
 	body[0] = l0;
 	body[1] = l1;
 	body[2] = "Type the instance name to confirm.";
-	c.title = k == REDIS_REQ_FLUSHALL ? "FLUSHALL" : "FLUSHDB";
-	c.body = body;
-	c.nbody = 3;
-	c.type = in->cfg->name;
-	c.run_label = "Flush";
-	c.danger = 1;
-	c.done = cache_confirmed;
-	c.ctx = cp;
-	cp->wait = CACHE_CONFIRMING;
 	cp->wait_kind = k;
 	cp->wait_inst = (size_t)(in - cp->inst);
-	app_confirm(cp->app, &c);
+	cache_confirm(cp, k == REDIS_REQ_FLUSHALL ? "FLUSHALL" : "FLUSHDB", body, 3, in->cfg->name,
+		      "Flush");
 }
 
 static int cache_action(void *self, int action)
@@ -820,11 +827,10 @@ static int cache_action(void *self, int action)
 static int cache_key(void *self, int key)
 {
 	struct cache_panel *cp = self;
+	struct table *t = cache_shown(cp);
 
-	if (cp->mode == CACHE_KEYS)
-		return table_key(&cp->keys, key);
-	if (cp->mode == CACHE_SLOW)
-		return table_key(&cp->slow, key);
+	if (t != NULL)
+		return table_key(t, key);
 	if (cp->ninst == 0)
 		return 0;
 	if (key == KEY_DOWN || key == 'j' || key == KEY_UP || key == 'k') {
@@ -843,12 +849,11 @@ static int cache_key(void *self, int key)
 static int cache_click(void *self, int y, int x)
 {
 	struct cache_panel *cp = self;
+	struct table *t = cache_shown(cp);
 	size_t i;
 
-	if (cp->mode == CACHE_KEYS)
-		return table_click(&cp->keys, y - 1);
-	if (cp->mode == CACHE_SLOW)
-		return table_click(&cp->slow, y - 1);
+	if (t != NULL)
+		return table_click(t, y - 1);
 	i = (size_t)(y < 0 ? 0 : y) / CACHE_BLOCK;
 	if (i < cp->ninst) {
 		size_t *ord = xcalloc(cp->ninst, sizeof *ord);

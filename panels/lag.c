@@ -132,7 +132,6 @@ static void *lag_create(struct app *app)
 	struct lag_panel *lp = xcalloc(1, sizeof *lp);
 	const struct config *c = app_config(app);
 	struct runner_opts opts = { 0 };
-	double timeout;
 
 	lp->app = app;
 	table_init(&lp->groups, lag_group_cols, 9);
@@ -145,9 +144,8 @@ static void *lag_create(struct app *app)
 	if (c->kafka_bootstrap == NULL)
 		return lp;
 	opts = runner_opts_for(c->refresh);
-	timeout = 2 * opts.interval;
 	lp->arg.cfg = c;
-	lp->arg.timeout = timeout < 1 ? 1 : timeout > 5 ? 5 : timeout;
+	lp->arg.timeout = panel_timeout(&opts, 2, 1, 5);
 	panel_feed_start(&lp->feed, &kafka_backend, &lp->arg, &opts, app_wake_fd(app));
 	return lp;
 }

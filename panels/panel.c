@@ -98,6 +98,13 @@ void panel_feed_refresh(struct app *app, struct panel_feed *f, const char *what)
 	app_message(app, ROLE_NORMAL, "refreshing %s", what);
 }
 
+double panel_timeout(const struct runner_opts *opts, double factor, double lo, double hi)
+{
+	double t = factor * opts->interval;
+
+	return t < lo ? lo : t > hi ? hi : t;
+}
+
 int panel_feed_why(struct app *app, const struct panel_feed *f, const char *unconfigured)
 {
 	app_message(app, ROLE_NORMAL, "%s", unconfigured != NULL ? unconfigured : f->error);

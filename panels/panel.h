@@ -133,6 +133,10 @@ enum {
  * f->error. wake_fd and the rest as for runner_start. */
 int panel_feed_start(struct panel_feed *f, const struct backend *be, const void *arg,
 		     const struct runner_opts *opts, int wake_fd);
+/* The timeout for one request to a source polled with opts: factor
+ * times its interval (a slow server still answers; a stalled one shows
+ * STALE soon), kept between lo and hi seconds. */
+double panel_timeout(const struct runner_opts *opts, double factor, double lo, double hi);
 /* Stop f's runner (joining it) and free its snapshot; f holds nothing
  * after. */
 void panel_feed_stop(struct panel_feed *f);

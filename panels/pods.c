@@ -550,7 +550,6 @@ static void *pods_create(struct app *app)
 	struct pods_panel *pp = xcalloc(1, sizeof *pp);
 	const struct config *c = app_config(app);
 	struct runner_opts opts = runner_opts_for(c->refresh);
-	double timeout = 2 * opts.interval;
 	char *home = util_expand_home("~/.kube/config");
 	struct stat sb;
 
@@ -571,7 +570,7 @@ static void *pods_create(struct app *app)
 	free(home);
 	pp->kubectl = exec_resolve("kubectl", NULL, 0);
 	pp->arg.cfg = c;
-	pp->arg.timeout = timeout < 2 ? 2 : timeout > 10 ? 10 : timeout;
+	pp->arg.timeout = panel_timeout(&opts, 2, 2, 10);
 	/* With no kubeconfig anywhere there is nothing to retry: the panel
 	 * says how to configure it, and no runner polls (nor shows as an
 	 * error in the Sources panel) for an operator without Kubernetes. */

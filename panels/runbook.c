@@ -620,19 +620,25 @@ static int runbook_action(void *self, int action)
 	return 1;
 }
 
+/* The table the mode shows: the symptom list, the steps or a pick list;
+ * NULL for a step's output. */
+static struct table *runbook_shown(struct runbook_panel *rp)
+{
+	return rp->mode == RUNBOOK_PICKER  ? &rp->picker
+	       : rp->mode == RUNBOOK_STEPS ? &rp->steps
+	       : rp->mode == RUNBOOK_PICK  ? &rp->pick
+					   : NULL;
+}
+
 static int runbook_key(void *self, int key)
 {
 	struct runbook_panel *rp = self;
+	struct table *t = runbook_shown(rp);
 
-	if (rp->mode == RUNBOOK_PICKER)
-		return table_key(&rp->picker, key);
-	if (rp->mode == RUNBOOK_PICK)
-		return table_key(&rp->pick, key);
-	if (rp->mode == RUNBOOK_STEPS) {
-		if (key == SCREEN_KEY_ESC)
-			return runbook_action(rp, RUNBOOK_BACK);
-		return table_key(&rp->steps, key);
-	}
+	if (rp->mode == RUNBOOK_STEPS && key == SCREEN_KEY_ESC)
+		return runbook_action(rp, RUNBOOK_BACK);
+	if (t != NULL)
+		return table_key(t, key);
 	switch (key) {
 	case KEY_UP:
 	case 'k':
@@ -669,36 +675,25 @@ static int runbook_key(void *self, int key)
 static int runbook_click(void *self, int y, int x)
 {
 	struct runbook_panel *rp = self;
+	struct table *t = runbook_shown(rp);
 
-	/* Row 0 of the pane is the list's heading line. */
-	if (rp->mode == RUNBOOK_PICKER)
-		return table_click(&rp->picker, y - 1);
-	if (rp->mode == RUNBOOK_STEPS)
-		return table_click(&rp->steps, y - 1);
-	if (rp->mode == RUNBOOK_PICK)
-		return table_click(&rp->pick, y - 2);
+	/* Row 0 of the pane is the list's heading line (a pick list has
+	 * two). */
+	if (t != NULL)
+		return table_click(t, y - (rp->mode == RUNBOOK_PICK ? 2 : 1));
 	return 0;
 }
 
 static void runbook_filter(void *self, const char *text)
 {
 	struct runbook_panel *rp = self;
+	struct table *t = runbook_shown(rp);
 
 	snprintf(rp->filter, sizeof rp->filter, "%s", text);
-	switch (rp->mode) {
-	case RUNBOOK_OUTPUT:
+	if (t != NULL)
+		table_set_filter(t, text);
+	else
 		snprintf(rp->search, sizeof rp->search, "%s", text);
-		break;
-	case RUNBOOK_STEPS:
-		table_set_filter(&rp->steps, text);
-		break;
-	case RUNBOOK_PICKER:
-		table_set_filter(&rp->picker, text);
-		break;
-	case RUNBOOK_PICK:
-		table_set_filter(&rp->pick, text);
-		break;
-	}
 }
 
 static int runbook_busy(void *self)

@@ -142,57 +142,55 @@ static const char *sources_interval(double refresh)
 	return buf;
 }
 
-/* A source with no backend running: "configured" with yes, or "-" (dim)
- * with no. */
-static void sources_config_row(struct sources_panel *sp, const char *id, const char *name,
-			       int configured, const char *yes, const char *no)
-{
-	sources_row(sp, id, name, configured ? "configured" : "-", "", "", configured ? yes : no,
-		    configured ? ROLE_NORMAL : ROLE_DIM);
-}
-
-/* Sources with no backend running: whether they are configured and how
- * to configure them (a running one has its live row instead). */
+/* Sources with no backend running, a row each: "configured" with what
+ * to look at, or "-" (dim) with how to configure it (a running one has
+ * its live row instead). */
 static void sources_config_rows(struct sources_panel *sp)
 {
 	const struct config *c = app_config(sp->app);
-	char buf[512];
+	char k8s[512], redis[128], health[128];
+	const struct sources_config {
+		const char *runner; /* its backend's name; NULL: listed always */
+		const char *id, *name;
+		int configured;
+		const char *yes, *no;
+	} rows[] = {
+		{ "kubernetes", "k8s", "kubernetes", c->kubeconfig != NULL, k8s,
+		  "not configured: set kubernetes.kubeconfig or KUBECONFIG, or create "
+		  "~/.kube/config" },
+		{ "postgres", "pg", "postgres", c->pg_conninfo != NULL,
+		  "configured: see the Slow queries panel for why it is not running",
+		  "not configured: set postgres.conninfo or PGHOST/PGDATABASE" },
+		{ "redis", "redis", "redis", c->nredis > 0, redis, redis },
+		{ "kafka", "kafka", "kafka", c->kafka_bootstrap != NULL,
+		  "configured: see the Consumer lag panel for why it is not running",
+		  "not configured: set kafka.bootstrap or KAFKA_BOOTSTRAP_SERVERS" },
+		{ "prom", "am", "alertmanager", c->nalertmanager_urls > 0,
+		  "configured: see the Alerts panel",
+		  "not configured: set alertmanager.urls or ALERTMANAGER_URL" },
+		{ "prom", "health", "health", c->nhealth > 0, health, health },
+		{ NULL, "prom", "prometheus", c->prometheus_url != NULL,
+		  "configured: promql steps run natively; see the Alerts panel",
+		  "not configured: set prometheus.url or PROMETHEUS_URL" },
+	};
+	size_t i;
 
-	if (!sources_running(sp, "kubernetes")) {
-		snprintf(buf, sizeof buf, "%s: see the Pods panel for why it is not running",
-			 c->kubeconfig != NULL ? c->kubeconfig : "");
-		sources_config_row(sp, "k8s", "kubernetes", c->kubeconfig != NULL, buf,
-				   "not configured: set kubernetes.kubeconfig or KUBECONFIG, or "
-				   "create ~/.kube/config");
+	snprintf(k8s, sizeof k8s, "%s: see the Pods panel for why it is not running",
+		 c->kubeconfig != NULL ? c->kubeconfig : "");
+	snprintf(redis, sizeof redis, "%zu instance(s)%s", c->nredis,
+		 c->nredis ? ": see the Cache panel"
+			   : " - not configured: set redis.instances or REDIS_URL");
+	snprintf(health, sizeof health, "%zu check(s)%s", c->nhealth,
+		 c->nhealth ? ": the Alerts panel's health strip"
+			    : " - not configured: add health: [{name, url}]");
+	for (i = 0; i < sizeof rows / sizeof rows[0]; i++) {
+		const struct sources_config *r = &rows[i];
+
+		if (r->runner == NULL || !sources_running(sp, r->runner))
+			sources_row(sp, r->id, r->name, r->configured ? "configured" : "-", "", "",
+				    r->configured ? r->yes : r->no,
+				    r->configured ? ROLE_NORMAL : ROLE_DIM);
 	}
-	if (!sources_running(sp, "postgres"))
-		sources_config_row(
-			sp, "pg", "postgres", c->pg_conninfo != NULL,
-			"configured: see the Slow queries panel for why it is not running",
-			"not configured: set postgres.conninfo or PGHOST/PGDATABASE");
-	if (!sources_running(sp, "redis")) {
-		snprintf(buf, sizeof buf, "%zu instance(s)%s", c->nredis,
-			 c->nredis ? ": see the Cache panel"
-				   : " - not configured: set redis.instances or REDIS_URL");
-		sources_config_row(sp, "redis", "redis", c->nredis > 0, buf, buf);
-	}
-	if (!sources_running(sp, "kafka"))
-		sources_config_row(
-			sp, "kafka", "kafka", c->kafka_bootstrap != NULL,
-			"configured: see the Consumer lag panel for why it is not running",
-			"not configured: set kafka.bootstrap or KAFKA_BOOTSTRAP_SERVERS");
-	if (!sources_running(sp, "prom")) {
-		sources_config_row(sp, "am", "alertmanager", c->nalertmanager_urls > 0,
-				   "configured: see the Alerts panel",
-				   "not configured: set alertmanager.urls or ALERTMANAGER_URL");
-		snprintf(buf, sizeof buf, "%zu check(s)%s", c->nhealth,
-			 c->nhealth ? ": the Alerts panel's health strip"
-				    : " - not configured: add health: [{name, url}]");
-		sources_config_row(sp, "health", "health", c->nhealth > 0, buf, buf);
-	}
-	sources_config_row(sp, "prom", "prometheus", c->prometheus_url != NULL,
-			   "configured: promql steps run natively; see the Alerts panel",
-			   "not configured: set prometheus.url or PROMETHEUS_URL");
 }
 
 /* One source's row from its status: its state, the age of its data, the
