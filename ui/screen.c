@@ -67,6 +67,10 @@ static int screen_is_utf8;
 static int screen_ascii;
 static int screen_colors;
 static attr_t screen_attr[ROLE_COUNT];
+/* 1 where a blank in the role's attributes looks like any other blank:
+ * no background of its own, nothing drawn across it (underline,
+ * reverse, standout). */
+static unsigned char screen_blank_plain[ROLE_COUNT];
 static int screen_mouse_y, screen_mouse_x;
 
 /* The paste being read (screen_pasting) or the last one delivered, as
@@ -116,6 +120,8 @@ void screen_set_theme(const struct theme *theme)
 		const struct theme_style *s = &t->style[r];
 
 		screen_attr[r] = screen_style_attrs(s->attrs);
+		screen_blank_plain[r] = (!screen_colors || s->bg < 0) &&
+					!(screen_attr[r] & (A_UNDERLINE | A_REVERSE | A_STANDOUT));
 		if (screen_colors && (s->fg >= 0 || s->bg >= 0)) {
 			init_pair((short)(r + 1), screen_clamp_color(s->fg),
 				  screen_clamp_color(s->bg));
@@ -910,6 +916,12 @@ void draw_fill(const struct view *v, int y, enum role role)
 	wattrset(stdscr, screen_attr[role]);
 	mvhline(v->y + y, v->x, ' ', v->w);
 	wattrset(stdscr, A_NORMAL);
+}
+
+void draw_fill_gaps(const struct view *v, int y, enum role role)
+{
+	if (screen_blank_plain[role])
+		draw_fill(v, y, role);
 }
 
 void draw_underline(const struct view *v, int y, enum role role)

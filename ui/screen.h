@@ -102,6 +102,11 @@ void screen_sparkline(char *buf, size_t n, const double *h, size_t nh, size_t wi
 int draw_label(const struct view *v, int y, int x, enum role role, const char *s);
 /* Fill row y of v with blanks in role. */
 void draw_fill(const struct view *v, int y, enum role role);
+/* draw_fill, where a blank in role's attributes looks like a plain one
+ * (no background, underline or reverse), else nothing: a row drawn in
+ * pieces then reaches the terminal with its attributes said once, not
+ * again after every gap (a coloured Pods row: about 150 bytes less). */
+void draw_fill_gaps(const struct view *v, int y, enum role role);
 /* Underline row y of v where it stands, in role's colours (the text stays):
  * the selection of a panel without the keyboard. */
 void draw_underline(const struct view *v, int y, enum role role);

@@ -843,6 +843,8 @@ void table_draw(struct table *t, const struct view *v, int focused)
 
 		if (selected && focused)
 			draw_fill(v, y, ROLE_SELECTED);
+		else
+			draw_fill_gaps(v, y, r->role);
 		for (c = 0, x = 0; c < t->ncols && x < v->w; c++) {
 			int cw = widths[c];
 			int pad = 0;

@@ -65,8 +65,13 @@ rows = {"failing": "fleet-api-7d4b9c-abcde", "pending": "ledger-0",
 got = {k: sgr(v) for k, v in rows.items()}
 print("# colours:", got)
 assert len(set(got.values())) == 4, got
+# A coloured row is one run of its colour, gaps included: the terminal
+# is told the colour once a row, not again after every column's gap.
+line = next(l for l in text.splitlines() if "ledger-0" in l)
+row = re.sub(r"(?:\x1b\[[0-9;]*m|\s)+$", "", line[line.index("ledger-0"):].split("\u2502")[0])
+assert "\x1b" not in row, "the pending row changes attributes inside: %r" % row
 PY
-ok "STATUS colours the rows: failing, pending, completed and running each differ"
+ok "STATUS colours the rows: failing, pending, completed and running each differ, each row in one run"
 
 # Sort: > moves from NAME to READY, then STATUS (worst first).
 keys '>'
