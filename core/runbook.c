@@ -136,9 +136,7 @@ static void runbook_step_free(struct step *st)
 		free(st->placeholders[i].label);
 	}
 	free(st->placeholders);
-	for (i = 0; i < st->nwarnings; i++)
-		free(st->warnings[i]);
-	free(st->warnings);
+	strv_free(st->warnings, st->nwarnings);
 	strv_free(st->captures, st->ncaptures);
 	strv_free(st->expects, st->nexpects);
 	free(st->next_on_ok);
@@ -151,9 +149,7 @@ static void runbook_entry_free(struct runbook_entry *e)
 
 	free(e->title);
 	free(e->file);
-	for (i = 0; i < e->nsymptoms; i++)
-		free(e->symptoms[i]);
-	free(e->symptoms);
+	strv_free(e->symptoms, e->nsymptoms);
 	for (i = 0; i < e->nsteps; i++)
 		runbook_step_free(&e->steps[i]);
 	free(e->steps);
