@@ -329,36 +329,39 @@ static int config_is_env_name(const char *s)
 	return 1;
 }
 
-/* One field of a redis instance map; ctx is the instance being filled. */
-static int config_redis_pair(struct yaml_loader *ld, void *ctx, yaml_node_t *key,
-			     yaml_node_t *value, const char *sub)
+static int config_load_redis_url(struct yaml_loader *ld, void *obj, yaml_node_t *node,
+				 const char *path)
 {
-	struct config_redis *r = ctx;
-	const char *k = yaml_text(key);
+	struct config_redis *r = obj;
 
-	if (strcmp(k, "name") == 0)
-		return yaml_get_nonempty(ld, value, sub, &r->name);
-	if (strcmp(k, "url") == 0) {
-		if (yaml_get_nonempty(ld, value, sub, &r->url) < 0)
-			return -1;
-		if (!config_is_redis_url(r->url))
-			return yaml_fail(ld, value, sub,
-					 "expected redis://, rediss:// or a socket path");
-		return 0;
-	}
-	if (strcmp(k, "password_file") == 0)
-		return yaml_get_path(ld, value, sub, &r->password_file);
-	if (strcmp(k, "password_env") == 0) {
-		if (yaml_get_string(ld, value, sub, &r->password_env) < 0)
-			return -1;
-		if (r->password_env != NULL && !config_is_env_name(r->password_env))
-			return yaml_fail(ld, value, sub, "'%s' is not an environment variable name",
-					 r->password_env);
-		return 0;
-	}
-	return yaml_fail(ld, key, sub, "unknown key");
+	if (yaml_get_nonempty(ld, node, path, &r->url) < 0)
+		return -1;
+	if (!config_is_redis_url(r->url))
+		return yaml_fail(ld, node, path, "expected redis://, rediss:// or a socket path");
+	return 0;
 }
 
+static int config_load_password_env(struct yaml_loader *ld, void *obj, yaml_node_t *node,
+				    const char *path)
+{
+	struct config_redis *r = obj;
+
+	if (yaml_get_string(ld, node, path, &r->password_env) < 0)
+		return -1;
+	if (r->password_env != NULL && !config_is_env_name(r->password_env))
+		return yaml_fail(ld, node, path, "'%s' is not an environment variable name",
+				 r->password_env);
+	return 0;
+}
+
+/* The fields of one redis instance map. */
+static const struct yaml_key config_redis_fields[] = {
+	{ "name", YAML_NONEMPTY, .offset = offsetof(struct config_redis, name) },
+	{ "url", .load = config_load_redis_url },
+	{ "password_file", YAML_PATH, .offset = offsetof(struct config_redis, password_file) },
+	{ "password_env", .load = config_load_password_env },
+	{ .name = NULL },
+};
 /* A list item's name repeats item j's: point at this item's name. */
 static int config_dup_name(struct yaml_loader *ld, yaml_node_t *item, const char *sub,
 			   const char *what, const char *name, size_t j)
@@ -418,7 +421,7 @@ static int config_redis_item(struct yaml_loader *ld, void *ctx, yaml_node_t *nod
 	struct config_redis *r = &c->redis[i];
 
 	c->nredis++;
-	if (yaml_each_pair(ld, node, sub, "a map {name, url}", config_redis_pair, r) < 0)
+	if (yaml_walk_fields(ld, r, node, sub, "a map {name, url}", config_redis_fields) < 0)
 		return -1;
 	return config_named_item(ld, node, sub, "instance", r->name, r->url, config_redis_name, c,
 				 i);
@@ -540,20 +543,20 @@ static const struct yaml_key config_warroom_keys[] = {
 	{ .name = NULL },
 };
 
-/* One field of a health check map; ctx is the check being filled. */
-static int config_health_pair(struct yaml_loader *ld, void *ctx, yaml_node_t *key,
-			      yaml_node_t *value, const char *sub)
+static int config_load_health_url(struct yaml_loader *ld, void *obj, yaml_node_t *node,
+				  const char *path)
 {
-	struct config_health *h = ctx;
-	const char *k = yaml_text(key);
+	struct config_health *h = obj;
 
-	if (strcmp(k, "name") == 0)
-		return yaml_get_nonempty(ld, value, sub, &h->name);
-	if (strcmp(k, "url") == 0)
-		return config_get_http_url(ld, value, sub, &h->url);
-	return yaml_fail(ld, key, sub, "unknown key");
+	return config_get_http_url(ld, node, path, &h->url);
 }
 
+/* The fields of one health check map. */
+static const struct yaml_key config_health_fields[] = {
+	{ "name", YAML_NONEMPTY, .offset = offsetof(struct config_health, name) },
+	{ "url", .load = config_load_health_url },
+	{ .name = NULL },
+};
 static const char *config_health_name(const struct config *c, size_t j)
 {
 	return c->health[j].name;
@@ -567,7 +570,7 @@ static int config_health_item(struct yaml_loader *ld, void *ctx, yaml_node_t *no
 	struct config_health *h = &c->health[i];
 
 	c->nhealth++;
-	if (yaml_each_pair(ld, node, sub, "a map {name, url}", config_health_pair, h) < 0)
+	if (yaml_walk_fields(ld, h, node, sub, "a map {name, url}", config_health_fields) < 0)
 		return -1;
 	return config_named_item(ld, node, sub, "check", h->name, h->url, config_health_name, c, i);
 }
@@ -585,33 +588,32 @@ static int config_load_health(struct yaml_loader *ld, void *obj, yaml_node_t *no
 	return rc <= 0 ? rc : yaml_each_item(ld, node, path, config_health_item, c);
 }
 
-/* One field of an environment map; ctx is the entry being filled. */
-static int config_env_pair(struct yaml_loader *ld, void *ctx, yaml_node_t *key, yaml_node_t *value,
-			   const char *sub)
+static int config_load_env_colour(struct yaml_loader *ld, void *obj, yaml_node_t *node,
+				  const char *path)
 {
-	struct config_env *e = ctx;
-	const char *k = yaml_text(key);
+	struct config_env *e = obj;
 	short colour;
 
-	if (strcmp(k, "name") == 0)
-		return yaml_get_nonempty(ld, value, sub, &e->name);
-	if (strcmp(k, "context") == 0)
-		return yaml_is_null(value) ? 0 : yaml_get_nonempty(ld, value, sub, &e->context);
-	if (strcmp(k, "color") == 0 || strcmp(k, "colour") == 0) {
-		if (yaml_is_null(value))
-			return 0;
-		if (yaml_get_nonempty(ld, value, sub, &e->color) < 0)
-			return -1;
-		if (colour_parse(e->color, &colour) != 0 || colour < 0)
-			return yaml_fail(ld, value, sub,
-					 "'%s' is not a colour (red, yellow, green, blue, "
-					 "magenta, cyan, white, bright-..., or 0-255)",
-					 e->color);
+	if (yaml_is_null(node))
 		return 0;
-	}
-	return yaml_fail(ld, key, sub, "unknown key");
+	if (yaml_get_nonempty(ld, node, path, &e->color) < 0)
+		return -1;
+	if (colour_parse(e->color, &colour) != 0 || colour < 0)
+		return yaml_fail(ld, node, path,
+				 "'%s' is not a colour (red, yellow, green, blue, "
+				 "magenta, cyan, white, bright-..., or 0-255)",
+				 e->color);
+	return 0;
 }
 
+/* The fields of one environment map; color may be spelt colour. */
+static const struct yaml_key config_env_fields[] = {
+	{ "name", YAML_NONEMPTY, .offset = offsetof(struct config_env, name) },
+	{ "context", YAML_STR_SET, .offset = offsetof(struct config_env, context) },
+	{ "color", .load = config_load_env_colour },
+	{ "colour", .load = config_load_env_colour },
+	{ .name = NULL },
+};
 static int config_env_item(struct yaml_loader *ld, void *ctx, yaml_node_t *node, size_t i,
 			   const char *sub)
 {
@@ -619,7 +621,8 @@ static int config_env_item(struct yaml_loader *ld, void *ctx, yaml_node_t *node,
 	struct config_env *e = &c->envs[i];
 
 	c->nenvs++;
-	if (yaml_each_pair(ld, node, sub, "a map {name, color, context}", config_env_pair, e) < 0)
+	if (yaml_walk_fields(ld, e, node, sub, "a map {name, color, context}", config_env_fields) <
+	    0)
 		return -1;
 	if (e->name == NULL)
 		return yaml_fail(ld, node, sub, "name is required");

@@ -298,6 +298,8 @@ static int yaml_section_pair(struct yaml_loader *ld, void *ctx, yaml_node_t *key
 	switch (k->kind) {
 	case YAML_STR:
 		return yaml_get_string(ld, value, sub, slot);
+	case YAML_NONEMPTY:
+		return yaml_get_nonempty(ld, value, sub, slot);
 	case YAML_STR_SET:
 		return yaml_get_set(ld, value, sub, slot, 0);
 	case YAML_PATH:
@@ -310,12 +312,18 @@ static int yaml_section_pair(struct yaml_loader *ld, void *ctx, yaml_node_t *key
 	return k->load(ld, sec->obj, value, sub);
 }
 
-int yaml_walk_map(struct yaml_loader *ld, void *obj, yaml_node_t *node, const char *path,
-		  const struct yaml_key *table)
+int yaml_walk_fields(struct yaml_loader *ld, void *obj, yaml_node_t *node, const char *path,
+		     const char *what, const struct yaml_key *table)
 {
 	struct yaml_section sec = { obj, table };
 
+	return yaml_each_pair(ld, node, path, what, yaml_section_pair, &sec);
+}
+
+int yaml_walk_map(struct yaml_loader *ld, void *obj, yaml_node_t *node, const char *path,
+		  const struct yaml_key *table)
+{
 	if (yaml_is_null(node))
 		return 0;
-	return yaml_each_pair(ld, node, path, "a map", yaml_section_pair, &sec);
+	return yaml_walk_fields(ld, obj, node, path, "a map", table);
 }

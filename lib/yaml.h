@@ -95,11 +95,12 @@ int yaml_get_path(struct yaml_loader *ld, yaml_node_t *node, const char *path, c
 
 /* What a key table entry does with its value. */
 enum yaml_field {
-	YAML_FN,      /* load() reads it */
-	YAML_STR,     /* yaml_get_string into the char * at offset */
-	YAML_STR_SET, /* the same, and a value that is given must not be empty */
-	YAML_PATH,    /* yaml_get_path into the char * at offset */
-	YAML_MAP,     /* a nested map of the same obj, walked with table sub */
+	YAML_FN,       /* load() reads it */
+	YAML_STR,      /* yaml_get_string into the char * at offset */
+	YAML_NONEMPTY, /* yaml_get_nonempty into the char * at offset */
+	YAML_STR_SET,  /* the same, and a value that is given must not be empty */
+	YAML_PATH,     /* yaml_get_path into the char * at offset */
+	YAML_MAP,      /* a nested map of the same obj, walked with table sub */
 };
 
 /* One mapping key: a field of obj at offset, a nested table, or a
@@ -117,5 +118,10 @@ struct yaml_key {
  * empty mapping. */
 int yaml_walk_map(struct yaml_loader *ld, void *obj, yaml_node_t *node, const char *path,
 		  const struct yaml_key *table);
+
+/* Like yaml_walk_map, but node must be a mapping: what names the shape
+ * expected otherwise ("a map {name, url}"). */
+int yaml_walk_fields(struct yaml_loader *ld, void *obj, yaml_node_t *node, const char *path,
+		     const char *what, const struct yaml_key *table);
 
 #endif
