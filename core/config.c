@@ -10,6 +10,7 @@
 #include "core/config.h"
 
 #include <math.h>
+#include <stddef.h>
 #include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -156,18 +157,6 @@ static int config_get_http_url(struct yaml_loader *ld, yaml_node_t *node, const 
 	return 0;
 }
 
-static int config_get_path(struct yaml_loader *ld, yaml_node_t *node, const char *path, char **out)
-{
-	if (yaml_get_string(ld, node, path, out) < 0)
-		return -1;
-	if (*out != NULL) {
-		if (**out == '\0')
-			return yaml_fail(ld, node, path, "must not be empty");
-		config_set(out, util_expand_home(*out));
-	}
-	return 0;
-}
-
 /* A list of strings being built: the lone-string form and each item of
  * the list form are checked the same way. */
 struct config_strv {
@@ -309,61 +298,17 @@ static int config_load_runbooks(struct yaml_loader *ld, void *obj, yaml_node_t *
 	return config_get_strv(ld, node, path, 0, 1, &c->runbooks, &c->nrunbooks);
 }
 
-static int config_load_kubeconfig(struct yaml_loader *ld, void *obj, yaml_node_t *node,
-				  const char *path)
-{
-	struct config *c = obj;
-
-	return config_get_path(ld, node, path, &c->kubeconfig);
-}
-
-static int config_load_kube_context(struct yaml_loader *ld, void *obj, yaml_node_t *node,
-				    const char *path)
-{
-	struct config *c = obj;
-
-	return yaml_get_string(ld, node, path, &c->kube_context);
-}
-
-static int config_load_kube_namespace(struct yaml_loader *ld, void *obj, yaml_node_t *node,
-				      const char *path)
-{
-	struct config *c = obj;
-
-	return yaml_get_string(ld, node, path, &c->kube_namespace);
-}
-
 static const struct yaml_key config_kubernetes_keys[] = {
-	{ "kubeconfig", config_load_kubeconfig },
-	{ "context", config_load_kube_context },
-	{ "namespace", config_load_kube_namespace },
-	{ NULL, NULL },
+	{ "kubeconfig", YAML_PATH, .offset = offsetof(struct config, kubeconfig) },
+	{ "context", YAML_STR, .offset = offsetof(struct config, kube_context) },
+	{ "namespace", YAML_STR, .offset = offsetof(struct config, kube_namespace) },
+	{ .name = NULL },
 };
-
-static int config_load_kubernetes(struct yaml_loader *ld, void *obj, yaml_node_t *node,
-				  const char *path)
-{
-	return yaml_walk_map(ld, obj, node, path, config_kubernetes_keys);
-}
-
-static int config_load_conninfo(struct yaml_loader *ld, void *obj, yaml_node_t *node,
-				const char *path)
-{
-	struct config *c = obj;
-
-	return yaml_get_string(ld, node, path, &c->pg_conninfo);
-}
 
 static const struct yaml_key config_postgres_keys[] = {
-	{ "conninfo", config_load_conninfo },
-	{ NULL, NULL },
+	{ "conninfo", YAML_STR, .offset = offsetof(struct config, pg_conninfo) },
+	{ .name = NULL },
 };
-
-static int config_load_postgres(struct yaml_loader *ld, void *obj, yaml_node_t *node,
-				const char *path)
-{
-	return yaml_walk_map(ld, obj, node, path, config_postgres_keys);
-}
 
 static int config_is_redis_url(const char *s)
 {
@@ -384,36 +329,39 @@ static int config_is_env_name(const char *s)
 	return 1;
 }
 
-/* One field of a redis instance map; ctx is the instance being filled. */
-static int config_redis_pair(struct yaml_loader *ld, void *ctx, yaml_node_t *key,
-			     yaml_node_t *value, const char *sub)
+static int config_load_redis_url(struct yaml_loader *ld, void *obj, yaml_node_t *node,
+				 const char *path)
 {
-	struct config_redis *r = ctx;
-	const char *k = yaml_text(key);
+	struct config_redis *r = obj;
 
-	if (strcmp(k, "name") == 0)
-		return yaml_get_nonempty(ld, value, sub, &r->name);
-	if (strcmp(k, "url") == 0) {
-		if (yaml_get_nonempty(ld, value, sub, &r->url) < 0)
-			return -1;
-		if (!config_is_redis_url(r->url))
-			return yaml_fail(ld, value, sub,
-					 "expected redis://, rediss:// or a socket path");
-		return 0;
-	}
-	if (strcmp(k, "password_file") == 0)
-		return config_get_path(ld, value, sub, &r->password_file);
-	if (strcmp(k, "password_env") == 0) {
-		if (yaml_get_string(ld, value, sub, &r->password_env) < 0)
-			return -1;
-		if (r->password_env != NULL && !config_is_env_name(r->password_env))
-			return yaml_fail(ld, value, sub, "'%s' is not an environment variable name",
-					 r->password_env);
-		return 0;
-	}
-	return yaml_fail(ld, key, sub, "unknown key");
+	if (yaml_get_nonempty(ld, node, path, &r->url) < 0)
+		return -1;
+	if (!config_is_redis_url(r->url))
+		return yaml_fail(ld, node, path, "expected redis://, rediss:// or a socket path");
+	return 0;
 }
 
+static int config_load_password_env(struct yaml_loader *ld, void *obj, yaml_node_t *node,
+				    const char *path)
+{
+	struct config_redis *r = obj;
+
+	if (yaml_get_string(ld, node, path, &r->password_env) < 0)
+		return -1;
+	if (r->password_env != NULL && !config_is_env_name(r->password_env))
+		return yaml_fail(ld, node, path, "'%s' is not an environment variable name",
+				 r->password_env);
+	return 0;
+}
+
+/* The fields of one redis instance map. */
+static const struct yaml_key config_redis_fields[] = {
+	{ "name", YAML_NONEMPTY, .offset = offsetof(struct config_redis, name) },
+	{ "url", .load = config_load_redis_url },
+	{ "password_file", YAML_PATH, .offset = offsetof(struct config_redis, password_file) },
+	{ "password_env", .load = config_load_password_env },
+	{ .name = NULL },
+};
 /* A list item's name repeats item j's: point at this item's name. */
 static int config_dup_name(struct yaml_loader *ld, yaml_node_t *item, const char *sub,
 			   const char *what, const char *name, size_t j)
@@ -473,7 +421,7 @@ static int config_redis_item(struct yaml_loader *ld, void *ctx, yaml_node_t *nod
 	struct config_redis *r = &c->redis[i];
 
 	c->nredis++;
-	if (yaml_each_pair(ld, node, sub, "a map {name, url}", config_redis_pair, r) < 0)
+	if (yaml_walk_fields(ld, r, node, sub, "a map {name, url}", config_redis_fields) < 0)
 		return -1;
 	return config_named_item(ld, node, sub, "instance", r->name, r->url, config_redis_name, c,
 				 i);
@@ -493,26 +441,9 @@ static int config_load_redis_instances(struct yaml_loader *ld, void *obj, yaml_n
 }
 
 static const struct yaml_key config_redis_keys[] = {
-	{ "instances", config_load_redis_instances },
-	{ NULL, NULL },
+	{ "instances", .load = config_load_redis_instances },
+	{ .name = NULL },
 };
-
-static int config_load_redis(struct yaml_loader *ld, void *obj, yaml_node_t *node, const char *path)
-{
-	return yaml_walk_map(ld, obj, node, path, config_redis_keys);
-}
-
-static int config_load_kafka_bootstrap(struct yaml_loader *ld, void *obj, yaml_node_t *node,
-				       const char *path)
-{
-	struct config *c = obj;
-
-	if (yaml_get_string(ld, node, path, &c->kafka_bootstrap) < 0)
-		return -1;
-	if (c->kafka_bootstrap != NULL && *c->kafka_bootstrap == '\0')
-		return yaml_fail(ld, node, path, "must not be empty");
-	return 0;
-}
 
 static int config_load_kafka_groups(struct yaml_loader *ld, void *obj, yaml_node_t *node,
 				    const char *path)
@@ -568,16 +499,11 @@ static int config_load_kafka_properties(struct yaml_loader *ld, void *obj, yaml_
 }
 
 static const struct yaml_key config_kafka_keys[] = {
-	{ "bootstrap", config_load_kafka_bootstrap },
-	{ "groups", config_load_kafka_groups },
-	{ "properties", config_load_kafka_properties },
-	{ NULL, NULL },
+	{ "bootstrap", YAML_STR_SET, .offset = offsetof(struct config, kafka_bootstrap) },
+	{ "groups", .load = config_load_kafka_groups },
+	{ "properties", .load = config_load_kafka_properties },
+	{ .name = NULL },
 };
-
-static int config_load_kafka(struct yaml_loader *ld, void *obj, yaml_node_t *node, const char *path)
-{
-	return yaml_walk_map(ld, obj, node, path, config_kafka_keys);
-}
 
 static int config_load_am_urls(struct yaml_loader *ld, void *obj, yaml_node_t *node,
 			       const char *path)
@@ -588,15 +514,9 @@ static int config_load_am_urls(struct yaml_loader *ld, void *obj, yaml_node_t *n
 }
 
 static const struct yaml_key config_alertmanager_keys[] = {
-	{ "urls", config_load_am_urls },
-	{ NULL, NULL },
+	{ "urls", .load = config_load_am_urls },
+	{ .name = NULL },
 };
-
-static int config_load_alertmanager(struct yaml_loader *ld, void *obj, yaml_node_t *node,
-				    const char *path)
-{
-	return yaml_walk_map(ld, obj, node, path, config_alertmanager_keys);
-}
 
 static int config_load_prom_url(struct yaml_loader *ld, void *obj, yaml_node_t *node,
 				const char *path)
@@ -611,76 +531,32 @@ static int config_load_prom_url(struct yaml_loader *ld, void *obj, yaml_node_t *
 }
 
 static const struct yaml_key config_prometheus_keys[] = {
-	{ "url", config_load_prom_url },
-	{ NULL, NULL },
+	{ "url", .load = config_load_prom_url },
+	{ .name = NULL },
 };
-
-static int config_load_prometheus(struct yaml_loader *ld, void *obj, yaml_node_t *node,
-				  const char *path)
-{
-	return yaml_walk_map(ld, obj, node, path, config_prometheus_keys);
-}
-
-static int config_load_wr_redis(struct yaml_loader *ld, void *obj, yaml_node_t *node,
-				const char *path)
-{
-	struct config *c = obj;
-
-	return yaml_get_string(ld, node, path, &c->warroom_redis);
-}
-
-static int config_load_wr_postgres(struct yaml_loader *ld, void *obj, yaml_node_t *node,
-				   const char *path)
-{
-	struct config *c = obj;
-
-	return yaml_get_string(ld, node, path, &c->warroom_postgres);
-}
-
-static int config_load_wr_secret(struct yaml_loader *ld, void *obj, yaml_node_t *node,
-				 const char *path)
-{
-	struct config *c = obj;
-
-	return config_get_path(ld, node, path, &c->warroom_secret_file);
-}
-
-static int config_load_wr_name(struct yaml_loader *ld, void *obj, yaml_node_t *node,
-			       const char *path)
-{
-	struct config *c = obj;
-
-	return yaml_get_string(ld, node, path, &c->warroom_name);
-}
 
 static const struct yaml_key config_warroom_keys[] = {
-	{ "redis", config_load_wr_redis },
-	{ "postgres", config_load_wr_postgres },
-	{ "secret_file", config_load_wr_secret },
-	{ "name", config_load_wr_name },
-	{ NULL, NULL },
+	{ "redis", YAML_STR, .offset = offsetof(struct config, warroom_redis) },
+	{ "postgres", YAML_STR, .offset = offsetof(struct config, warroom_postgres) },
+	{ "secret_file", YAML_PATH, .offset = offsetof(struct config, warroom_secret_file) },
+	{ "name", YAML_STR, .offset = offsetof(struct config, warroom_name) },
+	{ .name = NULL },
 };
 
-static int config_load_warroom(struct yaml_loader *ld, void *obj, yaml_node_t *node,
-			       const char *path)
+static int config_load_health_url(struct yaml_loader *ld, void *obj, yaml_node_t *node,
+				  const char *path)
 {
-	return yaml_walk_map(ld, obj, node, path, config_warroom_keys);
+	struct config_health *h = obj;
+
+	return config_get_http_url(ld, node, path, &h->url);
 }
 
-/* One field of a health check map; ctx is the check being filled. */
-static int config_health_pair(struct yaml_loader *ld, void *ctx, yaml_node_t *key,
-			      yaml_node_t *value, const char *sub)
-{
-	struct config_health *h = ctx;
-	const char *k = yaml_text(key);
-
-	if (strcmp(k, "name") == 0)
-		return yaml_get_nonempty(ld, value, sub, &h->name);
-	if (strcmp(k, "url") == 0)
-		return config_get_http_url(ld, value, sub, &h->url);
-	return yaml_fail(ld, key, sub, "unknown key");
-}
-
+/* The fields of one health check map. */
+static const struct yaml_key config_health_fields[] = {
+	{ "name", YAML_NONEMPTY, .offset = offsetof(struct config_health, name) },
+	{ "url", .load = config_load_health_url },
+	{ .name = NULL },
+};
 static const char *config_health_name(const struct config *c, size_t j)
 {
 	return c->health[j].name;
@@ -694,7 +570,7 @@ static int config_health_item(struct yaml_loader *ld, void *ctx, yaml_node_t *no
 	struct config_health *h = &c->health[i];
 
 	c->nhealth++;
-	if (yaml_each_pair(ld, node, sub, "a map {name, url}", config_health_pair, h) < 0)
+	if (yaml_walk_fields(ld, h, node, sub, "a map {name, url}", config_health_fields) < 0)
 		return -1;
 	return config_named_item(ld, node, sub, "check", h->name, h->url, config_health_name, c, i);
 }
@@ -712,33 +588,32 @@ static int config_load_health(struct yaml_loader *ld, void *obj, yaml_node_t *no
 	return rc <= 0 ? rc : yaml_each_item(ld, node, path, config_health_item, c);
 }
 
-/* One field of an environment map; ctx is the entry being filled. */
-static int config_env_pair(struct yaml_loader *ld, void *ctx, yaml_node_t *key, yaml_node_t *value,
-			   const char *sub)
+static int config_load_env_colour(struct yaml_loader *ld, void *obj, yaml_node_t *node,
+				  const char *path)
 {
-	struct config_env *e = ctx;
-	const char *k = yaml_text(key);
+	struct config_env *e = obj;
 	short colour;
 
-	if (strcmp(k, "name") == 0)
-		return yaml_get_nonempty(ld, value, sub, &e->name);
-	if (strcmp(k, "context") == 0)
-		return yaml_is_null(value) ? 0 : yaml_get_nonempty(ld, value, sub, &e->context);
-	if (strcmp(k, "color") == 0 || strcmp(k, "colour") == 0) {
-		if (yaml_is_null(value))
-			return 0;
-		if (yaml_get_nonempty(ld, value, sub, &e->color) < 0)
-			return -1;
-		if (colour_parse(e->color, &colour) != 0 || colour < 0)
-			return yaml_fail(ld, value, sub,
-					 "'%s' is not a colour (red, yellow, green, blue, "
-					 "magenta, cyan, white, bright-..., or 0-255)",
-					 e->color);
+	if (yaml_is_null(node))
 		return 0;
-	}
-	return yaml_fail(ld, key, sub, "unknown key");
+	if (yaml_get_nonempty(ld, node, path, &e->color) < 0)
+		return -1;
+	if (colour_parse(e->color, &colour) != 0 || colour < 0)
+		return yaml_fail(ld, node, path,
+				 "'%s' is not a colour (red, yellow, green, blue, "
+				 "magenta, cyan, white, bright-..., or 0-255)",
+				 e->color);
+	return 0;
 }
 
+/* The fields of one environment map; color may be spelt colour. */
+static const struct yaml_key config_env_fields[] = {
+	{ "name", YAML_NONEMPTY, .offset = offsetof(struct config_env, name) },
+	{ "context", YAML_STR_SET, .offset = offsetof(struct config_env, context) },
+	{ "color", .load = config_load_env_colour },
+	{ "colour", .load = config_load_env_colour },
+	{ .name = NULL },
+};
 static int config_env_item(struct yaml_loader *ld, void *ctx, yaml_node_t *node, size_t i,
 			   const char *sub)
 {
@@ -746,7 +621,8 @@ static int config_env_item(struct yaml_loader *ld, void *ctx, yaml_node_t *node,
 	struct config_env *e = &c->envs[i];
 
 	c->nenvs++;
-	if (yaml_each_pair(ld, node, sub, "a map {name, color, context}", config_env_pair, e) < 0)
+	if (yaml_walk_fields(ld, e, node, sub, "a map {name, color, context}", config_env_fields) <
+	    0)
 		return -1;
 	if (e->name == NULL)
 		return yaml_fail(ld, node, sub, "name is required");
@@ -787,21 +663,21 @@ const struct config_env *config_environment(const struct config *c, const char *
 
 /* The top level, in DESIGN.md order. */
 static const struct yaml_key config_top_keys[] = {
-	{ "theme", config_load_theme },
-	{ "layout", config_load_layout },
-	{ "refresh", config_load_refresh },
-	{ "read_only", config_load_read_only },
-	{ "runbooks", config_load_runbooks },
-	{ "kubernetes", config_load_kubernetes },
-	{ "postgres", config_load_postgres },
-	{ "redis", config_load_redis },
-	{ "kafka", config_load_kafka },
-	{ "alertmanager", config_load_alertmanager },
-	{ "prometheus", config_load_prometheus },
-	{ "health", config_load_health },
-	{ "environment", config_load_environment },
-	{ "warroom", config_load_warroom },
-	{ NULL, NULL },
+	{ "theme", .load = config_load_theme },
+	{ "layout", .load = config_load_layout },
+	{ "refresh", .load = config_load_refresh },
+	{ "read_only", .load = config_load_read_only },
+	{ "runbooks", .load = config_load_runbooks },
+	{ "kubernetes", YAML_MAP, .sub = config_kubernetes_keys },
+	{ "postgres", YAML_MAP, .sub = config_postgres_keys },
+	{ "redis", YAML_MAP, .sub = config_redis_keys },
+	{ "kafka", YAML_MAP, .sub = config_kafka_keys },
+	{ "alertmanager", YAML_MAP, .sub = config_alertmanager_keys },
+	{ "prometheus", YAML_MAP, .sub = config_prometheus_keys },
+	{ "health", .load = config_load_health },
+	{ "environment", .load = config_load_environment },
+	{ "warroom", YAML_MAP, .sub = config_warroom_keys },
+	{ .name = NULL },
 };
 
 int config_load_file(struct config *c, const char *path, char *err, size_t errlen)

@@ -136,9 +136,7 @@ static void runbook_step_free(struct step *st)
 		free(st->placeholders[i].label);
 	}
 	free(st->placeholders);
-	for (i = 0; i < st->nwarnings; i++)
-		free(st->warnings[i]);
-	free(st->warnings);
+	strv_free(st->warnings, st->nwarnings);
 	strv_free(st->captures, st->ncaptures);
 	strv_free(st->expects, st->nexpects);
 	free(st->next_on_ok);
@@ -151,9 +149,7 @@ static void runbook_entry_free(struct runbook_entry *e)
 
 	free(e->title);
 	free(e->file);
-	for (i = 0; i < e->nsymptoms; i++)
-		free(e->symptoms[i]);
-	free(e->symptoms);
+	strv_free(e->symptoms, e->nsymptoms);
 	for (i = 0; i < e->nsteps; i++)
 		runbook_step_free(&e->steps[i]);
 	free(e->steps);
@@ -1004,6 +1000,16 @@ const struct runbook_entry *runbook_for_alert(const struct runbook_set *set, con
 	return runbook_first_naming(set, name, 0);
 }
 
+/* obj's key: the n strings of v as a JSON array. */
+static void runbook_json_strv(cJSON *obj, const char *key, char *const *v, size_t n)
+{
+	cJSON *arr = cJSON_AddArrayToObject(obj, key);
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		cJSON_AddItemToArray(arr, cJSON_CreateString(v[i]));
+}
+
 char *runbook_dump_json(const struct runbook_set *set)
 {
 	cJSON *root = cJSON_CreateObject();
@@ -1013,7 +1019,7 @@ char *runbook_dump_json(const struct runbook_set *set)
 
 	for (i = 0; set != NULL && i < set->nentries; i++) {
 		const struct runbook_entry *e = &set->entries[i];
-		cJSON *je, *syms, *steps;
+		cJSON *je, *steps;
 
 		if (e->type == ENTRY_REFERENCE)
 			continue;
@@ -1022,20 +1028,14 @@ char *runbook_dump_json(const struct runbook_set *set)
 		cJSON_AddStringToObject(je, "type", runbook_type_name(e->type));
 		cJSON_AddStringToObject(je, "file", e->file);
 		cJSON_AddNumberToObject(je, "line", e->line);
-		syms = cJSON_AddArrayToObject(je, "symptoms");
-		for (j = 0; j < e->nsymptoms; j++)
-			cJSON_AddItemToArray(syms, cJSON_CreateString(e->symptoms[j]));
-		syms = cJSON_AddArrayToObject(je, "alerts");
-		for (j = 0; j < e->nalerts; j++)
-			cJSON_AddItemToArray(syms, cJSON_CreateString(e->alerts[j]));
-		syms = cJSON_AddArrayToObject(je, "findings");
-		for (j = 0; j < e->nfindings; j++)
-			cJSON_AddItemToArray(syms, cJSON_CreateString(e->findings[j]));
+		runbook_json_strv(je, "symptoms", e->symptoms, e->nsymptoms);
+		runbook_json_strv(je, "alerts", e->alerts, e->nalerts);
+		runbook_json_strv(je, "findings", e->findings, e->nfindings);
 		steps = cJSON_AddArrayToObject(je, "steps");
 		for (j = 0; j < e->nsteps; j++) {
 			const struct step *st = &e->steps[j];
 			cJSON *js = cJSON_CreateObject();
-			cJSON *ph, *w;
+			cJSON *ph;
 
 			cJSON_AddStringToObject(js, "title", st->title);
 			cJSON_AddStringToObject(js, "kind", runbook_kind_name(st->kind));
@@ -1052,19 +1052,13 @@ char *runbook_dump_json(const struct runbook_set *set)
 			for (k = 0; k < st->nplaceholders; k++)
 				cJSON_AddItemToArray(ph,
 						     cJSON_CreateString(st->placeholders[k].token));
-			w = cJSON_AddArrayToObject(js, "captures");
-			for (k = 0; k < st->ncaptures; k++)
-				cJSON_AddItemToArray(w, cJSON_CreateString(st->captures[k]));
-			w = cJSON_AddArrayToObject(js, "expects");
-			for (k = 0; k < st->nexpects; k++)
-				cJSON_AddItemToArray(w, cJSON_CreateString(st->expects[k]));
+			runbook_json_strv(js, "captures", st->captures, st->ncaptures);
+			runbook_json_strv(js, "expects", st->expects, st->nexpects);
 			if (st->next_on_ok != NULL)
 				cJSON_AddStringToObject(js, "next_on_ok", st->next_on_ok);
 			if (st->next_on_fail != NULL)
 				cJSON_AddStringToObject(js, "next_on_fail", st->next_on_fail);
-			w = cJSON_AddArrayToObject(js, "warnings");
-			for (k = 0; k < st->nwarnings; k++)
-				cJSON_AddItemToArray(w, cJSON_CreateString(st->warnings[k]));
+			runbook_json_strv(js, "warnings", st->warnings, st->nwarnings);
 			cJSON_AddItemToArray(steps, js);
 		}
 		cJSON_AddItemToArray(arr, je);

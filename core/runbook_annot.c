@@ -28,15 +28,11 @@ void runbook_annot_init(struct runbook_annot *a)
 
 void runbook_annot_free(struct runbook_annot *a)
 {
-	size_t i;
-
 	free(a->target);
 	free(a->confirm_text);
 	strv_free(a->alerts, a->nalerts);
 	strv_free(a->findings, a->nfindings);
-	for (i = 0; i < a->nerrors; i++)
-		free(a->errors[i]);
-	free(a->errors);
+	strv_free(a->errors, a->nerrors);
 	strv_free(a->captures, a->ncaptures);
 	strv_free(a->expects, a->nexpects);
 	free(a->next_ok);

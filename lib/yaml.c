@@ -175,6 +175,31 @@ int yaml_get_nonempty(struct yaml_loader *ld, yaml_node_t *node, const char *pat
 	return 0;
 }
 
+/* A string that, when given, is not empty; expand: "~/" is $HOME. */
+static int yaml_get_set(struct yaml_loader *ld, yaml_node_t *node, const char *path, char **out,
+			int expand)
+{
+	char *home;
+
+	if (yaml_get_string(ld, node, path, out) < 0)
+		return -1;
+	if (*out == NULL)
+		return 0;
+	if (**out == '\0')
+		return yaml_fail(ld, node, path, "must not be empty");
+	if (expand) {
+		home = util_expand_home(*out);
+		free(*out);
+		*out = home;
+	}
+	return 0;
+}
+
+int yaml_get_path(struct yaml_loader *ld, yaml_node_t *node, const char *path, char **out)
+{
+	return yaml_get_set(ld, node, path, out, 1);
+}
+
 int yaml_want(struct yaml_loader *ld, yaml_node_t *node, const char *path, yaml_node_type_t t)
 {
 	if (node->type == t)
@@ -262,19 +287,43 @@ static int yaml_section_pair(struct yaml_loader *ld, void *ctx, yaml_node_t *key
 {
 	struct yaml_section *sec = ctx;
 	const struct yaml_key *k;
+	char **slot;
 
 	for (k = sec->table; k->name != NULL; k++)
 		if (strcmp(k->name, yaml_text(key)) == 0)
-			return k->load(ld, sec->obj, value, sub);
-	return yaml_fail(ld, key, sub, "unknown key");
+			break;
+	if (k->name == NULL)
+		return yaml_fail(ld, key, sub, "unknown key");
+	slot = (char **)((char *)sec->obj + k->offset);
+	switch (k->kind) {
+	case YAML_STR:
+		return yaml_get_string(ld, value, sub, slot);
+	case YAML_NONEMPTY:
+		return yaml_get_nonempty(ld, value, sub, slot);
+	case YAML_STR_SET:
+		return yaml_get_set(ld, value, sub, slot, 0);
+	case YAML_PATH:
+		return yaml_get_set(ld, value, sub, slot, 1);
+	case YAML_MAP:
+		return yaml_walk_map(ld, sec->obj, value, sub, k->sub);
+	case YAML_FN:
+		break;
+	}
+	return k->load(ld, sec->obj, value, sub);
+}
+
+int yaml_walk_fields(struct yaml_loader *ld, void *obj, yaml_node_t *node, const char *path,
+		     const char *what, const struct yaml_key *table)
+{
+	struct yaml_section sec = { obj, table };
+
+	return yaml_each_pair(ld, node, path, what, yaml_section_pair, &sec);
 }
 
 int yaml_walk_map(struct yaml_loader *ld, void *obj, yaml_node_t *node, const char *path,
 		  const struct yaml_key *table)
 {
-	struct yaml_section sec = { obj, table };
-
 	if (yaml_is_null(node))
 		return 0;
-	return yaml_each_pair(ld, node, path, "a map", yaml_section_pair, &sec);
+	return yaml_walk_fields(ld, obj, node, path, "a map", table);
 }

@@ -89,10 +89,28 @@ int yaml_each_pair(struct yaml_loader *ld, yaml_node_t *node, const char *path, 
 			       yaml_node_t *value, const char *sub),
 		   void *ctx);
 
-/* A handler for one mapping key: the value node, its dotted path. */
+/* Like yaml_get_string, and a value that is given must not be empty; a
+ * leading "~/" is the home directory (util_expand_home). */
+int yaml_get_path(struct yaml_loader *ld, yaml_node_t *node, const char *path, char **out);
+
+/* What a key table entry does with its value. */
+enum yaml_field {
+	YAML_FN,       /* load() reads it */
+	YAML_STR,      /* yaml_get_string into the char * at offset */
+	YAML_NONEMPTY, /* yaml_get_nonempty into the char * at offset */
+	YAML_STR_SET,  /* the same, and a value that is given must not be empty */
+	YAML_PATH,     /* yaml_get_path into the char * at offset */
+	YAML_MAP,      /* a nested map of the same obj, walked with table sub */
+};
+
+/* One mapping key: a field of obj at offset, a nested table, or a
+ * handler given the value node and its dotted path. */
 struct yaml_key {
 	const char *name;
+	enum yaml_field kind;
+	size_t offset;
 	int (*load)(struct yaml_loader *ld, void *obj, yaml_node_t *node, const char *path);
+	const struct yaml_key *sub;
 };
 
 /* Walk a mapping, dispatching each key through a NULL-terminated table
@@ -100,5 +118,10 @@ struct yaml_key {
  * empty mapping. */
 int yaml_walk_map(struct yaml_loader *ld, void *obj, yaml_node_t *node, const char *path,
 		  const struct yaml_key *table);
+
+/* Like yaml_walk_map, but node must be a mapping: what names the shape
+ * expected otherwise ("a map {name, url}"). */
+int yaml_walk_fields(struct yaml_loader *ld, void *obj, yaml_node_t *node, const char *path,
+		     const char *what, const struct yaml_key *table);
 
 #endif

@@ -54,7 +54,9 @@ static void table_drop_old(struct table *t)
 	t->old_mask = 0;
 }
 
-void table_clear_rows(struct table *t)
+/* Keep the selected row's id, for the next commit to select that row
+ * again; with no row selected, the id kept before stays. */
+static void table_keep_sel(struct table *t)
 {
 	const struct table_row *sel = table_selected(t);
 
@@ -62,6 +64,11 @@ void table_clear_rows(struct table *t)
 		free(t->sel_id);
 		t->sel_id = xstrdup(sel->id);
 	}
+}
+
+void table_clear_rows(struct table *t)
+{
+	table_keep_sel(t);
 	table_drop_old(t);
 	t->old = t->rows;
 	t->nold = t->nrows;
@@ -532,12 +539,7 @@ int table_set_text(struct table *t, size_t i, size_t c, const char *v)
 
 void table_recommit(struct table *t)
 {
-	const struct table_row *sel = table_selected(t);
-
-	if (sel != NULL) {
-		free(t->sel_id);
-		t->sel_id = xstrdup(sel->id);
-	}
+	table_keep_sel(t);
 	table_commit(t);
 }
 

@@ -251,6 +251,12 @@ TEST(test_config_type_errors)
 	test_config_expect_error("kubernetes:\n  namespace: {a: 1}\n",
 				 "F:2: kubernetes.namespace: expected a string, got a map");
 	test_config_expect_error("postgres:\n  dsn: x\n", "F:2: postgres.dsn: unknown key");
+	test_config_expect_error("kubernetes:\n  kubeconfig: \"\"\n",
+				 "F:2: kubernetes.kubeconfig: must not be empty");
+	test_config_expect_error("kafka:\n  bootstrap: ''\n",
+				 "F:2: kafka.bootstrap: must not be empty");
+	test_config_expect_error("warroom:\n  secret_file: [a]\n",
+				 "F:2: warroom.secret_file: expected a string, got a list");
 	test_config_expect_error("redis:\n  instances: {name: a}\n",
 				 "F:2: redis.instances: expected a list, got a map");
 	test_config_expect_error(

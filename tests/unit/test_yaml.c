@@ -67,6 +67,8 @@ TEST(test_yaml_load_errors)
 struct test_yaml_obj {
 	char *name;
 	char *colour;
+	char *host;
+	char *dir;
 };
 
 static int test_yaml_name(struct yaml_loader *ld, void *obj, yaml_node_t *node, const char *path)
@@ -74,15 +76,17 @@ static int test_yaml_name(struct yaml_loader *ld, void *obj, yaml_node_t *node, 
 	return yaml_get_nonempty(ld, node, path, &((struct test_yaml_obj *)obj)->name);
 }
 
-static int test_yaml_colour(struct yaml_loader *ld, void *obj, yaml_node_t *node, const char *path)
-{
-	return yaml_get_string(ld, node, path, &((struct test_yaml_obj *)obj)->colour);
-}
+static const struct yaml_key test_yaml_inner_keys[] = {
+	{ "host", YAML_STR_SET, .offset = offsetof(struct test_yaml_obj, host) },
+	{ "dir", YAML_PATH, .offset = offsetof(struct test_yaml_obj, dir) },
+	{ .name = NULL },
+};
 
 static const struct yaml_key test_yaml_keys[] = {
-	{ "name", test_yaml_name },
-	{ "colour", test_yaml_colour },
-	{ NULL, NULL },
+	{ "name", .load = test_yaml_name },
+	{ "colour", YAML_STR, .offset = offsetof(struct test_yaml_obj, colour) },
+	{ "inner", YAML_MAP, .sub = test_yaml_inner_keys },
+	{ .name = NULL },
 };
 
 /* Walk text with the key table: 0 and the fields, or -1 and err. */
@@ -113,6 +117,8 @@ static void test_yaml_expect(const char *text, const char *want)
 	assert_string_equal(err + strlen(test_yaml_dir) + 1, want);
 	free(o.name);
 	free(o.colour);
+	free(o.host);
+	free(o.dir);
 }
 
 TEST(test_yaml_walk_map)
@@ -128,12 +134,31 @@ TEST(test_yaml_walk_map)
 	assert_string_equal(o.colour, "null"); /* quoted: a string, not null */
 	free(o.colour);
 
+	/* Nested table fields: ~/ expanded in a path, null leaves a field unset. */
+	setenv("HOME", "/home/op", 1);
+	assert_int_equal(test_yaml_walk("inner:\n  host: h:1\n  dir: ~/d\n", &o, err, sizeof err),
+			 0);
+	assert_string_equal(o.host, "h:1");
+	assert_string_equal(o.dir, "/home/op/d");
+	free(o.host);
+	free(o.dir);
+	assert_int_equal(test_yaml_walk("inner:\n  host: ~\n  dir:\n", &o, err, sizeof err), 0);
+	assert_null(o.host);
+	assert_null(o.dir);
+	assert_int_equal(test_yaml_walk("inner: ~\n", &o, err, sizeof err), 0);
+
 	test_yaml_expect("name: a\nsize: 2\n", "F:2: size: unknown key");
 	test_yaml_expect("name: a\nname: b\n", "F:2: name: duplicate key");
 	test_yaml_expect("name: ''\n", "F:1: name: must not be empty");
 	test_yaml_expect("name: [a]\n", "F:1: name: expected a string, got a list");
 	test_yaml_expect("name: \"a\\0b\"\n", "F:1: name: NUL byte in string");
 	test_yaml_expect("- a\n", "F:1: (top level): expected a map, got a list");
+	test_yaml_expect("colour: [a]\n", "F:1: colour: expected a string, got a list");
+	test_yaml_expect("inner: [a]\n", "F:1: inner: expected a map, got a list");
+	test_yaml_expect("inner:\n  port: 1\n", "F:2: inner.port: unknown key");
+	test_yaml_expect("inner:\n  host: ''\n", "F:2: inner.host: must not be empty");
+	test_yaml_expect("inner:\n  dir: \"\"\n", "F:2: inner.dir: must not be empty");
+	test_yaml_expect("inner:\n  dir: [a]\n", "F:2: inner.dir: expected a string, got a list");
 	test_yaml_expect("? [a]\n: b\n", "F:1: (top level): expected a key, got a list");
 }
 
