@@ -67,6 +67,8 @@ struct app_warroom {
 	double config_at;
 	struct app_wr_follower fol[APP_WR_FOLLOWERS];
 	size_t nfol;
+	char too_big[64];     /* a source whose snapshot was too big to share, "" none */
+	size_t too_big_bytes; /* its size */
 
 	/* The follower. */
 	int looking; /* f: looking around, not following the view */
@@ -107,12 +109,49 @@ static void app_wr_resend(struct app_warroom *w);
 
 /* A published message: to the war room and to the recording, whichever
  * there are. Any thread. */
-static void app_wr_out(struct app_warroom *w, const char *kind, const char *key, const char *body)
+/* Publish (and record); -1 when the message is over the war room's size
+ * cap and was not sent (the recording takes it all the same). */
+static int app_wr_out(struct app_warroom *w, const char *kind, const char *key, const char *body)
 {
-	if (w->link != NULL && warroom_send(w->link, kind, key, body) != 0)
+	int rc = 0;
+
+	if (w->link != NULL && warroom_send(w->link, kind, key, body) != 0) {
 		log_msg("warroom: %s: over the size cap, not sent", key);
+		rc = -1;
+	}
 	if (w->rec != NULL && app_recorder_put(w->rec, kind, key, body))
 		app_wr_resend(w); /* a new file: everything again */
+	return rc;
+}
+
+/* A snapshot too big for a message: the followers get its source's
+ * error instead, so their panel says why its data stopped (and keeps the
+ * last it had, marked stale), and the presenter's top line names it. */
+/* How much of a tap key names its source: "kubernetes:" (a source with
+ * no label) reads "kubernetes". */
+static int app_wr_key_shown(const char *key)
+{
+	size_t n = strlen(key);
+
+	return (int)(n > 0 && key[n - 1] == ':' ? n - 1 : n);
+}
+
+static void app_wr_too_big(struct app_warroom *w, const char *key, const char *mkey, size_t bytes)
+{
+	int n = app_wr_key_shown(key);
+	char *why = xasprintf("the presenter's %.*s data is too big to share in the war room "
+			      "(%.1f MB; a message carries at most %u MiB)",
+			      n, key, (double)bytes / 1e6, WARROOM_MSG_MAX >> 20);
+	char *q = util_json_quote(why), *body = xasprintf("{\"error\":%s}", q);
+
+	warroom_send(w->link, "snap", mkey, body);
+	pthread_mutex_lock(&w->lock);
+	snprintf(w->too_big, sizeof w->too_big, "%s", key);
+	w->too_big_bytes = bytes;
+	pthread_mutex_unlock(&w->lock);
+	free(body);
+	free(q);
+	free(why);
 }
 
 /* The runner tap (runner threads): a source's new snapshot, encoded by
@@ -152,9 +191,12 @@ static void app_wr_tap(void *ctx, const char *key, const struct backend *be, con
 		snprintf(w->sent[w->nsent++].key, sizeof w->sent[0].key, "%s", key);
 	if (i < w->nsent)
 		w->sent[i].hash = h;
+	if (strcmp(w->too_big, key) == 0)
+		w->too_big[0] = '\0'; /* unless this one is too big as well */
 	pthread_mutex_unlock(&w->lock);
 	snprintf(mkey, sizeof mkey, "snap:%s", key);
-	app_wr_out(w, "snap", mkey, body);
+	if (app_wr_out(w, "snap", mkey, body) != 0)
+		app_wr_too_big(w, key, mkey, strlen(body));
 	free(body);
 }
 
@@ -165,11 +207,9 @@ static char *app_wr_secret(const struct config *c, const char *room, int present
 			   size_t errlen)
 {
 	char *secret = NULL, *dir, *path;
-	FILE *f;
 
 	if (c->warroom_secret_file != NULL) {
-		if (warroom_secret_load(c->warroom_secret_file, &secret, err, errlen) != 0)
-			return NULL;
+		warroom_secret_load(c->warroom_secret_file, &secret, err, errlen); /* NULL + err */
 		return secret;
 	}
 	if (!presenter) {
@@ -178,32 +218,19 @@ static char *app_wr_secret(const struct config *c, const char *room, int present
 			 "was told where it is)");
 		return NULL;
 	}
-	secret = warroom_secret_new();
 	dir = app_state_path();
-	if (secret == NULL || dir == NULL) {
-		snprintf(err, errlen,
-			 "cannot make a secret for the room (no randomness or no home)");
-		free(secret);
-		free(dir);
+	if (dir == NULL) {
+		snprintf(err, errlen, "cannot make a secret for the room (no home)");
 		return NULL;
 	}
 	path = xasprintf("%s/warroom-%s.secret", dir, room);
 	free(dir);
-	unlink(path);
-	f = fopen(path, "wx");
-	if (f == NULL || chmod(path, 0600) != 0 || fprintf(f, "%s\n", secret) < 0) {
-		snprintf(err, errlen, "cannot write %s", path);
-		if (f != NULL)
-			fclose(f);
-		free(secret);
-		free(path);
-		return NULL;
-	}
-	fclose(f);
-	fprintf(stderr,
-		"amconsole: war room %s: a new secret is in %s; give it to your followers out of "
-		"band (amconsole --follow %s --warroom-secret FILE)\n",
-		room, path, room);
+	secret = warroom_secret_create(path, err, errlen);
+	if (secret != NULL)
+		fprintf(stderr,
+			"amconsole: war room %s: a new secret is in %s; give it to your followers "
+			"out of band (amconsole --follow %s --warroom-secret FILE)\n",
+			room, path, room);
 	free(path);
 	return secret;
 }
@@ -1120,7 +1147,18 @@ int app_warroom_top(struct app *a, const struct view *v, int x)
 				snprintf(names + at, sizeof names - at, "%s%s",
 					 n++ > 0 ? ", " : ": ", w->fol[i].name);
 			}
-		snprintf(buf, sizeof buf, " presenting %s · %zu following%s ", w->room, n, names);
+		char big[96] = "";
+
+		pthread_mutex_lock(&w->lock);
+		if (w->too_big[0] != '\0') {
+			snprintf(big, sizeof big, " · %.*s too big to share (%.1f MB)",
+				 app_wr_key_shown(w->too_big), w->too_big,
+				 (double)w->too_big_bytes / 1e6);
+			role = ROLE_WARN;
+		}
+		pthread_mutex_unlock(&w->lock);
+		snprintf(buf, sizeof buf, " presenting %s · %zu following%s%s ", w->room, n, names,
+			 big);
 	} else if (w->bye || now - w->heard > APP_WR_GONE) {
 		util_fmt_duration(age, sizeof age, now - w->heard);
 		snprintf(buf, sizeof buf, " presenter %s %s ago ", w->bye ? "quit" : "gone", age);

@@ -239,7 +239,14 @@ static int wr_flush(struct warroom *w, void *state, char *err, size_t errlen)
 		rc = wire != NULL ? w->engine->publish(state, wire, len, err, errlen) : 0;
 		free(wire);
 		pthread_mutex_lock(&w->lock);
-		if (rc == 0) {
+		if (wire == NULL) {
+			/* Over the cap with its head (warroom_send let its body
+			 * through): not sent, and not counted as sent. */
+			log_msg("warroom %s: %s over %u bytes sealed, not sent", w->o.room, q.key,
+				WARROOM_MSG_MAX);
+			free(q.body);
+			w->st.dropped++;
+		} else if (rc == 0) {
 			free(q.body);
 			w->st.tx++;
 		} else if (w->nout < WR_QUEUE_MAX) {
@@ -409,7 +416,7 @@ int warroom_send(struct warroom *w, const char *kind, const char *key, const cha
 {
 	size_t i, blen = body_json != NULL ? strlen(body_json) : 0;
 
-	if (blen > WARROOM_MSG_MAX)
+	if (blen > WARROOM_BODY_MAX)
 		return -1;
 	pthread_mutex_lock(&w->lock);
 	for (i = 0; i < w->nout && strcmp(w->out[i].key, key) != 0; i++)

@@ -76,8 +76,8 @@ struct warroom *warroom_start(const struct warroom_opts *o, char *err, size_t er
 void warroom_stop(struct warroom *w);
 /* Queue a message: kind, key (a queued message with the same key is
  * replaced: the newest state wins), body_json (JSON text, may be NULL).
- * Never blocks. 0, or -1 when it is over the size cap (nothing
- * queued). */
+ * Never blocks. 0, or -1 when body_json is over WARROOM_BODY_MAX
+ * (nothing queued). */
 int warroom_send(struct warroom *w, const char *kind, const char *key, const char *body_json);
 /* Take up to max messages received since the last take, oldest first
  * (ownership moves to out[]: warroom_msg_clear each). Never blocks. */

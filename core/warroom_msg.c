@@ -229,3 +229,25 @@ char *warroom_secret_new(void)
 		snprintf(hex + 2 * i, 3, "%02x", b[i]);
 	return hex;
 }
+
+char *warroom_secret_create(const char *path, char *err, size_t errlen)
+{
+	char *secret = warroom_secret_new();
+	FILE *f;
+
+	if (secret == NULL) {
+		snprintf(err, errlen, "cannot make a secret for the room (no randomness)");
+		return NULL;
+	}
+	unlink(path);
+	f = fopen(path, "wx");
+	if (f == NULL || chmod(path, 0600) != 0 || fprintf(f, "%s\n", secret) < 0) {
+		snprintf(err, errlen, "cannot write %s", path);
+		if (f != NULL)
+			fclose(f);
+		free(secret);
+		return NULL;
+	}
+	fclose(f);
+	return secret;
+}

@@ -27,6 +27,9 @@ struct cJSON;
 /* A message over this many bytes on the wire is refused (sent or
  * received). */
 #define WARROOM_MSG_MAX (4u * 1024 * 1024)
+/* The largest body a message is sure to carry: the rest is room for its
+ * head (magic, MAC, room, sender, kind and key at their longest). */
+#define WARROOM_BODY_MAX (WARROOM_MSG_MAX - 2048)
 /* A secret shorter than this many bytes is refused. */
 #define WARROOM_SECRET_MIN 16
 
@@ -63,10 +66,14 @@ void warroom_msg_clear(struct warroom_msg *m);
 
 /* Read a secret from path: its first line, blanks trimmed. 0, or -1 +
  * err (unreadable, shorter than WARROOM_SECRET_MIN, readable by others
- * than its owner). *secret is fresh (free it). */
+ * than its owner) and *secret NULL. *secret is fresh (free it). */
 int warroom_secret_load(const char *path, char **secret, char *err, size_t errlen);
 /* A new random secret: 32 bytes from the system's generator, as 64 hex
  * digits. NULL when there is no randomness. Caller frees. */
 char *warroom_secret_new(void);
+/* A new secret (warroom_secret_new) written to path, replacing what was
+ * there, readable by its owner only: the secret (caller frees), or NULL
+ * + err. */
+char *warroom_secret_create(const char *path, char *err, size_t errlen);
 
 #endif

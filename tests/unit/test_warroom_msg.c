@@ -3,8 +3,8 @@
  * opens with the same secret and room into the same fields; one changed
  * byte anywhere, another secret, another room, another version, a
  * message over the cap or a body of the wrong shape are refused with the
- * right reason; the secret file is refused when short or readable by
- * others; new secrets are 64 hex digits and differ.
+ * right reason; a body of WARROOM_BODY_MAX seals under the longest head; the secret file is refused
+ * when short or readable by others; new secrets are 64 hex digits and differ.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -131,6 +131,33 @@ TEST(test_warroom_refusals)
 	memcpy(huge + 1 + WARROOM_MSG_MAX, "\"", 2);
 	assert_null(seal("bridge", "snap", huge, &len));
 	free(huge);
+}
+
+/* warroom_send lets a body through up to WARROOM_BODY_MAX: it must then
+ * seal, whatever the head holds. Every head field at its longest, each
+ * byte one that JSON escapes as \u00XX. */
+TEST(test_warroom_body_max_seals)
+{
+	struct warroom_msg m = { 0 };
+	char room[65], *body, *wire;
+	size_t len;
+
+	memset(room, 'r', 64);
+	room[64] = '\0';
+	memset(m.from, '\x01', sizeof m.from - 1);
+	memset(m.kind, '\x01', sizeof m.kind - 1);
+	memset(m.key, '\x01', sizeof m.key - 1);
+	m.seq = ~0ULL;
+	m.t = 1e12;
+	body = xmalloc(WARROOM_BODY_MAX + 1);
+	body[0] = '"';
+	memset(body + 1, 'x', WARROOM_BODY_MAX - 2);
+	memcpy(body + WARROOM_BODY_MAX - 1, "\"", 2);
+	wire = warroom_seal(key, KEYLEN, room, &m, body, &len);
+	assert_non_null(wire);
+	assert_true(len <= WARROOM_MSG_MAX);
+	free(wire);
+	free(body);
 }
 
 TEST(test_warroom_secret_file)
