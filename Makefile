@@ -170,7 +170,8 @@ BIN       = $(BUILD)/amconsole
 
 UNIT_TESTS = util sanitize ident screen pick redact yaml runbook guide findings safety lint config theme mailbox job \
              runner exec audit table redis pg kafka prom \
-             kubeconfig k8s runbook_bind initconfig pods timeline warroom_msg codec codec_table
+             kubeconfig k8s runbook_bind initconfig pods timeline warroom_msg codec codec_table \
+             app_loop
 UNIT_BINS  = $(UNIT_TESTS:%=$(BUILD)/tests/unit/test_%)
 
 # One libFuzzer harness per parser of foreign input (tests/fuzz/fuzz_NAME.c,

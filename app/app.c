@@ -431,14 +431,20 @@ static int app_timeout(struct app *a)
  * waking the loop. Keys and signals are watched all the time. */
 #define APP_NEWS_GAP 0.25
 
-/* The poll timeout (ms, -1: none) with the gap's end folded in. */
-static int app_poll_timeout(int timeout, double gap_end)
+/* The poll timeout (ms, -1: none) with the gap's end folded in. A gap
+ * already over (the pass took longer than what was left of it) is 0:
+ * the wake-up pipe is not watched during a gap, so waiting on then,
+ * without a timeout, would leave every worker's news untaken until a
+ * key came. */
+int app_poll_timeout(int timeout, double gap_end)
 {
 	double left = gap_end - util_now();
 	int ms;
 
-	if (left <= 0)
+	if (gap_end <= 0)
 		return timeout;
+	if (left <= 0)
+		return 0;
 	ms = (int)(left * 1000) + 1;
 	return timeout < 0 || ms < timeout ? ms : timeout;
 }

@@ -140,6 +140,11 @@ struct app {
 	struct app_cast *cast;
 };
 
+/* The main loop's poll timeout in ms (-1: none): timeout, or less to
+ * wake at the end of the gap after news (gap_end, monotonic; 0: no gap),
+ * 0 when that gap is already over. app.c. */
+int app_poll_timeout(int timeout, double gap_end);
+
 /* room.c */
 /* Every loop pass: the presenter publishes the view and takes hellos and
  * notes; a follower takes the presenter's messages. */
