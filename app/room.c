@@ -124,9 +124,6 @@ static int app_wr_out(struct app_warroom *w, const char *kind, const char *key, 
 	return rc;
 }
 
-/* A snapshot too big for a message: the followers get its source's
- * error instead, so their panel says why its data stopped (and keeps the
- * last it had, marked stale), and the presenter's top line names it. */
 /* How much of a tap key names its source: "kubernetes:" (a source with
  * no label) reads "kubernetes". */
 static int app_wr_key_shown(const char *key)
@@ -136,6 +133,9 @@ static int app_wr_key_shown(const char *key)
 	return (int)(n > 0 && key[n - 1] == ':' ? n - 1 : n);
 }
 
+/* A snapshot too big for a message: the followers get its source's
+ * error instead, so their panel says why its data stopped (and keeps the
+ * last it had, marked stale), and the presenter's top line names it. */
 static void app_wr_too_big(struct app_warroom *w, const char *key, const char *mkey, size_t bytes)
 {
 	int n = app_wr_key_shown(key);
